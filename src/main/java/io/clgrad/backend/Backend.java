@@ -1,0 +1,217 @@
+package io.clgrad.backend;
+
+/**
+ * The one written list of what a device must provide: memory, host copies, and the ops on raw
+ * buffers that everything above is built from. A new backend is a new package that implements this
+ * interface and a {@link BackendProvider}; nothing else changes.
+ *
+ * <h2>Conventions</h2>
+ * <ul>
+ *   <li>Counts, offsets and strides are in elements, never bytes.</li>
+ *   <li>Outputs are contiguous buffers written from element 0, and never alias an input unless the
+ *       method says so.</li>
+ *   <li>Methods enqueue work and return; only {@code read*} and {@link #synchronize()} wait for the
+ *       device. On an in-order device queue, later ops see the results of earlier ones.</li>
+ *   <li>Arguments are validated by the tensor layer above; a backend checks only what would crash
+ *       it (freed buffers, buffers of another backend) and throws {@link IllegalArgumentException}
+ *       or {@link IllegalStateException} for those.</li>
+ *   <li>Float results should match a double-precision reference to float rounding; the conformance
+ *       suite holds every backend to the same tolerance.</li>
+ * </ul>
+ */
+public interface Backend extends AutoCloseable {
+
+    /** Static facts about the device. */
+    DeviceInfo info();
+
+    /** The stable id, e.g. "cpu" or "opencl:0" (same as {@code info().id()}). */
+    default String id() {
+        return info().id();
+    }
+
+    /**
+     * Builds (or loads from the on-disk cache) every kernel program this backend uses, so that
+     * later ops do not pay for compilation. Returns the wall time it took in nanoseconds. Backends
+     * without compiled kernels return 0.
+     */
+    long prepareKernels();
+
+    // ---------------------------------------------------------------- memory
+
+    /**
+     * Allocates a buffer of {@code count} elements (contents undefined), reusing cached memory when
+     * it can. On failure the allocator frees its cache and retries once, then throws
+     * {@link DeviceOutOfMemoryException}.
+     */
+    Buffer allocate(ElementType type, long count);
+
+    /** Returns a buffer to the allocator. Idempotent calls are an error: free each buffer once. */
+    void free(Buffer buffer);
+
+    /** Releases cached (free-listed) memory back to the device. */
+    void emptyCache();
+
+    /** The allocator's counters. */
+    MemoryStats memoryStats();
+
+    /** Copies {@code n} floats from {@code src[srcOffset..]} into {@code dst[dstOffset..]}. */
+    void write(Buffer dst, long dstOffset, float[] src, int srcOffset, int n);
+
+    /** Copies {@code n} ints from {@code src[srcOffset..]} into {@code dst[dstOffset..]}. */
+    void write(Buffer dst, long dstOffset, int[] src, int srcOffset, int n);
+
+    /** Waits for pending work and copies {@code n} floats from {@code src[srcOffset..]} to {@code dst[dstOffset..]}. */
+    void read(Buffer src, long srcOffset, float[] dst, int dstOffset, int n);
+
+    /** Waits for pending work and copies {@code n} ints from {@code src[srcOffset..]} to {@code dst[dstOffset..]}. */
+    void read(Buffer src, long srcOffset, int[] dst, int dstOffset, int n);
+
+    /** Waits until every enqueued op has finished. */
+    void synchronize();
+
+    // ---------------------------------------------------------------- fill, copy, convert
+
+    /** {@code out[0..n) = value} (for I32 buffers the value is cast to int). */
+    void fill(Buffer out, long n, double value);
+
+    /** {@code out[i] = start + i*step} for i in [0, n) (for I32 buffers, integer arithmetic). */
+    void arange(Buffer out, long n, double start, double step);
+
+    /**
+     * Gathers a strided view into the contiguous buffer {@code out} in row-major order of the view's
+     * shape. Works for either element type; {@code out} has the view's type.
+     */
+    void copy(StridedView src, Buffer out);
+
+    /** Converts {@code n} elements between F32 and I32 (float to int truncates toward zero). */
+    void convert(Buffer src, Buffer out, long n);
+
+    // ---------------------------------------------------------------- elementwise
+
+    /** {@code out[i] = op(x[i])} for i in [0, n), on contiguous F32 buffers. */
+    void unary(UnaryOp op, Buffer x, Buffer out, long n);
+
+    /**
+     * {@code out = op(a, b)} over {@code outShape}, reading both operands through their strides
+     * (stride 0 = broadcast). Both views have rank {@code outShape.length}; {@code out} is
+     * contiguous F32 with {@code numel(outShape)} elements.
+     */
+    void binary(BinaryOp op, StridedView a, StridedView b, Buffer out, int[] outShape);
+
+    /**
+     * {@code out[i] = op(x[i], s)}, or {@code op(s, x[i])} when {@code scalarFirst}, for i in [0, n),
+     * on contiguous F32 buffers.
+     */
+    void binaryScalar(BinaryOp op, Buffer x, float s, boolean scalarFirst, Buffer out, long n);
+
+    // ---------------------------------------------------------------- linear algebra
+
+    /** Batched matrix product, see {@link MatmulSpec}; {@code c} is contiguous [batch, m, n]. */
+    void matmul(MatmulSpec spec, Buffer a, Buffer b, Buffer c);
+
+    // ---------------------------------------------------------------- reductions
+
+    /**
+     * Reduces a contiguous F32 tensor viewed as [outer, len, inner] along the middle axis into the
+     * contiguous [outer, inner] buffer {@code out} (F32, or I32 indices for ARGMAX/ARGMIN).
+     * {@code len} is at least 1.
+     */
+    void reduce(ReduceOp op, Buffer x, Buffer out, int outer, int len, int inner);
+
+    /**
+     * Softmax (or log-softmax when {@code log}) of a contiguous F32 tensor viewed as
+     * [outer, len, inner], along the middle axis, computed stably (max subtracted first).
+     */
+    void softmax(Buffer x, Buffer out, int outer, int len, int inner, boolean log);
+
+    // ---------------------------------------------------------------- losses
+
+    /**
+     * Per-element binary cross-entropy with logits, in the stable form:
+     * {@code l = w * [(1-y)·x + (1+(pw-1)·y)·(log1p(exp(-|x|)) + max(-x, 0))]},
+     * which equals {@code max(x,0) - x·y + log1p(exp(-|x|))} times w when pw = 1.
+     * {@code weight} and {@code posWeight} are full-length contiguous buffers or null (meaning 1).
+     */
+    void bceWithLogits(Buffer x, Buffer y, Buffer weight, Buffer posWeight, Buffer out, long n);
+
+    /**
+     * Gradient of {@link #bceWithLogits} with respect to x, scaled by an upstream gradient:
+     * {@code out[i] = scale * g[i*gStride] * w * ((pw·y + 1 - y)·σ(x) - pw·y)}.
+     * {@code gStride} is 1 for an elementwise upstream gradient (reduction none) and 0 for a scalar
+     * one (mean/sum; then {@code scale} is 1/n or 1).
+     */
+    void bceWithLogitsBackward(Buffer x, Buffer y, Buffer weight, Buffer posWeight,
+                               Buffer g, int gStride, float scale, Buffer out, long n);
+
+    /**
+     * Softmax cross-entropy per row for logits [rows, classes] (contiguous F32) and int32 targets
+     * [rows]. Writes {@code loss[r] = -((1-ε)·logp[r][t] + (ε/C)·Σ_c logp[r][c])} and
+     * {@code valid[r] = 1}, or 0 for both where {@code t == ignoreIndex}. A target outside [0, C)
+     * that is not ignoreIndex writes NaN to {@code loss[r]}.
+     */
+    void crossEntropy(Buffer logits, Buffer targets, Buffer loss, Buffer valid,
+                      int rows, int classes, int ignoreIndex, float labelSmoothing);
+
+    /**
+     * Gradient of {@link #crossEntropy} with respect to the logits:
+     * {@code out[r][c] = g[r*gStride] * (softmax[r][c] - (1-ε)·[c == t] - ε/C)}, and 0 for ignored
+     * rows. {@code gStride} is 1 (reduction none) or 0 (a scalar upstream gradient already divided
+     * by the number of valid rows for mean).
+     */
+    void crossEntropyBackward(Buffer logits, Buffer targets, Buffer g, int gStride, Buffer out,
+                              int rows, int classes, int ignoreIndex, float labelSmoothing);
+
+    // ---------------------------------------------------------------- optimizers
+
+    /**
+     * One Adam/AdamW step on {@code n} contiguous parameters, in place on param, m, v (and vMax).
+     * With {@code bc1 = 1-β1^t}, {@code bc2 = 1-β2^t}:
+     * <pre>
+     *   if decoupled: p = p * (1 - lr*wd)   else: g = g + wd*p
+     *   m = β1*m + (1-β1)*g ;  v = β2*v + (1-β2)*g*g
+     *   vHat = amsgrad ? (vMax = max(vMax, v)) : v
+     *   p = p - (lr/bc1) * m / (sqrt(vHat)/sqrt(bc2) + eps)
+     * </pre>
+     * exactly as PyTorch's single-tensor Adam. {@code vMax} is null unless amsgrad.
+     */
+    void adamStep(Buffer param, Buffer grad, Buffer m, Buffer v, Buffer vMax, long n,
+                  float lr, float beta1, float beta2, float eps, float weightDecay,
+                  boolean decoupled, int step);
+
+    /**
+     * One SGD step on {@code n} contiguous parameters, in place, as PyTorch's SGD:
+     * <pre>
+     *   g = g + wd*p
+     *   if momentum != 0: buf = firstStep ? g : momentum*buf + (1-dampening)*g
+     *                     g = nesterov ? g + momentum*buf : buf
+     *   p = p - lr*g
+     * </pre>
+     * {@code momentumBuffer} is null when momentum is 0.
+     */
+    void sgdStep(Buffer param, Buffer grad, Buffer momentumBuffer, long n, float lr, float momentum,
+                 float dampening, boolean nesterov, float weightDecay, boolean firstStep);
+
+    // ---------------------------------------------------------------- random
+
+    /**
+     * Fills {@code out[0..n)} from the counter-based generator {@link CounterRng}: element i gets
+     * {@code low + (high-low) * CounterRng.uniform(seed, offset + i)}. Every backend produces the
+     * same numbers for the same seed and offset.
+     */
+    void randomUniform(Buffer out, long n, long seed, long offset, float low, float high);
+
+    /**
+     * Fills {@code out[0..n)} with {@code mean + std * CounterRng.normal(seed, offset + i)}.
+     */
+    void randomNormal(Buffer out, long n, long seed, long offset, float mean, float std);
+
+    /**
+     * Fills the I32 buffer {@code out[0..n)} with integers uniform in [low, high):
+     * {@code low + CounterRng.below(seed, offset + i, high - low)}.
+     */
+    void randomInt(Buffer out, long n, long seed, long offset, int low, int high);
+
+    /** Releases every device resource (buffers, kernels, programs, queue, context). */
+    @Override
+    void close();
+}

@@ -1,0 +1,109 @@
+package io.clgrad.backend;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds every backend once per process through {@link BackendProvider}s on the class path, in a
+ * fixed order: the CPU backend first, then each OpenCL device over all platforms. Devices that
+ * fail to initialise are logged with the reason and listed in {@link #problems()}.
+ */
+public final class BackendRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(BackendRegistry.class);
+    private static volatile BackendRegistry instance;
+
+    private final List<Backend> backends;
+    private final List<String> problems;
+
+    private BackendRegistry(List<Backend> backends, List<String> problems) {
+        this.backends = Collections.unmodifiableList(backends);
+        this.problems = Collections.unmodifiableList(problems);
+    }
+
+    /** The process-wide registry, discovering devices on first use. */
+    public static BackendRegistry get() {
+        BackendRegistry r = instance;
+        if (r == null) {
+            synchronized (BackendRegistry.class) {
+                r = instance;
+                if (r == null) {
+                    r = discover();
+                    instance = r;
+                    Runtime.getRuntime().addShutdownHook(new Thread(BackendRegistry::closeAll, "clgrad-shutdown"));
+                }
+            }
+        }
+        return r;
+    }
+
+    private static BackendRegistry discover() {
+        List<BackendProvider> providers = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        Iterator<BackendProvider> it = ServiceLoader.load(BackendProvider.class,
+                BackendRegistry.class.getClassLoader()).iterator();
+        while (true) {
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                providers.add(it.next());
+            } catch (ServiceConfigurationError e) {
+                problems.add("backend provider failed to load: " + e.getMessage());
+                LOG.warn("backend provider failed to load: {}", e.toString());
+            }
+        }
+        // "cpu" first so that index 0 is always the Java backend; other families keep loader order.
+        providers.sort((a, b) -> Boolean.compare(!a.family().equals("cpu"), !b.family().equals("cpu")));
+        List<Backend> found = new ArrayList<>();
+        for (BackendProvider p : providers) {
+            try {
+                found.addAll(p.discover(problems));
+            } catch (RuntimeException | LinkageError e) {
+                String why = p.family() + ": backend unavailable: " + e;
+                problems.add(why);
+                LOG.warn(why);
+            }
+        }
+        return new BackendRegistry(new ArrayList<>(found), problems);
+    }
+
+    /** Every working backend, CPU first. */
+    public List<Backend> backends() {
+        return backends;
+    }
+
+    /** Why devices were skipped, one line each (empty when all initialised). */
+    public List<String> problems() {
+        return problems;
+    }
+
+    /** The backend with this id ("cpu", "opencl:1"), or null. */
+    public Backend byId(String id) {
+        for (Backend b : backends) {
+            if (b.id().equals(id)) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    private static void closeAll() {
+        BackendRegistry r = instance;
+        if (r == null) {
+            return;
+        }
+        for (Backend b : r.backends) {
+            try {
+                b.close();
+            } catch (RuntimeException e) {
+                LOG.debug("closing {} failed: {}", b.id(), e.toString());
+            }
+        }
+    }
+}
