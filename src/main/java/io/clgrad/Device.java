@@ -1,0 +1,214 @@
+package io.clgrad;
+
+import io.clgrad.backend.Backend;
+import io.clgrad.backend.BackendRegistry;
+import io.clgrad.backend.DeviceInfo;
+import io.clgrad.backend.MemoryStats;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where tensors live and ops run: the pure-Java CPU backend ({@code "cpu"}) or one OpenCL device
+ * ({@code "opencl:0"}, {@code "opencl:1"}, ... numbered over all platforms).
+ *
+ * <p>{@link #best()} picks a GPU or accelerator when one works and otherwise the CPU backend;
+ * the environment variable {@code CLGRAD_DEVICE} ({@code cpu}, {@code opencl}, {@code opencl:N},
+ * {@code gpu}) overrides it. Devices that fail to initialise are logged and skipped.
+ *
+ * <pre>{@code
+ * Device d = Device.best();
+ * Tensor x = Tensor.randn(64, 2).to(d);
+ * }</pre>
+ */
+public final class Device {
+    private static final Logger LOG = LoggerFactory.getLogger(Device.class);
+    private static final Map<String, Device> DEVICES = new ConcurrentHashMap<>();
+    private static volatile Choice bestChoice;
+
+    private final Backend backend;
+    private final MemoryReclaimer reclaimer;
+
+    private Device(Backend backend) {
+        this.backend = backend;
+        this.reclaimer = new MemoryReclaimer(backend);
+    }
+
+    /** Why {@link #best()} chose the device it chose. */
+    private record Choice(Device device, String reason) {
+    }
+
+    static Device of(Backend backend) {
+        return DEVICES.computeIfAbsent(backend.id(), id -> new Device(backend));
+    }
+
+    /** The pure-Java CPU backend, always present. */
+    public static Device cpu() {
+        return of(BackendRegistry.get().byId("cpu"));
+    }
+
+    /**
+     * The i-th working OpenCL device over all platforms.
+     *
+     * @throws IllegalArgumentException when there is no such device, naming the devices found and
+     *                                  why others failed
+     */
+    public static Device opencl(int index) {
+        Backend b = BackendRegistry.get().byId("opencl:" + index);
+        if (b == null) {
+            throw new IllegalArgumentException("no OpenCL device opencl:" + index + "; " + describeAvailable());
+        }
+        return of(b);
+    }
+
+    /** Every working device: the CPU backend first, then each OpenCL device. */
+    public static List<Device> all() {
+        List<Device> list = new ArrayList<>();
+        for (Backend b : BackendRegistry.get().backends()) {
+            list.add(of(b));
+        }
+        return Collections.unmodifiableList(list);
+    }
+
+    /**
+     * Parses a device name: {@code cpu}, {@code opencl} (the first OpenCL device), {@code opencl:N},
+     * or {@code gpu} (the first OpenCL GPU or accelerator).
+     *
+     * @throws IllegalArgumentException for an unknown name or a device that is not available
+     */
+    public static Device parse(String spec) {
+        String s = spec.trim().toLowerCase(java.util.Locale.ROOT);
+        if (s.equals("cpu")) {
+            return cpu();
+        }
+        if (s.equals("opencl")) {
+            return opencl(0);
+        }
+        if (s.equals("gpu")) {
+            for (Device d : all()) {
+                if (d.info().kind().isAccelerated()) {
+                    return d;
+                }
+            }
+            throw new IllegalArgumentException("no OpenCL GPU or accelerator found; " + describeAvailable());
+        }
+        if (s.startsWith("opencl:")) {
+            try {
+                return opencl(Integer.parseInt(s.substring(7)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("bad device name '" + spec + "': expected opencl:N with N a number");
+            }
+        }
+        throw new IllegalArgumentException("unknown device '" + spec + "': expected cpu, opencl, opencl:N or gpu");
+    }
+
+    /**
+     * The default device: {@code CLGRAD_DEVICE} when set, else the first OpenCL GPU or accelerator
+     * that initialised, else the CPU backend. The choice is made once and logged with its reason.
+     */
+    public static Device best() {
+        Choice c = bestChoice;
+        if (c == null) {
+            synchronized (Device.class) {
+                c = bestChoice;
+                if (c == null) {
+                    c = choose();
+                    LOG.info("Device.best(): {}: {}", c.device.id(), c.reason);
+                    bestChoice = c;
+                }
+            }
+        }
+        return c.device;
+    }
+
+    /** One line saying why {@link #best()} picks the device it picks. */
+    public static String bestReason() {
+        best();
+        return bestChoice.reason;
+    }
+
+    private static Choice choose() {
+        String env = System.getenv("CLGRAD_DEVICE");
+        if (env == null || env.isBlank()) {
+            env = System.getProperty("clgrad.device");
+        }
+        if (env != null && !env.isBlank()) {
+            return new Choice(parse(env), "CLGRAD_DEVICE=" + env.trim());
+        }
+        for (Device d : all()) {
+            if (d.info().kind().isAccelerated()) {
+                return new Choice(d, "first OpenCL " + d.info().kind().name().substring(7).toLowerCase()
+                        + " that initialised (" + d.info().name() + ")");
+            }
+        }
+        List<String> problems = BackendRegistry.get().problems();
+        long openclCount = all().stream().filter(d -> !d.isCpu()).count();
+        String why;
+        if (openclCount > 0) {
+            why = "no OpenCL GPU or accelerator; the " + openclCount
+                    + " OpenCL CPU device(s) are not preferred over the Java backend (use CLGRAD_DEVICE=opencl)";
+        } else if (!problems.isEmpty()) {
+            why = "no OpenCL device available: " + String.join("; ", problems);
+        } else {
+            why = "no OpenCL device found";
+        }
+        return new Choice(cpu(), why);
+    }
+
+    private static String describeAvailable() {
+        List<String> ids = new ArrayList<>();
+        for (Backend b : BackendRegistry.get().backends()) {
+            ids.add(b.id() + " (" + b.info().name() + ")");
+        }
+        String s = "available: " + String.join(", ", ids);
+        List<String> problems = BackendRegistry.get().problems();
+        return problems.isEmpty() ? s : s + "; problems: " + String.join("; ", problems);
+    }
+
+    /** The stable id: "cpu", "opencl:0". */
+    public String id() {
+        return backend.id();
+    }
+
+    /** What the driver reports about this device. */
+    public DeviceInfo info() {
+        return backend.info();
+    }
+
+    /** Whether this is the pure-Java CPU backend. */
+    public boolean isCpu() {
+        return id().equals("cpu");
+    }
+
+    /** The allocator's counters for this device. */
+    public MemoryStats memoryStats() {
+        return backend.memoryStats();
+    }
+
+    /** Waits until every op enqueued on this device has finished. */
+    public void synchronize() {
+        backend.synchronize();
+    }
+
+    /**
+     * The backend behind this device: raw buffers and ops, for tools such as the self-test.
+     * Ordinary code uses {@link Tensor}.
+     */
+    public Backend backend() {
+        return backend;
+    }
+
+    MemoryReclaimer reclaimer() {
+        return reclaimer;
+    }
+
+    /** The id, e.g. {@code opencl:0}. */
+    @Override
+    public String toString() {
+        return id();
+    }
+}

@@ -1,0 +1,149 @@
+package io.clgrad;
+
+import io.clgrad.backend.ReduceOp;
+
+/**
+ * Loss functions on tensors, as in {@code torch.nn.functional}. Each validates shapes, dtypes and
+ * devices and names the problem, then runs the fused backend kernel.
+ */
+public final class Functional {
+    private Functional() {
+    }
+
+    /**
+     * Binary cross-entropy on logits, computed stably:
+     * {@code ℓ = w·[(1-y)·x + (1+(p-1)·y)·(log(1+e^{-|x|}) + max(-x, 0))]}, with p the positive
+     * weight (1 when null) and w the element weight (1 when null).
+     *
+     * @param input     logits, any shape
+     * @param target    targets in [0, 1], same shape as {@code input}
+     * @param weight    per-element weight broadcastable to {@code input}, or null
+     * @param posWeight weight of positive examples broadcastable to {@code input} (typically [C]), or null
+     * @param reduction NONE (shape of input), MEAN or SUM (scalars)
+     */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor weight,
+                                                      Tensor posWeight, Reduction reduction) {
+        String op = "binary_cross_entropy_with_logits";
+        Checks.float32(op, input);
+        Checks.float32(op, target);
+        Checks.sameDevice(op, input, target);
+        if (!java.util.Arrays.equals(input.shapeRef(), target.shapeRef())) {
+            throw new IllegalArgumentException(op + ": target size " + Shape.str(target.shapeRef())
+                    + " must be the same as input size " + Shape.str(input.shapeRef()));
+        }
+        Tensor x = Layouts.dense(input);
+        Tensor y = Layouts.dense(target);
+        Tensor w = weight == null ? null : expandDense(op, "weight", weight, input);
+        Tensor pw = posWeight == null ? null : expandDense(op, "pos_weight", posWeight, input);
+        try {
+            Tensor loss = Tensor.empty(input.device(), DType.FLOAT32, input.shapeRef());
+            if (loss.numel() > 0) {
+                input.backend().bceWithLogits(x.buffer(op), y.buffer(op), w == null ? null : w.buffer(op),
+                        pw == null ? null : pw.buffer(op), loss.buffer(op), loss.numel());
+            }
+            return reduce(op, loss, reduction);
+        } finally {
+            Checks.closeTemp(x, input);
+            Checks.closeTemp(y, target);
+            if (w != null) {
+                Checks.closeTemp(w, weight);
+            }
+            if (pw != null) {
+                Checks.closeTemp(pw, posWeight);
+            }
+        }
+    }
+
+    /**
+     * Softmax cross-entropy between logits and int32 class indices:
+     * {@code ℓ_r = -((1-ε)·log p_r[t_r] + (ε/C)·Σ_c log p_r[c])}; rows whose target is
+     * {@code ignoreIndex} contribute nothing, and MEAN divides by the number of other rows.
+     *
+     * @param input          logits [N, C]
+     * @param target         int32 class indices [N] in [0, C) (or {@code ignoreIndex})
+     * @param ignoreIndex    target value to skip (PyTorch's default is -100)
+     * @param labelSmoothing ε in [0, 1]
+     * @param reduction      NONE ([N]), MEAN or SUM
+     */
+    public static Tensor crossEntropy(Tensor input, Tensor target, int ignoreIndex, float labelSmoothing,
+                                      Reduction reduction) {
+        String op = "cross_entropy";
+        Checks.float32(op, input);
+        Checks.int32(op, "target", target);
+        Checks.sameDevice(op, input, target);
+        if (input.dim() != 2) {
+            throw new IllegalArgumentException(op + ": input must be [batch, classes] logits, got shape "
+                    + Shape.str(input.shapeRef()));
+        }
+        int rows = input.shape(0);
+        int classes = input.shape(1);
+        if (target.dim() != 1 || target.shape(0) != rows) {
+            throw new IllegalArgumentException(op + ": target shape " + Shape.str(target.shapeRef())
+                    + " does not match input " + Shape.str(input.shapeRef()) + " (expected [" + rows + "])");
+        }
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+            throw new IllegalArgumentException(op + ": label smoothing must be in [0, 1], got " + labelSmoothing);
+        }
+        Tensor x = Layouts.dense(input);
+        Tensor t = Layouts.dense(target);
+        Tensor loss = Tensor.empty(input.device(), DType.FLOAT32, new int[] {rows});
+        Tensor valid = Tensor.empty(input.device(), DType.FLOAT32, new int[] {rows});
+        try {
+            if (rows > 0) {
+                input.backend().crossEntropy(x.buffer(op), t.buffer(op), loss.buffer(op), valid.buffer(op),
+                        rows, classes, ignoreIndex, labelSmoothing);
+            }
+            if (reduction != Reduction.MEAN) {
+                return reduce(op, loss, reduction);
+            }
+            try (Tensor total = Reductions.all(op, ReduceOp.SUM, loss);
+                 Tensor count = Reductions.all(op, ReduceOp.SUM, valid)) {
+                loss.close();
+                return total.div(count);
+            }
+        } finally {
+            valid.close();
+            Checks.closeTemp(x, input);
+            Checks.closeTemp(t, target);
+        }
+    }
+
+    private static Tensor reduce(String op, Tensor loss, Reduction reduction) {
+        switch (reduction) {
+            case NONE:
+                return loss;
+            case SUM:
+            case MEAN:
+                try {
+                    return Reductions.all(op, reduction == Reduction.SUM ? ReduceOp.SUM : ReduceOp.MEAN, loss);
+                } finally {
+                    loss.close();
+                }
+            default:
+                throw new IllegalArgumentException(op + ": unknown reduction " + reduction);
+        }
+    }
+
+    /** {@code t} broadcast to {@code like}'s shape as a dense tensor (a copy unless already dense and equal). */
+    private static Tensor expandDense(String op, String what, Tensor t, Tensor like) {
+        Checks.float32(op, t);
+        Checks.sameDevice(op, t, like);
+        int[] shape = like.shapeRef();
+        int[] b;
+        try {
+            b = Shape.broadcast(op, t.shapeRef(), shape);
+        } catch (IllegalArgumentException e) {
+            b = null;
+        }
+        if (b == null || !java.util.Arrays.equals(b, shape)) {
+            throw new IllegalArgumentException(op + ": " + what + " of shape " + Shape.str(t.shapeRef())
+                    + " cannot be broadcast to the input shape " + Shape.str(shape));
+        }
+        if (java.util.Arrays.equals(t.shapeRef(), shape)) {
+            return Layouts.dense(t);
+        }
+        try (Tensor e = t.expand(shape)) {
+            return Layouts.copy(e);
+        }
+    }
+}

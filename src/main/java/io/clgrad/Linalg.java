@@ -1,0 +1,124 @@
+package io.clgrad;
+
+import io.clgrad.backend.MatmulSpec;
+import java.util.Arrays;
+
+/** Matrix products with PyTorch's {@code matmul} shape rules, lowered to one batched backend GEMM. */
+final class Linalg {
+    private Linalg() {
+    }
+
+    /** One GEMM operand: the tensor to read (possibly a temporary copy) and its strides. */
+    private record Operand(Tensor source, int offset, int batchStride, int rowStride, int colStride) {
+    }
+
+    static Tensor matmul(Tensor a, Tensor b) {
+        Checks.float32("matmul", a);
+        Checks.float32("matmul", b);
+        Checks.sameDevice("matmul", a, b);
+        if (a.dim() == 0 || b.dim() == 0) {
+            throw new IllegalArgumentException("matmul: both arguments need at least 1 dimension, got "
+                    + Shape.str(a.shapeRef()) + " and " + Shape.str(b.shapeRef()));
+        }
+        int[] as = a.dim() == 1 ? new int[] {1, a.shapeRef()[0]} : a.shapeRef();
+        int[] bs = b.dim() == 1 ? new int[] {b.shapeRef()[0], 1} : b.shapeRef();
+        int m = as[as.length - 2];
+        int k = as[as.length - 1];
+        int kb = bs[bs.length - 2];
+        int n = bs[bs.length - 1];
+        if (k != kb) {
+            throw new IllegalArgumentException("matmul: " + Shape.str(a.shapeRef()) + " x " + Shape.str(b.shapeRef())
+                    + ": inner dimensions " + k + " != " + kb);
+        }
+        int[] batchShape = Shape.broadcast("matmul", Arrays.copyOf(as, as.length - 2), Arrays.copyOf(bs, bs.length - 2));
+        int batch = (int) Shape.numel(batchShape);
+        int[] outShape = resultShape(a.dim(), b.dim(), batchShape, m, n);
+        Tensor out = Tensor.empty(a.device(), DType.FLOAT32, outShape);
+        if (out.numel() == 0) {
+            return out;
+        }
+        if (k == 0) {
+            out.backend().fill(out.buffer("matmul"), out.numel(), 0);
+            return out;
+        }
+        Operand oa = operand(a, as, batchShape);
+        Operand ob = operand(b, bs, batchShape);
+        try {
+            MatmulSpec spec = new MatmulSpec(batch, m, n, k,
+                    oa.offset, oa.batchStride, oa.rowStride, oa.colStride,
+                    ob.offset, ob.batchStride, ob.rowStride, ob.colStride);
+            a.backend().matmul(spec, oa.source.buffer("matmul"), ob.source.buffer("matmul"), out.buffer("matmul"));
+        } finally {
+            Checks.closeTemp(oa.source, a);
+            Checks.closeTemp(ob.source, b);
+        }
+        return out;
+    }
+
+    private static int[] resultShape(int ra, int rb, int[] batchShape, int m, int n) {
+        int[] tail = ra == 1 && rb == 1 ? new int[0] : ra == 1 ? new int[] {n} : rb == 1 ? new int[] {m} : new int[] {m, n};
+        int[] out = Arrays.copyOf(batchShape, batchShape.length + tail.length);
+        System.arraycopy(tail, 0, out, batchShape.length, tail.length);
+        return out;
+    }
+
+    /**
+     * Strides for reading {@code x} (seen with matrix shape {@code xs}) as [batch, rows, cols].
+     * Broadcast batches get stride 0; batch dims that cannot be expressed as one stride are copied.
+     */
+    private static Operand operand(Tensor x, int[] xs, int[] batchShape) {
+        int rank = xs.length;
+        int[] strides = x.dim() == 1 ? oneDimStrides(x, xs) : x.stridesRef();
+        int rowStride = strides[rank - 2];
+        int colStride = strides[rank - 1];
+        int[] xBatch = Arrays.copyOf(xs, rank - 2);
+        if (Shape.numel(xBatch) == 1) {
+            return new Operand(x, x.offset(), 0, rowStride, colStride);
+        }
+        int batchStride = Shape.numel(xBatch) == Shape.numel(batchShape) ? uniformStride(xBatch, strides) : NONE;
+        if (batchStride != NONE) {
+            return new Operand(x, x.offset(), batchStride, rowStride, colStride);
+        }
+        int[] full = Arrays.copyOf(batchShape, batchShape.length + 2);
+        full[full.length - 2] = xs[rank - 2];
+        full[full.length - 1] = xs[rank - 1];
+        Tensor expanded = x.expand(full);
+        try {
+            Tensor copy = Layouts.copy(expanded);
+            int rows = xs[rank - 2];
+            int cols = xs[rank - 1];
+            return new Operand(copy, 0, rows * cols, cols, 1);
+        } finally {
+            expanded.close();
+        }
+    }
+
+    /** A 1-D operand seen as [1, K] (A) or [K, 1] (B): the unused stride is irrelevant. */
+    private static int[] oneDimStrides(Tensor x, int[] xs) {
+        int s = x.stridesRef()[0];
+        return new int[] {s, s};
+    }
+
+    private static final int NONE = Integer.MIN_VALUE;
+
+    /**
+     * The single stride that steps through the flattened batch dims (sizes > 1), or {@code NONE}
+     * when the layout needs more than one.
+     */
+    private static int uniformStride(int[] batch, int[] strides) {
+        int inner = NONE;
+        int expected = NONE;
+        for (int d = batch.length - 1; d >= 0; d--) {
+            if (batch[d] == 1) {
+                continue;
+            }
+            if (inner == NONE) {
+                inner = strides[d];
+            } else if (strides[d] != expected) {
+                return NONE;
+            }
+            expected = strides[d] * batch[d];
+        }
+        return inner == NONE ? 0 : inner;
+    }
+}

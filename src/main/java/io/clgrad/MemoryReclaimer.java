@@ -1,0 +1,116 @@
+package io.clgrad;
+
+import io.clgrad.backend.Backend;
+import io.clgrad.backend.Buffer;
+import io.clgrad.backend.DeviceOutOfMemoryException;
+import io.clgrad.backend.ElementType;
+import java.lang.ref.PhantomReference;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per-device safety net that returns the buffers of tensors nobody closed. Each {@link Storage} is
+ * tracked by a phantom reference; once the storage becomes unreachable its buffer goes back to the
+ * backend's pool. Draining happens on the allocating thread (so the pool sees no surprise
+ * concurrency), and when the device's bytes in use pass a bound the reclaimer asks for a GC and
+ * drains before letting the pool grow — so a loop written as in PyTorch, with no {@code close()}
+ * and no scope, still runs in bounded device memory.
+ */
+final class MemoryReclaimer {
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryReclaimer.class);
+    private static final long MIN_BOUND = 64L << 20;
+    private static final long MAX_INITIAL_BOUND = 512L << 20;
+
+    private final Backend backend;
+    private final ReferenceQueue<Storage> queue = new ReferenceQueue<>();
+    private final Set<Tracked> live = ConcurrentHashMap.newKeySet();
+    private volatile long bound;
+
+    MemoryReclaimer(Backend backend) {
+        this.backend = backend;
+        long quarter = backend.info().globalMemBytes() / 4;
+        this.bound = Math.max(MIN_BOUND, Math.min(MAX_INITIAL_BOUND, quarter));
+    }
+
+    /** Allocates a buffer, reclaiming dropped tensors first when memory use is past the bound. */
+    Buffer allocate(ElementType type, long count) {
+        drain();
+        long bytes = count * type.bytes();
+        if (backend.memoryStats().bytesInUse() + bytes > bound) {
+            collect();
+            long inUse = backend.memoryStats().bytesInUse() + bytes;
+            if (inUse > bound / 2) {
+                // Live data really is this large: grow the bound so we do not GC on every allocation.
+                bound = Math.max(bound, 2 * inUse);
+                LOG.debug("{}: reclaim bound raised to {} bytes", backend.id(), bound);
+            }
+        }
+        try {
+            return backend.allocate(type, count);
+        } catch (DeviceOutOfMemoryException e) {
+            collect();
+            return backend.allocate(type, count);
+        }
+    }
+
+    /** Starts tracking a storage so that its buffer is freed if the storage is dropped unclosed. */
+    Tracked track(Storage storage, Buffer buffer) {
+        Tracked t = new Tracked(storage, queue, buffer, this);
+        live.add(t);
+        return t;
+    }
+
+    /** Frees the buffers of every storage the GC has already found unreachable. */
+    void drain() {
+        Reference<? extends Storage> r;
+        while ((r = queue.poll()) != null) {
+            ((Tracked) r).free();
+        }
+    }
+
+    /** Asks for a GC and frees what it found; waits briefly for the reference handler. */
+    void collect() {
+        System.gc();
+        try {
+            Reference<? extends Storage> r = queue.remove(50);
+            while (r != null) {
+                ((Tracked) r).free();
+                r = queue.remove(5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Number of storages not yet freed (for tests and diagnostics). */
+    int liveCount() {
+        return live.size();
+    }
+
+    /** The phantom reference that owns a storage's buffer. */
+    static final class Tracked extends PhantomReference<Storage> {
+        private final Buffer buffer;
+        private final MemoryReclaimer owner;
+        private final AtomicBoolean freed = new AtomicBoolean();
+
+        Tracked(Storage referent, ReferenceQueue<Storage> q, Buffer buffer, MemoryReclaimer owner) {
+            super(referent, q);
+            this.buffer = buffer;
+            this.owner = owner;
+        }
+
+        /** Returns the buffer to the pool, once. */
+        void free() {
+            if (freed.compareAndSet(false, true)) {
+                owner.live.remove(this);
+                clear();
+                owner.backend.free(buffer);
+            }
+        }
+    }
+}

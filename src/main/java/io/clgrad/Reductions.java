@@ -1,0 +1,100 @@
+package io.clgrad;
+
+import io.clgrad.backend.ReduceOp;
+
+/** Reductions (sum, mean, max, min, argmax) over all elements or one dim, and (log-)softmax. */
+final class Reductions {
+    private Reductions() {
+    }
+
+    static Tensor all(String op, ReduceOp f, Tensor x) {
+        Checks.float32(op, x);
+        DType outType = f.producesIndices() ? DType.INT32 : DType.FLOAT32;
+        Tensor out = Tensor.empty(x.device(), outType, new int[0]);
+        int n = x.numel();
+        if (n == 0) {
+            return empty(op, f, out, x);
+        }
+        Tensor d = Layouts.dense(x);
+        try {
+            x.backend().reduce(f, d.buffer(op), out.buffer(op), 1, n, 1);
+        } finally {
+            Checks.closeTemp(d, x);
+        }
+        return out;
+    }
+
+    static Tensor along(String op, ReduceOp f, Tensor x, int dim, boolean keepdim) {
+        Checks.float32(op, x);
+        int[] shape = x.shapeRef();
+        int d = Shape.normalizeDim(op, dim, shape);
+        int outer = Shape.prod(shape, 0, d);
+        int len = shape.length == 0 ? 1 : shape[d];
+        int inner = shape.length == 0 ? 1 : Shape.prod(shape, d + 1, shape.length);
+        int[] outShape = reducedShape(shape, d, keepdim);
+        DType outType = f.producesIndices() ? DType.INT32 : DType.FLOAT32;
+        Tensor out = Tensor.empty(x.device(), outType, outShape);
+        if (out.numel() == 0) {
+            return out;
+        }
+        if (len == 0) {
+            return empty(op + "(dim=" + dim + ")", f, out, x);
+        }
+        Tensor dx = Layouts.dense(x);
+        try {
+            x.backend().reduce(f, dx.buffer(op), out.buffer(op), outer, len, inner);
+        } finally {
+            Checks.closeTemp(dx, x);
+        }
+        return out;
+    }
+
+    static Tensor softmax(String op, Tensor x, int dim, boolean log) {
+        Checks.float32(op, x);
+        int[] shape = x.shapeRef();
+        int d = Shape.normalizeDim(op, dim, shape);
+        int outer = Shape.prod(shape, 0, d);
+        int len = shape.length == 0 ? 1 : shape[d];
+        int inner = shape.length == 0 ? 1 : Shape.prod(shape, d + 1, shape.length);
+        Tensor out = Tensor.empty(x.device(), DType.FLOAT32, shape);
+        if (out.numel() == 0) {
+            return out;
+        }
+        Tensor dx = Layouts.dense(x);
+        try {
+            x.backend().softmax(dx.buffer(op), out.buffer(op), outer, len, inner, log);
+        } finally {
+            Checks.closeTemp(dx, x);
+        }
+        return out;
+    }
+
+    private static int[] reducedShape(int[] shape, int d, boolean keepdim) {
+        if (shape.length == 0) {
+            return new int[0];
+        }
+        if (keepdim) {
+            int[] s = shape.clone();
+            s[d] = 1;
+            return s;
+        }
+        int[] s = new int[shape.length - 1];
+        for (int i = 0, j = 0; i < shape.length; i++) {
+            if (i != d) {
+                s[j++] = shape[i];
+            }
+        }
+        return s;
+    }
+
+    /** Reducing zero elements: sum is 0 and mean NaN as in PyTorch; max/min/argmax have no answer. */
+    private static Tensor empty(String op, ReduceOp f, Tensor out, Tensor x) {
+        if (f == ReduceOp.SUM || f == ReduceOp.MEAN) {
+            out.backend().fill(out.buffer(op), out.numel(), f == ReduceOp.SUM ? 0.0 : Double.NaN);
+            return out;
+        }
+        out.close();
+        throw new IllegalArgumentException(op + ": cannot reduce an empty tensor of shape "
+                + Shape.str(x.shapeRef()) + " (no identity for " + f.name().toLowerCase() + ")");
+    }
+}

@@ -1,0 +1,585 @@
+package io.clgrad;
+
+import io.clgrad.backend.Backend;
+import io.clgrad.backend.BinaryOp;
+import io.clgrad.backend.Buffer;
+import io.clgrad.backend.ReduceOp;
+import io.clgrad.backend.StridedView;
+import io.clgrad.backend.UnaryOp;
+
+/**
+ * An n-dimensional array of float32 (or int32) values on a {@link Device}: the CPU backend or an
+ * OpenCL device. Ops run eagerly on the tensor's device; nothing waits for the device until a
+ * value is read ({@link #item()}, {@link #toFloatArray()}, {@link #toString()}).
+ *
+ * <p>Shapes follow PyTorch: row-major, broadcasting by NumPy rules, negative dims count from the
+ * end. Views ({@link #reshape}, {@link #transpose}, {@link #t()}) share memory with their source.
+ *
+ * <p>Memory: {@link #close()} frees device memory now (a storage shared by views is freed when the
+ * last of them closes); a {@link Tensors#scope()} closes everything created inside it; tensors
+ * never closed are reclaimed after the garbage collector finds them unreachable.
+ *
+ * <pre>{@code
+ * Tensor x = Tensor.randn(5, 2).to(Device.best());
+ * Tensor w = Tensor.randn(2, 10).to(x.device());
+ * Tensor y = x.matmul(w).relu();            // [5, 10]
+ * System.out.println(y.sum().item());
+ * }</pre>
+ *
+ * <p>This class stays thin: each method delegates to the op class that implements it.
+ */
+public final class Tensor implements AutoCloseable {
+    private final Storage storage;
+    private final int offset;
+    private final int[] shape;
+    private final int[] strides;
+    private volatile boolean closed;
+
+    Tensor(Storage storage, int offset, int[] shape, int[] strides) {
+        this.storage = storage;
+        this.offset = offset;
+        this.shape = shape;
+        this.strides = strides;
+        TensorScope.register(this);
+    }
+
+    /** A new uninitialised contiguous tensor. */
+    static Tensor empty(Device device, DType dtype, int[] shape) {
+        Storage s = Storage.allocate(device, dtype, Shape.numel(shape));
+        return new Tensor(s, 0, shape.clone(), StridedView.contiguousStrides(shape));
+    }
+
+    /** A view on the same storage with another geometry. */
+    Tensor restride(int newOffset, int[] newShape, int[] newStrides) {
+        checkOpen("view");
+        storage.retain();
+        return new Tensor(storage, newOffset, newShape, newStrides);
+    }
+
+    // ------------------------------------------------------------------ factories
+
+    /** A float32 tensor on the CPU holding {@code data} in row-major order. {@code shape} defaults to {@code [data.length]}. */
+    public static Tensor of(float[] data, int... shape) {
+        return Factories.of(Device.cpu(), data, shape);
+    }
+
+    /** An int32 tensor on the CPU holding {@code data} (labels, indices). */
+    public static Tensor of(int[] data, int... shape) {
+        return Factories.of(Device.cpu(), data, shape);
+    }
+
+    /** A float32 tensor on {@code device} holding {@code data}. */
+    public static Tensor of(Device device, float[] data, int... shape) {
+        return Factories.of(device, data, shape);
+    }
+
+    /** An int32 tensor on {@code device} holding {@code data}. */
+    public static Tensor of(Device device, int[] data, int... shape) {
+        return Factories.of(device, data, shape);
+    }
+
+    /** A float32 scalar (shape {@code []}) on the CPU. */
+    public static Tensor scalar(float value) {
+        return Factories.full(Device.cpu(), value, new int[0]);
+    }
+
+    /** Zeros of the given shape on the CPU. */
+    public static Tensor zeros(int... shape) {
+        return Factories.full(Device.cpu(), 0f, shape);
+    }
+
+    /** Zeros of the given shape on {@code device}. */
+    public static Tensor zeros(Device device, int... shape) {
+        return Factories.full(device, 0f, shape);
+    }
+
+    /** Ones of the given shape on the CPU. */
+    public static Tensor ones(int... shape) {
+        return Factories.full(Device.cpu(), 1f, shape);
+    }
+
+    /** Ones of the given shape on {@code device}. */
+    public static Tensor ones(Device device, int... shape) {
+        return Factories.full(device, 1f, shape);
+    }
+
+    /** A tensor filled with {@code value} on {@code device}. */
+    public static Tensor full(Device device, float value, int... shape) {
+        return Factories.full(device, value, shape);
+    }
+
+    /** Samples of N(0, 1) on the CPU, from the global generator (see {@link #manualSeed}). */
+    public static Tensor randn(int... shape) {
+        return RandomState.randn(Device.cpu(), shape);
+    }
+
+    /** Samples of N(0, 1) generated on {@code device}; the same numbers as on the CPU for the same seed. */
+    public static Tensor randn(Device device, int... shape) {
+        return RandomState.randn(device, shape);
+    }
+
+    /** Samples of U[0, 1) on the CPU. */
+    public static Tensor rand(int... shape) {
+        return RandomState.rand(Device.cpu(), shape);
+    }
+
+    /** Samples of U[0, 1) generated on {@code device}. */
+    public static Tensor rand(Device device, int... shape) {
+        return RandomState.rand(device, shape);
+    }
+
+    /** Uniform random integers in [low, high) as an int32 tensor on the CPU. */
+    public static Tensor randint(int low, int high, int... shape) {
+        return RandomState.randint(Device.cpu(), low, high, shape);
+    }
+
+    /** {@code [0, 1, ..., n-1]} as an int32 tensor on the CPU (PyTorch's integer {@code arange}). */
+    public static Tensor arange(int n) {
+        return Factories.arange(Device.cpu(), n);
+    }
+
+    /** Seeds the global generator used by {@link #rand}, {@link #randn} and {@link #randint}. */
+    public static void manualSeed(long seed) {
+        RandomState.manualSeed(seed);
+    }
+
+    // ------------------------------------------------------------------ metadata
+
+    /** The shape, e.g. {@code [5, 2]} (a copy). */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** The size of one dimension (negative counts from the end). */
+    public int shape(int dim) {
+        return shape[Shape.normalizeDim("shape", dim, shape)];
+    }
+
+    /** The strides in elements (a copy). */
+    public int[] strides() {
+        return strides.clone();
+    }
+
+    /** Number of dimensions. */
+    public int dim() {
+        return shape.length;
+    }
+
+    /** Number of elements. */
+    public int numel() {
+        return (int) Shape.numel(shape);
+    }
+
+    /** The device holding the data. */
+    public Device device() {
+        return storage.device();
+    }
+
+    /** The element type. */
+    public DType dtype() {
+        return storage.dtype();
+    }
+
+    /** Whether the elements are laid out row-major without gaps. */
+    public boolean isContiguous() {
+        return new StridedView(storage.buffer(), offset, shape, strides).isContiguous();
+    }
+
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    // ------------------------------------------------------------------ data movement
+
+    /**
+     * The single value of a one-element tensor (int32 values are converted). Waits for the device.
+     *
+     * @throws IllegalArgumentException when the tensor has more than one element
+     */
+    public float item() {
+        return Transfers.item(this);
+    }
+
+    /** The values as a row-major float array (int32 values converted). Waits for the device. */
+    public float[] toFloatArray() {
+        return Transfers.toFloatArray(this);
+    }
+
+    /** The values of an int32 tensor as a row-major int array. Waits for the device. */
+    public int[] toIntArray() {
+        return Transfers.toIntArray(this);
+    }
+
+    /**
+     * This tensor on another device (a copy), or this tensor itself when it is already there, as
+     * PyTorch's {@code to} does.
+     */
+    public Tensor to(Device target) {
+        return Transfers.to(this, target);
+    }
+
+    /** A float32 copy (or this tensor when it already is float32). */
+    public Tensor toFloat() {
+        return Transfers.cast(this, DType.FLOAT32);
+    }
+
+    /** An int32 copy, truncating toward zero (or this tensor when it already is int32). */
+    public Tensor toInt() {
+        return Transfers.cast(this, DType.INT32);
+    }
+
+    /** A contiguous tensor with the same values: this tensor when it already is, else a copy. */
+    public Tensor contiguous() {
+        return Layouts.dense(this);
+    }
+
+    /** A contiguous copy that owns its memory. */
+    public Tensor copy() {
+        return Layouts.copy(this);
+    }
+
+    /** A tensor sharing this one's data (autograd will treat it as a constant). */
+    public Tensor detach() {
+        return restride(offset, shape.clone(), strides.clone());
+    }
+
+    /**
+     * Frees this tensor's device memory now (shared storage is freed when the last view closes).
+     * Idempotent; any later use of the tensor throws {@link IllegalStateException}.
+     */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            storage.release();
+        }
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /**
+     * A tensor with the same data and a new shape; one size may be -1 (inferred). A view when the
+     * layout allows it, else a copy.
+     */
+    public Tensor reshape(int... newShape) {
+        return Layouts.reshape(this, newShape);
+    }
+
+    /** Same as {@link #reshape}. */
+    public Tensor view(int... newShape) {
+        return Layouts.reshape(this, newShape);
+    }
+
+    /** A view with dimensions {@code dim0} and {@code dim1} swapped. */
+    public Tensor transpose(int dim0, int dim1) {
+        return Layouts.transpose(this, dim0, dim1);
+    }
+
+    /** The transpose of a matrix (a 0-D or 1-D tensor is returned as is, as in PyTorch). */
+    public Tensor t() {
+        return Layouts.t(this);
+    }
+
+    /** A view with the dimensions reordered. */
+    public Tensor permute(int... dims) {
+        return Layouts.permute(this, dims);
+    }
+
+    /** A view with a size-1 dimension inserted at {@code dim}. */
+    public Tensor unsqueeze(int dim) {
+        return Layouts.unsqueeze(this, dim);
+    }
+
+    /** A view without the size-1 dimension {@code dim} (unchanged when its size is not 1). */
+    public Tensor squeeze(int dim) {
+        return Layouts.squeeze(this, dim);
+    }
+
+    /** A 1-D view (or copy) of all elements. */
+    public Tensor flatten() {
+        return Layouts.reshape(this, new int[] {-1});
+    }
+
+    /** A view broadcasting size-1 dimensions to {@code sizes} (-1 keeps a size), without copying. */
+    public Tensor expand(int... sizes) {
+        return Layouts.expand(this, sizes);
+    }
+
+    // ------------------------------------------------------------------ elementwise
+
+    /** {@code this + other}, broadcasting. */
+    public Tensor add(Tensor other) {
+        return Elementwise.binary("add", BinaryOp.ADD, this, other);
+    }
+
+    /** {@code this + value}. */
+    public Tensor add(float value) {
+        return Elementwise.scalar("add", BinaryOp.ADD, this, value, false);
+    }
+
+    /** {@code this - other}, broadcasting. */
+    public Tensor sub(Tensor other) {
+        return Elementwise.binary("sub", BinaryOp.SUB, this, other);
+    }
+
+    /** {@code this - value}. */
+    public Tensor sub(float value) {
+        return Elementwise.scalar("sub", BinaryOp.SUB, this, value, false);
+    }
+
+    /** {@code this * other}, broadcasting. */
+    public Tensor mul(Tensor other) {
+        return Elementwise.binary("mul", BinaryOp.MUL, this, other);
+    }
+
+    /** {@code this * value}. */
+    public Tensor mul(float value) {
+        return Elementwise.scalar("mul", BinaryOp.MUL, this, value, false);
+    }
+
+    /** {@code this / other}, broadcasting (true division). */
+    public Tensor div(Tensor other) {
+        return Elementwise.binary("div", BinaryOp.DIV, this, other);
+    }
+
+    /** {@code this / value}. */
+    public Tensor div(float value) {
+        return Elementwise.scalar("div", BinaryOp.DIV, this, value, false);
+    }
+
+    /** {@code this ^ exponent}, elementwise, broadcasting. */
+    public Tensor pow(Tensor exponent) {
+        return Elementwise.binary("pow", BinaryOp.POW, this, exponent);
+    }
+
+    /** {@code this ^ exponent}. */
+    public Tensor pow(float exponent) {
+        return Elementwise.scalar("pow", BinaryOp.POW, this, exponent, false);
+    }
+
+    /** Elementwise maximum, broadcasting (NaN propagates). */
+    public Tensor maximum(Tensor other) {
+        return Elementwise.binary("maximum", BinaryOp.MAXIMUM, this, other);
+    }
+
+    /** Elementwise minimum, broadcasting (NaN propagates). */
+    public Tensor minimum(Tensor other) {
+        return Elementwise.binary("minimum", BinaryOp.MINIMUM, this, other);
+    }
+
+    /** {@code -this}. */
+    public Tensor neg() {
+        return Elementwise.unary("neg", UnaryOp.NEG, this);
+    }
+
+    /** {@code e^this}. */
+    public Tensor exp() {
+        return Elementwise.unary("exp", UnaryOp.EXP, this);
+    }
+
+    /** Natural logarithm. */
+    public Tensor log() {
+        return Elementwise.unary("log", UnaryOp.LOG, this);
+    }
+
+    /** Square root. */
+    public Tensor sqrt() {
+        return Elementwise.unary("sqrt", UnaryOp.SQRT, this);
+    }
+
+    /** Absolute value. */
+    public Tensor abs() {
+        return Elementwise.unary("abs", UnaryOp.ABS, this);
+    }
+
+    /** {@code max(this, 0)}. */
+    public Tensor relu() {
+        return Elementwise.unary("relu", UnaryOp.RELU, this);
+    }
+
+    /** {@code 1 / (1 + e^-this)}. */
+    public Tensor sigmoid() {
+        return Elementwise.unary("sigmoid", UnaryOp.SIGMOID, this);
+    }
+
+    /** Hyperbolic tangent. */
+    public Tensor tanh() {
+        return Elementwise.unary("tanh", UnaryOp.TANH, this);
+    }
+
+    /** {@code 1.0} where {@code this == other}, else {@code 0.0} (float32; clgrad has no bool dtype). */
+    public Tensor eq(Tensor other) {
+        return Elementwise.binary("eq", BinaryOp.EQ, this, other);
+    }
+
+    /** {@code 1.0} where {@code this == value}. */
+    public Tensor eq(float value) {
+        return Elementwise.scalar("eq", BinaryOp.EQ, this, value, false);
+    }
+
+    /** {@code 1.0} where {@code this != other}. */
+    public Tensor ne(Tensor other) {
+        return Elementwise.binary("ne", BinaryOp.NE, this, other);
+    }
+
+    /** {@code 1.0} where {@code this < other}. */
+    public Tensor lt(Tensor other) {
+        return Elementwise.binary("lt", BinaryOp.LT, this, other);
+    }
+
+    /** {@code 1.0} where {@code this < value}. */
+    public Tensor lt(float value) {
+        return Elementwise.scalar("lt", BinaryOp.LT, this, value, false);
+    }
+
+    /** {@code 1.0} where {@code this <= other}. */
+    public Tensor le(Tensor other) {
+        return Elementwise.binary("le", BinaryOp.LE, this, other);
+    }
+
+    /** {@code 1.0} where {@code this > other}. */
+    public Tensor gt(Tensor other) {
+        return Elementwise.binary("gt", BinaryOp.GT, this, other);
+    }
+
+    /** {@code 1.0} where {@code this > value}. */
+    public Tensor gt(float value) {
+        return Elementwise.scalar("gt", BinaryOp.GT, this, value, false);
+    }
+
+    /** {@code 1.0} where {@code this >= other}. */
+    public Tensor ge(Tensor other) {
+        return Elementwise.binary("ge", BinaryOp.GE, this, other);
+    }
+
+    // ------------------------------------------------------------------ linear algebra
+
+    /**
+     * Matrix product with PyTorch's {@code matmul} rules: 1-D·1-D is a dot product, 2-D·2-D a
+     * matrix product, and higher ranks batch over the leading dimensions with broadcasting.
+     *
+     * @throws IllegalArgumentException naming both shapes when the inner dimensions differ
+     */
+    public Tensor matmul(Tensor other) {
+        return Linalg.matmul(this, other);
+    }
+
+    // ------------------------------------------------------------------ reductions
+
+    /** Sum of all elements (a scalar). */
+    public Tensor sum() {
+        return Reductions.all("sum", ReduceOp.SUM, this);
+    }
+
+    /** Sum along {@code dim}, keeping it as size 1 when {@code keepdim}. */
+    public Tensor sum(int dim, boolean keepdim) {
+        return Reductions.along("sum", ReduceOp.SUM, this, dim, keepdim);
+    }
+
+    /** Mean of all elements. */
+    public Tensor mean() {
+        return Reductions.all("mean", ReduceOp.MEAN, this);
+    }
+
+    /** Mean along {@code dim}. */
+    public Tensor mean(int dim, boolean keepdim) {
+        return Reductions.along("mean", ReduceOp.MEAN, this, dim, keepdim);
+    }
+
+    /** Largest element. */
+    public Tensor max() {
+        return Reductions.all("max", ReduceOp.MAX, this);
+    }
+
+    /** Largest values along {@code dim} (use {@link #argmax(int)} for their indices). */
+    public Tensor max(int dim, boolean keepdim) {
+        return Reductions.along("max", ReduceOp.MAX, this, dim, keepdim);
+    }
+
+    /** Smallest element. */
+    public Tensor min() {
+        return Reductions.all("min", ReduceOp.MIN, this);
+    }
+
+    /** Smallest values along {@code dim}. */
+    public Tensor min(int dim, boolean keepdim) {
+        return Reductions.along("min", ReduceOp.MIN, this, dim, keepdim);
+    }
+
+    /** Index of the largest element of the flattened tensor (an int32 scalar). */
+    public Tensor argmax() {
+        return Reductions.all("argmax", ReduceOp.ARGMAX, this);
+    }
+
+    /** Indices (int32) of the largest values along {@code dim}; the first among ties. */
+    public Tensor argmax(int dim) {
+        return Reductions.along("argmax", ReduceOp.ARGMAX, this, dim, false);
+    }
+
+    /** Indices (int32) of the largest values along {@code dim}, keeping the dim when asked. */
+    public Tensor argmax(int dim, boolean keepdim) {
+        return Reductions.along("argmax", ReduceOp.ARGMAX, this, dim, keepdim);
+    }
+
+    /** {@code softmax(x)_i = e^{x_i} / Σ_j e^{x_j}} along {@code dim}. */
+    public Tensor softmax(int dim) {
+        return Reductions.softmax("softmax", this, dim, false);
+    }
+
+    /** {@code log(softmax(x))} along {@code dim}, computed stably. */
+    public Tensor logSoftmax(int dim) {
+        return Reductions.softmax("logSoftmax", this, dim, true);
+    }
+
+    // ------------------------------------------------------------------ printing
+
+    /**
+     * PyTorch's text form, e.g. {@code tensor([[0.1000, 0.2000]])}, with {@code device='opencl:0'}
+     * when not on the CPU backend and {@code dtype=int32} for integer tensors. Reads the values.
+     */
+    @Override
+    public String toString() {
+        return TensorFormatter.format(this);
+    }
+
+    // ------------------------------------------------------------------ package internals
+
+    /** Throws when the tensor was closed; {@code op} names the operation for the message. */
+    void checkOpen(String op) {
+        if (closed) {
+            throw new IllegalStateException(op + ": tensor " + Shape.str(shape)
+                    + " was closed; it cannot be used after close()");
+        }
+    }
+
+    Buffer buffer(String op) {
+        checkOpen(op);
+        return storage.buffer();
+    }
+
+    StridedView stridedView(String op) {
+        return new StridedView(buffer(op), offset, shape, strides);
+    }
+
+    Backend backend() {
+        return storage.device().backend();
+    }
+
+    int offset() {
+        return offset;
+    }
+
+    int[] shapeRef() {
+        return shape;
+    }
+
+    int[] stridesRef() {
+        return strides;
+    }
+
+    /** Whether the data starts at element 0 of the buffer in row-major order (backend ops need this). */
+    boolean isDense() {
+        return offset == 0 && isContiguous();
+    }
+}

@@ -1,0 +1,74 @@
+package io.clgrad;
+
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+
+/**
+ * Closes, when it closes, every tensor created on this thread while it was open, except those
+ * {@linkplain #keep(Tensor) kept}. Scopes nest; a kept tensor moves to the enclosing scope, if any.
+ *
+ * <pre>{@code
+ * Tensor result;
+ * try (TensorScope s = Tensors.scope()) {
+ *     Tensor h = x.matmul(w).relu();   // closed when the scope closes
+ *     result = s.keep(h.sum());         // survives
+ * }
+ * }</pre>
+ */
+public final class TensorScope implements AutoCloseable {
+    private static final ThreadLocal<ArrayDeque<TensorScope>> STACK = ThreadLocal.withInitial(ArrayDeque::new);
+
+    private final Set<Tensor> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Thread thread = Thread.currentThread();
+    private boolean closed;
+
+    TensorScope() {
+        STACK.get().push(this);
+    }
+
+    /** Records a newly created tensor in the innermost open scope of this thread, if any. */
+    static void register(Tensor t) {
+        TensorScope s = STACK.get().peek();
+        if (s != null) {
+            s.owned.add(t);
+        }
+    }
+
+    /**
+     * Keeps a tensor alive past this scope: it is handed to the enclosing scope, or to nobody
+     * (then the caller closes it, or the GC reclaims it). Returns the tensor for chaining.
+     */
+    public Tensor keep(Tensor t) {
+        if (owned.remove(t)) {
+            ArrayDeque<TensorScope> stack = STACK.get();
+            boolean passed = false;
+            for (TensorScope outer : stack) {
+                if (passed) {
+                    outer.owned.add(t);
+                    break;
+                }
+                passed = outer == this;
+            }
+        }
+        return t;
+    }
+
+    /** Closes every tensor created in this scope that was not kept. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException("a TensorScope must be closed on the thread that opened it");
+        }
+        closed = true;
+        STACK.get().remove(this);
+        for (Tensor t : owned) {
+            t.close();
+        }
+        owned.clear();
+    }
+}

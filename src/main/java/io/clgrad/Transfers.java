@@ -1,0 +1,81 @@
+package io.clgrad;
+
+/** Moves values between host arrays and devices, and converts dtypes. */
+final class Transfers {
+    private Transfers() {
+    }
+
+    static float item(Tensor t) {
+        t.checkOpen("item");
+        if (t.numel() != 1) {
+            throw new IllegalArgumentException("item: a tensor with " + t.numel()
+                    + " elements cannot be converted to a scalar (shape " + Shape.str(t.shapeRef()) + ")");
+        }
+        if (t.dtype() == DType.INT32) {
+            int[] v = new int[1];
+            t.backend().read(t.buffer("item"), t.offset(), v, 0, 1);
+            return v[0];
+        }
+        float[] v = new float[1];
+        t.backend().read(t.buffer("item"), t.offset(), v, 0, 1);
+        return v[0];
+    }
+
+    static float[] toFloatArray(Tensor t) {
+        t.checkOpen("toFloatArray");
+        if (t.dtype() == DType.INT32) {
+            int[] ints = toIntArray(t);
+            float[] out = new float[ints.length];
+            for (int i = 0; i < ints.length; i++) {
+                out[i] = ints[i];
+            }
+            return out;
+        }
+        Tensor d = Layouts.dense(t);
+        try {
+            float[] out = new float[t.numel()];
+            d.backend().read(d.buffer("toFloatArray"), 0, out, 0, out.length);
+            return out;
+        } finally {
+            Checks.closeTemp(d, t);
+        }
+    }
+
+    static int[] toIntArray(Tensor t) {
+        Checks.int32("toIntArray", "the tensor", t);
+        Tensor d = Layouts.dense(t);
+        try {
+            int[] out = new int[t.numel()];
+            d.backend().read(d.buffer("toIntArray"), 0, out, 0, out.length);
+            return out;
+        } finally {
+            Checks.closeTemp(d, t);
+        }
+    }
+
+    static Tensor to(Tensor t, Device target) {
+        t.checkOpen("to");
+        if (t.device() == target) {
+            return t;
+        }
+        if (t.dtype() == DType.INT32) {
+            return Factories.exact(target, toIntArray(t), t.shapeRef());
+        }
+        return Factories.exact(target, toFloatArray(t), t.shapeRef());
+    }
+
+    static Tensor cast(Tensor t, DType dtype) {
+        t.checkOpen("to(" + dtype + ")");
+        if (t.dtype() == dtype) {
+            return t;
+        }
+        Tensor d = Layouts.dense(t);
+        try {
+            Tensor out = Tensor.empty(t.device(), dtype, t.shapeRef());
+            t.backend().convert(d.buffer("convert"), out.buffer("convert"), t.numel());
+            return out;
+        } finally {
+            Checks.closeTemp(d, t);
+        }
+    }
+}
