@@ -1,0 +1,141 @@
+package io.clgrad.backend;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Cases for the data-movement ops: {@link Backend#fill}, {@link Backend#arange},
+ * {@link Backend#copy} of strided views (both element types) and {@link Backend#convert}.
+ * All are exact except F32 arange, which rounds start + i·step once.
+ */
+final class DataCases {
+    private DataCases() {
+    }
+
+    static List<OpCase> fill() {
+        List<OpCase> cases = new ArrayList<>();
+        for (int n : ElementwiseCases.SIZES) {
+            for (double v : new double[] {3.25, -0.0, -1e30, 0.1}) {
+                cases.add(fillCase(ElementType.F32, n, v));
+            }
+            for (double v : new double[] {7, -3, 2.9, -2.9}) {
+                cases.add(fillCase(ElementType.I32, n, v));
+            }
+        }
+        return cases;
+    }
+
+    /** The output has padding: fill must write exactly out[0..n). */
+    private static OpCase fillCase(ElementType type, int n, double v) {
+        return OpCase.of("fill " + type + " n=" + n + " value=" + v, b -> {
+            try (Bufs m = new Bufs(b)) {
+                Buffer out = m.out(type, n);
+                b.fill(out, n, v);
+                return List.of(m.readOut(out, n));
+            }
+        }, OpCase.Out.exact("out", new int[] {n}, RefData.fill(n, v, type)));
+    }
+
+    static List<OpCase> arange() {
+        List<OpCase> cases = new ArrayList<>();
+        for (int n : ElementwiseCases.SIZES) {
+            for (double[] ss : new double[][] {{0, 1}, {-1.5, 0.25}, {0, 0.1}, {1000, -3.7}}) {
+                cases.add(arangeCase(ElementType.F32, n, ss[0], ss[1]));
+            }
+            for (double[] ss : new double[][] {{0, 1}, {-5, 3}, {100, -7}}) {
+                cases.add(arangeCase(ElementType.I32, n, ss[0], ss[1]));
+            }
+        }
+        return cases;
+    }
+
+    private static OpCase arangeCase(ElementType type, int n, double start, double step) {
+        double[] ref = RefData.arange(n, start, step, type);
+        OpCase.Out out = type == ElementType.I32 ? OpCase.Out.exact("out", new int[] {n}, ref)
+                : OpCase.Out.unit("out", new int[] {n}, ref);
+        return OpCase.of("arange " + type + " n=" + n + " start=" + start + " step=" + step, b -> {
+            try (Bufs m = new Bufs(b)) {
+                Buffer buf = m.out(type, n);
+                b.arange(buf, n, start, step);
+                return List.of(m.readOut(buf, n));
+            }
+        }, out);
+    }
+
+    /** A strided view over a buffer of {@code len} elements. */
+    record View(String name, int len, int offset, int[] shape, int[] strides) {
+    }
+
+    static List<View> views() {
+        List<View> v = new ArrayList<>();
+        v.add(new View("[33,7]^T", 231, 0, new int[] {7, 33}, new int[] {1, 7}));
+        v.add(new View("[2,3,4] permuted (2,0,1)", 24, 0, new int[] {4, 2, 3}, new int[] {1, 12, 4}));
+        v.add(new View("[10] stride 3 offset 5", 40, 5, new int[] {10}, new int[] {3}));
+        v.add(new View("[4,5] broadcast rows, offset 2", 7, 2, new int[] {4, 5}, new int[] {0, 1}));
+        v.add(new View("[1000] offset 1", 1001, 1, new int[] {1000}, new int[] {1}));
+        v.add(new View("[] scalar offset 3", 4, 3, new int[] {}, new int[] {}));
+        v.add(new View("[1,1,1]", 1, 0, new int[] {1, 1, 1}, new int[] {1, 1, 1}));
+        v.add(new View("[5,7,33] transposed (2,1,0)", 1155, 0, new int[] {33, 7, 5}, new int[] {1, 33, 231}));
+        v.add(new View("[50001] stride 2", 100_002, 0, new int[] {50_001}, new int[] {2}));
+        v.add(new View("rank-8 reversed", 256, 0, new int[] {2, 2, 2, 2, 2, 2, 2, 2},
+                new int[] {1, 2, 4, 8, 16, 32, 64, 128}));
+        v.add(new View("[3,2] of a [4,5] buffer, column stride 2, offset 1", 20, 1, new int[] {3, 2}, new int[] {5, 2}));
+        return v;
+    }
+
+    static List<OpCase> copy() {
+        Random r = new Random(301);
+        List<OpCase> cases = new ArrayList<>();
+        for (View v : views()) {
+            int n = Inputs.numel(v.shape());
+            float[] f = Inputs.uniform(r, v.len(), -100, 100);
+            cases.add(OpCase.of("copy F32 " + v.name(), b -> {
+                try (Bufs m = new Bufs(b)) {
+                    Buffer out = m.out(n);
+                    b.copy(new StridedView(m.f32(f), v.offset(), v.shape(), v.strides()), out);
+                    return List.of(m.readOut(out, n));
+                }
+            }, OpCase.Out.exact("out", v.shape(), RefData.gather(Inputs.d(f), v.offset(), v.shape(), v.strides()))));
+            int[] iv = Inputs.ints(r, v.len(), -1_000_000_000, 1_000_000_000);
+            cases.add(OpCase.of("copy I32 " + v.name(), b -> {
+                try (Bufs m = new Bufs(b)) {
+                    Buffer out = m.out(ElementType.I32, n);
+                    b.copy(new StridedView(m.i32(iv), v.offset(), v.shape(), v.strides()), out);
+                    return List.of(m.readOut(out, n));
+                }
+            }, OpCase.Out.exact("out", v.shape(), RefData.gather(Inputs.d(iv), v.offset(), v.shape(), v.strides()))));
+        }
+        return cases;
+    }
+
+    static List<OpCase> convert() {
+        Random r = new Random(302);
+        List<OpCase> cases = new ArrayList<>();
+        for (int n : ElementwiseCases.SIZES) {
+            float[] f = Inputs.withEdges(Inputs.uniform(r, n, -1e6, 1e6), 2.7f, -2.7f, 0.5f, -0.5f, 0f, -0.99f, 16777216f);
+            cases.add(OpCase.of("convert F32->I32 n=" + n, b -> {
+                try (Bufs m = new Bufs(b)) {
+                    Buffer out = m.out(ElementType.I32, n);
+                    b.convert(m.f32(f), out, n);
+                    return List.of(m.readOut(out, n));
+                }
+            }, OpCase.Out.exact("out", new int[] {n}, RefData.toInt(f))));
+            int[] iv = Inputs.ints(r, n, Integer.MIN_VALUE / 2, Integer.MAX_VALUE / 2);
+            if (n >= 33) {
+                iv[1] = Integer.MAX_VALUE;
+                iv[2] = Integer.MIN_VALUE;
+                iv[3] = 16_777_217;
+                iv[4] = -7;
+            }
+            cases.add(OpCase.of("convert I32->F32 n=" + n, b -> {
+                try (Bufs m = new Bufs(b)) {
+                    Buffer out = m.out(ElementType.F32, n);
+                    b.convert(m.i32(iv), out, n);
+                    return List.of(m.readOut(out, n));
+                }
+            }, OpCase.Out.exact("out", new int[] {n}, RefData.toFloat(iv))));
+        }
+        return cases;
+    }
+}

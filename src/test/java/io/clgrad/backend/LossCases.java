@@ -1,0 +1,184 @@
+package io.clgrad.backend;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Cases for the fused losses: BCE-with-logits forward/backward with and without weight and
+ * posWeight (including logits of ±100, which must give finite values), and softmax
+ * cross-entropy forward/backward with label smoothing, ignored rows and invalid targets.
+ */
+final class LossCases {
+    static final int[] SIZES = {1, 7, 33, 1000};
+    private static final float[] EDGE_LOGITS = {100f, -100f, 20f, -20f, 0f, 1e-3f, -1e-3f, 50f};
+
+    private LossCases() {
+    }
+
+    private static float[] logits(Random r, int n) {
+        return Inputs.withEdges(Inputs.uniform(r, n, -10, 10), EDGE_LOGITS);
+    }
+
+    private static float[] targets(Random r, int n) {
+        float[] y = Inputs.uniform(r, n, 0, 1);
+        for (int i = 0; i < n; i += 3) {
+            y[i] = (i / 3) % 2; // exact 0/1 labels on every third element
+        }
+        return y;
+    }
+
+    private static String variant(boolean weighted, boolean posWeighted) {
+        return (weighted ? " weight" : "") + (posWeighted ? " posWeight" : "");
+    }
+
+    static List<OpCase> bce() {
+        Random r = new Random(601);
+        List<OpCase> cases = new ArrayList<>();
+        for (int n : SIZES) {
+            for (int v = 0; v < 4; v++) {
+                float[] x = logits(r, n);
+                float[] y = targets(r, n);
+                float[] w = (v & 1) != 0 ? Inputs.uniform(r, n, 0, 2) : null;
+                float[] pw = (v & 2) != 0 ? Inputs.uniform(r, n, 0.5, 3) : null;
+                RefLoss.Result ref = RefLoss.bce(x, y, w, pw);
+                cases.add(OpCase.of("bceWithLogits n=" + n + variant(w != null, pw != null), b -> {
+                    try (Bufs m = new Bufs(b)) {
+                        Buffer out = m.out(n);
+                        b.bceWithLogits(m.f32(x), m.f32(y), w == null ? null : m.f32(w), pw == null ? null : m.f32(pw), out, n);
+                        return List.of(m.readOut(out, n));
+                    }
+                }, new OpCase.Out("loss", new int[] {n}, ref.value(), ref.scale())));
+            }
+        }
+        return cases;
+    }
+
+    static List<OpCase> bceBackward() {
+        Random r = new Random(602);
+        List<OpCase> cases = new ArrayList<>();
+        for (int n : SIZES) {
+            for (int v = 0; v < 8; v++) {
+                float[] x = logits(r, n);
+                float[] y = targets(r, n);
+                float[] w = (v & 1) != 0 ? Inputs.uniform(r, n, 0, 2) : null;
+                float[] pw = (v & 2) != 0 ? Inputs.uniform(r, n, 0.5, 3) : null;
+                boolean scalarG = (v & 4) != 0;
+                float[] g = scalarG ? new float[] {0.75f} : Inputs.uniform(r, n, -2, 2);
+                int gStride = scalarG ? 0 : 1;
+                float scale = scalarG ? 1f / n : 1f;
+                RefLoss.Result ref = RefLoss.bceBackward(x, y, w, pw, g, gStride, scale, n);
+                cases.add(OpCase.of("bceWithLogitsBackward n=" + n + variant(w != null, pw != null)
+                        + " gStride=" + gStride + " scale=" + scale, b -> {
+                    try (Bufs m = new Bufs(b)) {
+                        Buffer out = m.out(n);
+                        b.bceWithLogitsBackward(m.f32(x), m.f32(y), w == null ? null : m.f32(w),
+                                pw == null ? null : m.f32(pw), m.f32(g), gStride, scale, out, n);
+                        return List.of(m.readOut(out, n));
+                    }
+                }, new OpCase.Out("grad", new int[] {n}, ref.value(), ref.scale())));
+            }
+        }
+        return cases;
+    }
+
+    /** Logits [rows, classes] in [-5, 5]; row 1 (when present) has logits of ±100. */
+    private static float[] ceLogits(Random r, int rows, int classes) {
+        float[] x = Inputs.uniform(r, rows * classes, -5, 5);
+        if (rows > 1) {
+            for (int c = 0; c < classes; c++) {
+                x[classes + c] = c % 2 == 0 ? 100f : -100f;
+            }
+        }
+        return x;
+    }
+
+    /** Targets in [0, C), every fifth row set to ignoreIndex. */
+    private static int[] ceTargets(Random r, int rows, int classes, int ignoreIndex) {
+        int[] t = Inputs.ints(r, rows, 0, classes);
+        for (int i = 2; i < rows; i += 5) {
+            t[i] = ignoreIndex;
+        }
+        return t;
+    }
+
+    /** (rows, classes, ignoreIndex, labelSmoothing) combinations. */
+    private record Ce(int rows, int classes, int ignoreIndex, float ls) {
+        @Override
+        public String toString() {
+            return "rows=" + rows + " classes=" + classes + " ignoreIndex=" + ignoreIndex + " labelSmoothing=" + ls;
+        }
+    }
+
+    private static List<Ce> ceGeometries() {
+        List<Ce> list = new ArrayList<>();
+        for (int rows : new int[] {1, 7, 33}) {
+            for (int classes : new int[] {1, 7, 33, 1000}) {
+                for (float ls : new float[] {0f, 0.1f}) {
+                    list.add(new Ce(rows, classes, -100, ls));
+                }
+            }
+        }
+        list.add(new Ce(33, 7, 2, 0.1f)); // an in-range class as ignoreIndex
+        return list;
+    }
+
+    static List<OpCase> crossEntropy() {
+        Random r = new Random(603);
+        List<OpCase> cases = new ArrayList<>();
+        for (Ce ce : ceGeometries()) {
+            cases.add(ceCase(ce, ceLogits(r, ce.rows(), ce.classes()), ceTargets(r, ce.rows(), ce.classes(), ce.ignoreIndex()), ""));
+        }
+        // targets outside [0, C) that are not ignoreIndex give NaN loss for their row only
+        int[] bad = ceTargets(r, 7, 7, -100);
+        bad[0] = 7;
+        bad[4] = -1;
+        cases.add(ceCase(new Ce(7, 7, -100, 0f), ceLogits(r, 7, 7), bad, " invalid targets 7 and -1"));
+        return cases;
+    }
+
+    private static OpCase ceCase(Ce ce, float[] x, int[] t, String note) {
+        int rows = ce.rows();
+        RefLoss.Result ref = RefLoss.crossEntropy(x, t, rows, ce.classes(), ce.ignoreIndex(), ce.ls());
+        double[] loss = java.util.Arrays.copyOfRange(ref.value(), 0, rows);
+        double[] lossScale = java.util.Arrays.copyOfRange(ref.scale(), 0, rows);
+        double[] valid = java.util.Arrays.copyOfRange(ref.value(), rows, 2 * rows);
+        // valid[r] is unspecified for an invalid target, so such cases check the loss only
+        boolean checkValid = note.isEmpty();
+        return new OpCase("crossEntropy " + ce + note, b -> {
+            try (Bufs m = new Bufs(b)) {
+                Buffer l = m.out(rows);
+                Buffer v = m.out(rows);
+                b.crossEntropy(m.f32(x), m.i32(t), l, v, rows, ce.classes(), ce.ignoreIndex(), ce.ls());
+                return checkValid ? List.of(m.readOut(l, rows), m.readOut(v, rows)) : List.of(m.readOut(l, rows));
+            }
+        }, checkValid ? List.of(new OpCase.Out("loss", new int[] {rows}, loss, lossScale),
+                OpCase.Out.exact("valid", new int[] {rows}, valid))
+                : List.of(new OpCase.Out("loss", new int[] {rows}, loss, lossScale)));
+    }
+
+    static List<OpCase> crossEntropyBackward() {
+        Random r = new Random(604);
+        List<OpCase> cases = new ArrayList<>();
+        for (Ce ce : ceGeometries()) {
+            for (int gStride : new int[] {0, 1}) {
+                int rows = ce.rows();
+                int classes = ce.classes();
+                float[] x = ceLogits(r, rows, classes);
+                int[] t = ceTargets(r, rows, classes, ce.ignoreIndex());
+                float[] g = gStride == 0 ? new float[] {1f / rows} : Inputs.uniform(r, rows, -2, 2);
+                RefLoss.Result ref = RefLoss.crossEntropyBackward(x, t, g, gStride, rows, classes, ce.ignoreIndex(), ce.ls());
+                int n = rows * classes;
+                cases.add(OpCase.of("crossEntropyBackward " + ce + " gStride=" + gStride, b -> {
+                    try (Bufs m = new Bufs(b)) {
+                        Buffer out = m.out(n);
+                        b.crossEntropyBackward(m.f32(x), m.i32(t), m.f32(g), gStride, out, rows, classes,
+                                ce.ignoreIndex(), ce.ls());
+                        return List.of(m.readOut(out, n));
+                    }
+                }, new OpCase.Out("grad", new int[] {rows, classes}, ref.value(), ref.scale())));
+            }
+        }
+        return cases;
+    }
+}

@@ -1,0 +1,75 @@
+package io.clgrad.backend;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Cases for {@link Backend#matmul}: every (m, n, k) from {1, 7, 33, 64, 129}³ with A and/or B
+ * transposed through swapped strides, and batched products (batch 3) with offsets where a batch
+ * stride of 0 broadcasts one operand.
+ */
+final class MatmulCases {
+    static final int[] DIMS = {1, 7, 33, 64, 129};
+
+    private MatmulCases() {
+    }
+
+    static List<OpCase> all() {
+        Random r = new Random(401);
+        List<OpCase> cases = new ArrayList<>();
+        for (int m : DIMS) {
+            for (int n : DIMS) {
+                for (int k : DIMS) {
+                    for (int t = 0; t < 4; t++) {
+                        cases.add(matmulCase(r, 1, m, n, k, (t & 1) != 0, (t & 2) != 0, 0, 0, true, true));
+                    }
+                }
+            }
+        }
+        int[][] batched = {{7, 33, 64}, {33, 1, 7}, {1, 129, 33}, {64, 64, 64}, {129, 7, 33}};
+        for (int[] d : batched) {
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0;
+                boolean tb = (t & 2) != 0;
+                cases.add(matmulCase(r, 3, d[0], d[1], d[2], ta, tb, 3, 5, true, false));
+                cases.add(matmulCase(r, 3, d[0], d[1], d[2], ta, tb, 0, 2, false, true));
+                cases.add(matmulCase(r, 3, d[0], d[1], d[2], ta, tb, 1, 0, true, true));
+            }
+        }
+        return cases;
+    }
+
+    /**
+     * One product. A transposed is stored [k, m] and read with (row, col) strides (1, m); B transposed
+     * is stored [n, k] and read with strides (1, k). A batch operand that is not batched has batch
+     * stride 0 (one matrix broadcast over the batch).
+     */
+    static OpCase matmulCase(Random r, int batch, int m, int n, int k, boolean transA, boolean transB,
+                             int aOffset, int bOffset, boolean aBatched, boolean bBatched) {
+        int aRow = transA ? 1 : k;
+        int aCol = transA ? m : 1;
+        int bRow = transB ? 1 : n;
+        int bCol = transB ? k : 1;
+        int aBatch = aBatched && batch > 1 ? m * k : 0;
+        int bBatch = bBatched && batch > 1 ? k * n : 0;
+        int aLen = aOffset + (aBatch == 0 ? 1 : batch) * m * k;
+        int bLen = bOffset + (bBatch == 0 ? 1 : batch) * k * n;
+        float[] a = Inputs.uniform(r, aLen, -1, 1);
+        float[] b = Inputs.uniform(r, bLen, -1, 1);
+        MatmulSpec spec = new MatmulSpec(batch, m, n, k, aOffset, aBatch, aRow, aCol, bOffset, bBatch, bRow, bCol);
+        RefLinalg.Result ref = RefLinalg.matmul(spec, a, b);
+        int cLen = batch * m * n;
+        String name = "matmul batch=" + batch + " m=" + m + " n=" + n + " k=" + k + (transA ? " A^T" : "")
+                + (transB ? " B^T" : "") + (aOffset != 0 ? " aOffset=" + aOffset : "")
+                + (bOffset != 0 ? " bOffset=" + bOffset : "")
+                + (batch > 1 ? " aBatchStride=" + aBatch + " bBatchStride=" + bBatch : "");
+        return OpCase.of(name, be -> {
+            try (Bufs mem = new Bufs(be)) {
+                Buffer c = mem.out(cLen);
+                be.matmul(spec, mem.f32(a), mem.f32(b), c);
+                return List.of(mem.readOut(c, cLen));
+            }
+        }, new OpCase.Out("C", new int[] {batch, m, n}, ref.value(), ref.scale()));
+    }
+}

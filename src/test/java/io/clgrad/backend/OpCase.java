@@ -1,0 +1,47 @@
+package io.clgrad.backend;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * One op invocation with fixed inputs: {@code run} uploads the inputs to a backend, runs the op,
+ * reads every output back (widened to double) and frees what it allocated; {@code expected} holds
+ * the double-precision reference and the tolerance scale of every output element.
+ *
+ * @param name     op and geometry, e.g. "matmul m=7 n=33 k=129 transA"
+ * @param run      runs the case on a backend, returning outputs in the order of {@code expected}
+ * @param expected the reference outputs
+ */
+record OpCase(String name, Function<Backend, List<double[]>> run, List<Out> expected) {
+
+    /** Convenience for a case with a single output. */
+    static OpCase of(String name, Function<Backend, List<double[]>> run, Out out) {
+        return new OpCase(name, run, List.of(out));
+    }
+
+    /**
+     * One output of a case.
+     *
+     * @param label name of the output ("out", "loss", "param", ...)
+     * @param shape its shape, for the multi-index in failure messages
+     * @param value reference values
+     * @param scale tolerance scale per element (see {@link Tolerance}); 0 = exact
+     */
+    record Out(String label, int[] shape, double[] value, double[] scale) {
+        Out {
+            if (value.length != scale.length) {
+                throw new IllegalArgumentException(label + ": " + value.length + " values, " + scale.length + " scales");
+            }
+        }
+
+        /** An output whose elements are compared with {@link Tolerance#unit(double)} scales. */
+        static Out unit(String label, int[] shape, double[] value) {
+            return new Out(label, shape, value, Tolerance.unit(value));
+        }
+
+        /** An output compared bit-exactly. */
+        static Out exact(String label, int[] shape, double[] value) {
+            return new Out(label, shape, value, Tolerance.exact(value.length));
+        }
+    }
+}
