@@ -18,7 +18,7 @@ public final class ParameterUpdates {
      * @param step the 1-based step count t
      */
     public static void adam(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq,
-                            float lr, float beta1, float beta2, float eps, float weightDecay,
+                            double lr, double beta1, double beta2, double eps, double weightDecay,
                             boolean decoupled, int step) {
         String op = decoupled ? "adamw" : "adam";
         check(op, param, grad, expAvg, expAvgSq, maxExpAvgSq);
@@ -36,8 +36,8 @@ public final class ParameterUpdates {
      *
      * @param firstStep whether the momentum buffer is being initialised (it is set to the gradient)
      */
-    public static void sgd(Tensor param, Tensor grad, Tensor momentumBuffer, float lr, float momentum,
-                           float dampening, boolean nesterov, float weightDecay, boolean firstStep) {
+    public static void sgd(Tensor param, Tensor grad, Tensor momentumBuffer, double lr, double momentum,
+                           double dampening, boolean nesterov, double weightDecay, boolean firstStep) {
         check("sgd", param, grad, momentumBuffer);
         param.backend().sgdStep(param.buffer("sgd"), grad.buffer("sgd"),
                 momentumBuffer == null ? null : momentumBuffer.buffer("sgd"), param.numel(),

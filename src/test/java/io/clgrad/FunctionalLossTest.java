@@ -119,8 +119,8 @@ class FunctionalLossTest {
             Tensor tm = Tensor.zeros(d, 4);
             Tensor tv = Tensor.zeros(d, 4);
             for (int step = 1; step <= 3; step++) {
-                ParameterUpdates.adam(tp, tg, tm, tv, null, (float) lr, (float) b1, (float) b2, (float) eps,
-                        (float) wd, true, step);
+                ParameterUpdates.adam(tp, tg, tm, tv, null, lr, b1, b2, eps,
+                        wd, true, step);
                 for (int i = 0; i < 4; i++) {
                     p[i] *= 1 - lr * wd;
                     m[i] = b1 * m[i] + (1 - b1) * g[i];

@@ -172,10 +172,13 @@ public interface Backend extends AutoCloseable {
      *   vHat = amsgrad ? (vMax = max(vMax, v)) : v
      *   p = p - (lr/bc1) * m / (sqrt(vHat)/sqrt(bc2) + eps)
      * </pre>
-     * exactly as PyTorch's single-tensor Adam. {@code vMax} is null unless amsgrad.
+     * exactly as PyTorch's single-tensor Adam. {@code vMax} is null unless amsgrad. Hyperparameters
+     * are doubles, as in PyTorch (Python floats): the per-step scalars (bias corrections, step size,
+     * {@code 1-β}) are computed in double on the host and rounded to float once, so that every
+     * backend feeds its kernel the same values.
      */
     void adamStep(Buffer param, Buffer grad, Buffer m, Buffer v, Buffer vMax, long n,
-                  float lr, float beta1, float beta2, float eps, float weightDecay,
+                  double lr, double beta1, double beta2, double eps, double weightDecay,
                   boolean decoupled, int step);
 
     /**
@@ -188,8 +191,8 @@ public interface Backend extends AutoCloseable {
      * </pre>
      * {@code momentumBuffer} is null when momentum is 0.
      */
-    void sgdStep(Buffer param, Buffer grad, Buffer momentumBuffer, long n, float lr, float momentum,
-                 float dampening, boolean nesterov, float weightDecay, boolean firstStep);
+    void sgdStep(Buffer param, Buffer grad, Buffer momentumBuffer, long n, double lr, double momentum,
+                 double dampening, boolean nesterov, double weightDecay, boolean firstStep);
 
     // ---------------------------------------------------------------- random
 

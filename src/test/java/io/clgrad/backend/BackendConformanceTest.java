@@ -11,103 +11,103 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BackendConformanceTest {
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
     void unary(Backend b) {
         Checker.againstReference(b, Family.UNARY.cases());
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
     void binaryBroadcastingAndStrided(Backend b) {
         Checker.againstReference(b, Family.BINARY.cases());
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
     void comparisons(Backend b) {
         Checker.againstReference(b, Family.COMPARISONS.cases());
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
     void binaryScalar(Backend b) {
         Checker.againstReference(b, Family.BINARY_SCALAR.cases());
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
     void matmul(Backend b) {
         Checker.againstReference(b, Family.MATMUL.cases());
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
     void reduce(Backend b) {
         Checker.againstReference(b, Family.REDUCE.cases());
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
     void softmaxAndLogSoftmax(Backend b) {
         Checker.againstReference(b, Family.SOFTMAX.cases());
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
     void bceWithLogits(Backend b) {
         Checker.againstReference(b, Family.BCE_WITH_LOGITS.cases());
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
     void bceWithLogitsBackward(Backend b) {
         Checker.againstReference(b, Family.BCE_WITH_LOGITS_BACKWARD.cases());
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
     void crossEntropy(Backend b) {
         Checker.againstReference(b, Family.CROSS_ENTROPY.cases());
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
     void crossEntropyBackward(Backend b) {
         Checker.againstReference(b, Family.CROSS_ENTROPY_BACKWARD.cases());
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
     void adam(Backend b) {
         Checker.againstReference(b, Family.ADAM.cases());
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
     void sgd(Backend b) {
         Checker.againstReference(b, Family.SGD.cases());
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
     void fill(Backend b) {
         Checker.againstReference(b, Family.FILL.cases());
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
     void arange(Backend b) {
         Checker.againstReference(b, Family.ARANGE.cases());
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
     void copyStridedViews(Backend b) {
         Checker.againstReference(b, Family.COPY.cases());
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
     void convert(Backend b) {
         Checker.againstReference(b, Family.CONVERT.cases());

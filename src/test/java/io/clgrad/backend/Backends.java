@@ -8,6 +8,10 @@ import org.junit.jupiter.params.provider.Arguments;
 /**
  * Argument sources for the parameterised suites: every backend of the registry, named by its id
  * so that the test log reads "cpu", "opencl:0", ...
+ *
+ * <p>{@link Backend} is {@link AutoCloseable}, and JUnit closes AutoCloseable arguments after each
+ * invocation by default: every {@code @ParameterizedTest} over backends must say
+ * {@code autoCloseArguments = false}, or the first test closes the shared registry backends.
  */
 final class Backends {
     /** {@code @MethodSource} reference for {@link #all()}. */

@@ -15,13 +15,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CrossBackendTest {
 
-    @ParameterizedTest(name = "{0} vs cpu: {1}", allowZeroInvocations = true)
+    @ParameterizedTest(name = "{0} vs cpu: {1}", allowZeroInvocations = true, autoCloseArguments = false)
     @MethodSource("io.clgrad.backend.Backends#nonCpuTimesFamilies")
     void opMatchesCpu(Backend b, Family family) {
         Checker.againstTwin(Backends.cpu(), b, family.cases());
     }
 
-    @ParameterizedTest(name = "{0} vs cpu", allowZeroInvocations = true)
+    @ParameterizedTest(name = "{0} vs cpu", allowZeroInvocations = true, autoCloseArguments = false)
     @MethodSource(Backends.NON_CPU)
     void randomFillsMatchCpu(Backend b) {
         Backend cpu = Backends.cpu();

@@ -52,8 +52,13 @@ final class DataCases {
 
     private static OpCase arangeCase(ElementType type, int n, double start, double step) {
         double[] ref = RefData.arange(n, start, step, type);
+        // start + i*step adds two terms: scale max(1, |start| + |i*step|) (a device may round step to float)
+        double[] scale = new double[n];
+        for (int i = 0; i < n; i++) {
+            scale[i] = Math.max(1, Math.abs(start) + Math.abs(i * step));
+        }
         OpCase.Out out = type == ElementType.I32 ? OpCase.Out.exact("out", new int[] {n}, ref)
-                : OpCase.Out.unit("out", new int[] {n}, ref);
+                : new OpCase.Out("out", new int[] {n}, ref, scale);
         return OpCase.of("arange " + type + " n=" + n + " start=" + start + " step=" + step, b -> {
             try (Bufs m = new Bufs(b)) {
                 Buffer buf = m.out(type, n);

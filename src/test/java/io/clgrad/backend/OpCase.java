@@ -26,12 +26,18 @@ record OpCase(String name, Function<Backend, List<double[]>> run, List<Out> expe
      * @param shape its shape, for the multi-index in failure messages
      * @param value reference values
      * @param scale tolerance scale per element (see {@link Tolerance}); 0 = exact
+     * @param alt   null, or a second acceptable reference (same scales) where the contract admits
+     *              two readings of its inputs; an element passes if it matches either
      */
-    record Out(String label, int[] shape, double[] value, double[] scale) {
+    record Out(String label, int[] shape, double[] value, double[] scale, double[] alt) {
         Out {
-            if (value.length != scale.length) {
+            if (value.length != scale.length || (alt != null && alt.length != value.length)) {
                 throw new IllegalArgumentException(label + ": " + value.length + " values, " + scale.length + " scales");
             }
+        }
+
+        Out(String label, int[] shape, double[] value, double[] scale) {
+            this(label, shape, value, scale, null);
         }
 
         /** An output whose elements are compared with {@link Tolerance#unit(double)} scales. */

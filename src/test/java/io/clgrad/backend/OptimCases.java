@@ -58,19 +58,23 @@ final class OptimCases {
                         }
                     }
                 }
+                // binary and decimal readings of the float hyper-parameters (see RefOptim.reading)
                 RefOptim.State st = new RefOptim.State(p, m, v, vMax);
+                RefOptim.State dec = new RefOptim.State(p, m, v, vMax);
                 for (int s = 0; s < STEPS; s++) {
                     RefOptim.adam(st, grads[s], c.lr(), c.beta1(), c.beta2(), c.eps(), c.wd(), c.decoupled(),
-                            c.firstStep() + s);
+                            c.firstStep() + s, false);
+                    RefOptim.adam(dec, grads[s], c.lr(), c.beta1(), c.beta2(), c.eps(), c.wd(), c.decoupled(),
+                            c.firstStep() + s, true);
                 }
                 List<OpCase.Out> outs = new ArrayList<>();
                 int[] shape = {n};
-                outs.add(new OpCase.Out("param", shape, st.p, st.pScale));
-                outs.add(new OpCase.Out("m", shape, st.m, st.mScale));
-                outs.add(new OpCase.Out("v", shape, st.v, st.vScale));
+                outs.add(new OpCase.Out("param", shape, st.p, st.pScale, dec.p));
+                outs.add(new OpCase.Out("m", shape, st.m, st.mScale, dec.m));
+                outs.add(new OpCase.Out("v", shape, st.v, st.vScale, dec.v));
                 outs.add(OpCase.Out.exact("grad (must be unchanged)", shape, Inputs.d(grads[STEPS - 1])));
                 if (vMax != null) {
-                    outs.add(new OpCase.Out("vMax", shape, st.vMax, st.vMaxScale));
+                    outs.add(new OpCase.Out("vMax", shape, st.vMax, st.vMaxScale, dec.vMax));
                 }
                 cases.add(new OpCase(c + " n=" + n, b -> {
                     try (Bufs mem = new Bufs(b)) {

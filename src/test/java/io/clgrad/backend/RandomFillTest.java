@@ -21,7 +21,7 @@ class RandomFillTest {
     private static final long[][] SEED_OFFSET = {{42, 0}, {7, 12_345}, {-1, 1L << 33}, {Long.MIN_VALUE, 3}, {0, (1L << 40) + 5}};
     private static final int[] SIZES = {1, 7, 33, 1000, 100_003};
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
     void uniformEqualsCounterRng(Backend b) {
         float[][] ranges = {{0f, 1f}, {-2f, 2f}, {-1f, 3.5f}, {10f, 10.5f}};
@@ -45,7 +45,7 @@ class RandomFillTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
     void intEqualsCounterRng(Backend b) {
         int[][] ranges = {{0, 10}, {-5, 7}, {0, 1}, {Integer.MIN_VALUE / 2, Integer.MAX_VALUE / 2}, {3, 1_000_003}};
@@ -65,7 +65,7 @@ class RandomFillTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
     void normalMatchesCounterRng(Backend b) {
         for (long[] so : SEED_OFFSET) {
@@ -83,7 +83,7 @@ class RandomFillTest {
     }
 
     /** Mean and variance of 100k samples within five standard errors of the distribution's. */
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
     void momentsOf100kSamples(Backend b) {
         int n = 100_000;

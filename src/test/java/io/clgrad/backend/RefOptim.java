@@ -35,22 +35,36 @@ final class RefOptim {
     }
 
     /**
-     * One Adam step. Scales: param {@code max(1, |p| + |update|)}; m and v the sum of their two
-     * terms (relative bound: both are well conditioned); vMax as v.
+     * The two readings of a float hyper-parameter: its exact binary value, or the shortest decimal
+     * that rounds to it (0.999f read as 0.999, as PyTorch holds it in a Python float). They differ by
+     * 1.3e-5 relative in 1 - β2 for β2 = 0.999f, more than float rounding, so Adam's reference is
+     * computed both ways and either is accepted.
      */
-    static void adam(State s, float[] grad, float lr, float beta1, float beta2, float eps, float wd,
-                     boolean decoupled, int step) {
-        double b1 = beta1;
-        double b2 = beta2;
+    static double reading(float f, boolean decimal) {
+        return decimal && Float.isFinite(f) ? Double.parseDouble(Float.toString(f)) : f;
+    }
+
+    /**
+     * One Adam step, hyper-parameters taken in their binary or decimal {@link #reading}. Scales:
+     * param {@code max(1, |p| + |update|)}; m and v the sum of their two terms (relative bound: both
+     * are well conditioned); vMax as v.
+     */
+    static void adam(State s, float[] grad, float lrF, float beta1, float beta2, float epsF, float wdF,
+                     boolean decoupled, int step, boolean decimal) {
+        double b1 = reading(beta1, decimal);
+        double b2 = reading(beta2, decimal);
+        double lr = reading(lrF, decimal);
+        double eps = reading(epsF, decimal);
+        double wd = reading(wdF, decimal);
         double bc1 = 1 - Math.pow(b1, step);
         double bc2 = 1 - Math.pow(b2, step);
         for (int i = 0; i < s.p.length; i++) {
             double g = grad[i];
             double p = s.p[i];
             if (decoupled) {
-                p = p * (1 - (double) lr * wd);
+                p = p * (1 - lr * wd);
             } else {
-                g = g + (double) wd * p;
+                g = g + wd * p;
             }
             double m1 = b1 * s.m[i];
             double m2 = (1 - b1) * g;

@@ -1,0 +1,202 @@
+/*
+ * loss.cl - binary cross-entropy with logits and softmax cross-entropy, forward and backward.
+ *
+ * bce_with_logits(x, y, w, pw, out, n, hasW, hasPw)
+ *     out[i] = w * [(1-y)*x + (1+(pw-1)*y) * (log1p(exp(-|x|)) + max(-x, 0))]
+ *     (the overflow-free form; equals max(x,0) - x*y + log1p(exp(-|x|)) times w when pw = 1).
+ * bce_with_logits_backward(x, y, w, pw, g, gStride, scale, out, n, hasW, hasPw)
+ *     out[i] = scale * g[i*gStride] * w * ((pw*y + 1 - y)*sigmoid(x) - pw*y)
+ *   x, y, out are contiguous float [n]; w and pw are contiguous [n] when hasW/hasPw, otherwise 1
+ *   (the host then passes x in their place, unread). 1-D launch, one work-item per element,
+ *   global size n rounded up to the group size, bounds-checked.
+ *
+ * cross_entropy(logits, targets, loss, valid, rows, classes, ignoreIndex, eps, validIsInt)
+ *     loss[r] = -((1-eps)*logp[r][t] + (eps/C)*sum_c logp[r][c]), valid[r] = 1, with t = targets[r];
+ *     both 0 where t == ignoreIndex; loss NaN (valid 1) where t is outside [0, C).
+ *     valid is written as float 1.0/0.0, or as int 1/0 when validIsInt.
+ * cross_entropy_backward(logits, targets, g, gStride, out, rows, classes, ignoreIndex, eps)
+ *     out[r][c] = g[r*gStride] * (softmax[r][c] - (1-eps)*[c == t] - eps/C); 0 on ignored rows;
+ *     NaN on rows whose target is outside [0, C).
+ *   logits/out are contiguous float [rows, classes], targets int32 [rows]. One work-group per row:
+ *   global size rows*L, local size L (a power of two <= RED_WG, about the number of classes); the
+ *   row's max and sums meet in local-memory trees.
+ *
+ * Launched by io.clgrad.backend.opencl.LossOps.
+ */
+
+#ifndef RED_WG
+#define RED_WG 256      /* largest work-group size of the cross-entropy kernels (power of two) */
+#endif
+
+inline float clg_sigmoid(float v)
+{
+    if (v >= 0.0f) {
+        return 1.0f / (1.0f + exp(-v));
+    }
+    float e = exp(v);
+    return e / (1.0f + e);
+}
+
+__kernel void bce_with_logits(__global const float* x, __global const float* y, __global const float* w,
+                              __global const float* pw, __global float* out, int n, int hasW, int hasPw)
+{
+    int i = get_global_id(0);
+    if (i >= n) {
+        return;
+    }
+    float xv = x[i];
+    float yv = y[i];
+    float wv = hasW ? w[i] : 1.0f;
+    float pv = hasPw ? pw[i] : 1.0f;
+    float softplusNeg = log1p(exp(-fabs(xv))) + fmax(-xv, 0.0f); /* -log(sigmoid(x)) */
+    out[i] = wv * ((1.0f - yv) * xv + (1.0f + (pv - 1.0f) * yv) * softplusNeg);
+}
+
+__kernel void bce_with_logits_backward(__global const float* x, __global const float* y,
+                                       __global const float* w, __global const float* pw,
+                                       __global const float* g, int gStride, float scale,
+                                       __global float* out, int n, int hasW, int hasPw)
+{
+    int i = get_global_id(0);
+    if (i >= n) {
+        return;
+    }
+    float xv = x[i];
+    float yv = y[i];
+    float wv = hasW ? w[i] : 1.0f;
+    float pv = hasPw ? pw[i] : 1.0f;
+    float gv = g[i * gStride];
+    out[i] = scale * gv * wv * ((pv * yv + 1.0f - yv) * clg_sigmoid(xv) - pv * yv);
+}
+
+/* ---- softmax cross-entropy: one work-group per row --------------------------------------- */
+
+/* Max of row p[0..C) over the group, NaN-propagating; part is scratch of the group's size. */
+inline float clg_group_max(__global const float* p, int C, int t, int L, __local float* part)
+{
+    float m = -INFINITY;
+    for (int c = t; c < C; c += L) {
+        float v = p[c];
+        m = (v > m || isnan(v)) ? v : m;
+    }
+    part[t] = m;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int h = L / 2; h > 0; h >>= 1) {
+        if (t < h) {
+            float v = part[t + h];
+            if (v > part[t] || isnan(v)) {
+                part[t] = v;
+            }
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    float r = part[0];
+    barrier(CLK_LOCAL_MEM_FENCE);
+    return r;
+}
+
+/* Sum over the group of one float per work-item. */
+inline float clg_group_sum(float v, int t, int L, __local float* part)
+{
+    part[t] = v;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int h = L / 2; h > 0; h >>= 1) {
+        if (t < h) {
+            part[t] += part[t + h];
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    float r = part[0];
+    barrier(CLK_LOCAL_MEM_FENCE);
+    return r;
+}
+
+/* Compensated (Neumaier) running sum held in two floats. */
+inline void clg_kadd(float* s, float* c, float v)
+{
+    float t = *s + v;
+    if (fabs(*s) >= fabs(v)) {
+        *c += (*s - t) + v;
+    } else {
+        *c += (v - t) + *s;
+    }
+    *s = t;
+}
+
+inline float clg_kvalue(float s, float c)
+{
+    return isfinite(s) ? s + c : s;
+}
+
+__kernel void cross_entropy(__global const float* logits, __global const int* targets, __global float* loss,
+                            __global uint* valid, int rows, int classes, int ignoreIndex, float eps,
+                            int validIsInt)
+{
+    __local float part[RED_WG];
+    int r = get_group_id(0);
+    int t = get_local_id(0);
+    int L = get_local_size(0);
+    int target = targets[r];
+    __global const float* p = logits + r * classes;
+    /* Ignored rows run the same barriers and discard the result: no work-item may leave early
+       (PoCL mis-executes kernels that return before a barrier, even group-uniformly). */
+    float m = clg_group_max(p, classes, t, L, part);
+    float s = 0.0f, c = 0.0f;
+    for (int k = t; k < classes; k += L) {
+        clg_kadd(&s, &c, exp(p[k] - m));
+    }
+    float lse = m + log(clg_group_sum(clg_kvalue(s, c), t, L, part));
+    float sumLogp = 0.0f;
+    if (eps != 0.0f) {
+        s = 0.0f;
+        c = 0.0f;
+        for (int k = t; k < classes; k += L) {
+            clg_kadd(&s, &c, p[k] - lse);
+        }
+        sumLogp = clg_group_sum(clg_kvalue(s, c), t, L, part);
+    }
+    if (t == 0) {
+        if (target == ignoreIndex) {
+            loss[r] = 0.0f;
+            valid[r] = 0u;
+        } else {
+            float result;
+            if (target < 0 || target >= classes) {
+                result = NAN;
+            } else {
+                float logpt = p[target] - lse;
+                result = eps != 0.0f ? -((1.0f - eps) * logpt + (eps / (float)classes) * sumLogp) : -logpt;
+            }
+            loss[r] = result;
+            valid[r] = validIsInt ? 1u : as_uint(1.0f);
+        }
+    }
+}
+
+__kernel void cross_entropy_backward(__global const float* logits, __global const int* targets,
+                                     __global const float* g, int gStride, __global float* out,
+                                     int rows, int classes, int ignoreIndex, float eps)
+{
+    __local float part[RED_WG];
+    int r = get_group_id(0);
+    int t = get_local_id(0);
+    int L = get_local_size(0);
+    int target = targets[r];
+    __global const float* p = logits + r * classes;
+    __global float* q = out + r * classes;
+    float m = clg_group_max(p, classes, t, L, part); /* ignored rows too: no early return (see above) */
+    float s = 0.0f, c = 0.0f;
+    for (int k = t; k < classes; k += L) {
+        clg_kadd(&s, &c, exp(p[k] - m));
+    }
+    float sum = clg_group_sum(clg_kvalue(s, c), t, L, part);
+    bool ignored = target == ignoreIndex;
+    bool bad = !ignored && (target < 0 || target >= classes);
+    float gv = ignored ? 0.0f : g[r * gStride];
+    float smooth = eps / (float)classes;
+    for (int k = t; k < classes; k += L) {
+        float sm = exp(p[k] - m) / sum;
+        float hit = k == target ? 1.0f - eps : 0.0f;
+        q[k] = ignored ? 0.0f : bad ? NAN : gv * (sm - hit - smooth);
+    }
+}

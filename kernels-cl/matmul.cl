@@ -1,0 +1,192 @@
+/*
+ * matmul.cl - batched matrix product C[b] = A[b] . B[b], register-tiled through local memory.
+ *
+ * Memory layout: A[b][i][p] = a[aOff + b*aBs + i*aRs + p*aCs] and B[b][p][j] = b[bOff + b*bBs +
+ * p*bRs + j*bCs] (in elements; io.clgrad.backend.MatmulSpec), so transposed operands are views
+ * with swapped strides and a batch stride of 0 broadcasts one matrix over the batch: nothing is
+ * copied. C is contiguous [batch, m, n].
+ *
+ * Launch geometry: a 3-D range of work-groups of MM_WG_N x MM_WG_M x 1 work-items.
+ *   dimension 0: ceil(n / MM_BN) groups over the columns of C
+ *   dimension 1: ceil(m / MM_BM) groups over the rows of C
+ *   dimension 2: batch
+ * A work-group computes an MM_BM x MM_BN block of C (MM_BM = MM_WG_M*MM_WPT_M, MM_BN =
+ * MM_WG_N*MM_WPT_N); each work-item owns MM_WPT_M x MM_WPT_N accumulators in registers at rows
+ * row0 + ly + i*MM_WG_M and columns col0 + lx + j*MM_WG_N (interleaved, so neighbouring
+ * work-items touch neighbouring columns of C and of the local B tile). The k axis is walked in
+ * slices of MM_TILE_K: the group stages an MM_TILE_K x MM_BM slice of A and an MM_TILE_K x MM_BN
+ * slice of B in local memory (zero-padded past m, n and k, so any m, n, k >= 1 is correct), then
+ * every work-item accumulates outer products from it. Loads follow the operand's contiguous axis.
+ *
+ * Launched by io.clgrad.backend.opencl.MatmulOps#matmul. A faster GEMM (vectorised loads,
+ * double buffering) may replace it; this one is the correct, readable baseline.
+ */
+
+#ifndef MM_WG_M
+#define MM_WG_M 8       /* work-items per group along the rows of C */
+#endif
+#ifndef MM_WG_N
+#define MM_WG_N 8       /* work-items per group along the columns of C */
+#endif
+#ifndef MM_WPT_M
+#define MM_WPT_M 4      /* rows of C per work-item */
+#endif
+#ifndef MM_WPT_N
+#define MM_WPT_N 4      /* columns of C per work-item */
+#endif
+#ifndef MM_TILE_K
+#define MM_TILE_K 16    /* depth of the k-slice staged in local memory */
+#endif
+
+#define MM_BM (MM_WG_M * MM_WPT_M)
+#define MM_BN (MM_WG_N * MM_WPT_N)
+#define MM_WG_SIZE (MM_WG_M * MM_WG_N)
+
+__kernel __attribute__((reqd_work_group_size(MM_WG_N, MM_WG_M, 1)))
+void matmul_tiled(__global const float* a, int aOff, int aBs, int aRs, int aCs,
+                  __global const float* b, int bOff, int bBs, int bRs, int bCs,
+                  __global float* c, int m, int n, int k)
+{
+    __local float As[MM_TILE_K][MM_BM];
+    __local float Bs[MM_TILE_K][MM_BN];
+
+    const int lx = get_local_id(0);
+    const int ly = get_local_id(1);
+    const int lid = ly * MM_WG_N + lx;
+    const int col0 = get_group_id(0) * MM_BN;
+    const int row0 = get_group_id(1) * MM_BM;
+    const int batch = get_global_id(2);
+    __global const float* A = a + aOff + (long)batch * aBs;
+    __global const float* B = b + bOff + (long)batch * bBs;
+
+    float acc[MM_WPT_M][MM_WPT_N];
+    for (int i = 0; i < MM_WPT_M; i++) {
+        for (int j = 0; j < MM_WPT_N; j++) {
+            acc[i][j] = 0.0f;
+        }
+    }
+
+    for (int k0 = 0; k0 < k; k0 += MM_TILE_K) {
+        /* Stage A[row0 .. row0+BM)[k0 .. k0+TILE_K) as As[kk][r]. */
+        for (int l = lid; l < MM_BM * MM_TILE_K; l += MM_WG_SIZE) {
+            int r, kk;
+            if (aCs == 1) {          /* k is A's contiguous axis: consecutive l walk along k */
+                r = l / MM_TILE_K;
+                kk = l % MM_TILE_K;
+            } else {                 /* otherwise walk along the rows */
+                r = l % MM_BM;
+                kk = l / MM_BM;
+            }
+            int gr = row0 + r;
+            int gk = k0 + kk;
+            As[kk][r] = (gr < m && gk < k) ? A[gr * aRs + gk * aCs] : 0.0f;
+        }
+        /* Stage B[k0 .. k0+TILE_K)[col0 .. col0+BN) as Bs[kk][cc]. */
+        for (int l = lid; l < MM_BN * MM_TILE_K; l += MM_WG_SIZE) {
+            int cc, kk;
+            if (bCs == 1 || bRs != 1) {  /* n is B's contiguous axis (or neither is): walk along n */
+                cc = l % MM_BN;
+                kk = l / MM_BN;
+            } else {                     /* k is B's contiguous axis (B transposed): walk along k */
+                cc = l / MM_TILE_K;
+                kk = l % MM_TILE_K;
+            }
+            int gc = col0 + cc;
+            int gk = k0 + kk;
+            Bs[kk][cc] = (gc < n && gk < k) ? B[gk * bRs + gc * bCs] : 0.0f;
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+
+        for (int kk = 0; kk < MM_TILE_K; kk++) {
+            float ar[MM_WPT_M];
+            float br[MM_WPT_N];
+            for (int i = 0; i < MM_WPT_M; i++) {
+                ar[i] = As[kk][ly + i * MM_WG_M];
+            }
+            for (int j = 0; j < MM_WPT_N; j++) {
+                br[j] = Bs[kk][lx + j * MM_WG_N];
+            }
+            for (int i = 0; i < MM_WPT_M; i++) {
+                for (int j = 0; j < MM_WPT_N; j++) {
+                    acc[i][j] += ar[i] * br[j];
+                }
+            }
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+
+    __global float* C = c + (long)batch * m * n;
+    for (int i = 0; i < MM_WPT_M; i++) {
+        int r = row0 + ly + i * MM_WG_M;
+        for (int j = 0; j < MM_WPT_N; j++) {
+            int cc = col0 + lx + j * MM_WG_N;
+            if (r < m && cc < n) {
+                C[r * n + cc] = acc[i][j];
+            }
+        }
+    }
+}
+
+/*
+ * matmul_direct: the same product and the same work-group/register tiling as matmul_tiled, but
+ * without local memory or barriers: every work-item reads its MM_WPT_M rows of A and MM_WPT_N
+ * columns of B straight from global memory (for CPU devices, where the caches do the staging and
+ * barrier-free kernels vectorise across work-items; neighbouring work-items read neighbouring
+ * columns of B). Out-of-range rows/columns are clamped for the loads and skipped for the stores.
+ * Launch geometry as matmul_tiled. Chosen by MatmulOps when the device's tuning row says so.
+ */
+__kernel __attribute__((reqd_work_group_size(MM_WG_N, MM_WG_M, 1)))
+void matmul_direct(__global const float* a, int aOff, int aBs, int aRs, int aCs,
+                   __global const float* b, int bOff, int bBs, int bRs, int bCs,
+                   __global float* c, int m, int n, int k)
+{
+    const int lx = get_local_id(0);
+    const int ly = get_local_id(1);
+    const int col0 = get_group_id(0) * MM_BN + lx;
+    const int row0 = get_group_id(1) * MM_BM + ly;
+    const int batch = get_global_id(2);
+    __global const float* A = a + aOff + (long)batch * aBs;
+    __global const float* B = b + bOff + (long)batch * bBs;
+
+    int aRow[MM_WPT_M];
+    int bCol[MM_WPT_N];
+    for (int i = 0; i < MM_WPT_M; i++) {
+        aRow[i] = min(row0 + i * MM_WG_M, m - 1) * aRs;
+    }
+    for (int j = 0; j < MM_WPT_N; j++) {
+        bCol[j] = min(col0 + j * MM_WG_N, n - 1) * bCs;
+    }
+    float acc[MM_WPT_M][MM_WPT_N];
+    for (int i = 0; i < MM_WPT_M; i++) {
+        for (int j = 0; j < MM_WPT_N; j++) {
+            acc[i][j] = 0.0f;
+        }
+    }
+    for (int p = 0; p < k; p++) {
+        float ar[MM_WPT_M];
+        float br[MM_WPT_N];
+        int ap = p * aCs;
+        int bp = p * bRs;
+        for (int i = 0; i < MM_WPT_M; i++) {
+            ar[i] = A[aRow[i] + ap];
+        }
+        for (int j = 0; j < MM_WPT_N; j++) {
+            br[j] = B[bp + bCol[j]];
+        }
+        for (int i = 0; i < MM_WPT_M; i++) {
+            for (int j = 0; j < MM_WPT_N; j++) {
+                acc[i][j] += ar[i] * br[j];
+            }
+        }
+    }
+    __global float* C = c + (long)batch * m * n;
+    for (int i = 0; i < MM_WPT_M; i++) {
+        int r = row0 + i * MM_WG_M;
+        for (int j = 0; j < MM_WPT_N; j++) {
+            int cc = col0 + j * MM_WG_N;
+            if (r < m && cc < n) {
+                C[r * n + cc] = acc[i][j];
+            }
+        }
+    }
+}

@@ -1,0 +1,276 @@
+/*
+ * reduce.cl - reductions of a contiguous float tensor viewed as [outer, len, inner] along the
+ * middle axis into the contiguous [outer, inner] output (output o = oi*inner + j).
+ *
+ * Element x[oi][l][j] is at oi*len*inner + l*inner + j. The ops: sum and mean (sum_group with
+ * divisor = len), max, min (float results, NaN propagates), argmax, argmin (int32 results: the
+ * first index among ties; NaN counts as the extreme value, so the first NaN wins, as in PyTorch).
+ * Sums are compensated (Neumaier) per work-item and combined pairwise across work-items, so long
+ * rows stay accurate.
+ *
+ * Launch geometries:
+ *   reduce_OP_rows(x, out, outer, len, inner)
+ *       1-D, one work-item per output (global size outer*inner rounded up to the group size,
+ *       bounds-checked); neighbouring work-items read neighbouring j. For short rows or many outputs.
+ *   reduce_OP_group(x, out, outer, len, inner, splits, chunk[, divisor])    (OP = sum, max, min)
+ *   reduce_ARG_group(x, outVal, outIdx, outer, len, inner, splits, chunk, writeVal)  (argmax, argmin)
+ *       1-D, outer*inner*splits work-groups of L work-items (L a power of two <= RED_WG); group g
+ *       reduces the slice [c*chunk, min(len, (c+1)*chunk)) of output o = g / splits, c = g % splits:
+ *       work-item t reads l = start+t, start+t+L, ... (or, with RED_ITEM_CONTIGUOUS, the t-th
+ *       contiguous run of the slice) and the partial results meet in a local-memory tree (sums
+ *       carry their compensation through the tree); the group writes out[g] (argmax/argmin: the index l, and its value when
+ *       writeVal). With splits == 1 that is the result. With splits > 1 (long rows and few
+ *       outputs, so that every compute unit gets work) the host reduces the [outputs, splits]
+ *       partials in a second launch: sum/max/min with the same kernel (len = splits, inner = 1),
+ *       argmax/argmin with reduce_ARG_final.
+ *   reduce_ARG_final(vals, idxs, out, outputs, splits)
+ *       1-D, one work-item per output; scans its splits partials in order.
+ *
+ * Launched by io.clgrad.backend.opencl.ReduceOps#reduce.
+ */
+
+#ifndef RED_WG
+#define RED_WG 256      /* largest work-group size of the _group kernels (power of two) */
+#endif
+#ifndef RED_ITEM_CONTIGUOUS
+#define RED_ITEM_CONTIGUOUS 0   /* 1: each work-item of a group reads one contiguous run of its slice
+                                   (CPUs, where a work-item runs its loop alone); 0: work-items
+                                   interleave, t, t+L, ... (GPUs, coalesced) */
+#endif
+
+/* ---- compensated summation ---------------------------------------------------------------- */
+
+typedef struct {
+    float s;
+    float c;
+} clg_ksum;
+
+inline void clg_ksum_add(clg_ksum* k, float v)
+{
+    float t = k->s + v;
+    if (fabs(k->s) >= fabs(v)) {
+        k->c += (k->s - t) + v;
+    } else {
+        k->c += (v - t) + k->s;
+    }
+    k->s = t;
+}
+
+inline float clg_ksum_value(clg_ksum k)
+{
+    /* with an infinite or NaN running sum the correction is meaningless */
+    return isfinite(k.s) ? k.s + k.c : k.s;
+}
+
+/* NaN-propagating comparisons: does v replace the current extreme m? */
+#define CLG_MAX_BETTER(v, m) ((v) > (m) || (isnan(v) && !isnan(m)))
+#define CLG_MIN_BETTER(v, m) ((v) < (m) || (isnan(v) && !isnan(m)))
+#define CLG_SAME(v, m) ((v) == (m) || (isnan(v) && isnan(m)))
+
+/* Start of output o's row, and the slice of it that group g covers. */
+#define CLG_GROUP_SLICE                                                                           \
+    int g = get_group_id(0);                                                                      \
+    int t = get_local_id(0);                                                                      \
+    int L = get_local_size(0);                                                                    \
+    int o = g / splits;                                                                           \
+    int start = (g % splits) * chunk;                                                             \
+    int end = min(len, start + chunk);                                                            \
+    __global const float* p = x + (o / inner) * len * inner + (o % inner);
+
+/* The indices l of the slice that work-item t visits, in increasing order. */
+#if RED_ITEM_CONTIGUOUS
+#define CLG_FOR_ITEM(l)                                                                           \
+    int per_ = (end - start + L - 1) / L;                                                         \
+    int hi_ = min(end, start + (t + 1) * per_);                                                   \
+    for (int l = start + t * per_; l < hi_; l++)
+#else
+#define CLG_FOR_ITEM(l) for (int l = start + t; l < end; l += L)
+#endif
+
+/* ---- sum (and mean) ----------------------------------------------------------------------- */
+
+__kernel void reduce_sum_rows(__global const float* x, __global float* out, int outer, int len, int inner)
+{
+    int o = get_global_id(0);
+    if (o >= outer * inner) {
+        return;
+    }
+    __global const float* p = x + (o / inner) * len * inner + (o % inner);
+    clg_ksum k = {0.0f, 0.0f};
+    for (int l = 0; l < len; l++) {
+        clg_ksum_add(&k, p[l * inner]);
+    }
+    out[o] = clg_ksum_value(k);
+}
+
+__kernel void reduce_mean_rows(__global const float* x, __global float* out, int outer, int len, int inner)
+{
+    int o = get_global_id(0);
+    if (o >= outer * inner) {
+        return;
+    }
+    __global const float* p = x + (o / inner) * len * inner + (o % inner);
+    clg_ksum k = {0.0f, 0.0f};
+    for (int l = 0; l < len; l++) {
+        clg_ksum_add(&k, p[l * inner]);
+    }
+    out[o] = clg_ksum_value(k) / (float)len;
+}
+
+__kernel void reduce_sum_group(__global const float* x, __global float* out, int outer, int len, int inner,
+                               int splits, int chunk, float divisor)
+{
+    __local float ps[RED_WG];
+    __local float pc[RED_WG];
+    CLG_GROUP_SLICE
+    clg_ksum k = {0.0f, 0.0f};
+    CLG_FOR_ITEM(l) {
+        clg_ksum_add(&k, p[l * inner]);
+    }
+    ps[t] = k.s;
+    pc[t] = k.c;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int h = L / 2; h > 0; h >>= 1) {
+        if (t < h) {   /* combine two compensated sums: add the sums exactly, keep the error */
+            clg_ksum a = {ps[t], pc[t] + pc[t + h]};
+            clg_ksum_add(&a, ps[t + h]);
+            ps[t] = a.s;
+            pc[t] = a.c;
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (t == 0) {
+        clg_ksum total = {ps[0], pc[0]};
+        out[g] = clg_ksum_value(total) / divisor;
+    }
+}
+
+/* ---- max and min -------------------------------------------------------------------------- */
+
+#define EXTREME_KERNELS(NAME, BETTER, INIT)                                                       \
+__kernel void reduce_##NAME##_rows(__global const float* x, __global float* out, int outer,      \
+                                   int len, int inner)                                            \
+{                                                                                                 \
+    int o = get_global_id(0);                                                                     \
+    if (o >= outer * inner) {                                                                     \
+        return;                                                                                   \
+    }                                                                                             \
+    __global const float* p = x + (o / inner) * len * inner + (o % inner);                        \
+    float m = INIT;                                                                               \
+    for (int l = 0; l < len; l++) {                                                               \
+        float v = p[l * inner];                                                                   \
+        m = BETTER(v, m) ? v : m;                                                                 \
+    }                                                                                             \
+    out[o] = m;                                                                                   \
+}                                                                                                 \
+__kernel void reduce_##NAME##_group(__global const float* x, __global float* out, int outer,     \
+                                    int len, int inner, int splits, int chunk)                    \
+{                                                                                                 \
+    __local float part[RED_WG];                                                                   \
+    CLG_GROUP_SLICE                                                                               \
+    float m = INIT;                                                                               \
+    CLG_FOR_ITEM(l) {                                                    \
+        float v = p[l * inner];                                                                   \
+        m = BETTER(v, m) ? v : m;                                                                 \
+    }                                                                                             \
+    part[t] = m;                                                                                  \
+    barrier(CLK_LOCAL_MEM_FENCE);                                                                 \
+    for (int h = L / 2; h > 0; h >>= 1) {                                                         \
+        if (t < h) {                                                                              \
+            float v = part[t + h];                                                                \
+            if (BETTER(v, part[t])) {                                                             \
+                part[t] = v;                                                                      \
+            }                                                                                     \
+        }                                                                                         \
+        barrier(CLK_LOCAL_MEM_FENCE);                                                             \
+    }                                                                                             \
+    if (t == 0) {                                                                                 \
+        out[g] = part[0];                                                                         \
+    }                                                                                             \
+}
+
+EXTREME_KERNELS(max, CLG_MAX_BETTER, -INFINITY)
+EXTREME_KERNELS(min, CLG_MIN_BETTER, INFINITY)
+
+/* ---- argmax and argmin -------------------------------------------------------------------- */
+
+#define ARG_KERNELS(NAME, BETTER)                                                                 \
+__kernel void reduce_##NAME##_rows(__global const float* x, __global int* out, int outer,        \
+                                   int len, int inner)                                            \
+{                                                                                                 \
+    int o = get_global_id(0);                                                                     \
+    if (o >= outer * inner) {                                                                     \
+        return;                                                                                   \
+    }                                                                                             \
+    __global const float* p = x + (o / inner) * len * inner + (o % inner);                        \
+    float m = p[0];                                                                               \
+    int best = 0;                                                                                 \
+    for (int l = 1; l < len; l++) {                                                               \
+        float v = p[l * inner];                                                                   \
+        if (BETTER(v, m)) {                                                                       \
+            m = v;                                                                                \
+            best = l;                                                                             \
+        }                                                                                         \
+    }                                                                                             \
+    out[o] = best;                                                                                \
+}                                                                                                 \
+__kernel void reduce_##NAME##_group(__global const float* x, __global float* outVal,             \
+                                    __global int* outIdx, int outer, int len, int inner,          \
+                                    int splits, int chunk, int writeVal)                          \
+{                                                                                                 \
+    __local float pv[RED_WG];                                                                     \
+    __local int pi[RED_WG];                                                                       \
+    CLG_GROUP_SLICE                                                                               \
+    float m = 0.0f;                                                                               \
+    int best = -1;                                                                                \
+    CLG_FOR_ITEM(l) {                                                    \
+        float v = p[l * inner];                                                                   \
+        if (best < 0 || BETTER(v, m)) {                                                           \
+            m = v;                                                                                \
+            best = l;                                                                             \
+        }                                                                                         \
+    }                                                                                             \
+    pv[t] = m;                                                                                    \
+    pi[t] = best;                                                                                 \
+    barrier(CLK_LOCAL_MEM_FENCE);                                                                 \
+    for (int h = L / 2; h > 0; h >>= 1) {                                                         \
+        if (t < h) {                                                                              \
+            float v = pv[t + h];                                                                  \
+            int vi = pi[t + h];                                                                   \
+            float cur = pv[t];                                                                    \
+            int ci = pi[t];                                                                       \
+            if (vi >= 0 && (ci < 0 || BETTER(v, cur) || (CLG_SAME(v, cur) && vi < ci))) {         \
+                pv[t] = v;                                                                        \
+                pi[t] = vi;                                                                       \
+            }                                                                                     \
+        }                                                                                         \
+        barrier(CLK_LOCAL_MEM_FENCE);                                                             \
+    }                                                                                             \
+    if (t == 0) {                                                                                 \
+        outIdx[g] = pi[0];                                                                        \
+        if (writeVal) {                                                                           \
+            outVal[g] = pv[0];                                                                    \
+        }                                                                                         \
+    }                                                                                             \
+}                                                                                                 \
+__kernel void reduce_##NAME##_final(__global const float* vals, __global const int* idxs,        \
+                                    __global int* out, int outputs, int splits)                   \
+{                                                                                                 \
+    int o = get_global_id(0);                                                                     \
+    if (o >= outputs) {                                                                           \
+        return;                                                                                   \
+    }                                                                                             \
+    float m = vals[o * splits];                                                                   \
+    int best = idxs[o * splits];                                                                  \
+    for (int c = 1; c < splits; c++) { /* slices are in index order: ties keep the earlier */     \
+        float v = vals[o * splits + c];                                                           \
+        if (BETTER(v, m)) {                                                                       \
+            m = v;                                                                                \
+            best = idxs[o * splits + c];                                                          \
+        }                                                                                         \
+    }                                                                                             \
+    out[o] = best;                                                                                \
+}
+
+ARG_KERNELS(argmax, CLG_MAX_BETTER)
+ARG_KERNELS(argmin, CLG_MIN_BETTER)

@@ -1,0 +1,350 @@
+package io.clgrad.backend.cpu;
+
+import io.clgrad.backend.Backend;
+import io.clgrad.backend.BinaryOp;
+import io.clgrad.backend.Buffer;
+import io.clgrad.backend.DeviceInfo;
+import io.clgrad.backend.DeviceKind;
+import io.clgrad.backend.ElementType;
+import io.clgrad.backend.MatmulSpec;
+import io.clgrad.backend.MemoryStats;
+import io.clgrad.backend.ReduceOp;
+import io.clgrad.backend.StridedView;
+import io.clgrad.backend.UnaryOp;
+
+/**
+ * The pure-Java CPU backend: buffers are Java arrays and ops run synchronously on the caller's
+ * thread, large ones split over a small worker pool ({@code CLGRAD_CPU_THREADS}, default one per
+ * processor). This class only checks buffers and dispatches; each op family lives in its own class
+ * ({@link CpuElementwise}, {@link CpuMatmul}, {@link CpuReduce}, {@link CpuSoftmax},
+ * {@link CpuLosses}, {@link CpuOptimizers}, {@link CpuRandom}, {@link CpuCopy}).
+ *
+ * <p>Because every op has finished when it returns, {@link #synchronize()} has nothing to wait for.
+ * After {@link #close()} the workers are gone and ops still run, single-threaded.
+ */
+public final class CpuBackend implements Backend {
+    private final DeviceInfo info;
+    private final CpuParallel par;
+    private final CpuMemory memory;
+    private final CpuArgs args;
+    private final CpuElementwise elementwise;
+    private final CpuMatmul matmul;
+    private final CpuReduce reduce;
+    private final CpuSoftmax softmax;
+    private final CpuLosses losses;
+    private final CpuOptimizers optimizers;
+    private final CpuRandom random;
+    private final CpuCopy copy;
+
+    /** A backend with the configured thread count ({@code CLGRAD_CPU_THREADS} or the processor count). */
+    public CpuBackend() {
+        this(CpuParallel.configuredThreads());
+    }
+
+    /**
+     * A backend with {@code threads} worker threads; useful to check multithreaded results against
+     * single-threaded ones.
+     *
+     * @param threads worker threads, at least 1 (1 runs everything on the caller)
+     */
+    public CpuBackend(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("thread count must be at least 1, got " + threads);
+        }
+        this.par = new CpuParallel(threads);
+        this.info = new DeviceInfo("cpu", "Java CPU backend (" + threads + (threads == 1 ? " thread)" : " threads)"),
+                System.getProperty("java.vendor", ""), DeviceKind.JAVA_CPU, "",
+                "Java " + Runtime.version(), "", threads, 0, Runtime.getRuntime().maxMemory(),
+                0, 0, false, true);
+        this.memory = new CpuMemory(this);
+        this.args = new CpuArgs(this);
+        this.elementwise = new CpuElementwise(par);
+        this.matmul = new CpuMatmul(par);
+        this.reduce = new CpuReduce(par);
+        this.softmax = new CpuSoftmax(par);
+        this.losses = new CpuLosses(par);
+        this.optimizers = new CpuOptimizers(par);
+        this.random = new CpuRandom(par);
+        this.copy = new CpuCopy(par);
+    }
+
+    /** Static facts: id "cpu", kind JAVA_CPU, compute units = threads, memory = max heap. */
+    @Override
+    public DeviceInfo info() {
+        return info;
+    }
+
+    /** Nothing to compile: returns 0. */
+    @Override
+    public long prepareKernels() {
+        return 0;
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    /** Allocates a zero-filled Java array of {@code count} ≤ {@link Integer#MAX_VALUE} elements. */
+    @Override
+    public Buffer allocate(ElementType type, long count) {
+        return memory.allocate(type, count);
+    }
+
+    /** Frees a buffer of this backend; freeing it twice throws {@link IllegalStateException}. */
+    @Override
+    public void free(Buffer buffer) {
+        memory.free(args.owned(buffer, "freed"));
+    }
+
+    /** Nothing is cached: does nothing. */
+    @Override
+    public void emptyCache() {
+        // The Java heap is the allocator; there is no free list to release.
+    }
+
+    /** The allocation counters. */
+    @Override
+    public MemoryStats memoryStats() {
+        return memory.stats();
+    }
+
+    /** Copies floats from the host array into the buffer. */
+    @Override
+    public void write(Buffer dst, long dstOffset, float[] src, int srcOffset, int n) {
+        float[] d = args.f32(dst, "destination", 0);
+        CpuArgs.checkHostRange(dstOffset, d.length, srcOffset, src.length, n);
+        System.arraycopy(src, srcOffset, d, (int) dstOffset, n);
+    }
+
+    /** Copies ints from the host array into the buffer. */
+    @Override
+    public void write(Buffer dst, long dstOffset, int[] src, int srcOffset, int n) {
+        int[] d = args.i32(dst, "destination", 0);
+        CpuArgs.checkHostRange(dstOffset, d.length, srcOffset, src.length, n);
+        System.arraycopy(src, srcOffset, d, (int) dstOffset, n);
+    }
+
+    /** Copies floats from the buffer into the host array. */
+    @Override
+    public void read(Buffer src, long srcOffset, float[] dst, int dstOffset, int n) {
+        float[] s = args.f32(src, "source", 0);
+        CpuArgs.checkHostRange(srcOffset, s.length, dstOffset, dst.length, n);
+        System.arraycopy(s, (int) srcOffset, dst, dstOffset, n);
+    }
+
+    /** Copies ints from the buffer into the host array. */
+    @Override
+    public void read(Buffer src, long srcOffset, int[] dst, int dstOffset, int n) {
+        int[] s = args.i32(src, "source", 0);
+        CpuArgs.checkHostRange(srcOffset, s.length, dstOffset, dst.length, n);
+        System.arraycopy(s, (int) srcOffset, dst, dstOffset, n);
+    }
+
+    /** Ops complete before they return: nothing to wait for. */
+    @Override
+    public void synchronize() {
+        // Every op runs to completion on the calling thread (and its helpers) before returning.
+    }
+
+    // ---------------------------------------------------------------- fill, copy, convert
+
+    /** {@code out[0..n) = value} (cast to int for I32). */
+    @Override
+    public void fill(Buffer out, long n, double value) {
+        CpuBuffer o = args.owned(out, "output");
+        int len = CpuArgs.elements(n, o, "output");
+        if (o.type() == ElementType.F32) {
+            copy.fill(o.floats(), len, (float) value);
+        } else {
+            copy.fill(o.ints(), len, (int) value);
+        }
+    }
+
+    /** {@code out[i] = start + i*step} (integer arithmetic for I32). */
+    @Override
+    public void arange(Buffer out, long n, double start, double step) {
+        CpuBuffer o = args.owned(out, "output");
+        int len = CpuArgs.elements(n, o, "output");
+        if (o.type() == ElementType.F32) {
+            copy.arange(o.floats(), len, start, step);
+        } else {
+            copy.arange(o.ints(), len, (int) start, (int) step);
+        }
+    }
+
+    /** Gathers a strided view into a contiguous buffer of the same element type. */
+    @Override
+    public void copy(StridedView src, Buffer out) {
+        CpuBuffer s = args.owned(src.buffer(), "source");
+        CpuBuffer o = args.owned(out, "output");
+        if (s.type() != o.type()) {
+            throw new IllegalArgumentException("copy from " + s + " into " + o + ": element types differ");
+        }
+        Object from = s.type() == ElementType.F32 ? s.floats() : s.ints();
+        Object to = o.type() == ElementType.F32 ? o.floats() : o.ints();
+        copy.gather(src, from, s.length(), to, o.length());
+    }
+
+    /** Converts n elements between F32 and I32 (float to int truncates toward zero). */
+    @Override
+    public void convert(Buffer src, Buffer out, long n) {
+        CpuBuffer s = args.owned(src, "source");
+        CpuBuffer o = args.owned(out, "output");
+        int len = CpuArgs.elements(n, s, "source");
+        CpuArgs.elements(n, o, "output");
+        if (s.type() == o.type()) {
+            System.arraycopy(s.type() == ElementType.F32 ? s.floats() : s.ints(), 0,
+                    o.type() == ElementType.F32 ? o.floats() : o.ints(), 0, len);
+        } else if (s.type() == ElementType.F32) {
+            copy.convert(s.floats(), o.ints(), len);
+        } else {
+            copy.convert(s.ints(), o.floats(), len);
+        }
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    /** {@code out[i] = op(x[i])}. */
+    @Override
+    public void unary(UnaryOp op, Buffer x, Buffer out, long n) {
+        elementwise.unary(op, args.f32(x, "input", n), args.f32(out, "output", n), CpuArgs.elements(n));
+    }
+
+    /** {@code out = op(a, b)} over outShape, reading both views through their strides. */
+    @Override
+    public void binary(BinaryOp op, StridedView a, StridedView b, Buffer out, int[] outShape) {
+        float[] as = args.f32(a.buffer(), "left operand", 0);
+        float[] bs = args.f32(b.buffer(), "right operand", 0);
+        elementwise.binary(op, as, a, bs, b, args.f32(out, "output", 0), outShape);
+    }
+
+    /** {@code out[i] = op(x[i], s)} or {@code op(s, x[i])}. */
+    @Override
+    public void binaryScalar(BinaryOp op, Buffer x, float s, boolean scalarFirst, Buffer out, long n) {
+        float[] xs = args.f32(x, "input", n);
+        elementwise.binaryScalar(op, xs, s, scalarFirst, args.f32(out, "output", n), CpuArgs.elements(n));
+    }
+
+    // ---------------------------------------------------------------- linear algebra
+
+    /** Batched matrix product into the contiguous [batch, m, n] buffer c. */
+    @Override
+    public void matmul(MatmulSpec spec, Buffer a, Buffer b, Buffer c) {
+        matmul.run(spec, args.f32(a, "A", 0), args.f32(b, "B", 0), args.f32(c, "C", 0));
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    /** Reduces [outer, len, inner] along the middle axis into [outer, inner]. */
+    @Override
+    public void reduce(ReduceOp op, Buffer x, Buffer out, int outer, int len, int inner) {
+        long total = CpuArgs.geometry(outer, len, inner);
+        float[] xs = args.f32(x, "input", total);
+        long outCount = (long) outer * inner;
+        if (op.producesIndices()) {
+            reduce.run(op, xs, null, args.i32(out, "index output", outCount), outer, len, inner);
+        } else {
+            reduce.run(op, xs, args.f32(out, "output", outCount), null, outer, len, inner);
+        }
+    }
+
+    /** Stable softmax or log-softmax along the middle axis of [outer, len, inner]. */
+    @Override
+    public void softmax(Buffer x, Buffer out, int outer, int len, int inner, boolean log) {
+        long total = CpuArgs.geometry(outer, len, inner);
+        softmax.run(args.f32(x, "input", total), args.f32(out, "output", total), outer, len, inner, log);
+    }
+
+    // ---------------------------------------------------------------- losses
+
+    /** Per-element binary cross-entropy with logits, stable form. */
+    @Override
+    public void bceWithLogits(Buffer x, Buffer y, Buffer weight, Buffer posWeight, Buffer out, long n) {
+        losses.bceWithLogits(args.f32(x, "logits", n), args.f32(y, "targets", n), args.optF32(weight, "weight", n),
+                args.optF32(posWeight, "posWeight", n), args.f32(out, "output", n), CpuArgs.elements(n));
+    }
+
+    /** Gradient of bceWithLogits with respect to x, scaled by the upstream gradient. */
+    @Override
+    public void bceWithLogitsBackward(Buffer x, Buffer y, Buffer weight, Buffer posWeight,
+                                      Buffer g, int gStride, float scale, Buffer out, long n) {
+        float[] gs = args.f32(g, "upstream gradient", CpuArgs.strided(n, gStride));
+        losses.bceWithLogitsBackward(args.f32(x, "logits", n), args.f32(y, "targets", n),
+                args.optF32(weight, "weight", n), args.optF32(posWeight, "posWeight", n), gs, gStride,
+                scale, args.f32(out, "output", n), CpuArgs.elements(n));
+    }
+
+    /** Per-row softmax cross-entropy with label smoothing and ignoreIndex; valid may be F32 or I32. */
+    @Override
+    public void crossEntropy(Buffer logits, Buffer targets, Buffer loss, Buffer valid,
+                             int rows, int classes, int ignoreIndex, float labelSmoothing) {
+        long total = CpuArgs.geometry(rows, classes, 1);
+        CpuBuffer v = args.owned(valid, "valid");
+        CpuArgs.elements(rows, v, "valid");
+        boolean f = v.type() == ElementType.F32;
+        losses.crossEntropy(args.f32(logits, "logits", total), args.i32(targets, "targets", rows),
+                args.f32(loss, "loss", rows), f ? v.floats() : null, f ? null : v.ints(),
+                rows, classes, ignoreIndex, labelSmoothing);
+    }
+
+    /** Gradient of crossEntropy with respect to the logits. */
+    @Override
+    public void crossEntropyBackward(Buffer logits, Buffer targets, Buffer g, int gStride, Buffer out,
+                                     int rows, int classes, int ignoreIndex, float labelSmoothing) {
+        long total = CpuArgs.geometry(rows, classes, 1);
+        losses.crossEntropyBackward(args.f32(logits, "logits", total), args.i32(targets, "targets", rows),
+                args.f32(g, "upstream gradient", CpuArgs.strided(rows, gStride)), gStride,
+                args.f32(out, "output", total), rows, classes, ignoreIndex, labelSmoothing);
+    }
+
+    // ---------------------------------------------------------------- optimizers
+
+    /** One Adam/AdamW step, in place on param, m, v (and vMax). */
+    @Override
+    public void adamStep(Buffer param, Buffer grad, Buffer m, Buffer v, Buffer vMax, long n,
+                         double lr, double beta1, double beta2, double eps, double weightDecay,
+                         boolean decoupled, int step) {
+        optimizers.adam(args.f32(param, "param", n), args.f32(grad, "grad", n), args.f32(m, "m", n),
+                args.f32(v, "v", n), args.optF32(vMax, "vMax", n), CpuArgs.elements(n),
+                lr, beta1, beta2, eps, weightDecay, decoupled, step);
+    }
+
+    /** One SGD step, in place on param (and the momentum buffer). */
+    @Override
+    public void sgdStep(Buffer param, Buffer grad, Buffer momentumBuffer, long n, double lr, double momentum,
+                        double dampening, boolean nesterov, double weightDecay, boolean firstStep) {
+        optimizers.sgd(args.f32(param, "param", n), args.f32(grad, "grad", n),
+                args.optF32(momentumBuffer, "momentum buffer", n), CpuArgs.elements(n),
+                lr, momentum, dampening, nesterov, weightDecay, firstStep);
+    }
+
+    // ---------------------------------------------------------------- random
+
+    /** Uniform floats in [low, high) from {@link io.clgrad.backend.CounterRng}. */
+    @Override
+    public void randomUniform(Buffer out, long n, long seed, long offset, float low, float high) {
+        random.uniform(args.f32(out, "output", n), CpuArgs.elements(n), seed, offset, low, high);
+    }
+
+    /** Normal floats from {@link io.clgrad.backend.CounterRng}. */
+    @Override
+    public void randomNormal(Buffer out, long n, long seed, long offset, float mean, float std) {
+        random.normal(args.f32(out, "output", n), CpuArgs.elements(n), seed, offset, mean, std);
+    }
+
+    /** Integers uniform in [low, high) from {@link io.clgrad.backend.CounterRng}. */
+    @Override
+    public void randomInt(Buffer out, long n, long seed, long offset, int low, int high) {
+        random.integers(args.i32(out, "output", n), CpuArgs.elements(n), seed, offset, low, high);
+    }
+
+    /** Stops the worker threads; later ops run on the caller's thread. */
+    @Override
+    public void close() {
+        par.shutdown();
+    }
+
+    /** E.g. {@code Java CPU backend (8 threads)}. */
+    @Override
+    public String toString() {
+        return info.name();
+    }
+}

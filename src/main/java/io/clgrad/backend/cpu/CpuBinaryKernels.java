@@ -1,0 +1,173 @@
+package io.clgrad.backend.cpu;
+
+import io.clgrad.backend.BinaryOp;
+
+/**
+ * The loops of the two-operand elementwise ops over one run of elements. The op is switched on
+ * once per run, outside the loop, so each common op's loop is a plain indexed loop the JIT can
+ * vectorise; rare ops share a loop over {@link #apply}, the scalar definition of every op.
+ */
+final class CpuBinaryKernels {
+    private CpuBinaryKernels() {
+    }
+
+    /** The definition of every op on one pair of values (comparisons give 1 or 0). */
+    static float apply(BinaryOp op, float a, float b) {
+        return switch (op) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> a / b;
+            case POW -> (float) Math.pow(a, b);
+            case MAXIMUM -> Math.max(a, b); // propagates NaN, like torch.maximum
+            case MINIMUM -> Math.min(a, b);
+            case EQ -> a == b ? 1f : 0f;
+            case NE -> a != b ? 1f : 0f;
+            case LT -> a < b ? 1f : 0f;
+            case LE -> a <= b ? 1f : 0f;
+            case GT -> a > b ? 1f : 0f;
+            case GE -> a >= b ? 1f : 0f;
+            case RELU_BACKWARD -> b > 0f ? a : 0f;
+            case SIGMOID_BACKWARD -> a * b * (1f - b);
+            case TANH_BACKWARD -> a * (1f - b * b);
+        };
+    }
+
+    /** {@code out[oo+i] = op(a[ao+i], b[bo+i])} for i in [0, n). */
+    static void contiguous(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        switch (op) {
+            case ADD -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = a[ao + i] + b[bo + i];
+                }
+            }
+            case SUB -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = a[ao + i] - b[bo + i];
+                }
+            }
+            case MUL -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = a[ao + i] * b[bo + i];
+                }
+            }
+            case DIV -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = a[ao + i] / b[bo + i];
+                }
+            }
+            case RELU_BACKWARD -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = b[bo + i] > 0f ? a[ao + i] : 0f;
+                }
+            }
+            case SIGMOID_BACKWARD -> {
+                for (int i = 0; i < n; i++) {
+                    float y = b[bo + i];
+                    out[oo + i] = a[ao + i] * y * (1f - y);
+                }
+            }
+            case TANH_BACKWARD -> {
+                for (int i = 0; i < n; i++) {
+                    float y = b[bo + i];
+                    out[oo + i] = a[ao + i] * (1f - y * y);
+                }
+            }
+            default -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = apply(op, a[ao + i], b[bo + i]);
+                }
+            }
+        }
+    }
+
+    /** {@code out[oo+i] = op(x[xo+i], s)} for i in [0, n). */
+    static void scalarSecond(BinaryOp op, float[] x, int xo, float s, float[] out, int oo, int n) {
+        switch (op) {
+            case ADD -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = x[xo + i] + s;
+                }
+            }
+            case SUB -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = x[xo + i] - s;
+                }
+            }
+            case MUL -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = x[xo + i] * s;
+                }
+            }
+            case DIV -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = x[xo + i] / s;
+                }
+            }
+            case POW -> {
+                if (s == 2f) { // x*x is what pow(x, 2) rounds to, without the libm call
+                    for (int i = 0; i < n; i++) {
+                        float v = x[xo + i];
+                        out[oo + i] = v * v;
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        out[oo + i] = (float) Math.pow(x[xo + i], s);
+                    }
+                }
+            }
+            default -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = apply(op, x[xo + i], s);
+                }
+            }
+        }
+    }
+
+    /** {@code out[oo+i] = op(s, x[xo+i])} for i in [0, n). */
+    static void scalarFirst(BinaryOp op, float s, float[] x, int xo, float[] out, int oo, int n) {
+        switch (op) {
+            // Symmetric ops (Math.max/min included: NaN wins from either side).
+            case ADD, MUL, MAXIMUM, MINIMUM, EQ, NE -> scalarSecond(op, x, xo, s, out, oo, n);
+            case LT -> scalarSecond(BinaryOp.GT, x, xo, s, out, oo, n);
+            case LE -> scalarSecond(BinaryOp.GE, x, xo, s, out, oo, n);
+            case GT -> scalarSecond(BinaryOp.LT, x, xo, s, out, oo, n);
+            case GE -> scalarSecond(BinaryOp.LE, x, xo, s, out, oo, n);
+            case SUB -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = s - x[xo + i];
+                }
+            }
+            case DIV -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = s / x[xo + i];
+                }
+            }
+            default -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = apply(op, s, x[xo + i]);
+                }
+            }
+        }
+    }
+
+    /** {@code out[oo+i] = op(a[ao+i*as], b[bo+i*bs])} for i in [0, n): the general strided run. */
+    static void strided(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs,
+                        float[] out, int oo, int n) {
+        if (as == 1 && bs == 1) {
+            contiguous(op, a, ao, b, bo, out, oo, n);
+        } else if (as == 0 && bs == 1) {
+            scalarFirst(op, a[ao], b, bo, out, oo, n);
+        } else if (as == 1 && bs == 0) {
+            scalarSecond(op, a, ao, b[bo], out, oo, n);
+        } else if (op == BinaryOp.ADD) { // gradient accumulation into transposed views
+            for (int i = 0; i < n; i++) {
+                out[oo + i] = a[ao + i * as] + b[bo + i * bs];
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                out[oo + i] = apply(op, a[ao + i * as], b[bo + i * bs]);
+            }
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package io.clgrad.backend.cpu;
+
+import io.clgrad.backend.MatmulSpec;
+import java.util.Arrays;
+
+/**
+ * Batched matrix product {@code C[b] = A[b] · B[b]} (see {@link MatmulSpec}), cache-blocked.
+ *
+ * <p>Work is split into tasks of (batch, block of at most {@value #MC} rows of C, block of
+ * columns). Within a task, C's rows are zeroed and then, per tile of {@value #NC} columns and
+ * {@value #KC} steps of k, every row of C is updated in i-k-j order: for each a[i][p], add
+ * a[i][p]·B[p][j..] to the contiguous row C[i][j..]. B's tile is packed into a contiguous array
+ * when its columns are not unit-stride (a transposed B), and A's block when its k axis is not
+ * unit-stride (a transposed A), so the inner loop is always a plain contiguous loop that the JIT
+ * vectorises; four k steps are fused per pass to cut loads and stores of C. Accumulation is in
+ * float, like BLAS.
+ */
+final class CpuMatmul {
+    /** k steps per tile (B tile rows). */
+    static final int KC = 256;
+    /** Columns per tile; KC×NC floats (256 KiB) stay in L2 while a block of rows reuses them. */
+    static final int NC = 256;
+    /** Most rows of C per task. */
+    static final int MC = 64;
+
+    private static final ThreadLocal<float[][]> SCRATCH =
+            ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
+
+    private final CpuParallel par;
+
+    CpuMatmul(CpuParallel par) {
+        this.par = par;
+    }
+
+    /** Computes C; {@code c} is contiguous [batch, m, n] from element 0. */
+    void run(MatmulSpec s, float[] a, float[] b, float[] c) {
+        int batch = s.batch();
+        int m = s.m();
+        int n = s.n();
+        int k = s.k();
+        if (batch < 0 || m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("negative size in " + s);
+        }
+        if (batch == 0 || m == 0 || n == 0) {
+            return;
+        }
+        long cSize = (long) batch * m * n;
+        if (cSize > c.length) {
+            throw new IllegalArgumentException("C of " + c.length + " elements cannot hold ["
+                    + batch + ", " + m + ", " + n + "]");
+        }
+        if (k == 0) {
+            Arrays.fill(c, 0, (int) cSize, 0f);
+            return;
+        }
+        checkOperand("A", a.length, s.aOffset(), batch, s.aBatchStride(), m, s.aRowStride(), k, s.aColStride());
+        checkOperand("B", b.length, s.bOffset(), batch, s.bBatchStride(), k, s.bRowStride(), n, s.bColStride());
+
+        // Task geometry: enough tasks for every thread, splitting rows first, then columns.
+        long want = 2L * par.threads();
+        int mb = Math.min(m, MC);
+        int rowBlocks = ceilDiv(m, mb);
+        int nb = n;
+        if ((long) batch * rowBlocks < want) {
+            int perMatrix = (int) Math.min(m, ceilDiv(want, batch));
+            mb = Math.min(MC, Math.max(Math.min(m, 8), ceilDiv(m, perMatrix)));
+            rowBlocks = ceilDiv(m, mb);
+            long tasks = (long) batch * rowBlocks;
+            if (tasks < want && n >= 128) {
+                int colBlocks = (int) Math.min(ceilDiv(want, tasks), n / 64);
+                nb = ceilDiv(ceilDiv(n, colBlocks), 16) * 16;
+            }
+        }
+        int colBlocks = ceilDiv(n, nb);
+        int rowsPerTask = mb;
+        int colsPerTask = nb;
+        int units = batch * rowBlocks * colBlocks;
+        int rb = rowBlocks;
+        int cb = colBlocks;
+        par.forEach(units, (long) (s.flops() / 4), (lo, hi) -> {
+            for (int u = lo; u < hi; u++) {
+                int col = u % cb;
+                int row = (u / cb) % rb;
+                int bat = u / (cb * rb);
+                int i0 = row * rowsPerTask;
+                int j0 = col * colsPerTask;
+                block(s, a, b, c, bat, i0, Math.min(m, i0 + rowsPerTask), j0, Math.min(n, j0 + colsPerTask));
+            }
+        });
+    }
+
+    /** C[bat][i0..i1)[j0..j1) = A[bat][i0..i1)[:] · B[bat][:][j0..j1). */
+    private static void block(MatmulSpec s, float[] a, float[] b, float[] c, int bat, int i0, int i1, int j0, int j1) {
+        int n = s.n();
+        int k = s.k();
+        int aBase = s.aOffset() + bat * s.aBatchStride();
+        int bBase = s.bOffset() + bat * s.bBatchStride();
+        int cBase = bat * s.m() * n;
+        int ars = s.aRowStride();
+        int acs = s.aColStride();
+        int brs = s.bRowStride();
+        int bcs = s.bColStride();
+        for (int i = i0; i < i1; i++) {
+            Arrays.fill(c, cBase + i * n + j0, cBase + i * n + j1, 0f);
+        }
+        boolean packA = acs != 1;
+        boolean packB = bcs != 1;
+        float[][] scratch = SCRATCH.get();
+        if (packB && scratch[0].length < KC * NC) {
+            scratch[0] = new float[KC * NC];
+        }
+        if (packA && scratch[1].length < MC * KC) {
+            scratch[1] = new float[MC * KC];
+        }
+        float[] bTile = scratch[0];
+        float[] aTile = scratch[1];
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                float[] bt = b;
+                int bo = bBase + pc * brs + jc;
+                int bStep = brs;
+                if (packB) {
+                    pack(b, bBase + pc * brs + jc * bcs, brs, bcs, kc, nc, bTile);
+                    bt = bTile;
+                    bo = 0;
+                    bStep = nc;
+                }
+                float[] at = a;
+                int ao = aBase + i0 * ars + pc * acs;
+                int aRowStep = ars;
+                int aStep = acs;
+                if (packA) {
+                    pack(a, ao, ars, acs, i1 - i0, kc, aTile);
+                    at = aTile;
+                    ao = 0;
+                    aRowStep = kc;
+                    aStep = 1;
+                }
+                for (int i = i0; i < i1; i++) {
+                    rowUpdate(at, ao + (i - i0) * aRowStep, aStep, bt, bo, bStep, c, cBase + i * n + jc, kc, nc);
+                }
+            }
+        }
+    }
+
+    /**
+     * The inner kernel: {@code c[co+j] += Σ_p a[ao+p*as] · bt[bo+p*bs+j]} for p in [0, kc),
+     * j in [0, nc), four p at a time so each pass over the C row does four multiply-adds.
+     */
+    private static void rowUpdate(float[] a, int ao, int as, float[] bt, int bo, int bs,
+                                  float[] c, int co, int kc, int nc) {
+        int p = 0;
+        for (; p + 4 <= kc; p += 4) {
+            float a0 = a[ao + p * as];
+            float a1 = a[ao + (p + 1) * as];
+            float a2 = a[ao + (p + 2) * as];
+            float a3 = a[ao + (p + 3) * as];
+            int b0 = bo + p * bs;
+            int b1 = b0 + bs;
+            int b2 = b1 + bs;
+            int b3 = b2 + bs;
+            for (int j = 0; j < nc; j++) {
+                c[co + j] += a0 * bt[b0 + j] + a1 * bt[b1 + j] + a2 * bt[b2 + j] + a3 * bt[b3 + j];
+            }
+        }
+        for (; p < kc; p++) {
+            float a0 = a[ao + p * as];
+            int b0 = bo + p * bs;
+            for (int j = 0; j < nc; j++) {
+                c[co + j] += a0 * bt[b0 + j];
+            }
+        }
+    }
+
+    /** Copies the rows×cols strided tile at {@code src[base + r*rs + q*cs]} into {@code dst[r*cols + q]}. */
+    private static void pack(float[] src, int base, int rs, int cs, int rows, int cols, float[] dst) {
+        if (Math.abs(cs) <= Math.abs(rs)) {
+            for (int r = 0; r < rows; r++) {
+                int sr = base + r * rs;
+                int dr = r * cols;
+                for (int q = 0; q < cols; q++) {
+                    dst[dr + q] = src[sr + q * cs];
+                }
+            }
+        } else { // walk the source along its contiguous axis
+            for (int q = 0; q < cols; q++) {
+                int sq = base + q * cs;
+                for (int r = 0; r < rows; r++) {
+                    dst[r * cols + q] = src[sq + r * rs];
+                }
+            }
+        }
+    }
+
+    /** Throws if some element of a [batch, rows, cols] strided operand lies outside its buffer. */
+    private static void checkOperand(String name, int length, int offset, int batch, int batchStride,
+                                     int rows, int rowStride, int cols, int colStride) {
+        long lo = offset;
+        long hi = offset;
+        long[] reach = {(long) (batch - 1) * batchStride, (long) (rows - 1) * rowStride, (long) (cols - 1) * colStride};
+        for (long r : reach) {
+            lo += Math.min(0, r);
+            hi += Math.max(0, r);
+        }
+        if (lo < 0 || hi >= length) {
+            throw new IllegalArgumentException(name + " [" + batch + ", " + rows + ", " + cols + "] at offset " + offset
+                    + " with strides (" + batchStride + ", " + rowStride + ", " + colStride + ") reaches elements ["
+                    + lo + ", " + hi + "] outside its buffer of " + length + " elements");
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+}

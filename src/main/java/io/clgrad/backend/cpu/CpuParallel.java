@@ -1,0 +1,121 @@
+package io.clgrad.backend.cpu;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.RecursiveAction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CPU backend's worker pool and its one loop primitive, {@link #forEach}. Work below
+ * {@link #GRAIN} elements runs inline on the caller: a training step of a small network is dozens
+ * of tiny ops, and a hand-off to another thread costs more than such an op.
+ *
+ * <p>The pool size comes from {@code CLGRAD_CPU_THREADS}, else {@link Runtime#availableProcessors()}.
+ * Its threads are daemons, so an unclosed backend never keeps the JVM alive.
+ */
+final class CpuParallel {
+    /** Elements (or comparable units of work) below which an op runs inline. */
+    static final long GRAIN = 32_768;
+    private static final Logger LOG = LoggerFactory.getLogger(CpuParallel.class);
+
+    /** A loop body over the half-open unit range [lo, hi). */
+    interface Body {
+        void run(int lo, int hi);
+    }
+
+    private final int threads;
+    private final ForkJoinPool pool; // null when single-threaded
+
+    CpuParallel(int threads) {
+        this.threads = Math.max(1, threads);
+        this.pool = this.threads == 1 ? null : new ForkJoinPool(this.threads, CpuParallel::newWorker, null, false);
+    }
+
+    /** Thread count from {@code CLGRAD_CPU_THREADS} (a positive integer), else the processor count. */
+    static int configuredThreads() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        String env = System.getenv("CLGRAD_CPU_THREADS");
+        if (env == null || env.isBlank()) {
+            return cores;
+        }
+        try {
+            int n = Integer.parseInt(env.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the warning
+        }
+        LOG.warn("CLGRAD_CPU_THREADS={} is not a positive integer; using {} threads", env, cores);
+        return cores;
+    }
+
+    private static ForkJoinWorkerThread newWorker(ForkJoinPool pool) {
+        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+        t.setName("clgrad-cpu-" + t.getPoolIndex());
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Number of worker threads. */
+    int threads() {
+        return threads;
+    }
+
+    /**
+     * Runs {@code body} over units [0, units), split into contiguous chunks across the pool when
+     * {@code work} (the op's total element count or flop count) reaches {@link #GRAIN}, otherwise
+     * inline. Returns when every chunk has finished; an exception in a chunk is rethrown.
+     */
+    void forEach(int units, long work, Body body) {
+        if (units <= 0) {
+            return;
+        }
+        ForkJoinPool p = pool;
+        if (p == null || units == 1 || work < GRAIN || p.isShutdown()) {
+            body.run(0, units);
+            return;
+        }
+        // A few chunks per thread lets work stealing even out uneven chunks.
+        long byWork = Math.max(2, work / (GRAIN / 4));
+        int chunks = (int) Math.min(units, Math.min(threads * 4L, byWork));
+        p.invoke(new Chunks(body, units, chunks, 0, chunks));
+    }
+
+    /** Stops the workers; later ops run inline on the caller. */
+    void shutdown() {
+        if (pool != null) {
+            pool.shutdown();
+        }
+    }
+
+    /** Chunks [from, to) of units split evenly into {@code chunks}; halves recursively. */
+    private static final class Chunks extends RecursiveAction {
+        private final Body body;
+        private final int units;
+        private final int chunks;
+        private final int from;
+        private final int to;
+
+        Chunks(Body body, int units, int chunks, int from, int to) {
+            this.body = body;
+            this.units = units;
+            this.chunks = chunks;
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override
+        protected void compute() {
+            if (to - from == 1) {
+                int lo = (int) ((long) units * from / chunks);
+                int hi = (int) ((long) units * to / chunks);
+                body.run(lo, hi);
+                return;
+            }
+            int mid = (from + to) >>> 1;
+            invokeAll(new Chunks(body, units, chunks, from, mid), new Chunks(body, units, chunks, mid, to));
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.clgrad.backend.opencl;
+
+import io.clgrad.backend.BinaryOp;
+import io.clgrad.backend.Buffer;
+import io.clgrad.backend.ElementType;
+import io.clgrad.backend.StridedView;
+import io.clgrad.backend.UnaryOp;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Unary and binary elementwise ops: the kernels of {@code kernels-cl/elementwise.cl}. A binary op
+ * takes the contiguous fast path when both operands, after collapsing, are read with stride 1,
+ * and the strided (broadcasting) kernel otherwise.
+ */
+final class ElementwiseOps {
+    private static final String FAMILY = "elementwise";
+    private static final Map<UnaryOp, String> UNARY = new EnumMap<>(UnaryOp.class);
+    private static final Map<BinaryOp, String> BINARY = new EnumMap<>(BinaryOp.class);
+
+    static {
+        for (UnaryOp op : UnaryOp.values()) {
+            UNARY.put(op, "unary_" + op.name().toLowerCase(Locale.ROOT));
+        }
+        for (BinaryOp op : BinaryOp.values()) {
+            BINARY.put(op, "binary_" + op.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private final Kernels kernels;
+    private final Operands operands;
+
+    ElementwiseOps(Kernels kernels, Operands operands) {
+        this.kernels = kernels;
+        this.operands = operands;
+    }
+
+    void unary(UnaryOp op, Buffer x, Buffer out, long n) {
+        int count = Operands.count(n, "unary length");
+        ClBuffer xb = operands.of(x, "unary input", ElementType.F32, count);
+        ClBuffer ob = operands.of(out, "unary output", ElementType.F32, count);
+        kernels.launch1d(kernels.get(FAMILY, UNARY.get(op)), count, xb, ob, count);
+    }
+
+    void binary(BinaryOp op, StridedView a, StridedView b, Buffer out, int[] outShape) {
+        if (a.rank() != outShape.length || b.rank() != outShape.length) {
+            throw new IllegalArgumentException("binary " + op + ": operand ranks " + a.rank() + " and " + b.rank()
+                    + " differ from the output shape " + Arrays.toString(outShape));
+        }
+        int n = Operands.product(outShape);
+        ClBuffer ab = operands.view(a, "binary lhs", ElementType.F32);
+        ClBuffer bb = operands.view(b, "binary rhs", ElementType.F32);
+        ClBuffer ob = operands.of(out, "binary output", ElementType.F32, n);
+        if (n == 0) {
+            return;
+        }
+        StridedGeometry g = StridedGeometry.of(outShape, a.strides(), b.strides());
+        String name = BINARY.get(op);
+        if (g.contiguous(0) && g.contiguous(1)) {
+            kernels.launch1d(kernels.get(FAMILY, name), n, ab, a.offset(), bb, b.offset(), ob, n);
+        } else {
+            kernels.launch1d(kernels.get(FAMILY, name + "_nd"), n, ab, a.offset(), bb, b.offset(), ob, n,
+                    g.rank, g.shape, g.strides[0], g.strides[1]);
+        }
+    }
+
+    void binaryScalar(BinaryOp op, Buffer x, float s, boolean scalarFirst, Buffer out, long n) {
+        int count = Operands.count(n, "binary length");
+        ClBuffer xb = operands.of(x, "binary input", ElementType.F32, count);
+        ClBuffer ob = operands.of(out, "binary output", ElementType.F32, count);
+        kernels.launch1d(kernels.get(FAMILY, BINARY.get(op) + "_scalar"), count, xb, s, scalarFirst ? 1 : 0, ob, count);
+    }
+}

@@ -1,0 +1,203 @@
+package io.clgrad.backend.opencl;
+
+import static org.jocl.CL.*;
+
+import io.clgrad.backend.DeviceOutOfMemoryException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_kernel;
+import org.jocl.cl_program;
+
+/**
+ * Creates each cl_kernel once (all kernels of a program when the program is first needed), sets
+ * arguments and enqueues launches on the device's in-order queue. Arguments are given as Java
+ * values: {@link ClBuffer} (a __global pointer), {@link Integer} (int), {@link Long} (long),
+ * {@link Float} (float), {@code int[]} (an int vector such as int8, passed by value). Setting
+ * arguments and enqueueing happen under the device lock, since kernel-argument state is shared.
+ * Nothing here waits for the device.
+ */
+final class Kernels implements AutoCloseable {
+    private final ClDevice device;
+    private final ProgramCache programs;
+    private final BufferPool pool;
+    private final Map<String, ClKernel> kernels = new HashMap<>();
+    private final List<ClKernel> all = new ArrayList<>();
+    private final Set<String> createdPrograms = new HashSet<>();
+
+    Kernels(ClDevice device, ProgramCache programs, BufferPool pool) {
+        this.device = device;
+        this.programs = programs;
+        this.pool = pool;
+    }
+
+    ClDevice device() {
+        return device;
+    }
+
+    ProgramCache programs() {
+        return programs;
+    }
+
+    /** A kernel of a family built with the device's default options. */
+    ClKernel get(String family, String name) {
+        return get(family, programs.defaultOptions(family), name);
+    }
+
+    /** A kernel of a family built with the given options. */
+    ClKernel get(String family, String options, String name) {
+        synchronized (device.lock()) {
+            device.ensureOpen();
+            String prefix = family + "|" + options + "|";
+            ClKernel k = kernels.get(prefix + name);
+            if (k == null) {
+                if (!createAll(family, options)) {
+                    k = kernels.get(prefix + name);
+                }
+                if (k == null) {
+                    throw new IllegalStateException("kernels-cl/" + family + ".cl has no kernel " + name);
+                }
+            }
+            return k;
+        }
+    }
+
+    /**
+     * Builds a family's program and creates all its kernels, unless already done.
+     *
+     * @return true if they existed before
+     */
+    boolean createAll(String family, String options) {
+        synchronized (device.lock()) {
+            String prefix = family + "|" + options + "|";
+            if (createdPrograms.contains(prefix)) {
+                return true;
+            }
+            cl_program program = programs.program(family, options);
+            int[] num = new int[1];
+            ClErrors.check(clCreateKernelsInProgram(program, 0, null, num), "clCreateKernelsInProgram", device.label());
+            cl_kernel[] handles = new cl_kernel[num[0]];
+            ClErrors.check(clCreateKernelsInProgram(program, handles.length, handles, null),
+                    "clCreateKernelsInProgram", device.label());
+            for (cl_kernel h : handles) {
+                ClKernel k = describe(family, h);
+                kernels.put(prefix + k.name(), k);
+                all.add(k);
+            }
+            createdPrograms.add(prefix);
+            return false;
+        }
+    }
+
+    private ClKernel describe(String family, cl_kernel h) {
+        long[] size = new long[1];
+        ClErrors.check(clGetKernelInfo(h, CL_KERNEL_FUNCTION_NAME, 0, null, size), "clGetKernelInfo", device.label());
+        byte[] bytes = new byte[(int) size[0]];
+        ClErrors.check(clGetKernelInfo(h, CL_KERNEL_FUNCTION_NAME, bytes.length, Pointer.to(bytes), null),
+                "clGetKernelInfo", device.label());
+        int len = 0;
+        while (len < bytes.length && bytes[len] != 0) {
+            len++;
+        }
+        String name = new String(bytes, 0, len, StandardCharsets.UTF_8);
+        long[] v = new long[1];
+        ClErrors.check(clGetKernelWorkGroupInfo(h, device.device(), CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t,
+                Pointer.to(v), null), "clGetKernelWorkGroupInfo", name, device.label());
+        long maxWg = v[0];
+        long multiple = 1;
+        if (clGetKernelWorkGroupInfo(h, device.device(), CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE,
+                Sizeof.size_t, Pointer.to(v), null) == 0 && v[0] > 0) {
+            multiple = v[0];
+        }
+        return new ClKernel(name, family, h, maxWg, multiple);
+    }
+
+    /** One work-item per index in [0, n): global size n rounded up to the work-group size. */
+    void launch1d(ClKernel k, long n, Object... args) {
+        if (n <= 0) {
+            return;
+        }
+        long local = k.localSize(device.tuning().elementwiseWg());
+        launch(k, new long[] {roundUp(n, local)}, new long[] {local}, args);
+    }
+
+    /** Sets the arguments and enqueues {@code k} over {@code global} with work-groups of {@code local}. */
+    void launch(ClKernel k, long[] global, long[] local, Object... args) {
+        synchronized (device.lock()) {
+            device.ensureOpen();
+            for (int i = 0; i < args.length; i++) {
+                setArg(k, i, args[i]);
+            }
+            int rc = clEnqueueNDRangeKernel(device.queue(), k.handle(), global.length, null, global, local, 0, null, null);
+            if (rc != 0 && ClErrors.isOutOfMemory(rc) && pool.hasCache()) {
+                // OpenCL may allocate lazily, at first use: free the cache and retry once
+                pool.emptyCache();
+                rc = clEnqueueNDRangeKernel(device.queue(), k.handle(), global.length, null, global, local, 0, null, null);
+            }
+            if (rc == ClErrors.CL_MEM_OBJECT_ALLOCATION_FAILURE) {
+                throw new DeviceOutOfMemoryException(device.label(), argumentBytes(args), pool.bytesInUse(),
+                        new OpenClException("clEnqueueNDRangeKernel", rc, k.name(), device.label()));
+            }
+            ClErrors.check(rc, "clEnqueueNDRangeKernel", k.name(), device.label());
+        }
+    }
+
+    private void setArg(ClKernel k, int index, Object arg) {
+        int rc;
+        if (arg instanceof ClBuffer) {
+            rc = clSetKernelArg(k.handle(), index, Sizeof.cl_mem, Pointer.to(((ClBuffer) arg).mem()));
+        } else if (arg instanceof Integer) {
+            rc = clSetKernelArg(k.handle(), index, Sizeof.cl_int, Pointer.to(new int[] {(Integer) arg}));
+        } else if (arg instanceof Float) {
+            rc = clSetKernelArg(k.handle(), index, Sizeof.cl_float, Pointer.to(new float[] {(Float) arg}));
+        } else if (arg instanceof Long) {
+            rc = clSetKernelArg(k.handle(), index, Sizeof.cl_long, Pointer.to(new long[] {(Long) arg}));
+        } else if (arg instanceof int[]) {
+            int[] v = (int[]) arg;
+            rc = clSetKernelArg(k.handle(), index, (long) Sizeof.cl_int * v.length, Pointer.to(v));
+        } else {
+            throw new IllegalArgumentException("unsupported kernel argument " + index + " of " + k.name() + ": " + arg);
+        }
+        ClErrors.check(rc, "clSetKernelArg(" + index + ")", k.name(), device.label());
+    }
+
+    private static long argumentBytes(Object[] args) {
+        long sum = 0;
+        for (Object a : args) {
+            if (a instanceof ClBuffer) {
+                sum += ((ClBuffer) a).bytes();
+            }
+        }
+        return sum;
+    }
+
+    static long roundUp(long n, long multiple) {
+        return (n + multiple - 1) / multiple * multiple;
+    }
+
+    /** Every kernel created so far. */
+    int count() {
+        synchronized (device.lock()) {
+            return all.size();
+        }
+    }
+
+    /** Releases every kernel. */
+    @Override
+    public void close() {
+        synchronized (device.lock()) {
+            for (ClKernel k : all) {
+                clReleaseKernel(k.handle());
+            }
+            all.clear();
+            kernels.clear();
+            createdPrograms.clear();
+        }
+    }
+}

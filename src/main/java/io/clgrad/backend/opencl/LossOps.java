@@ -1,0 +1,87 @@
+package io.clgrad.backend.opencl;
+
+import io.clgrad.backend.Buffer;
+import io.clgrad.backend.ElementType;
+
+/**
+ * Binary cross-entropy with logits and softmax cross-entropy, forward and backward: the kernels of
+ * {@code kernels-cl/loss.cl}. Absent weight buffers are passed as the input buffer with a flag of 0,
+ * so no kernel argument is ever a null pointer.
+ */
+final class LossOps {
+    private static final String FAMILY = "loss";
+
+    private final Kernels kernels;
+    private final Operands operands;
+
+    LossOps(Kernels kernels, Operands operands) {
+        this.kernels = kernels;
+        this.operands = operands;
+    }
+
+    void bceWithLogits(Buffer x, Buffer y, Buffer weight, Buffer posWeight, Buffer out, long n) {
+        int count = Operands.count(n, "bce length");
+        ClBuffer xb = operands.of(x, "bce input", ElementType.F32, count);
+        ClBuffer yb = operands.of(y, "bce target", ElementType.F32, count);
+        ClBuffer wb = operands.optional(weight, "bce weight", ElementType.F32, count);
+        ClBuffer pb = operands.optional(posWeight, "bce posWeight", ElementType.F32, count);
+        ClBuffer ob = operands.of(out, "bce output", ElementType.F32, count);
+        kernels.launch1d(kernels.get(FAMILY, "bce_with_logits"), count,
+                xb, yb, wb != null ? wb : xb, pb != null ? pb : xb, ob, count, wb != null ? 1 : 0, pb != null ? 1 : 0);
+    }
+
+    void bceWithLogitsBackward(Buffer x, Buffer y, Buffer weight, Buffer posWeight, Buffer g, int gStride,
+                               float scale, Buffer out, long n) {
+        int count = Operands.count(n, "bce length");
+        if (gStride != 0 && gStride != 1) {
+            throw new IllegalArgumentException("bce backward gStride must be 0 or 1, got " + gStride);
+        }
+        ClBuffer xb = operands.of(x, "bce input", ElementType.F32, count);
+        ClBuffer yb = operands.of(y, "bce target", ElementType.F32, count);
+        ClBuffer wb = operands.optional(weight, "bce weight", ElementType.F32, count);
+        ClBuffer pb = operands.optional(posWeight, "bce posWeight", ElementType.F32, count);
+        ClBuffer gb = operands.of(g, "bce upstream gradient", ElementType.F32, gStride == 0 ? 1 : count);
+        ClBuffer ob = operands.of(out, "bce gradient", ElementType.F32, count);
+        kernels.launch1d(kernels.get(FAMILY, "bce_with_logits_backward"), count,
+                xb, yb, wb != null ? wb : xb, pb != null ? pb : xb, gb, gStride, scale, ob, count,
+                wb != null ? 1 : 0, pb != null ? 1 : 0);
+    }
+
+    void crossEntropy(Buffer logits, Buffer targets, Buffer loss, Buffer valid,
+                      int rows, int classes, int ignoreIndex, float labelSmoothing) {
+        int total = Operands.product(rows, classes);
+        ClBuffer lb = operands.of(logits, "cross-entropy logits", ElementType.F32, total);
+        ClBuffer tb = operands.of(targets, "cross-entropy targets", ElementType.I32, rows);
+        ClBuffer ob = operands.of(loss, "cross-entropy loss", ElementType.F32, rows);
+        ClBuffer vb = operands.of(valid, "cross-entropy valid", null, rows);
+        if (rows == 0) {
+            return;
+        }
+        if (classes < 1) {
+            throw new IllegalArgumentException("cross-entropy over " + classes + " classes");
+        }
+        ClKernel k = kernels.get(FAMILY, "cross_entropy");
+        long local = ReduceOps.groupSize(k, kernels.device().tuning().reduceWg(), classes);
+        kernels.launch(k, new long[] {rows * local}, new long[] {local},
+                lb, tb, ob, vb, rows, classes, ignoreIndex, labelSmoothing, vb.type() == ElementType.I32 ? 1 : 0);
+    }
+
+    void crossEntropyBackward(Buffer logits, Buffer targets, Buffer g, int gStride, Buffer out,
+                              int rows, int classes, int ignoreIndex, float labelSmoothing) {
+        int total = Operands.product(rows, classes);
+        if (gStride != 0 && gStride != 1) {
+            throw new IllegalArgumentException("cross-entropy backward gStride must be 0 or 1, got " + gStride);
+        }
+        ClBuffer lb = operands.of(logits, "cross-entropy logits", ElementType.F32, total);
+        ClBuffer tb = operands.of(targets, "cross-entropy targets", ElementType.I32, rows);
+        ClBuffer gb = operands.of(g, "cross-entropy upstream gradient", ElementType.F32, gStride == 0 ? 1 : rows);
+        ClBuffer ob = operands.of(out, "cross-entropy gradient", ElementType.F32, total);
+        if (total == 0) {
+            return;
+        }
+        ClKernel k = kernels.get(FAMILY, "cross_entropy_backward");
+        long local = ReduceOps.groupSize(k, kernels.device().tuning().reduceWg(), classes);
+        kernels.launch(k, new long[] {rows * local}, new long[] {local},
+                lb, tb, gb, gStride, ob, rows, classes, ignoreIndex, labelSmoothing);
+    }
+}

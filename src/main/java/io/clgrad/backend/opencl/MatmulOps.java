@@ -1,0 +1,120 @@
+package io.clgrad.backend.opencl;
+
+import io.clgrad.backend.Buffer;
+import io.clgrad.backend.ElementType;
+import io.clgrad.backend.MatmulSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Batched matrix product with a register-tiled kernel of {@code kernels-cl/matmul.cl}:
+ * {@code matmul_tiled} (local-memory tiles, for GPUs) or {@code matmul_direct} (no local memory,
+ * for CPU devices), as the device's {@link DeviceTuning} row says. The
+ * kernel's work-group shape is compiled in (reqd_work_group_size), so the first use checks the
+ * kernel's CL_KERNEL_WORK_GROUP_SIZE and, if the tuned shape does not fit, rebuilds with a
+ * smaller one.
+ */
+final class MatmulOps {
+    private static final Logger LOG = LoggerFactory.getLogger(MatmulOps.class);
+    private static final String FAMILY = "matmul";
+
+    private final Kernels kernels;
+    private final Operands operands;
+    private final CopyOps copies;
+    private volatile Config config;
+
+    /** The kernel chosen for this device and the block it computes per work-group. */
+    private record Config(ClKernel kernel, int wgM, int wgN, int blockM, int blockN) {
+    }
+
+    MatmulOps(Kernels kernels, Operands operands, CopyOps copies) {
+        this.kernels = kernels;
+        this.operands = operands;
+        this.copies = copies;
+    }
+
+    void matmul(MatmulSpec s, Buffer a, Buffer b, Buffer c) {
+        if (s.batch() < 0 || s.m() < 0 || s.n() < 0 || s.k() < 0) {
+            throw new IllegalArgumentException("negative size in " + s);
+        }
+        int outCount = Operands.product(s.batch(), s.m(), s.n());
+        ClBuffer cb = operands.of(c, "matmul output", ElementType.F32, outCount);
+        if (outCount == 0) {
+            return;
+        }
+        if (s.k() == 0) {
+            copies.fill(cb, outCount, 0.0);
+            return;
+        }
+        ClBuffer ab = operands.of(a, "matmul lhs", ElementType.F32, 0);
+        ClBuffer bb = operands.of(b, "matmul rhs", ElementType.F32, 0);
+        checkExtent(ab, "lhs", s.aOffset(), s.batch(), s.aBatchStride(), s.m(), s.aRowStride(), s.k(), s.aColStride());
+        checkExtent(bb, "rhs", s.bOffset(), s.batch(), s.bBatchStride(), s.k(), s.bRowStride(), s.n(), s.bColStride());
+        Config cfg = config();
+        long groupsN = (s.n() + cfg.blockN - 1) / cfg.blockN;
+        long groupsM = (s.m() + cfg.blockM - 1) / cfg.blockM;
+        kernels.launch(cfg.kernel,
+                new long[] {groupsN * cfg.wgN, groupsM * cfg.wgM, s.batch()},
+                new long[] {cfg.wgN, cfg.wgM, 1},
+                ab, s.aOffset(), s.aBatchStride(), s.aRowStride(), s.aColStride(),
+                bb, s.bOffset(), s.bBatchStride(), s.bRowStride(), s.bColStride(),
+                cb, s.m(), s.n(), s.k());
+    }
+
+    /** Every element of a [batch, rows, cols] operand view must lie in its buffer; one matrix must be int-indexable. */
+    private static void checkExtent(ClBuffer buf, String role, int offset, int batch, int batchStride,
+                                    int rows, int rowStride, int cols, int colStride) {
+        long lo = offset;
+        long hi = offset;
+        long[] spans = {(long) (batch - 1) * batchStride, (long) (rows - 1) * rowStride, (long) (cols - 1) * colStride};
+        for (long span : spans) {
+            if (span < 0) {
+                lo += span;
+            } else {
+                hi += span;
+            }
+        }
+        long matrixSpan = Math.abs((long) (rows - 1) * rowStride) + Math.abs((long) (cols - 1) * colStride);
+        if (lo < 0 || hi >= buf.count() || matrixSpan > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("matmul " + role + " (offset " + offset + ", batch " + batch + "x"
+                    + batchStride + ", rows " + rows + "x" + rowStride + ", cols " + cols + "x" + colStride
+                    + ") reaches elements [" + lo + ", " + hi + "] outside its buffer of " + buf.count());
+        }
+    }
+
+    /** Builds the kernel and settles its work-group shape now rather than at the first product. */
+    void prepare() {
+        config();
+    }
+
+    private Config config() {
+        Config cfg = config;
+        if (cfg == null) {
+            synchronized (this) {
+                cfg = config;
+                if (cfg == null) {
+                    cfg = resolve();
+                    config = cfg;
+                }
+            }
+        }
+        return cfg;
+    }
+
+    private Config resolve() {
+        DeviceTuning t = kernels.device().tuning();
+        while (true) {
+            String options = kernels.programs().options(FAMILY, t);
+            ClKernel k = kernels.get(FAMILY, options, t.matmulKernel());
+            long wg = (long) t.mmWgM() * t.mmWgN();
+            if (k.maxWorkGroupSize() >= wg || wg == 1) {
+                return new Config(k, t.mmWgM(), t.mmWgN(), t.mmWgM() * t.mmWptM(), t.mmWgN() * t.mmWptN());
+            }
+            int wgM = t.mmWgM() >= t.mmWgN() ? Math.max(1, t.mmWgM() / 2) : t.mmWgM();
+            int wgN = t.mmWgM() >= t.mmWgN() ? t.mmWgN() : Math.max(1, t.mmWgN() / 2);
+            LOG.info("{}: {} allows work-groups of {} work-items, not {}x{}; rebuilding as {}x{}",
+                    kernels.device().label(), k.name(), k.maxWorkGroupSize(), t.mmWgM(), t.mmWgN(), wgM, wgN);
+            t = t.withMatmulWorkGroup(wgM, wgN);
+        }
+    }
+}

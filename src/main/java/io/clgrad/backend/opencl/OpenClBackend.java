@@ -1,0 +1,278 @@
+package io.clgrad.backend.opencl;
+
+import io.clgrad.backend.Backend;
+import io.clgrad.backend.BinaryOp;
+import io.clgrad.backend.Buffer;
+import io.clgrad.backend.DeviceInfo;
+import io.clgrad.backend.ElementType;
+import io.clgrad.backend.MatmulSpec;
+import io.clgrad.backend.MemoryStats;
+import io.clgrad.backend.ReduceOp;
+import io.clgrad.backend.StridedView;
+import io.clgrad.backend.UnaryOp;
+import java.util.List;
+import org.jocl.Pointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One OpenCL device as a {@link Backend}. This class only wires the parts together and dispatches:
+ * {@link ClDevice} (context, queue), {@link BufferPool} (memory), {@link ProgramCache} (builds),
+ * {@link Kernels} (launches), {@link Transfers} (host copies) and one op class per kernel family.
+ */
+public final class OpenClBackend implements Backend {
+    private static final Logger LOG = LoggerFactory.getLogger(OpenClBackend.class);
+
+    /** The kernel families, one kernels-cl/&lt;family&gt;.cl each. */
+    static final List<String> FAMILIES =
+            List.of("copy", "elementwise", "matmul", "reduce", "softmax", "loss", "optim", "random");
+
+    private final ClDevice device;
+    private final BufferPool pool;
+    private final ProgramCache programs;
+    private final Kernels kernels;
+    private final Transfers transfers;
+    private final Operands operands;
+    private final CopyOps copies;
+    private final ElementwiseOps elementwise;
+    private final MatmulOps matmul;
+    private final ReduceOps reductions;
+    private final LossOps losses;
+    private final OptimOps optimizers;
+    private final RandomOps random;
+
+    OpenClBackend(ClDevice device, ProgramDiskCache disk) {
+        this.device = device;
+        this.pool = new BufferPool(device, this);
+        this.programs = new ProgramCache(device, disk);
+        this.kernels = new Kernels(device, programs, pool);
+        this.transfers = new Transfers(device, pool);
+        this.operands = new Operands(this);
+        this.copies = new CopyOps(kernels, operands, transfers);
+        this.elementwise = new ElementwiseOps(kernels, operands);
+        this.matmul = new MatmulOps(kernels, operands, copies);
+        this.reductions = new ReduceOps(kernels, operands, pool);
+        this.losses = new LossOps(kernels, operands);
+        this.optimizers = new OptimOps(kernels, operands);
+        this.random = new RandomOps(kernels, operands);
+    }
+
+    @Override
+    public DeviceInfo info() {
+        return device.info();
+    }
+
+    @Override
+    public long prepareKernels() {
+        long t0 = System.nanoTime();
+        int cachedBefore = programs.loadedFromDisk();
+        int builtBefore = programs.builtFromSource();
+        for (String family : FAMILIES) {
+            if (!family.equals("matmul")) {
+                kernels.createAll(family, programs.defaultOptions(family));
+            }
+        }
+        matmul.prepare();
+        long ns = System.nanoTime() - t0;
+        LOG.info("{}: kernels ready in {} ms ({} programs loaded from the disk cache, {} built from source, {} kernels)",
+                device.label(), ns / 1_000_000, programs.loadedFromDisk() - cachedBefore,
+                programs.builtFromSource() - builtBefore, kernels.count());
+        return ns;
+    }
+
+    /** Programs loaded from the on-disk binary cache since this backend started. */
+    public int programsLoadedFromCache() {
+        return programs.loadedFromDisk();
+    }
+
+    /** Programs compiled from source since this backend started. */
+    public int programsBuiltFromSource() {
+        return programs.builtFromSource();
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    @Override
+    public Buffer allocate(ElementType type, long count) {
+        return pool.allocate(type, count);
+    }
+
+    @Override
+    public void free(Buffer buffer) {
+        pool.free(operands.owned(buffer));
+    }
+
+    @Override
+    public void emptyCache() {
+        pool.emptyCache();
+    }
+
+    @Override
+    public MemoryStats memoryStats() {
+        return pool.stats();
+    }
+
+    @Override
+    public void write(Buffer dst, long dstOffset, float[] src, int srcOffset, int n) {
+        Operands.checkArrayRange(src.length, srcOffset, n);
+        transfers.write(operands.of(dst, "write destination", ElementType.F32, 0), dstOffset,
+                Pointer.to(src).withByteOffset(4L * srcOffset), n, "float[]");
+    }
+
+    @Override
+    public void write(Buffer dst, long dstOffset, int[] src, int srcOffset, int n) {
+        Operands.checkArrayRange(src.length, srcOffset, n);
+        transfers.write(operands.of(dst, "write destination", ElementType.I32, 0), dstOffset,
+                Pointer.to(src).withByteOffset(4L * srcOffset), n, "int[]");
+    }
+
+    @Override
+    public void read(Buffer src, long srcOffset, float[] dst, int dstOffset, int n) {
+        Operands.checkArrayRange(dst.length, dstOffset, n);
+        transfers.read(operands.of(src, "read source", ElementType.F32, 0), srcOffset,
+                Pointer.to(dst).withByteOffset(4L * dstOffset), n, "float[]");
+    }
+
+    @Override
+    public void read(Buffer src, long srcOffset, int[] dst, int dstOffset, int n) {
+        Operands.checkArrayRange(dst.length, dstOffset, n);
+        transfers.read(operands.of(src, "read source", ElementType.I32, 0), srcOffset,
+                Pointer.to(dst).withByteOffset(4L * dstOffset), n, "int[]");
+    }
+
+    @Override
+    public void synchronize() {
+        device.finish();
+    }
+
+    // ---------------------------------------------------------------- ops
+
+    @Override
+    public void fill(Buffer out, long n, double value) {
+        copies.fill(out, n, value);
+    }
+
+    @Override
+    public void arange(Buffer out, long n, double start, double step) {
+        copies.arange(out, n, start, step);
+    }
+
+    @Override
+    public void copy(StridedView src, Buffer out) {
+        copies.copy(src, out);
+    }
+
+    @Override
+    public void convert(Buffer src, Buffer out, long n) {
+        copies.convert(src, out, n);
+    }
+
+    @Override
+    public void unary(UnaryOp op, Buffer x, Buffer out, long n) {
+        elementwise.unary(op, x, out, n);
+    }
+
+    @Override
+    public void binary(BinaryOp op, StridedView a, StridedView b, Buffer out, int[] outShape) {
+        elementwise.binary(op, a, b, out, outShape);
+    }
+
+    @Override
+    public void binaryScalar(BinaryOp op, Buffer x, float s, boolean scalarFirst, Buffer out, long n) {
+        elementwise.binaryScalar(op, x, s, scalarFirst, out, n);
+    }
+
+    @Override
+    public void matmul(MatmulSpec spec, Buffer a, Buffer b, Buffer c) {
+        matmul.matmul(spec, a, b, c);
+    }
+
+    @Override
+    public void reduce(ReduceOp op, Buffer x, Buffer out, int outer, int len, int inner) {
+        reductions.reduce(op, x, out, outer, len, inner);
+    }
+
+    @Override
+    public void softmax(Buffer x, Buffer out, int outer, int len, int inner, boolean log) {
+        reductions.softmax(x, out, outer, len, inner, log);
+    }
+
+    @Override
+    public void bceWithLogits(Buffer x, Buffer y, Buffer weight, Buffer posWeight, Buffer out, long n) {
+        losses.bceWithLogits(x, y, weight, posWeight, out, n);
+    }
+
+    @Override
+    public void bceWithLogitsBackward(Buffer x, Buffer y, Buffer weight, Buffer posWeight,
+                                      Buffer g, int gStride, float scale, Buffer out, long n) {
+        losses.bceWithLogitsBackward(x, y, weight, posWeight, g, gStride, scale, out, n);
+    }
+
+    @Override
+    public void crossEntropy(Buffer logits, Buffer targets, Buffer loss, Buffer valid,
+                             int rows, int classes, int ignoreIndex, float labelSmoothing) {
+        losses.crossEntropy(logits, targets, loss, valid, rows, classes, ignoreIndex, labelSmoothing);
+    }
+
+    @Override
+    public void crossEntropyBackward(Buffer logits, Buffer targets, Buffer g, int gStride, Buffer out,
+                                     int rows, int classes, int ignoreIndex, float labelSmoothing) {
+        losses.crossEntropyBackward(logits, targets, g, gStride, out, rows, classes, ignoreIndex, labelSmoothing);
+    }
+
+    @Override
+    public void adamStep(Buffer param, Buffer grad, Buffer m, Buffer v, Buffer vMax, long n,
+                         double lr, double beta1, double beta2, double eps, double weightDecay,
+                         boolean decoupled, int step) {
+        optimizers.adamStep(param, grad, m, v, vMax, n, lr, beta1, beta2, eps, weightDecay, decoupled, step);
+    }
+
+    @Override
+    public void sgdStep(Buffer param, Buffer grad, Buffer momentumBuffer, long n, double lr, double momentum,
+                        double dampening, boolean nesterov, double weightDecay, boolean firstStep) {
+        optimizers.sgdStep(param, grad, momentumBuffer, n, lr, momentum, dampening, nesterov, weightDecay, firstStep);
+    }
+
+    @Override
+    public void randomUniform(Buffer out, long n, long seed, long offset, float low, float high) {
+        random.uniform(out, n, seed, offset, low, high);
+    }
+
+    @Override
+    public void randomNormal(Buffer out, long n, long seed, long offset, float mean, float std) {
+        random.normal(out, n, seed, offset, mean, std);
+    }
+
+    @Override
+    public void randomInt(Buffer out, long n, long seed, long offset, int low, int high) {
+        random.integers(out, n, seed, offset, low, high);
+    }
+
+    @Override
+    public void close() {
+        synchronized (device.lock()) {
+            if (device.isClosed()) {
+                return;
+            }
+            try {
+                device.finish();
+            } catch (RuntimeException e) {
+                LOG.debug("{}: clFinish before close failed: {}", device.label(), e.toString());
+            }
+            pool.close();
+            kernels.close();
+            programs.close();
+            device.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OpenClBackend[" + device.label() + "]";
+    }
+
+    /** The program cache, for tests that build programs with their own options. */
+    ProgramCache programs() {
+        return programs;
+    }
+}

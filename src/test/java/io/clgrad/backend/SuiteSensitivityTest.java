@@ -1,0 +1,110 @@
+package io.clgrad.backend;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.opentest4j.AssertionFailedError;
+
+/**
+ * Tests the tests: the CPU backend with one argument of one op subtly corrupted (an element dropped
+ * from a sum, k-1 in a matmul, label smoothing off by 1%, ...) must fail its family's conformance
+ * check, showing the tolerances are tight enough to catch real bugs.
+ */
+class SuiteSensitivityTest {
+
+    /** A mutant: the op family, what is broken, the method name and how its arguments change. */
+    record Mutant(String what, Family family, String method, UnaryOperator<Object[]> change) {
+        @Override
+        public String toString() {
+            return what;
+        }
+    }
+
+    static Stream<Arguments> mutants() {
+        return Stream.of(
+                new Mutant("sum drops the last element of an all-reduce", Family.REDUCE, "reduce", a -> {
+                    if (a[0] == ReduceOp.SUM && (int) a[3] == 1 && (int) a[5] == 1 && (int) a[4] > 1) {
+                        a[4] = (int) a[4] - 1;
+                    }
+                    return a;
+                }),
+                new Mutant("matmul uses k-1", Family.MATMUL, "matmul", a -> {
+                    MatmulSpec s = (MatmulSpec) a[0];
+                    if (s.k() > 1) {
+                        a[0] = new MatmulSpec(s.batch(), s.m(), s.n(), s.k() - 1, s.aOffset(), s.aBatchStride(),
+                                s.aRowStride(), s.aColStride(), s.bOffset(), s.bBatchStride(), s.bRowStride(),
+                                s.bColStride());
+                    }
+                    return a;
+                }),
+                new Mutant("binary ignores the view offset of a", Family.BINARY, "binary", a -> {
+                    StridedView v = (StridedView) a[1];
+                    a[1] = new StridedView(v.buffer(), 0, v.shape(), v.strides());
+                    return a;
+                }),
+                new Mutant("bce ignores posWeight", Family.BCE_WITH_LOGITS, "bceWithLogits", a -> {
+                    a[3] = null;
+                    return a;
+                }),
+                new Mutant("cross-entropy label smoothing off by 1%", Family.CROSS_ENTROPY, "crossEntropy", a -> {
+                    a[7] = (float) a[7] * 0.99f;
+                    return a;
+                }),
+                new Mutant("cross-entropy gradient with label smoothing off by 1%", Family.CROSS_ENTROPY_BACKWARD,
+                        "crossEntropyBackward", a -> {
+                            a[8] = (float) a[8] * 0.99f;
+                            return a;
+                        }),
+                new Mutant("adam bias correction one step late", Family.ADAM, "adamStep", a -> {
+                    a[12] = (int) a[12] + 1;
+                    return a;
+                }),
+                new Mutant("adam eps 1% too large", Family.ADAM, "adamStep", a -> {
+                    a[9] = (float) a[9] * 1.01f;
+                    return a;
+                }),
+                new Mutant("sgd never treats a step as the first", Family.SGD, "sgdStep", a -> {
+                    a[9] = false;
+                    return a;
+                }),
+                new Mutant("softmax of the whole row but one", Family.SOFTMAX, "softmax", a -> {
+                    if ((int) a[2] == 1 && (int) a[4] == 1 && (int) a[3] > 2) {
+                        a[3] = (int) a[3] - 1; // the last output is then wrong (left unwritten)
+                    }
+                    return a;
+                }),
+                new Mutant("log-softmax computed as softmax", Family.SOFTMAX, "softmax", a -> {
+                    a[5] = false;
+                    return a;
+                })).map(m -> Arguments.of(m));
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("mutants")
+    void mutantIsCaught(Mutant m) {
+        Backend cpu = Backends.cpu();
+        Backend mutant = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("id")) {
+                        return "cpu-mutant"; // keeps the mutants' [conformance] lines apart from the real cpu's
+                    }
+                    Object[] a = args;
+                    if (method.getName().equals(m.method())) {
+                        a = m.change().apply(args.clone());
+                    }
+                    try {
+                        return method.invoke(cpu, a);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        assertThrows(AssertionFailedError.class, () -> Checker.againstReference(mutant, m.family().cases()),
+                "the suite did not notice: " + m.what());
+    }
+}
