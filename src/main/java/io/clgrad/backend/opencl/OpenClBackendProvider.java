@@ -40,7 +40,11 @@ public final class OpenClBackendProvider implements BackendProvider {
             return List.of();
         }
         try {
-            return discoverDevices(problems);
+            List<Backend> found = discoverDevices(problems);
+            if (!found.isEmpty()) {
+                OpenClLibraryProbe.warnWithoutSignalChaining();
+            }
+            return found;
         } catch (LinkageError e) {
             StringBuilder chain = new StringBuilder();
             for (Throwable c = e; c != null && chain.length() < 2000; c = c.getCause()) {

@@ -87,4 +87,20 @@ final class OpenClLibraryProbe {
         }
         return out;
     }
+
+    /**
+     * Warns once when the JVM runs without its signal-chaining library. OpenCL compilers built on
+     * LLVM (PoCL's, and others) install SIGSEGV/SIGFPE/SIGBUS handlers over the JVM's; the JVM uses
+     * those signals itself (implicit null checks, safepoints), so it can later die without an
+     * hs_err file. Preloading {@code libjsig.so} keeps the JVM's handlers first.
+     */
+    static void warnWithoutSignalChaining() {
+        Path jsig = Path.of(System.getProperty("java.home", ""), "lib", "libjsig.so");
+        String preload = System.getenv("LD_PRELOAD");
+        if (Files.exists(jsig) && (preload == null || !preload.contains("libjsig"))) {
+            org.slf4j.LoggerFactory.getLogger(OpenClLibraryProbe.class).warn(
+                    "OpenCL drivers built on LLVM (such as PoCL) replace the JVM's signal handlers and can crash it;"
+                    + " start Java with LD_PRELOAD={} (scripts/clgrad and the Maven tests do this)", jsig);
+        }
+    }
 }
