@@ -3,12 +3,144 @@ package io.clgrad;
 import io.clgrad.backend.BinaryOp;
 import io.clgrad.backend.UnaryOp;
 
-/** Elementwise ops on float32 tensors: unary functions, broadcasting binary ops, ops with a scalar. */
+/**
+ * Elementwise ops on float32 tensors: unary functions, broadcasting binary ops, ops with a scalar,
+ * each recording its backward when an input requires grad.
+ */
 final class Elementwise {
     private Elementwise() {
     }
 
     static Tensor unary(String op, UnaryOp f, Tensor x) {
+        Tensor out = unaryRaw(op, f, x);
+        return Graph.record(out, unaryNode(f), new Tensor[] {x}, g -> new Tensor[] {unaryGrad(f, g, x, out)});
+    }
+
+    private static Tensor unaryGrad(UnaryOp f, Tensor g, Tensor x, Tensor out) {
+        switch (f) {
+            case NEG:
+                return g.neg();
+            case EXP:
+                return g.mul(out);
+            case LOG:
+                return g.div(x);
+            case SQRT:
+                return g.div(out).mul(0.5f);
+            case ABS:
+                return g.mul(x.gt(0f).sub(x.lt(0f)));
+            case RELU:
+                return binaryRaw("relu_backward", BinaryOp.RELU_BACKWARD, g, x);
+            case SIGMOID:
+                return binaryRaw("sigmoid_backward", BinaryOp.SIGMOID_BACKWARD, g, out);
+            case TANH:
+                return binaryRaw("tanh_backward", BinaryOp.TANH_BACKWARD, g, out);
+            default:
+                throw new IllegalStateException("no backward for " + f);
+        }
+    }
+
+    private static String unaryNode(UnaryOp f) {
+        String n = f.name().charAt(0) + f.name().substring(1).toLowerCase();
+        return n + "Backward0";
+    }
+
+    static Tensor binary(String op, BinaryOp f, Tensor a, Tensor b) {
+        Tensor out = binaryRaw(op, f, a, b);
+        if (isComparison(f)) {
+            return out;
+        }
+        int[] as = a.shapeRef();
+        int[] bs = b.shapeRef();
+        String node = Character.toUpperCase(op.charAt(0)) + op.substring(1) + "Backward0";
+        return Graph.record(out, node, new Tensor[] {a, b}, g -> {
+            Tensor ga = a.requiresGrad() ? Graph.sumTo(gradA(f, g, a, b, out), as) : null;
+            Tensor gb = b.requiresGrad() ? Graph.sumTo(gradB(f, g, a, b, out), bs) : null;
+            return new Tensor[] {ga, gb};
+        });
+    }
+
+    private static Tensor gradA(BinaryOp f, Tensor g, Tensor a, Tensor b, Tensor out) {
+        switch (f) {
+            case ADD:
+            case SUB:
+                return g;
+            case MUL:
+                return g.mul(b);
+            case DIV:
+                return g.div(b);
+            case POW:
+                return g.mul(b).mul(a.pow(b.sub(1f)));
+            case MAXIMUM:
+                return g.mul(a.gt(b).add(a.eq(b).mul(0.5f)));
+            case MINIMUM:
+                return g.mul(a.lt(b).add(a.eq(b).mul(0.5f)));
+            default:
+                throw new IllegalStateException("no backward for " + f);
+        }
+    }
+
+    private static Tensor gradB(BinaryOp f, Tensor g, Tensor a, Tensor b, Tensor out) {
+        switch (f) {
+            case ADD:
+                return g;
+            case SUB:
+                return g.neg();
+            case MUL:
+                return g.mul(a);
+            case DIV:
+                return g.mul(out).div(b).neg();
+            case POW:
+                return g.mul(out).mul(a.log());
+            case MAXIMUM:
+                return g.mul(b.gt(a).add(a.eq(b).mul(0.5f)));
+            case MINIMUM:
+                return g.mul(b.lt(a).add(a.eq(b).mul(0.5f)));
+            default:
+                throw new IllegalStateException("no backward for " + f);
+        }
+    }
+
+    static Tensor scalar(String op, BinaryOp f, Tensor x, float s, boolean scalarFirst) {
+        Tensor out = scalarRaw(op, f, x, s, scalarFirst);
+        if (isComparison(f)) {
+            return out;
+        }
+        String node = Character.toUpperCase(op.charAt(0)) + op.substring(1) + "Backward1";
+        return Graph.record(out, node, new Tensor[] {x}, g -> new Tensor[] {scalarGrad(f, g, x, s, scalarFirst, out)});
+    }
+
+    private static Tensor scalarGrad(BinaryOp f, Tensor g, Tensor x, float s, boolean scalarFirst, Tensor out) {
+        switch (f) {
+            case ADD:
+                return g;
+            case SUB:
+                return scalarFirst ? g.neg() : g;
+            case MUL:
+                return g.mul(s);
+            case DIV:
+                return scalarFirst ? g.mul(out).div(x).neg() : g.div(s);
+            case POW:
+                return scalarFirst ? g.mul(out).mul((float) Math.log(s)) : g.mul(x.pow(s - 1f)).mul(s);
+            default:
+                throw new IllegalStateException("no backward for " + f + " with a scalar");
+        }
+    }
+
+    private static boolean isComparison(BinaryOp f) {
+        switch (f) {
+            case EQ:
+            case NE:
+            case LT:
+            case LE:
+            case GT:
+            case GE:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    static Tensor unaryRaw(String op, UnaryOp f, Tensor x) {
         Checks.float32(op, x);
         Tensor d = Layouts.dense(x);
         try {
@@ -22,7 +154,7 @@ final class Elementwise {
         }
     }
 
-    static Tensor binary(String op, BinaryOp f, Tensor a, Tensor b) {
+    static Tensor binaryRaw(String op, BinaryOp f, Tensor a, Tensor b) {
         Checks.float32(op, a);
         Checks.float32(op, b);
         Checks.sameDevice(op, a, b);
@@ -35,7 +167,7 @@ final class Elementwise {
         return out;
     }
 
-    static Tensor scalar(String op, BinaryOp f, Tensor x, float s, boolean scalarFirst) {
+    static Tensor scalarRaw(String op, BinaryOp f, Tensor x, float s, boolean scalarFirst) {
         Checks.float32(op, x);
         Tensor d = Layouts.dense(x);
         try {

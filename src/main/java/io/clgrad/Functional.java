@@ -23,6 +23,35 @@ public final class Functional {
      */
     public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor weight,
                                                       Tensor posWeight, Reduction reduction) {
+        Tensor out;
+        try (Autograd.Mode m = Autograd.noGrad()) {
+            out = bceRaw(input, target, weight, posWeight, reduction);
+        }
+        return Graph.record(out, "BinaryCrossEntropyWithLogitsBackward0", new Tensor[] {input},
+                g -> new Tensor[] {bceGrad(g, input, target, weight, posWeight, reduction)});
+    }
+
+    /** d loss / d input, via the fused backward kernel (the target gets no gradient). */
+    private static Tensor bceGrad(Tensor g, Tensor input, Tensor target, Tensor weight, Tensor posWeight,
+                                  Reduction reduction) {
+        String op = "binary_cross_entropy_with_logits backward";
+        Tensor x = Layouts.dense(input);
+        Tensor y = Layouts.dense(target);
+        Tensor w = weight == null ? null : expandDense(op, "weight", weight, input);
+        Tensor pw = posWeight == null ? null : expandDense(op, "pos_weight", posWeight, input);
+        Tensor gd = Layouts.dense(g);
+        Tensor out = Tensor.empty(input.device(), DType.FLOAT32, input.shapeRef());
+        int n = out.numel();
+        if (n > 0) {
+            float scale = reduction == Reduction.MEAN ? 1f / n : 1f;
+            input.backend().bceWithLogitsBackward(x.buffer(op), y.buffer(op), w == null ? null : w.buffer(op),
+                    pw == null ? null : pw.buffer(op), gd.buffer(op), reduction == Reduction.NONE ? 1 : 0, scale,
+                    out.buffer(op), n);
+        }
+        return out;
+    }
+
+    private static Tensor bceRaw(Tensor input, Tensor target, Tensor weight, Tensor posWeight, Reduction reduction) {
         String op = "binary_cross_entropy_with_logits";
         Checks.float32(op, input);
         Checks.float32(op, target);
@@ -67,6 +96,34 @@ public final class Functional {
      */
     public static Tensor crossEntropy(Tensor input, Tensor target, int ignoreIndex, float labelSmoothing,
                                       Reduction reduction) {
+        Tensor[] count = new Tensor[1];
+        Tensor out;
+        try (Autograd.Mode m = Autograd.noGrad()) {
+            out = crossEntropyRaw(input, target, ignoreIndex, labelSmoothing, reduction, count);
+        }
+        return Graph.record(out, "NllLossBackward0", new Tensor[] {input},
+                g -> new Tensor[] {crossEntropyGrad(g, input, target, ignoreIndex, labelSmoothing, reduction, count[0])});
+    }
+
+    /** d loss / d logits via the fused softmax-cross-entropy backward kernel. */
+    private static Tensor crossEntropyGrad(Tensor g, Tensor input, Tensor target, int ignoreIndex, float labelSmoothing,
+                                           Reduction reduction, Tensor count) {
+        String op = "cross_entropy backward";
+        Tensor x = Layouts.dense(input);
+        Tensor t = Layouts.dense(target);
+        Tensor scaled = reduction == Reduction.MEAN ? g.div(count) : Layouts.dense(g);
+        int rows = input.shape(0);
+        int classes = input.shape(1);
+        Tensor out = Tensor.empty(input.device(), DType.FLOAT32, input.shapeRef());
+        if (rows > 0 && classes > 0) {
+            input.backend().crossEntropyBackward(x.buffer(op), t.buffer(op), scaled.buffer(op),
+                    reduction == Reduction.NONE ? 1 : 0, out.buffer(op), rows, classes, ignoreIndex, labelSmoothing);
+        }
+        return out;
+    }
+
+    private static Tensor crossEntropyRaw(Tensor input, Tensor target, int ignoreIndex, float labelSmoothing,
+                                          Reduction reduction, Tensor[] countOut) {
         String op = "cross_entropy";
         Checks.float32(op, input);
         Checks.int32(op, "target", target);
@@ -96,8 +153,9 @@ public final class Functional {
             if (reduction != Reduction.MEAN) {
                 return reduce(op, loss, reduction);
             }
-            try (Tensor total = Reductions.all(op, ReduceOp.SUM, loss);
-                 Tensor count = Reductions.all(op, ReduceOp.SUM, valid)) {
+            try (Tensor total = Reductions.all(op, ReduceOp.SUM, loss)) {
+                Tensor count = Reductions.all(op, ReduceOp.SUM, valid);
+                countOut[0] = count;   // kept for the backward: mean divides by the non-ignored rows
                 loss.close();
                 return total.div(count);
             }

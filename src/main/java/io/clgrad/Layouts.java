@@ -25,15 +25,31 @@ final class Layouts {
     static Tensor reshape(Tensor t, int[] requested) {
         t.checkOpen("reshape");
         int[] shape = inferShape(t, requested);
+        Tensor out;
         if (t.isContiguous()) {
-            return t.restride(t.offset(), shape, StridedView.contiguousStrides(shape));
+            out = t.restride(t.offset(), shape, StridedView.contiguousStrides(shape));
+        } else {
+            Tensor c = copy(t);
+            try {
+                out = c.restride(0, shape, StridedView.contiguousStrides(shape));
+            } finally {
+                c.close();
+            }
         }
-        Tensor c = copy(t);
-        try {
-            return c.restride(0, shape, StridedView.contiguousStrides(shape));
-        } finally {
-            c.close();
-        }
+        int[] from = t.shapeRef();
+        return Graph.record(out, "ViewBackward0", new Tensor[] {t}, g -> new Tensor[] {g.reshape(from)});
+    }
+
+    /** {@link Tensor#contiguous()}: the tensor itself, or a recorded copy. */
+    static Tensor contiguous(Tensor t) {
+        Tensor d = dense(t);
+        return d == t ? t : Graph.record(d, "CloneBackward0", new Tensor[] {t}, g -> new Tensor[] {g});
+    }
+
+    /** {@link Tensor#copy()}: a recorded copy. */
+    static Tensor recordedCopy(Tensor t) {
+        t.checkOpen("copy");
+        return Graph.record(copy(t), "CloneBackward0", new Tensor[] {t}, g -> new Tensor[] {g});
     }
 
     private static int[] inferShape(Tensor t, int[] requested) {
@@ -77,7 +93,8 @@ final class Layouts {
         int[] st = t.stridesRef().clone();
         swap(s, a, b);
         swap(st, a, b);
-        return t.restride(t.offset(), s, st);
+        return Graph.record(t.restride(t.offset(), s, st), "TransposeBackward0", new Tensor[] {t},
+                g -> new Tensor[] {g.transpose(a, b)});
     }
 
     static Tensor t(Tensor t) {
@@ -86,7 +103,11 @@ final class Layouts {
             throw new IllegalArgumentException("t: expects a tensor with <= 2 dimensions, got shape "
                     + Shape.str(t.shapeRef()) + " (use transpose(dim0, dim1))");
         }
-        return rank < 2 ? t.restride(t.offset(), t.shapeRef().clone(), t.stridesRef().clone()) : transpose(t, 0, 1);
+        if (rank == 2) {
+            return transpose(t, 0, 1);
+        }
+        return Graph.record(t.restride(t.offset(), t.shapeRef().clone(), t.stridesRef().clone()), "TBackward0",
+                new Tensor[] {t}, g -> new Tensor[] {g});
     }
 
     static Tensor permute(Tensor t, int[] dims) {
@@ -97,6 +118,7 @@ final class Layouts {
         int[] s = new int[dims.length];
         int[] st = new int[dims.length];
         boolean[] seen = new boolean[dims.length];
+        int[] inverse = new int[dims.length];
         for (int i = 0; i < dims.length; i++) {
             int d = Shape.normalizeDim("permute", dims[i], shape);
             if (seen[d]) {
@@ -105,8 +127,10 @@ final class Layouts {
             seen[d] = true;
             s[i] = shape[d];
             st[i] = t.stridesRef()[d];
+            inverse[d] = i;
         }
-        return t.restride(t.offset(), s, st);
+        return Graph.record(t.restride(t.offset(), s, st), "PermuteBackward0", new Tensor[] {t},
+                g -> new Tensor[] {g.permute(inverse)});
     }
 
     static Tensor unsqueeze(Tensor t, int dim) {
@@ -128,10 +152,17 @@ final class Layouts {
                 j++;
             }
         }
-        return t.restride(t.offset(), s, st);
+        return Graph.record(t.restride(t.offset(), s, st), "UnsqueezeBackward0", new Tensor[] {t},
+                g -> new Tensor[] {g.squeeze(d)});
     }
 
     static Tensor squeeze(Tensor t, int dim) {
+        int[] from = t.shapeRef();
+        return Graph.record(squeezeRaw(t, dim), "SqueezeBackward1", new Tensor[] {t},
+                g -> new Tensor[] {g.reshape(from)});
+    }
+
+    private static Tensor squeezeRaw(Tensor t, int dim) {
         int[] shape = t.shapeRef();
         if (shape.length == 0) {
             return t.restride(t.offset(), new int[0], new int[0]);
@@ -171,7 +202,8 @@ final class Layouts {
             s[i] = want;
             st[i] = src >= 0 && have == want ? t.stridesRef()[src] : 0;
         }
-        return t.restride(t.offset(), s, st);
+        return Graph.record(t.restride(t.offset(), s, st), "ExpandBackward0", new Tensor[] {t},
+                g -> new Tensor[] {Graph.sumTo(g, shape)});
     }
 
     /**

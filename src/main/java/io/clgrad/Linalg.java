@@ -13,6 +13,41 @@ final class Linalg {
     }
 
     static Tensor matmul(Tensor a, Tensor b) {
+        Tensor out;
+        try (Autograd.Mode m = Autograd.noGrad()) {
+            out = matmulRaw(a, b);
+        }
+        return Graph.record(out, "MmBackward0", new Tensor[] {a, b}, g -> grads(g, a, b));
+    }
+
+    /**
+     * Gradients of a matmul: with A, B promoted to at least 2-D (a 1-D A as [1, k], a 1-D B as
+     * [k, 1]) and g seen with the promoted output shape, {@code gA = g·Bᵀ} and {@code gB = Aᵀ·g},
+     * summed over broadcast batch dims and reshaped back.
+     */
+    private static Tensor[] grads(Tensor g, Tensor a, Tensor b) {
+        Tensor a2 = a.dim() == 1 ? a.unsqueeze(0) : a;
+        Tensor b2 = b.dim() == 1 ? b.unsqueeze(1) : b;
+        int[] g2Shape = resultShape(2, 2, batchOf(a2, b2), a2.shape(-2), b2.shape(-1));
+        Tensor g2 = g.reshape(g2Shape);
+        Tensor ga = null;
+        Tensor gb = null;
+        if (a.requiresGrad()) {
+            ga = Graph.sumTo(g2.matmul(b2.transpose(-1, -2)), a2.shapeRef()).reshape(a.shapeRef());
+        }
+        if (b.requiresGrad()) {
+            gb = Graph.sumTo(a2.transpose(-1, -2).matmul(g2), b2.shapeRef()).reshape(b.shapeRef());
+        }
+        return new Tensor[] {ga, gb};
+    }
+
+    private static int[] batchOf(Tensor a2, Tensor b2) {
+        int[] as = a2.shapeRef();
+        int[] bs = b2.shapeRef();
+        return Shape.broadcast("matmul", Arrays.copyOf(as, as.length - 2), Arrays.copyOf(bs, bs.length - 2));
+    }
+
+    private static Tensor matmulRaw(Tensor a, Tensor b) {
         Checks.float32("matmul", a);
         Checks.float32("matmul", b);
         Checks.sameDevice("matmul", a, b);

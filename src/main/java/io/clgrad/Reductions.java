@@ -8,6 +8,69 @@ final class Reductions {
     }
 
     static Tensor all(String op, ReduceOp f, Tensor x) {
+        Tensor out = allRaw(op, f, x);
+        if (f.producesIndices()) {
+            return out;
+        }
+        int[] shape = x.shapeRef();
+        int n = x.numel();
+        String node = (f == ReduceOp.SUM ? "Sum" : f == ReduceOp.MEAN ? "Mean" : f == ReduceOp.MAX ? "Max" : "Min")
+                + "Backward0";
+        return Graph.record(out, node, new Tensor[] {x}, g -> {
+            switch (f) {
+                case SUM:
+                    return new Tensor[] {g.expand(shape)};
+                case MEAN:
+                    return new Tensor[] {g.div((float) n).expand(shape)};
+                default:
+                    // PyTorch spreads the gradient evenly over the tied extremes of a full reduction.
+                    Tensor mask = x.eq(out);
+                    return new Tensor[] {mask.mul(g.div(mask.sum()))};
+            }
+        });
+    }
+
+    static Tensor along(String op, ReduceOp f, Tensor x, int dim, boolean keepdim) {
+        Tensor out = alongRaw(op, f, x, dim, keepdim);
+        if (f.producesIndices() || x.dim() == 0) {
+            return f.producesIndices() ? out : Graph.record(out, "SumBackward1", new Tensor[] {x}, g -> new Tensor[] {g});
+        }
+        int[] shape = x.shapeRef();
+        int d = Shape.normalizeDim(op, dim, shape);
+        String node = (f == ReduceOp.SUM ? "Sum" : f == ReduceOp.MEAN ? "Mean" : f == ReduceOp.MAX ? "Max" : "Min")
+                + "Backward1";
+        return Graph.record(out, node, new Tensor[] {x}, g -> {
+            Tensor gk = keepdim ? g : g.unsqueeze(d);
+            switch (f) {
+                case SUM:
+                    return new Tensor[] {gk.expand(shape)};
+                case MEAN:
+                    return new Tensor[] {gk.div((float) shape[d]).expand(shape)};
+                default:
+                    // As PyTorch's max(dim)/min(dim): the whole gradient goes to the selected index.
+                    ReduceOp arg = f == ReduceOp.MAX ? ReduceOp.ARGMAX : ReduceOp.ARGMIN;
+                    Tensor index = alongRaw(op, arg, x, d, true).toFloat();
+                    int[] posShape = new int[shape.length];
+                    java.util.Arrays.fill(posShape, 1);
+                    posShape[d] = shape[d];
+                    Tensor positions = Factories.arange(x.device(), shape[d]).toFloat().reshape(posShape);
+                    return new Tensor[] {positions.eq(index).mul(gk)};
+            }
+        });
+    }
+
+    static Tensor softmax(String op, Tensor x, int dim, boolean log) {
+        Tensor out = softmaxRaw(op, x, dim, log);
+        int d = Shape.normalizeDim(op, dim, x.shapeRef());
+        if (log) {
+            return Graph.record(out, "LogSoftmaxBackward0", new Tensor[] {x},
+                    g -> new Tensor[] {g.sub(out.exp().mul(g.sum(d, true)))});
+        }
+        return Graph.record(out, "SoftmaxBackward0", new Tensor[] {x},
+                g -> new Tensor[] {out.mul(g.sub(g.mul(out).sum(d, true)))});
+    }
+
+    private static Tensor allRaw(String op, ReduceOp f, Tensor x) {
         Checks.float32(op, x);
         DType outType = f.producesIndices() ? DType.INT32 : DType.FLOAT32;
         Tensor out = Tensor.empty(x.device(), outType, new int[0]);
@@ -24,7 +87,7 @@ final class Reductions {
         return out;
     }
 
-    static Tensor along(String op, ReduceOp f, Tensor x, int dim, boolean keepdim) {
+    private static Tensor alongRaw(String op, ReduceOp f, Tensor x, int dim, boolean keepdim) {
         Checks.float32(op, x);
         int[] shape = x.shapeRef();
         int d = Shape.normalizeDim(op, dim, shape);
@@ -49,7 +112,7 @@ final class Reductions {
         return out;
     }
 
-    static Tensor softmax(String op, Tensor x, int dim, boolean log) {
+    private static Tensor softmaxRaw(String op, Tensor x, int dim, boolean log) {
         Checks.float32(op, x);
         int[] shape = x.shapeRef();
         int d = Shape.normalizeDim(op, dim, shape);

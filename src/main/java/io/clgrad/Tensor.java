@@ -34,6 +34,9 @@ public final class Tensor implements AutoCloseable {
     private final int[] shape;
     private final int[] strides;
     private volatile boolean closed;
+    private boolean requiresGrad;
+    private Node gradFn;
+    private Tensor grad;
 
     Tensor(Storage storage, int offset, int[] shape, int[] strides) {
         this.storage = storage;
@@ -231,15 +234,15 @@ public final class Tensor implements AutoCloseable {
 
     /** A contiguous tensor with the same values: this tensor when it already is, else a copy. */
     public Tensor contiguous() {
-        return Layouts.dense(this);
+        return Layouts.contiguous(this);
     }
 
     /** A contiguous copy that owns its memory. */
     public Tensor copy() {
-        return Layouts.copy(this);
+        return Layouts.recordedCopy(this);
     }
 
-    /** A tensor sharing this one's data (autograd will treat it as a constant). */
+    /** A tensor sharing this one's data, cut from the autograd graph (it does not require grad). */
     public Tensor detach() {
         return restride(offset, shape.clone(), strides.clone());
     }
@@ -254,6 +257,115 @@ public final class Tensor implements AutoCloseable {
             closed = true;
             storage.release();
         }
+    }
+
+    // ------------------------------------------------------------------ autograd
+
+    /** Whether gradients are computed for this tensor. */
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /**
+     * Marks a leaf tensor as needing gradients (or not); returns this tensor.
+     *
+     * @throws IllegalStateException on a non-leaf (the result of a recorded op) or an int32 tensor
+     */
+    public Tensor requiresGrad(boolean value) {
+        checkOpen("requiresGrad");
+        if (gradFn != null) {
+            throw new IllegalStateException("requiresGrad: only leaf tensors can change requiresGrad; this tensor is"
+                    + " the result of " + gradFn.name() + " (use detach() to get a leaf)");
+        }
+        if (value && dtype() != DType.FLOAT32) {
+            throw new IllegalStateException("requiresGrad: only float32 tensors can require gradients, got " + dtype());
+        }
+        requiresGrad = value;
+        return this;
+    }
+
+    /** The accumulated gradient of a leaf after {@link #backward()}, or null. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** Drops the accumulated gradient (closing it), as {@code optimizer.zero_grad()} does. */
+    public void zeroGrad() {
+        if (grad != null) {
+            grad.close();
+            grad = null;
+        }
+    }
+
+    /** The node that computed this tensor, or null for a leaf. */
+    public Node gradFn() {
+        return gradFn;
+    }
+
+    /** Whether this tensor was created by the user rather than by a recorded op. */
+    public boolean isLeaf() {
+        return gradFn == null;
+    }
+
+    /**
+     * Computes the gradient of this scalar with respect to every leaf that requires grad,
+     * accumulating into their {@link #grad()}; then frees the graph.
+     *
+     * @throws IllegalStateException when the tensor is not a scalar, does not require grad, or its
+     *                               graph was already freed by an earlier backward
+     */
+    public void backward() {
+        checkOpen("backward");
+        if (numel() != 1) {
+            throw new IllegalStateException("backward: grad can be implicitly created only for scalar outputs, got shape "
+                    + Shape.str(shape) + "; call backward(gradient) with a gradient of that shape");
+        }
+        try (Tensor one = Factories.full(device(), 1f, shape)) {
+            backward(one);
+        }
+    }
+
+    /** Backward with an explicit gradient of this tensor's shape (not modified, not closed). */
+    public void backward(Tensor gradient) {
+        checkOpen("backward");
+        if (!requiresGrad) {
+            throw new IllegalStateException("backward: this tensor does not require grad and has no grad_fn"
+                    + " (no input of the computation had requiresGrad(true))");
+        }
+        if (!java.util.Arrays.equals(gradient.shapeRef(), shape)) {
+            throw new IllegalArgumentException("backward: gradient shape " + Shape.str(gradient.shapeRef())
+                    + " does not match tensor shape " + Shape.str(shape));
+        }
+        Checks.sameDevice("backward", this, gradient);
+        if (gradFn == null) {
+            try (Autograd.Mode m = Autograd.noGrad()) {
+                accumulateGrad(gradient.copy());
+            }
+            return;
+        }
+        Graph.backward(this, gradient);
+    }
+
+    void setGradFn(Node node) {
+        gradFn = node;
+        requiresGrad = true;
+    }
+
+    /** Adds {@code g} (owned by this call) into this leaf's gradient, outside every scope. */
+    void accumulateGrad(Tensor g) {
+        Tensor owned = g.isDense() ? g : g.copy();
+        if (owned != g) {
+            g.close();
+        }
+        if (grad == null) {
+            grad = owned;
+        } else {
+            Tensor sum = grad.add(owned);
+            grad.close();
+            owned.close();
+            grad = sum;
+        }
+        TensorScope.release(grad);
     }
 
     // ------------------------------------------------------------------ views

@@ -46,6 +46,11 @@ final class TensorFormatter {
         if (t.dtype() != DType.FLOAT32) {
             suffixes.add("dtype=" + t.dtype());
         }
+        if (t.gradFn() != null) {
+            suffixes.add("grad_fn=" + t.gradFn());
+        } else if (t.requiresGrad()) {
+            suffixes.add("requires_grad=True");
+        }
         return addSuffixes(prefix + body, suffixes, indent);
     }
 

@@ -36,6 +36,13 @@ public final class TensorScope implements AutoCloseable {
         }
     }
 
+    /** Removes a tensor from every open scope of this thread (gradients, parameters, optimizer state). */
+    static void release(Tensor t) {
+        for (TensorScope s : STACK.get()) {
+            s.owned.remove(t);
+        }
+    }
+
     /**
      * Keeps a tensor alive past this scope: it is handed to the enclosing scope, or to nobody
      * (then the caller closes it, or the GC reclaims it). Returns the tensor for chaining.

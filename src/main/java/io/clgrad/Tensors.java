@@ -17,4 +17,13 @@ public final class Tensors {
     public static TensorScope scope() {
         return new TensorScope();
     }
+
+    /**
+     * Takes a tensor out of every scope open on this thread, so that no scope closes it (for
+     * parameters, optimizer state and other long-lived tensors). Returns the tensor.
+     */
+    public static Tensor keep(Tensor t) {
+        TensorScope.release(t);
+        return t;
+    }
 }

@@ -61,7 +61,9 @@ final class Transfers {
         if (t.dtype() == DType.INT32) {
             return Factories.exact(target, toIntArray(t), t.shapeRef());
         }
-        return Factories.exact(target, toFloatArray(t), t.shapeRef());
+        Device from = t.device();
+        return Graph.record(Factories.exact(target, toFloatArray(t), t.shapeRef()), "ToCopyBackward0",
+                new Tensor[] {t}, g -> new Tensor[] {g.to(from)});
     }
 
     static Tensor cast(Tensor t, DType dtype) {
