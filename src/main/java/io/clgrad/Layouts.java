@@ -40,6 +40,16 @@ final class Layouts {
         return Graph.record(out, "ViewBackward0", new Tensor[] {t}, g -> new Tensor[] {g.reshape(from)});
     }
 
+    static Tensor view(Tensor t, int[] requested) {
+        t.checkOpen("view");
+        if (!t.isContiguous()) {
+            throw new IllegalArgumentException("view: shape " + Shape.str(requested) + " is not compatible with the"
+                    + " layout of the input (shape " + Shape.str(t.shapeRef()) + ", strides " + Shape.str(t.stridesRef())
+                    + "); use reshape(), which copies when it must");
+        }
+        return reshape(t, requested);
+    }
+
     /** {@link Tensor#contiguous()}: the tensor itself, or a recorded copy. */
     static Tensor contiguous(Tensor t) {
         Tensor d = dense(t);
@@ -85,6 +95,8 @@ final class Layouts {
     static Tensor transpose(Tensor t, int dim0, int dim1) {
         int[] shape = t.shapeRef();
         if (shape.length == 0) {
+            Shape.normalizeDim("transpose", dim0, shape);
+            Shape.normalizeDim("transpose", dim1, shape);
             return t.restride(t.offset(), new int[0], new int[0]);
         }
         int a = Shape.normalizeDim("transpose", dim0, shape);
@@ -165,6 +177,7 @@ final class Layouts {
     private static Tensor squeezeRaw(Tensor t, int dim) {
         int[] shape = t.shapeRef();
         if (shape.length == 0) {
+            Shape.normalizeDim("squeeze", dim, shape);
             return t.restride(t.offset(), new int[0], new int[0]);
         }
         int d = Shape.normalizeDim("squeeze", dim, shape);

@@ -76,16 +76,27 @@ final class Linalg {
             out.backend().fill(out.buffer("matmul"), out.numel(), 0);
             return out;
         }
-        Operand oa = operand(a, as, batchShape);
-        Operand ob = operand(b, bs, batchShape);
+        Operand oa = null;
+        Operand ob = null;
         try {
+            oa = operand(a, as, batchShape);
+            ob = operand(b, bs, batchShape);
             MatmulSpec spec = new MatmulSpec(batch, m, n, k,
                     oa.offset, oa.batchStride, oa.rowStride, oa.colStride,
                     ob.offset, ob.batchStride, ob.rowStride, ob.colStride);
             a.backend().matmul(spec, oa.source.buffer("matmul"), ob.source.buffer("matmul"), out.buffer("matmul"));
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
         } finally {
-            Checks.closeTemp(oa.source, a);
-            Checks.closeTemp(ob.source, b);
+            if (oa != null) {
+                Checks.closeTemp(oa.source, a);
+            }
+            if (ob != null) {
+                Checks.closeTemp(ob.source, b);
+            }
+            java.lang.ref.Reference.reachabilityFence(a);
+            java.lang.ref.Reference.reachabilityFence(b);
         }
         return out;
     }

@@ -81,8 +81,12 @@ final class Reductions {
         Tensor d = Layouts.dense(x);
         try {
             x.backend().reduce(f, d.buffer(op), out.buffer(op), 1, n, 1);
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
         } finally {
             Checks.closeTemp(d, x);
+            java.lang.ref.Reference.reachabilityFence(x);
         }
         return out;
     }
@@ -106,8 +110,12 @@ final class Reductions {
         Tensor dx = Layouts.dense(x);
         try {
             x.backend().reduce(f, dx.buffer(op), out.buffer(op), outer, len, inner);
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
         } finally {
             Checks.closeTemp(dx, x);
+            java.lang.ref.Reference.reachabilityFence(x);
         }
         return out;
     }
@@ -126,8 +134,12 @@ final class Reductions {
         Tensor dx = Layouts.dense(x);
         try {
             x.backend().softmax(dx.buffer(op), out.buffer(op), outer, len, inner, log);
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
         } finally {
             Checks.closeTemp(dx, x);
+            java.lang.ref.Reference.reachabilityFence(x);
         }
         return out;
     }

@@ -11,9 +11,33 @@ public final class Shape {
     public static long numel(int[] shape) {
         long n = 1;
         for (int s : shape) {
-            n *= s;
+            n = Math.multiplyExact(n, (long) s);
         }
         return n;
+    }
+
+    /** Most dimensions a tensor may have (the kernels' geometry tables have this many slots). */
+    public static final int MAX_DIMS = io.clgrad.backend.StridedView.MAX_DIMS;
+
+    /**
+     * Validates the shape of a tensor about to exist: at most {@link #MAX_DIMS} dimensions and at
+     * most {@code Integer.MAX_VALUE} elements.
+     */
+    static void checkLimits(String op, int[] shape) {
+        if (shape.length > MAX_DIMS) {
+            throw new IllegalArgumentException(op + ": shape " + str(shape) + " has " + shape.length
+                    + " dimensions; clgrad tensors have at most " + MAX_DIMS);
+        }
+        long n;
+        try {
+            n = numel(shape);
+        } catch (ArithmeticException e) {
+            n = Long.MAX_VALUE;
+        }
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(op + ": shape " + str(shape) + " has more than "
+                    + Integer.MAX_VALUE + " elements");
+        }
     }
 
     /** PyTorch-style text, e.g. {@code [5, 2]}. */
@@ -69,10 +93,7 @@ public final class Shape {
                 throw new IllegalArgumentException(op + ": negative size in shape " + str(shape));
             }
         }
-        if (numel(shape) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(op + ": shape " + str(shape) + " has more than "
-                    + Integer.MAX_VALUE + " elements");
-        }
+        checkLimits(op, shape);
         return shape.clone();
     }
 

@@ -46,7 +46,9 @@ final class Storage {
 
     /** A new tensor (a view) starts using this storage. */
     void retain() {
-        users.incrementAndGet();
+        if (users.getAndUpdate(n -> n == 0 ? 0 : n + 1) == 0) {
+            throw new IllegalStateException("tensor storage was already freed; it cannot be used after close()");
+        }
     }
 
     /** A tensor using this storage was closed; frees the buffer when it was the last one. */

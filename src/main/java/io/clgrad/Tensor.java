@@ -33,12 +33,13 @@ public final class Tensor implements AutoCloseable {
     private final int offset;
     private final int[] shape;
     private final int[] strides;
-    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private boolean requiresGrad;
     private Node gradFn;
     private Tensor grad;
 
     Tensor(Storage storage, int offset, int[] shape, int[] strides) {
+        Shape.checkLimits("tensor", shape);
         this.storage = storage;
         this.offset = offset;
         this.shape = shape;
@@ -185,12 +186,19 @@ public final class Tensor implements AutoCloseable {
 
     /** Whether the elements are laid out row-major without gaps. */
     public boolean isContiguous() {
-        return new StridedView(storage.buffer(), offset, shape, strides).isContiguous();
+        int expected = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] != 1 && strides[d] != expected) {
+                return false;
+            }
+            expected *= shape[d];
+        }
+        return true;
     }
 
     /** Whether {@link #close()} has been called. */
     public boolean isClosed() {
-        return closed;
+        return closed.get();
     }
 
     // ------------------------------------------------------------------ data movement
@@ -253,8 +261,7 @@ public final class Tensor implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
+        if (closed.compareAndSet(false, true)) {
             storage.release();
         }
     }
@@ -378,9 +385,13 @@ public final class Tensor implements AutoCloseable {
         return Layouts.reshape(this, newShape);
     }
 
-    /** Same as {@link #reshape}. */
+    /**
+     * A view with a new shape; one size may be -1. Unlike {@link #reshape}, never copies.
+     *
+     * @throws IllegalArgumentException when the layout cannot be viewed with that shape (use reshape)
+     */
     public Tensor view(int... newShape) {
-        return Layouts.reshape(this, newShape);
+        return Layouts.view(this, newShape);
     }
 
     /** A view with dimensions {@code dim0} and {@code dim1} swapped. */
@@ -659,7 +670,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Throws when the tensor was closed; {@code op} names the operation for the message. */
     void checkOpen(String op) {
-        if (closed) {
+        if (closed.get()) {
             throw new IllegalStateException(op + ": tensor " + Shape.str(shape)
                     + " was closed; it cannot be used after close()");
         }

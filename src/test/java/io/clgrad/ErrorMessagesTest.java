@@ -79,4 +79,21 @@ class ErrorMessagesTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Device.opencl(99)).getMessage()
                 .contains("no OpenCL device opencl:99"));
     }
+
+    @Test
+    void limitsAndViewsAreChecked() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(1, 1, 1, 1, 1, 1, 1, 1, 2))
+                .getMessage().contains("clgrad tensors have at most 8"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Tensor.ones(1).expand(65536, 65536))
+                .getMessage().contains("has more than 2147483647 elements"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(65536, 65536, 65536, 65536))
+                .getMessage().contains("has more than 2147483647 elements"));
+        Tensor t = Tensor.zeros(2, 3);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.t().view(6)).getMessage()
+                .contains("use reshape()"));
+        assertEquals(6, t.t().reshape(6).numel());
+        Tensor scalar = Tensor.scalar(1f);
+        assertThrows(IllegalArgumentException.class, () -> scalar.transpose(5, 7));
+        assertThrows(IllegalArgumentException.class, () -> scalar.squeeze(3));
+    }
 }

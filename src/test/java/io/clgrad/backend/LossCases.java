@@ -179,6 +179,22 @@ final class LossCases {
                 }, new OpCase.Out("grad", new int[] {rows, classes}, ref.value(), ref.scale())));
             }
         }
+        // a target outside [0, C) that is not ignoreIndex gives a NaN gradient row, like its NaN loss
+        int rows = 7;
+        int classes = 7;
+        float[] x = ceLogits(r, rows, classes);
+        int[] bad = ceTargets(r, rows, classes, -100);
+        bad[0] = 7;
+        bad[4] = -1;
+        float[] g = {1f / rows};
+        RefLoss.Result ref = RefLoss.crossEntropyBackward(x, bad, g, 0, rows, classes, -100, 0.1f);
+        cases.add(OpCase.of("crossEntropyBackward invalid targets 7 and -1", b -> {
+            try (Bufs m = new Bufs(b)) {
+                Buffer out = m.out(rows * classes);
+                b.crossEntropyBackward(m.f32(x), m.i32(bad), m.f32(g), 0, out, rows, classes, -100, 0.1f);
+                return List.of(m.readOut(out, rows * classes));
+            }
+        }, new OpCase.Out("grad", new int[] {rows, classes}, ref.value(), ref.scale())));
         return cases;
     }
 }

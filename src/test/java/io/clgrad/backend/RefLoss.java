@@ -112,6 +112,13 @@ final class RefLoss {
             if (t[r] == ignoreIndex) {
                 continue;
             }
+            if (t[r] < 0 || t[r] >= classes) {
+                for (int c = 0; c < classes; c++) {
+                    out[r * classes + c] = Double.NaN;
+                    scale[r * classes + c] = 1;
+                }
+                continue;
+            }
             double m = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < classes; c++) {
                 m = Math.max(m, logits[r * classes + c]);

@@ -85,7 +85,7 @@ final class CpuLosses {
 
     /**
      * {@code out[r][c] = g[r·gStride] · (softmax[r][c] - (1-ε)·[c == t] - ε/C)}, 0 for ignored
-     * rows. A target outside [0, C) matches no class (the formula as written).
+     * rows. A target outside [0, C) (and not ignoreIndex) gives a row of NaN, as its loss is NaN.
      */
     void crossEntropyBackward(float[] logits, int[] targets, float[] g, int gStride, float[] out,
                               int rows, int classes, int ignoreIndex, float labelSmoothing) {
@@ -97,6 +97,10 @@ final class CpuLosses {
                 int base = r * classes;
                 if (t == ignoreIndex) {
                     java.util.Arrays.fill(out, base, base + classes, 0f);
+                    continue;
+                }
+                if (t < 0 || t >= classes) {
+                    java.util.Arrays.fill(out, base, base + classes, Float.NaN);
                     continue;
                 }
                 double lse = logSumExp(logits, base, classes);
