@@ -192,8 +192,12 @@ final class ProgramDiskCache {
         }
         try {
             Files.createFile(marker);
+            Files.writeString(marker, Long.toString(ProcessHandle.current().pid()));
             return true;
         } catch (java.nio.file.FileAlreadyExistsException e) {
+            if (ownerAlive(marker)) {
+                return true;   // another live process is loading the same entry right now: not a crash
+            }
             LOG.warn("program cache entry {} was being loaded when an earlier process stopped; deleting it and "
                     + "rebuilding", fileFor(family, key));
             delete(family, key);
@@ -201,6 +205,16 @@ final class ProgramDiskCache {
             return false;
         } catch (IOException e) {
             return true; // read-only cache folder: no marker, load anyway
+        }
+    }
+
+    /** Whether the process that wrote a marker (its pid is the content) is still running. */
+    private static boolean ownerAlive(Path marker) {
+        try {
+            long pid = Long.parseLong(Files.readString(marker).trim());
+            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            return false;   // unreadable or empty (written by a crashed process mid-way): treat as stale
         }
     }
 
