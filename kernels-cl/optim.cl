@@ -81,3 +81,79 @@ __kernel void sgd_step(__global float* p, __global const float* g, __global floa
     }
     p[i] = pv - lr * gv;
 }
+
+/*
+ * adam_step_many(p0..p7, g0..g7, m0..m7, v0..v7, x0..x7, ends, total, stepSize, beta1, oneMinusBeta1,
+ *                beta2, oneMinusBeta2, eps, weightDecay, decay, bc2Sqrt, flags)
+ *     adam_step on up to ADAM_MANY_SLOTS (8) tensors in ONE launch (a multi-tensor kernel: OpenCL
+ *     has no arrays of pointers, so each role gets 8 buffer arguments). The tensors are laid end to
+ *     end in one index space [0, total): tensor k covers [ends.s(k-1), ends.sk), with ends.s(-1) = 0
+ *     and ends non-decreasing; unused slots have ends.sk = total and repeat slot 0's buffers (never
+ *     read). Per element the arithmetic is adam_step's, statement for statement, so the result is
+ *     bit for bit that of one adam_step launch per tensor. xK (vMax) is only read when AMSGRAD.
+ *
+ * Launch geometry: 1-D, one work-item per element of all tensors together, global size total
+ * rounded up to the group size, bounds-checked. Launched by
+ * io.clgrad.backend.opencl.OptimOps#adamStepMany (several launches only past 8 tensors).
+ */
+
+#define ADAM_MANY_PICK(a, k) ((k) == 0 ? a##0 : (k) == 1 ? a##1 : (k) == 2 ? a##2 : (k) == 3 ? a##3 \
+                              : (k) == 4 ? a##4 : (k) == 5 ? a##5 : (k) == 6 ? a##6 : a##7)
+
+__kernel void adam_step_many(__global float* p0, __global float* p1, __global float* p2, __global float* p3,
+                             __global float* p4, __global float* p5, __global float* p6, __global float* p7,
+                             __global const float* g0, __global const float* g1, __global const float* g2,
+                             __global const float* g3, __global const float* g4, __global const float* g5,
+                             __global const float* g6, __global const float* g7,
+                             __global float* m0, __global float* m1, __global float* m2, __global float* m3,
+                             __global float* m4, __global float* m5, __global float* m6, __global float* m7,
+                             __global float* v0, __global float* v1, __global float* v2, __global float* v3,
+                             __global float* v4, __global float* v5, __global float* v6, __global float* v7,
+                             __global float* x0, __global float* x1, __global float* x2, __global float* x3,
+                             __global float* x4, __global float* x5, __global float* x6, __global float* x7,
+                             int8 ends, int total, float stepSize, float beta1, float oneMinusBeta1,
+                             float beta2, float oneMinusBeta2, float eps, float weightDecay, float decay,
+                             float bc2Sqrt, int flags)
+{
+    int gid = get_global_id(0);
+    if (gid >= total) {
+        return;
+    }
+    /* which tensor: the number of ends at or below gid; its start: the largest such end */
+    int k = (gid >= ends.s0) + (gid >= ends.s1) + (gid >= ends.s2) + (gid >= ends.s3)
+            + (gid >= ends.s4) + (gid >= ends.s5) + (gid >= ends.s6);
+    int start = 0;
+    start = gid >= ends.s0 ? ends.s0 : start;
+    start = gid >= ends.s1 ? ends.s1 : start;
+    start = gid >= ends.s2 ? ends.s2 : start;
+    start = gid >= ends.s3 ? ends.s3 : start;
+    start = gid >= ends.s4 ? ends.s4 : start;
+    start = gid >= ends.s5 ? ends.s5 : start;
+    start = gid >= ends.s6 ? ends.s6 : start;
+    int i = gid - start;
+    __global float* p = ADAM_MANY_PICK(p, k);
+    __global const float* g = ADAM_MANY_PICK(g, k);
+    __global float* m = ADAM_MANY_PICK(m, k);
+    __global float* v = ADAM_MANY_PICK(v, k);
+    __global float* vMax = ADAM_MANY_PICK(x, k);
+
+    float pv = p[i];
+    float gv = g[i];
+    if (flags & ADAM_DECOUPLED) {
+        pv = pv * decay;
+    } else if (flags & ADAM_WEIGHT_DECAY) {
+        gv = gv + weightDecay * pv;
+    }
+    float mv = beta1 * m[i] + oneMinusBeta1 * gv;
+    float vv = beta2 * v[i] + oneMinusBeta2 * gv * gv;
+    m[i] = mv;
+    v[i] = vv;
+    float vHat = vv;
+    if (flags & ADAM_AMSGRAD) {
+        float old = vMax[i];
+        vHat = (old > vv || isnan(old)) ? old : vv;
+        vMax[i] = vHat;
+    }
+    float denom = sqrt(vHat) / bc2Sqrt + eps;
+    p[i] = pv - stepSize * mv / denom;
+}

@@ -155,8 +155,9 @@ public interface Backend extends AutoCloseable {
     /**
      * Gradient of {@link #crossEntropy} with respect to the logits:
      * {@code out[r][c] = g[r*gStride] * (softmax[r][c] - (1-ε)·[c == t] - ε/C)}, and 0 for ignored
-     * rows. {@code gStride} is 1 (reduction none) or 0 (a scalar upstream gradient already divided
-     * by the number of valid rows for mean).
+     * rows, and NaN for a row whose target is outside [0, C) (its loss is NaN too). {@code gStride}
+     * is 1 (reduction none) or 0 (a scalar upstream gradient already divided by the number of valid
+     * rows for mean).
      */
     void crossEntropyBackward(Buffer logits, Buffer targets, Buffer g, int gStride, Buffer out,
                               int rows, int classes, int ignoreIndex, float labelSmoothing);
@@ -180,6 +181,44 @@ public interface Backend extends AutoCloseable {
     void adamStep(Buffer param, Buffer grad, Buffer m, Buffer v, Buffer vMax, long n,
                   double lr, double beta1, double beta2, double eps, double weightDecay,
                   boolean decoupled, int step);
+
+    /**
+     * {@link #adamStep} on several parameters at once, all with the same hyperparameters and step
+     * count: entry {@code i} of each array is one parameter's tensors and {@code counts[i]} its
+     * element count. {@code vMax} is null unless amsgrad (then it has one buffer per parameter).
+     * The result is bit for bit that of calling {@link #adamStep} once per entry, in order; a
+     * backend may do it in fewer launches (the OpenCL backend does it in one launch per group of
+     * up to eight parameters). Modifies every params, m, v (and vMax) buffer; grads are read only.
+     * The arrays must all have the same length; an empty array does nothing.
+     */
+    default void adamStepMany(Buffer[] params, Buffer[] grads, Buffer[] m, Buffer[] v, Buffer[] vMax, long[] counts,
+                              double lr, double beta1, double beta2, double eps, double weightDecay,
+                              boolean decoupled, int step) {
+        checkAdamStepManyLengths(params, grads, m, v, vMax, counts);
+        for (int i = 0; i < params.length; i++) {
+            adamStep(params[i], grads[i], m[i], v[i], vMax == null ? null : vMax[i], counts[i],
+                    lr, beta1, beta2, eps, weightDecay, decoupled, step);
+        }
+    }
+
+    /**
+     * Checks the arrays of {@link #adamStepMany}: none null (vMax aside), all the same length.
+     *
+     * @throws IllegalArgumentException naming the array whose length differs
+     */
+    static void checkAdamStepManyLengths(Buffer[] params, Buffer[] grads, Buffer[] m, Buffer[] v, Buffer[] vMax,
+                                         long[] counts) {
+        if (params == null || grads == null || m == null || v == null || counts == null) {
+            throw new IllegalArgumentException("adamStepMany: params, grads, m, v and counts must not be null");
+        }
+        int n = params.length;
+        if (grads.length != n || m.length != n || v.length != n || counts.length != n
+                || (vMax != null && vMax.length != n)) {
+            throw new IllegalArgumentException("adamStepMany: array lengths differ: params " + n + ", grads "
+                    + grads.length + ", m " + m.length + ", v " + v.length + ", vMax "
+                    + (vMax == null ? "null" : String.valueOf(vMax.length)) + ", counts " + counts.length);
+        }
+    }
 
     /**
      * One SGD step on {@code n} contiguous parameters, in place, as PyTorch's SGD:

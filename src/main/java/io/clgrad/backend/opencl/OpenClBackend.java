@@ -227,6 +227,27 @@ public final class OpenClBackend implements Backend {
         optimizers.adamStep(param, grad, m, v, vMax, n, lr, beta1, beta2, eps, weightDecay, decoupled, step);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: one {@code adam_step_many} launch (kernels-cl/optim.cl) per group of up to eight
+     * non-empty parameters.
+     */
+    @Override
+    public void adamStepMany(Buffer[] params, Buffer[] grads, Buffer[] m, Buffer[] v, Buffer[] vMax, long[] counts,
+                             double lr, double beta1, double beta2, double eps, double weightDecay,
+                             boolean decoupled, int step) {
+        optimizers.adamStepMany(params, grads, m, v, vMax, counts, lr, beta1, beta2, eps, weightDecay, decoupled, step);
+    }
+
+    /**
+     * How many optimizer kernels (Adam, multi-tensor Adam, SGD) this backend has enqueued: a
+     * diagnostic, for tests that check that one optimizer step is one launch.
+     */
+    public long optimizerLaunches() {
+        return optimizers.launches();
+    }
+
     @Override
     public void sgdStep(Buffer param, Buffer grad, Buffer momentumBuffer, long n, double lr, double momentum,
                         double dampening, boolean nesterov, double weightDecay, boolean firstStep) {

@@ -2,6 +2,7 @@ package io.clgrad.backend.opencl;
 
 import io.clgrad.backend.Buffer;
 import io.clgrad.backend.ElementType;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Adam/AdamW and SGD steps: the kernels of {@code kernels-cl/optim.cl}. Step-dependent scalars
@@ -18,8 +19,12 @@ final class OptimOps {
     private static final int SGD_NESTEROV = 4;
     private static final int SGD_FIRST_STEP = 8;
 
+    /** Tensors per {@code adam_step_many} launch: the kernel's buffer arguments per role. */
+    static final int ADAM_MANY_SLOTS = 8;
+
     private final Kernels kernels;
     private final Operands operands;
+    private final AtomicLong launches = new AtomicLong();
 
     OptimOps(Kernels kernels, Operands operands) {
         this.kernels = kernels;
@@ -50,6 +55,7 @@ final class OptimOps {
         if (xb != null) {
             flags |= ADAM_AMSGRAD;
         }
+        launches.incrementAndGet();
         kernels.launch1d(kernels.get(FAMILY, "adam_step"), count,
                 pb, gb, mb, vb, xb != null ? xb : mb, count, stepSize, (float) beta1, (float) (1.0 - beta1),
                 (float) beta2, (float) (1.0 - beta2), (float) eps, (float) weightDecay, decay, bc2Sqrt, flags);
@@ -74,8 +80,106 @@ final class OptimOps {
                 flags |= SGD_FIRST_STEP;
             }
         }
+        launches.incrementAndGet();
         kernels.launch1d(kernels.get(FAMILY, "sgd_step"), count,
                 pb, gb, bb != null ? bb : pb, count, (float) lr, (float) momentum,
                 (float) (1.0 - dampening), (float) weightDecay, flags);
+    }
+
+    /**
+     * {@link #adamStep} on many tensors with {@code adam_step_many}: one launch per run of up to
+     * {@link #ADAM_MANY_SLOTS} non-empty tensors whose element counts sum to at most
+     * {@code Integer.MAX_VALUE}. The scalars are computed exactly as in {@link #adamStep}.
+     */
+    void adamStepMany(Buffer[] params, Buffer[] grads, Buffer[] m, Buffer[] v, Buffer[] vMax, long[] counts,
+                      double lr, double beta1, double beta2, double eps, double weightDecay,
+                      boolean decoupled, int step) {
+        io.clgrad.backend.Backend.checkAdamStepManyLengths(params, grads, m, v, vMax, counts);
+        if (step < 1) {
+            throw new IllegalArgumentException("Adam step must be at least 1, got " + step);
+        }
+        int n = params.length;
+        ClBuffer[][] roles = new ClBuffer[5][n];
+        int[] sizes = new int[n];
+        for (int i = 0; i < n; i++) {
+            int count = Operands.count(counts[i], "parameter count");
+            sizes[i] = count;
+            roles[0][i] = operands.of(params[i], "adam param " + i, ElementType.F32, count);
+            roles[1][i] = operands.of(grads[i], "adam grad " + i, ElementType.F32, count);
+            roles[2][i] = operands.of(m[i], "adam m " + i, ElementType.F32, count);
+            roles[3][i] = operands.of(v[i], "adam v " + i, ElementType.F32, count);
+            roles[4][i] = vMax == null ? roles[2][i] : operands.of(vMax[i], "adam vMax " + i, ElementType.F32, count);
+        }
+        double bc1 = 1.0 - Math.pow(beta1, step);
+        double bc2 = 1.0 - Math.pow(beta2, step);
+        float stepSize = (float) (lr / bc1);
+        float bc2Sqrt = (float) Math.sqrt(bc2);
+        float decay = (float) (1.0 - lr * weightDecay);
+        int flags = 0;
+        if (weightDecay != 0) {
+            flags |= decoupled ? ADAM_DECOUPLED : ADAM_WEIGHT_DECAY;
+        }
+        if (vMax != null) {
+            flags |= ADAM_AMSGRAD;
+        }
+        ClKernel kernel = null;
+        int[] slots = new int[ADAM_MANY_SLOTS];
+        int used = 0;
+        long total = 0;
+        for (int i = 0; i <= n; i++) {
+            boolean flush = i == n || used == ADAM_MANY_SLOTS || (used > 0 && total + sizes[i] > Integer.MAX_VALUE);
+            if (flush && used > 0) {
+                if (kernel == null) {
+                    kernel = kernels.get(FAMILY, "adam_step_many");
+                }
+                launchMany(kernel, roles, slots, used, sizes, (int) total, stepSize, beta1, beta2, eps,
+                        weightDecay, decay, bc2Sqrt, flags);
+                used = 0;
+                total = 0;
+            }
+            if (i < n && sizes[i] > 0) {
+                slots[used++] = i;
+                total += sizes[i];
+            }
+        }
+    }
+
+    private void launchMany(ClKernel kernel, ClBuffer[][] roles, int[] slots, int used, int[] sizes, int total,
+                            float stepSize, double beta1, double beta2, double eps, double weightDecay,
+                            float decay, float bc2Sqrt, int flags) {
+        Object[] args = new Object[5 * ADAM_MANY_SLOTS + 13];
+        int a = 0;
+        for (ClBuffer[] role : roles) {
+            for (int s = 0; s < ADAM_MANY_SLOTS; s++) {
+                args[a++] = role[slots[s < used ? s : 0]];
+            }
+        }
+        int[] ends = new int[ADAM_MANY_SLOTS];
+        int end = 0;
+        for (int s = 0; s < ADAM_MANY_SLOTS; s++) {
+            if (s < used) {
+                end += sizes[slots[s]];
+            }
+            ends[s] = s < used ? end : total;
+        }
+        args[a++] = ends;
+        args[a++] = total;
+        args[a++] = stepSize;
+        args[a++] = (float) beta1;
+        args[a++] = (float) (1.0 - beta1);
+        args[a++] = (float) beta2;
+        args[a++] = (float) (1.0 - beta2);
+        args[a++] = (float) eps;
+        args[a++] = (float) weightDecay;
+        args[a++] = decay;
+        args[a++] = bc2Sqrt;
+        args[a++] = flags;
+        launches.incrementAndGet();
+        kernels.launch1d(kernel, total, java.util.Arrays.copyOf(args, a));
+    }
+
+    /** Optimizer kernel launches (adam_step, adam_step_many, sgd_step) enqueued so far. */
+    long launches() {
+        return launches.get();
     }
 }

@@ -1,0 +1,154 @@
+package io.clgrad.optim;
+
+import io.clgrad.ParameterUpdates;
+import io.clgrad.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@link Adam} and {@link AdamW} share: the options, their checks, and a step that updates
+ * every parameter of a group that shares one step count with one multi-tensor call
+ * ({@link ParameterUpdates#adamMany}: one kernel launch for up to eight parameters on OpenCL).
+ */
+abstract class AdamBase extends Optimizer {
+    private final boolean decoupled;
+
+    AdamBase(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay,
+             boolean amsgrad, boolean decoupled) {
+        super(params, defaults(lr, beta1, beta2, eps, weightDecay, amsgrad));
+        this.decoupled = decoupled;
+    }
+
+    private static Map<String, Object> defaults(double lr, double beta1, double beta2, double eps,
+                                                double weightDecay, boolean amsgrad) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("lr", lr);
+        d.put("betas", List.of(beta1, beta2));
+        d.put("eps", eps);
+        d.put("weight_decay", weightDecay);
+        d.put("amsgrad", amsgrad);
+        d.put("maximize", false);
+        d.put("foreach", null);
+        d.put("capturable", false);
+        d.put("differentiable", false);
+        d.put("fused", null);
+        return d;
+    }
+
+    @Override
+    protected void validate(Map<String, Object> o) {
+        double lr = number(o, "lr");
+        if (!(lr >= 0.0)) {
+            throw new IllegalArgumentException("Invalid learning rate: " + PyRepr.floatRepr(lr));
+        }
+        double eps = number(o, "eps");
+        if (!(eps >= 0.0)) {
+            throw new IllegalArgumentException("Invalid epsilon value: " + PyRepr.floatRepr(eps));
+        }
+        Object betas = o.get("betas");
+        if (!(betas instanceof List) || ((List<?>) betas).size() != 2
+                || !(((List<?>) betas).get(0) instanceof Number) || !(((List<?>) betas).get(1) instanceof Number)) {
+            throw new IllegalArgumentException("betas must be a pair of numbers, got " + betas);
+        }
+        for (int i = 0; i < 2; i++) {
+            double b = ((Number) ((List<?>) betas).get(i)).doubleValue();
+            if (!(b >= 0.0 && b < 1.0)) {
+                throw new IllegalArgumentException("Invalid beta parameter at index " + i + ": " + PyRepr.floatRepr(b));
+            }
+        }
+        double wd = number(o, "weight_decay");
+        if (!(wd >= 0.0)) {
+            throw new IllegalArgumentException("Invalid weight_decay value: " + PyRepr.floatRepr(wd));
+        }
+        if (!(o.get("amsgrad") instanceof Boolean)) {
+            throw new IllegalArgumentException("amsgrad must be a boolean, got " + o.get("amsgrad"));
+        }
+        unsupported(o, "maximize", false);
+        unsupported(o, "foreach", null);
+        unsupported(o, "capturable", false);
+        unsupported(o, "differentiable", false);
+        unsupported(o, "fused", null);
+    }
+
+    static double number(Map<String, Object> o, String key) {
+        Object v = o.get(key);
+        if (!(v instanceof Number)) {
+            throw new IllegalArgumentException("option " + key + " must be a number, got " + v);
+        }
+        return ((Number) v).doubleValue();
+    }
+
+    /** Options clgrad prints for PyTorch's sake but does not implement must keep their defaults. */
+    static void unsupported(Map<String, Object> o, String key, Object only) {
+        Object v = o.get(key);
+        if (v == null ? only != null : !v.equals(only)) {
+            throw new IllegalArgumentException("option " + key + "=" + PyRepr.option(key, v)
+                    + " is not supported by clgrad (it is printed only to match PyTorch; it must stay "
+                    + PyRepr.option(key, only) + ")");
+        }
+    }
+
+    /**
+     * One Adam/AdamW step on every parameter with a gradient. Parameters of a group that are on one
+     * device and reach the same step count are updated by one {@link ParameterUpdates#adamMany}
+     * call; usually that is the whole group.
+     */
+    @Override
+    public void step() {
+        for (ParamGroup g : paramGroups()) {
+            double lr = g.lr();
+            List<?> betas = (List<?>) g.get("betas");
+            double beta1 = ((Number) betas.get(0)).doubleValue();
+            double beta2 = ((Number) betas.get(1)).doubleValue();
+            double eps = g.getDouble("eps");
+            double wd = g.getDouble("weight_decay");
+            boolean amsgrad = Boolean.TRUE.equals(g.get("amsgrad"));
+            Map<String, Batch> batches = new LinkedHashMap<>();
+            for (Tensor p : g.params()) {
+                Tensor grad = p.grad();
+                if (grad == null) {
+                    continue;
+                }
+                ParamState s = state(p);
+                Tensor m = stateTensor(s, "exp_avg", p);
+                Tensor v = stateTensor(s, "exp_avg_sq", p);
+                Tensor vMax = amsgrad ? stateTensor(s, "max_exp_avg_sq", p) : null;
+                s.step++;
+                int step = s.step;
+                batches.computeIfAbsent(p.device().id() + "#" + step, k -> new Batch(step, amsgrad))
+                        .add(p, grad, m, v, vMax);
+            }
+            for (Batch b : batches.values()) {
+                ParameterUpdates.adamMany(b.params, b.grads, b.m, b.v, b.vMax, lr, beta1, beta2, eps, wd,
+                        decoupled, b.step);
+            }
+        }
+    }
+
+    /** Parameters updated together: one device, one step count. */
+    private static final class Batch {
+        final int step;
+        final List<Tensor> params = new ArrayList<>();
+        final List<Tensor> grads = new ArrayList<>();
+        final List<Tensor> m = new ArrayList<>();
+        final List<Tensor> v = new ArrayList<>();
+        final List<Tensor> vMax;
+
+        Batch(int step, boolean amsgrad) {
+            this.step = step;
+            this.vMax = amsgrad ? new ArrayList<>() : null;
+        }
+
+        void add(Tensor p, Tensor g, Tensor mt, Tensor vt, Tensor xt) {
+            params.add(p);
+            grads.add(g);
+            m.add(mt);
+            v.add(vt);
+            if (vMax != null) {
+                vMax.add(xt);
+            }
+        }
+    }
+}
