@@ -189,6 +189,15 @@ public final class Device {
         return backend.memoryStats();
     }
 
+    /**
+     * Frees now the device memory of tensors the program dropped without closing: asks the JVM
+     * for a garbage collection and returns what it found to the pool. clgrad also does this by
+     * itself when memory in use passes a bound, so calling it is never required.
+     */
+    public void reclaimDropped() {
+        reclaimer.collect();
+    }
+
     /** Waits until every op enqueued on this device has finished. */
     public void synchronize() {
         backend.synchronize();

@@ -245,6 +245,15 @@ public final class Tensor implements AutoCloseable {
         return Layouts.contiguous(this);
     }
 
+    /**
+     * Copies {@code src}'s values into this tensor, in place (PyTorch's {@code copy_}): same shape,
+     * converting dtype and moving across devices as needed. Not recorded by autograd; a leaf that
+     * requires grad can only be written inside {@link Autograd#noGrad()}. Returns this tensor.
+     */
+    public Tensor copyFrom(Tensor src) {
+        return Transfers.copyInto(this, src);
+    }
+
     /** A contiguous copy that owns its memory. */
     public Tensor copy() {
         return Layouts.recordedCopy(this);

@@ -66,6 +66,38 @@ final class Transfers {
                 new Tensor[] {t}, g -> new Tensor[] {g.to(from)});
     }
 
+    static Tensor copyInto(Tensor dst, Tensor src) {
+        String op = "copyFrom";
+        dst.checkOpen(op);
+        src.checkOpen(op);
+        if (!java.util.Arrays.equals(dst.shapeRef(), src.shapeRef())) {
+            throw new IllegalArgumentException(op + ": source shape " + Shape.str(src.shapeRef())
+                    + " does not match destination shape " + Shape.str(dst.shapeRef()));
+        }
+        if (dst.requiresGrad() && dst.isLeaf() && Autograd.isEnabled()) {
+            throw new IllegalStateException(op + ": a leaf tensor that requires grad cannot be modified in place"
+                    + " while gradients are recorded; do it inside Autograd.noGrad()");
+        }
+        if (!dst.isDense()) {
+            throw new IllegalArgumentException(op + ": the destination must be contiguous, got strides "
+                    + Shape.str(dst.stridesRef()));
+        }
+        if (dst.numel() == 0) {
+            return dst;
+        }
+        try (Autograd.Mode m = Autograd.noGrad()) {
+            Tensor typed = cast(src, dst.dtype());
+            Tensor moved = typed.to(dst.device());
+            try {
+                dst.backend().copy(moved.stridedView(op), dst.buffer(op));
+            } finally {
+                Checks.closeTemp(moved, typed);
+                Checks.closeTemp(typed, src);
+            }
+        }
+        return dst;
+    }
+
     static Tensor cast(Tensor t, DType dtype) {
         t.checkOpen("to(" + dtype + ")");
         if (t.dtype() == dtype) {

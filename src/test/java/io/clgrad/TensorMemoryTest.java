@@ -17,6 +17,7 @@ class TensorMemoryTest {
             Tensor w = Tensor.randn(d, 8, 8);
             Tensor x = Tensor.randn(d, 4, 8);
             loop(d, 100, w, x);   // warm the pool
+            d.reclaimDropped();   // tensors earlier tests dropped unclosed would otherwise be freed mid-loop
             long before = d.memoryStats().bytesInUse();
             long buffersBefore = d.memoryStats().buffersInUse();
             long peakAfterWarmup = d.memoryStats().peakBytesInUse();

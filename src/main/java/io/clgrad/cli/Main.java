@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Deep learning for the JVM on OpenCL devices, with a pure-Java CPU backend.",
-        subcommands = {DevicesCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DevicesCommand.class, ExampleCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Environment:",
                 "  CLGRAD_DEVICE     cpu | opencl | opencl:N | gpu  (overrides Device.best())",
                 "  CLGRAD_CACHE_DIR  kernel program cache (default ~/.cache/clgrad)",

@@ -1,0 +1,68 @@
+package io.clgrad.cli;
+
+import io.clgrad.Device;
+import io.clgrad.examples.SimpleNetExample;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code clgrad example simplenet}: runs the seed chapter's example ({@link SimpleNetExample}) on
+ * {@link Device#best()} (or {@code --device}).
+ */
+@Command(name = "example",
+        mixinStandardHelpOptions = true,
+        description = "Runs a built-in example: simplenet (the PyTorch chapter's SimpleNet, one Adam step).")
+final class ExampleCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "Example to run: simplenet.")
+    String name;
+
+    @Option(names = "--device", paramLabel = "DEVICE",
+            description = "cpu, opencl, opencl:N or gpu (default: Device.best(), or CLGRAD_DEVICE).")
+    String device;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (!name.equals("simplenet")) {
+            throw new IllegalArgumentException("unknown example '" + name + "'; available: simplenet");
+        }
+        Device d = device == null ? Device.best() : Device.parse(device);
+        PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
+        SimpleNetExample.run(d, out);
+        out.flush();
+        return 0;
+    }
+
+    /** Bridges picocli's PrintWriter (captured in tests) to the PrintStream the example writes to. */
+    private static final class WriterOutputStream extends java.io.OutputStream {
+        private final java.io.PrintWriter writer;
+        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+        WriterOutputStream(java.io.PrintWriter writer) {
+            this.writer = writer;
+        }
+
+        @Override
+        public void write(int b) {
+            line.write(b);
+            if (b == '\n') {
+                flush();
+            }
+        }
+
+        @Override
+        public void flush() {
+            writer.print(line.toString(java.nio.charset.StandardCharsets.UTF_8));
+            writer.flush();
+            line.reset();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.clgrad.nn;
+
+import io.clgrad.Reduction;
+import io.clgrad.Tensor;
+
+/**
+ * Binary cross-entropy between target probabilities y and input probabilities x:
+ * {@code ℓ_n = -w_n·[y_n·log x_n + (1 - y_n)·log(1 - x_n)]}, each log clamped to be {@code >= -100}
+ * as PyTorch does, then mean (default), sum or none ({@code torch.nn.BCELoss}). Prefer
+ * {@link BCEWithLogitsLoss} on logits: it is numerically stable.
+ *
+ * <p>Parameters: {@code weight} — a rescaling weight broadcastable to the input (null for none);
+ * {@code reduction} — NONE, MEAN (default) or SUM.
+ *
+ * <p>Shapes: input any shape, values in [0, 1]; target the same shape; output a scalar, or the
+ * input's shape for NONE.
+ *
+ * <pre>{@code
+ * Tensor loss = new BCELoss().forward(logits.sigmoid(), target);
+ * }</pre>
+ */
+public class BCELoss extends Loss {
+    private static final float LOG_CLAMP = -100f;
+
+    /** No weight, mean reduction. */
+    public BCELoss() {
+        this(null, Reduction.MEAN);
+    }
+
+    /**
+     * A given weight and reduction.
+     *
+     * @param weight    rescaling weight broadcastable to the input, or null (registered as buffer {@code weight})
+     * @param reduction NONE, MEAN or SUM
+     */
+    public BCELoss(Tensor weight, Reduction reduction) {
+        super(reduction);
+        registerBuffer("weight", weight);
+    }
+
+    /**
+     * The rescaling weight, or null.
+     *
+     * @return the weight
+     */
+    public Tensor weight() {
+        return buffer("weight");
+    }
+
+    /**
+     * {@code -w·[y·max(log x, -100) + (1-y)·max(log(1-x), -100)]}, reduced.
+     *
+     * @param input  probabilities in [0, 1], any shape
+     * @param target the same shape, values in [0, 1]
+     * @return the loss
+     * @throws IllegalArgumentException naming both shapes when they differ
+     */
+    @Override
+    public Tensor forward(Tensor input, Tensor target) {
+        checkSameShape(input, target);
+        Tensor floor = Tensor.full(input.device(), LOG_CLAMP);
+        Tensor logX = input.log().maximum(floor);
+        Tensor log1mX = input.neg().add(1f).log().maximum(floor);
+        Tensor l = target.mul(logX).add(target.neg().add(1f).mul(log1mX)).neg();
+        Tensor w = weight();
+        if (w != null) {
+            l = l.mul(w.to(input.device()));
+        }
+        return reduce(l);
+    }
+}

@@ -1,0 +1,46 @@
+package io.clgrad.nn;
+
+import io.clgrad.Reduction;
+import io.clgrad.Tensor;
+
+/**
+ * Mean absolute error between each element of the input x and target y:
+ * {@code ℓ_n = |x_n - y_n|}, then mean (default), sum or none, as PyTorch's {@code torch.nn.L1Loss}.
+ *
+ * <p>Parameters: {@code reduction} — NONE, MEAN (default) or SUM.
+ *
+ * <p>Shapes: input any shape; target the same shape; output a scalar, or the input's shape for NONE.
+ *
+ * <pre>{@code
+ * Tensor loss = new L1Loss().forward(prediction, target);
+ * }</pre>
+ */
+public class L1Loss extends Loss {
+    /** The mean reduction. */
+    public L1Loss() {
+        this(Reduction.MEAN);
+    }
+
+    /**
+     * A given reduction.
+     *
+     * @param reduction NONE, MEAN or SUM
+     */
+    public L1Loss(Reduction reduction) {
+        super(reduction);
+    }
+
+    /**
+     * {@code |input - target|}, reduced.
+     *
+     * @param input  any shape, float32
+     * @param target the same shape, float32
+     * @return the loss
+     * @throws IllegalArgumentException naming both shapes when they differ
+     */
+    @Override
+    public Tensor forward(Tensor input, Tensor target) {
+        checkSameShape(input, target);
+        return reduce(input.sub(target).abs());
+    }
+}

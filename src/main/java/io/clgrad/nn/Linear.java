@@ -1,0 +1,145 @@
+package io.clgrad.nn;
+
+import io.clgrad.Device;
+import io.clgrad.Tensor;
+import io.clgrad.nn.init.Init;
+
+/**
+ * Applies an affine transformation to the incoming data: {@code y = x·Wᵀ + b}, as PyTorch's
+ * {@code torch.nn.Linear}.
+ *
+ * <p>Parameters: {@code in} — size of each input sample; {@code out} — size of each output
+ * sample; {@code bias} — when false, the layer learns no additive bias (default true).
+ *
+ * <p>Shapes: input {@code [*, in]}; output {@code [*, out]} (any leading dimensions).
+ *
+ * <p>Variables: {@link #weight()} {@code [out, in]} and {@link #bias()} {@code [out]}, both
+ * initialised from U(-k, k) with {@code k = 1/√in} (PyTorch's {@code kaiming_uniform_(a=√5)}),
+ * drawn from the global generator so that {@link Tensor#manualSeed(long)} makes them reproducible.
+ *
+ * <pre>{@code
+ * Linear m = new Linear(20, 30);
+ * Tensor output = m.forward(Tensor.randn(128, 20));   // [128, 30]
+ * }</pre>
+ */
+public class Linear extends Module {
+    private final int inFeatures;
+    private final int outFeatures;
+
+    /**
+     * A layer with bias on the CPU.
+     *
+     * @param inFeatures  size of each input sample
+     * @param outFeatures size of each output sample
+     */
+    public Linear(int inFeatures, int outFeatures) {
+        this(inFeatures, outFeatures, true);
+    }
+
+    /**
+     * A layer on the CPU.
+     *
+     * @param inFeatures  size of each input sample
+     * @param outFeatures size of each output sample
+     * @param bias        whether to learn an additive bias
+     */
+    public Linear(int inFeatures, int outFeatures, boolean bias) {
+        this(inFeatures, outFeatures, bias, Device.cpu());
+    }
+
+    /**
+     * A layer whose parameters are created on {@code device}.
+     *
+     * @param inFeatures  size of each input sample, {@code >= 0}
+     * @param outFeatures size of each output sample, {@code >= 0}
+     * @param bias        whether to learn an additive bias
+     * @param device      where the parameters live
+     */
+    public Linear(int inFeatures, int outFeatures, boolean bias, Device device) {
+        if (inFeatures < 0 || outFeatures < 0) {
+            throw new IllegalArgumentException("Linear: in_features and out_features must be >= 0, got in_features="
+                    + inFeatures + ", out_features=" + outFeatures);
+        }
+        this.inFeatures = inFeatures;
+        this.outFeatures = outFeatures;
+        registerParameter("weight", Tensor.zeros(device, outFeatures, inFeatures));
+        registerParameter("bias", bias ? Tensor.zeros(device, outFeatures) : null);
+        resetParameters();
+    }
+
+    /**
+     * Re-initialises weight and bias as the constructor does: weight by
+     * {@code kaiming_uniform(a=√5)} = U(-1/√in, 1/√in), bias by U(-1/√in, 1/√in) (0 bound when in is 0).
+     */
+    public void resetParameters() {
+        if (inFeatures > 0 && outFeatures > 0) {
+            Init.kaimingUniform(weight(), Math.sqrt(5), Init.FanMode.FAN_IN, "leaky_relu");
+        }
+        Tensor b = bias();
+        if (b != null && outFeatures > 0) {
+            double bound = inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0;
+            Init.uniform(b, -bound, bound);
+        }
+    }
+
+    /**
+     * {@code x·Wᵀ + b}.
+     *
+     * @param x input {@code [*, in]}
+     * @return output {@code [*, out]}
+     * @throws IllegalArgumentException when the last dimension of {@code x} is not {@code in}
+     */
+    @Override
+    public Tensor forward(Tensor x) {
+        if (x.dim() == 0 || x.shape(-1) != inFeatures) {
+            throw new IllegalArgumentException("Linear: input shape " + java.util.Arrays.toString(x.shape())
+                    + " does not end in in_features=" + inFeatures + " (weight shape "
+                    + java.util.Arrays.toString(weight().shape()) + ")");
+        }
+        Tensor y = x.matmul(weight().t());
+        Tensor b = bias();
+        return b == null ? y : y.add(b);
+    }
+
+    /**
+     * The learnable weights {@code [out, in]} (the current tensor: it changes after {@link #to(Device)}).
+     *
+     * @return the weight
+     */
+    public Tensor weight() {
+        return parameter("weight");
+    }
+
+    /**
+     * The learnable bias {@code [out]}, or null when built without bias.
+     *
+     * @return the bias or null
+     */
+    public Tensor bias() {
+        return parameter("bias");
+    }
+
+    /**
+     * The size of each input sample.
+     *
+     * @return in_features
+     */
+    public int inFeatures() {
+        return inFeatures;
+    }
+
+    /**
+     * The size of each output sample.
+     *
+     * @return out_features
+     */
+    public int outFeatures() {
+        return outFeatures;
+    }
+
+    /** {@code in_features=2, out_features=10, bias=True}. */
+    @Override
+    protected String extraRepr() {
+        return "in_features=" + inFeatures + ", out_features=" + outFeatures + ", bias=" + py(bias() != null);
+    }
+}

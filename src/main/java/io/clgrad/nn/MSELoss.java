@@ -1,0 +1,47 @@
+package io.clgrad.nn;
+
+import io.clgrad.Reduction;
+import io.clgrad.Tensor;
+
+/**
+ * Mean squared error between each element of the input x and target y:
+ * {@code ℓ_n = (x_n - y_n)²}, then mean (default), sum or none, as PyTorch's {@code torch.nn.MSELoss}.
+ *
+ * <p>Parameters: {@code reduction} — NONE, MEAN (default) or SUM.
+ *
+ * <p>Shapes: input any shape; target the same shape; output a scalar, or the input's shape for NONE.
+ *
+ * <pre>{@code
+ * Tensor loss = new MSELoss().forward(prediction, target);
+ * }</pre>
+ */
+public class MSELoss extends Loss {
+    /** The mean reduction. */
+    public MSELoss() {
+        this(Reduction.MEAN);
+    }
+
+    /**
+     * A given reduction.
+     *
+     * @param reduction NONE, MEAN or SUM
+     */
+    public MSELoss(Reduction reduction) {
+        super(reduction);
+    }
+
+    /**
+     * {@code (input - target)²}, reduced.
+     *
+     * @param input  any shape, float32
+     * @param target the same shape, float32
+     * @return the loss
+     * @throws IllegalArgumentException naming both shapes when they differ
+     */
+    @Override
+    public Tensor forward(Tensor input, Tensor target) {
+        checkSameShape(input, target);
+        Tensor diff = input.sub(target);
+        return reduce(diff.mul(diff));
+    }
+}

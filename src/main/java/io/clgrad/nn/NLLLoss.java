@@ -1,0 +1,100 @@
+package io.clgrad.nn;
+
+import io.clgrad.Reduction;
+import io.clgrad.Tensor;
+
+/**
+ * The negative log-likelihood loss on log-probabilities, as PyTorch's {@code torch.nn.NLLLoss}:
+ * {@code ℓ_n = -w_{y_n}·x_n[y_n]}; rows whose target is {@code ignoreIndex} contribute nothing,
+ * and MEAN divides by {@code Σ_n w_{y_n}} over the other rows (their number when unweighted).
+ * Put {@code logSoftmax(1)} before it (or use {@link CrossEntropyLoss}).
+ *
+ * <p>Parameters: {@code weight} — a weight per class {@code [C]} (null for 1; a buffer);
+ * {@code ignoreIndex} — a target value to skip (default -100); {@code reduction} — NONE, MEAN
+ * (default) or SUM. Targets outside [0, C) other than ignoreIndex are not checked (they select
+ * nothing and contribute 0).
+ *
+ * <p>Shapes: input {@code [N, C]} log-probabilities; target {@code [N]} int32 indices; output a
+ * scalar, or {@code [N]} for NONE.
+ *
+ * <pre>{@code
+ * Tensor loss = new NLLLoss().forward(logits.logSoftmax(1), labels);
+ * }</pre>
+ */
+public class NLLLoss extends Loss {
+    private final int ignoreIndex;
+
+    /** PyTorch's defaults: no weight, ignoreIndex -100, mean. */
+    public NLLLoss() {
+        this(null, -100, Reduction.MEAN);
+    }
+
+    /**
+     * Given settings, no class weight.
+     *
+     * @param ignoreIndex target value to skip
+     * @param reduction   NONE, MEAN or SUM
+     */
+    public NLLLoss(int ignoreIndex, Reduction reduction) {
+        this(null, ignoreIndex, reduction);
+    }
+
+    /**
+     * Given settings.
+     *
+     * @param weight      a float32 weight per class {@code [C]}, or null
+     * @param ignoreIndex target value to skip
+     * @param reduction   NONE, MEAN or SUM
+     */
+    public NLLLoss(Tensor weight, int ignoreIndex, Reduction reduction) {
+        super(reduction);
+        this.ignoreIndex = ignoreIndex;
+        registerBuffer("weight", weight);
+    }
+
+    /**
+     * The target value that is skipped.
+     *
+     * @return ignore_index
+     */
+    public int ignoreIndex() {
+        return ignoreIndex;
+    }
+
+    /**
+     * The weight per class, or null.
+     *
+     * @return the weight
+     */
+    public Tensor weight() {
+        return buffer("weight");
+    }
+
+    /**
+     * {@code -w[target[n]]·input[n, target[n]]} per row, reduced. Built from tensor ops (a one-hot
+     * mask of the targets), so it is differentiable wherever those ops are.
+     *
+     * @param input  log-probabilities {@code [N, C]}, float32
+     * @param target class indices {@code [N]}, int32
+     * @return the loss
+     * @throws IllegalArgumentException naming both shapes when they do not match, or on a non-int32 target
+     */
+    @Override
+    public Tensor forward(Tensor input, Tensor target) {
+        ClassTargets.check("NLLLoss", input, target);
+        ClassTargets.checkWeight("NLLLoss", weight(), input.shape(1));
+        ClassTargets ct = ClassTargets.of(target, input.shape(1), ignoreIndex, weight(), input.device());
+        // Clamp -inf log-probabilities so that 0·(-inf) cannot turn a masked-out entry into NaN.
+        Tensor safe = input.maximum(Tensor.full(input.device(), -Float.MAX_VALUE));
+        Tensor perRow = safe.mul(ct.mask).sum(1, false).neg();
+        switch (reduction()) {
+            case NONE:
+                return perRow;
+            case SUM:
+                return perRow.sum();
+            case MEAN:
+            default:
+                return perRow.sum().div(ct.mask.sum());
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.clgrad.nn;
+
+import io.clgrad.Tensor;
+
+/**
+ * A chain of modules applied in order, as PyTorch's {@code torch.nn.Sequential}: the output of
+ * each is the input of the next. The children are registered as {@code "0"}, {@code "1"}, ...,
+ * so the parameters are named {@code 0.weight}, {@code 0.bias}, {@code 2.weight}, ...
+ *
+ * <p>Shapes: input whatever the first module takes; output whatever the last one returns.
+ *
+ * <pre>{@code
+ * Sequential model = new Sequential(new Linear(2, 10), new ReLU(), new Linear(10, 1));
+ * System.out.println(model);
+ * // Sequential(
+ * //   (0): Linear(in_features=2, out_features=10, bias=True)
+ * //   (1): ReLU()
+ * //   (2): Linear(in_features=10, out_features=1, bias=True)
+ * // )
+ * }</pre>
+ */
+public class Sequential extends Module {
+    /**
+     * A chain of the given modules.
+     *
+     * @param modules the modules, in order (none may be null)
+     */
+    public Sequential(Module... modules) {
+        for (Module m : modules) {
+            append(m);
+        }
+    }
+
+    /**
+     * Appends a module at the end, named by its index.
+     *
+     * @param m the module
+     * @return this Sequential
+     */
+    public Sequential append(Module m) {
+        register(Integer.toString(size()), m);
+        return this;
+    }
+
+    /**
+     * The module at {@code index} (negative counts from the end).
+     *
+     * @param index the position
+     * @return the module
+     * @throws IndexOutOfBoundsException when out of range
+     */
+    public Module get(int index) {
+        int n = size();
+        int i = index < 0 ? index + n : index;
+        if (i < 0 || i >= n) {
+            throw new IndexOutOfBoundsException("index " + index + " is out of range for Sequential of size " + n);
+        }
+        return namedChildren().get(Integer.toString(i));
+    }
+
+    /**
+     * The number of modules.
+     *
+     * @return the size
+     */
+    public int size() {
+        return namedChildren().size();
+    }
+
+    /**
+     * Applies every module in order.
+     *
+     * @param x the input of the first module
+     * @return the output of the last module ({@code x} itself when empty)
+     */
+    @Override
+    public Tensor forward(Tensor x) {
+        Tensor h = x;
+        for (Module m : children()) {
+            h = m.forward(h);
+        }
+        return h;
+    }
+}
