@@ -8,11 +8,16 @@ Run with Debian's PyTorch (apt-get install python3-torch python3-numpy):
 Each fixture is a JSON file under src/test/resources/golden/. The fixtures are committed, so CI
 needs no Python. Inputs are float32 values written out in full, so the Java side rebuilds exactly
 the tensors PyTorch saw.
+
+Fixtures: print.json (tensor printing), simplenet.json, linear.json, activations.json, losses.json,
+optimizers.json, mlp.json; read by the tests in src/test/java/io/clgrad/golden/. See
+docs/golden-fixtures.md for their format and the tolerance rule.
 """
 import json
 import math
 import os
 
+import numpy
 import torch
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources", "golden")
@@ -71,6 +76,261 @@ def printing():
     return {"cases": cases}
 
 
+# ---------------------------------------------------------------------------------------------
+# Parity fixtures: every input, initial weight and expected value is written out in full as a
+# float32 value (the shortest decimal that reads back to the same float32), so the Java side
+# rebuilds exactly the tensors PyTorch saw and never depends on matching random generators.
+# A tensor is {"shape": [...], "data": [...]} (int32 tensors add "dtype": "int32").
+
+def f32(v):
+    """The shortest decimal that reads back to the same float32, as a Python float."""
+    v = numpy.float32(v)
+    if not numpy.isfinite(v):
+        return "nan" if numpy.isnan(v) else ("inf" if v > 0 else "-inf")
+    return float(str(v))  # str() of a numpy float32 is its shortest round-trip repr
+
+
+def T(t):
+    t = t.detach()
+    if t.dtype in (torch.int32, torch.int64):
+        return {"shape": list(t.shape), "dtype": "int32", "data": [int(v) for v in t.flatten().tolist()]}
+    return {"shape": list(t.shape), "data": [f32(v) for v in t.float().flatten().numpy()]}
+
+
+def params_of(model):
+    return {k: T(v) for k, v in model.state_dict().items()}
+
+
+def grads_of(model):
+    return {k: T(p.grad) for k, p in model.named_parameters()}
+
+
+class SimpleNet(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layer_1 = torch.nn.Linear(2, 10)
+        self.relu = torch.nn.ReLU()
+        self.layer_2 = torch.nn.Linear(10, 1)
+
+    def forward(self, x):
+        return self.layer_2(self.relu(self.layer_1(x)))
+
+
+def build_model(spec):
+    """spec: a list of ["linear", in, out] / ["linear", in, out, false] / ["relu"] / ["sigmoid"] / ["tanh"]."""
+    layers = []
+    for s in spec:
+        if s[0] == "linear":
+            layers.append(torch.nn.Linear(s[1], s[2], bias=(len(s) < 4 or s[3])))
+        else:
+            layers.append({"relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh}[s[0]]())
+    return torch.nn.Sequential(*layers)
+
+
+def build_loss(spec):
+    kw = {"reduction": spec.get("reduction", "mean")}
+    for k in ("weight", "pos_weight"):
+        if k in spec:
+            kw[k] = torch.tensor(spec[k]["data"], dtype=torch.float32).reshape(spec[k]["shape"])
+    for k in ("label_smoothing", "ignore_index"):
+        if k in spec:
+            kw[k] = spec[k]
+    return getattr(torch.nn, spec["type"])(**kw)
+
+
+def build_optimizer(spec, params):
+    kw = {k: v for k, v in spec.items() if k != "type"}
+    if "betas" in kw:
+        kw["betas"] = tuple(kw["betas"])
+    return getattr(torch.optim, spec["type"])(params, **kw)
+
+
+def training_case(name, model, names, spec, loss_spec, opt_spec, x, y, steps, snapshots):
+    """Trains model on the one batch (x, y) for `steps` full steps and records everything."""
+    x = x.float()
+    criterion = build_loss(loss_spec)
+    opt = build_optimizer(opt_spec, model.parameters())
+    case = {"name": name, "model": spec, "names": names, "loss": loss_spec, "optimizer": opt_spec,
+            "x": T(x), "y": T(y), "params": params_of(model), "steps": steps}
+    losses = []
+    snaps = {}
+    for step in range(1, steps + 1):
+        opt.zero_grad()
+        out = model(x)
+        loss = criterion(out, y)
+        loss.backward()
+        if step == 1:
+            case["output"] = T(out)
+            case["grads"] = grads_of(model)
+        losses.append(f32(loss.item()))
+        opt.step()
+        if step in snapshots:
+            snaps[str(step)] = params_of(model)
+    case["losses"] = losses
+    case["after"] = snaps
+    return case
+
+
+def simplenet():
+    torch.manual_seed(0)
+    model = SimpleNet()
+    x = torch.randn(5, 2)
+    y = torch.randint(0, 2, (5, 1)).float()
+    spec = [["linear", 2, 10], ["relu"], ["linear", 10, 1]]
+    return {"cases": [training_case("simplenet bce adam", model, ["layer_1", "relu", "layer_2"], spec,
+                                    {"type": "BCEWithLogitsLoss"}, {"type": "Adam", "lr": 0.01},
+                                    x, y, 10, (1, 10))]}
+
+
+def linear():
+    torch.manual_seed(1)
+    cases = []
+    for name, fin, fout, bias, xshape in [
+        ("linear 3->4", 3, 4, True, (6, 3)),
+        ("linear 3->4 no bias", 3, 4, False, (6, 3)),
+        ("linear 5->1", 5, 1, True, (7, 5)),
+        ("linear 4->2 3d input", 4, 2, True, (2, 3, 4)),
+        ("linear 1d input", 3, 2, True, (3,)),
+    ]:
+        lin = torch.nn.Linear(fin, fout, bias=bias)
+        x = torch.randn(*xshape).requires_grad_(True)
+        y = lin(x)
+        upstream = torch.randn(*y.shape)
+        (y * upstream).sum().backward()
+        c = {"name": name, "in": fin, "out": fout, "bias": bias, "params": params_of(lin),
+             "x": T(x), "upstream": T(upstream), "output": T(y), "x_grad": T(x.grad), "grads": grads_of(lin)}
+        cases.append(c)
+    return {"cases": cases}
+
+
+def activations():
+    torch.manual_seed(2)
+    base = torch.cat([torch.randn(20) * 3, torch.tensor([0.0, -0.0, 1e-4, -1e-4, 20.0, -20.0, 50.0, -50.0, 100.0, -100.0])])
+    cases = []
+    for act in ("relu", "sigmoid", "tanh"):
+        x = base.clone().reshape(5, 6).requires_grad_(True)
+        y = getattr(torch, act)(x)
+        upstream = torch.randn(5, 6)
+        (y * upstream).sum().backward()
+        cases.append({"name": act, "activation": act, "x": T(x), "upstream": T(upstream),
+                      "output": T(y), "x_grad": T(x.grad)})
+    return {"cases": cases}
+
+
+def losses():
+    torch.manual_seed(3)
+    n, c = 6, 4
+    logits = torch.randn(n, c) * 2
+    bin_target = torch.randint(0, 2, (n, c)).float()
+    soft_target = torch.rand(n, c)
+    probs = torch.sigmoid(torch.randn(n, c) * 2)
+    reg_input, reg_target = torch.randn(n, c), torch.randn(n, c)
+    idx = torch.randint(0, c, (n,), dtype=torch.int32)
+    idx_ignored = idx.clone()
+    idx_ignored[1] = -100
+    idx_ignored[4] = -100
+    idx_custom_ignore = idx.clone()
+    idx_custom_ignore[2] = 1
+    prob_target = torch.softmax(torch.randn(n, c), dim=1)
+    pos_weight = torch.rand(c) * 3 + 0.1
+    weight_full = torch.rand(n, c) + 0.5
+    weight_row = torch.rand(n, 1) + 0.5
+    class_weight = torch.rand(c) + 0.25
+    log_probs = torch.log_softmax(torch.randn(n, c), dim=1)
+
+    specs = []
+    for red in ("none", "mean", "sum"):
+        specs += [
+            ("BCEWithLogitsLoss", {}, logits, bin_target),
+            ("BCEWithLogitsLoss soft target", {}, logits, soft_target),
+            ("BCEWithLogitsLoss pos_weight", {"pos_weight": pos_weight}, logits, bin_target),
+            ("BCEWithLogitsLoss weight", {"weight": weight_full}, logits, bin_target),
+            ("BCEWithLogitsLoss weight row", {"weight": weight_row}, logits, soft_target),
+            ("BCEWithLogitsLoss pos_weight weight", {"pos_weight": pos_weight, "weight": weight_row}, logits, bin_target),
+            ("BCELoss", {}, probs, bin_target),
+            ("BCELoss soft target", {}, probs, soft_target),
+            ("BCELoss weight", {"weight": weight_full}, probs, bin_target),
+            ("MSELoss", {}, reg_input, reg_target),
+            ("L1Loss", {}, reg_input, reg_target),
+            ("CrossEntropyLoss", {}, logits, idx),
+            ("CrossEntropyLoss weight", {"weight": class_weight}, logits, idx),
+            ("CrossEntropyLoss label_smoothing", {"label_smoothing": 0.1}, logits, idx),
+            ("CrossEntropyLoss label_smoothing 0.3 weight", {"label_smoothing": 0.3, "weight": class_weight}, logits, idx),
+            ("CrossEntropyLoss ignore_index", {}, logits, idx_ignored),
+            ("CrossEntropyLoss ignore_index label_smoothing", {"label_smoothing": 0.2}, logits, idx_ignored),
+            ("CrossEntropyLoss custom ignore_index weight", {"ignore_index": 1, "weight": class_weight}, logits, idx_custom_ignore),
+            ("CrossEntropyLoss prob target", {}, logits, prob_target),
+            ("CrossEntropyLoss prob target label_smoothing", {"label_smoothing": 0.1}, logits, prob_target),
+            ("NLLLoss", {}, log_probs, idx),
+            ("NLLLoss weight", {"weight": class_weight}, log_probs, idx),
+            ("NLLLoss ignore_index", {}, log_probs, idx_ignored),
+        ]
+    cases = []
+    reds = ["none", "mean", "sum"]
+    per = len(specs) // 3
+    for i, (name, extra, inp, target) in enumerate(specs):
+        red = reds[i // per]
+        spec = {"type": name.split(" ")[0], "reduction": red}
+        for k, v in extra.items():
+            spec[k] = T(v) if torch.is_tensor(v) else v
+        criterion = build_loss(spec)
+        x = inp.clone().requires_grad_(True)
+        tgt = target.long() if target.dtype == torch.int32 else target
+        out = criterion(x, tgt)
+        case = {"name": name + " " + red, "loss": spec, "input": T(x), "target": T(target)}
+        if red == "none":
+            upstream = torch.randn(*out.shape)
+            (out * upstream).sum().backward()
+            case["upstream"] = T(upstream)
+        else:
+            out.backward()
+        case["output"] = T(out)
+        case["input_grad"] = T(x.grad)
+        cases.append(case)
+    return {"cases": cases}
+
+
+def optimizers():
+    configs = [
+        {"type": "SGD", "lr": 0.1},
+        {"type": "SGD", "lr": 0.1, "momentum": 0.9},
+        {"type": "SGD", "lr": 0.1, "momentum": 0.9, "dampening": 0.5},
+        {"type": "SGD", "lr": 0.1, "momentum": 0.9, "nesterov": True},
+        {"type": "SGD", "lr": 0.1, "weight_decay": 0.05},
+        {"type": "SGD", "lr": 0.05, "momentum": 0.8, "nesterov": True, "weight_decay": 0.01},
+        {"type": "Adam", "lr": 0.01},
+        {"type": "Adam", "lr": 0.02, "betas": [0.8, 0.99], "eps": 1e-6},
+        {"type": "Adam", "lr": 0.01, "weight_decay": 0.1},
+        {"type": "Adam", "lr": 0.01, "amsgrad": True},
+        {"type": "Adam", "lr": 0.01, "weight_decay": 0.05, "amsgrad": True},
+        {"type": "AdamW", "lr": 0.01},
+        {"type": "AdamW", "lr": 0.01, "weight_decay": 0.1},
+        {"type": "AdamW", "lr": 0.02, "weight_decay": 0.05, "amsgrad": True, "betas": [0.85, 0.98]},
+    ]
+    spec = [["linear", 4, 3]]
+    cases = []
+    for cfg in configs:
+        torch.manual_seed(4)
+        model = build_model(spec)
+        x, y = torch.randn(8, 4), torch.randn(8, 3)
+        name = cfg["type"] + "".join(" %s=%s" % (k, v) for k, v in cfg.items() if k != "type")
+        cases.append(training_case(name, model, None, spec, {"type": "MSELoss"}, cfg, x, y, 10, (1, 10)))
+    return {"cases": cases}
+
+
+def mlp():
+    torch.manual_seed(5)
+    spec = [["linear", 4, 32], ["relu"], ["linear", 32, 32], ["tanh"], ["linear", 32, 3]]
+    model = build_model(spec)
+    x = torch.randn(64, 4)
+    # Three classes split by two fixed directions, so the loss keeps falling for 50 steps.
+    y = ((x[:, 0] + x[:, 1] > 0).int() + (x[:, 2] - x[:, 3] > 0.5).int()).int()
+    case = training_case("mlp 64 samples adam 50 steps", model, None, spec, {"type": "CrossEntropyLoss"},
+                         {"type": "Adam", "lr": 0.01}, x, y.long(), 50, (1, 10, 50))
+    case["y"] = T(y)
+    return {"cases": [case]}
+
+
 def write(name, data):
     os.makedirs(OUT, exist_ok=True)
     path = os.path.join(OUT, name)
@@ -85,3 +345,9 @@ def write(name, data):
 if __name__ == "__main__":
     torch.set_printoptions(profile="default")
     write("print.json", printing())
+    write("simplenet.json", simplenet())
+    write("linear.json", linear())
+    write("activations.json", activations())
+    write("losses.json", losses())
+    write("optimizers.json", optimizers())
+    write("mlp.json", mlp())
