@@ -32,15 +32,12 @@
 #define SGD_NESTEROV 4
 #define SGD_FIRST_STEP 8
 
-__kernel void adam_step(__global float* p, __global const float* g, __global float* m, __global float* v,
-                        __global float* vMax, int n, float stepSize, float beta1, float oneMinusBeta1,
+/* One element of an Adam/AdamW step: the single source of truth for adam_step and adam_step_many. */
+inline void clg_adam_update(__global float* p, __global const float* g, __global float* m, __global float* v,
+                            __global float* vMax, int i, float stepSize, float beta1, float oneMinusBeta1,
                         float beta2, float oneMinusBeta2, float eps, float weightDecay, float decay,
                         float bc2Sqrt, int flags)
 {
-    int i = get_global_id(0);
-    if (i >= n) {
-        return;
-    }
     float pv = p[i];
     float gv = g[i];
     if (flags & ADAM_DECOUPLED) {
@@ -60,6 +57,19 @@ __kernel void adam_step(__global float* p, __global const float* g, __global flo
     }
     float denom = sqrt(vHat) / bc2Sqrt + eps;
     p[i] = pv - stepSize * mv / denom;
+}
+
+__kernel void adam_step(__global float* p, __global const float* g, __global float* m, __global float* v,
+                        __global float* vMax, int n, float stepSize, float beta1, float oneMinusBeta1,
+                        float beta2, float oneMinusBeta2, float eps, float weightDecay, float decay,
+                        float bc2Sqrt, int flags)
+{
+    int i = get_global_id(0);
+    if (i >= n) {
+        return;
+    }
+    clg_adam_update(p, g, m, v, vMax, i, stepSize, beta1, oneMinusBeta1, beta2, oneMinusBeta2, eps, weightDecay,
+                decay, bc2Sqrt, flags);
 }
 
 __kernel void sgd_step(__global float* p, __global const float* g, __global float* buf, int n, float lr,
@@ -137,23 +147,6 @@ __kernel void adam_step_many(__global float* p0, __global float* p1, __global fl
     __global float* v = ADAM_MANY_PICK(v, k);
     __global float* vMax = ADAM_MANY_PICK(x, k);
 
-    float pv = p[i];
-    float gv = g[i];
-    if (flags & ADAM_DECOUPLED) {
-        pv = pv * decay;
-    } else if (flags & ADAM_WEIGHT_DECAY) {
-        gv = gv + weightDecay * pv;
-    }
-    float mv = beta1 * m[i] + oneMinusBeta1 * gv;
-    float vv = beta2 * v[i] + oneMinusBeta2 * gv * gv;
-    m[i] = mv;
-    v[i] = vv;
-    float vHat = vv;
-    if (flags & ADAM_AMSGRAD) {
-        float old = vMax[i];
-        vHat = (old > vv || isnan(old)) ? old : vv;
-        vMax[i] = vHat;
-    }
-    float denom = sqrt(vHat) / bc2Sqrt + eps;
-    p[i] = pv - stepSize * mv / denom;
+    clg_adam_update(p, g, m, v, vMax, i, stepSize, beta1, oneMinusBeta1, beta2, oneMinusBeta2, eps, weightDecay,
+                decay, bc2Sqrt, flags);
 }
