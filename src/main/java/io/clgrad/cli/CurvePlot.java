@@ -1,0 +1,71 @@
+package io.clgrad.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** Writes the training curves (loss and accuracy per epoch) as one PNG with two charts side by side. */
+final class CurvePlot {
+    private CurvePlot() {
+    }
+
+    /**
+     * @param path       the PNG to write (parent directories are created)
+     * @param history    one entry per epoch
+     * @param validLabel what the held-out set is called ("validation" or "test")
+     */
+    static void write(Path path, List<EpochMetrics> history, String validLabel) throws IOException {
+        double[] epochs = new double[history.size()];
+        double[] trainLoss = new double[epochs.length];
+        double[] validLoss = new double[epochs.length];
+        double[] trainAcc = new double[epochs.length];
+        double[] validAcc = new double[epochs.length];
+        for (int i = 0; i < epochs.length; i++) {
+            EpochMetrics m = history.get(i);
+            epochs[i] = m.epoch();
+            trainLoss[i] = m.trainLoss();
+            validLoss[i] = m.validLoss();
+            trainAcc[i] = m.trainAccuracy();
+            validAcc[i] = m.validAccuracy();
+        }
+        XYChart loss = chart("Loss", "loss");
+        series(loss, "train", epochs, trainLoss);
+        series(loss, validLabel, epochs, validLoss);
+        XYChart acc = chart("Accuracy", "accuracy");
+        series(acc, "train", epochs, trainAcc);
+        series(acc, validLabel, epochs, validAcc);
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        java.awt.image.BufferedImage left = BitmapEncoder.getBufferedImage(loss);
+        java.awt.image.BufferedImage right = BitmapEncoder.getBufferedImage(acc);
+        java.awt.image.BufferedImage both = new java.awt.image.BufferedImage(left.getWidth() + right.getWidth(),
+                Math.max(left.getHeight(), right.getHeight()), java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = both.createGraphics();
+        g.drawImage(left, 0, 0, null);
+        g.drawImage(right, left.getWidth(), 0, null);
+        g.dispose();
+        if (!javax.imageio.ImageIO.write(both, "png", path.toFile())) {
+            throw new IOException("no PNG writer available to write " + path);
+        }
+    }
+
+    private static XYChart chart(String title, String yLabel) {
+        XYChart c = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle("epoch").yAxisTitle(yLabel).build();
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        return c;
+    }
+
+    private static void series(XYChart c, String name, double[] x, double[] y) {
+        XYSeries s = c.addSeries(name, x, y);
+        s.setMarker(x.length > 30 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+    }
+}

@@ -1,0 +1,82 @@
+package io.clgrad.cli;
+
+import io.clgrad.Device;
+import io.clgrad.Tensor;
+import io.clgrad.io.Checkpoints;
+import io.clgrad.nn.BCEWithLogitsLoss;
+import io.clgrad.nn.CrossEntropyLoss;
+import io.clgrad.nn.Module;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code clgrad predict}: runs a saved model on feature vectors given on the command line and
+ * prints, per input, the probability of class 1 (binary models) or the predicted class.
+ */
+@Command(name = "predict",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = "Predicts with a saved model: clgrad predict --model m.safetensors --input 0.5,-0.2")
+final class PredictCommand implements Callable<Integer> {
+
+    @Option(names = "--model", paramLabel = "FILE", required = true, description = "Model file from clgrad train --save.")
+    Path model;
+
+    @Option(names = "--input", paramLabel = "X1,X2,...", required = true,
+            description = "Features of one sample, comma-separated; repeat --input for more samples.")
+    String[] inputs;
+
+    @Option(names = "--device", paramLabel = "DEVICE", description = "cpu, opencl, opencl:N or gpu.")
+    String device;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        Map<String, String> meta = Checkpoints.readMetadata(model);
+        ModelSpec modelSpec = ModelSpec.fromMetadata(model.toString(), meta);
+        int f = modelSpec.inputs();
+        float[] x = new float[inputs.length * f];
+        for (int i = 0; i < inputs.length; i++) {
+            String[] parts = inputs[i].split(",");
+            if (parts.length != f) {
+                throw new IllegalArgumentException("--input '" + inputs[i] + "' has " + parts.length
+                        + " values but the model takes " + f + " features");
+            }
+            for (int j = 0; j < f; j++) {
+                try {
+                    x[i * f + j] = Float.parseFloat(parts[j].trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--input '" + inputs[i] + "': '" + parts[j].trim()
+                            + "' is not a number");
+                }
+            }
+        }
+        Device dev = device == null ? Device.best() : Device.parse(device);
+        Module net = modelSpec.build();
+        net.to(dev);
+        Checkpoints.load(model, net, null);
+        TrainingLoop loop = new TrainingLoop(net, modelSpec.binary() ? new BCEWithLogitsLoss() : new CrossEntropyLoss(),
+                modelSpec);
+        float[] result = loop.predict(Tensor.of(dev, x, inputs.length, f)).toFloatArray();
+        PrintWriter out = spec.commandLine().getOut();
+        for (int i = 0; i < inputs.length; i++) {
+            if (modelSpec.binary()) {
+                out.println(String.format(Locale.ROOT, "%s -> class %d (p(class 1) = %.4f)", inputs[i],
+                        result[i] > 0.5f ? 1 : 0, result[i]));
+            } else {
+                out.println(String.format(Locale.ROOT, "%s -> class %d", inputs[i], (int) result[i]));
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,234 @@
+package io.clgrad.cli;
+
+import io.clgrad.Device;
+import io.clgrad.Tensor;
+import io.clgrad.data.DataLoader;
+import io.clgrad.io.Checkpoints;
+import io.clgrad.nn.BCEWithLogitsLoss;
+import io.clgrad.nn.CrossEntropyLoss;
+import io.clgrad.nn.Loss;
+import io.clgrad.nn.Module;
+import io.clgrad.optim.Adam;
+import io.clgrad.optim.AdamW;
+import io.clgrad.optim.Optimizer;
+import io.clgrad.optim.SGD;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code clgrad train}: trains a network end to end. With no arguments, the seed's SimpleNet(2, 10, 1)
+ * on the built-in two-moons data (2,000 samples, 80/20 split) with BCEWithLogitsLoss and
+ * Adam(lr=0.01) on {@link Device#best()}; {@code --data fashion-mnist} trains a 784-512-512-10 MLP
+ * with CrossEntropyLoss; {@code --data csv --file F --label COL} the user's own data.
+ */
+@Command(name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        showDefaultValues = true,
+        description = "Trains a network: by default the PyTorch chapter's SimpleNet on built-in two-moons data.")
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--data", paramLabel = "NAME", defaultValue = "two-moons",
+            description = "Data: " + TrainingData.NAMES + ".")
+    String data;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Directory of the fashion-mnist/mnist IDX files (default: /usr/share/datasets/<name>).")
+    Path dataDir;
+
+    @Option(names = "--file", paramLabel = "F", description = "CSV file for --data csv (first line: column names).")
+    Path file;
+
+    @Option(names = "--label", paramLabel = "COL", description = "Label column of the CSV file (class indices).")
+    String label;
+
+    @Option(names = "--device", paramLabel = "DEVICE",
+            description = "cpu, opencl, opencl:N or gpu (default: Device.best(), or CLGRAD_DEVICE).")
+    String device;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: 50 for synthetic data, 3 otherwise).")
+    Integer epochs;
+
+    @Option(names = "--batch-size", paramLabel = "B", description = "Samples per batch (default: 32 synthetic, 128 otherwise).")
+    Integer batchSize;
+
+    @Option(names = "--lr", paramLabel = "LR", description = "Learning rate (default: 0.01 synthetic, 0.001 otherwise).")
+    Double lr;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam", description = "adam, adamw or sgd.")
+    String optimizer;
+
+    @Option(names = "--hidden", paramLabel = "SIZES", split = ",",
+            description = "Hidden layer sizes (default: 10 synthetic and csv, 512,512 for images).")
+    int[] hidden;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed for data, weights and shuffling.")
+    long seed;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "2000", description = "Samples of synthetic data.")
+    int samples;
+
+    @Option(names = "--save", paramLabel = "FILE", description = "Save a checkpoint (model and optimizer) after each epoch.")
+    Path save;
+
+    @Option(names = "--resume", paramLabel = "FILE", description = "Continue from a checkpoint written by --save.")
+    Path resume;
+
+    @Option(names = "--plot", paramLabel = "PNG", description = "Write loss and accuracy curves to a PNG file.")
+    Path plot;
+
+    @Option(names = "--metrics-json", paramLabel = "FILE", description = "Write per-epoch metrics as JSON.")
+    Path metricsJson;
+
+    @Option(names = "--quiet", description = "Print only the final summary.")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        boolean images = data.equals("fashion-mnist") || data.equals("mnist");
+        int epochCount = check("--epochs", epochs != null ? epochs : images || data.equals("csv") ? 3 : 50);
+        int batch = check("--batch-size", batchSize != null ? batchSize : images ? 128 : 32);
+        double rate = lr != null ? lr : images ? 1e-3 : 0.01;
+        if (!(rate > 0)) {
+            throw new IllegalArgumentException("--lr must be > 0, got " + rate);
+        }
+        Device dev = device == null ? Device.best() : Device.parse(device);
+        Tensor.manualSeed(seed);
+
+        TrainingData td = TrainingData.load(data, dataDir, file, label, check("--samples", samples), seed, 0.2);
+        ModelSpec modelSpec;
+        Map<String, String> resumed = null;
+        if (resume != null) {
+            resumed = Checkpoints.readMetadata(resume);
+            modelSpec = ModelSpec.fromMetadata(resume.toString(), resumed);
+            if (modelSpec.inputs() != td.features()) {
+                throw new IllegalArgumentException(resume + ": the model takes " + modelSpec.inputs()
+                        + " features but --data " + data + " has " + td.features());
+            }
+        } else {
+            int[] sizes = hidden != null ? hidden : images ? new int[] {512, 512} : new int[] {10};
+            modelSpec = ModelSpec.of(td.features(), sizes, td.classes());
+        }
+        Module model = modelSpec.build();
+        model.to(dev);
+        Loss criterion = modelSpec.binary() ? new BCEWithLogitsLoss() : new CrossEntropyLoss();
+        Optimizer opt = optimizer(model, rate);
+        int firstEpoch = 1;
+        if (resume != null) {
+            Checkpoints.load(resume, model, opt);
+            firstEpoch = Integer.parseInt(resumed.getOrDefault("clgrad.epoch", "0")) + 1;
+        }
+
+        ProgressReporter progress = new ProgressReporter(out, System.console() != null, quiet, td.heldLabel());
+        progress.line(model.toString());
+        progress.line("device: " + dev + " (" + dev.info().name() + ")");
+        progress.line(String.format(Locale.ROOT, "data: %s, %,d training and %,d %s samples, %d features, %s",
+                data, td.train().size(), td.held().size(), td.heldLabel(), td.features(),
+                modelSpec.binary() ? "binary" : td.classes() + " classes"));
+        progress.line(criterion + ", " + optimizer + " lr=" + rate + ", batch size " + batch + ", "
+                + epochCount + " epoch(s)" + (resume != null ? ", resuming after epoch " + (firstEpoch - 1) : ""));
+
+        DataLoader<Tensor[]> trainLoader = DataLoader.builder(td.train()).batchSize(batch).shuffle(true).seed(seed)
+                .device(dev).prefetch(2).build();
+        DataLoader<Tensor[]> heldLoader = DataLoader.builder(td.held()).batchSize(Math.max(batch, 512)).device(dev)
+                .prefetch(2).build();
+        TrainingLoop loop = new TrainingLoop(model, criterion, modelSpec);
+        List<EpochMetrics> history = new ArrayList<>();
+        long start = System.nanoTime();
+        int lastEpoch = firstEpoch + epochCount - 1;
+        for (int e = firstEpoch; e <= lastEpoch; e++) {
+            progress.startEpoch(e, lastEpoch, trainLoader.numBatches());
+            long t0 = System.nanoTime();
+            TrainingLoop.Score tr = loop.trainEpoch(trainLoader, opt, progress);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            TrainingLoop.Score held = loop.evaluate(heldLoader);
+            EpochMetrics m = new EpochMetrics(e, tr.loss(), tr.accuracy(), held.loss(), held.accuracy(),
+                    tr.samples() / secs, secs);
+            history.add(m);
+            progress.endEpoch(m);
+            if (save != null) {
+                Map<String, String> meta = new LinkedHashMap<>(modelSpec.toMetadata());
+                meta.put("clgrad.epoch", Integer.toString(e));
+                meta.put("clgrad.data", data);
+                meta.put("clgrad.seed", Long.toString(seed));
+                meta.put("clgrad.samples", Integer.toString(samples));
+                meta.put(td.heldLabel() + "_accuracy", String.format(Locale.ROOT, "%.6f", held.accuracy()));
+                Checkpoints.save(save, model, opt, meta);
+            }
+        }
+        double total = (System.nanoTime() - start) / 1e9;
+        EpochMetrics last = history.get(history.size() - 1);
+        out.println(String.format(Locale.ROOT, "done: %d epoch(s) in %s on %s; final %s accuracy %.4f, loss %.4f%s",
+                history.size(), ProgressReporter.duration(total), dev, td.heldLabel(), last.validAccuracy(),
+                last.validLoss(), save != null ? "; model saved to " + save : ""));
+        out.flush();
+        if (plot != null) {
+            CurvePlot.write(plot, history, td.heldLabel());
+            progress.line("curves written to " + plot);
+        }
+        if (metricsJson != null) {
+            writeMetrics(metricsJson, history, dev, td);
+        }
+        return 0;
+    }
+
+    private Optimizer optimizer(Module model, double rate) {
+        switch (optimizer) {
+            case "adam":
+                return new Adam(model.parameters(), rate);
+            case "adamw":
+                return new AdamW(model.parameters(), rate);
+            case "sgd":
+                return SGD.builder(model.parameters()).lr(rate).momentum(0.9).build();
+            default:
+                throw new IllegalArgumentException("unknown --optimizer '" + optimizer + "': expected adam, adamw or sgd");
+        }
+    }
+
+    private static int check(String option, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(option + " must be at least 1, got " + value);
+        }
+        return value;
+    }
+
+    private void writeMetrics(Path path, List<EpochMetrics> history, Device dev, TrainingData td) throws IOException {
+        List<Map<String, Object>> epochsJson = new ArrayList<>();
+        for (EpochMetrics m : history) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("epoch", m.epoch());
+            e.put("train_loss", m.trainLoss());
+            e.put("train_accuracy", m.trainAccuracy());
+            e.put(td.heldLabel() + "_loss", m.validLoss());
+            e.put(td.heldLabel() + "_accuracy", m.validAccuracy());
+            e.put("samples_per_second", m.samplesPerSecond());
+            e.put("seconds", m.seconds());
+            epochsJson.add(e);
+        }
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("data", data);
+        root.put("device", dev.id());
+        root.put("epochs", epochsJson);
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(path, JsonWriter.write(root) + "\n");
+    }
+}

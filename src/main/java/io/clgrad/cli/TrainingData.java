@@ -1,0 +1,88 @@
+package io.clgrad.cli;
+
+import io.clgrad.Tensor;
+import io.clgrad.data.CsvDataset;
+import io.clgrad.data.Dataset;
+import io.clgrad.data.Datasets;
+import io.clgrad.data.FashionMnist;
+import io.clgrad.data.Mnist;
+import io.clgrad.data.TensorDataset;
+import io.clgrad.data.synthetic.Blobs;
+import io.clgrad.data.synthetic.Circles;
+import io.clgrad.data.synthetic.TwoMoons;
+import io.clgrad.data.synthetic.Xor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The data sets {@code clgrad train/eval/predict} can use: a training part, a held-out part
+ * (validation split, or the official test set for Fashion-MNIST/MNIST), and their shape.
+ *
+ * @param name       the --data value
+ * @param train      training samples
+ * @param held       held-out samples
+ * @param heldLabel  "validation" or "test"
+ * @param features   input features per sample
+ * @param classes    number of classes (2 for binary)
+ */
+record TrainingData(String name, Dataset<Tensor[]> train, Dataset<Tensor[]> held, String heldLabel, int features,
+                    int classes) {
+
+    /** Names accepted by --data. */
+    static final String NAMES = "two-moons, circles, xor, blobs, fashion-mnist, mnist, csv";
+
+    /**
+     * Loads a data set by name.
+     *
+     * @param dataDir  directory for fashion-mnist/mnist (null: the Debian package's location)
+     * @param file     the CSV file for csv
+     * @param label    the CSV label column
+     * @param samples  sample count for the synthetic sets
+     * @param seed     seed for synthetic data and the validation split
+     * @param validFraction share of samples held out for validation (synthetic and CSV)
+     */
+    static TrainingData load(String name, Path dataDir, Path file, String label, int samples, long seed,
+                             double validFraction) throws IOException {
+        switch (name) {
+            case "two-moons":
+                return split(name, TwoMoons.generate(samples, 0.2, seed), 2, 2, seed, validFraction);
+            case "circles":
+                return split(name, Circles.generate(samples, 0.1, seed), 2, 2, seed, validFraction);
+            case "xor":
+                return split(name, Xor.generate(samples, 0.0, seed), 2, 2, seed, validFraction);
+            case "blobs":
+                return split(name, Blobs.generate(samples, 3, 1.0, seed), 2, 3, seed, validFraction);
+            case "fashion-mnist":
+            case "mnist": {
+                Path dir = dataDir != null ? dataDir : name.equals("mnist") ? Path.of("/usr/share/datasets/mnist")
+                        : FashionMnist.DEFAULT_DIR;
+                TensorDataset train = name.equals("mnist") ? new Mnist(dir, true, null).asTensorDataset(true)
+                        : new FashionMnist(dir, true, null).asTensorDataset(true);
+                TensorDataset test = name.equals("mnist") ? new Mnist(dir, false, null).asTensorDataset(true)
+                        : new FashionMnist(dir, false, null).asTensorDataset(true);
+                return new TrainingData(name, train, test, "test", 784, 10);
+            }
+            case "csv": {
+                if (file == null || label == null) {
+                    throw new IllegalArgumentException("--data csv needs --file F and --label COLUMN");
+                }
+                CsvDataset csv = CsvDataset.read(file, label, true);
+                if (csv.numClasses() < 2) {
+                    throw new IllegalArgumentException(file + ": the label column '" + label
+                            + "' must hold class indices 0, 1, ... (clgrad train classifies)");
+                }
+                return split(name, csv.asTensorDataset(), csv.numFeatures(), csv.numClasses(), seed, validFraction);
+            }
+            default:
+                throw new IllegalArgumentException("unknown --data '" + name + "'; expected one of: " + NAMES);
+        }
+    }
+
+    private static TrainingData split(String name, TensorDataset all, int features, int classes, long seed,
+                                      double validFraction) {
+        List<? extends Dataset<Tensor[]>> parts = Datasets.randomSplit(all, new double[] {1 - validFraction, validFraction},
+                seed);
+        return new TrainingData(name, parts.get(0), parts.get(1), "validation", features, classes);
+    }
+}

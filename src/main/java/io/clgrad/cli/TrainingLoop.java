@@ -1,0 +1,143 @@
+package io.clgrad.cli;
+
+import io.clgrad.Autograd;
+import io.clgrad.Tensor;
+import io.clgrad.TensorScope;
+import io.clgrad.Tensors;
+import io.clgrad.data.DataLoader;
+import io.clgrad.nn.Loss;
+import io.clgrad.nn.Module;
+import io.clgrad.optim.Optimizer;
+
+/**
+ * The training loop behind {@code clgrad train}, written as a user would write it with the public
+ * API: one scope per step, running sums kept on the device so that no step waits for it (the
+ * host reads them for the progress bar a few times a second and at the end of the epoch).
+ */
+final class TrainingLoop {
+    private final Module model;
+    private final Loss criterion;
+    private final ModelSpec spec;
+
+    TrainingLoop(Module model, Loss criterion, ModelSpec spec) {
+        this.model = model;
+        this.criterion = criterion;
+        this.spec = spec;
+    }
+
+    /** Loss and accuracy over a data set. */
+    record Score(double loss, double accuracy, int samples) {
+    }
+
+    /** One epoch of training; returns the mean training loss and accuracy. */
+    Score trainEpoch(DataLoader<?> loader, Optimizer optimizer, ProgressReporter progress) {
+        model.train();
+        Tensor lossSum = null;
+        Tensor correct = null;
+        int samples = 0;
+        int done = 0;
+        long lastRead = System.nanoTime();
+        double shownLoss = Double.NaN;
+        for (Tensor[] batch : loader) {
+            int n = batch[0].shape(0);
+            try (TensorScope s = Tensors.scope()) {
+                Tensor target = target(batch[1]);
+                optimizer.zeroGrad();
+                Tensor output = model.forward(batch[0]);
+                Tensor loss = criterion.forward(output, target);
+                loss.backward();
+                optimizer.step();
+                try (var g = Autograd.noGrad()) {
+                    lossSum = accumulate(s, lossSum, loss.mul((float) n));
+                    correct = accumulate(s, correct, hits(output, target));
+                }
+            } finally {
+                for (Tensor t : batch) {
+                    t.close();
+                }
+            }
+            samples += n;
+            done++;
+            if (System.nanoTime() - lastRead > 250_000_000L) {   // read the device a few times a second only
+                shownLoss = lossSum.item() / samples;
+                lastRead = System.nanoTime();
+            }
+            progress.batch(done, samples, shownLoss);
+        }
+        return finish(lossSum, correct, samples);
+    }
+
+    /** Loss and accuracy without recording gradients. */
+    Score evaluate(DataLoader<?> loader) {
+        model.eval();
+        Tensor lossSum = null;
+        Tensor correct = null;
+        int samples = 0;
+        try (var g = Autograd.noGrad()) {
+            for (Tensor[] batch : loader) {
+                int n = batch[0].shape(0);
+                try (TensorScope s = Tensors.scope()) {
+                    Tensor target = target(batch[1]);
+                    Tensor output = model.forward(batch[0]);
+                    lossSum = accumulate(s, lossSum, criterion.forward(output, target).mul((float) n));
+                    correct = accumulate(s, correct, hits(output, target));
+                } finally {
+                    for (Tensor t : batch) {
+                        t.close();
+                    }
+                }
+                samples += n;
+            }
+        }
+        model.train();
+        return finish(lossSum, correct, samples);
+    }
+
+    /** Predictions for a batch of inputs: probabilities of class 1 (binary) or class indices. */
+    Tensor predict(Tensor x) {
+        model.eval();
+        try (var g = Autograd.noGrad()) {
+            Tensor out = model.forward(x);
+            return spec.binary() ? out.sigmoid() : out.argmax(1);
+        }
+    }
+
+    /** The loss's target: float [B, 1] for a binary task, int32 [B] class indices otherwise. */
+    private Tensor target(Tensor y) {
+        if (spec.binary()) {
+            return y.toFloat().reshape(-1, 1);
+        }
+        if (y.dtype() != io.clgrad.DType.INT32) {
+            return y.toInt().reshape(-1);
+        }
+        return y.reshape(-1);
+    }
+
+    /** Number of correct predictions in the batch, as a device scalar. */
+    private Tensor hits(Tensor output, Tensor target) {
+        if (spec.binary()) {
+            return output.gt(0f).eq(target).sum();
+        }
+        return output.argmax(1).toFloat().eq(target.toFloat()).sum();
+    }
+
+    /** {@code sum + value}, kept alive past the step's scope (the old sum is closed). */
+    private static Tensor accumulate(TensorScope scope, Tensor sum, Tensor value) {
+        Tensor next = sum == null ? value.copy() : sum.add(value);
+        if (sum != null) {
+            sum.close();
+        }
+        return scope.keep(next);
+    }
+
+    private static Score finish(Tensor lossSum, Tensor correct, int samples) {
+        if (samples == 0) {
+            return new Score(Double.NaN, Double.NaN, 0);
+        }
+        double loss = lossSum.item() / samples;
+        double acc = correct.item() / samples;
+        lossSum.close();
+        correct.close();
+        return new Score(loss, acc, samples);
+    }
+}

@@ -1,0 +1,101 @@
+package io.clgrad.data;
+
+import io.clgrad.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Fashion-MNIST, Zalando's article images, as torchvision's {@code FashionMNIST}: 60,000 training and
+ * 10,000 test grey-scale 28x28 images of 10 kinds of clothing (see {@link #CLASSES}), read from the four IDX files
+ * ({@code train-images-idx3-ubyte.gz}, {@code train-labels-idx1-ubyte.gz}, {@code t10k-...}; gzipped
+ * or not) in a directory. Nothing is downloaded.
+ *
+ * <p>Shapes: {@code get(i)} returns {@code {transform(image), label}}: with the default transform
+ * ({@link io.clgrad.data.transforms.ToTensor}) the image is float32 {@code [1, 28, 28]} in
+ * {@code [0, 1]}; the label is an int32 scalar {@code []}. {@link #asTensorDataset(boolean)} gives
+ * all of them at once for fast loading.
+ *
+ * <pre>{@code
+ * FashionMnist train = new FashionMnist(FashionMnist.DEFAULT_DIR, true, null);
+ * DataLoader<Tensor[]> loader = DataLoader.builder(train.asTensorDataset(true)).batchSize(64).build();
+ * }</pre>
+ */
+public final class FashionMnist implements Dataset<Tensor[]> {
+    /** Where the Debian package {@code dataset-fashion-mnist} installs the files. */
+    public static final Path DEFAULT_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+
+    /** The class names, index = label. */
+    public static final String[] CLASSES = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
+        "Shirt", "Sneaker", "Bag", "Ankle boot"};
+
+    private static final String HOW_TO_GET = "On Debian/Ubuntu: sudo apt-get install dataset-fashion-mnist"
+            + " (installs /usr/share/datasets/fashion-mnist); or put the four IDX files"
+            + " (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz,"
+            + " t10k-labels-idx1-ubyte.gz) in a directory and pass it (--data-dir DIR).";
+
+    private final MnistFiles files;
+    private final Transform<Image, Tensor> transform;
+
+    /**
+     * Reads one split.
+     *
+     * @param dir       the directory holding the IDX files
+     * @param train     true for the 60,000 training images, false for the 10,000 test images
+     * @param transform applied to each image by {@link #get(int)}; null for {@link io.clgrad.data.transforms.ToTensor}
+     * @throws IOException              when the directory or a file is missing (the message says how to
+     *                                  get the data) or cannot be read
+     * @throws IllegalArgumentException when a file is not a valid IDX file or images and labels disagree
+     */
+    public FashionMnist(Path dir, boolean train, Transform<Image, Tensor> transform) throws IOException {
+        this.files = MnistFiles.load("Fashion-MNIST", dir, train, HOW_TO_GET);
+        this.transform = transform;
+    }
+
+    @Override
+    public int size() {
+        return files.size();
+    }
+
+    /**
+     * Sample {@code index}.
+     *
+     * @param index {@code 0 <= index < size()}
+     * @return {@code {transform(image), label}}, the label an int32 scalar
+     */
+    @Override
+    public Tensor[] get(int index) {
+        return files.sample(index, transform);
+    }
+
+    /**
+     * The raw image {@code index}, before any transform.
+     *
+     * @param index {@code 0 <= index < size()}
+     * @return a 28x28x1 image
+     */
+    public Image image(int index) {
+        return files.image(java.util.Objects.checkIndex(index, size()));
+    }
+
+    /**
+     * The label of sample {@code index}.
+     *
+     * @param index {@code 0 <= index < size()}
+     * @return the class, 0-9 (see {@link #CLASSES}) (see {@link #CLASSES})
+     */
+    public int label(int index) {
+        return files.label(java.util.Objects.checkIndex(index, size()));
+    }
+
+    /**
+     * All samples as one {@link TensorDataset}, skipping per-sample transforms: images float32 scaled
+     * to {@code [0, 1]}, {@code [N, 784]} when {@code flatten} else {@code [N, 1, 28, 28]}; labels
+     * int32 {@code [N]}.
+     *
+     * @param flatten whether to flatten each image to 784 values
+     * @return a new dataset
+     */
+    public TensorDataset asTensorDataset(boolean flatten) {
+        return files.asTensorDataset(flatten);
+    }
+}

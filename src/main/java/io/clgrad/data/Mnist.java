@@ -1,0 +1,100 @@
+package io.clgrad.data;
+
+import io.clgrad.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The MNIST handwritten digits, as torchvision's {@code MNIST}: 60,000 training and 10,000 test
+ * grey-scale 28x28 images, labels 0-9, read from the four IDX files
+ * ({@code train-images-idx3-ubyte.gz}, {@code train-labels-idx1-ubyte.gz}, {@code t10k-...}; gzipped
+ * or not) in a directory. Nothing is downloaded.
+ *
+ * <p>Shapes: {@code get(i)} returns {@code {transform(image), label}}: with the default transform
+ * ({@link io.clgrad.data.transforms.ToTensor}) the image is float32 {@code [1, 28, 28]} in
+ * {@code [0, 1]}; the label is an int32 scalar {@code []}. {@link #asTensorDataset(boolean)} gives
+ * all of them at once for fast loading.
+ *
+ * <pre>{@code
+ * Mnist train = new Mnist(Mnist.DEFAULT_DIR, true, null);
+ * DataLoader<Tensor[]> loader = DataLoader.builder(train.asTensorDataset(true)).batchSize(64).build();
+ * }</pre>
+ */
+public final class Mnist implements Dataset<Tensor[]> {
+    /** Where Debian-style packages would put MNIST: {@code /usr/share/datasets/mnist}. */
+    public static final Path DEFAULT_DIR = Path.of("/usr/share/datasets/mnist");
+
+    /** The class names, index = label. */
+    public static final String[] CLASSES = {"0 - zero", "1 - one", "2 - two", "3 - three", "4 - four",
+        "5 - five", "6 - six", "7 - seven", "8 - eight", "9 - nine"};
+
+    private static final String HOW_TO_GET = "Put the four MNIST IDX files (train-images-idx3-ubyte.gz,"
+            + " train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz) in that"
+            + " directory, or pass another one with --data-dir.";
+
+    private final MnistFiles files;
+    private final Transform<Image, Tensor> transform;
+
+    /**
+     * Reads one split.
+     *
+     * @param dir       the directory holding the IDX files
+     * @param train     true for the 60,000 training images, false for the 10,000 test images
+     * @param transform applied to each image by {@link #get(int)}; null for {@link io.clgrad.data.transforms.ToTensor}
+     * @throws IOException              when the directory or a file is missing (the message says how to
+     *                                  get the data) or cannot be read
+     * @throws IllegalArgumentException when a file is not a valid IDX file or images and labels disagree
+     */
+    public Mnist(Path dir, boolean train, Transform<Image, Tensor> transform) throws IOException {
+        this.files = MnistFiles.load("MNIST", dir, train, HOW_TO_GET);
+        this.transform = transform;
+    }
+
+    @Override
+    public int size() {
+        return files.size();
+    }
+
+    /**
+     * Sample {@code index}.
+     *
+     * @param index {@code 0 <= index < size()}
+     * @return {@code {transform(image), label}}, the label an int32 scalar
+     */
+    @Override
+    public Tensor[] get(int index) {
+        return files.sample(index, transform);
+    }
+
+    /**
+     * The raw image {@code index}, before any transform.
+     *
+     * @param index {@code 0 <= index < size()}
+     * @return a 28x28x1 image
+     */
+    public Image image(int index) {
+        return files.image(java.util.Objects.checkIndex(index, size()));
+    }
+
+    /**
+     * The label of sample {@code index}.
+     *
+     * @param index {@code 0 <= index < size()}
+     * @return the class, 0-9
+     */
+    public int label(int index) {
+        return files.label(java.util.Objects.checkIndex(index, size()));
+    }
+
+    /**
+     * All samples as one {@link TensorDataset}, skipping per-sample transforms: images float32 scaled
+     * to {@code [0, 1]}, {@code [N, 784]} when {@code flatten} else {@code [N, 1, 28, 28]}; labels
+     * int32 {@code [N]}.
+     *
+     * @param flatten whether to flatten each image to 784 values
+     * @return a new dataset
+     */
+    public TensorDataset asTensorDataset(boolean flatten) {
+        return files.asTensorDataset(flatten);
+    }
+}

@@ -1,0 +1,103 @@
+package io.clgrad.data;
+
+import io.clgrad.Tensor;
+import io.clgrad.data.transforms.ToTensor;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * The images and labels of one MNIST-format split (MNIST, Fashion-MNIST), shared by {@link Mnist}
+ * and {@link FashionMnist}: finding the files, checking that they match, and building samples.
+ */
+final class MnistFiles {
+    final IdxArray images;
+    final byte[] labels;
+    final int rows;
+    final int cols;
+
+    private MnistFiles(IdxArray images, byte[] labels) {
+        this.images = images;
+        this.labels = labels;
+        this.rows = images.dims()[1];
+        this.cols = images.dims()[2];
+    }
+
+    /**
+     * Reads {@code <train|t10k>-images-idx3-ubyte[.gz]} and {@code ...-labels-idx1-ubyte[.gz]} from {@code dir}.
+     *
+     * @param howToGet a sentence telling the user how to get the data, put in the missing-file message
+     */
+    static MnistFiles load(String what, Path dir, boolean train, String howToGet) throws IOException {
+        String prefix = train ? "train" : "t10k";
+        if (!Files.isDirectory(dir)) {
+            throw new FileNotFoundException(what + ": data directory " + dir + " does not exist. " + howToGet);
+        }
+        Path imageFile = find(what, dir, prefix + "-images-idx3-ubyte", howToGet);
+        Path labelFile = find(what, dir, prefix + "-labels-idx1-ubyte", howToGet);
+        IdxArray images = IdxReader.read(imageFile);
+        IdxArray labels = IdxReader.read(labelFile);
+        if (images.dims().length != 3) {
+            throw new IllegalArgumentException(imageFile + ": expected 3 dimensions [N, rows, cols], got "
+                    + Arrays.toString(images.dims()));
+        }
+        if (labels.dims().length != 1) {
+            throw new IllegalArgumentException(labelFile + ": expected 1 dimension [N], got " + Arrays.toString(labels.dims()));
+        }
+        if (images.count() != labels.count()) {
+            throw new IllegalArgumentException(what + ": " + imageFile.getFileName() + " has " + images.count()
+                    + " images but " + labelFile.getFileName() + " has " + labels.count() + " labels");
+        }
+        return new MnistFiles(images, labels.data());
+    }
+
+    private static Path find(String what, Path dir, String base, String howToGet) throws IOException {
+        for (String name : new String[] {base + ".gz", base}) {
+            Path p = dir.resolve(name);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        throw new FileNotFoundException(what + ": " + dir.resolve(base + ".gz") + " not found (nor " + base
+                + " uncompressed). " + howToGet);
+    }
+
+    int size() {
+        return labels.length;
+    }
+
+    int label(int i) {
+        return labels[i] & 0xFF;
+    }
+
+    Image image(int i) {
+        int n = rows * cols;
+        return new Image(Arrays.copyOfRange(images.data(), i * n, (i + 1) * n), rows, cols, 1);
+    }
+
+    Tensor[] sample(int i, Transform<Image, Tensor> transform) {
+        java.util.Objects.checkIndex(i, size());
+        Tensor x = (transform == null ? DEFAULT : transform).apply(image(i));
+        return new Tensor[] {x, HostTensors.make(io.clgrad.Device.cpu(), new int[] {label(i)}, new int[0])};
+    }
+
+    /** All images as float32 in [0, 1] ({@code [N, rows*cols]} or {@code [N, 1, rows, cols]}) with int32 labels {@code [N]}. */
+    TensorDataset asTensorDataset(boolean flatten) {
+        byte[] px = images.data();
+        float[] x = new float[px.length];
+        for (int i = 0; i < px.length; i++) {
+            x[i] = (px[i] & 0xFF) / 255f;
+        }
+        int n = size();
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = label(i);
+        }
+        int[] xShape = flatten ? new int[] {n, rows * cols} : new int[] {n, 1, rows, cols};
+        return TensorDataset.ofHost(new HostArray(x, xShape), new HostArray(y, new int[] {n}));
+    }
+
+    private static final ToTensor DEFAULT = new ToTensor();
+}
