@@ -3,10 +3,6 @@ package io.clgrad.cli;
 import io.clgrad.Device;
 import io.clgrad.Tensor;
 import io.clgrad.data.DataLoader;
-import io.clgrad.io.Checkpoints;
-import io.clgrad.nn.BCEWithLogitsLoss;
-import io.clgrad.nn.CrossEntropyLoss;
-import io.clgrad.nn.Module;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -58,8 +54,10 @@ final class EvalCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
         }
-        Map<String, String> meta = Checkpoints.readMetadata(model);
-        ModelSpec modelSpec = ModelSpec.fromMetadata(model.toString(), meta);
+        Device dev = device == null ? Device.best() : Device.parse(device);
+        SavedModel saved = SavedModel.open(model, dev);
+        Map<String, String> meta = saved.metadata();
+        ModelSpec modelSpec = saved.spec();
         String name = data != null ? data : meta.getOrDefault("clgrad.data", "two-moons");
         long seed = Long.parseLong(meta.getOrDefault("clgrad.seed", "42"));
         int samples = Integer.parseInt(meta.getOrDefault("clgrad.samples", "2000"));
@@ -68,12 +66,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException(model + ": the model takes " + modelSpec.inputs() + " features but --data "
                     + name + " has " + td.features());
         }
-        Device dev = device == null ? Device.best() : Device.parse(device);
-        Module net = modelSpec.build();
-        net.to(dev);
-        Checkpoints.load(model, net, null);
-        TrainingLoop loop = new TrainingLoop(net, modelSpec.binary() ? new BCEWithLogitsLoss() : new CrossEntropyLoss(),
-                modelSpec);
+        TrainingLoop loop = saved.loop();
         DataLoader<Tensor[]> loader = DataLoader.builder(td.held()).batchSize(batchSize).device(dev).build();
         TrainingLoop.Score s = loop.evaluate(loader);
         spec.commandLine().getOut().println(String.format(Locale.ROOT, "%s: %s accuracy %.4f, loss %.4f on %,d samples (%s, %s)",

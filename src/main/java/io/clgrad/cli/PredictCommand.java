@@ -2,15 +2,10 @@ package io.clgrad.cli;
 
 import io.clgrad.Device;
 import io.clgrad.Tensor;
-import io.clgrad.io.Checkpoints;
-import io.clgrad.nn.BCEWithLogitsLoss;
-import io.clgrad.nn.CrossEntropyLoss;
-import io.clgrad.nn.Module;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,8 +37,9 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Map<String, String> meta = Checkpoints.readMetadata(model);
-        ModelSpec modelSpec = ModelSpec.fromMetadata(model.toString(), meta);
+        Device dev = device == null ? Device.best() : Device.parse(device);
+        SavedModel saved = SavedModel.open(model, dev);
+        ModelSpec modelSpec = saved.spec();
         int f = modelSpec.inputs();
         float[] x = new float[inputs.length * f];
         for (int i = 0; i < inputs.length; i++) {
@@ -61,13 +57,7 @@ final class PredictCommand implements Callable<Integer> {
                 }
             }
         }
-        Device dev = device == null ? Device.best() : Device.parse(device);
-        Module net = modelSpec.build();
-        net.to(dev);
-        Checkpoints.load(model, net, null);
-        TrainingLoop loop = new TrainingLoop(net, modelSpec.binary() ? new BCEWithLogitsLoss() : new CrossEntropyLoss(),
-                modelSpec);
-        float[] result = loop.predict(Tensor.of(dev, x, inputs.length, f)).toFloatArray();
+        float[] result = saved.loop().predict(Tensor.of(dev, x, inputs.length, f)).toFloatArray();
         PrintWriter out = spec.commandLine().getOut();
         for (int i = 0; i < inputs.length; i++) {
             if (modelSpec.binary()) {

@@ -20,7 +20,7 @@ import java.nio.file.Path;
  * DataLoader<Tensor[]> loader = DataLoader.builder(train.asTensorDataset(true)).batchSize(64).build();
  * }</pre>
  */
-public final class FashionMnist implements Dataset<Tensor[]> {
+public final class FashionMnist extends IdxImageDataset {
     /** Where the Debian package {@code dataset-fashion-mnist} installs the files. */
     public static final Path DEFAULT_DIR = Path.of("/usr/share/datasets/fashion-mnist");
 
@@ -33,9 +33,6 @@ public final class FashionMnist implements Dataset<Tensor[]> {
             + " (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz,"
             + " t10k-labels-idx1-ubyte.gz) in a directory and pass it (--data-dir DIR).";
 
-    private final MnistFiles files;
-    private final Transform<Image, Tensor> transform;
-
     /**
      * Reads one split.
      *
@@ -47,55 +44,6 @@ public final class FashionMnist implements Dataset<Tensor[]> {
      * @throws IllegalArgumentException when a file is not a valid IDX file or images and labels disagree
      */
     public FashionMnist(Path dir, boolean train, Transform<Image, Tensor> transform) throws IOException {
-        this.files = MnistFiles.load("Fashion-MNIST", dir, train, HOW_TO_GET);
-        this.transform = transform;
-    }
-
-    @Override
-    public int size() {
-        return files.size();
-    }
-
-    /**
-     * Sample {@code index}.
-     *
-     * @param index {@code 0 <= index < size()}
-     * @return {@code {transform(image), label}}, the label an int32 scalar
-     */
-    @Override
-    public Tensor[] get(int index) {
-        return files.sample(index, transform);
-    }
-
-    /**
-     * The raw image {@code index}, before any transform.
-     *
-     * @param index {@code 0 <= index < size()}
-     * @return a 28x28x1 image
-     */
-    public Image image(int index) {
-        return files.image(java.util.Objects.checkIndex(index, size()));
-    }
-
-    /**
-     * The label of sample {@code index}.
-     *
-     * @param index {@code 0 <= index < size()}
-     * @return the class, 0-9 (see {@link #CLASSES}) (see {@link #CLASSES})
-     */
-    public int label(int index) {
-        return files.label(java.util.Objects.checkIndex(index, size()));
-    }
-
-    /**
-     * All samples as one {@link TensorDataset}, skipping per-sample transforms: images float32 scaled
-     * to {@code [0, 1]}, {@code [N, 784]} when {@code flatten} else {@code [N, 1, 28, 28]}; labels
-     * int32 {@code [N]}.
-     *
-     * @param flatten whether to flatten each image to 784 values
-     * @return a new dataset
-     */
-    public TensorDataset asTensorDataset(boolean flatten) {
-        return files.asTensorDataset(flatten);
+        super(MnistFiles.load("Fashion-MNIST", dir, train, HOW_TO_GET), transform);
     }
 }
