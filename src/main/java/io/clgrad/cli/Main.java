@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         versionProvider = Main.Version.class,
         description = "Deep learning for the JVM on OpenCL devices, with a pure-Java CPU backend.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, DevicesCommand.class,
-                ExampleCommand.class, CommandLine.HelpCommand.class},
+                ExampleCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Environment:",
                 "  CLGRAD_DEVICE     cpu | opencl | opencl:N | gpu  (overrides Device.best())",
                 "  CLGRAD_CACHE_DIR  kernel program cache (default ~/.cache/clgrad)",

@@ -1,0 +1,193 @@
+#!/usr/bin/python3
+"""The PyTorch (and numpy) side of `scripts/bench --vs-pytorch`.
+
+Runs the workloads of docs/benchmarks.md in PyTorch on the CPU (torch.set_num_threads, default 2)
+and numpy's matmul (OpenBLAS), printing the same line shapes as the Java harness, prefixed with
+the library that made them:
+
+    pytorch device: torch 1.13.0 (cpu, 2 threads)
+    pytorch gemm n=1024: 95.1 GFLOP/s
+    numpy gemm n=1024: 101.3 GFLOP/s
+    pytorch simplenet batch=64: 2650 steps/s
+    pytorch fmnist mlp epoch 1: 6.12 s (9804 samples/s), test acc 0.8402
+
+Workloads are words on the command line (or, with --serve, one per line on stdin; each answer
+ends with a line `end`, errors are a line `error: ...`):
+
+    gemm:N                    square float32 matmul, N x N (median of RUNS runs after warm-up)
+    simplenet:B[:STEPS]       SimpleNet(2, 10, 1), BCEWithLogits, Adam lr 0.01, STEPS timed steps (default 2000)
+    fmnist:EPOCHS[:LIMIT]     784-512-512-10 MLP on Fashion-MNIST, Adam 1e-3, batch 128, shuffled;
+                              LIMIT = train on the first LIMIT training samples only
+
+Needs Debian's python3-torch and python3-numpy: run it with /usr/bin/python3.
+"""
+import argparse
+import gzip
+import os
+import statistics
+import struct
+import sys
+import time
+
+THREADS_DEFAULT = 2
+
+
+def _set_threads(n):
+    # Must happen before numpy (OpenBLAS) and torch start their thread pools.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(n)
+
+
+def gemm_runs(fn, n, runs):
+    """GFLOP/s of fn() (one n x n x n matmul): median over `runs` timed runs after warm-up.
+
+    Each run repeats fn() enough times to take a few tens of milliseconds.
+    """
+    flops = 2.0 * n * n * n
+    reps = max(1, int(2e9 // flops))
+    for _ in range(2):
+        fn()
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            fn()
+        times.append((time.perf_counter() - t0) / reps)
+    return flops / statistics.median(times) / 1e9
+
+
+def bench_gemm(torch, np, n, runs):
+    g = torch.Generator().manual_seed(0)
+    a = torch.randn(n, n, generator=g)
+    b = torch.randn(n, n, generator=g)
+    pt = gemm_runs(lambda: torch.mm(a, b), n, runs)
+    an, bn = a.numpy().copy(), b.numpy().copy()
+    npy = gemm_runs(lambda: np.matmul(an, bn), n, runs)
+    print(f"pytorch gemm n={n}: {pt:.1f} GFLOP/s")
+    print(f"numpy gemm n={n}: {npy:.1f} GFLOP/s")
+
+
+def bench_simplenet(torch, batch, steps, warmup=20):
+    nn = torch.nn
+    torch.manual_seed(42)
+    model = nn.Sequential(nn.Linear(2, 10), nn.ReLU(), nn.Linear(10, 1))
+    criterion = nn.BCEWithLogitsLoss()
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    x = torch.randn(batch, 2)
+    y = torch.randint(0, 2, (batch, 1)).float()
+
+    def step():
+        opt.zero_grad()
+        loss = criterion(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    for _ in range(warmup):
+        step()
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        loss = step()
+    loss.item()
+    secs = time.perf_counter() - t0
+    print(f"pytorch simplenet batch={batch}: {steps / secs:.0f} steps/s")
+
+
+def _read_idx(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    magic = struct.unpack(">I", data[:4])[0]
+    dims = magic & 0xFF
+    shape = struct.unpack(">" + "I" * dims, data[4:4 + 4 * dims])
+    return data[4 + 4 * dims:], shape
+
+
+def load_fmnist(torch, np, data_dir, train):
+    prefix = "train" if train else "t10k"
+    img_bytes, shape = _read_idx(os.path.join(data_dir, f"{prefix}-images-idx3-ubyte.gz"))
+    lab_bytes, _ = _read_idx(os.path.join(data_dir, f"{prefix}-labels-idx1-ubyte.gz"))
+    images = np.frombuffer(img_bytes, dtype=np.uint8).reshape(shape[0], -1).astype(np.float32) / 255.0
+    labels = np.frombuffer(lab_bytes, dtype=np.uint8).astype(np.int64)
+    return torch.from_numpy(images), torch.from_numpy(labels)
+
+
+def bench_fmnist(torch, np, epochs, limit, data_dir):
+    nn = torch.nn
+    torch.manual_seed(42)
+    xtr, ytr = load_fmnist(torch, np, data_dir, True)
+    xte, yte = load_fmnist(torch, np, data_dir, False)
+    if limit:
+        xtr, ytr = xtr[:limit], ytr[:limit]
+    model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+    criterion = nn.CrossEntropyLoss()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    n = xtr.shape[0]
+    g = torch.Generator().manual_seed(42)
+    for epoch in range(1, epochs + 1):
+        model.train()
+        t0 = time.perf_counter()
+        perm = torch.randperm(n, generator=g)
+        for i in range(0, n, 128):
+            idx = perm[i:i + 128]
+            xb, yb = xtr[idx], ytr[idx]
+            opt.zero_grad()
+            loss = criterion(model(xb), yb)
+            loss.backward()
+            opt.step()
+        secs = time.perf_counter() - t0
+        model.eval()
+        with torch.no_grad():
+            correct = sum(int((model(xte[i:i + 1000]).argmax(1) == yte[i:i + 1000]).sum())
+                          for i in range(0, xte.shape[0], 1000))
+        acc = correct / xte.shape[0]
+        print(f"pytorch fmnist mlp epoch {epoch}: {secs:.2f} s ({n / secs:.0f} samples/s), test acc {acc:.4f}")
+
+
+def run_one(word, torch, np, args):
+    parts = word.strip().split(":")
+    kind, nums = parts[0], [int(p) for p in parts[1:]]
+    if kind == "gemm" and len(nums) == 1:
+        bench_gemm(torch, np, nums[0], args.runs)
+    elif kind == "simplenet" and 1 <= len(nums) <= 2:
+        bench_simplenet(torch, nums[0], nums[1] if len(nums) > 1 else 2000)
+    elif kind == "fmnist" and 1 <= len(nums) <= 2:
+        bench_fmnist(torch, np, nums[0], nums[1] if len(nums) > 1 else 0, args.data_dir)
+    else:
+        raise ValueError(f"unknown workload '{word.strip()}' (expected gemm:N, simplenet:B[:STEPS], fmnist:E[:LIMIT])")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("workloads", nargs="*", help="gemm:N, simplenet:B[:STEPS], fmnist:EPOCHS[:LIMIT]")
+    p.add_argument("--threads", type=int, default=THREADS_DEFAULT, help="torch and OpenBLAS threads (default 2)")
+    p.add_argument("--runs", type=int, default=5, help="timed gemm runs, the median is reported (default 5)")
+    p.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist", help="Fashion-MNIST IDX files")
+    p.add_argument("--serve", action="store_true", help="read workloads from stdin, one per line; 'end' after each")
+    args = p.parse_args()
+
+    _set_threads(args.threads)
+    import numpy as np
+    import torch
+    torch.set_num_threads(args.threads)
+    print(f"pytorch device: torch {torch.__version__} (cpu, {torch.get_num_threads()} threads)")
+    print(f"numpy device: numpy {np.__version__} (matmul, {args.threads} OpenBLAS threads)", flush=True)
+
+    if not args.serve:
+        for w in args.workloads:
+            run_one(w, torch, np, args)
+        return 0
+    print("end", flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            run_one(line, torch, np, args)
+        except Exception as e:  # report and keep serving: the Java side prints it and goes on
+            print(f"error: {type(e).__name__}: {e}".replace("\n", " "))
+        print("end", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+package io.clgrad.bench;
+
+import io.clgrad.Device;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs the benchmark set of ARCHITECTURE.md section 9 on each chosen device and prints one line per
+ * result (see {@link BenchLines}). With {@link Options#vsPyTorch()}, each workload is run in clgrad and
+ * then at once in PyTorch (and numpy for GEMM) by {@code scripts/bench-pytorch.py}, and the ratio
+ * clgrad/PyTorch is printed after each pair.
+ *
+ * <pre>{@code
+ * new Benchmark(Benchmark.Options.full(Device.all()), new PrintWriter(System.out, true)).run();
+ * }</pre>
+ */
+public final class Benchmark {
+    /** The full set's GEMM sizes. */
+    public static final List<Integer> GEMM_SIZES = List.of(256, 512, 1024, 2048);
+    /** The full set's SimpleNet batch sizes. */
+    public static final List<Integer> SIMPLENET_BATCHES = List.of(5, 64, 4096);
+    /** The quick set's GEMM sizes. */
+    public static final List<Integer> QUICK_GEMM_SIZES = List.of(256, 512);
+    /** Training samples in the quick set's Fashion-MNIST epoch. */
+    public static final int QUICK_FMNIST_SAMPLES = 10_000;
+
+    static final int WARMUP_STEPS = 20;
+    static final int STEPS = 2000;
+    static final int QUICK_STEPS = 200;
+    static final int EPOCHS = 3;
+
+    /**
+     * What to run.
+     *
+     * @param devices      the clgrad devices, each benchmarked in turn
+     * @param quick        the reduced set (GEMM 256 and 512, SimpleNet batch 64 with fewer steps,
+     *                     one Fashion-MNIST epoch on 10,000 samples)
+     * @param fmnist       whether to run the Fashion-MNIST MLP
+     * @param kernelSetup  whether to measure cold and warm kernel set-up (child JVMs) on OpenCL devices
+     * @param vsPyTorch    whether to run PyTorch and numpy alternately and print ratios
+     * @param python       the Python with torch and numpy (Debian's /usr/bin/python3)
+     * @param script       scripts/bench-pytorch.py
+     * @param threads      PyTorch and OpenBLAS threads
+     * @param dataDir      the Fashion-MNIST IDX files
+     */
+    public record Options(List<Device> devices, boolean quick, boolean fmnist, boolean kernelSetup, boolean vsPyTorch,
+                          String python, Path script, int threads, Path dataDir) {
+    }
+
+    private final Options o;
+    private final PrintWriter out;
+
+    public Benchmark(Options options, PrintWriter out) {
+        this.o = options;
+        this.out = out;
+    }
+
+    /** Runs everything; returns the wall time in seconds. */
+    public double run() throws IOException {
+        long start = System.nanoTime();
+        println(o.quick()
+                ? "bench: --quick, a reduced set: gemm n=256,512 (median of 3 runs); simplenet batch=64, "
+                        + QUICK_STEPS + " timed steps after " + WARMUP_STEPS + " warm-up"
+                        + (o.fmnist() ? "; fmnist mlp 1 epoch on the first 10000 training samples (not the full 60000)" : "")
+                : "bench: full set: gemm n=256,512,1024,2048 (median of 5 runs); simplenet batch=5,64,4096, "
+                        + STEPS + " timed steps after " + WARMUP_STEPS + " warm-up"
+                        + (o.fmnist() ? "; fmnist mlp " + EPOCHS + " epochs on 60000 training samples" : ""));
+        PyTorchProcess py = null;
+        try {
+            if (o.vsPyTorch()) {
+                py = PyTorchProcess.start(o.python(), o.script(), o.threads(), o.dataDir(), gemmRuns());
+                for (String line : py.header()) {
+                    println(line);
+                }
+            }
+            for (Device dev : o.devices()) {
+                runDevice(dev, py);
+            }
+        } finally {
+            if (py != null) {
+                py.close();
+            }
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        println(String.format(Locale.ROOT, "bench time: %.1f s", secs));
+        return secs;
+    }
+
+    private int gemmRuns() {
+        return o.quick() ? 3 : 5;
+    }
+
+    private void runDevice(Device dev, PyTorchProcess py) throws IOException {
+        println(BenchLines.device(dev.id(), dev.info().name()));
+        if (dev.isCpu()) {
+            println("jvm: Java " + System.getProperty("java.version") + ", Vector API (jdk.incubator.vector) "
+                    + (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                            ? "enabled" : "not enabled: the CPU backend uses its plain loops"));
+            println("kernel setup: n/a (the Java CPU backend compiles no kernels)");
+        } else if (o.kernelSetup()) {
+            KernelSetup.Times t = KernelSetup.measure(dev.id(), 600);
+            println(BenchLines.kernelSetup(t.coldNs() / 1e6, t.warmNs() / 1e6,
+                    "prepareKernels() in a fresh JVM: empty program cache, then the same cache"));
+        }
+        dev.backend().prepareKernels();   // the workloads below must not time kernel compilation
+
+        for (int n : o.quick() ? QUICK_GEMM_SIZES : GEMM_SIZES) {
+            String line = BenchLines.gemm(n, Workloads.gemm(dev, n, gemmRuns()));
+            println(line);
+            compare(py, "gemm:" + n, List.of(line));
+        }
+        for (int b : o.quick() ? List.of(64) : SIMPLENET_BATCHES) {
+            int steps = o.quick() ? QUICK_STEPS : STEPS;
+            Workloads.SimpleNetResult r = Workloads.simpleNet(dev, b, WARMUP_STEPS, steps);
+            String line = BenchLines.simpleNet(b, r.stepsPerSecond());
+            println(line);
+            println("simplenet batch=" + b + " launches/step: " + launchesNote(dev, r));
+            compare(py, "simplenet:" + b + ":" + steps, List.of(line));
+        }
+        if (o.fmnist()) {
+            int epochs = o.quick() ? 1 : EPOCHS;
+            int limit = o.quick() ? QUICK_FMNIST_SAMPLES : 0;
+            List<Workloads.Epoch> epochList;
+            try {
+                epochList = Workloads.fmnistMlp(dev, o.dataDir(), epochs, limit,
+                        e -> println(BenchLines.fmnistEpoch(e.epoch(), e.seconds(), e.samplesPerSecond(), e.testAccuracy())));
+            } catch (IOException e) {
+                println("fmnist mlp: skipped (" + e.getMessage().strip().split("\\R", 2)[0] + ")");
+                return;
+            }
+            List<String> lines = epochList.stream()
+                    .map(e -> BenchLines.fmnistEpoch(e.epoch(), e.seconds(), e.samplesPerSecond(), e.testAccuracy()))
+                    .toList();
+            compare(py, "fmnist:" + epochs + ":" + limit, lines);
+        }
+    }
+
+    private static String launchesNote(Device dev, Workloads.SimpleNetResult r) {
+        if (dev.isCpu()) {
+            return "n/a (the Java CPU backend launches no kernels)";
+        }
+        String opt = Double.isNaN(r.optimizerLaunchesPerStep()) ? ""
+                : String.format(Locale.ROOT, "; optimizer launches/step %.1f", r.optimizerLaunchesPerStep());
+        return "n/a (the OpenCL backend exposes no total launch counter" + opt + ")";
+    }
+
+    /**
+     * Runs the same workload in PyTorch, prints its lines, and a ratio line for each clgrad result
+     * (against PyTorch, and against numpy where numpy ran it).
+     */
+    private void compare(PyTorchProcess py, String workload, List<String> clgradLines) throws IOException {
+        if (py == null) {
+            return;
+        }
+        List<String> theirs = py.run(workload);
+        for (String line : theirs) {
+            println(line);
+        }
+        for (String mine : clgradLines) {
+            String w = BenchLines.workload(mine);
+            double pt = find(theirs, "pytorch ", w);
+            println(BenchLines.ratio(w, BenchLines.value(mine), pt));
+            double np = find(theirs, "numpy ", w);
+            if (!Double.isNaN(np)) {
+                println(BenchLines.ratio(w, BenchLines.value(mine), np).replace("clgrad/pytorch", "clgrad/numpy"));
+            }
+        }
+    }
+
+    private static double find(List<String> lines, String prefix, String workload) {
+        for (String line : lines) {
+            if (line.startsWith(prefix) && workload.equals(BenchLines.workload(line))) {
+                return BenchLines.value(line);
+            }
+        }
+        return Double.NaN;
+    }
+
+    private void println(String line) {
+        out.println(line);
+        out.flush();
+    }
+}

@@ -1,0 +1,78 @@
+package io.clgrad.cli;
+
+import io.clgrad.Device;
+import io.clgrad.bench.Benchmark;
+import io.clgrad.data.FashionMnist;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code clgrad bench}: GEMM, SimpleNet and Fashion-MNIST MLP throughput on each device (see
+ * docs/benchmarks.md and {@link Benchmark}); {@code --vs-pytorch} runs PyTorch and numpy alongside.
+ */
+@Command(name = "bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        showDefaultValues = true,
+        description = {"Benchmarks each device: gemm n=256..2048 GFLOP/s, SimpleNet training steps/s at batch 5, 64 "
+                + "and 4096, and 3 Fashion-MNIST MLP epochs; optionally against PyTorch and numpy.",
+            "Lines: 'device: ...', 'gemm n=N: X GFLOP/s', 'simplenet batch=B: X steps/s', "
+                + "'fmnist mlp epoch E: T s (N samples/s), test acc A', 'ratio clgrad/pytorch W: X.XXx'."})
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--device", paramLabel = "DEVICE",
+            description = "Only this device: cpu, opencl, opencl:N or gpu (default: every device).")
+    String device;
+
+    @Option(names = "--quick", description = "A reduced set that runs in under a minute: gemm n=256,512; simplenet "
+            + "batch=64 with 200 steps; 1 fmnist epoch on 10,000 training samples.")
+    boolean quick;
+
+    @Option(names = "--no-fmnist", negatable = false, description = "Skip the Fashion-MNIST MLP.")
+    boolean noFmnist;
+
+    @Option(names = "--vs-pytorch", description = "Also run each workload in PyTorch (and GEMM in numpy), "
+            + "alternating with clgrad, and print the ratios clgrad/PyTorch.")
+    boolean vsPyTorch;
+
+    @Option(names = "--no-kernel-setup", negatable = false,
+            description = "Skip measuring cold and warm kernel set-up (two child JVMs per OpenCL device).")
+    boolean noKernelSetup;
+
+    @Option(names = "--python", paramLabel = "PY", defaultValue = "${env:CLGRAD_BENCH_PYTHON:-/usr/bin/python3}",
+            description = "Python with torch and numpy (env CLGRAD_BENCH_PYTHON).")
+    String python;
+
+    @Option(names = "--pytorch-script", paramLabel = "FILE",
+            defaultValue = "${env:CLGRAD_BENCH_PYTORCH:-scripts/bench-pytorch.py}",
+            description = "The PyTorch side (env CLGRAD_BENCH_PYTORCH; scripts/bench sets it).")
+    Path script;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "PyTorch and OpenBLAS threads.")
+    int threads;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Fashion-MNIST IDX files (default: "
+            + "/usr/share/datasets/fashion-mnist).")
+    Path dataDir;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+        }
+        List<Device> devices = device == null ? Device.all() : List.of(Device.parse(device));
+        Benchmark.Options options = new Benchmark.Options(devices, quick, !noFmnist, !noKernelSetup, vsPyTorch,
+                python, script, threads, dataDir != null ? dataDir : FashionMnist.DEFAULT_DIR);
+        new Benchmark(options, spec.commandLine().getOut()).run();
+        return 0;
+    }
+}
