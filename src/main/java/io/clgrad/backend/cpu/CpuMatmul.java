@@ -2,6 +2,9 @@ package io.clgrad.backend.cpu;
 
 import io.clgrad.backend.MatmulSpec;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Batched matrix product {@code C[b] = A[b] · B[b]} (see {@link MatmulSpec}), cache-blocked.
@@ -14,8 +17,21 @@ import java.util.Arrays;
  * unit-stride (a transposed A), so the inner loop is always a plain contiguous loop that the JIT
  * vectorises; four k steps are fused per pass to cut loads and stores of C. Accumulation is in
  * float, like BLAS.
+ *
+ * <p>Products of at least {@value #VECTOR_MIN_FLOPS} flops go to {@link VectorGemm}, the packed,
+ * register-tiled twin written with the Vector API, when the JVM runs with
+ * {@code --add-modules jdk.incubator.vector} and {@code CLGRAD_VECTOR} is not {@code 0}. That class
+ * is loaded by reflection only when the module is present (Lucene's approach), so this class runs
+ * on any JVM; these plain loops stay the fallback and the test oracle.
  */
 final class CpuMatmul {
+    /** Smallest product (2·batch·m·n·k flops) sent to the vector path: 32³ multiply-adds. */
+    static final long VECTOR_MIN_FLOPS = 2L * 32 * 32 * 32;
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
+    private static final String VECTOR_CLASS = "io.clgrad.backend.cpu.VectorGemm";
+    private static final Logger LOG = LoggerFactory.getLogger(CpuMatmul.class);
+    private static final AtomicBoolean LOGGED = new AtomicBoolean();
+
     /** k steps per tile (B tile rows). */
     static final int KC = 256;
     /** Columns per tile; KC×NC floats (256 KiB) stay in L2 while a block of rows reuses them. */
@@ -27,9 +43,70 @@ final class CpuMatmul {
             ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
 
     private final CpuParallel par;
+    /** The vector path, or null for plain loops only. */
+    private final GemmPath vector;
+    /** Products below this many flops use the plain loops even when {@link #vector} is set. */
+    private final long vectorMinFlops;
 
+    /** The default choice: the vector path when available and not disabled by {@code CLGRAD_VECTOR=0}. */
     CpuMatmul(CpuParallel par) {
         this.par = par;
+        String env = System.getenv("CLGRAD_VECTOR");
+        boolean disabled = env != null && env.trim().equals("0");
+        this.vector = disabled ? null : loadVector(par);
+        this.vectorMinFlops = VECTOR_MIN_FLOPS;
+        if (LOGGED.compareAndSet(false, true)) {
+            if (vector != null) {
+                LOG.debug("CPU matmul: Vector API path ({} floats per vector) for products of {}+ flops",
+                        vector.vectorLength(), VECTOR_MIN_FLOPS);
+            } else {
+                LOG.debug("CPU matmul: plain loops ({})", disabled ? "CLGRAD_VECTOR=0"
+                        : "add the JVM flag --add-modules " + VECTOR_MODULE + " for the Vector API path");
+            }
+        }
+    }
+
+    /**
+     * A matmul forced onto one path for every size (tests): {@code useVector} true always uses the
+     * vector path and throws {@link IllegalStateException} when it cannot be loaded; false always
+     * uses the plain loops.
+     */
+    CpuMatmul(CpuParallel par, boolean useVector) {
+        this.par = par;
+        this.vector = useVector ? loadVector(par) : null;
+        this.vectorMinFlops = 0;
+        if (useVector && vector == null) {
+            throw new IllegalStateException("the Vector API path is not available (module " + VECTOR_MODULE
+                    + (vectorModulePresent() ? " present but its class failed to load)" : " not enabled)"));
+        }
+    }
+
+    /** Whether this instance can use the vector path. */
+    boolean usesVector() {
+        return vector != null;
+    }
+
+    /** Whether the JVM was started with {@code --add-modules jdk.incubator.vector}. */
+    static boolean vectorModulePresent() {
+        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+    }
+
+    /** The vector path when the module is present and its class loads and runs, else null. */
+    private static GemmPath loadVector(CpuParallel par) {
+        if (!vectorModulePresent()) {
+            return null;
+        }
+        try {
+            Class<?> cls = Class.forName(VECTOR_CLASS);
+            GemmPath path = (GemmPath) cls.getDeclaredConstructor(CpuParallel.class).newInstance(par);
+            if (path.vectorLength() < 4) { // no SIMD worth the name: the plain loops are faster
+                return null;
+            }
+            return path;
+        } catch (LinkageError | ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("CPU matmul: the Vector API path failed to load; using plain loops", e);
+            return null;
+        }
     }
 
     /** Computes C; {@code c} is contiguous [batch, m, n] from element 0. */
@@ -55,6 +132,10 @@ final class CpuMatmul {
         }
         checkOperand("A", a.length, s.aOffset(), batch, s.aBatchStride(), m, s.aRowStride(), k, s.aColStride());
         checkOperand("B", b.length, s.bOffset(), batch, s.bBatchStride(), k, s.bRowStride(), n, s.bColStride());
+        if (vector != null && s.flops() >= vectorMinFlops) {
+            vector.run(s, a, b, c);
+            return;
+        }
 
         // Task geometry: enough tasks for every thread, splitting rows first, then columns.
         long want = 2L * par.threads();
