@@ -142,9 +142,8 @@ public final class Benchmark {
         if (dev.isCpu()) {
             return "n/a (the Java CPU backend launches no kernels)";
         }
-        String opt = Double.isNaN(r.optimizerLaunchesPerStep()) ? ""
-                : String.format(Locale.ROOT, "; optimizer launches/step %.1f", r.optimizerLaunchesPerStep());
-        return "n/a (the OpenCL backend exposes no total launch counter" + opt + ")";
+        return String.format(Locale.ROOT, "%.1f (of which optimizer %.1f)", r.launchesPerStep(),
+                r.optimizerLaunchesPerStep());
     }
 
     /**

@@ -69,7 +69,8 @@ public final class Workloads {
     }
 
     /** What a SimpleNet run measured. */
-    public record SimpleNetResult(int batch, int steps, double stepsPerSecond, double optimizerLaunchesPerStep) {
+    public record SimpleNetResult(int batch, int steps, double stepsPerSecond, double optimizerLaunchesPerStep,
+                                  double launchesPerStep) {
     }
 
     /**
@@ -90,6 +91,7 @@ public final class Workloads {
         }
         dev.synchronize();
         long launches0 = optimizerLaunches(dev);
+        long kernels0 = kernelLaunches(dev);
         long t0 = System.nanoTime();
         for (int i = 0; i < steps; i++) {
             simpleNetStep(model, criterion, opt, x, y);
@@ -97,9 +99,11 @@ public final class Workloads {
         dev.synchronize();
         double secs = (System.nanoTime() - t0) / 1e9;
         long launches = optimizerLaunches(dev) - launches0;
+        long kernels = kernelLaunches(dev) - kernels0;
         x.close();
         y.close();
-        return new SimpleNetResult(batch, steps, steps / secs, launches < 0 ? Double.NaN : (double) launches / steps);
+        return new SimpleNetResult(batch, steps, steps / secs, launches < 0 ? Double.NaN : (double) launches / steps,
+                kernels < 0 ? Double.NaN : (double) kernels / steps);
     }
 
     private static void simpleNetStep(Module model, Loss criterion, Optimizer opt, Tensor x, Tensor y) {
@@ -117,6 +121,11 @@ public final class Workloads {
      */
     private static long optimizerLaunches(Device dev) {
         return dev.backend() instanceof OpenClBackend ocl ? ocl.optimizerLaunches() : -1;
+    }
+
+    /** The OpenCL backend's count of all kernel launches, or -1 on other backends. */
+    private static long kernelLaunches(Device dev) {
+        return dev.backend() instanceof OpenClBackend ocl ? ocl.kernelLaunches() : -1;
     }
 
     /** One Fashion-MNIST epoch: training time (device synchronised) and test accuracy after it. */

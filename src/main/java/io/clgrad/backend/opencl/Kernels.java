@@ -127,10 +127,19 @@ final class Kernels implements AutoCloseable {
         launch(k, new long[] {roundUp(n, local)}, new long[] {local}, args);
     }
 
+    /** Kernels enqueued so far (written under the device lock). */
+    private volatile long launches;
+
+    /** How many kernels this device has enqueued (a diagnostic for the benchmark and tests). */
+    long launches() {
+        return launches;
+    }
+
     /** Sets the arguments and enqueues {@code k} over {@code global} with work-groups of {@code local}. */
     void launch(ClKernel k, long[] global, long[] local, Object... args) {
         synchronized (device.lock()) {
             device.ensureOpen();
+            launches++;
             for (int i = 0; i < args.length; i++) {
                 setArg(k, i, args[i]);
             }

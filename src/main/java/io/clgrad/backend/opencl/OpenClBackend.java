@@ -248,6 +248,11 @@ public final class OpenClBackend implements Backend {
         return optimizers.launches();
     }
 
+    /** How many kernels of any kind this backend has enqueued: a diagnostic for the benchmark. */
+    public long kernelLaunches() {
+        return kernels.launches();
+    }
+
     @Override
     public void sgdStep(Buffer param, Buffer grad, Buffer momentumBuffer, long n, double lr, double momentum,
                         double dampening, boolean nesterov, double weightDecay, boolean firstStep) {
