@@ -1,5 +1,10 @@
 /*
- * matmul.cl - batched matrix product C[b] = A[b] . B[b], register-tiled through local memory.
+ * matmul.cl - batched matrix product C[b] = A[b] . B[b]: three register-tiled kernels.
+ *   matmul_tiled   stages tiles in local memory (GPUs)
+ *   matmul_direct  the same tiling without local memory (CPU devices, small products)
+ *   matmul_vec     explicit floatN micro-kernel (CPU devices, products from a few MFLOP)
+ * io.clgrad.backend.opencl.DeviceTuning picks the kernel and its -D values per device, and
+ * `clgrad tune` (MatmulTuner) times candidates on the user's device and saves the fastest.
  *
  * Memory layout: A[b][i][p] = a[aOff + b*aBs + i*aRs + p*aCs] and B[b][p][j] = b[bOff + b*bBs +
  * p*bRs + j*bCs] (in elements; io.clgrad.backend.MatmulSpec), so transposed operands are views
@@ -18,8 +23,7 @@
  * slice of B in local memory (zero-padded past m, n and k, so any m, n, k >= 1 is correct), then
  * every work-item accumulates outer products from it. Loads follow the operand's contiguous axis.
  *
- * Launched by io.clgrad.backend.opencl.MatmulOps#matmul. A faster GEMM (vectorised loads,
- * double buffering) may replace it; this one is the correct, readable baseline.
+ * Launched by io.clgrad.backend.opencl.MatmulOps#matmul.
  */
 
 #ifndef MM_WG_M
@@ -187,6 +191,119 @@ void matmul_direct(__global const float* a, int aOff, int aBs, int aRs, int aCs,
             if (r < m && cc < n) {
                 C[r * n + cc] = acc[i][j];
             }
+        }
+    }
+}
+
+/*
+ * matmul_vec: the same product for large matrices on CPU devices, written the way a BLAS
+ * micro-kernel is: every work-item owns an MV_ROWS x (MV_VN * MV_VW) block of C in
+ * MV_ROWS x MV_VN vector accumulators, and for each p loads the block's row of B as MV_VN
+ * floatMV_VW vectors and broadcasts each A[i][p] into them (mad). Explicit
+ * vectors map onto the CPU's SIMD registers; PoCL's work-item vectoriser has nothing left to do.
+ *
+ * Requires B contiguous along n (bCs == 1; MatmulOps copies a transposed B first). Columns past n
+ * at the right edge take a scalar path, rows past m are clamped for loads and skipped for stores,
+ * so any m, n, k >= 1 is correct.
+ *
+ * Launch geometry: global (ceil(n / MV_COLS) rounded up to MV_WG_N, ceil(m / MV_ROWS) rounded up
+ * to MV_WG_M, batch), local (MV_WG_N, MV_WG_M, 1), MV_COLS = MV_VN * MV_VW. Neighbouring work-items along dimension 1
+ * share their columns of B, which a CPU device runs one after another on one core, so that strip
+ * of B stays in cache across the group.
+ */
+#ifndef MV_VW
+#define MV_VW 16        /* vector width of the accumulators and of the loads of B: 4, 8 or 16 */
+#endif
+#ifndef MV_VN
+#define MV_VN 2         /* vectors per row of a work-item's block */
+#endif
+#ifndef MV_ROWS
+#define MV_ROWS 6       /* rows of C per work-item */
+#endif
+#ifndef MV_WG_M
+#define MV_WG_M 16      /* work-items per group along the rows of C (they share a strip of B) */
+#endif
+#ifndef MV_WG_N
+#define MV_WG_N 1       /* work-items per group along the columns of C */
+#endif
+#define MV_COLS (MV_VN * MV_VW)
+
+#if MV_VW == 4
+#define MV_FLOATV float4
+#define MV_VLOAD vload4
+#define MV_VSTORE vstore4
+#elif MV_VW == 8
+#define MV_FLOATV float8
+#define MV_VLOAD vload8
+#define MV_VSTORE vstore8
+#else
+#define MV_FLOATV float16
+#define MV_VLOAD vload16
+#define MV_VSTORE vstore16
+#endif
+
+__kernel __attribute__((reqd_work_group_size(MV_WG_N, MV_WG_M, 1)))
+void matmul_vec(__global const float* a, int aOff, int aBs, int aRs, int aCs,
+                __global const float* b, int bOff, int bBs, int bRs, int bCs,
+                __global float* c, int m, int n, int k)
+{
+    const int col0 = get_global_id(0) * MV_COLS;
+    const int row0 = get_global_id(1) * MV_ROWS;
+    const int batch = get_global_id(2);
+    if (col0 >= n || row0 >= m) {
+        return;     /* no barrier in this kernel, so leaving early is safe */
+    }
+    __global const float* A = a + aOff + (long)batch * aBs;
+    __global const float* B = b + bOff + (long)batch * bBs;
+    __global float* C = c + (long)batch * m * n;
+
+    int aRow[MV_ROWS];
+    for (int i = 0; i < MV_ROWS; i++) {
+        aRow[i] = min(row0 + i, m - 1) * aRs;
+    }
+
+    if (col0 + MV_COLS <= n) {
+        MV_FLOATV acc[MV_ROWS][MV_VN];
+        for (int i = 0; i < MV_ROWS; i++) {
+            for (int v = 0; v < MV_VN; v++) {
+                acc[i][v] = (MV_FLOATV)(0.0f);
+            }
+        }
+        for (int p = 0; p < k; p++) {
+            __global const float* Bp = B + p * bRs + col0;
+            MV_FLOATV bv[MV_VN];
+            for (int v = 0; v < MV_VN; v++) {
+                bv[v] = MV_VLOAD(v, Bp);
+            }
+            int ap = p * aCs;
+            for (int i = 0; i < MV_ROWS; i++) {
+                MV_FLOATV av = (MV_FLOATV)(A[aRow[i] + ap]);
+                for (int v = 0; v < MV_VN; v++) {
+                    acc[i][v] = mad(av, bv[v], acc[i][v]);
+                }
+            }
+        }
+        for (int i = 0; i < MV_ROWS; i++) {
+            if (row0 + i < m) {
+                for (int v = 0; v < MV_VN; v++) {
+                    MV_VSTORE(acc[i][v], v, C + (long)(row0 + i) * n + col0);
+                }
+            }
+        }
+        return;
+    }
+
+    /* Right edge: fewer than MV_COLS columns left. */
+    for (int i = 0; i < MV_ROWS; i++) {
+        if (row0 + i >= m) {
+            break;
+        }
+        for (int j = col0; j < n; j++) {
+            float s = 0.0f;
+            for (int p = 0; p < k; p++) {
+                s = mad(A[aRow[i] + p * aCs], B[p * bRs + j], s);
+            }
+            C[(long)(row0 + i) * n + j] = s;
         }
     }
 }

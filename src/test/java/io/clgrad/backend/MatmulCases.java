@@ -7,7 +7,8 @@ import java.util.Random;
 /**
  * Cases for {@link Backend#matmul}: every (m, n, k) from {1, 7, 33, 64, 129}³ with A and/or B
  * transposed through swapped strides, and batched products (batch 3) with offsets where a batch
- * stride of 0 broadcasts one operand.
+ * stride of 0 broadcasts one operand; and some larger odd-sized products, which take the fast
+ * kernels (e.g. OpenCL CPU devices' matmul_vec from 4 MFLOP).
  */
 final class MatmulCases {
     static final int[] DIMS = {1, 7, 33, 64, 129};
@@ -36,6 +37,18 @@ final class MatmulCases {
                 cases.add(matmulCase(r, 3, d[0], d[1], d[2], ta, tb, 0, 2, false, true));
                 cases.add(matmulCase(r, 3, d[0], d[1], d[2], ta, tb, 1, 0, true, true));
             }
+        }
+        // products large enough for the OpenCL CPU devices' matmul_vec (>= 4 MFLOP): odd edges,
+        // B copied to contiguous when transposed, a broadcast B
+        int[][] large = {{257, 129, 67}, {67, 300, 129}, {130, 33, 513}, {5, 1031, 389}};
+        for (int[] d : large) {
+            for (int t = 0; t < 4; t++) {
+                cases.add(matmulCase(r, 1, d[0], d[1], d[2], (t & 1) != 0, (t & 2) != 0, 0, 0, true, true));
+            }
+        }
+        for (int t = 0; t < 4; t++) {
+            cases.add(matmulCase(r, 3, 129, 65, 129, (t & 1) != 0, (t & 2) != 0, 2, 3, true, false));
+            cases.add(matmulCase(r, 3, 129, 65, 129, (t & 1) != 0, (t & 2) != 0, 0, 1, false, true));
         }
         return cases;
     }

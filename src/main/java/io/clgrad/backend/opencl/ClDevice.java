@@ -28,6 +28,8 @@ final class ClDevice implements AutoCloseable {
     private final String platformVersion;
     private final long maxAllocBytes;
     private final boolean correctlyRoundedDivSqrt;
+    private final TuningFile tuningFile;
+    private final int simdFloats;
     private final DeviceTuning tuning;
     private cl_context context;
     private cl_command_queue queue;
@@ -43,7 +45,10 @@ final class ClDevice implements AutoCloseable {
         this.maxAllocBytes = ClInfo.deviceLong(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE);
         this.correctlyRoundedDivSqrt =
                 (ClInfo.deviceLong(device, CL_DEVICE_SINGLE_FP_CONFIG) & CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0;
-        this.tuning = DeviceTuning.lookup(info);
+        this.tuningFile = TuningFile.forDevice(info.platform(), platformVersion, info.name(), info.vendor(),
+                info.version(), info.driverVersion());
+        this.simdFloats = Math.max(1, ClInfo.deviceInt(device, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT));
+        this.tuning = DeviceTuning.lookup(info, simdFloats, tuningFile);
         if (ClInfo.deviceInt(device, CL_DEVICE_AVAILABLE) == 0) {
             throw new IllegalStateException("device reports CL_DEVICE_AVAILABLE = false");
         }
@@ -121,6 +126,16 @@ final class ClDevice implements AutoCloseable {
 
     DeviceTuning tuning() {
         return tuning;
+    }
+
+    /** CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT: on CPU devices, the float lanes of a SIMD register. */
+    int simdFloats() {
+        return simdFloats;
+    }
+
+    /** Where {@code clgrad tune} keeps this device's results. */
+    TuningFile tuningFile() {
+        return tuningFile;
     }
 
     /** The context; throws once closed. Call with the lock held. */

@@ -3,6 +3,7 @@ package io.clgrad.backend.opencl;
 import io.clgrad.backend.Buffer;
 import io.clgrad.backend.ElementType;
 import io.clgrad.backend.MatmulSpec;
+import io.clgrad.backend.StridedView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,16 +22,26 @@ final class MatmulOps {
     private final Kernels kernels;
     private final Operands operands;
     private final CopyOps copies;
+    private final BufferPool pool;
+    private final DeviceTuning tuning;
     private volatile Config config;
+    private volatile Config vecConfig;
 
     /** The kernel chosen for this device and the block it computes per work-group. */
     private record Config(ClKernel kernel, int wgM, int wgN, int blockM, int blockN) {
     }
 
-    MatmulOps(Kernels kernels, Operands operands, CopyOps copies) {
+    MatmulOps(Kernels kernels, Operands operands, CopyOps copies, BufferPool pool) {
+        this(kernels, operands, copies, pool, kernels.device().tuning());
+    }
+
+    /** Products under a given tuning row (the device's own, or a candidate of {@link MatmulTuner}). */
+    MatmulOps(Kernels kernels, Operands operands, CopyOps copies, BufferPool pool, DeviceTuning tuning) {
+        this.tuning = tuning;
         this.kernels = kernels;
         this.operands = operands;
         this.copies = copies;
+        this.pool = pool;
     }
 
     void matmul(MatmulSpec s, Buffer a, Buffer b, Buffer c) {
@@ -50,6 +61,12 @@ final class MatmulOps {
         ClBuffer bb = operands.of(b, "matmul rhs", ElementType.F32, 0);
         checkExtent(ab, "lhs", s.aOffset(), s.batch(), s.aBatchStride(), s.m(), s.aRowStride(), s.k(), s.aColStride());
         checkExtent(bb, "rhs", s.bOffset(), s.batch(), s.bBatchStride(), s.k(), s.bRowStride(), s.n(), s.bColStride());
+        DeviceTuning t = tuning;
+        double mflop = 2.0 * s.batch() * s.m() * s.n() * s.k() / 1e6;
+        if (t.mvMinMflop() >= 0 && mflop >= t.mvMinMflop() && s.n() >= t.mvVw() * t.mvVn()) {
+            matmulVec(s, ab, bb, cb);
+            return;
+        }
         Config cfg = config();
         long groupsN = (s.n() + cfg.blockN - 1) / cfg.blockN;
         long groupsM = (s.m() + cfg.blockM - 1) / cfg.blockM;
@@ -59,6 +76,47 @@ final class MatmulOps {
                 ab, s.aOffset(), s.aBatchStride(), s.aRowStride(), s.aColStride(),
                 bb, s.bOffset(), s.bBatchStride(), s.bRowStride(), s.bColStride(),
                 cb, s.m(), s.n(), s.k());
+    }
+
+    /**
+     * The large-product path: matmul_vec, which reads B along n, so a B that is not contiguous
+     * along n (Linear's forward multiplies by W^T) is first copied into a contiguous temporary
+     * (k*n copies against m*n*k multiply-adds).
+     */
+    private void matmulVec(MatmulSpec s, ClBuffer ab, ClBuffer bb, ClBuffer cb) {
+        Config cfg = vecConfig();
+        ClBuffer tmp = null;
+        int bOff = s.bOffset();
+        int bBs = s.bBatchStride();
+        int bRs = s.bRowStride();
+        try {
+            if (s.bColStride() != 1) {
+                int copiesOfB = s.bBatchStride() == 0 ? 1 : s.batch();
+                tmp = pool.allocate(ElementType.F32, (long) copiesOfB * s.k() * s.n());
+                copies.copy(new StridedView(bb, s.bOffset(), new int[] {copiesOfB, s.k(), s.n()},
+                        new int[] {s.bBatchStride(), s.bRowStride(), s.bColStride()}), tmp);
+                bb = tmp;
+                bOff = 0;
+                bBs = s.bBatchStride() == 0 ? 0 : s.k() * s.n();
+                bRs = s.n();
+            }
+            long itemsN = (s.n() + cfg.blockN - 1) / cfg.blockN;
+            long itemsM = (s.m() + cfg.blockM - 1) / cfg.blockM;
+            kernels.launch(cfg.kernel,
+                    new long[] {roundUp(itemsN, cfg.wgN), roundUp(itemsM, cfg.wgM), s.batch()},
+                    new long[] {cfg.wgN, cfg.wgM, 1},
+                    ab, s.aOffset(), s.aBatchStride(), s.aRowStride(), s.aColStride(),
+                    bb, bOff, bBs, bRs, 1,
+                    cb, s.m(), s.n(), s.k());
+        } finally {
+            if (tmp != null) {
+                pool.free(tmp); // later users of the block are ordered after this launch on the queue
+            }
+        }
+    }
+
+    private static long roundUp(long x, long multiple) {
+        return (x + multiple - 1) / multiple * multiple;
     }
 
     /** Every element of a [batch, rows, cols] operand view must lie in its buffer; one matrix must be int-indexable. */
@@ -85,6 +143,39 @@ final class MatmulOps {
     /** Builds the kernel and settles its work-group shape now rather than at the first product. */
     void prepare() {
         config();
+        if (tuning.mvMinMflop() >= 0) {
+            vecConfig();
+        }
+    }
+
+    private Config vecConfig() {
+        Config cfg = vecConfig;
+        if (cfg == null) {
+            synchronized (this) {
+                cfg = vecConfig;
+                if (cfg == null) {
+                    cfg = resolveVec();
+                    vecConfig = cfg;
+                }
+            }
+        }
+        return cfg;
+    }
+
+    /** matmul_vec's kernel; a work-group the kernel cannot run is halved along its longer side. */
+    private Config resolveVec() {
+        DeviceTuning t = tuning;
+        while (true) {
+            String options = kernels.programs().options(FAMILY, t);
+            ClKernel k = kernels.get(FAMILY, options, "matmul_vec");
+            long wg = (long) t.mvWgM() * t.mvWgN();
+            if (k.maxWorkGroupSize() >= wg || wg == 1) {
+                return new Config(k, t.mvWgM(), t.mvWgN(), t.mvRows(), t.mvVw() * t.mvVn());
+            }
+            int wgM = t.mvWgM() >= t.mvWgN() ? Math.max(1, t.mvWgM() / 2) : t.mvWgM();
+            int wgN = t.mvWgM() >= t.mvWgN() ? t.mvWgN() : Math.max(1, t.mvWgN() / 2);
+            t = t.withVecWorkGroup(wgM, wgN);
+        }
     }
 
     private Config config() {
@@ -102,7 +193,7 @@ final class MatmulOps {
     }
 
     private Config resolve() {
-        DeviceTuning t = kernels.device().tuning();
+        DeviceTuning t = tuning;
         while (true) {
             String options = kernels.programs().options(FAMILY, t);
             ClKernel k = kernels.get(FAMILY, options, t.matmulKernel());

@@ -45,8 +45,14 @@ final class ProgramDiskCache {
         this.dir = dir;
     }
 
-    /** The configured location: -Dclgrad.cacheDir, else $CLGRAD_CACHE_DIR, else ~/.cache/clgrad; plus "opencl". */
+    /** The configured location: {@link #cacheBase()} plus "opencl". */
     static ProgramDiskCache fromEnvironment() {
+        Path base = cacheBase();
+        return new ProgramDiskCache(base == null ? null : base.resolve("opencl"));
+    }
+
+    /** clgrad's cache folder: -Dclgrad.cacheDir, else $CLGRAD_CACHE_DIR, else ~/.cache/clgrad; null when set empty. */
+    static Path cacheBase() {
         String base = System.getProperty("clgrad.cacheDir");
         if (base == null) {
             base = System.getenv("CLGRAD_CACHE_DIR");
@@ -54,10 +60,7 @@ final class ProgramDiskCache {
         if (base == null) {
             base = Paths.get(System.getProperty("user.home"), ".cache", "clgrad").toString();
         }
-        if (base.isBlank()) {
-            return new ProgramDiskCache(null);
-        }
-        return new ProgramDiskCache(Paths.get(base, "opencl"));
+        return base.isBlank() ? null : Paths.get(base);
     }
 
     /** The cache folder, or null when disabled. */

@@ -1,0 +1,280 @@
+package io.clgrad.backend.opencl;
+
+import io.clgrad.backend.DeviceKind;
+import io.clgrad.backend.ElementType;
+import io.clgrad.backend.MatmulSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * {@code clgrad tune}'s engine (CLBlast's tuner in miniature): times candidate matmul
+ * configurations on one device and keeps the fastest in the device's {@link TuningFile}, which
+ * every later process applies on top of the built-in {@link DeviceTuning} row. So a new GPU gets
+ * tuned kernels without a code change.
+ *
+ * <p>Each candidate is a set of {@code -D} values (CPU devices: matmul_vec's block and
+ * work-group; GPUs: matmul_tiled's work-group, block per work-item and k-slice, within the
+ * device's work-group and local-memory limits). It is first checked on small odd-sized products
+ * (plain, B transposed, A transposed) against a double-precision reference, then timed on square
+ * n x n products: one warm-up, then the median of three runs. A candidate that fails to build,
+ * to launch or to check is reported with the reason and skipped.
+ */
+public final class MatmulTuner {
+    /**
+     * One measured configuration.
+     *
+     * @param label   what it changes, for display ("current" for the configuration in use)
+     * @param spec    all its matmul fields in the {@code -Dclgrad.opencl.tuning} syntax, as saved
+     * @param gflops  GFLOP/s, NaN when it failed
+     * @param error   why it failed, or null
+     */
+    public record Candidate(String label, String spec, double gflops, String error) {
+    }
+
+    /**
+     * What a tuning run found.
+     *
+     * @param device    the device's label
+     * @param current   the configuration in use before tuning and its speed
+     * @param best      the fastest working candidate (may be the current one)
+     * @param all       every candidate in the order tried
+     * @param file      where the result is kept (null when the cache is disabled)
+     * @param saved     whether {@code best} was written there
+     */
+    public record Result(String device, Candidate current, Candidate best, List<Candidate> all, Path file,
+                         boolean saved) {
+    }
+
+    private static final int[][] CHECK_SHAPES = {{37, 67, 29}, {1, 33, 5}, {70, 41, 1}};
+
+    private final OpenClBackend backend;
+    private final ClDevice device;
+
+    /** A tuner for one OpenCL backend. */
+    public MatmulTuner(OpenClBackend backend) {
+        this.backend = backend;
+        this.device = backend.clDevice();
+    }
+
+    /**
+     * Times the candidates and, when {@code save}, writes the fastest to the device's tuning file.
+     *
+     * @param size      n of the timed n x n x n products
+     * @param quick     fewer candidates
+     * @param save      write the result (false: only report)
+     * @param progress  receives each candidate as it is measured
+     */
+    public Result tune(int size, boolean quick, boolean save, Consumer<Candidate> progress) throws IOException {
+        if (size < 1) {
+            throw new IllegalArgumentException("tune: size must be >= 1, got " + size);
+        }
+        DeviceTuning current = device.tuning();
+        Candidate currentResult = measure(current, "current", size);
+        List<Candidate> all = new ArrayList<>();
+        Candidate best = currentResult.error == null ? currentResult : null;
+        for (String spec : candidates(quick)) {
+            DeviceTuning t;
+            try {
+                t = DeviceTuning.override(current, spec);
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            Candidate c = measure(t, spec, size);
+            all.add(c);
+            progress.accept(c);
+            if (c.error == null && (best == null || c.gflops > best.gflops)) {
+                best = c;
+            }
+        }
+        if (best == null) {
+            throw new IllegalStateException(device.label() + ": no matmul configuration worked; see the errors above");
+        }
+        TuningFile file = device.tuningFile();
+        boolean saved = false;
+        if (save) {
+            file.saveMatmul(best.spec, "clgrad tune on " + device.label() + ", " + Instant.now() + ": "
+                    + String.format("%.1f GFLOP/s at n=%d (before: %.1f)", best.gflops, size, currentResult.gflops));
+            saved = true;
+        }
+        return new Result(device.label(), currentResult, best, all, file.path(), saved);
+    }
+
+    /** Forgets the saved result for this device; true when there was one. */
+    public boolean reset() throws IOException {
+        return device.tuningFile().delete();
+    }
+
+    /** Where this device's result is kept (null when the cache is disabled). */
+    public Path file() {
+        return device.tuningFile().path();
+    }
+
+    /** The override specs to try on this device. */
+    List<String> candidates(boolean quick) {
+        List<String> out = new ArrayList<>();
+        if (device.info().kind() == DeviceKind.OPENCL_CPU) {
+            // blocks whose accumulators fit the SIMD registers (32 with 16 lanes: AVX-512; else 16)
+            int lanes = Math.max(4, Math.min(16, Integer.highestOneBit(device.simdFloats())));
+            int registers = lanes >= 16 ? 28 : 14;
+            int[] widths = quick || lanes == 4 ? new int[] {lanes} : new int[] {lanes / 2, lanes};
+            int[] groups = quick ? new int[] {16} : new int[] {4, 16, 64};
+            for (int rows : new int[] {4, 6, 8, 12}) {
+                for (int vw : widths) {
+                    for (int vn : new int[] {1, 2}) {
+                        if (rows * vn * Math.max(1, vw / lanes) > registers) {
+                            continue;
+                        }
+                        for (int wg : groups) {
+                            out.add("mvRows=" + rows + ",mvVw=" + vw + ",mvVn=" + vn + ",mvWgM=" + wg + ",mvWgN=1");
+                        }
+                    }
+                }
+            }
+            return out;
+        }
+        long maxWg = device.info().maxWorkGroupSize();
+        long localMem = device.info().localMemBytes();
+        int[][] groups = {{8, 8}, {16, 16}, {16, 8}, {8, 16}};
+        int[][] blocks = {{2, 2}, {4, 4}, {8, 4}, {4, 8}, {8, 8}};
+        int[] depths = quick ? new int[] {16} : new int[] {8, 16, 32};
+        for (int[] g : groups) {
+            for (int[] b : blocks) {
+                for (int tk : depths) {
+                    long bytes = 4L * tk * (g[0] * b[0] + g[1] * b[1]);
+                    if ((long) g[0] * g[1] > maxWg || (localMem > 0 && bytes > localMem)) {
+                        continue;
+                    }
+                    out.add("mmKernel=tiled,mmWgM=" + g[0] + ",mmWgN=" + g[1] + ",mmWptM=" + b[0] + ",mmWptN=" + b[1]
+                            + ",mmTileK=" + tk);
+                }
+            }
+        }
+        return out;
+    }
+
+    private Candidate measure(DeviceTuning t, String label, int size) {
+        String spec = t.matmulSpec();
+        MatmulOps ops = backend.matmulOps(t);
+        // the checks are small products: let them take the large-product kernel too
+        MatmulOps checked = t.mvMinMflop() > 0 ? backend.matmulOps(t.withVecThreshold(0)) : ops;
+        try {
+            String bad = check(checked);
+            if (bad != null) {
+                return new Candidate(label, spec, Double.NaN, bad);
+            }
+            return new Candidate(label, spec, time(ops, size), null);
+        } catch (RuntimeException e) {
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+            return new Candidate(label, spec, Double.NaN, msg.lines().findFirst().orElse(msg));
+        }
+    }
+
+    /** Null when the candidate's products match a double-precision reference, else what differs. */
+    private String check(MatmulOps ops) {
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (int[] mnk : CHECK_SHAPES) {
+            int m = mnk[0];
+            int n = mnk[1];
+            int k = mnk[2];
+            float[] a = new float[m * k];
+            float[] b = new float[k * n];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) rnd.nextDouble(-1, 1);
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) rnd.nextDouble(-1, 1);
+            }
+            // the same A and B stored plain or transposed, as Linear's forward and backward use them
+            for (int layout = 0; layout < 3; layout++) {
+                boolean ta = layout == 2;
+                boolean tb = layout == 1;
+                float[] as = ta ? transpose(a, m, k) : a;
+                float[] bs = tb ? transpose(b, k, n) : b;
+                MatmulSpec spec = new MatmulSpec(1, m, n, k,
+                        0, 0, ta ? 1 : k, ta ? m : 1,
+                        0, 0, tb ? 1 : n, tb ? k : 1);
+                float[] got = product(ops, spec, as, bs, m * n);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double want = 0;
+                        for (int p = 0; p < k; p++) {
+                            want += (double) a[i * k + p] * b[p * n + j];
+                        }
+                        double err = Math.abs(got[i * n + j] - want);
+                        if (!(err <= 1e-5 * k + 1e-4 * Math.abs(want))) {
+                            return String.format("wrong result for %dx%dx%d%s at [%d, %d]: %g, expected %g", m, n, k,
+                                    ta ? " (A transposed)" : tb ? " (B transposed)" : "", i, j, got[i * n + j], want);
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private float[] product(MatmulOps ops, MatmulSpec spec, float[] a, float[] b, int outCount) {
+        ClBuffer ab = (ClBuffer) backend.allocate(ElementType.F32, a.length);
+        ClBuffer bb = (ClBuffer) backend.allocate(ElementType.F32, b.length);
+        ClBuffer cb = (ClBuffer) backend.allocate(ElementType.F32, outCount);
+        try {
+            backend.write(ab, 0, a, 0, a.length);
+            backend.write(bb, 0, b, 0, b.length);
+            ops.matmul(spec, ab, bb, cb);
+            float[] out = new float[outCount];
+            backend.read(cb, 0, out, 0, outCount);
+            return out;
+        } finally {
+            backend.free(ab);
+            backend.free(bb);
+            backend.free(cb);
+        }
+    }
+
+    /** GFLOP/s of n x n x n products: one warm-up, then the median of three runs of about 1 GFLOP each. */
+    private double time(MatmulOps ops, int n) {
+        long count = (long) n * n;
+        ClBuffer ab = (ClBuffer) backend.allocate(ElementType.F32, count);
+        ClBuffer bb = (ClBuffer) backend.allocate(ElementType.F32, count);
+        ClBuffer cb = (ClBuffer) backend.allocate(ElementType.F32, count);
+        try {
+            backend.fill(ab, count, 0.5);
+            backend.fill(bb, count, 0.25);
+            MatmulSpec spec = new MatmulSpec(1, n, n, n, 0, 0, n, 1, 0, 0, n, 1);
+            double flop = 2.0 * n * n * n;
+            int reps = (int) Math.max(1, Math.min(1000, Math.round(1e9 / flop)));
+            ops.matmul(spec, ab, bb, cb);
+            backend.synchronize();
+            double[] runs = new double[3];
+            for (int r = 0; r < runs.length; r++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < reps; i++) {
+                    ops.matmul(spec, ab, bb, cb);
+                }
+                backend.synchronize();
+                runs[r] = reps * flop / (System.nanoTime() - t0);
+            }
+            Arrays.sort(runs);
+            return runs[1];
+        } finally {
+            backend.free(ab);
+            backend.free(bb);
+            backend.free(cb);
+        }
+    }
+
+    private static float[] transpose(float[] x, int rows, int cols) {
+        float[] t = new float[x.length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + i] = x[i * cols + j];
+            }
+        }
+        return t;
+    }
+}

@@ -1,0 +1,102 @@
+package io.clgrad.cli;
+
+import io.clgrad.Device;
+import io.clgrad.backend.opencl.MatmulTuner;
+import io.clgrad.backend.opencl.OpenClBackend;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code clgrad tune}: times candidate matmul kernel configurations on each OpenCL device and keeps
+ * the fastest for later runs ({@link MatmulTuner}), so a device the built-in table does not know
+ * still gets a fast GEMM.
+ */
+@Command(name = "tune",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        showDefaultValues = true,
+        description = {"Times candidate matmul kernel configurations on each OpenCL device (each one first checked "
+                + "against a double-precision reference) and saves the fastest in clgrad's cache "
+                + "(~/.cache/clgrad/tuning/, or $CLGRAD_CACHE_DIR), where every later run on that device and driver "
+                + "picks it up.",
+            "Lines: 'device: ...', 'candidate I CHANGES: X GFLOP/s', 'current: X GFLOP/s [SPEC]', "
+                + "'best: CHANGES: X GFLOP/s (R x current) [SPEC]', 'saved: FILE'."})
+final class TuneCommand implements Callable<Integer> {
+
+    @Option(names = "--device", paramLabel = "DEVICE",
+            description = "Only this device: opencl, opencl:N or gpu (default: every OpenCL device).")
+    String device;
+
+    @Option(names = "--size", paramLabel = "N", defaultValue = "1024", description = "n of the timed n x n products.")
+    int size;
+
+    @Option(names = "--quick", description = "Try fewer candidates (about a quarter).")
+    boolean quick;
+
+    @Option(names = "--dry-run", description = "Measure and report, but save nothing.")
+    boolean dryRun;
+
+    @Option(names = "--reset", description = "Delete the saved result (back to the built-in table) and exit.")
+    boolean reset;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (size < 1 || size > 8192) {
+            throw new IllegalArgumentException("--size must be between 1 and 8192, got " + size);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        List<Device> devices = new ArrayList<>();
+        for (Device d : device == null ? Device.all() : List.of(Device.parse(device))) {
+            if (d.backend() instanceof OpenClBackend) {
+                devices.add(d);
+            } else if (device != null) {
+                throw new IllegalArgumentException("tune: " + d + " is not an OpenCL device (the CPU backend has no "
+                        + "kernels to tune)");
+            }
+        }
+        if (devices.isEmpty()) {
+            out.println("no OpenCL device: nothing to tune (the CPU backend has no kernels to tune)");
+            out.flush();
+            return 0;
+        }
+        for (Device d : devices) {
+            MatmulTuner tuner = new MatmulTuner((OpenClBackend) d.backend());
+            out.println("device: " + d.backend().info().id() + " (" + d.backend().info().name() + ")");
+            if (reset) {
+                out.println((tuner.reset() ? "deleted: " : "nothing saved: ") + tuner.file());
+                out.flush();
+                continue;
+            }
+            out.flush();
+            int[] index = {0};
+            MatmulTuner.Result r = tuner.tune(size, quick, !dryRun, c -> {
+                index[0]++;
+                out.println("candidate " + index[0] + " " + line(c));
+                out.flush();
+            });
+            out.println(line(r.current()) + " [" + r.current().spec() + "]");
+            out.println(String.format(Locale.ROOT, "best: %s (%.2fx current) [%s]", line(r.best()),
+                    r.best().gflops() / r.current().gflops(), r.best().spec()));
+            out.println(r.saved() ? "saved: " + r.file() + " (used from the next start)" : "not saved (--dry-run)");
+            out.flush();
+        }
+        return 0;
+    }
+
+    private static String line(MatmulTuner.Candidate c) {
+        return c.error() == null
+                ? String.format(Locale.ROOT, "%s: %.1f GFLOP/s", c.label(), c.gflops())
+                : c.label() + ": failed: " + c.error();
+    }
+}
