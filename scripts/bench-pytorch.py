@@ -14,8 +14,11 @@ the library that made them:
 Workloads are words on the command line (or, with --serve, one per line on stdin; each answer
 ends with a line `end`, errors are a line `error: ...`):
 
-    gemm:N                    square float32 matmul, N x N (median of RUNS runs after warm-up)
-    simplenet:B[:STEPS]       SimpleNet(2, 10, 1), BCEWithLogits, Adam lr 0.01, STEPS timed steps (default 2000)
+    gemm:N                    square float32 matmul, N x N (median of RUNS runs after WARMUP seconds)
+    simplenet:B[:STEPS[:SECS]]
+                              SimpleNet(2, 10, 1), BCEWithLogits, Adam lr 0.01, after WARMUP seconds
+                              of untimed steps: at least STEPS timed steps (default 2000) and SECS
+                              seconds (default 1)
     fmnist:EPOCHS[:LIMIT]     784-512-512-10 MLP on Fashion-MNIST, Adam 1e-3, batch 128, shuffled;
                               LIMIT = train on the first LIMIT training samples only
 
@@ -38,15 +41,19 @@ def _set_threads(n):
         os.environ[var] = str(n)
 
 
-def gemm_runs(fn, n, runs):
-    """GFLOP/s of fn() (one n x n x n matmul): median over `runs` timed runs after warm-up.
+def gemm_runs(fn, n, runs, warmup_s):
+    """GFLOP/s of fn() (one n x n x n matmul): median over `runs` timed runs after warm-up
+    (at least two runs and warmup_s seconds, as the Java side does).
 
-    Each run repeats fn() enough times to take a few tens of milliseconds.
+    Each run repeats fn() enough times to do about 2 GFLOP.
     """
     flops = 2.0 * n * n * n
     reps = max(1, int(2e9 // flops))
-    for _ in range(2):
+    end = time.perf_counter() + warmup_s
+    i = 0
+    while i < 2 or time.perf_counter() < end:
         fn()
+        i += 1
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
@@ -56,18 +63,18 @@ def gemm_runs(fn, n, runs):
     return flops / statistics.median(times) / 1e9
 
 
-def bench_gemm(torch, np, n, runs):
+def bench_gemm(torch, np, n, runs, warmup_s):
     g = torch.Generator().manual_seed(0)
     a = torch.randn(n, n, generator=g)
     b = torch.randn(n, n, generator=g)
-    pt = gemm_runs(lambda: torch.mm(a, b), n, runs)
+    pt = gemm_runs(lambda: torch.mm(a, b), n, runs, warmup_s)
     an, bn = a.numpy().copy(), b.numpy().copy()
-    npy = gemm_runs(lambda: np.matmul(an, bn), n, runs)
+    npy = gemm_runs(lambda: np.matmul(an, bn), n, runs, warmup_s)
     print(f"pytorch gemm n={n}: {pt:.1f} GFLOP/s")
     print(f"numpy gemm n={n}: {npy:.1f} GFLOP/s")
 
 
-def bench_simplenet(torch, batch, steps, warmup=20):
+def bench_simplenet(torch, batch, min_steps, min_s, warmup_s):
     nn = torch.nn
     torch.manual_seed(42)
     model = nn.Sequential(nn.Linear(2, 10), nn.ReLU(), nn.Linear(10, 1))
@@ -83,11 +90,17 @@ def bench_simplenet(torch, batch, steps, warmup=20):
         opt.step()
         return loss
 
-    for _ in range(warmup):
+    end = time.perf_counter() + warmup_s
+    i = 0
+    while i < 20 or time.perf_counter() < end:
         step()
+        i += 1
     t0 = time.perf_counter()
-    for _ in range(steps):
-        loss = step()
+    steps = 0
+    while steps < min_steps or time.perf_counter() - t0 < min_s:
+        for _ in range(100):
+            loss = step()
+        steps += 100
     loss.item()
     secs = time.perf_counter() - t0
     print(f"pytorch simplenet batch={batch}: {steps / secs:.0f} steps/s")
@@ -146,22 +159,25 @@ def bench_fmnist(torch, np, epochs, limit, data_dir):
 
 def run_one(word, torch, np, args):
     parts = word.strip().split(":")
-    kind, nums = parts[0], [int(p) for p in parts[1:]]
+    kind, nums = parts[0], [float(p) for p in parts[1:]]
     if kind == "gemm" and len(nums) == 1:
-        bench_gemm(torch, np, nums[0], args.runs)
-    elif kind == "simplenet" and 1 <= len(nums) <= 2:
-        bench_simplenet(torch, nums[0], nums[1] if len(nums) > 1 else 2000)
+        bench_gemm(torch, np, int(nums[0]), args.runs, args.warmup_seconds)
+    elif kind == "simplenet" and 1 <= len(nums) <= 3:
+        bench_simplenet(torch, int(nums[0]), int(nums[1]) if len(nums) > 1 else 2000,
+                        nums[2] if len(nums) > 2 else 1.0, args.warmup_seconds)
     elif kind == "fmnist" and 1 <= len(nums) <= 2:
-        bench_fmnist(torch, np, nums[0], nums[1] if len(nums) > 1 else 0, args.data_dir)
+        bench_fmnist(torch, np, int(nums[0]), int(nums[1]) if len(nums) > 1 else 0, args.data_dir)
     else:
-        raise ValueError(f"unknown workload '{word.strip()}' (expected gemm:N, simplenet:B[:STEPS], fmnist:E[:LIMIT])")
+        raise ValueError(f"unknown workload '{word.strip()}' (expected gemm:N, simplenet:B[:STEPS[:SECS]], fmnist:E[:LIMIT])")
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("workloads", nargs="*", help="gemm:N, simplenet:B[:STEPS], fmnist:EPOCHS[:LIMIT]")
+    p.add_argument("workloads", nargs="*", help="gemm:N, simplenet:B[:STEPS[:SECS]], fmnist:EPOCHS[:LIMIT]")
     p.add_argument("--threads", type=int, default=THREADS_DEFAULT, help="torch and OpenBLAS threads (default 2)")
     p.add_argument("--runs", type=int, default=5, help="timed gemm runs, the median is reported (default 5)")
+    p.add_argument("--warmup-seconds", type=float, default=1.0,
+                   help="untimed warm-up before each gemm size and SimpleNet batch (default 1)")
     p.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist", help="Fashion-MNIST IDX files")
     p.add_argument("--serve", action="store_true", help="read workloads from stdin, one per line; 'end' after each")
     args = p.parse_args()

@@ -24,8 +24,24 @@ final class Linalg {
      * Gradients of a matmul: with A, B promoted to at least 2-D (a 1-D A as [1, k], a 1-D B as
      * [k, 1]) and g seen with the promoted output shape, {@code gA = g·Bᵀ} and {@code gB = Aᵀ·g},
      * summed over broadcast batch dims and reshaped back.
+     *
+     * <p>For 2-D operands each gradient is made in its operand's memory layout, as PyTorch's
+     * {@code mm_mat2_backward} does: when B is a transposed view (Linear's {@code x·Wᵀ}),
+     * {@code gB = (gᵀ·A)ᵀ} is computed contiguous in the transposed layout and returned as a view,
+     * so that the gradient reaching W through the transpose is contiguous and is never copied.
      */
     private static Tensor[] grads(Tensor g, Tensor a, Tensor b) {
+        if (a.dim() == 2 && b.dim() == 2) {
+            Tensor ga = null;
+            Tensor gb = null;
+            if (a.requiresGrad()) {
+                ga = columnMajor(a) ? b.matmul(g.t()).t() : g.matmul(b.t());
+            }
+            if (b.requiresGrad()) {
+                gb = columnMajor(b) ? g.t().matmul(a).t() : a.t().matmul(g);
+            }
+            return new Tensor[] {ga, gb};
+        }
         Tensor a2 = a.dim() == 1 ? a.unsqueeze(0) : a;
         Tensor b2 = b.dim() == 1 ? b.unsqueeze(1) : b;
         int[] g2Shape = resultShape(2, 2, batchOf(a2, b2), a2.shape(-2), b2.shape(-1));
@@ -39,6 +55,13 @@ final class Linalg {
             gb = Graph.sumTo(a2.transpose(-1, -2).matmul(g2), b2.shapeRef()).reshape(b.shapeRef());
         }
         return new Tensor[] {ga, gb};
+    }
+
+    /** A 2-D tensor stored transposed: column-major, with more than one row and column. */
+    private static boolean columnMajor(Tensor x) {
+        int[] st = x.stridesRef();
+        int[] sh = x.shapeRef();
+        return sh[0] > 1 && sh[1] > 1 && st[0] == 1 && st[1] == sh[0];
     }
 
     private static int[] batchOf(Tensor a2, Tensor b2) {

@@ -27,9 +27,14 @@ public final class Benchmark {
     /** Training samples in the quick set's Fashion-MNIST epoch. */
     public static final int QUICK_FMNIST_SAMPLES = 10_000;
 
-    static final int WARMUP_STEPS = 20;
+    /** Untimed warm-up before each gemm size and SimpleNet batch (JIT compilation of the CPU backend). */
+    static final double WARMUP_SECONDS = 2.0;
+    static final double QUICK_WARMUP_SECONDS = 1.0;
+    /** Timed SimpleNet steps: at least this many, for at least this long. */
     static final int STEPS = 2000;
     static final int QUICK_STEPS = 200;
+    static final double SIMPLENET_SECONDS = 1.0;
+    static final double QUICK_SIMPLENET_SECONDS = 0.3;
     static final int EPOCHS = 3;
 
     /**
@@ -63,15 +68,17 @@ public final class Benchmark {
         long start = System.nanoTime();
         println(o.quick()
                 ? "bench: --quick, a reduced set: gemm n=256,512 (median of 3 runs); simplenet batch=64, "
-                        + QUICK_STEPS + " timed steps after " + WARMUP_STEPS + " warm-up"
+                        + "at least " + QUICK_STEPS + " timed steps and " + QUICK_SIMPLENET_SECONDS + " s; "
+                        + QUICK_WARMUP_SECONDS + " s warm-up before each"
                         + (o.fmnist() ? "; fmnist mlp 1 epoch on the first 10000 training samples (not the full 60000)" : "")
                 : "bench: full set: gemm n=256,512,1024,2048 (median of 5 runs); simplenet batch=5,64,4096, "
-                        + STEPS + " timed steps after " + WARMUP_STEPS + " warm-up"
+                        + "at least " + STEPS + " timed steps and " + SIMPLENET_SECONDS + " s; "
+                        + WARMUP_SECONDS + " s warm-up before each"
                         + (o.fmnist() ? "; fmnist mlp " + EPOCHS + " epochs on 60000 training samples" : ""));
         PyTorchProcess py = null;
         try {
             if (o.vsPyTorch()) {
-                py = PyTorchProcess.start(o.python(), o.script(), o.threads(), o.dataDir(), gemmRuns());
+                py = PyTorchProcess.start(o.python(), o.script(), o.threads(), o.dataDir(), gemmRuns(), warmupSeconds());
                 for (String line : py.header()) {
                     println(line);
                 }
@@ -87,6 +94,10 @@ public final class Benchmark {
         double secs = (System.nanoTime() - start) / 1e9;
         println(String.format(Locale.ROOT, "bench time: %.1f s", secs));
         return secs;
+    }
+
+    private double warmupSeconds() {
+        return o.quick() ? QUICK_WARMUP_SECONDS : WARMUP_SECONDS;
     }
 
     private int gemmRuns() {
@@ -108,17 +119,18 @@ public final class Benchmark {
         dev.backend().prepareKernels();   // the workloads below must not time kernel compilation
 
         for (int n : o.quick() ? QUICK_GEMM_SIZES : GEMM_SIZES) {
-            String line = BenchLines.gemm(n, Workloads.gemm(dev, n, gemmRuns()));
+            String line = BenchLines.gemm(n, Workloads.gemm(dev, n, gemmRuns(), warmupSeconds()));
             println(line);
             compare(py, "gemm:" + n, List.of(line));
         }
         for (int b : o.quick() ? List.of(64) : SIMPLENET_BATCHES) {
             int steps = o.quick() ? QUICK_STEPS : STEPS;
-            Workloads.SimpleNetResult r = Workloads.simpleNet(dev, b, WARMUP_STEPS, steps);
+            double seconds = o.quick() ? QUICK_SIMPLENET_SECONDS : SIMPLENET_SECONDS;
+            Workloads.SimpleNetResult r = Workloads.simpleNet(dev, b, warmupSeconds(), steps, seconds);
             String line = BenchLines.simpleNet(b, r.stepsPerSecond());
             println(line);
             println("simplenet batch=" + b + " launches/step: " + launchesNote(dev, r));
-            compare(py, "simplenet:" + b + ":" + steps, List.of(line));
+            compare(py, "simplenet:" + b + ":" + steps + ":" + seconds, List.of(line));
         }
         if (o.fmnist()) {
             int epochs = o.quick() ? 1 : EPOCHS;

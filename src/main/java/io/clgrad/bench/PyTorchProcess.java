@@ -35,14 +35,16 @@ final class PyTorchProcess implements AutoCloseable {
      *
      * @throws IOException when it cannot start or does not answer (e.g. no torch in that Python)
      */
-    static PyTorchProcess start(String python, Path script, int threads, Path dataDir, int gemmRuns)
+    static PyTorchProcess start(String python, Path script, int threads, Path dataDir, int gemmRuns,
+                                double warmupSeconds)
             throws IOException {
         if (!Files.isRegularFile(script)) {
             throw new IOException("the PyTorch script " + script + " does not exist (set --pytorch-script or"
                     + " CLGRAD_BENCH_PYTORCH, or run from the repository root)");
         }
         ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--serve", "--threads",
-                Integer.toString(threads), "--runs", Integer.toString(gemmRuns), "--data-dir", dataDir.toString());
+                Integer.toString(threads), "--runs", Integer.toString(gemmRuns), "--warmup-seconds",
+                Double.toString(warmupSeconds), "--data-dir", dataDir.toString());
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         String t = Integer.toString(threads);
         pb.environment().put("OPENBLAS_NUM_THREADS", t);

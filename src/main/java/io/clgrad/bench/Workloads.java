@@ -40,10 +40,11 @@ public final class Workloads {
 
     /**
      * GFLOP/s of a square float32 matmul {@code [n, n] x [n, n]}: the median over {@code runs} timed
-     * runs, after two untimed warm-up runs. A run repeats the matmul enough times to do about
+     * runs, after untimed warm-up runs for at least {@code warmupSeconds} (and at least two), so the
+     * JIT has compiled the CPU backend's kernels. A run repeats the matmul enough times to do about
      * 2 GFLOP (at least once) and ends with {@link Device#synchronize()}.
      */
-    public static double gemm(Device dev, int n, int runs) {
+    public static double gemm(Device dev, int n, int runs, double warmupSeconds) {
         double flops = 2.0 * n * n * n;
         int reps = (int) Math.max(1, 2e9 / flops);
         Tensor.manualSeed(SEED);
@@ -51,10 +52,11 @@ public final class Workloads {
             Tensor a = Tensor.randn(dev, n, n);
             Tensor b = Tensor.randn(dev, n, n);
             dev.synchronize();
-            for (int i = 0; i < 2; i++) {
+            long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+            for (int i = 0; i < 2 || System.nanoTime() < warmupEnd; i++) {
                 a.matmul(b).close();
+                dev.synchronize();
             }
-            dev.synchronize();
             double[] perMatmul = new double[runs];
             for (int r = 0; r < runs; r++) {
                 long t0 = System.nanoTime();
@@ -75,10 +77,12 @@ public final class Workloads {
 
     /**
      * Training steps per second of the PyTorch chapter's SimpleNet(2, 10, 1) with BCEWithLogitsLoss and
-     * Adam(lr=0.01) on one random batch: {@code warmup} untimed steps, then {@code steps} timed ones.
-     * Each step is zeroGrad, forward, loss, backward, step, in a tensor scope.
+     * Adam(lr=0.01) on one random batch: untimed steps for at least {@code warmupSeconds} (at least
+     * 20), then timed ones: at least {@code minSteps} and at least {@code minSeconds}. Each step is
+     * zeroGrad, forward, loss, backward, step, in a tensor scope.
      */
-    public static SimpleNetResult simpleNet(Device dev, int batch, int warmup, int steps) {
+    public static SimpleNetResult simpleNet(Device dev, int batch, double warmupSeconds, int minSteps,
+                                            double minSeconds) {
         Tensor.manualSeed(SEED);
         SimpleNet model = new SimpleNet(2, 10, 1);
         model.to(dev);
@@ -86,15 +90,21 @@ public final class Workloads {
         Optimizer opt = new Adam(model.parameters(), 0.01);
         Tensor x = Tensor.randn(dev, batch, 2);
         Tensor y = Tensor.randint(0, 2, batch, 1).toFloat().to(dev);
-        for (int i = 0; i < warmup; i++) {
+        long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        for (int i = 0; i < 20 || System.nanoTime() < warmupEnd; i++) {
             simpleNetStep(model, criterion, opt, x, y);
         }
         dev.synchronize();
         long launches0 = optimizerLaunches(dev);
         long kernels0 = kernelLaunches(dev);
         long t0 = System.nanoTime();
-        for (int i = 0; i < steps; i++) {
-            simpleNetStep(model, criterion, opt, x, y);
+        long minEnd = t0 + (long) (minSeconds * 1e9);
+        int steps = 0;
+        while (steps < minSteps || System.nanoTime() < minEnd) {
+            for (int i = 0; i < 100; i++) {
+                simpleNetStep(model, criterion, opt, x, y);
+            }
+            steps += 100;
         }
         dev.synchronize();
         double secs = (System.nanoTime() - t0) / 1e9;

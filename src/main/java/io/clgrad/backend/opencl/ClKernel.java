@@ -10,8 +10,43 @@ import org.jocl.cl_kernel;
  * @param handle                the cl_kernel
  * @param maxWorkGroupSize      CL_KERNEL_WORK_GROUP_SIZE
  * @param preferredMultiple     CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE (1 if unknown)
+ * @param lastArgs              the argument values last set on the kernel (guarded by the device
+ *                              lock), so a launch skips clSetKernelArg for arguments that did not change
  */
-record ClKernel(String name, String family, cl_kernel handle, long maxWorkGroupSize, long preferredMultiple) {
+record ClKernel(String name, String family, cl_kernel handle, long maxWorkGroupSize, long preferredMultiple,
+                Object[] lastArgs) {
+
+    /** Arguments past this index are always set (the size of {@link #lastArgs}). */
+    static final int MAX_ARGS = 64;
+
+    ClKernel(String name, String family, cl_kernel handle, long maxWorkGroupSize, long preferredMultiple) {
+        this(name, family, handle, maxWorkGroupSize, preferredMultiple, new Object[MAX_ARGS]);
+    }
+
+    /**
+     * Whether argument {@code index} already holds {@code value}: the same cl_mem (a pooled block
+     * handed out again keeps its cl_mem object), or an equal number or int vector. Records
+     * {@code value} as set when it does not.
+     */
+    boolean argIsSet(int index, Object value) {
+        if (index >= MAX_ARGS) {
+            return false;
+        }
+        Object key = value instanceof ClBuffer b ? b.mem() : value;
+        Object last = lastArgs[index];
+        boolean same = key == last
+                || (key instanceof int[] v && last instanceof int[] l ? java.util.Arrays.equals(v, l)
+                    : key != null && !(key instanceof org.jocl.cl_mem) && key.equals(last));
+        if (!same) {
+            lastArgs[index] = key instanceof int[] v ? v.clone() : key;
+        }
+        return same;
+    }
+
+    /** Forgets the recorded arguments (after a failed clSetKernelArg). */
+    void forgetArgs() {
+        java.util.Arrays.fill(lastArgs, null);
+    }
 
     /**
      * The 1-D work-group size to use: the wanted size, capped by this kernel's limit and rounded

@@ -141,7 +141,10 @@ final class Kernels implements AutoCloseable {
             device.ensureOpen();
             launches++;
             for (int i = 0; i < args.length; i++) {
-                setArg(k, i, args[i]);
+                // arguments that did not change since this kernel's last launch are not set again
+                if (!k.argIsSet(i, args[i])) {
+                    setArg(k, i, args[i]);
+                }
             }
             int rc = clEnqueueNDRangeKernel(device.queue(), k.handle(), global.length, null, global, local, 0, null, null);
             if (rc != 0 && ClErrors.isOutOfMemory(rc) && pool.hasCache()) {
@@ -172,6 +175,9 @@ final class Kernels implements AutoCloseable {
             rc = clSetKernelArg(k.handle(), index, (long) Sizeof.cl_int * v.length, Pointer.to(v));
         } else {
             throw new IllegalArgumentException("unsupported kernel argument " + index + " of " + k.name() + ": " + arg);
+        }
+        if (rc != 0) {
+            k.forgetArgs();
         }
         ClErrors.check(rc, "clSetKernelArg(" + index + ")", k.name(), device.label());
     }
