@@ -46,10 +46,31 @@
 #define MM_BN (MM_WG_N * MM_WPT_N)
 #define MM_WG_SIZE (MM_WG_M * MM_WG_N)
 
+/*
+ * The epilogue of a fused Linear (every kernel here takes it as its last two arguments): with
+ * MM_EPI_BIAS in epi, bias[j] (n floats) is added to column j; with MM_EPI_RELU the result is then
+ * clamped at 0 (NaN passes, as in torch.relu). epi = 0 is the plain product; bias is then unused
+ * (the host passes any buffer).
+ */
+#define MM_EPI_BIAS 1
+#define MM_EPI_RELU 2
+
+inline float mm_epilogue(float v, __global const float* bias, int col, int epi)
+{
+    if (epi & MM_EPI_BIAS) {
+        v += bias[col];
+    }
+    if ((epi & MM_EPI_RELU) && v < 0.0f) {
+        v = 0.0f;
+    }
+    return v;
+}
+
 __kernel __attribute__((reqd_work_group_size(MM_WG_N, MM_WG_M, 1)))
 void matmul_tiled(__global const float* a, int aOff, int aBs, int aRs, int aCs,
                   __global const float* b, int bOff, int bBs, int bRs, int bCs,
-                  __global float* c, int m, int n, int k)
+                  __global float* c, int m, int n, int k,
+                  __global const float* bias, int epi)
 {
     __local float As[MM_TILE_K][MM_BM];
     __local float Bs[MM_TILE_K][MM_BN];
@@ -125,7 +146,7 @@ void matmul_tiled(__global const float* a, int aOff, int aBs, int aRs, int aCs,
         for (int j = 0; j < MM_WPT_N; j++) {
             int cc = col0 + lx + j * MM_WG_N;
             if (r < m && cc < n) {
-                C[r * n + cc] = acc[i][j];
+                C[r * n + cc] = mm_epilogue(acc[i][j], bias, cc, epi);
             }
         }
     }
@@ -142,7 +163,8 @@ void matmul_tiled(__global const float* a, int aOff, int aBs, int aRs, int aCs,
 __kernel __attribute__((reqd_work_group_size(MM_WG_N, MM_WG_M, 1)))
 void matmul_direct(__global const float* a, int aOff, int aBs, int aRs, int aCs,
                    __global const float* b, int bOff, int bBs, int bRs, int bCs,
-                   __global float* c, int m, int n, int k)
+                   __global float* c, int m, int n, int k,
+                   __global const float* bias, int epi)
 {
     const int lx = get_local_id(0);
     const int ly = get_local_id(1);
@@ -189,7 +211,7 @@ void matmul_direct(__global const float* a, int aOff, int aBs, int aRs, int aCs,
         for (int j = 0; j < MM_WPT_N; j++) {
             int cc = col0 + j * MM_WG_N;
             if (r < m && cc < n) {
-                C[r * n + cc] = acc[i][j];
+                C[r * n + cc] = mm_epilogue(acc[i][j], bias, cc, epi);
             }
         }
     }
@@ -245,7 +267,8 @@ void matmul_direct(__global const float* a, int aOff, int aBs, int aRs, int aCs,
 __kernel __attribute__((reqd_work_group_size(MV_WG_N, MV_WG_M, 1)))
 void matmul_vec(__global const float* a, int aOff, int aBs, int aRs, int aCs,
                 __global const float* b, int bOff, int bBs, int bRs, int bCs,
-                __global float* c, int m, int n, int k)
+                __global float* c, int m, int n, int k,
+                __global const float* bias, int epi)
 {
     const int col0 = get_global_id(0) * MV_COLS;
     const int row0 = get_global_id(1) * MV_ROWS;
@@ -283,10 +306,18 @@ void matmul_vec(__global const float* a, int aOff, int aBs, int aRs, int aCs,
                 }
             }
         }
+        MV_FLOATV bv[MV_VN];
+        for (int v = 0; v < MV_VN; v++) {
+            bv[v] = (epi & MM_EPI_BIAS) ? MV_VLOAD(v, bias + col0) : (MV_FLOATV)(0.0f);
+        }
         for (int i = 0; i < MV_ROWS; i++) {
             if (row0 + i < m) {
                 for (int v = 0; v < MV_VN; v++) {
-                    MV_VSTORE(acc[i][v], v, C + (long)(row0 + i) * n + col0);
+                    MV_FLOATV out = acc[i][v] + bv[v];
+                    if (epi & MM_EPI_RELU) {
+                        out = select(out, (MV_FLOATV)(0.0f), out < (MV_FLOATV)(0.0f));
+                    }
+                    MV_VSTORE(out, v, C + (long)(row0 + i) * n + col0);
                 }
             }
         }
@@ -303,7 +334,7 @@ void matmul_vec(__global const float* a, int aOff, int aBs, int aRs, int aCs,
             for (int p = 0; p < k; p++) {
                 s = mad(A[aRow[i] + p * aCs], B[p * bRs + j], s);
             }
-            C[(long)(row0 + i) * n + j] = s;
+            C[(long)(row0 + i) * n + j] = mm_epilogue(s, bias, j, epi);
         }
     }
 }

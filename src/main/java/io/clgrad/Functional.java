@@ -11,6 +11,34 @@ public final class Functional {
     }
 
     /**
+     * A linear layer, {@code y = x·Wᵀ + b}, as {@code torch.nn.functional.linear}: one fused product
+     * with the bias added in the same launch (no separate broadcast add).
+     *
+     * @param input  [*, in_features]
+     * @param weight [out_features, in_features]
+     * @param bias   [out_features], or null
+     * @return [*, out_features]
+     */
+    public static Tensor linear(Tensor input, Tensor weight, Tensor bias) {
+        return Linalg.linear(input, weight, bias, false);
+    }
+
+    /**
+     * {@code relu(linear(input, weight, bias))} in one fused product: the bias and the ReLU are
+     * applied as the product is written, and the backward masks the gradient with the output. The
+     * numbers equal the unfused form's; {@link io.clgrad.nn.Sequential} uses it for a
+     * {@code Linear} followed by a {@code ReLU}.
+     *
+     * @param input  [*, in_features]
+     * @param weight [out_features, in_features]
+     * @param bias   [out_features], or null
+     * @return [*, out_features], every element at least 0
+     */
+    public static Tensor linearRelu(Tensor input, Tensor weight, Tensor bias) {
+        return Linalg.linear(input, weight, bias, true);
+    }
+
+    /**
      * Binary cross-entropy on logits, computed stably:
      * {@code ℓ = w·[(1-y)·x + (1+(p-1)·y)·(log(1+e^{-|x|}) + max(-x, 0))]}, with p the positive
      * weight (1 when null) and w the element weight (1 when null).

@@ -70,6 +70,91 @@ final class Linalg {
         return Shape.broadcast("matmul", Arrays.copyOf(as, as.length - 2), Arrays.copyOf(bs, bs.length - 2));
     }
 
+    /**
+     * A fused Linear layer, {@code act(x·Wᵀ + b)} with act ReLU or the identity, as one backend
+     * {@code addmm} (one launch on OpenCL; B = Wᵀ is read through its strides). x is [*, in] and is
+     * seen as [N, in]; the result is [*, out].
+     *
+     * <p>Backward (node "AddmmBackward0", or "ReluBackward0" with the ReLU): {@code gz = g} masked by
+     * {@code out > 0} when fused with ReLU, then {@code gx = gz·W}, {@code gW = gzᵀ·x} (contiguous, the
+     * weight's own layout) and {@code gb = Σ_rows gz}.
+     */
+    static Tensor linear(Tensor x, Tensor w, Tensor b, boolean relu) {
+        String op = relu ? "linear_relu" : "linear";
+        Checks.float32(op, x);
+        Checks.float32(op, w);
+        Checks.sameDevice(op, x, w);
+        if (w.dim() != 2) {
+            throw new IllegalArgumentException(op + ": weight must be 2-D [out_features, in_features], got "
+                    + Shape.str(w.shapeRef()));
+        }
+        int out = w.shapeRef()[0];
+        int in = w.shapeRef()[1];
+        if (x.dim() == 0 || x.shape(-1) != in) {
+            throw new IllegalArgumentException(op + ": input shape " + Shape.str(x.shapeRef())
+                    + " does not end in in_features=" + in + " (weight shape " + Shape.str(w.shapeRef()) + ")");
+        }
+        if (b != null) {
+            Checks.float32(op, b);
+            Checks.sameDevice(op, x, b);
+            if (b.dim() != 1 || b.shapeRef()[0] != out) {
+                throw new IllegalArgumentException(op + ": bias shape " + Shape.str(b.shapeRef()) + " must be ["
+                        + out + "] (weight shape " + Shape.str(w.shapeRef()) + ")");
+            }
+        }
+        if (x.dim() != 2) {
+            int[] outShape = x.shape();
+            outShape[outShape.length - 1] = out;
+            return linear(x.reshape(-1, in), w, b, relu).reshape(outShape);
+        }
+        Tensor y;
+        try (Autograd.Mode m = Autograd.noGrad()) {
+            y = linearRaw(x, w, b, relu);
+        }
+        Tensor result = y;
+        return Graph.record(y, relu ? "ReluBackward0" : "AddmmBackward0",
+                b == null ? new Tensor[] {x, w} : new Tensor[] {x, w, b},
+                g -> linearGrads(g, x, w, b, relu ? result : null));
+    }
+
+    private static Tensor[] linearGrads(Tensor g, Tensor x, Tensor w, Tensor b, Tensor reluOut) {
+        Tensor gz = reluOut == null ? g
+                : Elementwise.binaryRaw("relu_backward", io.clgrad.backend.BinaryOp.RELU_BACKWARD, g, reluOut);
+        Tensor gx = x.requiresGrad() ? gz.matmul(w) : null;
+        Tensor gw = w.requiresGrad() ? gz.t().matmul(x) : null;
+        Tensor gb = b != null && b.requiresGrad() ? gz.sum(0, false) : null;
+        return b == null ? new Tensor[] {gx, gw} : new Tensor[] {gx, gw, gb};
+    }
+
+    private static Tensor linearRaw(Tensor x, Tensor w, Tensor b, boolean relu) {
+        int n = x.shapeRef()[0];
+        int out = w.shapeRef()[0];
+        int in = w.shapeRef()[1];
+        Tensor y = Tensor.empty(x.device(), DType.FLOAT32, new int[] {n, out});
+        if (y.numel() == 0) {
+            return y;
+        }
+        Tensor bd = b == null ? null : Layouts.dense(b);
+        try {
+            int[] xs = x.stridesRef();
+            int[] ws = w.stridesRef();
+            // B[p][j] = W[j][p]: W^T through W's strides
+            MatmulSpec spec = new MatmulSpec(1, n, out, in, x.offset(), 0, xs[0], xs[1], w.offset(), 0, ws[1], ws[0]);
+            x.backend().addmm(spec, x.buffer("linear"), w.buffer("linear"), bd == null ? null : bd.buffer("linear"),
+                    relu, y.buffer("linear"));
+        } catch (RuntimeException e) {
+            y.close();
+            throw e;
+        } finally {
+            if (bd != null) {
+                Checks.closeTemp(bd, b);
+            }
+            java.lang.ref.Reference.reachabilityFence(x);
+            java.lang.ref.Reference.reachabilityFence(w);
+        }
+        return y;
+    }
+
     private static Tensor matmulRaw(Tensor a, Tensor b) {
         Checks.float32("matmul", a);
         Checks.float32("matmul", b);

@@ -109,6 +109,15 @@ public interface Backend extends AutoCloseable {
     /** Batched matrix product, see {@link MatmulSpec}; {@code c} is contiguous [batch, m, n]. */
     void matmul(MatmulSpec spec, Buffer a, Buffer b, Buffer c);
 
+    /**
+     * A fused Linear layer (PyTorch's {@code addmm} with an optional activation): the product of
+     * {@link #matmul}, then {@code C[b,i,j] = act(C[b,i,j] + bias[j])}, act being max(·, 0) when
+     * {@code relu} (NaN passes) and the identity otherwise. {@code bias} is a contiguous F32 buffer
+     * of n elements, or null for none. The epilogue runs inside the product's launch (OpenCL) or
+     * task (CPU), not as another sweep over C; k may be 0 (then C = act(bias)).
+     */
+    void addmm(MatmulSpec spec, Buffer a, Buffer b, Buffer bias, boolean relu, Buffer c);
+
     // ---------------------------------------------------------------- reductions
 
     /**

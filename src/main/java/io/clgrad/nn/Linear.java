@@ -1,6 +1,7 @@
 package io.clgrad.nn;
 
 import io.clgrad.Device;
+import io.clgrad.Functional;
 import io.clgrad.Tensor;
 import io.clgrad.nn.init.Init;
 
@@ -91,14 +92,28 @@ public class Linear extends Module {
      */
     @Override
     public Tensor forward(Tensor x) {
+        checkInput(x);
+        return Functional.linear(x, weight(), bias());
+    }
+
+    /**
+     * {@code relu(forward(x))} in one fused product (see {@link Functional#linearRelu}); used by
+     * {@link Sequential} when a ReLU follows this layer.
+     *
+     * @param x input [*, in_features]
+     * @return [*, out_features]
+     */
+    Tensor forwardRelu(Tensor x) {
+        checkInput(x);
+        return Functional.linearRelu(x, weight(), bias());
+    }
+
+    private void checkInput(Tensor x) {
         if (x.dim() == 0 || x.shape(-1) != inFeatures) {
             throw new IllegalArgumentException("Linear: input shape " + java.util.Arrays.toString(x.shape())
                     + " does not end in in_features=" + inFeatures + " (weight shape "
                     + java.util.Arrays.toString(weight().shape()) + ")");
         }
-        Tensor y = x.matmul(weight().t());
-        Tensor b = bias();
-        return b == null ? y : y.add(b);
     }
 
     /**

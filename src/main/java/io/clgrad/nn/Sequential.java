@@ -1,5 +1,7 @@
 package io.clgrad.nn;
 
+import java.util.List;
+
 import io.clgrad.Tensor;
 
 /**
@@ -76,8 +78,16 @@ public class Sequential extends Module {
     @Override
     public Tensor forward(Tensor x) {
         Tensor h = x;
-        for (Module m : children()) {
-            h = m.forward(h);
+        List<Module> layers = children();
+        for (int i = 0; i < layers.size(); i++) {
+            Module m = layers.get(i);
+            // a Linear followed by a ReLU runs as one fused product (same numbers, one launch fewer)
+            if (m instanceof Linear linear && i + 1 < layers.size() && layers.get(i + 1).getClass() == ReLU.class) {
+                h = linear.forwardRelu(h);
+                i++;
+            } else {
+                h = m.forward(h);
+            }
         }
         return h;
     }

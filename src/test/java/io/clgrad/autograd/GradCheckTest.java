@@ -96,6 +96,24 @@ class GradCheckTest {
             check("matmul 2-D·1-D", x -> x[0].matmul(x[1]), rnd(d, 7, 3, 4), rnd(d, 8, 4));
             check("dot", x -> x[0].matmul(x[1]), rnd(d, 9, 5), rnd(d, 10, 5));
             check("batched broadcast", x -> x[0].matmul(x[1]), rnd(d, 11, 2, 3, 4), rnd(d, 12, 4, 2));
+            // gradients made in the operand's own (transposed) layout
+            check("matmul Aᵀ·B", x -> x[0].t().matmul(x[1]), rnd(d, 13, 4, 3), rnd(d, 14, 4, 2));
+            check("matmul Aᵀ·Bᵀ", x -> x[0].t().matmul(x[1].t()), rnd(d, 15, 4, 3), rnd(d, 16, 5, 4));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void fusedLinear(Device d) {
+        try (TensorScope s = Tensors.scope()) {
+            check("linear", x -> io.clgrad.Functional.linear(x[0], x[1], x[2]),
+                    rnd(d, 21, 3, 4), rnd(d, 22, 5, 4), rnd(d, 23, 5));
+            check("linear, no bias, 3-D input", x -> io.clgrad.Functional.linear(x[0], x[1], null),
+                    rnd(d, 24, 2, 3, 4), rnd(d, 25, 5, 4));
+            check("linear with ReLU", x -> io.clgrad.Functional.linearRelu(x[0], x[1], x[2]),
+                    rnd(d, 26, 6, 4), rnd(d, 27, 5, 4), rnd(d, 28, 5));
+            check("linear of a transposed input", x -> io.clgrad.Functional.linear(x[0].t(), x[1], x[2]),
+                    rnd(d, 29, 4, 3), rnd(d, 30, 5, 4), rnd(d, 31, 5));
         }
     }
 

@@ -43,6 +43,12 @@ class BackendConformanceTest {
 
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
+    void addmmFusedBiasAndRelu(Backend b) {
+        Checker.againstReference(b, Family.ADDMM.cases());
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource(Backends.ALL)
     void reduce(Backend b) {
         Checker.againstReference(b, Family.REDUCE.cases());
     }

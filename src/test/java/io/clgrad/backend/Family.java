@@ -10,6 +10,7 @@ enum Family {
     COMPARISONS(ElementwiseCases::comparisons),
     BINARY_SCALAR(ElementwiseCases::binaryScalar),
     MATMUL(MatmulCases::all),
+    ADDMM(MatmulCases::addmm),
     REDUCE(ReduceCases::reduce),
     SOFTMAX(ReduceCases::softmax),
     BCE_WITH_LOGITS(LossCases::bce),

@@ -54,6 +54,66 @@ final class MatmulCases {
     }
 
     /**
+     * Fused Linear ({@link Backend#addmm}): bias and/or ReLU on plain, transposed, batched, large
+     * (fast-kernel), edge and k = 0 products; the reference is act(C + bias) in double.
+     */
+    static List<OpCase> addmm() {
+        Random r = new Random(402);
+        List<OpCase> cases = new ArrayList<>();
+        int[][] dims = {{1, 1, 1}, {7, 33, 5}, {64, 10, 2}, {5, 1, 10}, {33, 129, 64}, {257, 129, 67},
+            {130, 33, 513}, {5, 1031, 389}, {9, 17, 0}};
+        for (int[] d : dims) {
+            for (int t = 0; t < 4; t++) {
+                boolean bias = (t & 1) != 0;
+                boolean relu = (t & 2) != 0;
+                if (!bias && !relu) {
+                    continue;
+                }
+                // Linear's forward: x [m, k] times W^T with W stored [n, k]
+                cases.add(addmmCase(r, 1, d[0], d[1], d[2], false, d[2] > 0, bias, relu));
+                cases.add(addmmCase(r, 1, d[0], d[1], d[2], (d[0] & 1) == 1, false, bias, relu));
+            }
+        }
+        cases.add(addmmCase(r, 3, 33, 40, 17, false, true, true, true));
+        return cases;
+    }
+
+    private static OpCase addmmCase(Random r, int batch, int m, int n, int k, boolean transA, boolean transB,
+                                    boolean withBias, boolean relu) {
+        int aRow = transA ? 1 : k;
+        int aCol = transA ? m : 1;
+        int bRow = transB ? 1 : n;
+        int bCol = transB ? k : 1;
+        int aBatch = batch > 1 ? m * k : 0;
+        float[] a = Inputs.uniform(r, Math.max(1, batch * m * k), -1, 1);
+        float[] b = Inputs.uniform(r, Math.max(1, k * n), -1, 1);
+        float[] bias = withBias ? Inputs.uniform(r, n, -1, 1) : null;
+        MatmulSpec spec = new MatmulSpec(batch, m, n, k, 0, aBatch, aRow, aCol, 0, 0, bRow, bCol);
+        RefLinalg.Result ref = RefLinalg.matmul(spec, a, b);
+        double[] value = ref.value().clone();
+        double[] scale = ref.scale().clone();
+        for (int i = 0; i < value.length; i++) {
+            if (bias != null) {
+                value[i] += bias[i % n];
+                scale[i] = Math.max(scale[i], Math.abs(value[i]));
+            }
+            if (relu && value[i] < 0) {
+                value[i] = 0;
+            }
+        }
+        int cLen = batch * m * n;
+        String name = "addmm batch=" + batch + " m=" + m + " n=" + n + " k=" + k + (transA ? " A^T" : "")
+                + (transB ? " B^T" : "") + (withBias ? " +bias" : "") + (relu ? " relu" : "");
+        return OpCase.of(name, be -> {
+            try (Bufs mem = new Bufs(be)) {
+                Buffer c = mem.out(cLen);
+                be.addmm(spec, mem.f32(a), mem.f32(b), bias == null ? null : mem.f32(bias), relu, c);
+                return List.of(mem.readOut(c, cLen));
+            }
+        }, new OpCase.Out("C", new int[] {batch, m, n}, value, scale));
+    }
+
+    /**
      * One product. A transposed is stored [k, m] and read with (row, col) strides (1, m); B transposed
      * is stored [n, k] and read with strides (1, k). A batch operand that is not batched has batch
      * stride 0 (one matrix broadcast over the batch).

@@ -231,6 +231,12 @@ public final class CpuBackend implements Backend {
         matmul.run(spec, args.f32(a, "A", 0), args.f32(b, "B", 0), args.f32(c, "C", 0));
     }
 
+    @Override
+    public void addmm(MatmulSpec spec, Buffer a, Buffer b, Buffer bias, boolean relu, Buffer c) {
+        matmul.run(spec, args.f32(a, "A", 0), args.f32(b, "B", 0), args.f32(c, "C", 0),
+                new GemmEpilogue(args.optF32(bias, "bias", spec.n()), relu));
+    }
+
     // ---------------------------------------------------------------- reductions
 
     /** Reduces [outer, len, inner] along the middle axis into [outer, inner]. */

@@ -111,6 +111,14 @@ final class CpuMatmul {
 
     /** Computes C; {@code c} is contiguous [batch, m, n] from element 0. */
     void run(MatmulSpec s, float[] a, float[] b, float[] c) {
+        run(s, a, b, c, GemmEpilogue.NONE);
+    }
+
+    /**
+     * Computes C, then {@code C[i][j] = act(C[i][j] + bias[j])} as {@code epi} says (a fused
+     * Linear); {@code c} is contiguous [batch, m, n] from element 0, the bias has n elements.
+     */
+    void run(MatmulSpec s, float[] a, float[] b, float[] c, GemmEpilogue epi) {
         int batch = s.batch();
         int m = s.m();
         int n = s.n();
@@ -126,14 +134,20 @@ final class CpuMatmul {
             throw new IllegalArgumentException("C of " + c.length + " elements cannot hold ["
                     + batch + ", " + m + ", " + n + "]");
         }
+        if (epi.bias() != null && epi.bias().length < n) {
+            throw new IllegalArgumentException("bias of " + epi.bias().length + " elements for " + n + " columns");
+        }
         if (k == 0) {
             Arrays.fill(c, 0, (int) cSize, 0f);
+            for (int bat = 0; bat < batch; bat++) {
+                epi.apply(c, bat * m * n, n, 0, m, 0, n);
+            }
             return;
         }
         checkOperand("A", a.length, s.aOffset(), batch, s.aBatchStride(), m, s.aRowStride(), k, s.aColStride());
         checkOperand("B", b.length, s.bOffset(), batch, s.bBatchStride(), k, s.bRowStride(), n, s.bColStride());
         if (vector != null && s.flops() >= vectorMinFlops) {
-            vector.run(s, a, b, c);
+            vector.run(s, a, b, c, epi);
             return;
         }
 
@@ -165,7 +179,10 @@ final class CpuMatmul {
                 int bat = u / (cb * rb);
                 int i0 = row * rowsPerTask;
                 int j0 = col * colsPerTask;
-                block(s, a, b, c, bat, i0, Math.min(m, i0 + rowsPerTask), j0, Math.min(n, j0 + colsPerTask));
+                int i1 = Math.min(m, i0 + rowsPerTask);
+                int j1 = Math.min(n, j0 + colsPerTask);
+                block(s, a, b, c, bat, i0, i1, j0, j1);
+                epi.apply(c, bat * m * n, n, i0, i1, j0, j1);
             }
         });
     }

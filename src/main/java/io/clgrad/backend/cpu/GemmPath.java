@@ -8,8 +8,11 @@ import io.clgrad.backend.MatmulSpec;
  * {@code jdk.incubator.vector} module.
  */
 interface GemmPath {
-    /** Computes C for valid operands and sizes of at least 1; {@code c} is contiguous [batch, m, n]. */
-    void run(MatmulSpec s, float[] a, float[] b, float[] c);
+    /**
+     * Computes C for valid operands and sizes of at least 1, then applies {@code epi} to it;
+     * {@code c} is contiguous [batch, m, n].
+     */
+    void run(MatmulSpec s, float[] a, float[] b, float[] c, GemmEpilogue epi);
 
     /** Floats per SIMD vector this path uses. */
     int vectorLength();

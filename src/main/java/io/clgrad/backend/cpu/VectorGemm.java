@@ -79,7 +79,7 @@ final class VectorGemm implements GemmPath {
      * the operands valid for {@code s} (the caller, {@link CpuMatmul#run}, checks both).
      */
     @Override
-    public void run(MatmulSpec s, float[] a, float[] b, float[] c) {
+    public void run(MatmulSpec s, float[] a, float[] b, float[] c, GemmEpilogue epi) {
         int batch = s.batch();
         int m = s.m();
         int n = s.n();
@@ -134,7 +134,10 @@ final class VectorGemm implements GemmPath {
                     int bat = u / (cb * rb);
                     int i0 = row * mBlock;
                     int j0 = col * nBlock;
-                    task(s, a, b, c, bat, i0, Math.min(m, i0 + mBlock), j0, Math.min(n, j0 + nBlock), preB, nPad);
+                    int i1 = Math.min(m, i0 + mBlock);
+                    int j1 = Math.min(n, j0 + nBlock);
+                    task(s, a, b, c, bat, i0, i1, j0, j1, preB, nPad);
+                    epi.apply(c, bat * m * n, n, i0, i1, j0, j1);
                 }
             });
         } finally {

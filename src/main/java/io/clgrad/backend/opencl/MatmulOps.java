@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
 final class MatmulOps {
     private static final Logger LOG = LoggerFactory.getLogger(MatmulOps.class);
     private static final String FAMILY = "matmul";
+    /** Epilogue flags of kernels-cl/matmul.cl (MM_EPI_BIAS, MM_EPI_RELU). */
+    private static final int EPI_BIAS = 1;
+    private static final int EPI_RELU = 2;
 
     private final Kernels kernels;
     private final Operands operands;
@@ -45,6 +48,14 @@ final class MatmulOps {
     }
 
     void matmul(MatmulSpec s, Buffer a, Buffer b, Buffer c) {
+        matmul(s, a, b, null, false, c);
+    }
+
+    /**
+     * C = act(A·B + bias) in one launch (bias n floats or null, act ReLU or the identity); a
+     * transposed B on the large-product path costs one more launch (its copy).
+     */
+    void matmul(MatmulSpec s, Buffer a, Buffer b, Buffer bias, boolean relu, Buffer c) {
         if (s.batch() < 0 || s.m() < 0 || s.n() < 0 || s.k() < 0) {
             throw new IllegalArgumentException("negative size in " + s);
         }
@@ -53,8 +64,16 @@ final class MatmulOps {
         if (outCount == 0) {
             return;
         }
-        if (s.k() == 0) {
+        ClBuffer biasBuf = bias == null ? null : operands.of(bias, "matmul bias", ElementType.F32, s.n());
+        int epi = (biasBuf != null ? EPI_BIAS : 0) | (relu ? EPI_RELU : 0);
+        if (s.k() == 0 && epi == 0) {
             copies.fill(cb, outCount, 0.0);
+            return;
+        }
+        if (s.k() == 0) {
+            // act(0 + bias): the kernels' k loop runs zero times and reads neither operand
+            launchSmall(config(), new MatmulSpec(s.batch(), s.m(), s.n(), 0, 0, 0, 0, 0, 0, 0, 0, 0), cb, cb, cb,
+                    biasBuf, epi);
             return;
         }
         ClBuffer ab = operands.of(a, "matmul lhs", ElementType.F32, 0);
@@ -64,10 +83,15 @@ final class MatmulOps {
         DeviceTuning t = tuning;
         double mflop = 2.0 * s.batch() * s.m() * s.n() * s.k() / 1e6;
         if (t.mvMinMflop() >= 0 && mflop >= t.mvMinMflop() && s.n() >= t.mvVw() * t.mvVn()) {
-            matmulVec(s, ab, bb, cb);
+            matmulVec(s, ab, bb, cb, biasBuf, epi);
             return;
         }
-        Config cfg = config();
+        launchSmall(config(), s, ab, bb, cb, biasBuf, epi);
+    }
+
+    /** One launch of matmul_tiled or matmul_direct. */
+    private void launchSmall(Config cfg, MatmulSpec s, ClBuffer ab, ClBuffer bb, ClBuffer cb, ClBuffer biasBuf,
+                             int epi) {
         long groupsN = (s.n() + cfg.blockN - 1) / cfg.blockN;
         long groupsM = (s.m() + cfg.blockM - 1) / cfg.blockM;
         kernels.launch(cfg.kernel,
@@ -75,7 +99,7 @@ final class MatmulOps {
                 new long[] {cfg.wgN, cfg.wgM, 1},
                 ab, s.aOffset(), s.aBatchStride(), s.aRowStride(), s.aColStride(),
                 bb, s.bOffset(), s.bBatchStride(), s.bRowStride(), s.bColStride(),
-                cb, s.m(), s.n(), s.k());
+                cb, s.m(), s.n(), s.k(), biasBuf != null ? biasBuf : cb, epi);
     }
 
     /**
@@ -83,7 +107,7 @@ final class MatmulOps {
      * along n (Linear's forward multiplies by W^T) is first copied into a contiguous temporary
      * (k*n copies against m*n*k multiply-adds).
      */
-    private void matmulVec(MatmulSpec s, ClBuffer ab, ClBuffer bb, ClBuffer cb) {
+    private void matmulVec(MatmulSpec s, ClBuffer ab, ClBuffer bb, ClBuffer cb, ClBuffer biasBuf, int epi) {
         Config cfg = vecConfig();
         ClBuffer tmp = null;
         int bOff = s.bOffset();
@@ -107,7 +131,7 @@ final class MatmulOps {
                     new long[] {cfg.wgN, cfg.wgM, 1},
                     ab, s.aOffset(), s.aBatchStride(), s.aRowStride(), s.aColStride(),
                     bb, bOff, bBs, bRs, 1,
-                    cb, s.m(), s.n(), s.k());
+                    cb, s.m(), s.n(), s.k(), biasBuf != null ? biasBuf : cb, epi);
         } finally {
             if (tmp != null) {
                 pool.free(tmp); // later users of the block are ordered after this launch on the queue

@@ -198,6 +198,11 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public void addmm(MatmulSpec spec, Buffer a, Buffer b, Buffer bias, boolean relu, Buffer c) {
+        matmul.matmul(spec, a, b, bias, relu, c);
+    }
+
+    @Override
     public void reduce(ReduceOp op, Buffer x, Buffer out, int outer, int len, int inner) {
         reductions.reduce(op, x, out, outer, len, inner);
     }

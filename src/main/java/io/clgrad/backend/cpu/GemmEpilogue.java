@@ -1,0 +1,43 @@
+package io.clgrad.backend.cpu;
+
+/**
+ * What a fused Linear adds to a block of C once its product is complete:
+ * {@code C[i][j] = act(C[i][j] + bias[j])} with act the identity or ReLU. Applied by each GEMM task
+ * to its own block while it is still in cache, so the fusion costs no extra sweep over C.
+ *
+ * @param bias  n floats, or null for no bias
+ * @param relu  whether to clamp at 0 afterwards
+ */
+record GemmEpilogue(float[] bias, boolean relu) {
+    /** Nothing to do. */
+    static final GemmEpilogue NONE = new GemmEpilogue(null, false);
+
+    boolean isNone() {
+        return bias == null && !relu;
+    }
+
+    /** Applies to rows [i0, i1) and columns [j0, j1) of the [m, n] matrix at {@code c[cBase]}. */
+    void apply(float[] c, int cBase, int n, int i0, int i1, int j0, int j1) {
+        if (isNone()) {
+            return;
+        }
+        for (int i = i0; i < i1; i++) {
+            int row = cBase + i * n;
+            if (bias != null && relu) {
+                for (int j = j0; j < j1; j++) {
+                    float v = c[row + j] + bias[j];
+                    c[row + j] = v > 0f ? v : 0f;
+                }
+            } else if (bias != null) {
+                for (int j = j0; j < j1; j++) {
+                    c[row + j] += bias[j];
+                }
+            } else {
+                for (int j = j0; j < j1; j++) {
+                    float v = c[row + j];
+                    c[row + j] = v > 0f ? v : 0f;
+                }
+            }
+        }
+    }
+}
