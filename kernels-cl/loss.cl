@@ -10,6 +10,14 @@
  *   (the host then passes x in their place, unread). 1-D launch, one work-item per element,
  *   global size n rounded up to the group size, bounds-checked.
  *
+ * bce_with_logits_fused(x, y, w, pw, loss, grad, n, hasW, hasPw, wantGrad, scale)
+ *     the forward and backward of a reduced BCE in one launch: loss[0] = scale * sum_i l_i (l_i as
+ *     in bce_with_logits, summed with compensation), and when wantGrad
+ *     grad[i] = scale * w * ((pw*y + 1 - y)*sigmoid(x) - pw*y) (scale 1/n for mean, 1 for sum).
+ *     One work-group of L work-items (a power of two <= RED_WG; grad and loss are unused
+ *     placeholders when not wanted); work-item t walks i = t, t+L, ...; the group's partial sums
+ *     meet in a local-memory tree.
+ *
  * cross_entropy(logits, targets, loss, valid, rows, classes, ignoreIndex, eps, validIsInt)
  *     loss[r] = -((1-eps)*logp[r][t] + (eps/C)*sum_c logp[r][c]), valid[r] = 1, with t = targets[r];
  *     both 0 where t == ignoreIndex; loss NaN (valid 1) where t is outside [0, C).
@@ -69,7 +77,7 @@ __kernel void bce_with_logits_backward(__global const float* x, __global const f
     out[i] = scale * gv * wv * ((pv * yv + 1.0f - yv) * clg_sigmoid(xv) - pv * yv);
 }
 
-/* ---- softmax cross-entropy: one work-group per row --------------------------------------- */
+/* ---- helpers shared by the one-group reductions below ------------------------------------ */
 
 /* Max of row p[0..C) over the group, NaN-propagating; part is scratch of the group's size. */
 inline float clg_group_max(__global const float* p, int C, int t, int L, __local float* part)
@@ -127,6 +135,8 @@ inline float clg_kvalue(float s, float c)
 {
     return isfinite(s) ? s + c : s;
 }
+
+/* ---- softmax cross-entropy: one work-group per row --------------------------------------- */
 
 __kernel void cross_entropy(__global const float* logits, __global const int* targets, __global float* loss,
                             __global uint* valid, int rows, int classes, int ignoreIndex, float eps,
@@ -198,5 +208,33 @@ __kernel void cross_entropy_backward(__global const float* logits, __global cons
         float sm = exp(p[k] - m) / sum;
         float hit = k == target ? 1.0f - eps : 0.0f;
         q[k] = ignored ? 0.0f : bad ? NAN : gv * (sm - hit - smooth);
+    }
+}
+
+/* ---- fused reduced BCE-with-logits: loss and gradient in one work-group ------------------- */
+
+__kernel void bce_with_logits_fused(__global const float* x, __global const float* y, __global const float* w,
+                                    __global const float* pw, __global float* loss, __global float* grad,
+                                    int n, int hasW, int hasPw, int wantGrad, float scale)
+{
+    __local float part[RED_WG];
+    const int t = get_local_id(0);
+    const int L = get_local_size(0);
+    float s = 0.0f;
+    float c = 0.0f;
+    for (int i = t; i < n; i += L) {
+        float xv = x[i];
+        float yv = y[i];
+        float wv = hasW ? w[i] : 1.0f;
+        float pv = hasPw ? pw[i] : 1.0f;
+        float softplusNeg = log1p(exp(-fabs(xv))) + fmax(-xv, 0.0f);
+        clg_kadd(&s, &c, wv * ((1.0f - yv) * xv + (1.0f + (pv - 1.0f) * yv) * softplusNeg));
+        if (wantGrad) {
+            grad[i] = scale * wv * ((pv * yv + 1.0f - yv) * clg_sigmoid(xv) - pv * yv);
+        }
+    }
+    float total = clg_group_sum(clg_kvalue(s, c), t, L, part);
+    if (t == 0) {
+        loss[0] = total * scale;
     }
 }

@@ -1,5 +1,6 @@
 package io.clgrad;
 
+import io.clgrad.backend.Backend;
 import io.clgrad.backend.ReduceOp;
 
 /**
@@ -51,12 +52,67 @@ public final class Functional {
      */
     public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor weight,
                                                       Tensor posWeight, Reduction reduction) {
+        if (reduction != Reduction.NONE && input.numel() > 0 && input.numel() <= Backend.FUSED_LOSS_MAX) {
+            return bceFused(input, target, weight, posWeight, reduction);
+        }
         Tensor out;
         try (Autograd.Mode m = Autograd.noGrad()) {
             out = bceRaw(input, target, weight, posWeight, reduction);
         }
         return Graph.record(out, "BinaryCrossEntropyWithLogitsBackward0", new Tensor[] {input},
                 g -> new Tensor[] {bceGrad(g, input, target, weight, posWeight, reduction)});
+    }
+
+    /**
+     * A reduced loss as one fused forward+backward launch: the gradient with respect to the logits
+     * is made with the loss (when the input requires grad) and handed out by the backward as it is
+     * when the upstream gradient is backward()'s implicit 1, or scaled by it otherwise.
+     */
+    private static Tensor bceFused(Tensor input, Tensor target, Tensor weight, Tensor posWeight, Reduction reduction) {
+        String op = "binary_cross_entropy_with_logits";
+        checkBce(op, input, target);
+        boolean wantGrad = Graph.shouldRecord(input);
+        Tensor loss;
+        Tensor grad;
+        try (Autograd.Mode m = Autograd.noGrad()) {
+            Tensor x = Layouts.dense(input);
+            Tensor y = Layouts.dense(target);
+            Tensor w = weight == null ? null : expandDense(op, "weight", weight, input);
+            Tensor pw = posWeight == null ? null : expandDense(op, "pos_weight", posWeight, input);
+            try {
+                int n = input.numel();
+                loss = Tensor.empty(input.device(), DType.FLOAT32, new int[0]);
+                grad = wantGrad ? Tensor.empty(input.device(), DType.FLOAT32, input.shapeRef()) : null;
+                input.backend().bceWithLogitsFused(x.buffer(op), y.buffer(op), w == null ? null : w.buffer(op),
+                        pw == null ? null : pw.buffer(op), loss.buffer(op), grad == null ? null : grad.buffer(op), n,
+                        reduction == Reduction.MEAN ? 1f / n : 1f);
+            } finally {
+                Checks.closeTemp(x, input);
+                Checks.closeTemp(y, target);
+                if (w != null) {
+                    Checks.closeTemp(w, weight);
+                }
+                if (pw != null) {
+                    Checks.closeTemp(pw, posWeight);
+                }
+            }
+        }
+        if (grad == null) {
+            return loss;
+        }
+        Tensor saved = grad;
+        return Graph.record(loss, "BinaryCrossEntropyWithLogitsBackward0", new Tensor[] {input},
+                g -> new Tensor[] {g.isImplicitOne() ? saved : saved.mul(g)});
+    }
+
+    private static void checkBce(String op, Tensor input, Tensor target) {
+        Checks.float32(op, input);
+        Checks.float32(op, target);
+        Checks.sameDevice(op, input, target);
+        if (!java.util.Arrays.equals(input.shapeRef(), target.shapeRef())) {
+            throw new IllegalArgumentException(op + ": target size " + Shape.str(target.shapeRef())
+                    + " must be the same as input size " + Shape.str(input.shapeRef()));
+        }
     }
 
     /** d loss / d input, via the fused backward kernel (the target gets no gradient). */
@@ -81,13 +137,7 @@ public final class Functional {
 
     private static Tensor bceRaw(Tensor input, Tensor target, Tensor weight, Tensor posWeight, Reduction reduction) {
         String op = "binary_cross_entropy_with_logits";
-        Checks.float32(op, input);
-        Checks.float32(op, target);
-        Checks.sameDevice(op, input, target);
-        if (!java.util.Arrays.equals(input.shapeRef(), target.shapeRef())) {
-            throw new IllegalArgumentException(op + ": target size " + Shape.str(target.shapeRef())
-                    + " must be the same as input size " + Shape.str(input.shapeRef()));
-        }
+        checkBce(op, input, target);
         Tensor x = Layouts.dense(input);
         Tensor y = Layouts.dense(target);
         Tensor w = weight == null ? null : expandDense(op, "weight", weight, input);

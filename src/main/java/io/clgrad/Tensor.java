@@ -35,6 +35,8 @@ public final class Tensor implements AutoCloseable {
     private final int[] strides;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private boolean requiresGrad;
+    /** Set on the implicit 1 that {@link #backward()} seeds a scalar with; see {@link #isImplicitOne()}. */
+    private boolean implicitOne;
     private Node gradFn;
     private Tensor grad;
 
@@ -337,6 +339,7 @@ public final class Tensor implements AutoCloseable {
                     + Shape.str(shape) + "; call backward(gradient) with a gradient of that shape");
         }
         try (Tensor one = Factories.full(device(), 1f, shape)) {
+            one.implicitOne = true;
             backward(one);
         }
     }
@@ -360,6 +363,14 @@ public final class Tensor implements AutoCloseable {
             return;
         }
         Graph.backward(this, gradient);
+    }
+
+    /**
+     * Whether this is the gradient {@link #backward()} makes for a scalar (a 1 nobody else sees): a
+     * fused loss then hands out its saved gradient without scaling it.
+     */
+    boolean isImplicitOne() {
+        return implicitOne;
     }
 
     void setGradFn(Node node) {

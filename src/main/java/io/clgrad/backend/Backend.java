@@ -153,6 +153,19 @@ public interface Backend extends AutoCloseable {
                                Buffer g, int gStride, float scale, Buffer out, long n);
 
     /**
+     * A reduced BCE-with-logits and its gradient in one pass (the fused forward+backward of
+     * {@link #bceWithLogits} and {@link #bceWithLogitsBackward}): {@code loss[0] = scale · Σ_i l_i}
+     * and, when {@code grad} is not null, {@code grad[i] = scale · dl_i/dx_i}, with scale 1/n for a
+     * mean and 1 for a sum. One work-group on OpenCL, so meant for losses of up to
+     * {@link #FUSED_LOSS_MAX} elements. Operands as in {@link #bceWithLogits}.
+     */
+    void bceWithLogitsFused(Buffer x, Buffer y, Buffer weight, Buffer posWeight, Buffer loss, Buffer grad, long n,
+                            float scale);
+
+    /** The most elements {@link #bceWithLogitsFused} is used for (one work-group walks them all). */
+    long FUSED_LOSS_MAX = 1 << 16;
+
+    /**
      * Softmax cross-entropy per row for logits [rows, classes] (contiguous F32) and int32 targets
      * [rows]. Writes {@code loss[r] = -((1-ε)·logp[r][t] + (ε/C)·Σ_c logp[r][c])} and
      * {@code valid[r] = 1}, or 0 for both where {@code t == ignoreIndex}. A target outside [0, C)

@@ -67,6 +67,12 @@ class BackendConformanceTest {
 
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
+    void bceWithLogitsFusedForwardAndBackward(Backend b) {
+        Checker.againstReference(b, Family.BCE_WITH_LOGITS_FUSED.cases());
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource(Backends.ALL)
     void bceWithLogitsBackward(Backend b) {
         Checker.againstReference(b, Family.BCE_WITH_LOGITS_BACKWARD.cases());
     }

@@ -15,6 +15,7 @@ enum Family {
     SOFTMAX(ReduceCases::softmax),
     BCE_WITH_LOGITS(LossCases::bce),
     BCE_WITH_LOGITS_BACKWARD(LossCases::bceBackward),
+    BCE_WITH_LOGITS_FUSED(LossCases::bceFused),
     CROSS_ENTROPY(LossCases::crossEntropy),
     CROSS_ENTROPY_BACKWARD(LossCases::crossEntropyBackward),
     ADAM(OptimCases::adam),

@@ -54,6 +54,49 @@ final class LossCases {
         return cases;
     }
 
+    /** The fused reduced loss and gradient: mean and sum, with and without weights and gradient. */
+    static List<OpCase> bceFused() {
+        Random r = new Random(603);
+        List<OpCase> cases = new ArrayList<>();
+        for (int n : new int[] {1, 7, 33, 1000, 4099}) {
+            for (int v = 0; v < 8; v++) {
+                float[] x = logits(r, n);
+                float[] y = targets(r, n);
+                float[] w = (v & 1) != 0 ? Inputs.uniform(r, n, 0, 2) : null;
+                float[] pw = (v & 2) != 0 ? Inputs.uniform(r, n, 0.5, 3) : null;
+                boolean mean = (v & 4) != 0;
+                float scale = mean ? 1f / n : 1f;
+                double[] terms = RefLoss.bce(x, y, w, pw).value();
+                double sum = 0;
+                double maxTerm = 0;
+                for (double t : terms) {
+                    sum += t;
+                    maxTerm = Math.max(maxTerm, Math.abs(t));
+                }
+                double[] loss = {sum * scale};
+                double[] lossScale = {Tolerance.accum(sum, n, maxTerm) * scale};
+                RefLoss.Result grad = RefLoss.bceBackward(x, y, w, pw, new float[] {1f}, 0, scale, n);
+                boolean withGrad = n != 33;  // one size runs the loss-only variant
+                String name = "bceWithLogitsFused n=" + n + variant(w != null, pw != null) + (mean ? " mean" : " sum")
+                        + (withGrad ? "" : " no grad");
+                List<OpCase.Out> outs = withGrad
+                        ? List.of(new OpCase.Out("loss", new int[] {1}, loss, lossScale),
+                            new OpCase.Out("grad", new int[] {n}, grad.value(), grad.scale()))
+                        : List.of(new OpCase.Out("loss", new int[] {1}, loss, lossScale));
+                cases.add(new OpCase(name, b -> {
+                    try (Bufs m = new Bufs(b)) {
+                        Buffer l = m.out(1);
+                        Buffer g = withGrad ? m.out(n) : null;
+                        b.bceWithLogitsFused(m.f32(x), m.f32(y), w == null ? null : m.f32(w),
+                                pw == null ? null : m.f32(pw), l, g, n, scale);
+                        return withGrad ? List.of(m.readOut(l, 1), m.readOut(g, n)) : List.of(m.readOut(l, 1));
+                    }
+                }, outs));
+            }
+        }
+        return cases;
+    }
+
     static List<OpCase> bceBackward() {
         Random r = new Random(602);
         List<OpCase> cases = new ArrayList<>();

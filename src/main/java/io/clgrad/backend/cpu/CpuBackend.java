@@ -268,6 +268,15 @@ public final class CpuBackend implements Backend {
                 args.optF32(posWeight, "posWeight", n), args.f32(out, "output", n), CpuArgs.elements(n));
     }
 
+    /** The reduced loss and its gradient in one pass (see {@link Backend#bceWithLogitsFused}). */
+    @Override
+    public void bceWithLogitsFused(Buffer x, Buffer y, Buffer weight, Buffer posWeight, Buffer loss, Buffer grad,
+                                   long n, float scale) {
+        losses.bceWithLogitsFused(args.f32(x, "logits", n), args.f32(y, "targets", n), args.optF32(weight, "weight", n),
+                args.optF32(posWeight, "pos_weight", n), args.f32(loss, "loss", 1), args.optF32(grad, "gradient", n),
+                (int) n, scale);
+    }
+
     /** Gradient of bceWithLogits with respect to x, scaled by the upstream gradient. */
     @Override
     public void bceWithLogitsBackward(Buffer x, Buffer y, Buffer weight, Buffer posWeight,

@@ -46,6 +46,29 @@ final class CpuLosses {
     }
 
     /**
+     * {@code loss[0] = scale · Σ l_i} (summed in double) and, when {@code grad} is not null,
+     * {@code grad[i] = scale · w · ((pw·y + 1 - y)·σ(x) - pw·y)}: the fused twin of
+     * {@link #bceWithLogits} and {@link #bceWithLogitsBackward}, single-threaded (small losses).
+     */
+    void bceWithLogitsFused(float[] x, float[] y, float[] w, float[] pw, float[] loss, float[] grad, int n,
+                            float scale) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double xi = x[i];
+            double yi = y[i];
+            double p = pw == null ? 1.0 : pw[i];
+            double wi = w == null ? 1.0 : w[i];
+            double softplusNeg = Math.log1p(Math.exp(-Math.abs(xi))) + Math.max(-xi, 0.0);
+            sum += wi * ((1.0 - yi) * xi + (1.0 + (p - 1.0) * yi) * softplusNeg);
+            if (grad != null) {
+                double sig = 1.0 / (1.0 + Math.exp(-xi));
+                grad[i] = (float) (scale * wi * ((p * yi + 1.0 - yi) * sig - p * yi));
+            }
+        }
+        loss[0] = (float) (sum * scale);
+    }
+
+    /**
      * Per row r of logits [rows, classes]: {@code loss[r] = -((1-ε)·logp[t] + (ε/C)·Σ_c logp[c])}
      * and valid[r] = 1; both 0 where t == ignoreIndex; loss NaN (valid 1) for another target
      * outside [0, C). {@code valid} is written to whichever of validF/validI is non-null.

@@ -47,6 +47,23 @@ final class LossOps {
                 wb != null ? 1 : 0, pb != null ? 1 : 0);
     }
 
+    void bceWithLogitsFused(Buffer x, Buffer y, Buffer weight, Buffer posWeight, Buffer loss, Buffer grad, long n,
+                            float scale) {
+        int count = Operands.count(n, "bce length");
+        ClBuffer xb = operands.of(x, "bce input", ElementType.F32, count);
+        ClBuffer yb = operands.of(y, "bce target", ElementType.F32, count);
+        ClBuffer wb = operands.optional(weight, "bce weight", ElementType.F32, count);
+        ClBuffer pb = operands.optional(posWeight, "bce posWeight", ElementType.F32, count);
+        ClBuffer lb = operands.of(loss, "bce loss", ElementType.F32, 1);
+        ClBuffer gb = operands.optional(grad, "bce gradient", ElementType.F32, count);
+        ClKernel k = kernels.get(FAMILY, "bce_with_logits_fused");
+        long local = k.powerOfTwoLocalSize(Math.min(kernels.device().tuning().reduceWg(),
+                Long.highestOneBit(Math.max(1, count - 1)) * 2));
+        kernels.launch(k, new long[] {local}, new long[] {local},
+                xb, yb, wb != null ? wb : xb, pb != null ? pb : xb, lb, gb != null ? gb : lb, count,
+                wb != null ? 1 : 0, pb != null ? 1 : 0, gb != null ? 1 : 0, scale);
+    }
+
     void crossEntropy(Buffer logits, Buffer targets, Buffer loss, Buffer valid,
                       int rows, int classes, int ignoreIndex, float labelSmoothing) {
         int total = Operands.product(rows, classes);

@@ -218,6 +218,12 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public void bceWithLogitsFused(Buffer x, Buffer y, Buffer weight, Buffer posWeight, Buffer loss, Buffer grad,
+                                   long n, float scale) {
+        losses.bceWithLogitsFused(x, y, weight, posWeight, loss, grad, n, scale);
+    }
+
+    @Override
     public void bceWithLogitsBackward(Buffer x, Buffer y, Buffer weight, Buffer posWeight,
                                       Buffer g, int gStride, float scale, Buffer out, long n) {
         losses.bceWithLogitsBackward(x, y, weight, posWeight, g, gStride, scale, out, n);
