@@ -44,6 +44,16 @@ final class Factories {
         return t;
     }
 
+    /** As {@link #full}, with the fill deferred until the tensor's buffer is first used. */
+    static Tensor fullDeferred(Device device, float value, int[] shape) {
+        int[] s = Shape.checked("full", shape);
+        Tensor t = Tensor.empty(device, DType.FLOAT32, s);
+        if (t.numel() > 0) {
+            t.storage().deferFill(value, t.numel());
+        }
+        return t;
+    }
+
     static Tensor arange(Device device, int n) {
         if (n < 0) {
             throw new IllegalArgumentException("arange: n must be >= 0, got " + n);

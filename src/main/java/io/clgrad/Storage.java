@@ -14,6 +14,9 @@ final class Storage {
     private final Buffer buffer;
     private final MemoryReclaimer.Tracked tracked;
     private final AtomicInteger users = new AtomicInteger(1);
+    /** Elements still to be filled with {@link #fillValue} before the buffer is first used; 0 when none. */
+    private volatile long pendingFill;
+    private float fillValue;
 
     private Storage(Device device, DType dtype, Buffer buffer) {
         this.device = device;
@@ -40,8 +43,30 @@ final class Storage {
         return dtype;
     }
 
+    /** The buffer, after running a deferred fill if one is pending. */
     Buffer buffer() {
+        if (pendingFill != 0) {
+            runPendingFill();
+        }
         return buffer;
+    }
+
+    /**
+     * Defers filling the first {@code count} elements with {@code value} until the buffer is first
+     * used: a gradient that no op ever reads (backward()'s implicit 1 when a fused loss hands out
+     * its own gradient) then costs no launch.
+     */
+    void deferFill(float value, long count) {
+        fillValue = value;
+        pendingFill = count;
+    }
+
+    private synchronized void runPendingFill() {
+        long count = pendingFill;
+        if (count != 0) {
+            device.backend().fill(buffer, count, fillValue);
+            pendingFill = 0;
+        }
     }
 
     /** A new tensor (a view) starts using this storage. */

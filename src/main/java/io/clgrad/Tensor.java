@@ -338,7 +338,8 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalStateException("backward: grad can be implicitly created only for scalar outputs, got shape "
                     + Shape.str(shape) + "; call backward(gradient) with a gradient of that shape");
         }
-        try (Tensor one = Factories.full(device(), 1f, shape)) {
+        // filled only if some backward function reads it (a fused loss does not)
+        try (Tensor one = Factories.fullDeferred(device(), 1f, shape)) {
             one.implicitOne = true;
             backward(one);
         }
@@ -707,6 +708,10 @@ public final class Tensor implements AutoCloseable {
 
     Backend backend() {
         return storage.device().backend();
+    }
+
+    Storage storage() {
+        return storage;
     }
 
     int offset() {
