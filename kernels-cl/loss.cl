@@ -18,6 +18,14 @@
  *     placeholders when not wanted); work-item t walks i = t, t+L, ...; the group's partial sums
  *     meet in a local-memory tree.
  *
+ * cross_entropy_fused(logits, targets, loss, grad, rows, classes, ignoreIndex, eps, wantGrad, mean)
+ *     a reduced softmax cross-entropy and its gradient in one launch: loss[0] = scale * sum of the
+ *     row losses of cross_entropy over the rows that are not ignored, scale = 1/count (mean; NaN
+ *     when every row is ignored, as 0/0 in PyTorch) or 1 (sum); when wantGrad, grad[r][c] as in
+ *     cross_entropy_backward with g = scale. One work-group of L work-items (a power of two <= RED_WG);
+ *     work-item t owns rows t, t+L, ...; pass 1 sums losses and counts (local-memory trees), pass 2
+ *     writes the gradient rows once the count is known.
+ *
  * cross_entropy(logits, targets, loss, valid, rows, classes, ignoreIndex, eps, validIsInt)
  *     loss[r] = -((1-eps)*logp[r][t] + (eps/C)*sum_c logp[r][c]), valid[r] = 1, with t = targets[r];
  *     both 0 where t == ignoreIndex; loss NaN (valid 1) where t is outside [0, C).
@@ -236,5 +244,93 @@ __kernel void bce_with_logits_fused(__global const float* x, __global const floa
     float total = clg_group_sum(clg_kvalue(s, c), t, L, part);
     if (t == 0) {
         loss[0] = total * scale;
+    }
+}
+
+/* ---- fused reduced softmax cross-entropy: loss and gradient in one work-group ------------- */
+
+/* Row max (NaN-propagating) and log-sum-exp of p[0..C). */
+inline float clg_row_lse(__global const float* p, int C, float* mOut)
+{
+    float m = p[0];
+    for (int k = 1; k < C; k++) {
+        float v = p[k];
+        if (v > m || isnan(v)) {
+            m = v;
+        }
+    }
+    float s = 0.0f;
+    float c = 0.0f;
+    for (int k = 0; k < C; k++) {
+        clg_kadd(&s, &c, exp(p[k] - m));
+    }
+    *mOut = m;
+    return m + log(clg_kvalue(s, c));
+}
+
+__kernel void cross_entropy_fused(__global const float* logits, __global const int* targets, __global float* loss,
+                                  __global float* grad, int rows, int classes, int ignoreIndex, float eps,
+                                  int wantGrad, int mean)
+{
+    __local float part[RED_WG];
+    const int t = get_local_id(0);
+    const int L = get_local_size(0);
+    float s = 0.0f;
+    float c = 0.0f;
+    float count = 0.0f;
+    for (int r = t; r < rows; r += L) {
+        int target = targets[r];
+        if (target == ignoreIndex) {
+            continue;
+        }
+        count += 1.0f;
+        if (target < 0 || target >= classes) {
+            clg_kadd(&s, &c, NAN);
+            continue;
+        }
+        __global const float* p = logits + (long)r * classes;
+        float m;
+        float lse = clg_row_lse(p, classes, &m);
+        float logpt = p[target] - lse;
+        float result = -logpt;
+        if (eps != 0.0f) {
+            float sx = 0.0f;
+            float cx = 0.0f;
+            for (int k = 0; k < classes; k++) {
+                clg_kadd(&sx, &cx, p[k]);
+            }
+            float sumLogp = clg_kvalue(sx, cx) - (float)classes * lse;
+            result = -((1.0f - eps) * logpt + (eps / (float)classes) * sumLogp);
+        }
+        clg_kadd(&s, &c, result);
+    }
+    float total = clg_group_sum(clg_kvalue(s, c), t, L, part);
+    float n = clg_group_sum(count, t, L, part);
+    float scale = mean ? 1.0f / n : 1.0f;
+    if (t == 0) {
+        loss[0] = mean ? total / n : total;
+    }
+    if (!wantGrad) {
+        return;     /* after the last barrier: safe */
+    }
+    float smooth = eps / (float)classes;
+    for (int r = t; r < rows; r += L) {
+        int target = targets[r];
+        __global float* q = grad + (long)r * classes;
+        if (target == ignoreIndex || target < 0 || target >= classes) {
+            float v = target == ignoreIndex ? 0.0f : NAN;
+            for (int k = 0; k < classes; k++) {
+                q[k] = v;
+            }
+            continue;
+        }
+        __global const float* p = logits + (long)r * classes;
+        float m;
+        float lse = clg_row_lse(p, classes, &m);
+        for (int k = 0; k < classes; k++) {
+            float sm = exp(p[k] - lse);
+            float hit = k == target ? 1.0f - eps : 0.0f;
+            q[k] = scale * (sm - hit - smooth);
+        }
     }
 }

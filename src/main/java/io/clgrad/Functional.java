@@ -174,6 +174,10 @@ public final class Functional {
      */
     public static Tensor crossEntropy(Tensor input, Tensor target, int ignoreIndex, float labelSmoothing,
                                       Reduction reduction) {
+        if (reduction != Reduction.NONE && input.dim() == 2 && input.numel() > 0
+                && input.numel() <= Backend.FUSED_LOSS_MAX) {
+            return crossEntropyFused(input, target, ignoreIndex, labelSmoothing, reduction);
+        }
         Tensor[] count = new Tensor[1];
         Tensor out;
         try (Autograd.Mode m = Autograd.noGrad()) {
@@ -181,6 +185,59 @@ public final class Functional {
         }
         return Graph.record(out, "NllLossBackward0", new Tensor[] {input},
                 g -> new Tensor[] {crossEntropyGrad(g, input, target, ignoreIndex, labelSmoothing, reduction, count[0])});
+    }
+
+    /**
+     * A reduced cross-entropy as one fused forward+backward launch; the backward hands out the
+     * saved gradient (scaled when the upstream gradient is not backward()'s implicit 1).
+     */
+    private static Tensor crossEntropyFused(Tensor input, Tensor target, int ignoreIndex, float labelSmoothing,
+                                            Reduction reduction) {
+        String op = "cross_entropy";
+        checkCrossEntropy(op, input, target, labelSmoothing);
+        int rows = input.shape(0);
+        int classes = input.shape(1);
+        boolean wantGrad = Graph.shouldRecord(input);
+        Tensor loss;
+        Tensor grad;
+        try (Autograd.Mode m = Autograd.noGrad()) {
+            Tensor x = Layouts.dense(input);
+            Tensor t = Layouts.dense(target);
+            try {
+                loss = Tensor.empty(input.device(), DType.FLOAT32, new int[0]);
+                grad = wantGrad ? Tensor.empty(input.device(), DType.FLOAT32, input.shapeRef()) : null;
+                input.backend().crossEntropyFused(x.buffer(op), t.buffer(op), loss.buffer(op),
+                        grad == null ? null : grad.buffer(op), rows, classes, ignoreIndex, labelSmoothing,
+                        reduction == Reduction.MEAN);
+            } finally {
+                Checks.closeTemp(x, input);
+                Checks.closeTemp(t, target);
+            }
+        }
+        if (grad == null) {
+            return loss;
+        }
+        Tensor saved = grad;
+        return Graph.record(loss, "NllLossBackward0", new Tensor[] {input},
+                g -> new Tensor[] {g.isImplicitOne() ? saved : saved.mul(g)});
+    }
+
+    private static void checkCrossEntropy(String op, Tensor input, Tensor target, float labelSmoothing) {
+        Checks.float32(op, input);
+        Checks.int32(op, "target", target);
+        Checks.sameDevice(op, input, target);
+        if (input.dim() != 2) {
+            throw new IllegalArgumentException(op + ": input must be [batch, classes] logits, got shape "
+                    + Shape.str(input.shapeRef()));
+        }
+        int rows = input.shape(0);
+        if (target.dim() != 1 || target.shape(0) != rows) {
+            throw new IllegalArgumentException(op + ": target shape " + Shape.str(target.shapeRef())
+                    + " does not match input " + Shape.str(input.shapeRef()) + " (expected [" + rows + "])");
+        }
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+            throw new IllegalArgumentException(op + ": label smoothing must be in [0, 1], got " + labelSmoothing);
+        }
     }
 
     /** d loss / d logits via the fused softmax-cross-entropy backward kernel. */
@@ -203,22 +260,9 @@ public final class Functional {
     private static Tensor crossEntropyRaw(Tensor input, Tensor target, int ignoreIndex, float labelSmoothing,
                                           Reduction reduction, Tensor[] countOut) {
         String op = "cross_entropy";
-        Checks.float32(op, input);
-        Checks.int32(op, "target", target);
-        Checks.sameDevice(op, input, target);
-        if (input.dim() != 2) {
-            throw new IllegalArgumentException(op + ": input must be [batch, classes] logits, got shape "
-                    + Shape.str(input.shapeRef()));
-        }
+        checkCrossEntropy(op, input, target, labelSmoothing);
         int rows = input.shape(0);
         int classes = input.shape(1);
-        if (target.dim() != 1 || target.shape(0) != rows) {
-            throw new IllegalArgumentException(op + ": target shape " + Shape.str(target.shapeRef())
-                    + " does not match input " + Shape.str(input.shapeRef()) + " (expected [" + rows + "])");
-        }
-        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
-            throw new IllegalArgumentException(op + ": label smoothing must be in [0, 1], got " + labelSmoothing);
-        }
         Tensor x = Layouts.dense(input);
         Tensor t = Layouts.dense(target);
         Tensor loss = Tensor.empty(input.device(), DType.FLOAT32, new int[] {rows});

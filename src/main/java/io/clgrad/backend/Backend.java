@@ -184,6 +184,17 @@ public interface Backend extends AutoCloseable {
     void crossEntropyBackward(Buffer logits, Buffer targets, Buffer g, int gStride, Buffer out,
                               int rows, int classes, int ignoreIndex, float labelSmoothing);
 
+    /**
+     * A reduced softmax cross-entropy and its gradient in one pass (the fused forward+backward of
+     * {@link #crossEntropy} and {@link #crossEntropyBackward}): {@code loss[0]} is the sum of the
+     * row losses over the rows whose target is not {@code ignoreIndex}, divided by their number when
+     * {@code mean} (NaN when there are none); when {@code grad} is not null it receives the
+     * gradient of that loss, {@code [rows, classes]} (0 on ignored rows, NaN on rows whose target
+     * is out of range). One work-group on OpenCL: meant for up to {@link #FUSED_LOSS_MAX} logits.
+     */
+    void crossEntropyFused(Buffer logits, Buffer targets, Buffer loss, Buffer grad, int rows, int classes,
+                           int ignoreIndex, float labelSmoothing, boolean mean);
+
     // ---------------------------------------------------------------- optimizers
 
     /**

@@ -73,6 +73,12 @@ class BackendConformanceTest {
 
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
+    void crossEntropyFusedForwardAndBackward(Backend b) {
+        Checker.againstReference(b, Family.CROSS_ENTROPY_FUSED.cases());
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource(Backends.ALL)
     void bceWithLogitsBackward(Backend b) {
         Checker.againstReference(b, Family.BCE_WITH_LOGITS_BACKWARD.cases());
     }

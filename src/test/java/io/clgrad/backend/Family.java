@@ -18,6 +18,7 @@ enum Family {
     BCE_WITH_LOGITS_FUSED(LossCases::bceFused),
     CROSS_ENTROPY(LossCases::crossEntropy),
     CROSS_ENTROPY_BACKWARD(LossCases::crossEntropyBackward),
+    CROSS_ENTROPY_FUSED(LossCases::crossEntropyFused),
     ADAM(OptimCases::adam),
     SGD(OptimCases::sgd),
     FILL(DataCases::fill),

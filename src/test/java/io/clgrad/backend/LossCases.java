@@ -166,6 +166,63 @@ final class LossCases {
         return list;
     }
 
+    /**
+     * The fused reduced cross-entropy and its gradient: mean and sum over the geometries of
+     * {@link #crossEntropy}, with ignored rows, a loss-only variant, a batch of 300 rows, and every
+     * row ignored (mean: NaN, as 0/0).
+     */
+    static List<OpCase> crossEntropyFused() {
+        Random r = new Random(605);
+        List<OpCase> cases = new ArrayList<>();
+        List<Ce> geometries = new ArrayList<>(ceGeometries());
+        geometries.add(new Ce(300, 10, -100, 0f));
+        for (Ce ce : geometries) {
+            for (int v = 0; v < 2; v++) {
+                float[] x = ceLogits(r, ce.rows(), ce.classes());
+                int[] t = ceTargets(r, ce.rows(), ce.classes(), ce.ignoreIndex());
+                cases.add(ceFusedCase(ce, x, t, v == 0, ce.classes() != 33, ""));
+            }
+        }
+        int[] allIgnored = new int[5];
+        java.util.Arrays.fill(allIgnored, -100);
+        cases.add(ceFusedCase(new Ce(5, 3, -100, 0f), ceLogits(r, 5, 3), allIgnored, true, true, " every row ignored"));
+        return cases;
+    }
+
+    private static OpCase ceFusedCase(Ce ce, float[] x, int[] t, boolean mean, boolean withGrad, String note) {
+        int rows = ce.rows();
+        int classes = ce.classes();
+        RefLoss.Result rowRef = RefLoss.crossEntropy(x, t, rows, classes, ce.ignoreIndex(), ce.ls());
+        double sum = 0;
+        double scaleSum = 0;
+        int count = 0;
+        for (int i = 0; i < rows; i++) {
+            if (rowRef.value()[rows + i] == 1) {
+                count++;
+                sum += rowRef.value()[i];
+                scaleSum += rowRef.scale()[i];
+            }
+        }
+        double div = mean ? count : 1;
+        double[] loss = {sum / div};
+        double[] lossScale = {count == 0 ? 1 : scaleSum / div};
+        float[] g = {(float) (1 / div)};
+        RefLoss.Result gradRef = RefLoss.crossEntropyBackward(x, t, g, 0, rows, classes, ce.ignoreIndex(), ce.ls());
+        String name = "crossEntropyFused " + ce + (mean ? " mean" : " sum") + (withGrad ? "" : " no grad") + note;
+        List<OpCase.Out> outs = withGrad
+                ? List.of(new OpCase.Out("loss", new int[] {1}, loss, lossScale),
+                    new OpCase.Out("grad", new int[] {rows, classes}, gradRef.value(), gradRef.scale()))
+                : List.of(new OpCase.Out("loss", new int[] {1}, loss, lossScale));
+        return new OpCase(name, b -> {
+            try (Bufs m = new Bufs(b)) {
+                Buffer l = m.out(1);
+                Buffer gr = withGrad ? m.out(rows * classes) : null;
+                b.crossEntropyFused(m.f32(x), m.i32(t), l, gr, rows, classes, ce.ignoreIndex(), ce.ls(), mean);
+                return withGrad ? List.of(m.readOut(l, 1), m.readOut(gr, rows * classes)) : List.of(m.readOut(l, 1));
+            }
+        }, outs);
+    }
+
     static List<OpCase> crossEntropy() {
         Random r = new Random(603);
         List<OpCase> cases = new ArrayList<>();

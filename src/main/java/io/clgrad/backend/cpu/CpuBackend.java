@@ -289,6 +289,15 @@ public final class CpuBackend implements Backend {
 
     /** Per-row softmax cross-entropy with label smoothing and ignoreIndex; valid may be F32 or I32. */
     @Override
+    public void crossEntropyFused(Buffer logits, Buffer targets, Buffer loss, Buffer grad, int rows, int classes,
+                                  int ignoreIndex, float labelSmoothing, boolean mean) {
+        long total = (long) rows * classes;
+        losses.crossEntropyFused(args.f32(logits, "logits", total), args.i32(targets, "targets", rows),
+                args.f32(loss, "loss", 1), args.optF32(grad, "gradient", total), rows, classes, ignoreIndex,
+                labelSmoothing, mean);
+    }
+
+    @Override
     public void crossEntropy(Buffer logits, Buffer targets, Buffer loss, Buffer valid,
                              int rows, int classes, int ignoreIndex, float labelSmoothing) {
         long total = CpuArgs.geometry(rows, classes, 1);

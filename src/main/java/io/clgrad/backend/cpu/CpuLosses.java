@@ -137,6 +137,56 @@ final class CpuLosses {
         });
     }
 
+    /**
+     * The fused twin of {@link #crossEntropy} plus its reduction and {@link #crossEntropyBackward}:
+     * {@code loss[0]} = Σ row losses over non-ignored rows (÷ their count when {@code mean}), and
+     * when {@code grad} is not null the gradient of that loss. Row losses in double.
+     */
+    void crossEntropyFused(float[] logits, int[] targets, float[] loss, float[] grad, int rows, int classes,
+                           int ignoreIndex, float labelSmoothing, boolean mean) {
+        double eps = labelSmoothing;
+        double total = 0;
+        int count = 0;
+        for (int r = 0; r < rows; r++) {
+            int t = targets[r];
+            if (t == ignoreIndex) {
+                continue;
+            }
+            count++;
+            if (t < 0 || t >= classes) {
+                total = Double.NaN;
+                continue;
+            }
+            int base = r * classes;
+            double lse = logSumExp(logits, base, classes);
+            double sumX = 0;
+            for (int c = 0; c < classes; c++) {
+                sumX += logits[base + c];
+            }
+            double logpT = logits[base + t] - lse;
+            total += -((1.0 - eps) * logpT + (eps / classes) * (sumX - classes * lse));
+        }
+        double scale = mean ? 1.0 / count : 1.0;
+        loss[0] = (float) (mean ? total / count : total);
+        if (grad == null) {
+            return;
+        }
+        double off = eps / classes;
+        for (int r = 0; r < rows; r++) {
+            int t = targets[r];
+            int base = r * classes;
+            if (t == ignoreIndex || t < 0 || t >= classes) {
+                java.util.Arrays.fill(grad, base, base + classes, t == ignoreIndex ? 0f : Float.NaN);
+                continue;
+            }
+            double lse = logSumExp(logits, base, classes);
+            for (int c = 0; c < classes; c++) {
+                double sm = Math.exp(logits[base + c] - lse);
+                grad[base + c] = (float) (scale * (sm - (c == t ? 1.0 - eps : 0.0) - off));
+            }
+        }
+    }
+
     /** log Σ_c exp(x[base+c]) with the maximum subtracted first; NaN if any logit is NaN. */
     private static double logSumExp(float[] x, int base, int len) {
         float max = x[base];

@@ -64,6 +64,21 @@ final class LossOps {
                 wb != null ? 1 : 0, pb != null ? 1 : 0, gb != null ? 1 : 0, scale);
     }
 
+    void crossEntropyFused(Buffer logits, Buffer targets, Buffer loss, Buffer grad, int rows, int classes,
+                           int ignoreIndex, float labelSmoothing, boolean mean) {
+        int total = Operands.product(rows, classes);
+        ClBuffer lb = operands.of(logits, "cross-entropy logits", ElementType.F32, total);
+        ClBuffer tb = operands.of(targets, "cross-entropy targets", ElementType.I32, rows);
+        ClBuffer ob = operands.of(loss, "cross-entropy loss", ElementType.F32, 1);
+        ClBuffer gb = operands.optional(grad, "cross-entropy gradient", ElementType.F32, total);
+        ClKernel k = kernels.get(FAMILY, "cross_entropy_fused");
+        long local = k.powerOfTwoLocalSize(Math.min(kernels.device().tuning().reduceWg(),
+                Long.highestOneBit(Math.max(1, rows - 1)) * 2));
+        kernels.launch(k, new long[] {local}, new long[] {local},
+                lb, tb, ob, gb != null ? gb : ob, rows, classes, ignoreIndex, labelSmoothing, gb != null ? 1 : 0,
+                mean ? 1 : 0);
+    }
+
     void crossEntropy(Buffer logits, Buffer targets, Buffer loss, Buffer valid,
                       int rows, int classes, int ignoreIndex, float labelSmoothing) {
         int total = Operands.product(rows, classes);

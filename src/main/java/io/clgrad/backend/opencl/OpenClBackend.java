@@ -230,6 +230,12 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public void crossEntropyFused(Buffer logits, Buffer targets, Buffer loss, Buffer grad, int rows, int classes,
+                                  int ignoreIndex, float labelSmoothing, boolean mean) {
+        losses.crossEntropyFused(logits, targets, loss, grad, rows, classes, ignoreIndex, labelSmoothing, mean);
+    }
+
+    @Override
     public void crossEntropy(Buffer logits, Buffer targets, Buffer loss, Buffer valid,
                              int rows, int classes, int ignoreIndex, float labelSmoothing) {
         losses.crossEntropy(logits, targets, loss, valid, rows, classes, ignoreIndex, labelSmoothing);
