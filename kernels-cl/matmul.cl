@@ -9,7 +9,7 @@
  * Memory layout: A[b][i][p] = a[aOff + b*aBs + i*aRs + p*aCs] and B[b][p][j] = b[bOff + b*bBs +
  * p*bRs + j*bCs] (in elements; io.clgrad.backend.MatmulSpec), so transposed operands are views
  * with swapped strides and a batch stride of 0 broadcasts one matrix over the batch: nothing is
- * copied. C is contiguous [batch, m, n].
+ * copied. C is contiguous [batch, m, n] from element cOff of c.
  *
  * Launch geometry: a 3-D range of work-groups of MM_WG_N x MM_WG_M x 1 work-items.
  *   dimension 0: ceil(n / MM_BN) groups over the columns of C
@@ -69,7 +69,7 @@ inline float mm_epilogue(float v, __global const float* bias, int col, int epi)
 __kernel __attribute__((reqd_work_group_size(MM_WG_N, MM_WG_M, 1)))
 void matmul_tiled(__global const float* a, int aOff, int aBs, int aRs, int aCs,
                   __global const float* b, int bOff, int bBs, int bRs, int bCs,
-                  __global float* c, int m, int n, int k,
+                  __global float* c, int cOff, int m, int n, int k,
                   __global const float* bias, int epi)
 {
     __local float As[MM_TILE_K][MM_BM];
@@ -140,7 +140,7 @@ void matmul_tiled(__global const float* a, int aOff, int aBs, int aRs, int aCs,
         barrier(CLK_LOCAL_MEM_FENCE);
     }
 
-    __global float* C = c + (long)batch * m * n;
+    __global float* C = c + cOff + (long)batch * m * n;
     for (int i = 0; i < MM_WPT_M; i++) {
         int r = row0 + ly + i * MM_WG_M;
         for (int j = 0; j < MM_WPT_N; j++) {
@@ -157,13 +157,15 @@ void matmul_tiled(__global const float* a, int aOff, int aBs, int aRs, int aCs,
  * without local memory or barriers: every work-item reads its MM_WPT_M rows of A and MM_WPT_N
  * columns of B straight from global memory (for CPU devices, where the caches do the staging and
  * barrier-free kernels vectorise across work-items; neighbouring work-items read neighbouring
- * columns of B). Out-of-range rows/columns are clamped for the loads and skipped for the stores.
+ * columns of B). A work-item whose first row or column is past the edge leaves at once (small or
+ * narrow products); other out-of-range rows/columns are clamped for the loads and skipped for the
+ * stores.
  * Launch geometry as matmul_tiled. Chosen by MatmulOps when the device's tuning row says so.
  */
 __kernel __attribute__((reqd_work_group_size(MM_WG_N, MM_WG_M, 1)))
 void matmul_direct(__global const float* a, int aOff, int aBs, int aRs, int aCs,
                    __global const float* b, int bOff, int bBs, int bRs, int bCs,
-                   __global float* c, int m, int n, int k,
+                   __global float* c, int cOff, int m, int n, int k,
                    __global const float* bias, int epi)
 {
     const int lx = get_local_id(0);
@@ -171,6 +173,9 @@ void matmul_direct(__global const float* a, int aOff, int aBs, int aRs, int aCs,
     const int col0 = get_group_id(0) * MM_BN + lx;
     const int row0 = get_group_id(1) * MM_BM + ly;
     const int batch = get_global_id(2);
+    if (row0 >= m || col0 >= n) {
+        return;     /* all of this work-item's rows or columns are past the edge; no barrier here */
+    }
     __global const float* A = a + aOff + (long)batch * aBs;
     __global const float* B = b + bOff + (long)batch * bBs;
 
@@ -205,7 +210,7 @@ void matmul_direct(__global const float* a, int aOff, int aBs, int aRs, int aCs,
             }
         }
     }
-    __global float* C = c + (long)batch * m * n;
+    __global float* C = c + cOff + (long)batch * m * n;
     for (int i = 0; i < MM_WPT_M; i++) {
         int r = row0 + i * MM_WG_M;
         for (int j = 0; j < MM_WPT_N; j++) {
@@ -267,7 +272,7 @@ void matmul_direct(__global const float* a, int aOff, int aBs, int aRs, int aCs,
 __kernel __attribute__((reqd_work_group_size(MV_WG_N, MV_WG_M, 1)))
 void matmul_vec(__global const float* a, int aOff, int aBs, int aRs, int aCs,
                 __global const float* b, int bOff, int bBs, int bRs, int bCs,
-                __global float* c, int m, int n, int k,
+                __global float* c, int cOff, int m, int n, int k,
                 __global const float* bias, int epi)
 {
     const int col0 = get_global_id(0) * MV_COLS;
@@ -278,7 +283,7 @@ void matmul_vec(__global const float* a, int aOff, int aBs, int aRs, int aCs,
     }
     __global const float* A = a + aOff + (long)batch * aBs;
     __global const float* B = b + bOff + (long)batch * bBs;
-    __global float* C = c + (long)batch * m * n;
+    __global float* C = c + cOff + (long)batch * m * n;
 
     int aRow[MV_ROWS];
     for (int i = 0; i < MV_ROWS; i++) {

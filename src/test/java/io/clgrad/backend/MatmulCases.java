@@ -39,8 +39,11 @@ final class MatmulCases {
             }
         }
         // products large enough for the OpenCL CPU devices' matmul_vec (>= 4 MFLOP): odd edges,
-        // B copied to contiguous when transposed, a broadcast B
-        int[][] large = {{257, 129, 67}, {67, 300, 129}, {130, 33, 513}, {5, 1031, 389}};
+        // B copied to contiguous when transposed, a broadcast B;
+        // few outputs over a long k (split-K: chunks, a shorter last chunk, a sum) and narrow
+        // products (matrix-vector, one output column)
+        int[][] large = {{257, 129, 67}, {67, 300, 129}, {130, 33, 513}, {5, 1031, 389},
+            {10, 2, 4096}, {1, 10, 4099}, {7, 33, 1031}, {4097, 1, 10}, {300, 3, 64}};
         for (int[] d : large) {
             for (int t = 0; t < 4; t++) {
                 cases.add(matmulCase(r, 1, d[0], d[1], d[2], (t & 1) != 0, (t & 2) != 0, 0, 0, true, true));

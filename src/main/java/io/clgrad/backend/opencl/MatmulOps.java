@@ -21,26 +21,38 @@ final class MatmulOps {
     /** Epilogue flags of kernels-cl/matmul.cl (MM_EPI_BIAS, MM_EPI_RELU). */
     private static final int EPI_BIAS = 1;
     private static final int EPI_RELU = 2;
+    /** Split-K: products with at most this many outputs ... */
+    private static final long SPLIT_K_MAX_OUTPUTS = 4096;
+    /** ... and at least this long a k are split into chunks of about SPLIT_K_CHUNK, at most SPLIT_K_MAX_SPLITS. */
+    private static final int SPLIT_K_MIN_K = 1024;
+    private static final int SPLIT_K_CHUNK = 256;
+    private static final int SPLIT_K_MAX_SPLITS = 64;
+    /** matmul_direct products at most this wide use the narrow work-group (one column per work-item). */
+    private static final int NARROW_N = 16;
 
     private final Kernels kernels;
     private final Operands operands;
     private final CopyOps copies;
     private final BufferPool pool;
+    private final ReduceOps reductions;
     private final DeviceTuning tuning;
     private volatile Config config;
+    private volatile Config narrowConfig;
     private volatile Config vecConfig;
 
     /** The kernel chosen for this device and the block it computes per work-group. */
     private record Config(ClKernel kernel, int wgM, int wgN, int blockM, int blockN) {
     }
 
-    MatmulOps(Kernels kernels, Operands operands, CopyOps copies, BufferPool pool) {
-        this(kernels, operands, copies, pool, kernels.device().tuning());
+    MatmulOps(Kernels kernels, Operands operands, CopyOps copies, BufferPool pool, ReduceOps reductions) {
+        this(kernels, operands, copies, pool, reductions, kernels.device().tuning());
     }
 
     /** Products under a given tuning row (the device's own, or a candidate of {@link MatmulTuner}). */
-    MatmulOps(Kernels kernels, Operands operands, CopyOps copies, BufferPool pool, DeviceTuning tuning) {
+    MatmulOps(Kernels kernels, Operands operands, CopyOps copies, BufferPool pool, ReduceOps reductions,
+              DeviceTuning tuning) {
         this.tuning = tuning;
+        this.reductions = reductions;
         this.kernels = kernels;
         this.operands = operands;
         this.copies = copies;
@@ -72,7 +84,7 @@ final class MatmulOps {
         }
         if (s.k() == 0) {
             // act(0 + bias): the kernels' k loop runs zero times and reads neither operand
-            launchSmall(config(), new MatmulSpec(s.batch(), s.m(), s.n(), 0, 0, 0, 0, 0, 0, 0, 0, 0), cb, cb, cb,
+            launchSmall(config(), new MatmulSpec(s.batch(), s.m(), s.n(), 0, 0, 0, 0, 0, 0, 0, 0, 0), cb, cb, cb, 0,
                     biasBuf, epi);
             return;
         }
@@ -80,18 +92,54 @@ final class MatmulOps {
         ClBuffer bb = operands.of(b, "matmul rhs", ElementType.F32, 0);
         checkExtent(ab, "lhs", s.aOffset(), s.batch(), s.aBatchStride(), s.m(), s.aRowStride(), s.k(), s.aColStride());
         checkExtent(bb, "rhs", s.bOffset(), s.batch(), s.bBatchStride(), s.k(), s.bRowStride(), s.n(), s.bColStride());
+        if (epi == 0 && s.batch() == 1 && (long) s.m() * s.n() <= SPLIT_K_MAX_OUTPUTS && s.k() >= SPLIT_K_MIN_K) {
+            matmulSplitK(s, ab, bb, cb);
+            return;
+        }
         DeviceTuning t = tuning;
         double mflop = 2.0 * s.batch() * s.m() * s.n() * s.k() / 1e6;
         if (t.mvMinMflop() >= 0 && mflop >= t.mvMinMflop() && s.n() >= t.mvVw() * t.mvVn()) {
             matmulVec(s, ab, bb, cb, biasBuf, epi);
             return;
         }
-        launchSmall(config(), s, ab, bb, cb, biasBuf, epi);
+        launchSmall(smallConfig(s.n()), s, ab, bb, cb, 0, biasBuf, epi);
     }
 
-    /** One launch of matmul_tiled or matmul_direct. */
-    private void launchSmall(Config cfg, MatmulSpec s, ClBuffer ab, ClBuffer bb, ClBuffer cb, ClBuffer biasBuf,
-                             int epi) {
+    /**
+     * Split-K for few outputs over a long k (the weight gradients of a large batch, e.g. [10, 4096]
+     * x [4096, 2]): one launch computes the partial products of k-chunks as a batch (chunk c reads A
+     * and B from chunk c's offset), a second the last, shorter chunk if any, and a sum over the
+     * chunks writes C — instead of a few work-items walking all of k alone.
+     */
+    private void matmulSplitK(MatmulSpec s, ClBuffer ab, ClBuffer bb, ClBuffer cb) {
+        int m = s.m();
+        int n = s.n();
+        int k = s.k();
+        int splits = Math.min(SPLIT_K_MAX_SPLITS, Math.max(2, k / SPLIT_K_CHUNK));
+        int chunk = (k + splits - 1) / splits;
+        int full = k / chunk;
+        int rest = k - full * chunk;
+        int parts = full + (rest > 0 ? 1 : 0);
+        ClBuffer partial = pool.allocate(ElementType.F32, (long) parts * m * n);
+        try {
+            Config cfg = smallConfig(n);
+            launchSmall(cfg, new MatmulSpec(full, m, n, chunk, s.aOffset(), chunk * s.aColStride(), s.aRowStride(),
+                    s.aColStride(), s.bOffset(), chunk * s.bRowStride(), s.bRowStride(), s.bColStride()),
+                    ab, bb, partial, 0, null, 0);
+            if (rest > 0) {
+                launchSmall(cfg, new MatmulSpec(1, m, n, rest, s.aOffset() + full * chunk * s.aColStride(), 0,
+                        s.aRowStride(), s.aColStride(), s.bOffset() + full * chunk * s.bRowStride(), 0, s.bRowStride(),
+                        s.bColStride()), ab, bb, partial, full * m * n, null, 0);
+            }
+            reductions.reduce(io.clgrad.backend.ReduceOp.SUM, partial, cb, 1, parts, m * n);
+        } finally {
+            pool.free(partial); // later users of the block are ordered after these launches on the queue
+        }
+    }
+
+    /** One launch of matmul_tiled or matmul_direct, writing C from element {@code cOff}. */
+    private void launchSmall(Config cfg, MatmulSpec s, ClBuffer ab, ClBuffer bb, ClBuffer cb, int cOff,
+                             ClBuffer biasBuf, int epi) {
         long groupsN = (s.n() + cfg.blockN - 1) / cfg.blockN;
         long groupsM = (s.m() + cfg.blockM - 1) / cfg.blockM;
         kernels.launch(cfg.kernel,
@@ -99,7 +147,7 @@ final class MatmulOps {
                 new long[] {cfg.wgN, cfg.wgM, 1},
                 ab, s.aOffset(), s.aBatchStride(), s.aRowStride(), s.aColStride(),
                 bb, s.bOffset(), s.bBatchStride(), s.bRowStride(), s.bColStride(),
-                cb, s.m(), s.n(), s.k(), biasBuf != null ? biasBuf : cb, epi);
+                cb, cOff, s.m(), s.n(), s.k(), biasBuf != null ? biasBuf : cb, epi);
     }
 
     /**
@@ -131,7 +179,7 @@ final class MatmulOps {
                     new long[] {cfg.wgN, cfg.wgM, 1},
                     ab, s.aOffset(), s.aBatchStride(), s.aRowStride(), s.aColStride(),
                     bb, bOff, bBs, bRs, 1,
-                    cb, s.m(), s.n(), s.k(), biasBuf != null ? biasBuf : cb, epi);
+                    cb, 0, s.m(), s.n(), s.k(), biasBuf != null ? biasBuf : cb, epi);
         } finally {
             if (tmp != null) {
                 pool.free(tmp); // later users of the block are ordered after this launch on the queue
@@ -167,9 +215,33 @@ final class MatmulOps {
     /** Builds the kernel and settles its work-group shape now rather than at the first product. */
     void prepare() {
         config();
+        smallConfig(1);
         if (tuning.mvMinMflop() >= 0) {
             vecConfig();
         }
+    }
+
+    /**
+     * The kernel for a product n columns wide: on CPU devices (matmul_direct) a product at most
+     * {@value #NARROW_N} wide (a matrix-vector product, a layer with one output) takes a
+     * work-group of 64 x 1 work-items with 4 rows x 1 column each, so no work-item computes
+     * clamped copies of columns that do not exist.
+     */
+    private Config smallConfig(int n) {
+        if (n > NARROW_N || !"direct".equals(tuning.mmKernel())) {
+            return config();
+        }
+        Config cfg = narrowConfig;
+        if (cfg == null) {
+            synchronized (this) {
+                cfg = narrowConfig;
+                if (cfg == null) {
+                    cfg = resolve(DeviceTuning.override(tuning, "mmWgM=64,mmWgN=1,mmWptM=4,mmWptN=1"));
+                    narrowConfig = cfg;
+                }
+            }
+        }
+        return cfg;
     }
 
     private Config vecConfig() {
@@ -208,7 +280,7 @@ final class MatmulOps {
             synchronized (this) {
                 cfg = config;
                 if (cfg == null) {
-                    cfg = resolve();
+                    cfg = resolve(tuning);
                     config = cfg;
                 }
             }
@@ -216,8 +288,7 @@ final class MatmulOps {
         return cfg;
     }
 
-    private Config resolve() {
-        DeviceTuning t = tuning;
+    private Config resolve(DeviceTuning t) {
         while (true) {
             String options = kernels.programs().options(FAMILY, t);
             ClKernel k = kernels.get(FAMILY, options, t.matmulKernel());

@@ -50,8 +50,8 @@ public final class OpenClBackend implements Backend {
         this.operands = new Operands(this);
         this.copies = new CopyOps(kernels, operands, transfers);
         this.elementwise = new ElementwiseOps(kernels, operands);
-        this.matmul = new MatmulOps(kernels, operands, copies, pool);
         this.reductions = new ReduceOps(kernels, operands, pool);
+        this.matmul = new MatmulOps(kernels, operands, copies, pool, reductions);
         this.losses = new LossOps(kernels, operands);
         this.optimizers = new OptimOps(kernels, operands);
         this.random = new RandomOps(kernels, operands);
@@ -64,7 +64,7 @@ public final class OpenClBackend implements Backend {
 
     /** Products under another tuning row, sharing this backend's kernels and memory (for {@link MatmulTuner}). */
     MatmulOps matmulOps(DeviceTuning tuning) {
-        return new MatmulOps(kernels, operands, copies, pool, tuning);
+        return new MatmulOps(kernels, operands, copies, pool, reductions, tuning);
     }
 
     @Override
