@@ -7,8 +7,6 @@ import io.clgrad.backend.ElementType;
 import java.lang.ref.PhantomReference;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +26,13 @@ final class MemoryReclaimer {
 
     private final Backend backend;
     private final ReferenceQueue<Storage> queue = new ReferenceQueue<>();
-    private final Set<Tracked> live = ConcurrentHashMap.newKeySet();
+    /**
+     * Every tracked reference not yet freed, in an intrusive doubly-linked list (as
+     * java.lang.ref.Cleaner keeps its cleanables): it keeps the phantom references reachable, and
+     * linking or unlinking one is a few field writes under a lock, cheaper than a concurrent set.
+     */
+    private final Tracked head = new Tracked();
+    private int liveCount;
     private volatile long bound;
 
     MemoryReclaimer(Backend backend) {
@@ -61,8 +65,26 @@ final class MemoryReclaimer {
     /** Starts tracking a storage so that its buffer is freed if the storage is dropped unclosed. */
     Tracked track(Storage storage, Buffer buffer) {
         Tracked t = new Tracked(storage, queue, buffer, this);
-        live.add(t);
+        synchronized (head) {
+            t.next = head.next;
+            t.prev = head;
+            head.next.prev = t;
+            head.next = t;
+            liveCount++;
+        }
         return t;
+    }
+
+    private void unlink(Tracked t) {
+        synchronized (head) {
+            if (t.next != null) {
+                t.prev.next = t.next;
+                t.next.prev = t.prev;
+                t.next = null;
+                t.prev = null;
+                liveCount--;
+            }
+        }
     }
 
     /** Frees the buffers of every storage the GC has already found unreachable. */
@@ -89,7 +111,9 @@ final class MemoryReclaimer {
 
     /** Number of storages not yet freed (for tests and diagnostics). */
     int liveCount() {
-        return live.size();
+        synchronized (head) {
+            return liveCount;
+        }
     }
 
     /** The phantom reference that owns a storage's buffer. */
@@ -97,6 +121,9 @@ final class MemoryReclaimer {
         private final Buffer buffer;
         private final MemoryReclaimer owner;
         private final AtomicBoolean freed = new AtomicBoolean();
+        /** Neighbours in the owner's list (guarded by the owner's head); null once unlinked. */
+        private Tracked prev;
+        private Tracked next;
 
         Tracked(Storage referent, ReferenceQueue<Storage> q, Buffer buffer, MemoryReclaimer owner) {
             super(referent, q);
@@ -104,10 +131,19 @@ final class MemoryReclaimer {
             this.owner = owner;
         }
 
+        /** The list head: tracks nothing. */
+        private Tracked() {
+            super(null, null);
+            this.buffer = null;
+            this.owner = null;
+            this.prev = this;
+            this.next = this;
+        }
+
         /** Returns the buffer to the pool, once. */
         void free() {
             if (freed.compareAndSet(false, true)) {
-                owner.live.remove(this);
+                owner.unlink(this);
                 clear();
                 owner.backend.free(buffer);
             }

@@ -97,7 +97,7 @@ public final class CpuBackend implements Backend {
     /** Nothing is cached: does nothing. */
     @Override
     public void emptyCache() {
-        // The Java heap is the allocator; there is no free list to release.
+        memory.emptyCache();
     }
 
     /** The allocation counters. */

@@ -21,13 +21,18 @@ public final class CpuBuffer implements Buffer {
 
     /** Allocates the storage; throws {@link OutOfMemoryError} when the heap cannot hold it. */
     CpuBuffer(CpuBackend owner, ElementType type, int count) {
+        this(owner, type, count, type == ElementType.F32 ? new float[count] : new int[count]);
+    }
+
+    /** A buffer over recycled storage: a {@code float[]} (F32) or {@code int[]} (I32) of exactly {@code count}. */
+    CpuBuffer(CpuBackend owner, ElementType type, int count, Object storage) {
         this.owner = owner;
         this.type = type;
         this.count = count;
         if (type == ElementType.F32) {
-            floats = new float[count];
+            floats = (float[]) storage;
         } else {
-            ints = new int[count];
+            ints = (int[]) storage;
         }
     }
 
@@ -92,12 +97,22 @@ public final class CpuBuffer implements Buffer {
      * already freed, so that exactly one caller wins even when a Cleaner races with close().
      */
     boolean markFreed() {
+        return release() != null;
+    }
+
+    /**
+     * Marks the buffer freed and hands over its storage (for the memory pool), or returns null,
+     * changing nothing, when it was already freed. The buffer keeps no reference to the storage,
+     * so a stale reference to it can never reach memory that is in use again.
+     */
+    Object release() {
         if (!freed.compareAndSet(false, true)) {
-            return false;
+            return null;
         }
+        Object storage = floats != null ? floats : ints;
         floats = null;
         ints = null;
-        return true;
+        return storage;
     }
 
     /** E.g. {@code CpuBuffer[F32 x 1024]}, with " (freed)" once freed. */

@@ -3,15 +3,30 @@ package io.clgrad.backend.cpu;
 import io.clgrad.backend.DeviceOutOfMemoryException;
 import io.clgrad.backend.ElementType;
 import io.clgrad.backend.MemoryStats;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * Allocation and the memory counters of the CPU backend. There is no pool: the Java heap is the
- * allocator, so nothing is ever cached and every allocation is a "device" allocation.
+ * Allocation, a pool of freed arrays and the memory counters of the CPU backend. A training loop
+ * allocates the same sizes every step; handing a freed array of exactly the same length and type
+ * back out saves the JVM's zeroing of a new one and the garbage collection of the old (as the
+ * OpenCL backend's pool saves device allocations). The pool holds at most {@link #cacheLimit}
+ * bytes ({@code emptyCache()} clears it); arrays come out uninitialised, like every new buffer.
+ * With {@code -Dclgrad.cpu.poisonReused=true} (set by the test suite) a recycled array is first
+ * filled with NaN (ints: {@code Integer.MIN_VALUE}), so code that relies on fresh zeros fails.
  *
  * <p>Thread-safe: {@code free} may arrive from any thread (a Cleaner, a finishing scope).
  */
 final class CpuMemory {
+    private static final boolean POISON = Boolean.getBoolean("clgrad.cpu.poisonReused");
+
     private final CpuBackend owner;
+    private final Map<Long, ArrayDeque<Object>> pool = new HashMap<>();
+    private final long cacheLimit = Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 8);
+    private long bytesCached;
+    private long reused;
     private long bytesInUse;
     private long peakBytesInUse;
     private long buffersInUse;
@@ -35,7 +50,10 @@ final class CpuMemory {
                     + ": the CPU backend holds 0 to " + Integer.MAX_VALUE + " elements per buffer");
         }
         long bytes = count * type.bytes();
-        CpuBuffer buffer;
+        CpuBuffer buffer = reuse(type, (int) count, bytes);
+        if (buffer != null) {
+            return buffer;
+        }
         try {
             buffer = new CpuBuffer(owner, type, (int) count);
         } catch (OutOfMemoryError first) {
@@ -60,15 +78,57 @@ final class CpuMemory {
         return buffer;
     }
 
+    /** A recycled buffer of exactly this type and length, or null when the pool has none. */
+    private CpuBuffer reuse(ElementType type, int count, long bytes) {
+        Object storage;
+        synchronized (this) {
+            ArrayDeque<Object> list = pool.get(key(type, count));
+            storage = list == null ? null : list.poll();
+            if (storage == null) {
+                return null;
+            }
+            bytesCached -= bytes;
+            reused++;
+            bytesInUse += bytes;
+            peakBytesInUse = Math.max(peakBytesInUse, bytesInUse);
+            buffersInUse++;
+            allocations++;
+        }
+        if (POISON) {
+            if (storage instanceof float[] f) {
+                Arrays.fill(f, Float.NaN);
+            } else {
+                Arrays.fill((int[]) storage, Integer.MIN_VALUE);
+            }
+        }
+        return new CpuBuffer(owner, type, count, storage);
+    }
+
+    private static long key(ElementType type, int count) {
+        return ((long) type.ordinal() << 32) | count;
+    }
+
     /** Frees a buffer of this backend; a second free throws {@link IllegalStateException}. */
     void free(CpuBuffer buffer) {
-        if (!buffer.markFreed()) {
+        Object storage = buffer.release();
+        if (storage == null) {
             throw new IllegalStateException("buffer already freed: " + buffer);
         }
+        long bytes = buffer.bytes();
         synchronized (this) {
-            bytesInUse -= buffer.bytes();
+            bytesInUse -= bytes;
             buffersInUse--;
+            if (bytesCached + bytes <= cacheLimit) {
+                pool.computeIfAbsent(key(buffer.type(), buffer.length()), k -> new ArrayDeque<>()).push(storage);
+                bytesCached += bytes;
+            }
         }
+    }
+
+    /** Drops every pooled array (they become garbage). */
+    synchronized void emptyCache() {
+        pool.clear();
+        bytesCached = 0;
     }
 
     /** Bytes held by live buffers. */
@@ -76,8 +136,8 @@ final class CpuMemory {
         return bytesInUse;
     }
 
-    /** A snapshot of the counters (nothing cached; every allocation reaches the heap). */
+    /** A snapshot of the counters; device allocations are the ones that reached the heap (not recycled). */
     synchronized MemoryStats stats() {
-        return new MemoryStats(bytesInUse, 0, peakBytesInUse, buffersInUse, allocations, allocations);
+        return new MemoryStats(bytesInUse, bytesCached, peakBytesInUse, buffersInUse, allocations, allocations - reused);
     }
 }
