@@ -47,6 +47,8 @@ final class VectorGemm implements GemmPath {
     static final int KC = 256;
     /** Most rows per packed A block (kept in L2). */
     static final int MC = 128;
+    /** Products below this many flops are split into one task per thread. */
+    static final double SMALL_FLOPS = 1 << 29;
     /** Most columns per packed B tile. */
     static final int NC = 1024;
 
@@ -84,12 +86,22 @@ final class VectorGemm implements GemmPath {
         int m = s.m();
         int n = s.n();
         // Tasks: rows in multiples of MR, columns in multiples of NR, enough tasks for every thread.
-        long want = 3L * par.threads();
+        // One task per thread for products of up to a few hundred MFLOP: each fork-join round and
+        // each extra pack of a block costs more there than the load balance of more tasks gains.
+        long want = (s.flops() < SMALL_FLOPS ? 1L : 3L) * par.threads();
         int rowUnits = ceilDiv(m, MR);
         int colUnits = ceilDiv(n, NR);
         int rowsPer = Math.min(rowUnits, ceilDiv(MC * 4, MR)); // at most 4 A blocks per task
         int colsPer = Math.min(colUnits, NC / NR);
         long tasks = (long) batch * ceilDiv(rowUnits, rowsPer) * ceilDiv(colUnits, colsPer);
+        if (batch == 1 && m <= 2 * MC && colUnits >= 2 * par.threads()) {
+            // Few rows (a training batch): split the columns only, so each task packs its own
+            // part of B once and keeps all of A's rows; no separate pass to pack B for everyone.
+            rowsPer = rowUnits;
+            colsPer = ceilDiv(colUnits, par.threads());
+            tasks = ceilDiv(colUnits, colsPer);
+            want = tasks;
+        }
         while (tasks < want && (rowsPer > 4 || colsPer > 4)) {
             if (rowsPer >= colsPer * 2 || colsPer <= 4) {
                 rowsPer = ceilDiv(rowsPer, 2);

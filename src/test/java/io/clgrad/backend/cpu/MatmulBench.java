@@ -22,7 +22,9 @@ public final class MatmulBench {
         CpuMatmul vector = CpuMatmul.vectorModulePresent() ? new CpuMatmul(par, true) : null;
         System.out.println("threads " + par.threads() + ", vector path " + (vector != null));
         Random r = new Random(1);
-        for (String size : sizes) { // "n" for a square product, or "MxNxK"
+        for (String arg : sizes) { // "n" for a square product, or "MxNxK", optionally ":NT" or ":TN"
+            String size = arg.split(":")[0];
+            String layout = arg.contains(":") ? arg.split(":")[1] : "NN";
             int[] d = Arrays.stream(size.split("x")).mapToInt(Integer::parseInt).toArray();
             int m = d[0];
             int n = d.length == 3 ? d[1] : m;
@@ -36,9 +38,13 @@ public final class MatmulBench {
                 b[i] = r.nextFloat() - 0.5f;
             }
             float[] c = new float[m * n];
-            MatmulSpec s = MatmulSpec.rowMajor(m, n, k);
+            // NT: B stored [n, k] (Linear's forward); TN: A stored [k, m] (its weight gradient)
+            MatmulSpec s = layout.equals("NT") ? new MatmulSpec(1, m, n, k, 0, 0, k, 1, 0, 0, 1, k)
+                    : layout.equals("TN") ? new MatmulSpec(1, m, n, k, 0, 0, 1, m, 0, 0, n, 1)
+                    : MatmulSpec.rowMajor(m, n, k);
             boolean skipPlain = s.flops() > 2.2e9 && !Boolean.getBoolean("plainLarge");
-            StringBuilder line = new StringBuilder("gemm " + (d.length == 3 ? "m=" + m + " n=" + n + " k=" + k : "n=" + n) + ":");
+            StringBuilder line = new StringBuilder("gemm " + (d.length == 3 ? "m=" + m + " n=" + n + " k=" + k : "n=" + n)
+                    + " " + layout + ":");
             if (!skipPlain) {
                 line.append(String.format(" plain %.1f", gflops(plain, s, a, b, c, reps)));
             }
