@@ -99,4 +99,91 @@ class MatmulTuningTest {
         DeviceTuning best = DeviceTuning.override(backend.clDevice().tuning(), r.best().spec());
         assertEquals(r.best().spec(), best.matmulSpec());
     }
+
+    /**
+     * Every kernel variant on every OpenCL device, whatever its table picks (CI's PoCL would otherwise
+     * never run the GPU kernel): plain, transposed, fused bias+ReLU, split-K and narrow products
+     * against a double-precision reference.
+     */
+    @ParameterizedTest(name = "{0}", allowZeroInvocations = true, autoCloseArguments = false)
+    @MethodSource("devices")
+    void everyKernelVariantIsCorrectOnThisDevice(OpenClBackend backend) {
+        DeviceTuning row = backend.clDevice().tuning();
+        String[] variants = {"mmKernel=tiled,mvMinMflop=-1", "mmKernel=tiled,mmWgM=4,mmWgN=4,mmWptM=2,mmWptN=2,mmTileK=8,mvMinMflop=-1",
+            "mmKernel=direct,mvMinMflop=-1", "mmKernel=direct,mvMinMflop=0,mvRows=3,mvVw=4,mvVn=1,mvWgM=4"};
+        int[][] shapes = {{37, 67, 29}, {1, 1, 1}, {10, 2, 4096}, {1, 10, 1031}, {300, 3, 17}, {64, 40, 0}};
+        java.util.Random r = new java.util.Random(11);
+        for (String v : variants) {
+            MatmulOps ops = backend.matmulOps(DeviceTuning.override(row, v));
+            for (int[] d : shapes) {
+                for (int layout = 0; layout < 3; layout++) {
+                    int m = d[0];
+                    int n = d[1];
+                    int k = d[2];
+                    boolean ta = layout == 1;
+                    boolean tb = layout == 2;
+                    boolean bias = (m + layout) % 2 == 0;
+                    boolean relu = layout != 0;
+                    float[] a = new float[Math.max(1, m * k)];
+                    float[] b = new float[Math.max(1, k * n)];
+                    float[] bv = new float[n];
+                    for (int i = 0; i < a.length; i++) {
+                        a[i] = r.nextFloat() * 2 - 1;
+                    }
+                    for (int i = 0; i < b.length; i++) {
+                        b[i] = r.nextFloat() * 2 - 1;
+                    }
+                    for (int i = 0; i < n; i++) {
+                        bv[i] = r.nextFloat() * 2 - 1;
+                    }
+                    // A is [m, k] (stored [k, m] when ta), B is [k, n] (stored [n, k] when tb)
+                    io.clgrad.backend.MatmulSpec spec = new io.clgrad.backend.MatmulSpec(1, m, n, k, 0, 0,
+                            ta ? 1 : k, ta ? m : 1, 0, 0, tb ? 1 : n, tb ? k : 1);
+                    float[] got = run(backend, ops, spec, a, b, bias ? bv : null, relu, m * n);
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            double want = bias ? bv[j] : 0;
+                            for (int p = 0; p < k; p++) {
+                                want += (double) a[ta ? p * m + i : i * k + p] * b[tb ? j * k + p : p * n + j];
+                            }
+                            if (relu && want < 0) {
+                                want = 0;
+                            }
+                            double err = Math.abs(got[i * n + j] - want);
+                            assertTrue(err <= 1e-5 * Math.sqrt(k + 1) * 8 + 1e-5 * Math.abs(want),
+                                    v + ": " + m + "x" + n + "x" + k + " layout " + layout + (bias ? " +bias" : "")
+                                            + (relu ? " relu" : "") + " at [" + i + ", " + j + "]: " + got[i * n + j]
+                                            + " vs " + want);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[] run(OpenClBackend be, MatmulOps ops, io.clgrad.backend.MatmulSpec spec, float[] a, float[] b,
+                               float[] bias, boolean relu, int outCount) {
+        io.clgrad.backend.Buffer ab = be.allocate(io.clgrad.backend.ElementType.F32, a.length);
+        io.clgrad.backend.Buffer bb = be.allocate(io.clgrad.backend.ElementType.F32, b.length);
+        io.clgrad.backend.Buffer biasB = bias == null ? null : be.allocate(io.clgrad.backend.ElementType.F32, bias.length);
+        io.clgrad.backend.Buffer cb = be.allocate(io.clgrad.backend.ElementType.F32, Math.max(1, outCount));
+        try {
+            be.write(ab, 0, a, 0, a.length);
+            be.write(bb, 0, b, 0, b.length);
+            if (biasB != null) {
+                be.write(biasB, 0, bias, 0, bias.length);
+            }
+            ops.matmul(spec, ab, bb, biasB, relu, cb);
+            float[] out = new float[outCount];
+            be.read(cb, 0, out, 0, outCount);
+            return out;
+        } finally {
+            be.free(ab);
+            be.free(bb);
+            if (biasB != null) {
+                be.free(biasB);
+            }
+            be.free(cb);
+        }
+    }
 }
