@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
                 + "(~/.cache/clgrad/tuning/, or $CLGRAD_CACHE_DIR), where every later run on that device and driver "
                 + "picks it up.",
             "Lines: 'device: ...', 'candidate I CHANGES: X GFLOP/s', 'current: X GFLOP/s [SPEC]', "
-                + "'best: CHANGES: X GFLOP/s (R x current) [SPEC]', 'saved: FILE'."})
+                + "'best: CHANGES: X GFLOP/s (R x current) [SPEC]' (or 'best: the current configuration, X GFLOP/s'), "
+                + "'saved: FILE'."})
 final class TuneCommand implements Callable<Integer> {
 
     @Option(names = "--device", paramLabel = "DEVICE",
@@ -38,7 +39,8 @@ final class TuneCommand implements Callable<Integer> {
     @Option(names = "--size", paramLabel = "N", defaultValue = "1024", description = "n of the timed n x n products.")
     int size;
 
-    @Option(names = "--quick", description = "Try fewer candidates (about a quarter).")
+    @Option(names = "--quick", description = "Try fewer candidates: one work-group shape and vector width "
+            + "(CPU devices), one k-slice depth (GPUs).")
     boolean quick;
 
     @Option(names = "--dry-run", description = "Measure and report, but save nothing.")
@@ -86,8 +88,13 @@ final class TuneCommand implements Callable<Integer> {
                 out.flush();
             });
             out.println(line(r.current()) + " [" + r.current().spec() + "]");
-            out.println(String.format(Locale.ROOT, "best: %s (%.2fx current) [%s]", line(r.best()),
-                    r.best().gflops() / r.current().gflops(), r.best().spec()));
+            if (r.best() == r.current()) {
+                out.println(String.format(Locale.ROOT, "best: the current configuration, %.1f GFLOP/s",
+                        r.current().gflops()));
+            } else {
+                out.println(String.format(Locale.ROOT, "best: %s (%.2fx current) [%s]", line(r.best()),
+                        r.best().gflops() / r.current().gflops(), r.best().spec()));
+            }
             out.println(r.saved() ? "saved: " + r.file() + " (used from the next start)" : "not saved (--dry-run)");
             out.flush();
         }
