@@ -74,35 +74,14 @@ public final class Functional {
         boolean wantGrad = Graph.shouldRecord(input);
         Tensor loss;
         Tensor grad;
-        try (Autograd.Mode m = Autograd.noGrad()) {
-            Tensor x = Layouts.dense(input);
-            Tensor y = Layouts.dense(target);
-            Tensor w = weight == null ? null : expandDense(op, "weight", weight, input);
-            Tensor pw = posWeight == null ? null : expandDense(op, "pos_weight", posWeight, input);
-            try {
-                int n = input.numel();
-                loss = Tensor.empty(input.device(), DType.FLOAT32, new int[0]);
-                grad = wantGrad ? Tensor.empty(input.device(), DType.FLOAT32, input.shapeRef()) : null;
-                input.backend().bceWithLogitsFused(x.buffer(op), y.buffer(op), w == null ? null : w.buffer(op),
-                        pw == null ? null : pw.buffer(op), loss.buffer(op), grad == null ? null : grad.buffer(op), n,
-                        reduction == Reduction.MEAN ? 1f / n : 1f);
-            } finally {
-                Checks.closeTemp(x, input);
-                Checks.closeTemp(y, target);
-                if (w != null) {
-                    Checks.closeTemp(w, weight);
-                }
-                if (pw != null) {
-                    Checks.closeTemp(pw, posWeight);
-                }
-            }
+        try (Autograd.Mode m = Autograd.noGrad(); BceOperands o = new BceOperands(op, input, target, weight, posWeight)) {
+            int n = input.numel();
+            loss = Tensor.empty(input.device(), DType.FLOAT32, new int[0]);
+            grad = wantGrad ? Tensor.empty(input.device(), DType.FLOAT32, input.shapeRef()) : null;
+            input.backend().bceWithLogitsFused(o.x(), o.y(), o.w(), o.pw(), loss.buffer(op),
+                    grad == null ? null : grad.buffer(op), n, reduction == Reduction.MEAN ? 1f / n : 1f);
         }
-        if (grad == null) {
-            return loss;
-        }
-        Tensor saved = grad;
-        return Graph.record(loss, "BinaryCrossEntropyWithLogitsBackward0", new Tensor[] {input},
-                g -> new Tensor[] {g.isImplicitOne() ? saved : saved.mul(g)});
+        return withSavedGradient(loss, grad, input, "BinaryCrossEntropyWithLogitsBackward0");
     }
 
     private static void checkBce(String op, Tensor input, Tensor target) {
@@ -119,37 +98,76 @@ public final class Functional {
     private static Tensor bceGrad(Tensor g, Tensor input, Tensor target, Tensor weight, Tensor posWeight,
                                   Reduction reduction) {
         String op = "binary_cross_entropy_with_logits backward";
-        Tensor x = Layouts.dense(input);
-        Tensor y = Layouts.dense(target);
-        Tensor w = weight == null ? null : expandDense(op, "weight", weight, input);
-        Tensor pw = posWeight == null ? null : expandDense(op, "pos_weight", posWeight, input);
-        Tensor gd = Layouts.dense(g);
-        Tensor out = Tensor.empty(input.device(), DType.FLOAT32, input.shapeRef());
-        int n = out.numel();
-        if (n > 0) {
-            float scale = reduction == Reduction.MEAN ? 1f / n : 1f;
-            input.backend().bceWithLogitsBackward(x.buffer(op), y.buffer(op), w == null ? null : w.buffer(op),
-                    pw == null ? null : pw.buffer(op), gd.buffer(op), reduction == Reduction.NONE ? 1 : 0, scale,
-                    out.buffer(op), n);
+        try (BceOperands o = new BceOperands(op, input, target, weight, posWeight)) {
+            Tensor gd = Layouts.dense(g);
+            Tensor out = Tensor.empty(input.device(), DType.FLOAT32, input.shapeRef());
+            int n = out.numel();
+            if (n > 0) {
+                float scale = reduction == Reduction.MEAN ? 1f / n : 1f;
+                input.backend().bceWithLogitsBackward(o.x(), o.y(), o.w(), o.pw(), gd.buffer(op),
+                        reduction == Reduction.NONE ? 1 : 0, scale, out.buffer(op), n);
+            }
+            return out;
         }
-        return out;
     }
 
     private static Tensor bceRaw(Tensor input, Tensor target, Tensor weight, Tensor posWeight, Reduction reduction) {
         String op = "binary_cross_entropy_with_logits";
         checkBce(op, input, target);
-        Tensor x = Layouts.dense(input);
-        Tensor y = Layouts.dense(target);
-        Tensor w = weight == null ? null : expandDense(op, "weight", weight, input);
-        Tensor pw = posWeight == null ? null : expandDense(op, "pos_weight", posWeight, input);
-        try {
+        try (BceOperands o = new BceOperands(op, input, target, weight, posWeight)) {
             Tensor loss = Tensor.empty(input.device(), DType.FLOAT32, input.shapeRef());
             if (loss.numel() > 0) {
-                input.backend().bceWithLogits(x.buffer(op), y.buffer(op), w == null ? null : w.buffer(op),
-                        pw == null ? null : pw.buffer(op), loss.buffer(op), loss.numel());
+                input.backend().bceWithLogits(o.x(), o.y(), o.w(), o.pw(), loss.buffer(op), loss.numel());
             }
             return reduce(op, loss, reduction);
-        } finally {
+        }
+    }
+
+    /**
+     * The dense operands of a BCE kernel: input and target as they are when dense, weight and
+     * pos_weight broadcast to the input's shape; the temporaries are closed with it.
+     */
+    private static final class BceOperands implements AutoCloseable {
+        private final String op;
+        private final Tensor input;
+        private final Tensor target;
+        private final Tensor weight;
+        private final Tensor posWeight;
+        private final Tensor x;
+        private final Tensor y;
+        private final Tensor w;
+        private final Tensor pw;
+
+        BceOperands(String op, Tensor input, Tensor target, Tensor weight, Tensor posWeight) {
+            this.op = op;
+            this.input = input;
+            this.target = target;
+            this.weight = weight;
+            this.posWeight = posWeight;
+            this.x = Layouts.dense(input);
+            this.y = Layouts.dense(target);
+            this.w = weight == null ? null : expandDense(op, "weight", weight, input);
+            this.pw = posWeight == null ? null : expandDense(op, "pos_weight", posWeight, input);
+        }
+
+        io.clgrad.backend.Buffer x() {
+            return x.buffer(op);
+        }
+
+        io.clgrad.backend.Buffer y() {
+            return y.buffer(op);
+        }
+
+        io.clgrad.backend.Buffer w() {
+            return w == null ? null : w.buffer(op);
+        }
+
+        io.clgrad.backend.Buffer pw() {
+            return pw == null ? null : pw.buffer(op);
+        }
+
+        @Override
+        public void close() {
             Checks.closeTemp(x, input);
             Checks.closeTemp(y, target);
             if (w != null) {
@@ -214,12 +232,20 @@ public final class Functional {
                 Checks.closeTemp(t, target);
             }
         }
+        return withSavedGradient(loss, grad, input, "NllLossBackward0");
+    }
+
+    /**
+     * Records a fused loss whose gradient with respect to {@code input} was made with it (null when
+     * no gradient is needed): the backward hands it out as is for backward()'s implicit 1, else
+     * scaled by the upstream gradient.
+     */
+    private static Tensor withSavedGradient(Tensor loss, Tensor grad, Tensor input, String node) {
         if (grad == null) {
             return loss;
         }
-        Tensor saved = grad;
-        return Graph.record(loss, "NllLossBackward0", new Tensor[] {input},
-                g -> new Tensor[] {g.isImplicitOne() ? saved : saved.mul(g)});
+        return Graph.record(loss, node, new Tensor[] {input},
+                g -> new Tensor[] {g.isImplicitOne() ? grad : grad.mul(g)});
     }
 
     private static void checkCrossEntropy(String op, Tensor input, Tensor target, float labelSmoothing) {

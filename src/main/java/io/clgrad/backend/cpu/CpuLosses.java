@@ -93,15 +93,7 @@ final class CpuLosses {
                     loss[r] = Float.NaN;
                     continue;
                 }
-                int base = r * classes;
-                double lse = logSumExp(logits, base, classes);
-                double sumX = 0;
-                for (int c = 0; c < classes; c++) {
-                    sumX += logits[base + c];
-                }
-                double logpT = logits[base + t] - lse;
-                double sumLogp = sumX - classes * lse;
-                loss[r] = (float) -((1.0 - eps) * logpT + (eps / classes) * sumLogp);
+                loss[r] = (float) rowLoss(logits, r * classes, classes, t, eps);
             }
         });
     }
@@ -157,14 +149,7 @@ final class CpuLosses {
                 total = Double.NaN;
                 continue;
             }
-            int base = r * classes;
-            double lse = logSumExp(logits, base, classes);
-            double sumX = 0;
-            for (int c = 0; c < classes; c++) {
-                sumX += logits[base + c];
-            }
-            double logpT = logits[base + t] - lse;
-            total += -((1.0 - eps) * logpT + (eps / classes) * (sumX - classes * lse));
+            total += rowLoss(logits, r * classes, classes, t, eps);
         }
         double scale = mean ? 1.0 / count : 1.0;
         loss[0] = (float) (mean ? total / count : total);
@@ -185,6 +170,17 @@ final class CpuLosses {
                 grad[base + c] = (float) (scale * (sm - (c == t ? 1.0 - eps : 0.0) - off));
             }
         }
+    }
+
+    /** One row's {@code -((1-ε)·logp[t] + (ε/C)·Σ_c logp[c])}, in double, for a target t in [0, C). */
+    private static double rowLoss(float[] logits, int base, int classes, int t, double eps) {
+        double lse = logSumExp(logits, base, classes);
+        double sumX = 0;
+        for (int c = 0; c < classes; c++) {
+            sumX += logits[base + c];
+        }
+        double logpT = logits[base + t] - lse;
+        return -((1.0 - eps) * logpT + (eps / classes) * (sumX - classes * lse));
     }
 
     /** log Σ_c exp(x[base+c]) with the maximum subtracted first; NaN if any logit is NaN. */

@@ -57,11 +57,19 @@ final class LossOps {
         ClBuffer lb = operands.of(loss, "bce loss", ElementType.F32, 1);
         ClBuffer gb = operands.optional(grad, "bce gradient", ElementType.F32, count);
         ClKernel k = kernels.get(FAMILY, "bce_with_logits_fused");
-        long local = k.powerOfTwoLocalSize(Math.min(kernels.device().tuning().reduceWg(),
-                Long.highestOneBit(Math.max(1, count - 1)) * 2));
+        long local = oneGroup(k, count);
         kernels.launch(k, new long[] {local}, new long[] {local},
                 xb, yb, wb != null ? wb : xb, pb != null ? pb : xb, lb, gb != null ? gb : lb, count,
                 wb != null ? 1 : 0, pb != null ? 1 : 0, gb != null ? 1 : 0, scale);
+    }
+
+    /**
+     * The size of the single work-group of a fused loss over {@code items} elements or rows: the
+     * smallest power of two that covers them, at most the device's reduction group and the kernel's limit.
+     */
+    private long oneGroup(ClKernel k, int items) {
+        long cover = Long.highestOneBit(Math.max(1, items - 1)) * 2;
+        return k.powerOfTwoLocalSize(Math.min(kernels.device().tuning().reduceWg(), cover));
     }
 
     void crossEntropyFused(Buffer logits, Buffer targets, Buffer loss, Buffer grad, int rows, int classes,
@@ -72,8 +80,7 @@ final class LossOps {
         ClBuffer ob = operands.of(loss, "cross-entropy loss", ElementType.F32, 1);
         ClBuffer gb = operands.optional(grad, "cross-entropy gradient", ElementType.F32, total);
         ClKernel k = kernels.get(FAMILY, "cross_entropy_fused");
-        long local = k.powerOfTwoLocalSize(Math.min(kernels.device().tuning().reduceWg(),
-                Long.highestOneBit(Math.max(1, rows - 1)) * 2));
+        long local = oneGroup(k, rows);
         kernels.launch(k, new long[] {local}, new long[] {local},
                 lb, tb, ob, gb != null ? gb : ob, rows, classes, ignoreIndex, labelSmoothing, gb != null ? 1 : 0,
                 mean ? 1 : 0);
