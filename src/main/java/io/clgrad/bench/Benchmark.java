@@ -78,9 +78,16 @@ public final class Benchmark {
         PyTorchProcess py = null;
         try {
             if (o.vsPyTorch()) {
-                py = PyTorchProcess.start(o.python(), o.script(), o.threads(), o.dataDir(), gemmRuns(), warmupSeconds());
-                for (String line : py.header()) {
-                    println(line);
+                try {
+                    py = PyTorchProcess.start(o.python(), o.script(), o.threads(), o.dataDir(), gemmRuns(),
+                            warmupSeconds());
+                    for (String line : py.header()) {
+                        println(line);
+                    }
+                } catch (IOException e) {
+                    // clgrad's own lines are still worth having: say what is missing and go on without ratios
+                    println("pytorch: not run, so no ratios: " + e.getMessage().strip().split("\\R", 2)[0]
+                            + " (install with: apt-get install python3-torch python3-numpy libopenblas0-pthread)");
                 }
             }
             for (Device dev : o.devices()) {
