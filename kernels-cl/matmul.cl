@@ -122,16 +122,21 @@ void matmul_tiled(__global const float* a, int aOff, int aBs, int aRs, int aCs,
         }
         barrier(CLK_LOCAL_MEM_FENCE);
 
+        #pragma unroll
         for (int kk = 0; kk < MM_TILE_K; kk++) {
             float ar[MM_WPT_M];
             float br[MM_WPT_N];
+            #pragma unroll
             for (int i = 0; i < MM_WPT_M; i++) {
                 ar[i] = As[kk][ly + i * MM_WG_M];
             }
+            #pragma unroll
             for (int j = 0; j < MM_WPT_N; j++) {
                 br[j] = Bs[kk][lx + j * MM_WG_N];
             }
+            #pragma unroll
             for (int i = 0; i < MM_WPT_M; i++) {
+                #pragma unroll
                 for (int j = 0; j < MM_WPT_N; j++) {
                     acc[i][j] += ar[i] * br[j];
                 }
@@ -198,13 +203,17 @@ void matmul_direct(__global const float* a, int aOff, int aBs, int aRs, int aCs,
         float br[MM_WPT_N];
         int ap = p * aCs;
         int bp = p * bRs;
+        #pragma unroll
         for (int i = 0; i < MM_WPT_M; i++) {
             ar[i] = A[aRow[i] + ap];
         }
+        #pragma unroll
         for (int j = 0; j < MM_WPT_N; j++) {
             br[j] = B[bp + bCol[j]];
         }
+        #pragma unroll
         for (int i = 0; i < MM_WPT_M; i++) {
+            #pragma unroll
             for (int j = 0; j < MM_WPT_N; j++) {
                 acc[i][j] += ar[i] * br[j];
             }
@@ -224,7 +233,8 @@ void matmul_direct(__global const float* a, int aOff, int aBs, int aRs, int aCs,
 
 /*
  * matmul_vec: the same product for large matrices on CPU devices, written the way a BLAS
- * micro-kernel is: every work-item owns an MV_ROWS x (MV_VN * MV_VW) block of C in
+ * micro-kernel is (the register loops are unrolled with #pragma unroll: without it PoCL's LLVM
+ * kept the accumulators in memory and ran at a third of the speed): every work-item owns an MV_ROWS x (MV_VN * MV_VW) block of C in
  * MV_ROWS x MV_VN vector accumulators, and for each p loads the block's row of B as MV_VN
  * floatMV_VW vectors and broadcasts each A[i][p] into them (mad). Explicit
  * vectors map onto the CPU's SIMD registers; PoCL's work-item vectoriser has nothing left to do.
@@ -300,12 +310,15 @@ void matmul_vec(__global const float* a, int aOff, int aBs, int aRs, int aCs,
         for (int p = 0; p < k; p++) {
             __global const float* Bp = B + p * bRs + col0;
             MV_FLOATV bv[MV_VN];
+            #pragma unroll
             for (int v = 0; v < MV_VN; v++) {
                 bv[v] = MV_VLOAD(v, Bp);
             }
             int ap = p * aCs;
+            #pragma unroll
             for (int i = 0; i < MV_ROWS; i++) {
                 MV_FLOATV av = (MV_FLOATV)(A[aRow[i] + ap]);
+                #pragma unroll
                 for (int v = 0; v < MV_VN; v++) {
                     acc[i][v] = mad(av, bv[v], acc[i][v]);
                 }
