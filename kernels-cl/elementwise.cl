@@ -20,8 +20,9 @@
  *
  * Semantics follow PyTorch: MAXIMUM/MINIMUM propagate NaN, comparisons give 1.0f/0.0f,
  * RELU keeps NaN, SIGMOID is evaluated in the overflow-free form. The backward helpers take the
- * upstream gradient as the first operand: RELU_BACKWARD(g, x) = x > 0 ? g : 0,
- * SIGMOID_BACKWARD(g, y) = g*y*(1-y), TANH_BACKWARD(g, y) = g*(1-y*y).
+ * upstream gradient as the first operand: RELU_BACKWARD(g, x) = x <= 0 ? 0 : g (so g passes where
+ * x is NaN, as PyTorch's threshold_backward does), SIGMOID_BACKWARD(g, y) = g*y*(1-y),
+ * TANH_BACKWARD(g, y) = g*(1-y*y).
  */
 
 inline float clg_sigmoid(float v)
@@ -111,6 +112,6 @@ BINARY(lt, x < y ? 1.0f : 0.0f)
 BINARY(le, x <= y ? 1.0f : 0.0f)
 BINARY(gt, x > y ? 1.0f : 0.0f)
 BINARY(ge, x >= y ? 1.0f : 0.0f)
-BINARY(relu_backward, y > 0.0f ? x : 0.0f)
+BINARY(relu_backward, y <= 0.0f ? 0.0f : x)
 BINARY(sigmoid_backward, x * y * (1.0f - y))
 BINARY(tanh_backward, x * (1.0f - y * y))

@@ -155,6 +155,14 @@ final class ElementwiseCases {
         float[] base = Inputs.uniform(r, 33, -4, -0.1);
         float[] expo = Inputs.smallInts(r, 33, 0, 3);
         cases.add(binaryCase(BinaryOp.POW, lay, base, expo, " negative base, integer exponent"));
+        // ReLU's backward on the special values: PyTorch lets the gradient through where x is NaN
+        // (either sign) and +inf, and stops it at both zeros and everything negative
+        float nan = Float.NaN;
+        float negNan = Float.intBitsToFloat(0xffc00000);
+        float[] x = {nan, negNan, 0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e-40f, -1e-40f};
+        float[] g = {1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f};
+        Layout eight = new Layout("[8]x[8]", new int[] {8}, 8, 0, new int[] {1}, 8, 0, new int[] {1});
+        cases.add(binaryCase(BinaryOp.RELU_BACKWARD, eight, g, x, " NaN, zeros, infinities, subnormals"));
         return cases;
     }
 

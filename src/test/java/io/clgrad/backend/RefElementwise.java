@@ -38,7 +38,7 @@ final class RefElementwise {
             case LE: return a <= b ? 1 : 0;
             case GT: return a > b ? 1 : 0;
             case GE: return a >= b ? 1 : 0;
-            case RELU_BACKWARD: return b > 0 ? a : 0;
+            case RELU_BACKWARD: return b <= 0 ? 0 : a;   // PyTorch's threshold_backward: NaN x passes g
             case SIGMOID_BACKWARD: return a * b * (1 - b);
             case TANH_BACKWARD: return a * (1 - b * b);
             default: throw new IllegalArgumentException(op.toString());

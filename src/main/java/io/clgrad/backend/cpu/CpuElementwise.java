@@ -53,8 +53,9 @@ final class CpuElementwise {
             }
             case RELU -> {
                 for (int i = lo; i < hi; i++) {
-                    float v = x[i];
-                    out[i] = v < 0f ? 0f : v; // NaN passes through, as in torch.relu
+                    // NaN passes, as in torch.relu; Math.max compiles to vector max (a ternary here
+                    // branches and mispredicts on random signs); relu(-0.0) is +0.0 here
+                    out[i] = Math.max(x[i], 0f);
                 }
             }
             case SIGMOID -> {

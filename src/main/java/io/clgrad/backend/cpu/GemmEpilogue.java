@@ -25,8 +25,7 @@ record GemmEpilogue(float[] bias, boolean relu) {
             int row = cBase + i * n;
             if (bias != null && relu) {
                 for (int j = j0; j < j1; j++) {
-                    float v = c[row + j] + bias[j];
-                    c[row + j] = v > 0f ? v : 0f;
+                    c[row + j] = Math.max(c[row + j] + bias[j], 0f); // branch-free, vectorised; NaN passes
                 }
             } else if (bias != null) {
                 for (int j = j0; j < j1; j++) {
@@ -34,8 +33,7 @@ record GemmEpilogue(float[] bias, boolean relu) {
                 }
             } else {
                 for (int j = j0; j < j1; j++) {
-                    float v = c[row + j];
-                    c[row + j] = v > 0f ? v : 0f;
+                    c[row + j] = Math.max(c[row + j], 0f);
                 }
             }
         }
