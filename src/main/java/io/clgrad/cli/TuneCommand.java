@@ -63,7 +63,7 @@ final class TuneCommand implements Callable<Integer> {
             if (d.backend() instanceof OpenClBackend) {
                 devices.add(d);
             } else if (device != null) {
-                throw new IllegalArgumentException("tune: " + d + " is not an OpenCL device (the CPU backend has no "
+                throw new IllegalArgumentException(d + " is not an OpenCL device (the CPU backend has no "
                         + "kernels to tune)");
             }
         }
