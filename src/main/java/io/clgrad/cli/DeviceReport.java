@@ -79,6 +79,9 @@ final class DeviceReport {
         row(out, "local memory", bytes(i.localMemBytes()));
         row(out, "max work-group", i.maxWorkGroupSize() > 0 ? Long.toString(i.maxWorkGroupSize()) : "");
         row(out, "fp16 / fp64", yesNo(i.fp16()) + " / " + yesNo(i.fp64()));
+        if (d.backend() instanceof io.clgrad.backend.opencl.OpenClBackend ocl) {
+            row(out, "kernel tuning", ocl.tuningSummary());
+        }
     }
 
     private static void row(PrintWriter out, String label, String value) {
@@ -133,7 +136,7 @@ final class DeviceReport {
         root.put("java", System.getProperty("java.version"));
         List<Object> devices = new ArrayList<>();
         for (Device d : f.devices()) {
-            Map<String, Object> m = deviceJson(d.info());
+            Map<String, Object> m = withTuning(deviceJson(d.info()), d);
             m.put("best", d.id().equals(f.bestId()));
             if (selfTests != null) {
                 selfTests.stream().filter(r -> r.deviceId().equals(d.id())).findFirst()
@@ -177,6 +180,14 @@ final class DeviceReport {
         m.put("maxWorkGroupSize", i.maxWorkGroupSize());
         m.put("fp16", i.fp16());
         m.put("fp64", i.fp64());
+        return m;
+    }
+
+    /** As {@link #deviceJson}, plus the kernel tuning of an OpenCL device. */
+    private static Map<String, Object> withTuning(Map<String, Object> m, Device d) {
+        if (d.backend() instanceof io.clgrad.backend.opencl.OpenClBackend ocl) {
+            m.put("kernelTuning", ocl.tuningSummary());
+        }
         return m;
     }
 

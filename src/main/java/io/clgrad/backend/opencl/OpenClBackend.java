@@ -57,6 +57,21 @@ public final class OpenClBackend implements Backend {
         this.random = new RandomOps(kernels, operands);
     }
 
+    /**
+     * Which kernel tuning this device runs with: the built-in table row's name, and where a
+     * {@code clgrad tune} result came from when one applies, e.g.
+     * {@code "cpu (built-in)"} or {@code "cpu+tuned (/home/u/.cache/clgrad/tuning/...properties)"}.
+     *
+     * @return a one-line description
+     */
+    public String tuningSummary() {
+        DeviceTuning t = device.tuning();
+        if (t.name().contains("+tuned")) {
+            return t.name() + " (" + device.tuningFile().path() + ")";
+        }
+        return t.name().contains("+override") ? t.name() + " (-Dclgrad.opencl.tuning)" : t.name() + " (built-in)";
+    }
+
     /** The device behind this backend (for {@link MatmulTuner}). */
     ClDevice clDevice() {
         return device;
