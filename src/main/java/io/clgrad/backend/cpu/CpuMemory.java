@@ -37,9 +37,10 @@ final class CpuMemory {
     }
 
     /**
-     * Allocates a buffer of {@code count} elements. When the heap is exhausted it asks for a GC,
-     * gives Cleaner threads a moment to free unreachable buffers, and retries once before
-     * throwing {@link DeviceOutOfMemoryException}.
+     * Allocates a buffer of {@code count} elements, recycling a pooled array of that type and
+     * length when there is one. When the heap is exhausted it drops the pool, asks for a GC, gives
+     * Cleaner threads a moment to free unreachable buffers, and retries once before throwing
+     * {@link DeviceOutOfMemoryException}.
      */
     CpuBuffer allocate(ElementType type, long count) {
         if (type == null) {
@@ -57,6 +58,7 @@ final class CpuMemory {
         try {
             buffer = new CpuBuffer(owner, type, (int) count);
         } catch (OutOfMemoryError first) {
+            emptyCache();   // the pooled arrays are the first thing to give back
             System.gc();
             try {
                 Thread.sleep(50);
