@@ -244,8 +244,14 @@ public final class Functional {
         if (grad == null) {
             return loss;
         }
-        return Graph.record(loss, node, new Tensor[] {input},
-                g -> new Tensor[] {g.isImplicitOne() ? grad : grad.mul(g)});
+        return Graph.record(loss, node, new Tensor[] {input}, g -> {
+            if (g.isImplicitOne()) {
+                return new Tensor[] {grad};
+            }
+            Tensor scaled = grad.mul(g);
+            grad.close();   // the node is used once: its saved gradient is done with
+            return new Tensor[] {scaled};
+        });
     }
 
     private static void checkCrossEntropy(String op, Tensor input, Tensor target, float labelSmoothing) {

@@ -105,7 +105,12 @@ final class Linalg {
         if (x.dim() != 2) {
             int[] outShape = x.shape();
             outShape[outShape.length - 1] = out;
-            return linear(x.reshape(-1, in), w, b, relu).reshape(outShape);
+            int rows = 1;
+            for (int d = 0; d < outShape.length - 1; d++) {
+                rows *= outShape[d];
+            }
+            // rows spelled out rather than -1, which cannot be inferred when in_features is 0
+            return linear(x.reshape(rows, in), w, b, relu).reshape(outShape);
         }
         Tensor y;
         try (Autograd.Mode m = Autograd.noGrad()) {

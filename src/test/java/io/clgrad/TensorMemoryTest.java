@@ -29,6 +29,37 @@ class TensorMemoryTest {
         }
     }
 
+    /**
+     * A fused loss keeps the gradient it makes in the forward only until its backward: scaled by an
+     * upstream gradient (a loss that is not the root), it is closed there, so closing every tensor
+     * the program holds returns the device to where it started.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void aFusedLossFreesItsSavedGradientInBackward(Device d) {
+        Tensor logits = Tensor.randn(d, 100, 10).requiresGrad(true);
+        Tensor target = Tensor.randint(0, 10, 100).to(d);
+        Tensor p = Tensor.randn(d, 100, 1).requiresGrad(true);
+        Tensor y = Tensor.rand(d, 100, 1);
+        d.reclaimDropped();
+        long before = d.memoryStats().bytesInUse();
+        for (int i = 0; i < 3; i++) {
+            Tensor ce = Functional.crossEntropy(logits, target, -100, 0f, Reduction.MEAN);
+            Tensor bce = Functional.binaryCrossEntropyWithLogits(p, y, null, null, Reduction.SUM);
+            Tensor ce2 = ce.mul(2f);
+            Tensor bceHalf = bce.mul(0.5f);
+            Tensor total = ce2.add(bceHalf);
+            total.backward();
+            for (Tensor t : new Tensor[] {ce, bce, ce2, bceHalf, total, logits.grad(), p.grad()}) {
+                t.close();
+            }
+            logits.zeroGrad();
+            p.zeroGrad();
+            d.synchronize();
+            assertEquals(before, d.memoryStats().bytesInUse(), "bytes in use after step " + i + " on " + d);
+        }
+    }
+
     private static void loop(Device d, int iterations, Tensor w, Tensor x) {
         for (int i = 0; i < iterations; i++) {
             try (TensorScope s = Tensors.scope()) {

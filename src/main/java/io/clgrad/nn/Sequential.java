@@ -82,8 +82,9 @@ public class Sequential extends Module {
         for (int i = 0; i < layers.size(); i++) {
             Module m = layers.get(i);
             // a Linear followed by a ReLU runs as one fused product (same numbers, one launch fewer)
-            if (m instanceof Linear linear && i + 1 < layers.size() && layers.get(i + 1).getClass() == ReLU.class) {
-                h = linear.forwardRelu(h);
+            // (exact classes only: a subclass may override forward, and then its forward must run)
+            if (m.getClass() == Linear.class && i + 1 < layers.size() && layers.get(i + 1).getClass() == ReLU.class) {
+                h = ((Linear) m).forwardRelu(h);
                 i++;
             } else {
                 h = m.forward(h);

@@ -68,4 +68,36 @@ class FusedLinearTest {
             assertTrue(msg.startsWith("linear_relu: input shape [2, 5] does not end in in_features=3"), msg);
         }
     }
+
+    /** A Linear subclass that overrides forward keeps its forward inside a Sequential (no fusion). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void aLinearSubclassKeepsItsOwnForward(Device d) {
+        try (TensorScope s = Tensors.scope()) {
+            Linear shifted = new Linear(3, 2) {
+                @Override
+                public Tensor forward(Tensor x) {
+                    return super.forward(x).mul(0f).add(5f);
+                }
+            };
+            Sequential model = new Sequential(shifted, new ReLU());
+            model.to(d);
+            assertArrayEquals(new float[] {5f, 5f}, model.forward(Tensor.ones(d, 1, 3)).toFloatArray());
+        }
+    }
+
+    /** No input features: the output is act(bias) in the input's leading shape, as in PyTorch. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void zeroInputFeatures(Device d) {
+        try (TensorScope s = Tensors.scope()) {
+            Tensor bias = Tensor.of(d, new float[] {1f, -2f, 3f, -4f}, 4);
+            Tensor y = Functional.linearRelu(Tensor.zeros(d, 2, 3, 0), Tensor.zeros(d, 4, 0), bias);
+            assertArrayEquals(new int[] {2, 3, 4}, y.shape());
+            float[] v = y.toFloatArray();
+            for (int i = 0; i < v.length; i += 4) {
+                assertArrayEquals(new float[] {1f, 0f, 3f, 0f}, java.util.Arrays.copyOfRange(v, i, i + 4));
+            }
+        }
+    }
 }

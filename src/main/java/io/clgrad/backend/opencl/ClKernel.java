@@ -25,22 +25,26 @@ record ClKernel(String name, String family, cl_kernel handle, long maxWorkGroupS
 
     /**
      * Whether argument {@code index} already holds {@code value}: the same cl_mem (a pooled block
-     * handed out again keeps its cl_mem object), or an equal number or int vector. Records
-     * {@code value} as set when it does not.
+     * handed out again keeps its cl_mem object), or an equal number or int vector. Null never
+     * matches, so it always reaches clSetKernelArg's checks.
      */
     boolean argIsSet(int index, Object value) {
-        if (index >= MAX_ARGS) {
+        if (index >= MAX_ARGS || value == null) {
             return false;
         }
         Object key = value instanceof ClBuffer b ? b.mem() : value;
         Object last = lastArgs[index];
-        boolean same = key == last
+        return key == last
                 || (key instanceof int[] v && last instanceof int[] l ? java.util.Arrays.equals(v, l)
-                    : key != null && !(key instanceof org.jocl.cl_mem) && key.equals(last));
-        if (!same) {
+                    : !(key instanceof org.jocl.cl_mem) && key.equals(last));
+    }
+
+    /** Records {@code value} as argument {@code index} once clSetKernelArg has accepted it. */
+    void recordArg(int index, Object value) {
+        if (index < MAX_ARGS && value != null) {
+            Object key = value instanceof ClBuffer b ? b.mem() : value;
             lastArgs[index] = key instanceof int[] v ? v.clone() : key;
         }
-        return same;
     }
 
     /** Forgets the recorded arguments (after a failed clSetKernelArg). */

@@ -144,6 +144,7 @@ final class Kernels implements AutoCloseable {
                 // arguments that did not change since this kernel's last launch are not set again
                 if (!k.argIsSet(i, args[i])) {
                     setArg(k, i, args[i]);
+                    k.recordArg(i, args[i]);
                 }
             }
             int rc = clEnqueueNDRangeKernel(device.queue(), k.handle(), global.length, null, global, local, 0, null, null);
