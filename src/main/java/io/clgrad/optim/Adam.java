@@ -61,56 +61,13 @@ public final class Adam extends AdamBase {
         return new Builder(params);
     }
 
-    /** Builds an {@link Adam}; every setter returns the builder. */
-    public static final class Builder {
-        private final List<Tensor> params;
-        private double lr = 1e-3;
-        private double beta1 = 0.9;
-        private double beta2 = 0.999;
-        private double eps = 1e-8;
-        private double weightDecay = 0;
-        private boolean amsgrad;
-
+    /** Builds an {@link Adam}; the setters are {@link AdamBuilder}'s. */
+    public static final class Builder extends AdamBuilder<Builder, Adam> {
         private Builder(List<Tensor> params) {
-            this.params = params;
+            super(params, 0);
         }
 
-        /** Learning rate γ (default 1e-3). */
-        public Builder lr(double lr) {
-            this.lr = lr;
-            return this;
-        }
-
-        /** Coefficients of the running averages of the gradient and its square (default 0.9, 0.999). */
-        public Builder betas(double beta1, double beta2) {
-            this.beta1 = beta1;
-            this.beta2 = beta2;
-            return this;
-        }
-
-        /** Term added to the denominator for numerical stability (default 1e-8). */
-        public Builder eps(double eps) {
-            this.eps = eps;
-            return this;
-        }
-
-        /** L2 penalty λ added to the gradient (default 0). */
-        public Builder weightDecay(double weightDecay) {
-            this.weightDecay = weightDecay;
-            return this;
-        }
-
-        /** Whether to use the AMSGrad variant (default false). */
-        public Builder amsgrad(boolean amsgrad) {
-            this.amsgrad = amsgrad;
-            return this;
-        }
-
-        /**
-         * The optimizer.
-         *
-         * @throws IllegalArgumentException on an invalid parameter list or option (PyTorch's checks)
-         */
+        @Override
         public Adam build() {
             return new Adam(params, lr, beta1, beta2, eps, weightDecay, amsgrad);
         }

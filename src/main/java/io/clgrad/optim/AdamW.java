@@ -50,56 +50,13 @@ public final class AdamW extends AdamBase {
         return new Builder(params);
     }
 
-    /** Builds an {@link AdamW}; every setter returns the builder. */
-    public static final class Builder {
-        private final List<Tensor> params;
-        private double lr = 1e-3;
-        private double beta1 = 0.9;
-        private double beta2 = 0.999;
-        private double eps = 1e-8;
-        private double weightDecay = 1e-2;
-        private boolean amsgrad;
-
+    /** Builds an {@link AdamW}; the setters are {@link AdamBuilder}'s. */
+    public static final class Builder extends AdamBuilder<Builder, AdamW> {
         private Builder(List<Tensor> params) {
-            this.params = params;
+            super(params, 1e-2);
         }
 
-        /** Learning rate γ (default 1e-3). */
-        public Builder lr(double lr) {
-            this.lr = lr;
-            return this;
-        }
-
-        /** Coefficients of the running averages of the gradient and its square (default 0.9, 0.999). */
-        public Builder betas(double beta1, double beta2) {
-            this.beta1 = beta1;
-            this.beta2 = beta2;
-            return this;
-        }
-
-        /** Term added to the denominator for numerical stability (default 1e-8). */
-        public Builder eps(double eps) {
-            this.eps = eps;
-            return this;
-        }
-
-        /** Decoupled weight decay λ (default 0.01). */
-        public Builder weightDecay(double weightDecay) {
-            this.weightDecay = weightDecay;
-            return this;
-        }
-
-        /** Whether to use the AMSGrad variant (default false). */
-        public Builder amsgrad(boolean amsgrad) {
-            this.amsgrad = amsgrad;
-            return this;
-        }
-
-        /**
-         * The optimizer.
-         *
-         * @throws IllegalArgumentException on an invalid parameter list or option (PyTorch's checks)
-         */
+        @Override
         public AdamW build() {
             return new AdamW(params, lr, beta1, beta2, eps, weightDecay, amsgrad);
         }
