@@ -29,6 +29,7 @@ final class MatmulOps {
     private static final int SPLIT_K_MAX_SPLITS = 64;
     /** matmul_direct products at most this wide use the narrow work-group (one column per work-item). */
     private static final int NARROW_N = 16;
+    private static final String NARROW_SPEC = "mmWgM=64,mmWgN=1,mmWptM=4,mmWptN=1";
 
     private final Kernels kernels;
     private final Operands operands;
@@ -36,9 +37,11 @@ final class MatmulOps {
     private final BufferPool pool;
     private final ReduceOps reductions;
     private final DeviceTuning tuning;
-    private volatile Config config;
-    private volatile Config narrowConfig;
-    private volatile Config vecConfig;
+    /** The resolved kernel of each {@link Variant}, built on first use (guarded by this). */
+    private final Config[] configs = new Config[Variant.values().length];
+
+    /** The three kernels a device may use: its table's small-product kernel, that kernel narrow, matmul_vec. */
+    private enum Variant { SMALL, NARROW, VEC }
 
     /** The kernel chosen for this device and the block it computes per work-group. */
     private record Config(ClKernel kernel, int wgM, int wgN, int blockM, int blockN) {
@@ -84,8 +87,8 @@ final class MatmulOps {
         }
         if (s.k() == 0) {
             // act(0 + bias): the kernels' k loop runs zero times and reads neither operand
-            launchSmall(config(), new MatmulSpec(s.batch(), s.m(), s.n(), 0, 0, 0, 0, 0, 0, 0, 0, 0), cb, cb, cb, 0,
-                    biasBuf, epi);
+            MatmulSpec none = new MatmulSpec(s.batch(), s.m(), s.n(), 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            launchSmall(config(Variant.SMALL), none, cb, cb, cb, 0, biasBuf, epi);
             return;
         }
         ClBuffer ab = operands.of(a, "matmul lhs", ElementType.F32, 0);
@@ -156,7 +159,7 @@ final class MatmulOps {
      * (k*n copies against m*n*k multiply-adds).
      */
     private void matmulVec(MatmulSpec s, ClBuffer ab, ClBuffer bb, ClBuffer cb, ClBuffer biasBuf, int epi) {
-        Config cfg = vecConfig();
+        Config cfg = config(Variant.VEC);
         ClBuffer tmp = null;
         int bOff = s.bOffset();
         int bBs = s.bBatchStride();
@@ -212,12 +215,12 @@ final class MatmulOps {
         }
     }
 
-    /** Builds the kernel and settles its work-group shape now rather than at the first product. */
+    /** Builds the kernels and settles their work-group shapes now rather than at the first product. */
     void prepare() {
-        config();
+        config(Variant.SMALL);
         smallConfig(1);
         if (tuning.mvMinMflop() >= 0) {
-            vecConfig();
+            config(Variant.VEC);
         }
     }
 
@@ -228,79 +231,37 @@ final class MatmulOps {
      * clamped copies of columns that do not exist.
      */
     private Config smallConfig(int n) {
-        if (n > NARROW_N || !"direct".equals(tuning.mmKernel())) {
-            return config();
-        }
-        Config cfg = narrowConfig;
+        boolean narrow = n <= NARROW_N && "direct".equals(tuning.mmKernel());
+        return config(narrow ? Variant.NARROW : Variant.SMALL);
+    }
+
+    private synchronized Config config(Variant v) {
+        Config cfg = configs[v.ordinal()];
         if (cfg == null) {
-            synchronized (this) {
-                cfg = narrowConfig;
-                if (cfg == null) {
-                    cfg = resolve(DeviceTuning.override(tuning, "mmWgM=64,mmWgN=1,mmWptM=4,mmWptN=1"));
-                    narrowConfig = cfg;
-                }
-            }
+            cfg = resolve(v);
+            configs[v.ordinal()] = cfg;
         }
         return cfg;
     }
 
-    private Config vecConfig() {
-        Config cfg = vecConfig;
-        if (cfg == null) {
-            synchronized (this) {
-                cfg = vecConfig;
-                if (cfg == null) {
-                    cfg = resolveVec();
-                    vecConfig = cfg;
-                }
-            }
-        }
-        return cfg;
-    }
-
-    /** matmul_vec's kernel; a work-group the kernel cannot run is halved along its longer side. */
-    private Config resolveVec() {
-        DeviceTuning t = tuning;
+    /** Builds a variant's kernel; a work-group the kernel cannot run is halved along its longer side. */
+    private Config resolve(Variant v) {
+        boolean vec = v == Variant.VEC;
+        DeviceTuning t = v == Variant.NARROW ? DeviceTuning.override(tuning, NARROW_SPEC) : tuning;
         while (true) {
-            String options = kernels.programs().options(FAMILY, t);
-            ClKernel k = kernels.get(FAMILY, options, "matmul_vec");
-            long wg = (long) t.mvWgM() * t.mvWgN();
-            if (k.maxWorkGroupSize() >= wg || wg == 1) {
-                return new Config(k, t.mvWgM(), t.mvWgN(), t.mvRows(), t.mvVw() * t.mvVn());
+            int wgM = vec ? t.mvWgM() : t.mmWgM();
+            int wgN = vec ? t.mvWgN() : t.mmWgN();
+            String name = vec ? "matmul_vec" : t.matmulKernel();
+            ClKernel k = kernels.get(FAMILY, kernels.programs().options(FAMILY, t), name);
+            if (k.maxWorkGroupSize() >= (long) wgM * wgN || wgM * wgN == 1) {
+                return vec ? new Config(k, wgM, wgN, t.mvRows(), t.mvVw() * t.mvVn())
+                        : new Config(k, wgM, wgN, wgM * t.mmWptM(), wgN * t.mmWptN());
             }
-            int wgM = t.mvWgM() >= t.mvWgN() ? Math.max(1, t.mvWgM() / 2) : t.mvWgM();
-            int wgN = t.mvWgM() >= t.mvWgN() ? t.mvWgN() : Math.max(1, t.mvWgN() / 2);
-            t = t.withVecWorkGroup(wgM, wgN);
-        }
-    }
-
-    private Config config() {
-        Config cfg = config;
-        if (cfg == null) {
-            synchronized (this) {
-                cfg = config;
-                if (cfg == null) {
-                    cfg = resolve(tuning);
-                    config = cfg;
-                }
-            }
-        }
-        return cfg;
-    }
-
-    private Config resolve(DeviceTuning t) {
-        while (true) {
-            String options = kernels.programs().options(FAMILY, t);
-            ClKernel k = kernels.get(FAMILY, options, t.matmulKernel());
-            long wg = (long) t.mmWgM() * t.mmWgN();
-            if (k.maxWorkGroupSize() >= wg || wg == 1) {
-                return new Config(k, t.mmWgM(), t.mmWgN(), t.mmWgM() * t.mmWptM(), t.mmWgN() * t.mmWptN());
-            }
-            int wgM = t.mmWgM() >= t.mmWgN() ? Math.max(1, t.mmWgM() / 2) : t.mmWgM();
-            int wgN = t.mmWgM() >= t.mmWgN() ? t.mmWgN() : Math.max(1, t.mmWgN() / 2);
+            int halfM = wgM >= wgN ? Math.max(1, wgM / 2) : wgM;
+            int halfN = wgM >= wgN ? wgN : Math.max(1, wgN / 2);
             LOG.info("{}: {} allows work-groups of {} work-items, not {}x{}; rebuilding as {}x{}",
-                    kernels.device().label(), k.name(), k.maxWorkGroupSize(), t.mmWgM(), t.mmWgN(), wgM, wgN);
-            t = t.withMatmulWorkGroup(wgM, wgN);
+                    kernels.device().label(), k.name(), k.maxWorkGroupSize(), wgM, wgN, halfM, halfN);
+            t = vec ? t.withVecWorkGroup(halfM, halfN) : t.withMatmulWorkGroup(halfM, halfN);
         }
     }
 }

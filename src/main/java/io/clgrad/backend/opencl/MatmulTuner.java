@@ -209,7 +209,7 @@ public final class MatmulTuner {
                 MatmulSpec spec = new MatmulSpec(1, m, n, k,
                         0, 0, ta ? 1 : k, ta ? m : 1,
                         0, 0, tb ? 1 : n, tb ? k : 1);
-                float[] got = product(ops, spec, as, bs, m * n);
+                float[] got = product(backend, ops, spec, as, bs, null, false, m * n);
                 for (int i = 0; i < m; i++) {
                     for (int j = 0; j < n; j++) {
                         double want = 0;
@@ -228,20 +228,29 @@ public final class MatmulTuner {
         return null;
     }
 
-    private float[] product(MatmulOps ops, MatmulSpec spec, float[] a, float[] b, int outCount) {
+    /** Runs one product (with an optional bias and ReLU) on host arrays and reads C back; frees what it allocated. */
+    static float[] product(OpenClBackend backend, MatmulOps ops, MatmulSpec spec, float[] a, float[] b, float[] bias,
+                           boolean relu, int outCount) {
         ClBuffer ab = (ClBuffer) backend.allocate(ElementType.F32, a.length);
         ClBuffer bb = (ClBuffer) backend.allocate(ElementType.F32, b.length);
-        ClBuffer cb = (ClBuffer) backend.allocate(ElementType.F32, outCount);
+        ClBuffer biasBuf = bias == null ? null : (ClBuffer) backend.allocate(ElementType.F32, bias.length);
+        ClBuffer cb = (ClBuffer) backend.allocate(ElementType.F32, Math.max(1, outCount));
         try {
             backend.write(ab, 0, a, 0, a.length);
             backend.write(bb, 0, b, 0, b.length);
-            ops.matmul(spec, ab, bb, cb);
+            if (biasBuf != null) {
+                backend.write(biasBuf, 0, bias, 0, bias.length);
+            }
+            ops.matmul(spec, ab, bb, biasBuf, relu, cb);
             float[] out = new float[outCount];
             backend.read(cb, 0, out, 0, outCount);
             return out;
         } finally {
             backend.free(ab);
             backend.free(bb);
+            if (biasBuf != null) {
+                backend.free(biasBuf);
+            }
             backend.free(cb);
         }
     }

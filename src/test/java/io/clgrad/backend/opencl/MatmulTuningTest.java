@@ -139,7 +139,7 @@ class MatmulTuningTest {
                     // A is [m, k] (stored [k, m] when ta), B is [k, n] (stored [n, k] when tb)
                     io.clgrad.backend.MatmulSpec spec = new io.clgrad.backend.MatmulSpec(1, m, n, k, 0, 0,
                             ta ? 1 : k, ta ? m : 1, 0, 0, tb ? 1 : n, tb ? k : 1);
-                    float[] got = run(backend, ops, spec, a, b, bias ? bv : null, relu, m * n);
+                    float[] got = MatmulTuner.product(backend, ops, spec, a, b, bias ? bv : null, relu, m * n);
                     for (int i = 0; i < m; i++) {
                         for (int j = 0; j < n; j++) {
                             double want = bias ? bv[j] : 0;
@@ -158,32 +158,6 @@ class MatmulTuningTest {
                     }
                 }
             }
-        }
-    }
-
-    private static float[] run(OpenClBackend be, MatmulOps ops, io.clgrad.backend.MatmulSpec spec, float[] a, float[] b,
-                               float[] bias, boolean relu, int outCount) {
-        io.clgrad.backend.Buffer ab = be.allocate(io.clgrad.backend.ElementType.F32, a.length);
-        io.clgrad.backend.Buffer bb = be.allocate(io.clgrad.backend.ElementType.F32, b.length);
-        io.clgrad.backend.Buffer biasB = bias == null ? null : be.allocate(io.clgrad.backend.ElementType.F32, bias.length);
-        io.clgrad.backend.Buffer cb = be.allocate(io.clgrad.backend.ElementType.F32, Math.max(1, outCount));
-        try {
-            be.write(ab, 0, a, 0, a.length);
-            be.write(bb, 0, b, 0, b.length);
-            if (biasB != null) {
-                be.write(biasB, 0, bias, 0, bias.length);
-            }
-            ops.matmul(spec, ab, bb, biasB, relu, cb);
-            float[] out = new float[outCount];
-            be.read(cb, 0, out, 0, outCount);
-            return out;
-        } finally {
-            be.free(ab);
-            be.free(bb);
-            if (biasB != null) {
-                be.free(biasB);
-            }
-            be.free(cb);
         }
     }
 }
