@@ -23,6 +23,7 @@ import io.clgrad.nn.Sequential;
 import io.clgrad.nn.Sigmoid;
 import io.clgrad.nn.Tanh;
 import io.clgrad.optim.Adam;
+import io.clgrad.optim.AdamBuilder;
 import io.clgrad.optim.AdamW;
 import io.clgrad.optim.Optimizer;
 import io.clgrad.optim.SGD;
@@ -259,6 +260,23 @@ final class Golden {
     }
 
     /** The optimizer a fixture names; options it leaves out keep clgrad's defaults (which must be PyTorch's). */
+    /** The fixture's Adam/AdamW options applied to a builder. */
+    private static <B extends AdamBuilder<B, ?>> B adamOptions(JsonNode spec, B b) {
+        if (spec.has("betas")) {
+            b.betas(spec.get("betas").get(0).asDouble(), spec.get("betas").get(1).asDouble());
+        }
+        if (spec.has("eps")) {
+            b.eps(spec.get("eps").asDouble());
+        }
+        if (spec.has("weight_decay")) {
+            b.weightDecay(spec.get("weight_decay").asDouble());
+        }
+        if (spec.has("amsgrad")) {
+            b.amsgrad(spec.get("amsgrad").asBoolean());
+        }
+        return b;
+    }
+
     static Optimizer optimizer(JsonNode spec, List<Tensor> params) {
         double lr = spec.get("lr").asDouble();
         switch (spec.get("type").asText()) {
@@ -279,36 +297,10 @@ final class Golden {
                 return b.build();
             }
             case "Adam" -> {
-                Adam.Builder b = Adam.builder(params).lr(lr);
-                if (spec.has("betas")) {
-                    b.betas(spec.get("betas").get(0).asDouble(), spec.get("betas").get(1).asDouble());
-                }
-                if (spec.has("eps")) {
-                    b.eps(spec.get("eps").asDouble());
-                }
-                if (spec.has("weight_decay")) {
-                    b.weightDecay(spec.get("weight_decay").asDouble());
-                }
-                if (spec.has("amsgrad")) {
-                    b.amsgrad(spec.get("amsgrad").asBoolean());
-                }
-                return b.build();
+                return adamOptions(spec, Adam.builder(params).lr(lr)).build();
             }
             case "AdamW" -> {
-                AdamW.Builder b = AdamW.builder(params).lr(lr);
-                if (spec.has("betas")) {
-                    b.betas(spec.get("betas").get(0).asDouble(), spec.get("betas").get(1).asDouble());
-                }
-                if (spec.has("eps")) {
-                    b.eps(spec.get("eps").asDouble());
-                }
-                if (spec.has("weight_decay")) {
-                    b.weightDecay(spec.get("weight_decay").asDouble());
-                }
-                if (spec.has("amsgrad")) {
-                    b.amsgrad(spec.get("amsgrad").asBoolean());
-                }
-                return b.build();
+                return adamOptions(spec, AdamW.builder(params).lr(lr)).build();
             }
             default -> throw new IllegalArgumentException("optimizer " + spec);
         }
