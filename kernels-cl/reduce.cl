@@ -89,32 +89,31 @@ inline float clg_ksum_value(clg_ksum k)
 
 /* ---- sum (and mean) ----------------------------------------------------------------------- */
 
-__kernel void reduce_sum_rows(__global const float* x, __global float* out, int outer, int len, int inner)
+/* The compensated sum of output o's row: x viewed as [outer, len, inner], o = outer index * inner + inner index. */
+inline float clg_row_sum(__global const float* x, int o, int len, int inner)
 {
-    int o = get_global_id(0);
-    if (o >= outer * inner) {
-        return;
-    }
     __global const float* p = x + (o / inner) * len * inner + (o % inner);
     clg_ksum k = {0.0f, 0.0f};
     for (int l = 0; l < len; l++) {
         clg_ksum_add(&k, p[l * inner]);
     }
-    out[o] = clg_ksum_value(k);
+    return clg_ksum_value(k);
+}
+
+__kernel void reduce_sum_rows(__global const float* x, __global float* out, int outer, int len, int inner)
+{
+    int o = get_global_id(0);
+    if (o < outer * inner) {
+        out[o] = clg_row_sum(x, o, len, inner);
+    }
 }
 
 __kernel void reduce_mean_rows(__global const float* x, __global float* out, int outer, int len, int inner)
 {
     int o = get_global_id(0);
-    if (o >= outer * inner) {
-        return;
+    if (o < outer * inner) {
+        out[o] = clg_row_sum(x, o, len, inner) / (float)len;
     }
-    __global const float* p = x + (o / inner) * len * inner + (o % inner);
-    clg_ksum k = {0.0f, 0.0f};
-    for (int l = 0; l < len; l++) {
-        clg_ksum_add(&k, p[l * inner]);
-    }
-    out[o] = clg_ksum_value(k) / (float)len;
 }
 
 __kernel void reduce_sum_group(__global const float* x, __global float* out, int outer, int len, int inner,
