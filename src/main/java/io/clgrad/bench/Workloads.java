@@ -86,7 +86,7 @@ public final class Workloads {
         Tensor.manualSeed(SEED);
         SimpleNet model = new SimpleNet(2, 10, 1);
         model.to(dev);
-        Loss criterion = new BCEWithLogitsLoss();
+        Loss<?> criterion = new BCEWithLogitsLoss();
         Optimizer opt = new Adam(model.parameters(), 0.01);
         Tensor x = Tensor.randn(dev, batch, 2);
         Tensor y = Tensor.randint(0, 2, batch, 1).toFloat().to(dev);
@@ -116,7 +116,7 @@ public final class Workloads {
                 kernels < 0 ? Double.NaN : (double) kernels / steps);
     }
 
-    private static void simpleNetStep(Module model, Loss criterion, Optimizer opt, Tensor x, Tensor y) {
+    private static void simpleNetStep(Module model, Loss<?> criterion, Optimizer opt, Tensor x, Tensor y) {
         try (TensorScope s = Tensors.scope()) {
             opt.zeroGrad();
             Tensor loss = criterion.forward(model.forward(x), y);
@@ -163,10 +163,10 @@ public final class Workloads {
             trainSet = new Subset<>(train, first);
         }
         Tensor.manualSeed(SEED);
-        Module model = new Sequential(new Linear(784, 512), new ReLU(), new Linear(512, 512), new ReLU(),
+        Sequential model = new Sequential(new Linear(784, 512), new ReLU(), new Linear(512, 512), new ReLU(),
                 new Linear(512, 10));
         model.to(dev);
-        Loss criterion = new CrossEntropyLoss();
+        Loss<?> criterion = new CrossEntropyLoss();
         Optimizer opt = new Adam(model.parameters(), 1e-3);
         DataLoader<Tensor[]> trainLoader = DataLoader.builder(trainSet).batchSize(128).shuffle(true).seed(SEED)
                 .device(dev).prefetch(2).build();
@@ -196,7 +196,7 @@ public final class Workloads {
         return result;
     }
 
-    private static double accuracy(Module model, DataLoader<Tensor[]> loader) {
+    private static double accuracy(Module<?> model, DataLoader<Tensor[]> loader) {
         model.eval();
         double correct = 0;
         int n = 0;

@@ -19,7 +19,7 @@ import io.clgrad.nn.ReLU;
  *         return self.layer_2(self.relu(self.layer_1(x)))
  * }</pre>
  */
-public class SimpleNet extends Module {
+public class SimpleNet extends Module<SimpleNet> {
     private final Linear layer_1;
     private final ReLU relu;
     private final Linear layer_2;

@@ -31,8 +31,7 @@ public final class SimpleNetExample {
      */
     public static float run(Device device, PrintStream out) {
         Tensor.manualSeed(42);
-        SimpleNet model = new SimpleNet(2, 10, 1);                  // model = SimpleNet(2, 10, 1)
-        model.to(device);                                           // model.to(device)
+        SimpleNet model = new SimpleNet(2, 10, 1).to(device);       // model = SimpleNet(2, 10, 1).to(device)
         out.println(model);                                         // print(model)
         out.println("device: " + device + " (" + device.info().name() + ")");
 

@@ -19,7 +19,7 @@ import io.clgrad.Tensor;
  * Tensor loss = new BCELoss().forward(logits.sigmoid(), target);
  * }</pre>
  */
-public class BCELoss extends Loss {
+public class BCELoss extends Loss<BCELoss> {
     private static final float LOG_CLAMP = -100f;
 
     /** No weight, mean reduction. */

@@ -25,7 +25,7 @@ import io.clgrad.Tensor;
  * Loss weighted = BCEWithLogitsLoss.builder().posWeight(Tensor.of(new float[] {3f})).build();
  * }</pre>
  */
-public class BCEWithLogitsLoss extends Loss {
+public class BCEWithLogitsLoss extends Loss<BCEWithLogitsLoss> {
     /** No weights, mean reduction. */
     public BCEWithLogitsLoss() {
         this(null, null, Reduction.MEAN);

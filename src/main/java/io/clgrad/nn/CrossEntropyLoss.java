@@ -28,7 +28,7 @@ import java.util.Arrays;
  * Tensor loss = criterion.forward(model.forward(images), labels);   // labels: Tensor.of(int[]...)
  * }</pre>
  */
-public class CrossEntropyLoss extends Loss {
+public class CrossEntropyLoss extends Loss<CrossEntropyLoss> {
     private final int ignoreIndex;
     private final double labelSmoothing;
 

@@ -20,7 +20,7 @@ import io.clgrad.Tensor;
  * }</pre>
  */
 @SuppressWarnings("try")   // scopes opened for their effect (noGrad, tensor scopes)
-public class Dropout extends Module {
+public class Dropout extends Module<Dropout> {
     private final double p;
 
     /** Dropout with p = 0.5. */

@@ -15,7 +15,7 @@ import java.util.Arrays;
  * Tensor y = new Flatten().forward(Tensor.randn(32, 1, 28, 28));   // [32, 784]
  * }</pre>
  */
-public class Flatten extends Module {
+public class Flatten extends Module<Flatten> {
     private final int startDim;
     private final int endDim;
 

@@ -11,7 +11,7 @@ import io.clgrad.Tensor;
  * Module head = useHead ? new Linear(512, 10) : new Identity();
  * }</pre>
  */
-public class Identity extends Module {
+public class Identity extends Module<Identity> {
     /** Creates the module (it has no parameters). */
     public Identity() {
     }

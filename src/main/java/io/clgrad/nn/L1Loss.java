@@ -15,7 +15,7 @@ import io.clgrad.Tensor;
  * Tensor loss = new L1Loss().forward(prediction, target);
  * }</pre>
  */
-public class L1Loss extends Loss {
+public class L1Loss extends Loss<L1Loss> {
     /** The mean reduction. */
     public L1Loss() {
         this(Reduction.MEAN);

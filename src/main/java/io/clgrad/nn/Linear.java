@@ -23,7 +23,7 @@ import io.clgrad.nn.init.Init;
  * Tensor output = m.forward(Tensor.randn(128, 20));   // [128, 30]
  * }</pre>
  */
-public class Linear extends Module {
+public class Linear extends Module<Linear> {
     private final int inFeatures;
     private final int outFeatures;
 

@@ -11,12 +11,14 @@ import java.util.Arrays;
  * {@code BCEWithLogitsLoss()}.
  *
  * <pre>{@code
- * Loss criterion = new MSELoss();
+ * Loss<?> criterion = new MSELoss();
  * Tensor loss = criterion.forward(prediction, target);
  * loss.backward();
  * }</pre>
+ *
+ * @param <L> the subclass itself, as for {@link Module}
  */
-public abstract class Loss extends Module {
+public abstract class Loss<L extends Loss<L>> extends Module<L> {
     private final Reduction reduction;
 
     /**

@@ -15,7 +15,7 @@ import io.clgrad.Tensor;
  * Tensor loss = new MSELoss().forward(prediction, target);
  * }</pre>
  */
-public class MSELoss extends Loss {
+public class MSELoss extends Loss<MSELoss> {
     /** The mean reduction. */
     public MSELoss() {
         this(Reduction.MEAN);

@@ -28,7 +28,7 @@ import java.util.Set;
  * <pre>{@code
  * import io.clgrad.nn.Module;   // by name: io.clgrad.nn.* would clash with java.lang.Module
  *
- * class SimpleNet extends Module {
+ * class SimpleNet extends Module<SimpleNet> {
  *     final Linear layer_1 = register("layer_1", new Linear(2, 10));
  *     final ReLU relu = register("relu", new ReLU());
  *     final Linear layer_2 = register("layer_2", new Linear(10, 1));
@@ -37,8 +37,7 @@ import java.util.Set;
  *         return layer_2.forward(relu.forward(layer_1.forward(x)));
  *     }
  * }
- * SimpleNet model = new SimpleNet();
- * model.to(Device.best());
+ * SimpleNet model = new SimpleNet().to(Device.best());   // to/train/eval return the subclass's type
  * System.out.println(model);      // SimpleNet(\n  (layer_1): Linear(in_features=2, ...) ...
  * }</pre>
  *
@@ -48,17 +47,37 @@ import java.util.Set;
  * {@link #loadStateDict(Map)} copies values into the existing tensors, so an optimizer built on
  * {@link #parameters()} keeps working after it.
  *
- * <p>Modules are not thread-safe; a module is in training mode when constructed.
+ * <p>The type parameter is the subclass itself ({@code class Net extends Module<Net>}), as in
+ * {@code Enum<E>}: it lets {@link #to(Device)}, {@link #train()}, {@link #eval()} and
+ * {@link #apply} return the receiver's own type, so {@code Net model = new Net().to(device)}
+ * compiles as {@code model = Net().to(device)} reads in PyTorch. Code that holds modules of any
+ * type writes {@code Module<?>}.
+ *
+ * <p>Modules are not thread-safe: one thread at a time may call {@code forward}, {@code to},
+ * {@code loadStateDict} and so on on a module (two threads training two separate models is fine;
+ * see docs/design-notes.md, "Threads"). A module is in training mode when constructed.
+ *
+ * @param <M> the subclass itself
  */
 @SuppressWarnings("try")   // scopes opened for their effect (noGrad, tensor scopes)
-public abstract class Module {
+public abstract class Module<M extends Module<M>> {
     private final Map<String, Tensor> params = new LinkedHashMap<>();
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
-    private final Map<String, Module> children = new LinkedHashMap<>();
+    private final Map<String, Module<?>> children = new LinkedHashMap<>();
     private boolean training = true;
 
     /** Creates a module with no parameters, buffers or children, in training mode. */
     protected Module() {
+    }
+
+    /**
+     * This module as its declared subclass type {@code M}, for the methods that return the receiver.
+     *
+     * @return {@code this}
+     */
+    @SuppressWarnings("unchecked")   // safe when the subclass declares itself as M, as documented
+    protected final M self() {
+        return (M) this;
     }
 
     /**
@@ -79,11 +98,11 @@ public abstract class Module {
      *
      * @param name the attribute name: non-empty, without {@code "."}, not used by a parameter or buffer
      * @param m    the child module (not null)
-     * @param <M>  the child's type
+     * @param <C>  the child's type
      * @return {@code m}
      * @throws IllegalArgumentException on a bad or already used name
      */
-    protected <M extends Module> M register(String name, M m) {
+    protected <C extends Module<?>> C register(String name, C m) {
         checkName("module", name);
         if (m == null) {
             throw new IllegalArgumentException("register: module \"" + name + "\" is null");
@@ -186,7 +205,7 @@ public abstract class Module {
      *
      * @return an unmodifiable view
      */
-    public Map<String, Module> namedChildren() {
+    public Map<String, Module<?>> namedChildren() {
         return Collections.unmodifiableMap(children);
     }
 
@@ -195,7 +214,7 @@ public abstract class Module {
      *
      * @return a new list
      */
-    public List<Module> children() {
+    public List<Module<?>> children() {
         return new ArrayList<>(children.values());
     }
 
@@ -206,19 +225,19 @@ public abstract class Module {
      *
      * @return a new insertion-ordered map
      */
-    public Map<String, Module> namedModules() {
-        Map<String, Module> out = new LinkedHashMap<>();
-        Set<Module> seen = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    public Map<String, Module<?>> namedModules() {
+        Map<String, Module<?>> out = new LinkedHashMap<>();
+        Set<Module<?>> seen = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         collectModules("", out, seen);
         return out;
     }
 
-    private void collectModules(String path, Map<String, Module> out, Set<Module> seen) {
+    private void collectModules(String path, Map<String, Module<?>> out, Set<Module<?>> seen) {
         if (!seen.add(this)) {
             return;
         }
         out.put(path, this);
-        for (Map.Entry<String, Module> e : children.entrySet()) {
+        for (Map.Entry<String, Module<?>> e : children.entrySet()) {
             e.getValue().collectModules(path.isEmpty() ? e.getKey() : path + "." + e.getKey(), out, seen);
         }
     }
@@ -228,7 +247,7 @@ public abstract class Module {
      *
      * @return a new list
      */
-    public List<Module> modules() {
+    public List<Module<?>> modules() {
         return new ArrayList<>(namedModules().values());
     }
 
@@ -240,12 +259,12 @@ public abstract class Module {
      * @param fn the function
      * @return this module
      */
-    public Module apply(java.util.function.Consumer<Module> fn) {
-        for (Module c : children.values()) {
+    public M apply(java.util.function.Consumer<Module<?>> fn) {
+        for (Module<?> c : children.values()) {
             c.apply(fn);
         }
         fn.accept(this);
-        return this;
+        return self();
     }
 
     /**
@@ -300,7 +319,7 @@ public abstract class Module {
                 }
             }
         }
-        for (Map.Entry<String, Module> e : children.entrySet()) {
+        for (Map.Entry<String, Module<?>> e : children.entrySet()) {
             e.getValue().collect(prefix + e.getKey() + ".", out, seen, withParams, withBuffers);
         }
     }
@@ -313,7 +332,7 @@ public abstract class Module {
         for (Map.Entry<String, Tensor> e : buffers.entrySet()) {
             out.put(prefix + e.getKey(), e.getValue());
         }
-        for (Map.Entry<String, Module> e : children.entrySet()) {
+        for (Map.Entry<String, Module<?>> e : children.entrySet()) {
             e.getValue().stateEntries(prefix + e.getKey() + ".", out);
         }
     }
@@ -436,7 +455,7 @@ public abstract class Module {
      *
      * @return this module
      */
-    public Module train() {
+    public M train() {
         return train(true);
     }
 
@@ -446,12 +465,12 @@ public abstract class Module {
      * @param mode whether to train
      * @return this module
      */
-    public Module train(boolean mode) {
+    public M train(boolean mode) {
         training = mode;
-        for (Module c : children.values()) {
+        for (Module<?> c : children.values()) {
             c.train(mode);
         }
-        return this;
+        return self();
     }
 
     /**
@@ -459,7 +478,7 @@ public abstract class Module {
      *
      * @return this module
      */
-    public Module eval() {
+    public M eval() {
         return train(false);
     }
 
@@ -482,7 +501,7 @@ public abstract class Module {
      * @param device the target device
      * @return this module
      */
-    public Module to(Device device) {
+    public M to(Device device) {
         if (device == null) {
             throw new IllegalArgumentException("to: device is null");
         }
@@ -500,10 +519,10 @@ public abstract class Module {
                 }
             }
         }
-        for (Module c : children.values()) {
+        for (Module<?> c : children.values()) {
             c.to(device);
         }
-        return this;
+        return self();
     }
 
     /** Drops the gradient of every parameter, as PyTorch's {@code zero_grad(set_to_none=True)}. */
@@ -556,7 +575,7 @@ public abstract class Module {
         String extra = extraRepr();
         List<String> extraLines = extra == null || extra.isEmpty() ? List.of() : Arrays.asList(extra.split("\n", -1));
         lines.addAll(extraLines);
-        for (Map.Entry<String, Module> e : children.entrySet()) {
+        for (Map.Entry<String, Module<?>> e : children.entrySet()) {
             lines.add("(" + e.getKey() + "): " + indent(e.getValue().toString()));
         }
         StringBuilder sb = new StringBuilder(typeName()).append('(');

@@ -21,7 +21,7 @@ import io.clgrad.Tensor;
  * Tensor loss = new NLLLoss().forward(logits.logSoftmax(1), labels);
  * }</pre>
  */
-public class NLLLoss extends Loss {
+public class NLLLoss extends Loss<NLLLoss> {
     private final int ignoreIndex;
 
     /** PyTorch's defaults: no weight, ignoreIndex -100, mean. */

@@ -12,7 +12,7 @@ import io.clgrad.Tensor;
  * Tensor y = new ReLU().forward(Tensor.randn(2));
  * }</pre>
  */
-public class ReLU extends Module {
+public class ReLU extends Module<ReLU> {
     /** Creates the module (it has no parameters). */
     public ReLU() {
     }

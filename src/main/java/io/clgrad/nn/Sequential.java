@@ -21,14 +21,14 @@ import io.clgrad.Tensor;
  * // )
  * }</pre>
  */
-public class Sequential extends Module {
+public class Sequential extends Module<Sequential> {
     /**
      * A chain of the given modules.
      *
      * @param modules the modules, in order (none may be null)
      */
-    public Sequential(Module... modules) {
-        for (Module m : modules) {
+    public Sequential(Module<?>... modules) {
+        for (Module<?> m : modules) {
             append(m);
         }
     }
@@ -39,7 +39,7 @@ public class Sequential extends Module {
      * @param m the module
      * @return this Sequential
      */
-    public Sequential append(Module m) {
+    public Sequential append(Module<?> m) {
         register(Integer.toString(size()), m);
         return this;
     }
@@ -51,7 +51,7 @@ public class Sequential extends Module {
      * @return the module
      * @throws IndexOutOfBoundsException when out of range
      */
-    public Module get(int index) {
+    public Module<?> get(int index) {
         int n = size();
         int i = index < 0 ? index + n : index;
         if (i < 0 || i >= n) {
@@ -78,9 +78,9 @@ public class Sequential extends Module {
     @Override
     public Tensor forward(Tensor x) {
         Tensor h = x;
-        List<Module> layers = children();
+        List<Module<?>> layers = children();
         for (int i = 0; i < layers.size(); i++) {
-            Module m = layers.get(i);
+            Module<?> m = layers.get(i);
             // a Linear followed by a ReLU runs as one fused product (same numbers, one launch fewer)
             // (exact classes only: a subclass may override forward, and then its forward must run)
             if (m.getClass() == Linear.class && i + 1 < layers.size() && layers.get(i + 1).getClass() == ReLU.class) {

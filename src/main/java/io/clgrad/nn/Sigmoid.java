@@ -12,7 +12,7 @@ import io.clgrad.Tensor;
  * Tensor p = new Sigmoid().forward(logits);
  * }</pre>
  */
-public class Sigmoid extends Module {
+public class Sigmoid extends Module<Sigmoid> {
     /** Creates the module (it has no parameters). */
     public Sigmoid() {
     }

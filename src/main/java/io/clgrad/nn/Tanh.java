@@ -12,7 +12,7 @@ import io.clgrad.Tensor;
  * Tensor y = new Tanh().forward(x);
  * }</pre>
  */
-public class Tanh extends Module {
+public class Tanh extends Module<Tanh> {
     /** Creates the module (it has no parameters). */
     public Tanh() {
     }

@@ -27,7 +27,7 @@ class ActivationGoldenTest {
     @MethodSource("cases")
     void matchesPyTorch(Device device, String name, JsonNode c) {
         String fixture = FILE + ": " + name;
-        Module act = switch (c.get("activation").asText()) {
+        Module<?> act = switch (c.get("activation").asText()) {
             case "relu" -> new ReLU();
             case "sigmoid" -> new Sigmoid();
             case "tanh" -> new Tanh();

@@ -187,10 +187,10 @@ final class Golden {
     // ---------------------------------------------------------------- building what PyTorch built
 
     /** Children registered under given names and applied in order (SimpleNet's layer_1, relu, layer_2). */
-    static final class NamedNet extends Module {
-        private final List<Module> layers = new ArrayList<>();
+    static final class NamedNet extends Module<NamedNet> {
+        private final List<Module<?>> layers = new ArrayList<>();
 
-        NamedNet(List<String> names, List<Module> modules) {
+        NamedNet(List<String> names, List<Module<?>> modules) {
             for (int i = 0; i < names.size(); i++) {
                 layers.add(register(names.get(i), modules.get(i)));
             }
@@ -198,7 +198,7 @@ final class Golden {
 
         @Override
         public Tensor forward(Tensor x) {
-            for (Module m : layers) {
+            for (Module<?> m : layers) {
                 x = m.forward(x);
             }
             return x;
@@ -206,8 +206,8 @@ final class Golden {
     }
 
     /** The model of a training case on {@code device}, holding the fixture's initial parameters. */
-    static Module model(JsonNode c, Device device) {
-        List<Module> layers = new ArrayList<>();
+    static Module<?> model(JsonNode c, Device device) {
+        List<Module<?>> layers = new ArrayList<>();
         for (JsonNode s : c.get("model")) {
             switch (s.get(0).asText()) {
                 case "linear" -> layers.add(new Linear(s.get(1).asInt(), s.get(2).asInt(),
@@ -218,7 +218,7 @@ final class Golden {
                 default -> throw new IllegalArgumentException("layer " + s);
             }
         }
-        Module m;
+        Module<?> m;
         JsonNode names = c.get("names");
         if (names == null || names.isNull()) {
             m = new Sequential(layers.toArray(new Module[0]));
@@ -242,7 +242,7 @@ final class Golden {
     }
 
     /** The loss a fixture names, with its reduction, weights, smoothing and ignore index, on {@code device}. */
-    static Loss loss(JsonNode spec, Device device) {
+    static Loss<?> loss(JsonNode spec, Device device) {
         Reduction r = Reduction.valueOf(spec.has("reduction") ? spec.get("reduction").asText().toUpperCase() : "MEAN");
         Tensor weight = spec.has("weight") ? tensor(spec.get("weight"), device) : null;
         Tensor posWeight = spec.has("pos_weight") ? tensor(spec.get("pos_weight"), device) : null;
@@ -313,9 +313,9 @@ final class Golden {
      */
     static void replayTraining(String fixture, JsonNode c, Device device) {
         String name = fixture + ": " + c.get("name").asText();
-        Module model = model(c, device);
+        Module<?> model = model(c, device);
         Map<String, Tensor> named = model.namedParameters();
-        Loss criterion = loss(c.get("loss"), device);
+        Loss<?> criterion = loss(c.get("loss"), device);
         Optimizer opt = optimizer(c.get("optimizer"), model.parameters());
         Tensor x = tensor(c.get("x"), device);
         Tensor y = tensor(c.get("y"), device);

@@ -26,7 +26,7 @@ class LossGoldenTest {
     @MethodSource("cases")
     void matchesPyTorch(Device device, String name, JsonNode c) {
         String fixture = FILE + ": " + name;
-        Loss criterion = Golden.loss(c.get("loss"), device);
+        Loss<?> criterion = Golden.loss(c.get("loss"), device);
         Tensor input = Golden.leaf(c.get("input"), device);
         Tensor target = Golden.tensor(c.get("target"), device);
         Tensor out = criterion.forward(input, target);

@@ -33,23 +33,23 @@ class CheckpointsTest {
     @TempDir
     Path dir;
 
-    private static Module model(long seed) {
+    private static Module<?> model(long seed) {
         Tensor.manualSeed(seed);
         return new Sequential(new Linear(3, 8), new ReLU(), new Linear(8, 2));
     }
 
-    private static Adam adam(Module m) {
+    private static Adam adam(Module<?> m) {
         return Adam.builder(m.parameters()).lr(0.01).betas(0.8, 0.99).weightDecay(0.001).build();
     }
 
     private static final Tensor X = Tensor.of(new float[] {0.5f, -1f, 2f, 1f, 0f, -0.5f, -2f, 0.25f, 1.5f, 0.1f, 0.2f, 0.3f}, 4, 3);
     private static final Tensor Y = Tensor.of(new float[] {1, 0, 0, 1, -1, 2, 0.5f, 0.5f}, 4, 2);
 
-    private static void train(Module m, Optimizer opt, int steps) {
+    private static void train(Module<?> m, Optimizer opt, int steps) {
         train(m, opt, steps, X, Y);
     }
 
-    private static void train(Module m, Optimizer opt, int steps, Tensor x, Tensor y) {
+    private static void train(Module<?> m, Optimizer opt, int steps, Tensor x, Tensor y) {
         MSELoss mse = new MSELoss();
         for (int i = 0; i < steps; i++) {
             opt.zeroGrad();
@@ -59,7 +59,7 @@ class CheckpointsTest {
         }
     }
 
-    private static List<float[]> params(Module m) {
+    private static List<float[]> params(Module<?> m) {
         List<float[]> out = new ArrayList<>();
         for (Tensor p : m.parameters()) {
             out.add(p.toFloatArray());
@@ -76,7 +76,7 @@ class CheckpointsTest {
 
     @Test
     void resumingFromACheckpointContinuesTrainingExactly() throws IOException {
-        Module m = model(1);
+        Module<?> m = model(1);
         Adam opt = adam(m);
         train(m, opt, 5);
         Path p = dir.resolve("ckpt.safetensors");
@@ -85,7 +85,7 @@ class CheckpointsTest {
         train(m, opt, 7);
         List<float[]> uninterrupted = params(m);
 
-        Module m2 = model(2);
+        Module<?> m2 = model(2);
         Adam opt2 = Adam.builder(m2.parameters()).lr(0.5).build();   // other options: restored from the file
         Map<String, String> meta = Checkpoints.load(p, m2, opt2);
         assertEquals("5", meta.get("epoch"));
@@ -104,7 +104,7 @@ class CheckpointsTest {
     @ParameterizedTest
     @MethodSource("devices")
     void resumingWorksOnEveryDevice(Device device) throws IOException {
-        Module m = model(1).to(device);
+        Module<?> m = model(1).to(device);
         Adam opt = adam(m);
         Tensor x = X.to(device);
         Tensor y = Y.to(device);
@@ -112,7 +112,7 @@ class CheckpointsTest {
         Path p = dir.resolve("dev.safetensors");
         Checkpoints.save(p, m, opt, null);
         train(m, opt, 4, x, y);
-        Module m2 = model(2).to(device);
+        Module<?> m2 = model(2).to(device);
         Adam opt2 = adam(m2);
         Checkpoints.load(p, m2, opt2);
         assertEquals(device, m2.parameters().get(0).device());
@@ -122,7 +122,7 @@ class CheckpointsTest {
 
     @Test
     void theFileIsAPlainWeightFileWithOptimizerStateBeside() throws IOException {
-        Module m = model(1);
+        Module<?> m = model(1);
         Adam opt = adam(m);
         train(m, opt, 3);
         Path p = dir.resolve("ckpt.safetensors");
@@ -142,19 +142,19 @@ class CheckpointsTest {
 
     @Test
     void modelOnlyLoadsIgnoreOptimizerStateAndModelOnlyFilesRefuseAnOptimizer() throws IOException {
-        Module m = model(1);
+        Module<?> m = model(1);
         Adam opt = adam(m);
         train(m, opt, 2);
         Path withOpt = dir.resolve("a.safetensors");
         Checkpoints.save(withOpt, m, opt, Map.of());
-        Module m2 = model(3);
+        Module<?> m2 = model(3);
         Checkpoints.load(withOpt, m2, null);
         assertSameParams(params(m), params(m2));
 
         Path modelOnly = dir.resolve("b.safetensors");
         Checkpoints.save(modelOnly, m, null, Map.of("k", "v"));
         assertFalse(Safetensors.load(modelOnly).metadata().containsKey(Checkpoints.OPTIMIZER_KEY));
-        Module m3 = model(4);
+        Module<?> m3 = model(4);
         List<float[]> before = params(m3);
         ModelFileException e = assertThrows(ModelFileException.class, () -> Checkpoints.load(modelOnly, m3, adam(m3)));
         assertTrue(e.getMessage().startsWith(modelOnly + ": has no optimizer state"), e.getMessage());
@@ -165,11 +165,11 @@ class CheckpointsTest {
 
     @Test
     void aFreshOptimizerWithoutStateRoundTrips() throws IOException {
-        Module m = model(1);
+        Module<?> m = model(1);
         Adam opt = adam(m);
         Path p = dir.resolve("fresh.safetensors");
         Checkpoints.save(p, m, opt, null);
-        Module m2 = model(1);
+        Module<?> m2 = model(1);
         Adam opt2 = adam(m2);
         Checkpoints.load(p, m2, opt2);
         train(m, opt, 3);
@@ -179,17 +179,17 @@ class CheckpointsTest {
 
     @Test
     void mismatchesGetClearMessages() throws IOException {
-        Module m = model(1);
+        Module<?> m = model(1);
         Adam opt = adam(m);
         train(m, opt, 1);
         Path p = dir.resolve("ckpt.safetensors");
         Checkpoints.save(p, m, opt, null);
 
-        Module other = new Sequential(new Linear(3, 5), new ReLU(), new Linear(5, 2));
+        Module<?> other = new Sequential(new Linear(3, 5), new ReLU(), new Linear(5, 2));
         ModelFileException e = assertThrows(ModelFileException.class, () -> Checkpoints.load(p, other, null));
         assertTrue(e.getMessage().startsWith(p + ": does not fit the model: "), e.getMessage());
 
-        Module m2 = model(2);
+        Module<?> m2 = model(2);
         SGD sgd = new SGD(m2.parameters(), 0.1);
         List<float[]> before = params(m2);
         e = assertThrows(ModelFileException.class, () -> Checkpoints.load(p, m2, sgd));
@@ -200,13 +200,13 @@ class CheckpointsTest {
                 () -> Checkpoints.save(p, m, opt, Map.of(Checkpoints.OPTIMIZER_KEY, "x")));
 
         // an optimizer over other parameters: refused before the model changes
-        Module m3 = model(3);
+        Module<?> m3 = model(3);
         Adam partial = new Adam(m3.parameters().subList(0, 2), 0.1);
         List<float[]> before3 = params(m3);
         e = assertThrows(ModelFileException.class, () -> Checkpoints.load(p, m3, partial));
         assertEquals(p + ": optimizer state's parameter group 0 has 4 parameters, the optimizer's has 2", e.getMessage());
         assertSameParams(before3, params(m3));
-        Module m4 = model(4);
+        Module<?> m4 = model(4);
         List<Tensor> reversed = new ArrayList<>(m4.parameters());
         java.util.Collections.reverse(reversed);
         e = assertThrows(ModelFileException.class, () -> Checkpoints.load(p, m4, new Adam(reversed, 0.1)));
@@ -216,13 +216,13 @@ class CheckpointsTest {
 
     @Test
     void sgdWithMomentumRoundTrips() throws IOException {
-        Module m = model(1);
+        Module<?> m = model(1);
         SGD opt = SGD.builder(m.parameters()).lr(0.05).momentum(0.9).nesterov(true).build();
         train(m, opt, 4);
         Path p = dir.resolve("sgd.safetensors");
         Checkpoints.save(p, m, opt, null);
         train(m, opt, 3);
-        Module m2 = model(9);
+        Module<?> m2 = model(9);
         SGD opt2 = new SGD(m2.parameters(), 0.3);
         Checkpoints.load(p, m2, opt2);
         assertNotEquals(0.3, opt2.lr());

@@ -29,7 +29,7 @@ class LossTest {
     }
 
     /** Checks NONE against {@code per}, SUM against its total and MEAN against total / divisor. */
-    private static void checkReductions(Loss none, Loss sum, Loss mean, Tensor input, Tensor target,
+    private static void checkReductions(Loss<?> none, Loss<?> sum, Loss<?> mean, Tensor input, Tensor target,
                                         double[] per, double divisor) {
         float[] got = none.forward(input, target).toFloatArray();
         assertEquals(per.length, got.length);
@@ -305,13 +305,13 @@ class LossTest {
     void mismatchedShapesNameBothShapes() {
         Tensor a = Tensor.zeros(4, 3);
         Tensor b = Tensor.zeros(3, 4);
-        for (Loss loss : new Loss[] {new MSELoss(), new L1Loss(), new BCELoss(), new BCEWithLogitsLoss()}) {
+        for (Loss<?> loss : new Loss<?>[] {new MSELoss(), new L1Loss(), new BCELoss(), new BCEWithLogitsLoss()}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loss.forward(a, b));
             assertTrue(e.getMessage().contains("[4, 3]") && e.getMessage().contains("[3, 4]"), e.getMessage());
             assertTrue(e.getMessage().startsWith(loss.toString().replace("()", "")), e.getMessage());
         }
         Tensor labels = Tensor.of(new int[] {0, 1});
-        for (Loss loss : new Loss[] {new NLLLoss(), new CrossEntropyLoss()}) {
+        for (Loss<?> loss : new Loss<?>[] {new NLLLoss(), new CrossEntropyLoss()}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loss.forward(a, labels));
             assertTrue(e.getMessage().contains("[4, 3]") && e.getMessage().contains("[2]"), e.getMessage());
         }

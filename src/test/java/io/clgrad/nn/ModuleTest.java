@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Module registration, naming, printing, state dicts, modes and devices. */
 class ModuleTest {
     /** The PyTorch tutorial's network, registered the Java way. */
-    static final class SimpleNet extends io.clgrad.nn.Module {
+    static final class SimpleNet extends io.clgrad.nn.Module<SimpleNet> {
         final Linear layer_1 = register("layer_1", new Linear(2, 10));
         final ReLU relu = register("relu", new ReLU());
         final Linear layer_2 = register("layer_2", new Linear(10, 1));
@@ -107,7 +107,7 @@ class ModuleTest {
 
     @Test
     void registrationRejectsBadNames() {
-        io.clgrad.nn.Module m = new Identity() {
+        io.clgrad.nn.Module<?> m = new Identity() {
             {
                 registerParameter("w", Tensor.zeros(2));
                 assertThrows(IllegalArgumentException.class, () -> register("w", new ReLU()));
