@@ -114,6 +114,17 @@ public final class Tensor implements AutoCloseable {
         return Factories.full(device, value, shape);
     }
 
+    /**
+     * A tensor filled with {@code value} on the CPU, as PyTorch's {@code torch.full(shape, value)}.
+     *
+     * @param value the fill value
+     * @param shape the shape (sizes >= 0)
+     * @return a new float32 tensor
+     */
+    public static Tensor full(float value, int... shape) {
+        return Factories.full(Device.cpu(), value, shape);
+    }
+
     /** Samples of N(0, 1) on the CPU, from the global generator (see {@link #manualSeed}). */
     public static Tensor randn(int... shape) {
         return RandomState.randn(Device.cpu(), shape);
@@ -137,6 +148,20 @@ public final class Tensor implements AutoCloseable {
     /** Uniform random integers in [low, high) as an int32 tensor on the CPU. */
     public static Tensor randint(int low, int high, int... shape) {
         return RandomState.randint(Device.cpu(), low, high, shape);
+    }
+
+    /**
+     * Uniform random integers in [low, high) as an int32 tensor generated on {@code device}; the
+     * same numbers as on the CPU for the same seed.
+     *
+     * @param device where to generate them
+     * @param low    the smallest value
+     * @param high   one past the largest value (greater than {@code low})
+     * @param shape  the shape
+     * @return a new int32 tensor
+     */
+    public static Tensor randint(Device device, int low, int high, int... shape) {
+        return RandomState.randint(device, low, high, shape);
     }
 
     /** {@code [0, 1, ..., n-1]} as an int32 tensor on the CPU (PyTorch's integer {@code arange}). */
@@ -567,6 +592,11 @@ public final class Tensor implements AutoCloseable {
         return Elementwise.binary("ne", BinaryOp.NE, this, other);
     }
 
+    /** {@code 1.0} where {@code this != value} (NaN is unequal to everything). */
+    public Tensor ne(float value) {
+        return Elementwise.scalar("ne", BinaryOp.NE, this, value, false);
+    }
+
     /** {@code 1.0} where {@code this < other}. */
     public Tensor lt(Tensor other) {
         return Elementwise.binary("lt", BinaryOp.LT, this, other);
@@ -582,6 +612,11 @@ public final class Tensor implements AutoCloseable {
         return Elementwise.binary("le", BinaryOp.LE, this, other);
     }
 
+    /** {@code 1.0} where {@code this <= value}. */
+    public Tensor le(float value) {
+        return Elementwise.scalar("le", BinaryOp.LE, this, value, false);
+    }
+
     /** {@code 1.0} where {@code this > other}. */
     public Tensor gt(Tensor other) {
         return Elementwise.binary("gt", BinaryOp.GT, this, other);
@@ -595,6 +630,11 @@ public final class Tensor implements AutoCloseable {
     /** {@code 1.0} where {@code this >= other}. */
     public Tensor ge(Tensor other) {
         return Elementwise.binary("ge", BinaryOp.GE, this, other);
+    }
+
+    /** {@code 1.0} where {@code this >= value}. */
+    public Tensor ge(float value) {
+        return Elementwise.scalar("ge", BinaryOp.GE, this, value, false);
     }
 
     // ------------------------------------------------------------------ linear algebra
@@ -616,6 +656,16 @@ public final class Tensor implements AutoCloseable {
         return Reductions.all("sum", ReduceOp.SUM, this);
     }
 
+    /**
+     * Sum along {@code dim}, which is removed from the shape (PyTorch's {@code sum(dim)}).
+     *
+     * @param dim the dimension (negative counts from the end)
+     * @return the sums, one dimension fewer
+     */
+    public Tensor sum(int dim) {
+        return sum(dim, false);
+    }
+
     /** Sum along {@code dim}, keeping it as size 1 when {@code keepdim}. */
     public Tensor sum(int dim, boolean keepdim) {
         return Reductions.along("sum", ReduceOp.SUM, this, dim, keepdim);
@@ -626,7 +676,17 @@ public final class Tensor implements AutoCloseable {
         return Reductions.all("mean", ReduceOp.MEAN, this);
     }
 
-    /** Mean along {@code dim}. */
+    /**
+     * Mean along {@code dim}, which is removed from the shape (PyTorch's {@code mean(dim)}).
+     *
+     * @param dim the dimension (negative counts from the end)
+     * @return the means, one dimension fewer
+     */
+    public Tensor mean(int dim) {
+        return mean(dim, false);
+    }
+
+    /** Mean along {@code dim}, keeping it as size 1 when {@code keepdim}. */
     public Tensor mean(int dim, boolean keepdim) {
         return Reductions.along("mean", ReduceOp.MEAN, this, dim, keepdim);
     }

@@ -278,6 +278,32 @@ public abstract class Module<M extends Module<M>> {
     }
 
     /**
+     * The number of scalars in this module's parameters, each shared tensor counted once, as
+     * PyTorch's {@code sum(p.numel() for p in model.parameters())}.
+     *
+     * @param trainableOnly count only parameters that require grad
+     * @return the count
+     */
+    public long numParameters(boolean trainableOnly) {
+        long n = 0;
+        for (Tensor p : parameters()) {
+            if (!trainableOnly || p.requiresGrad()) {
+                n += p.numel();
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The number of scalars in this module's parameters; the same as {@code numParameters(false)}.
+     *
+     * @return the count, e.g. 41 for SimpleNet(2, 10, 1)
+     */
+    public long numParameters() {
+        return numParameters(false);
+    }
+
+    /**
      * Every parameter by dotted path ({@code layer_1.weight}, {@code 0.bias}): this module's own
      * first, then each child's in registration order, depth first, as PyTorch's
      * {@code named_parameters()}. A tensor reachable twice is listed under its first path.
