@@ -55,6 +55,9 @@ final class Transfers {
 
     static Tensor to(Tensor t, Device target) {
         t.checkOpen("to");
+        if (target == null) {
+            throw new IllegalArgumentException("to: device is null (use Device.cpu(), Device.best() or Device.opencl(i))");
+        }
         if (t.device() == target) {
             return t;
         }

@@ -29,6 +29,14 @@ class ErrorMessagesTest {
         assertTrue(e.getMessage().startsWith("add: shapes [2, 3] and [4] cannot be broadcast"), e.getMessage());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void toANullDeviceIsRefusedByName(Device d) {
+        Tensor a = Tensor.zeros(d, 2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.to(null));
+        assertTrue(e.getMessage().startsWith("to: device is null"), e.getMessage());
+    }
+
     // No OpenCL device means no invocation here; OpenClRequiredTest fails CI in that case.
     @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
     @MethodSource("io.clgrad.TestDevices#opencl")
