@@ -60,6 +60,7 @@ public final class Functional {
             out = bceRaw(input, target, weight, posWeight, reduction);
         }
         return Graph.record(out, "BinaryCrossEntropyWithLogitsBackward0", new Tensor[] {input},
+                new Tensor[] {input, target, weight, posWeight},
                 g -> new Tensor[] {bceGrad(g, input, target, weight, posWeight, reduction)});
     }
 
@@ -203,7 +204,7 @@ public final class Functional {
         try (Autograd.Mode m = Autograd.noGrad()) {
             out = crossEntropyRaw(input, target, ignoreIndex, labelSmoothing, reduction, count);
         }
-        return Graph.record(out, "NllLossBackward0", new Tensor[] {input},
+        return Graph.record(out, "NllLossBackward0", new Tensor[] {input}, new Tensor[] {input, target},
                 g -> new Tensor[] {crossEntropyGrad(g, input, target, ignoreIndex, labelSmoothing, reduction, count[0])});
     }
 
@@ -240,7 +241,9 @@ public final class Functional {
     /**
      * Records a fused loss whose gradient with respect to {@code input} was made with it (null when
      * no gradient is needed): the backward hands it out as is for backward()'s implicit 1, else
-     * scaled by the upstream gradient.
+     * scaled by the upstream gradient. It reads no tensor but its own private gradient, which no
+     * one else can write, so it saves no versions: writing into the input or target after the
+     * forward leaves the gradient of the loss that was computed.
      */
     private static Tensor withSavedGradient(Tensor loss, Tensor grad, Tensor input, String node) {
         if (grad == null) {
