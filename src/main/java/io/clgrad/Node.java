@@ -57,10 +57,15 @@ public final class Node {
         return backward.apply(gradOutput);
     }
 
-    /** Throws when a tensor the backward reads was written in place after this node saved it. */
+    /** Throws when a tensor the backward reads was closed, or written in place after this node saved it. */
     private void checkVersions() {
         for (int i = 0; i < saved.length; i++) {
             Tensor t = saved[i];
+            if (t != null && t.isClosed()) {
+                throw new IllegalStateException("backward: " + name + " needs " + role(t) + " (" + t.dtype() + " "
+                        + Shape.str(t.shapeRef()) + "), which was closed after the forward pass; keep the tensors of"
+                        + " a graph open until its backward() has run");
+            }
             if (t != null && t.version() != savedVersions[i]) {
                 throw new IllegalStateException("backward: one of the tensors needed for gradient computation has"
                         + " been modified by an in-place operation: " + name + " saved " + role(t) + " ("

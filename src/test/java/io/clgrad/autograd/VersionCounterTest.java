@@ -102,6 +102,18 @@ class VersionCounterTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
+    void aClosedSavedTensorIsNamedByTheNode(Device d) {
+        Tensor x = Tensor.of(d, new float[] {1, 2}).requiresGrad(true);
+        Tensor c = Tensor.of(d, new float[] {3, 4});
+        Tensor loss = x.mul(c).sum();
+        c.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
+        assertTrue(e.getMessage().startsWith("backward: MulBackward0 needs its input 1 (float32 [2]), which was closed"),
+                e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
     void copyFromIntoAGraphResultIsRefusedWhileRecording(Device d) {
         Tensor x = Tensor.of(d, new float[] {1, 2}).requiresGrad(true);
         Tensor y = x.mul(2f);
