@@ -18,13 +18,20 @@
  *     placeholders when not wanted); work-item t walks i = t, t+L, ...; the group's partial sums
  *     meet in a local-memory tree.
  *
- * cross_entropy_fused(logits, targets, loss, grad, rows, classes, ignoreIndex, eps, wantGrad, mean)
+ * cross_entropy_fused(logits, targets, loss, grad, rows, classes, ignoreIndex, eps, wantGrad, mean, err, op)
  *     a reduced softmax cross-entropy and its gradient in one launch: loss[0] = scale * sum of the
  *     row losses of cross_entropy over the rows that are not ignored, scale = 1/count (mean; NaN
  *     when every row is ignored, as 0/0 in PyTorch) or 1 (sum); when wantGrad, grad[r][c] as in
  *     cross_entropy_backward with g = scale. One work-group of L work-items (a power of two <= RED_WG);
  *     work-item t owns rows t, t+L, ...; pass 1 sums losses and counts (local-memory trees), pass 2
- *     writes the gradient rows once the count is known.
+ *     writes the gradient rows once the count is known. A target outside [0, C) that is not
+ *     ignoreIndex is also reported into err, as check_class_targets does.
+ *
+ * check_class_targets(targets, n, classes, ignoreIndex, err, op)
+ *     err = {1, value, index, classes, op, ignoreIndex} for a target outside [0, C) that is not
+ *     ignoreIndex (the first work-item to find one wins, through atomic_cmpxchg on err[0]; the
+ *     host reads err back with its next read and raises TargetOutOfBoundsException). 1-D launch,
+ *     one work-item per target.
  *
  * cross_entropy(logits, targets, loss, valid, rows, classes, ignoreIndex, eps, validIsInt)
  *     loss[r] = -((1-eps)*logp[r][t] + (eps/C)*sum_c logp[r][c]), valid[r] = 1, with t = targets[r];
@@ -142,6 +149,33 @@ inline void clg_kadd(float* s, float* c, float v)
 inline float clg_kvalue(float s, float c)
 {
     return isfinite(s) ? s + c : s;
+}
+
+/* ---- class-target checks ------------------------------------------------------------------ */
+
+/* Records a bad target unless one is recorded already (err[0] is the flag; see check_class_targets). */
+inline void clg_report_target(__global int* err, int value, int index, int classes, int op, int ignoreIndex)
+{
+    if (atomic_cmpxchg((volatile __global int*)err, 0, 1) == 0) {
+        err[1] = value;
+        err[2] = index;
+        err[3] = classes;
+        err[4] = op;
+        err[5] = ignoreIndex;
+    }
+}
+
+__kernel void check_class_targets(__global const int* targets, int n, int classes, int ignoreIndex,
+                                  __global int* err, int op)
+{
+    int i = get_global_id(0);
+    if (i >= n) {
+        return;
+    }
+    int target = targets[i];
+    if (target != ignoreIndex && (target < 0 || target >= classes)) {
+        clg_report_target(err, target, i, classes, op, ignoreIndex);
+    }
 }
 
 /* ---- softmax cross-entropy: one work-group per row --------------------------------------- */
@@ -270,7 +304,7 @@ inline float clg_row_lse(__global const float* p, int C, float* mOut)
 
 __kernel void cross_entropy_fused(__global const float* logits, __global const int* targets, __global float* loss,
                                   __global float* grad, int rows, int classes, int ignoreIndex, float eps,
-                                  int wantGrad, int mean)
+                                  int wantGrad, int mean, __global int* err, int op)
 {
     __local float part[RED_WG];
     const int t = get_local_id(0);
@@ -285,6 +319,7 @@ __kernel void cross_entropy_fused(__global const float* logits, __global const i
         }
         count += 1.0f;
         if (target < 0 || target >= classes) {
+            clg_report_target(err, target, r, classes, op, ignoreIndex);
             clg_kadd(&s, &c, NAN);
             continue;
         }

@@ -14,7 +14,25 @@ final class Elementwise {
 
     static Tensor unary(String op, UnaryOp f, Tensor x) {
         Tensor out = unaryRaw(op, f, x);
-        return Graph.record(out, unaryNode(f), new Tensor[] {x}, g -> new Tensor[] {unaryGrad(f, g, x, out)});
+        return Graph.record(out, unaryNode(f), new Tensor[] {x}, unarySaved(f, x, out),
+                g -> new Tensor[] {unaryGrad(f, g, x, out)});
+    }
+
+    /** What {@link #unaryGrad} reads: x, the output, or nothing. */
+    private static Tensor[] unarySaved(UnaryOp f, Tensor x, Tensor out) {
+        switch (f) {
+            case LOG:
+            case ABS:
+            case RELU:
+                return new Tensor[] {x};
+            case EXP:
+            case SQRT:
+            case SIGMOID:
+            case TANH:
+                return new Tensor[] {out};
+            default:
+                return new Tensor[0];
+        }
     }
 
     private static Tensor unaryGrad(UnaryOp f, Tensor g, Tensor x, Tensor out) {
@@ -53,11 +71,30 @@ final class Elementwise {
         int[] as = a.shapeRef();
         int[] bs = b.shapeRef();
         String node = Character.toUpperCase(op.charAt(0)) + op.substring(1) + "Backward0";
-        return Graph.record(out, node, new Tensor[] {a, b}, g -> {
+        return Graph.record(out, node, new Tensor[] {a, b}, binarySaved(f, a, b, out), g -> {
             Tensor ga = a.requiresGrad() ? Graph.sumTo(gradA(f, g, a, b, out), as) : null;
             Tensor gb = b.requiresGrad() ? Graph.sumTo(gradB(f, g, a, b, out), bs) : null;
             return new Tensor[] {ga, gb};
         });
+    }
+
+    /** What {@link #gradA} (when a requires grad) and {@link #gradB} (when b does) read, as PyTorch saves them. */
+    private static Tensor[] binarySaved(BinaryOp f, Tensor a, Tensor b, Tensor out) {
+        boolean ga = a.requiresGrad();
+        boolean gb = b.requiresGrad();
+        switch (f) {
+            case MUL:
+                return new Tensor[] {gb ? a : null, ga ? b : null};
+            case DIV:
+                return new Tensor[] {b, gb ? out : null};
+            case POW:
+                return new Tensor[] {a, ga ? b : null, gb ? out : null};
+            case MAXIMUM:
+            case MINIMUM:
+                return new Tensor[] {a, b};
+            default:
+                return new Tensor[0];   // add, sub: the gradient only
+        }
     }
 
     private static Tensor gradA(BinaryOp f, Tensor g, Tensor a, Tensor b, Tensor out) {
@@ -107,7 +144,10 @@ final class Elementwise {
             return out;
         }
         String node = Character.toUpperCase(op.charAt(0)) + op.substring(1) + "Backward1";
-        return Graph.record(out, node, new Tensor[] {x}, g -> new Tensor[] {scalarGrad(f, g, x, s, scalarFirst, out)});
+        Tensor[] saved = f == BinaryOp.DIV && scalarFirst ? new Tensor[] {x, out}
+                : f == BinaryOp.POW ? new Tensor[] {scalarFirst ? out : x} : new Tensor[0];
+        return Graph.record(out, node, new Tensor[] {x}, saved,
+                g -> new Tensor[] {scalarGrad(f, g, x, s, scalarFirst, out)});
     }
 
     private static Tensor scalarGrad(BinaryOp f, Tensor g, Tensor x, float s, boolean scalarFirst, Tensor out) {

@@ -60,6 +60,7 @@ public final class Functional {
             out = bceRaw(input, target, weight, posWeight, reduction);
         }
         return Graph.record(out, "BinaryCrossEntropyWithLogitsBackward0", new Tensor[] {input},
+                new Tensor[] {input, target, weight, posWeight},
                 g -> new Tensor[] {bceGrad(g, input, target, weight, posWeight, reduction)});
     }
 
@@ -182,7 +183,9 @@ public final class Functional {
     /**
      * Softmax cross-entropy between logits and int32 class indices:
      * {@code ℓ_r = -((1-ε)·log p_r[t_r] + (ε/C)·Σ_c log p_r[c])}; rows whose target is
-     * {@code ignoreIndex} contribute nothing, and MEAN divides by the number of other rows.
+     * {@code ignoreIndex} contribute nothing, and MEAN divides by the number of other rows. A
+     * target outside [0, C) that is not {@code ignoreIndex} raises
+     * {@link io.clgrad.backend.TargetOutOfBoundsException}, as {@link #checkClassTargets} describes.
      *
      * @param input          logits [N, C]
      * @param target         int32 class indices [N] in [0, C) (or {@code ignoreIndex})
@@ -201,7 +204,7 @@ public final class Functional {
         try (Autograd.Mode m = Autograd.noGrad()) {
             out = crossEntropyRaw(input, target, ignoreIndex, labelSmoothing, reduction, count);
         }
-        return Graph.record(out, "NllLossBackward0", new Tensor[] {input},
+        return Graph.record(out, "NllLossBackward0", new Tensor[] {input}, new Tensor[] {input, target},
                 g -> new Tensor[] {crossEntropyGrad(g, input, target, ignoreIndex, labelSmoothing, reduction, count[0])});
     }
 
@@ -238,7 +241,9 @@ public final class Functional {
     /**
      * Records a fused loss whose gradient with respect to {@code input} was made with it (null when
      * no gradient is needed): the backward hands it out as is for backward()'s implicit 1, else
-     * scaled by the upstream gradient.
+     * scaled by the upstream gradient. It reads no tensor but its own private gradient, which no
+     * one else can write, so it saves no versions: writing into the input or target after the
+     * forward leaves the gradient of the loss that was computed.
      */
     private static Tensor withSavedGradient(Tensor loss, Tensor grad, Tensor input, String node) {
         if (grad == null) {
@@ -252,6 +257,35 @@ public final class Functional {
             grad.close();   // the node is used once: its saved gradient is done with
             return new Tensor[] {scaled};
         });
+    }
+
+    /**
+     * Checks int32 class-index targets: a value outside {@code [0, classes)} that is not
+     * {@code ignoreIndex} raises {@link io.clgrad.backend.TargetOutOfBoundsException} naming
+     * {@code op}, the value and its index (PyTorch's {@code IndexError: Target 10 is out of bounds.}).
+     * On the CPU backend it is raised here; an OpenCL device checks on the device without waiting
+     * and raises it from the next read from that device ({@code item()}, {@code toFloatArray()},
+     * ...) or {@code Device.synchronize()}. The losses call it themselves; it is public for
+     * losses built from tensor ops elsewhere.
+     *
+     * @param op          the loss, for the message (e.g. {@code nll_loss})
+     * @param target      int32 class indices, any shape
+     * @param classes     the number of classes C
+     * @param ignoreIndex the target value that is skipped
+     * @throws IllegalArgumentException when the target is not int32
+     */
+    public static void checkClassTargets(String op, Tensor target, int classes, int ignoreIndex) {
+        Checks.int32(op, "target", target);
+        int n = target.numel();
+        if (n == 0) {
+            return;
+        }
+        Tensor t = Layouts.dense(target);
+        try {
+            target.backend().checkClassTargets(op, t.buffer(op), n, classes, ignoreIndex);
+        } finally {
+            Checks.closeTemp(t, target);
+        }
     }
 
     private static void checkCrossEntropy(String op, Tensor input, Tensor target, float labelSmoothing) {
@@ -301,6 +335,7 @@ public final class Functional {
         Tensor valid = Tensor.empty(input.device(), DType.FLOAT32, new int[] {rows});
         try {
             if (rows > 0) {
+                input.backend().checkClassTargets(op, t.buffer(op), rows, classes, ignoreIndex);
                 input.backend().crossEntropy(x.buffer(op), t.buffer(op), loss.buffer(op), valid.buffer(op),
                         rows, classes, ignoreIndex, labelSmoothing);
             }

@@ -29,10 +29,25 @@ final class Graph {
         return false;
     }
 
-    /** Makes {@code out} the result of a recorded op when any input requires grad; returns {@code out}. */
+    private static final Tensor[] NONE = new Tensor[0];
+
+    /**
+     * Makes {@code out} the result of a recorded op whose backward reads no tensor's values (only
+     * the incoming gradient and shapes, e.g. add or a view) when any input requires grad; returns {@code out}.
+     */
     static Tensor record(Tensor out, String name, Tensor[] inputs, Node.Backward backward) {
+        return record(out, name, inputs, NONE, backward);
+    }
+
+    /**
+     * Makes {@code out} the result of a recorded op when any input requires grad; returns
+     * {@code out}. {@code saved} lists the tensors whose values the backward reads (inputs or
+     * {@code out}; null entries are skipped): their versions are saved now and checked before
+     * the backward runs (see {@link Tensor#version()}).
+     */
+    static Tensor record(Tensor out, String name, Tensor[] inputs, Tensor[] saved, Node.Backward backward) {
         if (shouldRecord(inputs)) {
-            out.setGradFn(new Node(name, inputs, backward));
+            out.setGradFn(new Node(name, inputs, saved, backward));
         }
         return out;
     }

@@ -17,7 +17,9 @@ final class Linalg {
         try (Autograd.Mode m = Autograd.noGrad()) {
             out = matmulRaw(a, b);
         }
-        return Graph.record(out, "MmBackward0", new Tensor[] {a, b}, g -> grads(g, a, b));
+        // gA = g·Bᵀ reads B and gB = Aᵀ·g reads A: each is saved only when the other needs a gradient
+        return Graph.record(out, "MmBackward0", new Tensor[] {a, b},
+                new Tensor[] {b.requiresGrad() ? a : null, a.requiresGrad() ? b : null}, g -> grads(g, a, b));
     }
 
     /**
@@ -119,6 +121,7 @@ final class Linalg {
         Tensor result = y;
         return Graph.record(y, relu ? "ReluBackward0" : "AddmmBackward0",
                 b == null ? new Tensor[] {x, w} : new Tensor[] {x, w, b},
+                new Tensor[] {w.requiresGrad() ? x : null, x.requiresGrad() ? w : null, relu ? result : null},
                 g -> linearGrads(g, x, w, b, relu ? result : null));
     }
 

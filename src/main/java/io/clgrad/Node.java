@@ -7,6 +7,10 @@ package io.clgrad;
  *
  * <p>The graph, and every tensor a node saved, is released by {@code backward()}; a second
  * backward through it is an error, as in PyTorch without {@code retain_graph}.
+ *
+ * <p>A node also saves the {@link Tensor#version()} of each tensor its backward reads (for
+ * {@code mul}: the other factor; for {@code exp}: its output; for {@code add}: none), and refuses
+ * to run its backward when one of them was written in place since, as PyTorch does.
  */
 public final class Node {
     /** Gradient function: gradients for each input (null where an input needs none). */
@@ -18,11 +22,19 @@ public final class Node {
     private final String name;
     private Tensor[] inputs;
     private Backward backward;
+    /** The tensors the backward reads (entries may be null), and their versions when recorded. */
+    private Tensor[] saved;
+    private int[] savedVersions;
 
-    Node(String name, Tensor[] inputs, Backward backward) {
+    Node(String name, Tensor[] inputs, Tensor[] saved, Backward backward) {
         this.name = name;
         this.inputs = inputs;
         this.backward = backward;
+        this.saved = saved;
+        this.savedVersions = new int[saved.length];
+        for (int i = 0; i < saved.length; i++) {
+            savedVersions[i] = saved[i] == null ? 0 : saved[i].version();
+        }
     }
 
     /** PyTorch's name for the backward of this op, e.g. {@code MulBackward0}. */
@@ -41,13 +53,44 @@ public final class Node {
 
     Tensor[] apply(Tensor gradOutput) {
         inputs();
+        checkVersions();
         return backward.apply(gradOutput);
+    }
+
+    /** Throws when a tensor the backward reads was closed, or written in place after this node saved it. */
+    private void checkVersions() {
+        for (int i = 0; i < saved.length; i++) {
+            Tensor t = saved[i];
+            if (t != null && t.isClosed()) {
+                throw new IllegalStateException("backward: " + name + " needs " + role(t) + " (" + t.dtype() + " "
+                        + Shape.str(t.shapeRef()) + "), which was closed after the forward pass; keep the tensors of"
+                        + " a graph open until its backward() has run");
+            }
+            if (t != null && t.version() != savedVersions[i]) {
+                throw new IllegalStateException("backward: one of the tensors needed for gradient computation has"
+                        + " been modified by an in-place operation: " + name + " saved " + role(t) + " ("
+                        + t.dtype() + " " + Shape.str(t.shapeRef()) + ") at version " + savedVersions[i]
+                        + ", and it is now at version " + t.version() + " (copyFrom, nn.init and optimizer steps"
+                        + " write in place); run the forward pass again after the write, or write into a copy");
+            }
+        }
+    }
+
+    private String role(Tensor t) {
+        for (int k = 0; k < inputs.length; k++) {
+            if (inputs[k] == t) {
+                return "its input " + k;
+            }
+        }
+        return t.gradFn() == this ? "its output" : "a tensor it reads";
     }
 
     /** Drops the inputs and saved tensors so they can be reclaimed. */
     void release() {
         inputs = null;
         backward = null;
+        saved = null;
+        savedVersions = null;
     }
 
     /** {@code <MulBackward0>}. */

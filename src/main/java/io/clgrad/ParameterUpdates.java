@@ -5,7 +5,8 @@ import io.clgrad.backend.Buffer;
 /**
  * In-place optimizer updates on whole parameter tensors, each one fused kernel on the parameter's
  * device. The optimizers in {@code io.clgrad.optim} are written against these. Every tensor must
- * be float32, dense, on one device and have the parameter's number of elements.
+ * be float32, dense, on one device and have the parameter's number of elements. Every tensor an
+ * update writes gets a new {@link Tensor#version()}.
  */
 public final class ParameterUpdates {
     private ParameterUpdates() {
@@ -30,6 +31,7 @@ public final class ParameterUpdates {
         param.backend().adamStep(param.buffer(op), grad.buffer(op), expAvg.buffer(op), expAvgSq.buffer(op),
                 maxExpAvgSq == null ? null : maxExpAvgSq.buffer(op), param.numel(),
                 lr, beta1, beta2, eps, weightDecay, decoupled, step);
+        bumpVersions(param, expAvg, expAvgSq, maxExpAvgSq);
     }
 
     /**
@@ -84,6 +86,9 @@ public final class ParameterUpdates {
             counts[i] = param.numel();
         }
         first.backend().adamStepMany(p, g, m, v, x, counts, lr, beta1, beta2, eps, weightDecay, decoupled, step);
+        for (int i = 0; i < n; i++) {
+            bumpVersions(params.get(i), expAvgs.get(i), expAvgSqs.get(i), maxExpAvgSqs == null ? null : maxExpAvgSqs.get(i));
+        }
     }
 
     /**
@@ -98,6 +103,16 @@ public final class ParameterUpdates {
         param.backend().sgdStep(param.buffer("sgd"), grad.buffer("sgd"),
                 momentumBuffer == null ? null : momentumBuffer.buffer("sgd"), param.numel(),
                 lr, momentum, dampening, nesterov, weightDecay, firstStep);
+        bumpVersions(param, momentumBuffer);
+    }
+
+    /** The tensors an update wrote in place (nulls skipped) get a new {@link Tensor#version()}. */
+    private static void bumpVersions(Tensor... written) {
+        for (Tensor t : written) {
+            if (t != null) {
+                t.bumpVersion();
+            }
+        }
     }
 
     private static void check(String op, Tensor param, Tensor... others) {

@@ -53,6 +53,7 @@ final class RandomState {
         Checks.float32("uniform_", t);
         requireDense("uniform_", t);
         t.backend().randomUniform(t.buffer("uniform_"), t.numel(), nextStream(), 0, low, high);
+        t.bumpVersion();
     }
 
     /** Fills an existing float32 tensor with N(mean, std²). */
@@ -60,6 +61,7 @@ final class RandomState {
         Checks.float32("normal_", t);
         requireDense("normal_", t);
         t.backend().randomNormal(t.buffer("normal_"), t.numel(), nextStream(), 0, mean, std);
+        t.bumpVersion();
     }
 
     private static void requireDense(String op, Tensor t) {

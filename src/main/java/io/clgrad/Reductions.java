@@ -16,7 +16,8 @@ final class Reductions {
         int n = x.numel();
         String node = (f == ReduceOp.SUM ? "Sum" : f == ReduceOp.MEAN ? "Mean" : f == ReduceOp.MAX ? "Max" : "Min")
                 + "Backward0";
-        return Graph.record(out, node, new Tensor[] {x}, g -> {
+        Tensor[] saved = f == ReduceOp.SUM || f == ReduceOp.MEAN ? new Tensor[0] : new Tensor[] {x, out};
+        return Graph.record(out, node, new Tensor[] {x}, saved, g -> {
             switch (f) {
                 case SUM:
                     return new Tensor[] {g.expand(shape)};
@@ -39,7 +40,8 @@ final class Reductions {
         int d = Shape.normalizeDim(op, dim, shape);
         String node = (f == ReduceOp.SUM ? "Sum" : f == ReduceOp.MEAN ? "Mean" : f == ReduceOp.MAX ? "Max" : "Min")
                 + "Backward1";
-        return Graph.record(out, node, new Tensor[] {x}, g -> {
+        Tensor[] saved = f == ReduceOp.SUM || f == ReduceOp.MEAN ? new Tensor[0] : new Tensor[] {x};
+        return Graph.record(out, node, new Tensor[] {x}, saved, g -> {
             Tensor gk = keepdim ? g : g.unsqueeze(d);
             switch (f) {
                 case SUM:
@@ -63,10 +65,10 @@ final class Reductions {
         Tensor out = softmaxRaw(op, x, dim, log);
         int d = Shape.normalizeDim(op, dim, x.shapeRef());
         if (log) {
-            return Graph.record(out, "LogSoftmaxBackward0", new Tensor[] {x},
+            return Graph.record(out, "LogSoftmaxBackward0", new Tensor[] {x}, new Tensor[] {out},
                     g -> new Tensor[] {g.sub(out.exp().mul(g.sum(d, true)))});
         }
-        return Graph.record(out, "SoftmaxBackward0", new Tensor[] {x},
+        return Graph.record(out, "SoftmaxBackward0", new Tensor[] {x}, new Tensor[] {out},
                 g -> new Tensor[] {out.mul(g.sub(g.mul(out).sum(d, true)))});
     }
 

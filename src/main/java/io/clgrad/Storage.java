@@ -7,6 +7,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The device buffer behind one or more tensors (a tensor and its views share a storage). The
  * buffer is freed when every tensor using it has been closed, or, for tensors nobody closed, when
  * the storage becomes unreachable (see {@link MemoryReclaimer}).
+ *
+ * <p>It also holds the version counter of its tensors, PyTorch's {@code _version}: every in-place
+ * write to any of them bumps it, and autograd compares it with the version a node saved.
  */
 final class Storage {
     private final Device device;
@@ -14,6 +17,7 @@ final class Storage {
     private final Buffer buffer;
     private final MemoryReclaimer.Tracked tracked;
     private final AtomicInteger users = new AtomicInteger(1);
+    private final AtomicInteger version = new AtomicInteger();
     /** Elements still to be filled with {@link #fillValue} before the buffer is first used; 0 when none. */
     private volatile long pendingFill;
     private float fillValue;
@@ -67,6 +71,16 @@ final class Storage {
             device.backend().fill(buffer, count, fillValue);
             pendingFill = 0;
         }
+    }
+
+    /** How many in-place writes this storage has had. */
+    int version() {
+        return version.get();
+    }
+
+    /** Records an in-place write (see {@link #version()}). */
+    void bumpVersion() {
+        version.incrementAndGet();
     }
 
     /** A new tensor (a view) starts using this storage. */

@@ -223,6 +223,21 @@ public final class Tensor implements AutoCloseable {
         return true;
     }
 
+    /**
+     * How many in-place writes this tensor's data has had, PyTorch's {@code _version}: shared by a
+     * tensor and its views (and {@link #detach()}ed tensors), bumped by {@link #copyFrom}, the
+     * {@code nn.init} fills and the optimizers' steps. Autograd saves it with the tensors a backward
+     * reads and refuses to run that backward once it changed (see docs/autograd.md).
+     */
+    public int version() {
+        return storage.version();
+    }
+
+    /** Records an in-place write to this tensor's data (see {@link #version()}). */
+    void bumpVersion() {
+        storage.bumpVersion();
+    }
+
     /** Whether {@link #close()} has been called. */
     public boolean isClosed() {
         return closed.get();
@@ -274,8 +289,9 @@ public final class Tensor implements AutoCloseable {
 
     /**
      * Copies {@code src}'s values into this tensor, in place (PyTorch's {@code copy_}): same shape,
-     * converting dtype and moving across devices as needed. Not recorded by autograd; a leaf that
-     * requires grad can only be written inside {@link Autograd#noGrad()}. Returns this tensor.
+     * converting dtype and moving across devices as needed. Not recorded by autograd: a tensor that
+     * requires grad can only be written inside {@link Autograd#noGrad()}. Bumps {@link #version()},
+     * so a backward that needs the old values refuses to run. Returns this tensor.
      */
     public Tensor copyFrom(Tensor src) {
         return Transfers.copyInto(this, src);

@@ -77,9 +77,11 @@ final class Transfers {
             throw new IllegalArgumentException(op + ": source shape " + Shape.str(src.shapeRef())
                     + " does not match destination shape " + Shape.str(dst.shapeRef()));
         }
-        if (dst.requiresGrad() && dst.isLeaf() && Autograd.isEnabled()) {
-            throw new IllegalStateException(op + ": a leaf tensor that requires grad cannot be modified in place"
-                    + " while gradients are recorded; do it inside Autograd.noGrad()");
+        if (dst.requiresGrad() && Autograd.isEnabled()) {
+            throw new IllegalStateException(op + ": " + (dst.isLeaf() ? "a leaf tensor that requires grad"
+                    : "the result of " + dst.gradFn().name() + " (which requires grad)")
+                    + " cannot be modified in place while gradients are recorded (copyFrom is not recorded);"
+                    + " do it inside Autograd.noGrad(), or write into a detach()ed tensor");
         }
         if (!dst.isDense()) {
             throw new IllegalArgumentException(op + ": the destination must be contiguous, got strides "
@@ -93,6 +95,7 @@ final class Transfers {
             Tensor moved = typed.to(dst.device());
             try {
                 dst.backend().copy(moved.stridedView(op), dst.buffer(op));
+                dst.bumpVersion();
             } finally {
                 Checks.closeTemp(moved, typed);
                 Checks.closeTemp(typed, src);

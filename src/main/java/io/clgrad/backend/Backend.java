@@ -191,9 +191,29 @@ public interface Backend extends AutoCloseable {
      * {@code mean} (NaN when there are none); when {@code grad} is not null it receives the
      * gradient of that loss, {@code [rows, classes]} (0 on ignored rows, NaN on rows whose target
      * is out of range). One work-group on OpenCL: meant for up to {@link #FUSED_LOSS_MAX} logits.
+     * Unlike the unfused kernels, it also checks its targets as {@link #checkClassTargets} does (an
+     * out-of-range target raises {@link TargetOutOfBoundsException} for {@code cross_entropy}, now or
+     * at the next read), so the training path needs no separate check launch.
      */
     void crossEntropyFused(Buffer logits, Buffer targets, Buffer loss, Buffer grad, int rows, int classes,
                            int ignoreIndex, float labelSmoothing, boolean mean);
+
+    /**
+     * Checks {@code n} int32 class targets against {@code [0, classes)}: a target outside it that
+     * is not {@code ignoreIndex} raises {@link TargetOutOfBoundsException} naming {@code op}, the
+     * value and its index. A backend may raise it now, or check on the device and raise it from the
+     * next {@code read*} or {@link #synchronize()} on this backend (the OpenCL backend does, so that
+     * no training step waits for the device); it never lets it pass. This default reads the targets
+     * to the host and checks them now.
+     */
+    default void checkClassTargets(String op, Buffer targets, int n, int classes, int ignoreIndex) {
+        if (n == 0) {
+            return;
+        }
+        int[] t = new int[n];
+        read(targets, 0, t, 0, n);
+        TargetOutOfBoundsException.check(op, t, n, classes, ignoreIndex);
+    }
 
     // ---------------------------------------------------------------- optimizers
 

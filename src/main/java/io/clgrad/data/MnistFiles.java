@@ -29,8 +29,10 @@ final class MnistFiles {
      * Reads {@code <train|t10k>-images-idx3-ubyte[.gz]} and {@code ...-labels-idx1-ubyte[.gz]} from {@code dir}.
      *
      * @param howToGet a sentence telling the user how to get the data, put in the missing-file message
+     * @param classes  the number of classes: every label must be in [0, classes)
+     * @throws IllegalArgumentException naming the file, index and value of the first label outside [0, classes)
      */
-    static MnistFiles load(String what, Path dir, boolean train, String howToGet) throws IOException {
+    static MnistFiles load(String what, Path dir, boolean train, String howToGet, int classes) throws IOException {
         String prefix = train ? "train" : "t10k";
         if (!Files.isDirectory(dir)) {
             throw new FileNotFoundException(what + ": data directory " + dir + " does not exist. " + howToGet);
@@ -50,7 +52,19 @@ final class MnistFiles {
             throw new IllegalArgumentException(what + ": " + imageFile.getFileName() + " has " + images.count()
                     + " images but " + labelFile.getFileName() + " has " + labels.count() + " labels");
         }
+        checkLabels(what, labelFile, labels.data(), classes);
         return new MnistFiles(images, labels.data());
+    }
+
+    /** Refuses a label outside [0, classes): a loss would be NaN or a class would be silently wrong. */
+    private static void checkLabels(String what, Path labelFile, byte[] labels, int classes) {
+        for (int i = 0; i < labels.length; i++) {
+            int v = labels[i] & 0xFF;
+            if (v >= classes) {
+                throw new IllegalArgumentException(labelFile + ": label " + i + " is " + v + ", outside the "
+                        + classes + " " + what + " classes [0, " + classes + ")");
+            }
+        }
     }
 
     private static Path find(String what, Path dir, String base, String howToGet) throws IOException {

@@ -3,6 +3,7 @@ package io.clgrad.nn;
 import io.clgrad.Autograd;
 import io.clgrad.DType;
 import io.clgrad.Device;
+import io.clgrad.Functional;
 import io.clgrad.Tensor;
 import java.util.Arrays;
 
@@ -52,9 +53,11 @@ final class ClassTargets {
 
     /**
      * The masks for {@code target} over {@code classes} classes on {@code device}, with class
-     * weights {@code weight [C]} (null for 1). Records no graph.
+     * weights {@code weight [C]} (null for 1). Records no graph. A target outside [0, C) that is
+     * not ignoreIndex raises (see {@link Functional#checkClassTargets}); {@code op} names the loss.
      */
-    static ClassTargets of(Tensor target, int classes, int ignoreIndex, Tensor weight, Device device) {
+    static ClassTargets of(String op, Tensor target, int classes, int ignoreIndex, Tensor weight, Device device) {
+        Functional.checkClassTargets(op, target, classes, ignoreIndex);
         try (Autograd.Mode g = Autograd.noGrad();
              Tensor ar = Tensor.arange(classes);
              Tensor arF = ar.toFloat();

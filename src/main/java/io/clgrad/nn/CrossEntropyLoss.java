@@ -22,6 +22,9 @@ import java.util.Arrays;
  *
  * <p>Shapes: input {@code [N, C]} logits; target {@code [N]} int32 indices in [0, C) (or
  * ignoreIndex), or {@code [N, C]} float32 probabilities; output a scalar, or {@code [N]} for NONE.
+ * An index target outside [0, C) that is not ignoreIndex raises
+ * {@link io.clgrad.backend.TargetOutOfBoundsException} (on an OpenCL device, from the next read;
+ * see {@link io.clgrad.Functional#checkClassTargets}).
  *
  * <pre>{@code
  * Loss criterion = CrossEntropyLoss.builder().labelSmoothing(0.1).build();
@@ -129,7 +132,7 @@ public class CrossEntropyLoss extends Loss<CrossEntropyLoss> {
         }
         ClassTargets.check("CrossEntropyLoss", input, target);
         int classes = input.shape(1);
-        ClassTargets ct = ClassTargets.of(target, classes, ignoreIndex, w, input.device());
+        ClassTargets ct = ClassTargets.of("cross_entropy", target, classes, ignoreIndex, w, input.device());
         Tensor logp = input.logSoftmax(1);
         Tensor loss = logp.mul(ct.mask).sum(1, false).neg();
         if (labelSmoothing > 0) {

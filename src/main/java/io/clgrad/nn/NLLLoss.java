@@ -11,8 +11,9 @@ import io.clgrad.Tensor;
  *
  * <p>Parameters: {@code weight} — a weight per class {@code [C]} (null for 1; a buffer);
  * {@code ignoreIndex} — a target value to skip (default -100); {@code reduction} — NONE, MEAN
- * (default) or SUM. Targets outside [0, C) other than ignoreIndex are not checked (they select
- * nothing and contribute 0).
+ * (default) or SUM. A target outside [0, C) other than ignoreIndex raises
+ * {@link io.clgrad.backend.TargetOutOfBoundsException} (on an OpenCL device, from the next read;
+ * see {@link io.clgrad.Functional#checkClassTargets}).
  *
  * <p>Shapes: input {@code [N, C]} log-probabilities; target {@code [N]} int32 indices; output a
  * scalar, or {@code [N]} for NONE.
@@ -83,7 +84,7 @@ public class NLLLoss extends Loss<NLLLoss> {
     public Tensor forward(Tensor input, Tensor target) {
         ClassTargets.check("NLLLoss", input, target);
         ClassTargets.checkWeight("NLLLoss", weight(), input.shape(1));
-        ClassTargets ct = ClassTargets.of(target, input.shape(1), ignoreIndex, weight(), input.device());
+        ClassTargets ct = ClassTargets.of("nll_loss", target, input.shape(1), ignoreIndex, weight(), input.device());
         // Clamp -inf log-probabilities so that 0·(-inf) cannot turn a masked-out entry into NaN.
         Tensor safe = input.maximum(Tensor.full(input.device(), -Float.MAX_VALUE));
         Tensor perRow = safe.mul(ct.mask).sum(1, false).neg();

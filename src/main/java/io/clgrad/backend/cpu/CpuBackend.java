@@ -10,6 +10,7 @@ import io.clgrad.backend.MatmulSpec;
 import io.clgrad.backend.MemoryStats;
 import io.clgrad.backend.ReduceOp;
 import io.clgrad.backend.StridedView;
+import io.clgrad.backend.TargetOutOfBoundsException;
 import io.clgrad.backend.UnaryOp;
 
 /**
@@ -292,9 +293,17 @@ public final class CpuBackend implements Backend {
     public void crossEntropyFused(Buffer logits, Buffer targets, Buffer loss, Buffer grad, int rows, int classes,
                                   int ignoreIndex, float labelSmoothing, boolean mean) {
         long total = (long) rows * classes;
-        losses.crossEntropyFused(args.f32(logits, "logits", total), args.i32(targets, "targets", rows),
+        int[] t = args.i32(targets, "targets", rows);
+        TargetOutOfBoundsException.check("cross_entropy", t, rows, classes, ignoreIndex);
+        losses.crossEntropyFused(args.f32(logits, "logits", total), t,
                 args.f32(loss, "loss", 1), args.optF32(grad, "gradient", total), rows, classes, ignoreIndex,
                 labelSmoothing, mean);
+    }
+
+    /** Reads the targets in place (no copy) and checks them now. */
+    @Override
+    public void checkClassTargets(String op, Buffer targets, int n, int classes, int ignoreIndex) {
+        TargetOutOfBoundsException.check(op, args.i32(targets, "targets", n), n, classes, ignoreIndex);
     }
 
     @Override

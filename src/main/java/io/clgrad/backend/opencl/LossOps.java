@@ -13,10 +13,12 @@ final class LossOps {
 
     private final Kernels kernels;
     private final Operands operands;
+    private final TargetErrors targetErrors;
 
-    LossOps(Kernels kernels, Operands operands) {
+    LossOps(Kernels kernels, Operands operands, TargetErrors targetErrors) {
         this.kernels = kernels;
         this.operands = operands;
+        this.targetErrors = targetErrors;
     }
 
     void bceWithLogits(Buffer x, Buffer y, Buffer weight, Buffer posWeight, Buffer out, long n) {
@@ -81,9 +83,25 @@ final class LossOps {
         ClBuffer gb = operands.optional(grad, "cross-entropy gradient", ElementType.F32, total);
         ClKernel k = kernels.get(FAMILY, "cross_entropy_fused");
         long local = oneGroup(k, rows);
-        kernels.launch(k, new long[] {local}, new long[] {local},
-                lb, tb, ob, gb != null ? gb : ob, rows, classes, ignoreIndex, labelSmoothing, gb != null ? 1 : 0,
-                mean ? 1 : 0);
+        synchronized (kernels.device().lock()) {    // armed and launched with no read in between
+            ClBuffer err = targetErrors.arm();
+            kernels.launch(k, new long[] {local}, new long[] {local},
+                    lb, tb, ob, gb != null ? gb : ob, rows, classes, ignoreIndex, labelSmoothing, gb != null ? 1 : 0,
+                    mean ? 1 : 0, err, targetErrors.opCode("cross_entropy"));
+        }
+    }
+
+    /** One {@code check_class_targets} launch writing a bad target into the error record (see {@link TargetErrors}). */
+    void checkClassTargets(String op, Buffer targets, int n, int classes, int ignoreIndex) {
+        ClBuffer tb = operands.of(targets, op + " targets", ElementType.I32, n);
+        if (n == 0) {
+            return;
+        }
+        ClKernel k = kernels.get(FAMILY, "check_class_targets");
+        synchronized (kernels.device().lock()) {
+            ClBuffer err = targetErrors.arm();
+            kernels.launch1d(k, n, tb, n, classes, ignoreIndex, err, targetErrors.opCode(op));
+        }
     }
 
     void crossEntropy(Buffer logits, Buffer targets, Buffer loss, Buffer valid,

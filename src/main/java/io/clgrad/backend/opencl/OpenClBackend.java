@@ -40,6 +40,7 @@ public final class OpenClBackend implements Backend {
     private final LossOps losses;
     private final OptimOps optimizers;
     private final RandomOps random;
+    private final TargetErrors targetErrors;
 
     OpenClBackend(ClDevice device, ProgramDiskCache disk) {
         this.device = device;
@@ -52,7 +53,8 @@ public final class OpenClBackend implements Backend {
         this.elementwise = new ElementwiseOps(kernels, operands);
         this.reductions = new ReduceOps(kernels, operands, pool);
         this.matmul = new MatmulOps(kernels, operands, copies, pool, reductions);
-        this.losses = new LossOps(kernels, operands);
+        this.targetErrors = new TargetErrors(device, this);
+        this.losses = new LossOps(kernels, operands, targetErrors);
         this.optimizers = new OptimOps(kernels, operands);
         this.random = new RandomOps(kernels, operands);
     }
@@ -151,23 +153,47 @@ public final class OpenClBackend implements Backend {
                 Pointer.to(src).withByteOffset(4L * srcOffset), n, "int[]");
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: also raises a {@link io.clgrad.backend.TargetOutOfBoundsException} that an earlier
+     * target check found (its record comes back with this read, see {@link TargetErrors}).
+     */
     @Override
     public void read(Buffer src, long srcOffset, float[] dst, int dstOffset, int n) {
         Operands.checkArrayRange(dst.length, dstOffset, n);
-        transfers.read(operands.of(src, "read source", ElementType.F32, 0), srcOffset,
+        read(operands.of(src, "read source", ElementType.F32, 0), srcOffset,
                 Pointer.to(dst).withByteOffset(4L * dstOffset), n, "float[]");
     }
 
+    /** {@inheritDoc} As {@link #read(Buffer, long, float[], int, int)}, it raises a pending bad target. */
     @Override
     public void read(Buffer src, long srcOffset, int[] dst, int dstOffset, int n) {
         Operands.checkArrayRange(dst.length, dstOffset, n);
-        transfers.read(operands.of(src, "read source", ElementType.I32, 0), srcOffset,
+        read(operands.of(src, "read source", ElementType.I32, 0), srcOffset,
                 Pointer.to(dst).withByteOffset(4L * dstOffset), n, "int[]");
     }
 
+    private void read(ClBuffer src, long srcOffset, Pointer dst, long n, String what) {
+        synchronized (device.lock()) {
+            targetErrors.beforeRead();
+            try {
+                transfers.read(src, srcOffset, dst, n, what);
+            } catch (RuntimeException e) {
+                targetErrors.readFailed();
+                throw e;
+            }
+            targetErrors.afterRead();
+        }
+    }
+
+    /** {@inheritDoc} Then raises a bad target that an earlier check found. */
     @Override
     public void synchronize() {
-        device.finish();
+        synchronized (device.lock()) {
+            device.finish();
+            targetErrors.afterFinish();
+        }
     }
 
     // ---------------------------------------------------------------- ops
@@ -262,6 +288,17 @@ public final class OpenClBackend implements Backend {
         losses.crossEntropyBackward(logits, targets, g, gStride, out, rows, classes, ignoreIndex, labelSmoothing);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: one {@code check_class_targets} launch; a bad target is raised from the next read or
+     * {@link #synchronize()}, so the caller does not wait for the device.
+     */
+    @Override
+    public void checkClassTargets(String op, Buffer targets, int n, int classes, int ignoreIndex) {
+        losses.checkClassTargets(op, targets, n, classes, ignoreIndex);
+    }
+
     @Override
     public void adamStep(Buffer param, Buffer grad, Buffer m, Buffer v, Buffer vMax, long n,
                          double lr, double beta1, double beta2, double eps, double weightDecay,
@@ -327,6 +364,7 @@ public final class OpenClBackend implements Backend {
             } catch (RuntimeException e) {
                 LOG.debug("{}: clFinish before close failed: {}", device.label(), e.toString());
             }
+            targetErrors.close();
             pool.close();
             kernels.close();
             programs.close();
