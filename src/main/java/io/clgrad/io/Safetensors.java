@@ -317,6 +317,25 @@ public final class Safetensors {
         }
     }
 
+    /**
+     * Reads the tensors' shapes from a safetensors file's header, without reading tensor data: enough
+     * to check that a file fits a model before anything sized by the file is allocated. The whole
+     * header is validated, so each shape's data is present in the file.
+     *
+     * @param path the file
+     * @return each tensor's shape by name, in header order
+     * @throws ModelFileException when the file is missing, truncated or malformed
+     */
+    public static Map<String, int[]> readShapes(Path path) throws IOException {
+        try (FileChannel ch = open(path)) {
+            Map<String, int[]> out = new LinkedHashMap<>();
+            for (Entry e : readHeader(path, ch).entries()) {
+                out.put(e.name(), e.shape().clone());
+            }
+            return Collections.unmodifiableMap(out);
+        }
+    }
+
     static FileChannel open(Path path) throws IOException {
         if (path == null) {
             throw new IllegalArgumentException("Safetensors: path is null");
