@@ -23,6 +23,17 @@ final class RandomState {
         calls = 0;
     }
 
+    /** The generator's position: {seed, calls made since seeding}. */
+    static synchronized long[] state() {
+        return new long[] {seed, calls};
+    }
+
+    /** Restores a position from {@link #state()}. */
+    static synchronized void setState(long s, long c) {
+        seed = s;
+        calls = c;
+    }
+
     private static synchronized long nextStream() {
         return CounterRng.bits(seed, calls++);
     }

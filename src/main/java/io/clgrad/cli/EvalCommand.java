@@ -6,7 +6,6 @@ import io.clgrad.data.DataLoader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,11 +55,10 @@ final class EvalCommand implements Callable<Integer> {
         }
         Device dev = device == null ? Device.best() : Device.parse(device);
         SavedModel saved = SavedModel.open(model, dev);
-        Map<String, String> meta = saved.metadata();
         ModelSpec modelSpec = saved.spec();
-        String name = data != null ? data : meta.getOrDefault("clgrad.data", "two-moons");
-        long seed = Long.parseLong(meta.getOrDefault("clgrad.seed", "42"));
-        int samples = Integer.parseInt(meta.getOrDefault("clgrad.samples", "2000"));
+        String name = data != null ? data : saved.header().data();
+        long seed = saved.header().seed();
+        int samples = saved.header().samples();
         TrainingData td = TrainingData.load(name, dataDir, file, label, samples, seed, 0.2);
         if (td.features() != modelSpec.inputs()) {
             throw new IllegalArgumentException(model + ": the model takes " + modelSpec.inputs() + " features but --data "

@@ -1,10 +1,12 @@
 package io.clgrad.cli;
 
 import io.clgrad.examples.SimpleNet;
+import io.clgrad.io.ModelFileException;
 import io.clgrad.nn.Linear;
 import io.clgrad.nn.Module;
 import io.clgrad.nn.ReLU;
 import io.clgrad.nn.Sequential;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,12 +22,13 @@ import java.util.stream.Collectors;
  *
  * @param layers     sizes from input features to outputs, e.g. [2, 10, 1] or [784, 512, 512, 10]
  * @param task       "binary" (one logit, BCEWithLogitsLoss) or "multiclass" (C logits, CrossEntropyLoss)
- * @param flattenInput whether inputs are images flattened to vectors (Fashion-MNIST)
  */
-record ModelSpec(int[] layers, String task, boolean flattenInput) {
+record ModelSpec(int[] layers, String task) {
     static final String KEY_ARCH = "clgrad.architecture";
     static final String KEY_LAYERS = "clgrad.layers";
     static final String KEY_TASK = "clgrad.task";
+    /** Hugging Face's key for the tensors' framework; {@code transformers} wants "pt" before it loads a file. */
+    static final String KEY_FORMAT = "format";
 
     ModelSpec {
         if (layers.length < 2) {
@@ -43,7 +46,7 @@ record ModelSpec(int[] layers, String task, boolean flattenInput) {
         System.arraycopy(hidden, 0, layers, 1, hidden.length);
         boolean binary = classes <= 2;
         layers[layers.length - 1] = binary ? 1 : classes;
-        return new ModelSpec(layers, binary ? "binary" : "multiclass", false);
+        return new ModelSpec(layers, binary ? "binary" : "multiclass");
     }
 
     /** The seed's SimpleNet when the shape is 2-10-1, else a Sequential MLP. */
@@ -73,39 +76,119 @@ record ModelSpec(int[] layers, String task, boolean flattenInput) {
         return layers[0];
     }
 
-    /** The metadata entries describing this model. */
+    /** The metadata entries describing this model: all that eval, predict and --resume need to rebuild it. */
     Map<String, String> toMetadata() {
         Map<String, String> m = new LinkedHashMap<>();
+        m.put(KEY_FORMAT, "pt");
         m.put(KEY_ARCH, isSimpleNet() ? "simplenet" : "mlp");
         m.put(KEY_LAYERS, Arrays.stream(layers).mapToObj(Integer::toString).collect(Collectors.joining(",")));
         m.put(KEY_TASK, task);
-        m.put("clgrad.flatten_input", Boolean.toString(flattenInput));
         return m;
     }
 
     /**
-     * Rebuilds the spec from a model file's metadata.
+     * Rebuilds the spec from a model file's metadata. Builds nothing: check it against the file's
+     * tensors with {@link #checkShapes} before {@link #build()}.
      *
-     * @throws IllegalArgumentException naming the file and the missing or bad key
+     * @throws ModelFileException naming the file and the missing or bad key
      */
-    static ModelSpec fromMetadata(String file, Map<String, String> m) {
+    static ModelSpec fromMetadata(Path file, Map<String, String> m) throws ModelFileException {
         String layers = m.get(KEY_LAYERS);
         String task = m.get(KEY_TASK);
         if (layers == null || task == null) {
-            throw new IllegalArgumentException(file + ": not a clgrad model file (no " + KEY_LAYERS + "/" + KEY_TASK
+            throw new ModelFileException(file, "not a clgrad model file (no " + KEY_LAYERS + "/" + KEY_TASK
                     + " in its metadata); it holds weights only, so clgrad cannot rebuild the network");
         }
-        try {
-            int[] sizes = Arrays.stream(layers.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
-            for (int s : sizes) {
-                if (s < 1) {
-                    throw new NumberFormatException("size " + s);
-                }
-            }
-            return new ModelSpec(sizes, task, Boolean.parseBoolean(m.getOrDefault("clgrad.flatten_input", "false")));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + ": bad " + KEY_LAYERS + " '" + layers + "' in the metadata");
+        if (!task.equals("binary") && !task.equals("multiclass")) {
+            throw new ModelFileException(file, "metadata " + KEY_TASK + " is '" + shorten(task)
+                    + "'; expected binary or multiclass");
         }
+        String[] parts = layers.split(",", -1);
+        if (parts.length < 2) {
+            throw new ModelFileException(file, "metadata " + KEY_LAYERS + " is '" + shorten(layers)
+                    + "'; expected at least an input and an output size, e.g. 2,10,1");
+        }
+        int[] sizes = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                sizes[i] = Integer.parseInt(parts[i].trim());
+            } catch (NumberFormatException e) {
+                sizes[i] = 0;
+            }
+            if (sizes[i] < 1) {
+                throw new ModelFileException(file, "metadata " + KEY_LAYERS + " is '" + shorten(layers) + "': '"
+                        + shorten(parts[i].trim()) + "' is not a layer size (an integer from 1 to " + Integer.MAX_VALUE + ")");
+            }
+        }
+        if (task.equals("binary") && sizes[sizes.length - 1] != 1) {
+            throw new ModelFileException(file, "metadata " + KEY_LAYERS + " is '" + shorten(layers)
+                    + "': a binary model has one output, not " + sizes[sizes.length - 1]);
+        }
+        if (task.equals("multiclass") && sizes[sizes.length - 1] < 3) {
+            throw new ModelFileException(file, "metadata " + KEY_LAYERS + " is '" + shorten(layers)
+                    + "': a multiclass model has at least 3 outputs, not " + sizes[sizes.length - 1]);
+        }
+        ModelSpec spec = new ModelSpec(sizes, task);
+        String arch = m.get(KEY_ARCH);
+        String mine = spec.isSimpleNet() ? "simplenet" : "mlp";
+        if (arch != null && !arch.equals(mine)) {
+            throw new ModelFileException(file, "metadata " + KEY_ARCH + " is '" + shorten(arch) + "', but "
+                    + KEY_LAYERS + " " + layers + " (" + task + ") describes a " + mine);
+        }
+        return spec;
+    }
+
+    /**
+     * Checks that a model file's tensors are exactly this architecture's state dict, from the shapes
+     * in the file's header, before the network is built: a file's metadata cannot make clgrad
+     * allocate more than the file's own tensors hold. Keys under {@code optimizer.state.} (the
+     * optimizer state of a checkpoint) are ignored.
+     *
+     * @param file   the file, for messages
+     * @param shapes the file's tensor shapes by name
+     * @throws ModelFileException naming the first tensor that is missing, extra or of another shape
+     */
+    void checkShapes(Path file, Map<String, int[]> shapes) throws ModelFileException {
+        Map<String, int[]> model = new LinkedHashMap<>();
+        shapes.forEach((k, v) -> {
+            if (!k.startsWith("optimizer.state.")) {
+                model.put(k, v);
+            }
+        });
+        String described = "metadata " + KEY_LAYERS + " " + shorten(Arrays.stream(layers).mapToObj(Integer::toString)
+                .collect(Collectors.joining(","))) + " (" + task + ")";
+        long needed = 2L * (layers.length - 1);
+        if (model.size() != needed) {
+            throw new ModelFileException(file, described + " describes " + needed + " tensors ("
+                    + (layers.length - 1) + " linear layers), but the file holds " + model.size() + " model tensors");
+        }
+        for (Map.Entry<String, int[]> e : expectedShapes().entrySet()) {
+            int[] got = model.get(e.getKey());
+            if (got == null) {
+                throw new ModelFileException(file, described + " needs tensor " + e.getKey() + " "
+                        + Arrays.toString(e.getValue()) + ", which the file does not hold (it holds "
+                        + shorten(String.join(", ", model.keySet())) + ")");
+            }
+            if (!Arrays.equals(got, e.getValue())) {
+                throw new ModelFileException(file, described + " needs " + e.getKey() + " of shape "
+                        + Arrays.toString(e.getValue()) + ", but the file's is " + Arrays.toString(got));
+            }
+        }
+    }
+
+    /** The state-dict keys and shapes of {@link #build()}'s network, computed without building it. */
+    Map<String, int[]> expectedShapes() {
+        Map<String, int[]> out = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < layers.length; i++) {
+            String name = isSimpleNet() ? "layer_" + (i + 1) : Integer.toString(2 * i);
+            out.put(name + ".weight", new int[] {layers[i + 1], layers[i]});
+            out.put(name + ".bias", new int[] {layers[i + 1]});
+        }
+        return out;
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 
     @Override
@@ -115,8 +198,7 @@ record ModelSpec(int[] layers, String task, boolean flattenInput) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ModelSpec s && Arrays.equals(layers, s.layers) && task.equals(s.task)
-                && flattenInput == s.flattenInput;
+        return o instanceof ModelSpec s && Arrays.equals(layers, s.layers) && task.equals(s.task);
     }
 
     @Override

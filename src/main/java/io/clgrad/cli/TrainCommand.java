@@ -3,7 +3,6 @@ package io.clgrad.cli;
 import io.clgrad.Device;
 import io.clgrad.Tensor;
 import io.clgrad.data.DataLoader;
-import io.clgrad.io.Checkpoints;
 import io.clgrad.nn.BCEWithLogitsLoss;
 import io.clgrad.nn.CrossEntropyLoss;
 import io.clgrad.nn.Loss;
@@ -80,10 +79,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--samples", paramLabel = "N", defaultValue = "2000", description = "Samples of synthetic data.")
     int samples;
 
-    @Option(names = "--save", paramLabel = "FILE", description = "Save a checkpoint (model and optimizer) after each epoch.")
+    @Option(names = "--save", paramLabel = "FILE",
+            description = "Save the model after each epoch: its state dict only (PyTorch's load_state_dict takes it),"
+                    + " for eval and predict.")
     Path save;
 
-    @Option(names = "--resume", paramLabel = "FILE", description = "Continue from a checkpoint written by --save.")
+    @Option(names = "--checkpoint", paramLabel = "FILE",
+            description = "Save a full checkpoint after each epoch (model, optimizer, RNG state, epoch), for --resume.")
+    Path checkpoint;
+
+    @Option(names = "--resume", paramLabel = "FILE",
+            description = "Continue from a checkpoint written by --checkpoint, for --epochs more epochs.")
     Path resume;
 
     @Option(names = "--plot", paramLabel = "PNG", description = "Write loss and accuracy curves to a PNG file.")
@@ -113,10 +119,13 @@ final class TrainCommand implements Callable<Integer> {
 
         TrainingData td = TrainingData.load(data, dataDir, file, label, check("--samples", samples), seed, 0.2);
         ModelSpec modelSpec;
-        Map<String, String> resumed = null;
         if (resume != null) {
-            resumed = Checkpoints.readMetadata(resume);
-            modelSpec = ModelSpec.fromMetadata(resume.toString(), resumed);
+            ModelFiles.Header resumed = ModelFiles.readHeader(resume);
+            modelSpec = resumed.spec();
+            if (resumed.metadata().containsKey(ModelFiles.KEY_DATA) && !resumed.data().equals(data)) {
+                throw new IllegalArgumentException(resume + ": the checkpoint was trained on --data " + resumed.data()
+                        + ", not " + data);
+            }
             if (modelSpec.inputs() != td.features()) {
                 throw new IllegalArgumentException(resume + ": the model takes " + modelSpec.inputs()
                         + " features but --data " + data + " has " + td.features());
@@ -131,8 +140,7 @@ final class TrainCommand implements Callable<Integer> {
         Optimizer opt = optimizer(model, rate);
         int firstEpoch = 1;
         if (resume != null) {
-            Checkpoints.load(resume, model, opt);
-            firstEpoch = Integer.parseInt(resumed.getOrDefault("clgrad.epoch", "0")) + 1;
+            firstEpoch = ModelFiles.resume(resume, model, opt, seed) + 1;
         }
 
         ProgressReporter progress = new ProgressReporter(out, System.console() != null, quiet, td.heldLabel());
@@ -155,21 +163,20 @@ final class TrainCommand implements Callable<Integer> {
         for (int e = firstEpoch; e <= lastEpoch; e++) {
             progress.startEpoch(e, lastEpoch, trainLoader.numBatches());
             long t0 = System.nanoTime();
-            TrainingLoop.Score tr = loop.trainEpoch(trainLoader, opt, progress);
+            int epochIndex = e - 1;   // the loader's shuffle order of this epoch, also when resuming
+            TrainingLoop.Score tr = loop.trainEpoch(() -> trainLoader.iterator(epochIndex), opt, progress);
             double secs = (System.nanoTime() - t0) / 1e9;
             TrainingLoop.Score held = loop.evaluate(heldLoader);
             EpochMetrics m = new EpochMetrics(e, tr.loss(), tr.accuracy(), held.loss(), held.accuracy(),
                     tr.samples() / secs, secs);
             history.add(m);
             progress.endEpoch(m);
+            Map<String, String> fileMeta = ModelFiles.modelMetadata(modelSpec, data, seed, samples);
             if (save != null) {
-                Map<String, String> meta = new LinkedHashMap<>(modelSpec.toMetadata());
-                meta.put("clgrad.epoch", Integer.toString(e));
-                meta.put("clgrad.data", data);
-                meta.put("clgrad.seed", Long.toString(seed));
-                meta.put("clgrad.samples", Integer.toString(samples));
-                meta.put(td.heldLabel() + "_accuracy", String.format(Locale.ROOT, "%.6f", held.accuracy()));
-                Checkpoints.save(save, model, opt, meta);
+                ModelFiles.saveModel(save, model, fileMeta);
+            }
+            if (checkpoint != null) {
+                ModelFiles.saveCheckpoint(checkpoint, model, opt, fileMeta, seed, e);
             }
         }
         double total = (System.nanoTime() - start) / 1e9;

@@ -32,6 +32,19 @@ record TrainingData(String name, Dataset<Tensor[]> train, Dataset<Tensor[]> held
     /** Names accepted by --data. */
     static final String NAMES = "two-moons, circles, xor, blobs, fashion-mnist, mnist, csv";
 
+    /** The names of {@link #NAMES} as a list. */
+    static final List<String> NAMES_LIST = List.of(NAMES.split(", "));
+
+    /** Whether {@code name} is a generated data set (its sample count is a setting). */
+    static boolean isSynthetic(String name) {
+        return List.of("two-moons", "circles", "xor", "blobs").contains(name);
+    }
+
+    /** Whether {@code name} is an image set with an official test split (no seeded validation split). */
+    static boolean isImageSet(String name) {
+        return name.equals("fashion-mnist") || name.equals("mnist");
+    }
+
     /**
      * Loads a data set by name.
      *

@@ -29,8 +29,8 @@ final class TrainingLoop {
     record Score(double loss, double accuracy, int samples) {
     }
 
-    /** One epoch of training; returns the mean training loss and accuracy. */
-    Score trainEpoch(DataLoader<?> loader, Optimizer optimizer, ProgressReporter progress) {
+    /** One epoch of training over {@code loader}'s batches; returns the mean training loss and accuracy. */
+    Score trainEpoch(Iterable<Tensor[]> loader, Optimizer optimizer, ProgressReporter progress) {
         model.train();
         Tensor lossSum = null;
         Tensor correct = null;

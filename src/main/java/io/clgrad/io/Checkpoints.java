@@ -1,13 +1,10 @@
 package io.clgrad.io;
 
 import io.clgrad.Tensor;
-import io.clgrad.nn.Module;
-import io.clgrad.optim.Optimizer;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,32 +12,40 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Training checkpoints: a model's state dict and, optionally, its optimizer's state in one
- * safetensors file, so that training can stop and resume exactly where it was.
+ * Training checkpoints: a model's state dict and, optionally, its optimizer's and learning-rate
+ * scheduler's state dicts in one safetensors file, so that training can stop and resume exactly where
+ * it was. This package takes and returns state-dict maps ({@link Checkpoint}); the caller gets them
+ * from and gives them to its modules and optimizers, as in PyTorch.
  *
  * <p>Layout of the file (see {@code docs/model-files.md}):
  * <ul>
- *   <li>the model's tensors under their {@link Module#stateDict()} keys ({@code 0.weight}, ...), so the
- *       file is also a plain weight file for {@link Safetensors#load(Path)} or PyTorch's
- *       {@code safetensors.torch.load_file};</li>
+ *   <li>the model's tensors under their state-dict keys ({@code 0.weight}, ...), so the file is also
+ *       a plain weight file for {@link Safetensors#load(Path)} or PyTorch's
+ *       {@code safetensors.torch.load_file} (with the optimizer's tensors beside);</li>
  *   <li>the optimizer's state tensors under {@code optimizer.state.<index>.<name>}
  *       ({@code optimizer.state.0.exp_avg}), the index counting parameters over all groups as
- *       {@link Optimizer#stateDict()} does;</li>
+ *       {@code Optimizer.stateDict()} does;</li>
  *   <li>in the metadata, key {@value #OPTIMIZER_KEY}: a JSON object with the optimizer's class
- *       ({@code "type"}), its {@code "param_groups"} (options and parameter indices, as PyTorch's
- *       state dict) and its non-tensor per-parameter state ({@code "state"}: {@code {"0": {"step": 3}}});
- *       and the caller's own metadata.</li>
+ *       ({@code "type"}, when the state dict names it), its {@code "param_groups"} (options and
+ *       parameter indices, as PyTorch's state dict) and its non-tensor per-parameter state
+ *       ({@code "state"}: {@code {"0": {"step": 3}}}); key {@value #SCHEDULER_KEY}: the scheduler's
+ *       state dict as JSON; and the caller's own metadata.</li>
  * </ul>
  *
  * <pre>{@code
- * Checkpoints.save(Path.of("ckpt.safetensors"), model, optimizer, Map.of("epoch", "3"));
- * Map<String, String> meta = Checkpoints.load(Path.of("ckpt.safetensors"), model, optimizer);
- * int epoch = Integer.parseInt(meta.get("epoch"));
+ * Checkpoints.save(path, new Checkpoint(model.stateDict(), opt.stateDict(), null, Map.of("epoch", "3")));
+ * try (Checkpoint ck = Checkpoints.load(path)) {
+ *     model.loadStateDict(ck.model());
+ *     opt.loadStateDict(ck.optimizer());
+ * }
  * }</pre>
  */
 public final class Checkpoints {
     /** The metadata key of the optimizer's non-tensor state. */
     public static final String OPTIMIZER_KEY = "clgrad.optimizer";
+
+    /** The metadata key of the learning-rate scheduler's state. */
+    public static final String SCHEDULER_KEY = "clgrad.scheduler";
 
     /** The prefix of the optimizer's state tensors. */
     public static final String OPTIMIZER_PREFIX = "optimizer.";
@@ -51,143 +56,136 @@ public final class Checkpoints {
     }
 
     /**
-     * Saves {@code model}'s state dict and {@code optimizer}'s state (when not null) to {@code path},
-     * atomically, with {@code metadata} merged into the file's metadata.
+     * Saves a checkpoint to {@code path}, atomically. The caller keeps ownership of the
+     * checkpoint's tensors (they are read, not closed).
      *
-     * @param path      the file (replaced when it exists)
-     * @param model     the model
-     * @param optimizer its optimizer, or null to save the model alone
-     * @param metadata  the caller's metadata (model architecture, epoch, ...), or null; the key
-     *                  {@value #OPTIMIZER_KEY} is reserved when an optimizer is given
-     * @throws IllegalArgumentException when a model key starts with {@code "optimizer.state."} or the
-     *                                  metadata uses {@value #OPTIMIZER_KEY} while an optimizer is given
+     * @param path       the file (replaced when it exists)
+     * @param checkpoint the model's state dict, and the optimizer's and scheduler's (each may be null)
+     *                   and the caller's metadata
+     * @throws IllegalArgumentException when a model key starts with {@code "optimizer.state."} while an
+     *                                  optimizer state is given, the metadata uses a reserved key
+     *                                  ({@value #OPTIMIZER_KEY}, {@value #SCHEDULER_KEY}) while that
+     *                                  state is given, or a state dict is malformed
      * @throws IOException              when writing fails (an existing file is left as it was)
      */
-    public static void save(Path path, Module model, Optimizer optimizer, Map<String, String> metadata)
-            throws IOException {
-        if (model == null) {
-            throw new IllegalArgumentException("Checkpoints.save: model is null");
+    public static void save(Path path, Checkpoint checkpoint) throws IOException {
+        if (checkpoint == null) {
+            throw new IllegalArgumentException("Checkpoints.save: checkpoint is null");
         }
-        Map<String, Tensor> modelState = model.stateDict();
-        List<Tensor> temporaries = new ArrayList<>(modelState.values());
-        try {
-            Map<String, Tensor> tensors = new LinkedHashMap<>(modelState);
-            Map<String, String> meta = new LinkedHashMap<>();
-            if (metadata != null) {
-                meta.putAll(metadata);
-            }
-            if (optimizer != null) {
-                if (meta.containsKey(OPTIMIZER_KEY)) {
-                    throw new IllegalArgumentException("Checkpoints.save: metadata key \"" + OPTIMIZER_KEY
-                            + "\" is reserved for the optimizer state");
+        Map<String, Tensor> tensors = new LinkedHashMap<>(checkpoint.model());
+        Map<String, String> meta = new LinkedHashMap<>(checkpoint.metadata());
+        if (checkpoint.optimizer() != null) {
+            reserve(meta, OPTIMIZER_KEY, "the optimizer state");
+            for (String k : checkpoint.model().keySet()) {
+                if (k.startsWith(STATE_PREFIX)) {
+                    throw new IllegalArgumentException("Checkpoints.save: model state key \"" + k
+                            + "\" clashes with the optimizer's keys (\"" + STATE_PREFIX + "...\")");
                 }
-                for (String k : modelState.keySet()) {
-                    if (k.startsWith(STATE_PREFIX)) {
-                        throw new IllegalArgumentException("Checkpoints.save: model state key \"" + k
-                                + "\" clashes with the optimizer's keys (\"" + STATE_PREFIX + "...\")");
-                    }
-                }
-                meta.put(OPTIMIZER_KEY, optimizerState(optimizer, tensors, temporaries));
             }
-            Safetensors.save(path, tensors, meta);
-        } finally {
-            temporaries.forEach(Tensor::close);
+            meta.put(OPTIMIZER_KEY, optimizerState(checkpoint.optimizer(), tensors));
+        }
+        if (checkpoint.scheduler() != null) {
+            reserve(meta, SCHEDULER_KEY, "the scheduler state");
+            meta.put(SCHEDULER_KEY, Json.write(checkpoint.scheduler()));
+        }
+        Safetensors.save(path, tensors, meta);
+    }
+
+    private static void reserve(Map<String, String> meta, String key, String what) {
+        if (meta.containsKey(key)) {
+            throw new IllegalArgumentException("Checkpoints.save: metadata key \"" + key + "\" is reserved for " + what);
         }
     }
 
     /** Splits the optimizer's state dict: tensors into {@code tensors}, the rest into the returned JSON. */
-    @SuppressWarnings("unchecked")
-    private static String optimizerState(Optimizer optimizer, Map<String, Tensor> tensors, List<Tensor> temporaries) {
-        Map<String, Object> sd = optimizer.stateDict();
-        Map<Integer, Map<String, Object>> state = (Map<Integer, Map<String, Object>>) sd.get("state");
+    private static String optimizerState(Map<String, Object> sd, Map<String, Tensor> tensors) {
+        if (!(sd.get("state") instanceof Map<?, ?> state) || !(sd.get("param_groups") instanceof List)) {
+            throw new IllegalArgumentException("Checkpoints.save: the optimizer state dict needs \"state\" (a map)"
+                    + " and \"param_groups\" (a list), got keys " + sd.keySet());
+        }
         Map<String, Object> jsonState = new LinkedHashMap<>();
-        for (Map.Entry<Integer, Map<String, Object>> pe : state.entrySet()) {
+        for (Map.Entry<?, ?> pe : state.entrySet()) {
             Map<String, Object> plain = new LinkedHashMap<>();
-            for (Map.Entry<String, Object> se : pe.getValue().entrySet()) {
+            for (Map.Entry<?, ?> se : ((Map<?, ?>) pe.getValue()).entrySet()) {
+                String name = String.valueOf(se.getKey());
                 Object v = se.getValue();
-                if (se.getKey().equals("step") && v instanceof Tensor) {
-                    // a fresh float32 scalar: saved as an exact integer rather than a float32 tensor
-                    Tensor t = (Tensor) v;
+                if (name.equals("step") && v instanceof Tensor t) {
+                    // saved as an exact integer rather than PyTorch's float32 scalar tensor
                     plain.put("step", Math.round((double) t.item()));
-                    temporaries.add(t);
-                } else if (v instanceof Tensor) {
-                    tensors.put(STATE_PREFIX + pe.getKey() + "." + se.getKey(), (Tensor) v);
+                } else if (v instanceof Tensor t) {
+                    tensors.put(STATE_PREFIX + pe.getKey() + "." + name, t);
                 } else {
-                    plain.put(se.getKey(), v);
+                    plain.put(name, v);
                 }
             }
             jsonState.put(String.valueOf(pe.getKey()), plain);
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("type", optimizer.getClass().getSimpleName());
+        if (sd.get("type") != null) {
+            out.put("type", String.valueOf(sd.get("type")));
+        }
         out.put("param_groups", sd.get("param_groups"));
         out.put("state", jsonState);
         return Json.write(out);
     }
 
     /**
-     * Loads a checkpoint into {@code model} (strictly, as {@link Module#loadStateDict(Map)}: the
-     * file's model keys must match the model's; optimizer keys are ignored) and, when
-     * {@code optimizer} is not null, restores its state. Nothing is changed unless the whole file
-     * is valid and fits.
+     * Loads a checkpoint: the model's state dict (every tensor but the optimizer's), the optimizer's
+     * state dict when the file has one (tensors under {@code optimizer.state.*} and the JSON of
+     * {@value #OPTIMIZER_KEY}), the scheduler's when it has one, and the remaining metadata. Tensors
+     * come back on the CPU; close the checkpoint when done. A plain weight file (no optimizer state)
+     * loads as a checkpoint with only a model state dict.
      *
-     * @param path      the file
-     * @param model     the model to load into (its tensors are updated in place, on their devices)
-     * @param optimizer the optimizer to restore, or null to ignore the file's optimizer state
-     * @return the file's metadata (including {@value #OPTIMIZER_KEY} when present)
-     * @throws ModelFileException naming the file when it is malformed, its keys or shapes do not match
-     *                            the model, or it lacks optimizer state for a given optimizer or
-     *                            holds another optimizer's
+     * @param path the file
+     * @return the checkpoint; {@code optimizer()} and {@code scheduler()} are null when the file has none
+     * @throws ModelFileException naming the file when it is malformed (see {@link Safetensors#load(Path)})
+     *                            or its optimizer or scheduler state is
      */
-    public static Map<String, String> load(Path path, Module model, Optimizer optimizer) throws IOException {
-        if (model == null) {
-            throw new IllegalArgumentException("Checkpoints.load: model is null");
-        }
+    public static Checkpoint load(Path path) throws IOException {
         SafetensorsFile file = Safetensors.load(path);
+        boolean ok = false;
         try {
+            Map<String, String> metadata = new LinkedHashMap<>(file.metadata());
+            String optJson = metadata.remove(OPTIMIZER_KEY);
+            String schedJson = metadata.remove(SCHEDULER_KEY);
             Map<String, Tensor> modelTensors = new LinkedHashMap<>();
             Map<String, Tensor> optimTensors = new LinkedHashMap<>();
-            Map<String, Tensor> expected = model.stateDict();
-            expected.values().forEach(Tensor::close);
             for (Map.Entry<String, Tensor> e : file.tensors().entrySet()) {
-                if (e.getKey().startsWith(OPTIMIZER_PREFIX) && !expected.containsKey(e.getKey())) {
+                if (optJson != null && e.getKey().startsWith(OPTIMIZER_PREFIX)) {
                     optimTensors.put(e.getKey(), e.getValue());
                 } else {
                     modelTensors.put(e.getKey(), e.getValue());
                 }
             }
-            Map<String, Object> optimState = null;
-            if (optimizer != null) {
-                optimState = optimizerStateDict(path, file.metadata(), optimizer, optimTensors);
-                checkFits(path, optimizer, optimState);
-            }
-            try {
-                model.loadStateDict(modelTensors);
-            } catch (IllegalArgumentException e) {
-                throw new ModelFileException(path, "does not fit the model: " + e.getMessage(), e);
-            }
-            if (optimizer != null) {
-                try {
-                    optimizer.loadStateDict(optimState);
-                } catch (IllegalArgumentException | ClassCastException e) {
-                    throw new ModelFileException(path, "optimizer state does not fit the optimizer: "
-                            + e.getMessage(), e);
-                }
-            }
-            return file.metadata();
+            Map<String, Object> optimizer = optJson == null ? null : optimizerStateDict(path, optJson, optimTensors);
+            Map<String, Object> scheduler = schedJson == null ? null : schedulerStateDict(path, schedJson);
+            ok = true;
+            return new Checkpoint(Collections.unmodifiableMap(modelTensors), optimizer, scheduler,
+                    Collections.unmodifiableMap(metadata));
         } finally {
-            file.tensors().values().forEach(Tensor::close);
+            if (!ok) {
+                file.tensors().values().forEach(Tensor::close);
+            }
         }
     }
 
-    /** Rebuilds an {@link Optimizer#stateDict()}-shaped map from the metadata JSON and the tensors. */
-    private static Map<String, Object> optimizerStateDict(Path path, Map<String, String> metadata, Optimizer optimizer,
-                                                          Map<String, Tensor> tensors) throws ModelFileException {
-        String json = metadata.get(OPTIMIZER_KEY);
-        if (json == null) {
-            throw new ModelFileException(path, "has no optimizer state (metadata key \"" + OPTIMIZER_KEY
-                    + "\"); it was saved without an optimizer");
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> schedulerStateDict(Path path, String json) throws ModelFileException {
+        Object parsed;
+        try {
+            parsed = Json.parse(json);
+        } catch (Json.ParseException e) {
+            throw new ModelFileException(path, "metadata \"" + SCHEDULER_KEY + "\" is not valid JSON: " + e.getMessage(), e);
         }
+        if (!(parsed instanceof Map)) {
+            throw new ModelFileException(path, "metadata \"" + SCHEDULER_KEY + "\" must be a JSON object");
+        }
+        return Collections.unmodifiableMap((Map<String, Object>) parsed);
+    }
+
+    /** Rebuilds an {@code Optimizer.stateDict()}-shaped map from the metadata JSON and the tensors. */
+    private static Map<String, Object> optimizerStateDict(Path path, String json, Map<String, Tensor> tensors)
+            throws ModelFileException {
         Object parsed;
         try {
             parsed = Json.parse(json);
@@ -201,9 +199,8 @@ public final class Checkpoints {
         }
         Map<?, ?> root = (Map<?, ?>) parsed;
         Object type = root.get("type");
-        String mine = optimizer.getClass().getSimpleName();
-        if (type != null && !mine.equals(type)) {
-            throw new ModelFileException(path, "holds " + type + " optimizer state, but the optimizer is " + mine);
+        if (type != null && !(type instanceof String)) {
+            throw new ModelFileException(path, "metadata \"" + OPTIMIZER_KEY + "\": \"type\" must be a string");
         }
         Map<Integer, Map<String, Object>> state = new TreeMap<>();
         for (Map.Entry<?, ?> e : ((Map<?, ?>) root.get("state")).entrySet()) {
@@ -246,45 +243,12 @@ public final class Checkpoints {
             groups.add(g);
         }
         Map<String, Object> sd = new LinkedHashMap<>();
+        if (type != null) {
+            sd.put("type", type);
+        }
         sd.put("state", state);
         sd.put("param_groups", Collections.unmodifiableList(groups));
-        return sd;
-    }
-
-    /**
-     * Checks what {@link Optimizer#loadStateDict(Map)} would refuse (group count and sizes, state
-     * shapes) before the model is touched, so that a bad file changes neither.
-     */
-    @SuppressWarnings("unchecked")
-    private static void checkFits(Path path, Optimizer optimizer, Map<String, Object> sd) throws ModelFileException {
-        List<Map<String, Object>> groups = (List<Map<String, Object>>) sd.get("param_groups");
-        if (groups.size() != optimizer.paramGroups().size()) {
-            throw new ModelFileException(path, "optimizer state has " + groups.size() + " parameter groups, the"
-                    + " optimizer has " + optimizer.paramGroups().size());
-        }
-        Map<Integer, Map<String, Object>> state = (Map<Integer, Map<String, Object>>) sd.get("state");
-        for (int g = 0; g < groups.size(); g++) {
-            List<?> ids = (List<?>) groups.get(g).get("params");
-            List<Tensor> params = optimizer.paramGroups().get(g).params();
-            if (ids.size() != params.size()) {
-                throw new ModelFileException(path, "optimizer state's parameter group " + g + " has " + ids.size()
-                        + " parameters, the optimizer's has " + params.size());
-            }
-            for (int j = 0; j < ids.size(); j++) {
-                Map<String, Object> entry = state.get(((Long) ids.get(j)).intValue());
-                if (entry == null) {
-                    continue;
-                }
-                for (Map.Entry<String, Object> e : entry.entrySet()) {
-                    if (e.getValue() instanceof Tensor
-                            && !Arrays.equals(((Tensor) e.getValue()).shape(), params.get(j).shape())) {
-                        throw new ModelFileException(path, "optimizer state '" + e.getKey() + "' of parameter "
-                                + ids.get(j) + " has shape " + Arrays.toString(((Tensor) e.getValue()).shape())
-                                + ", the parameter has shape " + Arrays.toString(params.get(j).shape()));
-                    }
-                }
-            }
-        }
+        return Collections.unmodifiableMap(sd);
     }
 
     private static int parseIndex(Path path, String s) throws ModelFileException {
@@ -296,7 +260,7 @@ public final class Checkpoints {
 
     /**
      * Reads a checkpoint's (or any safetensors file's) metadata from its header, without reading
-     * tensor data: enough to rebuild the model before {@link #load(Path, Module, Optimizer)}.
+     * tensor data: enough to rebuild the model before {@link #load(Path)}.
      *
      * @param path the file
      * @return the metadata, empty when the file has none

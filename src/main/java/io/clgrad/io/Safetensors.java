@@ -46,9 +46,11 @@ import java.util.Set;
  * model.loadStateDict(f.tensors());
  * }</pre>
  *
- * <p>Writes are atomic: the file is written to a temporary file in the same directory, flushed
- * to disk and renamed over the target, so a crash mid-save leaves the old file (or none), never a
- * truncated one. Reads validate the whole header before allocating anything and throw
+ * <p>Writes are atomic: the file is written to a temporary file in the same directory
+ * ({@code .<name>.<pid>.<random>.tmp}), flushed to disk and renamed over the target, so a crash
+ * mid-save leaves the old file (or none), never a truncated one; the next save to the same path
+ * removes temporary files left by writers that are gone. Reads validate the whole header before
+ * allocating anything and throw
  * {@link ModelFileException} naming the file and the problem.
  *
  * <p>clgrad writes F32 and I32. It reads F32 and I32 as they are; F16, BF16 (exactly) and F64
@@ -116,7 +118,8 @@ public final class Safetensors {
 
     /**
      * Writes {@code tensors} and {@code metadata} to {@code path} in the safetensors format,
-     * atomically (temporary file in the same directory, fsync, rename over {@code path}). The header
+     * atomically (temporary file in the same directory, fsync, rename over {@code path}; temporary
+     * files of earlier saves to {@code path} whose process is gone are removed first). The header
      * lists the tensors in the map's iteration order, and their data follows in that order without
      * gaps; the header is padded with spaces to a multiple of 8 bytes, as the reference writer does.
      * Tensors may be on any device (they are read back to the host) and any layout; they are not
@@ -140,7 +143,8 @@ public final class Safetensors {
         if (!Files.isDirectory(dir)) {
             throw new ModelFileException(path, "can't be written: directory " + dir + " does not exist");
         }
-        Path tmp = Files.createTempFile(dir, "." + name + ".", ".tmp");
+        TempFiles.removeStale(dir, name);
+        Path tmp = TempFiles.create(dir, name);
         boolean done = false;
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -310,6 +314,25 @@ public final class Safetensors {
     public static Map<String, String> readMetadata(Path path) throws IOException {
         try (FileChannel ch = open(path)) {
             return readHeader(path, ch).metadata();
+        }
+    }
+
+    /**
+     * Reads the tensors' shapes from a safetensors file's header, without reading tensor data: enough
+     * to check that a file fits a model before anything sized by the file is allocated. The whole
+     * header is validated, so each shape's data is present in the file.
+     *
+     * @param path the file
+     * @return each tensor's shape by name, in header order
+     * @throws ModelFileException when the file is missing, truncated or malformed
+     */
+    public static Map<String, int[]> readShapes(Path path) throws IOException {
+        try (FileChannel ch = open(path)) {
+            Map<String, int[]> out = new LinkedHashMap<>();
+            for (Entry e : readHeader(path, ch).entries()) {
+                out.put(e.name(), e.shape().clone());
+            }
+            return Collections.unmodifiableMap(out);
         }
     }
 

@@ -2,7 +2,9 @@ package io.clgrad.optim;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Base class of the learning-rate schedulers, as PyTorch's {@code torch.optim.lr_scheduler.LRScheduler}.
@@ -112,5 +114,69 @@ public abstract class LRScheduler {
     /** The number of parameter groups. */
     protected final int groupCount() {
         return baseLrs.length;
+    }
+
+    /**
+     * The scheduler's state, as PyTorch's {@code state_dict()} names it: {@code "last_epoch"},
+     * {@code "_step_count"}, {@code "base_lrs"} and {@code "_last_lr"} (lists of numbers, one per
+     * group). A subclass's constructor arguments are not included: rebuild the scheduler with the
+     * same arguments, then {@link #loadStateDict(Map)}.
+     *
+     * @return a new map of numbers and lists of numbers (JSON-ready)
+     */
+    public Map<String, Object> stateDict() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("last_epoch", lastEpoch);
+        out.put("_step_count", stepCount);
+        out.put("base_lrs", baseLrs());
+        out.put("_last_lr", lastLr());
+        return out;
+    }
+
+    /**
+     * Restores a state made by {@link #stateDict()} of a scheduler over as many parameter groups.
+     * The optimizer's learning rates are not changed (they are the optimizer's state: load it too).
+     *
+     * @param state the state dict; numbers may be any {@link Number}
+     * @throws IllegalArgumentException when an entry is missing, not a number, or a list's length is
+     *                                  not the number of groups; nothing is changed then
+     */
+    public void loadStateDict(Map<String, ?> state) {
+        if (state == null) {
+            throw new IllegalArgumentException("loadStateDict: state dict is null");
+        }
+        int epoch = intEntry(state, "last_epoch");
+        int steps = intEntry(state, "_step_count");
+        double[] base = listEntry(state, "base_lrs");
+        double[] last = listEntry(state, "_last_lr");
+        lastEpoch = epoch;
+        stepCount = steps;
+        System.arraycopy(base, 0, baseLrs, 0, base.length);
+        lastLr = last;
+    }
+
+    private static int intEntry(Map<String, ?> state, String key) {
+        Object v = state.get(key);
+        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+                || Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("loadStateDict: \"" + key + "\" must be an integer, got " + v);
+        }
+        return n.intValue();
+    }
+
+    private double[] listEntry(Map<String, ?> state, String key) {
+        Object v = state.get(key);
+        if (!(v instanceof List<?> list) || list.size() != baseLrs.length) {
+            throw new IllegalArgumentException("loadStateDict: \"" + key + "\" must be a list of " + baseLrs.length
+                    + " numbers (one per parameter group), got " + v);
+        }
+        double[] out = new double[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!(list.get(i) instanceof Number n)) {
+                throw new IllegalArgumentException("loadStateDict: \"" + key + "\" must hold numbers, got " + list.get(i));
+            }
+            out[i] = n.doubleValue();
+        }
+        return out;
     }
 }

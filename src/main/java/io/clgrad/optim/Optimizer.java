@@ -241,10 +241,13 @@ public abstract class Optimizer {
      * Loads a state dict made by {@link #stateDict()} of an optimizer of the same kind over
      * parameters of the same shapes (PyTorch's {@code load_state_dict}): each group's options are
      * replaced (its parameters are kept) and each parameter's state becomes a copy of the saved one
-     * on the parameter's device. {@code "step"} may be a tensor or a number.
+     * on the parameter's device. {@code "step"} may be a tensor or a number. An optional
+     * {@code "type"} entry (the optimizer's class name, as checkpoint files record it) must name
+     * this optimizer's class.
      *
-     * @throws IllegalArgumentException when the groups or their sizes differ, or a state tensor's
-     *                                  shape differs from its parameter's
+     * @throws IllegalArgumentException when the groups or their sizes differ, a state tensor's
+     *                                  shape differs from its parameter's, or {@code "type"} names
+     *                                  another optimizer
      */
     @SuppressWarnings("unchecked")
     public void loadStateDict(Map<String, ?> stateDict) {
@@ -253,6 +256,11 @@ public abstract class Optimizer {
         if (!(gsObj instanceof List) || !(stObj instanceof Map)) {
             throw new IllegalArgumentException("loadStateDict: expected keys \"state\" (a map) and \"param_groups\""
                     + " (a list), got " + stateDict.keySet());
+        }
+        Object type = stateDict.get("type");
+        if (type != null && !type.equals(getClass().getSimpleName())) {
+            throw new IllegalArgumentException("loadStateDict: the state dict is " + type + " optimizer state, but this"
+                    + " optimizer is " + getClass().getSimpleName());
         }
         List<Map<String, Object>> gs = (List<Map<String, Object>>) gsObj;
         if (gs.size() != groups.size()) {

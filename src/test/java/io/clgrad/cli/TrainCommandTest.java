@@ -76,7 +76,7 @@ class TrainCommandTest {
     @Test
     void resumeContinuesFromTheSavedEpoch(@TempDir Path dir) {
         Path model = dir.resolve("m.safetensors");
-        assertEquals(0, run("train", "--device", "cpu", "--epochs", "2", "--save", model.toString(), "--quiet").code());
+        assertEquals(0, run("train", "--device", "cpu", "--epochs", "2", "--checkpoint", model.toString(), "--quiet").code());
         Run resumed = run("train", "--device", "cpu", "--epochs", "1", "--resume", model.toString());
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.out().contains("epoch 3/3"), resumed.out());

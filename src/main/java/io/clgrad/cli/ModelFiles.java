@@ -1,0 +1,205 @@
+package io.clgrad.cli;
+
+import io.clgrad.RngState;
+import io.clgrad.Tensor;
+import io.clgrad.io.Checkpoint;
+import io.clgrad.io.Checkpoints;
+import io.clgrad.io.ModelFileException;
+import io.clgrad.io.Safetensors;
+import io.clgrad.nn.Module;
+import io.clgrad.optim.Optimizer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The files of {@code clgrad train}: {@code --save} writes the model's state dict only (a weight
+ * file that PyTorch's {@code load_state_dict(strict=True)} takes for the same architecture), with the
+ * metadata that {@code eval} and {@code predict} need to rebuild the network; {@code --checkpoint}
+ * writes a full checkpoint (model, optimizer, RNG state, epoch) that {@code --resume} continues from.
+ * See docs/model-files.md for the metadata keys.
+ */
+final class ModelFiles {
+    static final String KEY_DATA = "clgrad.data";
+    static final String KEY_SEED = "clgrad.seed";
+    static final String KEY_SAMPLES = "clgrad.samples";
+    static final String KEY_EPOCH = "clgrad.epoch";
+    static final String KEY_RNG = "clgrad.rng_state";
+
+    /** The most synthetic samples a model file may ask eval to generate. */
+    static final int MAX_SAMPLES = 10_000_000;
+
+    private ModelFiles() {
+    }
+
+    /**
+     * A model file's validated header: the architecture (checked against the tensors' shapes) and
+     * the data it was trained on.
+     *
+     * @param spec     the architecture
+     * @param data     the --data name ({@code two-moons} when the file does not say)
+     * @param seed     the seed of the data's generation and validation split (42 when not recorded)
+     * @param samples  the synthetic sample count (2000 when not recorded)
+     * @param metadata the whole metadata
+     */
+    record Header(ModelSpec spec, String data, long seed, int samples, Map<String, String> metadata) {
+    }
+
+    /**
+     * Reads and checks a model file's header without reading tensor data or building anything: the
+     * metadata must describe a network whose state dict is exactly the file's tensors, and the data
+     * settings must be valid and bounded.
+     *
+     * @throws ModelFileException naming the file and the problem
+     */
+    static Header readHeader(Path file) throws IOException {
+        Map<String, int[]> shapes = Safetensors.readShapes(file);
+        Map<String, String> meta = Safetensors.readMetadata(file);
+        ModelSpec spec = ModelSpec.fromMetadata(file, meta);
+        spec.checkShapes(file, shapes);
+        String data = meta.getOrDefault(KEY_DATA, "two-moons");
+        if (!TrainingData.NAMES_LIST.contains(data)) {
+            throw new ModelFileException(file, "metadata " + KEY_DATA + " is '" + shorten(data)
+                    + "', not a data set clgrad knows (" + TrainingData.NAMES + ")");
+        }
+        long seed;
+        try {
+            seed = Long.parseLong(meta.getOrDefault(KEY_SEED, "42").trim());
+        } catch (NumberFormatException e) {
+            throw new ModelFileException(file, "metadata " + KEY_SEED + " is '" + shorten(meta.get(KEY_SEED))
+                    + "', not an integer");
+        }
+        String samplesText = meta.getOrDefault(KEY_SAMPLES, "2000").trim();
+        int samples;
+        try {
+            samples = Integer.parseInt(samplesText);
+        } catch (NumberFormatException e) {
+            samples = -1;
+        }
+        if (samples < 1 || samples > MAX_SAMPLES) {
+            throw new ModelFileException(file, "metadata " + KEY_SAMPLES + " is '" + shorten(samplesText)
+                    + "'; expected a sample count from 1 to " + String.format("%,d", MAX_SAMPLES));
+        }
+        return new Header(spec, data, seed, samples, meta);
+    }
+
+    /** The metadata of a model file: the architecture and what eval needs to rebuild its held-out data. */
+    static Map<String, String> modelMetadata(ModelSpec spec, String data, long seed, int samples) {
+        Map<String, String> m = new LinkedHashMap<>(spec.toMetadata());
+        m.put(KEY_DATA, data);
+        if (!TrainingData.isImageSet(data)) {
+            m.put(KEY_SEED, Long.toString(seed));          // the validation split's seed
+        }
+        if (TrainingData.isSynthetic(data)) {
+            m.put(KEY_SAMPLES, Integer.toString(samples)); // how many samples were generated
+        }
+        return m;
+    }
+
+    /** Writes {@code model}'s state dict and {@code metadata} to {@code path}, atomically. */
+    static void saveModel(Path path, Module model, Map<String, String> metadata) throws IOException {
+        Map<String, Tensor> sd = model.stateDict();
+        try {
+            Safetensors.save(path, sd, metadata);
+        } finally {
+            sd.values().forEach(Tensor::close);
+        }
+    }
+
+    /**
+     * Writes a full checkpoint: the model's and optimizer's state dicts, the global RNG's position,
+     * the last finished epoch and the run's settings ({@code metadata} plus the seed, which also
+     * orders the shuffled batches).
+     */
+    static void saveCheckpoint(Path path, Module model, Optimizer optimizer, Map<String, String> metadata, long seed,
+                               int epoch) throws IOException {
+        Map<String, Tensor> sd = model.stateDict();
+        Map<String, Object> osd = new LinkedHashMap<>(optimizer.stateDict());
+        osd.put("type", optimizer.getClass().getSimpleName());
+        Map<String, String> meta = new LinkedHashMap<>(metadata);
+        meta.put(KEY_SEED, Long.toString(seed));
+        meta.put(KEY_EPOCH, Integer.toString(epoch));
+        meta.put(KEY_RNG, RngState.get().toString());
+        try {
+            Checkpoints.save(path, new Checkpoint(sd, osd, null, meta));
+        } finally {
+            sd.values().forEach(Tensor::close);
+            closeSteps(osd);
+        }
+    }
+
+    /** Closes the step scalars that {@link Optimizer#stateDict()} made (its state tensors are its own). */
+    private static void closeSteps(Map<String, Object> osd) {
+        if (osd.get("state") instanceof Map<?, ?> state) {
+            for (Object entry : state.values()) {
+                if (entry instanceof Map<?, ?> m && m.get("step") instanceof Tensor t) {
+                    t.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Loads a checkpoint into {@code model} and {@code optimizer} and restores the RNG's position.
+     * Call {@link #readHeader(Path)} first (it checks the model's shapes) and build the model from its spec.
+     *
+     * @return the last epoch the checkpoint finished
+     * @throws ModelFileException when the file is not a checkpoint or does not fit
+     */
+    static int resume(Path path, Module model, Optimizer optimizer, long seed) throws IOException {
+        try (Checkpoint ck = Checkpoints.load(path)) {
+            Map<String, String> meta = ck.metadata();
+            if (ck.optimizer() == null) {
+                throw new ModelFileException(path, "has no optimizer state: it is a model file (clgrad train --save);"
+                        + " --resume needs a checkpoint written by clgrad train --checkpoint");
+            }
+            String savedSeed = meta.get(KEY_SEED);
+            if (savedSeed != null && !savedSeed.trim().equals(Long.toString(seed))) {
+                throw new ModelFileException(path, "was trained with --seed " + shorten(savedSeed) + ", not " + seed
+                        + " (the seed orders the shuffled batches and splits the data): resume with --seed "
+                        + shorten(savedSeed));
+            }
+            int epoch;
+            try {
+                epoch = Integer.parseInt(meta.getOrDefault(KEY_EPOCH, "").trim());
+            } catch (NumberFormatException e) {
+                epoch = -1;
+            }
+            if (epoch < 0) {
+                throw new ModelFileException(path, "metadata " + KEY_EPOCH + " is "
+                        + (meta.containsKey(KEY_EPOCH) ? "'" + shorten(meta.get(KEY_EPOCH)) + "'" : "missing")
+                        + "; a checkpoint records the last finished epoch (an integer >= 0)");
+            }
+            RngState rng = null;
+            if (meta.containsKey(KEY_RNG)) {   // absent in checkpoints of clgrad 0.1
+                try {
+                    rng = RngState.parse(meta.get(KEY_RNG));
+                } catch (IllegalArgumentException e) {
+                    throw new ModelFileException(path, "metadata " + KEY_RNG + ": " + e.getMessage());
+                }
+            }
+            Object type = ck.optimizer().get("type");
+            String mine = optimizer.getClass().getSimpleName();
+            if (type != null && !type.equals(mine)) {
+                throw new ModelFileException(path, "holds " + type + " optimizer state, but this run's optimizer is "
+                        + mine + " (pass the --optimizer the checkpoint was trained with)");
+            }
+            try {
+                model.loadStateDict(ck.model());
+                optimizer.loadStateDict(ck.optimizer());
+            } catch (IllegalArgumentException | ClassCastException e) {
+                throw new ModelFileException(path, "does not fit the model and optimizer: "
+                        + String.valueOf(e.getMessage()).strip().replaceAll("\\s*\\R\\s*", " "), e);
+            }
+            if (rng != null) {
+                rng.restore();
+            }
+            return epoch;
+        }
+    }
+
+    private static String shorten(String s) {
+        return s == null ? "null" : s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    }
+}

@@ -1,0 +1,114 @@
+package io.clgrad.io;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The temporary files of atomic saves: {@code .<name>.<pid>.<random>.tmp} beside the target
+ * {@code <name>}, where {@code <pid>} is the writing process's id. A save interrupted by a crash or
+ * {@code kill -9} leaves its temporary file behind; the next save to the same target removes the
+ * ones whose writer process is gone, and never one whose writer is alive (another process, or
+ * another save in this process), so a save in progress is never disturbed.
+ *
+ * <p>Temporary files of clgrad versions that did not put the process id in the name
+ * ({@code .<name>.<random>.tmp}) have no writer to check: they are removed once they have not
+ * been modified for {@link #LEGACY_MAX_AGE} (a save writes its file continuously, so such a file
+ * belongs to a save that died).
+ *
+ * <p>The liveness check is local: two machines saving to one shared network directory each see
+ * the other's writer as gone. clgrad assumes one machine saves to a given path at a time.
+ */
+final class TempFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(TempFiles.class);
+
+    /** How old a temporary file without a process id must be before it is removed. */
+    static final Duration LEGACY_MAX_AGE = Duration.ofHours(24);
+
+    private static final String SUFFIX = ".tmp";
+
+    private TempFiles() {
+    }
+
+    /**
+     * Creates an empty temporary file for saving {@code target}, in the target's directory.
+     *
+     * @param dir  the target's directory
+     * @param name the target's file name
+     * @return the new file, {@code .<name>.<pid>.<random>.tmp}
+     */
+    static Path create(Path dir, String name) throws IOException {
+        return Files.createTempFile(dir, "." + name + "." + ProcessHandle.current().pid() + ".", SUFFIX);
+    }
+
+    /**
+     * Removes the temporary files of earlier saves to {@code dir/name} whose writer is gone. Errors
+     * (a file removed meanwhile, no permission) are logged at debug level and otherwise ignored:
+     * cleaning up must not stop the save.
+     *
+     * @param dir  the target's directory
+     * @param name the target's file name
+     * @return the files removed
+     */
+    static List<Path> removeStale(Path dir, String name) {
+        String prefix = "." + name + ".";
+        List<Path> removed = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, p -> isCandidate(p, prefix))) {
+            for (Path p : ds) {
+                String middle = middle(p, prefix);
+                if (isStale(p, middle)) {
+                    try {
+                        if (Files.deleteIfExists(p)) {
+                            removed.add(p);
+                            LOG.debug("removed {}, the temporary file of an interrupted save", p);
+                        }
+                    } catch (IOException e) {
+                        LOG.debug("could not remove the stale temporary file {}: {}", p, e.toString());
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("could not look for stale temporary files of {} in {}: {}", name, dir, e.toString());
+        }
+        return removed;
+    }
+
+    private static boolean isCandidate(Path p, String prefix) {
+        String f = p.getFileName().toString();
+        return f.startsWith(prefix) && f.endsWith(SUFFIX) && f.length() > prefix.length() + SUFFIX.length()
+                && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static String middle(Path p, String prefix) {
+        String f = p.getFileName().toString();
+        return f.substring(prefix.length(), f.length() - SUFFIX.length());
+    }
+
+    /** Whether a temporary file named {@code .<name>.<middle>.tmp} belongs to a save that is over. */
+    private static boolean isStale(Path p, String middle) throws IOException {
+        int dot = middle.indexOf('.');
+        if (dot < 0) {
+            // an older clgrad's ".<name>.<random>.tmp": no writer to ask; go by age
+            return digits(middle) && Files.getLastModifiedTime(p).toInstant()
+                    .isBefore(Instant.now().minus(LEGACY_MAX_AGE));
+        }
+        String pid = middle.substring(0, dot);
+        String random = middle.substring(dot + 1);
+        if (!digits(pid) || !digits(random) || pid.length() > 18) {
+            return false;   // not a name clgrad makes: leave it
+        }
+        return ProcessHandle.of(Long.parseLong(pid)).isEmpty();
+    }
+
+    private static boolean digits(String s) {
+        return !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+}
