@@ -39,9 +39,11 @@
  *   <li><b>Program cache.</b> {@code $CLGRAD_CACHE_DIR/opencl/} or {@code ~/.cache/clgrad/opencl/}
  *       ({@code -Dclgrad.cacheDir} overrides; empty disables), one file per program named
  *       {@code <family>-<40 hex>.bin}, keyed by SHA-256 of platform name and version, device name,
- *       vendor and version, driver version, build options and source. Files carry a checksum, are
- *       written atomically, and a {@code .loading} marker guards the driver call, so a corrupt or
- *       crashing entry is rebuilt (PoCL segfaults on a truncated binary that reaches it).</li>
+ *       vendor and version, driver version, build options and source. The folder is private
+ *       ({@code PrivateCacheDir}: 0700, files 0600, another user's folder or files never used);
+ *       files carry their key and an HMAC under the folder's secret, are written atomically, and a
+ *       {@code .loading} marker guards the driver call, so a corrupt, forged or crashing entry is
+ *       rebuilt (PoCL segfaults on a truncated binary that reaches it).</li>
  *   <li><b>Memory.</b> {@code MemoryStats.bytesInUse} counts requested bytes (sum of
  *       {@code Buffer.bytes()}, as the CPU backend does); {@code bytesCached} counts the rounded
  *       blocks on the free lists. Allocation failure at {@code clCreateBuffer} or at first use
