@@ -1,0 +1,39 @@
+package io.clgrad.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clgrad.Device;
+import io.clgrad.backend.DeviceKind;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 9 item 11: {@code clgrad train} without {@code --device} says in one line why it chose its
+ * device, and when the only OpenCL devices are CPU devices the reason names them.
+ */
+class DeviceChoiceLineTest {
+
+    @Test
+    void trainSaysWhyItChoseTheDevice() {
+        TrainCommandTest.Run r = TrainCommandTest.run("train", "--samples", "64", "--epochs", "1");
+        assertEquals(0, r.code(), r.err());
+        String best = Device.best().id();
+        assertTrue(r.out().contains("device: " + best + " (" + Device.best().info().name() + ")\n  why: "
+                + Device.bestReason() + "\n"), r.out());
+    }
+
+    @Test
+    void theReasonNamesTheOpenClCpuDevicesPassedOver() {
+        boolean onlyCpuDevices = Device.all().stream().filter(d -> !d.isCpu())
+                .allMatch(d -> d.info().kind() == DeviceKind.OPENCL_CPU);
+        boolean anyOpenCl = Device.all().stream().anyMatch(d -> !d.isCpu());
+        String env = System.getenv("CLGRAD_DEVICE");
+        if (!anyOpenCl || !onlyCpuDevices || (env != null && !env.isBlank()) || System.getProperty("clgrad.device") != null) {
+            return;   // the reason is then about a GPU, the environment or missing OpenCL (covered elsewhere)
+        }
+        String why = Device.bestReason();
+        assertEquals("cpu", Device.best().id());
+        assertTrue(why.contains("opencl:0 (" + Device.opencl(0).info().name() + ")")
+                && why.contains("so the Java backend is used"), why);
+    }
+}
