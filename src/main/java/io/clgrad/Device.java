@@ -133,11 +133,17 @@ public final class Device {
 
     private static Choice choose() {
         String env = System.getenv("CLGRAD_DEVICE");
+        String source = "CLGRAD_DEVICE";
         if (env == null || env.isBlank()) {
             env = System.getProperty("clgrad.device");
+            source = "-Dclgrad.device";
         }
         if (env != null && !env.isBlank()) {
-            return new Choice(parse(env), "CLGRAD_DEVICE=" + env.trim());
+            try {
+                return new Choice(parse(env), source + "=" + env.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(source + "=" + env.trim() + ": " + e.getMessage(), e);
+            }
         }
         for (Device d : all()) {
             if (d.info().kind().isAccelerated()) {

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clgrad.Device;
 import io.clgrad.backend.DeviceKind;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,5 +38,32 @@ class DeviceChoiceLineTest {
         assertEquals("cpu", Device.best().id());
         assertTrue(why.contains("opencl:0 (" + Device.opencl(0).info().name() + ")")
                 && why.contains("so the Java backend is used"), why);
+    }
+
+    /** A bad CLGRAD_DEVICE is named as the culprit (a child JVM, since the environment is read once). */
+    @Test
+    void aBadClgradDeviceNamesTheVariable() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (String value : new String[] {"garbage", "opencl:7"}) {
+            ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    BestMain.class.getName()).redirectErrorStream(true);
+            pb.environment().put("CLGRAD_DEVICE", value);
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
+            assertTrue(out.contains("IllegalArgumentException: CLGRAD_DEVICE=" + value + ": "), out);
+        }
+    }
+
+    /** Run by {@link #aBadClgradDeviceNamesTheVariable}: prints what Device.best() throws. */
+    static final class BestMain {
+        public static void main(String[] args) {
+            try {
+                System.out.println("best: " + Device.best());
+            } catch (IllegalArgumentException e) {
+                System.out.println(e);
+            }
+            System.exit(0);
+        }
     }
 }

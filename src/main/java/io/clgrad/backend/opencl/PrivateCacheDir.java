@@ -74,7 +74,7 @@ final class PrivateCacheDir {
             PrivateCacheDir d = new PrivateCacheDir(dir, posix ? self : null, null);
             return new PrivateCacheDir(dir, d.self, d.readOrCreateKey());
         } catch (IOException | RuntimeException e) {
-            return refuse(dir, e.toString());
+            return refuse(dir, "cannot create or check it (" + e + ")");
         }
     }
 

@@ -46,6 +46,7 @@ final class ProgramDiskCache {
     private static final byte[] MAGIC = "CLGRADPB".getBytes(StandardCharsets.US_ASCII);
     private static final int FORMAT = 2;
     private static final int HEADER = MAGIC.length + 4 + 32 + 8 + 32;
+    private static final String OLD_FORMAT = "older format ";
 
     private final Path dir;
     private final UserPrincipal self;
@@ -147,7 +148,11 @@ final class ProgramDiskCache {
         }
         String problem = validate(all, key, folder.key());
         if (problem != null) {
-            LOG.warn("program cache entry {} is not valid ({}); deleting it and rebuilding", file, problem);
+            if (problem.startsWith(OLD_FORMAT)) {
+                LOG.debug("program cache entry {} was written by an older clgrad; rebuilding it", file);
+            } else {
+                LOG.warn("program cache entry {} is not valid ({}); deleting it and rebuilding", file, problem);
+            }
             delete(family, key);
             return null;
         }
@@ -165,6 +170,9 @@ final class ProgramDiskCache {
             return "bad magic";
         }
         int format = bb.getInt();
+        if (format > 0 && format < FORMAT) {
+            return OLD_FORMAT + format;
+        }
         if (format != FORMAT) {
             return "format " + format + ", expected " + FORMAT;
         }
