@@ -133,11 +133,17 @@ public final class Device {
 
     private static Choice choose() {
         String env = System.getenv("CLGRAD_DEVICE");
+        String source = "CLGRAD_DEVICE";
         if (env == null || env.isBlank()) {
             env = System.getProperty("clgrad.device");
+            source = "-Dclgrad.device";
         }
         if (env != null && !env.isBlank()) {
-            return new Choice(parse(env), "CLGRAD_DEVICE=" + env.trim());
+            try {
+                return new Choice(parse(env), source + "=" + env.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(source + "=" + env.trim() + ": " + e.getMessage(), e);
+            }
         }
         for (Device d : all()) {
             if (d.info().kind().isAccelerated()) {
@@ -146,11 +152,13 @@ public final class Device {
             }
         }
         List<String> problems = BackendRegistry.get().problems();
-        long openclCount = all().stream().filter(d -> !d.isCpu()).count();
+        List<String> openclCpus = all().stream().filter(d -> !d.isCpu())
+                .map(d -> d.id() + " (" + d.info().name() + ")").toList();
         String why;
-        if (openclCount > 0) {
-            why = "no OpenCL GPU or accelerator; the " + openclCount
-                    + " OpenCL CPU device(s) are not preferred over the Java backend (use CLGRAD_DEVICE=opencl)";
+        if (!openclCpus.isEmpty()) {
+            why = "no OpenCL GPU or accelerator; the OpenCL CPU device " + String.join(", ", openclCpus)
+                    + " runs on the same cores as the Java backend and adds a driver call per op, so the Java"
+                    + " backend is used (CLGRAD_DEVICE=opencl or --device opencl selects it)";
         } else if (!problems.isEmpty()) {
             why = "no OpenCL device available: " + String.join("; ", problems);
         } else {

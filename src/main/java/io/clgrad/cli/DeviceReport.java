@@ -43,7 +43,9 @@ final class DeviceReport {
             out.println();
             out.println("OpenCL");
             out.println("  " + f.opencl().message());
-            if (!f.opencl().state().equals("no-device")) {
+            // a driver to install helps only when none is installed, not when OCL_ICD_VENDORS points elsewhere
+            if (f.opencl().state().equals("no-runtime")
+                    || f.problems().stream().anyMatch(p -> p.contains("no driver is registered"))) {
                 out.println("  " + DevicesCommand.OpenClStatus.INSTALL_HINT);
             }
         }

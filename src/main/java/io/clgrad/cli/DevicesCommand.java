@@ -130,7 +130,7 @@ final class DevicesCommand implements Callable<Integer> {
      * The state of the OpenCL side, from the devices found and the registry's problems.
      *
      * @param state   one of {@code ok}, {@code no-runtime} (no ICD loader library),
-     *                {@code no-platform} (a loader but no driver registered), {@code no-device}
+     *                {@code no-platform} (a loader but no platform: no driver registered, or none loaded), {@code no-device}
      *                (platforms but no device initialised)
      * @param devices number of OpenCL devices that initialised
      * @param message a sentence for people, empty when state is ok
@@ -151,8 +151,8 @@ final class DevicesCommand implements Callable<Integer> {
                         + "libOpenCL.so.1, could not be loaded), so only the Java CPU backend is available.");
             }
             if (all.contains("no opencl platform")) {
-                return new OpenClStatus("no-platform", 0, "The OpenCL loader found no platform (no OpenCL driver is "
-                        + "registered in /etc/OpenCL/vendors), so only the Java CPU backend is available.");
+                return new OpenClStatus("no-platform", 0, "The OpenCL loader found no platform (what it tried is "
+                        + "listed under Problems), so only the Java CPU backend is available.");
             }
             return new OpenClStatus("no-device", 0, problems.isEmpty()
                     ? "No OpenCL device was found, so only the Java CPU backend is available."

@@ -146,6 +146,9 @@ final class TrainCommand implements Callable<Integer> {
         ProgressReporter progress = new ProgressReporter(out, System.console() != null, quiet, td.heldLabel());
         progress.line(model.toString());
         progress.line("device: " + dev + " (" + dev.info().name() + ")");
+        if (device == null) {
+            progress.line("  why: " + Device.bestReason());
+        }
         progress.line(String.format(Locale.ROOT, "data: %s, %,d training and %,d %s samples, %d features, %s",
                 data, td.train().size(), td.held().size(), td.heldLabel(), td.features(),
                 modelSpec.binary() ? "binary" : td.classes() + " classes"));

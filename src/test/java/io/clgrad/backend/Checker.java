@@ -26,6 +26,28 @@ final class Checker {
 
     /** Every case on {@code b} must match the reference within {@link Tolerance}. */
     static void againstReference(Backend b, List<OpCase> cases) {
+        List<String> failures = compareWithReference(b, cases);
+        printMargin("[conformance] " + b.id(), cases, "");
+        report(b.id() + ": ", cases.size(), failures);
+    }
+
+    /**
+     * For a deliberately broken backend (see SuiteSensitivityTest): the cases must fail against the
+     * reference. Prints a {@code [sensitivity]} line that says the large |diff|/tol is expected, and
+     * throws (as {@link #againstReference} does) when the cases fail; returns normally when the suite
+     * missed the mutation.
+     */
+    static void mutantAgainstReference(Backend mutant, List<OpCase> cases, String mutation) {
+        List<String> failures = compareWithReference(mutant, cases);
+        long failing = cases.stream().filter(c -> failures.stream().anyMatch(f -> f.startsWith(c.name() + " "))).count();
+        printMargin("[sensitivity] " + mutant.id(), cases, failures.isEmpty()
+                ? " -- NOT CAUGHT: the suite did not notice the mutation (" + mutation + ")"
+                : " -- expected: the mutant (" + mutation + ") is caught, " + failing + " of " + cases.size()
+                        + " cases fail");
+        report(mutant.id() + ": ", cases.size(), failures);
+    }
+
+    private static List<String> compareWithReference(Backend b, List<OpCase> cases) {
         WORST.set(new Object[] {0.0, ""});
         List<String> failures = new ArrayList<>();
         for (OpCase c : cases) {
@@ -36,8 +58,7 @@ final class Checker {
                 compare(c, b.id() + " vs reference", got, want, alt, 1, failures);
             }
         }
-        printMargin(b.id(), cases);
-        report(b.id() + ": ", cases.size(), failures);
+        return failures;
     }
 
     /** Every case on {@code b} must match the same case on {@code twin} within twice the tolerance. */
@@ -51,7 +72,7 @@ final class Checker {
                 compare(c, b.id() + " vs " + twin.id(), got, want, null, 2, failures);
             }
         }
-        printMargin(b.id() + " vs " + twin.id(), cases);
+        printMargin("[conformance] " + b.id() + " vs " + twin.id(), cases, "");
         report(b.id() + " vs " + twin.id() + ": ", cases.size(), failures);
     }
 
@@ -111,11 +132,12 @@ final class Checker {
     }
 
     /** One line per family run: how close the worst element came to its bound (1.0 = at the limit). */
-    private static void printMargin(String who, List<OpCase> cases) {
+    private static void printMargin(String who, List<OpCase> cases, String note) {
         Object[] w = WORST.get();
         String family = cases.isEmpty() ? "" : cases.get(0).name().split(" ")[0];
-        System.out.printf("[conformance] %s %s: %d cases, worst |diff|/tol %.3f%s%n", who, family, cases.size(),
-                (double) w[0], ((double) w[0]) > 0 ? " at " + w[1] : "");
+        double worst = (double) w[0];
+        System.out.printf("%s %s: %d cases, worst |diff|/tol %s%s%s%n", who, family, cases.size(),
+                String.format(worst < 1e6 ? "%.3f" : "%.3e", worst), worst > 0 ? " at " + w[1] : "", note);
     }
 
     /** "[i]" or "[i,j,k] (flat n)" for a flat index into a row-major shape. */

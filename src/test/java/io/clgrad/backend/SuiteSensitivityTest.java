@@ -14,7 +14,8 @@ import org.opentest4j.AssertionFailedError;
 /**
  * Tests the tests: the CPU backend with one argument of one op subtly corrupted (an element dropped
  * from a sum, k-1 in a matmul, label smoothing off by 1%, ...) must fail its family's conformance
- * check, showing the tolerances are tight enough to catch real bugs.
+ * check, showing the tolerances are tight enough to catch real bugs. Their log lines start with
+ * {@code [sensitivity]} and say that the huge |diff|/tol is expected.
  */
 class SuiteSensitivityTest {
 
@@ -92,7 +93,7 @@ class SuiteSensitivityTest {
         Backend mutant = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("id")) {
-                        return "cpu-mutant"; // keeps the mutants' [conformance] lines apart from the real cpu's
+                        return "cpu-mutant"; // keeps the mutants' lines apart from the real cpu's
                     }
                     Object[] a = args;
                     if (method.getName().equals(m.method())) {
@@ -104,7 +105,7 @@ class SuiteSensitivityTest {
                         throw e.getCause();
                     }
                 });
-        assertThrows(AssertionFailedError.class, () -> Checker.againstReference(mutant, m.family().cases()),
+        assertThrows(AssertionFailedError.class, () -> Checker.mutantAgainstReference(mutant, m.family().cases(), m.what()),
                 "the suite did not notice: " + m.what());
     }
 }

@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * that four steps per octave (1, 1.25, 1.5, 1.75 times a power of two), capped at
  * CL_DEVICE_MAX_MEM_ALLOC_SIZE. A device allocation that fails frees the cache and retries once,
  * then throws {@link DeviceOutOfMemoryException}. All state is guarded by the device lock.
+ *
+ * <p>On devices whose memory is the host's (CL_DEVICE_HOST_UNIFIED_MEMORY, e.g. PoCL's CPU device)
+ * blocks are created with {@code CL_MEM_ALLOC_HOST_PTR}: the driver then allocates the host memory
+ * inside {@code clCreateBuffer} and reports failure there. Without it PoCL allocates at first use
+ * and, when the host cannot back the buffer (e.g. under {@code ulimit -v}), fails an assertion that
+ * aborts the JVM. See docs/design-notes.md.
  */
 final class BufferPool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BufferPool.class);
@@ -91,9 +97,21 @@ final class BufferPool implements AutoCloseable {
         return list.pop();
     }
 
+    /** The clCreateBuffer flags of every block on this device. */
+    private long blockFlags() {
+        return device.hostUnifiedMemory() ? CL_MEM_READ_WRITE | CL_MEM_ALLOC_HOST_PTR : CL_MEM_READ_WRITE;
+    }
+
     private cl_mem createBlock(long block, long requested) {
+        if (device.hostUnifiedMemory() && !HostAddressSpace.fits(block)) {
+            relieveHost();
+            if (!HostAddressSpace.fits(block)) {
+                throw HostMemoryExhaustedException.addressSpace(device.label(),
+                        String.format("allocating %,d bytes", requested), requested, bytesInUse);
+            }
+        }
         int[] err = new int[1];
-        cl_mem mem = clCreateBuffer(device.context(), CL_MEM_READ_WRITE, block, null, err);
+        cl_mem mem = clCreateBuffer(device.context(), blockFlags(), block, null, err);
         if (err[0] == 0) {
             return mem;
         }
@@ -103,12 +121,27 @@ final class BufferPool implements AutoCloseable {
         LOG.debug("{}: clCreateBuffer({} bytes) failed with {}; freeing {} cached bytes and retrying",
                 device.label(), block, ClErrors.describe(err[0]), bytesCached);
         releaseCache();
-        mem = clCreateBuffer(device.context(), CL_MEM_READ_WRITE, block, null, err);
+        mem = clCreateBuffer(device.context(), blockFlags(), block, null, err);
         if (err[0] == 0) {
             return mem;
         }
-        throw new DeviceOutOfMemoryException(device.label(), requested, bytesInUse,
-                new OpenClException("clCreateBuffer", err[0], null, device.label()));
+        OpenClException cause = new OpenClException("clCreateBuffer", err[0], null, device.label());
+        if (err[0] == ClErrors.CL_OUT_OF_HOST_MEMORY) {
+            throw new HostMemoryExhaustedException(device.label(), String.format("allocating %,d bytes", requested),
+                    requested, bytesInUse, "the driver reported CL_OUT_OF_HOST_MEMORY", cause);
+        }
+        throw new DeviceOutOfMemoryException(device.label(), requested, bytesInUse, cause);
+    }
+
+    /**
+     * Frees the cache and waits for the queue, so that the driver has really returned the cached
+     * blocks' host memory (a release takes effect once no queued command uses the block).
+     */
+    void relieveHost() {
+        synchronized (device.lock()) {
+            releaseCache();
+            clFinish(device.queue());
+        }
     }
 
     /** Returns a buffer's block to its free list. Freeing twice is an error. */

@@ -27,6 +27,7 @@ final class ClDevice implements AutoCloseable {
     private final String label;
     private final String platformVersion;
     private final long maxAllocBytes;
+    private final boolean hostUnifiedMemory;
     private final boolean correctlyRoundedDivSqrt;
     private final TuningFile tuningFile;
     private final int simdFloats;
@@ -43,6 +44,7 @@ final class ClDevice implements AutoCloseable {
         this.label = id + " (" + info.name() + ")";
         this.platformVersion = ClInfo.platformString(platform, CL_PLATFORM_VERSION);
         this.maxAllocBytes = ClInfo.deviceLong(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE);
+        this.hostUnifiedMemory = hostUnified(device);
         this.correctlyRoundedDivSqrt =
                 (ClInfo.deviceLong(device, CL_DEVICE_SINGLE_FP_CONFIG) & CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0;
         this.tuningFile = TuningFile.forDevice(info.platform(), platformVersion, info.name(), info.vendor(),
@@ -117,6 +119,22 @@ final class ClDevice implements AutoCloseable {
     /** CL_DEVICE_MAX_MEM_ALLOC_SIZE. */
     long maxAllocBytes() {
         return maxAllocBytes;
+    }
+
+    /**
+     * CL_DEVICE_HOST_UNIFIED_MEMORY: the device's memory is the host's (CPU devices such as PoCL's,
+     * integrated GPUs). Deprecated in OpenCL 2.0 but still answered; false when the query fails.
+     */
+    boolean hostUnifiedMemory() {
+        return hostUnifiedMemory;
+    }
+
+    private static boolean hostUnified(cl_device_id device) {
+        try {
+            return ClInfo.deviceInt(device, CL_DEVICE_HOST_UNIFIED_MEMORY) != 0;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** Whether the device can build with -cl-fp32-correctly-rounded-divide-sqrt. */

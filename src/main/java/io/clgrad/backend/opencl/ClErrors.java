@@ -99,9 +99,9 @@ final class ClErrors {
         return name(code) + " (" + code + ")";
     }
 
-    /** Whether a status means the device ran out of memory for a buffer. */
+    /** Whether a status means the device (or, for host-unified memory, the host) ran out of memory for a buffer. */
     static boolean isOutOfMemory(int code) {
-        return code == CL_MEM_OBJECT_ALLOCATION_FAILURE || code == CL_OUT_OF_RESOURCES;
+        return code == CL_MEM_OBJECT_ALLOCATION_FAILURE || code == CL_OUT_OF_RESOURCES || code == CL_OUT_OF_HOST_MEMORY;
     }
 
     /** Throws when {@code code} is not CL_SUCCESS. {@code where} names the device, or null. */

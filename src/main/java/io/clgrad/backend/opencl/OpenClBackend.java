@@ -45,7 +45,7 @@ public final class OpenClBackend implements Backend {
     OpenClBackend(ClDevice device, ProgramDiskCache disk) {
         this.device = device;
         this.pool = new BufferPool(device, this);
-        this.programs = new ProgramCache(device, disk);
+        this.programs = new ProgramCache(device, disk, pool);
         this.kernels = new Kernels(device, programs, pool);
         this.transfers = new Transfers(device, pool);
         this.operands = new Operands(this);

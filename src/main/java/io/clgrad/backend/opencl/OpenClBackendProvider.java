@@ -36,7 +36,8 @@ public final class OpenClBackendProvider implements BackendProvider {
     @Override
     public List<Backend> discover(List<String> problems) {
         if (!OpenClLibraryProbe.mayBePresent()) {
-            report(problems, "no OpenCL runtime found (libOpenCL.so.1 is not installed); " + INSTALL_HINT);
+            report(problems, "no OpenCL runtime found (libOpenCL.so.1 is not installed); " + INSTALL_HINT
+                    + "; clgrad continues on the Java CPU backend");
             return List.of();
         }
         try {
@@ -53,6 +54,7 @@ public final class OpenClBackendProvider implements BackendProvider {
             String why = chain.toString();
             String msg = why.contains("OpenCL library") || why.contains("libOpenCL")
                     ? "no OpenCL runtime found (libOpenCL.so.1 could not be loaded); " + INSTALL_HINT
+                            + "; clgrad continues on the Java CPU backend"
                     : "the JOCL native library could not be loaded (" + e + "); OpenCL is unavailable";
             report(problems, msg);
             return List.of();
@@ -67,8 +69,8 @@ public final class OpenClBackendProvider implements BackendProvider {
         int[] count = new int[1];
         int rc = clGetPlatformIDs(0, null, count);
         if (rc == ClErrors.CL_PLATFORM_NOT_FOUND_KHR || (rc == 0 && count[0] == 0)) {
-            report(problems, "no OpenCL platform found (the OpenCL ICD loader is installed but no driver is "
-                    + "registered in /etc/OpenCL/vendors); " + INSTALL_HINT);
+            report(problems, "no OpenCL platform found: " + IcdReport.describe(System.getenv(), IcdReport.DEFAULT_VENDORS)
+                    + "; clgrad continues on the Java CPU backend");
             return List.of();
         }
         ClErrors.check(rc, "clGetPlatformIDs", null);

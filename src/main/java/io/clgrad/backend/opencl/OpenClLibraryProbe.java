@@ -35,12 +35,25 @@ final class OpenClLibraryProbe {
                 || "0".equals(System.getenv("CLGRAD_OPENCL_PROBE"))) {
             return true;
         }
+        return locate(LIBRARY) != null;
+    }
+
+    /**
+     * Where the dynamic loader would find {@code library}: the path itself when it contains a
+     * slash, else the first search folder holding it; null when not found.
+     */
+    static Path locate(String library) {
+        if (library.contains("/")) {
+            Path p = Path.of(library);
+            return Files.exists(p) ? p : null;
+        }
         for (String dir : searchDirs()) {
-            if (Files.exists(Path.of(dir, LIBRARY))) {
-                return true;
+            Path p = Path.of(dir, library);
+            if (Files.exists(p)) {
+                return p;
             }
         }
-        return false;
+        return null;
     }
 
     private static Set<String> searchDirs() {

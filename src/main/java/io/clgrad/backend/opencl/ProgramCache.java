@@ -30,14 +30,16 @@ final class ProgramCache implements AutoCloseable {
 
     private final ClDevice device;
     private final ProgramDiskCache disk;
+    private final BufferPool pool;
     private final Map<String, cl_program> programs = new HashMap<>();
     private final Map<String, String> defaultOptions = new ConcurrentHashMap<>();
     private int loadedFromDisk;
     private int builtFromSource;
 
-    ProgramCache(ClDevice device, ProgramDiskCache disk) {
+    ProgramCache(ClDevice device, ProgramDiskCache disk, BufferPool pool) {
         this.device = device;
         this.disk = disk;
+        this.pool = pool;
     }
 
     /** The build options of a family on this device: its -D tunables plus the device-wide flags. */
@@ -83,6 +85,7 @@ final class ProgramCache implements AutoCloseable {
     }
 
     private cl_program obtain(String family, String options) {
+        ensureHostRoomToBuild(family);
         String source = source(family);
         String key = disk.key(device, family, source, options);
         long t0 = System.nanoTime();
@@ -113,6 +116,23 @@ final class ProgramCache implements AutoCloseable {
             disk.store(family, key, binary);
         }
         return p;
+    }
+
+    /**
+     * On a device whose memory is the host's, the driver's compiler allocates host memory and PoCL
+     * aborts the process when that fails: under an address-space limit, free the buffer cache
+     * first, and refuse the build with a {@link HostMemoryExhaustedException} when even then less
+     * than {@link HostAddressSpace#RESERVE} is left.
+     */
+    private void ensureHostRoomToBuild(String family) {
+        if (!device.hostUnifiedMemory() || HostAddressSpace.fits(0)) {
+            return;
+        }
+        pool.relieveHost();
+        if (!HostAddressSpace.fits(0)) {
+            throw HostMemoryExhaustedException.addressSpace(device.label(),
+                    "building kernels-cl/" + family + ".cl", 0, pool.bytesInUse());
+        }
     }
 
     private cl_program fromSource(String family, String source, String options) {

@@ -11,10 +11,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.UserPrincipal;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,26 +27,50 @@ import org.slf4j.LoggerFactory;
  * {@code $CLGRAD_CACHE_DIR/opencl/} or {@code ~/.cache/clgrad/opencl/} (the system property
  * {@code clgrad.cacheDir} overrides both; an empty value disables the cache).
  *
+ * <p>The folder is private ({@link PrivateCacheDir}: {@code 0700}, ours, files {@code 0600}); a
+ * folder of another user is not used, and a file that is a link, belongs to another user or that
+ * others may write is ignored and logged, since a binary handed to the driver can crash the JVM.
+ *
  * <p>File name: {@code <family>-<first 40 hex digits of the key>.bin}, where the key is the SHA-256
  * of the platform name and version, device name, vendor and version, driver version, build options
- * and source text. File layout: the magic {@code CLGRADPB}, a format version (int), the payload
- * length (long), the payload's SHA-256 (32 bytes), the payload (the driver's binary). A file whose
- * header, length or checksum does not match is logged, deleted and treated as a miss, so a truncated
- * or corrupt entry never reaches the driver. Writes go to a temporary file that is then renamed.
- * While a binary is handed to the driver a {@code .loading} marker sits beside it (see
- * {@link #beginLoad}), so a binary that crashes the driver is dropped by the next process.
+ * and source text. File layout: the magic {@code CLGRADPB}, a format version (int), the full key
+ * (32 bytes), the payload length (long), an HMAC-SHA256 of key and payload under the folder's secret
+ * key (32 bytes), the payload (the driver's binary). A file whose header, key, length or HMAC does
+ * not match is logged, deleted and treated as a miss, so a truncated, corrupt, misplaced or forged
+ * entry never reaches the driver. Writes go to a temporary file that is then renamed. While a binary
+ * is handed to the driver a {@code .loading} marker sits beside it (see {@link #beginLoad}), so a
+ * binary that crashes the driver anyway is dropped by the next process.
  */
 final class ProgramDiskCache {
     private static final Logger LOG = LoggerFactory.getLogger(ProgramDiskCache.class);
     private static final byte[] MAGIC = "CLGRADPB".getBytes(StandardCharsets.US_ASCII);
-    private static final int FORMAT = 1;
-    private static final int HEADER = MAGIC.length + 4 + 8 + 32;
+    private static final int FORMAT = 2;
+    private static final int HEADER = MAGIC.length + 4 + 32 + 8 + 32;
+    private static final String OLD_FORMAT = "older format ";
 
     private final Path dir;
+    private final UserPrincipal self;
+    private PrivateCacheDir opened;
+    private boolean openTried;
 
-    /** A cache in {@code dir}, or a disabled one when {@code dir} is null. */
+    /** A cache in {@code dir} for the current user, or a disabled one when {@code dir} is null. */
     ProgramDiskCache(Path dir) {
+        this(dir, PrivateCacheDir.currentUser());
+    }
+
+    /** A cache in {@code dir} whose folder and files must belong to {@code self} (a test seam). */
+    ProgramDiskCache(Path dir, UserPrincipal self) {
         this.dir = dir;
+        this.self = self;
+    }
+
+    /** The checked folder, opened on first use; null when disabled or refused (logged once). */
+    private synchronized PrivateCacheDir folder() {
+        if (!openTried && dir != null) {
+            openTried = true;
+            opened = PrivateCacheDir.open(dir, self);
+        }
+        return opened;
     }
 
     /** The configured location: {@link #cacheBase()} plus "opencl". */
@@ -92,14 +120,25 @@ final class ProgramDiskCache {
         return dir == null ? null : dir.resolve(family + "-" + key.substring(0, 40) + ".bin");
     }
 
-    /** The cached binary, or null on a miss or a bad entry (which is deleted). */
+    /** The cached binary, or null on a miss, an untrusted file (ignored) or a bad entry (deleted). */
     byte[] load(String family, String key) {
         Path file = fileFor(family, key);
-        if (file == null) {
+        PrivateCacheDir folder = file == null ? null : folder();
+        if (folder == null) {
             return null;
         }
         byte[] all;
         try {
+            String distrust = folder.distrust(file);
+            if (distrust != null) {
+                if (folder.foreign(file)) {
+                    LOG.warn("ignoring program cache entry {}: {}", file, distrust);
+                } else {
+                    LOG.warn("program cache entry {} is not trusted ({}); deleting it and rebuilding", file, distrust);
+                    delete(family, key);
+                }
+                return null;
+            }
             all = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return null;
@@ -107,17 +146,21 @@ final class ProgramDiskCache {
             LOG.warn("program cache entry {} unreadable ({}); rebuilding", file, e.toString());
             return null;
         }
-        String problem = validate(all);
+        String problem = validate(all, key, folder.key());
         if (problem != null) {
-            LOG.warn("program cache entry {} is corrupt ({}); deleting it and rebuilding", file, problem);
+            if (problem.startsWith(OLD_FORMAT)) {
+                LOG.debug("program cache entry {} was written by an older clgrad; rebuilding it", file);
+            } else {
+                LOG.warn("program cache entry {} is not valid ({}); deleting it and rebuilding", file, problem);
+            }
             delete(family, key);
             return null;
         }
         return Arrays.copyOfRange(all, HEADER, all.length);
     }
 
-    private static String validate(byte[] all) {
-        if (all.length < HEADER) {
+    private static String validate(byte[] all, String key, byte[] secret) {
+        if (all.length < MAGIC.length + 4) {
             return "only " + all.length + " bytes";
         }
         ByteBuffer bb = ByteBuffer.wrap(all);
@@ -127,17 +170,28 @@ final class ProgramDiskCache {
             return "bad magic";
         }
         int format = bb.getInt();
+        if (format > 0 && format < FORMAT) {
+            return OLD_FORMAT + format;
+        }
         if (format != FORMAT) {
             return "format " + format + ", expected " + FORMAT;
+        }
+        if (all.length < HEADER) {
+            return "only " + all.length + " bytes";
+        }
+        byte[] storedKey = new byte[32];
+        bb.get(storedKey);
+        if (!Arrays.equals(storedKey, HexFormat.of().parseHex(key))) {
+            return "it holds the program of another key";
         }
         long length = bb.getLong();
         if (length != all.length - HEADER) {
             return "payload is " + (all.length - HEADER) + " bytes, header says " + length;
         }
-        byte[] sum = new byte[32];
-        bb.get(sum);
-        if (!Arrays.equals(sum, sha256(all, HEADER, all.length - HEADER))) {
-            return "checksum mismatch";
+        byte[] mac = new byte[32];
+        bb.get(mac);
+        if (!MessageDigest.isEqual(mac, mac(secret, storedKey, all, HEADER, all.length - HEADER))) {
+            return "its signature does not match: not written by this user's clgrad, or damaged";
         }
         return null;
     }
@@ -145,21 +199,23 @@ final class ProgramDiskCache {
     /** Writes an entry atomically (temporary file, then rename); failures are logged, never thrown. */
     void store(String family, String key, byte[] binary) {
         Path file = fileFor(family, key);
-        if (file == null) {
+        PrivateCacheDir folder = file == null ? null : folder();
+        if (folder == null) {
             return;
         }
         Path tmp = null;
         try {
-            Files.createDirectories(dir);
+            byte[] keyBytes = HexFormat.of().parseHex(key);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(HEADER + binary.length);
             DataOutputStream out = new DataOutputStream(bytes);
             out.write(MAGIC);
             out.writeInt(FORMAT);
+            out.write(keyBytes);
             out.writeLong(binary.length);
-            out.write(sha256(binary, 0, binary.length));
+            out.write(mac(folder.key(), keyBytes, binary, 0, binary.length));
             out.write(binary);
             out.flush();
-            tmp = Files.createTempFile(dir, family + "-", ".tmp");
+            tmp = folder.createTempFile(family + "-");
             Files.write(tmp, bytes.toByteArray());
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -190,11 +246,12 @@ final class ProgramDiskCache {
      */
     boolean beginLoad(String family, String key) {
         Path marker = markerFor(family, key);
-        if (marker == null) {
+        PrivateCacheDir folder = marker == null ? null : folder();
+        if (folder == null) {
             return true;
         }
         try {
-            Files.createFile(marker);
+            folder.createFile(marker);
             Files.writeString(marker, Long.toString(ProcessHandle.current().pid()));
             return true;
         } catch (java.nio.file.FileAlreadyExistsException e) {
@@ -251,13 +308,16 @@ final class ProgramDiskCache {
         }
     }
 
-    private static byte[] sha256(byte[] data, int off, int len) {
+    /** HMAC-SHA256 of the key bytes and the payload under the folder's secret. */
+    private static byte[] mac(byte[] secret, byte[] keyBytes, byte[] data, int off, int len) {
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(data, off, len);
-            return md.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            mac.update(keyBytes);
+            mac.update(data, off, len);
+            return mac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
     }
 }

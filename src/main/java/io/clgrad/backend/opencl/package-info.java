@@ -39,15 +39,20 @@
  *   <li><b>Program cache.</b> {@code $CLGRAD_CACHE_DIR/opencl/} or {@code ~/.cache/clgrad/opencl/}
  *       ({@code -Dclgrad.cacheDir} overrides; empty disables), one file per program named
  *       {@code <family>-<40 hex>.bin}, keyed by SHA-256 of platform name and version, device name,
- *       vendor and version, driver version, build options and source. Files carry a checksum, are
- *       written atomically, and a {@code .loading} marker guards the driver call, so a corrupt or
- *       crashing entry is rebuilt (PoCL segfaults on a truncated binary that reaches it).</li>
+ *       vendor and version, driver version, build options and source. The folder is private
+ *       ({@code PrivateCacheDir}: 0700, files 0600, another user's folder or files never used);
+ *       files carry their key and an HMAC under the folder's secret, are written atomically, and a
+ *       {@code .loading} marker guards the driver call, so a corrupt, forged or crashing entry is
+ *       rebuilt (PoCL segfaults on a truncated binary that reaches it).</li>
  *   <li><b>Memory.</b> {@code MemoryStats.bytesInUse} counts requested bytes (sum of
  *       {@code Buffer.bytes()}, as the CPU backend does); {@code bytesCached} counts the rounded
  *       blocks on the free lists. Allocation failure at {@code clCreateBuffer} or at first use
  *       (lazy allocation surfacing at an enqueue) empties the cache and retries once; then
  *       {@link io.clgrad.backend.DeviceOutOfMemoryException}. A single buffer above
- *       CL_DEVICE_MAX_MEM_ALLOC_SIZE throws {@link io.clgrad.backend.opencl.AllocationTooLargeException}.</li>
+ *       CL_DEVICE_MAX_MEM_ALLOC_SIZE throws {@link io.clgrad.backend.opencl.AllocationTooLargeException}.
+ *       On host-unified devices blocks use CL_MEM_ALLOC_HOST_PTR (PoCL then fails at
+ *       {@code clCreateBuffer} instead of aborting at first use) and an address-space limit keeps
+ *       a reserve for the driver ({@link io.clgrad.backend.opencl.HostMemoryExhaustedException}).</li>
  *   <li><b>Contract details.</b> {@code crossEntropy}'s {@code valid} may be an F32 (1.0/0.0) or an
  *       I32 (1/0) buffer. A target outside [0, C) that is not ignoreIndex gives a NaN loss with
  *       valid 1, and a NaN gradient row in {@code crossEntropyBackward}. Adam's bias corrections,

@@ -1,0 +1,69 @@
+package io.clgrad.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clgrad.Device;
+import io.clgrad.backend.DeviceKind;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 9 item 11: {@code clgrad train} without {@code --device} says in one line why it chose its
+ * device, and when the only OpenCL devices are CPU devices the reason names them.
+ */
+class DeviceChoiceLineTest {
+
+    @Test
+    void trainSaysWhyItChoseTheDevice() {
+        TrainCommandTest.Run r = TrainCommandTest.run("train", "--samples", "64", "--epochs", "1");
+        assertEquals(0, r.code(), r.err());
+        String best = Device.best().id();
+        assertTrue(r.out().contains("device: " + best + " (" + Device.best().info().name() + ")\n  why: "
+                + Device.bestReason() + "\n"), r.out());
+    }
+
+    @Test
+    void theReasonNamesTheOpenClCpuDevicesPassedOver() {
+        boolean onlyCpuDevices = Device.all().stream().filter(d -> !d.isCpu())
+                .allMatch(d -> d.info().kind() == DeviceKind.OPENCL_CPU);
+        boolean anyOpenCl = Device.all().stream().anyMatch(d -> !d.isCpu());
+        String env = System.getenv("CLGRAD_DEVICE");
+        if (!anyOpenCl || !onlyCpuDevices || (env != null && !env.isBlank()) || System.getProperty("clgrad.device") != null) {
+            return;   // the reason is then about a GPU, the environment or missing OpenCL (covered elsewhere)
+        }
+        String why = Device.bestReason();
+        assertEquals("cpu", Device.best().id());
+        assertTrue(why.contains("opencl:0 (" + Device.opencl(0).info().name() + ")")
+                && why.contains("so the Java backend is used"), why);
+    }
+
+    /** A bad CLGRAD_DEVICE is named as the culprit (a child JVM, since the environment is read once). */
+    @Test
+    void aBadClgradDeviceNamesTheVariable() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (String value : new String[] {"garbage", "opencl:7"}) {
+            ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    BestMain.class.getName()).redirectErrorStream(true);
+            pb.environment().put("CLGRAD_DEVICE", value);
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
+            assertTrue(out.contains("IllegalArgumentException: CLGRAD_DEVICE=" + value + ": "), out);
+        }
+    }
+
+    /** Run by {@link #aBadClgradDeviceNamesTheVariable}: prints what Device.best() throws. */
+    static final class BestMain {
+        public static void main(String[] args) {
+            try {
+                System.out.println("best: " + Device.best());
+            } catch (IllegalArgumentException e) {
+                System.out.println(e);
+            }
+            System.exit(0);
+        }
+    }
+}
