@@ -239,6 +239,37 @@ class DataLoaderTest {
         assertEquals(3, l.dataset().size());
     }
 
+    /** Regression (issue 9, item 4): {@code n + batchSize - 1} overflowed, giving 0 batches and a NaN loss. */
+    @Test
+    void batchSizeNearIntMaxGivesOneBatchOfEverySample() {
+        DataLoader<Tensor[]> loader = DataLoader.builder(numbered(10)).batchSize(Integer.MAX_VALUE).build();
+        assertEquals(1, loader.numBatches());
+        List<int[]> batches = ids(loader);
+        assertEquals(1, batches.size());
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, batches.get(0));
+        assertEquals(0, DataLoader.builder(numbered(10)).batchSize(Integer.MAX_VALUE).dropLast(true).build()
+                .numBatches());
+    }
+
+    /** Batch counts of a (virtual) data set of two billion samples, where every sum passes 2^31. */
+    @Test
+    void batchCountOfHugeDatasetDoesNotOverflow() {
+        Dataset<Tensor[]> huge = new Dataset<>() {
+            @Override
+            public int size() {
+                return 2_000_000_000;
+            }
+
+            @Override
+            public Tensor[] get(int index) {
+                throw new UnsupportedOperationException("not read");
+            }
+        };
+        assertEquals(2, DataLoader.builder(huge).batchSize(1_500_000_000).build().numBatches());
+        assertEquals(1, DataLoader.builder(huge).batchSize(1_500_000_000).dropLast(true).build().numBatches());
+        assertEquals(1, DataLoader.builder(huge).batchSize(Integer.MAX_VALUE).build().numBatches());
+    }
+
     @Test
     void iteratorEndsCleanly() {
         BatchIterator it = DataLoader.builder(numbered(3)).batchSize(2).build().iterator();
