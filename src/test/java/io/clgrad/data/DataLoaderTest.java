@@ -251,6 +251,40 @@ class DataLoaderTest {
                 .numBatches());
     }
 
+    /**
+     * Regression (issue 9, item 4): stacking 64 samples of 2^25 values each ({@code n * rowSize =
+     * 2^31}) wrapped to a negative array size; now a clear error naming the sizes. The samples are
+     * broadcast views of one element, so the test needs no memory.
+     */
+    @Test
+    void collateRefusesBatchesLargerThanOneTensor() {
+        Tensor one = Tensor.zeros(1);
+        Dataset<Tensor> wide = new Dataset<>() {
+            @Override
+            public int size() {
+                return 64;
+            }
+
+            @Override
+            public Tensor get(int index) {
+                return one.expand(1 << 25);
+            }
+        };
+        DataLoader<Tensor> loader = DataLoader.builder(wide).batchSize(64).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loader.iterator().next());
+        assertEquals("collate: 64 samples of shape [33554432] are 2147483648 values, more than one tensor holds"
+                + " (2147483647); use a smaller batch size", e.getMessage());
+    }
+
+    /** Regression (issue 9, item 4): a row size of 2^32 wrapped to 0 and an empty array passed as [0, 65536, 65536]. */
+    @Test
+    void hostArrayRefusesRowSizesPastIntRange() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new HostArray(new float[0], new int[] {0, 65536, 65536}));
+        assertEquals("TensorDataset: shape [0, 65536, 65536] has rows of more than 2147483647 values (or a negative"
+                + " size)", e.getMessage());
+    }
+
     /** Batch counts of a (virtual) data set of two billion samples, where every sum passes 2^31. */
     @Test
     void batchCountOfHugeDatasetDoesNotOverflow() {
