@@ -4,6 +4,7 @@ import io.clgrad.Autograd;
 import io.clgrad.Tensor;
 import io.clgrad.TensorScope;
 import io.clgrad.Tensors;
+import io.clgrad.data.BatchIterator;
 import io.clgrad.data.DataLoader;
 import io.clgrad.nn.Loss;
 import io.clgrad.nn.Module;
@@ -29,42 +30,59 @@ final class TrainingLoop {
     record Score(double loss, double accuracy, int samples) {
     }
 
-    /** One epoch of training; returns the mean training loss and accuracy. */
-    Score trainEpoch(DataLoader<?> loader, Optimizer optimizer, ProgressReporter progress) {
+    /**
+     * One epoch of training; returns the mean training loss and accuracy. The running loss, read
+     * from the device a few times a second and at the end, goes through {@code guard}, which stops
+     * the epoch when it is not finite (unless allowed).
+     */
+    Score trainEpoch(DataLoader<?> loader, Optimizer optimizer, ProgressReporter progress, DivergenceGuard guard) {
         model.train();
         Tensor lossSum = null;
         Tensor correct = null;
         int samples = 0;
         int done = 0;
+        int batches = loader.numBatches();
         long lastRead = System.nanoTime();
         double shownLoss = Double.NaN;
-        for (Tensor[] batch : loader) {
-            int n = batch[0].shape(0);
-            try (TensorScope s = Tensors.scope()) {
-                Tensor target = target(batch[1]);
-                optimizer.zeroGrad();
-                Tensor output = model.forward(batch[0]);
-                Tensor loss = criterion.forward(output, target);
-                loss.backward();
-                optimizer.step();
-                try (var g = Autograd.noGrad()) {
-                    lossSum = accumulate(s, lossSum, loss.mul((float) n));
-                    correct = accumulate(s, correct, hits(output, target));
+        boolean finished = false;
+        try (BatchIterator it = loader.iterator()) {
+            while (it.hasNext()) {
+                Tensor[] batch = it.next();
+                int n = batch[0].shape(0);
+                try (TensorScope s = Tensors.scope()) {
+                    Tensor target = target(batch[1]);
+                    optimizer.zeroGrad();
+                    Tensor output = model.forward(batch[0]);
+                    Tensor loss = criterion.forward(output, target);
+                    loss.backward();
+                    optimizer.step();
+                    try (var g = Autograd.noGrad()) {
+                        lossSum = accumulate(s, lossSum, loss.mul((float) n));
+                        correct = accumulate(s, correct, hits(output, target));
+                    }
+                } finally {
+                    for (Tensor t : batch) {
+                        t.close();
+                    }
                 }
-            } finally {
-                for (Tensor t : batch) {
-                    t.close();
+                samples += n;
+                done++;
+                if (System.nanoTime() - lastRead > 250_000_000L) {   // read the device a few times a second only
+                    shownLoss = lossSum.item() / samples;
+                    lastRead = System.nanoTime();
+                    guard.checkTrainLoss(shownLoss, done, batches);
                 }
+                progress.batch(done, samples, shownLoss);
             }
-            samples += n;
-            done++;
-            if (System.nanoTime() - lastRead > 250_000_000L) {   // read the device a few times a second only
-                shownLoss = lossSum.item() / samples;
-                lastRead = System.nanoTime();
+            Score score = finish(lossSum, correct, samples);
+            finished = true;
+            guard.checkTrainLoss(score.loss(), done, batches);
+            return score;
+        } finally {
+            if (!finished) {
+                closeAll(lossSum, correct);
             }
-            progress.batch(done, samples, shownLoss);
         }
-        return finish(lossSum, correct, samples);
     }
 
     /** Loss and accuracy without recording gradients. */
@@ -128,6 +146,14 @@ final class TrainingLoop {
             sum.close();
         }
         return scope.keep(next);
+    }
+
+    private static void closeAll(Tensor... tensors) {
+        for (Tensor t : tensors) {
+            if (t != null) {
+                t.close();
+            }
+        }
     }
 
     private static Score finish(Tensor lossSum, Tensor correct, int samples) {
