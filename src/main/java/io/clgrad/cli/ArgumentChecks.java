@@ -31,6 +31,22 @@ final class ArgumentChecks {
     }
 
     /**
+     * A learning rate: a finite number above 0 that float32 can hold (the parameter updates run in
+     * float32, where 1e-300 is 0, no update at all, and 1e39 is infinite).
+     *
+     * @throws IllegalArgumentException otherwise, naming the option and the value
+     */
+    static double learningRate(String option, double value) {
+        positiveFinite(option, value);
+        if ((float) value == 0 || Float.isInfinite((float) value)) {
+            throw new IllegalArgumentException(option + " " + value + " is outside float32's range (" + Float.MIN_VALUE
+                    + " to " + Float.MAX_VALUE + "); updates are computed in float32, where it is "
+                    + ((float) value == 0 ? "0" : "infinite"));
+        }
+        return value;
+    }
+
+    /**
      * @return {@code sizes} when every size is at least 1
      * @throws IllegalArgumentException naming the first size below 1
      */

@@ -112,7 +112,7 @@ final class TrainCommand implements Callable<Integer> {
         boolean images = data.equals("fashion-mnist") || data.equals("mnist");
         int epochCount = ArgumentChecks.atLeastOne("--epochs", epochs != null ? epochs : images || data.equals("csv") ? 3 : 50);
         int batch = ArgumentChecks.atLeastOne("--batch-size", batchSize != null ? batchSize : images ? 128 : 32);
-        double rate = ArgumentChecks.positiveFinite("--lr", lr != null ? lr : images ? 1e-3 : 0.01);
+        double rate = ArgumentChecks.learningRate("--lr", lr != null ? lr : images ? 1e-3 : 0.01);
         if (hidden != null) {
             ArgumentChecks.hiddenSizes("--hidden", hidden);
         }

@@ -168,6 +168,10 @@ class TrainHardeningTest {
         for (String lr : new String[] {"Infinity", "-Infinity", "NaN", "0", "-1"}) {
             assertRefused(train("--lr", lr), 2, "--lr must be a finite number > 0, got " + Double.parseDouble(lr));
         }
+        assertRefused(train("--lr", "1e-300"), 2, "--lr 1.0E-300 is outside float32's range (1.4E-45 to 3.4028235E38);"
+                + " updates are computed in float32, where it is 0");
+        assertRefused(train("--lr", "1e39"), 2, "--lr 1.0E39 is outside float32's range (1.4E-45 to 3.4028235E38);"
+                + " updates are computed in float32, where it is infinite");
         assertRefused(train("--hidden", "0"), 2, "--hidden sizes must be at least 1, got 0 in [0]");
         assertRefused(train("--hidden", "10,-3"), 2, "--hidden sizes must be at least 1, got -3 in [10, -3]");
         assertRefused(train("--epochs", "0"), 2, "--epochs must be at least 1, got 0");
