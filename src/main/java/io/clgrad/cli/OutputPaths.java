@@ -69,6 +69,20 @@ final class OutputPaths {
     }
 
     /**
+     * Checks that a file written by renaming a temporary file over it (an atomic save) is a regular
+     * file or absent: the rename would replace a device (e.g. {@code /dev/full}), a FIFO or a socket
+     * with a plain file.
+     *
+     * @throws IllegalArgumentException naming the option and the path
+     */
+    static void checkReplaceable(String option, Path path) {
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            throw new IllegalArgumentException(option + " " + path + ": not a regular file (a device, FIFO or socket);"
+                    + " saving replaces the file, so give a regular file name");
+        }
+    }
+
+    /**
      * Checks that no two outputs name the same file, and that no output overwrites an input.
      *
      * @param outputs option to path, for the outputs that are set (null values are skipped)

@@ -227,6 +227,7 @@ final class TrainCommand implements Callable<Integer> {
     private void checkOutputs() {
         if (save != null) {
             OutputPaths.check("--save", save, false);
+            OutputPaths.checkReplaceable("--save", save);
         }
         if (plot != null) {
             OutputPaths.check("--plot", plot, true);

@@ -151,6 +151,27 @@ class TrainHardeningTest {
         assertFalse(plot.out().contains("done:"), plot.out());
     }
 
+    /**
+     * The atomic save renames its temporary file over the target: over a FIFO (or, as root, a device
+     * such as /dev/full) that replaced the special file with a model file. A FIFO stands in for the
+     * device here, so that a regression cannot damage the machine.
+     */
+    @Test
+    void saveRefusesToReplaceSpecialFiles(@TempDir Path dir) throws IOException, InterruptedException {
+        Path fifo = dir.resolve("pipe");
+        Process mk;
+        try {
+            mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        } catch (IOException e) {
+            assumeTrue(false, "needs mkfifo");
+            return;
+        }
+        assumeTrue(mk.waitFor() == 0 && Files.exists(fifo), "mkfifo failed");
+        assertRefused(train("--save", fifo.toString()), 2, "--save " + fifo + ": not a regular file (a device, FIFO or"
+                + " socket); saving replaces the file, so give a regular file name");
+        assertFalse(Files.isRegularFile(fifo), "the FIFO was replaced");
+    }
+
     /** Item 9: a full disk said "No space left on device" without the path; /dev/full fails every write with ENOSPC. */
     @Test
     void diskFullNamesThePath() {
