@@ -130,7 +130,8 @@ final class OutputPaths {
     }
 
     /**
-     * Writes {@code bytes} to {@code path}, creating missing parent directories.
+     * Writes {@code bytes} to {@code path}, creating missing parent directories. When the write
+     * fails (a full disk), a partly written regular file is deleted.
      *
      * @throws IOException whose message names {@code path} and the reason (e.g. "No space left on device")
      */
@@ -142,6 +143,13 @@ final class OutputPaths {
             }
             Files.write(path, bytes);
         } catch (IOException e) {
+            if (Files.isRegularFile(path)) {   // a cut-off PNG or JSON is worse than none (but never delete /dev/full)
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException ignored) {
+                    // the write error matters more
+                }
+            }
             throw failed(path, e);
         }
     }
