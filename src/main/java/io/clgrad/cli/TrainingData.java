@@ -70,9 +70,14 @@ record TrainingData(String name, Dataset<Tensor[]> train, Dataset<Tensor[]> held
                     throw new IllegalArgumentException("--data csv needs --file F and --label COLUMN");
                 }
                 CsvDataset csv = CsvDataset.read(file, label, true);
+                if (csv.numClasses() == 0) {
+                    throw new IllegalArgumentException(file + ": the label column '" + label + "' holds numbers that"
+                            + " are not all integers; clgrad train classifies, so labels must be classes (integers"
+                            + " or names)");
+                }
                 if (csv.numClasses() < 2) {
-                    throw new IllegalArgumentException(file + ": the label column '" + label
-                            + "' must hold class indices 0, 1, ... (clgrad train classifies)");
+                    throw new IllegalArgumentException(file + ": the label column '" + label + "' holds only one class ('"
+                            + csv.classes()[0] + "'); a classifier needs at least 2");
                 }
                 return split(name, csv.asTensorDataset(), csv.numFeatures(), csv.numClasses(), seed, validFraction,
                         file.toString());

@@ -224,6 +224,15 @@ class TrainHardeningTest {
                 "inf.csv line 2, column 'b': '1e999' is not a finite float32 number (|value| > 3.4e38 overflows)");
         assertRefused(run("train", "--device", "cpu", "--data", "csv", "--file", dir.toString(), "--label", "label"), 2,
                 dir + " is a directory, not a CSV file");
+        Path oneClass = dir.resolve("one.csv");
+        Files.writeString(oneClass, "a,label\n1,0\n2,0\n3,0\n4,0\n5,0\n");
+        assertRefused(run("train", "--device", "cpu", "--data", "csv", "--file", oneClass.toString(), "--label", "label"),
+                2, oneClass + ": the label column 'label' holds only one class ('0'); a classifier needs at least 2");
+        Path floats = dir.resolve("floats.csv");
+        Files.writeString(floats, "a,label\n1,0.5\n2,1.5\n3,0.5\n4,1.5\n5,0.5\n");
+        assertRefused(run("train", "--device", "cpu", "--data", "csv", "--file", floats.toString(), "--label", "label"),
+                2, floats + ": the label column 'label' holds numbers that are not all integers; clgrad train"
+                        + " classifies, so labels must be classes (integers or names)");
         Path notDir = dir.resolve("passwd");
         Files.writeString(notDir, "root:x:0:0\n");
         assertRefused(run("train", "--device", "cpu", "--data", "fashion-mnist", "--data-dir", notDir.toString()), 2,
