@@ -116,6 +116,7 @@ final class TrainCommand implements Callable<Integer> {
         if (hidden != null) {
             ArgumentChecks.hiddenSizes("--hidden", hidden);
         }
+        checkDataOptions(images);
         checkOutputs();
         CpuThreads.request(threads);
         Device dev = device == null ? Device.best() : Device.parse(device);
@@ -221,6 +222,20 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalStateException("the model was not saved: " + notSaved);
         }
         return 0;
+    }
+
+    /** Refuses data options that the chosen --data would silently ignore (e.g. --data-dir with two-moons). */
+    private void checkDataOptions(boolean images) {
+        boolean csv = data.equals("csv");
+        String unused = dataDir != null && !images ? "--data-dir"
+                : file != null && !csv ? "--file"
+                : label != null && !csv ? "--label"
+                : (images || csv) && spec.commandLine().getParseResult().hasMatchedOption("--samples") ? "--samples"
+                : null;
+        if (unused != null) {
+            throw new IllegalArgumentException(unused + " does not apply to --data " + data + " (--data-dir: fashion-mnist"
+                    + " and mnist; --file and --label: csv; --samples: the generated sets)");
+        }
     }
 
     /** Checks --save, --plot and --metrics-json before any work, so that a bad path fails at once. */

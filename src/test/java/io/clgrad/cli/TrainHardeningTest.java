@@ -215,6 +215,17 @@ class TrainHardeningTest {
                         + " and loss over no samples are NaN); at least 5 rows are needed");
     }
 
+    /** Data options the chosen --data does not use were silently ignored (e.g. --data-dir with two-moons). */
+    @Test
+    void optionsOfOtherDataSetsAreRefused() {
+        String tail = " (--data-dir: fashion-mnist and mnist; --file and --label: csv; --samples: the generated sets)";
+        assertRefused(train("--data-dir", "/tmp"), 2, "--data-dir does not apply to --data two-moons" + tail);
+        assertRefused(train("--file", "x.csv"), 2, "--file does not apply to --data two-moons" + tail);
+        assertRefused(train("--label", "y"), 2, "--label does not apply to --data two-moons" + tail);
+        assertRefused(run("train", "--data", "csv", "--file", "x.csv", "--label", "y", "--samples", "10"), 2,
+                "--samples does not apply to --data csv" + tail);
+    }
+
     /** Items 8 and 9: CSV cells and paths through the CLI. */
     @Test
     void csvAndDataDirProblemsAreOneLine(@TempDir Path dir) throws IOException {
