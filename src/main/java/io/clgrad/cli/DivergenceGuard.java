@@ -12,9 +12,9 @@ import java.util.Map;
  * learning rate), unless {@code --allow-non-finite} asked to keep going. Independently of that
  * option, a model whose weights are not all finite is never saved.
  *
- * <p>The training loop reads its running loss from the device only a few times a second (reading
- * it after every step would make each step wait for the device), so a divergence is reported with
- * the range of batches in which it happened.
+ * <p>The training loop reads its running loss from the device only after batches 1, 2, 4, 8, ...
+ * and a few times a second (reading it after every step would make each step wait for the device),
+ * so a divergence is reported with the range of batches in which it happened.
  */
 final class DivergenceGuard {
     private final boolean allowNonFinite;

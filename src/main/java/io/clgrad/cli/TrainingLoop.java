@@ -67,7 +67,9 @@ final class TrainingLoop {
                 }
                 samples += n;
                 done++;
-                if (System.nanoTime() - lastRead > 250_000_000L) {   // read the device a few times a second only
+                // read the device a few times a second only, and after batches 1, 2, 4, 8, ... so that a
+                // divergence early in a fast epoch is placed within a few batches (a dozen reads an epoch)
+                if (System.nanoTime() - lastRead > 250_000_000L || Integer.bitCount(done) == 1) {
                     shownLoss = lossSum.item() / samples;
                     lastRead = System.nanoTime();
                     guard.checkTrainLoss(shownLoss, done, batches);
@@ -76,11 +78,17 @@ final class TrainingLoop {
             }
             Score score = finish(lossSum, correct, samples);
             finished = true;
-            guard.checkTrainLoss(score.loss(), done, batches);
+            try {
+                guard.checkTrainLoss(score.loss(), done, batches);
+            } catch (RuntimeException e) {
+                progress.abort();
+                throw e;
+            }
             return score;
         } finally {
             if (!finished) {
                 closeAll(lossSum, correct);
+                progress.abort();
             }
         }
     }
