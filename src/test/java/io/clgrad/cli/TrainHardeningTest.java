@@ -87,6 +87,9 @@ class TrainHardeningTest {
         assertFalse(err.contains("\n"), err);
         assertFalse(r.out().contains("done:"), r.out());
         assertAllFinite(model);
+        Run fast = train("--optimizer", "sgd", "--lr", "1e30");
+        assertEquals("clgrad train: training diverged in epoch 1: the training loss became NaN in batch 2 of 2; lower"
+                + " --lr (now 1.0E30 with sgd) or pass --allow-non-finite to keep going", fast.err().strip());
     }
 
     /** Item 5: with --allow-non-finite the run goes on, but a model with non-finite weights is not saved. */
