@@ -116,7 +116,7 @@ public final class Workloads {
                 kernels < 0 ? Double.NaN : (double) kernels / steps);
     }
 
-    private static void simpleNetStep(Module model, Loss<?> criterion, Optimizer opt, Tensor x, Tensor y) {
+    private static void simpleNetStep(Module<?> model, Loss<?> criterion, Optimizer opt, Tensor x, Tensor y) {
         try (TensorScope s = Tensors.scope()) {
             opt.zeroGrad();
             Tensor loss = criterion.forward(model.forward(x), y);

@@ -1,7 +1,7 @@
 package io.clgrad.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
@@ -16,7 +16,8 @@ final class CurvePlot {
     }
 
     /**
-     * @param path       the PNG to write (parent directories are created)
+     * @param path       the PNG to write (parent directories are created); the image is built in memory
+     *                   first; a failed write names {@code path}
      * @param history    one entry per epoch
      * @param validLabel what the held-out set is called ("validation" or "test")
      */
@@ -29,10 +30,10 @@ final class CurvePlot {
         for (int i = 0; i < epochs.length; i++) {
             EpochMetrics m = history.get(i);
             epochs[i] = m.epoch();
-            trainLoss[i] = m.trainLoss();
-            validLoss[i] = m.validLoss();
-            trainAcc[i] = m.trainAccuracy();
-            validAcc[i] = m.validAccuracy();
+            trainLoss[i] = gap(m.trainLoss());
+            validLoss[i] = gap(m.validLoss());
+            trainAcc[i] = gap(m.trainAccuracy());
+            validAcc[i] = gap(m.validAccuracy());
         }
         XYChart loss = chart("Loss", "loss");
         series(loss, "train", epochs, trainLoss);
@@ -40,10 +41,6 @@ final class CurvePlot {
         XYChart acc = chart("Accuracy", "accuracy");
         series(acc, "train", epochs, trainAcc);
         series(acc, validLabel, epochs, validAcc);
-        Path parent = path.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
         java.awt.image.BufferedImage left = BitmapEncoder.getBufferedImage(loss);
         java.awt.image.BufferedImage right = BitmapEncoder.getBufferedImage(acc);
         java.awt.image.BufferedImage both = new java.awt.image.BufferedImage(left.getWidth() + right.getWidth(),
@@ -52,14 +49,23 @@ final class CurvePlot {
         g.drawImage(left, 0, 0, null);
         g.drawImage(right, left.getWidth(), 0, null);
         g.dispose();
-        if (!javax.imageio.ImageIO.write(both, "png", path.toFile())) {
-            throw new IOException("no PNG writer available to write " + path);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        if (!javax.imageio.ImageIO.write(both, "png", png)) {
+            throw new IOException(path + ": no PNG writer available");
         }
+        OutputPaths.write(path, png.toByteArray());
+    }
+
+    /** XChart refuses infinities; a NaN is a gap in the curve (a diverged run with --allow-non-finite). */
+    private static double gap(double v) {
+        return Double.isFinite(v) ? v : Double.NaN;
     }
 
     private static XYChart chart(String title, String yLabel) {
         XYChart c = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle("epoch").yAxisTitle(yLabel).build();
-        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        // below the plot area, never over the curves (inside, it hid the points in its corner)
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        c.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
         c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         return c;
     }

@@ -98,7 +98,7 @@ final class ModelFiles {
     }
 
     /** Writes {@code model}'s state dict and {@code metadata} to {@code path}, atomically. */
-    static void saveModel(Path path, Module model, Map<String, String> metadata) throws IOException {
+    static void saveModel(Path path, Module<?> model, Map<String, String> metadata) throws IOException {
         Map<String, Tensor> sd = model.stateDict();
         try {
             Safetensors.save(path, sd, metadata);
@@ -112,7 +112,7 @@ final class ModelFiles {
      * the last finished epoch and the run's settings ({@code metadata} plus the seed, which also
      * orders the shuffled batches).
      */
-    static void saveCheckpoint(Path path, Module model, Optimizer optimizer, Map<String, String> metadata, long seed,
+    static void saveCheckpoint(Path path, Module<?> model, Optimizer optimizer, Map<String, String> metadata, long seed,
                                int epoch) throws IOException {
         Map<String, Tensor> sd = model.stateDict();
         Map<String, Object> osd = new LinkedHashMap<>(optimizer.stateDict());
@@ -147,7 +147,7 @@ final class ModelFiles {
      * @return the last epoch the checkpoint finished
      * @throws ModelFileException when the file is not a checkpoint or does not fit
      */
-    static int resume(Path path, Module model, Optimizer optimizer, long seed) throws IOException {
+    static int resume(Path path, Module<?> model, Optimizer optimizer, long seed) throws IOException {
         try (Checkpoint ck = Checkpoints.load(path)) {
             Map<String, String> meta = ck.metadata();
             if (ck.optimizer() == null) {

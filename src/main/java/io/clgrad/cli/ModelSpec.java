@@ -50,18 +50,18 @@ record ModelSpec(int[] layers, String task) {
     }
 
     /** The seed's SimpleNet when the shape is 2-10-1, else a Sequential MLP. */
-    Module build() {
+    Module<?> build() {
         if (isSimpleNet()) {
             return new SimpleNet(layers[0], layers[1], layers[2]);
         }
-        List<Module> parts = new ArrayList<>();
+        List<Module<?>> parts = new ArrayList<>();
         for (int i = 0; i + 1 < layers.length; i++) {
             parts.add(new Linear(layers[i], layers[i + 1]));
             if (i + 2 < layers.length) {
                 parts.add(new ReLU());
             }
         }
-        return new Sequential(parts.toArray(new Module[0]));
+        return new Sequential(parts.toArray(new Module<?>[0]));
     }
 
     boolean isSimpleNet() {

@@ -41,6 +41,9 @@ final class PredictCommand implements Callable<Integer> {
         SavedModel saved = SavedModel.open(model, dev);
         ModelSpec modelSpec = saved.spec();
         int f = modelSpec.inputs();
+        if ((long) inputs.length * f > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(inputs.length + " inputs of " + f + " features are too many for one tensor");
+        }
         float[] x = new float[inputs.length * f];
         for (int i = 0; i < inputs.length; i++) {
             String[] parts = inputs[i].split(",");
@@ -49,12 +52,7 @@ final class PredictCommand implements Callable<Integer> {
                         + " values but the model takes " + f + " features");
             }
             for (int j = 0; j < f; j++) {
-                try {
-                    x[i * f + j] = Float.parseFloat(parts[j].trim());
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--input '" + inputs[i] + "': '" + parts[j].trim()
-                            + "' is not a number");
-                }
+                x[i * f + j] = ArgumentChecks.finiteFeature(inputs[i], parts[j].trim());
             }
         }
         float[] result = saved.loop().predict(Tensor.of(dev, x, inputs.length, f)).toFloatArray();

@@ -62,6 +62,14 @@ final class ProgressReporter {
         out.flush();
     }
 
+    /** Clears a live bar left by an epoch that ended with an exception, so the error starts on a clean line. */
+    void abort() {
+        if (live && lastDraw != 0) {
+            out.print("\r" + " ".repeat(100) + "\r");
+            out.flush();
+        }
+    }
+
     void endEpoch(EpochMetrics m) {
         if (quiet) {
             return;

@@ -19,7 +19,7 @@ import java.nio.file.Path;
  * @param model  the network with the file's weights
  * @param loop   evaluation and prediction helpers for the network
  */
-record SavedModel(ModelFiles.Header header, Module model, TrainingLoop loop) {
+record SavedModel(ModelFiles.Header header, Module<?> model, TrainingLoop loop) {
 
     /**
      * Opens a model file. Everything the metadata says is checked against the tensors' shapes in
@@ -31,7 +31,7 @@ record SavedModel(ModelFiles.Header header, Module model, TrainingLoop loop) {
     static SavedModel open(Path file, Device device) throws IOException {
         ModelFiles.Header header = ModelFiles.readHeader(file);
         ModelSpec spec = header.spec();
-        Module net = spec.build();
+        Module<?> net = spec.build();
         net.to(device);
         try (Checkpoint ck = Checkpoints.load(file)) {
             net.loadStateDict(ck.model());

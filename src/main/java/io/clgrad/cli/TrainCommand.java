@@ -13,7 +13,6 @@ import io.clgrad.optim.Optimizer;
 import io.clgrad.optim.SGD;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -101,6 +100,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Print only the final summary.")
     boolean quiet;
 
+    @Option(names = "--allow-non-finite",
+            description = "Keep training when the loss becomes NaN or infinite (default: stop with an error)."
+                    + " A model with non-finite weights is never saved.")
+    boolean allowNonFinite;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Worker threads of the CPU backend (default: -Dclgrad.threads, CLGRAD_CPU_THREADS or one per processor).")
+    Integer threads;
+
     @Spec
     CommandSpec spec;
 
@@ -108,16 +116,24 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         boolean images = data.equals("fashion-mnist") || data.equals("mnist");
-        int epochCount = check("--epochs", epochs != null ? epochs : images || data.equals("csv") ? 3 : 50);
-        int batch = check("--batch-size", batchSize != null ? batchSize : images ? 128 : 32);
-        double rate = lr != null ? lr : images ? 1e-3 : 0.01;
-        if (!(rate > 0)) {
-            throw new IllegalArgumentException("--lr must be > 0, got " + rate);
+        int epochCount = ArgumentChecks.atLeastOne("--epochs", epochs != null ? epochs : images || data.equals("csv") ? 3 : 50);
+        int batch = ArgumentChecks.atLeastOne("--batch-size", batchSize != null ? batchSize : images ? 128 : 32);
+        double rate = ArgumentChecks.learningRate("--lr", lr != null ? lr : images ? 1e-3 : 0.01);
+        if (hidden != null) {
+            ArgumentChecks.hiddenSizes("--hidden", hidden);
         }
+        checkDataOptions(images);
+        checkOutputs();
+        CpuThreads.request(threads);
         Device dev = device == null ? Device.best() : Device.parse(device);
+        String threadWarning = CpuThreads.verify(threads);
+        if (threadWarning != null) {
+            spec.commandLine().getErr().println("clgrad train: warning: " + threadWarning);
+        }
         Tensor.manualSeed(seed);
 
-        TrainingData td = TrainingData.load(data, dataDir, file, label, check("--samples", samples), seed, 0.2);
+        TrainingData td = TrainingData.load(data, dataDir, file, label, ArgumentChecks.atLeastOne("--samples", samples),
+                seed, 0.2);
         ModelSpec modelSpec;
         if (resume != null) {
             ModelFiles.Header resumed = ModelFiles.readHeader(resume);
@@ -134,9 +150,9 @@ final class TrainCommand implements Callable<Integer> {
             int[] sizes = hidden != null ? hidden : images ? new int[] {512, 512} : new int[] {10};
             modelSpec = ModelSpec.of(td.features(), sizes, td.classes());
         }
-        Module model = modelSpec.build();
+        Module<?> model = modelSpec.build();
         model.to(dev);
-        Loss criterion = modelSpec.binary() ? new BCEWithLogitsLoss() : new CrossEntropyLoss();
+        Loss<?> criterion = modelSpec.binary() ? new BCEWithLogitsLoss() : new CrossEntropyLoss();
         Optimizer opt = optimizer(model, rate);
         int firstEpoch = 1;
         if (resume != null) {
@@ -160,33 +176,57 @@ final class TrainCommand implements Callable<Integer> {
         DataLoader<Tensor[]> heldLoader = DataLoader.builder(td.held()).batchSize(Math.max(batch, 512)).device(dev)
                 .prefetch(2).build();
         TrainingLoop loop = new TrainingLoop(model, criterion, modelSpec);
+        DivergenceGuard guard = new DivergenceGuard(allowNonFinite, optimizer, rate);
         List<EpochMetrics> history = new ArrayList<>();
         long start = System.nanoTime();
-        int lastEpoch = firstEpoch + epochCount - 1;
+        int lastEpoch = ArgumentChecks.lastEpoch(firstEpoch, epochCount);
+        String notSaved = null;
         for (int e = firstEpoch; e <= lastEpoch; e++) {
             progress.startEpoch(e, lastEpoch, trainLoader.numBatches());
+            guard.startEpoch(e);
             long t0 = System.nanoTime();
-            int epochIndex = e - 1;   // the loader's shuffle order of this epoch, also when resuming
-            TrainingLoop.Score tr = loop.trainEpoch(() -> trainLoader.iterator(epochIndex), opt, progress);
+            // the loader's shuffle order of this epoch (0-based), also when resuming
+            TrainingLoop.Score tr = loop.trainEpoch(trainLoader, e - 1, opt, progress, guard);
             double secs = (System.nanoTime() - t0) / 1e9;
             TrainingLoop.Score held = loop.evaluate(heldLoader);
+            guard.checkHeldLoss(held.loss(), td.heldLabel());
             EpochMetrics m = new EpochMetrics(e, tr.loss(), tr.accuracy(), held.loss(), held.accuracy(),
                     tr.samples() / secs, secs);
             history.add(m);
             progress.endEpoch(m);
-            Map<String, String> fileMeta = ModelFiles.modelMetadata(modelSpec, data, seed, samples);
-            if (save != null) {
-                ModelFiles.saveModel(save, model, fileMeta);
-            }
-            if (checkpoint != null) {
-                ModelFiles.saveCheckpoint(checkpoint, model, opt, fileMeta, seed, e);
+            String bad = save != null || checkpoint != null ? DivergenceGuard.firstNonFinite(model) : null;
+            if (bad != null) {
+                // never replace a saved model or checkpoint with non-finite weights, even with --allow-non-finite
+                notSaved = "epoch " + e + ": not saved to " + (save != null ? save : checkpoint)
+                        + (save != null && checkpoint != null ? " and " + checkpoint : "")
+                        + " because the weights are not finite (" + bad + "); the file keeps its earlier content";
+                spec.commandLine().getErr().println("clgrad train: warning: " + notSaved);
+                spec.commandLine().getErr().flush();
+            } else {
+                Map<String, String> fileMeta = ModelFiles.modelMetadata(modelSpec, data, seed, samples);
+                if (save != null) {
+                    try {
+                        ModelFiles.saveModel(save, model, fileMeta);
+                    } catch (IOException ex) {
+                        throw OutputPaths.failed(save, ex);
+                    }
+                }
+                if (checkpoint != null) {
+                    try {
+                        ModelFiles.saveCheckpoint(checkpoint, model, opt, fileMeta, seed, e);
+                    } catch (IOException ex) {
+                        throw OutputPaths.failed(checkpoint, ex);
+                    }
+                }
+                notSaved = null;
             }
         }
         double total = (System.nanoTime() - start) / 1e9;
         EpochMetrics last = history.get(history.size() - 1);
         out.println(String.format(Locale.ROOT, "done: %d epoch(s) in %s on %s; final %s accuracy %.4f, loss %.4f%s",
                 history.size(), ProgressReporter.duration(total), dev, td.heldLabel(), last.validAccuracy(),
-                last.validLoss(), save != null ? "; model saved to " + save : ""));
+                last.validLoss(), save == null ? "" : notSaved == null ? "; model saved to " + save
+                        : "; model NOT saved to " + save + " (non-finite weights)"));
         out.flush();
         if (plot != null) {
             CurvePlot.write(plot, history, td.heldLabel());
@@ -195,10 +235,54 @@ final class TrainCommand implements Callable<Integer> {
         if (metricsJson != null) {
             writeMetrics(metricsJson, history, dev, td);
         }
+        if (notSaved != null) {
+            throw new IllegalStateException("the model was not saved: " + notSaved);
+        }
         return 0;
     }
 
-    private Optimizer optimizer(Module model, double rate) {
+    /** Refuses data options that the chosen --data would silently ignore (e.g. --data-dir with two-moons). */
+    private void checkDataOptions(boolean images) {
+        boolean csv = data.equals("csv");
+        String unused = dataDir != null && !images ? "--data-dir"
+                : file != null && !csv ? "--file"
+                : label != null && !csv ? "--label"
+                : (images || csv) && spec.commandLine().getParseResult().hasMatchedOption("--samples") ? "--samples"
+                : null;
+        if (unused != null) {
+            throw new IllegalArgumentException(unused + " does not apply to --data " + data + " (--data-dir: fashion-mnist"
+                    + " and mnist; --file and --label: csv; --samples: the generated sets)");
+        }
+    }
+
+    /** Checks --save, --plot and --metrics-json before any work, so that a bad path fails at once. */
+    private void checkOutputs() {
+        if (save != null) {
+            OutputPaths.check("--save", save, false);
+            OutputPaths.checkReplaceable("--save", save);
+        }
+        if (plot != null) {
+            OutputPaths.check("--plot", plot, true);
+        }
+        if (metricsJson != null) {
+            OutputPaths.check("--metrics-json", metricsJson, true);
+        }
+        if (checkpoint != null) {
+            OutputPaths.check("--checkpoint", checkpoint, false);
+            OutputPaths.checkReplaceable("--checkpoint", checkpoint);
+        }
+        Map<String, Path> outputs = new LinkedHashMap<>();
+        outputs.put("--save", save);
+        outputs.put("--checkpoint", checkpoint);
+        outputs.put("--plot", plot);
+        outputs.put("--metrics-json", metricsJson);
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("--file", file);
+        inputs.put("--resume", resume);
+        OutputPaths.checkDistinct(outputs, inputs, "--checkpoint=--resume");
+    }
+
+    private Optimizer optimizer(Module<?> model, double rate) {
         switch (optimizer) {
             case "adam":
                 return new Adam(model.parameters(), rate);
@@ -209,13 +293,6 @@ final class TrainCommand implements Callable<Integer> {
             default:
                 throw new IllegalArgumentException("unknown --optimizer '" + optimizer + "': expected adam, adamw or sgd");
         }
-    }
-
-    private static int check(String option, int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(option + " must be at least 1, got " + value);
-        }
-        return value;
     }
 
     private void writeMetrics(Path path, List<EpochMetrics> history, Device dev, TrainingData td) throws IOException {
@@ -235,10 +312,6 @@ final class TrainCommand implements Callable<Integer> {
         root.put("data", data);
         root.put("device", dev.id());
         root.put("epochs", epochsJson);
-        Path parent = path.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Files.writeString(path, JsonWriter.write(root) + "\n");
+        OutputPaths.write(path, (JsonWriter.write(root) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

@@ -59,13 +59,13 @@ record TrainingData(String name, Dataset<Tensor[]> train, Dataset<Tensor[]> held
                              double validFraction) throws IOException {
         switch (name) {
             case "two-moons":
-                return split(name, TwoMoons.generate(samples, 0.2, seed), 2, 2, seed, validFraction);
+                return split(name, TwoMoons.generate(samples, 0.2, seed), 2, 2, seed, validFraction, "--samples");
             case "circles":
-                return split(name, Circles.generate(samples, 0.1, seed), 2, 2, seed, validFraction);
+                return split(name, Circles.generate(samples, 0.1, seed), 2, 2, seed, validFraction, "--samples");
             case "xor":
-                return split(name, Xor.generate(samples, 0.0, seed), 2, 2, seed, validFraction);
+                return split(name, Xor.generate(samples, 0.0, seed), 2, 2, seed, validFraction, "--samples");
             case "blobs":
-                return split(name, Blobs.generate(samples, 3, 1.0, seed), 2, 3, seed, validFraction);
+                return split(name, Blobs.generate(samples, 3, 1.0, seed), 2, 3, seed, validFraction, "--samples");
             case "fashion-mnist":
             case "mnist": {
                 Path dir = dataDir != null ? dataDir : name.equals("mnist") ? Path.of("/usr/share/datasets/mnist")
@@ -74,6 +74,8 @@ record TrainingData(String name, Dataset<Tensor[]> train, Dataset<Tensor[]> held
                         : new FashionMnist(dir, true, null).asTensorDataset(true);
                 TensorDataset test = name.equals("mnist") ? new Mnist(dir, false, null).asTensorDataset(true)
                         : new FashionMnist(dir, false, null).asTensorDataset(true);
+                requireSamples(name + " training images in " + dir, train.size());
+                requireSamples(name + " test images in " + dir, test.size());
                 return new TrainingData(name, train, test, "test", 784, 10);
             }
             case "csv": {
@@ -81,21 +83,72 @@ record TrainingData(String name, Dataset<Tensor[]> train, Dataset<Tensor[]> held
                     throw new IllegalArgumentException("--data csv needs --file F and --label COLUMN");
                 }
                 CsvDataset csv = CsvDataset.read(file, label, true);
-                if (csv.numClasses() < 2) {
-                    throw new IllegalArgumentException(file + ": the label column '" + label
-                            + "' must hold class indices 0, 1, ... (clgrad train classifies)");
+                if (csv.numClasses() == 0) {
+                    throw new IllegalArgumentException(file + ": the label column '" + label + "' holds numbers that"
+                            + " are not all integers; clgrad train classifies, so labels must be classes (integers"
+                            + " or names)");
                 }
-                return split(name, csv.asTensorDataset(), csv.numFeatures(), csv.numClasses(), seed, validFraction);
+                if (csv.numClasses() < 2) {
+                    throw new IllegalArgumentException(file + ": the label column '" + label + "' holds only one class ('"
+                            + csv.classes()[0] + "'); a classifier needs at least 2");
+                }
+                return split(name, csv.asTensorDataset(), csv.numFeatures(), csv.numClasses(), seed, validFraction,
+                        file.toString());
             }
             default:
                 throw new IllegalArgumentException("unknown --data '" + name + "'; expected one of: " + NAMES);
         }
     }
 
+    /**
+     * Splits off the validation part.
+     *
+     * @param source "--samples" for generated data, else the file, for the message when a part is empty
+     */
     private static TrainingData split(String name, TensorDataset all, int features, int classes, long seed,
-                                      double validFraction) {
-        List<? extends Dataset<Tensor[]>> parts = Datasets.randomSplit(all, new double[] {1 - validFraction, validFraction},
-                seed);
+                                      double validFraction, String source) {
+        double[] fractions = {1 - validFraction, validFraction};
+        List<? extends Dataset<Tensor[]>> parts = Datasets.randomSplit(all, fractions, seed);
+        if (parts.get(0).size() == 0 || parts.get(1).size() == 0) {
+            int min = 1;
+            while (!bothPartsFilled(min, fractions)) {
+                min++;
+            }
+            String what = source.equals("--samples") ? "--samples " + all.size() : source + " has " + all.size()
+                    + " data rows, which";
+            throw new IllegalArgumentException(what + " leaves no " + (parts.get(0).size() == 0 ? "training" : "validation")
+                    + " samples (" + Math.round(validFraction * 100) + "% are held out for validation; accuracy and loss"
+                    + " over no samples are NaN); at least " + min + (source.equals("--samples") ? " samples" : " rows")
+                    + " are needed");
+        }
         return new TrainingData(name, parts.get(0), parts.get(1), "validation", features, classes);
+    }
+
+    /** Whether {@code n} samples split by {@code fractions} (PyTorch's rounding) give non-empty parts. */
+    private static boolean bothPartsFilled(int n, double[] fractions) {
+        Dataset<Integer> indices = new Dataset<>() {
+            @Override
+            public int size() {
+                return n;
+            }
+
+            @Override
+            public Integer get(int index) {
+                return index;
+            }
+        };
+        for (Dataset<Integer> part : Datasets.randomSplit(indices, fractions, 0)) {
+            if (part.size() == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Refuses an image set with no samples (its metrics would be NaN). */
+    private static void requireSamples(String what, int count) {
+        if (count == 0) {
+            throw new IllegalArgumentException(what + ": the IDX files hold 0 images; training needs at least 1");
+        }
     }
 }

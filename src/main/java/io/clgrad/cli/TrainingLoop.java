@@ -4,6 +4,7 @@ import io.clgrad.Autograd;
 import io.clgrad.Tensor;
 import io.clgrad.TensorScope;
 import io.clgrad.Tensors;
+import io.clgrad.data.BatchIterator;
 import io.clgrad.data.DataLoader;
 import io.clgrad.nn.Loss;
 import io.clgrad.nn.Module;
@@ -15,11 +16,11 @@ import io.clgrad.optim.Optimizer;
  * host reads them for the progress bar a few times a second and at the end of the epoch).
  */
 final class TrainingLoop {
-    private final Module model;
-    private final Loss criterion;
+    private final Module<?> model;
+    private final Loss<?> criterion;
     private final ModelSpec spec;
 
-    TrainingLoop(Module model, Loss criterion, ModelSpec spec) {
+    TrainingLoop(Module<?> model, Loss<?> criterion, ModelSpec spec) {
         this.model = model;
         this.criterion = criterion;
         this.spec = spec;
@@ -29,42 +30,69 @@ final class TrainingLoop {
     record Score(double loss, double accuracy, int samples) {
     }
 
-    /** One epoch of training over {@code loader}'s batches; returns the mean training loss and accuracy. */
-    Score trainEpoch(Iterable<Tensor[]> loader, Optimizer optimizer, ProgressReporter progress) {
+    /**
+     * One epoch of training over {@code loader}'s batches in the order of epoch {@code epochIndex}
+     * (0-based, so a resumed run shuffles as an uninterrupted one); returns the mean training loss
+     * and accuracy. The running loss, read from the device a few times a second and at the end,
+     * goes through {@code guard}, which stops the epoch when it is not finite (unless allowed).
+     */
+    Score trainEpoch(DataLoader<?> loader, int epochIndex, Optimizer optimizer, ProgressReporter progress,
+                     DivergenceGuard guard) {
         model.train();
         Tensor lossSum = null;
         Tensor correct = null;
         int samples = 0;
         int done = 0;
+        int batches = loader.numBatches();
         long lastRead = System.nanoTime();
         double shownLoss = Double.NaN;
-        for (Tensor[] batch : loader) {
-            int n = batch[0].shape(0);
-            try (TensorScope s = Tensors.scope()) {
-                Tensor target = target(batch[1]);
-                optimizer.zeroGrad();
-                Tensor output = model.forward(batch[0]);
-                Tensor loss = criterion.forward(output, target);
-                loss.backward();
-                optimizer.step();
-                try (var g = Autograd.noGrad()) {
-                    lossSum = accumulate(s, lossSum, loss.mul((float) n));
-                    correct = accumulate(s, correct, hits(output, target));
+        boolean finished = false;
+        try (BatchIterator it = loader.iterator(epochIndex)) {
+            while (it.hasNext()) {
+                Tensor[] batch = it.next();
+                int n = batch[0].shape(0);
+                try (TensorScope s = Tensors.scope()) {
+                    Tensor target = target(batch[1]);
+                    optimizer.zeroGrad();
+                    Tensor output = model.forward(batch[0]);
+                    Tensor loss = criterion.forward(output, target);
+                    loss.backward();
+                    optimizer.step();
+                    try (var g = Autograd.noGrad()) {
+                        lossSum = accumulate(s, lossSum, loss.mul((float) n));
+                        correct = accumulate(s, correct, hits(output, target));
+                    }
+                } finally {
+                    for (Tensor t : batch) {
+                        t.close();
+                    }
                 }
-            } finally {
-                for (Tensor t : batch) {
-                    t.close();
+                samples += n;
+                done++;
+                // read the device a few times a second only, and after batches 1, 2, 4, 8, ... so that a
+                // divergence early in a fast epoch is placed within a few batches (a dozen reads an epoch)
+                if (System.nanoTime() - lastRead > 250_000_000L || Integer.bitCount(done) == 1) {
+                    shownLoss = lossSum.item() / samples;
+                    lastRead = System.nanoTime();
+                    guard.checkTrainLoss(shownLoss, done, batches);
                 }
+                progress.batch(done, samples, shownLoss);
             }
-            samples += n;
-            done++;
-            if (System.nanoTime() - lastRead > 250_000_000L) {   // read the device a few times a second only
-                shownLoss = lossSum.item() / samples;
-                lastRead = System.nanoTime();
+            Score score = finish(lossSum, correct, samples);
+            finished = true;
+            try {
+                guard.checkTrainLoss(score.loss(), done, batches);
+            } catch (RuntimeException e) {
+                progress.abort();
+                throw e;
             }
-            progress.batch(done, samples, shownLoss);
+            return score;
+        } finally {
+            if (!finished) {
+                closeAll(lossSum, correct);
+                progress.abort();
+            }
         }
-        return finish(lossSum, correct, samples);
     }
 
     /** Loss and accuracy without recording gradients. */
@@ -128,6 +156,14 @@ final class TrainingLoop {
             sum.close();
         }
         return scope.keep(next);
+    }
+
+    private static void closeAll(Tensor... tensors) {
+        for (Tensor t : tensors) {
+            if (t != null) {
+                t.close();
+            }
+        }
     }
 
     private static Score finish(Tensor lossSum, Tensor correct, int samples) {

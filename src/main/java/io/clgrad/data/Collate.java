@@ -37,6 +37,11 @@ final class Collate {
         int[] batchShape = new int[shape.length + 1];
         batchShape[0] = n;
         System.arraycopy(shape, 0, batchShape, 1, shape.length);
+        if ((long) n * rowSize > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("collate: " + n + " samples of shape " + Shape.str(shape) + " are "
+                    + (long) n * rowSize + " values, more than one tensor holds (" + Integer.MAX_VALUE
+                    + "); use a smaller batch size");
+        }
         float[] floats = dtype == DType.FLOAT32 ? new float[n * rowSize] : null;
         int[] ints = dtype == DType.INT32 ? new int[n * rowSize] : null;
         for (int s = 0; s < n; s++) {

@@ -3,6 +3,7 @@ package io.clgrad.data;
 import io.clgrad.Tensor;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,7 +22,9 @@ import java.util.List;
  *
  * <p>Format: comma-separated; cells may be quoted with {@code "} (a doubled {@code ""} inside quotes
  * is one quote); cells are trimmed; blank lines are skipped. Every row must have as many cells as the
- * first. Errors name the file, the line and the column, e.g.
+ * first. Feature cells must be finite float32 numbers ({@code NaN}, {@code Infinity} and values
+ * that overflow float32, such as {@code 1e999}, are refused); label cells must not be empty. Errors
+ * name the file, the line and the column, e.g.
  * {@code data.csv line 17, column 'age': 'abc' is not a number}.
  *
  * <p>Shapes: {@code get(i)} returns {@code {features [F] float32, label}} with the label an int32
@@ -55,14 +58,18 @@ public final class CsvDataset implements Dataset<Tensor[]> {
      * @return the dataset
      * @throws NoSuchFileException      when the file does not exist
      * @throws IOException              when it cannot be read
-     * @throws IllegalArgumentException when the label column is unknown, a feature cell is not a
-     *                                  number, a row is ragged, or there is no data row (naming the
-     *                                  file, line and column)
+     * @throws IllegalArgumentException when the path is a directory, the file is not UTF-8 text, the
+     *                                  label column is unknown, a feature cell is not a finite number,
+     *                                  a label cell is empty (or a float label not finite), a row is
+     *                                  ragged, or there is no data row (naming the file, line and column)
      */
     public static CsvDataset read(Path file, String labelColumn, boolean header) throws IOException {
         String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString(), null, "CSV file not found");
+        }
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(file + " is a directory, not a CSV file");
         }
         List<String[]> rows = new ArrayList<>();
         List<Integer> lineNumbers = new ArrayList<>();
@@ -80,6 +87,10 @@ public final class CsvDataset implements Dataset<Tensor[]> {
                 rows.add(CsvLine.split(line, name, lineNo));
                 lineNumbers.add(lineNo);
             }
+        } catch (CharacterCodingException e) {
+            String where = Utf8Position.firstMalformed(file);
+            throw new IllegalArgumentException(file + ": not UTF-8 text" + (where != null ? ", malformed at " + where : "")
+                    + "; is it a binary file? CSV files are read as UTF-8");
         }
         if (rows.isEmpty()) {
             throw new IllegalArgumentException(name + ": the file is empty");
@@ -103,6 +114,10 @@ public final class CsvDataset implements Dataset<Tensor[]> {
         }
         int cols = names.length;
         int nf = cols - 1;
+        if ((long) n * nf > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name + ": " + n + " rows of " + nf + " features are more than "
+                    + Integer.MAX_VALUE + " values, the most one tensor holds");
+        }
         float[] x = new float[n * nf];
         String[] labels = new String[n];
         for (int i = 0; i < n; i++) {
@@ -115,6 +130,10 @@ public final class CsvDataset implements Dataset<Tensor[]> {
             int f = 0;
             for (int c = 0; c < cols; c++) {
                 if (c == labelIndex) {
+                    if (row[c].isEmpty()) {
+                        throw new IllegalArgumentException(name + " line " + lineNo + ": the label cell (column "
+                                + (header ? "'" + names[c] + "'" : Integer.toString(c)) + ") is empty");
+                    }
                     labels[i] = row[c];
                     continue;
                 }
@@ -128,6 +147,15 @@ public final class CsvDataset implements Dataset<Tensor[]> {
             }
         }
         CsvLabels parsed = CsvLabels.parse(labels);
+        if (parsed.values() != null) {
+            for (int i = 0; i < n; i++) {
+                if (!Float.isFinite(parsed.values()[i])) {
+                    throw new IllegalArgumentException(name + " line " + lineNumbers.get(first + i) + ", column "
+                            + (header ? "'" + names[labelIndex] + "'" : Integer.toString(labelIndex)) + ": label '"
+                            + labels[i] + "' is not a finite float32 number");
+                }
+            }
+        }
         HostArray features = new HostArray(x, new int[] {n, nf});
         HostArray target = parsed.classes() != null ? new HostArray(parsed.indices(), new int[] {n})
                 : new HostArray(parsed.values(), new int[] {n, 1});
@@ -156,12 +184,18 @@ public final class CsvDataset implements Dataset<Tensor[]> {
     }
 
     private static float parse(String cell, String file, int line, String column) {
+        float v;
         try {
-            return Float.parseFloat(cell);
+            v = Float.parseFloat(cell);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(file + " line " + line + ", column " + column + ": '" + cell
                     + "' is not a number");
         }
+        if (!Float.isFinite(v)) {
+            throw new IllegalArgumentException(file + " line " + line + ", column " + column + ": '" + cell
+                    + "' is not a finite float32 number" + (Float.isNaN(v) ? "" : " (|value| > 3.4e38 overflows)"));
+        }
+        return v;
     }
 
     /**

@@ -88,8 +88,9 @@ public final class DataLoader<T> implements Iterable<Tensor[]> {
      * @return the batches per epoch
      */
     public int numBatches() {
-        int n = dataset.size();
-        return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+        long n = dataset.size();
+        // long: n + batchSize - 1 passes Integer.MAX_VALUE for large batch sizes (e.g. batchSize = MAX_VALUE)
+        return (int) (dropLast ? n / batchSize : (n + batchSize - 1) / batchSize);
     }
 
     /**
@@ -151,8 +152,8 @@ public final class DataLoader<T> implements Iterable<Tensor[]> {
 
             @Override
             public Tensor[] batch(int b) {
-                int from = b * batchSize;
-                return assemble(order, from, Math.min(n, from + batchSize));
+                int from = (int) ((long) b * batchSize);   // < n for every b < count
+                return assemble(order, from, (int) Math.min(n, (long) from + batchSize));
             }
         };
         return new BatchIterator(source, prefetch);

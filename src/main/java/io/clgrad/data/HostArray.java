@@ -52,13 +52,17 @@ final class HostArray {
         this.floats = floats;
         this.ints = ints;
         this.shape = shape.clone();
-        int r = 1;
+        long r = 1;   // long: a bad shape's product must not wrap around to the array's length
         for (int d = 1; d < shape.length; d++) {
             r *= shape[d];
+            if (r > Integer.MAX_VALUE || r < 0) {
+                throw new IllegalArgumentException("TensorDataset: shape " + Arrays.toString(shape)
+                        + " has rows of more than " + Integer.MAX_VALUE + " values (or a negative size)");
+            }
         }
-        this.rowSize = r;
+        this.rowSize = (int) r;
         long len = floats != null ? floats.length : ints.length;
-        if (len != (long) r * shape[0]) {
+        if (shape[0] < 0 || len != r * shape[0]) {
             throw new IllegalArgumentException("TensorDataset: " + len + " values do not fill shape " + java.util.Arrays.toString(shape));
         }
     }

@@ -40,8 +40,9 @@ public final class Mnist extends IdxImageDataset {
      * @param transform applied to each image by {@link #get(int)}; null for {@link io.clgrad.data.transforms.ToTensor}
      * @throws IOException              when the directory or a file is missing (the message says how to
      *                                  get the data) or cannot be read
-     * @throws IllegalArgumentException when a file is not a valid IDX file, images and labels disagree, or
-     *                                  a label is outside [0, 10) (the message names file, index and value)
+     * @throws IllegalArgumentException when {@code dir} is not a directory, a file is not a valid IDX file,
+     *                                  images and labels disagree, or a label is outside [0, 10) (the
+     *                                  message names file, index and value)
      */
     public Mnist(Path dir, boolean train, Transform<Image, Tensor> transform) throws IOException {
         super(MnistFiles.load("MNIST", dir, train, HOW_TO_GET, CLASSES.length), transform);

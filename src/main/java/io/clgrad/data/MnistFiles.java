@@ -34,6 +34,10 @@ final class MnistFiles {
      */
     static MnistFiles load(String what, Path dir, boolean train, String howToGet, int classes) throws IOException {
         String prefix = train ? "train" : "t10k";
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(what + ": " + dir + " is not a directory; give the directory that holds"
+                    + " the IDX files");
+        }
         if (!Files.isDirectory(dir)) {
             throw new FileNotFoundException(what + ": data directory " + dir + " does not exist. " + howToGet);
         }

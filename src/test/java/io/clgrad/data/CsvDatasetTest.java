@@ -93,4 +93,57 @@ class CsvDatasetTest {
         Path empty = csv("e.csv", "a,b\n");
         assertThrows(IllegalArgumentException.class, () -> CsvDataset.read(empty, "a", true));
     }
+    /** Regression (issue 9, item 8): 1e999 became +Infinity, NaN and Infinity were accepted. */
+    @Test
+    void nonFiniteFeatureCellsAreRefusedWithLineAndColumn() throws IOException {
+        for (String bad : new String[] {"1e999", "-1e39", "NaN", "Infinity"}) {
+            Path f = csv("inf.csv", "a,b,label\n1,2,0\n3," + bad + ",1\n");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> CsvDataset.read(f, "label", true));
+            assertEquals("inf.csv line 3, column 'b': '" + bad + "' is not a finite float32 number"
+                    + (bad.equals("NaN") ? "" : " (|value| > 3.4e38 overflows)"), e.getMessage());
+        }
+    }
+
+    /** Regression (issue 9, item 8): an empty label cell became a class "". */
+    @Test
+    void emptyLabelCellIsRefusedWithLine() throws IOException {
+        Path f = csv("empty.csv", "a,b,label\n1,2,0\n3,4,\n5,6,1\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CsvDataset.read(f, "label", true));
+        assertEquals("empty.csv line 3: the label cell (column 'label') is empty", e.getMessage());
+        Path quoted = csv("quoted.csv", "1,2,\"\"\n3,4,1\n");
+        e = assertThrows(IllegalArgumentException.class, () -> CsvDataset.read(quoted, "2", false));
+        assertEquals("quoted.csv line 1: the label cell (column 2) is empty", e.getMessage());
+    }
+
+    @Test
+    void nonFiniteFloatLabelIsRefused() throws IOException {
+        Path f = csv("reg.csv", "x,y\n1,0.5\n2,1e999\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CsvDataset.read(f, "y", true));
+        assertEquals("reg.csv line 3, column 'y': label '1e999' is not a finite float32 number", e.getMessage());
+    }
+
+    /** Regression (issue 9, item 9): a binary file said only "Input length = 1". */
+    @Test
+    void binaryFileIsNamedNotUtf8WithLineAndByte() throws IOException {
+        byte[] head = "a,b,label\n1,2,0\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] bytes = java.util.Arrays.copyOf(head, head.length + 3);
+        bytes[head.length] = '3';
+        bytes[head.length + 1] = (byte) 0xff;
+        bytes[head.length + 2] = '\n';
+        Path f = Files.write(dir.resolve("bin.csv"), bytes);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CsvDataset.read(f, "label", true));
+        assertEquals(f + ": not UTF-8 text, malformed at line 3, byte offset " + (head.length + 1)
+                + " (0xff); is it a binary file? CSV files are read as UTF-8", e.getMessage());
+    }
+
+    /** Regression (issue 9, item 9): a directory said "Is a directory" without its path. */
+    @Test
+    void directoryIsNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CsvDataset.read(dir, "label", true));
+        assertEquals(dir + " is a directory, not a CSV file", e.getMessage());
+    }
 }

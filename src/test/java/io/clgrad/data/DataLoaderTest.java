@@ -239,6 +239,71 @@ class DataLoaderTest {
         assertEquals(3, l.dataset().size());
     }
 
+    /** Regression (issue 9, item 4): {@code n + batchSize - 1} overflowed, giving 0 batches and a NaN loss. */
+    @Test
+    void batchSizeNearIntMaxGivesOneBatchOfEverySample() {
+        DataLoader<Tensor[]> loader = DataLoader.builder(numbered(10)).batchSize(Integer.MAX_VALUE).build();
+        assertEquals(1, loader.numBatches());
+        List<int[]> batches = ids(loader);
+        assertEquals(1, batches.size());
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, batches.get(0));
+        assertEquals(0, DataLoader.builder(numbered(10)).batchSize(Integer.MAX_VALUE).dropLast(true).build()
+                .numBatches());
+    }
+
+    /**
+     * Regression (issue 9, item 4): stacking 64 samples of 2^25 values each ({@code n * rowSize =
+     * 2^31}) wrapped to a negative array size; now a clear error naming the sizes. The samples are
+     * broadcast views of one element, so the test needs no memory.
+     */
+    @Test
+    void collateRefusesBatchesLargerThanOneTensor() {
+        Tensor one = Tensor.zeros(1);
+        Dataset<Tensor> wide = new Dataset<>() {
+            @Override
+            public int size() {
+                return 64;
+            }
+
+            @Override
+            public Tensor get(int index) {
+                return one.expand(1 << 25);
+            }
+        };
+        DataLoader<Tensor> loader = DataLoader.builder(wide).batchSize(64).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loader.iterator().next());
+        assertEquals("collate: 64 samples of shape [33554432] are 2147483648 values, more than one tensor holds"
+                + " (2147483647); use a smaller batch size", e.getMessage());
+    }
+
+    /** Regression (issue 9, item 4): a row size of 2^32 wrapped to 0 and an empty array passed as [0, 65536, 65536]. */
+    @Test
+    void hostArrayRefusesRowSizesPastIntRange() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new HostArray(new float[0], new int[] {0, 65536, 65536}));
+        assertEquals("TensorDataset: shape [0, 65536, 65536] has rows of more than 2147483647 values (or a negative"
+                + " size)", e.getMessage());
+    }
+
+    /** Batch counts of a (virtual) data set of two billion samples, where every sum passes 2^31. */
+    @Test
+    void batchCountOfHugeDatasetDoesNotOverflow() {
+        Dataset<Tensor[]> huge = new Dataset<>() {
+            @Override
+            public int size() {
+                return 2_000_000_000;
+            }
+
+            @Override
+            public Tensor[] get(int index) {
+                throw new UnsupportedOperationException("not read");
+            }
+        };
+        assertEquals(2, DataLoader.builder(huge).batchSize(1_500_000_000).build().numBatches());
+        assertEquals(1, DataLoader.builder(huge).batchSize(1_500_000_000).dropLast(true).build().numBatches());
+        assertEquals(1, DataLoader.builder(huge).batchSize(Integer.MAX_VALUE).build().numBatches());
+    }
+
     @Test
     void iteratorEndsCleanly() {
         BatchIterator it = DataLoader.builder(numbered(3)).batchSize(2).build().iterator();

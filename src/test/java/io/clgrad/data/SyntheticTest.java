@@ -88,6 +88,20 @@ class SyntheticTest {
         assertThrows(IllegalArgumentException.class, () -> Blobs.generate(10, 0, 1, 0));
     }
 
+    /** Regression (issue 9, item 4): 2 * n overflowed into NegativeArraySizeException for n > 2^30. */
+    @Test
+    void pointCountsWhoseCoordinatesOverflowAnIntAreRefused() {
+        for (int n : new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE / 2 + 1}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> TwoMoons.generate(n, 0.2, 1));
+            assertEquals("TwoMoons: n must be at most 1073741823 (2 features per point in one tensor of at most"
+                    + " 2147483647 values), got " + n, e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> Circles.generate(n, 0.1, 1));
+            assertThrows(IllegalArgumentException.class, () -> Xor.generate(n, 0, 1));
+            assertThrows(IllegalArgumentException.class, () -> Blobs.generate(n, 3, 1, 1));
+        }
+    }
+
     @Test
     void generatorsAreDeterministicFromTheSeed() {
         for (int k = 0; k < 4; k++) {

@@ -221,7 +221,7 @@ final class Golden {
         Module<?> m;
         JsonNode names = c.get("names");
         if (names == null || names.isNull()) {
-            m = new Sequential(layers.toArray(new Module[0]));
+            m = new Sequential(layers.toArray(new Module<?>[0]));
         } else {
             List<String> n = new ArrayList<>();
             names.forEach(x -> n.add(x.asText()));

@@ -37,7 +37,10 @@ public final class CpuBackend implements Backend {
     private final CpuRandom random;
     private final CpuCopy copy;
 
-    /** A backend with the configured thread count ({@code CLGRAD_CPU_THREADS} or the processor count). */
+    /**
+     * A backend with the configured thread count: the system property {@code clgrad.threads}, else
+     * {@code CLGRAD_CPU_THREADS}, else the processor count.
+     */
     public CpuBackend() {
         this(CpuParallel.configuredThreads());
     }

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * {@link #GRAIN} elements runs inline on the caller: a training step of a small network is dozens
  * of tiny ops, and a hand-off to another thread costs more than such an op.
  *
- * <p>The pool size comes from {@code CLGRAD_CPU_THREADS}, else {@link Runtime#availableProcessors()}.
+ * <p>The pool size comes from the system property {@code clgrad.threads} (set by {@code clgrad train
+ * --threads N}), else {@code CLGRAD_CPU_THREADS}, else {@link Runtime#availableProcessors()}.
  * Its threads are daemons, so an unclosed backend never keeps the JVM alive.
  */
 final class CpuParallel {
@@ -32,23 +33,38 @@ final class CpuParallel {
         this.pool = this.threads == 1 ? null : new ForkJoinPool(this.threads, CpuParallel::newWorker, null, false);
     }
 
-    /** Thread count from {@code CLGRAD_CPU_THREADS} (a positive integer), else the processor count. */
+    /** The system property that sets the thread count (before the CPU backend starts). */
+    static final String THREADS_PROPERTY = "clgrad.threads";
+
+    /**
+     * Thread count from the system property {@code clgrad.threads}, else the environment variable
+     * {@code CLGRAD_CPU_THREADS} (each a positive integer), else the processor count. A value that
+     * is not a positive integer is reported with a warning and skipped.
+     */
     static int configuredThreads() {
         int cores = Runtime.getRuntime().availableProcessors();
-        String env = System.getenv("CLGRAD_CPU_THREADS");
-        if (env == null || env.isBlank()) {
-            return cores;
+        Integer fromProperty = positive("-D" + THREADS_PROPERTY, System.getProperty(THREADS_PROPERTY));
+        if (fromProperty != null) {
+            return fromProperty;
+        }
+        Integer fromEnv = positive("CLGRAD_CPU_THREADS", System.getenv("CLGRAD_CPU_THREADS"));
+        return fromEnv != null ? fromEnv : cores;
+    }
+
+    private static Integer positive(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
         }
         try {
-            int n = Integer.parseInt(env.trim());
+            int n = Integer.parseInt(value.trim());
             if (n >= 1) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // fall through to the warning
         }
-        LOG.warn("CLGRAD_CPU_THREADS={} is not a positive integer; using {} threads", env, cores);
-        return cores;
+        LOG.warn("{}={} is not a positive integer; ignored", name, value);
+        return null;
     }
 
     private static ForkJoinWorkerThread newWorker(ForkJoinPool pool) {

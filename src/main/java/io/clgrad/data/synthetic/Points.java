@@ -9,12 +9,19 @@ import java.util.SplittableRandom;
  * and pack them into a {@link TensorDataset}.
  */
 final class Points {
+    /** Most points a generator makes: their 2 * n coordinates fill one array. */
+    static final int MAX_POINTS = Integer.MAX_VALUE / 2;
+
     private Points() {
     }
 
     static void checkArgs(String what, int n, double noise) {
         if (n < 1) {
             throw new IllegalArgumentException(what + ": n must be >= 1, got " + n);
+        }
+        if (n > MAX_POINTS) {   // 2 coordinates per point in one array: 2 * n must fit an int
+            throw new IllegalArgumentException(what + ": n must be at most " + MAX_POINTS + " (2 features per point"
+                    + " in one tensor of at most " + Integer.MAX_VALUE + " values), got " + n);
         }
         if (!(noise >= 0) || Double.isInfinite(noise)) {
             throw new IllegalArgumentException(what + ": noise must be a finite number >= 0, got " + noise);

@@ -1,0 +1,185 @@
+package io.clgrad.cli;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The files a command writes ({@code --save}, {@code --plot}, {@code --metrics-json}): checked
+ * before any work starts, so that a bad path fails in a second instead of after the whole run, and
+ * written so that a failure names the user's path, never a temporary file.
+ *
+ * <p>A path passes the check when it is not a directory, an existing file at it is writable, and
+ * its directory exists (or, for writers that create parent directories, its nearest existing
+ * ancestor is a directory) and accepts a new file: the check creates and deletes an empty
+ * {@code .clgrad-write-check-*.tmp} there, the only test that also covers read-only mounts, /proc
+ * and the like.
+ */
+final class OutputPaths {
+    private OutputPaths() {
+    }
+
+    /**
+     * Checks that {@code path} can be written.
+     *
+     * @param option         the option that named it, for the message (e.g. "--plot")
+     * @param path           the user's path
+     * @param createsParents whether the writer creates missing parent directories
+     * @throws IllegalArgumentException naming the option, the path and the reason
+     */
+    static void check(String option, Path path, boolean createsParents) {
+        String where = option + " " + path;
+        if (Files.isDirectory(path)) {
+            throw new IllegalArgumentException(where + ": is a directory; give a file name in it");
+        }
+        Path abs = path.toAbsolutePath();
+        Path parent = abs.getParent();
+        if (parent == null) {
+            throw new IllegalArgumentException(where + ": not a file path");
+        }
+        Path existing = parent;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            throw new IllegalArgumentException(where + ": no part of its directory " + parent + " exists");
+        }
+        if (!Files.isDirectory(existing)) {
+            throw new IllegalArgumentException(where + ": " + existing + " is not a directory");
+        }
+        if (existing != parent && !createsParents) {
+            throw new IllegalArgumentException(where + ": directory " + parent + " does not exist");
+        }
+        if (Files.exists(path) && !Files.isWritable(path)) {
+            throw new IllegalArgumentException(where + ": the file exists and is not writable");
+        }
+        try {
+            Path probe = Files.createTempFile(existing, ".clgrad-write-check-" + ProcessHandle.current().pid() + "-",
+                    ".tmp");
+            Files.delete(probe);
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new IllegalArgumentException(where + ": can't create files in " + existing + " ("
+                    + (e instanceof IOException io ? reason(io) : e.toString()) + ")");
+        }
+    }
+
+    /**
+     * Checks that a file written by renaming a temporary file over it (an atomic save) is a regular
+     * file or absent: the rename would replace a device (e.g. {@code /dev/full}), a FIFO or a socket
+     * with a plain file.
+     *
+     * @throws IllegalArgumentException naming the option and the path
+     */
+    static void checkReplaceable(String option, Path path) {
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            throw new IllegalArgumentException(option + " " + path + ": not a regular file (a device, FIFO or socket);"
+                    + " saving replaces the file, so give a regular file name");
+        }
+    }
+
+    /**
+     * Checks that no two outputs name the same file, and that no output overwrites an input.
+     *
+     * @param outputs option to path, for the outputs that are set (null values are skipped)
+     * @param inputs  option to path of files the command reads (null values are skipped)
+     * @param mayReplace option pairs "output=input" allowed to be the same file (e.g. "--save=--resume")
+     * @throws IllegalArgumentException naming both options and the file
+     */
+    static void checkDistinct(Map<String, Path> outputs, Map<String, Path> inputs, String... mayReplace) {
+        Map<String, Path> all = new LinkedHashMap<>();
+        outputs.forEach((k, v) -> {
+            if (v != null) {
+                all.put(k, v);
+            }
+        });
+        java.util.List<String> names = new java.util.ArrayList<>(all.keySet());
+        for (int i = 0; i < names.size(); i++) {
+            for (int j = i + 1; j < names.size(); j++) {
+                if (same(all.get(names.get(i)), all.get(names.get(j)))) {
+                    throw new IllegalArgumentException(names.get(i) + " and " + names.get(j) + " name the same file "
+                            + all.get(names.get(i)));
+                }
+            }
+        }
+        java.util.List<String> allowed = java.util.Arrays.asList(mayReplace);
+        for (Map.Entry<String, Path> out : all.entrySet()) {
+            for (Map.Entry<String, Path> in : inputs.entrySet()) {
+                if (in.getValue() != null && !allowed.contains(out.getKey() + "=" + in.getKey())
+                        && same(out.getValue(), in.getValue())) {
+                    throw new IllegalArgumentException(out.getKey() + " " + out.getValue() + " would overwrite the "
+                            + in.getKey() + " file; write to another file");
+                }
+            }
+        }
+    }
+
+    private static boolean same(Path a, Path b) {
+        try {
+            if (Files.exists(a) && Files.exists(b)) {
+                return Files.isSameFile(a, b);
+            }
+        } catch (IOException e) {
+            // fall back to comparing the names
+        }
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
+
+    /**
+     * Writes {@code bytes} to {@code path}, creating missing parent directories. When the write
+     * fails (a full disk), a partly written regular file is deleted.
+     *
+     * @throws IOException whose message names {@code path} and the reason (e.g. "No space left on device")
+     */
+    static void write(Path path, byte[] bytes) throws IOException {
+        try {
+            Path parent = path.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.write(path, bytes);
+        } catch (IOException e) {
+            if (Files.isRegularFile(path)) {   // a cut-off PNG or JSON is worse than none (but never delete /dev/full)
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException ignored) {
+                    // the write error matters more
+                }
+            }
+            throw failed(path, e);
+        }
+    }
+
+    /**
+     * An exception for a failed write of {@code path} whose one-line message names {@code path}
+     * (not a temporary file the writer used) and the reason; {@code e} is kept as the cause.
+     * An exception whose message already starts with the path is returned as it is.
+     */
+    static IOException failed(Path path, IOException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith(path.toString() + ":")) {
+            return e;
+        }
+        return new IOException(path + ": can't write: " + reason(e), e);
+    }
+
+    /** The reason of an I/O error without the file name (FileSystemException's message repeats it). */
+    static String reason(IOException e) {
+        if (e instanceof FileSystemException fs) {
+            if (fs.getReason() != null) {
+                return fs.getReason();
+            }
+            if (e instanceof AccessDeniedException) {
+                return "Permission denied";
+            }
+            if (e instanceof NoSuchFileException) {
+                return "No such file or directory";
+            }
+            return e.getClass().getSimpleName();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+}
