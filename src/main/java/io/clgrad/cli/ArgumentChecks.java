@@ -20,6 +20,23 @@ final class ArgumentChecks {
     }
 
     /**
+     * A count of generated samples: from 1 to {@link ModelFiles#MAX_SAMPLES}, the most that
+     * {@code eval} and {@code predict} accept in a saved model's metadata (they regenerate the data
+     * from it), so every model {@code train} saves can be evaluated.
+     *
+     * @throws IllegalArgumentException otherwise, naming the option and the value
+     */
+    static int sampleCount(String option, int value) {
+        atLeastOne(option, value);
+        if (value > ModelFiles.MAX_SAMPLES) {
+            throw new IllegalArgumentException(option + " " + value + " is more than the "
+                    + String.format(java.util.Locale.ROOT, "%,d", ModelFiles.MAX_SAMPLES)
+                    + " generated samples clgrad trains on (and eval regenerates from a saved model)");
+        }
+        return value;
+    }
+
+    /**
      * @return {@code value} when it is a finite number above 0
      * @throws IllegalArgumentException for 0, negative values, NaN and infinities
      */

@@ -1,5 +1,7 @@
 package io.clgrad.cli;
 
+import io.clgrad.backend.DeviceOutOfMemoryException;
+import io.clgrad.backend.TargetOutOfBoundsException;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,8 +89,10 @@ public final class Main implements Callable<Integer> {
     static final class OneLineErrors implements IExecutionExceptionHandler {
         @Override
         public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parseResult) {
+            // a user's input or a resource limit: one line; anything else is a bug, labelled as one
             boolean expected = ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
-                    || ex instanceof java.io.UncheckedIOException || ex instanceof IOException;
+                    || ex instanceof java.io.UncheckedIOException || ex instanceof IOException
+                    || ex instanceof DeviceOutOfMemoryException || ex instanceof TargetOutOfBoundsException;
             String msg = SelfTest.describe(ex);
             if (expected && ex.getMessage() != null) {
                 msg = ex.getMessage().strip().split("\\R", 2)[0];

@@ -132,7 +132,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Tensor.manualSeed(seed);
 
-        TrainingData td = TrainingData.load(data, dataDir, file, label, ArgumentChecks.atLeastOne("--samples", samples),
+        TrainingData td = TrainingData.load(data, dataDir, file, label, ArgumentChecks.sampleCount("--samples", samples),
                 seed, 0.2);
         ModelSpec modelSpec;
         if (resume != null) {
@@ -161,6 +161,7 @@ final class TrainCommand implements Callable<Integer> {
 
         ProgressReporter progress = new ProgressReporter(out, System.console() != null, quiet, td.heldLabel());
         progress.line(model.toString());
+        progress.line(String.format(Locale.ROOT, "parameters: %,d", model.numParameters()));
         progress.line("device: " + dev + " (" + dev.info().name() + ")");
         if (device == null) {
             progress.line("  why: " + Device.bestReason());

@@ -56,6 +56,8 @@ class TrainCommandTest {
         assertTrue(train.out().startsWith("SimpleNet(\n  (layer_1): Linear(in_features=2, out_features=10, bias=True)"),
                 train.out());
         assertTrue(train.out().contains("epoch 50/50  train loss"), train.out());
+        // SimpleNet(2, 10, 1): 2*10 + 10 weights and biases in layer_1, 10*1 + 1 in layer_2
+        assertTrue(train.out().contains("\nparameters: " + (2 * 10 + 10 + 10 * 1 + 1) + "\n"), train.out());
         double acc = finalAccuracy(train.out());
         assertTrue(acc >= 0.95, "validation accuracy " + acc + " < 0.95 on " + d);
         byte[] head = Arrays.copyOf(Files.readAllBytes(png), 8);

@@ -61,7 +61,7 @@ class TrainHardeningTest {
     @Test
     void epochCountPastIntMaxAfterResumeIsRefused(@TempDir Path dir) {
         Path model = dir.resolve("m.safetensors");
-        assertEquals(0, train("--save", model.toString()).code());
+        assertEquals(0, train("--checkpoint", model.toString()).code());
         assertRefused(train("--resume", model.toString(), "--epochs", "2147483647"), 2,
                 "--epochs 2147483647 after epoch 1 would end past epoch 2147483647; give fewer epochs");
     }
@@ -69,8 +69,11 @@ class TrainHardeningTest {
     /** Item 4: 2 * samples overflowed into NegativeArraySizeException ("internal error"). */
     @Test
     void hugeSampleCountIsRefused() {
-        assertRefused(train("--samples", "2147483647"), 2, "TwoMoons: n must be at most 1073741823 (2 features per"
-                + " point in one tensor of at most 2147483647 values), got 2147483647");
+        assertRefused(train("--samples", "2147483647"), 2, "--samples 2147483647 is more than the 10,000,000"
+                + " generated samples clgrad trains on (and eval regenerates from a saved model)");
+        // one past what eval accepts in a saved model's metadata: a model train saved must stay loadable
+        assertRefused(train("--samples", "10000001"), 2, "--samples 10000001 is more than the 10,000,000"
+                + " generated samples clgrad trains on (and eval regenerates from a saved model)");
     }
 
     /** Item 5: sgd with lr 1e6 ended with loss NaN and exit 0; with --save it kept non-finite weights. */
