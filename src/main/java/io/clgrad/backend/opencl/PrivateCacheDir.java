@@ -52,35 +52,48 @@ final class PrivateCacheDir {
      *         not be used
      */
     static PrivateCacheDir open(Path dir, UserPrincipal self) {
+        return open(dir, self, "OpenCL program cache folder", "kernels are compiled in each process", true);
+    }
+
+    /**
+     * Creates or checks {@code dir} and its key, as {@link #open(Path, UserPrincipal)}, naming the
+     * folder's use and what happens without it in the warning.
+     *
+     * @param what        what the folder is, e.g. "OpenCL program cache folder"
+     * @param consequence what clgrad does instead, e.g. "kernels are compiled in each process"
+     * @param signed      whether the folder's files are signed: only then is its key read or created
+     */
+    static PrivateCacheDir open(Path dir, UserPrincipal self, String what, String consequence, boolean signed) {
         boolean posix = self != null && FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
         try {
             if (posix) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_PERMS));
                 PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class);
                 if (!a.isDirectory()) {
-                    return refuse(dir, "it is not a folder");
+                    return refuse(dir, "it is not a folder", what, consequence);
                 }
                 if (!a.owner().equals(self)) {
-                    return refuse(dir, "it belongs to " + a.owner().getName() + ", not to " + self.getName());
+                    return refuse(dir, "it belongs to " + a.owner().getName() + ", not to " + self.getName(), what,
+                            consequence);
                 }
                 if (!a.permissions().equals(DIR_PERMS)) {
                     Files.setPosixFilePermissions(dir, DIR_PERMS);
-                    LOG.info("program cache folder {} had permissions {}; set them to rwx------ (only you may "
-                            + "use it)", dir, PosixFilePermissions.toString(a.permissions()));
+                    LOG.info("{} {} had permissions {}; set them to rwx------ (only you may use it)", what, dir,
+                            PosixFilePermissions.toString(a.permissions()));
                 }
             } else {
                 Files.createDirectories(dir);
             }
             PrivateCacheDir d = new PrivateCacheDir(dir, posix ? self : null, null);
-            return new PrivateCacheDir(dir, d.self, d.readOrCreateKey());
+            return signed ? new PrivateCacheDir(dir, d.self, d.readOrCreateKey()) : d;
         } catch (IOException | RuntimeException e) {
-            return refuse(dir, "cannot create or check it (" + e + ")");
+            return refuse(dir, "cannot create or check it (" + e + ")", what, consequence);
         }
     }
 
-    private static PrivateCacheDir refuse(Path dir, String why) {
-        LOG.warn("not using the OpenCL program cache folder {}: {}; kernels are compiled in each process "
-                + "(set CLGRAD_CACHE_DIR to a folder of your own)", dir, why);
+    private static PrivateCacheDir refuse(Path dir, String why, String what, String consequence) {
+        LOG.warn("not using the {} {}: {}; {} (set CLGRAD_CACHE_DIR to a folder of your own)", what, dir, why,
+                consequence);
         return null;
     }
 
@@ -105,6 +118,9 @@ final class PrivateCacheDir {
 
     /** The secret key entries are signed with. */
     byte[] key() {
+        if (key == null) {
+            throw new IllegalStateException(dir + " was opened without a signing key");
+        }
         return key.clone();
     }
 

@@ -63,9 +63,25 @@ final class TuningFile {
         return path;
     }
 
-    /** The saved matmul overrides, or "" when there are none or the file is unusable (logged). */
+    /**
+     * The saved matmul overrides, or "" when there are none or the file is unusable or untrusted
+     * (logged). Its values become kernel build options, so the file is read only from a private
+     * folder of this user's and only when it is a regular file of this user's that others cannot
+     * write (the rules of the program cache, {@link PrivateCacheDir}).
+     */
     String matmulOverrides() {
-        if (path == null || !Files.isRegularFile(path)) {
+        if (path == null || !Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return "";
+        }
+        try {
+            PrivateCacheDir dir = privateFolder();
+            String why = dir == null ? "its folder is not private (see the warning above)" : dir.distrust(path);
+            if (why != null) {
+                LOG.warn("ignoring the tuning file {}: {}; the built-in tuning applies", path, why);
+                return "";
+            }
+        } catch (IOException e) {
+            LOG.warn("ignoring the tuning file {}: {}", path, e.toString());
             return "";
         }
         Properties p = new Properties();
@@ -83,8 +99,12 @@ final class TuningFile {
         if (path == null) {
             throw new IOException("the clgrad cache is disabled (clgrad.cacheDir or CLGRAD_CACHE_DIR is empty)");
         }
-        Files.createDirectories(path.getParent());
-        Path tmp = Files.createTempFile(path.getParent(), path.getFileName().toString(), ".tmp");
+        PrivateCacheDir dir = privateFolder();
+        if (dir == null) {
+            throw new IOException(path.getParent() + ": the tuning folder is not private to this user (see the warning"
+                    + " above); set CLGRAD_CACHE_DIR to a folder of your own");
+        }
+        Path tmp = dir.createTempFile(path.getFileName().toString());
         try {
             Properties p = new Properties();
             p.setProperty(MATMUL_KEY, overrides);
@@ -101,7 +121,13 @@ final class TuningFile {
         }
     }
 
-    /** Deletes the file; true when there was one. */
+    /** The tuning folder, created or checked as private ({@code 0700}, ours), or null after a warning. */
+    private PrivateCacheDir privateFolder() {
+        return PrivateCacheDir.open(path.getParent(), PrivateCacheDir.currentUser(), "tuning folder",
+                "the built-in tuning applies", false);
+    }
+
+        /** Deletes the file; true when there was one. */
     boolean delete() throws IOException {
         return path != null && Files.deleteIfExists(path);
     }

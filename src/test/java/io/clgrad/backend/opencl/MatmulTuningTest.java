@@ -10,6 +10,7 @@ import io.clgrad.backend.DeviceInfo;
 import io.clgrad.backend.DeviceKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -74,6 +75,39 @@ class MatmulTuningTest {
         assertEquals(DeviceTuning.builtIn(cpu, 16).matmulSpec(), DeviceTuning.lookup(cpu, 16, file).matmulSpec());
         assertTrue(file.delete());
         assertFalse(file.delete());
+    }
+
+    @Test
+    void aTuningFileIsPrivateAndAnUntrustedOneIgnored(@TempDir Path dir) throws Exception {
+        DeviceInfo cpu = info(DeviceKind.OPENCL_CPU, "AMD");
+        String builtIn = DeviceTuning.builtIn(cpu, 16).matmulSpec();
+        Path folder = dir.resolve("tuning");
+        TuningFile file = TuningFile.at(folder.resolve("test.properties"));
+        file.saveMatmul("mvRows=12,mvVn=1,mvWgM=64", "test");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.path())));
+        try (var files = Files.list(folder)) {
+            assertEquals(1, files.count(), "no key or temporary file beside the tuning file");
+        }
+        assertEquals(12, DeviceTuning.lookup(cpu, 16, file).mvRows());
+
+        // its values become kernel build options: a file others may write is not trusted
+        Files.setPosixFilePermissions(file.path(), PosixFilePermissions.fromString("rw-rw-rw-"));
+        assertEquals(builtIn, DeviceTuning.lookup(cpu, 16, file).matmulSpec());
+
+        // nor a link to a file elsewhere
+        Path elsewhere = dir.resolve("planted.properties");
+        Files.writeString(elsewhere, "matmul=mvRows=12\n");
+        Files.delete(file.path());
+        Files.createSymbolicLink(file.path(), elsewhere);
+        assertEquals(builtIn, DeviceTuning.lookup(cpu, 16, file).matmulSpec());
+        Files.delete(file.path());
+
+        // a folder others may use is made private again before the file is read
+        file.saveMatmul("mvRows=12,mvVn=1,mvWgM=64", "test");
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertEquals(12, DeviceTuning.lookup(cpu, 16, file).mvRows());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder)));
     }
 
     static List<OpenClBackend> devices() {
