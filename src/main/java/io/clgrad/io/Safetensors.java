@@ -130,7 +130,9 @@ public final class Safetensors {
      * @param metadata strings for the header's {@code __metadata__} map, or null (none)
      * @throws IllegalArgumentException on a null or closed tensor, a null name or metadata entry, the
      *                                  name {@code "__metadata__"}, or a string that is not valid UTF-16
-     * @throws IOException              when writing fails (the old file, if any, is left as it was)
+     * @throws IOException              when {@code path} exists and is not a regular file (a folder, FIFO or
+     *                                  device, which the rename would replace), or when writing fails (the
+     *                                  old file, if any, is left as it was)
      */
     public static void save(Path path, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         if (path == null || tensors == null) {
@@ -142,6 +144,12 @@ public final class Safetensors {
         String name = target.getFileName().toString();
         if (!Files.isDirectory(dir)) {
             throw new ModelFileException(path, "can't be written: directory " + dir + " does not exist");
+        }
+        if (Files.exists(target) && !Files.isRegularFile(target)) {
+            // the rename below would replace it: an empty folder, a FIFO, or (as root) a device node
+            throw new ModelFileException(path, "can't be written: it is " + (Files.isDirectory(target) ? "a directory"
+                    : "not a regular file (a device, FIFO or socket)") + ", and saving replaces the file;"
+                    + " give a regular file name");
         }
         TempFiles.removeStale(dir, name);
         Path tmp = TempFiles.create(dir, name);

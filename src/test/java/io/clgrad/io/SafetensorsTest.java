@@ -31,6 +31,24 @@ class SafetensorsTest {
     @TempDir
     Path dir;
 
+    @Test
+    void saveRefusesToReplaceAFolderOrAFifo() throws Exception {
+        Map<String, Tensor> sd = Map.of("w", Tensor.of(new float[] {1, 2, 3}, 3));
+        Path folder = Files.createDirectory(dir.resolve("m.safetensors"));
+        ModelFileException e = assertThrows(ModelFileException.class, () -> Safetensors.save(folder, sd, null));
+        assertTrue(e.getMessage().contains("it is a directory, and saving replaces the file"), e.getMessage());
+        assertTrue(Files.isDirectory(folder), "the empty folder was replaced by the rename");
+
+        Path fifo = dir.resolve("pipe.safetensors");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        e = assertThrows(ModelFileException.class, () -> Safetensors.save(fifo, sd, null));
+        assertTrue(e.getMessage().contains("not a regular file (a device, FIFO or socket)"), e.getMessage());
+        assertTrue(Files.exists(fifo) && !Files.isRegularFile(fifo), "the FIFO was replaced by a regular file");
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(2, s.count(), "no temporary file left");
+        }
+    }
+
     // ------------------------------------------------------------------ round trip
 
     @Test
