@@ -65,6 +65,62 @@ public final class Functional {
     }
 
     /**
+     * Binary cross-entropy between probabilities {@code x} and targets {@code y}, as
+     * {@code torch.nn.functional.binary_cross_entropy}:
+     * {@code ℓ = -w·[y·max(log x, -100) + (1-y)·max(log(1-x), -100)]}. Its gradient is PyTorch's
+     * {@code w·(x-y) / max((1-x)·x, 1e-12)}, which stays finite where x is exactly 0 or 1 (a
+     * saturated sigmoid); the chain rule through the clamped logs would give 0/0 = NaN there.
+     *
+     * @param input     probabilities in [0, 1], any shape
+     * @param target    targets in [0, 1], same shape as {@code input}
+     * @param weight    rescaling weight broadcastable to {@code input}, or null
+     * @param reduction NONE (shape of input), MEAN or SUM (scalars)
+     * @return the loss
+     */
+    public static Tensor binaryCrossEntropy(Tensor input, Tensor target, Tensor weight, Reduction reduction) {
+        String op = "binary_cross_entropy";
+        checkBce(op, input, target);
+        Tensor out;
+        try (Autograd.Mode m = Autograd.noGrad()) {
+            Tensor loss;
+            try (TensorScope s = Tensors.scope(); Tensor floor = Tensor.full(input.device(), BCE_LOG_CLAMP)) {
+                Tensor logX = input.log().maximum(floor);
+                Tensor log1mX = input.neg().add(1f).log().maximum(floor);
+                loss = target.mul(logX).add(target.neg().add(1f).mul(log1mX)).neg();
+                if (weight != null) {
+                    Tensor w = expandDense(op, "weight", weight, input);
+                    loss = loss.mul(w);
+                }
+                s.keep(loss);
+            }
+            out = reduce(op, loss, reduction);
+        }
+        return Graph.record(out, "BinaryCrossEntropyBackward0", new Tensor[] {input},
+                new Tensor[] {input, target, weight},
+                g -> new Tensor[] {binaryCrossEntropyGrad(op, g, input, target, weight, reduction)});
+    }
+
+    private static final float BCE_LOG_CLAMP = -100f;
+    /** PyTorch's EPSILON in binary_cross_entropy_backward. */
+    private static final float BCE_GRAD_EPS = 1e-12f;
+
+    /** {@code g·w·(x-y) / max((1-x)·x, 1e-12)}, divided by the element count for MEAN. */
+    private static Tensor binaryCrossEntropyGrad(String op, Tensor g, Tensor input, Tensor target, Tensor weight,
+                                                 Reduction reduction) {
+        try (TensorScope s = Tensors.scope(); Tensor eps = Tensor.full(input.device(), BCE_GRAD_EPS)) {
+            Tensor denom = input.neg().add(1f).mul(input).maximum(eps);
+            Tensor grad = input.sub(target).div(denom).mul(g);
+            if (weight != null) {
+                grad = grad.mul(expandDense(op, "weight", weight, input));
+            }
+            if (reduction == Reduction.MEAN) {
+                grad = grad.div((float) input.numel());
+            }
+            return s.keep(grad);
+        }
+    }
+
+    /**
      * A reduced loss as one fused forward+backward launch: the gradient with respect to the logits
      * is made with the loss (when the input requires grad) and handed out by the backward as it is
      * when the upstream gradient is backward()'s implicit 1, or scaled by it otherwise.

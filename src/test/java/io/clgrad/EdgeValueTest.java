@@ -61,4 +61,38 @@ class EdgeValueTest {
             assertSame(grad, tx.grad().toFloatArray(), "mean grad");
         }
     }
+
+    /**
+     * BCELoss at probabilities exactly 0 and 1 (a saturated sigmoid): PyTorch's gradient
+     * {@code w·(x-y) / max((1-x)·x, 1e-12)} is finite; the chain rule through the clamped logs gave
+     * NaN (0/0) and 0 in place of ±1e12.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void bceLossGradientAtZeroAndOne(Device d) {
+        float[] x = {0f, 1f, 0.25f, 1f, 0f};
+        float[] y = {0f, 1f, 1f, 0f, 1f};
+        float[] w = {1f, 2f, 0.5f, 1f, 3f};
+        int n = x.length;
+        double[] loss = new double[n];
+        double[] grad = new double[n];
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            double logX = Math.max(Math.log(x[i]), -100);
+            double log1mX = Math.max(Math.log(1 - (double) x[i]), -100);
+            loss[i] = -w[i] * (y[i] * logX + (1 - y[i]) * log1mX);
+            total += loss[i];
+            grad[i] = w[i] * (x[i] - y[i]) / Math.max((1 - (double) x[i]) * x[i], 1e-12) / n;
+        }
+        try (TensorScope s = Tensors.scope()) {
+            Tensor tx = Tensor.of(d, x, n).requiresGrad(true);
+            Tensor ty = Tensor.of(d, y, n);
+            Tensor tw = Tensor.of(d, w, n);
+            assertSame(loss, new io.clgrad.nn.BCELoss(tw, Reduction.NONE).forward(tx, ty).toFloatArray(), "none");
+            Tensor mean = new io.clgrad.nn.BCELoss(tw, Reduction.MEAN).forward(tx, ty);
+            assertSame(new double[] {total / n}, new float[] {mean.item()}, "mean");
+            mean.backward();
+            assertSame(grad, tx.grad().toFloatArray(), "mean grad");
+        }
+    }
 }
