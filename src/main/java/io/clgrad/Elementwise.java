@@ -138,6 +138,19 @@ final class Elementwise {
         }
     }
 
+    /**
+     * {@code x} where {@code keep} is non-zero, else exactly 0 (a select, as {@code torch.where(keep, x, 0)}:
+     * no {@code 0·inf = NaN}), {@code keep} broadcast against {@code x}; the gradient passes where
+     * {@code keep} is set and is 0 elsewhere, whatever the upstream value.
+     */
+    static Tensor where0(Tensor keep, Tensor x) {
+        // RELU_BACKWARD(a, m) = m <= 0 ? 0 : a is exactly this select for a 0/1 mask m.
+        Tensor out = binaryRaw("where", BinaryOp.RELU_BACKWARD, x, keep);
+        int[] xs = x.shapeRef();
+        return Graph.record(out, "WhereBackward0", new Tensor[] {x}, new Tensor[] {keep},
+                g -> new Tensor[] {Graph.sumTo(binaryRaw("where backward", BinaryOp.RELU_BACKWARD, g, keep), xs)});
+    }
+
     static Tensor scalar(String op, BinaryOp f, Tensor x, float s, boolean scalarFirst) {
         Tensor out = scalarRaw(op, f, x, s, scalarFirst);
         if (isComparison(f)) {

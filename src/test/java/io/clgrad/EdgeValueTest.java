@@ -95,4 +95,93 @@ class EdgeValueTest {
             assertSame(grad, tx.grad().toFloatArray(), "mean grad");
         }
     }
+
+    /**
+     * NLLLoss selects x[r, t] instead of multiplying by a one-hot mask: a -inf log-probability
+     * elsewhere in a row leaves the row finite, a picked -inf gives inf with gradient -w (it was
+     * clamped to -3.4e38 with gradient 0), and a batch whose rows are all ignored gives NaN (0/0)
+     * with a zero gradient (it was NaN everywhere).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void nllLossSelectsThePickedEntry(Device d) {
+        float[] x = {-1f, -2f, -INF, 0f, -0.5f, -INF, -3f, -4f};
+        try (TensorScope s = Tensors.scope()) {
+            Tensor tx = Tensor.of(d, x, 2, 4).requiresGrad(true);
+            Tensor mean = new io.clgrad.nn.NLLLoss().forward(tx, Tensor.of(d, new int[] {0, 1}, 2));
+            assertSame(new double[] {INF}, new float[] {mean.item()}, "picked -inf");
+            mean.backward();
+            assertSame(new double[] {-0.5, 0, 0, 0, 0, -0.5, 0, 0}, tx.grad().toFloatArray(), "picked -inf grad");
+
+            Tensor tw = Tensor.of(d, new float[] {1f, 2f, 3f, 4f}, 4);
+            Tensor none = new io.clgrad.nn.NLLLoss(tw, 2, Reduction.NONE).forward(tx, Tensor.of(d, new int[] {3, 2}, 2));
+            assertSame(new double[] {0, 0}, none.toFloatArray(), "-inf in an ignored row and an unpicked entry");
+
+            Tensor ty = Tensor.of(d, x, 2, 4).requiresGrad(true);
+            Tensor ignored = new io.clgrad.nn.NLLLoss(tw, -100, Reduction.MEAN).forward(ty, Tensor.of(d, new int[] {-100, -100}, 2));
+            assertSame(new double[] {Double.NaN}, new float[] {ignored.item()}, "all ignored");
+            ignored.backward();
+            assertSame(new double[8], ty.grad().toFloatArray(), "all ignored grad");
+        }
+    }
+
+    /**
+     * Weighted cross-entropy with label smoothing: an ignored row whose logits hold -inf contributes
+     * exactly 0 (0·(-inf) made the loss NaN), and an all-ignored batch has a zero gradient.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void weightedCrossEntropyWithMaskedIgnoredRow(Device d) {
+        float[] x = {1f, 2f, 3f, 0.5f, -INF, 0f, 2f, -INF, 5f, 5f, 5f, 5f};
+        int[] t = {2, -100, 3};
+        float[] w = {0.5f, 2f, 1f, 3f};
+        double eps = 0.1;
+        int c = 4;
+        double num = 0;
+        double den = 0;
+        double[][] a = new double[3][c];    // dL/dlogp per valid row, before dividing by den
+        double[][] p = new double[3][c];
+        for (int r = 0; r < 3; r++) {
+            if (t[r] < 0) {
+                continue;
+            }
+            double lse = 0;
+            for (int k = 0; k < c; k++) {
+                lse += Math.exp(x[r * c + k]);
+            }
+            lse = Math.log(lse);
+            for (int k = 0; k < c; k++) {
+                double logp = x[r * c + k] - lse;
+                p[r][k] = Math.exp(logp);
+                num += -(k == t[r] ? (1 - eps) * w[k] : 0) * logp - eps / c * w[k] * logp;
+                a[r][k] = -(k == t[r] ? (1 - eps) * w[k] : 0) - eps / c * w[k];
+            }
+            den += w[t[r]];
+        }
+        double[] grad = new double[3 * c];
+        for (int r = 0; r < 3; r++) {
+            double sa = 0;
+            for (int k = 0; k < c; k++) {
+                sa += a[r][k];
+            }
+            for (int k = 0; k < c; k++) {
+                grad[r * c + k] = (a[r][k] - p[r][k] * sa) / den;
+            }
+        }
+        try (TensorScope s = Tensors.scope()) {
+            Tensor tx = Tensor.of(d, x, 3, c).requiresGrad(true);
+            Tensor tw = Tensor.of(d, w, c);
+            io.clgrad.nn.CrossEntropyLoss ce = new io.clgrad.nn.CrossEntropyLoss(tw, -100, eps, Reduction.MEAN);
+            Tensor mean = ce.forward(tx, Tensor.of(d, t, 3));
+            assertSame(new double[] {num / den}, new float[] {mean.item()}, "mean");
+            mean.backward();
+            assertSame(grad, tx.grad().toFloatArray(), "mean grad");
+
+            Tensor ty = Tensor.of(d, x, 3, c).requiresGrad(true);
+            Tensor ignored = ce.forward(ty, Tensor.of(d, new int[] {-100, -100, -100}, 3));
+            assertSame(new double[] {Double.NaN}, new float[] {ignored.item()}, "all ignored");
+            ignored.backward();
+            assertSame(new double[3 * c], ty.grad().toFloatArray(), "all ignored grad");
+        }
+    }
 }
