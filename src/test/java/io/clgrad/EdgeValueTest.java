@@ -184,4 +184,24 @@ class EdgeValueTest {
             assertSame(new double[3 * c], ty.grad().toFloatArray(), "all ignored grad");
         }
     }
+
+    /**
+     * max()/min() over all elements with a NaN: the result is NaN and the gradient goes to the NaN
+     * elements, evenly (PyTorch's evenly_distribute_backward); it was NaN for every element.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void fullMaxAndMinWithNanSendTheGradientToTheNans(Device d) {
+        float nan = Float.NaN;
+        float[] x = {1f, nan, 3f, -INF, nan, 2f};
+        for (boolean max : new boolean[] {true, false}) {
+            try (TensorScope s = Tensors.scope()) {
+                Tensor tx = Tensor.of(d, x, 6).requiresGrad(true);
+                Tensor m = max ? tx.max() : tx.min();
+                assertSame(new double[] {Double.NaN}, new float[] {m.item()}, max ? "max" : "min");
+                m.backward();
+                assertSame(new double[] {0, 0.5, 0, 0, 0.5, 0}, tx.grad().toFloatArray(), (max ? "max" : "min") + " grad");
+            }
+        }
+    }
 }
