@@ -204,4 +204,23 @@ class EdgeValueTest {
             }
         }
     }
+
+    /**
+     * pow follows C's (and PyTorch's) special values: {@code 1^y = 1} for any y (NaN and ±inf too)
+     * and {@code (-1)^±inf = 1}; the CPU backend used Java's Math.pow, which gives NaN there.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void powOfOneAndMinusOneIsOne(Device d) {
+        float nan = Float.NaN;
+        float[] a = {1f, 1f, 1f, -1f, -1f, 2f, 0f};
+        float[] b = {INF, -INF, nan, INF, -INF, 0f, 0f};
+        double[] want = {1, 1, 1, 1, 1, 1, 1};
+        try (TensorScope s = Tensors.scope()) {
+            Tensor ta = Tensor.of(d, a, a.length);
+            assertSame(want, ta.pow(Tensor.of(d, b, b.length)).toFloatArray(), "pow(tensor)");
+            assertSame(new double[] {1, 1, 1, 1, 1, INF, 0}, ta.pow(INF).toFloatArray(), "pow(inf)");
+            assertSame(new double[] {1, 1, 1, Double.NaN, Double.NaN, Double.NaN, Double.NaN}, ta.pow(nan).toFloatArray(), "pow(NaN)");
+        }
+    }
 }
