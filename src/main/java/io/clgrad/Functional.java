@@ -95,9 +95,28 @@ public final class Functional {
             }
             out = reduce(op, loss, reduction);
         }
-        return Graph.record(out, "BinaryCrossEntropyBackward0", new Tensor[] {input},
+        return Graph.record(out, "BinaryCrossEntropyBackward0", new Tensor[] {input, target},
                 new Tensor[] {input, target, weight},
-                g -> new Tensor[] {binaryCrossEntropyGrad(op, g, input, target, weight, reduction)});
+                g -> new Tensor[] {
+                    input.requiresGrad() ? binaryCrossEntropyGrad(op, g, input, target, weight, reduction) : null,
+                    target.requiresGrad() ? binaryCrossEntropyTargetGrad(op, g, input, weight, reduction) : null});
+    }
+
+    /** d loss / d target: {@code g·w·(max(log(1-x), -100) - max(log x, -100))}, divided by the count for MEAN. */
+    private static Tensor binaryCrossEntropyTargetGrad(String op, Tensor g, Tensor input, Tensor weight,
+                                                       Reduction reduction) {
+        try (TensorScope s = Tensors.scope(); Tensor floor = Tensor.full(input.device(), BCE_LOG_CLAMP)) {
+            Tensor logX = input.log().maximum(floor);
+            Tensor log1mX = input.neg().add(1f).log().maximum(floor);
+            Tensor grad = log1mX.sub(logX).mul(g);
+            if (weight != null) {
+                grad = grad.mul(expandDense(op, "weight", weight, input));
+            }
+            if (reduction == Reduction.MEAN) {
+                grad = grad.div((float) input.numel());
+            }
+            return s.keep(grad);
+        }
     }
 
     private static final float BCE_LOG_CLAMP = -100f;
