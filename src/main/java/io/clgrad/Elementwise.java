@@ -107,7 +107,8 @@ final class Elementwise {
             case DIV:
                 return g.div(b);
             case POW:
-                return g.mul(b).mul(a.pow(b.sub(1f)));
+                // PyTorch's pow_backward_self: 0 where the exponent is 0 (not 0·a^-1, NaN at a = 0).
+                return where0(b.ne(0f), g.mul(b).mul(a.pow(b.sub(1f))));
             case MAXIMUM:
                 return g.mul(a.gt(b).add(a.eq(b).mul(0.5f)));
             case MINIMUM:
@@ -127,8 +128,11 @@ final class Elementwise {
                 return g.mul(a);
             case DIV:
                 return g.mul(out).div(b).neg();
-            case POW:
-                return g.mul(out).mul(a.log());
+            case POW: {
+                // PyTorch's pow_backward_exponent: 0 where a = 0 and b >= 0 (out·log a is 0·(-inf) there).
+                Tensor keep = a.ne(0f).sub(b.ge(0f)).add(1f);
+                return g.mul(where0(keep, out.mul(a.log())));
+            }
             case MAXIMUM:
                 return g.mul(b.gt(a).add(a.eq(b).mul(0.5f)));
             case MINIMUM:
@@ -174,6 +178,9 @@ final class Elementwise {
             case DIV:
                 return scalarFirst ? g.mul(out).div(x).neg() : g.div(s);
             case POW:
+                if (!scalarFirst && s == 0f) {
+                    return Tensor.zeros(x.device(), x.shapeRef());   // PyTorch: zeros, not 0·x^-1
+                }
                 return scalarFirst ? g.mul(out).mul((float) Math.log(s)) : g.mul(x.pow(s - 1f)).mul(s);
             default:
                 throw new IllegalStateException("no backward for " + f + " with a scalar");

@@ -223,4 +223,33 @@ class EdgeValueTest {
             assertSame(new double[] {1, 1, 1, Double.NaN, Double.NaN, Double.NaN, Double.NaN}, ta.pow(nan).toFloatArray(), "pow(NaN)");
         }
     }
+
+    /**
+     * The gradients of pow where the chain rule meets 0·inf: PyTorch defines d/da = 0 where the
+     * exponent is 0, d/db = 0 where a = 0 and b >= 0, and x.pow(0) has a zero gradient; they were NaN
+     * and -inf.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void powGradientsAtZero(Device d) {
+        float[] a = {0f, 0f, 2f, 0f, 3f};
+        float[] b = {0f, 2f, 0f, 0.5f, -1f};
+        double[] ga = new double[a.length];
+        double[] gb = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            ga[i] = b[i] == 0 ? 0 : b[i] * Math.pow(a[i], b[i] - 1);
+            gb[i] = a[i] == 0 && b[i] >= 0 ? 0 : Math.pow(a[i], b[i]) * Math.log(a[i]);
+        }
+        try (TensorScope s = Tensors.scope()) {
+            Tensor ta = Tensor.of(d, a, a.length).requiresGrad(true);
+            Tensor tb = Tensor.of(d, b, b.length).requiresGrad(true);
+            ta.pow(tb).sum().backward();
+            assertSame(ga, ta.grad().toFloatArray(), "d/da");
+            assertSame(gb, tb.grad().toFloatArray(), "d/db");
+
+            Tensor x = Tensor.of(d, new float[] {0f, 2f, -1f}, 3).requiresGrad(true);
+            x.pow(0f).sum().backward();
+            assertSame(new double[3], x.grad().toFloatArray(), "x.pow(0)");
+        }
+    }
 }
