@@ -109,10 +109,10 @@ final class Elementwise {
             case POW:
                 // PyTorch's pow_backward_self: 0 where the exponent is 0 (not 0·a^-1, NaN at a = 0).
                 return where0(b.ne(0f), g.mul(b).mul(a.pow(b.sub(1f))));
-            case MAXIMUM:
-                return g.mul(a.gt(b).add(a.eq(b).mul(0.5f)));
+            case MAXIMUM:   // PyTorch: half each on a tie, the whole to both where either is NaN
+                return g.mul(extremeShare(a.lt(b), a, b));
             case MINIMUM:
-                return g.mul(a.lt(b).add(a.eq(b).mul(0.5f)));
+                return g.mul(extremeShare(a.gt(b), a, b));
             default:
                 throw new IllegalStateException("no backward for " + f);
         }
@@ -134,9 +134,9 @@ final class Elementwise {
                 return g.mul(where0(keep, out.mul(a.log())));
             }
             case MAXIMUM:
-                return g.mul(b.gt(a).add(a.eq(b).mul(0.5f)));
+                return g.mul(extremeShare(b.lt(a), a, b));
             case MINIMUM:
-                return g.mul(b.lt(a).add(a.eq(b).mul(0.5f)));
+                return g.mul(extremeShare(b.gt(a), a, b));
             default:
                 throw new IllegalStateException("no backward for " + f);
         }
@@ -153,6 +153,15 @@ final class Elementwise {
         int[] xs = x.shapeRef();
         return Graph.record(out, "WhereBackward0", new Tensor[] {x}, new Tensor[] {keep},
                 g -> new Tensor[] {Graph.sumTo(binaryRaw("where backward", BinaryOp.RELU_BACKWARD, g, keep), xs)});
+    }
+
+    /**
+     * An operand's share of the gradient of maximum/minimum, as PyTorch's derivative: 0 where
+     * {@code loses} (the operand is not the extreme), 1/2 on a tie, else 1 (so 1 where a NaN
+     * makes every comparison false).
+     */
+    private static Tensor extremeShare(Tensor loses, Tensor a, Tensor b) {
+        return loses.add(a.eq(b).mul(0.5f)).neg().add(1f);
     }
 
     static Tensor scalar(String op, BinaryOp f, Tensor x, float s, boolean scalarFirst) {

@@ -252,4 +252,27 @@ class EdgeValueTest {
             assertSame(new double[3], x.grad().toFloatArray(), "x.pow(0)");
         }
     }
+
+    /**
+     * maximum/minimum with a NaN operand: the result is NaN and, as in PyTorch, the gradient flows
+     * to both operands (every comparison is false); it was 0 for both. Ties still split it in half.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void maximumAndMinimumGradientsWithNan(Device d) {
+        float nan = Float.NaN;
+        float[] a = {nan, 1f, 2f, 3f, nan};
+        float[] b = {1f, nan, 2f, 1f, nan};
+        for (boolean max : new boolean[] {true, false}) {
+            try (TensorScope s = Tensors.scope()) {
+                Tensor ta = Tensor.of(d, a, 5).requiresGrad(true);
+                Tensor tb = Tensor.of(d, b, 5).requiresGrad(true);
+                Tensor out = max ? ta.maximum(tb) : ta.minimum(tb);
+                assertSame(new double[] {Double.NaN, Double.NaN, 2, max ? 3 : 1, Double.NaN}, out.toFloatArray(), "value");
+                out.sum().backward();
+                assertSame(new double[] {1, 1, 0.5, max ? 1 : 0, 1}, ta.grad().toFloatArray(), (max ? "maximum" : "minimum") + " d/da");
+                assertSame(new double[] {1, 1, 0.5, max ? 0 : 1, 1}, tb.grad().toFloatArray(), (max ? "maximum" : "minimum") + " d/db");
+            }
+        }
+    }
 }
