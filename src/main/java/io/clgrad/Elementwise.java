@@ -107,11 +107,12 @@ final class Elementwise {
             case DIV:
                 return g.div(b);
             case POW:
-                return g.mul(b).mul(a.pow(b.sub(1f)));
-            case MAXIMUM:
-                return g.mul(a.gt(b).add(a.eq(b).mul(0.5f)));
+                // PyTorch's pow_backward_self: 0 where the exponent is 0 (not 0·a^-1, NaN at a = 0).
+                return where0(b.ne(0f), g.mul(b).mul(a.pow(b.sub(1f))));
+            case MAXIMUM:   // PyTorch: half each on a tie, the whole to both where either is NaN
+                return g.mul(extremeShare(a.lt(b), a, b));
             case MINIMUM:
-                return g.mul(a.lt(b).add(a.eq(b).mul(0.5f)));
+                return g.mul(extremeShare(a.gt(b), a, b));
             default:
                 throw new IllegalStateException("no backward for " + f);
         }
@@ -127,15 +128,40 @@ final class Elementwise {
                 return g.mul(a);
             case DIV:
                 return g.mul(out).div(b).neg();
-            case POW:
-                return g.mul(out).mul(a.log());
+            case POW: {
+                // PyTorch's pow_backward_exponent: 0 where a = 0 and b >= 0 (out·log a is 0·(-inf) there).
+                Tensor keep = a.ne(0f).sub(b.ge(0f)).add(1f);
+                return g.mul(where0(keep, out.mul(a.log())));
+            }
             case MAXIMUM:
-                return g.mul(b.gt(a).add(a.eq(b).mul(0.5f)));
+                return g.mul(extremeShare(b.lt(a), a, b));
             case MINIMUM:
-                return g.mul(b.lt(a).add(a.eq(b).mul(0.5f)));
+                return g.mul(extremeShare(b.gt(a), a, b));
             default:
                 throw new IllegalStateException("no backward for " + f);
         }
+    }
+
+    /**
+     * {@code x} where {@code keep} is non-zero, else exactly 0 (a select, as {@code torch.where(keep, x, 0)}:
+     * no {@code 0·inf = NaN}), {@code keep} broadcast against {@code x}; the gradient passes where
+     * {@code keep} is set and is 0 elsewhere, whatever the upstream value.
+     */
+    static Tensor where0(Tensor keep, Tensor x) {
+        // RELU_BACKWARD(a, m) = m <= 0 ? 0 : a is exactly this select for a 0/1 mask m.
+        Tensor out = binaryRaw("where", BinaryOp.RELU_BACKWARD, x, keep);
+        int[] xs = x.shapeRef();
+        return Graph.record(out, "WhereBackward0", new Tensor[] {x}, new Tensor[] {keep},
+                g -> new Tensor[] {Graph.sumTo(binaryRaw("where backward", BinaryOp.RELU_BACKWARD, g, keep), xs)});
+    }
+
+    /**
+     * An operand's share of the gradient of maximum/minimum, as PyTorch's derivative: 0 where
+     * {@code loses} (the operand is not the extreme), 1/2 on a tie, else 1 (so 1 where a NaN
+     * makes every comparison false).
+     */
+    private static Tensor extremeShare(Tensor loses, Tensor a, Tensor b) {
+        return loses.add(a.eq(b).mul(0.5f)).neg().add(1f);
     }
 
     static Tensor scalar(String op, BinaryOp f, Tensor x, float s, boolean scalarFirst) {
@@ -161,6 +187,9 @@ final class Elementwise {
             case DIV:
                 return scalarFirst ? g.mul(out).div(x).neg() : g.div(s);
             case POW:
+                if (!scalarFirst && s == 0f) {
+                    return Tensor.zeros(x.device(), x.shapeRef());   // PyTorch: zeros, not 0·x^-1
+                }
                 return scalarFirst ? g.mul(out).mul((float) Math.log(s)) : g.mul(x.pow(s - 1f)).mul(s);
             default:
                 throw new IllegalStateException("no backward for " + f + " with a scalar");

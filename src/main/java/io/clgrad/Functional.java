@@ -65,6 +65,81 @@ public final class Functional {
     }
 
     /**
+     * Binary cross-entropy between probabilities {@code x} and targets {@code y}, as
+     * {@code torch.nn.functional.binary_cross_entropy}:
+     * {@code ℓ = -w·[y·max(log x, -100) + (1-y)·max(log(1-x), -100)]}. Its gradient is PyTorch's
+     * {@code w·(x-y) / max((1-x)·x, 1e-12)}, which stays finite where x is exactly 0 or 1 (a
+     * saturated sigmoid); the chain rule through the clamped logs would give 0/0 = NaN there.
+     *
+     * @param input     probabilities in [0, 1], any shape
+     * @param target    targets in [0, 1], same shape as {@code input}
+     * @param weight    rescaling weight broadcastable to {@code input}, or null
+     * @param reduction NONE (shape of input), MEAN or SUM (scalars)
+     * @return the loss
+     */
+    public static Tensor binaryCrossEntropy(Tensor input, Tensor target, Tensor weight, Reduction reduction) {
+        String op = "binary_cross_entropy";
+        checkBce(op, input, target);
+        Tensor out;
+        try (Autograd.Mode m = Autograd.noGrad()) {
+            Tensor loss;
+            try (TensorScope s = Tensors.scope(); Tensor floor = Tensor.full(input.device(), BCE_LOG_CLAMP)) {
+                Tensor logX = input.log().maximum(floor);
+                Tensor log1mX = input.neg().add(1f).log().maximum(floor);
+                loss = target.mul(logX).add(target.neg().add(1f).mul(log1mX)).neg();
+                if (weight != null) {
+                    Tensor w = expandDense(op, "weight", weight, input);
+                    loss = loss.mul(w);
+                }
+                s.keep(loss);
+            }
+            out = reduce(op, loss, reduction);
+        }
+        return Graph.record(out, "BinaryCrossEntropyBackward0", new Tensor[] {input, target},
+                new Tensor[] {input, target, weight},
+                g -> new Tensor[] {
+                    input.requiresGrad() ? binaryCrossEntropyGrad(op, g, input, target, weight, reduction) : null,
+                    target.requiresGrad() ? binaryCrossEntropyTargetGrad(op, g, input, weight, reduction) : null});
+    }
+
+    /** d loss / d target: {@code g·w·(max(log(1-x), -100) - max(log x, -100))}, divided by the count for MEAN. */
+    private static Tensor binaryCrossEntropyTargetGrad(String op, Tensor g, Tensor input, Tensor weight,
+                                                       Reduction reduction) {
+        try (TensorScope s = Tensors.scope(); Tensor floor = Tensor.full(input.device(), BCE_LOG_CLAMP)) {
+            Tensor logX = input.log().maximum(floor);
+            Tensor log1mX = input.neg().add(1f).log().maximum(floor);
+            Tensor grad = log1mX.sub(logX).mul(g);
+            if (weight != null) {
+                grad = grad.mul(expandDense(op, "weight", weight, input));
+            }
+            if (reduction == Reduction.MEAN) {
+                grad = grad.div((float) input.numel());
+            }
+            return s.keep(grad);
+        }
+    }
+
+    private static final float BCE_LOG_CLAMP = -100f;
+    /** PyTorch's EPSILON in binary_cross_entropy_backward. */
+    private static final float BCE_GRAD_EPS = 1e-12f;
+
+    /** {@code g·w·(x-y) / max((1-x)·x, 1e-12)}, divided by the element count for MEAN. */
+    private static Tensor binaryCrossEntropyGrad(String op, Tensor g, Tensor input, Tensor target, Tensor weight,
+                                                 Reduction reduction) {
+        try (TensorScope s = Tensors.scope(); Tensor eps = Tensor.full(input.device(), BCE_GRAD_EPS)) {
+            Tensor denom = input.neg().add(1f).mul(input).maximum(eps);
+            Tensor grad = input.sub(target).div(denom).mul(g);
+            if (weight != null) {
+                grad = grad.mul(expandDense(op, "weight", weight, input));
+            }
+            if (reduction == Reduction.MEAN) {
+                grad = grad.div((float) input.numel());
+            }
+            return s.keep(grad);
+        }
+    }
+
+    /**
      * A reduced loss as one fused forward+backward launch: the gradient with respect to the logits
      * is made with the loss (when the input requires grad) and handed out by the backward as it is
      * when the upstream gradient is backward()'s implicit 1, or scaled by it otherwise.
@@ -206,6 +281,123 @@ public final class Functional {
         }
         return Graph.record(out, "NllLossBackward0", new Tensor[] {input}, new Tensor[] {input, target},
                 g -> new Tensor[] {crossEntropyGrad(g, input, target, ignoreIndex, labelSmoothing, reduction, count[0])});
+    }
+
+    /**
+     * Softmax cross-entropy with a weight per class, as {@code torch.nn.functional.cross_entropy}
+     * with {@code weight}: {@code ℓ_r = -w_t·logp_r[t]} plus, with label smoothing ε,
+     * {@code (1-ε)·ℓ_r + (ε/C)·(-Σ_c w_c·logp_r[c])}; rows whose target is {@code ignoreIndex}
+     * contribute exactly 0 (also when their logits hold -inf), and MEAN divides by {@code Σ w_t} over
+     * the other rows (NaN when every row is ignored, with a zero gradient, as in PyTorch).
+     *
+     * @param input          logits [N, C]
+     * @param target         int32 class indices [N] in [0, C) (or {@code ignoreIndex})
+     * @param weight         float32 weight per class [C], or null (then as {@link #crossEntropy(Tensor, Tensor, int, float, Reduction)})
+     * @param ignoreIndex    target value to skip
+     * @param labelSmoothing ε in [0, 1]
+     * @param reduction      NONE ([N]), MEAN or SUM
+     * @return the loss
+     */
+    public static Tensor crossEntropy(Tensor input, Tensor target, Tensor weight, int ignoreIndex,
+                                      float labelSmoothing, Reduction reduction) {
+        if (weight == null) {
+            return crossEntropy(input, target, ignoreIndex, labelSmoothing, reduction);
+        }
+        String op = "cross_entropy";
+        checkCrossEntropy(op, input, target, labelSmoothing);
+        checkClassWeight(op, weight, input);
+        return nll(op, input.logSoftmax(1), target, weight, ignoreIndex, labelSmoothing, reduction);
+    }
+
+    /**
+     * The negative log-likelihood loss on log-probabilities, as {@code torch.nn.functional.nll_loss}:
+     * {@code ℓ_r = -w_t·x_r[t]} with t the row's target (w 1 when null); rows whose target is
+     * {@code ignoreIndex} contribute exactly 0 and no gradient, and MEAN divides by {@code Σ w_t}
+     * over the other rows (NaN when every row is ignored, with a zero gradient, as in PyTorch). The
+     * entries that are not picked are never multiplied, so a -inf log-probability elsewhere in a row
+     * does not make it NaN. A target outside [0, C) that is not {@code ignoreIndex} raises as
+     * {@link #checkClassTargets} describes.
+     *
+     * @param input       log-probabilities [N, C]
+     * @param target      int32 class indices [N]
+     * @param weight      float32 weight per class [C], or null
+     * @param ignoreIndex target value to skip
+     * @param reduction   NONE ([N]), MEAN or SUM
+     * @return the loss
+     */
+    public static Tensor nllLoss(Tensor input, Tensor target, Tensor weight, int ignoreIndex, Reduction reduction) {
+        String op = "nll_loss";
+        checkCrossEntropy(op, input, target, 0f);
+        if (weight != null) {
+            checkClassWeight(op, weight, input);
+        }
+        return nll(op, input, target, weight, ignoreIndex, 0f, reduction);
+    }
+
+    private static void checkClassWeight(String op, Tensor weight, Tensor input) {
+        Checks.float32(op, weight);
+        Checks.sameDevice(op, weight, input);
+        if (weight.dim() != 1 || weight.shape(0) != input.shape(1)) {
+            throw new IllegalArgumentException(op + ": weight must be a float32 tensor of shape [" + input.shape(1)
+                    + "] (one per class), got shape " + Shape.str(weight.shapeRef()));
+        }
+    }
+
+    /**
+     * {@code -w_t·logp[t]} per row (selected, not multiplied by a one-hot mask), with label
+     * smoothing {@code (1-ε)·that + (ε/C)·(-Σ_c w_c·logp[c])}, reduced as PyTorch does.
+     */
+    private static Tensor nll(String op, Tensor logp, Tensor target, Tensor weight, int ignoreIndex,
+                              float labelSmoothing, Reduction reduction) {
+        checkClassTargets(op, target, logp.shape(1), ignoreIndex);
+        Tensor picks;       // [N, C]: 1 at (r, t_r) for the rows that count
+        Tensor valid;       // [N, 1]: 1 for the rows that count
+        Tensor rowWeight;   // [N]: w[t_r] (1 without a weight) for the rows that count, else 0
+        try (Autograd.Mode m = Autograd.noGrad();
+             Tensor ar = Tensor.arange(logp.shape(1));
+             Tensor arF = ar.toFloat();
+             Tensor tf = target.toFloat();
+             Tensor cls = arF.to(logp.device());
+             Tensor t = tf.to(logp.device());
+             Tensor tcol = t.unsqueeze(1);
+             Tensor onehot = cls.unsqueeze(0).eq(tcol)) {
+            valid = tcol.ne((float) ignoreIndex);
+            picks = onehot.mul(valid);
+            if (weight == null) {
+                rowWeight = valid.squeeze(1);
+            } else {
+                try (Tensor wRow = weight.unsqueeze(0); Tensor weighted = picks.mul(wRow)) {
+                    rowWeight = weighted.sum(1);
+                }
+            }
+        }
+        Tensor loss = Elementwise.where0(picks, logp).sum(1).mul(rowWeight).neg();
+        Tensor smooth = null;
+        if (labelSmoothing > 0) {
+            Tensor kept = Elementwise.where0(valid, logp);
+            if (weight != null) {
+                kept = kept.mul(weight.unsqueeze(0));
+            }
+            smooth = kept.sum(1).neg();
+        }
+        switch (reduction) {
+            case NONE:
+                break;
+            case SUM:
+                loss = loss.sum();
+                smooth = smooth == null ? null : smooth.sum();
+                break;
+            case MEAN:
+            default:
+                Tensor total = rowWeight.sum();
+                loss = loss.sum().div(total);
+                smooth = smooth == null ? null : smooth.sum().div(total);
+                break;
+        }
+        if (smooth == null) {
+            return loss;
+        }
+        return loss.mul(1f - labelSmoothing).add(smooth.mul(labelSmoothing / logp.shape(1)));
     }
 
     /**

@@ -24,8 +24,9 @@ final class Reductions {
                 case MEAN:
                     return new Tensor[] {g.div((float) n).expand(shape)};
                 default:
-                    // PyTorch spreads the gradient evenly over the tied extremes of a full reduction.
-                    Tensor mask = x.eq(out);
+                    // PyTorch spreads the gradient evenly over the tied extremes of a full reduction;
+                    // when the result is NaN, over the NaN elements (x == NaN is never true).
+                    Tensor mask = x.eq(out).add(x.ne(x).mul(out.ne(out)));
                     return new Tensor[] {mask.mul(g.div(mask.sum()))};
             }
         });

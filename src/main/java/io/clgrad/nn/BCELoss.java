@@ -1,5 +1,6 @@
 package io.clgrad.nn;
 
+import io.clgrad.Functional;
 import io.clgrad.Reduction;
 import io.clgrad.Tensor;
 
@@ -20,8 +21,6 @@ import io.clgrad.Tensor;
  * }</pre>
  */
 public class BCELoss extends Loss<BCELoss> {
-    private static final float LOG_CLAMP = -100f;
-
     /** No weight, mean reduction. */
     public BCELoss() {
         this(null, Reduction.MEAN);
@@ -58,14 +57,7 @@ public class BCELoss extends Loss<BCELoss> {
     @Override
     public Tensor forward(Tensor input, Tensor target) {
         checkSameShape(input, target);
-        Tensor floor = Tensor.full(input.device(), LOG_CLAMP);
-        Tensor logX = input.log().maximum(floor);
-        Tensor log1mX = input.neg().add(1f).log().maximum(floor);
-        Tensor l = target.mul(logX).add(target.neg().add(1f).mul(log1mX)).neg();
         Tensor w = weight();
-        if (w != null) {
-            l = l.mul(w.to(input.device()));
-        }
-        return reduce(l);
+        return Functional.binaryCrossEntropy(input, target, w == null ? null : w.to(input.device()), reduction());
     }
 }

@@ -1,27 +1,16 @@
 package io.clgrad.nn;
 
-import io.clgrad.Autograd;
 import io.clgrad.DType;
-import io.clgrad.Device;
-import io.clgrad.Functional;
 import io.clgrad.Tensor;
 import java.util.Arrays;
 
 /**
- * The masks that NLLLoss and weighted CrossEntropyLoss select with, built from tensor ops on the
- * input's device (no gather op is needed): {@code mask[n, c] = w_c} where {@code c = target[n]}
- * and the row is not ignored, else 0; {@code valid[n]} is 1 for rows that are not ignored.
+ * The argument checks that NLLLoss and CrossEntropyLoss share, naming the module in their messages
+ * (the losses themselves are {@link io.clgrad.Functional#nllLoss} and
+ * {@link io.clgrad.Functional#crossEntropy}).
  */
-@SuppressWarnings("try")   // noGrad scope opened for its effect
 final class ClassTargets {
-    /** {@code [N, C]}: the (weighted) one-hot targets of the rows that count. */
-    final Tensor mask;
-    /** {@code [N]}: 1 where the row counts. */
-    final Tensor valid;
-
-    private ClassTargets(Tensor mask, Tensor valid) {
-        this.mask = mask;
-        this.valid = valid;
+    private ClassTargets() {
     }
 
     /** Checks {@code input [N, C]} against an int32 {@code target [N]}, naming both shapes. */
@@ -48,49 +37,6 @@ final class ClassTargets {
         if (weight != null && (weight.dim() != 1 || weight.shape(0) != classes || weight.dtype() != DType.FLOAT32)) {
             throw new IllegalArgumentException(loss + ": weight must be a float32 tensor of shape [" + classes
                     + "] (one per class), got shape " + Arrays.toString(weight.shape()) + " " + weight.dtype());
-        }
-    }
-
-    /**
-     * The masks for {@code target} over {@code classes} classes on {@code device}, with class
-     * weights {@code weight [C]} (null for 1). Records no graph. A target outside [0, C) that is
-     * not ignoreIndex raises (see {@link Functional#checkClassTargets}); {@code op} names the loss.
-     */
-    static ClassTargets of(String op, Tensor target, int classes, int ignoreIndex, Tensor weight, Device device) {
-        Functional.checkClassTargets(op, target, classes, ignoreIndex);
-        try (Autograd.Mode g = Autograd.noGrad();
-             Tensor ar = Tensor.arange(classes);
-             Tensor arF = ar.toFloat();
-             Tensor tf = target.toFloat()) {          // int32 -> a fresh float32 copy
-            Tensor cls = arF.to(device);              // arF itself on the CPU
-            Tensor t = tf.to(device);                 // tf itself when already there
-            try (Tensor clsRow = cls.unsqueeze(0);
-                 Tensor tcol = t.unsqueeze(1);
-                 Tensor onehot = clsRow.eq(tcol);
-                 Tensor ignored = t.eq((float) ignoreIndex);
-                 Tensor negIgnored = ignored.neg()) {
-                Tensor valid = negIgnored.add(1f);
-                Tensor mask;
-                try (Tensor validCol = valid.unsqueeze(1)) {
-                    mask = onehot.mul(validCol);
-                }
-                if (weight != null) {
-                    Tensor w = weight.to(device);
-                    try (Tensor wRow = w.unsqueeze(0)) {
-                        Tensor weighted = mask.mul(wRow);
-                        mask.close();
-                        mask = weighted;
-                    } finally {
-                        if (w != weight) {
-                            w.close();
-                        }
-                    }
-                }
-                return new ClassTargets(mask, valid);
-            } finally {
-                cls.close();
-                t.close();
-            }
         }
     }
 }

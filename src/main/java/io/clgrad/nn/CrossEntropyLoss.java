@@ -131,24 +131,8 @@ public class CrossEntropyLoss extends Loss<CrossEntropyLoss> {
             return Functional.crossEntropy(input, target, ignoreIndex, (float) labelSmoothing, reduction());
         }
         ClassTargets.check("CrossEntropyLoss", input, target);
-        int classes = input.shape(1);
-        ClassTargets ct = ClassTargets.of("cross_entropy", target, classes, ignoreIndex, w, input.device());
-        Tensor logp = input.logSoftmax(1);
-        Tensor loss = logp.mul(ct.mask).sum(1, false).neg();
-        if (labelSmoothing > 0) {
-            Tensor wRow = w.to(input.device()).unsqueeze(0);
-            Tensor smooth = logp.mul(wRow).sum(1, false).neg().mul(ct.valid);
-            loss = loss.mul((float) (1 - labelSmoothing)).add(smooth.mul((float) (labelSmoothing / classes)));
-        }
-        switch (reduction()) {
-            case NONE:
-                return loss;
-            case SUM:
-                return loss.sum();
-            case MEAN:
-            default:
-                return loss.sum().div(ct.mask.sum());
-        }
+        return Functional.crossEntropy(input, target, w.to(input.device()), ignoreIndex, (float) labelSmoothing,
+                reduction());
     }
 
     /** {@code -Σ_c w_c·((1-ε)·y_c + ε/C)·log softmax(x)_c} per row; MEAN divides by N. */

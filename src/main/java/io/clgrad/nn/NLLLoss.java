@@ -1,5 +1,6 @@
 package io.clgrad.nn;
 
+import io.clgrad.Functional;
 import io.clgrad.Reduction;
 import io.clgrad.Tensor;
 
@@ -83,19 +84,8 @@ public class NLLLoss extends Loss<NLLLoss> {
     @Override
     public Tensor forward(Tensor input, Tensor target) {
         ClassTargets.check("NLLLoss", input, target);
-        ClassTargets.checkWeight("NLLLoss", weight(), input.shape(1));
-        ClassTargets ct = ClassTargets.of("nll_loss", target, input.shape(1), ignoreIndex, weight(), input.device());
-        // Clamp -inf log-probabilities so that 0·(-inf) cannot turn a masked-out entry into NaN.
-        Tensor safe = input.maximum(Tensor.full(input.device(), -Float.MAX_VALUE));
-        Tensor perRow = safe.mul(ct.mask).sum(1, false).neg();
-        switch (reduction()) {
-            case NONE:
-                return perRow;
-            case SUM:
-                return perRow.sum();
-            case MEAN:
-            default:
-                return perRow.sum().div(ct.mask.sum());
-        }
+        Tensor w = weight();
+        ClassTargets.checkWeight("NLLLoss", w, input.shape(1));
+        return Functional.nllLoss(input, target, w == null ? null : w.to(input.device()), ignoreIndex, reduction());
     }
 }

@@ -18,7 +18,7 @@ final class CpuBinaryKernels {
             case SUB -> a - b;
             case MUL -> a * b;
             case DIV -> a / b;
-            case POW -> (float) Math.pow(a, b);
+            case POW -> pow(a, b);
             case MAXIMUM -> Math.max(a, b); // propagates NaN, like torch.maximum
             case MINIMUM -> Math.min(a, b);
             case EQ -> a == b ? 1f : 0f;
@@ -31,6 +31,18 @@ final class CpuBinaryKernels {
             case SIGMOID_BACKWARD -> a * b * (1f - b);
             case TANH_BACKWARD -> a * (1f - b * b);
         };
+    }
+
+    /**
+     * C's (and OpenCL's, and PyTorch's) {@code pow}: {@code pow(1, y) = 1} for every y, NaN
+     * included, and {@code pow(-1, ±inf) = 1}, where Java's {@code Math.pow} gives NaN; otherwise
+     * the two agree.
+     */
+    static float pow(float a, float b) {
+        if (a == 1f || (a == -1f && Float.isInfinite(b))) {
+            return 1f;
+        }
+        return (float) Math.pow(a, b);
     }
 
     /** {@code out[oo+i] = op(a[ao+i], b[bo+i])} for i in [0, n). */
@@ -112,7 +124,7 @@ final class CpuBinaryKernels {
                     }
                 } else {
                     for (int i = 0; i < n; i++) {
-                        out[oo + i] = (float) Math.pow(x[xo + i], s);
+                        out[oo + i] = pow(x[xo + i], s);
                     }
                 }
             }

@@ -175,11 +175,16 @@ final class CpuLosses {
     /** One row's {@code -((1-ε)·logp[t] + (ε/C)·Σ_c logp[c])}, in double, for a target t in [0, C). */
     private static double rowLoss(float[] logits, int base, int classes, int t, double eps) {
         double lse = logSumExp(logits, base, classes);
+        double logpT = logits[base + t] - lse;
+        if (eps == 0) {
+            // Without smoothing the other classes' log-probabilities are not part of the loss: a
+            // masked (-inf) logit elsewhere in the row must not turn 0·(-inf) into NaN.
+            return -logpT;
+        }
         double sumX = 0;
         for (int c = 0; c < classes; c++) {
             sumX += logits[base + c];
         }
-        double logpT = logits[base + t] - lse;
         return -((1.0 - eps) * logpT + (eps / classes) * (sumX - classes * lse));
     }
 
