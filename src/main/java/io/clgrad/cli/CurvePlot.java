@@ -67,6 +67,7 @@ final class CurvePlot {
         c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         c.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
         c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        c.getStyler().setYAxisDecimalPattern("0.0###");   // not 0.515328824520111 when the axis spans one value
         return c;
     }
 
