@@ -6,8 +6,8 @@ import java.nio.file.Path;
 
 /**
  * The process's address-space limit ({@code ulimit -v}, RLIMIT_AS) and how much of it is left, read
- * from {@code /proc/self/limits} and {@code /proc/self/status} (Linux). On devices whose memory is
- * the host's, PoCL allocates with plain {@code malloc} inside kernel builds and launches and aborts
+ * from {@code /proc/self/limits} and {@code /proc/self/status} (Linux). On OpenCL CPU devices,
+ * PoCL allocates with plain {@code malloc} inside kernel builds and launches and aborts
  * the process when that fails, so clgrad keeps {@link #RESERVE} bytes of the limit free for the
  * driver: allocations that would cut into it fail with a {@code DeviceOutOfMemoryException}
  * instead. Where no limit is set (or nothing can be read) there is nothing to check.
