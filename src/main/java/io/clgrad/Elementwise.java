@@ -14,6 +14,9 @@ final class Elementwise {
 
     static Tensor unary(String op, UnaryOp f, Tensor x) {
         Tensor out = unaryRaw(op, f, x);
+        if (!Graph.shouldRecord(x)) {
+            return out;   // no graph: build no node name or saved list (noGrad, inference)
+        }
         return Graph.record(out, unaryNode(f), new Tensor[] {x}, unarySaved(f, x, out),
                 g -> new Tensor[] {unaryGrad(f, g, x, out)});
     }
@@ -65,7 +68,7 @@ final class Elementwise {
 
     static Tensor binary(String op, BinaryOp f, Tensor a, Tensor b) {
         Tensor out = binaryRaw(op, f, a, b);
-        if (isComparison(f)) {
+        if (isComparison(f) || !Graph.shouldRecord(a, b)) {
             return out;
         }
         int[] as = a.shapeRef();
@@ -150,6 +153,9 @@ final class Elementwise {
     static Tensor where0(Tensor keep, Tensor x) {
         // RELU_BACKWARD(a, m) = m <= 0 ? 0 : a is exactly this select for a 0/1 mask m.
         Tensor out = binaryRaw("where", BinaryOp.RELU_BACKWARD, x, keep);
+        if (!Graph.shouldRecord(x)) {
+            return out;
+        }
         int[] xs = x.shapeRef();
         return Graph.record(out, "WhereBackward0", new Tensor[] {x}, new Tensor[] {keep},
                 g -> new Tensor[] {Graph.sumTo(binaryRaw("where backward", BinaryOp.RELU_BACKWARD, g, keep), xs)});
@@ -166,7 +172,7 @@ final class Elementwise {
 
     static Tensor scalar(String op, BinaryOp f, Tensor x, float s, boolean scalarFirst) {
         Tensor out = scalarRaw(op, f, x, s, scalarFirst);
-        if (isComparison(f)) {
+        if (isComparison(f) || !Graph.shouldRecord(x)) {
             return out;
         }
         String node = Character.toUpperCase(op.charAt(0)) + op.substring(1) + "Backward1";

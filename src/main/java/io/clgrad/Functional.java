@@ -456,9 +456,9 @@ public final class Functional {
      * {@code ignoreIndex} raises {@link io.clgrad.backend.TargetOutOfBoundsException} naming
      * {@code op}, the value and its index (PyTorch's {@code IndexError: Target 10 is out of bounds.}).
      * On the CPU backend it is raised here; an OpenCL device checks on the device without waiting
-     * and raises it from the next read from that device ({@code item()}, {@code toFloatArray()},
-     * ...) or {@code Device.synchronize()}. The losses call it themselves; it is public for
-     * losses built from tensor ops elsewhere.
+     * and raises it from the calling thread's next read from that device ({@code item()},
+     * {@code toFloatArray()}, ...) or {@code Device.synchronize()}. The losses call it themselves;
+     * it is public for losses built from tensor ops elsewhere.
      *
      * @param op          the loss, for the message (e.g. {@code nll_loss})
      * @param target      int32 class indices, any shape

@@ -16,7 +16,26 @@ final class Graph {
     private Graph() {
     }
 
-    /** Whether an op on these inputs should record a node. */
+    /** {@link #shouldRecord(Tensor...)} for one input, without the varargs array (ops check this first). */
+    static boolean shouldRecord(Tensor a) {
+        return Autograd.isEnabled() && a != null && a.requiresGrad();
+    }
+
+    /** {@link #shouldRecord(Tensor...)} for two inputs, without the varargs array. */
+    static boolean shouldRecord(Tensor a, Tensor b) {
+        return Autograd.isEnabled() && (a != null && a.requiresGrad() || b != null && b.requiresGrad());
+    }
+
+    /** {@link #shouldRecord(Tensor...)} for three inputs, without the varargs array. */
+    static boolean shouldRecord(Tensor a, Tensor b, Tensor c) {
+        return Autograd.isEnabled()
+                && (a != null && a.requiresGrad() || b != null && b.requiresGrad() || c != null && c.requiresGrad());
+    }
+
+    /**
+     * Whether an op on these inputs should record a node. Ops whose saved-tensor list or node name
+     * costs allocations check this first and return their result unrecorded when it is false.
+     */
     static boolean shouldRecord(Tensor... inputs) {
         if (!Autograd.isEnabled()) {
             return false;

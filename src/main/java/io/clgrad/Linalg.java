@@ -17,6 +17,9 @@ final class Linalg {
         try (Autograd.Mode m = Autograd.noGrad()) {
             out = matmulRaw(a, b);
         }
+        if (!Graph.shouldRecord(a, b)) {
+            return out;
+        }
         // gA = g·Bᵀ reads B and gB = Aᵀ·g reads A: each is saved only when the other needs a gradient
         return Graph.record(out, "MmBackward0", new Tensor[] {a, b},
                 new Tensor[] {b.requiresGrad() ? a : null, a.requiresGrad() ? b : null}, g -> grads(g, a, b));
@@ -117,6 +120,9 @@ final class Linalg {
         Tensor y;
         try (Autograd.Mode m = Autograd.noGrad()) {
             y = linearRaw(x, w, b, relu);
+        }
+        if (!Graph.shouldRecord(x, w, b)) {
+            return y;
         }
         Tensor result = y;
         return Graph.record(y, relu ? "ReluBackward0" : "AddmmBackward0",

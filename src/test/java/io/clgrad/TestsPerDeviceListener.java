@@ -41,20 +41,34 @@ public final class TestsPerDeviceListener implements TestExecutionListener {
         return m.find() ? m.group(1) : NONE;
     }
 
+    private static final int PASSED = 0;
+    private static final int FAILED = 1;
+    private static final int SKIPPED = 2;
+
     private synchronized void count(TestIdentifier id, int column) {
-        if (id.isTest()) {
-            counts.computeIfAbsent(deviceOf(id.getDisplayName()), k -> new int[3])[column]++;
+        counts.computeIfAbsent(deviceOf(id.getDisplayName()), k -> new int[3])[column]++;
+    }
+
+    /**
+     * A test (static or dynamic) counts as passed, failed, or skipped when it was aborted (a failed
+     * assumption). A container counts only when it did not succeed: its tests never ran, so a failed
+     * container (e.g. a {@code @BeforeAll} that threw) counts as one failure and an aborted one (an
+     * assumption in {@code @BeforeAll}) as one skip; a successful container's tests count themselves.
+     */
+    @Override
+    public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+        TestExecutionResult.Status status = result.getStatus();
+        int column = status == TestExecutionResult.Status.SUCCESSFUL ? PASSED
+                : status == TestExecutionResult.Status.ABORTED ? SKIPPED : FAILED;
+        if (id.isTest() || column != PASSED) {
+            count(id, column);
         }
     }
 
-    @Override
-    public void executionFinished(TestIdentifier id, TestExecutionResult result) {
-        count(id, result.getStatus() == TestExecutionResult.Status.SUCCESSFUL ? 0 : 1);
-    }
-
+    /** A skipped test or container (e.g. {@code @Disabled}) counts as one skip: what it holds is never reported. */
     @Override
     public void executionSkipped(TestIdentifier id, String reason) {
-        count(id, 2);
+        count(id, SKIPPED);
     }
 
     @Override

@@ -7,8 +7,9 @@ package io.clgrad.backend;
  * of the logits past its end.
  *
  * <p>The CPU backend raises it from the loss call itself. An OpenCL device checks the targets on
- * the device, without waiting for it, and raises it from the next read of any value on that device
- * ({@code item()}, {@code toFloatArray()}, ...) or {@code synchronize()}; the message then says so.
+ * the device, without waiting for it, and raises it from the launching thread's next read of any
+ * value on that device ({@code item()}, {@code toFloatArray()}, ...) or {@code synchronize()}; the
+ * message then says so. Reads in other threads sharing the device neither raise nor clear it.
  */
 public class TargetOutOfBoundsException extends IndexOutOfBoundsException {
     private final String op;
@@ -31,7 +32,7 @@ public class TargetOutOfBoundsException extends IndexOutOfBoundsException {
         super(op + ": Target " + target + " is out of bounds: target[" + index + "] = " + target
                 + " is outside the classes [0, " + classes + ") and is not ignore_index (" + ignoreIndex + ")"
                 + (deferredOn == null ? "" : "; found on " + deferredOn + " by an earlier " + op
-                + " launch and raised at the next read from that device"));
+                + " launch and raised at the next read from that device in the thread that launched it"));
         this.op = op;
         this.target = target;
         this.index = index;

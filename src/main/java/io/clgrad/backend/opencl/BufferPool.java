@@ -24,9 +24,11 @@ import org.slf4j.LoggerFactory;
  * CL_DEVICE_MAX_MEM_ALLOC_SIZE. A device allocation that fails frees the cache and retries once,
  * then throws {@link DeviceOutOfMemoryException}. All state is guarded by the device lock.
  *
- * <p>On devices whose memory is the host's (CL_DEVICE_HOST_UNIFIED_MEMORY, e.g. PoCL's CPU device)
- * blocks are created with {@code CL_MEM_ALLOC_HOST_PTR}: the driver then allocates the host memory
- * inside {@code clCreateBuffer} and reports failure there. Without it PoCL allocates at first use
+ * <p>On OpenCL CPU devices (e.g. PoCL's; {@link ClDevice#allocatesFromHostHeap()}) blocks are created
+ * with {@code CL_MEM_ALLOC_HOST_PTR}: the driver then allocates the host memory inside
+ * {@code clCreateBuffer} and reports failure there, and under an address-space limit a block must
+ * leave {@link HostAddressSpace#RESERVE} free. GPUs, integrated ones included, keep plain
+ * {@code CL_MEM_READ_WRITE}. Without it PoCL allocates at first use
  * and, when the host cannot back the buffer (e.g. under {@code ulimit -v}), fails an assertion that
  * aborts the JVM. See docs/design-notes.md.
  */
@@ -99,11 +101,11 @@ final class BufferPool implements AutoCloseable {
 
     /** The clCreateBuffer flags of every block on this device. */
     private long blockFlags() {
-        return device.hostUnifiedMemory() ? CL_MEM_READ_WRITE | CL_MEM_ALLOC_HOST_PTR : CL_MEM_READ_WRITE;
+        return device.allocatesFromHostHeap() ? CL_MEM_READ_WRITE | CL_MEM_ALLOC_HOST_PTR : CL_MEM_READ_WRITE;
     }
 
     private cl_mem createBlock(long block, long requested) {
-        if (device.hostUnifiedMemory() && !HostAddressSpace.fits(block)) {
+        if (device.allocatesFromHostHeap() && !HostAddressSpace.fits(block)) {
             relieveHost();
             if (!HostAddressSpace.fits(block)) {
                 throw HostMemoryExhaustedException.addressSpace(device.label(),

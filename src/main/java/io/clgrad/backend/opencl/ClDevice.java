@@ -3,6 +3,7 @@ package io.clgrad.backend.opencl;
 import static org.jocl.CL.*;
 
 import io.clgrad.backend.DeviceInfo;
+import io.clgrad.backend.DeviceKind;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_context_properties;
@@ -127,6 +128,24 @@ final class ClDevice implements AutoCloseable {
      */
     boolean hostUnifiedMemory() {
         return hostUnifiedMemory;
+    }
+
+    /**
+     * Whether the driver allocates this device's buffers from the host's heap, as PoCL's CPU device
+     * does, lazily and aborting the process when {@code malloc} fails: then the pool creates blocks
+     * with {@code CL_MEM_ALLOC_HOST_PTR} and guards the address space (see {@link BufferPool}).
+     */
+    boolean allocatesFromHostHeap() {
+        return allocatesFromHostHeap(info.kind());
+    }
+
+    /**
+     * The decision behind {@link #allocatesFromHostHeap()}: OpenCL CPU devices only. An integrated GPU
+     * also reports CL_DEVICE_HOST_UNIFIED_MEMORY, but there {@code CL_MEM_ALLOC_HOST_PTR} may place
+     * buffers in slower pinned memory, and its driver's allocations are not PoCL's.
+     */
+    static boolean allocatesFromHostHeap(DeviceKind kind) {
+        return kind == DeviceKind.OPENCL_CPU;
     }
 
     private static boolean hostUnified(cl_device_id device) {

@@ -104,6 +104,16 @@ final class ClErrors {
         return code == CL_MEM_OBJECT_ALLOCATION_FAILURE || code == CL_OUT_OF_RESOURCES || code == CL_OUT_OF_HOST_MEMORY;
     }
 
+    /**
+     * Whether a status means a call could not get the memory it needed, so that it is reported as a
+     * {@code DeviceOutOfMemoryException}: {@code CL_MEM_OBJECT_ALLOCATION_FAILURE} or
+     * {@code CL_OUT_OF_HOST_MEMORY}. {@code CL_OUT_OF_RESOURCES} is not one: on GPUs it also means a
+     * launch or transfer the device refuses for other reasons, and stays an {@link OpenClException}.
+     */
+    static boolean isAllocationFailure(int code) {
+        return code == CL_MEM_OBJECT_ALLOCATION_FAILURE || code == CL_OUT_OF_HOST_MEMORY;
+    }
+
     /** Throws when {@code code} is not CL_SUCCESS. {@code where} names the device, or null. */
     static void check(int code, String call, String where) {
         if (code != 0) {

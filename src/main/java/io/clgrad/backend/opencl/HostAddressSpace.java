@@ -6,11 +6,14 @@ import java.nio.file.Path;
 
 /**
  * The process's address-space limit ({@code ulimit -v}, RLIMIT_AS) and how much of it is left, read
- * from {@code /proc/self/limits} and {@code /proc/self/status} (Linux). On devices whose memory is
- * the host's, PoCL allocates with plain {@code malloc} inside kernel builds and launches and aborts
+ * from {@code /proc/self/limits} and {@code /proc/self/status} (Linux). On OpenCL CPU devices,
+ * PoCL allocates with plain {@code malloc} inside kernel builds and launches and aborts
  * the process when that fails, so clgrad keeps {@link #RESERVE} bytes of the limit free for the
  * driver: allocations that would cut into it fail with a {@code DeviceOutOfMemoryException}
  * instead. Where no limit is set (or nothing can be read) there is nothing to check.
+ *
+ * <p>The limit is read once per process (it is set before the JVM starts; the JVM does not change
+ * it), so without a limit {@link #fits} reads nothing; with one, each call reads VmSize.
  */
 final class HostAddressSpace {
     /** Address space left to the driver (LLVM compiling a program needs 200-400 MiB on PoCL). */
@@ -32,8 +35,18 @@ final class HostAddressSpace {
         }
     }
 
-    /** The soft RLIMIT_AS in bytes, or {@link Long#MAX_VALUE} when unlimited or unknown. */
+    /** The limit, read on first use (class-holder idiom: thread-safe, no lock afterwards). */
+    private static final class Limit {
+        static final long BYTES = readLimit();
+    }
+
+    /** The soft RLIMIT_AS in bytes, or {@link Long#MAX_VALUE} when unlimited or unknown (read once per process). */
     static long limit() {
+        return Limit.BYTES;
+    }
+
+    /** Reads the soft RLIMIT_AS from {@code /proc/self/limits}, or {@link Long#MAX_VALUE}. */
+    private static long readLimit() {
         try {
             for (String line : Files.readAllLines(LIMITS)) {
                 if (line.startsWith("Max address space")) {
@@ -56,7 +69,7 @@ final class HostAddressSpace {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            // see limit()
+            // see readLimit()
         }
         return -1;
     }
@@ -70,7 +83,7 @@ final class HostAddressSpace {
 
     /** Whether {@code bytes} more can be mapped and still leave {@link #RESERVE} free (always, when the check is off). */
     static boolean fits(long bytes) {
-        if (RESERVE < 0) {
+        if (RESERVE < 0 || limit() == Long.MAX_VALUE) {
             return true;
         }
         long left = left();

@@ -153,8 +153,7 @@ final class Kernels implements AutoCloseable {
                 pool.emptyCache();
                 rc = clEnqueueNDRangeKernel(device.queue(), k.handle(), global.length, null, global, local, 0, null, null);
             }
-            // CL_OUT_OF_RESOURCES is left to ClErrors.check: on GPUs it also means a launch the device refuses
-            if (rc == ClErrors.CL_MEM_OBJECT_ALLOCATION_FAILURE || rc == ClErrors.CL_OUT_OF_HOST_MEMORY) {
+            if (ClErrors.isAllocationFailure(rc)) {
                 throw new DeviceOutOfMemoryException(device.label(), argumentBytes(args), pool.bytesInUse(),
                         new OpenClException("clEnqueueNDRangeKernel", rc, k.name(), device.label()));
             }

@@ -377,6 +377,11 @@ public final class OpenClBackend implements Backend {
         return "OpenClBackend[" + device.label() + "]";
     }
 
+    /** The class-target error records, for tests. */
+    TargetErrors targetErrors() {
+        return targetErrors;
+    }
+
     /** The program cache, for tests that build programs with their own options. */
     ProgramCache programs() {
         return programs;

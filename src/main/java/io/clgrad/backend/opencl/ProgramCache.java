@@ -119,13 +119,13 @@ final class ProgramCache implements AutoCloseable {
     }
 
     /**
-     * On a device whose memory is the host's, the driver's compiler allocates host memory and PoCL
-     * aborts the process when that fails: under an address-space limit, free the buffer cache
+     * On an OpenCL CPU device ({@link ClDevice#allocatesFromHostHeap()}) the driver's compiler
+     * allocates host memory and PoCL aborts the process when that fails: under an address-space limit, free the buffer cache
      * first, and refuse the build with a {@link HostMemoryExhaustedException} when even then less
      * than {@link HostAddressSpace#RESERVE} is left.
      */
     private void ensureHostRoomToBuild(String family) {
-        if (!device.hostUnifiedMemory() || HostAddressSpace.fits(0)) {
+        if (!device.allocatesFromHostHeap() || HostAddressSpace.fits(0)) {
             return;
         }
         pool.relieveHost();

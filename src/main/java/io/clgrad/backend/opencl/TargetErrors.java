@@ -8,39 +8,60 @@ import io.clgrad.backend.TargetOutOfBoundsException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.IntBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.jocl.Pointer;
 import org.jocl.cl_mem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The device-side record of out-of-range class targets. Kernels that check targets
- * ({@code check_class_targets}, {@code cross_entropy_fused} in {@code kernels-cl/loss.cl}) write
- * the first bad one they meet into a small int buffer, atomically:
+ * The device-side records of out-of-range class targets, one per thread that launches checks.
+ * Kernels that check targets ({@code check_class_targets}, {@code cross_entropy_fused} in
+ * {@code kernels-cl/loss.cl}) write the first bad one they meet into a small int buffer, atomically:
  * {@code {flag, value, index, classes, op, ignoreIndex}}. No launch waits for the device: the record
- * travels back with the next read ({@link #beforeRead} enqueues a non-blocking copy of it just
- * before the caller's blocking read, so the in-order queue delivers both with one wait), and a set
- * flag is raised as {@link TargetOutOfBoundsException} and cleared. Every method runs under the
- * device lock, and a check is armed in the same locked block as its launch, so no read can slip
- * between them.
+ * travels back with the launching thread's next read ({@link #beforeRead} enqueues a non-blocking
+ * copy of it just before the caller's blocking read, so the in-order queue delivers both with one
+ * wait), and a set flag is raised as {@link TargetOutOfBoundsException} and cleared.
+ *
+ * <p>Each thread has its own record, so a bad target is raised in the thread whose launch found it
+ * (two threads may train on one device), and a read or {@code synchronize()} in another thread
+ * neither raises nor clears it. A thread's record is created at its first checking launch and
+ * handed to a new thread once its thread has ended (a bad target that thread never read back is
+ * logged then); every record is released at {@link #close()}. Every method runs under the device
+ * lock, and a check is armed in the same locked block as its launch, so no read can slip between them.
  */
 final class TargetErrors implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TargetErrors.class);
     private static final int INTS = 8;
 
+    /** One thread's record buffer, where its copy lands, and its pending state. */
+    private static final class Record {
+        final ClBuffer buffer;
+        /** Where the non-blocking read lands: a direct buffer, alive as long as the record. */
+        final ByteBuffer host = ByteBuffer.allocateDirect(4 * INTS).order(ByteOrder.nativeOrder());
+        /** A check was launched since the record was last read back. */
+        boolean armed;
+        /** A copy of the record is in flight to {@link #host}, behind the caller's read. */
+        boolean inFlight;
+
+        Record(ClBuffer buffer) {
+            this.buffer = buffer;
+        }
+    }
+
     private final ClDevice device;
     private final Backend owner;
     /** The op names the kernels' {@code op} codes stand for (index = code). */
     private final List<String> ops = new ArrayList<>();
-    /** Where the non-blocking read lands: a direct buffer, alive as long as this object. */
-    private final ByteBuffer host = ByteBuffer.allocateDirect(4 * INTS).order(ByteOrder.nativeOrder());
-    private ClBuffer record;
-    /** A check was launched since the record was last read back. */
-    private boolean armed;
-    /** A copy of the record is in flight to {@link #host}, behind the caller's read. */
-    private boolean inFlight;
+    /** The record of each thread that launched a check. */
+    private final Map<Thread, Record> records = new HashMap<>();
+    /** Records whose threads ended, zeroed and ready for another thread. */
+    private final ArrayDeque<Record> spare = new ArrayDeque<>();
 
     TargetErrors(ClDevice device, Backend owner) {
         this.device = device;
@@ -48,19 +69,48 @@ final class TargetErrors implements AutoCloseable {
     }
 
     /**
-     * The record buffer for a checking launch, and the note that a check is pending. Call it and
-     * enqueue the launch while holding {@code device.lock()}.
+     * The calling thread's record buffer for a checking launch, and the note that a check is
+     * pending. Call it and enqueue the launch while holding {@code device.lock()}.
      */
     ClBuffer arm() {
-        if (record == null) {
-            int[] err = new int[1];
-            cl_mem mem = clCreateBuffer(device.context(), CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, 4L * INTS,
-                    Pointer.to(new int[INTS]), err);
-            ClErrors.check(err[0], "clCreateBuffer (class-target error record)", device.label());
-            record = new ClBuffer(owner, ElementType.I32, INTS, 4L * INTS, mem);
+        Record r = records.get(Thread.currentThread());
+        if (r == null) {
+            r = newRecord();
+            records.put(Thread.currentThread(), r);
         }
-        armed = true;
-        return record;
+        r.armed = true;
+        return r.buffer;
+    }
+
+    /** A record for a thread that has none: a dead thread's, else a new buffer. */
+    private Record newRecord() {
+        reclaimEndedThreads();
+        Record r = spare.poll();
+        if (r != null) {
+            return r;
+        }
+        int[] err = new int[1];
+        cl_mem mem = clCreateBuffer(device.context(), CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, 4L * INTS,
+                Pointer.to(new int[INTS]), err);
+        ClErrors.check(err[0], "clCreateBuffer (class-target error record)", device.label());
+        return new Record(new ClBuffer(owner, ElementType.I32, INTS, 4L * INTS, mem));
+    }
+
+    /** Moves the records of ended threads to {@link #spare}, logging a bad target they never read back. */
+    private void reclaimEndedThreads() {
+        for (Iterator<Map.Entry<Thread, Record>> it = records.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Thread, Record> e = it.next();
+            if (e.getKey().isAlive()) {
+                continue;
+            }
+            it.remove();
+            Record r = e.getValue();
+            if (drainUnread(r, "its thread " + e.getKey().getName() + " ended without reading from the device")) {
+                spare.push(r);
+            } else {
+                release(r);
+            }
+        }
     }
 
     /** The code a kernel reports {@code op} with. */
@@ -73,37 +123,44 @@ final class TargetErrors implements AutoCloseable {
         return i;
     }
 
-    /** Before a blocking read: when a check is pending, enqueues a non-blocking copy of the record. */
+    /**
+     * Before a blocking read: when the calling thread has a check pending, enqueues a non-blocking
+     * copy of its record.
+     */
     void beforeRead() {
-        if (!armed) {
+        Record r = records.get(Thread.currentThread());
+        if (r == null || !r.armed) {
             return;
         }
-        int rc = clEnqueueReadBuffer(device.queue(), record.mem(), CL_FALSE, 0, 4L * INTS, Pointer.to(host),
+        int rc = clEnqueueReadBuffer(device.queue(), r.buffer.mem(), CL_FALSE, 0, 4L * INTS, Pointer.to(r.host),
                 0, null, null);
         ClErrors.check(rc, "clEnqueueReadBuffer (class-target error record)", device.label());
-        armed = false;
-        inFlight = true;
+        r.armed = false;
+        r.inFlight = true;
     }
 
     /** After the caller's blocking read returned: the record has arrived; raises a bad target. */
     void afterRead() {
-        if (inFlight) {
-            inFlight = false;
-            raiseIfSet(host.asIntBuffer());
+        Record r = records.get(Thread.currentThread());
+        if (r != null && r.inFlight) {
+            r.inFlight = false;
+            raiseIfSet(r);
         }
     }
 
     /** The caller's read failed: the record's copy may not have happened, so check it again next time. */
     void readFailed() {
-        if (inFlight) {
-            inFlight = false;
-            armed = true;
+        Record r = records.get(Thread.currentThread());
+        if (r != null && r.inFlight) {
+            r.inFlight = false;
+            r.armed = true;
         }
     }
 
-    /** After {@code clFinish}: reads the record (the queue is idle) when a check is pending. */
+    /** After {@code clFinish}: reads the calling thread's record (the queue is idle) when a check is pending. */
     void afterFinish() {
-        if (!armed) {
+        Record r = records.get(Thread.currentThread());
+        if (r == null || !r.armed) {
             return;
         }
         beforeRead();
@@ -111,38 +168,75 @@ final class TargetErrors implements AutoCloseable {
         afterRead();
     }
 
-    private void raiseIfSet(IntBuffer r) {
+    private void raiseIfSet(Record record) {
+        IntBuffer r = record.host.asIntBuffer();
         if (r.get(0) == 0) {
             return;
         }
-        int value = r.get(1);
-        int index = r.get(2);
-        int classes = r.get(3);
-        int op = r.get(4);
-        int ignoreIndex = r.get(5);
-        int rc = clEnqueueWriteBuffer(device.queue(), record.mem(), CL_TRUE, 0, 4L * INTS, Pointer.to(new int[INTS]),
-                0, null, null);
-        ClErrors.check(rc, "clEnqueueWriteBuffer (class-target error record)", device.label());
-        String name = op >= 0 && op < ops.size() ? ops.get(op) : "loss";
-        throw new TargetOutOfBoundsException(name, value, index, classes, ignoreIndex, device.label());
+        TargetOutOfBoundsException e = decode(r);
+        clear(record);
+        throw e;
     }
 
-    /** Releases the record; a bad target nobody read back is logged, since close() must not throw. */
-    @Override
-    public void close() {
-        if (record == null) {
-            return;
+    private TargetOutOfBoundsException decode(IntBuffer r) {
+        int op = r.get(4);
+        String name = op >= 0 && op < ops.size() ? ops.get(op) : "loss";
+        return new TargetOutOfBoundsException(name, r.get(1), r.get(2), r.get(3), r.get(5), device.label());
+    }
+
+    private void clear(Record record) {
+        int rc = clEnqueueWriteBuffer(device.queue(), record.buffer.mem(), CL_TRUE, 0, 4L * INTS,
+                Pointer.to(new int[INTS]), 0, null, null);
+        ClErrors.check(rc, "clEnqueueWriteBuffer (class-target error record)", device.label());
+    }
+
+    /**
+     * Reads a record no thread will read any more (blocking) and logs a bad target in it, then
+     * zeroes it. Returns whether the record is clean and may be reused.
+     */
+    private boolean drainUnread(Record r, String why) {
+        if (!r.armed && !r.inFlight) {
+            return true;
         }
         try {
-            afterFinish();
-        } catch (TargetOutOfBoundsException e) {
-            LOG.warn("{}: {} (reported at close: nothing was read from the device after it)", device.label(),
-                    e.getMessage());
+            int rc = clEnqueueReadBuffer(device.queue(), r.buffer.mem(), CL_TRUE, 0, 4L * INTS, Pointer.to(r.host),
+                    0, null, null);
+            ClErrors.check(rc, "clEnqueueReadBuffer (class-target error record)", device.label());
+            r.armed = false;
+            r.inFlight = false;
+            IntBuffer ints = r.host.asIntBuffer();
+            if (ints.get(0) != 0) {
+                LOG.warn("{}: {} (reported late: {})", device.label(), decode(ints).getMessage(), why);
+                clear(r);
+            }
+            return true;
         } catch (RuntimeException e) {
-            LOG.debug("{}: reading the class-target error record at close failed: {}", device.label(), e.toString());
+            LOG.debug("{}: reading a class-target error record failed: {}", device.label(), e.toString());
+            return false;
         }
-        clReleaseMemObject(record.rawMem());
-        record.markFreed();
-        record = null;
+    }
+
+    private static void release(Record r) {
+        clReleaseMemObject(r.buffer.rawMem());
+        r.buffer.markFreed();
+    }
+
+    /** The number of record buffers held (for tests). */
+    int recordCount() {
+        return records.size() + spare.size();
+    }
+
+    /** Releases every record; a bad target nobody read back is logged, since close() must not throw. */
+    @Override
+    public void close() {
+        for (Map.Entry<Thread, Record> e : records.entrySet()) {
+            drainUnread(e.getValue(), "nothing was read from the device after it in thread " + e.getKey().getName());
+            release(e.getValue());
+        }
+        records.clear();
+        for (Record r : spare) {
+            release(r);
+        }
+        spare.clear();
     }
 }

@@ -73,8 +73,9 @@ final class Transfers {
         return rc;
     }
 
-    private void failIfOutOfMemory(int rc, String call, long bytes) {
-        if (rc == ClErrors.CL_MEM_OBJECT_ALLOCATION_FAILURE) {
+    /** Throws {@link DeviceOutOfMemoryException} when {@code rc} is an allocation failure ({@link ClErrors#isAllocationFailure}). */
+    void failIfOutOfMemory(int rc, String call, long bytes) {
+        if (ClErrors.isAllocationFailure(rc)) {
             throw new DeviceOutOfMemoryException(device.label(), bytes, pool.bytesInUse(),
                     new OpenClException(call, rc, null, device.label()));
         }

@@ -50,7 +50,7 @@
  *       (lazy allocation surfacing at an enqueue) empties the cache and retries once; then
  *       {@link io.clgrad.backend.DeviceOutOfMemoryException}. A single buffer above
  *       CL_DEVICE_MAX_MEM_ALLOC_SIZE throws {@link io.clgrad.backend.opencl.AllocationTooLargeException}.
- *       On host-unified devices blocks use CL_MEM_ALLOC_HOST_PTR (PoCL then fails at
+ *       On OpenCL CPU devices blocks use CL_MEM_ALLOC_HOST_PTR (PoCL then fails at
  *       {@code clCreateBuffer} instead of aborting at first use) and an address-space limit keeps
  *       a reserve for the driver ({@link io.clgrad.backend.opencl.HostMemoryExhaustedException}).</li>
  *   <li><b>Contract details.</b> {@code crossEntropy}'s {@code valid} may be an F32 (1.0/0.0) or an

@@ -4,9 +4,6 @@ import io.clgrad.Device;
 import io.clgrad.Tensor;
 import io.clgrad.backend.DeviceOutOfMemoryException;
 import io.clgrad.backend.MemoryStats;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,7 +22,7 @@ public final class HostMemoryLimitMain {
     }
 
     /** Entry point of the child JVM. */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         if (Device.all().stream().allMatch(Device::isCpu)) {
             System.out.println("no OpenCL device");
             System.exit(3);
@@ -34,9 +31,11 @@ public final class HostMemoryLimitMain {
         if (args.length > 0 && args[0].equals("prebuilt")) {
             d.backend().prepareKernels();
         }
-        long limit = addressLimit();
+        long limit = HostAddressSpace.limit();
         check(limit < (1L << 40), "run this under a small ulimit -v (the limit is " + limit + " bytes)");
-        long headroom = limit - vmSize();
+        long used = HostAddressSpace.used();
+        check(used > 0, "no VmSize line in /proc/self/status");
+        long headroom = limit - used;
         System.out.println("address space left under the limit: " + headroom + " bytes");
         int tries = (int) (headroom / CHUNK) + 8;   // certainly more than the limit allows
         List<Tensor> held = new ArrayList<>();
@@ -80,26 +79,5 @@ public final class HostMemoryLimitMain {
         if (!ok) {
             throw new AssertionError(what);
         }
-    }
-
-    /** RLIMIT_AS from /proc/self/limits, in bytes. */
-    static long addressLimit() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
-            if (line.startsWith("Max address space")) {
-                String soft = line.substring("Max address space".length()).trim().split("\\s+")[0];
-                return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
-            }
-        }
-        throw new IOException("no 'Max address space' line in /proc/self/limits");
-    }
-
-    /** VmSize from /proc/self/status, in bytes. */
-    static long vmSize() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmSize:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        throw new IOException("no VmSize line in /proc/self/status");
     }
 }

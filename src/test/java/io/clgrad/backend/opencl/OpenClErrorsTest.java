@@ -1,11 +1,13 @@
 package io.clgrad.backend.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clgrad.backend.Backend;
 import io.clgrad.backend.BackendRegistry;
+import io.clgrad.backend.DeviceOutOfMemoryException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,5 +49,29 @@ class OpenClErrorsTest {
                 e.getMessage());
         assertEquals("CL_MEM_OBJECT_ALLOCATION_FAILURE", ClErrors.name(-4));
         assertEquals("CL_INVALID_KERNEL_ARGS", ClErrors.name(-52));
+    }
+
+    @Test
+    void bothAllocationFailureCodesAreOutOfMemoryButOutOfResourcesIsNot() {
+        assertTrue(ClErrors.isAllocationFailure(ClErrors.CL_MEM_OBJECT_ALLOCATION_FAILURE));
+        assertTrue(ClErrors.isAllocationFailure(ClErrors.CL_OUT_OF_HOST_MEMORY));
+        assertFalse(ClErrors.isAllocationFailure(ClErrors.CL_OUT_OF_RESOURCES));
+        assertFalse(ClErrors.isAllocationFailure(0));
+    }
+
+    /** A transfer that fails with CL_OUT_OF_HOST_MEMORY is a DeviceOutOfMemoryException, as a launch is (was an OpenClException). */
+    @ParameterizedTest(name = "{0}", allowZeroInvocations = true, autoCloseArguments = false)
+    @MethodSource("devices")
+    void aTransferOutOfHostMemoryIsDeviceOutOfMemory(OpenClBackend backend) {
+        ClDevice device = backend.clDevice();
+        Transfers transfers = new Transfers(device, new BufferPool(device, backend));
+        for (int rc : new int[] {ClErrors.CL_MEM_OBJECT_ALLOCATION_FAILURE, ClErrors.CL_OUT_OF_HOST_MEMORY}) {
+            DeviceOutOfMemoryException e = assertThrows(DeviceOutOfMemoryException.class,
+                    () -> transfers.failIfOutOfMemory(rc, "clEnqueueReadBuffer", 4096));
+            assertEquals(4096, e.requestedBytes());
+            assertTrue(e.getMessage().contains(ClErrors.name(rc)) || String.valueOf(e.getCause()).contains(ClErrors.name(rc)),
+                    e.getMessage());
+        }
+        transfers.failIfOutOfMemory(ClErrors.CL_OUT_OF_RESOURCES, "clEnqueueReadBuffer", 4096);   // left to ClErrors.check
     }
 }
