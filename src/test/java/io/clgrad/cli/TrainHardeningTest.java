@@ -208,7 +208,11 @@ class TrainHardeningTest {
         return path;
     }
 
-    /** Item 9: a full disk said "No space left on device" without the path; /dev/full fails every write with ENOSPC. */
+    /**
+     * Item 9: a full disk said "No space left on device" without the path; /dev/full fails every write
+     * with ENOSPC. For a non-root user (who may write /dev/full but not create files in /dev) the
+     * output check used to refuse it with exit code 2 ("can't create files in /dev").
+     */
     @Test
     void diskFullNamesThePath() {
         assumeTrue(Files.isWritable(Path.of("/dev/full")), "needs /dev/full");
