@@ -76,6 +76,11 @@ record ModelSpec(int[] layers, String task) {
         return layers[0];
     }
 
+    /** The hidden layer sizes: the layers between the inputs and the outputs. */
+    int[] hidden() {
+        return Arrays.copyOfRange(layers, 1, layers.length - 1);
+    }
+
     /** The metadata entries describing this model: all that eval, predict and --resume need to rebuild it. */
     Map<String, String> toMetadata() {
         Map<String, String> m = new LinkedHashMap<>();

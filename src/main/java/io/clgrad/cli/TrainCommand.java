@@ -15,11 +15,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -146,6 +148,11 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(resume + ": the model takes " + modelSpec.inputs()
                         + " features but --data " + data + " has " + td.features());
             }
+            if (hidden != null && !Arrays.equals(hidden, modelSpec.hidden())) {
+                throw new IllegalArgumentException("--hidden " + sizes(hidden) + " does not match " + resume
+                        + ", whose hidden sizes are " + sizes(modelSpec.hidden())
+                        + "; leave --hidden out when resuming (the checkpoint's network is used)");
+            }
         } else {
             int[] sizes = hidden != null ? hidden : images ? new int[] {512, 512} : new int[] {10};
             modelSpec = ModelSpec.of(td.features(), sizes, td.classes());
@@ -156,7 +163,13 @@ final class TrainCommand implements Callable<Integer> {
         Optimizer opt = optimizer(model, rate);
         int firstEpoch = 1;
         if (resume != null) {
+            // the checkpoint's hyperparameters win, as with PyTorch's optimizer.load_state_dict, unless
+            // --lr was given: then it is set after loading (for g in opt.param_groups: g['lr'] = lr)
             firstEpoch = ModelFiles.resume(resume, model, opt, seed) + 1;
+            if (lr != null) {
+                opt.setLr(rate);
+            }
+            rate = opt.lr();
         }
 
         ProgressReporter progress = new ProgressReporter(out, System.console() != null, quiet, td.heldLabel());
@@ -281,6 +294,12 @@ final class TrainCommand implements Callable<Integer> {
         inputs.put("--file", file);
         inputs.put("--resume", resume);
         OutputPaths.checkDistinct(outputs, inputs, "--checkpoint=--resume");
+    }
+
+    /** Layer sizes as the user types them for --hidden, e.g. "512,512". */
+    private static String sizes(int[] hidden) {
+        return Arrays.stream(hidden).mapToObj(Integer::toString)
+                .collect(Collectors.joining(","));
     }
 
     private Optimizer optimizer(Module<?> model, double rate) {
