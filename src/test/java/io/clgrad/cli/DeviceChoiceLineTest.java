@@ -3,11 +3,10 @@ package io.clgrad.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clgrad.ChildJvm;
 import io.clgrad.Device;
 import io.clgrad.backend.DeviceKind;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,15 +42,12 @@ class DeviceChoiceLineTest {
     /** A bad CLGRAD_DEVICE is named as the culprit (a child JVM, since the environment is read once). */
     @Test
     void aBadClgradDeviceNamesTheVariable() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (String value : new String[] {"garbage", "opencl:7"}) {
-            ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    BestMain.class.getName()).redirectErrorStream(true);
+            ProcessBuilder pb = ChildJvm.builder(BestMain.class);
             pb.environment().put("CLGRAD_DEVICE", value);
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
-            assertTrue(out.contains("IllegalArgumentException: CLGRAD_DEVICE=" + value + ": "), out);
+            ChildJvm.Result r = ChildJvm.run(pb, Duration.ofSeconds(60));
+            assertEquals(0, r.exitCode(), r.output());
+            assertTrue(r.output().contains("IllegalArgumentException: CLGRAD_DEVICE=" + value + ": "), r.output());
         }
     }
 
