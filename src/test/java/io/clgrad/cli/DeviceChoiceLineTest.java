@@ -2,9 +2,11 @@ package io.clgrad.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clgrad.ChildJvm;
 import io.clgrad.Device;
+import io.clgrad.TestDevices;
 import io.clgrad.backend.DeviceKind;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -24,15 +26,22 @@ class DeviceChoiceLineTest {
                 + Device.bestReason() + "\n"), r.out());
     }
 
+    /**
+     * Runs where the only OpenCL devices are CPU devices (PoCL); skipped, not passed, elsewhere, and
+     * a failure without any OpenCL device under {@code CLGRAD_REQUIRE_OPENCL=1}.
+     */
     @Test
     void theReasonNamesTheOpenClCpuDevicesPassedOver() {
-        boolean onlyCpuDevices = Device.all().stream().filter(d -> !d.isCpu())
-                .allMatch(d -> d.info().kind() == DeviceKind.OPENCL_CPU);
-        boolean anyOpenCl = Device.all().stream().anyMatch(d -> !d.isCpu());
-        String env = System.getenv("CLGRAD_DEVICE");
-        if (!anyOpenCl || !onlyCpuDevices || (env != null && !env.isBlank()) || System.getProperty("clgrad.device") != null) {
-            return;   // the reason is then about a GPU, the environment or missing OpenCL (covered elsewhere)
+        boolean anyOpenCl = !TestDevices.opencl().isEmpty();
+        if ("1".equals(System.getenv("CLGRAD_REQUIRE_OPENCL"))) {
+            assertTrue(anyOpenCl, "CLGRAD_REQUIRE_OPENCL=1 but no OpenCL device initialised");
         }
+        assumeTrue(anyOpenCl, "no OpenCL device: the reason is about missing OpenCL (covered elsewhere)");
+        assumeTrue(TestDevices.opencl().stream().allMatch(d -> d.info().kind() == DeviceKind.OPENCL_CPU),
+                "an OpenCL GPU is present: the reason is about it");
+        String env = System.getenv("CLGRAD_DEVICE");
+        assumeTrue((env == null || env.isBlank()) && System.getProperty("clgrad.device") == null,
+                "CLGRAD_DEVICE or -Dclgrad.device chooses the device");
         String why = Device.bestReason();
         assertEquals("cpu", Device.best().id());
         assertTrue(why.contains("opencl:0 (" + Device.opencl(0).info().name() + ")")
