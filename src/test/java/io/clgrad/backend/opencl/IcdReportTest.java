@@ -84,6 +84,9 @@ class IcdReportTest {
         Path nowhere = tmp.resolve("nowhere");
         ProcessBuilder pb = ChildJvm.builder(ProblemsMain.class);
         pb.environment().put("OCL_ICD_VENDORS", nowhere.toString());
+        // nothing else may point the loader at a driver, nor choose the device
+        pb.environment().remove("OCL_ICD_FILENAMES");
+        pb.environment().remove("OPENCL_VENDOR_PATH");
         pb.environment().remove("CLGRAD_DEVICE");
         ChildJvm.Result r = ChildJvm.run(pb, Duration.ofSeconds(60));
         String out = r.output();
