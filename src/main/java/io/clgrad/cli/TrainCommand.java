@@ -208,31 +208,8 @@ final class TrainCommand implements Callable<Integer> {
                     tr.samples() / secs, secs);
             history.add(m);
             progress.endEpoch(m);
-            String bad = save != null || checkpoint != null ? DivergenceGuard.firstNonFinite(model) : null;
-            if (bad != null) {
-                // never replace a saved model or checkpoint with non-finite weights, even with --allow-non-finite
-                notSaved = "epoch " + e + ": not saved to " + (save != null ? save : checkpoint)
-                        + (save != null && checkpoint != null ? " and " + checkpoint : "")
-                        + " because the weights are not finite (" + bad + "); the file keeps its earlier content";
-                spec.commandLine().getErr().println("clgrad train: warning: " + notSaved);
-                spec.commandLine().getErr().flush();
-            } else {
-                Map<String, String> fileMeta = ModelFiles.modelMetadata(modelSpec, data, seed, samples);
-                if (save != null) {
-                    try {
-                        ModelFiles.saveModel(save, model, fileMeta);
-                    } catch (IOException ex) {
-                        throw OutputPaths.failed(save, ex);
-                    }
-                }
-                if (checkpoint != null) {
-                    try {
-                        ModelFiles.saveCheckpoint(checkpoint, model, opt, fileMeta, seed, e);
-                    } catch (IOException ex) {
-                        throw OutputPaths.failed(checkpoint, ex);
-                    }
-                }
-                notSaved = null;
+            if (save != null || checkpoint != null) {
+                notSaved = saveEpoch(model, opt, modelSpec, e);
             }
         }
         double total = (System.nanoTime() - start) / 1e9;
@@ -253,6 +230,46 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalStateException("the model was not saved: " + notSaved);
         }
         return 0;
+    }
+
+    /**
+     * Writes --save and --checkpoint after epoch {@code epoch} from one host copy of the weights,
+     * unless a weight is not finite: a saved model or checkpoint is never replaced with non-finite
+     * weights, even with --allow-non-finite.
+     *
+     * @return null when saved, else why not (also printed as a warning)
+     */
+    private String saveEpoch(Module<?> model, Optimizer opt, ModelSpec modelSpec, int epoch) throws IOException {
+        Map<String, Tensor> weights = ModelFiles.hostStateDict(model);
+        try {
+            String bad = DivergenceGuard.firstNonFinite(weights);
+            if (bad != null) {
+                String notSaved = "epoch " + epoch + ": not saved to " + (save != null ? save : checkpoint)
+                        + (save != null && checkpoint != null ? " and " + checkpoint : "")
+                        + " because the weights are not finite (" + bad + "); the file keeps its earlier content";
+                spec.commandLine().getErr().println("clgrad train: warning: " + notSaved);
+                spec.commandLine().getErr().flush();
+                return notSaved;
+            }
+            Map<String, String> fileMeta = ModelFiles.modelMetadata(modelSpec, data, seed, samples);
+            if (save != null) {
+                try {
+                    ModelFiles.saveModel(save, weights, fileMeta);
+                } catch (IOException ex) {
+                    throw OutputPaths.failed(save, ex);
+                }
+            }
+            if (checkpoint != null) {
+                try {
+                    ModelFiles.saveCheckpoint(checkpoint, weights, opt, fileMeta, seed, epoch);
+                } catch (IOException ex) {
+                    throw OutputPaths.failed(checkpoint, ex);
+                }
+            }
+            return null;
+        } finally {
+            weights.values().forEach(Tensor::close);
+        }
     }
 
     /** Refuses data options that the chosen --data would silently ignore (e.g. --data-dir with two-moons). */
