@@ -1,5 +1,7 @@
 package io.clgrad.cli;
 
+import static io.clgrad.io.ModelFileException.shorten;
+
 import io.clgrad.Device;
 import io.clgrad.RngState;
 import io.clgrad.Tensor;
@@ -218,9 +220,5 @@ final class ModelFiles {
             }
             return epoch;
         }
-    }
-
-    private static String shorten(String s) {
-        return s == null ? "null" : s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 }

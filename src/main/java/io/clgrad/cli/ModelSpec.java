@@ -1,5 +1,7 @@
 package io.clgrad.cli;
 
+import static io.clgrad.io.ModelFileException.shorten;
+
 import io.clgrad.examples.SimpleNet;
 import io.clgrad.io.ModelFileException;
 import io.clgrad.nn.Linear;
@@ -190,10 +192,6 @@ record ModelSpec(int[] layers, String task) {
             out.put(name + ".bias", new int[] {layers[i + 1]});
         }
         return out;
-    }
-
-    private static String shorten(String s) {
-        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 
     @Override
