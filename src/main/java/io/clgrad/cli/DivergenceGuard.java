@@ -2,7 +2,6 @@ package io.clgrad.cli;
 
 import io.clgrad.DType;
 import io.clgrad.Tensor;
-import io.clgrad.nn.Module;
 import java.util.Locale;
 import java.util.Map;
 
@@ -76,12 +75,14 @@ final class DivergenceGuard {
     }
 
     /**
-     * The first weight of {@code model}'s state dict that is NaN or infinite.
+     * The first float32 value of a state dict that is NaN or infinite. Pass the host copy that is
+     * about to be saved ({@link ModelFiles#hostStateDict}), so that the weights are read from the
+     * device once and what is checked is what is saved.
      *
      * @return e.g. {@code "layer_1.weight[3] = NaN"}, or null when every value is finite
      */
-    static String firstNonFinite(Module<?> model) {
-        for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
+    static String firstNonFinite(Map<String, Tensor> stateDict) {
+        for (Map.Entry<String, Tensor> e : stateDict.entrySet()) {
             Tensor t = e.getValue();
             if (t.dtype() != DType.FLOAT32) {
                 continue;

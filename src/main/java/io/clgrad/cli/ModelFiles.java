@@ -1,5 +1,8 @@
 package io.clgrad.cli;
 
+import static io.clgrad.io.ModelFileException.shorten;
+
+import io.clgrad.Device;
 import io.clgrad.RngState;
 import io.clgrad.Tensor;
 import io.clgrad.io.Checkpoint;
@@ -97,24 +100,45 @@ final class ModelFiles {
         return m;
     }
 
-    /** Writes {@code model}'s state dict and {@code metadata} to {@code path}, atomically. */
-    static void saveModel(Path path, Module<?> model, Map<String, String> metadata) throws IOException {
+    /**
+     * A copy of {@code model}'s state dict on the CPU, read from the device once, for checking and
+     * saving (tensors already on the CPU are the state dict's own views, not copies). Close its
+     * tensors when done.
+     */
+    static Map<String, Tensor> hostStateDict(Module<?> model) {
         Map<String, Tensor> sd = model.stateDict();
+        Map<String, Tensor> host = new LinkedHashMap<>();
+        Device cpu = Device.cpu();
         try {
-            Safetensors.save(path, sd, metadata);
+            for (Map.Entry<String, Tensor> e : sd.entrySet()) {
+                Tensor t = e.getValue();
+                host.put(e.getKey(), t.device() == cpu ? t : t.to(cpu));
+            }
+        } catch (RuntimeException ex) {
+            host.values().forEach(Tensor::close);
+            throw ex;
         } finally {
-            sd.values().forEach(Tensor::close);
+            for (Tensor t : sd.values()) {
+                if (t.device() != cpu) {
+                    t.close();   // the device views; the CPU ones are in host
+                }
+            }
         }
+        return host;
+    }
+
+    /** Writes a model's state dict (e.g. {@link #hostStateDict}) and {@code metadata} to {@code path}, atomically. */
+    static void saveModel(Path path, Map<String, Tensor> stateDict, Map<String, String> metadata) throws IOException {
+        Safetensors.save(path, stateDict, metadata);
     }
 
     /**
-     * Writes a full checkpoint: the model's and optimizer's state dicts, the global RNG's position,
-     * the last finished epoch and the run's settings ({@code metadata} plus the seed, which also
-     * orders the shuffled batches).
+     * Writes a full checkpoint: the model's state dict (e.g. {@link #hostStateDict}) and the
+     * optimizer's, the global RNG's position, the last finished epoch and the run's settings
+     * ({@code metadata} plus the seed, which also orders the shuffled batches).
      */
-    static void saveCheckpoint(Path path, Module<?> model, Optimizer optimizer, Map<String, String> metadata, long seed,
-                               int epoch) throws IOException {
-        Map<String, Tensor> sd = model.stateDict();
+    static void saveCheckpoint(Path path, Map<String, Tensor> stateDict, Optimizer optimizer,
+                               Map<String, String> metadata, long seed, int epoch) throws IOException {
         Map<String, Object> osd = new LinkedHashMap<>(optimizer.stateDict());
         osd.put("type", optimizer.getClass().getSimpleName());
         Map<String, String> meta = new LinkedHashMap<>(metadata);
@@ -122,9 +146,8 @@ final class ModelFiles {
         meta.put(KEY_EPOCH, Integer.toString(epoch));
         meta.put(KEY_RNG, RngState.get().toString());
         try {
-            Checkpoints.save(path, new Checkpoint(sd, osd, null, meta));
+            Checkpoints.save(path, new Checkpoint(stateDict, osd, null, meta));
         } finally {
-            sd.values().forEach(Tensor::close);
             closeSteps(osd);
         }
     }
@@ -197,9 +220,5 @@ final class ModelFiles {
             }
             return epoch;
         }
-    }
-
-    private static String shorten(String s) {
-        return s == null ? "null" : s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 }

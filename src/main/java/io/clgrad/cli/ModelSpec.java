@@ -1,5 +1,7 @@
 package io.clgrad.cli;
 
+import static io.clgrad.io.ModelFileException.shorten;
+
 import io.clgrad.examples.SimpleNet;
 import io.clgrad.io.ModelFileException;
 import io.clgrad.nn.Linear;
@@ -74,6 +76,11 @@ record ModelSpec(int[] layers, String task) {
 
     int inputs() {
         return layers[0];
+    }
+
+    /** The hidden layer sizes: the layers between the inputs and the outputs. */
+    int[] hidden() {
+        return Arrays.copyOfRange(layers, 1, layers.length - 1);
     }
 
     /** The metadata entries describing this model: all that eval, predict and --resume need to rebuild it. */
@@ -185,10 +192,6 @@ record ModelSpec(int[] layers, String task) {
             out.put(name + ".bias", new int[] {layers[i + 1]});
         }
         return out;
-    }
-
-    private static String shorten(String s) {
-        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 
     @Override

@@ -1,11 +1,13 @@
 package io.clgrad.cli;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,9 +18,19 @@ import java.util.Map;
  *
  * <p>A path passes the check when it is not a directory, an existing file at it is writable, and
  * its directory exists (or, for writers that create parent directories, its nearest existing
- * ancestor is a directory) and accepts a new file: the check creates and deletes an empty
- * {@code .clgrad-write-check-*.tmp} there, the only test that also covers read-only mounts, /proc
- * and the like.
+ * ancestor is a directory). What else is needed depends on how the file is written:
+ * <ul>
+ *   <li>writers that write in place ({@code --plot}, {@code --metrics-json}) need only the file
+ *       itself when it exists: an existing regular file must open for writing (opened without
+ *       truncating and closed again), any other existing file (a device such as {@code /dev/stdout}
+ *       or {@code /dev/full}, a FIFO) must be writable by its permissions, since opening a FIFO
+ *       would wait for a reader. The directory is not asked, so a writable file in a directory the
+ *       user cannot write to (such as {@code /dev}) is accepted;</li>
+ *   <li>a missing file, and every file of a writer that renames a temporary file over its target
+ *       ({@code --save}, {@code --checkpoint}), need a directory that accepts a new file: the check
+ *       creates and deletes an empty {@code .clgrad-write-check-*.tmp} there, the only test that
+ *       also covers read-only mounts, /proc and the like.</li>
+ * </ul>
  */
 final class OutputPaths {
     private OutputPaths() {
@@ -29,7 +41,9 @@ final class OutputPaths {
      *
      * @param option         the option that named it, for the message (e.g. "--plot")
      * @param path           the user's path
-     * @param createsParents whether the writer creates missing parent directories
+     * @param createsParents whether the writer creates missing parent directories; such writers
+     *                       ({@link #write}) also write an existing file in place, so for them an
+     *                       existing file is checked instead of its directory
      * @throws IllegalArgumentException naming the option, the path and the reason
      */
     static void check(String option, Path path, boolean createsParents) {
@@ -55,8 +69,13 @@ final class OutputPaths {
         if (existing != parent && !createsParents) {
             throw new IllegalArgumentException(where + ": directory " + parent + " does not exist");
         }
-        if (Files.exists(path) && !Files.isWritable(path)) {
+        boolean exists = Files.exists(path);
+        if (exists && !Files.isWritable(path)) {
             throw new IllegalArgumentException(where + ": the file exists and is not writable");
+        }
+        if (exists && createsParents) {
+            checkOpensForWriting(where, path);   // written in place: its directory need not accept new files
+            return;
         }
         try {
             Path probe = Files.createTempFile(existing, ".clgrad-write-check-" + ProcessHandle.current().pid() + "-",
@@ -65,6 +84,22 @@ final class OutputPaths {
         } catch (IOException | UnsupportedOperationException e) {
             throw new IllegalArgumentException(where + ": can't create files in " + existing + " ("
                     + (e instanceof IOException io ? reason(io) : e.toString()) + ")");
+        }
+    }
+
+    /**
+     * Opens an existing regular file for writing, without truncating or changing it, and closes it
+     * again: the most direct test that the write after training will be allowed. Other files
+     * (devices, FIFOs) are only checked by their permissions: opening a FIFO waits for a reader.
+     */
+    private static void checkOpensForWriting(String where, Path path) {
+        if (!Files.isRegularFile(path)) {
+            return;
+        }
+        try (FileChannel ignored = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            // opened: a write can start
+        } catch (IOException e) {
+            throw new IllegalArgumentException(where + ": can't write the file (" + reason(e) + ")");
         }
     }
 

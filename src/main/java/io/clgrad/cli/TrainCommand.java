@@ -15,11 +15,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -146,6 +148,11 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(resume + ": the model takes " + modelSpec.inputs()
                         + " features but --data " + data + " has " + td.features());
             }
+            if (hidden != null && !Arrays.equals(hidden, modelSpec.hidden())) {
+                throw new IllegalArgumentException("--hidden " + sizes(hidden) + " does not match " + resume
+                        + ", whose hidden sizes are " + sizes(modelSpec.hidden())
+                        + "; leave --hidden out when resuming (the checkpoint's network is used)");
+            }
         } else {
             int[] sizes = hidden != null ? hidden : images ? new int[] {512, 512} : new int[] {10};
             modelSpec = ModelSpec.of(td.features(), sizes, td.classes());
@@ -156,7 +163,13 @@ final class TrainCommand implements Callable<Integer> {
         Optimizer opt = optimizer(model, rate);
         int firstEpoch = 1;
         if (resume != null) {
+            // the checkpoint's hyperparameters win, as with PyTorch's optimizer.load_state_dict, unless
+            // --lr was given: then it is set after loading (for g in opt.param_groups: g['lr'] = lr)
             firstEpoch = ModelFiles.resume(resume, model, opt, seed) + 1;
+            if (lr != null) {
+                opt.setLr(rate);
+            }
+            rate = opt.lr();
         }
 
         ProgressReporter progress = new ProgressReporter(out, System.console() != null, quiet, td.heldLabel());
@@ -195,31 +208,8 @@ final class TrainCommand implements Callable<Integer> {
                     tr.samples() / secs, secs);
             history.add(m);
             progress.endEpoch(m);
-            String bad = save != null || checkpoint != null ? DivergenceGuard.firstNonFinite(model) : null;
-            if (bad != null) {
-                // never replace a saved model or checkpoint with non-finite weights, even with --allow-non-finite
-                notSaved = "epoch " + e + ": not saved to " + (save != null ? save : checkpoint)
-                        + (save != null && checkpoint != null ? " and " + checkpoint : "")
-                        + " because the weights are not finite (" + bad + "); the file keeps its earlier content";
-                spec.commandLine().getErr().println("clgrad train: warning: " + notSaved);
-                spec.commandLine().getErr().flush();
-            } else {
-                Map<String, String> fileMeta = ModelFiles.modelMetadata(modelSpec, data, seed, samples);
-                if (save != null) {
-                    try {
-                        ModelFiles.saveModel(save, model, fileMeta);
-                    } catch (IOException ex) {
-                        throw OutputPaths.failed(save, ex);
-                    }
-                }
-                if (checkpoint != null) {
-                    try {
-                        ModelFiles.saveCheckpoint(checkpoint, model, opt, fileMeta, seed, e);
-                    } catch (IOException ex) {
-                        throw OutputPaths.failed(checkpoint, ex);
-                    }
-                }
-                notSaved = null;
+            if (save != null || checkpoint != null) {
+                notSaved = saveEpoch(model, opt, modelSpec, e);
             }
         }
         double total = (System.nanoTime() - start) / 1e9;
@@ -240,6 +230,46 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalStateException("the model was not saved: " + notSaved);
         }
         return 0;
+    }
+
+    /**
+     * Writes --save and --checkpoint after epoch {@code epoch} from one host copy of the weights,
+     * unless a weight is not finite: a saved model or checkpoint is never replaced with non-finite
+     * weights, even with --allow-non-finite.
+     *
+     * @return null when saved, else why not (also printed as a warning)
+     */
+    private String saveEpoch(Module<?> model, Optimizer opt, ModelSpec modelSpec, int epoch) throws IOException {
+        Map<String, Tensor> weights = ModelFiles.hostStateDict(model);
+        try {
+            String bad = DivergenceGuard.firstNonFinite(weights);
+            if (bad != null) {
+                String notSaved = "epoch " + epoch + ": not saved to " + (save != null ? save : checkpoint)
+                        + (save != null && checkpoint != null ? " and " + checkpoint : "")
+                        + " because the weights are not finite (" + bad + "); the file keeps its earlier content";
+                spec.commandLine().getErr().println("clgrad train: warning: " + notSaved);
+                spec.commandLine().getErr().flush();
+                return notSaved;
+            }
+            Map<String, String> fileMeta = ModelFiles.modelMetadata(modelSpec, data, seed, samples);
+            if (save != null) {
+                try {
+                    ModelFiles.saveModel(save, weights, fileMeta);
+                } catch (IOException ex) {
+                    throw OutputPaths.failed(save, ex);
+                }
+            }
+            if (checkpoint != null) {
+                try {
+                    ModelFiles.saveCheckpoint(checkpoint, weights, opt, fileMeta, seed, epoch);
+                } catch (IOException ex) {
+                    throw OutputPaths.failed(checkpoint, ex);
+                }
+            }
+            return null;
+        } finally {
+            weights.values().forEach(Tensor::close);
+        }
     }
 
     /** Refuses data options that the chosen --data would silently ignore (e.g. --data-dir with two-moons). */
@@ -281,6 +311,12 @@ final class TrainCommand implements Callable<Integer> {
         inputs.put("--file", file);
         inputs.put("--resume", resume);
         OutputPaths.checkDistinct(outputs, inputs, "--checkpoint=--resume");
+    }
+
+    /** Layer sizes as the user types them for --hidden, e.g. "512,512". */
+    private static String sizes(int[] hidden) {
+        return Arrays.stream(hidden).mapToObj(Integer::toString)
+                .collect(Collectors.joining(","));
     }
 
     private Optimizer optimizer(Module<?> model, double rate) {

@@ -13,6 +13,7 @@ import io.clgrad.data.synthetic.TwoMoons;
 import io.clgrad.data.synthetic.Xor;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -110,8 +111,8 @@ record TrainingData(String name, Dataset<Tensor[]> train, Dataset<Tensor[]> held
         double[] fractions = {1 - validFraction, validFraction};
         List<? extends Dataset<Tensor[]>> parts = Datasets.randomSplit(all, fractions, seed);
         if (parts.get(0).size() == 0 || parts.get(1).size() == 0) {
-            int min = 1;
-            while (!bothPartsFilled(min, fractions)) {
+            int min = 1;   // the fewest samples that leave every part non-empty
+            while (Arrays.stream(Datasets.splitSizes(min, fractions)).anyMatch(size -> size == 0)) {
                 min++;
             }
             String what = source.equals("--samples") ? "--samples " + all.size() : source + " has " + all.size()
@@ -122,27 +123,6 @@ record TrainingData(String name, Dataset<Tensor[]> train, Dataset<Tensor[]> held
                     + " are needed");
         }
         return new TrainingData(name, parts.get(0), parts.get(1), "validation", features, classes);
-    }
-
-    /** Whether {@code n} samples split by {@code fractions} (PyTorch's rounding) give non-empty parts. */
-    private static boolean bothPartsFilled(int n, double[] fractions) {
-        Dataset<Integer> indices = new Dataset<>() {
-            @Override
-            public int size() {
-                return n;
-            }
-
-            @Override
-            public Integer get(int index) {
-                return index;
-            }
-        };
-        for (Dataset<Integer> part : Datasets.randomSplit(indices, fractions, 0)) {
-            if (part.size() == 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Refuses an image set with no samples (its metrics would be NaN). */

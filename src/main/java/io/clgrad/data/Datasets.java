@@ -28,6 +28,29 @@ public final class Datasets {
      * @throws IllegalArgumentException when a fraction is out of range or they do not sum to 1
      */
     public static <T> List<Subset<T>> randomSplit(Dataset<T> d, double[] fractions, long seed) {
+        int n = d.size();
+        int[] sizes = splitSizes(n, fractions);
+        int[] perm = permutation(n, new SplittableRandom(seed));
+        List<Subset<T>> out = new ArrayList<>();
+        int at = 0;
+        for (int size : sizes) {
+            out.add(new Subset<>(d, java.util.Arrays.copyOfRange(perm, at, at + size)));
+            at += size;
+        }
+        return out;
+    }
+
+    /**
+     * The part sizes {@link #randomSplit} gives {@code n} samples, PyTorch's rounding: part
+     * {@code k} gets {@code floor(n * fractions[k])}, then the samples left over go one each to
+     * parts 0, 1, 2, ... in turn. For example {@code splitSizes(4, {0.8, 0.2})} is {@code [4, 0]}.
+     *
+     * @param n         the number of samples, at least 0
+     * @param fractions as for {@link #randomSplit}
+     * @return one size per fraction, summing to {@code n}
+     * @throws IllegalArgumentException when a fraction is out of range or they do not sum to 1
+     */
+    public static int[] splitSizes(int n, double[] fractions) {
         if (fractions == null || fractions.length == 0) {
             throw new IllegalArgumentException("randomSplit: at least one fraction is needed");
         }
@@ -43,20 +66,9 @@ public final class Datasets {
             throw new IllegalArgumentException("randomSplit: fractions must sum to 1, got "
                     + java.util.Arrays.toString(fractions) + " (sum " + sum + ")");
         }
-        int n = d.size();
-        int[] sizes = splitSizes(n, fractions);
-        int[] perm = permutation(n, new SplittableRandom(seed));
-        List<Subset<T>> out = new ArrayList<>();
-        int at = 0;
-        for (int size : sizes) {
-            out.add(new Subset<>(d, java.util.Arrays.copyOfRange(perm, at, at + size)));
-            at += size;
+        if (n < 0) {
+            throw new IllegalArgumentException("randomSplit: the number of samples must be at least 0, got " + n);
         }
-        return out;
-    }
-
-    /** PyTorch's rounding: floor of each share, then the remainder round-robin from part 0. */
-    static int[] splitSizes(int n, double[] fractions) {
         int[] sizes = new int[fractions.length];
         int total = 0;
         for (int i = 0; i < fractions.length; i++) {

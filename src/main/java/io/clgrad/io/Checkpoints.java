@@ -1,5 +1,7 @@
 package io.clgrad.io;
 
+import static io.clgrad.io.ModelFileException.shorten;
+
 import io.clgrad.Tensor;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -253,7 +255,7 @@ public final class Checkpoints {
 
     private static int parseIndex(Path path, String s) throws ModelFileException {
         if (s.isEmpty() || s.length() > 9 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new ModelFileException(path, "optimizer state has a bad parameter index \"" + Json.shorten(s) + "\"");
+            throw new ModelFileException(path, "optimizer state has a bad parameter index \"" + shorten(s) + "\"");
         }
         return Integer.parseInt(s);
     }

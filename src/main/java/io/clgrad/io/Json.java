@@ -1,5 +1,7 @@
 package io.clgrad.io;
 
+import static io.clgrad.io.ModelFileException.shorten;
+
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -328,16 +330,6 @@ final class Json {
         return new ParseException(message + " at character " + pos);
     }
 
-    /** {@code text} for an error message: at most 80 characters, control characters shown as '?'. */
-    static String shorten(String text) {
-        String t = text.length() <= 80 ? text : text.substring(0, 77) + "...";
-        StringBuilder sb = new StringBuilder(t.length());
-        for (int i = 0; i < t.length(); i++) {
-            char c = t.charAt(i);
-            sb.append(Character.isISOControl(c) ? '?' : c);
-        }
-        return sb.toString();
-    }
 
     // ------------------------------------------------------------------ writing
 

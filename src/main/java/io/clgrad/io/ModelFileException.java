@@ -44,4 +44,22 @@ public class ModelFileException extends IOException {
     public String problem() {
         return problem;
     }
+
+    /**
+     * A value read from a file, made fit for a one-line message: at most 80 characters (longer text
+     * is cut to 77 and ends in "..."), control characters (line breaks, terminal escapes) shown as
+     * '?', and null as "null".
+     */
+    public static String shorten(String text) {
+        if (text == null) {
+            return "null";
+        }
+        String t = text.length() <= 80 ? text : text.substring(0, 77) + "...";
+        StringBuilder sb = new StringBuilder(t.length());
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            sb.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return sb.toString();
+    }
 }

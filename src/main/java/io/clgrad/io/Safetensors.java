@@ -1,5 +1,7 @@
 package io.clgrad.io;
 
+import static io.clgrad.io.ModelFileException.shorten;
+
 import io.clgrad.DType;
 import io.clgrad.Tensor;
 import java.io.IOException;
@@ -423,7 +425,7 @@ public final class Safetensors {
         for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
             if (!(e.getValue() instanceof String)) {
                 throw new ModelFileException(path, "\"" + METADATA_KEY + "\" must map strings to strings, but \""
-                        + Json.shorten((String) e.getKey()) + "\" is " + kind(e.getValue()));
+                        + shorten((String) e.getKey()) + "\" is " + kind(e.getValue()));
             }
             out.put((String) e.getKey(), (String) e.getValue());
         }
@@ -431,7 +433,7 @@ public final class Safetensors {
     }
 
     private static Entry entry(Path path, String name, Object v, long dataLength) throws ModelFileException {
-        String what = "tensor \"" + Json.shorten(name) + "\"";
+        String what = "tensor \"" + shorten(name) + "\"";
         if (!(v instanceof Map)) {
             throw new ModelFileException(path, what + " must be an object with dtype, shape and data_offsets, but it is "
                     + kind(v));
@@ -453,7 +455,7 @@ public final class Safetensors {
                         + ", which clgrad does not support (it reads F32, F16, BF16, F64, I32, I64, I16, I8, U8, U16,"
                         + " U32, U64 and BOOL)");
             }
-            throw new ModelFileException(path, what + " has unknown dtype \"" + Json.shorten(dtypeName) + "\"");
+            throw new ModelFileException(path, what + " has unknown dtype \"" + shorten(dtypeName) + "\"");
         }
         if (!(m.get("shape") instanceof List)) {
             throw new ModelFileException(path, what + ": shape must be a list of integers, but it is "
@@ -526,8 +528,8 @@ public final class Safetensors {
             Entry a = sorted.get(i - 1);
             Entry c = sorted.get(i);
             if (c.begin() < a.end()) {
-                throw new ModelFileException(path, "tensors \"" + Json.shorten(a.name()) + "\" [" + a.begin() + ", "
-                        + a.end() + ") and \"" + Json.shorten(c.name()) + "\" [" + c.begin() + ", " + c.end()
+                throw new ModelFileException(path, "tensors \"" + shorten(a.name()) + "\" [" + a.begin() + ", "
+                        + a.end() + ") and \"" + shorten(c.name()) + "\" [" + c.begin() + ", " + c.end()
                         + ") overlap in the data section");
             }
         }
@@ -567,7 +569,7 @@ public final class Safetensors {
         } catch (IllegalArgumentException e) {
             s = String.valueOf(v);
         }
-        return Json.shorten(s);
+        return shorten(s);
     }
 
     private static void readFully(Path path, FileChannel ch, ByteBuffer b, long position) throws IOException {
@@ -639,7 +641,7 @@ public final class Safetensors {
                 for (int i = 0; i < count; i++) {
                     int v = b.get() & 0xff;
                     if (v > 1) {
-                        throw new ModelFileException(path, "tensor \"" + Json.shorten(e.name()) + "\" (BOOL) holds "
+                        throw new ModelFileException(path, "tensor \"" + shorten(e.name()) + "\" (BOOL) holds "
                                 + v + " at index " + (at + i) + "; booleans must be 0 or 1");
                     }
                     ints[at + i] = v;
@@ -687,7 +689,7 @@ public final class Safetensors {
 
     private static int narrow(Path path, Entry e, long v, int index, boolean unsigned) throws ModelFileException {
         if ((unsigned && (v < 0 || v > Integer.MAX_VALUE)) || v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw new ModelFileException(path, "tensor \"" + Json.shorten(e.name()) + "\" (" + e.dtype() + ") holds "
+            throw new ModelFileException(path, "tensor \"" + shorten(e.name()) + "\" (" + e.dtype() + ") holds "
                     + (unsigned ? Long.toUnsignedString(v) : Long.toString(v)) + " at index " + index
                     + ", outside the int32 range that clgrad reads " + e.dtype() + " tensors into");
         }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,12 @@ import org.slf4j.LoggerFactory;
  * been modified for {@link #LEGACY_MAX_AGE} (a save writes its file continuously, so such a file
  * belongs to a save that died).
  *
+ * <p>A process id is reused once its process is gone, often soon in a container (even by the next
+ * clgrad run), so a live process with the writer's id is taken for the writer only if it started
+ * before the file was last modified (with {@link #START_SLACK} for the coarse start times the
+ * system reports); a file last written before that process started belongs to a writer that is
+ * gone. Where the start time is unknown, a live process counts as the writer.
+ *
  * <p>The liveness check is local: two machines saving to one shared network directory each see
  * the other's writer as gone. clgrad assumes one machine saves to a given path at a time.
  */
@@ -32,6 +39,13 @@ final class TempFiles {
 
     /** How old a temporary file without a process id must be before it is removed. */
     static final Duration LEGACY_MAX_AGE = Duration.ofHours(24);
+
+    /**
+     * How much earlier than a process's reported start a file must have been last modified to be
+     * taken for an earlier process's with the same id: start times come from the boot time in whole
+     * seconds plus clock ticks, so they may be off by about a second.
+     */
+    static final Duration START_SLACK = Duration.ofSeconds(2);
 
     private static final String SUFFIX = ".tmp";
 
@@ -105,7 +119,21 @@ final class TempFiles {
         if (!digits(pid) || !digits(random) || pid.length() > 18) {
             return false;   // not a name clgrad makes: leave it
         }
-        return ProcessHandle.of(Long.parseLong(pid)).isEmpty();
+        return writerIsGone(Long.parseLong(pid), Files.getLastModifiedTime(p).toInstant());
+    }
+
+    /**
+     * Whether the process that wrote a file last modified at {@code modified} with id {@code pid} is
+     * gone: no process has that id, or the one that has it started after the file was written
+     * (the id was reused).
+     */
+    static boolean writerIsGone(long pid, Instant modified) {
+        Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        if (h.isEmpty()) {
+            return true;
+        }
+        Optional<Instant> started = h.get().info().startInstant();
+        return started.isPresent() && modified.plus(START_SLACK).isBefore(started.get());
     }
 
     private static boolean digits(String s) {

@@ -20,9 +20,9 @@ import io.clgrad.Tensor;
  * or the input's shape for NONE.
  *
  * <pre>{@code
- * Loss criterion = new BCEWithLogitsLoss();
+ * BCEWithLogitsLoss criterion = new BCEWithLogitsLoss();
  * Tensor loss = criterion.forward(model.forward(x), y);
- * Loss weighted = BCEWithLogitsLoss.builder().posWeight(Tensor.of(new float[] {3f})).build();
+ * BCEWithLogitsLoss weighted = BCEWithLogitsLoss.builder().posWeight(Tensor.of(new float[] {3f})).build();
  * }</pre>
  */
 public class BCEWithLogitsLoss extends Loss<BCEWithLogitsLoss> {

@@ -27,7 +27,7 @@ import java.util.Arrays;
  * see {@link io.clgrad.Functional#checkClassTargets}).
  *
  * <pre>{@code
- * Loss criterion = CrossEntropyLoss.builder().labelSmoothing(0.1).build();
+ * CrossEntropyLoss criterion = CrossEntropyLoss.builder().labelSmoothing(0.1).build();
  * Tensor loss = criterion.forward(model.forward(images), labels);   // labels: Tensor.of(int[]...)
  * }</pre>
  */

@@ -2,12 +2,13 @@ package io.clgrad.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.clgrad.ChildJvm;
 import io.clgrad.Device;
+import io.clgrad.TestDevices;
 import io.clgrad.backend.DeviceKind;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,15 +26,22 @@ class DeviceChoiceLineTest {
                 + Device.bestReason() + "\n"), r.out());
     }
 
+    /**
+     * Runs where the only OpenCL devices are CPU devices (PoCL); skipped, not passed, elsewhere, and
+     * a failure without any OpenCL device under {@code CLGRAD_REQUIRE_OPENCL=1}.
+     */
     @Test
     void theReasonNamesTheOpenClCpuDevicesPassedOver() {
-        boolean onlyCpuDevices = Device.all().stream().filter(d -> !d.isCpu())
-                .allMatch(d -> d.info().kind() == DeviceKind.OPENCL_CPU);
-        boolean anyOpenCl = Device.all().stream().anyMatch(d -> !d.isCpu());
-        String env = System.getenv("CLGRAD_DEVICE");
-        if (!anyOpenCl || !onlyCpuDevices || (env != null && !env.isBlank()) || System.getProperty("clgrad.device") != null) {
-            return;   // the reason is then about a GPU, the environment or missing OpenCL (covered elsewhere)
+        boolean anyOpenCl = !TestDevices.opencl().isEmpty();
+        if ("1".equals(System.getenv("CLGRAD_REQUIRE_OPENCL"))) {
+            assertTrue(anyOpenCl, "CLGRAD_REQUIRE_OPENCL=1 but no OpenCL device initialised");
         }
+        assumeTrue(anyOpenCl, "no OpenCL device: the reason is about missing OpenCL (covered elsewhere)");
+        assumeTrue(TestDevices.opencl().stream().allMatch(d -> d.info().kind() == DeviceKind.OPENCL_CPU),
+                "an OpenCL GPU is present: the reason is about it");
+        String env = System.getenv("CLGRAD_DEVICE");
+        assumeTrue((env == null || env.isBlank()) && System.getProperty("clgrad.device") == null,
+                "CLGRAD_DEVICE or -Dclgrad.device chooses the device");
         String why = Device.bestReason();
         assertEquals("cpu", Device.best().id());
         assertTrue(why.contains("opencl:0 (" + Device.opencl(0).info().name() + ")")
@@ -43,15 +51,12 @@ class DeviceChoiceLineTest {
     /** A bad CLGRAD_DEVICE is named as the culprit (a child JVM, since the environment is read once). */
     @Test
     void aBadClgradDeviceNamesTheVariable() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (String value : new String[] {"garbage", "opencl:7"}) {
-            ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    BestMain.class.getName()).redirectErrorStream(true);
+            ProcessBuilder pb = ChildJvm.builder(BestMain.class);
             pb.environment().put("CLGRAD_DEVICE", value);
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
-            assertTrue(out.contains("IllegalArgumentException: CLGRAD_DEVICE=" + value + ": "), out);
+            ChildJvm.Result r = ChildJvm.run(pb, Duration.ofSeconds(60));
+            assertEquals(0, r.exitCode(), r.output());
+            assertTrue(r.output().contains("IllegalArgumentException: CLGRAD_DEVICE=" + value + ": "), r.output());
         }
     }
 

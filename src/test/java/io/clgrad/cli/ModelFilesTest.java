@@ -142,6 +142,53 @@ class ModelFilesTest {
                 + " (pass the --optimizer the checkpoint was trained with)", opt.err().strip());
     }
 
+    /** The learning rate of the first parameter group in a checkpoint's optimizer state. */
+    private static double savedLr(Path ck) throws IOException {
+        try (io.clgrad.io.Checkpoint c = io.clgrad.io.Checkpoints.load(ck)) {
+            return ((Number) ((Map<?, ?>) ((List<?>) c.optimizer().get("param_groups")).get(0)).get("lr")).doubleValue();
+        }
+    }
+
+    /**
+     * --resume used to print the --lr given (or its default) while training on with the checkpoint's
+     * rate, which loadStateDict restores. Now, as in PyTorch, the checkpoint's rate wins unless --lr
+     * is given, which is then set on every parameter group after loading; the rate used is printed.
+     */
+    @Test
+    void resumeKeepsTheCheckpointsLearningRateUnlessLrIsGiven() throws IOException {
+        Path ck = dir.resolve("ck.safetensors");
+        Path next = dir.resolve("next.safetensors");
+        ok(run("train", "--device", "cpu", "--samples", "100", "--epochs", "1", "--lr", "0.05", "--checkpoint",
+                ck.toString(), "--quiet"));
+        assertEquals(0.05, savedLr(ck), 1e-12);
+        TrainCommandTest.Run kept = run("train", "--device", "cpu", "--samples", "100", "--epochs", "1", "--resume",
+                ck.toString(), "--checkpoint", next.toString());
+        ok(kept);
+        assertTrue(kept.out().contains("adam lr=0.05, "), kept.out());
+        assertEquals(0.05, savedLr(next), 1e-12);
+        TrainCommandTest.Run given = run("train", "--device", "cpu", "--samples", "100", "--epochs", "1", "--lr", "0.002",
+                "--resume", ck.toString(), "--checkpoint", next.toString());
+        ok(given);
+        assertTrue(given.out().contains("adam lr=0.002, "), given.out());
+        assertEquals(0.002, savedLr(next), 1e-12);
+    }
+
+    /** --hidden was silently ignored on --resume (the checkpoint's network was built); a different one is refused. */
+    @Test
+    void resumeRefusesAHiddenSizeThatDiffersFromTheCheckpoint() {
+        Path ck = dir.resolve("ck.safetensors");
+        ok(run("train", "--device", "cpu", "--data", "blobs", "--hidden", "8,4", "--samples", "100", "--epochs", "1",
+                "--checkpoint", ck.toString(), "--quiet"));
+        TrainCommandTest.Run r = run("train", "--device", "cpu", "--data", "blobs", "--hidden", "16", "--samples", "100",
+                "--epochs", "1", "--resume", ck.toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals("clgrad train: --hidden 16 does not match " + ck + ", whose hidden sizes are 8,4; leave --hidden"
+                + " out when resuming (the checkpoint's network is used)", r.err().strip());
+        assertFalse(r.out().contains("epoch "), r.out());
+        ok(run("train", "--device", "cpu", "--data", "blobs", "--hidden", "8,4", "--samples", "100", "--epochs", "1",
+                "--resume", ck.toString(), "--quiet"));
+    }
+
     // ------------------------------------------------------------------ files of clgrad 0.1
 
     @Test

@@ -55,6 +55,12 @@ class DatasetsTest {
         assertArrayEquals(new int[] {3, 3, 2, 2}, sizes(10, 0.25, 0.25, 0.25, 0.25));
         assertArrayEquals(new int[] {8, 3}, sizes(11, 0.7, 0.3));
         assertArrayEquals(new int[] {0, 5}, sizes(5, 0, 1));
+        // the sizes alone, as the CLI uses them for the fewest samples of an 80/20 split
+        assertArrayEquals(sizes(11, 0.7, 0.3), Datasets.splitSizes(11, new double[] {0.7, 0.3}));
+        assertArrayEquals(new int[] {4, 0}, Datasets.splitSizes(4, new double[] {0.8, 0.2}));
+        assertArrayEquals(new int[] {4, 1}, Datasets.splitSizes(5, new double[] {0.8, 0.2}));
+        assertThrows(IllegalArgumentException.class, () -> Datasets.splitSizes(5, new double[] {0.8, 0.3}));
+        assertThrows(IllegalArgumentException.class, () -> Datasets.splitSizes(-1, new double[] {1}));
     }
 
     private static int[] sizes(int n, double... fractions) {

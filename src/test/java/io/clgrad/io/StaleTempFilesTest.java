@@ -3,6 +3,7 @@ package io.clgrad.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clgrad.Tensor;
 import java.io.IOException;
@@ -82,6 +83,29 @@ class StaleTempFilesTest {
             sleeper.destroy();
             sleeper.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * A process id is reused, in containers often by the next clgrad run: a temporary file named with
+     * a live process's id but last written before that process started belongs to a writer that is
+     * gone. It was kept forever (only liveness was checked). This JVM's own id stands in for the reused one.
+     */
+    @Test
+    void aFileWrittenBeforeTheLiveProcessWithItsIdStartedIsRemoved() throws Exception {
+        Instant started = ProcessHandle.current().info().startInstant().orElse(null);
+        assumeTrue(started != null, "no process start times on this system");
+        long me = ProcessHandle.current().pid();
+        Path target = dir.resolve("m.safetensors");
+        Path before = dir.resolve(".m.safetensors." + me + ".111.tmp");
+        Path current = dir.resolve(".m.safetensors." + me + ".222.tmp");
+        Files.write(before, new byte[4096]);
+        Files.write(current, new byte[4096]);
+        Files.setLastModifiedTime(before, FileTime.from(started.minus(Duration.ofMinutes(1))));
+
+        Safetensors.save(target, weights(), null);
+
+        assertFalse(Files.exists(before), "written a minute before this process started: its writer is gone");
+        assertTrue(Files.exists(current), "written while this process runs: may be its own save in progress");
     }
 
     @Test

@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.clgrad.ChildJvm;
 import io.clgrad.backend.MatmulSpec;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,13 +71,9 @@ class CpuMatmulPathsTest {
     /** A JVM started without the module (a plain {@code java -jar}) falls back to the plain loops. */
     @Test
     void childJvmWithoutTheModuleUsesPlainLoops() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), NoModuleMain.class.getName())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM timed out");
-        assertEquals(0, p.exitValue(), out);
-        assertTrue(out.contains("plain-ok"), out);
+        ChildJvm.Result r = ChildJvm.run(ChildJvm.builder(NoModuleMain.class), Duration.ofSeconds(60));
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("plain-ok"), r.output());
     }
 
     /** Run by {@link #childJvmWithoutTheModuleUsesPlainLoops} in a JVM without the vector module. */

@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.clgrad.ChildJvm;
 import io.clgrad.Device;
 import io.clgrad.TestDevices;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,26 +40,20 @@ class HostMemoryLimitTest {
 
     private static String runChild(List<String> jvmArgs, String... args) throws Exception {
         requireHostUnifiedOpenClDevice();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:+UseSerialGC",
+        List<String> options = new ArrayList<>(List.of("-Xmx64m", "-XX:+UseSerialGC",
                 "-XX:ReservedCodeCacheSize=32m", "-XX:CompressedClassSpaceSize=64m", "-XX:MaxMetaspaceSize=128m"));
-        cmd.addAll(jvmArgs);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), HostMemoryLimitMain.class.getName()));
-        cmd.addAll(List.of(args));
+        options.addAll(jvmArgs);
+        List<String> cmd = ChildJvm.command(options, HostMemoryLimitMain.class, args);
         StringBuilder line = new StringBuilder("ulimit -v " + LIMIT_KIB + " && exec");
         for (String c : cmd) {
             line.append(" '").append(c.replace("'", "'\\''")).append('\'');
         }
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c", line.toString()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", line.toString());
         pb.environment().put("MALLOC_ARENA_MAX", "2");   // glibc reserves 64 MiB of address space per arena
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("child JVM timed out:\n" + out);
-        }
-        assertEquals(0, p.exitValue(), () -> "child JVM under ulimit -v " + LIMIT_KIB + " exited "
-                + p.exitValue() + " (134 = abort):\n" + out);
+        ChildJvm.Result r = ChildJvm.run(pb, Duration.ofSeconds(120));
+        String out = r.output();
+        assertEquals(0, r.exitCode(), () -> "child JVM under ulimit -v " + LIMIT_KIB + " exited "
+                + r.exitCode() + " (134 = abort):\n" + out);
         assertTrue(out.contains("host-limit-ok"), out);
         return out;
     }

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.clgrad.ChildJvm;
 import io.clgrad.backend.BackendRegistry;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,16 +81,16 @@ class IcdReportTest {
     @Test
     void registryProblemNamesWhatTheLoaderTried() throws Exception {
         assumeTrue(OpenClLibraryProbe.locate("libOpenCL.so.1") != null, "no OpenCL ICD loader installed");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path nowhere = tmp.resolve("nowhere");
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                ProblemsMain.class.getName()).redirectErrorStream(true);
+        ProcessBuilder pb = ChildJvm.builder(ProblemsMain.class);
         pb.environment().put("OCL_ICD_VENDORS", nowhere.toString());
+        // nothing else may point the loader at a driver, nor choose the device
+        pb.environment().remove("OCL_ICD_FILENAMES");
+        pb.environment().remove("OPENCL_VENDOR_PATH");
         pb.environment().remove("CLGRAD_DEVICE");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
-        assertEquals(0, p.exitValue(), out);
+        ChildJvm.Result r = ChildJvm.run(pb, Duration.ofSeconds(60));
+        String out = r.output();
+        assertEquals(0, r.exitCode(), out);
         assertTrue(out.contains("problem: no OpenCL platform found: OCL_ICD_VENDORS=" + nowhere
                 + " does not exist, so the loader had no driver list"), out);
         assertTrue(out.contains("clgrad continues on the Java CPU backend"), out);
