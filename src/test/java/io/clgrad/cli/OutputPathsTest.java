@@ -62,10 +62,18 @@ class OutputPathsTest {
     @Test
     void unwritableExistingFileIsRefused(@TempDir Path dir) throws IOException {
         Path ro = Files.writeString(dir.resolve("ro.json"), "{}");
-        assumeTrue(ro.toFile().setWritable(false, false) && !Files.isWritable(ro),
-                "root may write a read-only file");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> OutputPaths.check("--metrics-json", ro, true));
-        assertEquals("--metrics-json " + ro + ": the file exists and is not writable", e.getMessage());
+        if (ro.toFile().setWritable(false, false) && !Files.isWritable(ro)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> OutputPaths.check("--metrics-json", ro, true));
+            assertEquals("--metrics-json " + ro + ": the file exists and is not writable", e.getMessage());
+        } else {
+            // root may write a read-only file; a read-only sysfs attribute refuses even root when opened
+            Path attr = Path.of("/sys/devices/system/cpu/online");
+            assumeTrue(Files.isRegularFile(attr), "no read-only file that refuses root here");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> OutputPaths.check("--metrics-json", attr, true));
+            assertTrue(e.getMessage().startsWith("--metrics-json " + attr + ": can't write the file ("),
+                    e.getMessage());
+        }
     }
 }
