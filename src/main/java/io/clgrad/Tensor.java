@@ -64,7 +64,11 @@ public final class Tensor implements AutoCloseable {
 
     // ------------------------------------------------------------------ factories
 
-    /** A float32 tensor on the CPU holding {@code data} in row-major order. {@code shape} defaults to {@code [data.length]}. */
+    /**
+     * A float32 tensor on the CPU holding {@code data} in row-major order. An empty {@code shape}
+     * (none given, or {@code new int[0]}: Java cannot tell the two apart) means {@code [data.length]};
+     * for a 0-d tensor use {@link #scalar(float)} or {@code reshape()} with no sizes.
+     */
     public static Tensor of(float[] data, int... shape) {
         return Factories.of(Device.cpu(), data, shape);
     }
