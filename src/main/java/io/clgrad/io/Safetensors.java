@@ -187,6 +187,7 @@ public final class Safetensors {
                     // the original error matters more
                 }
             }
+            TempFiles.release(tmp);
         }
         syncDirectory(dir);
     }
