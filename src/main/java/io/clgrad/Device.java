@@ -46,9 +46,24 @@ public final class Device {
         return DEVICES.computeIfAbsent(backend.id(), id -> new Device(backend));
     }
 
-    /** The pure-Java CPU backend, always present. */
+    /**
+     * The pure-Java CPU backend, present unless it failed to start.
+     *
+     * @throws IllegalStateException when the CPU backend failed to initialise, with the reason
+     */
     public static Device cpu() {
-        return of(BackendRegistry.get().byId("cpu"));
+        BackendRegistry r = BackendRegistry.get();
+        return requireCpu(r.byId("cpu"), r.problems());
+    }
+
+    /** {@code cpu} as a device, or an exception naming why the CPU backend is missing. */
+    static Device requireCpu(Backend cpu, List<String> problems) {
+        if (cpu == null) {
+            List<String> why = problems.stream().filter(p -> p.startsWith("cpu")).toList();
+            throw new IllegalStateException("the Java CPU backend failed to initialise: "
+                    + (why.isEmpty() ? "no CPU backend provider was found on the class path" : String.join("; ", why)));
+        }
+        return of(cpu);
     }
 
     /**
@@ -109,6 +124,8 @@ public final class Device {
     /**
      * The default device: {@code CLGRAD_DEVICE} when set, else the first OpenCL GPU or accelerator
      * that initialised, else the CPU backend. The choice is made once and logged with its reason.
+     *
+     * @throws IllegalStateException when it would be the CPU backend and that failed to initialise
      */
     public static Device best() {
         Choice c = bestChoice;

@@ -1,6 +1,7 @@
 package io.clgrad.cli;
 
 import io.clgrad.Device;
+import io.clgrad.backend.cpu.CpuBackend;
 
 /**
  * {@code --threads N}: the CPU backend's worker count, passed on as the system property
@@ -19,11 +20,17 @@ final class CpuThreads {
      * Sets the property, before any device is used.
      *
      * @param threads the --threads value, or null to leave the default
-     * @throws IllegalArgumentException when it is below 1
+     * @throws IllegalArgumentException when it is below 1 or above {@link CpuBackend#MAX_THREADS}
      */
     static void request(Integer threads) {
         if (threads != null) {
-            System.setProperty(PROPERTY, Integer.toString(ArgumentChecks.atLeastOne("--threads", threads)));
+            ArgumentChecks.atLeastOne("--threads", threads);
+            if (threads > CpuBackend.MAX_THREADS) {
+                throw new IllegalArgumentException("--threads " + threads + " is above the limit of "
+                        + CpuBackend.MAX_THREADS + " CPU threads (this machine has "
+                        + Runtime.getRuntime().availableProcessors() + " processors)");
+            }
+            System.setProperty(PROPERTY, Integer.toString(threads));
         }
     }
 

@@ -64,6 +64,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException(model + ": the model takes " + modelSpec.inputs() + " features but --data "
                     + name + " has " + td.features());
         }
+        ModelFiles.checkClasses(model, saved.header(), td);
         TrainingLoop loop = saved.loop();
         DataLoader<Tensor[]> loader = DataLoader.builder(td.held()).batchSize(batchSize).device(dev).build();
         TrainingLoop.Score s = loop.evaluate(loader);

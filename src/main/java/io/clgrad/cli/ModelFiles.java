@@ -7,13 +7,16 @@ import io.clgrad.RngState;
 import io.clgrad.Tensor;
 import io.clgrad.io.Checkpoint;
 import io.clgrad.io.Checkpoints;
+import io.clgrad.io.MetadataLists;
 import io.clgrad.io.ModelFileException;
 import io.clgrad.io.Safetensors;
 import io.clgrad.nn.Module;
 import io.clgrad.optim.Optimizer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,6 +32,7 @@ final class ModelFiles {
     static final String KEY_SAMPLES = "clgrad.samples";
     static final String KEY_EPOCH = "clgrad.epoch";
     static final String KEY_RNG = "clgrad.rng_state";
+    static final String KEY_CLASSES = "clgrad.classes";
 
     /** The most synthetic samples a model file may ask eval to generate. */
     static final int MAX_SAMPLES = 10_000_000;
@@ -44,9 +48,12 @@ final class ModelFiles {
      * @param data     the --data name ({@code two-moons} when the file does not say)
      * @param seed     the seed of the data's generation and validation split (42 when not recorded)
      * @param samples  the synthetic sample count (2000 when not recorded)
+     * @param classes  the class names in index order ({@link #KEY_CLASSES}; CSV data), or null when the
+     *                 file does not record them (classes are their indices)
      * @param metadata the whole metadata
      */
-    record Header(ModelSpec spec, String data, long seed, int samples, Map<String, String> metadata) {
+    record Header(ModelSpec spec, String data, long seed, int samples, List<String> classes,
+                  Map<String, String> metadata) {
     }
 
     /**
@@ -84,13 +91,84 @@ final class ModelFiles {
             throw new ModelFileException(file, "metadata " + KEY_SAMPLES + " is '" + shorten(samplesText)
                     + "'; expected a sample count from 1 to " + String.format("%,d", MAX_SAMPLES));
         }
-        return new Header(spec, data, seed, samples, meta);
+        List<String> classes = meta.containsKey(KEY_CLASSES) ? readClasses(file, spec, meta.get(KEY_CLASSES)) : null;
+        return new Header(spec, data, seed, samples, classes, meta);
     }
 
-    /** The metadata of a model file: the architecture and what eval needs to rebuild its held-out data. */
-    static Map<String, String> modelMetadata(ModelSpec spec, String data, long seed, int samples) {
+    /** The class names of {@link #KEY_CLASSES}: a JSON list of distinct non-empty strings, one per class. */
+    private static List<String> readClasses(Path file, ModelSpec spec, String value) throws ModelFileException {
+        List<String> classes;
+        try {
+            classes = MetadataLists.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(file, "metadata " + KEY_CLASSES + " is '" + shorten(value) + "': "
+                    + e.getMessage() + "; expected a JSON list of the class names, e.g. [\"cat\",\"dog\"]");
+        }
+        int expected = spec.binary() ? 2 : spec.layers()[spec.layers().length - 1];
+        String problem = null;
+        if (classes.size() != expected) {
+            problem = "names " + classes.size() + " classes, but the " + spec.task() + " model has " + expected;
+        } else if (classes.contains("")) {
+            problem = "has an empty class name";
+        } else if (new HashSet<>(classes).size() != classes.size()) {
+            problem = "repeats a class name";
+        }
+        if (problem != null) {
+            throw new ModelFileException(file, "metadata " + KEY_CLASSES + " " + shorten(value) + " " + problem);
+        }
+        return List.copyOf(classes);
+    }
+
+    /**
+     * Refuses data whose classes are not the ones a model file was trained on: with other labels the
+     * class indices mean other things and accuracy would be computed against the wrong classes.
+     * Files without {@link #KEY_CLASSES} (clgrad 0.1 and models of built-in data) are checked by
+     * class count only.
+     *
+     * @param file   the model file or checkpoint
+     * @param header its header
+     * @param td     the data
+     * @throws IllegalArgumentException naming both class lists
+     */
+    static void checkClasses(Path file, Header header, TrainingData td) {
+        List<String> mine = td.classNames();
+        if (header.classes() != null) {
+            if (!header.classes().equals(mine)) {
+                throw new IllegalArgumentException(file + " was trained on the classes " + describe(header.classes())
+                        + ", but --data " + td.name() + (td.source() != null ? " (" + td.source() + ")" : "")
+                        + " has the classes " + describe(mine) + "; use data with the same labels");
+            }
+            return;
+        }
+        int modelClasses = header.spec().binary() ? 2 : header.spec().layers()[header.spec().layers().length - 1];
+        if (modelClasses != mine.size()) {
+            throw new IllegalArgumentException(file + ": the model has " + modelClasses + " classes but --data "
+                    + td.name() + " has " + mine.size());
+        }
+    }
+
+    /** Up to 20 class names, comma-separated and quoted where needed. */
+    private static String describe(List<String> classes) {
+        List<String> shown = classes.size() > 20 ? classes.subList(0, 20) : classes;
+        StringBuilder sb = new StringBuilder("[");
+        for (String c : shown) {
+            sb.append(sb.length() > 1 ? ", " : "").append(shorten(c));
+        }
+        return sb.append(classes.size() > 20 ? ", ... (" + classes.size() + " in all)]" : "]").toString();
+    }
+
+    /**
+     * The metadata of a model file: the architecture, what eval needs to rebuild its held-out data and,
+     * for CSV data, the class names in index order (what predict prints, and what eval checks its data
+     * against).
+     */
+    static Map<String, String> modelMetadata(ModelSpec spec, TrainingData td, long seed, int samples) {
+        String data = td.name();
         Map<String, String> m = new LinkedHashMap<>(spec.toMetadata());
         m.put(KEY_DATA, data);
+        if (td.source() != null) {
+            m.put(KEY_CLASSES, MetadataLists.write(td.classNames()));   // the CSV's labels
+        }
         if (!TrainingData.isImageSet(data)) {
             m.put(KEY_SEED, Long.toString(seed));          // the validation split's seed
         }

@@ -148,6 +148,7 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(resume + ": the model takes " + modelSpec.inputs()
                         + " features but --data " + data + " has " + td.features());
             }
+            ModelFiles.checkClasses(resume, resumed, td);
             if (hidden != null && !Arrays.equals(hidden, modelSpec.hidden())) {
                 throw new IllegalArgumentException("--hidden " + sizes(hidden) + " does not match " + resume
                         + ", whose hidden sizes are " + sizes(modelSpec.hidden())
@@ -209,7 +210,7 @@ final class TrainCommand implements Callable<Integer> {
             history.add(m);
             progress.endEpoch(m);
             if (save != null || checkpoint != null) {
-                notSaved = saveEpoch(model, opt, modelSpec, e);
+                notSaved = saveEpoch(model, opt, modelSpec, td, e);
             }
         }
         double total = (System.nanoTime() - start) / 1e9;
@@ -239,7 +240,8 @@ final class TrainCommand implements Callable<Integer> {
      *
      * @return null when saved, else why not (also printed as a warning)
      */
-    private String saveEpoch(Module<?> model, Optimizer opt, ModelSpec modelSpec, int epoch) throws IOException {
+    private String saveEpoch(Module<?> model, Optimizer opt, ModelSpec modelSpec, TrainingData td, int epoch)
+            throws IOException {
         Map<String, Tensor> weights = ModelFiles.hostStateDict(model);
         try {
             String bad = DivergenceGuard.firstNonFinite(weights);
@@ -251,7 +253,7 @@ final class TrainCommand implements Callable<Integer> {
                 spec.commandLine().getErr().flush();
                 return notSaved;
             }
-            Map<String, String> fileMeta = ModelFiles.modelMetadata(modelSpec, data, seed, samples);
+            Map<String, String> fileMeta = ModelFiles.modelMetadata(modelSpec, td, seed, samples);
             if (save != null) {
                 try {
                     ModelFiles.saveModel(save, weights, fileMeta);

@@ -26,9 +26,12 @@ import java.util.List;
  * @param heldLabel  "validation" or "test"
  * @param features   input features per sample
  * @param classes    number of classes (2 for binary)
+ * @param classNames the class names in index order: a CSV file's labels (see {@link CsvDataset}: sorted,
+ *                   integers numerically), else the indices "0", "1", ...
+ * @param source     the CSV file, or null for built-in data
  */
 record TrainingData(String name, Dataset<Tensor[]> train, Dataset<Tensor[]> held, String heldLabel, int features,
-                    int classes) {
+                    int classes, List<String> classNames, Path source) {
 
     /** Names accepted by --data. */
     static final String NAMES = "two-moons, circles, xor, blobs, fashion-mnist, mnist, csv";
@@ -77,7 +80,7 @@ record TrainingData(String name, Dataset<Tensor[]> train, Dataset<Tensor[]> held
                         : new FashionMnist(dir, false, null).asTensorDataset(true);
                 requireSamples(name + " training images in " + dir, train.size());
                 requireSamples(name + " test images in " + dir, test.size());
-                return new TrainingData(name, train, test, "test", 784, 10);
+                return new TrainingData(name, train, test, "test", 784, 10, indices(10), null);
             }
             case "csv": {
                 if (file == null || label == null) {
@@ -93,8 +96,10 @@ record TrainingData(String name, Dataset<Tensor[]> train, Dataset<Tensor[]> held
                     throw new IllegalArgumentException(file + ": the label column '" + label + "' holds only one class ('"
                             + csv.classes()[0] + "'); a classifier needs at least 2");
                 }
-                return split(name, csv.asTensorDataset(), csv.numFeatures(), csv.numClasses(), seed, validFraction,
-                        file.toString());
+                TrainingData td = split(name, csv.asTensorDataset(), csv.numFeatures(), csv.numClasses(), seed,
+                        validFraction, file.toString());
+                return new TrainingData(name, td.train(), td.held(), td.heldLabel(), td.features(), td.classes(),
+                        List.of(csv.classes()), file);
             }
             default:
                 throw new IllegalArgumentException("unknown --data '" + name + "'; expected one of: " + NAMES);
@@ -122,7 +127,13 @@ record TrainingData(String name, Dataset<Tensor[]> train, Dataset<Tensor[]> held
                     + " over no samples are NaN); at least " + min + (source.equals("--samples") ? " samples" : " rows")
                     + " are needed");
         }
-        return new TrainingData(name, parts.get(0), parts.get(1), "validation", features, classes);
+        return new TrainingData(name, parts.get(0), parts.get(1), "validation", features, classes, indices(classes),
+                null);
+    }
+
+    /** "0", "1", ..., the names of classes that are their indices. */
+    private static List<String> indices(int classes) {
+        return java.util.stream.IntStream.range(0, classes).mapToObj(Integer::toString).toList();
     }
 
     /** Refuses an image set with no samples (its metrics would be NaN). */

@@ -130,6 +130,18 @@ final class TrainingLoop {
         }
     }
 
+    /**
+     * Class probabilities for {@code x}: float32 {@code [B, 1]} (p(class 1), sigmoid) for a binary
+     * task, {@code [B, C]} (softmax) otherwise.
+     */
+    Tensor probabilities(Tensor x) {
+        model.eval();
+        try (var g = Autograd.noGrad()) {
+            Tensor out = model.forward(x);
+            return spec.binary() ? out.sigmoid() : out.softmax(1);
+        }
+    }
+
     /** The loss's target: float [B, 1] for a binary task, int32 [B] class indices otherwise. */
     private Tensor target(Tensor y) {
         if (spec.binary()) {

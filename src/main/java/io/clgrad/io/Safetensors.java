@@ -121,7 +121,10 @@ public final class Safetensors {
     /**
      * Writes {@code tensors} and {@code metadata} to {@code path} in the safetensors format,
      * atomically (temporary file in the same directory, fsync, rename over {@code path}; temporary
-     * files of earlier saves to {@code path} whose process is gone are removed first). The header
+     * files of earlier saves to {@code path} whose process is gone are removed first). When
+     * {@code path} is a symbolic link, the file it points to (at the end of a chain of links) is
+     * replaced, in that file's directory, and the link is kept, as {@code torch.save} writes through
+     * a link; a link to a missing file in an existing directory creates that file. The header
      * lists the tensors in the map's iteration order, and their data follows in that order without
      * gaps; the header is padded with spaces to a multiple of 8 bytes, as the reference writer does.
      * Tensors may be on any device (they are read back to the host) and any layout; they are not
@@ -132,20 +135,22 @@ public final class Safetensors {
      * @param metadata strings for the header's {@code __metadata__} map, or null (none)
      * @throws IllegalArgumentException on a null or closed tensor, a null name or metadata entry, the
      *                                  name {@code "__metadata__"}, or a string that is not valid UTF-16
-     * @throws IOException              when {@code path} exists and is not a regular file (a folder, FIFO or
-     *                                  device, which the rename would replace), or when writing fails (the
-     *                                  old file, if any, is left as it was)
+     * @throws IOException              when {@code path} (or the file its links lead to) exists and is not a
+     *                                  regular file (a folder, FIFO or device, which the rename would replace),
+     *                                  its directory does not exist, its links form a loop, or writing fails
+     *                                  (the old file, if any, is left as it was)
      */
     public static void save(Path path, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         if (path == null || tensors == null) {
             throw new IllegalArgumentException("Safetensors.save: " + (path == null ? "path" : "tensors") + " is null");
         }
         byte[] header = headerBytes(tensors, metadata);
-        Path target = path.toAbsolutePath();
+        Path target = finalTarget(path);
         Path dir = target.getParent();
         String name = target.getFileName().toString();
         if (!Files.isDirectory(dir)) {
-            throw new ModelFileException(path, "can't be written: directory " + dir + " does not exist");
+            throw new ModelFileException(path, "can't be written: directory " + dir + " does not exist"
+                    + (target.equals(path.toAbsolutePath()) ? "" : " (" + path + " is a symbolic link to " + target + ")"));
         }
         if (Files.exists(target) && !Files.isRegularFile(target)) {
             // the rename below would replace it: an empty folder, a FIFO, or (as root) a device node
@@ -182,8 +187,31 @@ public final class Safetensors {
                     // the original error matters more
                 }
             }
+            TempFiles.release(tmp);
         }
         syncDirectory(dir);
+    }
+
+    /** The most symbolic links {@link #finalTarget} follows, as Linux's {@code open} (40). */
+    private static final int MAX_LINKS = 40;
+
+    /**
+     * The file a save to {@code path} replaces: {@code path} itself (absolute), or, when it is a
+     * symbolic link, the file at the end of its chain of links (which may not exist yet), so that a
+     * save writes through a link as {@code torch.save} does rather than replacing the link.
+     *
+     * @throws ModelFileException on a loop of links
+     */
+    private static Path finalTarget(Path path) throws IOException {
+        Path p = path.toAbsolutePath();
+        for (int hops = 0; Files.isSymbolicLink(p); hops++) {
+            if (hops == MAX_LINKS) {
+                throw new ModelFileException(path, "can't be written: more than " + MAX_LINKS
+                        + " symbolic links in a row (a loop of links?)");
+            }
+            p = p.resolveSibling(Files.readSymbolicLink(p)).toAbsolutePath();
+        }
+        return p;
     }
 
     /** The padded header for {@code tensors}, checking every argument before anything is written. */

@@ -8,8 +8,10 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The liveness check is local: two machines saving to one shared network directory each see
  * the other's writer as gone. clgrad assumes one machine saves to a given path at a time.
+ *
+ * <p>A save interrupted by an orderly JVM exit (Ctrl-C, SIGTERM, {@code System.exit} during a save
+ * on another thread) does not leave its file: every temporary file is registered from
+ * {@link #create} until {@link #release}, and a shutdown hook, installed with the first temporary
+ * file, deletes those still registered. A save that finishes meanwhile has renamed its file, so
+ * the deletion finds nothing (and a rename after the deletion fails, leaving the target as it
+ * was); once the hook has started, {@link #create} refuses new temporary files.
  */
 final class TempFiles {
     private static final Logger LOG = LoggerFactory.getLogger(TempFiles.class);
@@ -49,18 +58,78 @@ final class TempFiles {
 
     private static final String SUFFIX = ".tmp";
 
+    /** Guards {@link #REGISTERED}, {@link #hookInstalled} and {@link #shuttingDown}. */
+    private static final Object LOCK = new Object();
+    /** Temporary files created and not yet released: what the shutdown hook deletes. */
+    private static final Set<Path> REGISTERED = new HashSet<>();
+    private static boolean hookInstalled;
+    private static boolean shuttingDown;
+
     private TempFiles() {
     }
 
     /**
-     * Creates an empty temporary file for saving {@code target}, in the target's directory.
+     * Creates an empty temporary file for saving {@code target}, in the target's directory, and
+     * registers it for deletion at JVM exit until {@link #release}d. Call {@link #release} when
+     * the file has been renamed or deleted.
      *
      * @param dir  the target's directory
      * @param name the target's file name
      * @return the new file, {@code .<name>.<pid>.<random>.tmp}
+     * @throws IOException when it cannot be created, or the JVM is shutting down
      */
     static Path create(Path dir, String name) throws IOException {
-        return Files.createTempFile(dir, "." + name + "." + ProcessHandle.current().pid() + ".", SUFFIX);
+        synchronized (LOCK) {
+            if (!shuttingDown && !hookInstalled) {
+                try {
+                    Runtime.getRuntime().addShutdownHook(new Thread(TempFiles::deleteInFlight, "clgrad-temp-files"));
+                    hookInstalled = true;
+                } catch (IllegalStateException e) {   // the JVM is already shutting down
+                    shuttingDown = true;
+                }
+            }
+            if (shuttingDown) {
+                throw new IOException("the JVM is shutting down; not starting a save to " + dir.resolve(name));
+            }
+            Path tmp = Files.createTempFile(dir, "." + name + "." + ProcessHandle.current().pid() + ".", SUFFIX);
+            REGISTERED.add(tmp);
+            return tmp;
+        }
+    }
+
+    /**
+     * Ends the registration of a temporary file of {@link #create}: it has been renamed over its
+     * target or deleted.
+     *
+     * @param tmp the file
+     */
+    static void release(Path tmp) {
+        synchronized (LOCK) {
+            REGISTERED.remove(tmp);
+        }
+    }
+
+    /** The temporary files registered now (for tests). */
+    static List<Path> inFlight() {
+        synchronized (LOCK) {
+            return List.copyOf(REGISTERED);
+        }
+    }
+
+    /** The shutdown hook: deletes the temporary files of saves still running. */
+    private static void deleteInFlight() {
+        List<Path> left;
+        synchronized (LOCK) {
+            shuttingDown = true;
+            left = new ArrayList<>(REGISTERED);
+        }
+        for (Path p : left) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException | RuntimeException e) {
+                // nothing more to do at exit; the next save to the target removes it
+            }
+        }
     }
 
     /**

@@ -38,8 +38,16 @@ public final class CpuBackend implements Backend {
     private final CpuCopy copy;
 
     /**
+     * The most worker threads a CPU backend runs: 4096. {@link java.util.concurrent.ForkJoinPool}
+     * refuses more than 32767, and far fewer already cost more in stacks and scheduling than they
+     * can gain on any machine clgrad runs on.
+     */
+    public static final int MAX_THREADS = 4096;
+
+    /**
      * A backend with the configured thread count: the system property {@code clgrad.threads}, else
-     * {@code CLGRAD_CPU_THREADS}, else the processor count.
+     * {@code CLGRAD_CPU_THREADS}, else the processor count (each up to {@link #MAX_THREADS}; a value
+     * outside 1 to {@link #MAX_THREADS} is skipped with a warning).
      */
     public CpuBackend() {
         this(CpuParallel.configuredThreads());
@@ -49,11 +57,12 @@ public final class CpuBackend implements Backend {
      * A backend with {@code threads} worker threads; useful to check multithreaded results against
      * single-threaded ones.
      *
-     * @param threads worker threads, at least 1 (1 runs everything on the caller)
+     * @param threads worker threads, 1 (runs everything on the caller) to {@link #MAX_THREADS}
+     * @throws IllegalArgumentException when {@code threads} is outside that range
      */
     public CpuBackend(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("thread count must be at least 1, got " + threads);
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("CPU backend thread count must be 1 to " + MAX_THREADS + ", got " + threads);
         }
         this.par = new CpuParallel(threads);
         this.info = new DeviceInfo("cpu", "Java CPU backend (" + threads + (threads == 1 ? " thread)" : " threads)"),

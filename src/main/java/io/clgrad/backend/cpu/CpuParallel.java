@@ -38,11 +38,12 @@ final class CpuParallel {
 
     /**
      * Thread count from the system property {@code clgrad.threads}, else the environment variable
-     * {@code CLGRAD_CPU_THREADS} (each a positive integer), else the processor count. A value that
-     * is not a positive integer is reported with a warning and skipped.
+     * {@code CLGRAD_CPU_THREADS} (each an integer from 1 to {@link CpuBackend#MAX_THREADS}), else the
+     * processor count (at most {@link CpuBackend#MAX_THREADS}). A value that is not such an integer
+     * is reported with a warning and skipped.
      */
     static int configuredThreads() {
-        int cores = Runtime.getRuntime().availableProcessors();
+        int cores = Math.min(Runtime.getRuntime().availableProcessors(), CpuBackend.MAX_THREADS);
         Integer fromProperty = positive("-D" + THREADS_PROPERTY, System.getProperty(THREADS_PROPERTY));
         if (fromProperty != null) {
             return fromProperty;
@@ -56,9 +57,13 @@ final class CpuParallel {
             return null;
         }
         try {
-            int n = Integer.parseInt(value.trim());
+            long n = Long.parseLong(value.trim());
+            if (n > CpuBackend.MAX_THREADS) {
+                LOG.warn("{}={} is above the limit of {} CPU threads; ignored", name, value.trim(), CpuBackend.MAX_THREADS);
+                return null;
+            }
             if (n >= 1) {
-                return n;
+                return (int) n;
             }
         } catch (NumberFormatException e) {
             // fall through to the warning
