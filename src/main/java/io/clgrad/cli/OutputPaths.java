@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -121,18 +124,19 @@ final class OutputPaths {
      * Checks that no two outputs name the same file, and that no output overwrites an input.
      *
      * @param outputs option to path, for the outputs that are set (null values are skipped)
-     * @param inputs  option to path of files the command reads (null values are skipped)
+     * @param inputs  option (or what names the input, e.g. "--data mnist") to the files the command
+     *                reads or may read
      * @param mayReplace option pairs "output=input" allowed to be the same file (e.g. "--save=--resume")
      * @throws IllegalArgumentException naming both options and the file
      */
-    static void checkDistinct(Map<String, Path> outputs, Map<String, Path> inputs, String... mayReplace) {
+    static void checkDistinct(Map<String, Path> outputs, Map<String, List<Path>> inputs, String... mayReplace) {
         Map<String, Path> all = new LinkedHashMap<>();
         outputs.forEach((k, v) -> {
             if (v != null) {
                 all.put(k, v);
             }
         });
-        java.util.List<String> names = new java.util.ArrayList<>(all.keySet());
+        List<String> names = new ArrayList<>(all.keySet());
         for (int i = 0; i < names.size(); i++) {
             for (int j = i + 1; j < names.size(); j++) {
                 if (same(all.get(names.get(i)), all.get(names.get(j)))) {
@@ -141,18 +145,23 @@ final class OutputPaths {
                 }
             }
         }
-        java.util.List<String> allowed = java.util.Arrays.asList(mayReplace);
+        List<String> allowed = Arrays.asList(mayReplace);
         for (Map.Entry<String, Path> out : all.entrySet()) {
-            for (Map.Entry<String, Path> in : inputs.entrySet()) {
-                if (in.getValue() != null && !allowed.contains(out.getKey() + "=" + in.getKey())
-                        && same(out.getValue(), in.getValue())) {
-                    throw new IllegalArgumentException(out.getKey() + " " + out.getValue() + " would overwrite the "
-                            + in.getKey() + " file; write to another file");
+            for (Map.Entry<String, List<Path>> in : inputs.entrySet()) {
+                for (Path input : in.getValue()) {
+                    if (!allowed.contains(out.getKey() + "=" + in.getKey()) && same(out.getValue(), input)) {
+                        throw new IllegalArgumentException(out.getKey() + " " + out.getValue() + " would overwrite the "
+                                + in.getKey() + " file; write to another file");
+                    }
                 }
             }
         }
     }
 
+    /**
+     * Whether two paths name one file: the same file when both exist (hard links, symbolic links
+     * and other spellings included), else the same name in the same real directory.
+     */
     private static boolean same(Path a, Path b) {
         try {
             if (Files.exists(a) && Files.exists(b)) {
@@ -161,7 +170,21 @@ final class OutputPaths {
         } catch (IOException e) {
             // fall back to comparing the names
         }
-        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        return located(a).equals(located(b));
+    }
+
+    /** The absolute path of {@code p} with its directory's symbolic links resolved when the directory exists. */
+    private static Path located(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        if (parent != null && abs.getFileName() != null) {
+            try {
+                return parent.toRealPath().resolve(abs.getFileName());
+            } catch (IOException e) {
+                // a missing directory: compare the names as given
+            }
+        }
+        return abs;
     }
 
     /**

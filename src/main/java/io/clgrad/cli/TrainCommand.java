@@ -3,6 +3,7 @@ package io.clgrad.cli;
 import io.clgrad.Device;
 import io.clgrad.Tensor;
 import io.clgrad.data.DataLoader;
+import io.clgrad.data.IdxImageDataset;
 import io.clgrad.nn.BCEWithLogitsLoss;
 import io.clgrad.nn.CrossEntropyLoss;
 import io.clgrad.nn.Loss;
@@ -286,7 +287,10 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Checks --save, --plot and --metrics-json before any work, so that a bad path fails at once. */
+    /**
+     * Checks --save, --checkpoint, --plot and --metrics-json before any work, so that a bad path fails
+     * at once, and that none of them overwrites an input: --file, --resume or the image set's IDX files.
+     */
     private void checkOutputs() {
         if (save != null) {
             OutputPaths.check("--save", save, false);
@@ -307,9 +311,12 @@ final class TrainCommand implements Callable<Integer> {
         outputs.put("--checkpoint", checkpoint);
         outputs.put("--plot", plot);
         outputs.put("--metrics-json", metricsJson);
-        Map<String, Path> inputs = new LinkedHashMap<>();
-        inputs.put("--file", file);
-        inputs.put("--resume", resume);
+        Map<String, List<Path>> inputs = new LinkedHashMap<>();
+        inputs.put("--file", file == null ? List.of() : List.of(file));
+        inputs.put("--resume", resume == null ? List.of() : List.of(resume));
+        if (TrainingData.isImageSet(data)) {
+            inputs.put("--data " + data, IdxImageDataset.files(TrainingData.imageDir(data, dataDir)));
+        }
         OutputPaths.checkDistinct(outputs, inputs, "--checkpoint=--resume");
     }
 

@@ -69,8 +69,7 @@ record TrainingData(String name, Dataset<Tensor[]> train, Dataset<Tensor[]> held
                 return split(name, Blobs.generate(samples, 3, 1.0, seed), 2, 3, seed, validFraction, "--samples");
             case "fashion-mnist":
             case "mnist": {
-                Path dir = dataDir != null ? dataDir : name.equals("mnist") ? Path.of("/usr/share/datasets/mnist")
-                        : FashionMnist.DEFAULT_DIR;
+                Path dir = imageDir(name, dataDir);
                 TensorDataset train = name.equals("mnist") ? new Mnist(dir, true, null).asTensorDataset(true)
                         : new FashionMnist(dir, true, null).asTensorDataset(true);
                 TensorDataset test = name.equals("mnist") ? new Mnist(dir, false, null).asTensorDataset(true)
@@ -99,6 +98,16 @@ record TrainingData(String name, Dataset<Tensor[]> train, Dataset<Tensor[]> held
             default:
                 throw new IllegalArgumentException("unknown --data '" + name + "'; expected one of: " + NAMES);
         }
+    }
+
+    /**
+     * The directory an image set is read from.
+     *
+     * @param name    fashion-mnist or mnist
+     * @param dataDir the --data-dir value, or null for the default (/usr/share/datasets/NAME)
+     */
+    static Path imageDir(String name, Path dataDir) {
+        return dataDir != null ? dataDir : name.equals("mnist") ? Mnist.DEFAULT_DIR : FashionMnist.DEFAULT_DIR;
     }
 
     /**

@@ -302,7 +302,7 @@ class TrainHardeningTest {
                 "fashion-mnist training images in " + dir + ": the IDX files hold 0 images; training needs at least 1");
     }
 
-    private static void writeIdx(Path file, int[] dims) throws IOException {
+    static void writeIdx(Path file, int[] dims) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.write(new byte[] {0, 0, 8, (byte) dims.length});

@@ -1,0 +1,87 @@
+package io.clgrad.cli;
+
+import static io.clgrad.cli.TrainCommandTest.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.clgrad.TestDevices;
+import io.clgrad.cli.TrainCommandTest.Run;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code clgrad train} options found wanting by a new-user/hostile test after issue 9's first
+ * round: outputs over the input data set, over-long file names, {@code --resume} with other
+ * {@code --samples}, {@code -} as an output, a plot under a non-PNG name, CSV headers and labels,
+ * strict numbers in {@code predict --input}, and {@code --threads} with an OpenCL device.
+ */
+class TrainArgumentsTest {
+    /** {@code clgrad train} on 50 two-moons samples, 1 epoch, CPU, unless {@code extra} sets these options. */
+    private static Run train(String... extra) {
+        List<String> args = new ArrayList<>(List.of("train", "--quiet"));
+        String[][] defaults = {{"--device", "cpu"}, {"--samples", "50"}, {"--epochs", "1"}};
+        for (String[] d : defaults) {
+            if (!List.of(extra).contains(d[0])) {
+                args.addAll(List.of(d));
+            }
+        }
+        args.addAll(List.of(extra));
+        return run(args.toArray(new String[0]));
+    }
+
+    /** The command failed with exactly {@code message} on stderr, exit code 2, and trained nothing. */
+    private static void assertRefused(Run r, String message) {
+        assertEquals(2, r.code(), r.err());
+        assertEquals("clgrad train: " + message, r.err().strip());
+        assertFalse(r.out().contains("done:"), "trained before refusing: " + r.out());
+    }
+
+    /**
+     * {@code --save fm/train-labels-idx1-ubyte.gz} with {@code --data-dir fm} trained and then
+     * replaced the IDX file with a model file (exit code 0). Every output is checked against all
+     * the names the data set is read from, gzipped or not, existing or not.
+     */
+    @Test
+    void outputsMayNotOverwriteTheImageDataSet(@TempDir Path dir) throws IOException {
+        Path fm = dir.resolve("fm");
+        Files.createDirectory(fm);
+        TrainHardeningTest.writeIdx(fm.resolve("train-images-idx3-ubyte"), new int[] {2, 28, 28});
+        TrainHardeningTest.writeIdx(fm.resolve("train-labels-idx1-ubyte"), new int[] {2});
+        TrainHardeningTest.writeIdx(fm.resolve("t10k-images-idx3-ubyte"), new int[] {1, 28, 28});
+        TrainHardeningTest.writeIdx(fm.resolve("t10k-labels-idx1-ubyte"), new int[] {1});
+        byte[] labels = Files.readAllBytes(fm.resolve("train-labels-idx1-ubyte"));
+        String[][] cases = {
+            {"--save", "train-labels-idx1-ubyte"},
+            {"--checkpoint", "t10k-labels-idx1-ubyte"},
+            {"--metrics-json", "t10k-images-idx3-ubyte"},
+            {"--plot", "train-images-idx3-ubyte.gz"},   // the gzipped name is read first when it exists
+            {"--save", "t10k-labels-idx1-ubyte.gz"},
+        };
+        for (String[] c : cases) {
+            Path target = fm.resolve(c[1]);
+            assertRefused(run("train", "--quiet", "--device", "cpu", "--epochs", "1", "--data", "fashion-mnist",
+                    "--data-dir", fm.toString(), c[0], target.toString()),
+                    c[0] + " " + target + " would overwrite the --data fashion-mnist file; write to another file");
+        }
+        assertArrayEquals(labels, Files.readAllBytes(fm.resolve("train-labels-idx1-ubyte")));
+        assertFalse(Files.exists(fm.resolve("train-images-idx3-ubyte.gz")));
+        // the same file through another spelling of the directory
+        Path other = dir.resolve("./fm/../fm/train-labels-idx1-ubyte");
+        assertRefused(run("train", "--quiet", "--device", "cpu", "--data", "mnist", "--data-dir", fm.toString(),
+                "--save", other.toString()), "--save " + other + " would overwrite the --data mnist file;"
+                + " write to another file");
+        assertArrayEquals(labels, Files.readAllBytes(fm.resolve("train-labels-idx1-ubyte")));
+        // without --data-dir the files are those of the default directory
+        assertEquals(Path.of("/usr/share/datasets/fashion-mnist"), TrainingData.imageDir("fashion-mnist", null));
+        assertEquals(Path.of("/usr/share/datasets/mnist"), TrainingData.imageDir("mnist", null));
+        assertEquals(fm, TrainingData.imageDir("mnist", fm));
+    }
+}
