@@ -12,7 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A table read from a CSV file: one column is the label, every other column a float feature.
+ * A table read from a CSV file: one column is the label, every other column (at least one) a float
+ * feature.
  *
  * <p>Labels: when every label is an integer, the labels are classes: {@link #classes()} lists the
  * distinct values in increasing numeric order and each sample's label is the int32 index of its
@@ -59,9 +60,10 @@ public final class CsvDataset implements Dataset<Tensor[]> {
      * @throws NoSuchFileException      when the file does not exist
      * @throws IOException              when it cannot be read
      * @throws IllegalArgumentException when the path is a directory, the file is not UTF-8 text, the
-     *                                  label column is unknown, a feature cell is not a finite number,
-     *                                  a label cell is empty (or a float label not finite), a row is
-     *                                  ragged, or there is no data row (naming the file, line and column)
+     *                                  label column is unknown or the only column (no features), a
+     *                                  feature cell is not a finite number, a label cell is empty (or a
+     *                                  float label not finite), a row is ragged, or there is no data row
+     *                                  (naming the file, line and column)
      */
     public static CsvDataset read(Path file, String labelColumn, boolean header) throws IOException {
         String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
@@ -108,6 +110,10 @@ public final class CsvDataset implements Dataset<Tensor[]> {
             first = 0;
         }
         int labelIndex = labelIndex(name, names, labelColumn, header);
+        if (names.length == 1) {
+            throw new IllegalArgumentException(name + ": no feature columns besides the label column "
+                    + (header ? "'" + names[0] + "'" : "0"));
+        }
         int n = rows.size() - first;
         if (n == 0) {
             throw new IllegalArgumentException(name + ": no data rows" + (header ? " after the header" : ""));

@@ -146,4 +146,15 @@ class CsvDatasetTest {
                 () -> CsvDataset.read(dir, "label", true));
         assertEquals(dir + " is a directory, not a CSV file", e.getMessage());
     }
+
+    /** A file whose only column is the label gave a model of 0 inputs ({@code Linear(0, 10)}). */
+    @Test
+    void labelOnlyFileIsRefused() throws IOException {
+        Path f = csv("only.csv", "cls\n0\n1\n0\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CsvDataset.read(f, "cls", true));
+        assertEquals("only.csv: no feature columns besides the label column 'cls'", e.getMessage());
+        Path g = csv("only2.csv", "0\n1\n");
+        e = assertThrows(IllegalArgumentException.class, () -> CsvDataset.read(g, "0", false));
+        assertEquals("only2.csv: no feature columns besides the label column 0", e.getMessage());
+    }
 }
