@@ -1,7 +1,9 @@
 package io.clgrad.cli;
 
+import io.clgrad.io.Safetensors;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -19,9 +21,9 @@ import java.util.Map;
  * before any work starts, so that a bad path fails in a second instead of after the whole run, and
  * written so that a failure names the user's path, never a temporary file.
  *
- * <p>A path passes the check when it is not a directory, an existing file at it is writable, and
- * its directory exists (or, for writers that create parent directories, its nearest existing
- * ancestor is a directory). What else is needed depends on how the file is written:
+ * <p>A path passes the check when it is not a directory, its file name fits the file system's
+ * {@value #NAME_MAX} bytes, an existing file at it is writable, and its directory exists (or, for
+ * writers that create parent directories, its nearest existing ancestor is a directory). What else is needed depends on how the file is written:
  * <ul>
  *   <li>writers that write in place ({@code --plot}, {@code --metrics-json}) need only the file
  *       itself when it exists: an existing regular file must open for writing (opened without
@@ -36,6 +38,12 @@ import java.util.Map;
  * </ul>
  */
 final class OutputPaths {
+    /**
+     * The most bytes a file name may have: NAME_MAX of Linux's file systems (ext4, xfs, btrfs,
+     * tmpfs), and of macOS's. Checked before training, since a longer name fails only at the write.
+     */
+    static final int NAME_MAX = 255;
+
     private OutputPaths() {
     }
 
@@ -58,6 +66,11 @@ final class OutputPaths {
         Path parent = abs.getParent();
         if (parent == null) {
             throw new IllegalArgumentException(where + ": not a file path");
+        }
+        int bytes = nameBytes(path);
+        if (bytes > NAME_MAX) {
+            throw new IllegalArgumentException(where + ": the file name is " + bytes + " bytes long" + inUtf8(path)
+                    + "; a file name may have at most " + NAME_MAX + " bytes");
         }
         Path existing = parent;
         while (existing != null && !Files.exists(existing)) {
@@ -109,7 +122,9 @@ final class OutputPaths {
     /**
      * Checks that a file written by renaming a temporary file over it (an atomic save) is a regular
      * file or absent: the rename would replace a device (e.g. {@code /dev/full}), a FIFO or a socket
-     * with a plain file.
+     * with a plain file. Its name must also leave room for the temporary file's longer name
+     * ({@link Safetensors#tempNameOverhead()}) within {@link #NAME_MAX}, or the save would fail
+     * after the first epoch.
      *
      * @throws IllegalArgumentException naming the option and the path
      */
@@ -118,6 +133,26 @@ final class OutputPaths {
             throw new IllegalArgumentException(option + " " + path + ": not a regular file (a device, FIFO or socket);"
                     + " saving replaces the file, so give a regular file name");
         }
+        int bytes = nameBytes(path);
+        int overhead = Safetensors.tempNameOverhead();
+        if (bytes + overhead > NAME_MAX) {
+            throw new IllegalArgumentException(option + " " + path + ": the file name is " + bytes + " bytes long"
+                    + inUtf8(path) + "; saving first writes a temporary file whose name is " + overhead
+                    + " bytes longer, and a file name may have at most " + NAME_MAX + " bytes: give a name of at most "
+                    + (NAME_MAX - overhead) + " bytes");
+        }
+    }
+
+    /** The UTF-8 length of {@code path}'s file name (0 for a path without one, such as /). */
+    private static int nameBytes(Path path) {
+        Path name = path.getFileName();
+        return name == null ? 0 : name.toString().getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** " (in UTF-8)" when the file name's bytes are not its characters, so that the count is not a puzzle. */
+    private static String inUtf8(Path path) {
+        Path name = path.getFileName();
+        return name != null && nameBytes(path) != name.toString().length() ? " (in UTF-8)" : "";
     }
 
     /**

@@ -84,4 +84,37 @@ class TrainArgumentsTest {
         assertEquals(Path.of("/usr/share/datasets/mnist"), TrainingData.imageDir("mnist", null));
         assertEquals(fm, TrainingData.imageDir("mnist", fm));
     }
+
+    /**
+     * A legal 240-byte {@code --save} name failed after the first epoch: the temporary file
+     * {@code .NAME.<pid>.<random>.tmp} passed the 255-byte limit of a file name. Over-long
+     * {@code --plot} and {@code --metrics-json} names failed only after the whole run.
+     */
+    @Test
+    void overLongFileNamesAreRefusedBeforeTraining(@TempDir Path dir) {
+        int overhead = io.clgrad.io.Safetensors.tempNameOverhead();
+        assertEquals(".".length() * 3 + Long.toString(ProcessHandle.current().pid()).length() + 20 + ".tmp".length(),
+                overhead);
+        int most = 255 - overhead;
+        Path save = dir.resolve("m".repeat(228) + ".safetensors");   // 240 bytes: a legal name
+        assertRefused(train("--save", save.toString()), "--save " + save + ": the file name is 240 bytes long;"
+                + " saving first writes a temporary file whose name is " + overhead + " bytes longer, and a file name"
+                + " may have at most 255 bytes: give a name of at most " + most + " bytes");
+        Path ckpt = dir.resolve("\u00e9".repeat(120));
+        assertRefused(train("--checkpoint", ckpt.toString()), "--checkpoint " + ckpt + ": the file name is 240 bytes"
+                + " long (in UTF-8); saving first writes a temporary file whose name is " + overhead + " bytes longer,"
+                + " and a file name may have at most 255 bytes: give a name of at most " + most + " bytes");
+        Path plot = dir.resolve("\u00e9".repeat(126) + ".png");   // 256 bytes in UTF-8, 130 characters
+        assertRefused(train("--plot", plot.toString()), "--plot " + plot + ": the file name is 256 bytes long"
+                + " (in UTF-8); a file name may have at most 255 bytes");
+        Path json = dir.resolve("j".repeat(251) + ".json");
+        assertRefused(train("--metrics-json", json.toString()), "--metrics-json " + json + ": the file name is 256"
+                + " bytes long; a file name may have at most 255 bytes");
+        // the longest names that fit are accepted
+        Path fits = dir.resolve("s".repeat(most - ".safetensors".length()) + ".safetensors");
+        Path plotFits = dir.resolve("p".repeat(251) + ".png");
+        Run ok = train("--save", fits.toString(), "--plot", plotFits.toString());
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(Files.isRegularFile(fits) && Files.isRegularFile(plotFits));
+    }
 }
