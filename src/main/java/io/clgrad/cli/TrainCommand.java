@@ -145,6 +145,12 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(resume + ": the checkpoint was trained on --data " + resumed.data()
                         + ", not " + data);
             }
+            if (TrainingData.isSynthetic(data) && resumed.metadata().containsKey(ModelFiles.KEY_SAMPLES)
+                    && resumed.samples() != samples) {
+                throw new IllegalArgumentException(resume + ": the checkpoint was trained on --samples "
+                        + resumed.samples() + ", not " + samples + " (another count generates other data): resume with"
+                        + " --samples " + resumed.samples());
+            }
             if (modelSpec.inputs() != td.features()) {
                 throw new IllegalArgumentException(resume + ": the model takes " + modelSpec.inputs()
                         + " features but --data " + data + " has " + td.features());

@@ -117,4 +117,18 @@ class TrainArgumentsTest {
         assertEquals(0, ok.code(), ok.err());
         assertTrue(Files.isRegularFile(fits) && Files.isRegularFile(plotFits));
     }
+
+    /** A checkpoint of 50 generated samples resumed on 2000 (the default) trained on other data silently. */
+    @Test
+    void resumeWithOtherSamplesIsRefused(@TempDir Path dir) {
+        Path ck = dir.resolve("c.ckpt");
+        assertEquals(0, train("--checkpoint", ck.toString()).code());
+        assertRefused(train("--resume", ck.toString(), "--samples", "60"), ck + ": the checkpoint was trained on"
+                + " --samples 50, not 60 (another count generates other data): resume with --samples 50");
+        assertRefused(run("train", "--quiet", "--device", "cpu", "--epochs", "1", "--resume", ck.toString()),
+                ck + ": the checkpoint was trained on --samples 50, not 2000 (another count generates other data):"
+                        + " resume with --samples 50");
+        Run same = train("--resume", ck.toString(), "--samples", "50");
+        assertEquals(0, same.code(), same.err());
+    }
 }
