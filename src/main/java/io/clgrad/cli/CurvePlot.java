@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -50,8 +51,12 @@ final class CurvePlot {
         g.drawImage(right, left.getWidth(), 0, null);
         g.dispose();
         ByteArrayOutputStream png = new ByteArrayOutputStream();
-        if (!javax.imageio.ImageIO.write(both, "png", png)) {
-            throw new IOException(path + ": no PNG writer available");
+        // a memory cache, not ImageIO's default file cache: that one registers a JVM shutdown hook, which
+        // fails ("Shutdown in progress") when an interrupted train writes its plot from its own hook
+        try (MemoryCacheImageOutputStream image = new MemoryCacheImageOutputStream(png)) {
+            if (!javax.imageio.ImageIO.write(both, "png", image)) {
+                throw new IOException(path + ": no PNG writer available");
+            }
         }
         OutputPaths.write(path, png.toByteArray());
     }

@@ -202,36 +202,57 @@ final class TrainCommand implements Callable<Integer> {
         long start = System.nanoTime();
         int lastEpoch = ArgumentChecks.lastEpoch(firstEpoch, epochCount);
         String notSaved = null;
-        for (int e = firstEpoch; e <= lastEpoch; e++) {
-            progress.startEpoch(e, lastEpoch, trainLoader.numBatches());
-            guard.startEpoch(e);
-            long t0 = System.nanoTime();
-            // the loader's shuffle order of this epoch (0-based), also when resuming
-            TrainingLoop.Score tr = loop.trainEpoch(trainLoader, e - 1, opt, progress, guard);
-            double secs = (System.nanoTime() - t0) / 1e9;
-            TrainingLoop.Score held = loop.evaluate(heldLoader);
-            guard.checkHeldLoss(held.loss(), td.heldLabel());
-            EpochMetrics m = new EpochMetrics(e, tr.loss(), tr.accuracy(), held.loss(), held.accuracy(),
-                    tr.samples() / secs, secs);
-            history.add(m);
-            progress.endEpoch(m);
-            if (save != null || checkpoint != null) {
-                notSaved = saveEpoch(model, opt, modelSpec, e);
+        List<String> savedFiles = new ArrayList<>();
+        if (save != null) {
+            savedFiles.add("the model file " + save);
+        }
+        if (checkpoint != null) {
+            savedFiles.add("the checkpoint " + checkpoint);
+        }
+        List<Path> metricFiles = java.util.stream.Stream.of(metricsJson, plot).filter(java.util.Objects::nonNull)
+                .toList();
+        // Ctrl-C or SIGTERM from here on: one line on what was saved, and the metrics of the finished epochs
+        try (InterruptReport report = new InterruptReport(spec.commandLine().getErr(), System.console() != null,
+                lastEpoch, savedFiles, metricFiles, finished -> writeMetricFiles(finished, dev, td))) {
+            for (int e = firstEpoch; e <= lastEpoch; e++) {
+                report.epochStarted(e);
+                progress.startEpoch(e, lastEpoch, trainLoader.numBatches());
+                guard.startEpoch(e);
+                long t0 = System.nanoTime();
+                // the loader's shuffle order of this epoch (0-based), also when resuming
+                TrainingLoop.Score tr = loop.trainEpoch(trainLoader, e - 1, opt, progress, guard);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                TrainingLoop.Score held = loop.evaluate(heldLoader);
+                guard.checkHeldLoss(held.loss(), td.heldLabel());
+                EpochMetrics m = new EpochMetrics(e, tr.loss(), tr.accuracy(), held.loss(), held.accuracy(),
+                        tr.samples() / secs, secs);
+                history.add(m);
+                report.epochFinished(m);
+                progress.endEpoch(m);
+                if (save != null || checkpoint != null) {
+                    int epoch = e;
+                    notSaved = report.save(e, () -> saveEpoch(model, opt, modelSpec, epoch));
+                }
             }
-        }
-        double total = (System.nanoTime() - start) / 1e9;
-        EpochMetrics last = history.get(history.size() - 1);
-        out.println(String.format(Locale.ROOT, "done: %d epoch(s) in %s on %s; final %s accuracy %.4f, loss %.4f%s",
-                history.size(), ProgressReporter.duration(total), dev, td.heldLabel(), last.validAccuracy(),
-                last.validLoss(), save == null ? "" : notSaved == null ? "; model saved to " + save
-                        : "; model NOT saved to " + save + " (non-finite weights)"));
-        out.flush();
-        if (plot != null) {
-            CurvePlot.write(plot, history, td.heldLabel());
-            progress.line("curves written to " + plot);
-        }
-        if (metricsJson != null) {
-            writeMetrics(metricsJson, history, dev, td);
+            double total = (System.nanoTime() - start) / 1e9;
+            EpochMetrics last = history.get(history.size() - 1);
+            String notSavedWhy = notSaved;
+            report.finish(() -> {
+                out.println(String.format(Locale.ROOT,
+                        "done: %d epoch(s) in %s on %s; final %s accuracy %.4f, loss %.4f%s",
+                        history.size(), ProgressReporter.duration(total), dev, td.heldLabel(), last.validAccuracy(),
+                        last.validLoss(), save == null ? "" : notSavedWhy == null ? "; model saved to " + save
+                                : "; model NOT saved to " + save + " (non-finite weights)"));
+                out.flush();
+                if (plot != null) {
+                    CurvePlot.write(plot, history, td.heldLabel());
+                    progress.line("curves written to " + plot);
+                }
+                if (metricsJson != null) {
+                    writeMetrics(metricsJson, history, dev, td);
+                }
+                return null;
+            });
         }
         if (notSaved != null) {
             throw new IllegalStateException("the model was not saved: " + notSaved);
@@ -342,6 +363,16 @@ final class TrainCommand implements Callable<Integer> {
                 return SGD.builder(model.parameters()).lr(rate).momentum(0.9).build();
             default:
                 throw new IllegalArgumentException("unknown --optimizer '" + optimizer + "': expected adam, adamw or sgd");
+        }
+    }
+
+    /** Writes --plot and --metrics-json (those given) for {@code history}: the interrupted run's files. */
+    private void writeMetricFiles(List<EpochMetrics> history, Device dev, TrainingData td) throws IOException {
+        if (metricsJson != null) {
+            writeMetrics(metricsJson, history, dev, td);
+        }
+        if (plot != null) {
+            CurvePlot.write(plot, history, td.heldLabel());
         }
     }
 
