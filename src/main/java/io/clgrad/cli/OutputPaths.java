@@ -21,7 +21,8 @@ import java.util.Map;
  * before any work starts, so that a bad path fails in a second instead of after the whole run, and
  * written so that a failure names the user's path, never a temporary file.
  *
- * <p>A path passes the check when it is not a directory, its file name fits the file system's
+ * <p>A path passes the check when it is not {@code -} (which would be a file of that name: use
+ * {@code /dev/stdout}), not a directory, its file name fits the file system's
  * {@value #NAME_MAX} bytes, an existing file at it is writable, and its directory exists (or, for
  * writers that create parent directories, its nearest existing ancestor is a directory). What else is needed depends on how the file is written:
  * <ul>
@@ -59,6 +60,11 @@ final class OutputPaths {
      */
     static void check(String option, Path path, boolean createsParents) {
         String where = option + " " + path;
+        if (path.toString().equals("-")) {
+            throw new IllegalArgumentException(where + ": '-' would be a file named '-', not standard output; "
+                    + (createsParents ? "use /dev/stdout to print it" : "give a file name") + " (" + (createsParents
+                    ? "or " : "") + "./- for a file of that name)");
+        }
         if (Files.isDirectory(path)) {
             throw new IllegalArgumentException(where + ": is a directory; give a file name in it");
         }

@@ -131,4 +131,20 @@ class TrainArgumentsTest {
         Run same = train("--resume", ck.toString(), "--samples", "50");
         assertEquals(0, same.code(), same.err());
     }
+
+    /** {@code --metrics-json -} wrote a file named "-" in the working directory. */
+    @Test
+    void dashIsRefusedAsAnOutputName() {
+        Path dash = Path.of("-");
+        boolean existed = Files.exists(dash);
+        for (String option : new String[] {"--metrics-json", "--plot"}) {
+            assertRefused(train(option, "-"), option + " -: '-' would be a file named '-', not standard output;"
+                    + " use /dev/stdout to print it (or ./- for a file of that name)");
+        }
+        for (String option : new String[] {"--save", "--checkpoint"}) {
+            assertRefused(train(option, "-"), option + " -: '-' would be a file named '-', not standard output;"
+                    + " give a file name (./- for a file of that name)");
+        }
+        assertEquals(existed, Files.exists(dash), "a file named '-' was created");
+    }
 }
