@@ -16,6 +16,28 @@ final class CurvePlot {
     private CurvePlot() {
     }
 
+    /** Image extensions that promise another format than the PNG {@link #write} writes. */
+    private static final java.util.Set<String> OTHER_IMAGE_TYPES = java.util.Set.of("svg", "svgz", "jpg", "jpeg",
+            "jpe", "jfif", "pdf", "gif", "bmp", "tif", "tiff", "webp", "eps", "ps", "ico", "heic", "heif", "avif");
+
+    /**
+     * Refuses a file name whose extension names another image format (curves.svg, curves.jpg):
+     * the file would hold a PNG. Names without an extension or with another one (a pipe, /dev/stdout,
+     * curves.out) are accepted.
+     *
+     * @throws IllegalArgumentException naming the option, the path and the extension
+     */
+    static void checkName(String option, Path path) {
+        Path file = path.getFileName();
+        String name = file == null ? "" : file.toString();
+        int dot = name.lastIndexOf('.');
+        String ext = dot > 0 ? name.substring(dot + 1) : "";
+        if (OTHER_IMAGE_TYPES.contains(ext.toLowerCase(java.util.Locale.ROOT))) {
+            throw new IllegalArgumentException(option + " " + path + ": clgrad writes the curves as a PNG image;"
+                    + " give a name ending in .png, not ." + ext);
+        }
+    }
+
     /**
      * @param path       the PNG to write (parent directories are created); the image is built in memory
      *                   first; a failed write names {@code path}

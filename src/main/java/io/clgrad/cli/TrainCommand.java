@@ -325,6 +325,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (plot != null) {
             OutputPaths.check("--plot", plot, true);
+            CurvePlot.checkName("--plot", plot);
         }
         if (metricsJson != null) {
             OutputPaths.check("--metrics-json", metricsJson, true);

@@ -147,4 +147,18 @@ class TrainArgumentsTest {
         }
         assertEquals(existed, Files.exists(dash), "a file named '-' was created");
     }
+
+    /** {@code --plot curves.svg} wrote a PNG under that name. */
+    @Test
+    void plotUnderAnotherImageExtensionIsRefused(@TempDir Path dir) {
+        for (String ext : new String[] {"svg", "jpg", "JPEG", "pdf", "gif"}) {
+            Path p = dir.resolve("curves." + ext);
+            assertRefused(train("--plot", p.toString()), "--plot " + p + ": clgrad writes the curves as a PNG image;"
+                    + " give a name ending in .png, not ." + ext);
+            assertFalse(Files.exists(p));
+        }
+        Path upper = dir.resolve("curves.PNG");
+        assertEquals(0, train("--plot", upper.toString()).code());
+        assertTrue(Files.isRegularFile(upper));
+    }
 }
