@@ -23,7 +23,8 @@ import java.util.List;
  *
  * <p>Format: comma-separated; cells may be quoted with {@code "} (a doubled {@code ""} inside quotes
  * is one quote); cells are trimmed; blank lines are skipped. Every row must have as many cells as the
- * first. Feature cells must be finite float32 numbers ({@code NaN}, {@code Infinity} and values
+ * first. Feature cells must be finite float32 numbers in decimal notation ({@link DecimalNumbers}:
+ * Java-only forms such as {@code 1.2f} or {@code 0x1p3}, {@code NaN}, {@code Infinity} and values
  * that overflow float32, such as {@code 1e999}, are refused); label cells must not be empty. Errors
  * name the file, the line and the column, e.g.
  * {@code data.csv line 17, column 'age': 'abc' is not a number}.
@@ -192,10 +193,9 @@ public final class CsvDataset implements Dataset<Tensor[]> {
     private static float parse(String cell, String file, int line, String column) {
         float v;
         try {
-            v = Float.parseFloat(cell);
+            v = DecimalNumbers.parseFloat(cell);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + " line " + line + ", column " + column + ": '" + cell
-                    + "' is not a number");
+            throw new IllegalArgumentException(file + " line " + line + ", column " + column + ": " + e.getMessage());
         }
         if (!Float.isFinite(v)) {
             throw new IllegalArgumentException(file + " line " + line + ", column " + column + ": '" + cell

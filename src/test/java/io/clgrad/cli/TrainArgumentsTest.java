@@ -161,4 +161,28 @@ class TrainArgumentsTest {
         assertEquals(0, train("--plot", upper.toString()).code());
         assertTrue(Files.isRegularFile(upper));
     }
+
+    /** {@code predict --input 1,2,} dropped the empty last value; Java-only number forms were accepted. */
+    @Test
+    void predictInputIsParsedStrictly(@TempDir Path dir) {
+        Path model = dir.resolve("m.safetensors");
+        assertEquals(0, train("--save", model.toString()).code());
+        String[][] cases = {
+            {"1,2,", "--input '1,2,': value 3 is empty"},
+            {",1", "--input ',1': value 1 is empty"},
+            {"", "--input '': no values; give the model's 2 features separated by commas"},
+            {" ", "--input ' ': no values; give the model's 2 features separated by commas"},
+            {"1.2f,1", "--input '1.2f,1': '1.2f' is not a decimal number"},
+            {"0.5d,1", "--input '0.5d,1': '0.5d' is not a decimal number"},
+            {"0x1p3,1", "--input '0x1p3,1': '0x1p3' is not a decimal number"},
+            {"1,2,3", "--input '1,2,3' has 3 values but the model takes 2 features"},
+        };
+        for (String[] c : cases) {
+            Run r = run("predict", "--model", model.toString(), "--input", c[0], "--device", "cpu");
+            assertEquals(2, r.code(), c[0] + ": " + r.err());
+            assertEquals("clgrad predict: " + c[1], r.err().strip());
+        }
+        Run ok = run("predict", "--model", model.toString(), "--input", "+1.5e0, -.25", "--device", "cpu");
+        assertEquals(0, ok.code(), ok.err());
+    }
 }

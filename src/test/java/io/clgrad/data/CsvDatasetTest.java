@@ -157,4 +157,35 @@ class CsvDatasetTest {
         e = assertThrows(IllegalArgumentException.class, () -> CsvDataset.read(g, "0", false));
         assertEquals("only2.csv: no feature columns besides the label column 0", e.getMessage());
     }
+
+    /** Java-only number forms (1.2f, 0.5d, hexadecimal) were accepted as feature values. */
+    @Test
+    void javaOnlyNumberFormsAreRefused() throws IOException {
+        for (String bad : new String[] {"1.2f", "0.5d", "0x1p3", "2F", "1_000"}) {
+            Path f = csv("java.csv", "a,label\n1,0\n" + bad + ",1\n");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> CsvDataset.read(f, "label", true), bad);
+            assertEquals("java.csv line 3, column 'a': '" + bad + "' is not "
+                    + (bad.equals("1_000") ? "a number" : "a decimal number"), e.getMessage());
+        }
+        Path ok = csv("ok.csv", "a,label\n+1.5,0\n-.25,1\n3.,0\n1E-3,1\n");
+        assertArrayEquals(new float[] {1.5f, -0.25f, 3f, 1e-3f},
+                CsvDataset.read(ok, "label", true).asTensorDataset().tensors()[0].toFloatArray());
+        // a label in a Java-only form is a class name, not a number
+        CsvDataset d = CsvDataset.read(csv("lab.csv", "a,label\n1,1.5f\n2,2\n"), "label", true);
+        assertArrayEquals(new String[] {"1.5f", "2"}, d.classes());
+    }
+
+    /** The strict number parser that CSV cells and {@code predict --input} share. */
+    @Test
+    void decimalNumbersAcceptPlainDecimalsOnly() {
+        for (String good : new String[] {"0", "-1", "+2.5", ".5", "5.", "1e3", "1E+3", "-2.5e-3", "NaN", "Infinity",
+            "-Infinity"}) {
+            assertEquals(Float.parseFloat(good), DecimalNumbers.parseFloat(good), good);
+        }
+        for (String bad : new String[] {"", " 1", "1 ", ".", "e3", "1e", "1.2f", "0.5D", "0x10", "0x1p3", "1,5", "inf",
+            "nan", "--1", "1e3.5"}) {
+            assertThrows(NumberFormatException.class, () -> DecimalNumbers.parseFloat(bad), bad);
+        }
+    }
 }
