@@ -2,6 +2,7 @@ package io.clgrad.cli;
 
 import io.clgrad.Device;
 import io.clgrad.Tensor;
+import io.clgrad.data.CsvDataset;
 import io.clgrad.data.DataLoader;
 import io.clgrad.data.IdxImageDataset;
 import io.clgrad.nn.BCEWithLogitsLoss;
@@ -14,6 +15,7 @@ import io.clgrad.optim.Optimizer;
 import io.clgrad.optim.SGD;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -135,6 +137,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Tensor.manualSeed(seed);
 
+        warnIfHeaderLooksLikeData();
         TrainingData td = TrainingData.load(data, dataDir, file, label, ArgumentChecks.sampleCount("--samples", samples),
                 seed, 0.2);
         ModelSpec modelSpec;
@@ -297,6 +300,26 @@ final class TrainCommand implements Callable<Integer> {
             return null;
         } finally {
             weights.values().forEach(Tensor::close);
+        }
+    }
+
+    /**
+     * Warns when the CSV file's first line, which is read as the header, looks like a data row (a
+     * headerless file loses its first sample and names its columns after it). Before loading, so
+     * that the warning also explains a "no label column" error.
+     */
+    private void warnIfHeaderLooksLikeData() {
+        if (!data.equals("csv") || file == null || !Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            if (CsvDataset.headerLooksLikeData(file)) {
+                spec.commandLine().getErr().println("clgrad train: warning: " + file + ": the first line looks like"
+                        + " data, not column names; clgrad reads line 1 as the header");
+                spec.commandLine().getErr().flush();
+            }
+        } catch (IOException | RuntimeException e) {
+            // not readable as text: loading the file says why
         }
     }
 

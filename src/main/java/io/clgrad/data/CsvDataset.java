@@ -61,7 +61,7 @@ public final class CsvDataset implements Dataset<Tensor[]> {
      * @throws NoSuchFileException      when the file does not exist
      * @throws IOException              when it cannot be read
      * @throws IllegalArgumentException when the path is a directory, the file is not UTF-8 text, the
-     *                                  label column is unknown or the only column (no features), a
+     *                                  label column is unknown, named twice or the only column, a
      *                                  feature cell is not a finite number, a label cell is empty (or a
      *                                  float label not finite), a row is ragged, or there is no data row
      *                                  (naming the file, line and column)
@@ -169,12 +169,51 @@ public final class CsvDataset implements Dataset<Tensor[]> {
         return new CsvDataset(featureNames, parsed.classes(), TensorDataset.ofHost(features, target));
     }
 
+    /**
+     * Whether the first non-blank line of a CSV file looks like a data row rather than column names:
+     * every cell is a number. {@link #read} with {@code header = true} takes that line for the
+     * header all the same (a column may be named "2019"), so a caller may want to warn.
+     *
+     * @param file the CSV file (UTF-8)
+     * @return true when every cell of the first non-blank line is a number
+     * @throws IOException when the file cannot be read
+     */
+    public static boolean headerLooksLikeData(Path file) throws IOException {
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.startsWith("\uFEFF")) {
+                    line = line.substring(1);
+                }
+                if (!line.isBlank()) {
+                    for (String cell : CsvLine.split(line, file.toString(), 1)) {
+                        if (!DecimalNumbers.isNumber(cell)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     private static int labelIndex(String file, String[] names, String labelColumn, boolean header) {
         if (header) {
+            List<Integer> named = new ArrayList<>();
             for (int c = 0; c < names.length; c++) {
                 if (names[c].equals(labelColumn)) {
-                    return c;
+                    named.add(c + 1);
                 }
+            }
+            if (named.size() > 1) {
+                String last = named.remove(named.size() - 1).toString();
+                throw new IllegalArgumentException(file + ": the label column '" + labelColumn + "' is ambiguous: columns "
+                        + String.join(", ", named.stream().map(String::valueOf).toList()) + " and " + last
+                        + " (counting from 1) are named '" + labelColumn + "'; rename one of them");
+            }
+            if (named.size() == 1) {
+                return named.get(0) - 1;
             }
         }
         try {

@@ -162,6 +162,24 @@ class TrainArgumentsTest {
         assertTrue(Files.isRegularFile(upper));
     }
 
+    /** A headerless CSV lost its first row to the header without a word. */
+    @Test
+    void headerThatLooksLikeDataIsWarnedAbout(@TempDir Path dir) throws IOException {
+        Path csv = dir.resolve("nohead.csv");
+        Files.writeString(csv, "0.5,1\n1,0\n2,1\n3,0\n4,1\n5,0\n6,1\n");
+        Run r = run("train", "--quiet", "--device", "cpu", "--epochs", "1", "--data", "csv", "--file", csv.toString(),
+                "--label", "1");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("clgrad train: warning: " + csv + ": the first line looks like data, not column names; clgrad"
+                + " reads line 1 as the header", r.err().strip());
+        Path named = dir.resolve("head.csv");
+        Files.writeString(named, "x,label\n1,0\n2,1\n3,0\n4,1\n5,0\n6,1\n");
+        Run quiet = run("train", "--quiet", "--device", "cpu", "--epochs", "1", "--data", "csv", "--file",
+                named.toString(), "--label", "label");
+        assertEquals(0, quiet.code(), quiet.err());
+        assertEquals("", quiet.err());
+    }
+
     /** {@code predict --input 1,2,} dropped the empty last value; Java-only number forms were accepted. */
     @Test
     void predictInputIsParsedStrictly(@TempDir Path dir) {

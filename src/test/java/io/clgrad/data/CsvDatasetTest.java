@@ -158,6 +158,21 @@ class CsvDatasetTest {
         assertEquals("only2.csv: no feature columns besides the label column 0", e.getMessage());
     }
 
+    /** A label name that appears twice in the header silently took the first such column. */
+    @Test
+    void duplicateLabelColumnIsRefusedNamingBothPositions() throws IOException {
+        Path f = csv("dup.csv", "a,cls,b,cls\n1,0,2,1\n3,1,4,0\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CsvDataset.read(f, "cls", true));
+        assertEquals("dup.csv: the label column 'cls' is ambiguous: columns 2 and 4 (counting from 1) are named"
+                + " 'cls'; rename one of them", e.getMessage());
+        Path three = csv("dup3.csv", "cls,cls,b,cls\n1,0,2,1\n");
+        e = assertThrows(IllegalArgumentException.class, () -> CsvDataset.read(three, "cls", true));
+        assertEquals("dup3.csv: the label column 'cls' is ambiguous: columns 1, 2 and 4 (counting from 1) are named"
+                + " 'cls'; rename one of them", e.getMessage());
+        // a repeated feature name is harmless
+        assertEquals(2, CsvDataset.read(csv("dupf.csv", "a,a,cls\n1,2,0\n"), "cls", true).numFeatures());
+    }
+
     /** Java-only number forms (1.2f, 0.5d, hexadecimal) were accepted as feature values. */
     @Test
     void javaOnlyNumberFormsAreRefused() throws IOException {
@@ -187,5 +202,13 @@ class CsvDatasetTest {
             "nan", "--1", "1e3.5"}) {
             assertThrows(NumberFormatException.class, () -> DecimalNumbers.parseFloat(bad), bad);
         }
+    }
+
+    /** A headerless file's first row is read as column names: the CLI warns when it looks like data. */
+    @Test
+    void headerThatLooksLikeDataIsDetected() throws IOException {
+        assertTrue(CsvDataset.headerLooksLikeData(csv("n.csv", "\n1,2.5,0\n3,4,1\n")));
+        assertTrue(!CsvDataset.headerLooksLikeData(csv("h.csv", "a,b,label\n3,4,1\n")));
+        assertTrue(!CsvDataset.headerLooksLikeData(csv("m.csv", "1,b,2\n3,4,1\n")));
     }
 }
