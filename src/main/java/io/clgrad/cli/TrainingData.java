@@ -82,12 +82,7 @@ record TrainingData(String name, Dataset<Tensor[]> train, Dataset<Tensor[]> held
                 if (file == null || label == null) {
                     throw new IllegalArgumentException("--data csv needs --file F and --label COLUMN");
                 }
-                CsvDataset csv = CsvDataset.read(file, label, true);
-                if (csv.numClasses() == 0) {
-                    throw new IllegalArgumentException(file + ": the label column '" + label + "' holds numbers that"
-                            + " are not all integers; clgrad train classifies, so labels must be classes (integers"
-                            + " or names)");
-                }
+                CsvDataset csv = CsvDataset.readClasses(file, label, true);   // clgrad classifies
                 if (csv.numClasses() < 2) {
                     throw new IllegalArgumentException(file + ": the label column '" + label + "' holds only one class ('"
                             + csv.classes()[0] + "'); a classifier needs at least 2");

@@ -67,6 +67,30 @@ public final class CsvDataset implements Dataset<Tensor[]> {
      *                                  (naming the file, line and column)
      */
     public static CsvDataset read(Path file, String labelColumn, boolean header) throws IOException {
+        return read(file, labelColumn, header, false);
+    }
+
+    /**
+     * Reads a CSV file whose labels are classes, as {@link #read} does, but refuses labels that
+     * would make float targets: a number label that is not written as an integer, naming its line
+     * and value ({@code 1.0} is not taken for class {@code 1}: a column holding both would be
+     * ambiguous).
+     *
+     * @param file        the file (UTF-8)
+     * @param labelColumn the label column, as for {@link #read}
+     * @param header      whether the first non-blank line holds the column names
+     * @return the dataset, with {@link #numClasses()} at least 1
+     * @throws NoSuchFileException      when the file does not exist
+     * @throws IOException              when it cannot be read
+     * @throws IllegalArgumentException as {@link #read}, and for a number label that is not an integer,
+     *                                  e.g. {@code data.csv line 4, column 'y': label '1.0' is written as a
+     *                                  decimal; class labels must be integers or names}
+     */
+    public static CsvDataset readClasses(Path file, String labelColumn, boolean header) throws IOException {
+        return read(file, labelColumn, header, true);
+    }
+
+    private static CsvDataset read(Path file, String labelColumn, boolean header, boolean classes) throws IOException {
         String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString(), null, "CSV file not found");
@@ -154,12 +178,23 @@ public final class CsvDataset implements Dataset<Tensor[]> {
             }
         }
         CsvLabels parsed = CsvLabels.parse(labels);
+        String labelName = header ? "'" + names[labelIndex] + "'" : Integer.toString(labelIndex);
+        if (classes && parsed.values() != null) {
+            for (int i = 0; i < n; i++) {
+                if (!DecimalNumbers.isInteger(labels[i])) {
+                    float v = parsed.values()[i];
+                    throw new IllegalArgumentException(name + " line " + lineNumbers.get(first + i) + ", column "
+                            + labelName + ": label '" + labels[i] + "' is "
+                            + (v == Math.rint(v) && Float.isFinite(v) ? "written as a decimal" : "not an integer")
+                            + "; class labels must be integers or names");
+                }
+            }
+        }
         if (parsed.values() != null) {
             for (int i = 0; i < n; i++) {
                 if (!Float.isFinite(parsed.values()[i])) {
                     throw new IllegalArgumentException(name + " line " + lineNumbers.get(first + i) + ", column "
-                            + (header ? "'" + names[labelIndex] + "'" : Integer.toString(labelIndex)) + ": label '"
-                            + labels[i] + "' is not a finite float32 number");
+                            + labelName + ": label '" + labels[i] + "' is not a finite float32 number");
                 }
             }
         }

@@ -180,6 +180,21 @@ class TrainArgumentsTest {
         assertEquals("", quiet.err());
     }
 
+    /** Labels 0, 1, 1.0 were refused as "numbers that are not all integers", without saying which. */
+    @Test
+    void decimalLabelsAreNamed(@TempDir Path dir) throws IOException {
+        Path csv = dir.resolve("labels.csv");
+        Files.writeString(csv, "a,label\n1,0\n2,1\n3,1.0\n4,0\n5,1\n6,0\n");
+        assertRefused(run("train", "--device", "cpu", "--data", "csv", "--file", csv.toString(), "--label", "label"),
+                "labels.csv line 4, column 'label': label '1.0' is written as a decimal; class labels must be"
+                        + " integers or names");
+        Path floats = dir.resolve("floats.csv");
+        Files.writeString(floats, "a,label\n1,2\n2,1.5\n3,0.5\n4,1.5\n5,0.5\n");
+        assertRefused(run("train", "--device", "cpu", "--data", "csv", "--file", floats.toString(), "--label", "label"),
+                "floats.csv line 3, column 'label': label '1.5' is not an integer; class labels must be integers or"
+                        + " names");
+    }
+
     /** {@code predict --input 1,2,} dropped the empty last value; Java-only number forms were accepted. */
     @Test
     void predictInputIsParsedStrictly(@TempDir Path dir) {

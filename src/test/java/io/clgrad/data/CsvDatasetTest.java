@@ -211,4 +211,21 @@ class CsvDatasetTest {
         assertTrue(!CsvDataset.headerLooksLikeData(csv("h.csv", "a,b,label\n3,4,1\n")));
         assertTrue(!CsvDataset.headerLooksLikeData(csv("m.csv", "1,b,2\n3,4,1\n")));
     }
+
+    /** readClasses names a decimal label (labels 0, 1, 1.0 were refused as "not all integers", unnamed). */
+    @Test
+    void readClassesNamesTheFirstDecimalLabel() throws IOException {
+        Path f = csv("dec.csv", "a,y\n1,0\n2,1\n3,1.0\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CsvDataset.readClasses(f, "y", true));
+        assertEquals("dec.csv line 4, column 'y': label '1.0' is written as a decimal; class labels must be integers"
+                + " or names", e.getMessage());
+        assertEquals(0, CsvDataset.read(f, "y", true).numClasses());   // read keeps float targets
+        Path g = csv("real.csv", "1,2\n2,-0.5\n");
+        e = assertThrows(IllegalArgumentException.class, () -> CsvDataset.readClasses(g, "1", false));
+        assertEquals("real.csv line 2, column 1: label '-0.5' is not an integer; class labels must be integers or"
+                + " names", e.getMessage());
+        assertArrayEquals(new String[] {"0", "1"}, CsvDataset.readClasses(csv("ok.csv", "a,y\n1,0\n2,1\n"), "y", true)
+                .classes());
+    }
 }
