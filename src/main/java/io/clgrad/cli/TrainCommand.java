@@ -135,6 +135,10 @@ final class TrainCommand implements Callable<Integer> {
         if (threadWarning != null) {
             spec.commandLine().getErr().println("clgrad train: warning: " + threadWarning);
         }
+        if (threads != null && !dev.isCpu()) {
+            spec.commandLine().getErr().println("clgrad train: warning: --threads sizes only the Java CPU backend's"
+                    + " worker pool; " + dev.id() + " does not use it");
+        }
         Tensor.manualSeed(seed);
 
         warnIfHeaderLooksLikeData();

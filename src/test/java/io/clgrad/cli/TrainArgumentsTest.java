@@ -218,4 +218,24 @@ class TrainArgumentsTest {
         Run ok = run("predict", "--model", model.toString(), "--input", "+1.5e0, -.25", "--device", "cpu");
         assertEquals(0, ok.code(), ok.err());
     }
+
+    /** {@code --threads 2 --device opencl:0} said nothing although OpenCL does not use the Java pool. */
+    @Test
+    void threadsWithAnOpenClDeviceIsWarnedAbout() {
+        assumeTrue(!TestDevices.opencl().isEmpty(), "needs an OpenCL device");
+        String before = System.getProperty(CpuThreads.PROPERTY);
+        try {
+            String id = TestDevices.opencl().get(0).id();
+            Run r = train("--device", id, "--threads", "2");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.err().contains("clgrad train: warning: --threads sizes only the Java CPU backend's worker"
+                    + " pool; " + id + " does not use it\n"), r.err());
+        } finally {
+            if (before == null) {
+                System.clearProperty(CpuThreads.PROPERTY);
+            } else {
+                System.setProperty(CpuThreads.PROPERTY, before);
+            }
+        }
+    }
 }
