@@ -1,5 +1,7 @@
 package io.clgrad.cli;
 
+import io.clgrad.data.DecimalNumbers;
+
 /**
  * Checks of numeric command-line values, each failing with one line that names the option and the
  * value (an {@link IllegalArgumentException}, which the CLI prints as a usage error, exit code 2).
@@ -93,20 +95,41 @@ final class ArgumentChecks {
     }
 
     /**
-     * Parses one feature value of {@code --input}.
+     * Parses the features of one {@code --input}: comma-separated numbers in decimal notation
+     * ({@link DecimalNumbers}), each finite in float32, {@code count} of them.
      *
-     * @throws IllegalArgumentException when it is not a number or not finite (NaN, Infinity, 1e999)
+     * @throws IllegalArgumentException naming the input and the problem: no values, an empty value
+     *                                  (e.g. a trailing comma), a value that is not a number or not
+     *                                  finite (NaN, Infinity, 1e999), or another number of values
      */
-    static float finiteFeature(String input, String cell) {
-        float v;
-        try {
-            v = Float.parseFloat(cell);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--input '" + input + "': '" + cell + "' is not a number");
+    static float[] features(String input, int count) {
+        if (input.isBlank()) {
+            throw new IllegalArgumentException("--input '" + input + "': no values; give the model's " + count
+                    + " features separated by commas");
         }
-        if (!Float.isFinite(v)) {
-            throw new IllegalArgumentException("--input '" + input + "': '" + cell + "' is not a finite float32 number");
+        String[] parts = input.split(",", -1);   // -1: a trailing empty value is kept, and refused
+        for (int j = 0; j < parts.length; j++) {
+            if (parts[j].isBlank()) {
+                throw new IllegalArgumentException("--input '" + input + "': value " + (j + 1) + " is empty");
+            }
         }
-        return v;
+        if (parts.length != count) {
+            throw new IllegalArgumentException("--input '" + input + "' has " + parts.length
+                    + " values but the model takes " + count + " features");
+        }
+        float[] x = new float[count];
+        for (int j = 0; j < count; j++) {
+            String cell = parts[j].trim();
+            try {
+                x[j] = DecimalNumbers.parseFloat(cell);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--input '" + input + "': " + e.getMessage());
+            }
+            if (!Float.isFinite(x[j])) {
+                throw new IllegalArgumentException("--input '" + input + "': '" + cell
+                        + "' is not a finite float32 number");
+            }
+        }
+        return x;
     }
 }

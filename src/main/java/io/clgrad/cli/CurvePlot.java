@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -13,6 +14,28 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /** Writes the training curves (loss and accuracy per epoch) as one PNG with two charts side by side. */
 final class CurvePlot {
     private CurvePlot() {
+    }
+
+    /** Image extensions that promise another format than the PNG {@link #write} writes. */
+    private static final java.util.Set<String> OTHER_IMAGE_TYPES = java.util.Set.of("svg", "svgz", "jpg", "jpeg",
+            "jpe", "jfif", "pdf", "gif", "bmp", "tif", "tiff", "webp", "eps", "ps", "ico", "heic", "heif", "avif");
+
+    /**
+     * Refuses a file name whose extension names another image format (curves.svg, curves.jpg):
+     * the file would hold a PNG. Names without an extension or with another one (a pipe, /dev/stdout,
+     * curves.out) are accepted.
+     *
+     * @throws IllegalArgumentException naming the option, the path and the extension
+     */
+    static void checkName(String option, Path path) {
+        Path file = path.getFileName();
+        String name = file == null ? "" : file.toString();
+        int dot = name.lastIndexOf('.');
+        String ext = dot > 0 ? name.substring(dot + 1) : "";
+        if (OTHER_IMAGE_TYPES.contains(ext.toLowerCase(java.util.Locale.ROOT))) {
+            throw new IllegalArgumentException(option + " " + path + ": clgrad writes the curves as a PNG image;"
+                    + " give a name ending in .png, not ." + ext);
+        }
     }
 
     /**
@@ -50,8 +73,12 @@ final class CurvePlot {
         g.drawImage(right, left.getWidth(), 0, null);
         g.dispose();
         ByteArrayOutputStream png = new ByteArrayOutputStream();
-        if (!javax.imageio.ImageIO.write(both, "png", png)) {
-            throw new IOException(path + ": no PNG writer available");
+        // a memory cache, not ImageIO's default file cache: that one registers a JVM shutdown hook, which
+        // fails ("Shutdown in progress") when an interrupted train writes its plot from its own hook
+        try (MemoryCacheImageOutputStream image = new MemoryCacheImageOutputStream(png)) {
+            if (!javax.imageio.ImageIO.write(both, "png", image)) {
+                throw new IOException(path + ": no PNG writer available");
+            }
         }
         OutputPaths.write(path, png.toByteArray());
     }

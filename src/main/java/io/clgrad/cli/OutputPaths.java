@@ -1,14 +1,19 @@
 package io.clgrad.cli;
 
+import io.clgrad.io.Safetensors;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,9 +21,10 @@ import java.util.Map;
  * before any work starts, so that a bad path fails in a second instead of after the whole run, and
  * written so that a failure names the user's path, never a temporary file.
  *
- * <p>A path passes the check when it is not a directory, an existing file at it is writable, and
- * its directory exists (or, for writers that create parent directories, its nearest existing
- * ancestor is a directory). What else is needed depends on how the file is written:
+ * <p>A path passes the check when it is not {@code -} (which would be a file of that name: use
+ * {@code /dev/stdout}), not a directory, its file name fits the file system's
+ * {@value #NAME_MAX} bytes, an existing file at it is writable, and its directory exists (or, for
+ * writers that create parent directories, its nearest existing ancestor is a directory). What else is needed depends on how the file is written:
  * <ul>
  *   <li>writers that write in place ({@code --plot}, {@code --metrics-json}) need only the file
  *       itself when it exists: an existing regular file must open for writing (opened without
@@ -33,6 +39,12 @@ import java.util.Map;
  * </ul>
  */
 final class OutputPaths {
+    /**
+     * The most bytes a file name may have: NAME_MAX of Linux's file systems (ext4, xfs, btrfs,
+     * tmpfs), and of macOS's. Checked before training, since a longer name fails only at the write.
+     */
+    static final int NAME_MAX = 255;
+
     private OutputPaths() {
     }
 
@@ -48,6 +60,11 @@ final class OutputPaths {
      */
     static void check(String option, Path path, boolean createsParents) {
         String where = option + " " + path;
+        if (path.toString().equals("-")) {
+            throw new IllegalArgumentException(where + ": '-' would be a file named '-', not standard output; "
+                    + (createsParents ? "use /dev/stdout to print it" : "give a file name") + " (" + (createsParents
+                    ? "or " : "") + "./- for a file of that name)");
+        }
         if (Files.isDirectory(path)) {
             throw new IllegalArgumentException(where + ": is a directory; give a file name in it");
         }
@@ -55,6 +72,11 @@ final class OutputPaths {
         Path parent = abs.getParent();
         if (parent == null) {
             throw new IllegalArgumentException(where + ": not a file path");
+        }
+        int bytes = nameBytes(path);
+        if (bytes > NAME_MAX) {
+            throw new IllegalArgumentException(where + ": the file name is " + bytes + " bytes long" + inUtf8(path)
+                    + "; a file name may have at most " + NAME_MAX + " bytes");
         }
         Path existing = parent;
         while (existing != null && !Files.exists(existing)) {
@@ -106,7 +128,9 @@ final class OutputPaths {
     /**
      * Checks that a file written by renaming a temporary file over it (an atomic save) is a regular
      * file or absent: the rename would replace a device (e.g. {@code /dev/full}), a FIFO or a socket
-     * with a plain file.
+     * with a plain file. Its name must also leave room for the temporary file's longer name
+     * ({@link Safetensors#tempNameOverhead()}) within {@link #NAME_MAX}, or the save would fail
+     * after the first epoch.
      *
      * @throws IllegalArgumentException naming the option and the path
      */
@@ -115,24 +139,45 @@ final class OutputPaths {
             throw new IllegalArgumentException(option + " " + path + ": not a regular file (a device, FIFO or socket);"
                     + " saving replaces the file, so give a regular file name");
         }
+        int bytes = nameBytes(path);
+        int overhead = Safetensors.tempNameOverhead();
+        if (bytes + overhead > NAME_MAX) {
+            throw new IllegalArgumentException(option + " " + path + ": the file name is " + bytes + " bytes long"
+                    + inUtf8(path) + "; saving first writes a temporary file whose name is " + overhead
+                    + " bytes longer, and a file name may have at most " + NAME_MAX + " bytes: give a name of at most "
+                    + (NAME_MAX - overhead) + " bytes");
+        }
+    }
+
+    /** The UTF-8 length of {@code path}'s file name (0 for a path without one, such as /). */
+    private static int nameBytes(Path path) {
+        Path name = path.getFileName();
+        return name == null ? 0 : name.toString().getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** " (in UTF-8)" when the file name's bytes are not its characters, so that the count is not a puzzle. */
+    private static String inUtf8(Path path) {
+        Path name = path.getFileName();
+        return name != null && nameBytes(path) != name.toString().length() ? " (in UTF-8)" : "";
     }
 
     /**
      * Checks that no two outputs name the same file, and that no output overwrites an input.
      *
      * @param outputs option to path, for the outputs that are set (null values are skipped)
-     * @param inputs  option to path of files the command reads (null values are skipped)
+     * @param inputs  option (or what names the input, e.g. "--data mnist") to the files the command
+     *                reads or may read
      * @param mayReplace option pairs "output=input" allowed to be the same file (e.g. "--save=--resume")
      * @throws IllegalArgumentException naming both options and the file
      */
-    static void checkDistinct(Map<String, Path> outputs, Map<String, Path> inputs, String... mayReplace) {
+    static void checkDistinct(Map<String, Path> outputs, Map<String, List<Path>> inputs, String... mayReplace) {
         Map<String, Path> all = new LinkedHashMap<>();
         outputs.forEach((k, v) -> {
             if (v != null) {
                 all.put(k, v);
             }
         });
-        java.util.List<String> names = new java.util.ArrayList<>(all.keySet());
+        List<String> names = new ArrayList<>(all.keySet());
         for (int i = 0; i < names.size(); i++) {
             for (int j = i + 1; j < names.size(); j++) {
                 if (same(all.get(names.get(i)), all.get(names.get(j)))) {
@@ -141,18 +186,23 @@ final class OutputPaths {
                 }
             }
         }
-        java.util.List<String> allowed = java.util.Arrays.asList(mayReplace);
+        List<String> allowed = Arrays.asList(mayReplace);
         for (Map.Entry<String, Path> out : all.entrySet()) {
-            for (Map.Entry<String, Path> in : inputs.entrySet()) {
-                if (in.getValue() != null && !allowed.contains(out.getKey() + "=" + in.getKey())
-                        && same(out.getValue(), in.getValue())) {
-                    throw new IllegalArgumentException(out.getKey() + " " + out.getValue() + " would overwrite the "
-                            + in.getKey() + " file; write to another file");
+            for (Map.Entry<String, List<Path>> in : inputs.entrySet()) {
+                for (Path input : in.getValue()) {
+                    if (!allowed.contains(out.getKey() + "=" + in.getKey()) && same(out.getValue(), input)) {
+                        throw new IllegalArgumentException(out.getKey() + " " + out.getValue() + " would overwrite the "
+                                + in.getKey() + " file; write to another file");
+                    }
                 }
             }
         }
     }
 
+    /**
+     * Whether two paths name one file: the same file when both exist (hard links, symbolic links
+     * and other spellings included), else the same name in the same real directory.
+     */
     private static boolean same(Path a, Path b) {
         try {
             if (Files.exists(a) && Files.exists(b)) {
@@ -161,7 +211,21 @@ final class OutputPaths {
         } catch (IOException e) {
             // fall back to comparing the names
         }
-        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        return located(a).equals(located(b));
+    }
+
+    /** The absolute path of {@code p} with its directory's symbolic links resolved when the directory exists. */
+    private static Path located(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        if (parent != null && abs.getFileName() != null) {
+            try {
+                return parent.toRealPath().resolve(abs.getFileName());
+            } catch (IOException e) {
+                // a missing directory: compare the names as given
+            }
+        }
+        return abs;
     }
 
     /**

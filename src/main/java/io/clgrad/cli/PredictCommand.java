@@ -49,14 +49,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         float[] x = new float[inputs.length * f];
         for (int i = 0; i < inputs.length; i++) {
-            String[] parts = inputs[i].split(",");
-            if (parts.length != f) {
-                throw new IllegalArgumentException("--input '" + inputs[i] + "' has " + parts.length
-                        + " values but the model takes " + f + " features");
-            }
-            for (int j = 0; j < f; j++) {
-                x[i * f + j] = ArgumentChecks.finiteFeature(inputs[i], parts[j].trim());
-            }
+            System.arraycopy(ArgumentChecks.features(inputs[i], f), 0, x, i * f, f);
         }
         PrintWriter out = spec.commandLine().getOut();
         List<String> names = saved.header().classes();

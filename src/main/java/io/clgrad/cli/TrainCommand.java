@@ -2,7 +2,9 @@ package io.clgrad.cli;
 
 import io.clgrad.Device;
 import io.clgrad.Tensor;
+import io.clgrad.data.CsvDataset;
 import io.clgrad.data.DataLoader;
+import io.clgrad.data.IdxImageDataset;
 import io.clgrad.nn.BCEWithLogitsLoss;
 import io.clgrad.nn.CrossEntropyLoss;
 import io.clgrad.nn.Loss;
@@ -13,6 +15,7 @@ import io.clgrad.optim.Optimizer;
 import io.clgrad.optim.SGD;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -132,8 +135,13 @@ final class TrainCommand implements Callable<Integer> {
         if (threadWarning != null) {
             spec.commandLine().getErr().println("clgrad train: warning: " + threadWarning);
         }
+        if (threads != null && !dev.isCpu()) {
+            spec.commandLine().getErr().println("clgrad train: warning: --threads sizes only the Java CPU backend's"
+                    + " worker pool; " + dev.id() + " does not use it");
+        }
         Tensor.manualSeed(seed);
 
+        warnIfHeaderLooksLikeData();
         TrainingData td = TrainingData.load(data, dataDir, file, label, ArgumentChecks.sampleCount("--samples", samples),
                 seed, 0.2);
         ModelSpec modelSpec;
@@ -143,6 +151,12 @@ final class TrainCommand implements Callable<Integer> {
             if (resumed.metadata().containsKey(ModelFiles.KEY_DATA) && !resumed.data().equals(data)) {
                 throw new IllegalArgumentException(resume + ": the checkpoint was trained on --data " + resumed.data()
                         + ", not " + data);
+            }
+            if (TrainingData.isSynthetic(data) && resumed.metadata().containsKey(ModelFiles.KEY_SAMPLES)
+                    && resumed.samples() != samples) {
+                throw new IllegalArgumentException(resume + ": the checkpoint was trained on --samples "
+                        + resumed.samples() + ", not " + samples + " (another count generates other data): resume with"
+                        + " --samples " + resumed.samples());
             }
             if (modelSpec.inputs() != td.features()) {
                 throw new IllegalArgumentException(resume + ": the model takes " + modelSpec.inputs()
@@ -196,36 +210,57 @@ final class TrainCommand implements Callable<Integer> {
         long start = System.nanoTime();
         int lastEpoch = ArgumentChecks.lastEpoch(firstEpoch, epochCount);
         String notSaved = null;
-        for (int e = firstEpoch; e <= lastEpoch; e++) {
-            progress.startEpoch(e, lastEpoch, trainLoader.numBatches());
-            guard.startEpoch(e);
-            long t0 = System.nanoTime();
-            // the loader's shuffle order of this epoch (0-based), also when resuming
-            TrainingLoop.Score tr = loop.trainEpoch(trainLoader, e - 1, opt, progress, guard);
-            double secs = (System.nanoTime() - t0) / 1e9;
-            TrainingLoop.Score held = loop.evaluate(heldLoader);
-            guard.checkHeldLoss(held.loss(), td.heldLabel());
-            EpochMetrics m = new EpochMetrics(e, tr.loss(), tr.accuracy(), held.loss(), held.accuracy(),
-                    tr.samples() / secs, secs);
-            history.add(m);
-            progress.endEpoch(m);
-            if (save != null || checkpoint != null) {
-                notSaved = saveEpoch(model, opt, modelSpec, td, e);
+        List<String> savedFiles = new ArrayList<>();
+        if (save != null) {
+            savedFiles.add("the model file " + save);
+        }
+        if (checkpoint != null) {
+            savedFiles.add("the checkpoint " + checkpoint);
+        }
+        List<Path> metricFiles = java.util.stream.Stream.of(metricsJson, plot).filter(java.util.Objects::nonNull)
+                .toList();
+        // Ctrl-C or SIGTERM from here on: one line on what was saved, and the metrics of the finished epochs
+        try (InterruptReport report = new InterruptReport(spec.commandLine().getErr(), System.console() != null,
+                lastEpoch, savedFiles, metricFiles, finished -> writeMetricFiles(finished, dev, td))) {
+            for (int e = firstEpoch; e <= lastEpoch; e++) {
+                report.epochStarted(e);
+                progress.startEpoch(e, lastEpoch, trainLoader.numBatches());
+                guard.startEpoch(e);
+                long t0 = System.nanoTime();
+                // the loader's shuffle order of this epoch (0-based), also when resuming
+                TrainingLoop.Score tr = loop.trainEpoch(trainLoader, e - 1, opt, progress, guard);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                TrainingLoop.Score held = loop.evaluate(heldLoader);
+                guard.checkHeldLoss(held.loss(), td.heldLabel());
+                EpochMetrics m = new EpochMetrics(e, tr.loss(), tr.accuracy(), held.loss(), held.accuracy(),
+                        tr.samples() / secs, secs);
+                history.add(m);
+                report.epochFinished(m);
+                progress.endEpoch(m);
+                if (save != null || checkpoint != null) {
+                    int epoch = e;
+                    notSaved = report.save(e, () -> saveEpoch(model, opt, modelSpec, td, epoch));
+                }
             }
-        }
-        double total = (System.nanoTime() - start) / 1e9;
-        EpochMetrics last = history.get(history.size() - 1);
-        out.println(String.format(Locale.ROOT, "done: %d epoch(s) in %s on %s; final %s accuracy %.4f, loss %.4f%s",
-                history.size(), ProgressReporter.duration(total), dev, td.heldLabel(), last.validAccuracy(),
-                last.validLoss(), save == null ? "" : notSaved == null ? "; model saved to " + save
-                        : "; model NOT saved to " + save + " (non-finite weights)"));
-        out.flush();
-        if (plot != null) {
-            CurvePlot.write(plot, history, td.heldLabel());
-            progress.line("curves written to " + plot);
-        }
-        if (metricsJson != null) {
-            writeMetrics(metricsJson, history, dev, td);
+            double total = (System.nanoTime() - start) / 1e9;
+            EpochMetrics last = history.get(history.size() - 1);
+            String notSavedWhy = notSaved;
+            report.finish(() -> {
+                out.println(String.format(Locale.ROOT,
+                        "done: %d epoch(s) in %s on %s; final %s accuracy %.4f, loss %.4f%s",
+                        history.size(), ProgressReporter.duration(total), dev, td.heldLabel(), last.validAccuracy(),
+                        last.validLoss(), save == null ? "" : notSavedWhy == null ? "; model saved to " + save
+                                : "; model NOT saved to " + save + " (non-finite weights)"));
+                out.flush();
+                if (plot != null) {
+                    CurvePlot.write(plot, history, td.heldLabel());
+                    progress.line("curves written to " + plot);
+                }
+                if (metricsJson != null) {
+                    writeMetrics(metricsJson, history, dev, td);
+                }
+                return null;
+            });
         }
         if (notSaved != null) {
             throw new IllegalStateException("the model was not saved: " + notSaved);
@@ -274,6 +309,26 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Warns when the CSV file's first line, which is read as the header, looks like a data row (a
+     * headerless file loses its first sample and names its columns after it). Before loading, so
+     * that the warning also explains a "no label column" error.
+     */
+    private void warnIfHeaderLooksLikeData() {
+        if (!data.equals("csv") || file == null || !Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            if (CsvDataset.headerLooksLikeData(file)) {
+                spec.commandLine().getErr().println("clgrad train: warning: " + file + ": the first line looks like"
+                        + " data, not column names; clgrad reads line 1 as the header");
+                spec.commandLine().getErr().flush();
+            }
+        } catch (IOException | RuntimeException e) {
+            // not readable as text: loading the file says why
+        }
+    }
+
     /** Refuses data options that the chosen --data would silently ignore (e.g. --data-dir with two-moons). */
     private void checkDataOptions(boolean images) {
         boolean csv = data.equals("csv");
@@ -288,7 +343,10 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Checks --save, --plot and --metrics-json before any work, so that a bad path fails at once. */
+    /**
+     * Checks --save, --checkpoint, --plot and --metrics-json before any work, so that a bad path fails
+     * at once, and that none of them overwrites an input: --file, --resume or the image set's IDX files.
+     */
     private void checkOutputs() {
         if (save != null) {
             OutputPaths.check("--save", save, false);
@@ -296,6 +354,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (plot != null) {
             OutputPaths.check("--plot", plot, true);
+            CurvePlot.checkName("--plot", plot);
         }
         if (metricsJson != null) {
             OutputPaths.check("--metrics-json", metricsJson, true);
@@ -309,9 +368,12 @@ final class TrainCommand implements Callable<Integer> {
         outputs.put("--checkpoint", checkpoint);
         outputs.put("--plot", plot);
         outputs.put("--metrics-json", metricsJson);
-        Map<String, Path> inputs = new LinkedHashMap<>();
-        inputs.put("--file", file);
-        inputs.put("--resume", resume);
+        Map<String, List<Path>> inputs = new LinkedHashMap<>();
+        inputs.put("--file", file == null ? List.of() : List.of(file));
+        inputs.put("--resume", resume == null ? List.of() : List.of(resume));
+        if (TrainingData.isImageSet(data)) {
+            inputs.put("--data " + data, IdxImageDataset.files(TrainingData.imageDir(data, dataDir)));
+        }
         OutputPaths.checkDistinct(outputs, inputs, "--checkpoint=--resume");
     }
 
@@ -331,6 +393,16 @@ final class TrainCommand implements Callable<Integer> {
                 return SGD.builder(model.parameters()).lr(rate).momentum(0.9).build();
             default:
                 throw new IllegalArgumentException("unknown --optimizer '" + optimizer + "': expected adam, adamw or sgd");
+        }
+    }
+
+    /** Writes --plot and --metrics-json (those given) for {@code history}: the interrupted run's files. */
+    private void writeMetricFiles(List<EpochMetrics> history, Device dev, TrainingData td) throws IOException {
+        if (metricsJson != null) {
+            writeMetrics(metricsJson, history, dev, td);
+        }
+        if (plot != null) {
+            CurvePlot.write(plot, history, td.heldLabel());
         }
     }
 

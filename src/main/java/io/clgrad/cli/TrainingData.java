@@ -72,8 +72,7 @@ record TrainingData(String name, Dataset<Tensor[]> train, Dataset<Tensor[]> held
                 return split(name, Blobs.generate(samples, 3, 1.0, seed), 2, 3, seed, validFraction, "--samples");
             case "fashion-mnist":
             case "mnist": {
-                Path dir = dataDir != null ? dataDir : name.equals("mnist") ? Path.of("/usr/share/datasets/mnist")
-                        : FashionMnist.DEFAULT_DIR;
+                Path dir = imageDir(name, dataDir);
                 TensorDataset train = name.equals("mnist") ? new Mnist(dir, true, null).asTensorDataset(true)
                         : new FashionMnist(dir, true, null).asTensorDataset(true);
                 TensorDataset test = name.equals("mnist") ? new Mnist(dir, false, null).asTensorDataset(true)
@@ -86,12 +85,7 @@ record TrainingData(String name, Dataset<Tensor[]> train, Dataset<Tensor[]> held
                 if (file == null || label == null) {
                     throw new IllegalArgumentException("--data csv needs --file F and --label COLUMN");
                 }
-                CsvDataset csv = CsvDataset.read(file, label, true);
-                if (csv.numClasses() == 0) {
-                    throw new IllegalArgumentException(file + ": the label column '" + label + "' holds numbers that"
-                            + " are not all integers; clgrad train classifies, so labels must be classes (integers"
-                            + " or names)");
-                }
+                CsvDataset csv = CsvDataset.readClasses(file, label, true);   // clgrad classifies
                 if (csv.numClasses() < 2) {
                     throw new IllegalArgumentException(file + ": the label column '" + label + "' holds only one class ('"
                             + csv.classes()[0] + "'); a classifier needs at least 2");
@@ -104,6 +98,16 @@ record TrainingData(String name, Dataset<Tensor[]> train, Dataset<Tensor[]> held
             default:
                 throw new IllegalArgumentException("unknown --data '" + name + "'; expected one of: " + NAMES);
         }
+    }
+
+    /**
+     * The directory an image set is read from.
+     *
+     * @param name    fashion-mnist or mnist
+     * @param dataDir the --data-dir value, or null for the default (/usr/share/datasets/NAME)
+     */
+    static Path imageDir(String name, Path dataDir) {
+        return dataDir != null ? dataDir : name.equals("mnist") ? Mnist.DEFAULT_DIR : FashionMnist.DEFAULT_DIR;
     }
 
     /**

@@ -12,7 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A table read from a CSV file: one column is the label, every other column a float feature.
+ * A table read from a CSV file: one column is the label, every other column (at least one) a float
+ * feature.
  *
  * <p>Labels: when every label is an integer, the labels are classes: {@link #classes()} lists the
  * distinct values in increasing numeric order and each sample's label is the int32 index of its
@@ -22,7 +23,8 @@ import java.util.List;
  *
  * <p>Format: comma-separated; cells may be quoted with {@code "} (a doubled {@code ""} inside quotes
  * is one quote); cells are trimmed; blank lines are skipped. Every row must have as many cells as the
- * first. Feature cells must be finite float32 numbers ({@code NaN}, {@code Infinity} and values
+ * first. Feature cells must be finite float32 numbers in decimal notation ({@link DecimalNumbers}:
+ * Java-only forms such as {@code 1.2f} or {@code 0x1p3}, {@code NaN}, {@code Infinity} and values
  * that overflow float32, such as {@code 1e999}, are refused); label cells must not be empty. Errors
  * name the file, the line and the column, e.g.
  * {@code data.csv line 17, column 'age': 'abc' is not a number}.
@@ -59,11 +61,36 @@ public final class CsvDataset implements Dataset<Tensor[]> {
      * @throws NoSuchFileException      when the file does not exist
      * @throws IOException              when it cannot be read
      * @throws IllegalArgumentException when the path is a directory, the file is not UTF-8 text, the
-     *                                  label column is unknown, a feature cell is not a finite number,
-     *                                  a label cell is empty (or a float label not finite), a row is
-     *                                  ragged, or there is no data row (naming the file, line and column)
+     *                                  label column is unknown, named twice or the only column, a
+     *                                  feature cell is not a finite number, a label cell is empty (or a
+     *                                  float label not finite), a row is ragged, or there is no data row
+     *                                  (naming the file, line and column)
      */
     public static CsvDataset read(Path file, String labelColumn, boolean header) throws IOException {
+        return read(file, labelColumn, header, false);
+    }
+
+    /**
+     * Reads a CSV file whose labels are classes, as {@link #read} does, but refuses labels that
+     * would make float targets: a number label that is not written as an integer, naming its line
+     * and value ({@code 1.0} is not taken for class {@code 1}: a column holding both would be
+     * ambiguous).
+     *
+     * @param file        the file (UTF-8)
+     * @param labelColumn the label column, as for {@link #read}
+     * @param header      whether the first non-blank line holds the column names
+     * @return the dataset, with {@link #numClasses()} at least 1
+     * @throws NoSuchFileException      when the file does not exist
+     * @throws IOException              when it cannot be read
+     * @throws IllegalArgumentException as {@link #read}, and for a number label that is not an integer,
+     *                                  e.g. {@code data.csv line 4, column 'y': label '1.0' is written as a
+     *                                  decimal; class labels must be integers or names}
+     */
+    public static CsvDataset readClasses(Path file, String labelColumn, boolean header) throws IOException {
+        return read(file, labelColumn, header, true);
+    }
+
+    private static CsvDataset read(Path file, String labelColumn, boolean header, boolean classes) throws IOException {
         String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString(), null, "CSV file not found");
@@ -108,6 +135,10 @@ public final class CsvDataset implements Dataset<Tensor[]> {
             first = 0;
         }
         int labelIndex = labelIndex(name, names, labelColumn, header);
+        if (names.length == 1) {
+            throw new IllegalArgumentException(name + ": no feature columns besides the label column "
+                    + (header ? "'" + names[0] + "'" : "0"));
+        }
         int n = rows.size() - first;
         if (n == 0) {
             throw new IllegalArgumentException(name + ": no data rows" + (header ? " after the header" : ""));
@@ -147,12 +178,23 @@ public final class CsvDataset implements Dataset<Tensor[]> {
             }
         }
         CsvLabels parsed = CsvLabels.parse(labels);
+        String labelName = header ? "'" + names[labelIndex] + "'" : Integer.toString(labelIndex);
+        if (classes && parsed.values() != null) {
+            for (int i = 0; i < n; i++) {
+                if (!DecimalNumbers.isInteger(labels[i])) {
+                    float v = parsed.values()[i];
+                    throw new IllegalArgumentException(name + " line " + lineNumbers.get(first + i) + ", column "
+                            + labelName + ": label '" + labels[i] + "' is "
+                            + (v == Math.rint(v) && Float.isFinite(v) ? "written as a decimal" : "not an integer")
+                            + "; class labels must be integers or names");
+                }
+            }
+        }
         if (parsed.values() != null) {
             for (int i = 0; i < n; i++) {
                 if (!Float.isFinite(parsed.values()[i])) {
                     throw new IllegalArgumentException(name + " line " + lineNumbers.get(first + i) + ", column "
-                            + (header ? "'" + names[labelIndex] + "'" : Integer.toString(labelIndex)) + ": label '"
-                            + labels[i] + "' is not a finite float32 number");
+                            + labelName + ": label '" + labels[i] + "' is not a finite float32 number");
                 }
             }
         }
@@ -162,12 +204,51 @@ public final class CsvDataset implements Dataset<Tensor[]> {
         return new CsvDataset(featureNames, parsed.classes(), TensorDataset.ofHost(features, target));
     }
 
+    /**
+     * Whether the first non-blank line of a CSV file looks like a data row rather than column names:
+     * every cell is a number. {@link #read} with {@code header = true} takes that line for the
+     * header all the same (a column may be named "2019"), so a caller may want to warn.
+     *
+     * @param file the CSV file (UTF-8)
+     * @return true when every cell of the first non-blank line is a number
+     * @throws IOException when the file cannot be read
+     */
+    public static boolean headerLooksLikeData(Path file) throws IOException {
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.startsWith("\uFEFF")) {
+                    line = line.substring(1);
+                }
+                if (!line.isBlank()) {
+                    for (String cell : CsvLine.split(line, file.toString(), 1)) {
+                        if (!DecimalNumbers.isNumber(cell)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     private static int labelIndex(String file, String[] names, String labelColumn, boolean header) {
         if (header) {
+            List<Integer> named = new ArrayList<>();
             for (int c = 0; c < names.length; c++) {
                 if (names[c].equals(labelColumn)) {
-                    return c;
+                    named.add(c + 1);
                 }
+            }
+            if (named.size() > 1) {
+                String last = named.remove(named.size() - 1).toString();
+                throw new IllegalArgumentException(file + ": the label column '" + labelColumn + "' is ambiguous: columns "
+                        + String.join(", ", named.stream().map(String::valueOf).toList()) + " and " + last
+                        + " (counting from 1) are named '" + labelColumn + "'; rename one of them");
+            }
+            if (named.size() == 1) {
+                return named.get(0) - 1;
             }
         }
         try {
@@ -186,10 +267,9 @@ public final class CsvDataset implements Dataset<Tensor[]> {
     private static float parse(String cell, String file, int line, String column) {
         float v;
         try {
-            v = Float.parseFloat(cell);
+            v = DecimalNumbers.parseFloat(cell);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + " line " + line + ", column " + column + ": '" + cell
-                    + "' is not a number");
+            throw new IllegalArgumentException(file + " line " + line + ", column " + column + ": " + e.getMessage());
         }
         if (!Float.isFinite(v)) {
             throw new IllegalArgumentException(file + " line " + line + ", column " + column + ": '" + cell

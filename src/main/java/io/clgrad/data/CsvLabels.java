@@ -11,15 +11,13 @@ import java.util.TreeSet;
  * values, each label replaced by its index), or float targets.
  */
 record CsvLabels(String[] classes, int[] indices, float[] values) {
-    private static final java.util.regex.Pattern INTEGER = java.util.regex.Pattern.compile("[+-]?\\d+");
-
     static CsvLabels parse(String[] labels) {
         boolean allInts = true;
         boolean allNumbers = true;
         for (String s : labels) {
-            if (!INTEGER.matcher(s).matches()) {
+            if (!DecimalNumbers.isInteger(s)) {
                 allInts = false;
-                if (!isNumber(s)) {
+                if (!DecimalNumbers.isNumber(s)) {
                     allNumbers = false;
                     break;
                 }
@@ -59,14 +57,5 @@ record CsvLabels(String[] classes, int[] indices, float[] values) {
             idx[i] = index.get(labels[i]);
         }
         return new CsvLabels(classes, idx, null);
-    }
-
-    private static boolean isNumber(String s) {
-        try {
-            Float.parseFloat(s);
-            return !s.isEmpty();
-        } catch (NumberFormatException e) {
-            return false;
-        }
     }
 }

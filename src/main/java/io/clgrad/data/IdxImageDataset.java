@@ -18,6 +18,19 @@ public abstract class IdxImageDataset implements Dataset<Tensor[]> {
         this.transform = transform;
     }
 
+    /**
+     * The files an MNIST-format data set in {@code dir} is read from: both splits' image and label
+     * files, under their gzipped and uncompressed names ({@code train-images-idx3-ubyte.gz},
+     * {@code train-images-idx3-ubyte}, ...), whether they exist or not. For checking that an output
+     * file does not overwrite the data.
+     *
+     * @param dir the data directory
+     * @return the 8 paths in {@code dir}
+     */
+    public static java.util.List<java.nio.file.Path> files(java.nio.file.Path dir) {
+        return MnistFiles.candidates(dir);
+    }
+
     @Override
     public int size() {
         return files.size();

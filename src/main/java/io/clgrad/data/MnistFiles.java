@@ -6,7 +6,9 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The images and labels of one MNIST-format split (MNIST, Fashion-MNIST), shared by {@link Mnist}
@@ -33,7 +35,6 @@ final class MnistFiles {
      * @throws IllegalArgumentException naming the file, index and value of the first label outside [0, classes)
      */
     static MnistFiles load(String what, Path dir, boolean train, String howToGet, int classes) throws IOException {
-        String prefix = train ? "train" : "t10k";
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new IllegalArgumentException(what + ": " + dir + " is not a directory; give the directory that holds"
                     + " the IDX files");
@@ -41,8 +42,8 @@ final class MnistFiles {
         if (!Files.isDirectory(dir)) {
             throw new FileNotFoundException(what + ": data directory " + dir + " does not exist. " + howToGet);
         }
-        Path imageFile = find(what, dir, prefix + "-images-idx3-ubyte", howToGet);
-        Path labelFile = find(what, dir, prefix + "-labels-idx1-ubyte", howToGet);
+        Path imageFile = find(what, dir, base(train, true), howToGet);
+        Path labelFile = find(what, dir, base(train, false), howToGet);
         IdxArray images = IdxReader.read(imageFile);
         IdxArray labels = IdxReader.read(labelFile);
         if (images.dims().length != 3) {
@@ -71,8 +72,31 @@ final class MnistFiles {
         }
     }
 
+    /** The uncompressed name of a split's image or label file, e.g. {@code train-images-idx3-ubyte}. */
+    private static String base(boolean train, boolean images) {
+        return (train ? "train" : "t10k") + (images ? "-images-idx3-ubyte" : "-labels-idx1-ubyte");
+    }
+
+    /** Every file {@link #load} may read from {@code dir}: both splits' images and labels, gzipped or not. */
+    static List<Path> candidates(Path dir) {
+        List<Path> files = new ArrayList<>();
+        for (boolean train : new boolean[] {true, false}) {
+            for (boolean images : new boolean[] {true, false}) {
+                for (String name : names(base(train, images))) {
+                    files.add(dir.resolve(name));
+                }
+            }
+        }
+        return files;
+    }
+
+    /** The names a file is looked for under, in the order tried. */
+    private static String[] names(String base) {
+        return new String[] {base + ".gz", base};
+    }
+
     private static Path find(String what, Path dir, String base, String howToGet) throws IOException {
-        for (String name : new String[] {base + ".gz", base}) {
+        for (String name : names(base)) {
             Path p = dir.resolve(name);
             if (Files.isRegularFile(p)) {
                 return p;

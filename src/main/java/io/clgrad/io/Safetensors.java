@@ -742,4 +742,15 @@ public final class Safetensors {
         }
         return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
+
+    /**
+     * How many bytes the name of {@link #save}'s temporary file, {@code .NAME.<pid>.<random>.tmp},
+     * adds to the target's file name NAME: a target whose name is longer than the file system's
+     * limit (255 bytes on Linux) minus this can't be saved.
+     *
+     * @return the bytes added in this process (its process id is part of the name)
+     */
+    public static int tempNameOverhead() {
+        return TempFiles.nameOverhead();
+    }
 }

@@ -69,6 +69,15 @@ final class TempFiles {
     }
 
     /**
+     * How many bytes {@link #create}'s name adds to the target's name: the dots, this process's id,
+     * {@code Files.createTempFile}'s random part (an unsigned long, at most 20 digits) and the suffix.
+     */
+    static int nameOverhead() {
+        return ".".length() + ".".length() + Long.toString(ProcessHandle.current().pid()).length() + ".".length()
+                + 20 + SUFFIX.length();
+    }
+
+    /**
      * Creates an empty temporary file for saving {@code target}, in the target's directory, and
      * registers it for deletion at JVM exit until {@link #release}d. Call {@link #release} when
      * the file has been renamed or deleted.

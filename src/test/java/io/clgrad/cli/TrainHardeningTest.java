@@ -283,8 +283,8 @@ class TrainHardeningTest {
         Path floats = dir.resolve("floats.csv");
         Files.writeString(floats, "a,label\n1,0.5\n2,1.5\n3,0.5\n4,1.5\n5,0.5\n");
         assertRefused(run("train", "--device", "cpu", "--data", "csv", "--file", floats.toString(), "--label", "label"),
-                2, floats + ": the label column 'label' holds numbers that are not all integers; clgrad train"
-                        + " classifies, so labels must be classes (integers or names)");
+                2, "floats.csv line 2, column 'label': label '0.5' is not an integer; class labels must be integers"
+                        + " or names");
         Path notDir = dir.resolve("passwd");
         Files.writeString(notDir, "root:x:0:0\n");
         assertRefused(run("train", "--device", "cpu", "--data", "fashion-mnist", "--data-dir", notDir.toString()), 2,
@@ -302,7 +302,7 @@ class TrainHardeningTest {
                 "fashion-mnist training images in " + dir + ": the IDX files hold 0 images; training needs at least 1");
     }
 
-    private static void writeIdx(Path file, int[] dims) throws IOException {
+    static void writeIdx(Path file, int[] dims) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.write(new byte[] {0, 0, 8, (byte) dims.length});

@@ -146,4 +146,86 @@ class CsvDatasetTest {
                 () -> CsvDataset.read(dir, "label", true));
         assertEquals(dir + " is a directory, not a CSV file", e.getMessage());
     }
+
+    /** A file whose only column is the label gave a model of 0 inputs ({@code Linear(0, 10)}). */
+    @Test
+    void labelOnlyFileIsRefused() throws IOException {
+        Path f = csv("only.csv", "cls\n0\n1\n0\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CsvDataset.read(f, "cls", true));
+        assertEquals("only.csv: no feature columns besides the label column 'cls'", e.getMessage());
+        Path g = csv("only2.csv", "0\n1\n");
+        e = assertThrows(IllegalArgumentException.class, () -> CsvDataset.read(g, "0", false));
+        assertEquals("only2.csv: no feature columns besides the label column 0", e.getMessage());
+    }
+
+    /** A label name that appears twice in the header silently took the first such column. */
+    @Test
+    void duplicateLabelColumnIsRefusedNamingBothPositions() throws IOException {
+        Path f = csv("dup.csv", "a,cls,b,cls\n1,0,2,1\n3,1,4,0\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CsvDataset.read(f, "cls", true));
+        assertEquals("dup.csv: the label column 'cls' is ambiguous: columns 2 and 4 (counting from 1) are named"
+                + " 'cls'; rename one of them", e.getMessage());
+        Path three = csv("dup3.csv", "cls,cls,b,cls\n1,0,2,1\n");
+        e = assertThrows(IllegalArgumentException.class, () -> CsvDataset.read(three, "cls", true));
+        assertEquals("dup3.csv: the label column 'cls' is ambiguous: columns 1, 2 and 4 (counting from 1) are named"
+                + " 'cls'; rename one of them", e.getMessage());
+        // a repeated feature name is harmless
+        assertEquals(2, CsvDataset.read(csv("dupf.csv", "a,a,cls\n1,2,0\n"), "cls", true).numFeatures());
+    }
+
+    /** Java-only number forms (1.2f, 0.5d, hexadecimal) were accepted as feature values. */
+    @Test
+    void javaOnlyNumberFormsAreRefused() throws IOException {
+        for (String bad : new String[] {"1.2f", "0.5d", "0x1p3", "2F", "1_000"}) {
+            Path f = csv("java.csv", "a,label\n1,0\n" + bad + ",1\n");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> CsvDataset.read(f, "label", true), bad);
+            assertEquals("java.csv line 3, column 'a': '" + bad + "' is not "
+                    + (bad.equals("1_000") ? "a number" : "a decimal number"), e.getMessage());
+        }
+        Path ok = csv("ok.csv", "a,label\n+1.5,0\n-.25,1\n3.,0\n1E-3,1\n");
+        assertArrayEquals(new float[] {1.5f, -0.25f, 3f, 1e-3f},
+                CsvDataset.read(ok, "label", true).asTensorDataset().tensors()[0].toFloatArray());
+        // a label in a Java-only form is a class name, not a number
+        CsvDataset d = CsvDataset.read(csv("lab.csv", "a,label\n1,1.5f\n2,2\n"), "label", true);
+        assertArrayEquals(new String[] {"1.5f", "2"}, d.classes());
+    }
+
+    /** The strict number parser that CSV cells and {@code predict --input} share. */
+    @Test
+    void decimalNumbersAcceptPlainDecimalsOnly() {
+        for (String good : new String[] {"0", "-1", "+2.5", ".5", "5.", "1e3", "1E+3", "-2.5e-3", "NaN", "Infinity",
+            "-Infinity"}) {
+            assertEquals(Float.parseFloat(good), DecimalNumbers.parseFloat(good), good);
+        }
+        for (String bad : new String[] {"", " 1", "1 ", ".", "e3", "1e", "1.2f", "0.5D", "0x10", "0x1p3", "1,5", "inf",
+            "nan", "--1", "1e3.5"}) {
+            assertThrows(NumberFormatException.class, () -> DecimalNumbers.parseFloat(bad), bad);
+        }
+    }
+
+    /** A headerless file's first row is read as column names: the CLI warns when it looks like data. */
+    @Test
+    void headerThatLooksLikeDataIsDetected() throws IOException {
+        assertTrue(CsvDataset.headerLooksLikeData(csv("n.csv", "\n1,2.5,0\n3,4,1\n")));
+        assertTrue(!CsvDataset.headerLooksLikeData(csv("h.csv", "a,b,label\n3,4,1\n")));
+        assertTrue(!CsvDataset.headerLooksLikeData(csv("m.csv", "1,b,2\n3,4,1\n")));
+    }
+
+    /** readClasses names a decimal label (labels 0, 1, 1.0 were refused as "not all integers", unnamed). */
+    @Test
+    void readClassesNamesTheFirstDecimalLabel() throws IOException {
+        Path f = csv("dec.csv", "a,y\n1,0\n2,1\n3,1.0\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CsvDataset.readClasses(f, "y", true));
+        assertEquals("dec.csv line 4, column 'y': label '1.0' is written as a decimal; class labels must be integers"
+                + " or names", e.getMessage());
+        assertEquals(0, CsvDataset.read(f, "y", true).numClasses());   // read keeps float targets
+        Path g = csv("real.csv", "1,2\n2,-0.5\n");
+        e = assertThrows(IllegalArgumentException.class, () -> CsvDataset.readClasses(g, "1", false));
+        assertEquals("real.csv line 2, column 1: label '-0.5' is not an integer; class labels must be integers or"
+                + " names", e.getMessage());
+        assertArrayEquals(new String[] {"0", "1"}, CsvDataset.readClasses(csv("ok.csv", "a,y\n1,0\n2,1\n"), "y", true)
+                .classes());
+    }
 }
