@@ -135,6 +135,19 @@ final class OutputPaths {
      * @throws IllegalArgumentException naming the option and the path
      */
     static void checkReplaceable(String option, Path path) {
+        if (Files.isSymbolicLink(path)) {
+            try {
+                path.toRealPath();   // the save writes through the link to the file at its end
+            } catch (java.nio.file.NoSuchFileException e) {
+                // a link to a file not made yet: the save creates it (its directory is checked then)
+            } catch (IOException e) {
+                // ELOOP: Java reports a loop of links as a FileSystemException ("Too many levels of symbolic links")
+                String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                        && f.getReason().contains("symbolic links") ? "a loop of symbolic links"
+                        : "a symbolic link that can't be followed (" + reason(e) + ")";
+                throw new IllegalArgumentException(option + " " + path + ": " + why + "; give a file name");
+            }
+        }
         if (Files.exists(path) && !Files.isRegularFile(path)) {
             throw new IllegalArgumentException(option + " " + path + ": not a regular file (a device, FIFO or socket);"
                     + " saving replaces the file, so give a regular file name");

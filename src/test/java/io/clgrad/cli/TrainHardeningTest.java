@@ -169,6 +169,13 @@ class TrainHardeningTest {
         assertRefused(train("--save", fifo.toString()), 2, "--save " + fifo + ": not a regular file (a device, FIFO or"
                 + " socket); saving replaces the file, so give a regular file name");
         assertFalse(Files.isRegularFile(fifo), "the FIFO was replaced");
+
+        // a loop of links is refused before training, not after the first epoch
+        Path a = dir.resolve("a.safetensors");
+        Path b = dir.resolve("b.safetensors");
+        Files.createSymbolicLink(a, b);
+        Files.createSymbolicLink(b, a);
+        assertRefused(train("--save", a.toString()), 2, "--save " + a + ": a loop of symbolic links; give a file name");
     }
 
     /**
