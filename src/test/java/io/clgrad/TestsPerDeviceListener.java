@@ -65,7 +65,7 @@ public final class TestsPerDeviceListener implements TestExecutionListener {
         }
     }
 
-    /** A skipped test or container (e.g. {@code @Disabled}) counts as one skip: what it holds is never reported. */
+    /** A skipped test or container (e.g. a disabled test) counts as one skip: what it holds is never reported. */
     @Override
     public void executionSkipped(TestIdentifier id, String reason) {
         count(id, SKIPPED);

@@ -29,7 +29,7 @@ class TestsPerDeviceListenerTest {
         l.executionFinished(test("[1] cpu"), TestExecutionResult.successful());
         l.executionFinished(test("[2] opencl:0"), TestExecutionResult.aborted(new TestAbortedException("no GPU")));
         l.executionFinished(test("[3] opencl:0"), TestExecutionResult.failed(new AssertionError("wrong")));
-        l.executionSkipped(test("[4] cpu"), "@Disabled");
+        l.executionSkipped(test("[4] cpu"), "disabled");
         assertEquals("cpu 1 passed, 0 failed, 1 skipped; opencl:0 0 passed, 1 failed, 1 skipped", l.summary());
     }
 
@@ -46,7 +46,7 @@ class TestsPerDeviceListenerTest {
                 TestExecutionResult.failed(new IllegalStateException("setup")));
         l.executionFinished(node("NeedsGpuTest", TestDescriptor.Type.CONTAINER),
                 TestExecutionResult.aborted(new TestAbortedException("no GPU")));
-        l.executionSkipped(node("DisabledTest", TestDescriptor.Type.CONTAINER), "@Disabled");
+        l.executionSkipped(node("DisabledTest", TestDescriptor.Type.CONTAINER), "disabled");
         assertEquals("cpu 1 passed, 0 failed, 0 skipped; opencl:0 0 passed, 0 failed, 1 skipped; "
                 + "no device 0 passed, 1 failed, 2 skipped", l.summary());
     }

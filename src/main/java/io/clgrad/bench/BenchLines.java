@@ -5,7 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The output lines of {@code clgrad bench}, in the shapes of ARCHITECTURE.md section 9 (the same shapes
+ * The output lines of {@code clgrad bench}, in the team's reference shapes (docs/benchmarks.md; the same shapes
  * the team's reference measurements of PyTorch use), and their parsing. {@code scripts/bench-pytorch.py}
  * prints the same shapes prefixed with {@code "pytorch "} or {@code "numpy "}.
  *

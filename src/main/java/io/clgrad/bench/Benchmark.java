@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Runs the benchmark set of ARCHITECTURE.md section 9 on each chosen device and prints one line per
+ * Runs the team's reference benchmark set (docs/benchmarks.md) on each chosen device and prints one line per
  * result (see {@link BenchLines}). With {@link Options#vsPyTorch()}, each workload is run in clgrad and
  * then at once in PyTorch (and numpy for GEMM) by {@code scripts/bench-pytorch.py}, and the ratio
  * clgrad/PyTorch is printed after each pair.

@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The benchmark workloads of ARCHITECTURE.md section 9, written with the public API as a user would
+ * The reference benchmark workloads (docs/benchmarks.md), written with the public API as a user would
  * write them. Each one synchronises the device before it stops the clock.
  */
 public final class Workloads {

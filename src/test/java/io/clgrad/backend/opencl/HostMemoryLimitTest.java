@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,7 +67,7 @@ class HostMemoryLimitTest {
             if ("1".equals(System.getenv("CLGRAD_REQUIRE_OPENCL"))) {
                 fail("CLGRAD_REQUIRE_OPENCL=1 but no OpenCL device initialised");
             }
-            assumeTrue(false, "no OpenCL device");
+            Assumptions.abort("no OpenCL device");
         }
         ClDevice d = ((OpenClBackend) Device.opencl(0).backend()).clDevice();
         assumeTrue(d.hostUnifiedMemory(), "opencl:0 has its own memory; ulimit -v does not bound it");
