@@ -47,6 +47,8 @@ final class InterruptReport implements AutoCloseable {
     private final List<EpochMetrics> finished = new ArrayList<>();
     private final Thread hook = new Thread(this::interrupted, "clgrad-train-interrupted");
     private volatile int running;
+    /** Set first thing by the hook: a save failing from then on is the shutdown's doing, not the user's. */
+    private volatile boolean shuttingDown;
     private int saved;
     private boolean interrupted;
     private boolean over;
@@ -56,16 +58,20 @@ final class InterruptReport implements AutoCloseable {
      *
      * @param err         where the line goes (the command's stderr)
      * @param console     whether stdout is a terminal (a progress bar may be half drawn: the line starts on a new one)
+     * @param firstEpoch  the run's first epoch (after the resumed one)
      * @param lastEpoch   the run's last epoch
+     * @param savedEpoch  the epoch the saved files hold already (a checkpoint resumed in place), else 0
      * @param savedFiles  what the saves write, e.g. "the model file m.safetensors" (empty when nothing is saved)
      * @param metricFiles the metrics files (--metrics-json, --plot) asked for
      * @param writer      writes the metrics files
      */
-    InterruptReport(PrintWriter err, boolean console, int lastEpoch, List<String> savedFiles,
-                    List<java.nio.file.Path> metricFiles, MetricsWriter writer) {
+    InterruptReport(PrintWriter err, boolean console, int firstEpoch, int lastEpoch, int savedEpoch,
+                    List<String> savedFiles, List<java.nio.file.Path> metricFiles, MetricsWriter writer) {
         this.err = err;
         this.console = console;
+        this.running = firstEpoch;
         this.lastEpoch = lastEpoch;
+        this.saved = savedEpoch;
         this.savedFiles = List.copyOf(savedFiles);
         this.metricFiles = List.copyOf(metricFiles);
         this.writer = writer;
@@ -91,7 +97,8 @@ final class InterruptReport implements AutoCloseable {
      * Runs the save of epoch {@code epoch} under the lock, unless the run was interrupted.
      *
      * @param save saves and returns null, or returns why it did not save
-     * @return what {@code save} returned, or null when skipped because the JVM is shutting down
+     * @return what {@code save} returned, or null when skipped or cut short because the JVM is
+     *         shutting down (the previous file is then kept, and the hook reports it)
      */
     String save(int epoch, IoAction<String> save) throws IOException {
         lock.lock();
@@ -99,7 +106,17 @@ final class InterruptReport implements AutoCloseable {
             if (interrupted) {
                 return null;
             }
-            String notSaved = save.run();
+            String notSaved;
+            try {
+                notSaved = save.run();
+            } catch (IOException | RuntimeException e) {
+                // the exit hook of io's temporary files removed the save's file (or refused a new one):
+                // not an error of the run's own; the hook's line says which epoch the files hold
+                if (shuttingDown || jvmShuttingDown()) {
+                    return null;
+                }
+                throw e;
+            }
             if (notSaved == null) {
                 saved = epoch;
             }
@@ -130,24 +147,40 @@ final class InterruptReport implements AutoCloseable {
         return true;
     }
 
-    /** Removes the hook (after a normal finish or a failure); a later shutdown reports nothing. */
+    /**
+     * Removes the hook (after a normal finish or a failure). When the JVM is shutting down already
+     * the hook stays and reports: a failure then is most likely the shutdown's doing (a save whose
+     * temporary file the exit hook removed), and the interruption must not go unreported.
+     */
     @Override
     public void close() {
-        lock.lock();
-        try {
-            over = true;
-        } finally {
-            lock.unlock();
-        }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
-            // the JVM is shutting down already: the hook sees "over" and does nothing
+            // shutting down: the hook runs and says where the run stopped
         }
+    }
+
+    /** Whether the JVM has begun its shutdown (it then refuses new hooks). */
+    private static boolean jvmShuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
+    }
+
+    /** Runs what the hook runs, on this thread (tests). */
+    void runHook() {
+        interrupted();
     }
 
     /** The hook: the line, and the metrics files of the finished epochs. */
     private void interrupted() {
+        shuttingDown = true;
         boolean locked;
         try {
             locked = lock.tryLock(WAIT_SECONDS, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package io.clgrad.cli;
 
+import io.clgrad.io.ModelFileException;
 import io.clgrad.io.Safetensors;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -136,17 +137,16 @@ final class OutputPaths {
      */
     static void checkReplaceable(String option, Path path) {
         if (Files.isSymbolicLink(path)) {
+            // the save writes through the link: check the file at the end of the chain and its directory
+            Path target;
             try {
-                path.toRealPath();   // the save writes through the link to the file at its end
-            } catch (java.nio.file.NoSuchFileException e) {
-                // a link to a file not made yet: the save creates it (its directory is checked then)
+                target = Safetensors.saveTarget(path);
             } catch (IOException e) {
-                // ELOOP: Java reports a loop of links as a FileSystemException ("Too many levels of symbolic links")
-                String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null
-                        && f.getReason().contains("symbolic links") ? "a loop of symbolic links"
-                        : "a symbolic link that can't be followed (" + reason(e) + ")";
-                throw new IllegalArgumentException(option + " " + path + ": " + why + "; give a file name");
+                throw new IllegalArgumentException(option + " " + (e instanceof ModelFileException ? e.getMessage()
+                        : path + ": a symbolic link that can't be followed (" + reason(e) + ")"));
             }
+            check(option + " " + path + " is a link to", target, false);
+            path = target;
         }
         if (Files.exists(path) && !Files.isRegularFile(path)) {
             throw new IllegalArgumentException(option + " " + path + ": not a regular file (a device, FIFO or socket);"
@@ -193,7 +193,7 @@ final class OutputPaths {
         List<String> names = new ArrayList<>(all.keySet());
         for (int i = 0; i < names.size(); i++) {
             for (int j = i + 1; j < names.size(); j++) {
-                if (same(all.get(names.get(i)), all.get(names.get(j)))) {
+                if (sameFile(all.get(names.get(i)), all.get(names.get(j)))) {
                     throw new IllegalArgumentException(names.get(i) + " and " + names.get(j) + " name the same file "
                             + all.get(names.get(i)));
                 }
@@ -203,7 +203,7 @@ final class OutputPaths {
         for (Map.Entry<String, Path> out : all.entrySet()) {
             for (Map.Entry<String, List<Path>> in : inputs.entrySet()) {
                 for (Path input : in.getValue()) {
-                    if (!allowed.contains(out.getKey() + "=" + in.getKey()) && same(out.getValue(), input)) {
+                    if (!allowed.contains(out.getKey() + "=" + in.getKey()) && sameFile(out.getValue(), input)) {
                         throw new IllegalArgumentException(out.getKey() + " " + out.getValue() + " would overwrite the "
                                 + in.getKey() + " file; write to another file");
                     }
@@ -216,7 +216,7 @@ final class OutputPaths {
      * Whether two paths name one file: the same file when both exist (hard links, symbolic links
      * and other spellings included), else the same name in the same real directory.
      */
-    private static boolean same(Path a, Path b) {
+    static boolean sameFile(Path a, Path b) {
         try {
             if (Files.exists(a) && Files.exists(b)) {
                 return Files.isSameFile(a, b);

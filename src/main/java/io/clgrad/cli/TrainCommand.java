@@ -23,7 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -217,11 +219,14 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpoint != null) {
             savedFiles.add("the checkpoint " + checkpoint);
         }
-        List<Path> metricFiles = java.util.stream.Stream.of(metricsJson, plot).filter(java.util.Objects::nonNull)
-                .toList();
+        List<Path> metricFiles = Stream.of(metricsJson, plot).filter(Objects::nonNull).toList();
         // Ctrl-C or SIGTERM from here on: one line on what was saved, and the metrics of the finished epochs
+        // a checkpoint resumed in place holds the resumed epoch until the first save of this run
+        int savedEpoch = resume != null && save == null && checkpoint != null && OutputPaths.sameFile(resume, checkpoint)
+                ? firstEpoch - 1 : 0;
         try (InterruptReport report = new InterruptReport(spec.commandLine().getErr(), System.console() != null,
-                lastEpoch, savedFiles, metricFiles, finished -> writeMetricFiles(finished, dev, td))) {
+                firstEpoch, lastEpoch, savedEpoch, savedFiles, metricFiles,
+                finished -> writeMetricFiles(finished, dev, td))) {
             for (int e = firstEpoch; e <= lastEpoch; e++) {
                 report.epochStarted(e);
                 progress.startEpoch(e, lastEpoch, trainLoader.numBatches());

@@ -200,8 +200,15 @@ public final class Safetensors {
      * symbolic link, the file at the end of its chain of links (which may not exist yet), so that a
      * save writes through a link as {@code torch.save} does rather than replacing the link.
      *
+     * @param path the path given to {@link #save}
+     * @return the absolute path of the file the save replaces or creates
      * @throws ModelFileException on a loop of links
+     * @throws IOException        when a link cannot be read
      */
+    public static Path saveTarget(Path path) throws IOException {
+        return finalTarget(path);
+    }
+
     private static Path finalTarget(Path path) throws IOException {
         Path p = path.toAbsolutePath();
         for (int hops = 0; Files.isSymbolicLink(p); hops++) {

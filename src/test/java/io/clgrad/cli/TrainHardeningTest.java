@@ -176,7 +176,15 @@ class TrainHardeningTest {
         Path b = dir.resolve("b.safetensors");
         Files.createSymbolicLink(a, b);
         Files.createSymbolicLink(b, a);
-        assertRefused(train("--save", a.toString()), 2, "--save " + a + ": a loop of symbolic links; give a file name");
+        assertRefused(train("--save", a.toString()), 2, "--save " + a + ": can't be written: more than 40 symbolic"
+                + " links in a row (a loop of links?)");
+
+        // a link into a directory that does not exist: refused before training, naming the link's target
+        Path dangling = dir.resolve("link.safetensors");
+        Path missing = Path.of("/nonexistent-clgrad-dir/m.safetensors");
+        Files.createSymbolicLink(dangling, missing);
+        assertRefused(train("--save", dangling.toString()), 2, "--save " + dangling + " is a link to " + missing
+                + ": directory /nonexistent-clgrad-dir does not exist");
     }
 
     /**
