@@ -19,8 +19,12 @@
  *         p = p - lr*g
  *     buf is only touched when MOMENTUM (else the host passes p).
  *
- * Launch geometry: 1-D, one work-item per parameter, global size n rounded up to the group size,
- * bounds-checked. Launched by io.clgrad.backend.opencl.OptimOps (adamStep, sgdStep).
+ * adam_step_many(p0..p7, g0..g7, m0..m7, v0..v7, x0..x7, ends, total, ...)
+ *     adam_step on up to 8 tensors in one launch (a multi-tensor kernel; described above its code).
+ *
+ * Launch geometry: 1-D, one work-item per parameter (adam_step_many: per element of all its tensors),
+ * global size rounded up to the group size, bounds-checked. Launched by
+ * io.clgrad.backend.opencl.OptimOps (adamStep, adamStepMany, sgdStep).
  */
 
 #define ADAM_DECOUPLED 1

@@ -4,8 +4,12 @@ import io.clgrad.backend.Backend;
 import io.clgrad.backend.ReduceOp;
 
 /**
- * Loss functions on tensors, as in {@code torch.nn.functional}. Each validates shapes, dtypes and
- * devices and names the problem, then runs the fused backend kernel.
+ * Functional forms of the layers and losses, as in {@code torch.nn.functional}: {@code linear} and
+ * the fused {@code linearRelu}, and the losses (BCE and BCE-with-logits, cross-entropy, NLL, MSE,
+ * L1). Each validates shapes, dtypes and devices and names the problem. A reduced BCE-with-logits
+ * or cross-entropy on up to {@code Backend.FUSED_LOSS_MAX} elements runs as one fused kernel that
+ * also makes its gradient; the other forms are an elementwise (or per-row) kernel and a reduction,
+ * and class targets are checked against the class count on every path.
  */
 public final class Functional {
     private Functional() {
