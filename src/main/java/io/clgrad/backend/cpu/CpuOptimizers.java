@@ -1,12 +1,14 @@
 package io.clgrad.backend.cpu;
 
+import io.clgrad.backend.AdamScalars;
+
 /**
  * Fused optimizer steps, in place on the parameter and its state, in float per element exactly as
  * PyTorch's single-tensor Adam/AdamW and SGD (see {@link io.clgrad.backend.Backend#adamStep} and
  * {@link io.clgrad.backend.Backend#sgdStep}). The gradient buffer is read, never written.
  *
- * <p>Per-step scalars (bias corrections, step size, {@code 1 - β}) are computed in double from the
- * double hyperparameters, as PyTorch computes them in Python, and rounded to float once.
+ * <p>Per-step scalars (bias corrections, step size, {@code 1 - β}) come from
+ * {@link AdamScalars}, the one computation every backend shares.
  */
 final class CpuOptimizers {
     private final CpuParallel par;
@@ -18,26 +20,18 @@ final class CpuOptimizers {
     /** One Adam/AdamW step; {@code vMax} is null unless amsgrad. */
     void adam(float[] p, float[] g, float[] m, float[] v, float[] vMax, int n, double lr, double beta1,
               double beta2, double eps, double weightDecay, boolean decoupled, int step) {
-        if (step < 1) {
-            throw new IllegalArgumentException("Adam step must be at least 1, got " + step);
-        }
-        double lrD = lr;
-        double b1 = beta1;
-        double b2 = beta2;
-        double wdD = weightDecay;
-        float epsF = (float) eps;
-        double bc1 = 1.0 - Math.pow(b1, step);
-        double bc2 = 1.0 - Math.pow(b2, step);
-        float beta1F = (float) b1;
-        float beta2F = (float) b2;
-        float oneMinusB1 = (float) (1.0 - b1);
-        float oneMinusB2 = (float) (1.0 - b2);
-        float decay = (float) (1.0 - lrD * wdD);
-        float wd = (float) wdD;
-        float negStepSize = (float) (-lrD / bc1);
-        float bc2Sqrt = (float) Math.sqrt(bc2);
-        boolean l2 = !decoupled && weightDecay != 0;
-        boolean shrink = decoupled && weightDecay != 0;
+        AdamScalars s = AdamScalars.of(lr, beta1, beta2, eps, weightDecay, decoupled, step);
+        float epsF = s.eps();
+        float beta1F = s.beta1();
+        float beta2F = s.beta2();
+        float oneMinusB1 = s.oneMinusBeta1();
+        float oneMinusB2 = s.oneMinusBeta2();
+        float decay = s.decay();
+        float wd = s.weightDecay();
+        float negStepSize = -s.stepSize();   // (float) (-lr / bc1): rounding is symmetric, so the same value
+        float bc2Sqrt = s.bc2Sqrt();
+        boolean l2 = s.l2();
+        boolean shrink = s.decoupled();
         par.forEach(n, 4L * n, (lo, hi) -> {
             for (int i = lo; i < hi; i++) {
                 float pi = p[i];

@@ -1,5 +1,6 @@
 package io.clgrad.backend.opencl;
 
+import io.clgrad.backend.AdamScalars;
 import io.clgrad.backend.Buffer;
 import io.clgrad.backend.ElementType;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,30 +36,17 @@ final class OptimOps {
                   double lr, double beta1, double beta2, double eps, double weightDecay,
                   boolean decoupled, int step) {
         int count = Operands.count(n, "parameter count");
-        if (step < 1) {
-            throw new IllegalArgumentException("Adam step must be at least 1, got " + step);
-        }
+        AdamScalars s = AdamScalars.of(lr, beta1, beta2, eps, weightDecay, decoupled, step);
         ClBuffer pb = operands.of(param, "adam param", ElementType.F32, count);
         ClBuffer gb = operands.of(grad, "adam grad", ElementType.F32, count);
         ClBuffer mb = operands.of(m, "adam m", ElementType.F32, count);
         ClBuffer vb = operands.of(v, "adam v", ElementType.F32, count);
         ClBuffer xb = operands.optional(vMax, "adam vMax", ElementType.F32, count);
-        double bc1 = 1.0 - Math.pow(beta1, step);
-        double bc2 = 1.0 - Math.pow(beta2, step);
-        float stepSize = (float) (lr / bc1);
-        float bc2Sqrt = (float) Math.sqrt(bc2);
-        float decay = (float) (1.0 - lr * weightDecay);
-        int flags = 0;
-        if (weightDecay != 0) {
-            flags |= decoupled ? ADAM_DECOUPLED : ADAM_WEIGHT_DECAY;
-        }
-        if (xb != null) {
-            flags |= ADAM_AMSGRAD;
-        }
+        int flags = adamFlags(s, xb != null);
         launches.incrementAndGet();
         kernels.launch1d(kernels.get(FAMILY, "adam_step"), count,
-                pb, gb, mb, vb, xb != null ? xb : mb, count, stepSize, (float) beta1, (float) (1.0 - beta1),
-                (float) beta2, (float) (1.0 - beta2), (float) eps, (float) weightDecay, decay, bc2Sqrt, flags);
+                pb, gb, mb, vb, xb != null ? xb : mb, count, s.stepSize(), s.beta1(), s.oneMinusBeta1(),
+                s.beta2(), s.oneMinusBeta2(), s.eps(), s.weightDecay(), s.decay(), s.bc2Sqrt(), flags);
     }
 
     void sgdStep(Buffer param, Buffer grad, Buffer momentumBuffer, long n, double lr, double momentum,
@@ -95,9 +83,7 @@ final class OptimOps {
                       double lr, double beta1, double beta2, double eps, double weightDecay,
                       boolean decoupled, int step) {
         io.clgrad.backend.Backend.checkAdamStepManyLengths(params, grads, m, v, vMax, counts);
-        if (step < 1) {
-            throw new IllegalArgumentException("Adam step must be at least 1, got " + step);
-        }
+        AdamScalars s = AdamScalars.of(lr, beta1, beta2, eps, weightDecay, decoupled, step);
         int n = params.length;
         ClBuffer[][] roles = new ClBuffer[5][n];
         int[] sizes = new int[n];
@@ -110,18 +96,7 @@ final class OptimOps {
             roles[3][i] = operands.of(v[i], "adam v " + i, ElementType.F32, count);
             roles[4][i] = vMax == null ? roles[2][i] : operands.of(vMax[i], "adam vMax " + i, ElementType.F32, count);
         }
-        double bc1 = 1.0 - Math.pow(beta1, step);
-        double bc2 = 1.0 - Math.pow(beta2, step);
-        float stepSize = (float) (lr / bc1);
-        float bc2Sqrt = (float) Math.sqrt(bc2);
-        float decay = (float) (1.0 - lr * weightDecay);
-        int flags = 0;
-        if (weightDecay != 0) {
-            flags |= decoupled ? ADAM_DECOUPLED : ADAM_WEIGHT_DECAY;
-        }
-        if (vMax != null) {
-            flags |= ADAM_AMSGRAD;
-        }
+        int flags = adamFlags(s, vMax != null);
         ClKernel kernel = null;
         int[] slots = new int[ADAM_MANY_SLOTS];
         int used = 0;
@@ -132,8 +107,7 @@ final class OptimOps {
                 if (kernel == null) {
                     kernel = kernels.get(FAMILY, "adam_step_many");
                 }
-                launchMany(kernel, roles, slots, used, sizes, (int) total, stepSize, beta1, beta2, eps,
-                        weightDecay, decay, bc2Sqrt, flags);
+                launchMany(kernel, roles, slots, used, sizes, (int) total, s, flags);
                 used = 0;
                 total = 0;
             }
@@ -145,8 +119,7 @@ final class OptimOps {
     }
 
     private void launchMany(ClKernel kernel, ClBuffer[][] roles, int[] slots, int used, int[] sizes, int total,
-                            float stepSize, double beta1, double beta2, double eps, double weightDecay,
-                            float decay, float bc2Sqrt, int flags) {
+                            AdamScalars scalars, int flags) {
         Object[] args = new Object[5 * ADAM_MANY_SLOTS + 13];
         int a = 0;
         for (ClBuffer[] role : roles) {
@@ -164,18 +137,23 @@ final class OptimOps {
         }
         args[a++] = ends;
         args[a++] = total;
-        args[a++] = stepSize;
-        args[a++] = (float) beta1;
-        args[a++] = (float) (1.0 - beta1);
-        args[a++] = (float) beta2;
-        args[a++] = (float) (1.0 - beta2);
-        args[a++] = (float) eps;
-        args[a++] = (float) weightDecay;
-        args[a++] = decay;
-        args[a++] = bc2Sqrt;
+        args[a++] = scalars.stepSize();
+        args[a++] = scalars.beta1();
+        args[a++] = scalars.oneMinusBeta1();
+        args[a++] = scalars.beta2();
+        args[a++] = scalars.oneMinusBeta2();
+        args[a++] = scalars.eps();
+        args[a++] = scalars.weightDecay();
+        args[a++] = scalars.decay();
+        args[a++] = scalars.bc2Sqrt();
         args[a++] = flags;
         launches.incrementAndGet();
         kernels.launch1d(kernel, total, java.util.Arrays.copyOf(args, a));
+    }
+
+    /** The kernels' flag bits for a step with these scalars. */
+    private static int adamFlags(AdamScalars s, boolean amsgrad) {
+        return (s.decoupled() ? ADAM_DECOUPLED : 0) | (s.l2() ? ADAM_WEIGHT_DECAY : 0) | (amsgrad ? ADAM_AMSGRAD : 0);
     }
 
     /** Optimizer kernel launches (adam_step, adam_step_many, sgd_step) enqueued so far. */
