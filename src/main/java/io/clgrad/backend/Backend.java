@@ -54,6 +54,35 @@ public interface Backend extends AutoCloseable {
     /** The allocator's counters. */
     MemoryStats memoryStats();
 
+    /**
+     * Which kernel tuning this device runs with, for diagnostics ({@code clgrad devices}), e.g.
+     * {@code "cpu (built-in)"}; so the CLI needs no concrete backend class.
+     *
+     * @return a one-line description, or null when the backend has no kernel tuning (the default)
+     */
+    default String tuningSummary() {
+        return null;
+    }
+
+    /**
+     * How many kernels of any kind this backend has enqueued: a diagnostic for the benchmark.
+     *
+     * @return the count, or -1 when the backend does not count launches (the default)
+     */
+    default long kernelLaunches() {
+        return -1;
+    }
+
+    /**
+     * How many optimizer kernels (Adam, multi-tensor Adam, SGD) this backend has enqueued: a
+     * diagnostic, for checks that one optimizer step is one launch.
+     *
+     * @return the count, or -1 when the backend does not count launches (the default)
+     */
+    default long optimizerLaunches() {
+        return -1;
+    }
+
     /** Copies {@code n} floats from {@code src[srcOffset..]} into {@code dst[dstOffset..]}. */
     void write(Buffer dst, long dstOffset, float[] src, int srcOffset, int n);
 

@@ -5,7 +5,6 @@ import io.clgrad.Device;
 import io.clgrad.Tensor;
 import io.clgrad.TensorScope;
 import io.clgrad.Tensors;
-import io.clgrad.backend.opencl.OpenClBackend;
 import io.clgrad.data.DataLoader;
 import io.clgrad.data.FashionMnist;
 import io.clgrad.data.Subset;
@@ -125,17 +124,14 @@ public final class Workloads {
         }
     }
 
-    /**
-     * The OpenCL backend's count of optimizer launches (the only launch counter it exposes), or -1 on
-     * other backends.
-     */
+    /** The backend's count of optimizer launches, or -1 where it counts none (the CPU backend). */
     private static long optimizerLaunches(Device dev) {
-        return dev.backend() instanceof OpenClBackend ocl ? ocl.optimizerLaunches() : -1;
+        return dev.backend().optimizerLaunches();
     }
 
-    /** The OpenCL backend's count of all kernel launches, or -1 on other backends. */
+    /** The backend's count of all kernel launches, or -1 where it counts none (the CPU backend). */
     private static long kernelLaunches(Device dev) {
-        return dev.backend() instanceof OpenClBackend ocl ? ocl.kernelLaunches() : -1;
+        return dev.backend().kernelLaunches();
     }
 
     /** One Fashion-MNIST epoch: training time (device synchronised) and test accuracy after it. */

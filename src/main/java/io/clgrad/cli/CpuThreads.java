@@ -1,7 +1,7 @@
 package io.clgrad.cli;
 
 import io.clgrad.Device;
-import io.clgrad.backend.cpu.CpuBackend;
+import io.clgrad.backend.CpuThreadSettings;
 
 /**
  * {@code --threads N}: the CPU backend's worker count, passed on as the system property
@@ -11,7 +11,7 @@ import io.clgrad.backend.cpu.CpuBackend;
  */
 final class CpuThreads {
     /** The system property the CPU backend reads its thread count from. */
-    static final String PROPERTY = "clgrad.threads";
+    static final String PROPERTY = CpuThreadSettings.PROPERTY;
 
     private CpuThreads() {
     }
@@ -20,14 +20,14 @@ final class CpuThreads {
      * Sets the property, before any device is used.
      *
      * @param threads the --threads value, or null to leave the default
-     * @throws IllegalArgumentException when it is below 1 or above {@link CpuBackend#MAX_THREADS}
+     * @throws IllegalArgumentException when it is below 1 or above {@link CpuThreadSettings#MAX_THREADS}
      */
     static void request(Integer threads) {
         if (threads != null) {
             ArgumentChecks.atLeastOne("--threads", threads);
-            if (threads > CpuBackend.MAX_THREADS) {
+            if (threads > CpuThreadSettings.MAX_THREADS) {
                 throw new IllegalArgumentException("--threads " + threads + " is above the limit of "
-                        + CpuBackend.MAX_THREADS + " CPU threads (this machine has "
+                        + CpuThreadSettings.MAX_THREADS + " CPU threads (this machine has "
                         + Runtime.getRuntime().availableProcessors() + " processors)");
             }
             System.setProperty(PROPERTY, Integer.toString(threads));

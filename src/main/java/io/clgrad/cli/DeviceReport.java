@@ -81,8 +81,9 @@ final class DeviceReport {
         row(out, "local memory", bytes(i.localMemBytes()));
         row(out, "max work-group", i.maxWorkGroupSize() > 0 ? Long.toString(i.maxWorkGroupSize()) : "");
         row(out, "fp16 / fp64", yesNo(i.fp16()) + " / " + yesNo(i.fp64()));
-        if (d.backend() instanceof io.clgrad.backend.opencl.OpenClBackend ocl) {
-            row(out, "kernel tuning", ocl.tuningSummary());
+        String tuning = d.backend().tuningSummary();
+        if (tuning != null) {
+            row(out, "kernel tuning", tuning);
         }
     }
 
@@ -187,8 +188,9 @@ final class DeviceReport {
 
     /** As {@link #deviceJson}, plus the kernel tuning of an OpenCL device. */
     private static Map<String, Object> withTuning(Map<String, Object> m, Device d) {
-        if (d.backend() instanceof io.clgrad.backend.opencl.OpenClBackend ocl) {
-            m.put("kernelTuning", ocl.tuningSummary());
+        String tuning = d.backend().tuningSummary();
+        if (tuning != null) {
+            m.put("kernelTuning", tuning);
         }
         return m;
     }

@@ -1,9 +1,12 @@
 package io.clgrad.data;
 
+import io.clgrad.Tensor;
+
 /**
  * An 8-bit image as read from a file: row-major {@code H x W x C} unsigned bytes (the layout of
- * MNIST, PIL and NumPy), before any transform. {@link io.clgrad.data.transforms.ToTensor} turns it
- * into a float tensor {@code [C, H, W]} in {@code [0, 1]}.
+ * MNIST, PIL and NumPy), before any transform. {@link #toTensor()} (and the transform
+ * {@link io.clgrad.data.transforms.ToTensor}, which calls it) turns it into a float tensor
+ * {@code [C, H, W]} in {@code [0, 1]}.
  *
  * <pre>{@code
  * Image img = new Image(pixels, 28, 28, 1);
@@ -46,5 +49,28 @@ public record Image(byte[] pixels, int height, int width, int channels) {
      */
     public int pixel(int row, int col, int channel) {
         return pixels[(row * width + col) * channels + channel] & 0xFF;
+    }
+
+    /**
+     * The image as a float32 CPU tensor {@code [C, H, W]} with values {@code pixel / 255} in
+     * {@code [0, 1]}, as torchvision's {@code ToTensor} (the transform
+     * {@link io.clgrad.data.transforms.ToTensor} is this method as a {@link Transform}).
+     *
+     * @return a new tensor {@code [channels, height, width]} on the CPU
+     */
+    public Tensor toTensor() {
+        int h = height;
+        int w = width;
+        int c = channels;
+        float[] out = new float[c * h * w];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int src = (y * w + x) * c;
+                for (int ch = 0; ch < c; ch++) {
+                    out[(ch * h + y) * w + x] = (pixels[src + ch] & 0xFF) / 255f;
+                }
+            }
+        }
+        return Tensor.of(out, c, h, w);
     }
 }

@@ -1,7 +1,6 @@
 package io.clgrad.data;
 
 import io.clgrad.Tensor;
-import io.clgrad.data.transforms.ToTensor;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -121,7 +120,7 @@ final class MnistFiles {
 
     Tensor[] sample(int i, Transform<Image, Tensor> transform) {
         java.util.Objects.checkIndex(i, size());
-        Tensor x = (transform == null ? DEFAULT : transform).apply(image(i));
+        Tensor x = transform == null ? image(i).toTensor() : transform.apply(image(i));
         return new Tensor[] {x, HostTensors.make(io.clgrad.Device.cpu(), new int[] {label(i)}, new int[0])};
     }
 
@@ -140,6 +139,4 @@ final class MnistFiles {
         int[] xShape = flatten ? new int[] {n, rows * cols} : new int[] {n, 1, rows, cols};
         return TensorDataset.ofHost(new HostArray(x, xShape), new HostArray(y, new int[] {n}));
     }
-
-    private static final ToTensor DEFAULT = new ToTensor();
 }

@@ -3,6 +3,7 @@ package io.clgrad.backend.cpu;
 import io.clgrad.backend.Backend;
 import io.clgrad.backend.BinaryOp;
 import io.clgrad.backend.Buffer;
+import io.clgrad.backend.CpuThreadSettings;
 import io.clgrad.backend.DeviceInfo;
 import io.clgrad.backend.DeviceKind;
 import io.clgrad.backend.ElementType;
@@ -37,12 +38,8 @@ public final class CpuBackend implements Backend {
     private final CpuRandom random;
     private final CpuCopy copy;
 
-    /**
-     * The most worker threads a CPU backend runs: 4096. {@link java.util.concurrent.ForkJoinPool}
-     * refuses more than 32767, and far fewer already cost more in stacks and scheduling than they
-     * can gain on any machine clgrad runs on.
-     */
-    public static final int MAX_THREADS = 4096;
+    /** The most worker threads a CPU backend runs: {@link CpuThreadSettings#MAX_THREADS} (4096). */
+    public static final int MAX_THREADS = CpuThreadSettings.MAX_THREADS;
 
     /**
      * A backend with the configured thread count: the system property {@code clgrad.threads}, else

@@ -1,5 +1,6 @@
 package io.clgrad.backend.cpu;
 
+import io.clgrad.backend.CpuThreadSettings;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
@@ -34,7 +35,7 @@ final class CpuParallel {
     }
 
     /** The system property that sets the thread count (before the CPU backend starts). */
-    static final String THREADS_PROPERTY = "clgrad.threads";
+    static final String THREADS_PROPERTY = CpuThreadSettings.PROPERTY;
 
     /**
      * Thread count from the system property {@code clgrad.threads}, else the environment variable

@@ -66,6 +66,7 @@ public final class OpenClBackend implements Backend {
      *
      * @return a one-line description
      */
+    @Override
     public String tuningSummary() {
         DeviceTuning t = device.tuning();
         if (t.name().contains("+tuned")) {
@@ -323,11 +324,13 @@ public final class OpenClBackend implements Backend {
      * How many optimizer kernels (Adam, multi-tensor Adam, SGD) this backend has enqueued: a
      * diagnostic, for tests that check that one optimizer step is one launch.
      */
+    @Override
     public long optimizerLaunches() {
         return optimizers.launches();
     }
 
     /** How many kernels of any kind this backend has enqueued: a diagnostic for the benchmark. */
+    @Override
     public long kernelLaunches() {
         return kernels.launches();
     }

@@ -19,22 +19,10 @@ public final class ToTensor implements Transform<Image, Tensor> {
     public ToTensor() {
     }
 
+    /** {@link Image#toTensor()}. */
     @Override
     public Tensor apply(Image img) {
-        int h = img.height();
-        int w = img.width();
-        int c = img.channels();
-        byte[] px = img.pixels();
-        float[] out = new float[c * h * w];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int src = (y * w + x) * c;
-                for (int ch = 0; ch < c; ch++) {
-                    out[(ch * h + y) * w + x] = (px[src + ch] & 0xFF) / 255f;
-                }
-            }
-        }
-        return Tensor.of(out, c, h, w);
+        return img.toTensor();
     }
 
     @Override

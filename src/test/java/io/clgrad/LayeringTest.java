@@ -1,0 +1,259 @@
+package io.clgrad;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.Dependency.Predicates.dependency;
+import static com.tngtech.archunit.core.domain.Dependency.Predicates.dependencyTarget;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.conditions.ArchConditions.onlyHaveDependenciesWhere;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.properties.HasName;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.importer.Location;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.EvaluationResult;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The package layering of the library, checked on the compiled production classes (docs/design-notes.md,
+ * "Layering"):
+ *
+ * <pre>
+ * cli, bench, examples  ->  data  ->  nn, optim, io  ->  core (io.clgrad, io.clgrad.autograd)
+ *     ->  backend SPI (io.clgrad.backend)  <-  backend.opencl, backend.cpu
+ * </pre>
+ *
+ * <p>Each rule is also evaluated on the production classes plus a tiny violating fixture (test
+ * classes named {@code *LayeringFixture} in the packages concerned), and must report that fixture:
+ * a rule that cannot fail proves nothing.
+ */
+class LayeringTest {
+    private static final String CLI = "io.clgrad.cli..";
+    private static final String BENCH = "io.clgrad.bench..";
+    private static final String EXAMPLES = "io.clgrad.examples..";
+    private static final String OPENCL = "io.clgrad.backend.opencl..";
+    private static final String CPU = "io.clgrad.backend.cpu..";
+
+    /**
+     * The one documented exception: {@code clgrad tune} drives the OpenCL matmul tuner directly until
+     * the tuning interface is backend-neutral (issue 10, item 5). Only {@code TuneCommand}, and only
+     * {@code MatmulTuner} (with its records) and {@code OpenClBackend}.
+     */
+    private static final DescribedPredicate<JavaClass> TUNE_COMMAND = HasName.Predicates.name("io.clgrad.cli.TuneCommand")
+            .forSubtype();
+    private static final DescribedPredicate<JavaClass> OPENCL_TUNER = HasName.Predicates
+            .nameMatching("io\\.clgrad\\.backend\\.opencl\\.(MatmulTuner(\\$\\w+)?|OpenClBackend)").forSubtype();
+    private static final DescribedPredicate<Dependency> TUNE_COMMAND_EXCEPTION = dependency(TUNE_COMMAND, OPENCL_TUNER)
+            .as("the documented exception TuneCommand -> opencl.MatmulTuner/OpenClBackend");
+
+    /** cli, bench, examples -> data -> nn/optim/io -> core -> SPI <- concrete backends; nothing skips the core. */
+    static final ArchRule LAYERS = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("Application").definedBy(CLI, BENCH, EXAMPLES)
+            .layer("Data").definedBy("io.clgrad.data..")
+            .layer("Library").definedBy("io.clgrad.nn..", "io.clgrad.optim..", "io.clgrad.io..")
+            .layer("Core").definedBy("io.clgrad", "io.clgrad.autograd..")
+            .layer("SPI").definedBy("io.clgrad.backend", "io.clgrad.backend.conformance..")
+            .layer("Backends").definedBy(OPENCL, CPU)
+            .whereLayer("Application").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Data").mayOnlyBeAccessedByLayers("Application")
+            .whereLayer("Library").mayOnlyBeAccessedByLayers("Data", "Application")
+            .whereLayer("Core").mayOnlyBeAccessedByLayers("Library", "Data", "Application")
+            .whereLayer("SPI").mayOnlyBeAccessedByLayers("Core", "Application", "Backends")
+            .whereLayer("Backends").mayNotBeAccessedByAnyLayer()
+            .ignoreDependency(TUNE_COMMAND, OPENCL_TUNER);
+
+    /** Only the OpenCL backend touches JOCL. */
+    static final ArchRule ONLY_OPENCL_USES_JOCL = noClasses().that().resideOutsideOfPackage(OPENCL)
+            .should().dependOnClassesThat().resideInAPackage("org.jocl..")
+            .because("the OpenCL backend is the one place that talks to the driver");
+
+    /** The backends (SPI and implementations) never reach above the SPI. */
+    static final ArchRule BACKENDS_STAY_BELOW_THE_SPI = noClasses().that().resideInAPackage("io.clgrad.backend..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.clgrad", "io.clgrad.autograd..", "io.clgrad.nn..",
+                    "io.clgrad.optim..", "io.clgrad.io..", "io.clgrad.data..", CLI, BENCH, EXAMPLES)
+            .because("a backend knows buffers, not tensors, modules or files");
+
+    /** The CLI and the benchmark reach devices through the SPI ({@code Backend}, {@code DeviceInfo}). */
+    static final ArchRule CLI_AND_BENCH_USE_NO_CONCRETE_BACKEND = classes().that().resideInAnyPackage(CLI, BENCH)
+            .should(onlyHaveDependenciesWhere(not(dependencyTarget(resideInAnyPackage(OPENCL, CPU)))
+                    .or(TUNE_COMMAND_EXCEPTION)))
+            .because("device diagnostics go through the backend SPI, so a new backend needs no CLI change");
+
+    /** {@code io} reads and writes state-dict maps: it knows no module, optimizer, data set or CLI. */
+    static final ArchRule IO_TAKES_STATE_DICTS = noClasses().that().resideInAPackage("io.clgrad.io..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.clgrad.nn..", "io.clgrad.optim..",
+                    "io.clgrad.data..", CLI, BENCH, EXAMPLES)
+            .because("checkpoints take Map<String, Tensor> state dicts, not Module or Optimizer");
+
+    /** The library never depends on the application packages (the future CLI module). */
+    static final ArchRule LIBRARY_NEVER_USES_THE_APPLICATION = noClasses()
+            .that().resideOutsideOfPackages(CLI, BENCH, EXAMPLES)
+            .should().dependOnClassesThat().resideInAnyPackage(CLI, BENCH, EXAMPLES)
+            .because("cli, bench and examples move to the CLI module; the library jar must not need them");
+
+    /** Every package its own slice, the root package {@code io.clgrad} included. */
+    private static final SliceAssignment EVERY_PACKAGE = new SliceAssignment() {
+        @Override
+        public SliceIdentifier getIdentifierOf(JavaClass c) {
+            String p = c.getPackageName();
+            return p.equals("io.clgrad") || p.startsWith("io.clgrad.") ? SliceIdentifier.of(p) : SliceIdentifier.ignore();
+        }
+
+        @Override
+        public String getDescription() {
+            return "every package under io.clgrad";
+        }
+    };
+
+    /** No two packages depend on each other, directly or around a loop (a sub-package counts as its own). */
+    static final ArchRule NO_PACKAGE_CYCLES = slices().assignedFrom(EVERY_PACKAGE).should().beFreeOfCycles();
+
+    private static final List<ArchRule> RULES = List.of(LAYERS, ONLY_OPENCL_USES_JOCL, BACKENDS_STAY_BELOW_THE_SPI,
+            CLI_AND_BENCH_USE_NO_CONCRETE_BACKEND, IO_TAKES_STATE_DICTS, LIBRARY_NEVER_USES_THE_APPLICATION,
+            NO_PACKAGE_CYCLES);
+
+    /**
+     * Where this build writes test classes ({@code target/test-classes}, or under {@code -Dclgrad.buildDir},
+     * which ArchUnit's own test-location patterns do not know).
+     */
+    private static final String TEST_OUTPUT = testOutput();
+
+    /** Production classes only: ArchUnit's test locations, and this build's test output folder. */
+    private static final ImportOption PRODUCTION = new ImportOption() {
+        private final ImportOption notTests = new ImportOption.DoNotIncludeTests();
+
+        @Override
+        public boolean includes(Location location) {
+            return notTests.includes(location) && !location.asURI().toString().startsWith(TEST_OUTPUT);
+        }
+    };
+
+    /** The production classes plus the {@code *LayeringFixture} test classes. */
+    private static final ImportOption PRODUCTION_AND_FIXTURES =
+            location -> PRODUCTION.includes(location) || location.contains("LayeringFixture");
+
+    private static JavaClasses production;
+    private static JavaClasses withFixtures;
+
+    private static String testOutput() {
+        try {
+            return LayeringTest.class.getProtectionDomain().getCodeSource().getLocation().toURI().toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static synchronized JavaClasses production() {
+        if (production == null) {
+            production = new ClassFileImporter().withImportOption(PRODUCTION).importPackages("io.clgrad");
+        }
+        return production;
+    }
+
+    private static synchronized JavaClasses withFixtures() {
+        if (withFixtures == null) {
+            withFixtures = new ClassFileImporter().withImportOption(PRODUCTION_AND_FIXTURES).importPackages("io.clgrad");
+        }
+        return withFixtures;
+    }
+
+    @Test
+    void importsTheProductionClassesAndNoTestClass() {
+        JavaClasses classes = production();
+        assertTrue(classes.contain(Tensor.class), "io.clgrad.Tensor was not imported: the rules would check nothing");
+        assertTrue(classes.contain("io.clgrad.backend.opencl.OpenClBackend"), "the OpenCL backend was not imported");
+        assertFalse(classes.contain(LayeringTest.class), "test classes were imported (test output " + TEST_OUTPUT + ")");
+        assertFalse(classes.contain("io.clgrad.nn.UpwardLayeringFixture"), "a fixture was imported");
+    }
+
+    @Test
+    void layers() {
+        LAYERS.check(production());
+    }
+
+    @Test
+    void onlyTheOpenClBackendUsesJocl() {
+        ONLY_OPENCL_USES_JOCL.check(production());
+    }
+
+    @Test
+    void backendsStayBelowTheSpi() {
+        BACKENDS_STAY_BELOW_THE_SPI.check(production());
+    }
+
+    @Test
+    void cliAndBenchUseNoConcreteBackend() {
+        CLI_AND_BENCH_USE_NO_CONCRETE_BACKEND.check(production());
+    }
+
+    @Test
+    void ioTakesStateDicts() {
+        IO_TAKES_STATE_DICTS.check(production());
+    }
+
+    @Test
+    void libraryNeverUsesTheApplication() {
+        LIBRARY_NEVER_USES_THE_APPLICATION.check(production());
+    }
+
+    @Test
+    void noPackageCycles() {
+        NO_PACKAGE_CYCLES.check(production());
+    }
+
+    /** Each rule with a fixture that breaks it (a rule may have several). */
+    static Stream<Arguments> violations() {
+        return Stream.of(
+                Arguments.of("layers", LAYERS, "io.clgrad.nn.UpwardLayeringFixture"),
+                Arguments.of("layers", LAYERS, "io.clgrad.data.SpiLayeringFixture"),
+                Arguments.of("layers", LAYERS, "io.clgrad.backend.cpu.AboveSpiLayeringFixture"),
+                Arguments.of("layers", LAYERS, "io.clgrad.cli.ConcreteBackendLayeringFixture"),
+                Arguments.of("only opencl uses JOCL", ONLY_OPENCL_USES_JOCL, "io.clgrad.backend.cpu.JoclLayeringFixture"),
+                Arguments.of("backends stay below the SPI", BACKENDS_STAY_BELOW_THE_SPI,
+                        "io.clgrad.backend.cpu.AboveSpiLayeringFixture"),
+                Arguments.of("cli and bench use no concrete backend", CLI_AND_BENCH_USE_NO_CONCRETE_BACKEND,
+                        "io.clgrad.cli.ConcreteBackendLayeringFixture"),
+                Arguments.of("io takes state dicts", IO_TAKES_STATE_DICTS, "io.clgrad.io.ModuleLayeringFixture"),
+                Arguments.of("library never uses the application", LIBRARY_NEVER_USES_THE_APPLICATION,
+                        "io.clgrad.nn.ExamplesLayeringFixture"),
+                Arguments.of("no package cycles", NO_PACKAGE_CYCLES, "io.clgrad.data.CycleLayeringFixture"));
+    }
+
+    @ParameterizedTest(name = "{0} catches {2}")
+    @MethodSource("violations")
+    void eachRuleCatchesItsFixture(String name, ArchRule rule, String fixture) {
+        JavaClasses classes = withFixtures();
+        assertTrue(classes.contain(fixture), fixture + " was not imported");
+        EvaluationResult result = rule.evaluate(classes);
+        assertTrue(result.hasViolation(), name + " reported nothing for " + fixture);
+        List<String> details = result.getFailureReport().getDetails();
+        assertTrue(details.stream().anyMatch(d -> d.contains("<" + fixture)),
+                name + " did not name " + fixture + ":\n" + String.join("\n", details));
+    }
+
+    @Test
+    void everyRuleHasAFixture() {
+        List<ArchRule> covered = violations().map(a -> (ArchRule) a.get()[1]).toList();
+        for (ArchRule rule : RULES) {
+            assertTrue(covered.contains(rule), "no fixture shows this rule failing: " + rule.getDescription());
+        }
+    }
+}
