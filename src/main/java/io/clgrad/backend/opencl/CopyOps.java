@@ -10,9 +10,9 @@ final class CopyOps {
 
     private final Kernels kernels;
     private final Operands operands;
-    private final Transfers transfers;
+    private final BufferCopies transfers;
 
-    CopyOps(Kernels kernels, Operands operands, Transfers transfers) {
+    CopyOps(Kernels kernels, Operands operands, BufferCopies transfers) {
         this.kernels = kernels;
         this.operands = operands;
         this.transfers = transfers;

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One OpenCL device as a {@link Backend}. This class only wires the parts together and dispatches:
  * {@link ClDevice} (context, queue), {@link BufferPool} (memory), {@link ProgramCache} (builds),
- * {@link Kernels} (launches), {@link Transfers} (host copies) and one op class per kernel family.
+ * {@link Kernels} (launches), {@link BufferCopies} (host copies) and one op class per kernel family.
  */
 public final class OpenClBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(OpenClBackend.class);
@@ -31,7 +31,7 @@ public final class OpenClBackend implements Backend {
     private final BufferPool pool;
     private final ProgramCache programs;
     private final Kernels kernels;
-    private final Transfers transfers;
+    private final BufferCopies transfers;
     private final Operands operands;
     private final CopyOps copies;
     private final ElementwiseOps elementwise;
@@ -47,7 +47,7 @@ public final class OpenClBackend implements Backend {
         this.pool = new BufferPool(device, this);
         this.programs = new ProgramCache(device, disk, pool);
         this.kernels = new Kernels(device, programs, pool);
-        this.transfers = new Transfers(device, pool);
+        this.transfers = new BufferCopies(device, pool);
         this.operands = new Operands(this);
         this.copies = new CopyOps(kernels, operands, transfers);
         this.elementwise = new ElementwiseOps(kernels, operands);

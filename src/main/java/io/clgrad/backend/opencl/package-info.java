@@ -11,7 +11,7 @@
  *       {@code clCreateCommandQueue} on OpenCL 1.x), the device lock; {@code ClInfo}: device queries.</li>
  *   <li>{@code ProgramCache} + {@code ProgramDiskCache}: builds {@code kernels-cl/<family>.cl} with
  *       the per-device {@code -D} options of {@code DeviceTuning}; binaries cached on disk.</li>
- *   <li>{@code BufferPool}: the caching allocator; {@code Transfers}: host and device copies;
+ *   <li>{@code BufferPool}: the caching allocator; {@code BufferCopies}: host-to-device, device-to-host and device-to-device copies;
  *       {@code Kernels}: kernel creation and launch.</li>
  *   <li>One op class per kernel family ({@code CopyOps}, {@code ElementwiseOps}, {@code MatmulOps},
  *       {@code ReduceOps}, {@code LossOps}, {@code OptimOps}, {@code RandomOps});

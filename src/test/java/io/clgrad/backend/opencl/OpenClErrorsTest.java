@@ -64,7 +64,7 @@ class OpenClErrorsTest {
     @MethodSource("devices")
     void aTransferOutOfHostMemoryIsDeviceOutOfMemory(OpenClBackend backend) {
         ClDevice device = backend.clDevice();
-        Transfers transfers = new Transfers(device, new BufferPool(device, backend));
+        BufferCopies transfers = new BufferCopies(device, new BufferPool(device, backend));
         for (int rc : new int[] {ClErrors.CL_MEM_OBJECT_ALLOCATION_FAILURE, ClErrors.CL_OUT_OF_HOST_MEMORY}) {
             DeviceOutOfMemoryException e = assertThrows(DeviceOutOfMemoryException.class,
                     () -> transfers.failIfOutOfMemory(rc, "clEnqueueReadBuffer", 4096));

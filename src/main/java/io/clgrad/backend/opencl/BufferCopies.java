@@ -11,11 +11,11 @@ import org.jocl.Pointer;
  * need direct buffers kept alive until the copy ends). A read therefore waits for every earlier
  * command on the in-order queue; a device-to-device copy is only enqueued.
  */
-final class Transfers {
+final class BufferCopies {
     private final ClDevice device;
     private final BufferPool pool;
 
-    Transfers(ClDevice device, BufferPool pool) {
+    BufferCopies(ClDevice device, BufferPool pool) {
         this.device = device;
         this.pool = pool;
     }
