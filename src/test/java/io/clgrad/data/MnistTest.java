@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clgrad.DType;
 import io.clgrad.Tensor;
-import io.clgrad.data.transforms.Flatten;
+import io.clgrad.data.transforms.FlattenSample;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +54,7 @@ class MnistTest {
     @Test
     void transformIsApplied() throws IOException {
         writeSplit("train", 3, false);   // uncompressed files are found too
-        Mnist train = new Mnist(dir, true, io.clgrad.data.transforms.Compose.of(new io.clgrad.data.transforms.ToTensor(), new Flatten()));
+        Mnist train = new Mnist(dir, true, io.clgrad.data.transforms.Compose.of(new io.clgrad.data.transforms.ToTensor(), new FlattenSample()));
         assertArrayEquals(new int[] {784}, train.get(0)[0].shape());
         assertEquals(9, train.label(0));
         assertEquals(28, train.image(1).height());

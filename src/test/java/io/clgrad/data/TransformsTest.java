@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clgrad.Tensor;
 import io.clgrad.data.transforms.Compose;
-import io.clgrad.data.transforms.Flatten;
+import io.clgrad.data.transforms.FlattenSample;
 import io.clgrad.data.transforms.Lambda;
 import io.clgrad.data.transforms.Normalize;
 import io.clgrad.data.transforms.RandomHorizontalFlip;
@@ -54,11 +54,11 @@ class TransformsTest {
 
     @Test
     void composeFlattenAndLambda() {
-        Transform<Image, Tensor> t = Compose.of(new ToTensor(), new Lambda(x -> x.mul(255f)), new Flatten());
+        Transform<Image, Tensor> t = Compose.of(new ToTensor(), new Lambda(x -> x.mul(255f)), new FlattenSample());
         Tensor y = t.apply(new Image(new byte[] {1, 2, 3, 4, 5, 6}, 2, 3, 1));
         assertArrayEquals(new int[] {6}, y.shape());
         assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, y.toFloatArray(), 1e-4f);
-        Compose<Tensor, Tensor> same = new Compose<>(new Flatten(), new Lambda(x -> x.add(1f)));
+        Compose<Tensor, Tensor> same = new Compose<>(new FlattenSample(), new Lambda(x -> x.add(1f)));
         assertArrayEquals(new float[] {2, 3}, same.apply(Tensor.of(new float[] {1, 2}, 1, 2)).toFloatArray());
         assertTrue(t.toString().startsWith("Compose("), t.toString());
     }

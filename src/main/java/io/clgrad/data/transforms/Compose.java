@@ -10,8 +10,8 @@ import java.util.function.Function;
  * input of the next.
  *
  * <pre>{@code
- * Transform<Image, Tensor> t = Compose.of(new ToTensor(), new Flatten());
- * Compose<Tensor, Tensor> u = new Compose<>(new Normalize(mean, std), new Flatten());
+ * Transform<Image, Tensor> t = Compose.of(new ToTensor(), new FlattenSample());
+ * Compose<Tensor, Tensor> u = new Compose<>(new Normalize(mean, std), new FlattenSample());
  * }</pre>
  *
  * @param <I> the input type of the first transform

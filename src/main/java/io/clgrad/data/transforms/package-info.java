@@ -1,13 +1,13 @@
 /**
  * Per-sample transforms, as torchvision's: {@link io.clgrad.data.transforms.ToTensor} decodes an
  * {@link io.clgrad.data.Image}, {@link io.clgrad.data.transforms.Normalize} standardises channels,
- * {@link io.clgrad.data.transforms.Flatten} and {@link io.clgrad.data.transforms.Lambda} reshape or
+ * {@link io.clgrad.data.transforms.FlattenSample} and {@link io.clgrad.data.transforms.Lambda} reshape or
  * apply any function, {@link io.clgrad.data.transforms.RandomHorizontalFlip} augments, and
  * {@link io.clgrad.data.transforms.Compose} chains them. All work on CPU tensors.
  *
  * <pre>{@code
  * Transform<Image, Tensor> t = Compose.of(new ToTensor(),
- *         new Normalize(new float[] {0.2860f}, new float[] {0.3530f}), new Flatten());
+ *         new Normalize(new float[] {0.2860f}, new float[] {0.3530f}), new FlattenSample());
  * FashionMnist train = new FashionMnist(FashionMnist.DEFAULT_DIR, true, t);
  * }</pre>
  */
