@@ -12,6 +12,9 @@ import io.clgrad.Device;
 import io.clgrad.Function;
 import io.clgrad.Tensor;
 import io.clgrad.autograd.GradCheck;
+import io.clgrad.nn.Linear;
+import io.clgrad.nn.Module;
+import io.clgrad.nn.Sequential;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -67,6 +70,24 @@ class CustomFunctionTest {
         }
     }
 
+    /** The layer, as docs/autograd.md shows it: a module that applies the function. */
+    static final class SiLULayer extends Module<SiLULayer> {
+        private final SiLU silu = new SiLU();
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return silu.apply(x);
+        }
+    }
+
+    /** The same layer from built-in ops, as the reference. */
+    static final class BuiltInSiLU extends Module<BuiltInSiLU> {
+        @Override
+        public Tensor forward(Tensor x) {
+            return x.mul(x.sigmoid());
+        }
+    }
+
     private static final float[] XS = {-8f, -3.5f, -1f, -0.25f, 0f, 0.3f, 1f, 2.5f, 9f};
 
     private static double sigmoid(double x) {
@@ -106,6 +127,25 @@ class CustomFunctionTest {
         Mul mul = new Mul();
         GradCheck.check("Mul", xs -> silu.apply(mul.apply(xs[0], xs[1]).add(xs[0])), Tensor.randn(2, 3).to(d),
                 Tensor.randn(2, 3).to(d));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void aLayerOutsideTheLibraryGivesTheGradientsOfTheBuiltInOps(Device d) {
+        Linear l1 = new Linear(4, 5, true, d);
+        Linear l2 = new Linear(5, 2, true, d);
+        Linear r1 = new Linear(4, 5, true, d);
+        Linear r2 = new Linear(5, 2, true, d);
+        r1.loadStateDict(l1.stateDict());
+        r2.loadStateDict(l2.stateDict());
+        Tensor x = Tensor.randn(3, 4).to(d);
+        new Sequential(l1, new SiLULayer(), l2).forward(x).sum().backward();
+        new Sequential(r1, new BuiltInSiLU(), r2).forward(x).sum().backward();
+        float[] got = l1.weight().grad().toFloatArray();
+        float[] want = r1.weight().grad().toFloatArray();
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], got[i], 1e-5 + 1e-4 * Math.abs(want[i]), "weight grad " + i + " on " + d);
+        }
     }
 
     @ParameterizedTest(name = "{0}")
