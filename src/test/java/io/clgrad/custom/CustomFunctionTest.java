@@ -230,6 +230,48 @@ class CustomFunctionTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
+    void contextMisuseIsNamed(Device d) {
+        String missing = backwardError(d, new Function() {
+            @Override
+            public String name() {
+                return "NoKey";
+            }
+
+            @Override
+            protected Tensor forward(Context ctx, Tensor... inputs) {
+                ctx.put("alpha", 2f);
+                return inputs[0].mul(2f);
+            }
+
+            @Override
+            protected Tensor[] backward(Context ctx, Tensor gradOutput) {
+                float beta = ctx.get("beta");
+                return new Tensor[] {gradOutput.mul(beta)};
+            }
+        });
+        assertEquals("NoKeyBackward: no value was put under \"beta\" in forward (keys: [alpha])", missing);
+        String late = backwardError(d, new Function() {
+            @Override
+            public String name() {
+                return "Late";
+            }
+
+            @Override
+            protected Tensor forward(Context ctx, Tensor... inputs) {
+                return inputs[0].mul(2f);
+            }
+
+            @Override
+            protected Tensor[] backward(Context ctx, Tensor gradOutput) {
+                ctx.saveForBackward(gradOutput);
+                return new Tensor[] {gradOutput.mul(2f)};
+            }
+        });
+        assertEquals("LateBackward: saveForBackward can only be called in forward", late);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
     void aGradientThatIsASavedTensorIsCopiedNotHandedOut(Device d) {
         // d(2x)/dx = 2 here only because x = 1: the backward returns its saved x itself as the gradient
         Tensor x = Tensor.of(d, new float[] {1, 1}).requiresGrad(true);
