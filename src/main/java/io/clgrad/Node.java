@@ -27,14 +27,24 @@ public final class Node {
     private int[] savedVersions;
 
     Node(String name, Tensor[] inputs, Tensor[] saved, Backward backward) {
+        this(name, inputs, saved, versions(saved), backward);
+    }
+
+    /** A node whose saved tensors' versions were taken earlier (when a {@link Function} saved them). */
+    Node(String name, Tensor[] inputs, Tensor[] saved, int[] savedVersions, Backward backward) {
         this.name = name;
         this.inputs = inputs;
         this.backward = backward;
         this.saved = saved;
-        this.savedVersions = new int[saved.length];
+        this.savedVersions = savedVersions;
+    }
+
+    private static int[] versions(Tensor[] saved) {
+        int[] v = new int[saved.length];
         for (int i = 0; i < saved.length; i++) {
-            savedVersions[i] = saved[i] == null ? 0 : saved[i].version();
+            v[i] = saved[i] == null ? 0 : saved[i].version();
         }
+        return v;
     }
 
     /** PyTorch's name for the backward of this op, e.g. {@code MulBackward0}. */
