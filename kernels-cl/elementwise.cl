@@ -25,15 +25,6 @@
  * TANH_BACKWARD(g, y) = g*(1-y*y).
  */
 
-inline float clg_sigmoid(float v)
-{
-    if (v >= 0.0f) {
-        return 1.0f / (1.0f + exp(-v));
-    }
-    float e = exp(v);
-    return e / (1.0f + e);
-}
-
 #define UNARY(NAME, EXPR)                                                        \
 __kernel void unary_##NAME(__global const float* x, __global float* out, int n) \
 {                                                                                \

@@ -47,19 +47,6 @@
  * Launched by io.clgrad.backend.opencl.LossOps.
  */
 
-#ifndef RED_WG
-#define RED_WG 256      /* largest work-group size of the cross-entropy kernels (power of two) */
-#endif
-
-inline float clg_sigmoid(float v)
-{
-    if (v >= 0.0f) {
-        return 1.0f / (1.0f + exp(-v));
-    }
-    float e = exp(v);
-    return e / (1.0f + e);
-}
-
 __kernel void bce_with_logits(__global const float* x, __global const float* y, __global const float* w,
                               __global const float* pw, __global float* out, int n, int hasW, int hasPw)
 {
@@ -92,7 +79,7 @@ __kernel void bce_with_logits_backward(__global const float* x, __global const f
     out[i] = scale * gv * wv * ((pv * yv + 1.0f - yv) * clg_sigmoid(xv) - pv * yv);
 }
 
-/* ---- helpers shared by the one-group reductions below ------------------------------------ */
+/* ---- helper of the one-group reductions below (clg_group_sum is in common.cl) ------------- */
 
 /* Max of row p[0..C) over the group, NaN-propagating; part is scratch of the group's size. */
 inline float clg_group_max(__global const float* p, int C, int t, int L, __local float* part)
@@ -116,39 +103,6 @@ inline float clg_group_max(__global const float* p, int C, int t, int L, __local
     float r = part[0];
     barrier(CLK_LOCAL_MEM_FENCE);
     return r;
-}
-
-/* Sum over the group of one float per work-item. */
-inline float clg_group_sum(float v, int t, int L, __local float* part)
-{
-    part[t] = v;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int h = L / 2; h > 0; h >>= 1) {
-        if (t < h) {
-            part[t] += part[t + h];
-        }
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
-    float r = part[0];
-    barrier(CLK_LOCAL_MEM_FENCE);
-    return r;
-}
-
-/* Compensated (Neumaier) running sum held in two floats. */
-inline void clg_kadd(float* s, float* c, float v)
-{
-    float t = *s + v;
-    if (fabs(*s) >= fabs(v)) {
-        *c += (*s - t) + v;
-    } else {
-        *c += (v - t) + *s;
-    }
-    *s = t;
-}
-
-inline float clg_kvalue(float s, float c)
-{
-    return isfinite(s) ? s + c : s;
 }
 
 /* ---- class-target checks ------------------------------------------------------------------ */
@@ -193,19 +147,19 @@ __kernel void cross_entropy(__global const float* logits, __global const int* ta
     /* Ignored rows run the same barriers and discard the result: no work-item may leave early
        (PoCL mis-executes kernels that return before a barrier, even group-uniformly). */
     float m = clg_group_max(p, classes, t, L, part);
-    float s = 0.0f, c = 0.0f;
+    clg_ksum acc = {0.0f, 0.0f};
     for (int k = t; k < classes; k += L) {
-        clg_kadd(&s, &c, exp(p[k] - m));
+        clg_ksum_add(&acc, exp(p[k] - m));
     }
-    float lse = m + log(clg_group_sum(clg_kvalue(s, c), t, L, part));
+    float lse = m + log(clg_group_sum(clg_ksum_value(acc), t, L, part));
     float sumLogp = 0.0f;
     if (eps != 0.0f) {
-        s = 0.0f;
-        c = 0.0f;
+        acc.s = 0.0f;
+        acc.c = 0.0f;
         for (int k = t; k < classes; k += L) {
-            clg_kadd(&s, &c, p[k] - lse);
+            clg_ksum_add(&acc, p[k] - lse);
         }
-        sumLogp = clg_group_sum(clg_kvalue(s, c), t, L, part);
+        sumLogp = clg_group_sum(clg_ksum_value(acc), t, L, part);
     }
     if (t == 0) {
         if (target == ignoreIndex) {
@@ -237,11 +191,11 @@ __kernel void cross_entropy_backward(__global const float* logits, __global cons
     __global const float* p = logits + r * classes;
     __global float* q = out + r * classes;
     float m = clg_group_max(p, classes, t, L, part); /* ignored rows too: no early return (see above) */
-    float s = 0.0f, c = 0.0f;
+    clg_ksum acc = {0.0f, 0.0f};
     for (int k = t; k < classes; k += L) {
-        clg_kadd(&s, &c, exp(p[k] - m));
+        clg_ksum_add(&acc, exp(p[k] - m));
     }
-    float sum = clg_group_sum(clg_kvalue(s, c), t, L, part);
+    float sum = clg_group_sum(clg_ksum_value(acc), t, L, part);
     bool ignored = target == ignoreIndex;
     bool bad = !ignored && (target < 0 || target >= classes);
     float gv = ignored ? 0.0f : g[r * gStride];
@@ -262,20 +216,19 @@ __kernel void bce_with_logits_fused(__global const float* x, __global const floa
     __local float part[RED_WG];
     const int t = get_local_id(0);
     const int L = get_local_size(0);
-    float s = 0.0f;
-    float c = 0.0f;
+    clg_ksum acc = {0.0f, 0.0f};
     for (int i = t; i < n; i += L) {
         float xv = x[i];
         float yv = y[i];
         float wv = hasW ? w[i] : 1.0f;
         float pv = hasPw ? pw[i] : 1.0f;
         float softplusNeg = log1p(exp(-fabs(xv))) + fmax(-xv, 0.0f);
-        clg_kadd(&s, &c, wv * ((1.0f - yv) * xv + (1.0f + (pv - 1.0f) * yv) * softplusNeg));
+        clg_ksum_add(&acc, wv * ((1.0f - yv) * xv + (1.0f + (pv - 1.0f) * yv) * softplusNeg));
         if (wantGrad) {
             grad[i] = scale * wv * ((pv * yv + 1.0f - yv) * clg_sigmoid(xv) - pv * yv);
         }
     }
-    float total = clg_group_sum(clg_kvalue(s, c), t, L, part);
+    float total = clg_group_sum(clg_ksum_value(acc), t, L, part);
     if (t == 0) {
         loss[0] = total * scale;
     }
@@ -293,13 +246,12 @@ inline float clg_row_lse(__global const float* p, int C, float* mOut)
             m = v;
         }
     }
-    float s = 0.0f;
-    float c = 0.0f;
+    clg_ksum acc = {0.0f, 0.0f};
     for (int k = 0; k < C; k++) {
-        clg_kadd(&s, &c, exp(p[k] - m));
+        clg_ksum_add(&acc, exp(p[k] - m));
     }
     *mOut = m;
-    return m + log(clg_kvalue(s, c));
+    return m + log(clg_ksum_value(acc));
 }
 
 __kernel void cross_entropy_fused(__global const float* logits, __global const int* targets, __global float* loss,
@@ -309,8 +261,7 @@ __kernel void cross_entropy_fused(__global const float* logits, __global const i
     __local float part[RED_WG];
     const int t = get_local_id(0);
     const int L = get_local_size(0);
-    float s = 0.0f;
-    float c = 0.0f;
+    clg_ksum acc = {0.0f, 0.0f};
     float count = 0.0f;
     for (int r = t; r < rows; r += L) {
         int target = targets[r];
@@ -320,7 +271,7 @@ __kernel void cross_entropy_fused(__global const float* logits, __global const i
         count += 1.0f;
         if (target < 0 || target >= classes) {
             clg_report_target(err, target, r, classes, op, ignoreIndex);
-            clg_kadd(&s, &c, NAN);
+            clg_ksum_add(&acc, NAN);
             continue;
         }
         __global const float* p = logits + (long)r * classes;
@@ -329,17 +280,16 @@ __kernel void cross_entropy_fused(__global const float* logits, __global const i
         float logpt = p[target] - lse;
         float result = -logpt;
         if (eps != 0.0f) {
-            float sx = 0.0f;
-            float cx = 0.0f;
+            clg_ksum accx = {0.0f, 0.0f};
             for (int k = 0; k < classes; k++) {
-                clg_kadd(&sx, &cx, p[k]);
+                clg_ksum_add(&accx, p[k]);
             }
-            float sumLogp = clg_kvalue(sx, cx) - (float)classes * lse;
+            float sumLogp = clg_ksum_value(accx) - (float)classes * lse;
             result = -((1.0f - eps) * logpt + (eps / (float)classes) * sumLogp);
         }
-        clg_kadd(&s, &c, result);
+        clg_ksum_add(&acc, result);
     }
-    float total = clg_group_sum(clg_kvalue(s, c), t, L, part);
+    float total = clg_group_sum(clg_ksum_value(acc), t, L, part);
     float n = clg_group_sum(count, t, L, part);
     float scale = mean ? 1.0f / n : 1.0f;
     if (t == 0) {

@@ -29,38 +29,11 @@
  * Launched by io.clgrad.backend.opencl.ReduceOps#reduce.
  */
 
-#ifndef RED_WG
-#define RED_WG 256      /* largest work-group size of the _group kernels (power of two) */
-#endif
 #ifndef RED_ITEM_CONTIGUOUS
 #define RED_ITEM_CONTIGUOUS 0   /* 1: each work-item of a group reads one contiguous run of its slice
                                    (CPUs, where a work-item runs its loop alone); 0: work-items
                                    interleave, t, t+L, ... (GPUs, coalesced) */
 #endif
-
-/* ---- compensated summation ---------------------------------------------------------------- */
-
-typedef struct {
-    float s;
-    float c;
-} clg_ksum;
-
-inline void clg_ksum_add(clg_ksum* k, float v)
-{
-    float t = k->s + v;
-    if (fabs(k->s) >= fabs(v)) {
-        k->c += (k->s - t) + v;
-    } else {
-        k->c += (v - t) + k->s;
-    }
-    k->s = t;
-}
-
-inline float clg_ksum_value(clg_ksum k)
-{
-    /* with an infinite or NaN running sum the correction is meaningless */
-    return isfinite(k.s) ? k.s + k.c : k.s;
-}
 
 /* NaN-propagating comparisons: does v replace the current extreme m? */
 #define CLG_MAX_BETTER(v, m) ((v) > (m) || (isnan(v) && !isnan(m)))
