@@ -47,6 +47,28 @@
  * Launched by io.clgrad.backend.opencl.LossOps.
  */
 
+/* ---- binary cross-entropy with logits ------------------------------------------------------ */
+
+/* Element i's operands x, y, w, pw as xv, yv, wv, pv (w and pw are 1 without hasW / hasPw). */
+#define CLG_BCE_OPERANDS(i)                                                                       \
+    float xv = x[i];                                                                              \
+    float yv = y[i];                                                                              \
+    float wv = hasW ? w[i] : 1.0f;                                                                \
+    float pv = hasPw ? pw[i] : 1.0f;
+
+/* One element's loss w * [(1-y)*x + (1+(pw-1)*y) * softplus(-x)], overflow-free. */
+inline float clg_bce_term(float xv, float yv, float wv, float pv)
+{
+    float softplusNeg = log1p(exp(-fabs(xv))) + fmax(-xv, 0.0f); /* -log(sigmoid(x)) */
+    return wv * ((1.0f - yv) * xv + (1.0f + (pv - 1.0f) * yv) * softplusNeg);
+}
+
+/* The derivative of clg_bce_term by x, without the factor w: (pw*y + 1 - y)*sigmoid(x) - pw*y. */
+inline float clg_bce_slope(float xv, float yv, float pv)
+{
+    return (pv * yv + 1.0f - yv) * clg_sigmoid(xv) - pv * yv;
+}
+
 __kernel void bce_with_logits(__global const float* x, __global const float* y, __global const float* w,
                               __global const float* pw, __global float* out, int n, int hasW, int hasPw)
 {
@@ -54,12 +76,8 @@ __kernel void bce_with_logits(__global const float* x, __global const float* y, 
     if (i >= n) {
         return;
     }
-    float xv = x[i];
-    float yv = y[i];
-    float wv = hasW ? w[i] : 1.0f;
-    float pv = hasPw ? pw[i] : 1.0f;
-    float softplusNeg = log1p(exp(-fabs(xv))) + fmax(-xv, 0.0f); /* -log(sigmoid(x)) */
-    out[i] = wv * ((1.0f - yv) * xv + (1.0f + (pv - 1.0f) * yv) * softplusNeg);
+    CLG_BCE_OPERANDS(i)
+    out[i] = clg_bce_term(xv, yv, wv, pv);
 }
 
 __kernel void bce_with_logits_backward(__global const float* x, __global const float* y,
@@ -71,15 +89,12 @@ __kernel void bce_with_logits_backward(__global const float* x, __global const f
     if (i >= n) {
         return;
     }
-    float xv = x[i];
-    float yv = y[i];
-    float wv = hasW ? w[i] : 1.0f;
-    float pv = hasPw ? pw[i] : 1.0f;
+    CLG_BCE_OPERANDS(i)
     float gv = g[i * gStride];
-    out[i] = scale * gv * wv * ((pv * yv + 1.0f - yv) * clg_sigmoid(xv) - pv * yv);
+    out[i] = scale * gv * wv * clg_bce_slope(xv, yv, pv);
 }
 
-/* ---- helper of the one-group reductions below (clg_group_sum is in common.cl) ------------- */
+/* ---- helpers of the one-group reductions below (clg_group_sum is in common.cl) ------------ */
 
 /* Max of row p[0..C) over the group, NaN-propagating; part is scratch of the group's size. */
 inline float clg_group_max(__global const float* p, int C, int t, int L, __local float* part)
@@ -103,6 +118,21 @@ inline float clg_group_max(__global const float* p, int C, int t, int L, __local
     float r = part[0];
     barrier(CLK_LOCAL_MEM_FENCE);
     return r;
+}
+
+/*
+ * The row's max m (NaN-propagating, into *mOut) and the group's sum of exp(p[c] - m) over
+ * c in [0, C), compensated per work-item; every work-item of the group calls it.
+ */
+inline float clg_group_sum_exp(__global const float* p, int C, int t, int L, __local float* part, float* mOut)
+{
+    float m = clg_group_max(p, C, t, L, part);
+    clg_ksum acc = {0.0f, 0.0f};
+    for (int k = t; k < C; k += L) {
+        clg_ksum_add(&acc, exp(p[k] - m));
+    }
+    *mOut = m;
+    return clg_group_sum(clg_ksum_value(acc), t, L, part);
 }
 
 /* ---- class-target checks ------------------------------------------------------------------ */
@@ -146,16 +176,12 @@ __kernel void cross_entropy(__global const float* logits, __global const int* ta
     __global const float* p = logits + r * classes;
     /* Ignored rows run the same barriers and discard the result: no work-item may leave early
        (PoCL mis-executes kernels that return before a barrier, even group-uniformly). */
-    float m = clg_group_max(p, classes, t, L, part);
-    clg_ksum acc = {0.0f, 0.0f};
-    for (int k = t; k < classes; k += L) {
-        clg_ksum_add(&acc, exp(p[k] - m));
-    }
-    float lse = m + log(clg_group_sum(clg_ksum_value(acc), t, L, part));
+    float m;
+    float sumExp = clg_group_sum_exp(p, classes, t, L, part, &m);
+    float lse = m + log(sumExp);
     float sumLogp = 0.0f;
     if (eps != 0.0f) {
-        acc.s = 0.0f;
-        acc.c = 0.0f;
+        clg_ksum acc = {0.0f, 0.0f};
         for (int k = t; k < classes; k += L) {
             clg_ksum_add(&acc, p[k] - lse);
         }
@@ -190,12 +216,8 @@ __kernel void cross_entropy_backward(__global const float* logits, __global cons
     int target = targets[r];
     __global const float* p = logits + r * classes;
     __global float* q = out + r * classes;
-    float m = clg_group_max(p, classes, t, L, part); /* ignored rows too: no early return (see above) */
-    clg_ksum acc = {0.0f, 0.0f};
-    for (int k = t; k < classes; k += L) {
-        clg_ksum_add(&acc, exp(p[k] - m));
-    }
-    float sum = clg_group_sum(clg_ksum_value(acc), t, L, part);
+    float m;   /* ignored rows too: no early return (see cross_entropy) */
+    float sum = clg_group_sum_exp(p, classes, t, L, part, &m);
     bool ignored = target == ignoreIndex;
     bool bad = !ignored && (target < 0 || target >= classes);
     float gv = ignored ? 0.0f : g[r * gStride];
@@ -218,14 +240,10 @@ __kernel void bce_with_logits_fused(__global const float* x, __global const floa
     const int L = get_local_size(0);
     clg_ksum acc = {0.0f, 0.0f};
     for (int i = t; i < n; i += L) {
-        float xv = x[i];
-        float yv = y[i];
-        float wv = hasW ? w[i] : 1.0f;
-        float pv = hasPw ? pw[i] : 1.0f;
-        float softplusNeg = log1p(exp(-fabs(xv))) + fmax(-xv, 0.0f);
-        clg_ksum_add(&acc, wv * ((1.0f - yv) * xv + (1.0f + (pv - 1.0f) * yv) * softplusNeg));
+        CLG_BCE_OPERANDS(i)
+        clg_ksum_add(&acc, clg_bce_term(xv, yv, wv, pv));
         if (wantGrad) {
-            grad[i] = scale * wv * ((pv * yv + 1.0f - yv) * clg_sigmoid(xv) - pv * yv);
+            grad[i] = scale * wv * clg_bce_slope(xv, yv, pv);
         }
     }
     float total = clg_group_sum(clg_ksum_value(acc), t, L, part);

@@ -50,6 +50,14 @@
     int end = min(len, start + chunk);                                                            \
     __global const float* p = x + (o / inner) * len * inner + (o % inner);
 
+/* Output o of a _rows kernel (work-items past the last output return) and the start p of its row. */
+#define CLG_ROW_START                                                                             \
+    int o = get_global_id(0);                                                                     \
+    if (o >= outer * inner) {                                                                     \
+        return;                                                                                   \
+    }                                                                                             \
+    __global const float* p = x + (o / inner) * len * inner + (o % inner);
+
 /* The indices l of the slice that work-item t visits, in increasing order. */
 #if RED_ITEM_CONTIGUOUS
 #define CLG_FOR_ITEM(l)                                                                           \
@@ -123,11 +131,7 @@ __kernel void reduce_sum_group(__global const float* x, __global float* out, int
 __kernel void reduce_##NAME##_rows(__global const float* x, __global float* out, int outer,      \
                                    int len, int inner)                                            \
 {                                                                                                 \
-    int o = get_global_id(0);                                                                     \
-    if (o >= outer * inner) {                                                                     \
-        return;                                                                                   \
-    }                                                                                             \
-    __global const float* p = x + (o / inner) * len * inner + (o % inner);                        \
+    CLG_ROW_START                                                                                 \
     float m = INIT;                                                                               \
     for (int l = 0; l < len; l++) {                                                               \
         float v = p[l * inner];                                                                   \
@@ -170,11 +174,7 @@ EXTREME_KERNELS(min, CLG_MIN_BETTER, INFINITY)
 __kernel void reduce_##NAME##_rows(__global const float* x, __global int* out, int outer,        \
                                    int len, int inner)                                            \
 {                                                                                                 \
-    int o = get_global_id(0);                                                                     \
-    if (o >= outer * inner) {                                                                     \
-        return;                                                                                   \
-    }                                                                                             \
-    __global const float* p = x + (o / inner) * len * inner + (o % inner);                        \
+    CLG_ROW_START                                                                                 \
     float m = p[0];                                                                               \
     int best = 0;                                                                                 \
     for (int l = 1; l < len; l++) {                                                               \
