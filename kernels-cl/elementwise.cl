@@ -23,6 +23,10 @@
  * upstream gradient as the first operand: RELU_BACKWARD(g, x) = x <= 0 ? 0 : g (so g passes where
  * x is NaN, as PyTorch's threshold_backward does), SIGMOID_BACKWARD(g, y) = g*y*(1-y),
  * TANH_BACKWARD(g, y) = g*(1-y*y).
+ *
+ * Built after the prelude common.cl, which io.clgrad.backend.opencl.ProgramCache prepends: this
+ * file compiles on its own together with that prelude (and only with it); it supplies
+ * clg_sigmoid.
  */
 
 #define UNARY(NAME, EXPR)                                                        \

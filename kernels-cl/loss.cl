@@ -45,6 +45,10 @@
  *   row's max and sums meet in local-memory trees.
  *
  * Launched by io.clgrad.backend.opencl.LossOps.
+ *
+ * Built after the prelude common.cl, which io.clgrad.backend.opencl.ProgramCache prepends: this
+ * file compiles on its own together with that prelude (and only with it); it supplies RED_WG, the
+ * compensated sum clg_ksum, clg_group_sum and clg_sigmoid.
  */
 
 /* ---- binary cross-entropy with logits ------------------------------------------------------ */

@@ -27,6 +27,10 @@
  *       1-D, one work-item per output; scans its splits partials in order.
  *
  * Launched by io.clgrad.backend.opencl.ReduceOps#reduce.
+ *
+ * Built after the prelude common.cl, which io.clgrad.backend.opencl.ProgramCache prepends: this
+ * file compiles on its own together with that prelude (and only with it); it supplies RED_WG and
+ * the compensated sum clg_ksum.
  */
 
 #ifndef RED_ITEM_CONTIGUOUS

@@ -15,6 +15,10 @@
  *       trees, then each work-item writes l = t, t+L, ...
  *
  * Launched by io.clgrad.backend.opencl.ReduceOps#softmax.
+ *
+ * Built after the prelude common.cl, which io.clgrad.backend.opencl.ProgramCache prepends: this
+ * file compiles on its own together with that prelude (and only with it); it supplies RED_WG, the
+ * compensated sum clg_ksum and clg_group_sum.
  */
 
 __kernel void softmax_rows(__global const float* x, __global float* out, int outer, int len, int inner,
