@@ -15,6 +15,10 @@
  * Launched by io.clgrad.backend.opencl.CopyOps: fill (fill_u32), arange (arange_f32,
  * arange_i32), copy (copy_strided_u32; a contiguous source uses clEnqueueCopyBuffer instead),
  * convert (convert_f32_to_i32, convert_i32_to_f32).
+ *
+ * Built after the prelude common.cl, which io.clgrad.backend.opencl.ProgramCache prepends: this
+ * file compiles on its own together with that prelude (and only with it); nothing from it is used
+ * here.
  */
 
 /* out[i] = bits: the float's bit pattern for F32 buffers, the int itself for I32 buffers. */

@@ -23,16 +23,11 @@
  * upstream gradient as the first operand: RELU_BACKWARD(g, x) = x <= 0 ? 0 : g (so g passes where
  * x is NaN, as PyTorch's threshold_backward does), SIGMOID_BACKWARD(g, y) = g*y*(1-y),
  * TANH_BACKWARD(g, y) = g*(1-y*y).
+ *
+ * Built after the prelude common.cl, which io.clgrad.backend.opencl.ProgramCache prepends: this
+ * file compiles on its own together with that prelude (and only with it); it supplies
+ * clg_sigmoid.
  */
-
-inline float clg_sigmoid(float v)
-{
-    if (v >= 0.0f) {
-        return 1.0f / (1.0f + exp(-v));
-    }
-    float e = exp(v);
-    return e / (1.0f + e);
-}
 
 #define UNARY(NAME, EXPR)                                                        \
 __kernel void unary_##NAME(__global const float* x, __global float* out, int n) \

@@ -45,19 +45,32 @@
  *   row's max and sums meet in local-memory trees.
  *
  * Launched by io.clgrad.backend.opencl.LossOps.
+ *
+ * Built after the prelude common.cl, which io.clgrad.backend.opencl.ProgramCache prepends: this
+ * file compiles on its own together with that prelude (and only with it); it supplies RED_WG, the
+ * compensated sum clg_ksum, clg_group_sum and clg_sigmoid.
  */
 
-#ifndef RED_WG
-#define RED_WG 256      /* largest work-group size of the cross-entropy kernels (power of two) */
-#endif
+/* ---- binary cross-entropy with logits ------------------------------------------------------ */
 
-inline float clg_sigmoid(float v)
+/* Element i's operands x, y, w, pw as xv, yv, wv, pv (w and pw are 1 without hasW / hasPw). */
+#define CLG_BCE_OPERANDS(i)                                                                       \
+    float xv = x[i];                                                                              \
+    float yv = y[i];                                                                              \
+    float wv = hasW ? w[i] : 1.0f;                                                                \
+    float pv = hasPw ? pw[i] : 1.0f;
+
+/* One element's loss w * [(1-y)*x + (1+(pw-1)*y) * softplus(-x)], overflow-free. */
+inline float clg_bce_term(float xv, float yv, float wv, float pv)
 {
-    if (v >= 0.0f) {
-        return 1.0f / (1.0f + exp(-v));
-    }
-    float e = exp(v);
-    return e / (1.0f + e);
+    float softplusNeg = log1p(exp(-fabs(xv))) + fmax(-xv, 0.0f); /* -log(sigmoid(x)) */
+    return wv * ((1.0f - yv) * xv + (1.0f + (pv - 1.0f) * yv) * softplusNeg);
+}
+
+/* The derivative of clg_bce_term by x, without the factor w: (pw*y + 1 - y)*sigmoid(x) - pw*y. */
+inline float clg_bce_slope(float xv, float yv, float pv)
+{
+    return (pv * yv + 1.0f - yv) * clg_sigmoid(xv) - pv * yv;
 }
 
 __kernel void bce_with_logits(__global const float* x, __global const float* y, __global const float* w,
@@ -67,12 +80,8 @@ __kernel void bce_with_logits(__global const float* x, __global const float* y, 
     if (i >= n) {
         return;
     }
-    float xv = x[i];
-    float yv = y[i];
-    float wv = hasW ? w[i] : 1.0f;
-    float pv = hasPw ? pw[i] : 1.0f;
-    float softplusNeg = log1p(exp(-fabs(xv))) + fmax(-xv, 0.0f); /* -log(sigmoid(x)) */
-    out[i] = wv * ((1.0f - yv) * xv + (1.0f + (pv - 1.0f) * yv) * softplusNeg);
+    CLG_BCE_OPERANDS(i)
+    out[i] = clg_bce_term(xv, yv, wv, pv);
 }
 
 __kernel void bce_with_logits_backward(__global const float* x, __global const float* y,
@@ -84,15 +93,12 @@ __kernel void bce_with_logits_backward(__global const float* x, __global const f
     if (i >= n) {
         return;
     }
-    float xv = x[i];
-    float yv = y[i];
-    float wv = hasW ? w[i] : 1.0f;
-    float pv = hasPw ? pw[i] : 1.0f;
+    CLG_BCE_OPERANDS(i)
     float gv = g[i * gStride];
-    out[i] = scale * gv * wv * ((pv * yv + 1.0f - yv) * clg_sigmoid(xv) - pv * yv);
+    out[i] = scale * gv * wv * clg_bce_slope(xv, yv, pv);
 }
 
-/* ---- helpers shared by the one-group reductions below ------------------------------------ */
+/* ---- helpers of the one-group reductions below (clg_group_sum is in common.cl) ------------ */
 
 /* Max of row p[0..C) over the group, NaN-propagating; part is scratch of the group's size. */
 inline float clg_group_max(__global const float* p, int C, int t, int L, __local float* part)
@@ -118,37 +124,19 @@ inline float clg_group_max(__global const float* p, int C, int t, int L, __local
     return r;
 }
 
-/* Sum over the group of one float per work-item. */
-inline float clg_group_sum(float v, int t, int L, __local float* part)
+/*
+ * The row's max m (NaN-propagating, into *mOut) and the group's sum of exp(p[c] - m) over
+ * c in [0, C), compensated per work-item; every work-item of the group calls it.
+ */
+inline float clg_group_sum_exp(__global const float* p, int C, int t, int L, __local float* part, float* mOut)
 {
-    part[t] = v;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int h = L / 2; h > 0; h >>= 1) {
-        if (t < h) {
-            part[t] += part[t + h];
-        }
-        barrier(CLK_LOCAL_MEM_FENCE);
+    float m = clg_group_max(p, C, t, L, part);
+    clg_ksum acc = {0.0f, 0.0f};
+    for (int k = t; k < C; k += L) {
+        clg_ksum_add(&acc, exp(p[k] - m));
     }
-    float r = part[0];
-    barrier(CLK_LOCAL_MEM_FENCE);
-    return r;
-}
-
-/* Compensated (Neumaier) running sum held in two floats. */
-inline void clg_kadd(float* s, float* c, float v)
-{
-    float t = *s + v;
-    if (fabs(*s) >= fabs(v)) {
-        *c += (*s - t) + v;
-    } else {
-        *c += (v - t) + *s;
-    }
-    *s = t;
-}
-
-inline float clg_kvalue(float s, float c)
-{
-    return isfinite(s) ? s + c : s;
+    *mOut = m;
+    return clg_group_sum(clg_ksum_value(acc), t, L, part);
 }
 
 /* ---- class-target checks ------------------------------------------------------------------ */
@@ -192,20 +180,16 @@ __kernel void cross_entropy(__global const float* logits, __global const int* ta
     __global const float* p = logits + r * classes;
     /* Ignored rows run the same barriers and discard the result: no work-item may leave early
        (PoCL mis-executes kernels that return before a barrier, even group-uniformly). */
-    float m = clg_group_max(p, classes, t, L, part);
-    float s = 0.0f, c = 0.0f;
-    for (int k = t; k < classes; k += L) {
-        clg_kadd(&s, &c, exp(p[k] - m));
-    }
-    float lse = m + log(clg_group_sum(clg_kvalue(s, c), t, L, part));
+    float m;
+    float sumExp = clg_group_sum_exp(p, classes, t, L, part, &m);
+    float lse = m + log(sumExp);
     float sumLogp = 0.0f;
     if (eps != 0.0f) {
-        s = 0.0f;
-        c = 0.0f;
+        clg_ksum acc = {0.0f, 0.0f};
         for (int k = t; k < classes; k += L) {
-            clg_kadd(&s, &c, p[k] - lse);
+            clg_ksum_add(&acc, p[k] - lse);
         }
-        sumLogp = clg_group_sum(clg_kvalue(s, c), t, L, part);
+        sumLogp = clg_group_sum(clg_ksum_value(acc), t, L, part);
     }
     if (t == 0) {
         if (target == ignoreIndex) {
@@ -236,12 +220,8 @@ __kernel void cross_entropy_backward(__global const float* logits, __global cons
     int target = targets[r];
     __global const float* p = logits + r * classes;
     __global float* q = out + r * classes;
-    float m = clg_group_max(p, classes, t, L, part); /* ignored rows too: no early return (see above) */
-    float s = 0.0f, c = 0.0f;
-    for (int k = t; k < classes; k += L) {
-        clg_kadd(&s, &c, exp(p[k] - m));
-    }
-    float sum = clg_group_sum(clg_kvalue(s, c), t, L, part);
+    float m;   /* ignored rows too: no early return (see cross_entropy) */
+    float sum = clg_group_sum_exp(p, classes, t, L, part, &m);
     bool ignored = target == ignoreIndex;
     bool bad = !ignored && (target < 0 || target >= classes);
     float gv = ignored ? 0.0f : g[r * gStride];
@@ -262,20 +242,15 @@ __kernel void bce_with_logits_fused(__global const float* x, __global const floa
     __local float part[RED_WG];
     const int t = get_local_id(0);
     const int L = get_local_size(0);
-    float s = 0.0f;
-    float c = 0.0f;
+    clg_ksum acc = {0.0f, 0.0f};
     for (int i = t; i < n; i += L) {
-        float xv = x[i];
-        float yv = y[i];
-        float wv = hasW ? w[i] : 1.0f;
-        float pv = hasPw ? pw[i] : 1.0f;
-        float softplusNeg = log1p(exp(-fabs(xv))) + fmax(-xv, 0.0f);
-        clg_kadd(&s, &c, wv * ((1.0f - yv) * xv + (1.0f + (pv - 1.0f) * yv) * softplusNeg));
+        CLG_BCE_OPERANDS(i)
+        clg_ksum_add(&acc, clg_bce_term(xv, yv, wv, pv));
         if (wantGrad) {
-            grad[i] = scale * wv * ((pv * yv + 1.0f - yv) * clg_sigmoid(xv) - pv * yv);
+            grad[i] = scale * wv * clg_bce_slope(xv, yv, pv);
         }
     }
-    float total = clg_group_sum(clg_kvalue(s, c), t, L, part);
+    float total = clg_group_sum(clg_ksum_value(acc), t, L, part);
     if (t == 0) {
         loss[0] = total * scale;
     }
@@ -293,13 +268,12 @@ inline float clg_row_lse(__global const float* p, int C, float* mOut)
             m = v;
         }
     }
-    float s = 0.0f;
-    float c = 0.0f;
+    clg_ksum acc = {0.0f, 0.0f};
     for (int k = 0; k < C; k++) {
-        clg_kadd(&s, &c, exp(p[k] - m));
+        clg_ksum_add(&acc, exp(p[k] - m));
     }
     *mOut = m;
-    return m + log(clg_kvalue(s, c));
+    return m + log(clg_ksum_value(acc));
 }
 
 __kernel void cross_entropy_fused(__global const float* logits, __global const int* targets, __global float* loss,
@@ -309,8 +283,7 @@ __kernel void cross_entropy_fused(__global const float* logits, __global const i
     __local float part[RED_WG];
     const int t = get_local_id(0);
     const int L = get_local_size(0);
-    float s = 0.0f;
-    float c = 0.0f;
+    clg_ksum acc = {0.0f, 0.0f};
     float count = 0.0f;
     for (int r = t; r < rows; r += L) {
         int target = targets[r];
@@ -320,7 +293,7 @@ __kernel void cross_entropy_fused(__global const float* logits, __global const i
         count += 1.0f;
         if (target < 0 || target >= classes) {
             clg_report_target(err, target, r, classes, op, ignoreIndex);
-            clg_kadd(&s, &c, NAN);
+            clg_ksum_add(&acc, NAN);
             continue;
         }
         __global const float* p = logits + (long)r * classes;
@@ -329,17 +302,16 @@ __kernel void cross_entropy_fused(__global const float* logits, __global const i
         float logpt = p[target] - lse;
         float result = -logpt;
         if (eps != 0.0f) {
-            float sx = 0.0f;
-            float cx = 0.0f;
+            clg_ksum accx = {0.0f, 0.0f};
             for (int k = 0; k < classes; k++) {
-                clg_kadd(&sx, &cx, p[k]);
+                clg_ksum_add(&accx, p[k]);
             }
-            float sumLogp = clg_kvalue(sx, cx) - (float)classes * lse;
+            float sumLogp = clg_ksum_value(accx) - (float)classes * lse;
             result = -((1.0f - eps) * logpt + (eps / (float)classes) * sumLogp);
         }
-        clg_kadd(&s, &c, result);
+        clg_ksum_add(&acc, result);
     }
-    float total = clg_group_sum(clg_kvalue(s, c), t, L, part);
+    float total = clg_group_sum(clg_ksum_value(acc), t, L, part);
     float n = clg_group_sum(count, t, L, part);
     float scale = mean ? 1.0f / n : 1.0f;
     if (t == 0) {

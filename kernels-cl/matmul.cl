@@ -24,6 +24,10 @@
  * every work-item accumulates outer products from it. Loads follow the operand's contiguous axis.
  *
  * Launched by io.clgrad.backend.opencl.MatmulOps#matmul.
+ *
+ * Built after the prelude common.cl, which io.clgrad.backend.opencl.ProgramCache prepends: this
+ * file compiles on its own together with that prelude (and only with it); nothing from it is used
+ * here.
  */
 
 #ifndef MM_WG_M

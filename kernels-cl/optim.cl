@@ -25,6 +25,10 @@
  * Launch geometry: 1-D, one work-item per parameter (adam_step_many: per element of all its tensors),
  * global size rounded up to the group size, bounds-checked. Launched by
  * io.clgrad.backend.opencl.OptimOps (adamStep, adamStepMany, sgdStep).
+ *
+ * Built after the prelude common.cl, which io.clgrad.backend.opencl.ProgramCache prepends: this
+ * file compiles on its own together with that prelude (and only with it); nothing from it is used
+ * here.
  */
 
 #define ADAM_DECOUPLED 1

@@ -15,6 +15,10 @@
  * Memory layout: out is a contiguous float (int for random_int) buffer [n].
  * Launch geometry: 1-D, one work-item per element, global size n rounded up to the group size,
  * bounds-checked. Launched by io.clgrad.backend.opencl.RandomOps.
+ *
+ * Built after the prelude common.cl, which io.clgrad.backend.opencl.ProgramCache prepends: this
+ * file compiles on its own together with that prelude (and only with it); nothing from it is used
+ * here.
  */
 
 #ifndef CLGRAD_FP64

@@ -27,40 +27,17 @@
  *       1-D, one work-item per output; scans its splits partials in order.
  *
  * Launched by io.clgrad.backend.opencl.ReduceOps#reduce.
+ *
+ * Built after the prelude common.cl, which io.clgrad.backend.opencl.ProgramCache prepends: this
+ * file compiles on its own together with that prelude (and only with it); it supplies RED_WG and
+ * the compensated sum clg_ksum.
  */
 
-#ifndef RED_WG
-#define RED_WG 256      /* largest work-group size of the _group kernels (power of two) */
-#endif
 #ifndef RED_ITEM_CONTIGUOUS
 #define RED_ITEM_CONTIGUOUS 0   /* 1: each work-item of a group reads one contiguous run of its slice
                                    (CPUs, where a work-item runs its loop alone); 0: work-items
                                    interleave, t, t+L, ... (GPUs, coalesced) */
 #endif
-
-/* ---- compensated summation ---------------------------------------------------------------- */
-
-typedef struct {
-    float s;
-    float c;
-} clg_ksum;
-
-inline void clg_ksum_add(clg_ksum* k, float v)
-{
-    float t = k->s + v;
-    if (fabs(k->s) >= fabs(v)) {
-        k->c += (k->s - t) + v;
-    } else {
-        k->c += (v - t) + k->s;
-    }
-    k->s = t;
-}
-
-inline float clg_ksum_value(clg_ksum k)
-{
-    /* with an infinite or NaN running sum the correction is meaningless */
-    return isfinite(k.s) ? k.s + k.c : k.s;
-}
 
 /* NaN-propagating comparisons: does v replace the current extreme m? */
 #define CLG_MAX_BETTER(v, m) ((v) > (m) || (isnan(v) && !isnan(m)))
@@ -75,6 +52,14 @@ inline float clg_ksum_value(clg_ksum k)
     int o = g / splits;                                                                           \
     int start = (g % splits) * chunk;                                                             \
     int end = min(len, start + chunk);                                                            \
+    __global const float* p = x + (o / inner) * len * inner + (o % inner);
+
+/* Output o of a _rows kernel (work-items past the last output return) and the start p of its row. */
+#define CLG_ROW_START                                                                             \
+    int o = get_global_id(0);                                                                     \
+    if (o >= outer * inner) {                                                                     \
+        return;                                                                                   \
+    }                                                                                             \
     __global const float* p = x + (o / inner) * len * inner + (o % inner);
 
 /* The indices l of the slice that work-item t visits, in increasing order. */
@@ -150,11 +135,7 @@ __kernel void reduce_sum_group(__global const float* x, __global float* out, int
 __kernel void reduce_##NAME##_rows(__global const float* x, __global float* out, int outer,      \
                                    int len, int inner)                                            \
 {                                                                                                 \
-    int o = get_global_id(0);                                                                     \
-    if (o >= outer * inner) {                                                                     \
-        return;                                                                                   \
-    }                                                                                             \
-    __global const float* p = x + (o / inner) * len * inner + (o % inner);                        \
+    CLG_ROW_START                                                                                 \
     float m = INIT;                                                                               \
     for (int l = 0; l < len; l++) {                                                               \
         float v = p[l * inner];                                                                   \
@@ -197,11 +178,7 @@ EXTREME_KERNELS(min, CLG_MIN_BETTER, INFINITY)
 __kernel void reduce_##NAME##_rows(__global const float* x, __global int* out, int outer,        \
                                    int len, int inner)                                            \
 {                                                                                                 \
-    int o = get_global_id(0);                                                                     \
-    if (o >= outer * inner) {                                                                     \
-        return;                                                                                   \
-    }                                                                                             \
-    __global const float* p = x + (o / inner) * len * inner + (o % inner);                        \
+    CLG_ROW_START                                                                                 \
     float m = p[0];                                                                               \
     int best = 0;                                                                                 \
     for (int l = 1; l < len; l++) {                                                               \

@@ -15,32 +15,11 @@
  *       trees, then each work-item writes l = t, t+L, ...
  *
  * Launched by io.clgrad.backend.opencl.ReduceOps#softmax.
+ *
+ * Built after the prelude common.cl, which io.clgrad.backend.opencl.ProgramCache prepends: this
+ * file compiles on its own together with that prelude (and only with it); it supplies RED_WG, the
+ * compensated sum clg_ksum and clg_group_sum.
  */
-
-#ifndef RED_WG
-#define RED_WG 256      /* largest work-group size of softmax_group (power of two) */
-#endif
-
-typedef struct {
-    float s;
-    float c;
-} clg_ksum;
-
-inline void clg_ksum_add(clg_ksum* k, float v)
-{
-    float t = k->s + v;
-    if (fabs(k->s) >= fabs(v)) {
-        k->c += (k->s - t) + v;
-    } else {
-        k->c += (v - t) + k->s;
-    }
-    k->s = t;
-}
-
-inline float clg_ksum_value(clg_ksum k)
-{
-    return isfinite(k.s) ? k.s + k.c : k.s;
-}
 
 __kernel void softmax_rows(__global const float* x, __global float* out, int outer, int len, int inner,
                            int isLog)
@@ -103,15 +82,7 @@ __kernel void softmax_group(__global const float* x, __global float* out, int ou
     for (int l = t; l < len; l += L) {
         clg_ksum_add(&k, exp(p[l * inner] - m));
     }
-    part[t] = clg_ksum_value(k);
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int h = L / 2; h > 0; h >>= 1) {
-        if (t < h) {
-            part[t] += part[t + h];
-        }
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
-    float s = part[0];
+    float s = clg_group_sum(clg_ksum_value(k), t, L, part);
 
     if (isLog) {
         float ls = log(s);

@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jocl.Pointer;
@@ -23,10 +26,19 @@ import org.slf4j.LoggerFactory;
  * with the device's {@code -D} options, and keeps the binaries in a {@link ProgramDiskCache} so a
  * later process loads instead of compiling. A build failure throws {@link OpenClException} carrying
  * the compiler's build log; a cached binary the driver rejects is logged, deleted and rebuilt.
+ *
+ * <p>Every family is built with the prelude {@code kernels-cl/common.cl} in front of it (see
+ * {@link #compose}); the program's source text, and with it the prelude, is part of both the
+ * in-memory key (as its SHA-256) and the on-disk key, so a change to the prelude rebuilds every
+ * program.
  */
 final class ProgramCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProgramCache.class);
+    /** The family whose file is prepended to every other: kernels-cl/common.cl. */
+    static final String PRELUDE = "common";
+    private static final Map<String, String> FILES = new ConcurrentHashMap<>();
     private static final Map<String, String> SOURCES = new ConcurrentHashMap<>();
+    private static final Map<String, String> DIGESTS = new ConcurrentHashMap<>();
 
     private final ClDevice device;
     private final ProgramDiskCache disk;
@@ -60,7 +72,7 @@ final class ProgramCache implements AutoCloseable {
     cl_program program(String family, String options) {
         synchronized (device.lock()) {
             device.ensureOpen();
-            String key = family + "|" + options;
+            String key = family + "|" + options + "|" + sourceDigest(family);
             cl_program p = programs.get(key);
             if (p == null) {
                 p = obtain(family, options);
@@ -135,7 +147,8 @@ final class ProgramCache implements AutoCloseable {
         }
     }
 
-    private cl_program fromSource(String family, String source, String options) {
+    /** Compiles a program from source text; a failure throws {@link OpenClException} with the build log. */
+    cl_program fromSource(String family, String source, String options) {
         int[] err = new int[1];
         cl_program p = clCreateProgramWithSource(device.context(), 1, new String[] {source},
                 new long[] {source.getBytes(StandardCharsets.UTF_8).length}, err);
@@ -145,7 +158,8 @@ final class ProgramCache implements AutoCloseable {
         if (rc != 0) {
             clReleaseProgram(p);
             throw new OpenClException("clBuildProgram", rc, null,
-                    device.label() + " building kernels-cl/" + family + ".cl with options \"" + options + "\"",
+                    device.label() + " building kernels-cl/" + family + ".cl (after the prelude kernels-cl/"
+                            + PRELUDE + ".cl) with options \"" + options + "\"",
                     "build log:\n" + log);
         }
         if (!log.isBlank()) {
@@ -207,11 +221,48 @@ final class ProgramCache implements AutoCloseable {
         return rc == 0 ? binary : null;
     }
 
-    /** The text of kernels-cl/&lt;family&gt;.cl, from the class path or, in a source tree, from disk. */
+    /**
+     * The source a family's program is built from: the prelude kernels-cl/common.cl, then
+     * kernels-cl/&lt;family&gt;.cl (see {@link #compose}).
+     */
     static String source(String family) {
-        return SOURCES.computeIfAbsent(family, ProgramCache::readSource);
+        return SOURCES.computeIfAbsent(family, f -> compose(file(PRELUDE), f, file(f)));
     }
 
+    /** The SHA-256 (hex) of {@link #source}: the in-memory program key's part that follows the text. */
+    static String sourceDigest(String family) {
+        return DIGESTS.computeIfAbsent(family, f -> sha256(source(f)));
+    }
+
+    /**
+     * A family's program text: the prelude, then the family file, each after a {@code #line 1}
+     * directive naming its file, so the compiler's build log cites {@code kernels-cl/reduce.cl:12}
+     * rather than a line of the concatenation.
+     */
+    static String compose(String prelude, String family, String body) {
+        StringBuilder sb = new StringBuilder(prelude.length() + body.length() + 64);
+        sb.append("#line 1 \"kernels-cl/").append(PRELUDE).append(".cl\"\n").append(prelude);
+        if (!prelude.endsWith("\n")) {
+            sb.append('\n');
+        }
+        return sb.append("#line 1 \"kernels-cl/").append(family).append(".cl\"\n").append(body).toString();
+    }
+
+    private static String sha256(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+
+    /** The text of kernels-cl/&lt;name&gt;.cl alone, read once. */
+    private static String file(String name) {
+        return FILES.computeIfAbsent(name, ProgramCache::readSource);
+    }
+
+    /** The text of kernels-cl/&lt;family&gt;.cl, from the class path or, in a source tree, from disk. */
     private static String readSource(String family) {
         String resource = "kernels-cl/" + family + ".cl";
         try (InputStream in = ProgramCache.class.getClassLoader().getResourceAsStream(resource)) {

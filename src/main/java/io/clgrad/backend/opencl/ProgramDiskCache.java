@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>File name: {@code <family>-<first 40 hex digits of the key>.bin}, where the key is the SHA-256
  * of the platform name and version, device name, vendor and version, driver version, build options
- * and source text. File layout: the magic {@code CLGRADPB}, a format version (int), the full key
- * (32 bytes), the payload length (long), an HMAC-SHA256 of key and payload under the folder's secret
- * key (32 bytes), the payload (the driver's binary). A file whose header, key, length or HMAC does
+ * and source text (the prelude {@code common.cl} and the family file, see {@link ProgramCache#source}).
+ * File layout: the magic {@code CLGRADPB}, a format version (int), the full key (32 bytes), the
+ * payload length (long), an HMAC-SHA256 of key and payload under the folder's secret key (32
+ * bytes), the payload (the driver's binary). A file whose header, key, length or HMAC does
  * not match is logged, deleted and treated as a miss, so a truncated, corrupt, misplaced or forged
  * entry never reaches the driver. Writes go to a temporary file that is then renamed. While a binary
  * is handed to the driver a {@code .loading} marker sits beside it (see {@link #beginLoad}), so a

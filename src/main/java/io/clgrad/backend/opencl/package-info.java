@@ -9,9 +9,11 @@
  *       device becomes a line in {@code problems}, never an exception.</li>
  *   <li>{@code ClDevice}: context and in-order queue ({@code clCreateCommandQueueWithProperties},
  *       {@code clCreateCommandQueue} on OpenCL 1.x), the device lock; {@code ClInfo}: device queries.</li>
- *   <li>{@code ProgramCache} + {@code ProgramDiskCache}: builds {@code kernels-cl/<family>.cl} with
- *       the per-device {@code -D} options of {@code DeviceTuning}; binaries cached on disk.</li>
- *   <li>{@code BufferPool}: the caching allocator; {@code BufferCopies}: host-to-device, device-to-host and device-to-device copies;
+ *   <li>{@code ProgramCache} + {@code ProgramDiskCache}: builds {@code kernels-cl/<family>.cl}, after the
+ *       prelude {@code kernels-cl/common.cl}, with the per-device {@code -D} options of
+ *       {@code DeviceTuning}; binaries cached on disk.</li>
+ *   <li>{@code BufferPool}: the caching allocator; {@code BufferCopies}: host-to-device, device-to-host and
+ *       device-to-device copies;
  *       {@code Kernels}: kernel creation and launch.</li>
  *   <li>One op class per kernel family ({@code CopyOps}, {@code ElementwiseOps}, {@code MatmulOps},
  *       {@code ReduceOps}, {@code LossOps}, {@code OptimOps}, {@code RandomOps});

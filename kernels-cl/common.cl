@@ -1,0 +1,83 @@
+/*
+ * common.cl - the prelude: definitions that several kernel families share. It holds no kernel.
+ *
+ * io.clgrad.backend.opencl.ProgramCache prepends this file to every kernels-cl/<family>.cl before
+ * building it, as
+ *     #line 1 "kernels-cl/common.cl"  <this file>  #line 1 "kernels-cl/<family>.cl"  <the family file>
+ * so the compiler's build log names the file and line a message belongs to. Every family file
+ * therefore compiles on its own together with this prelude (and only with it), with its defaults
+ * or with the -D options of io.clgrad.backend.opencl.DeviceTuning. The prelude's text is part of
+ * each program's cache key (in memory and on disk), so a change here rebuilds every program.
+ *
+ * Contents:
+ *   RED_WG                   largest work-group size of the reduction kernels of reduce.cl,
+ *                            softmax.cl and loss.cl (a power of two; DeviceTuning sets it with -D)
+ *   clg_ksum, clg_ksum_add, clg_ksum_value
+ *                            compensated (Neumaier) summation: a running sum and its rounding error
+ *   clg_group_sum            sum over a work-group of one float per work-item (local-memory tree)
+ *   clg_sigmoid              the logistic function in its overflow-free two-branch form
+ * Names defined here start with clg_ (functions, types) or are the documented tunables above.
+ */
+
+#ifndef RED_WG
+#define RED_WG 256      /* largest work-group size of the reduction kernels (power of two) */
+#endif
+
+/* ---- compensated summation ---------------------------------------------------------------- */
+
+/* A Neumaier running sum: s is the float sum so far, c the accumulated rounding error. */
+typedef struct {
+    float s;
+    float c;
+} clg_ksum;
+
+inline void clg_ksum_add(clg_ksum* k, float v)
+{
+    float t = k->s + v;
+    if (fabs(k->s) >= fabs(v)) {
+        k->c += (k->s - t) + v;
+    } else {
+        k->c += (v - t) + k->s;
+    }
+    k->s = t;
+}
+
+inline float clg_ksum_value(clg_ksum k)
+{
+    /* with an infinite or NaN running sum the correction is meaningless */
+    return isfinite(k.s) ? k.s + k.c : k.s;
+}
+
+/* ---- work-group reductions ---------------------------------------------------------------- */
+
+/*
+ * Sum over the group of one float per work-item t of L (L a power of two, every work-item of the
+ * group calls it): a pairwise tree in part, scratch of at least L floats. Ends with a barrier, so
+ * part may be reused at once.
+ */
+inline float clg_group_sum(float v, int t, int L, __local float* part)
+{
+    part[t] = v;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int h = L / 2; h > 0; h >>= 1) {
+        if (t < h) {
+            part[t] += part[t + h];
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    float r = part[0];
+    barrier(CLK_LOCAL_MEM_FENCE);
+    return r;
+}
+
+/* ---- activation functions ----------------------------------------------------------------- */
+
+/* 1 / (1 + exp(-v)) without overflow: exp is only taken of a non-positive argument. */
+inline float clg_sigmoid(float v)
+{
+    if (v >= 0.0f) {
+        return 1.0f / (1.0f + exp(-v));
+    }
+    float e = exp(v);
+    return e / (1.0f + e);
+}
