@@ -1,5 +1,6 @@
 package io.clgrad.backend;
 
+import io.clgrad.backend.conformance.Family;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

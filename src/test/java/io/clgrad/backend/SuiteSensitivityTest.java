@@ -2,6 +2,7 @@ package io.clgrad.backend;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.clgrad.backend.conformance.Family;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.function.UnaryOperator;
