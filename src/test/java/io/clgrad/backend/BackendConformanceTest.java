@@ -131,4 +131,10 @@ class BackendConformanceTest {
     void convert(Backend b) {
         Checker.againstReference(b, Family.CONVERT.cases());
     }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource(Backends.ALL)
+    void randomFillsEqualCounterRng(Backend b) {
+        Checker.againstReference(b, Family.RANDOM.cases());
+    }
 }

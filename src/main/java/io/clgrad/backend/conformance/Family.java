@@ -5,8 +5,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The op families of {@link Backend}, each with its table of {@link OpCase}s (random fills excepted:
- * their statistics are checked by the test suite). The test suite runs every family on every device
+ * The op families of {@link Backend}, each with its table of {@link OpCase}s. The test suite runs every family on every device
  * at {@link CaseSize#FULL}; {@code clgrad devices --self-test} runs them at {@link CaseSize#QUICK}.
  */
 public enum Family {
@@ -49,7 +48,9 @@ public enum Family {
     /** {@link Backend#copy} of strided views. */
     COPY(DataCases::copy),
     /** {@link Backend#convert} between element types. */
-    CONVERT(DataCases::convert);
+    CONVERT(DataCases::convert),
+    /** {@link Backend#randomUniform}, {@link Backend#randomNormal}, {@link Backend#randomInt}. */
+    RANDOM(RandomCases::random);
 
     private final Function<CaseSize, List<OpCase>> cases;
 
