@@ -1,7 +1,6 @@
 package io.clgrad.cli;
 
 import io.clgrad.Device;
-import io.clgrad.backend.Backend;
 import io.clgrad.backend.BackendRegistry;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -104,10 +103,9 @@ final class DevicesCommand implements Callable<Integer> {
         if (System.console() != null && !json) {
             System.err.println("clgrad: self-testing " + d.id() + " (" + d.info().name() + ") ...");
         }
-        Backend reference = BackendRegistry.get().byId("cpu");
         SelfTest.Settings settings = new SelfTest.Settings((long) bandwidthMib << 20, gemmSize,
                 SelfTest.Settings.DEFAULT.latencyLaunches());
-        return SelfTest.run(d.backend(), reference != null ? reference : d.backend(), settings);
+        return SelfTest.run(d.backend(), settings);
     }
 
     /** Asks the registry and {@link Device#best()} what there is. */

@@ -4,6 +4,9 @@ import io.clgrad.backend.Backend;
 import io.clgrad.backend.Buffer;
 import io.clgrad.backend.ElementType;
 import io.clgrad.backend.MatmulSpec;
+import io.clgrad.backend.conformance.CaseSize;
+import io.clgrad.backend.conformance.Conformance;
+import io.clgrad.backend.conformance.Family;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,15 +16,17 @@ import java.util.List;
  * <ol>
  *   <li>builds every kernel ({@link Backend#prepareKernels()}; the time is a cold build or a load
  *       from the program cache, whichever the backend had to do);</li>
- *   <li>runs every op family on small random inputs on the device and on the reference backend
- *       and compares them ({@link OpChecks});</li>
+ *   <li>runs the library's conformance tables ({@link Family}, every op family of the backend SPI)
+ *       at {@link CaseSize#QUICK} sizes on the device and compares each case with its
+ *       double-precision reference within the suite's tolerance ({@link Conformance}) &mdash; the
+ *       same cases, domains, edge values and tolerances the test suite runs at full size;</li>
  *   <li>measures launch latency (median of tiny fills each followed by {@code synchronize()}, and
  *       the average cost of a pipelined fill without one), host-to-device and device-to-host
  *       bandwidth (median of a few copies of one buffer) and square matmul GFLOP/s (median after a
  *       warm-up run, clock stopped after {@code synchronize()});</li>
  *   <li>checks that every buffer it allocated went back to the allocator.</li>
  * </ol>
- * A device passes when its kernels build, every op agrees with the reference, the measurements
+ * A device passes when its kernels build, every case agrees with its reference, the measurements
  * ran without error and no buffer leaked. Speed is reported, never judged.
  */
 final class SelfTest {
@@ -38,11 +43,13 @@ final class SelfTest {
     }
 
     /**
-     * What the self-test found on one device. Measurements that did not run are NaN;
-     * {@code kernelBuildMs} is NaN when the kernels failed to build.
+     * What the self-test found on one device. {@code opsChecked} counts the conformance cases run,
+     * {@code opFailures} lists the failing ones (a case can fail for more than one output).
+     * Measurements that did not run are NaN; {@code kernelBuildMs} is NaN when the kernels failed to
+     * build.
      */
     record Result(String deviceId, boolean passed, double kernelBuildMs, int opsChecked,
-                  List<OpChecks.Failure> opFailures, double launchSyncUs, double launchPipelinedUs,
+                  List<Conformance.Failure> opFailures, double launchSyncUs, double launchPipelinedUs,
                   double hostToDeviceGBs, double deviceToHostGBs, long bandwidthBytes, int gemmN,
                   double gemmGflops, List<String> errors) {
     }
@@ -54,19 +61,19 @@ final class SelfTest {
     private static final double GEMM_TIME_BUDGET_S = 3.0;
 
     private final Backend dev;
-    private final Backend ref;
     private final Settings settings;
     private final List<String> errors = new ArrayList<>();
+    private final List<Conformance.Failure> opFailures = new ArrayList<>();
+    private int opsChecked;
 
-    private SelfTest(Backend device, Backend reference, Settings settings) {
+    private SelfTest(Backend device, Settings settings) {
         this.dev = device;
-        this.ref = reference;
         this.settings = settings;
     }
 
-    /** Runs the self-test of {@code device}, comparing its ops with {@code reference}. */
-    static Result run(Backend device, Backend reference, Settings settings) {
-        return new SelfTest(device, reference, settings).run();
+    /** Runs the self-test of {@code device}. */
+    static Result run(Backend device, Settings settings) {
+        return new SelfTest(device, settings).run();
     }
 
     private Result run() {
@@ -79,7 +86,7 @@ final class SelfTest {
             return new Result(dev.id(), false, Double.NaN, 0, List.of(), Double.NaN, Double.NaN,
                     Double.NaN, Double.NaN, 0, settings.gemmN(), Double.NaN, List.copyOf(errors));
         }
-        OpChecks ops = new OpChecks(dev, ref).runAll();
+        runConformanceTables();
         double[] latency = measure("launch latency", this::latency, 2);
         long bwBytes = bandwidthBytes();
         double[] bandwidth = measure("bandwidth", () -> bandwidth(bwBytes), 2);
@@ -94,10 +101,23 @@ final class SelfTest {
         } catch (RuntimeException e) {
             errors.add("synchronize after the self-test failed: " + describe(e));
         }
-        boolean passed = ops.failures().isEmpty() && errors.isEmpty();
-        return new Result(dev.id(), passed, buildMs, ops.checks(), List.copyOf(ops.failures()),
+        boolean passed = opFailures.isEmpty() && errors.isEmpty();
+        return new Result(dev.id(), passed, buildMs, opsChecked, List.copyOf(opFailures),
                 latency[0], latency[1], bandwidth[0], bandwidth[1], bwBytes, settings.gemmN(), gemm[0],
                 List.copyOf(errors));
+    }
+
+    /** Every family's quick table against its double-precision reference. */
+    private void runConformanceTables() {
+        for (Family family : Family.values()) {
+            try {
+                Conformance.Report r = Conformance.againstReference(dev, family.cases(CaseSize.QUICK));
+                opsChecked += r.cases();
+                opFailures.addAll(r.failures());
+            } catch (RuntimeException | LinkageError e) {
+                opFailures.add(new Conformance.Failure(family.name(), "threw " + describe(e)));
+            }
+        }
     }
 
     /** Runs one measurement; on an exception records it and returns NaNs. */

@@ -1,5 +1,6 @@
 package io.clgrad.backend;
 
+import io.clgrad.backend.conformance.Family;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -129,5 +130,11 @@ class BackendConformanceTest {
     @MethodSource(Backends.ALL)
     void convert(Backend b) {
         Checker.againstReference(b, Family.CONVERT.cases());
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource(Backends.ALL)
+    void randomFillsEqualCounterRng(Backend b) {
+        Checker.againstReference(b, Family.RANDOM.cases());
     }
 }

@@ -1,5 +1,6 @@
 package io.clgrad.backend;
 
+import io.clgrad.backend.conformance.Family;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.clgrad.backend.conformance.Bufs;
+import io.clgrad.backend.conformance.Conformance;
+import io.clgrad.backend.conformance.Family;
+import io.clgrad.backend.conformance.OpCase;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.function.Executable;
@@ -152,7 +156,7 @@ class MemoryTest {
             List<OpCase> cases = f.cases();
             MemoryStats before = b.memoryStats();
             for (int i = 0; i < cases.size(); i += 7) {
-                Checker.runCatching(b, cases.get(i), new ArrayList<>());
+                Conformance.runCatching(b, cases.get(i), new ArrayList<>());
             }
             b.synchronize();
             MemoryStats after = b.memoryStats();

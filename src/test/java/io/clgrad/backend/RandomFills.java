@@ -1,5 +1,7 @@
 package io.clgrad.backend;
 
+import io.clgrad.backend.conformance.Bufs;
+
 /** Runs one random fill on a backend and reads the numbers back (buffers freed). */
 final class RandomFills {
     private RandomFills() {

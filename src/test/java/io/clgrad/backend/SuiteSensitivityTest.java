@@ -2,6 +2,7 @@ package io.clgrad.backend;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.clgrad.backend.conformance.Family;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.function.UnaryOperator;
@@ -82,6 +83,14 @@ class SuiteSensitivityTest {
                 }),
                 new Mutant("log-softmax computed as softmax", Family.SOFTMAX, "softmax", a -> {
                     a[5] = false;
+                    return a;
+                }),
+                new Mutant("normal fill one counter late", Family.RANDOM, "randomNormal", a -> {
+                    a[3] = (long) a[3] + 1;
+                    return a;
+                }),
+                new Mutant("uniform fill with high 1e-4 too large", Family.RANDOM, "randomUniform", a -> {
+                    a[5] = (float) a[5] + 1e-4f;
                     return a;
                 })).map(m -> Arguments.of(m));
     }

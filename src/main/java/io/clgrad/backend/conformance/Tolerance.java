@@ -1,4 +1,4 @@
-package io.clgrad.backend;
+package io.clgrad.backend.conformance;
 
 /**
  * The suite's one tolerance rule. A float32 result {@code got} is accepted against the
@@ -30,19 +30,20 @@ package io.clgrad.backend;
  * The floor {@code Float.MIN_NORMAL} lets devices flush denormals to zero, as OpenCL allows.
  * Cross-backend comparisons allow twice the bound, since each side may be off by it.
  */
-final class Tolerance {
-    static final double EPS = 1e-5;
+public final class Tolerance {
+    /** The relative bound: 1e-5, about 168 float ulps at 1.0. */
+    public static final double EPS = 1e-5;
 
     private Tolerance() {
     }
 
     /** The absolute bound for a scale and a multiplier (1 against the reference, 2 between backends). */
-    static double bound(double scale, double factor) {
+    public static double bound(double scale, double factor) {
         return Math.max(EPS * scale * factor, Float.MIN_NORMAL);
     }
 
     /** Whether {@code got} is acceptable for {@code ref} at this scale. */
-    static boolean accepts(double got, double ref, double scale, double factor) {
+    public static boolean accepts(double got, double ref, double scale, double factor) {
         if (Double.isNaN(ref)) {
             return Double.isNaN(got);
         }
@@ -60,17 +61,17 @@ final class Tolerance {
     }
 
     /** {@code max(1, |ref|)}: the scale of an elementwise result. */
-    static double unit(double ref) {
+    public static double unit(double ref) {
         return Math.max(1, Math.abs(ref));
     }
 
     /** {@code max(1, |ref|, sqrt(len) * maxTerm)}: the scale of an accumulation. */
-    static double accum(double ref, int len, double maxAbsTerm) {
+    public static double accum(double ref, int len, double maxAbsTerm) {
         return Math.max(1, Math.max(Math.abs(ref), Math.sqrt(len) * maxAbsTerm));
     }
 
     /** Elementwise scales {@code max(1, |ref[i]|)}. */
-    static double[] unit(double[] ref) {
+    public static double[] unit(double[] ref) {
         double[] s = new double[ref.length];
         for (int i = 0; i < ref.length; i++) {
             s[i] = unit(ref[i]);
@@ -79,7 +80,7 @@ final class Tolerance {
     }
 
     /** All-zero scales: bit-exact comparison. */
-    static double[] exact(int n) {
+    public static double[] exact(int n) {
         return new double[n];
     }
 }

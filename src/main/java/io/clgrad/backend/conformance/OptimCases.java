@@ -1,5 +1,8 @@
-package io.clgrad.backend;
+package io.clgrad.backend.conformance;
 
+import io.clgrad.backend.Backend;
+import io.clgrad.backend.Buffer;
+import io.clgrad.backend.ElementType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

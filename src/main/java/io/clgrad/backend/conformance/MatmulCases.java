@@ -1,5 +1,8 @@
-package io.clgrad.backend;
+package io.clgrad.backend.conformance;
 
+import io.clgrad.backend.Backend;
+import io.clgrad.backend.Buffer;
+import io.clgrad.backend.MatmulSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -8,20 +11,24 @@ import java.util.Random;
  * Cases for {@link Backend#matmul}: every (m, n, k) from {1, 7, 33, 64, 129}³ with A and/or B
  * transposed through swapped strides, and batched products (batch 3) with offsets where a batch
  * stride of 0 broadcasts one operand; and some larger odd-sized products, which take the fast
- * kernels (e.g. OpenCL CPU devices' matmul_vec from 4 MFLOP).
+ * kernels (e.g. OpenCL CPU devices' matmul_vec from 4 MFLOP). At {@link CaseSize#QUICK} the grid is
+ * {1, 7, 33}³ and the large products run untransposed only.
  */
 final class MatmulCases {
     static final int[] DIMS = {1, 7, 33, 64, 129};
+    /** The edges of the {@link CaseSize#QUICK} table's (m, n, k) grid. */
+    static final int[] QUICK_DIMS = {1, 7, 33};
 
     private MatmulCases() {
     }
 
-    static List<OpCase> all() {
+    static List<OpCase> all(CaseSize size) {
         Random r = new Random(401);
         List<OpCase> cases = new ArrayList<>();
-        for (int m : DIMS) {
-            for (int n : DIMS) {
-                for (int k : DIMS) {
+        int[] dims = size.full() ? DIMS : QUICK_DIMS;
+        for (int m : dims) {
+            for (int n : dims) {
+                for (int k : dims) {
                     for (int t = 0; t < 4; t++) {
                         cases.add(matmulCase(r, 1, m, n, k, (t & 1) != 0, (t & 2) != 0, 0, 0, true, true));
                     }
@@ -44,12 +51,13 @@ final class MatmulCases {
         // products (matrix-vector, one output column)
         int[][] large = {{257, 129, 67}, {67, 300, 129}, {130, 33, 513}, {5, 1031, 389},
             {10, 2, 4096}, {1, 10, 4099}, {7, 33, 1031}, {4097, 1, 10}, {300, 3, 64}};
+        int transposes = size.full() ? 4 : 1;
         for (int[] d : large) {
-            for (int t = 0; t < 4; t++) {
+            for (int t = 0; t < transposes; t++) {
                 cases.add(matmulCase(r, 1, d[0], d[1], d[2], (t & 1) != 0, (t & 2) != 0, 0, 0, true, true));
             }
         }
-        for (int t = 0; t < 4; t++) {
+        for (int t = 0; t < transposes; t++) {
             cases.add(matmulCase(r, 3, 129, 65, 129, (t & 1) != 0, (t & 2) != 0, 2, 3, true, false));
             cases.add(matmulCase(r, 3, 129, 65, 129, (t & 1) != 0, (t & 2) != 0, 0, 1, false, true));
         }

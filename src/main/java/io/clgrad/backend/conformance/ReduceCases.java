@@ -1,5 +1,9 @@
-package io.clgrad.backend;
+package io.clgrad.backend.conformance;
 
+import io.clgrad.backend.Backend;
+import io.clgrad.backend.Buffer;
+import io.clgrad.backend.ElementType;
+import io.clgrad.backend.ReduceOp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -33,11 +37,14 @@ final class ReduceCases {
                 new Geo("[1,33] axis 0 (len 1, inner 33)", 1, 1, 33));
     }
 
-    static List<OpCase> reduce() {
+    static List<OpCase> reduce(CaseSize size) {
         Random r = new Random(501);
         List<OpCase> cases = new ArrayList<>();
         for (ReduceOp op : ReduceOp.values()) {
             for (Geo g : geometries()) {
+                if (!size.keeps(g.numel())) {
+                    continue;
+                }
                 cases.add(reduceCase(op, g, Inputs.uniform(r, g.numel(), -1, 1), ""));
             }
             Geo g = geometries().get(1);
@@ -69,13 +76,16 @@ final class ReduceCases {
         }, new OpCase.Out("out", new int[] {g.outer(), g.inner()}, ref.value(), ref.scale()));
     }
 
-    static List<OpCase> softmax() {
+    static List<OpCase> softmax(CaseSize size) {
         Random r = new Random(502);
         List<OpCase> cases = new ArrayList<>();
         for (boolean log : new boolean[] {false, true}) {
             for (Geo g : geometries()) {
                 if (g.len() == 100_000) {
                     g = new Geo("[10000] all", 1, 10_000, 1);
+                }
+                if (!size.keeps(g.numel())) {
+                    continue;
                 }
                 cases.add(softmaxCase(g, Inputs.uniform(r, g.numel(), -5, 5), log, ""));
             }

@@ -1,5 +1,6 @@
-package io.clgrad.backend;
+package io.clgrad.backend.conformance;
 
+import io.clgrad.backend.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

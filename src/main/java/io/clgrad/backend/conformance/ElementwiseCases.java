@@ -1,5 +1,10 @@
-package io.clgrad.backend;
+package io.clgrad.backend.conformance;
 
+import io.clgrad.backend.Backend;
+import io.clgrad.backend.BinaryOp;
+import io.clgrad.backend.Buffer;
+import io.clgrad.backend.StridedView;
+import io.clgrad.backend.UnaryOp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -40,11 +45,11 @@ final class ElementwiseCases {
         }
     }
 
-    static List<OpCase> unary() {
+    static List<OpCase> unary(CaseSize size) {
         Random r = new Random(101);
         List<OpCase> cases = new ArrayList<>();
         for (UnaryOp op : UnaryOp.values()) {
-            for (int n : SIZES) {
+            for (int n : size.lengths(SIZES)) {
                 float[] x = unaryInput(op, r, n);
                 double[] ref = new double[n];
                 for (int i = 0; i < n; i++) {
@@ -173,14 +178,14 @@ final class ElementwiseCases {
 
     // ------------------------------------------------------------------ binary with a scalar
 
-    static List<OpCase> binaryScalar() {
+    static List<OpCase> binaryScalar(CaseSize size) {
         Random r = new Random(205);
         List<OpCase> cases = new ArrayList<>();
         List<BinaryOp> ops = new ArrayList<>(List.of(ARITHMETIC));
         ops.addAll(List.of(COMPARISONS));
         for (BinaryOp op : ops) {
             for (boolean scalarFirst : new boolean[] {false, true}) {
-                for (int n : new int[] {1, 33, 1000, 100_003}) {
+                for (int n : size.lengths(1, 33, 1000, 100_003)) {
                     // the array takes the role of the operand it replaces
                     float[] x = binaryInput(op, !scalarFirst, r, n);
                     float s = binaryInput(op, scalarFirst, r, 1)[0];

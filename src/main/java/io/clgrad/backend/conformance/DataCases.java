@@ -1,5 +1,9 @@
-package io.clgrad.backend;
+package io.clgrad.backend.conformance;
 
+import io.clgrad.backend.Backend;
+import io.clgrad.backend.Buffer;
+import io.clgrad.backend.ElementType;
+import io.clgrad.backend.StridedView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -13,9 +17,9 @@ final class DataCases {
     private DataCases() {
     }
 
-    static List<OpCase> fill() {
+    static List<OpCase> fill(CaseSize size) {
         List<OpCase> cases = new ArrayList<>();
-        for (int n : ElementwiseCases.SIZES) {
+        for (int n : size.lengths(ElementwiseCases.SIZES)) {
             for (double v : new double[] {3.25, -0.0, -1e30, 0.1}) {
                 cases.add(fillCase(ElementType.F32, n, v));
             }
@@ -37,9 +41,9 @@ final class DataCases {
         }, OpCase.Out.exact("out", new int[] {n}, RefData.fill(n, v, type)));
     }
 
-    static List<OpCase> arange() {
+    static List<OpCase> arange(CaseSize size) {
         List<OpCase> cases = new ArrayList<>();
-        for (int n : ElementwiseCases.SIZES) {
+        for (int n : size.lengths(ElementwiseCases.SIZES)) {
             for (double[] ss : new double[][] {{0, 1}, {-1.5, 0.25}, {0, 0.1}, {1000, -3.7}}) {
                 cases.add(arangeCase(ElementType.F32, n, ss[0], ss[1]));
             }
@@ -89,10 +93,13 @@ final class DataCases {
         return v;
     }
 
-    static List<OpCase> copy() {
+    static List<OpCase> copy(CaseSize size) {
         Random r = new Random(301);
         List<OpCase> cases = new ArrayList<>();
         for (View v : views()) {
+            if (!size.keeps(v.len())) {
+                continue;
+            }
             int n = Inputs.numel(v.shape());
             float[] f = Inputs.uniform(r, v.len(), -100, 100);
             cases.add(OpCase.of("copy F32 " + v.name(), b -> {
@@ -114,10 +121,10 @@ final class DataCases {
         return cases;
     }
 
-    static List<OpCase> convert() {
+    static List<OpCase> convert(CaseSize size) {
         Random r = new Random(302);
         List<OpCase> cases = new ArrayList<>();
-        for (int n : ElementwiseCases.SIZES) {
+        for (int n : size.lengths(ElementwiseCases.SIZES)) {
             float[] f = Inputs.withEdges(Inputs.uniform(r, n, -1e6, 1e6), 2.7f, -2.7f, 0.5f, -0.5f, 0f, -0.99f, 16777216f);
             cases.add(OpCase.of("convert F32->I32 n=" + n, b -> {
                 try (Bufs m = new Bufs(b)) {

@@ -1,5 +1,6 @@
-package io.clgrad.backend;
+package io.clgrad.backend.conformance;
 
+import io.clgrad.backend.Backend;
 /**
  * Double-precision reference for {@link Backend#adamStep} and {@link Backend#sgdStep}, written from
  * the pseudocode in {@link Backend} (PyTorch's single-tensor Adam/AdamW and SGD). State arrays are

@@ -1,5 +1,6 @@
-package io.clgrad.backend;
+package io.clgrad.backend.conformance;
 
+import io.clgrad.backend.MatmulSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;

@@ -1,5 +1,8 @@
-package io.clgrad.backend;
+package io.clgrad.backend.conformance;
 
+import io.clgrad.backend.Backend;
+import io.clgrad.backend.CounterRng;
+import io.clgrad.backend.ElementType;
 /**
  * Double-precision reference for the data-movement ops: {@link Backend#fill},
  * {@link Backend#arange}, {@link Backend#copy} of strided views and {@link Backend#convert}.

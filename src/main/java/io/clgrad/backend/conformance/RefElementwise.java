@@ -1,5 +1,8 @@
-package io.clgrad.backend;
+package io.clgrad.backend.conformance;
 
+import io.clgrad.backend.Backend;
+import io.clgrad.backend.BinaryOp;
+import io.clgrad.backend.UnaryOp;
 /**
  * Double-precision reference for the elementwise ops: {@link Backend#unary},
  * {@link Backend#binary} (strided, broadcasting) and {@link Backend#binaryScalar}. Plain loops,

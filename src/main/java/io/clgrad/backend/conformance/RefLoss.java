@@ -1,5 +1,6 @@
-package io.clgrad.backend;
+package io.clgrad.backend.conformance;
 
+import io.clgrad.backend.Backend;
 /**
  * Double-precision reference for the fused losses: {@link Backend#bceWithLogits},
  * {@link Backend#bceWithLogitsBackward}, {@link Backend#crossEntropy} and

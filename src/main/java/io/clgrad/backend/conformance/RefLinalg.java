@@ -1,5 +1,8 @@
-package io.clgrad.backend;
+package io.clgrad.backend.conformance;
 
+import io.clgrad.backend.Backend;
+import io.clgrad.backend.MatmulSpec;
+import io.clgrad.backend.ReduceOp;
 /**
  * Double-precision reference for {@link Backend#matmul}, {@link Backend#reduce} and
  * {@link Backend#softmax}, with the tolerance scale of every output element (see {@link Tolerance}).

@@ -1,15 +1,15 @@
-package io.clgrad.backend;
+package io.clgrad.backend.conformance;
 
 import java.util.Arrays;
 import java.util.Random;
 
 /** Random test inputs from a seeded {@link Random}, as float arrays (the values the device sees). */
-final class Inputs {
+public final class Inputs {
     private Inputs() {
     }
 
     /** Uniform in [lo, hi). */
-    static float[] uniform(Random r, int n, double lo, double hi) {
+    public static float[] uniform(Random r, int n, double lo, double hi) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
             x[i] = (float) (lo + (hi - lo) * r.nextDouble());
@@ -18,7 +18,7 @@ final class Inputs {
     }
 
     /** Log-uniform in [lo, hi) (both positive): covers several orders of magnitude. */
-    static float[] logUniform(Random r, int n, double lo, double hi) {
+    public static float[] logUniform(Random r, int n, double lo, double hi) {
         float[] x = new float[n];
         double a = Math.log(lo);
         double b = Math.log(hi);
@@ -29,7 +29,7 @@ final class Inputs {
     }
 
     /** Magnitude uniform in [lo, hi), random sign: safe divisors. */
-    static float[] awayFromZero(Random r, int n, double lo, double hi) {
+    public static float[] awayFromZero(Random r, int n, double lo, double hi) {
         float[] x = uniform(r, n, lo, hi);
         for (int i = 0; i < n; i++) {
             if (r.nextBoolean()) {
@@ -40,7 +40,7 @@ final class Inputs {
     }
 
     /** Small integers in [lo, hi] as floats: many exact ties, for comparisons and arg-reductions. */
-    static float[] smallInts(Random r, int n, int lo, int hi) {
+    public static float[] smallInts(Random r, int n, int lo, int hi) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
             x[i] = lo + r.nextInt(hi - lo + 1);
@@ -49,7 +49,7 @@ final class Inputs {
     }
 
     /** Ints uniform in [lo, hi). */
-    static int[] ints(Random r, int n, int lo, int hi) {
+    public static int[] ints(Random r, int n, int lo, int hi) {
         int[] x = new int[n];
         for (int i = 0; i < n; i++) {
             x[i] = lo + r.nextInt(hi - lo);
@@ -58,7 +58,7 @@ final class Inputs {
     }
 
     /** Overwrites elements spread over {@code x} with edge values (only when x has room for them). */
-    static float[] withEdges(float[] x, float... edges) {
+    public static float[] withEdges(float[] x, float... edges) {
         if (x.length >= 4 * edges.length) {
             int step = x.length / edges.length;
             for (int e = 0; e < edges.length; e++) {
@@ -68,7 +68,8 @@ final class Inputs {
         return x;
     }
 
-    static double[] d(float[] x) {
+    /** The values of {@code x} widened to double. */
+    public static double[] d(float[] x) {
         double[] r = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             r[i] = x[i];
@@ -76,7 +77,8 @@ final class Inputs {
         return r;
     }
 
-    static double[] d(int[] x) {
+    /** The values of {@code x} widened to double. */
+    public static double[] d(int[] x) {
         double[] r = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             r[i] = x[i];
@@ -84,7 +86,8 @@ final class Inputs {
         return r;
     }
 
-    static int numel(int... shape) {
+    /** The number of elements of a shape (1 for rank 0). */
+    public static int numel(int... shape) {
         int n = 1;
         for (int s : shape) {
             n *= s;
@@ -92,7 +95,8 @@ final class Inputs {
         return n;
     }
 
-    static String shape(int... shape) {
+    /** A shape as "[a, b, c]". */
+    public static String shape(int... shape) {
         return Arrays.toString(shape);
     }
 }

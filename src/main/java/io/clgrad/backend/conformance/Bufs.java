@@ -1,5 +1,8 @@
-package io.clgrad.backend;
+package io.clgrad.backend.conformance;
 
+import io.clgrad.backend.Backend;
+import io.clgrad.backend.Buffer;
+import io.clgrad.backend.ElementType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,31 +15,36 @@ import java.util.List;
  * (an op that rounds its launch size up and writes past {@code n} is caught here), and an element the
  * op forgot to write still holds the sentinel and fails the value comparison.
  */
-final class Bufs implements AutoCloseable {
-    static final int PAD = 16;
-    static final float F_SENTINEL = -1.2345e33f;
-    static final int I_SENTINEL = 0x7EADBEEF;
+public final class Bufs implements AutoCloseable {
+    /** Elements of padding after the result in every {@link #out} buffer. */
+    public static final int PAD = 16;
+    /** The value every float output element holds before the op runs. */
+    public static final float F_SENTINEL = -1.2345e33f;
+    /** The value every int output element holds before the op runs. */
+    public static final int I_SENTINEL = 0x7EADBEEF;
 
     private final Backend backend;
     private final List<Buffer> owned = new ArrayList<>();
 
-    Bufs(Backend backend) {
+    /** Buffers on {@code backend}, none allocated yet. */
+    public Bufs(Backend backend) {
         this.backend = backend;
     }
 
-    Backend backend() {
+    /** The backend the buffers live on. */
+    public Backend backend() {
         return backend;
     }
 
     /** An uninitialised buffer of {@code n} elements (at least one). */
-    Buffer alloc(ElementType type, long n) {
+    public Buffer alloc(ElementType type, long n) {
         Buffer b = backend.allocate(type, Math.max(1, n));
         owned.add(b);
         return b;
     }
 
     /** A float buffer holding {@code data}. */
-    Buffer f32(float... data) {
+    public Buffer f32(float... data) {
         Buffer b = alloc(ElementType.F32, data.length);
         if (data.length > 0) {
             backend.write(b, 0, data, 0, data.length);
@@ -45,7 +53,7 @@ final class Bufs implements AutoCloseable {
     }
 
     /** An int buffer holding {@code data}. */
-    Buffer i32(int... data) {
+    public Buffer i32(int... data) {
         Buffer b = alloc(ElementType.I32, data.length);
         if (data.length > 0) {
             backend.write(b, 0, data, 0, data.length);
@@ -54,7 +62,7 @@ final class Bufs implements AutoCloseable {
     }
 
     /** An output buffer of {@code n} elements plus {@link #PAD}, every element set to the sentinel. */
-    Buffer out(ElementType type, int n) {
+    public Buffer out(ElementType type, int n) {
         int len = n + PAD;
         if (type == ElementType.F32) {
             float[] s = new float[len];
@@ -67,12 +75,12 @@ final class Bufs implements AutoCloseable {
     }
 
     /** A float output buffer, see {@link #out(ElementType, int)}. */
-    Buffer out(int n) {
+    public Buffer out(int n) {
         return out(ElementType.F32, n);
     }
 
     /** Reads the first {@code n} elements of a buffer of either type, widened to double. */
-    double[] read(Buffer b, int n) {
+    public double[] read(Buffer b, int n) {
         double[] r = new double[n];
         if (b.type() == ElementType.F32) {
             float[] f = new float[n];
@@ -91,12 +99,12 @@ final class Bufs implements AutoCloseable {
     }
 
     /** Reads the {@code n} result elements of an {@link #out} buffer and checks its padding is untouched. */
-    double[] readOut(Buffer b, int n) {
+    public double[] readOut(Buffer b, int n) {
         double[] all = read(b, n + PAD);
         for (int i = n; i < n + PAD; i++) {
             double sentinel = b.type() == ElementType.F32 ? F_SENTINEL : I_SENTINEL;
             if (all[i] != sentinel) {
-                throw new AssertionError("wrote past the end of its output: element " + i + " of an "
+                throw new IllegalStateException("wrote past the end of its output: element " + i + " of an "
                         + n + "-element result changed from the sentinel to " + all[i]);
             }
         }
@@ -104,7 +112,7 @@ final class Bufs implements AutoCloseable {
     }
 
     /** Frees one buffer now (it is then no longer owned). */
-    void free(Buffer b) {
+    public void free(Buffer b) {
         owned.remove(b);
         backend.free(b);
     }

@@ -1,5 +1,6 @@
-package io.clgrad.backend;
+package io.clgrad.backend.conformance;
 
+import io.clgrad.backend.Backend;
 import java.util.List;
 import java.util.function.Function;
 
@@ -12,7 +13,7 @@ import java.util.function.Function;
  * @param run      runs the case on a backend, returning outputs in the order of {@code expected}
  * @param expected the reference outputs
  */
-record OpCase(String name, Function<Backend, List<double[]>> run, List<Out> expected) {
+public record OpCase(String name, Function<Backend, List<double[]>> run, List<Out> expected) {
 
     /** Convenience for a case with a single output. */
     static OpCase of(String name, Function<Backend, List<double[]>> run, Out out) {
@@ -29,8 +30,9 @@ record OpCase(String name, Function<Backend, List<double[]>> run, List<Out> expe
      * @param alt   null, or a second acceptable reference (same scales) where the contract admits
      *              two readings of its inputs; an element passes if it matches either
      */
-    record Out(String label, int[] shape, double[] value, double[] scale, double[] alt) {
-        Out {
+    public record Out(String label, int[] shape, double[] value, double[] scale, double[] alt) {
+        /** Checks that values, scales and alternatives have one length. */
+        public Out {
             if (value.length != scale.length || (alt != null && alt.length != value.length)) {
                 throw new IllegalArgumentException(label + ": " + value.length + " values, " + scale.length + " scales");
             }

@@ -1,0 +1,70 @@
+package io.clgrad.backend.conformance;
+
+import io.clgrad.backend.Backend;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The op families of {@link Backend}, each with its table of {@link OpCase}s. The test suite runs every family on every device
+ * at {@link CaseSize#FULL}; {@code clgrad devices --self-test} runs them at {@link CaseSize#QUICK}.
+ */
+public enum Family {
+    /** {@link Backend#unary}. */
+    UNARY(ElementwiseCases::unary),
+    /** {@link Backend#binary}: arithmetic and backward helpers over strided and broadcast views. */
+    BINARY(s -> ElementwiseCases.binary()),
+    /** {@link Backend#binary}: the six comparisons. */
+    COMPARISONS(s -> ElementwiseCases.comparisons()),
+    /** {@link Backend#binaryScalar}. */
+    BINARY_SCALAR(ElementwiseCases::binaryScalar),
+    /** {@link Backend#matmul}. */
+    MATMUL(MatmulCases::all),
+    /** {@link Backend#addmm}: matmul with a fused bias and ReLU. */
+    ADDMM(s -> MatmulCases.addmm()),
+    /** {@link Backend#reduce}. */
+    REDUCE(ReduceCases::reduce),
+    /** {@link Backend#softmax}, plain and log. */
+    SOFTMAX(ReduceCases::softmax),
+    /** {@link Backend#bceWithLogits}. */
+    BCE_WITH_LOGITS(s -> LossCases.bce()),
+    /** {@link Backend#bceWithLogitsBackward}. */
+    BCE_WITH_LOGITS_BACKWARD(s -> LossCases.bceBackward()),
+    /** {@link Backend#bceWithLogitsFused}: the loss and its gradient in one pass. */
+    BCE_WITH_LOGITS_FUSED(s -> LossCases.bceFused()),
+    /** {@link Backend#crossEntropy}. */
+    CROSS_ENTROPY(s -> LossCases.crossEntropy()),
+    /** {@link Backend#crossEntropyBackward}. */
+    CROSS_ENTROPY_BACKWARD(s -> LossCases.crossEntropyBackward()),
+    /** {@link Backend#crossEntropyFused}: the loss and its gradient in one pass. */
+    CROSS_ENTROPY_FUSED(s -> LossCases.crossEntropyFused()),
+    /** {@link Backend#adamStep}. */
+    ADAM(s -> OptimCases.adam()),
+    /** {@link Backend#sgdStep}. */
+    SGD(s -> OptimCases.sgd()),
+    /** {@link Backend#fill}. */
+    FILL(DataCases::fill),
+    /** {@link Backend#arange}. */
+    ARANGE(DataCases::arange),
+    /** {@link Backend#copy} of strided views. */
+    COPY(DataCases::copy),
+    /** {@link Backend#convert} between element types. */
+    CONVERT(DataCases::convert),
+    /** {@link Backend#randomUniform}, {@link Backend#randomNormal}, {@link Backend#randomInt}. */
+    RANDOM(RandomCases::random);
+
+    private final Function<CaseSize, List<OpCase>> cases;
+
+    Family(Function<CaseSize, List<OpCase>> cases) {
+        this.cases = cases;
+    }
+
+    /** A fresh list of this family's cases at {@link CaseSize#FULL} (deterministic: seeded inputs). */
+    public List<OpCase> cases() {
+        return cases(CaseSize.FULL);
+    }
+
+    /** A fresh list of this family's cases at the given size (deterministic: seeded inputs). */
+    public List<OpCase> cases(CaseSize size) {
+        return cases.apply(size);
+    }
+}
