@@ -133,9 +133,12 @@ public abstract class Function {
             return out;
         }
         for (int i = 0; i < in.length; i++) {
-            if (out == in[i]) {
-                throw new IllegalStateException(name + ".forward returned its input " + i + " itself; return a new"
-                        + " tensor (x.copy() for an identity)");
+            // a view or detach() of an input shares its storage: recording a node on it would let an
+            // optimizer step on the output rewrite the input
+            if (out.storage() == in[i].storage()) {
+                throw new IllegalStateException(name + ".forward returned " + (out == in[i] ? "its input " + i
+                        + " itself" : "a view of its input " + i + " (it shares the input's memory)")
+                        + "; return a new tensor (x.copy() for an identity)");
             }
         }
         if (out.requiresGrad()) {
@@ -269,14 +272,15 @@ public abstract class Function {
             return (T) values.get(key);
         }
 
+        /** Whether {@code t} shares memory with a saved tensor or an input (itself, a view or a detach()). */
         private boolean isSavedOrInput(Tensor t, Tensor[] inputs) {
             for (Tensor s : saved) {
-                if (s == t) {
+                if (s.storage() == t.storage()) {
                     return true;
                 }
             }
             for (Tensor s : inputs) {
-                if (s == t) {
+                if (s != null && s.storage() == t.storage()) {
                     return true;
                 }
             }

@@ -281,6 +281,14 @@ class CustomFunctionTest {
         x.zeroGrad();   // closes the gradient: must not close x
         assertFalse(x.isClosed());
         assertArrayEquals(new float[] {1, 1}, x.toFloatArray());
+
+        // a view of the saved tensor shares its memory just as much: the gradient must be a copy
+        Tensor y = Tensor.of(d, new float[] {1, 1}).requiresGrad(true);
+        returning("OwnView", (saved, g) -> new Tensor[] {saved.view(2)}).apply(y).sum().backward();
+        try (var noGrad = io.clgrad.Autograd.noGrad()) {
+            y.copyFrom(Tensor.of(d, new float[] {5, 7}));
+        }
+        assertArrayEquals(new float[] {1, 1}, y.grad().toFloatArray(), "the gradient changed with the input");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -301,6 +309,21 @@ class CustomFunctionTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> identity.apply(x));
         assertEquals("Function.forward returned its input 0 itself; return a new tensor (x.copy() for an identity)",
                 e.getMessage());
+        assertTrue(x.isLeaf(), "the input became a non-leaf");
+        Function viewOf = new Function() {
+            @Override
+            protected Tensor forward(Context ctx, Tensor... inputs) {
+                return inputs[0].detach();
+            }
+
+            @Override
+            protected Tensor[] backward(Context ctx, Tensor gradOutput) {
+                return new Tensor[] {gradOutput};
+            }
+        };
+        IllegalStateException v = assertThrows(IllegalStateException.class, () -> viewOf.apply(x));
+        assertEquals("Function.forward returned a view of its input 0 (it shares the input's memory); return a new"
+                + " tensor (x.copy() for an identity)", v.getMessage());
         assertTrue(x.isLeaf(), "the input became a non-leaf");
         IllegalArgumentException n = assertThrows(IllegalArgumentException.class, () -> new SiLU().apply(x, null));
         assertEquals("SiLU.apply: input 1 is null", n.getMessage());
