@@ -71,13 +71,15 @@ class LayeringTest {
             .layer("Library").definedBy("io.clgrad.nn..", "io.clgrad.optim..", "io.clgrad.io..")
             .layer("Core").definedBy("io.clgrad", "io.clgrad.autograd..")
             .layer("SPI").definedBy("io.clgrad.backend", "io.clgrad.backend.conformance..")
-            .layer("Backends").definedBy(OPENCL, CPU)
+            .layer("OpenCL backend").definedBy(OPENCL)
+            .layer("CPU backend").definedBy(CPU)
             .whereLayer("Application").mayNotBeAccessedByAnyLayer()
             .whereLayer("Data").mayOnlyBeAccessedByLayers("Application")
             .whereLayer("Library").mayOnlyBeAccessedByLayers("Data", "Application")
             .whereLayer("Core").mayOnlyBeAccessedByLayers("Library", "Data", "Application")
-            .whereLayer("SPI").mayOnlyBeAccessedByLayers("Core", "Application", "Backends")
-            .whereLayer("Backends").mayNotBeAccessedByAnyLayer()
+            .whereLayer("SPI").mayOnlyBeAccessedByLayers("Core", "Application", "OpenCL backend", "CPU backend")
+            .whereLayer("OpenCL backend").mayNotBeAccessedByAnyLayer()   // not even by the other backend: peers
+            .whereLayer("CPU backend").mayNotBeAccessedByAnyLayer()
             .ignoreDependency(TUNE_COMMAND, OPENCL_TUNER);
 
     /** Only the OpenCL backend touches JOCL. */
@@ -226,6 +228,7 @@ class LayeringTest {
                 Arguments.of("layers", LAYERS, "io.clgrad.data.SpiLayeringFixture"),
                 Arguments.of("layers", LAYERS, "io.clgrad.backend.cpu.AboveSpiLayeringFixture"),
                 Arguments.of("layers", LAYERS, "io.clgrad.cli.ConcreteBackendLayeringFixture"),
+                Arguments.of("layers", LAYERS, "io.clgrad.backend.opencl.PeerBackendLayeringFixture"),
                 Arguments.of("only opencl uses JOCL", ONLY_OPENCL_USES_JOCL, "io.clgrad.backend.cpu.JoclLayeringFixture"),
                 Arguments.of("backends stay below the SPI", BACKENDS_STAY_BELOW_THE_SPI,
                         "io.clgrad.backend.cpu.AboveSpiLayeringFixture"),
