@@ -115,7 +115,9 @@ final class SelfTest {
                 opsChecked += r.cases();
                 opFailures.addAll(r.failures());
             } catch (RuntimeException | LinkageError e) {
+                // a whole table that could not run is not one failed case among many: say so apart
                 opFailures.add(new Conformance.Failure(family.name(), "threw " + describe(e)));
+                errors.add("the " + family.name() + " conformance table could not run: " + describe(e));
             }
         }
     }

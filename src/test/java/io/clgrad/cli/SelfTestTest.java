@@ -49,7 +49,7 @@ class SelfTestTest {
     }
 
     @Test
-    void theCpuBackendPassesAgainstItselfAndReportsMeasurements() {
+    void theCpuBackendPassesTheQuickTablesAndReportsMeasurements() {
         Backend cpu = BackendRegistry.get().byId("cpu");
         SelfTest.Result r = SelfTest.run(cpu, SMALL);
         assertTrue(r.passed(), () -> "failures: " + r.opFailures() + " errors: " + r.errors());

@@ -7,7 +7,8 @@ import java.util.Arrays;
  * elements, every matmul shape from {1, 7, 33, 64, 129}³ and the large fast-kernel products),
  * {@link #QUICK} for {@code clgrad devices --self-test} (the same ops, domains, edge values and
  * tolerances, without the inputs of more than {@value #QUICK_MAX_ELEMENTS} elements and with fewer
- * matmul shapes), so that a device is checked in seconds.
+ * matmul shapes; matmul and addmm keep a few larger products, untransposed, because only they reach
+ * the fast and split-K kernels), so that a device is checked in seconds.
  */
 public enum CaseSize {
     /** Every case: what the test suite runs on every device. */
