@@ -79,12 +79,13 @@ class KernelPreludeTest {
         try (BufferPool pool = new BufferPool(dev, backend);
                 ProgramCache pc = new ProgramCache(dev, new ProgramDiskCache(null), pool)) {
             OpenClException e = assertThrows(OpenClException.class, () -> pc.fromSource("broken", source, ""));
-            assertTrue(e.getMessage().contains("kernels-cl/broken.cl:3:"),
+            // clang-based compilers (PoCL, most others) write "file:line:col", some "file(line)"
+            assertTrue(e.getMessage().matches("(?s).*kernels-cl/broken\\.cl(:3:|\\(3\\)).*"),
                     () -> "the build log names the family file and its own line 3:\n" + e.getMessage());
             String badPrelude = ProgramCache.compose("/* a prelude */\ninline float clg_one(void) { return ; }\n",
                     "fine", "__kernel void fine(__global float* x) { x[0] = clg_one(); }\n");
             OpenClException p = assertThrows(OpenClException.class, () -> pc.fromSource("fine", badPrelude, ""));
-            assertTrue(p.getMessage().contains("kernels-cl/common.cl:2:"),
+            assertTrue(p.getMessage().matches("(?s).*kernels-cl/common\\.cl(:2:|\\(2\\)).*"),
                     () -> "an error in the prelude names the prelude's line 2:\n" + p.getMessage());
         }
     }
