@@ -137,4 +137,10 @@ class BackendConformanceTest {
     void randomFillsEqualCounterRng(Backend b) {
         Checker.againstReference(b, Family.RANDOM.cases());
     }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource(Backends.ALL)
+    void hostTransfersAtOffsets(Backend b) {
+        Checker.againstReference(b, Family.TRANSFERS.cases());
+    }
 }

@@ -92,6 +92,12 @@ class SuiteSensitivityTest {
                 new Mutant("uniform fill with high 1e-4 too large", Family.RANDOM, "randomUniform", a -> {
                     a[5] = (float) a[5] + 1e-4f;
                     return a;
+                }),
+                new Mutant("host write lands one element late", Family.TRANSFERS, "write", a -> {
+                    if ((long) a[1] > 0) {
+                        a[1] = (long) a[1] + 1;
+                    }
+                    return a;
                 })).map(m -> Arguments.of(m));
     }
 

@@ -50,7 +50,9 @@ public enum Family {
     /** {@link Backend#convert} between element types. */
     CONVERT(DataCases::convert),
     /** {@link Backend#randomUniform}, {@link Backend#randomNormal}, {@link Backend#randomInt}. */
-    RANDOM(RandomCases::random);
+    RANDOM(RandomCases::random),
+    /** {@link Backend#write} and {@link Backend#read} at offsets, float32 and int32. */
+    TRANSFERS(TransferCases::transfers);
 
     private final Function<CaseSize, List<OpCase>> cases;
 

@@ -1,0 +1,94 @@
+package io.clgrad.backend.conformance;
+
+import io.clgrad.backend.Backend;
+import io.clgrad.backend.Buffer;
+import io.clgrad.backend.ElementType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Cases for host transfers at offsets, {@link Backend#write} and {@link Backend#read} of float32
+ * and int32 data: a buffer is first written whole with a background value, then {@code n} values
+ * from the middle of a host array are written at a device offset, and a window two elements wider
+ * on each side is read back into the middle of another host array. The read must give the
+ * background, the written values and the background again, exactly: a transfer that lands one
+ * element off, or writes past its end, shows.
+ */
+final class TransferCases {
+    private static final int SRC_OFFSET = 5;
+    private static final int DST_OFFSET = 10;
+    private static final int MARGIN = 2;
+    private static final int BACKGROUND = 7;
+
+    private TransferCases() {
+    }
+
+    static List<OpCase> transfers(CaseSize size) {
+        List<OpCase> cases = new ArrayList<>();
+        for (int n : size.lengths(1, 33, 1000, 100_003)) {
+            cases.add(f32(n));
+            cases.add(i32(n));
+        }
+        return cases;
+    }
+
+    /** The background, the written values, the background: what the window read must hold. */
+    private static double[] expected(int n, java.util.function.IntToDoubleFunction value) {
+        double[] ref = new double[n + 2 * MARGIN];
+        for (int i = 0; i < ref.length; i++) {
+            int k = i - MARGIN;
+            ref[i] = k >= 0 && k < n ? value.applyAsDouble(SRC_OFFSET + k) : BACKGROUND;
+        }
+        return ref;
+    }
+
+    private static OpCase f32(int n) {
+        int total = DST_OFFSET + n + DST_OFFSET;
+        float[] src = new float[SRC_OFFSET + n + 3];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = i * 0.5f - 3.25f;
+        }
+        double[] ref = expected(n, i -> src[i]);
+        return OpCase.of("write/read f32 at offsets n=" + n, b -> {
+            try (Bufs m = new Bufs(b)) {
+                Buffer d = m.alloc(ElementType.F32, total);
+                float[] background = new float[total];
+                java.util.Arrays.fill(background, BACKGROUND);
+                b.write(d, 0, background, 0, total);
+                b.write(d, DST_OFFSET, src, SRC_OFFSET, n);
+                float[] back = new float[1 + n + 2 * MARGIN + 1];
+                b.read(d, DST_OFFSET - MARGIN, back, 1, n + 2 * MARGIN);
+                double[] got = new double[n + 2 * MARGIN];
+                for (int i = 0; i < got.length; i++) {
+                    got[i] = back[1 + i];
+                }
+                return List.of(got);
+            }
+        }, OpCase.Out.exact("window", new int[] {ref.length}, ref));
+    }
+
+    private static OpCase i32(int n) {
+        int total = DST_OFFSET + n + DST_OFFSET;
+        int[] src = new int[SRC_OFFSET + n + 3];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = i * 7919 - 1_000_003;
+        }
+        double[] ref = expected(n, i -> src[i]);
+        return OpCase.of("write/read i32 at offsets n=" + n, b -> {
+            try (Bufs m = new Bufs(b)) {
+                Buffer d = m.alloc(ElementType.I32, total);
+                int[] background = new int[total];
+                java.util.Arrays.fill(background, BACKGROUND);
+                b.write(d, 0, background, 0, total);
+                b.write(d, DST_OFFSET, src, SRC_OFFSET, n);
+                int[] back = new int[1 + n + 2 * MARGIN + 1];
+                b.read(d, DST_OFFSET - MARGIN, back, 1, n + 2 * MARGIN);
+                double[] got = new double[n + 2 * MARGIN];
+                for (int i = 0; i < got.length; i++) {
+                    got[i] = back[1 + i];
+                }
+                return List.of(got);
+            }
+        }, OpCase.Out.exact("window", new int[] {ref.length}, ref));
+    }
+}
