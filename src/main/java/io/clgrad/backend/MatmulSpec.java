@@ -22,6 +22,41 @@ public record MatmulSpec(int batch, int m, int n, int k,
         return new MatmulSpec(1, m, n, k, 0, 0, k, 1, 0, 0, n, 1);
     }
 
+    /**
+     * The product of packed operands: A stored [m, k] (or [k, m] when {@code transA}, read with
+     * strides (1, m)), B stored [k, n] (or [n, k] when {@code transB}, read with strides (1, k)),
+     * each batch's matrix right after the previous one, or one matrix broadcast over the batch
+     * (batch stride 0) when an operand is not batched.
+     *
+     * @param batch    number of products
+     * @param m        rows of A and C
+     * @param n        columns of B and C
+     * @param k        inner dimension
+     * @param transA   whether A is stored transposed
+     * @param transB   whether B is stored transposed
+     * @param aOffset  where A starts in its buffer
+     * @param bOffset  where B starts in its buffer
+     * @param aBatched whether A has one matrix per product (else one for all)
+     * @param bBatched whether B has one matrix per product (else one for all)
+     * @return the geometry
+     */
+    public static MatmulSpec packed(int batch, int m, int n, int k, boolean transA, boolean transB, int aOffset,
+                                    int bOffset, boolean aBatched, boolean bBatched) {
+        return new MatmulSpec(batch, m, n, k,
+                aOffset, aBatched && batch > 1 ? m * k : 0, transA ? 1 : k, transA ? m : 1,
+                bOffset, bBatched && batch > 1 ? k * n : 0, transB ? 1 : n, transB ? k : 1);
+    }
+
+    /** Elements A's buffer needs for a {@link #packed} product: its offset and its matrices. */
+    public int aLength() {
+        return aOffset + (aBatchStride == 0 ? 1 : batch) * m * k;
+    }
+
+    /** Elements B's buffer needs for a {@link #packed} product: its offset and its matrices. */
+    public int bLength() {
+        return bOffset + (bBatchStride == 0 ? 1 : batch) * k * n;
+    }
+
     /** Floating-point operations performed (2·batch·m·n·k). */
     public double flops() {
         return 2.0 * batch * m * (double) n * k;

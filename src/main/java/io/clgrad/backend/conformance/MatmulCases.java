@@ -91,15 +91,11 @@ final class MatmulCases {
 
     private static OpCase addmmCase(Random r, int batch, int m, int n, int k, boolean transA, boolean transB,
                                     boolean withBias, boolean relu) {
-        int aRow = transA ? 1 : k;
-        int aCol = transA ? m : 1;
-        int bRow = transB ? 1 : n;
-        int bCol = transB ? k : 1;
-        int aBatch = batch > 1 ? m * k : 0;
+        // A per product, one B for the whole batch (a Linear's weight)
+        MatmulSpec spec = MatmulSpec.packed(batch, m, n, k, transA, transB, 0, 0, true, false);
         float[] a = Inputs.uniform(r, Math.max(1, batch * m * k), -1, 1);
         float[] b = Inputs.uniform(r, Math.max(1, k * n), -1, 1);
         float[] bias = withBias ? Inputs.uniform(r, n, -1, 1) : null;
-        MatmulSpec spec = new MatmulSpec(batch, m, n, k, 0, aBatch, aRow, aCol, 0, 0, bRow, bCol);
         RefLinalg.Result ref = RefLinalg.matmul(spec, a, b);
         double[] value = ref.value().clone();
         double[] scale = ref.scale().clone();
@@ -131,17 +127,13 @@ final class MatmulCases {
      */
     static OpCase matmulCase(Random r, int batch, int m, int n, int k, boolean transA, boolean transB,
                              int aOffset, int bOffset, boolean aBatched, boolean bBatched) {
-        int aRow = transA ? 1 : k;
-        int aCol = transA ? m : 1;
-        int bRow = transB ? 1 : n;
-        int bCol = transB ? k : 1;
-        int aBatch = aBatched && batch > 1 ? m * k : 0;
-        int bBatch = bBatched && batch > 1 ? k * n : 0;
-        int aLen = aOffset + (aBatch == 0 ? 1 : batch) * m * k;
-        int bLen = bOffset + (bBatch == 0 ? 1 : batch) * k * n;
+        MatmulSpec spec = MatmulSpec.packed(batch, m, n, k, transA, transB, aOffset, bOffset, aBatched, bBatched);
+        int aLen = spec.aLength();
+        int bLen = spec.bLength();
+        int aBatch = spec.aBatchStride();
+        int bBatch = spec.bBatchStride();
         float[] a = Inputs.uniform(r, aLen, -1, 1);
         float[] b = Inputs.uniform(r, bLen, -1, 1);
-        MatmulSpec spec = new MatmulSpec(batch, m, n, k, aOffset, aBatch, aRow, aCol, bOffset, bBatch, bRow, bCol);
         RefLinalg.Result ref = RefLinalg.matmul(spec, a, b);
         int cLen = batch * m * n;
         String name = "matmul batch=" + batch + " m=" + m + " n=" + n + " k=" + k + (transA ? " A^T" : "")

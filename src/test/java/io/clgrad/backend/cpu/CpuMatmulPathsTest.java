@@ -203,15 +203,9 @@ class CpuMatmulPathsTest {
 
     private static void check(CpuMatmul mm, Random r, int batch, int m, int n, int k, boolean transA, boolean transB,
                               int aOffset, int bOffset, boolean aBatched, boolean bBatched, List<String> failures) {
-        int aRow = transA ? 1 : k;
-        int aCol = transA ? m : 1;
-        int bRow = transB ? 1 : n;
-        int bCol = transB ? k : 1;
-        int aBatch = aBatched && batch > 1 ? m * k : 0;
-        int bBatch = bBatched && batch > 1 ? k * n : 0;
-        float[] a = uniform(r, aOffset + (aBatch == 0 ? 1 : batch) * m * k);
-        float[] b = uniform(r, bOffset + (bBatch == 0 ? 1 : batch) * k * n);
-        MatmulSpec s = new MatmulSpec(batch, m, n, k, aOffset, aBatch, aRow, aCol, bOffset, bBatch, bRow, bCol);
+        MatmulSpec s = MatmulSpec.packed(batch, m, n, k, transA, transB, aOffset, bOffset, aBatched, bBatched);
+        float[] a = uniform(r, s.aLength());
+        float[] b = uniform(r, s.bLength());
         float[] c = new float[batch * m * n];
         java.util.Arrays.fill(c, Float.NaN);
         mm.run(s, a, b, c);
@@ -221,8 +215,8 @@ class CpuMatmulPathsTest {
                     double sum = 0;
                     double abs = 0;
                     for (int p = 0; p < k; p++) {
-                        double t = (double) a[aOffset + bb * aBatch + i * aRow + p * aCol]
-                                * b[bOffset + bb * bBatch + p * bRow + j * bCol];
+                        double t = (double) a[s.aOffset() + bb * s.aBatchStride() + i * s.aRowStride() + p * s.aColStride()]
+                                * b[s.bOffset() + bb * s.bBatchStride() + p * s.bRowStride() + j * s.bColStride()];
                         sum += t;
                         abs += Math.abs(t);
                     }
