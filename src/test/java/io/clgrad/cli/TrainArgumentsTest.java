@@ -1,5 +1,7 @@
 package io.clgrad.cli;
 
+import static io.clgrad.cli.TrainCommandTest.assertRefused;
+import static io.clgrad.cli.TrainCommandTest.quickTrain;
 import static io.clgrad.cli.TrainCommandTest.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,8 +14,6 @@ import io.clgrad.cli.TrainCommandTest.Run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,26 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * strict numbers in {@code predict --input}, and {@code --threads} with an OpenCL device.
  */
 class TrainArgumentsTest {
-    /** {@code clgrad train} on 50 two-moons samples, 1 epoch, CPU, unless {@code extra} sets these options. */
-    private static Run train(String... extra) {
-        List<String> args = new ArrayList<>(List.of("train", "--quiet"));
-        String[][] defaults = {{"--device", "cpu"}, {"--samples", "50"}, {"--epochs", "1"}};
-        for (String[] d : defaults) {
-            if (!List.of(extra).contains(d[0])) {
-                args.addAll(List.of(d));
-            }
-        }
-        args.addAll(List.of(extra));
-        return run(args.toArray(new String[0]));
-    }
-
-    /** The command failed with exactly {@code message} on stderr, exit code 2, and trained nothing. */
-    private static void assertRefused(Run r, String message) {
-        assertEquals(2, r.code(), r.err());
-        assertEquals("clgrad train: " + message, r.err().strip());
-        assertFalse(r.out().contains("done:"), "trained before refusing: " + r.out());
-    }
-
     /**
      * {@code --save fm/train-labels-idx1-ubyte.gz} with {@code --data-dir fm} trained and then
      * replaced the IDX file with a model file (exit code 0). Every output is checked against all
@@ -68,7 +48,7 @@ class TrainArgumentsTest {
         for (String[] c : cases) {
             Path target = fm.resolve(c[1]);
             assertRefused(run("train", "--quiet", "--device", "cpu", "--epochs", "1", "--data", "fashion-mnist",
-                    "--data-dir", fm.toString(), c[0], target.toString()),
+                    "--data-dir", fm.toString(), c[0], target.toString()), 2,
                     c[0] + " " + target + " would overwrite the --data fashion-mnist file; write to another file");
         }
         assertArrayEquals(labels, Files.readAllBytes(fm.resolve("train-labels-idx1-ubyte")));
@@ -76,7 +56,7 @@ class TrainArgumentsTest {
         // the same file through another spelling of the directory
         Path other = dir.resolve("./fm/../fm/train-labels-idx1-ubyte");
         assertRefused(run("train", "--quiet", "--device", "cpu", "--data", "mnist", "--data-dir", fm.toString(),
-                "--save", other.toString()), "--save " + other + " would overwrite the --data mnist file;"
+                "--save", other.toString()), 2, "--save " + other + " would overwrite the --data mnist file;"
                 + " write to another file");
         assertArrayEquals(labels, Files.readAllBytes(fm.resolve("train-labels-idx1-ubyte")));
         // without --data-dir the files are those of the default directory
@@ -97,23 +77,23 @@ class TrainArgumentsTest {
                 overhead);
         int most = 255 - overhead;
         Path save = dir.resolve("m".repeat(228) + ".safetensors");   // 240 bytes: a legal name
-        assertRefused(train("--save", save.toString()), "--save " + save + ": the file name is 240 bytes long;"
+        assertRefused(quickTrain("--save", save.toString()), 2, "--save " + save + ": the file name is 240 bytes long;"
                 + " saving first writes a temporary file whose name is " + overhead + " bytes longer, and a file name"
                 + " may have at most 255 bytes: give a name of at most " + most + " bytes");
         Path ckpt = dir.resolve("\u00e9".repeat(120));
-        assertRefused(train("--checkpoint", ckpt.toString()), "--checkpoint " + ckpt + ": the file name is 240 bytes"
+        assertRefused(quickTrain("--checkpoint", ckpt.toString()), 2, "--checkpoint " + ckpt + ": the file name is 240 bytes"
                 + " long (in UTF-8); saving first writes a temporary file whose name is " + overhead + " bytes longer,"
                 + " and a file name may have at most 255 bytes: give a name of at most " + most + " bytes");
         Path plot = dir.resolve("\u00e9".repeat(126) + ".png");   // 256 bytes in UTF-8, 130 characters
-        assertRefused(train("--plot", plot.toString()), "--plot " + plot + ": the file name is 256 bytes long"
+        assertRefused(quickTrain("--plot", plot.toString()), 2, "--plot " + plot + ": the file name is 256 bytes long"
                 + " (in UTF-8); a file name may have at most 255 bytes");
         Path json = dir.resolve("j".repeat(251) + ".json");
-        assertRefused(train("--metrics-json", json.toString()), "--metrics-json " + json + ": the file name is 256"
+        assertRefused(quickTrain("--metrics-json", json.toString()), 2, "--metrics-json " + json + ": the file name is 256"
                 + " bytes long; a file name may have at most 255 bytes");
         // the longest names that fit are accepted
         Path fits = dir.resolve("s".repeat(most - ".safetensors".length()) + ".safetensors");
         Path plotFits = dir.resolve("p".repeat(251) + ".png");
-        Run ok = train("--save", fits.toString(), "--plot", plotFits.toString());
+        Run ok = quickTrain("--save", fits.toString(), "--plot", plotFits.toString());
         assertEquals(0, ok.code(), ok.err());
         assertTrue(Files.isRegularFile(fits) && Files.isRegularFile(plotFits));
     }
@@ -122,13 +102,13 @@ class TrainArgumentsTest {
     @Test
     void resumeWithOtherSamplesIsRefused(@TempDir Path dir) {
         Path ck = dir.resolve("c.ckpt");
-        assertEquals(0, train("--checkpoint", ck.toString()).code());
-        assertRefused(train("--resume", ck.toString(), "--samples", "60"), ck + ": the checkpoint was trained on"
+        assertEquals(0, quickTrain("--checkpoint", ck.toString()).code());
+        assertRefused(quickTrain("--resume", ck.toString(), "--samples", "60"), 2, ck + ": the checkpoint was trained on"
                 + " --samples 50, not 60 (another count generates other data): resume with --samples 50");
-        assertRefused(run("train", "--quiet", "--device", "cpu", "--epochs", "1", "--resume", ck.toString()),
+        assertRefused(run("train", "--quiet", "--device", "cpu", "--epochs", "1", "--resume", ck.toString()), 2,
                 ck + ": the checkpoint was trained on --samples 50, not 2000 (another count generates other data):"
                         + " resume with --samples 50");
-        Run same = train("--resume", ck.toString(), "--samples", "50");
+        Run same = quickTrain("--resume", ck.toString(), "--samples", "50");
         assertEquals(0, same.code(), same.err());
     }
 
@@ -138,11 +118,11 @@ class TrainArgumentsTest {
         Path dash = Path.of("-");
         boolean existed = Files.exists(dash);
         for (String option : new String[] {"--metrics-json", "--plot"}) {
-            assertRefused(train(option, "-"), option + " -: '-' would be a file named '-', not standard output;"
+            assertRefused(quickTrain(option, "-"), 2, option + " -: '-' would be a file named '-', not standard output;"
                     + " use /dev/stdout to print it (or ./- for a file of that name)");
         }
         for (String option : new String[] {"--save", "--checkpoint"}) {
-            assertRefused(train(option, "-"), option + " -: '-' would be a file named '-', not standard output;"
+            assertRefused(quickTrain(option, "-"), 2, option + " -: '-' would be a file named '-', not standard output;"
                     + " give a file name (./- for a file of that name)");
         }
         assertEquals(existed, Files.exists(dash), "a file named '-' was created");
@@ -153,12 +133,12 @@ class TrainArgumentsTest {
     void plotUnderAnotherImageExtensionIsRefused(@TempDir Path dir) {
         for (String ext : new String[] {"svg", "jpg", "JPEG", "pdf", "gif"}) {
             Path p = dir.resolve("curves." + ext);
-            assertRefused(train("--plot", p.toString()), "--plot " + p + ": clgrad writes the curves as a PNG image;"
+            assertRefused(quickTrain("--plot", p.toString()), 2, "--plot " + p + ": clgrad writes the curves as a PNG image;"
                     + " give a name ending in .png, not ." + ext);
             assertFalse(Files.exists(p));
         }
         Path upper = dir.resolve("curves.PNG");
-        assertEquals(0, train("--plot", upper.toString()).code());
+        assertEquals(0, quickTrain("--plot", upper.toString()).code());
         assertTrue(Files.isRegularFile(upper));
     }
 
@@ -185,12 +165,12 @@ class TrainArgumentsTest {
     void decimalLabelsAreNamed(@TempDir Path dir) throws IOException {
         Path csv = dir.resolve("labels.csv");
         Files.writeString(csv, "a,label\n1,0\n2,1\n3,1.0\n4,0\n5,1\n6,0\n");
-        assertRefused(run("train", "--device", "cpu", "--data", "csv", "--file", csv.toString(), "--label", "label"),
+        assertRefused(run("train", "--device", "cpu", "--data", "csv", "--file", csv.toString(), "--label", "label"), 2,
                 "labels.csv line 4, column 'label': label '1.0' is written as a decimal; class labels must be"
                         + " integers or names");
         Path floats = dir.resolve("floats.csv");
         Files.writeString(floats, "a,label\n1,2\n2,1.5\n3,0.5\n4,1.5\n5,0.5\n");
-        assertRefused(run("train", "--device", "cpu", "--data", "csv", "--file", floats.toString(), "--label", "label"),
+        assertRefused(run("train", "--device", "cpu", "--data", "csv", "--file", floats.toString(), "--label", "label"), 2,
                 "floats.csv line 3, column 'label': label '1.5' is not an integer; class labels must be integers or"
                         + " names");
     }
@@ -199,7 +179,7 @@ class TrainArgumentsTest {
     @Test
     void predictInputIsParsedStrictly(@TempDir Path dir) {
         Path model = dir.resolve("m.safetensors");
-        assertEquals(0, train("--save", model.toString()).code());
+        assertEquals(0, quickTrain("--save", model.toString()).code());
         String[][] cases = {
             {"1,2,", "--input '1,2,': value 3 is empty"},
             {",1", "--input ',1': value 1 is empty"},
@@ -226,7 +206,7 @@ class TrainArgumentsTest {
         String before = System.getProperty(CpuThreads.PROPERTY);
         try {
             String id = TestDevices.opencl().get(0).id();
-            Run r = train("--device", id, "--threads", "2");
+            Run r = quickTrain("--device", id, "--threads", "2");
             assertEquals(0, r.code(), r.err());
             assertTrue(r.err().contains("clgrad train: warning: --threads sizes only the Java CPU backend's worker"
                     + " pool; " + id + " does not use it\n"), r.err());

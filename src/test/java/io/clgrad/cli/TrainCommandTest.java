@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clgrad.Device;
+import java.util.List;
+import java.util.ArrayList;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -26,6 +28,26 @@ class TrainCommandTest {
 
     /** Output, error output and exit code of one command. */
     record Run(int code, String out, String err) {
+    }
+
+    /** {@code clgrad train --quiet} on 50 two-moons samples, 1 epoch, CPU, unless {@code extra} sets these options. */
+    static Run quickTrain(String... extra) {
+        List<String> args = new ArrayList<>(List.of("train", "--quiet"));
+        String[][] defaults = {{"--device", "cpu"}, {"--samples", "50"}, {"--epochs", "1"}};
+        for (String[] d : defaults) {
+            if (!List.of(extra).contains(d[0])) {
+                args.addAll(List.of(d));
+            }
+        }
+        args.addAll(List.of(extra));
+        return run(args.toArray(new String[0]));
+    }
+
+    /** The command failed with exactly {@code message} on stderr, exit code {@code code}, and trained nothing. */
+    static void assertRefused(Run r, int code, String message) {
+        assertEquals(code, r.code(), r.err());
+        assertEquals("clgrad train: " + message, r.err().strip());
+        assertFalse(r.out().contains("done:"), "trained before refusing: " + r.out());
     }
 
     static Run run(String... args) {

@@ -1,5 +1,7 @@
 package io.clgrad.cli;
 
+import static io.clgrad.cli.TrainCommandTest.assertRefused;
+import static io.clgrad.cli.TrainCommandTest.quickTrain;
 import static io.clgrad.cli.TrainCommandTest.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,7 +19,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,26 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * and the thread count of 18): each a one-line error and a non-zero exit, or a correct result.
  */
 class TrainHardeningTest {
-    /** {@code clgrad train} on 50 two-moons samples, 1 epoch, CPU, unless {@code extra} sets these options. */
-    private static Run train(String... extra) {
-        List<String> args = new ArrayList<>(List.of("train", "--quiet"));
-        String[][] defaults = {{"--device", "cpu"}, {"--samples", "50"}, {"--epochs", "1"}};
-        for (String[] d : defaults) {
-            if (!List.of(extra).contains(d[0])) {
-                args.addAll(List.of(d));
-            }
-        }
-        args.addAll(List.of(extra));
-        return run(args.toArray(new String[0]));
-    }
-
-    /** The command failed with exactly {@code message} on stderr, exit code {@code code}, and trained nothing. */
-    private static void assertRefused(Run r, int code, String message) {
-        assertEquals(code, r.code(), r.err());
-        assertEquals("clgrad train: " + message, r.err().strip());
-        assertFalse(r.out().contains("done:"), "trained before refusing: " + r.out());
-    }
-
     /** Item 4: the batch count overflowed, so no batch ran and the loss was NaN with exit code 0. */
     @Test
     void batchSizeIntMaxTrainsOneBatchPerEpoch() {
@@ -63,18 +44,18 @@ class TrainHardeningTest {
     @Test
     void epochCountPastIntMaxAfterResumeIsRefused(@TempDir Path dir) {
         Path model = dir.resolve("m.safetensors");
-        assertEquals(0, train("--checkpoint", model.toString()).code());
-        assertRefused(train("--resume", model.toString(), "--epochs", "2147483647"), 2,
+        assertEquals(0, quickTrain("--checkpoint", model.toString()).code());
+        assertRefused(quickTrain("--resume", model.toString(), "--epochs", "2147483647"), 2,
                 "--epochs 2147483647 after epoch 1 would end past epoch 2147483647; give fewer epochs");
     }
 
     /** Item 4: 2 * samples overflowed into NegativeArraySizeException ("internal error"). */
     @Test
     void hugeSampleCountIsRefused() {
-        assertRefused(train("--samples", "2147483647"), 2, "--samples 2147483647 is more than the 10,000,000"
+        assertRefused(quickTrain("--samples", "2147483647"), 2, "--samples 2147483647 is more than the 10,000,000"
                 + " generated samples clgrad trains on (and eval regenerates from a saved model)");
         // one past what eval accepts in a saved model's metadata: a model train saved must stay loadable
-        assertRefused(train("--samples", "10000001"), 2, "--samples 10000001 is more than the 10,000,000"
+        assertRefused(quickTrain("--samples", "10000001"), 2, "--samples 10000001 is more than the 10,000,000"
                 + " generated samples clgrad trains on (and eval regenerates from a saved model)");
     }
 
@@ -92,7 +73,7 @@ class TrainHardeningTest {
         assertFalse(err.contains("\n"), err);
         assertFalse(r.out().contains("done:"), r.out());
         assertAllFinite(model);
-        Run fast = train("--optimizer", "sgd", "--lr", "1e30");
+        Run fast = quickTrain("--optimizer", "sgd", "--lr", "1e30");
         assertEquals("clgrad train: training diverged in epoch 1: the training loss became NaN in batch 2 of 2; lower"
                 + " --lr (now 1.0E30 with sgd) or pass --allow-non-finite to keep going", fast.err().strip());
     }
@@ -131,16 +112,16 @@ class TrainHardeningTest {
     /** Item 7: output paths are checked before training; errors name the user's path, not a temporary file. */
     @Test
     void outputPathsAreCheckedBeforeTraining(@TempDir Path dir) throws IOException {
-        assertRefused(train("--plot", dir.toString()), 2, "--plot " + dir + ": is a directory; give a file name in it");
+        assertRefused(quickTrain("--plot", dir.toString()), 2, "--plot " + dir + ": is a directory; give a file name in it");
         Path missing = dir.resolve("no/such/dir/m.safetensors");
-        assertRefused(train("--save", missing.toString()), 2,
+        assertRefused(quickTrain("--save", missing.toString()), 2,
                 "--save " + missing + ": directory " + missing.getParent() + " does not exist");
         Path underFile = dir.resolve("file.txt");
         Files.writeString(underFile, "x");
-        assertRefused(train("--metrics-json", underFile.resolve("m.json").toString()), 2,
+        assertRefused(quickTrain("--metrics-json", underFile.resolve("m.json").toString()), 2,
                 "--metrics-json " + underFile.resolve("m.json") + ": " + underFile + " is not a directory");
         Path same = dir.resolve("same.out");
-        assertRefused(train("--plot", same.toString(), "--metrics-json", same.toString()), 2,
+        assertRefused(quickTrain("--plot", same.toString(), "--metrics-json", same.toString()), 2,
                 "--plot and --metrics-json name the same file " + same);
         Path csv = dir.resolve("data.csv");
         Files.writeString(csv, "a,label\n1,0\n2,1\n3,0\n4,1\n5,0\n6,1\n");
@@ -148,12 +129,12 @@ class TrainHardeningTest {
                 "--plot", csv.toString()), 2, "--plot " + csv + " would overwrite the --file file; write to another file");
         assertEquals("a,label\n1,0\n2,1\n3,0\n4,1\n5,0\n6,1\n", Files.readString(csv));
         assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux /proc");
-        Run proc = train("--save", "/proc/x.safetensors");
+        Run proc = quickTrain("--save", "/proc/x.safetensors");
         assertEquals(2, proc.code(), proc.err());
         assertTrue(proc.err().startsWith("clgrad train: --save /proc/x.safetensors: can't create files in /proc ("),
                 proc.err());
         assertFalse(proc.err().contains(".tmp"), proc.err());
-        Run plot = train("--plot", "/proc/x.png");
+        Run plot = quickTrain("--plot", "/proc/x.png");
         assertEquals(2, plot.code(), plot.err());
         assertFalse(plot.err().contains("\tat "), "stack trace: " + plot.err());
         assertFalse(plot.out().contains("done:"), plot.out());
@@ -167,7 +148,7 @@ class TrainHardeningTest {
     @Test
     void saveRefusesToReplaceSpecialFiles(@TempDir Path dir) throws IOException, InterruptedException {
         Path fifo = mkfifo(dir.resolve("pipe"));
-        assertRefused(train("--save", fifo.toString()), 2, "--save " + fifo + ": not a regular file (a device, FIFO or"
+        assertRefused(quickTrain("--save", fifo.toString()), 2, "--save " + fifo + ": not a regular file (a device, FIFO or"
                 + " socket); saving replaces the file, so give a regular file name");
         assertFalse(Files.isRegularFile(fifo), "the FIFO was replaced");
 
@@ -176,14 +157,14 @@ class TrainHardeningTest {
         Path b = dir.resolve("b.safetensors");
         Files.createSymbolicLink(a, b);
         Files.createSymbolicLink(b, a);
-        assertRefused(train("--save", a.toString()), 2, "--save " + a + ": can't be written: more than 40 symbolic"
+        assertRefused(quickTrain("--save", a.toString()), 2, "--save " + a + ": can't be written: more than 40 symbolic"
                 + " links in a row (a loop of links?)");
 
         // a link into a directory that does not exist: refused before training, naming the link's target
         Path dangling = dir.resolve("link.safetensors");
         Path missing = Path.of("/nonexistent-clgrad-dir/m.safetensors");
         Files.createSymbolicLink(dangling, missing);
-        assertRefused(train("--save", dangling.toString()), 2, "--save " + dangling + " is a link to " + missing
+        assertRefused(quickTrain("--save", dangling.toString()), 2, "--save " + dangling + " is a link to " + missing
                 + ": directory /nonexistent-clgrad-dir does not exist");
     }
 
@@ -202,7 +183,7 @@ class TrainHardeningTest {
         });
         try {
             java.util.concurrent.Future<byte[]> png = reader.submit(() -> Files.readAllBytes(fifo));
-            Run r = train("--plot", fifo.toString());
+            Run r = quickTrain("--plot", fifo.toString());
             assertEquals(0, r.code(), r.err());
             assertFalse(Files.isRegularFile(fifo), "the pipe was replaced by a regular file");
             byte[] head = java.util.Arrays.copyOf(png.get(60, TimeUnit.SECONDS), 8);
@@ -233,7 +214,7 @@ class TrainHardeningTest {
     @Test
     void diskFullNamesThePath() {
         assumeTrue(Files.isWritable(Path.of("/dev/full")), "needs /dev/full");
-        Run r = train("--metrics-json", "/dev/full");
+        Run r = quickTrain("--metrics-json", "/dev/full");
         assertEquals(1, r.code(), r.err());
         assertEquals("clgrad train: /dev/full: can't write: No space left on device", r.err().strip());
         // (no --plot /dev/full here: the old plot writer deleted its target first, so as root a regression
@@ -244,27 +225,27 @@ class TrainHardeningTest {
     @Test
     void nonFiniteOrNonPositiveNumbersAreRefused() {
         for (String lr : new String[] {"Infinity", "-Infinity", "NaN", "0", "-1"}) {
-            assertRefused(train("--lr", lr), 2, "--lr must be a finite number > 0, got " + Double.parseDouble(lr));
+            assertRefused(quickTrain("--lr", lr), 2, "--lr must be a finite number > 0, got " + Double.parseDouble(lr));
         }
-        assertRefused(train("--lr", "1e-300"), 2, "--lr 1.0E-300 is outside float32's range (1.4E-45 to 3.4028235E38);"
+        assertRefused(quickTrain("--lr", "1e-300"), 2, "--lr 1.0E-300 is outside float32's range (1.4E-45 to 3.4028235E38);"
                 + " updates are computed in float32, where it is 0");
-        assertRefused(train("--lr", "1e39"), 2, "--lr 1.0E39 is outside float32's range (1.4E-45 to 3.4028235E38);"
+        assertRefused(quickTrain("--lr", "1e39"), 2, "--lr 1.0E39 is outside float32's range (1.4E-45 to 3.4028235E38);"
                 + " updates are computed in float32, where it is infinite");
-        assertRefused(train("--hidden", "0"), 2, "--hidden sizes must be at least 1, got 0 in [0]");
-        assertRefused(train("--hidden", "10,-3"), 2, "--hidden sizes must be at least 1, got -3 in [10, -3]");
-        assertRefused(train("--epochs", "0"), 2, "--epochs must be at least 1, got 0");
-        assertRefused(train("--batch-size", "-5"), 2, "--batch-size must be at least 1, got -5");
-        assertRefused(train("--threads", "0"), 2, "--threads must be at least 1, got 0");
+        assertRefused(quickTrain("--hidden", "0"), 2, "--hidden sizes must be at least 1, got 0 in [0]");
+        assertRefused(quickTrain("--hidden", "10,-3"), 2, "--hidden sizes must be at least 1, got -3 in [10, -3]");
+        assertRefused(quickTrain("--epochs", "0"), 2, "--epochs must be at least 1, got 0");
+        assertRefused(quickTrain("--batch-size", "-5"), 2, "--batch-size must be at least 1, got -5");
+        assertRefused(quickTrain("--threads", "0"), 2, "--threads must be at least 1, got 0");
     }
 
     /** Item 8: --samples 1 gave NaN validation metrics with exit code 0. */
     @Test
     void tooFewSamplesForTheValidationSplitAreRefusedWithTheMinimum(@TempDir Path dir) throws IOException {
         for (String n : new String[] {"1", "4"}) {
-            assertRefused(train("--samples", n), 2, "--samples " + n + " leaves no validation samples (20% are held"
+            assertRefused(quickTrain("--samples", n), 2, "--samples " + n + " leaves no validation samples (20% are held"
                     + " out for validation; accuracy and loss over no samples are NaN); at least 5 samples are needed");
         }
-        assertEquals(0, train("--samples", "5").code());
+        assertEquals(0, quickTrain("--samples", "5").code());
         Path csv = dir.resolve("four.csv");
         Files.writeString(csv, "a,label\n1,0\n2,1\n3,0\n4,1\n");
         assertRefused(run("train", "--device", "cpu", "--data", "csv", "--file", csv.toString(), "--label", "label"), 2,
@@ -276,9 +257,9 @@ class TrainHardeningTest {
     @Test
     void optionsOfOtherDataSetsAreRefused() {
         String tail = " (--data-dir: fashion-mnist and mnist; --file and --label: csv; --samples: the generated sets)";
-        assertRefused(train("--data-dir", "/tmp"), 2, "--data-dir does not apply to --data two-moons" + tail);
-        assertRefused(train("--file", "x.csv"), 2, "--file does not apply to --data two-moons" + tail);
-        assertRefused(train("--label", "y"), 2, "--label does not apply to --data two-moons" + tail);
+        assertRefused(quickTrain("--data-dir", "/tmp"), 2, "--data-dir does not apply to --data two-moons" + tail);
+        assertRefused(quickTrain("--file", "x.csv"), 2, "--file does not apply to --data two-moons" + tail);
+        assertRefused(quickTrain("--label", "y"), 2, "--label does not apply to --data two-moons" + tail);
         assertRefused(run("train", "--data", "csv", "--file", "x.csv", "--label", "y", "--samples", "10"), 2,
                 "--samples does not apply to --data csv" + tail);
     }
@@ -335,7 +316,7 @@ class TrainHardeningTest {
     @Test
     void predictRefusesNonFiniteInputs(@TempDir Path dir) {
         Path model = dir.resolve("m.safetensors");
-        assertEquals(0, train("--save", model.toString()).code());
+        assertEquals(0, quickTrain("--save", model.toString()).code());
         for (String bad : new String[] {"NaN", "Infinity", "1e999"}) {
             Run r = run("predict", "--model", model.toString(), "--input", bad + ",1", "--device", "cpu");
             assertEquals(2, r.code(), r.err());

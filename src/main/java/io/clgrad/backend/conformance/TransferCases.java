@@ -43,52 +43,54 @@ final class TransferCases {
     }
 
     private static OpCase f32(int n) {
-        int total = DST_OFFSET + n + DST_OFFSET;
-        float[] src = new float[SRC_OFFSET + n + 3];
-        for (int i = 0; i < src.length; i++) {
-            src[i] = i * 0.5f - 3.25f;
-        }
-        double[] ref = expected(n, i -> src[i]);
-        return OpCase.of("write/read f32 at offsets n=" + n, b -> {
-            try (Bufs m = new Bufs(b)) {
-                Buffer d = m.alloc(ElementType.F32, total);
-                float[] background = new float[total];
-                java.util.Arrays.fill(background, BACKGROUND);
-                b.write(d, 0, background, 0, total);
-                b.write(d, DST_OFFSET, src, SRC_OFFSET, n);
-                float[] back = new float[1 + n + 2 * MARGIN + 1];
-                b.read(d, DST_OFFSET - MARGIN, back, 1, n + 2 * MARGIN);
-                double[] got = new double[n + 2 * MARGIN];
-                for (int i = 0; i < got.length; i++) {
-                    got[i] = back[1 + i];
-                }
-                return List.of(got);
-            }
-        }, OpCase.Out.exact("window", new int[] {ref.length}, ref));
+        return windowCase(ElementType.F32, n, i -> i * 0.5 - 3.25);
     }
 
     private static OpCase i32(int n) {
+        return windowCase(ElementType.I32, n, i -> i * 7919 - 1_000_003);
+    }
+
+    /** One case: the background, then {@code n} values of {@code value} written at the offsets, read back. */
+    private static OpCase windowCase(ElementType type, int n, java.util.function.IntToDoubleFunction value) {
         int total = DST_OFFSET + n + DST_OFFSET;
-        int[] src = new int[SRC_OFFSET + n + 3];
-        for (int i = 0; i < src.length; i++) {
-            src[i] = i * 7919 - 1_000_003;
-        }
-        double[] ref = expected(n, i -> src[i]);
-        return OpCase.of("write/read i32 at offsets n=" + n, b -> {
+        int window = n + 2 * MARGIN;
+        double[] ref = expected(n, value);
+        String name = type == ElementType.F32 ? "f32" : "i32";
+        return OpCase.of("write/read " + name + " at offsets n=" + n, b -> {
             try (Bufs m = new Bufs(b)) {
-                Buffer d = m.alloc(ElementType.I32, total);
-                int[] background = new int[total];
-                java.util.Arrays.fill(background, BACKGROUND);
-                b.write(d, 0, background, 0, total);
-                b.write(d, DST_OFFSET, src, SRC_OFFSET, n);
-                int[] back = new int[1 + n + 2 * MARGIN + 1];
-                b.read(d, DST_OFFSET - MARGIN, back, 1, n + 2 * MARGIN);
-                double[] got = new double[n + 2 * MARGIN];
-                for (int i = 0; i < got.length; i++) {
-                    got[i] = back[1 + i];
+                Buffer d = m.alloc(type, total);
+                double[] got = new double[window];
+                if (type == ElementType.F32) {
+                    float[] background = new float[total];
+                    java.util.Arrays.fill(background, BACKGROUND);
+                    float[] src = new float[SRC_OFFSET + n + 3];
+                    for (int i = 0; i < src.length; i++) {
+                        src[i] = (float) value.applyAsDouble(i);
+                    }
+                    float[] back = new float[1 + window + 1];
+                    b.write(d, 0, background, 0, total);
+                    b.write(d, DST_OFFSET, src, SRC_OFFSET, n);
+                    b.read(d, DST_OFFSET - MARGIN, back, 1, window);
+                    for (int i = 0; i < window; i++) {
+                        got[i] = back[1 + i];
+                    }
+                } else {
+                    int[] background = new int[total];
+                    java.util.Arrays.fill(background, BACKGROUND);
+                    int[] src = new int[SRC_OFFSET + n + 3];
+                    for (int i = 0; i < src.length; i++) {
+                        src[i] = (int) value.applyAsDouble(i);
+                    }
+                    int[] back = new int[1 + window + 1];
+                    b.write(d, 0, background, 0, total);
+                    b.write(d, DST_OFFSET, src, SRC_OFFSET, n);
+                    b.read(d, DST_OFFSET - MARGIN, back, 1, window);
+                    for (int i = 0; i < window; i++) {
+                        got[i] = back[1 + i];
+                    }
                 }
                 return List.of(got);
             }
-        }, OpCase.Out.exact("window", new int[] {ref.length}, ref));
+        }, OpCase.Out.exact("window", new int[] {window}, ref));
     }
 }
