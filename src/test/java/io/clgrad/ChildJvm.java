@@ -84,6 +84,48 @@ public final class ChildJvm {
         }
     }
 
+    /**
+     * Starts {@code pb} (output to a temporary file), waits until {@code ready} holds for the output
+     * so far (at most {@code readyTimeout}; the test fails if the child ends or the time passes
+     * first), waits {@code settle}, sends SIGTERM ({@link Process#destroy()}, so the JVM runs its
+     * shutdown hooks) and waits at most {@code exitTimeout} for the child to end. The child never
+     * outlives this call.
+     *
+     * @return everything the child printed
+     */
+    public static String terminateWhen(ProcessBuilder pb, java.util.function.Predicate<String> ready,
+                                       Duration readyTimeout, Duration settle, Duration exitTimeout)
+            throws IOException, InterruptedException {
+        Path log = Files.createTempFile("clgrad-child-", ".log");
+        Process p = null;
+        try {
+            pb.redirectErrorStream(true);
+            pb.redirectOutput(log.toFile());
+            p = pb.start();
+            p.getOutputStream().close();
+            long deadline = System.nanoTime() + readyTimeout.toNanos();
+            while (!ready.test(read(log))) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    fail("the child " + (p.isAlive() ? "was not ready within " + readyTimeout.toSeconds() + " s"
+                            : "ended with " + p.exitValue()) + "; its output:\n" + read(log));
+                }
+                Thread.sleep(20);
+            }
+            Thread.sleep(settle.toMillis());
+            p.destroy();
+            if (!p.waitFor(exitTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                fail("the child did not end within " + exitTimeout.toSeconds() + " s of SIGTERM; its output:\n"
+                        + read(log));
+            }
+            return read(log);
+        } finally {
+            if (p != null && p.isAlive()) {
+                kill(p);
+            }
+            Files.deleteIfExists(log);
+        }
+    }
+
     /** The output, with bytes that are not UTF-8 replaced rather than failing the read. */
     private static String read(Path log) throws IOException {
         return new String(Files.readAllBytes(log), StandardCharsets.UTF_8);

@@ -2,7 +2,6 @@ package io.clgrad.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.clgrad.ChildJvm;
 import io.clgrad.io.Safetensors;
@@ -10,9 +9,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -29,38 +28,12 @@ class TrainInterruptTest {
         Path json = dir.resolve("m.json");
         Path png = dir.resolve("c.png");
         Path ck = dir.resolve("c.ckpt");
-        Path log = dir.resolve("child.log");
         ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(List.of("--add-modules", "jdk.incubator.vector"),
                 Main.class, "train", "--device", "cpu", "--samples", "2000", "--epochs", "1000000",
                 "--metrics-json", json.toString(), "--plot", png.toString(), "--checkpoint", ck.toString()));
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(log.toFile());
-        Process p = pb.start();
-        try {
-            p.getOutputStream().close();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-            // wait until two epochs have finished (the second line proves the first was saved and printed)
-            while (!read(log).contains("epoch 2/")) {
-                if (!p.isAlive()) {
-                    fail("the child ended before its second epoch:\n" + read(log));
-                }
-                if (System.nanoTime() > deadline) {
-                    fail("no second epoch within 300 s:\n" + read(log));
-                }
-                Thread.sleep(100);
-            }
-            p.destroy();   // SIGTERM
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                fail("the child did not end within 120 s of SIGTERM:\n" + read(log));
-            }
-        } finally {
-            if (p.isAlive()) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
-        }
-        String out = read(log);
+        // SIGTERM once two epochs have finished (the second line proves the first was saved and printed)
+        String out = ChildJvm.terminateWhen(pb, o -> o.contains("epoch 2/"), Duration.ofSeconds(300), Duration.ZERO,
+                Duration.ofSeconds(120));
         Matcher m = Pattern.compile("clgrad train: interrupted in epoch (\\d+) of 1000000; the checkpoint " + Pattern.quote(
                 ck.toString()) + " holds epoch (\\d+); the metrics of epochs 1-(\\d+) are written to "
                 + Pattern.quote(json + " and " + png) + "\n").matcher(out);
@@ -91,41 +64,15 @@ class TrainInterruptTest {
     @Test
     void sigtermBeforeTheFirstEpochSaysNothingWasSaved(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("m.json");
-        Path log = dir.resolve("child.log");
         // one epoch over 10^7 samples in batches of 1 takes hours
         ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(List.of("--add-modules", "jdk.incubator.vector"),
                 Main.class, "train", "--device", "cpu", "--samples", "10000000", "--batch-size", "1", "--epochs", "1",
                 "--metrics-json", json.toString(), "--save", dir.resolve("m.safetensors").toString()));
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(log.toFile());
-        Process p = pb.start();
-        try {
-            p.getOutputStream().close();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-            while (!read(log).contains("epoch(s)")) {   // the settings line: training starts now
-                if (!p.isAlive() || System.nanoTime() > deadline) {
-                    fail("the child did not start training:\n" + read(log));
-                }
-                Thread.sleep(100);
-            }
-            Thread.sleep(500);
-            p.destroy();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                fail("the child did not end within 120 s of SIGTERM:\n" + read(log));
-            }
-        } finally {
-            if (p.isAlive()) {
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
-        }
-        String out = read(log);
+        // the settings line: training starts now
+        String out = ChildJvm.terminateWhen(pb, o -> o.contains("epoch(s)"), Duration.ofSeconds(300),
+                Duration.ofMillis(500), Duration.ofSeconds(120));
         assertTrue(out.contains("clgrad train: interrupted in epoch 1 of 1; nothing was saved; no epoch finished,"
                 + " so " + json + " is not written\n"), out);
         assertTrue(!Files.exists(json), "metrics written with no finished epoch");
-    }
-
-    private static String read(Path log) throws IOException {
-        return Files.exists(log) ? new String(Files.readAllBytes(log), StandardCharsets.UTF_8) : "";
     }
 }

@@ -3,17 +3,15 @@ package io.clgrad.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.clgrad.ChildJvm;
 import io.clgrad.Tensor;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -65,32 +63,9 @@ class TempFilesAtExitTest {
      * @return what the child printed
      */
     private static String runAndTerminate(String mode, Path dir, BooleanSupplier ready) throws Exception {
-        Path log = Files.createTempFile("clgrad-child-", ".log");
-        ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(List.of("--add-modules", "jdk.incubator.vector"),
-                Child.class, mode, dir.toString()));
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(log.toFile());
-        Process p = pb.start();
-        try {
-            p.getOutputStream().close();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!ready.getAsBoolean()) {
-                if (!p.isAlive() || System.nanoTime() > deadline) {
-                    fail("the child " + (p.isAlive() ? "did not get ready in 120 s" : "ended with " + p.exitValue())
-                            + "; its output:\n" + Files.readString(log, StandardCharsets.UTF_8));
-                }
-                Thread.sleep(20);
-            }
-            p.destroy();   // SIGTERM: the JVM runs its shutdown hooks
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child did not end after SIGTERM");
-            return Files.readString(log, StandardCharsets.UTF_8);
-        } finally {
-            if (p.isAlive()) {
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
-            Files.deleteIfExists(log);
-        }
+        return ChildJvm.terminateWhen(new ProcessBuilder(ChildJvm.command(List.of("--add-modules",
+                "jdk.incubator.vector"), Child.class, mode, dir.toString())), output -> ready.getAsBoolean(),
+                Duration.ofSeconds(120), Duration.ZERO, Duration.ofSeconds(60));
     }
 
     @Test
