@@ -5,12 +5,12 @@ Run with Debian's PyTorch (apt-get install python3-torch python3-numpy):
 
     /usr/bin/python3 scripts/make-golden.py
 
-Each fixture is a JSON file under src/test/resources/golden/. The fixtures are committed, so CI
+Each fixture is a JSON file under clgrad/src/test/resources/golden/. The fixtures are committed, so CI
 needs no Python. Inputs are float32 values written out in full, so the Java side rebuilds exactly
 the tensors PyTorch saw.
 
 Fixtures: print.json (tensor printing), simplenet.json, linear.json, activations.json, losses.json,
-optimizers.json, mlp.json; read by the tests in src/test/java/io/clgrad/golden/. See
+optimizers.json, mlp.json; read by the tests in clgrad/src/test/java/io/clgrad/golden/. See
 docs/golden-fixtures.md for their format and the tolerance rule.
 """
 import json
@@ -20,7 +20,7 @@ import os
 import numpy
 import torch
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources", "golden")
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "clgrad", "src", "test", "resources", "golden")
 
 
 def values_of(t):

@@ -15,7 +15,7 @@ Write the fixture the Java tests read (committed, so the build needs no Python):
 
     /usr/bin/python3 scripts/make-safetensors-fixture.py
 
-writes src/test/resources/safetensors/numpy-written.safetensors and numpy-written.expected.json
+writes clgrad/src/test/resources/safetensors/numpy-written.safetensors and numpy-written.expected.json
 (each tensor's dtype, shape and flat values, and the metadata).
 
 Check a file written by clgrad with the reference implementation's rules (header length, strict
@@ -32,7 +32,7 @@ import sys
 
 import numpy
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources", "safetensors")
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "clgrad", "src", "test", "resources", "safetensors")
 
 # safetensors dtype -> numpy little-endian dtype (BF16 has no numpy type: stored as raw uint16 bits)
 DTYPES = {

@@ -1,0 +1,142 @@
+package io.clgrad;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.Dependency.Predicates.dependency;
+import static com.tngtech.archunit.core.domain.Dependency.Predicates.dependencyTarget;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.conditions.ArchConditions.onlyHaveDependenciesWhere;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.properties.HasName;
+import com.tngtech.archunit.lang.ArchRule;
+import io.clgrad.cli.Main;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The layering rules about the CLI module's packages, checked on the library's and this module's
+ * production classes together (docs/design-notes.md, "Layering"; the library's own rules are the
+ * library module's {@code LayeringTest}):
+ *
+ * <pre>
+ * cli, bench, examples  ->  data, nn, optim, io, core, backend SPI  (the library)
+ * </pre>
+ *
+ * <p>The library never depends on this module: Maven enforces that much (clgrad-cli depends on
+ * clgrad, never the reverse, so a library class naming a CLI class does not compile), and
+ * {@link #LIBRARY_NEVER_USES_THE_APPLICATION} states it on packages, so a library package placed in
+ * this module is caught too (its fixture is such a class). As in {@code LayeringTest}, each rule must
+ * report its {@code *LayeringFixture}.
+ */
+class CliLayeringTest {
+    private static final String CLI = "io.clgrad.cli..";
+    private static final String BENCH = "io.clgrad.bench..";
+    private static final String EXAMPLES = "io.clgrad.examples..";
+    private static final String OPENCL = "io.clgrad.backend.opencl..";
+    private static final String CPU = "io.clgrad.backend.cpu..";
+
+    /**
+     * The one documented exception: {@code clgrad tune} drives the OpenCL matmul tuner directly until
+     * the tuning interface is backend-neutral (issue 10, item 5). Only {@code TuneCommand}, and only
+     * {@code MatmulTuner} (with its records) and {@code OpenClBackend}.
+     */
+    private static final DescribedPredicate<JavaClass> TUNE_COMMAND = HasName.Predicates.name("io.clgrad.cli.TuneCommand")
+            .forSubtype();
+    private static final DescribedPredicate<JavaClass> OPENCL_TUNER = HasName.Predicates
+            .nameMatching("io\\.clgrad\\.backend\\.opencl\\.(MatmulTuner(\\$\\w+)?|OpenClBackend)").forSubtype();
+    private static final DescribedPredicate<Dependency> TUNE_COMMAND_EXCEPTION = dependency(TUNE_COMMAND, OPENCL_TUNER)
+            .as("the documented exception TuneCommand -> opencl.MatmulTuner/OpenClBackend");
+
+    /** The CLI, the benchmark and the examples reach devices through the SPI ({@code Backend}, {@code DeviceInfo}). */
+    static final ArchRule APPLICATION_USES_NO_CONCRETE_BACKEND = classes().that().resideInAnyPackage(CLI, BENCH, EXAMPLES)
+            .should(onlyHaveDependenciesWhere(not(dependencyTarget(resideInAnyPackage(OPENCL, CPU)))
+                    .or(TUNE_COMMAND_EXCEPTION)))
+            .because("device diagnostics go through the backend SPI, so a new backend needs no CLI change");
+
+    /** The library's packages never depend on the application packages (this module). */
+    static final ArchRule LIBRARY_NEVER_USES_THE_APPLICATION = noClasses()
+            .that().resideOutsideOfPackages(CLI, BENCH, EXAMPLES)
+            .should().dependOnClassesThat().resideInAnyPackage(CLI, BENCH, EXAMPLES)
+            .because("the library jar must work without the CLI module");
+
+    private static final List<ArchRule> RULES = List.of(APPLICATION_USES_NO_CONCRETE_BACKEND,
+            LIBRARY_NEVER_USES_THE_APPLICATION);
+
+    private static JavaClasses production;
+    private static JavaClasses withFixtures;
+
+    /** The library's classes (where {@code Tensor} comes from) and this module's (where {@code Main} does). */
+    private static synchronized JavaClasses production() {
+        if (production == null) {
+            production = LayeringClasses.production(Tensor.class, Main.class);
+        }
+        return production;
+    }
+
+    private static synchronized JavaClasses withFixtures() {
+        if (withFixtures == null) {
+            withFixtures = LayeringClasses.withFixtures(CliLayeringTest.class, Tensor.class, Main.class);
+        }
+        return withFixtures;
+    }
+
+    @Test
+    void importsBothModulesAndNoTestClass() {
+        JavaClasses classes = production();
+        assertTrue(classes.contain(Tensor.class), "the library's classes were not imported");
+        assertTrue(classes.contain(Main.class), "the CLI module's classes were not imported");
+        assertFalse(classes.contain(CliLayeringTest.class), "test classes were imported");
+        assertFalse(classes.contain(LayeringTest.class), "the library's test classes were imported");
+        assertFalse(classes.contain("io.clgrad.nn.ExamplesLayeringFixture"), "a fixture was imported");
+    }
+
+    @Test
+    void applicationUsesNoConcreteBackend() {
+        APPLICATION_USES_NO_CONCRETE_BACKEND.check(production());
+    }
+
+    @Test
+    void libraryNeverUsesTheApplication() {
+        LIBRARY_NEVER_USES_THE_APPLICATION.check(production());
+    }
+
+    /** The library's cycle rule ({@code LayeringTest}, where its fixture is), over both modules' packages. */
+    @Test
+    void noPackageCycles() {
+        LayeringTest.NO_PACKAGE_CYCLES.check(production());
+    }
+
+    /** Each rule with a fixture that breaks it. */
+    static Stream<Arguments> violations() {
+        return Stream.of(
+                Arguments.of("application uses no concrete backend", APPLICATION_USES_NO_CONCRETE_BACKEND,
+                        "io.clgrad.cli.ConcreteBackendLayeringFixture"),
+                Arguments.of("library never uses the application", LIBRARY_NEVER_USES_THE_APPLICATION,
+                        "io.clgrad.nn.ExamplesLayeringFixture"));
+    }
+
+    @ParameterizedTest(name = "{0} catches {2}")
+    @MethodSource("violations")
+    void eachRuleCatchesItsFixture(String name, ArchRule rule, String fixture) {
+        LayeringClasses.assertCatches(name, rule, fixture, withFixtures());
+    }
+
+    @Test
+    void everyRuleHasAFixture() {
+        List<ArchRule> covered = violations().map(a -> (ArchRule) a.get()[1]).toList();
+        for (ArchRule rule : RULES) {
+            assertTrue(covered.contains(rule), "no fixture shows this rule failing: " + rule.getDescription());
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.clgrad.cli;
+
+import io.clgrad.Device;
+import io.clgrad.backend.opencl.OpenClBackend;
+
+/**
+ * A deliberate layering violation for {@code CliLayeringTest}: a CLI class other than the one documented
+ * exception ({@code TuneCommand}) using a concrete backend class. Never used; test classes are left
+ * out of the real check.
+ */
+final class ConcreteBackendLayeringFixture {
+    private ConcreteBackendLayeringFixture() {
+    }
+
+    static boolean isOpenCl(Device d) {
+        return d.backend() instanceof OpenClBackend;
+    }
+}

@@ -1,0 +1,77 @@
+package io.clgrad.backend.cpu;
+
+import io.clgrad.backend.MatmulSpec;
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * Not a test: GFLOP/s of the plain and the Vector API matmul paths, A/B in one process, median of
+ * {@code reps} timed samples after warm-up; arguments are sizes n (square) or MxNxK. Run with the test classpath, e.g.
+ * {@code java --add-modules jdk.incubator.vector -cp clgrad/target/classes:clgrad/target/test-classes:<slf4j-api.jar>
+ * io.clgrad.backend.cpu.MatmulBench 256 512 1024 2048}.
+ */
+public final class MatmulBench {
+    private MatmulBench() {
+    }
+
+    public static void main(String[] args) {
+        String[] sizes = args.length == 0 ? new String[] {"256", "512", "1024", "2048"} : args;
+        int reps = Integer.getInteger("reps", 5);
+        CpuParallel par = new CpuParallel(CpuParallel.configuredThreads());
+        CpuMatmul plain = new CpuMatmul(par, false);
+        CpuMatmul vector = CpuMatmul.vectorModulePresent() ? new CpuMatmul(par, true) : null;
+        System.out.println("threads " + par.threads() + ", vector path " + (vector != null));
+        Random r = new Random(1);
+        for (String arg : sizes) { // "n" for a square product, or "MxNxK", optionally ":NT" or ":TN"
+            String size = arg.split(":")[0];
+            String layout = arg.contains(":") ? arg.split(":")[1] : "NN";
+            int[] d = Arrays.stream(size.split("x")).mapToInt(Integer::parseInt).toArray();
+            int m = d[0];
+            int n = d.length == 3 ? d[1] : m;
+            int k = d.length == 3 ? d[2] : m;
+            float[] a = new float[m * k];
+            float[] b = new float[k * n];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = r.nextFloat() - 0.5f;
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = r.nextFloat() - 0.5f;
+            }
+            float[] c = new float[m * n];
+            // NT: B stored [n, k] (Linear's forward); TN: A stored [k, m] (its weight gradient)
+            MatmulSpec s = layout.equals("NT") ? new MatmulSpec(1, m, n, k, 0, 0, k, 1, 0, 0, 1, k)
+                    : layout.equals("TN") ? new MatmulSpec(1, m, n, k, 0, 0, 1, m, 0, 0, n, 1)
+                    : MatmulSpec.rowMajor(m, n, k);
+            boolean skipPlain = s.flops() > 2.2e9 && !Boolean.getBoolean("plainLarge");
+            StringBuilder line = new StringBuilder("gemm " + (d.length == 3 ? "m=" + m + " n=" + n + " k=" + k : "n=" + n)
+                    + " " + layout + ":");
+            if (!skipPlain) {
+                line.append(String.format(" plain %.1f", gflops(plain, s, a, b, c, reps)));
+            }
+            if (vector != null) {
+                line.append(String.format(" vector %.1f", gflops(vector, s, a, b, c, reps)));
+            }
+            System.out.println(line + " GFLOP/s");
+        }
+        par.shutdown();
+    }
+
+    /** Median GFLOP/s of {@code reps} samples, each the mean of enough calls for about 0.5 GFLOP. */
+    private static double gflops(CpuMatmul mm, MatmulSpec s, float[] a, float[] b, float[] c, int reps) {
+        int calls = (int) Math.max(1, 5e8 / s.flops());
+        long t0 = System.nanoTime(); // warm-up: at least 10 calls and 1 s, so the JIT has compiled the kernels
+        for (int w = 0; w < 10 || System.nanoTime() - t0 < 1_000_000_000L; w++) {
+            mm.run(s, a, b, c);
+        }
+        double[] t = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            long s0 = System.nanoTime();
+            for (int j = 0; j < calls; j++) {
+                mm.run(s, a, b, c);
+            }
+            t[i] = (System.nanoTime() - s0) * 1e-9 / calls;
+        }
+        Arrays.sort(t);
+        return s.flops() / t[reps / 2] * 1e-9;
+    }
+}
