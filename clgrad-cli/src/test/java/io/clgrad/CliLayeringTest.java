@@ -70,30 +70,16 @@ class CliLayeringTest {
             .should().dependOnClassesThat().resideInAnyPackage(CLI, BENCH, EXAMPLES)
             .because("the library jar must work without the CLI module");
 
+    /** This module's rules, each with a fixture below. */
     private static final List<ArchRule> RULES = List.of(APPLICATION_USES_NO_CONCRETE_BACKEND,
             LIBRARY_NEVER_USES_THE_APPLICATION);
 
-    private static JavaClasses production;
-    private static JavaClasses withFixtures;
-
     /** The library's classes (where {@code Tensor} comes from) and this module's (where {@code Main} does). */
-    private static synchronized JavaClasses production() {
-        if (production == null) {
-            production = LayeringClasses.production(Tensor.class, Main.class);
-        }
-        return production;
-    }
-
-    private static synchronized JavaClasses withFixtures() {
-        if (withFixtures == null) {
-            withFixtures = LayeringClasses.withFixtures(CliLayeringTest.class, Tensor.class, Main.class);
-        }
-        return withFixtures;
-    }
+    private static final JavaClasses PRODUCTION = LayeringClasses.production(Tensor.class, Main.class);
 
     @Test
     void importsBothModulesAndNoTestClass() {
-        JavaClasses classes = production();
+        JavaClasses classes = PRODUCTION;
         assertTrue(classes.contain(Tensor.class), "the library's classes were not imported");
         assertTrue(classes.contain(Main.class), "the CLI module's classes were not imported");
         assertFalse(classes.contain(CliLayeringTest.class), "test classes were imported");
@@ -101,20 +87,15 @@ class CliLayeringTest {
         assertFalse(classes.contain("io.clgrad.nn.ExamplesLayeringFixture"), "a fixture was imported");
     }
 
-    @Test
-    void applicationUsesNoConcreteBackend() {
-        APPLICATION_USES_NO_CONCRETE_BACKEND.check(production());
+    /** This module's rules, and the library's no-cycles rule ({@code LayeringTest}, with its fixture) over both modules. */
+    static Stream<ArchRule> rules() {
+        return Stream.concat(RULES.stream(), Stream.of(LayeringTest.NO_PACKAGE_CYCLES));
     }
 
-    @Test
-    void libraryNeverUsesTheApplication() {
-        LIBRARY_NEVER_USES_THE_APPLICATION.check(production());
-    }
-
-    /** The library's cycle rule ({@code LayeringTest}, where its fixture is), over both modules' packages. */
-    @Test
-    void noPackageCycles() {
-        LayeringTest.NO_PACKAGE_CYCLES.check(production());
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rules")
+    void holds(ArchRule rule) {
+        rule.check(PRODUCTION);
     }
 
     /** Each rule with a fixture that breaks it. */
@@ -129,14 +110,12 @@ class CliLayeringTest {
     @ParameterizedTest(name = "{0} catches {2}")
     @MethodSource("violations")
     void eachRuleCatchesItsFixture(String name, ArchRule rule, String fixture) {
-        LayeringClasses.assertCatches(name, rule, fixture, withFixtures());
+        LayeringClasses.assertCatches(name, rule, fixture,
+                LayeringClasses.withFixtures(CliLayeringTest.class, Tensor.class, Main.class));
     }
 
     @Test
     void everyRuleHasAFixture() {
-        List<ArchRule> covered = violations().map(a -> (ArchRule) a.get()[1]).toList();
-        for (ArchRule rule : RULES) {
-            assertTrue(covered.contains(rule), "no fixture shows this rule failing: " + rule.getDescription());
-        }
+        LayeringClasses.assertEveryRuleHasAFixture(RULES, violations());
     }
 }

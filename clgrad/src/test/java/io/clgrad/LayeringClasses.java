@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * The classes the ArchUnit layering rules ({@code LayeringTest}, and {@code CliLayeringTest} in the
@@ -59,6 +61,14 @@ final class LayeringClasses {
         List<String> details = result.getFailureReport().getDetails();
         assertTrue(details.stream().anyMatch(d -> d.contains("<" + fixture)),
                 name + " did not name " + fixture + ":\n" + String.join("\n", details));
+    }
+
+    /** Asserts that each of {@code rules} is the rule (second argument) of at least one of {@code violations}. */
+    static void assertEveryRuleHasAFixture(List<ArchRule> rules, Stream<Arguments> violations) {
+        List<Object> covered = violations.map(a -> a.get()[1]).toList();
+        for (ArchRule rule : rules) {
+            assertTrue(covered.contains(rule), "no fixture shows this rule failing: " + rule.getDescription());
+        }
     }
 
     /** The class-path entry {@code c} was loaded from: a classes folder or a jar. */
