@@ -56,6 +56,8 @@ final class Elementwise {
             case RELU -> new UnaryRule(A, (g, x, unused, y) -> helper(BinaryOp.RELU_BACKWARD, g, x));
             case SIGMOID -> new UnaryRule(OUT, (g, x, unused, y) -> helper(BinaryOp.SIGMOID_BACKWARD, g, y));
             case TANH -> new UnaryRule(OUT, (g, x, unused, y) -> helper(BinaryOp.TANH_BACKWARD, g, y));
+            case SIN -> new UnaryRule(A, (g, x, unused, y) -> g.mul(x.cos()));
+            case COS -> new UnaryRule(A, (g, x, unused, y) -> g.mul(x.sin()).neg());
         };
     }
 

@@ -597,6 +597,16 @@ public final class Tensor implements AutoCloseable {
         return Elementwise.unary(UnaryOp.TANH, this);
     }
 
+    /** Sine, {@code sin(this)}, in radians; the gradient is {@code cos(this)}. */
+    public Tensor sin() {
+        return Elementwise.unary(UnaryOp.SIN, this);
+    }
+
+    /** Cosine, {@code cos(this)}, in radians; the gradient is {@code -sin(this)}. */
+    public Tensor cos() {
+        return Elementwise.unary(UnaryOp.COS, this);
+    }
+
     /** {@code 1.0} where {@code this == other}, else {@code 0.0} (float32; clgrad has no bool dtype). */
     public Tensor eq(Tensor other) {
         return Elementwise.binary(BinaryOp.EQ, this, other);

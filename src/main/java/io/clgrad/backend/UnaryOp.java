@@ -28,7 +28,11 @@ public enum UnaryOp {
     /** {@code 1 / (1 + e^-x)}, evaluated without overflow. */
     SIGMOID(saturating(), Domain.uniform(-3, 3), x -> 1 / (1 + Math.exp(-x))),
     /** Hyperbolic tangent. */
-    TANH(saturating(), Domain.uniform(-3, 3), Math::tanh);
+    TANH(saturating(), Domain.uniform(-3, 3), Math::tanh),
+    /** Sine of x in radians. */
+    SIN(periodic(), Domain.uniform(-3, 3), Math::sin),
+    /** Cosine of x in radians. */
+    COS(periodic(), Domain.uniform(-3, 3), Math::cos);
 
     private final Domain domain;
     private final Domain gradDomain;
@@ -48,6 +52,11 @@ public enum UnaryOp {
     /** Inputs of a function that saturates: far into both flat tails. */
     private static Domain saturating() {
         return Domain.uniform(-10, 10).withEdges(0f, 100f, -100f, 1000f, -1000f, 20f, -20f, 1e-4f);
+    }
+
+    /** Several periods each way, the zeros, and arguments that need careful range reduction. */
+    private static Domain periodic() {
+        return Domain.uniform(-10, 10).withEdges(0f, -0f, 1e-30f, (float) Math.PI, 100f, -1000f, 1e4f);
     }
 
     /** The name of the op's {@code Tensor} method and of the op in error messages, e.g. {@code "tanh"}. */

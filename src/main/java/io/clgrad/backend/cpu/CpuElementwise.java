@@ -76,6 +76,16 @@ final class CpuElementwise {
                     out[i] = (float) Math.tanh(x[i]);
                 }
             };
+            case SIN -> (x, out, lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    out[i] = (float) Math.sin(x[i]);
+                }
+            };
+            case COS -> (x, out, lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    out[i] = (float) Math.cos(x[i]);
+                }
+            };
         };
     }
 
