@@ -12,7 +12,9 @@ import io.clgrad.backend.MemoryStats;
 import io.clgrad.backend.ReduceOp;
 import io.clgrad.backend.StridedView;
 import io.clgrad.backend.TargetOutOfBoundsException;
+import io.clgrad.backend.Tuner;
 import io.clgrad.backend.UnaryOp;
+import java.util.Optional;
 
 /**
  * The pure-Java CPU backend: buffers are Java arrays and ops run synchronously on the caller's
@@ -88,6 +90,17 @@ public final class CpuBackend implements Backend {
     @Override
     public long prepareKernels() {
         return 0;
+    }
+
+    /**
+     * Nothing to tune yet: the Java kernels' block sizes are constants ({@code VectorGemm}'s), so
+     * {@code clgrad tune} skips this device.
+     *
+     * @return empty
+     */
+    @Override
+    public Optional<Tuner> tuner() {
+        return Optional.empty();
     }
 
     // ---------------------------------------------------------------- memory
