@@ -25,11 +25,10 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         showDefaultValues = true,
-        description = {"Times candidate matmul kernel configurations on each device that has a tuner (the OpenCL "
-                + "devices; the Java CPU backend has nothing to tune), each one first checked "
-                + "against a double-precision reference) and saves the fastest in clgrad's cache "
+        description = {"Times candidate matmul kernel configurations on each device that has a tuner (each one "
+                + "first checked against a double-precision reference) and saves the fastest in clgrad's cache "
                 + "(~/.cache/clgrad/tuning/, or $CLGRAD_CACHE_DIR), where every later run on that device and driver "
-                + "picks it up.",
+                + "picks it up. The OpenCL devices have a tuner; the Java CPU backend has nothing to tune.",
             "Lines: 'device: ...', 'candidate I CHANGES: X GFLOP/s', 'current: X GFLOP/s [SPEC]', "
                 + "'best: CHANGES: X GFLOP/s (R x current) [SPEC]' (or 'best: the current configuration, X GFLOP/s'), "
                 + "'saved: FILE'."})
