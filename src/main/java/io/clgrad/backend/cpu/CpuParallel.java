@@ -42,7 +42,8 @@ final class CpuParallel {
      */
     static int configuredThreads() {
         int cores = Math.min(Runtime.getRuntime().availableProcessors(), CpuThreadSettings.MAX_THREADS);
-        Integer fromProperty = positive("-D" + CpuThreadSettings.PROPERTY, System.getProperty(CpuThreadSettings.PROPERTY));
+        Integer fromProperty = positive("-D" + CpuThreadSettings.PROPERTY,
+                System.getProperty(CpuThreadSettings.PROPERTY));
         if (fromProperty != null) {
             return fromProperty;
         }
