@@ -1,5 +1,8 @@
 package io.clgrad;
 
+import io.clgrad.backend.Backend;
+import io.clgrad.backend.Buffer;
+
 /** Moves values between host arrays and devices, and converts dtypes. */
 final class Transfers {
     private Transfers() {
@@ -31,22 +34,24 @@ final class Transfers {
             }
             return out;
         }
-        Tensor d = Layouts.dense(t);
-        try {
-            float[] out = new float[t.numel()];
-            d.backend().read(d.buffer("toFloatArray"), 0, out, 0, out.length);
-            return out;
-        } finally {
-            Checks.closeTemp(d, t);
-        }
+        return readDense(t, "toFloatArray", new float[t.numel()], (b, src, out) -> b.read(src, 0, out, 0, out.length));
     }
 
     static int[] toIntArray(Tensor t) {
         Checks.int32("toIntArray", "the tensor", t);
+        return readDense(t, "toIntArray", new int[t.numel()], (b, src, out) -> b.read(src, 0, out, 0, out.length));
+    }
+
+    /** A backend read of a whole dense buffer into a host array of the buffer's dtype. */
+    private interface HostRead<A> {
+        void read(Backend backend, Buffer src, A out);
+    }
+
+    /** Reads {@code t}'s elements in row-major order into {@code out} (through a dense copy if strided). */
+    private static <A> A readDense(Tensor t, String op, A out, HostRead<A> read) {
         Tensor d = Layouts.dense(t);
         try {
-            int[] out = new int[t.numel()];
-            d.backend().read(d.buffer("toIntArray"), 0, out, 0, out.length);
+            read.read(d.backend(), d.buffer(op), out);
             return out;
         } finally {
             Checks.closeTemp(d, t);
