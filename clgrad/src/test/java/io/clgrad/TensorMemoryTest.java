@@ -17,8 +17,7 @@ class TensorMemoryTest {
             Tensor w = Tensor.randn(d, 8, 8);
             Tensor x = Tensor.randn(d, 4, 8);
             loop(d, 100, w, x);   // warm the pool
-            reclaimUntilSteady(d);   // tensors earlier tests dropped unclosed would otherwise be freed mid-loop
-            long before = d.memoryStats().bytesInUse();
+            long before = MemoryBaseline.settle(d);   // not freeing earlier tests' dropped tensors mid-loop
             long buffersBefore = d.memoryStats().buffersInUse();
             long peakAfterWarmup = d.memoryStats().peakBytesInUse();
             loop(d, 100_000 / 5, w, x);   // 5 ops per iteration
@@ -26,22 +25,6 @@ class TensorMemoryTest {
             assertEquals(before, after.bytesInUse(), "bytes in use changed over 100,000 ops on " + d);
             assertEquals(buffersBefore, after.buffersInUse(), "buffers in use changed on " + d);
             assertEquals(peakAfterWarmup, after.peakBytesInUse(), "peak grew after warm-up on " + d);
-        }
-    }
-
-    /**
-     * Reclaims dropped tensors until a pass frees nothing more, in two passes at least: on a busy
-     * machine the JVM may hand over the dropped tensors of one collection only after
-     * {@link Device#reclaimDropped} stopped waiting for them, and they would then be freed during the
-     * measured loop.
-     */
-    private static void reclaimUntilSteady(Device d) {
-        for (int pass = 0; pass < 20; pass++) {
-            long last = d.memoryStats().bytesInUse();
-            d.reclaimDropped();
-            if (pass > 0 && d.memoryStats().bytesInUse() == last) {
-                return;
-            }
         }
     }
 

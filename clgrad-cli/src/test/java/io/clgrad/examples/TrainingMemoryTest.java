@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clgrad.Device;
+import io.clgrad.MemoryBaseline;
 import io.clgrad.Tensor;
 import io.clgrad.TensorScope;
 import io.clgrad.Tensors;
@@ -27,8 +28,7 @@ class TrainingMemoryTest {
         for (int i = 0; i < 50; i++) {                       // warm the pool and the optimizer state
             scopedStep(s);
         }
-        d.reclaimDropped();                                  // set-up temporaries nobody closed
-        long before = d.memoryStats().bytesInUse();
+        long before = MemoryBaseline.settle(d);              // set-up temporaries nobody closed
         long buffers = d.memoryStats().buffersInUse();
         long highest = 0;
         for (int i = 0; i < STEPS; i++) {
