@@ -105,7 +105,7 @@ public final class MatmulTuner {
         if (best == null) {
             throw new IllegalStateException(device.label() + ": no matmul configuration worked; see the errors above");
         }
-        TuningFile file = device.tuningFile();
+        TuningFile file = device.facts().tuningFile();
         boolean saved = false;
         if (save) {
             file.saveMatmul(best.spec, "clgrad tune on " + device.label() + ", " + Instant.now() + ": "
@@ -117,12 +117,12 @@ public final class MatmulTuner {
 
     /** Forgets the saved result for this device; true when there was one. */
     public boolean reset() throws IOException {
-        return device.tuningFile().delete();
+        return device.facts().tuningFile().delete();
     }
 
     /** Where this device's result is kept (null when the cache is disabled). */
     public Path file() {
-        return device.tuningFile().path();
+        return device.facts().tuningFile().path();
     }
 
     /** The override specs to try on this device. */
@@ -130,7 +130,7 @@ public final class MatmulTuner {
         List<String> out = new ArrayList<>();
         if (device.info().kind() == DeviceKind.OPENCL_CPU) {
             // blocks whose accumulators fit the SIMD registers (32 with 16 lanes: AVX-512; else 16)
-            int lanes = Math.max(4, Math.min(16, Integer.highestOneBit(device.simdFloats())));
+            int lanes = Math.max(4, Math.min(16, Integer.highestOneBit(device.facts().simdFloats())));
             int registers = lanes >= 16 ? 28 : 14;
             int[] widths = quick || lanes == 4 ? new int[] {lanes} : new int[] {lanes / 2, lanes};
             int[] groups = quick ? new int[] {16} : new int[] {4, 16, 64};

@@ -70,7 +70,7 @@ public final class OpenClBackend implements Backend {
     public String tuningSummary() {
         DeviceTuning t = device.tuning();
         if (t.name().contains("+tuned")) {
-            return t.name() + " (" + device.tuningFile().path() + ")";
+            return t.name() + " (" + device.facts().tuningFile().path() + ")";
         }
         return t.name().contains("+override") ? t.name() + " (-Dclgrad.opencl.tuning)" : t.name() + " (built-in)";
     }
