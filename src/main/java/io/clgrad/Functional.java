@@ -55,8 +55,8 @@ public final class Functional {
      * @param reduction NONE (shape of input), MEAN or SUM (scalars)
      */
     public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor weight,
-                                                      Tensor posWeight, Reduction reduction) {
-        if (reduction != Reduction.NONE && input.numel() > 0 && input.numel() <= Backend.FUSED_LOSS_MAX) {
+                                                      Tensor posWeight, LossReduction reduction) {
+        if (reduction != LossReduction.NONE && input.numel() > 0 && input.numel() <= Backend.FUSED_LOSS_MAX) {
             return bceFused(input, target, weight, posWeight, reduction);
         }
         Tensor out;
@@ -81,7 +81,7 @@ public final class Functional {
      * @param reduction NONE (shape of input), MEAN or SUM (scalars)
      * @return the loss
      */
-    public static Tensor binaryCrossEntropy(Tensor input, Tensor target, Tensor weight, Reduction reduction) {
+    public static Tensor binaryCrossEntropy(Tensor input, Tensor target, Tensor weight, LossReduction reduction) {
         String op = "binary_cross_entropy";
         checkBce(op, input, target);
         Tensor out;
@@ -108,7 +108,7 @@ public final class Functional {
 
     /** d loss / d target: {@code g·w·(max(log(1-x), -100) - max(log x, -100))}, divided by the count for MEAN. */
     private static Tensor binaryCrossEntropyTargetGrad(String op, Tensor g, Tensor input, Tensor weight,
-                                                       Reduction reduction) {
+                                                       LossReduction reduction) {
         try (TensorScope s = Tensors.scope(); Tensor floor = Tensor.full(input.device(), BCE_LOG_CLAMP)) {
             Tensor logX = input.log().maximum(floor);
             Tensor log1mX = input.neg().add(1f).log().maximum(floor);
@@ -116,7 +116,7 @@ public final class Functional {
             if (weight != null) {
                 grad = grad.mul(expandDense(op, "weight", weight, input));
             }
-            if (reduction == Reduction.MEAN) {
+            if (reduction == LossReduction.MEAN) {
                 grad = grad.div((float) input.numel());
             }
             return s.keep(grad);
@@ -129,14 +129,14 @@ public final class Functional {
 
     /** {@code g·w·(x-y) / max((1-x)·x, 1e-12)}, divided by the element count for MEAN. */
     private static Tensor binaryCrossEntropyGrad(String op, Tensor g, Tensor input, Tensor target, Tensor weight,
-                                                 Reduction reduction) {
+                                                 LossReduction reduction) {
         try (TensorScope s = Tensors.scope(); Tensor eps = Tensor.full(input.device(), BCE_GRAD_EPS)) {
             Tensor denom = input.neg().add(1f).mul(input).maximum(eps);
             Tensor grad = input.sub(target).div(denom).mul(g);
             if (weight != null) {
                 grad = grad.mul(expandDense(op, "weight", weight, input));
             }
-            if (reduction == Reduction.MEAN) {
+            if (reduction == LossReduction.MEAN) {
                 grad = grad.div((float) input.numel());
             }
             return s.keep(grad);
@@ -148,7 +148,7 @@ public final class Functional {
      * is made with the loss (when the input requires grad) and handed out by the backward as it is
      * when the upstream gradient is backward()'s implicit 1, or scaled by it otherwise.
      */
-    private static Tensor bceFused(Tensor input, Tensor target, Tensor weight, Tensor posWeight, Reduction reduction) {
+    private static Tensor bceFused(Tensor input, Tensor target, Tensor weight, Tensor posWeight, LossReduction reduction) {
         String op = "binary_cross_entropy_with_logits";
         checkBce(op, input, target);
         boolean wantGrad = Graph.shouldRecord(input);
@@ -159,7 +159,7 @@ public final class Functional {
             loss = Tensor.empty(input.device(), DType.FLOAT32, new int[0]);
             grad = wantGrad ? Tensor.empty(input.device(), DType.FLOAT32, input.shapeRef()) : null;
             input.backend().bceWithLogitsFused(o.x(), o.y(), o.w(), o.pw(), loss.buffer(op),
-                    grad == null ? null : grad.buffer(op), n, reduction == Reduction.MEAN ? 1f / n : 1f);
+                    grad == null ? null : grad.buffer(op), n, reduction == LossReduction.MEAN ? 1f / n : 1f);
         }
         return withSavedGradient(loss, grad, input, "BinaryCrossEntropyWithLogitsBackward0");
     }
@@ -176,22 +176,22 @@ public final class Functional {
 
     /** d loss / d input, via the fused backward kernel (the target gets no gradient). */
     private static Tensor bceGrad(Tensor g, Tensor input, Tensor target, Tensor weight, Tensor posWeight,
-                                  Reduction reduction) {
+                                  LossReduction reduction) {
         String op = "binary_cross_entropy_with_logits backward";
         try (BceOperands o = new BceOperands(op, input, target, weight, posWeight)) {
             Tensor gd = Layouts.dense(g);
             Tensor out = Tensor.empty(input.device(), DType.FLOAT32, input.shapeRef());
             int n = out.numel();
             if (n > 0) {
-                float scale = reduction == Reduction.MEAN ? 1f / n : 1f;
+                float scale = reduction == LossReduction.MEAN ? 1f / n : 1f;
                 input.backend().bceWithLogitsBackward(o.x(), o.y(), o.w(), o.pw(), gd.buffer(op),
-                        reduction == Reduction.NONE ? 1 : 0, scale, out.buffer(op), n);
+                        reduction == LossReduction.NONE ? 1 : 0, scale, out.buffer(op), n);
             }
             return out;
         }
     }
 
-    private static Tensor bceRaw(Tensor input, Tensor target, Tensor weight, Tensor posWeight, Reduction reduction) {
+    private static Tensor bceRaw(Tensor input, Tensor target, Tensor weight, Tensor posWeight, LossReduction reduction) {
         String op = "binary_cross_entropy_with_logits";
         checkBce(op, input, target);
         try (BceOperands o = new BceOperands(op, input, target, weight, posWeight)) {
@@ -273,8 +273,8 @@ public final class Functional {
      * @param reduction      NONE ([N]), MEAN or SUM
      */
     public static Tensor crossEntropy(Tensor input, Tensor target, int ignoreIndex, float labelSmoothing,
-                                      Reduction reduction) {
-        if (reduction != Reduction.NONE && input.dim() == 2 && input.numel() > 0
+                                      LossReduction reduction) {
+        if (reduction != LossReduction.NONE && input.dim() == 2 && input.numel() > 0
                 && input.numel() <= Backend.FUSED_LOSS_MAX) {
             return crossEntropyFused(input, target, ignoreIndex, labelSmoothing, reduction);
         }
@@ -296,14 +296,14 @@ public final class Functional {
      *
      * @param input          logits [N, C]
      * @param target         int32 class indices [N] in [0, C) (or {@code ignoreIndex})
-     * @param weight         float32 weight per class [C], or null (then as {@link #crossEntropy(Tensor, Tensor, int, float, Reduction)})
+     * @param weight         float32 weight per class [C], or null (then as {@link #crossEntropy(Tensor, Tensor, int, float, LossReduction)})
      * @param ignoreIndex    target value to skip
      * @param labelSmoothing ε in [0, 1]
      * @param reduction      NONE ([N]), MEAN or SUM
      * @return the loss
      */
     public static Tensor crossEntropy(Tensor input, Tensor target, Tensor weight, int ignoreIndex,
-                                      float labelSmoothing, Reduction reduction) {
+                                      float labelSmoothing, LossReduction reduction) {
         if (weight == null) {
             return crossEntropy(input, target, ignoreIndex, labelSmoothing, reduction);
         }
@@ -329,7 +329,7 @@ public final class Functional {
      * @param reduction   NONE ([N]), MEAN or SUM
      * @return the loss
      */
-    public static Tensor nllLoss(Tensor input, Tensor target, Tensor weight, int ignoreIndex, Reduction reduction) {
+    public static Tensor nllLoss(Tensor input, Tensor target, Tensor weight, int ignoreIndex, LossReduction reduction) {
         String op = "nll_loss";
         checkCrossEntropy(op, input, target, 0f);
         if (weight != null) {
@@ -352,7 +352,7 @@ public final class Functional {
      * smoothing {@code (1-ε)·that + (ε/C)·(-Σ_c w_c·logp[c])}, reduced as PyTorch does.
      */
     private static Tensor nll(String op, Tensor logp, Tensor target, Tensor weight, int ignoreIndex,
-                              float labelSmoothing, Reduction reduction) {
+                              float labelSmoothing, LossReduction reduction) {
         checkClassTargets(op, target, logp.shape(1), ignoreIndex);
         Tensor picks;       // [N, C]: 1 at (r, t_r) for the rows that count
         Tensor valid;       // [N, 1]: 1 for the rows that count
@@ -409,7 +409,7 @@ public final class Functional {
      * saved gradient (scaled when the upstream gradient is not backward()'s implicit 1).
      */
     private static Tensor crossEntropyFused(Tensor input, Tensor target, int ignoreIndex, float labelSmoothing,
-                                            Reduction reduction) {
+                                            LossReduction reduction) {
         String op = "cross_entropy";
         checkCrossEntropy(op, input, target, labelSmoothing);
         int rows = input.shape(0);
@@ -425,7 +425,7 @@ public final class Functional {
                 grad = wantGrad ? Tensor.empty(input.device(), DType.FLOAT32, input.shapeRef()) : null;
                 input.backend().crossEntropyFused(x.buffer(op), t.buffer(op), loss.buffer(op),
                         grad == null ? null : grad.buffer(op), rows, classes, ignoreIndex, labelSmoothing,
-                        reduction == Reduction.MEAN);
+                        reduction == LossReduction.MEAN);
             } finally {
                 Checks.closeTemp(x, input);
                 Checks.closeTemp(t, target);
@@ -504,23 +504,23 @@ public final class Functional {
 
     /** d loss / d logits via the fused softmax-cross-entropy backward kernel. */
     private static Tensor crossEntropyGrad(Tensor g, Tensor input, Tensor target, int ignoreIndex, float labelSmoothing,
-                                           Reduction reduction, Tensor count) {
+                                           LossReduction reduction, Tensor count) {
         String op = "cross_entropy backward";
         Tensor x = Layouts.dense(input);
         Tensor t = Layouts.dense(target);
-        Tensor scaled = reduction == Reduction.MEAN ? g.div(count) : Layouts.dense(g);
+        Tensor scaled = reduction == LossReduction.MEAN ? g.div(count) : Layouts.dense(g);
         int rows = input.shape(0);
         int classes = input.shape(1);
         Tensor out = Tensor.empty(input.device(), DType.FLOAT32, input.shapeRef());
         if (rows > 0 && classes > 0) {
             input.backend().crossEntropyBackward(x.buffer(op), t.buffer(op), scaled.buffer(op),
-                    reduction == Reduction.NONE ? 1 : 0, out.buffer(op), rows, classes, ignoreIndex, labelSmoothing);
+                    reduction == LossReduction.NONE ? 1 : 0, out.buffer(op), rows, classes, ignoreIndex, labelSmoothing);
         }
         return out;
     }
 
     private static Tensor crossEntropyRaw(Tensor input, Tensor target, int ignoreIndex, float labelSmoothing,
-                                          Reduction reduction, Tensor[] countOut) {
+                                          LossReduction reduction, Tensor[] countOut) {
         String op = "cross_entropy";
         checkCrossEntropy(op, input, target, labelSmoothing);
         int rows = input.shape(0);
@@ -535,11 +535,11 @@ public final class Functional {
                 input.backend().crossEntropy(x.buffer(op), t.buffer(op), loss.buffer(op), valid.buffer(op),
                         rows, classes, ignoreIndex, labelSmoothing);
             }
-            if (reduction != Reduction.MEAN) {
+            if (reduction != LossReduction.MEAN) {
                 return reduce(op, loss, reduction);
             }
-            try (Tensor total = Reductions.all(op, ReduceOp.SUM, loss)) {
-                Tensor count = Reductions.all(op, ReduceOp.SUM, valid);
+            try (Tensor total = DimReductions.all(op, ReduceOp.SUM, loss)) {
+                Tensor count = DimReductions.all(op, ReduceOp.SUM, valid);
                 countOut[0] = count;   // kept for the backward: mean divides by the non-ignored rows
                 loss.close();
                 return total.div(count);
@@ -551,14 +551,14 @@ public final class Functional {
         }
     }
 
-    private static Tensor reduce(String op, Tensor loss, Reduction reduction) {
+    private static Tensor reduce(String op, Tensor loss, LossReduction reduction) {
         switch (reduction) {
             case NONE:
                 return loss;
             case SUM:
             case MEAN:
                 try {
-                    return Reductions.all(op, reduction == Reduction.SUM ? ReduceOp.SUM : ReduceOp.MEAN, loss);
+                    return DimReductions.all(op, reduction == LossReduction.SUM ? ReduceOp.SUM : ReduceOp.MEAN, loss);
                 } finally {
                     loss.close();
                 }

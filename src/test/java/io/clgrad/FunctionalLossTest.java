@@ -45,11 +45,11 @@ class FunctionalLossTest {
             Tensor ty = Tensor.of(d, y, n, c);
             Tensor tw = Tensor.of(d, w, n, 1);
             Tensor tpw = Tensor.of(d, pw, c);
-            float[] none = Functional.binaryCrossEntropyWithLogits(tx, ty, tw, tpw, Reduction.NONE).toFloatArray();
+            float[] none = Functional.binaryCrossEntropyWithLogits(tx, ty, tw, tpw, LossReduction.NONE).toFloatArray();
             assertClose(want, none, TOL, "bce none");
-            assertEquals(total, Functional.binaryCrossEntropyWithLogits(tx, ty, tw, tpw, Reduction.SUM).item(),
+            assertEquals(total, Functional.binaryCrossEntropyWithLogits(tx, ty, tw, tpw, LossReduction.SUM).item(),
                     1e-5 * Math.abs(total));
-            assertEquals(total / (n * c), Functional.binaryCrossEntropyWithLogits(tx, ty, tw, tpw, Reduction.MEAN).item(),
+            assertEquals(total / (n * c), Functional.binaryCrossEntropyWithLogits(tx, ty, tw, tpw, LossReduction.MEAN).item(),
                     1e-5 * Math.abs(total / (n * c)));
             assertTrue(Float.isFinite(none[0]) && Float.isFinite(none[1]));
         }
@@ -91,9 +91,9 @@ class FunctionalLossTest {
         try (TensorScope s = Tensors.scope()) {
             Tensor tx = Tensor.of(d, x, n, c);
             Tensor tt = Tensor.of(d, t, n);
-            assertClose(per, Functional.crossEntropy(tx, tt, -100, eps, Reduction.NONE).toFloatArray(), TOL, "ce none");
-            assertEquals(sum / valid, Functional.crossEntropy(tx, tt, -100, eps, Reduction.MEAN).item(), 1e-5);
-            assertEquals(sum, Functional.crossEntropy(tx, tt, -100, eps, Reduction.SUM).item(), 1e-5);
+            assertClose(per, Functional.crossEntropy(tx, tt, -100, eps, LossReduction.NONE).toFloatArray(), TOL, "ce none");
+            assertEquals(sum / valid, Functional.crossEntropy(tx, tt, -100, eps, LossReduction.MEAN).item(), 1e-5);
+            assertEquals(sum, Functional.crossEntropy(tx, tt, -100, eps, LossReduction.SUM).item(), 1e-5);
         }
     }
 

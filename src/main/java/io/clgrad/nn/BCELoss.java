@@ -1,7 +1,7 @@
 package io.clgrad.nn;
 
 import io.clgrad.Functional;
-import io.clgrad.Reduction;
+import io.clgrad.LossReduction;
 import io.clgrad.Tensor;
 
 /**
@@ -23,7 +23,7 @@ import io.clgrad.Tensor;
 public class BCELoss extends Loss<BCELoss> {
     /** No weight, mean reduction. */
     public BCELoss() {
-        this(null, Reduction.MEAN);
+        this(null, LossReduction.MEAN);
     }
 
     /**
@@ -32,7 +32,7 @@ public class BCELoss extends Loss<BCELoss> {
      * @param weight    rescaling weight broadcastable to the input, or null (registered as buffer {@code weight})
      * @param reduction NONE, MEAN or SUM
      */
-    public BCELoss(Tensor weight, Reduction reduction) {
+    public BCELoss(Tensor weight, LossReduction reduction) {
         super(reduction);
         registerBuffer("weight", weight);
     }

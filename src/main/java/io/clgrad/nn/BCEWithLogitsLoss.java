@@ -1,7 +1,7 @@
 package io.clgrad.nn;
 
 import io.clgrad.Functional;
-import io.clgrad.Reduction;
+import io.clgrad.LossReduction;
 import io.clgrad.Tensor;
 
 /**
@@ -28,7 +28,7 @@ import io.clgrad.Tensor;
 public class BCEWithLogitsLoss extends Loss<BCEWithLogitsLoss> {
     /** No weights, mean reduction. */
     public BCEWithLogitsLoss() {
-        this(null, null, Reduction.MEAN);
+        this(null, null, LossReduction.MEAN);
     }
 
     /**
@@ -38,7 +38,7 @@ public class BCEWithLogitsLoss extends Loss<BCEWithLogitsLoss> {
      * @param posWeight weight of positive examples, or null
      * @param reduction NONE, MEAN or SUM
      */
-    public BCEWithLogitsLoss(Tensor weight, Tensor posWeight, Reduction reduction) {
+    public BCEWithLogitsLoss(Tensor weight, Tensor posWeight, LossReduction reduction) {
         super(reduction);
         registerBuffer("weight", weight);
         registerBuffer("pos_weight", posWeight);
@@ -93,7 +93,7 @@ public class BCEWithLogitsLoss extends Loss<BCEWithLogitsLoss> {
     public static final class Builder {
         private Tensor weight;
         private Tensor posWeight;
-        private Reduction reduction = Reduction.MEAN;
+        private LossReduction reduction = LossReduction.MEAN;
 
         private Builder() {
         }
@@ -126,7 +126,7 @@ public class BCEWithLogitsLoss extends Loss<BCEWithLogitsLoss> {
          * @param reduction NONE, MEAN or SUM
          * @return this builder
          */
-        public Builder reduction(Reduction reduction) {
+        public Builder reduction(LossReduction reduction) {
             this.reduction = reduction;
             return this;
         }

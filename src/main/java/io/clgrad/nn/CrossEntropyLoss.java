@@ -2,7 +2,7 @@ package io.clgrad.nn;
 
 import io.clgrad.DType;
 import io.clgrad.Functional;
-import io.clgrad.Reduction;
+import io.clgrad.LossReduction;
 import io.clgrad.Tensor;
 import java.util.Arrays;
 
@@ -37,7 +37,7 @@ public class CrossEntropyLoss extends Loss<CrossEntropyLoss> {
 
     /** PyTorch's defaults: no weight, ignoreIndex -100, no label smoothing, mean. */
     public CrossEntropyLoss() {
-        this(null, -100, 0.0, Reduction.MEAN);
+        this(null, -100, 0.0, LossReduction.MEAN);
     }
 
     /**
@@ -48,7 +48,7 @@ public class CrossEntropyLoss extends Loss<CrossEntropyLoss> {
      * @param reduction      NONE, MEAN or SUM
      * @throws IllegalArgumentException when ε is outside [0, 1]
      */
-    public CrossEntropyLoss(int ignoreIndex, double labelSmoothing, Reduction reduction) {
+    public CrossEntropyLoss(int ignoreIndex, double labelSmoothing, LossReduction reduction) {
         this(null, ignoreIndex, labelSmoothing, reduction);
     }
 
@@ -61,7 +61,7 @@ public class CrossEntropyLoss extends Loss<CrossEntropyLoss> {
      * @param reduction      NONE, MEAN or SUM
      * @throws IllegalArgumentException when ε is outside [0, 1]
      */
-    public CrossEntropyLoss(Tensor weight, int ignoreIndex, double labelSmoothing, Reduction reduction) {
+    public CrossEntropyLoss(Tensor weight, int ignoreIndex, double labelSmoothing, LossReduction reduction) {
         super(reduction);
         registerBuffer("weight", weight);
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
@@ -160,7 +160,7 @@ public class CrossEntropyLoss extends Loss<CrossEntropyLoss> {
         private Tensor weight;
         private int ignoreIndex = -100;
         private double labelSmoothing;
-        private Reduction reduction = Reduction.MEAN;
+        private LossReduction reduction = LossReduction.MEAN;
 
         private Builder() {
         }
@@ -204,7 +204,7 @@ public class CrossEntropyLoss extends Loss<CrossEntropyLoss> {
          * @param reduction NONE, MEAN or SUM
          * @return this builder
          */
-        public Builder reduction(Reduction reduction) {
+        public Builder reduction(LossReduction reduction) {
             this.reduction = reduction;
             return this;
         }

@@ -1,6 +1,6 @@
 package io.clgrad.nn;
 
-import io.clgrad.Reduction;
+import io.clgrad.LossReduction;
 import io.clgrad.Tensor;
 
 /**
@@ -18,7 +18,7 @@ import io.clgrad.Tensor;
 public class L1Loss extends Loss<L1Loss> {
     /** The mean reduction. */
     public L1Loss() {
-        this(Reduction.MEAN);
+        this(LossReduction.MEAN);
     }
 
     /**
@@ -26,7 +26,7 @@ public class L1Loss extends Loss<L1Loss> {
      *
      * @param reduction NONE, MEAN or SUM
      */
-    public L1Loss(Reduction reduction) {
+    public L1Loss(LossReduction reduction) {
         super(reduction);
     }
 

@@ -1,13 +1,13 @@
 package io.clgrad.nn;
 
-import io.clgrad.Reduction;
+import io.clgrad.LossReduction;
 import io.clgrad.Tensor;
 import java.util.Arrays;
 
 /**
  * Base class of the loss modules, as PyTorch's {@code torch.nn.modules.loss._Loss}: a module whose
  * {@link #forward(Tensor, Tensor)} compares an input with a target and reduces the per-element
- * losses by its {@link Reduction} (MEAN by default). A loss prints like PyTorch's, e.g.
+ * losses by its {@link LossReduction} (MEAN by default). A loss prints like PyTorch's, e.g.
  * {@code BCEWithLogitsLoss()}.
  *
  * <pre>{@code
@@ -19,15 +19,15 @@ import java.util.Arrays;
  * @param <L> the subclass itself, as for {@link Module}
  */
 public abstract class Loss<L extends Loss<L>> extends Module<L> {
-    private final Reduction reduction;
+    private final LossReduction reduction;
 
     /**
      * A loss with the given reduction.
      *
      * @param reduction NONE, MEAN or SUM (null means MEAN)
      */
-    protected Loss(Reduction reduction) {
-        this.reduction = reduction == null ? Reduction.MEAN : reduction;
+    protected Loss(LossReduction reduction) {
+        this.reduction = reduction == null ? LossReduction.MEAN : reduction;
     }
 
     /**
@@ -56,7 +56,7 @@ public abstract class Loss<L extends Loss<L>> extends Module<L> {
      *
      * @return the reduction
      */
-    public Reduction reduction() {
+    public LossReduction reduction() {
         return reduction;
     }
 

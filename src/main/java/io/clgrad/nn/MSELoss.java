@@ -1,6 +1,6 @@
 package io.clgrad.nn;
 
-import io.clgrad.Reduction;
+import io.clgrad.LossReduction;
 import io.clgrad.Tensor;
 
 /**
@@ -18,7 +18,7 @@ import io.clgrad.Tensor;
 public class MSELoss extends Loss<MSELoss> {
     /** The mean reduction. */
     public MSELoss() {
-        this(Reduction.MEAN);
+        this(LossReduction.MEAN);
     }
 
     /**
@@ -26,7 +26,7 @@ public class MSELoss extends Loss<MSELoss> {
      *
      * @param reduction NONE, MEAN or SUM
      */
-    public MSELoss(Reduction reduction) {
+    public MSELoss(LossReduction reduction) {
         super(reduction);
     }
 

@@ -1,7 +1,7 @@
 package io.clgrad.nn;
 
 import io.clgrad.Functional;
-import io.clgrad.Reduction;
+import io.clgrad.LossReduction;
 import io.clgrad.Tensor;
 
 /**
@@ -28,7 +28,7 @@ public class NLLLoss extends Loss<NLLLoss> {
 
     /** PyTorch's defaults: no weight, ignoreIndex -100, mean. */
     public NLLLoss() {
-        this(null, -100, Reduction.MEAN);
+        this(null, -100, LossReduction.MEAN);
     }
 
     /**
@@ -37,7 +37,7 @@ public class NLLLoss extends Loss<NLLLoss> {
      * @param ignoreIndex target value to skip
      * @param reduction   NONE, MEAN or SUM
      */
-    public NLLLoss(int ignoreIndex, Reduction reduction) {
+    public NLLLoss(int ignoreIndex, LossReduction reduction) {
         this(null, ignoreIndex, reduction);
     }
 
@@ -48,7 +48,7 @@ public class NLLLoss extends Loss<NLLLoss> {
      * @param ignoreIndex target value to skip
      * @param reduction   NONE, MEAN or SUM
      */
-    public NLLLoss(Tensor weight, int ignoreIndex, Reduction reduction) {
+    public NLLLoss(Tensor weight, int ignoreIndex, LossReduction reduction) {
         super(reduction);
         this.ignoreIndex = ignoreIndex;
         registerBuffer("weight", weight);

@@ -2,9 +2,13 @@ package io.clgrad;
 
 import io.clgrad.backend.ReduceOp;
 
-/** Reductions (sum, mean, max, min, argmax) over all elements or one dim, and (log-)softmax. */
-final class Reductions {
-    private Reductions() {
+/**
+ * Tensor reductions over all elements or one dim (sum, mean, max, min, argmax) and (log-)softmax
+ * along a dim, with their gradients; the kernels they launch are {@link io.clgrad.backend.ReduceOp}s.
+ * (A loss's NONE/MEAN/SUM is {@link LossReduction}.)
+ */
+final class DimReductions {
+    private DimReductions() {
     }
 
     static Tensor all(String op, ReduceOp f, Tensor x) {
