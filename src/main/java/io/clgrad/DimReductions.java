@@ -4,24 +4,23 @@ import io.clgrad.backend.ReduceOp;
 
 /**
  * Tensor reductions over all elements or one dim (sum, mean, max, min, argmax) and (log-)softmax
- * along a dim, with their gradients; the kernels they launch are {@link io.clgrad.backend.ReduceOp}s.
- * (A loss's NONE/MEAN/SUM is {@link LossReduction}.)
+ * along a dim, with their gradients; a reduction launches the backend's
+ * {@link io.clgrad.backend.ReduceOp} kernel. (A loss's NONE/MEAN/SUM is {@link LossReduction}.)
  */
 final class DimReductions {
     private DimReductions() {
     }
 
     static Tensor all(String op, ReduceOp f, Tensor x) {
-        Tensor out = allRaw(op, f, x);
+        Checks.float32(op, x);
+        int n = x.numel();
+        Tensor out = reduceRaw(op, f, x, new int[0], 1, n, 1);
         if (f.producesIndices()) {
             return out;
         }
         int[] shape = x.shapeRef();
-        int n = x.numel();
-        String node = (f == ReduceOp.SUM ? "Sum" : f == ReduceOp.MEAN ? "Mean" : f == ReduceOp.MAX ? "Max" : "Min")
-                + "Backward0";
-        Tensor[] saved = f == ReduceOp.SUM || f == ReduceOp.MEAN ? new Tensor[0] : new Tensor[] {x, out};
-        return Graph.record(out, node, new Tensor[] {x}, saved, g -> {
+        Tensor[] saved = selects(f) ? new Tensor[] {x, out} : new Tensor[0];
+        return Graph.record(out, nodeStem(f) + "Backward0", new Tensor[] {x}, saved, g -> {
             switch (f) {
                 case SUM:
                     return new Tensor[] {g.expand(shape)};
@@ -43,10 +42,8 @@ final class DimReductions {
         }
         int[] shape = x.shapeRef();
         int d = Shape.normalizeDim(op, dim, shape);
-        String node = (f == ReduceOp.SUM ? "Sum" : f == ReduceOp.MEAN ? "Mean" : f == ReduceOp.MAX ? "Max" : "Min")
-                + "Backward1";
-        Tensor[] saved = f == ReduceOp.SUM || f == ReduceOp.MEAN ? new Tensor[0] : new Tensor[] {x};
-        return Graph.record(out, node, new Tensor[] {x}, saved, g -> {
+        Tensor[] saved = selects(f) ? new Tensor[] {x} : new Tensor[0];
+        return Graph.record(out, nodeStem(f) + "Backward1", new Tensor[] {x}, saved, g -> {
             Tensor gk = keepdim ? g : g.unsqueeze(d);
             switch (f) {
                 case SUM:
@@ -67,8 +64,11 @@ final class DimReductions {
     }
 
     static Tensor softmax(String op, Tensor x, int dim, boolean log) {
-        Tensor out = softmaxRaw(op, x, dim, log);
-        int d = Shape.normalizeDim(op, dim, x.shapeRef());
+        Checks.float32(op, x);
+        Axis a = Axis.of(op, x, dim);
+        Tensor out = OpLaunch.run(op, x.device(), DType.FLOAT32, x.shapeRef(),
+                (l, o) -> x.backend().softmax(l.dense(x), o, a.outer, a.len, a.inner, log));
+        int d = a.dim;
         if (log) {
             return Graph.record(out, "LogSoftmaxBackward0", new Tensor[] {x}, new Tensor[] {out},
                     g -> new Tensor[] {g.sub(out.exp().mul(g.sum(d, true)))});
@@ -77,78 +77,46 @@ final class DimReductions {
                 g -> new Tensor[] {out.mul(g.sub(g.mul(out).sum(d, true)))});
     }
 
-    private static Tensor allRaw(String op, ReduceOp f, Tensor x) {
-        Checks.float32(op, x);
-        DType outType = f.producesIndices() ? DType.INT32 : DType.FLOAT32;
-        Tensor out = Tensor.empty(x.device(), outType, new int[0]);
-        int n = x.numel();
-        if (n == 0) {
-            return empty(op, f, out, x);
+    /** Sum, Mean, Max or Min: the stem of the node's name. */
+    private static String nodeStem(ReduceOp f) {
+        return f.name().charAt(0) + f.name().substring(1).toLowerCase();
+    }
+
+    /** Max and min select elements: their backward reads the input. */
+    private static boolean selects(ReduceOp f) {
+        return f == ReduceOp.MAX || f == ReduceOp.MIN;
+    }
+
+    /**
+     * A tensor seen as [outer, len, inner] around one dim (a 0-d tensor as [1, 1, 1]), the
+     * geometry of the reduce and softmax kernels.
+     */
+    private record Axis(int dim, int outer, int len, int inner) {
+        static Axis of(String op, Tensor x, int dim) {
+            int[] shape = x.shapeRef();
+            int d = Shape.normalizeDim(op, dim, shape);
+            if (shape.length == 0) {
+                return new Axis(d, 1, 1, 1);
+            }
+            return new Axis(d, Shape.prod(shape, 0, d), shape[d], Shape.prod(shape, d + 1, shape.length));
         }
-        Tensor d = Layouts.dense(x);
-        try {
-            x.backend().reduce(f, d.buffer(op), out.buffer(op), 1, n, 1);
-        } catch (RuntimeException e) {
-            out.close();
-            throw e;
-        } finally {
-            Checks.closeTemp(d, x);
-            java.lang.ref.Reference.reachabilityFence(x);
-        }
-        return out;
     }
 
     private static Tensor alongRaw(String op, ReduceOp f, Tensor x, int dim, boolean keepdim) {
         Checks.float32(op, x);
-        int[] shape = x.shapeRef();
-        int d = Shape.normalizeDim(op, dim, shape);
-        int outer = Shape.prod(shape, 0, d);
-        int len = shape.length == 0 ? 1 : shape[d];
-        int inner = shape.length == 0 ? 1 : Shape.prod(shape, d + 1, shape.length);
-        int[] outShape = reducedShape(shape, d, keepdim);
-        DType outType = f.producesIndices() ? DType.INT32 : DType.FLOAT32;
-        Tensor out = Tensor.empty(x.device(), outType, outShape);
-        if (out.numel() == 0) {
-            return out;
-        }
-        if (len == 0) {
-            return empty(op + "(dim=" + dim + ")", f, out, x);
-        }
-        Tensor dx = Layouts.dense(x);
-        try {
-            x.backend().reduce(f, dx.buffer(op), out.buffer(op), outer, len, inner);
-        } catch (RuntimeException e) {
-            out.close();
-            throw e;
-        } finally {
-            Checks.closeTemp(dx, x);
-            java.lang.ref.Reference.reachabilityFence(x);
-        }
-        return out;
+        Axis a = Axis.of(op, x, dim);
+        int[] outShape = reducedShape(x.shapeRef(), a.dim, keepdim);
+        return reduceRaw(op + "(dim=" + dim + ")", f, x, outShape, a.outer, a.len, a.inner);
     }
 
-    private static Tensor softmaxRaw(String op, Tensor x, int dim, boolean log) {
-        Checks.float32(op, x);
-        int[] shape = x.shapeRef();
-        int d = Shape.normalizeDim(op, dim, shape);
-        int outer = Shape.prod(shape, 0, d);
-        int len = shape.length == 0 ? 1 : shape[d];
-        int inner = shape.length == 0 ? 1 : Shape.prod(shape, d + 1, shape.length);
-        Tensor out = Tensor.empty(x.device(), DType.FLOAT32, shape);
-        if (out.numel() == 0) {
-            return out;
+    /** {@code x} seen as [outer, len, inner] reduced along len into {@code outShape}. */
+    private static Tensor reduceRaw(String op, ReduceOp f, Tensor x, int[] outShape, int outer, int len, int inner) {
+        DType outType = f.producesIndices() ? DType.INT32 : DType.FLOAT32;
+        if (len == 0 && Shape.numel(outShape) > 0) {
+            return empty(op, f, outType, outShape, x);
         }
-        Tensor dx = Layouts.dense(x);
-        try {
-            x.backend().softmax(dx.buffer(op), out.buffer(op), outer, len, inner, log);
-        } catch (RuntimeException e) {
-            out.close();
-            throw e;
-        } finally {
-            Checks.closeTemp(dx, x);
-            java.lang.ref.Reference.reachabilityFence(x);
-        }
-        return out;
+        return OpLaunch.run(op, x.device(), outType, outShape,
+                (l, out) -> x.backend().reduce(f, l.dense(x), out, outer, len, inner));
     }
 
     private static int[] reducedShape(int[] shape, int d, boolean keepdim) {
@@ -170,12 +138,12 @@ final class DimReductions {
     }
 
     /** Reducing zero elements: sum is 0 and mean NaN as in PyTorch; max/min/argmax have no answer. */
-    private static Tensor empty(String op, ReduceOp f, Tensor out, Tensor x) {
+    private static Tensor empty(String op, ReduceOp f, DType outType, int[] outShape, Tensor x) {
         if (f == ReduceOp.SUM || f == ReduceOp.MEAN) {
+            Tensor out = Tensor.empty(x.device(), outType, outShape);
             out.backend().fill(out.buffer(op), out.numel(), f == ReduceOp.SUM ? 0.0 : Double.NaN);
             return out;
         }
-        out.close();
         throw new IllegalArgumentException(op + ": cannot reduce an empty tensor of shape "
                 + Shape.str(x.shapeRef()) + " (no identity for " + f.name().toLowerCase() + ")");
     }
