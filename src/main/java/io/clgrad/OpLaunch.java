@@ -99,9 +99,9 @@ final class OpLaunch implements AutoCloseable {
         return t;
     }
 
-    /** The buffer of an output or scratch tensor. */
+    /** The buffer of an output or scratch tensor; null for null (an output not wanted). */
     Buffer buffer(Tensor t) {
-        return t.buffer(op);
+        return t == null ? null : t.buffer(op);
     }
 
     /** Marks the outputs as the op's result (not closed on close) and returns {@code result}. */
