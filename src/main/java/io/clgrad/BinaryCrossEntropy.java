@@ -150,7 +150,7 @@ final class BinaryCrossEntropy {
 
     /** {@code t} broadcast to {@code like}'s shape as a dense tensor (a copy unless already dense and equal). */
     private static Tensor expandDense(String op, String what, Tensor t, Tensor like) {
-        Checks.float32(op, t);
+        Checks.float32(op, what, t);
         Checks.sameDevice(op, t, like);
         int[] shape = like.shapeRef();
         int[] b;

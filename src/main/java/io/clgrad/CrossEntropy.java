@@ -239,7 +239,7 @@ final class CrossEntropy {
 
     /** A float32 weight per class, {@code [C]}, on the input's device. */
     private static void checkClassWeight(String op, Tensor weight, Tensor input) {
-        Checks.float32(op, weight);
+        Checks.float32(op, "weight", weight);
         Checks.sameDevice(op, weight, input);
         if (weight.dim() != 1 || weight.shape(0) != input.shape(1)) {
             throw new IllegalArgumentException(op + ": weight must be a float32 tensor of shape [" + input.shape(1)

@@ -20,7 +20,7 @@ import io.clgrad.Tensor;
  * Tensor loss = new BCELoss().forward(logits.sigmoid(), target);
  * }</pre>
  */
-public class BCELoss extends Loss<BCELoss> {
+public class BCELoss extends WeightedLoss<BCELoss> {
     /** No weight, mean reduction. */
     public BCELoss() {
         this(null, LossReduction.MEAN);
@@ -33,17 +33,7 @@ public class BCELoss extends Loss<BCELoss> {
      * @param reduction NONE, MEAN or SUM
      */
     public BCELoss(Tensor weight, LossReduction reduction) {
-        super(reduction);
-        registerBuffer("weight", weight);
-    }
-
-    /**
-     * The rescaling weight, or null.
-     *
-     * @return the weight
-     */
-    public Tensor weight() {
-        return buffer("weight");
+        super(weight, reduction);
     }
 
     /**
@@ -56,8 +46,6 @@ public class BCELoss extends Loss<BCELoss> {
      */
     @Override
     public Tensor forward(Tensor input, Tensor target) {
-        checkSameShape(input, target);
-        Tensor w = weight();
-        return Functional.binaryCrossEntropy(input, target, w == null ? null : w.to(input.device()), reduction());
+        return named(() -> Functional.binaryCrossEntropy(input, target, onDeviceOf(weight(), input), reduction()));
     }
 }

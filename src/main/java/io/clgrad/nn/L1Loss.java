@@ -1,5 +1,6 @@
 package io.clgrad.nn;
 
+import io.clgrad.Functional;
 import io.clgrad.LossReduction;
 import io.clgrad.Tensor;
 
@@ -40,7 +41,6 @@ public class L1Loss extends Loss<L1Loss> {
      */
     @Override
     public Tensor forward(Tensor input, Tensor target) {
-        checkSameShape(input, target);
-        return reduce(input.sub(target).abs());
+        return named(() -> Functional.l1Loss(input, target, reduction()));
     }
 }

@@ -1,5 +1,6 @@
 package io.clgrad.nn;
 
+import io.clgrad.Functional;
 import io.clgrad.LossReduction;
 import io.clgrad.Tensor;
 
@@ -40,8 +41,6 @@ public class MSELoss extends Loss<MSELoss> {
      */
     @Override
     public Tensor forward(Tensor input, Tensor target) {
-        checkSameShape(input, target);
-        Tensor diff = input.sub(target);
-        return reduce(diff.mul(diff));
+        return named(() -> Functional.mseLoss(input, target, reduction()));
     }
 }
