@@ -2,7 +2,6 @@ package io.clgrad.nn;
 
 import io.clgrad.Functional;
 import io.clgrad.LossReduction;
-import io.clgrad.Tensor;
 
 /**
  * Mean absolute error between each element of the input x and target y:
@@ -13,10 +12,10 @@ import io.clgrad.Tensor;
  * <p>Shapes: input any shape; target the same shape; output a scalar, or the input's shape for NONE.
  *
  * <pre>{@code
- * Tensor loss = new L1Loss().forward(prediction, target);
+ * Tensor loss = new L1Loss().forward(prediction, target);   // Functional.l1Loss(prediction, target, MEAN)
  * }</pre>
  */
-public class L1Loss extends Loss<L1Loss> {
+public class L1Loss extends FunctionalLoss<L1Loss> {
     /** The mean reduction. */
     public L1Loss() {
         this(LossReduction.MEAN);
@@ -28,19 +27,6 @@ public class L1Loss extends Loss<L1Loss> {
      * @param reduction NONE, MEAN or SUM
      */
     public L1Loss(LossReduction reduction) {
-        super(reduction);
-    }
-
-    /**
-     * {@code |input - target|}, reduced.
-     *
-     * @param input  any shape, float32
-     * @param target the same shape, float32
-     * @return the loss
-     * @throws IllegalArgumentException naming both shapes when they differ
-     */
-    @Override
-    public Tensor forward(Tensor input, Tensor target) {
-        return named(() -> Functional.l1Loss(input, target, reduction()));
+        super(reduction, Functional::l1Loss);
     }
 }

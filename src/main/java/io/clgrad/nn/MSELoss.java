@@ -2,7 +2,6 @@ package io.clgrad.nn;
 
 import io.clgrad.Functional;
 import io.clgrad.LossReduction;
-import io.clgrad.Tensor;
 
 /**
  * Mean squared error between each element of the input x and target y:
@@ -13,10 +12,10 @@ import io.clgrad.Tensor;
  * <p>Shapes: input any shape; target the same shape; output a scalar, or the input's shape for NONE.
  *
  * <pre>{@code
- * Tensor loss = new MSELoss().forward(prediction, target);
+ * Tensor loss = new MSELoss().forward(prediction, target);   // Functional.mseLoss(prediction, target, MEAN)
  * }</pre>
  */
-public class MSELoss extends Loss<MSELoss> {
+public class MSELoss extends FunctionalLoss<MSELoss> {
     /** The mean reduction. */
     public MSELoss() {
         this(LossReduction.MEAN);
@@ -28,19 +27,6 @@ public class MSELoss extends Loss<MSELoss> {
      * @param reduction NONE, MEAN or SUM
      */
     public MSELoss(LossReduction reduction) {
-        super(reduction);
-    }
-
-    /**
-     * {@code (input - target)²}, reduced.
-     *
-     * @param input  any shape, float32
-     * @param target the same shape, float32
-     * @return the loss
-     * @throws IllegalArgumentException naming both shapes when they differ
-     */
-    @Override
-    public Tensor forward(Tensor input, Tensor target) {
-        return named(() -> Functional.mseLoss(input, target, reduction()));
+        super(reduction, Functional::mseLoss);
     }
 }
