@@ -47,6 +47,8 @@ UNARY(abs, fabs(v))
 UNARY(relu, v < 0.0f ? 0.0f : v)
 UNARY(sigmoid, clg_sigmoid(v))
 UNARY(tanh, tanh(v))
+UNARY(sin, sin(v))
+UNARY(cos, cos(v))
 
 #define BINARY(NAME, EXPR)                                                                        \
 __kernel void binary_##NAME(__global const float* a, int aOff, __global const float* b, int bOff, \

@@ -11,137 +11,105 @@ final class Elementwise {
     private Elementwise() {
     }
 
-    static Tensor unary(String op, UnaryOp f, Tensor x) {
-        Tensor out = unaryRaw(op, f, x);
+    /** Operands a gradient rule reads besides the upstream gradient, as bits (x is A for one operand). */
+    private static final int NOTHING = 0;
+    private static final int A = 1;
+    private static final int B = 2;
+    private static final int OUT = 4;
+
+    /** A gradient of one operand from the upstream gradient g, the operands and the output. */
+    @FunctionalInterface
+    private interface Grad {
+        Tensor of(Tensor g, Tensor a, Tensor b, Tensor out);
+    }
+
+    /** A one-operand gradient rule: what it reads (bits of A and OUT) and the gradient. */
+    private record UnaryRule(int reads, Grad grad) {
+    }
+
+    /** A two-operand gradient rule: what each operand's gradient reads and computes it. */
+    private record BinaryRule(int readsForA, int readsForB, Grad gradA, Grad gradB) {
+    }
+
+    static Tensor unary(UnaryOp f, Tensor x) {
+        Tensor out = unaryRaw(f.opName(), f, x);
         if (!Graph.shouldRecord(x)) {
             return out;   // no graph: build no node name or saved list (noGrad, inference)
         }
-        return Graph.record(out, unaryNode(f), new Tensor[] {x}, unarySaved(f, x, out),
-                g -> new Tensor[] {unaryGrad(f, g, x, out)});
+        UnaryRule rule = unaryRule(f);
+        return Graph.record(out, f.nodeName(), new Tensor[] {x}, reads(rule.reads(), x, null, out),
+                g -> new Tensor[] {rule.grad().of(g, x, null, out)});
     }
 
-    /** What {@link #unaryGrad} reads: x, the output, or nothing. */
-    private static Tensor[] unarySaved(UnaryOp f, Tensor x, Tensor out) {
-        switch (f) {
-            case LOG:
-            case ABS:
-            case RELU:
-                return new Tensor[] {x};
-            case EXP:
-            case SQRT:
-            case SIGMOID:
-            case TANH:
-                return new Tensor[] {out};
-            default:
-                return new Tensor[0];
-        }
+    /**
+     * The gradient of each unary op, as PyTorch's derivatives.yaml has it. A switch expression: an
+     * op without a rule does not compile.
+     */
+    private static UnaryRule unaryRule(UnaryOp f) {
+        return switch (f) {
+            case NEG -> new UnaryRule(NOTHING, (g, x, unused, y) -> g.neg());
+            case EXP -> new UnaryRule(OUT, (g, x, unused, y) -> g.mul(y));
+            case LOG -> new UnaryRule(A, (g, x, unused, y) -> g.div(x));
+            case SQRT -> new UnaryRule(OUT, (g, x, unused, y) -> g.div(y).mul(0.5f));
+            case ABS -> new UnaryRule(A, (g, x, unused, y) -> g.mul(x.gt(0f).sub(x.lt(0f))));
+            case RELU -> new UnaryRule(A, (g, x, unused, y) -> helper(BinaryOp.RELU_BACKWARD, g, x));
+            case SIGMOID -> new UnaryRule(OUT, (g, x, unused, y) -> helper(BinaryOp.SIGMOID_BACKWARD, g, y));
+            case TANH -> new UnaryRule(OUT, (g, x, unused, y) -> helper(BinaryOp.TANH_BACKWARD, g, y));
+            case SIN -> new UnaryRule(A, (g, x, unused, y) -> g.mul(x.cos()));
+            case COS -> new UnaryRule(A, (g, x, unused, y) -> g.mul(x.sin()).neg());
+        };
     }
 
-    private static Tensor unaryGrad(UnaryOp f, Tensor g, Tensor x, Tensor out) {
-        switch (f) {
-            case NEG:
-                return g.neg();
-            case EXP:
-                return g.mul(out);
-            case LOG:
-                return g.div(x);
-            case SQRT:
-                return g.div(out).mul(0.5f);
-            case ABS:
-                return g.mul(x.gt(0f).sub(x.lt(0f)));
-            case RELU:
-                return binaryRaw("relu_backward", BinaryOp.RELU_BACKWARD, g, x);
-            case SIGMOID:
-                return binaryRaw("sigmoid_backward", BinaryOp.SIGMOID_BACKWARD, g, out);
-            case TANH:
-                return binaryRaw("tanh_backward", BinaryOp.TANH_BACKWARD, g, out);
-            default:
-                throw new IllegalStateException("no backward for " + f);
-        }
+    /** A backward helper kernel ({@link BinaryOp.Kind#GRADIENT}) applied to the upstream gradient. */
+    static Tensor helper(BinaryOp f, Tensor g, Tensor saved) {
+        return binaryRaw(f.opName(), f, g, saved);
     }
 
-    private static String unaryNode(UnaryOp f) {
-        String n = f.name().charAt(0) + f.name().substring(1).toLowerCase();
-        return n + "Backward0";
+    /** The tensors among a, b and out that {@code bits} names: what backward reads, for the version check. */
+    private static Tensor[] reads(int bits, Tensor a, Tensor b, Tensor out) {
+        Tensor[] all = {(bits & A) != 0 ? a : null, (bits & B) != 0 ? b : null, (bits & OUT) != 0 ? out : null};
+        return java.util.Arrays.stream(all).filter(java.util.Objects::nonNull).toArray(Tensor[]::new);
     }
 
-    static Tensor binary(String op, BinaryOp f, Tensor a, Tensor b) {
-        Tensor out = binaryRaw(op, f, a, b);
-        if (isComparison(f) || !Graph.shouldRecord(a, b)) {
+    static Tensor binary(BinaryOp f, Tensor a, Tensor b) {
+        Tensor out = binaryRaw(f.opName(), f, a, b);
+        if (f.isComparison() || !Graph.shouldRecord(a, b)) {
             return out;
         }
         int[] as = a.shapeRef();
         int[] bs = b.shapeRef();
-        String node = Character.toUpperCase(op.charAt(0)) + op.substring(1) + "Backward0";
-        return Graph.record(out, node, new Tensor[] {a, b}, binarySaved(f, a, b, out), g -> {
-            Tensor ga = a.requiresGrad() ? Graph.sumTo(gradA(f, g, a, b, out), as) : null;
-            Tensor gb = b.requiresGrad() ? Graph.sumTo(gradB(f, g, a, b, out), bs) : null;
-            return new Tensor[] {ga, gb};
-        });
-    }
-
-    /** What {@link #gradA} (when a requires grad) and {@link #gradB} (when b does) read, as PyTorch saves them. */
-    private static Tensor[] binarySaved(BinaryOp f, Tensor a, Tensor b, Tensor out) {
         boolean ga = a.requiresGrad();
         boolean gb = b.requiresGrad();
-        switch (f) {
-            case MUL:
-                return new Tensor[] {gb ? a : null, ga ? b : null};
-            case DIV:
-                return new Tensor[] {b, gb ? out : null};
-            case POW:
-                return new Tensor[] {a, ga ? b : null, gb ? out : null};
-            case MAXIMUM:
-            case MINIMUM:
-                return new Tensor[] {a, b};
-            default:
-                return new Tensor[0];   // add, sub: the gradient only
-        }
+        BinaryRule rule = binaryRule(f);
+        int bits = (ga ? rule.readsForA() : 0) | (gb ? rule.readsForB() : 0);
+        return Graph.record(out, f.nodeName(false), new Tensor[] {a, b}, reads(bits, a, b, out), g -> new Tensor[] {
+            ga ? Graph.sumTo(rule.gradA().of(g, a, b, out), as) : null,
+            gb ? Graph.sumTo(rule.gradB().of(g, a, b, out), bs) : null});
     }
 
-    private static Tensor gradA(BinaryOp f, Tensor g, Tensor a, Tensor b, Tensor out) {
-        switch (f) {
-            case ADD:
-            case SUB:
-                return g;
-            case MUL:
-                return g.mul(b);
-            case DIV:
-                return g.div(b);
-            case POW:
-                // PyTorch's pow_backward_self: 0 where the exponent is 0 (not 0·a^-1, NaN at a = 0).
-                return where0(b.ne(0f), g.mul(b).mul(a.pow(b.sub(1f))));
-            case MAXIMUM:   // PyTorch: half each on a tie, the whole to both where either is NaN
-                return g.mul(extremeShare(a.lt(b), a, b));
-            case MINIMUM:
-                return g.mul(extremeShare(a.gt(b), a, b));
-            default:
-                throw new IllegalStateException("no backward for " + f);
-        }
-    }
-
-    private static Tensor gradB(BinaryOp f, Tensor g, Tensor a, Tensor b, Tensor out) {
-        switch (f) {
-            case ADD:
-                return g;
-            case SUB:
-                return g.neg();
-            case MUL:
-                return g.mul(a);
-            case DIV:
-                return g.mul(out).div(b).neg();
-            case POW: {
-                // PyTorch's pow_backward_exponent: 0 where a = 0 and b >= 0 (out·log a is 0·(-inf) there).
-                Tensor keep = a.ne(0f).sub(b.ge(0f)).add(1f);
-                return g.mul(where0(keep, out.mul(a.log())));
-            }
-            case MAXIMUM:
-                return g.mul(extremeShare(b.lt(a), a, b));
-            case MINIMUM:
-                return g.mul(extremeShare(b.gt(a), a, b));
-            default:
-                throw new IllegalStateException("no backward for " + f);
-        }
+    /**
+     * The gradients of each binary op with tensor operands, as PyTorch's derivatives.yaml has them.
+     * A switch expression: an op without a rule (or an explicit "none") does not compile.
+     */
+    private static BinaryRule binaryRule(BinaryOp f) {
+        return switch (f) {
+            case ADD -> new BinaryRule(NOTHING, NOTHING, (g, a, b, y) -> g, (g, a, b, y) -> g);
+            case SUB -> new BinaryRule(NOTHING, NOTHING, (g, a, b, y) -> g, (g, a, b, y) -> g.neg());
+            case MUL -> new BinaryRule(B, A, (g, a, b, y) -> g.mul(b), (g, a, b, y) -> g.mul(a));
+            case DIV -> new BinaryRule(B, B | OUT, (g, a, b, y) -> g.div(b), (g, a, b, y) -> g.mul(y).div(b).neg());
+            // PyTorch's pow_backward_self: 0 where the exponent is 0 (not 0·a^-1, NaN at a = 0);
+            // pow_backward_exponent: 0 where a = 0 and b >= 0 (out·log a is 0·(-inf) there)
+            case POW -> new BinaryRule(A | B, A | B | OUT,
+                    (g, a, b, y) -> where0(b.ne(0f), g.mul(b).mul(a.pow(b.sub(1f)))),
+                    (g, a, b, y) -> g.mul(where0(a.ne(0f).sub(b.ge(0f)).add(1f), y.mul(a.log()))));
+            // PyTorch: half each on a tie, the whole to both where either is NaN
+            case MAXIMUM -> new BinaryRule(A | B, A | B,
+                    (g, a, b, y) -> g.mul(extremeShare(a.lt(b), a, b)), (g, a, b, y) -> g.mul(extremeShare(b.lt(a), a, b)));
+            case MINIMUM -> new BinaryRule(A | B, A | B,
+                    (g, a, b, y) -> g.mul(extremeShare(a.gt(b), a, b)), (g, a, b, y) -> g.mul(extremeShare(b.gt(a), a, b)));
+            case EQ, NE, LT, LE, GT, GE, RELU_BACKWARD, SIGMOID_BACKWARD, TANH_BACKWARD ->
+                    throw new IllegalStateException(f + " has no gradient (" + f.kind() + ")");
+        };
     }
 
     /**
@@ -169,50 +137,33 @@ final class Elementwise {
         return loses.add(a.eq(b).mul(0.5f)).neg().add(1f);
     }
 
-    static Tensor scalar(String op, BinaryOp f, Tensor x, float s, boolean scalarFirst) {
-        Tensor out = scalarRaw(op, f, x, s, scalarFirst);
-        if (isComparison(f) || !Graph.shouldRecord(x)) {
+    static Tensor scalar(BinaryOp f, Tensor x, float s, boolean scalarFirst) {
+        Tensor out = scalarRaw(f.opName(), f, x, s, scalarFirst);
+        if (f.isComparison() || !Graph.shouldRecord(x)) {
             return out;
         }
-        String node = Character.toUpperCase(op.charAt(0)) + op.substring(1) + "Backward1";
-        Tensor[] saved = f == BinaryOp.DIV && scalarFirst ? new Tensor[] {x, out}
-                : f == BinaryOp.POW ? new Tensor[] {scalarFirst ? out : x} : new Tensor[0];
-        return Graph.record(out, node, new Tensor[] {x}, saved,
-                g -> new Tensor[] {scalarGrad(f, g, x, s, scalarFirst, out)});
+        UnaryRule rule = scalarRule(f, x, s, scalarFirst);
+        return Graph.record(out, f.nodeName(true), new Tensor[] {x}, reads(rule.reads(), x, null, out),
+                g -> new Tensor[] {rule.grad().of(g, x, null, out)});
     }
 
-    private static Tensor scalarGrad(BinaryOp f, Tensor g, Tensor x, float s, boolean scalarFirst, Tensor out) {
-        switch (f) {
-            case ADD:
-                return g;
-            case SUB:
-                return scalarFirst ? g.neg() : g;
-            case MUL:
-                return g.mul(s);
-            case DIV:
-                return scalarFirst ? g.mul(out).div(x).neg() : g.div(s);
-            case POW:
-                if (!scalarFirst && s == 0f) {
-                    return Tensor.zeros(x.device(), x.shapeRef());   // PyTorch: zeros, not 0·x^-1
-                }
-                return scalarFirst ? g.mul(out).mul((float) Math.log(s)) : g.mul(x.pow(s - 1f)).mul(s);
-            default:
-                throw new IllegalStateException("no backward for " + f + " with a scalar");
-        }
-    }
-
-    private static boolean isComparison(BinaryOp f) {
-        switch (f) {
-            case EQ:
-            case NE:
-            case LT:
-            case LE:
-            case GT:
-            case GE:
-                return true;
-            default:
-                return false;
-        }
+    /**
+     * The gradient of each binary op with a scalar operand {@code s} (first when
+     * {@code scalarFirst}); x is the tensor operand. A switch expression, as {@link #binaryRule}.
+     */
+    private static UnaryRule scalarRule(BinaryOp f, Tensor x, float s, boolean scalarFirst) {
+        return switch (f) {
+            case ADD -> new UnaryRule(NOTHING, (g, t, unused, y) -> g);
+            case SUB -> new UnaryRule(NOTHING, (g, t, unused, y) -> scalarFirst ? g.neg() : g);
+            case MUL -> new UnaryRule(NOTHING, (g, t, unused, y) -> g.mul(s));
+            case DIV -> scalarFirst ? new UnaryRule(A | OUT, (g, t, unused, y) -> g.mul(y).div(t).neg())
+                    : new UnaryRule(NOTHING, (g, t, unused, y) -> g.div(s));
+            case POW -> scalarFirst ? new UnaryRule(OUT, (g, t, unused, y) -> g.mul(y).mul((float) Math.log(s)))
+                    : s == 0f ? new UnaryRule(A, (g, t, unused, y) -> Tensor.zeros(t.device(), t.shapeRef())) // PyTorch: zeros, not 0·x^-1
+                    : new UnaryRule(A, (g, t, unused, y) -> g.mul(t.pow(s - 1f)).mul(s));
+            case MAXIMUM, MINIMUM, EQ, NE, LT, LE, GT, GE, RELU_BACKWARD, SIGMOID_BACKWARD, TANH_BACKWARD ->
+                    throw new IllegalStateException(f + " with a scalar has no gradient");
+        };
     }
 
     static Tensor unaryRaw(String op, UnaryOp f, Tensor x) {

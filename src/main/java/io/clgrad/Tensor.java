@@ -499,162 +499,172 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code this + other}, broadcasting. */
     public Tensor add(Tensor other) {
-        return Elementwise.binary("add", BinaryOp.ADD, this, other);
+        return Elementwise.binary(BinaryOp.ADD, this, other);
     }
 
     /** {@code this + value}. */
     public Tensor add(float value) {
-        return Elementwise.scalar("add", BinaryOp.ADD, this, value, false);
+        return Elementwise.scalar(BinaryOp.ADD, this, value, false);
     }
 
     /** {@code this - other}, broadcasting. */
     public Tensor sub(Tensor other) {
-        return Elementwise.binary("sub", BinaryOp.SUB, this, other);
+        return Elementwise.binary(BinaryOp.SUB, this, other);
     }
 
     /** {@code this - value}. */
     public Tensor sub(float value) {
-        return Elementwise.scalar("sub", BinaryOp.SUB, this, value, false);
+        return Elementwise.scalar(BinaryOp.SUB, this, value, false);
     }
 
     /** {@code this * other}, broadcasting. */
     public Tensor mul(Tensor other) {
-        return Elementwise.binary("mul", BinaryOp.MUL, this, other);
+        return Elementwise.binary(BinaryOp.MUL, this, other);
     }
 
     /** {@code this * value}. */
     public Tensor mul(float value) {
-        return Elementwise.scalar("mul", BinaryOp.MUL, this, value, false);
+        return Elementwise.scalar(BinaryOp.MUL, this, value, false);
     }
 
     /** {@code this / other}, broadcasting (true division). */
     public Tensor div(Tensor other) {
-        return Elementwise.binary("div", BinaryOp.DIV, this, other);
+        return Elementwise.binary(BinaryOp.DIV, this, other);
     }
 
     /** {@code this / value}. */
     public Tensor div(float value) {
-        return Elementwise.scalar("div", BinaryOp.DIV, this, value, false);
+        return Elementwise.scalar(BinaryOp.DIV, this, value, false);
     }
 
     /** {@code this ^ exponent}, elementwise, broadcasting. */
     public Tensor pow(Tensor exponent) {
-        return Elementwise.binary("pow", BinaryOp.POW, this, exponent);
+        return Elementwise.binary(BinaryOp.POW, this, exponent);
     }
 
     /** {@code this ^ exponent}. */
     public Tensor pow(float exponent) {
-        return Elementwise.scalar("pow", BinaryOp.POW, this, exponent, false);
+        return Elementwise.scalar(BinaryOp.POW, this, exponent, false);
     }
 
     /** Elementwise maximum, broadcasting (NaN propagates). */
     public Tensor maximum(Tensor other) {
-        return Elementwise.binary("maximum", BinaryOp.MAXIMUM, this, other);
+        return Elementwise.binary(BinaryOp.MAXIMUM, this, other);
     }
 
     /** Elementwise minimum, broadcasting (NaN propagates). */
     public Tensor minimum(Tensor other) {
-        return Elementwise.binary("minimum", BinaryOp.MINIMUM, this, other);
+        return Elementwise.binary(BinaryOp.MINIMUM, this, other);
     }
 
     /** {@code -this}. */
     public Tensor neg() {
-        return Elementwise.unary("neg", UnaryOp.NEG, this);
+        return Elementwise.unary(UnaryOp.NEG, this);
     }
 
     /** {@code e^this}. */
     public Tensor exp() {
-        return Elementwise.unary("exp", UnaryOp.EXP, this);
+        return Elementwise.unary(UnaryOp.EXP, this);
     }
 
     /** Natural logarithm. */
     public Tensor log() {
-        return Elementwise.unary("log", UnaryOp.LOG, this);
+        return Elementwise.unary(UnaryOp.LOG, this);
     }
 
     /** Square root. */
     public Tensor sqrt() {
-        return Elementwise.unary("sqrt", UnaryOp.SQRT, this);
+        return Elementwise.unary(UnaryOp.SQRT, this);
     }
 
     /** Absolute value. */
     public Tensor abs() {
-        return Elementwise.unary("abs", UnaryOp.ABS, this);
+        return Elementwise.unary(UnaryOp.ABS, this);
     }
 
     /** {@code max(this, 0)}. */
     public Tensor relu() {
-        return Elementwise.unary("relu", UnaryOp.RELU, this);
+        return Elementwise.unary(UnaryOp.RELU, this);
     }
 
     /** {@code 1 / (1 + e^-this)}. */
     public Tensor sigmoid() {
-        return Elementwise.unary("sigmoid", UnaryOp.SIGMOID, this);
+        return Elementwise.unary(UnaryOp.SIGMOID, this);
     }
 
     /** Hyperbolic tangent. */
     public Tensor tanh() {
-        return Elementwise.unary("tanh", UnaryOp.TANH, this);
+        return Elementwise.unary(UnaryOp.TANH, this);
+    }
+
+    /** Sine, {@code sin(this)}, in radians; the gradient is {@code cos(this)}. */
+    public Tensor sin() {
+        return Elementwise.unary(UnaryOp.SIN, this);
+    }
+
+    /** Cosine, {@code cos(this)}, in radians; the gradient is {@code -sin(this)}. */
+    public Tensor cos() {
+        return Elementwise.unary(UnaryOp.COS, this);
     }
 
     /** {@code 1.0} where {@code this == other}, else {@code 0.0} (float32; clgrad has no bool dtype). */
     public Tensor eq(Tensor other) {
-        return Elementwise.binary("eq", BinaryOp.EQ, this, other);
+        return Elementwise.binary(BinaryOp.EQ, this, other);
     }
 
     /** {@code 1.0} where {@code this == value}. */
     public Tensor eq(float value) {
-        return Elementwise.scalar("eq", BinaryOp.EQ, this, value, false);
+        return Elementwise.scalar(BinaryOp.EQ, this, value, false);
     }
 
     /** {@code 1.0} where {@code this != other}. */
     public Tensor ne(Tensor other) {
-        return Elementwise.binary("ne", BinaryOp.NE, this, other);
+        return Elementwise.binary(BinaryOp.NE, this, other);
     }
 
     /** {@code 1.0} where {@code this != value} (NaN is unequal to everything). */
     public Tensor ne(float value) {
-        return Elementwise.scalar("ne", BinaryOp.NE, this, value, false);
+        return Elementwise.scalar(BinaryOp.NE, this, value, false);
     }
 
     /** {@code 1.0} where {@code this < other}. */
     public Tensor lt(Tensor other) {
-        return Elementwise.binary("lt", BinaryOp.LT, this, other);
+        return Elementwise.binary(BinaryOp.LT, this, other);
     }
 
     /** {@code 1.0} where {@code this < value}. */
     public Tensor lt(float value) {
-        return Elementwise.scalar("lt", BinaryOp.LT, this, value, false);
+        return Elementwise.scalar(BinaryOp.LT, this, value, false);
     }
 
     /** {@code 1.0} where {@code this <= other}. */
     public Tensor le(Tensor other) {
-        return Elementwise.binary("le", BinaryOp.LE, this, other);
+        return Elementwise.binary(BinaryOp.LE, this, other);
     }
 
     /** {@code 1.0} where {@code this <= value}. */
     public Tensor le(float value) {
-        return Elementwise.scalar("le", BinaryOp.LE, this, value, false);
+        return Elementwise.scalar(BinaryOp.LE, this, value, false);
     }
 
     /** {@code 1.0} where {@code this > other}. */
     public Tensor gt(Tensor other) {
-        return Elementwise.binary("gt", BinaryOp.GT, this, other);
+        return Elementwise.binary(BinaryOp.GT, this, other);
     }
 
     /** {@code 1.0} where {@code this > value}. */
     public Tensor gt(float value) {
-        return Elementwise.scalar("gt", BinaryOp.GT, this, value, false);
+        return Elementwise.scalar(BinaryOp.GT, this, value, false);
     }
 
     /** {@code 1.0} where {@code this >= other}. */
     public Tensor ge(Tensor other) {
-        return Elementwise.binary("ge", BinaryOp.GE, this, other);
+        return Elementwise.binary(BinaryOp.GE, this, other);
     }
 
     /** {@code 1.0} where {@code this >= value}. */
     public Tensor ge(float value) {
-        return Elementwise.scalar("ge", BinaryOp.GE, this, value, false);
+        return Elementwise.scalar(BinaryOp.GE, this, value, false);
     }
 
     // ------------------------------------------------------------------ linear algebra

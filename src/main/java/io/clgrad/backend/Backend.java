@@ -1,5 +1,7 @@
 package io.clgrad.backend;
 
+import java.util.Optional;
+
 /**
  * The one written list of what a device must provide: memory, host copies, and the ops on raw
  * buffers that everything above is built from. A new backend is a new package that implements this
@@ -55,13 +57,13 @@ public interface Backend extends AutoCloseable {
     MemoryStats memoryStats();
 
     /**
-     * Which kernel tuning this device runs with, for diagnostics ({@code clgrad devices}), e.g.
-     * {@code "cpu (built-in)"}; so the CLI needs no concrete backend class.
+     * This device's kernel tuner ({@code clgrad tune}, and the tuning {@code clgrad devices} shows),
+     * so the CLI needs no concrete backend class.
      *
-     * @return a one-line description, or null when the backend has no kernel tuning (the default)
+     * @return the tuner, or empty when the backend has nothing to tune (the default)
      */
-    default String tuningSummary() {
-        return null;
+    default Optional<Tuner> tuner() {
+        return Optional.empty();
     }
 
     /**

@@ -1,15 +1,153 @@
 package io.clgrad.backend;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.DoubleBinaryOperator;
+
 /**
- * Elementwise functions of two float operands, {@code out = f(a, b)}.
- *
- * <p>Comparisons produce 1.0f where true and 0.0f where false. The three backward helpers take the
- * upstream gradient as {@code a}: {@code RELU_BACKWARD(g, x) = x <= 0 ? 0 : g} (PyTorch's threshold_backward: g passes where x is NaN),
- * {@code SIGMOID_BACKWARD(g, y) = g*y*(1-y)}, {@code TANH_BACKWARD(g, y) = g*(1-y*y)} where
+ * Elementwise functions of two float operands, {@code out = f(a, b)}: one entry per op holding
+ * what every backend and the tests need to know of it (see {@link UnaryOp} for the scheme). The
+ * {@link Kind} says whether it is arithmetic (a {@code Tensor} method named {@link #opName()} with
+ * a gradient), a comparison (1.0f where true, 0.0f where false; no gradient) or a helper of another
+ * op's backward, which takes the upstream gradient as {@code a}:
+ * {@code RELU_BACKWARD(g, x) = x <= 0 ? 0 : g} (PyTorch's threshold_backward: g passes where x is
+ * NaN), {@code SIGMOID_BACKWARD(g, y) = g*y*(1-y)}, {@code TANH_BACKWARD(g, y) = g*(1-y*y)} where
  * {@code y} is the forward output.
  */
 public enum BinaryOp {
-    ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM,
-    EQ, NE, LT, LE, GT, GE,
-    RELU_BACKWARD, SIGMOID_BACKWARD, TANH_BACKWARD
+    ADD(Kind.ARITHMETIC, any(), any(), Double::sum, BinaryOp::termsScale),
+    SUB(Kind.ARITHMETIC, any(), any(), (a, b) -> a - b, BinaryOp::termsScale),
+    MUL(Kind.ARITHMETIC, any(), any(), (a, b) -> a * b, BinaryOp::unitScale),
+    DIV(Kind.ARITHMETIC, any(), Domain.awayFromZero(0.5, 4), (a, b) -> a / b, BinaryOp::unitScale),
+    /** C's {@code pow}: {@code pow(1, y) = 1} and {@code pow(-1, ±inf) = 1}, as PyTorch. */
+    POW(Kind.ARITHMETIC, Domain.uniform(0.1, 4), Domain.uniform(-3, 3), Math::pow,
+            // the result's relative sensitivity to rounding inside exp(b·log a) is |b·ln|a||
+            (a, b, r) -> unitScale(a, b, r) * Math.max(1, Math.abs(b * Math.log(Math.abs(a))))),
+    /** Propagates NaN, as {@code torch.maximum}. */
+    MAXIMUM(Kind.ARITHMETIC, any(), any(), (a, b) -> Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.max(a, b),
+            BinaryOp::exact),
+    /** Propagates NaN, as {@code torch.minimum}. */
+    MINIMUM(Kind.ARITHMETIC, any(), any(), (a, b) -> Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.min(a, b),
+            BinaryOp::exact),
+    EQ(Kind.COMPARISON, (a, b) -> a == b ? 1 : 0),
+    NE(Kind.COMPARISON, (a, b) -> a != b ? 1 : 0),
+    LT(Kind.COMPARISON, (a, b) -> a < b ? 1 : 0),
+    LE(Kind.COMPARISON, (a, b) -> a <= b ? 1 : 0),
+    GT(Kind.COMPARISON, (a, b) -> a > b ? 1 : 0),
+    GE(Kind.COMPARISON, (a, b) -> a >= b ? 1 : 0),
+    RELU_BACKWARD(Kind.GRADIENT, Domain.uniform(-2, 2), Domain.smallInts(-2, 2), (g, x) -> x <= 0 ? 0 : g,
+            BinaryOp::exact),
+    SIGMOID_BACKWARD(Kind.GRADIENT, Domain.uniform(-2, 2), Domain.uniform(0, 1), (g, y) -> g * y * (1 - y),
+            BinaryOp::unitScale),
+    TANH_BACKWARD(Kind.GRADIENT, Domain.uniform(-2, 2), Domain.uniform(-1, 1), (g, y) -> g * (1 - y * y),
+            (g, y, r) -> Math.max(1, Math.abs(g) * (1 + y * y)));
+
+    /** What an op is for. */
+    public enum Kind {
+        /** A {@code Tensor} method with a gradient. */
+        ARITHMETIC,
+        /** A {@code Tensor} method giving 1.0f or 0.0f, not differentiable. */
+        COMPARISON,
+        /** A step of another op's backward, not a {@code Tensor} method. */
+        GRADIENT
+    }
+
+    /**
+     * The magnitude that a float32 result's error is measured against, from the operands and the
+     * exact result: the suite accepts an error up to 1e-5 times it; 0 demands the exact result.
+     */
+    @FunctionalInterface
+    public interface ErrorScale {
+        /** The scale for {@code f(a, b) = ref}. */
+        double of(double a, double b, double ref);
+    }
+
+    private final Kind kind;
+    private final Domain domainA;
+    private final Domain domainB;
+    private final DoubleBinaryOperator reference;
+    private final ErrorScale errorScale;
+
+    BinaryOp(Kind kind, Domain domainA, Domain domainB, DoubleBinaryOperator reference, ErrorScale errorScale) {
+        this.kind = kind;
+        this.domainA = domainA;
+        this.domainB = domainB;
+        this.reference = reference;
+        this.errorScale = errorScale;
+    }
+
+    /** A comparison: small integers on both sides, so that ties occur; exact results. */
+    BinaryOp(Kind kind, DoubleBinaryOperator reference) {
+        this(kind, Domain.smallInts(-2, 2), Domain.smallInts(-2, 2), reference, BinaryOp::exact);
+    }
+
+    private static Domain any() {
+        return Domain.uniform(-5, 5);
+    }
+
+    private static double unitScale(double a, double b, double ref) {
+        return Math.max(1, Math.abs(ref));
+    }
+
+    private static double termsScale(double a, double b, double ref) {
+        return Math.max(1, Math.abs(a) + Math.abs(b));
+    }
+
+    private static double exact(double a, double b, double ref) {
+        return 0;
+    }
+
+    /** The ops of one kind, in declaration order. */
+    public static List<BinaryOp> ofKind(Kind kind) {
+        return Arrays.stream(values()).filter(op -> op.kind == kind).toList();
+    }
+
+    /** What the op is for. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Whether the op is a comparison (1.0f or 0.0f, no gradient). */
+    public boolean isComparison() {
+        return kind == Kind.COMPARISON;
+    }
+
+    /** The name of the op's {@code Tensor} method and of the op in error messages, e.g. {@code "maximum"}. */
+    public String opName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The name of the op's autograd node, as PyTorch's: {@code "MulBackward0"} with a tensor
+     * operand, {@code "MulBackward1"} with a scalar one.
+     */
+    public String nodeName(boolean scalarOperand) {
+        return name().charAt(0) + opName().substring(1) + (scalarOperand ? "Backward1" : "Backward0");
+    }
+
+    /** The OpenCL kernel that computes the op on contiguous operands, e.g. {@code "binary_add"}. */
+    public String kernelName() {
+        return "binary_" + opName();
+    }
+
+    /** Conformance inputs for the first operand. */
+    public Domain domainA() {
+        return domainA;
+    }
+
+    /** Conformance inputs for the second operand. */
+    public Domain domainB() {
+        return domainB;
+    }
+
+    /** The op in double precision, the reference every backend is compared with. */
+    public DoubleBinaryOperator reference() {
+        return reference;
+    }
+
+    /** The error scale of the op's float32 result (see {@link ErrorScale}). */
+    public ErrorScale errorScale() {
+        return errorScale;
+    }
 }

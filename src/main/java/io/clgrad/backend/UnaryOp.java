@@ -1,6 +1,91 @@
 package io.clgrad.backend;
 
-/** Elementwise functions of one float operand, {@code out[i] = f(x[i])}. */
+import java.util.Locale;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * Elementwise functions of one float operand, {@code out[i] = f(x[i])}: one entry per op holding
+ * what every backend and the tests need to know of it. A backend implements each entry (the CPU
+ * backend in an exhaustive switch, OpenCL as the kernel {@link #kernelName()} of
+ * {@code elementwise.cl}); the conformance tables draw inputs from {@link #domain()} and compare
+ * with {@link #reference()}; the gradient checks draw from {@link #gradDomain()}. The gradient rule
+ * itself lives in the core, beside the op's {@code Tensor} method, which is named {@link #opName()}.
+ */
 public enum UnaryOp {
-    NEG, EXP, LOG, SQRT, ABS, RELU, SIGMOID, TANH
+    /** {@code -x}. */
+    NEG(real(), Domain.uniform(-2, 2), x -> -x),
+    /** {@code e^x}; overflows to +inf above about 88.7. */
+    EXP(Domain.uniform(-20, 20).withEdges(0f, 88f, -87f, -100f, 100f), Domain.uniform(-2, 2), Math::exp),
+    /** Natural logarithm; NaN below 0, -inf at 0. */
+    LOG(Domain.logUniform(1e-3, 1e3).withEdges(1f, 1e-30f, 1e30f, Float.MIN_NORMAL, 1.0000001f),
+            Domain.uniform(0.5, 2), Math::log),
+    /** Square root; NaN below 0. */
+    SQRT(Domain.logUniform(1e-4, 1e4).withEdges(0f, 1e-30f, 1e30f, 1f, 4f), Domain.uniform(0.5, 2), Math::sqrt),
+    /** {@code |x|}. */
+    ABS(real(), Domain.awayFromZero(0.2, 2), Math::abs),
+    /** {@code max(x, 0)}, NaN kept, as {@code torch.relu}. */
+    RELU(real(), Domain.awayFromZero(0.2, 2), x -> x > 0 || Double.isNaN(x) ? x : 0),
+    /** {@code 1 / (1 + e^-x)}, evaluated without overflow. */
+    SIGMOID(saturating(), Domain.uniform(-3, 3), x -> 1 / (1 + Math.exp(-x))),
+    /** Hyperbolic tangent. */
+    TANH(saturating(), Domain.uniform(-3, 3), Math::tanh),
+    /** Sine of x in radians. */
+    SIN(periodic(), Domain.uniform(-3, 3), Math::sin),
+    /** Cosine of x in radians. */
+    COS(periodic(), Domain.uniform(-3, 3), Math::cos);
+
+    private final Domain domain;
+    private final Domain gradDomain;
+    private final DoubleUnaryOperator reference;
+
+    UnaryOp(Domain domain, Domain gradDomain, DoubleUnaryOperator reference) {
+        this.domain = domain;
+        this.gradDomain = gradDomain;
+        this.reference = reference;
+    }
+
+    /** The whole real line as floats see it: signed zeros, a subnormal and both huge magnitudes. */
+    private static Domain real() {
+        return Domain.uniform(-10, 10).withEdges(0f, -0f, 1e-30f, -1e30f, 1e30f);
+    }
+
+    /** Inputs of a function that saturates: far into both flat tails. */
+    private static Domain saturating() {
+        return Domain.uniform(-10, 10).withEdges(0f, 100f, -100f, 1000f, -1000f, 20f, -20f, 1e-4f);
+    }
+
+    /** Several periods each way, the zeros, and arguments that need careful range reduction. */
+    private static Domain periodic() {
+        return Domain.uniform(-10, 10).withEdges(0f, -0f, 1e-30f, (float) Math.PI, 100f, -1000f, 1e4f);
+    }
+
+    /** The name of the op's {@code Tensor} method and of the op in error messages, e.g. {@code "tanh"}. */
+    public String opName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The name of the op's autograd node, as PyTorch's, e.g. {@code "TanhBackward0"}. */
+    public String nodeName() {
+        return name().charAt(0) + opName().substring(1) + "Backward0";
+    }
+
+    /** The OpenCL kernel that computes the op, e.g. {@code "unary_tanh"}. */
+    public String kernelName() {
+        return "unary_" + opName();
+    }
+
+    /** Conformance inputs: the op's whole domain with its edge values. */
+    public Domain domain() {
+        return domain;
+    }
+
+    /** Inputs for finite-difference gradient checks: smooth, away from kinks and poles. */
+    public Domain gradDomain() {
+        return gradDomain;
+    }
+
+    /** The op in double precision, the reference every backend is compared with. */
+    public DoubleUnaryOperator reference() {
+        return reference;
+    }
 }

@@ -10,9 +10,6 @@ import io.clgrad.backend.CpuThreadSettings;
  * already used a device in the same JVM keeps its pool, and {@link #verify} says so.
  */
 final class CpuThreads {
-    /** The system property the CPU backend reads its thread count from. */
-    static final String PROPERTY = CpuThreadSettings.PROPERTY;
-
     private CpuThreads() {
     }
 
@@ -30,7 +27,7 @@ final class CpuThreads {
                         + CpuThreadSettings.MAX_THREADS + " CPU threads (this machine has "
                         + Runtime.getRuntime().availableProcessors() + " processors)");
             }
-            System.setProperty(PROPERTY, Integer.toString(threads));
+            System.setProperty(CpuThreadSettings.PROPERTY, Integer.toString(threads));
         }
     }
 
@@ -45,6 +42,6 @@ final class CpuThreads {
         }
         int running = Device.cpu().info().computeUnits();
         return running == threads ? null : "--threads " + threads + " has no effect: the CPU backend already runs "
-                + running + " threads in this JVM (it reads -D" + PROPERTY + " when it starts)";
+                + running + " threads in this JVM (it reads -D" + CpuThreadSettings.PROPERTY + " when it starts)";
     }
 }

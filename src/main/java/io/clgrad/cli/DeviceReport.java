@@ -3,6 +3,7 @@ package io.clgrad.cli;
 import io.clgrad.Device;
 import io.clgrad.backend.DeviceInfo;
 import io.clgrad.backend.DeviceKind;
+import io.clgrad.backend.Tuner;
 import io.clgrad.backend.conformance.Conformance;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
@@ -84,7 +85,7 @@ final class DeviceReport {
         row(out, "local memory", bytes(i.localMemBytes()));
         row(out, "max work-group", i.maxWorkGroupSize() > 0 ? Long.toString(i.maxWorkGroupSize()) : "");
         row(out, "fp16 / fp64", yesNo(i.fp16()) + " / " + yesNo(i.fp64()));
-        String tuning = d.backend().tuningSummary();
+        String tuning = tuningInUse(d);
         if (tuning != null) {
             row(out, "kernel tuning", tuning);
         }
@@ -194,9 +195,14 @@ final class DeviceReport {
         return m;
     }
 
-    /** As {@link #deviceJson}, plus the kernel tuning of an OpenCL device. */
+    /** The kernel tuning a device runs with ({@link Tuner#inUse()}), or null when its backend has no tuner. */
+    private static String tuningInUse(Device d) {
+        return d.backend().tuner().map(Tuner::inUse).orElse(null);
+    }
+
+    /** As {@link #deviceJson}, plus the kernel tuning of a device that has a tuner (the OpenCL devices). */
     private static Map<String, Object> withTuning(Map<String, Object> m, Device d) {
-        String tuning = d.backend().tuningSummary();
+        String tuning = tuningInUse(d);
         if (tuning != null) {
             m.put("kernelTuning", tuning);
         }

@@ -1,13 +1,14 @@
 package io.clgrad.cli;
 
 import io.clgrad.Device;
-import io.clgrad.backend.opencl.MatmulTuner;
-import io.clgrad.backend.opencl.OpenClBackend;
+import io.clgrad.backend.Tuner;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,25 +16,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code clgrad tune}: times candidate matmul kernel configurations on each OpenCL device and keeps
- * the fastest for later runs ({@link MatmulTuner}), so a device the built-in table does not know
- * still gets a fast GEMM.
+ * {@code clgrad tune}: times candidate matmul kernel configurations on each device whose backend
+ * offers a {@link Tuner} (today the OpenCL devices) and keeps the fastest for later runs, so a device
+ * the built-in table does not know still gets a fast GEMM. It knows devices only through the
+ * backend SPI.
  */
 @Command(name = "tune",
         mixinStandardHelpOptions = true,
         sortOptions = false,
         showDefaultValues = true,
-        description = {"Times candidate matmul kernel configurations on each OpenCL device (each one first checked "
-                + "against a double-precision reference) and saves the fastest in clgrad's cache "
+        description = {"Times candidate matmul kernel configurations on each device that has a tuner (each one "
+                + "first checked against a double-precision reference) and saves the fastest in clgrad's cache "
                 + "(~/.cache/clgrad/tuning/, or $CLGRAD_CACHE_DIR), where every later run on that device and driver "
-                + "picks it up.",
+                + "picks it up. The OpenCL devices have a tuner; the Java CPU backend has nothing to tune.",
             "Lines: 'device: ...', 'candidate I CHANGES: X GFLOP/s', 'current: X GFLOP/s [SPEC]', "
                 + "'best: CHANGES: X GFLOP/s (R x current) [SPEC]' (or 'best: the current configuration, X GFLOP/s'), "
                 + "'saved: FILE'."})
 final class TuneCommand implements Callable<Integer> {
 
     @Option(names = "--device", paramLabel = "DEVICE",
-            description = "Only this device: opencl, opencl:N or gpu (default: every OpenCL device).")
+            description = "Only this device: opencl, opencl:N or gpu (default: every device that has a tuner).")
     String device;
 
     @Option(names = "--size", paramLabel = "N", defaultValue = "1024", description = "n of the timed n x n products.")
@@ -58,42 +60,44 @@ final class TuneCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--size must be between 1 and 8192, got " + size);
         }
         PrintWriter out = spec.commandLine().getOut();
-        List<Device> devices = new ArrayList<>();
+        Map<Device, Tuner> tuners = new LinkedHashMap<>();
         for (Device d : device == null ? Device.all() : List.of(Device.parse(device))) {
-            if (d.backend() instanceof OpenClBackend) {
-                devices.add(d);
+            Optional<Tuner> tuner = d.backend().tuner();
+            if (tuner.isPresent()) {
+                tuners.put(d, tuner.get());
             } else if (device != null) {
-                throw new IllegalArgumentException(d + " is not an OpenCL device (the CPU backend has no "
-                        + "kernels to tune)");
+                throw new IllegalArgumentException(d + " (" + d.backend().info().name() + ") has nothing to tune: its "
+                        + "backend has no tunable kernels; " + tunable());
             }
         }
-        if (devices.isEmpty()) {
-            out.println("no OpenCL device: nothing to tune (the CPU backend has no kernels to tune)");
+        if (tuners.isEmpty()) {
+            out.println("nothing to tune: no device has tunable kernels (devices: " + ids(Device.all()) + ")");
             out.flush();
             return 0;
         }
-        for (Device d : devices) {
-            MatmulTuner tuner = new MatmulTuner((OpenClBackend) d.backend());
+        for (Map.Entry<Device, Tuner> e : tuners.entrySet()) {
+            Device d = e.getKey();
+            Tuner tuner = e.getValue();
             out.println("device: " + d.backend().info().id() + " (" + d.backend().info().name() + ")");
             if (reset) {
-                out.println((tuner.reset() ? "deleted: " : "nothing saved: ") + tuner.file());
+                out.println((tuner.reset() ? "deleted: " : "nothing saved: ") + tuner.resultFile());
                 out.flush();
                 continue;
             }
             out.flush();
             int[] index = {0};
-            MatmulTuner.Result r = tuner.tune(size, quick, !dryRun, c -> {
+            Tuner.Result r = tuner.tune(size, quick, !dryRun, c -> {
                 index[0]++;
                 out.println("candidate " + index[0] + " " + line(c));
                 out.flush();
             });
-            out.println(line(r.current()) + " [" + r.current().spec() + "]");
+            out.println(line(r.current()) + " [" + r.current().config() + "]");
             if (r.best() == r.current()) {
                 out.println(String.format(Locale.ROOT, "best: the current configuration, %.1f GFLOP/s",
                         r.current().gflops()));
             } else {
                 out.println(String.format(Locale.ROOT, "best: %s (%.2fx current) [%s]", line(r.best()),
-                        r.best().gflops() / r.current().gflops(), r.best().spec()));
+                        r.best().gflops() / r.current().gflops(), r.best().config()));
             }
             out.println(r.saved() ? "saved: " + r.file() + " (used from the next start)" : "not saved (--dry-run)");
             out.flush();
@@ -101,7 +105,17 @@ final class TuneCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String line(MatmulTuner.Candidate c) {
+    /** Which devices could be tuned instead, for the message when the one asked for cannot. */
+    private static String tunable() {
+        List<Device> all = Device.all().stream().filter(d -> d.backend().tuner().isPresent()).toList();
+        return all.isEmpty() ? "no device here can be tuned" : "devices that can be tuned: " + ids(all);
+    }
+
+    private static String ids(List<Device> devices) {
+        return String.join(", ", devices.stream().map(Device::toString).toList());
+    }
+
+    private static String line(Tuner.Candidate c) {
         return c.error() == null
                 ? String.format(Locale.ROOT, "%s: %.1f GFLOP/s", c.label(), c.gflops())
                 : c.label() + ": failed: " + c.error();

@@ -73,21 +73,6 @@ class GradCheckTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
-    void unary(Device d) {
-        try (TensorScope s = Tensors.scope()) {
-            check("neg", x -> x[0].neg(), rnd(d, 1, 6));
-            check("exp", x -> x[0].exp(), rnd(d, 2, 6));
-            check("log", x -> x[0].log(), pos(d, 3, 6));
-            check("sqrt", x -> x[0].sqrt(), pos(d, 4, 6));
-            check("abs", x -> x[0].abs(), awayFromZero(d, 5, 6));
-            check("relu", x -> x[0].relu(), awayFromZero(d, 6, 2, 3));
-            check("sigmoid", x -> x[0].sigmoid(), rnd(d, 7, 6));
-            check("tanh", x -> x[0].tanh(), rnd(d, 8, 6));
-        }
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("io.clgrad.TestDevices#all")
     void matmulAllShapes(Device d) {
         try (TensorScope s = Tensors.scope()) {
             check("matmul 2-D", x -> x[0].matmul(x[1]), rnd(d, 1, 3, 4), rnd(d, 2, 4, 2));

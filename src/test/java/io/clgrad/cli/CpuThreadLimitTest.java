@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clgrad.ChildJvm;
-import io.clgrad.backend.cpu.CpuBackend;
+import io.clgrad.backend.CpuThreadSettings;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CPU thread count has an upper bound, {@link CpuBackend#MAX_THREADS}: {@code --threads 32768}
+ * The CPU thread count has an upper bound, {@link CpuThreadSettings#MAX_THREADS}: {@code --threads 32768}
  * used to make the CPU backend fail to start (ForkJoinPool's limit is 32767) and train end in
  * "internal error: NullPointerException ... because "backend" is null"; the environment variable and
  * system property did the same.
@@ -22,7 +22,7 @@ class CpuThreadLimitTest {
 
     @Test
     void threadsAboveTheLimitAreRefusedInOneLine() {
-        for (String n : new String[] {"32768", Integer.toString(CpuBackend.MAX_THREADS + 1)}) {
+        for (String n : new String[] {"32768", Integer.toString(CpuThreadSettings.MAX_THREADS + 1)}) {
             TrainCommandTest.Run r = TrainCommandTest.run("train", "--device", "cpu", "--samples", "20", "--epochs", "1",
                     "--threads", n);
             assertEquals(2, r.code(), r.out() + r.err());
@@ -48,7 +48,7 @@ class CpuThreadLimitTest {
     }
 
     private static String defaultPool() {
-        int n = Math.min(Runtime.getRuntime().availableProcessors(), CpuBackend.MAX_THREADS);
+        int n = Math.min(Runtime.getRuntime().availableProcessors(), CpuThreadSettings.MAX_THREADS);
         return "device: cpu (Java CPU backend (" + n + (n == 1 ? " thread))" : " threads))");
     }
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clgrad.TestDevices;
+import io.clgrad.backend.CpuThreadSettings;
 import io.clgrad.cli.TrainCommandTest.Run;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -203,7 +204,7 @@ class TrainArgumentsTest {
     @Test
     void threadsWithAnOpenClDeviceIsWarnedAbout() {
         assumeTrue(!TestDevices.opencl().isEmpty(), "needs an OpenCL device");
-        String before = System.getProperty(CpuThreads.PROPERTY);
+        String before = System.getProperty(CpuThreadSettings.PROPERTY);
         try {
             String id = TestDevices.opencl().get(0).id();
             Run r = quickTrain("--device", id, "--threads", "2");
@@ -212,9 +213,9 @@ class TrainArgumentsTest {
                     + " pool; " + id + " does not use it\n"), r.err());
         } finally {
             if (before == null) {
-                System.clearProperty(CpuThreads.PROPERTY);
+                System.clearProperty(CpuThreadSettings.PROPERTY);
             } else {
-                System.setProperty(CpuThreads.PROPERTY, before);
+                System.setProperty(CpuThreadSettings.PROPERTY, before);
             }
         }
     }

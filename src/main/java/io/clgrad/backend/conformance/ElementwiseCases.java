@@ -6,6 +6,7 @@ import io.clgrad.backend.Buffer;
 import io.clgrad.backend.StridedView;
 import io.clgrad.backend.UnaryOp;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -17,43 +18,25 @@ final class ElementwiseCases {
     /** Lengths for contiguous ops: 1, odd small sizes, and one past a multiple of typical thread chunks. */
     static final int[] SIZES = {1, 7, 33, 1000, 100_003};
 
-    private static final BinaryOp[] ARITHMETIC = {
-        BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL, BinaryOp.DIV, BinaryOp.POW, BinaryOp.MAXIMUM,
-        BinaryOp.MINIMUM, BinaryOp.RELU_BACKWARD, BinaryOp.SIGMOID_BACKWARD, BinaryOp.TANH_BACKWARD};
-    private static final BinaryOp[] COMPARISONS = {
-        BinaryOp.EQ, BinaryOp.NE, BinaryOp.LT, BinaryOp.LE, BinaryOp.GT, BinaryOp.GE};
+    /** The ops with float results (arithmetic and the backward helpers), derived from the entries. */
+    private static final List<BinaryOp> ARITHMETIC =
+            Arrays.stream(BinaryOp.values()).filter(op -> !op.isComparison()).toList();
+    private static final List<BinaryOp> COMPARISONS = BinaryOp.ofKind(BinaryOp.Kind.COMPARISON);
 
     private ElementwiseCases() {
     }
 
     // ------------------------------------------------------------------ unary
 
-    /** Inputs in the op's domain, with its edge values (large |x| for sigmoid/tanh/exp, tiny/huge for log/sqrt). */
-    static float[] unaryInput(UnaryOp op, Random r, int n) {
-        switch (op) {
-            case LOG:
-                return Inputs.withEdges(Inputs.logUniform(r, n, 1e-3, 1e3), 1f, 1e-30f, 1e30f, Float.MIN_NORMAL, 1.0000001f);
-            case SQRT:
-                return Inputs.withEdges(Inputs.logUniform(r, n, 1e-4, 1e4), 0f, 1e-30f, 1e30f, 1f, 4f);
-            case EXP:
-                return Inputs.withEdges(Inputs.uniform(r, n, -20, 20), 0f, 88f, -87f, -100f, 100f);
-            case SIGMOID:
-            case TANH:
-                return Inputs.withEdges(Inputs.uniform(r, n, -10, 10), 0f, 100f, -100f, 1000f, -1000f, 20f, -20f, 1e-4f);
-            default:
-                return Inputs.withEdges(Inputs.uniform(r, n, -10, 10), 0f, -0f, 1e-30f, -1e30f, 1e30f);
-        }
-    }
-
     static List<OpCase> unary(CaseSize size) {
         Random r = new Random(101);
         List<OpCase> cases = new ArrayList<>();
         for (UnaryOp op : UnaryOp.values()) {
             for (int n : size.lengths(SIZES)) {
-                float[] x = unaryInput(op, r, n);
+                float[] x = op.domain().sample(r, n);
                 double[] ref = new double[n];
                 for (int i = 0; i < n; i++) {
-                    ref[i] = RefElementwise.unary(op, x[i]);
+                    ref[i] = op.reference().applyAsDouble(x[i]);
                 }
                 cases.add(OpCase.of("unary " + op + " n=" + n, b -> {
                     try (Bufs m = new Bufs(b)) {
@@ -72,22 +55,7 @@ final class ElementwiseCases {
 
     /** Operand values in the op's domain: a is the first operand, b the second. */
     static float[] binaryInput(BinaryOp op, boolean first, Random r, int n) {
-        switch (op) {
-            case DIV:
-                return first ? Inputs.uniform(r, n, -5, 5) : Inputs.awayFromZero(r, n, 0.5, 4);
-            case POW:
-                return first ? Inputs.uniform(r, n, 0.1, 4) : Inputs.uniform(r, n, -3, 3);
-            case SIGMOID_BACKWARD:
-                return first ? Inputs.uniform(r, n, -2, 2) : Inputs.uniform(r, n, 0, 1);
-            case TANH_BACKWARD:
-                return first ? Inputs.uniform(r, n, -2, 2) : Inputs.uniform(r, n, -1, 1);
-            case RELU_BACKWARD:
-                return first ? Inputs.uniform(r, n, -2, 2) : Inputs.smallInts(r, n, -2, 2);
-            case EQ: case NE: case LT: case LE: case GT: case GE:
-                return Inputs.smallInts(r, n, -2, 2);
-            default:
-                return Inputs.uniform(r, n, -5, 5);
-        }
+        return (first ? op.domainA() : op.domainB()).sample(r, n);
     }
 
     /**
@@ -124,7 +92,7 @@ final class ElementwiseCases {
         return l;
     }
 
-    private static List<OpCase> binaryCases(BinaryOp[] ops, long seed) {
+    private static List<OpCase> binaryCases(List<BinaryOp> ops, long seed) {
         Random r = new Random(seed);
         List<OpCase> cases = new ArrayList<>();
         for (BinaryOp op : ops) {
@@ -181,8 +149,8 @@ final class ElementwiseCases {
     static List<OpCase> binaryScalar(CaseSize size) {
         Random r = new Random(205);
         List<OpCase> cases = new ArrayList<>();
-        List<BinaryOp> ops = new ArrayList<>(List.of(ARITHMETIC));
-        ops.addAll(List.of(COMPARISONS));
+        List<BinaryOp> ops = new ArrayList<>(ARITHMETIC);
+        ops.addAll(COMPARISONS);
         for (BinaryOp op : ops) {
             for (boolean scalarFirst : new boolean[] {false, true}) {
                 for (int n : size.lengths(1, 33, 1000, 100_003)) {
@@ -207,8 +175,8 @@ final class ElementwiseCases {
         for (int i = 0; i < n; i++) {
             double a = scalarFirst ? s : x[i];
             double b = scalarFirst ? x[i] : s;
-            ref[i] = RefElementwise.binary(op, a, b);
-            scale[i] = RefElementwise.binaryScale(op, a, b, ref[i]);
+            ref[i] = op.reference().applyAsDouble(a, b);
+            scale[i] = op.errorScale().of(a, b, ref[i]);
         }
         return OpCase.of("binaryScalar " + op + (scalarFirst ? " (s op x)" : " (x op s)") + " s=" + s + " n=" + n + note, b -> {
             try (Bufs m = new Bufs(b)) {

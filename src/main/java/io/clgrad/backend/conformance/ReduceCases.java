@@ -48,11 +48,11 @@ final class ReduceCases {
                 cases.add(reduceCase(op, g, Inputs.uniform(r, g.numel(), -1, 1), ""));
             }
             Geo g = geometries().get(1);
-            if (op != ReduceOp.SUM && op != ReduceOp.MEAN) {
+            if (op.kind() != ReduceOp.Kind.TOTAL) {
                 // ties: the first index among equal maxima / minima
                 cases.add(reduceCase(op, g, Inputs.smallInts(r, g.numel(), 0, 3), " with ties"));
             }
-            if (op == ReduceOp.MAX || op == ReduceOp.MIN) {
+            if (op.kind() == ReduceOp.Kind.EXTREME) {
                 float[] x = Inputs.uniform(r, g.numel(), -1, 1);
                 for (int i = 0; i < x.length; i += 17) {
                     x[i] = Float.NaN;

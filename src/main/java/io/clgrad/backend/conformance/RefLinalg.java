@@ -44,49 +44,21 @@ final class RefLinalg {
     }
 
     /**
-     * Reduction of x viewed as [outer, len, inner] along the middle axis. MAX/MIN propagate NaN;
-     * ARGMAX/ARGMIN give the first index among ties (exact). SUM uses the accumulation scale, MEAN the
-     * same divided by len, MAX/MIN are exact.
+     * Reduction of x viewed as [outer, len, inner] along the middle axis: each row through the
+     * entry's {@link ReduceOp#reference} and {@link ReduceOp#errorScale}.
      */
     static Result reduce(ReduceOp op, float[] x, int outer, int len, int inner) {
         double[] out = new double[outer * inner];
         double[] scale = new double[outer * inner];
+        double[] row = new double[len];
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
-                double sum = 0;
-                double maxAbs = 0;
-                double best = x[o * len * inner + i];
-                int bestAt = 0;
-                boolean nan = false;
                 for (int l = 0; l < len; l++) {
-                    double v = x[(o * len + l) * inner + i];
-                    sum += v;
-                    maxAbs = Math.max(maxAbs, Math.abs(v));
-                    nan |= Double.isNaN(v);
-                    boolean better = (op == ReduceOp.MAX || op == ReduceOp.ARGMAX) ? v > best : v < best;
-                    if (better) {
-                        best = v;
-                        bestAt = l;
-                    }
+                    row[l] = x[(o * len + l) * inner + i];
                 }
                 int k = o * inner + i;
-                switch (op) {
-                    case SUM:
-                        out[k] = sum;
-                        scale[k] = Tolerance.accum(sum, len, maxAbs);
-                        break;
-                    case MEAN:
-                        out[k] = sum / len;
-                        scale[k] = Tolerance.accum(sum / len, len, maxAbs / len);
-                        break;
-                    case MAX:
-                    case MIN:
-                        out[k] = nan ? Double.NaN : best;
-                        break;
-                    default:
-                        out[k] = bestAt;
-                        break;
-                }
+                out[k] = op.reference(row);
+                scale[k] = op.errorScale(row, out[k]);
             }
         }
         return new Result(out, scale);

@@ -12,7 +12,9 @@ import io.clgrad.backend.MemoryStats;
 import io.clgrad.backend.ReduceOp;
 import io.clgrad.backend.StridedView;
 import io.clgrad.backend.TargetOutOfBoundsException;
+import io.clgrad.backend.Tuner;
 import io.clgrad.backend.UnaryOp;
+import java.util.Optional;
 
 /**
  * The pure-Java CPU backend: buffers are Java arrays and ops run synchronously on the caller's
@@ -38,13 +40,10 @@ public final class CpuBackend implements Backend {
     private final CpuRandom random;
     private final CpuCopy copy;
 
-    /** The most worker threads a CPU backend runs: {@link CpuThreadSettings#MAX_THREADS} (4096). */
-    public static final int MAX_THREADS = CpuThreadSettings.MAX_THREADS;
-
     /**
      * A backend with the configured thread count: the system property {@code clgrad.threads}, else
-     * {@code CLGRAD_CPU_THREADS}, else the processor count (each up to {@link #MAX_THREADS}; a value
-     * outside 1 to {@link #MAX_THREADS} is skipped with a warning).
+     * {@code CLGRAD_CPU_THREADS}, else the processor count (each up to {@link CpuThreadSettings#MAX_THREADS}; a
+     * value outside 1 to {@link CpuThreadSettings#MAX_THREADS} is skipped with a warning).
      */
     public CpuBackend() {
         this(CpuParallel.configuredThreads());
@@ -54,12 +53,13 @@ public final class CpuBackend implements Backend {
      * A backend with {@code threads} worker threads; useful to check multithreaded results against
      * single-threaded ones.
      *
-     * @param threads worker threads, 1 (runs everything on the caller) to {@link #MAX_THREADS}
+     * @param threads worker threads, 1 (runs everything on the caller) to {@link CpuThreadSettings#MAX_THREADS}
      * @throws IllegalArgumentException when {@code threads} is outside that range
      */
     public CpuBackend(int threads) {
-        if (threads < 1 || threads > MAX_THREADS) {
-            throw new IllegalArgumentException("CPU backend thread count must be 1 to " + MAX_THREADS + ", got " + threads);
+        if (threads < 1 || threads > CpuThreadSettings.MAX_THREADS) {
+            throw new IllegalArgumentException("CPU backend thread count must be 1 to " + CpuThreadSettings.MAX_THREADS
+                    + ", got " + threads);
         }
         this.par = new CpuParallel(threads);
         this.info = new DeviceInfo("cpu", "Java CPU backend (" + threads + (threads == 1 ? " thread)" : " threads)"),
@@ -88,6 +88,17 @@ public final class CpuBackend implements Backend {
     @Override
     public long prepareKernels() {
         return 0;
+    }
+
+    /**
+     * Nothing to tune yet: the Java kernels' block sizes are constants ({@code VectorGemm}'s), so
+     * {@code clgrad tune} skips this device.
+     *
+     * @return empty
+     */
+    @Override
+    public Optional<Tuner> tuner() {
+        return Optional.empty();
     }
 
     // ---------------------------------------------------------------- memory

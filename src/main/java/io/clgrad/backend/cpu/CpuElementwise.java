@@ -21,54 +21,72 @@ final class CpuElementwise {
 
     /** {@code out[i] = op(x[i])} for i in [0, n). */
     void unary(UnaryOp op, float[] x, float[] out, int n) {
-        par.forEach(n, n, (lo, hi) -> unaryRun(op, x, out, lo, hi));
+        UnaryLoop loop = loop(op);
+        par.forEach(n, n, (lo, hi) -> loop.run(x, out, lo, hi));
     }
 
-    private static void unaryRun(UnaryOp op, float[] x, float[] out, int lo, int hi) {
-        switch (op) {
-            case NEG -> {
+    /** One op's loop over {@code [lo, hi)}: a plain indexed loop the JIT can vectorise. */
+    @FunctionalInterface
+    private interface UnaryLoop {
+        void run(float[] x, float[] out, int lo, int hi);
+    }
+
+    /** The CPU twin of each entry of {@link UnaryOp}: a switch expression, so a new op without a loop does not compile. */
+    private static UnaryLoop loop(UnaryOp op) {
+        return switch (op) {
+            case NEG -> (x, out, lo, hi) -> {
                 for (int i = lo; i < hi; i++) {
                     out[i] = -x[i];
                 }
-            }
-            case EXP -> {
+            };
+            case EXP -> (x, out, lo, hi) -> {
                 for (int i = lo; i < hi; i++) {
                     out[i] = (float) Math.exp(x[i]);
                 }
-            }
-            case LOG -> {
+            };
+            case LOG -> (x, out, lo, hi) -> {
                 for (int i = lo; i < hi; i++) {
                     out[i] = (float) Math.log(x[i]);
                 }
-            }
-            case SQRT -> {
+            };
+            case SQRT -> (x, out, lo, hi) -> {
                 for (int i = lo; i < hi; i++) {
                     out[i] = (float) Math.sqrt(x[i]); // double sqrt rounded to float is the float sqrt
                 }
-            }
-            case ABS -> {
+            };
+            case ABS -> (x, out, lo, hi) -> {
                 for (int i = lo; i < hi; i++) {
                     out[i] = Math.abs(x[i]);
                 }
-            }
-            case RELU -> {
+            };
+            case RELU -> (x, out, lo, hi) -> {
                 for (int i = lo; i < hi; i++) {
                     // NaN passes, as in torch.relu; Math.max compiles to vector max (a ternary here
                     // branches and mispredicts on random signs); relu(-0.0) is +0.0 here
                     out[i] = Math.max(x[i], 0f);
                 }
-            }
-            case SIGMOID -> {
+            };
+            case SIGMOID -> (x, out, lo, hi) -> {
                 for (int i = lo; i < hi; i++) {
                     out[i] = (float) (1.0 / (1.0 + Math.exp(-x[i])));
                 }
-            }
-            case TANH -> {
+            };
+            case TANH -> (x, out, lo, hi) -> {
                 for (int i = lo; i < hi; i++) {
                     out[i] = (float) Math.tanh(x[i]);
                 }
-            }
-        }
+            };
+            case SIN -> (x, out, lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    out[i] = (float) Math.sin(x[i]);
+                }
+            };
+            case COS -> (x, out, lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    out[i] = (float) Math.cos(x[i]);
+                }
+            };
+        };
     }
 
     /** {@code out[i] = op(x[i], s)}, or {@code op(s, x[i])} when {@code scalarFirst}. */

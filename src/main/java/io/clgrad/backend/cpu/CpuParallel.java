@@ -34,22 +34,21 @@ final class CpuParallel {
         this.pool = this.threads == 1 ? null : new ForkJoinPool(this.threads, CpuParallel::newWorker, null, false);
     }
 
-    /** The system property that sets the thread count (before the CPU backend starts). */
-    static final String THREADS_PROPERTY = CpuThreadSettings.PROPERTY;
-
     /**
      * Thread count from the system property {@code clgrad.threads}, else the environment variable
-     * {@code CLGRAD_CPU_THREADS} (each an integer from 1 to {@link CpuBackend#MAX_THREADS}), else the
-     * processor count (at most {@link CpuBackend#MAX_THREADS}). A value that is not such an integer
+     * {@code CLGRAD_CPU_THREADS} (each an integer from 1 to {@link CpuThreadSettings#MAX_THREADS}), else
+     * the processor count (at most {@link CpuThreadSettings#MAX_THREADS}). A value that is not such an integer
      * is reported with a warning and skipped.
      */
     static int configuredThreads() {
-        int cores = Math.min(Runtime.getRuntime().availableProcessors(), CpuBackend.MAX_THREADS);
-        Integer fromProperty = positive("-D" + THREADS_PROPERTY, System.getProperty(THREADS_PROPERTY));
+        int cores = Math.min(Runtime.getRuntime().availableProcessors(), CpuThreadSettings.MAX_THREADS);
+        Integer fromProperty = positive("-D" + CpuThreadSettings.PROPERTY,
+                System.getProperty(CpuThreadSettings.PROPERTY));
         if (fromProperty != null) {
             return fromProperty;
         }
-        Integer fromEnv = positive("CLGRAD_CPU_THREADS", System.getenv("CLGRAD_CPU_THREADS"));
+        Integer fromEnv = positive(CpuThreadSettings.ENVIRONMENT_VARIABLE,
+                System.getenv(CpuThreadSettings.ENVIRONMENT_VARIABLE));
         return fromEnv != null ? fromEnv : cores;
     }
 
@@ -59,8 +58,9 @@ final class CpuParallel {
         }
         try {
             long n = Long.parseLong(value.trim());
-            if (n > CpuBackend.MAX_THREADS) {
-                LOG.warn("{}={} is above the limit of {} CPU threads; ignored", name, value.trim(), CpuBackend.MAX_THREADS);
+            if (n > CpuThreadSettings.MAX_THREADS) {
+                LOG.warn("{}={} is above the limit of {} CPU threads; ignored", name, value.trim(),
+                        CpuThreadSettings.MAX_THREADS);
                 return null;
             }
             if (n >= 1) {

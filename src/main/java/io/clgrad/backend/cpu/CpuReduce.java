@@ -29,7 +29,7 @@ final class CpuReduce {
                 for (int o = lo; o < hi; o++) {
                     int base = o * len;
                     if (op.producesIndices()) {
-                        outI[o] = argRun(op == ReduceOp.ARGMAX, x, base, 1, len);
+                        outI[o] = argRun(op.seeksMax(), x, base, 1, len);
                     } else {
                         outF[o] = valueRun(op, x, base, len);
                     }
@@ -47,7 +47,7 @@ final class CpuReduce {
                 int outPos = o * inner + i0;
                 if (op.producesIndices()) {
                     for (int i = 0; i < w; i++) { // strided walk per column; index ops are rare
-                        outI[outPos + i] = argRun(op == ReduceOp.ARGMAX, x, base + i, inner, len);
+                        outI[outPos + i] = argRun(op.seeksMax(), x, base + i, inner, len);
                     }
                 } else {
                     valueRows(op, x, base, inner, len, w, outF, outPos);
@@ -58,36 +58,27 @@ final class CpuReduce {
 
     /** SUM, MEAN, MAX or MIN of the contiguous run x[base..base+len). */
     private static float valueRun(ReduceOp op, float[] x, int base, int len) {
-        switch (op) {
+        return switch (op) {
             case SUM, MEAN -> {
                 double acc = 0;
                 for (int l = 0; l < len; l++) {
                     acc += x[base + l];
                 }
-                return (float) (op == ReduceOp.MEAN ? acc / len : acc);
+                yield (float) (op == ReduceOp.MEAN ? acc / len : acc);
             }
-            case MAX -> {
+            case MAX, MIN -> {
+                boolean max = op.seeksMax();
                 float best = x[base];
                 for (int l = 1; l < len; l++) {
                     float v = x[base + l];
-                    if (v > best || v != v) { // once NaN, nothing compares greater
+                    if ((max ? v > best : v < best) || v != v) { // once NaN, nothing compares greater
                         best = v;
                     }
                 }
-                return best;
+                yield best;
             }
-            case MIN -> {
-                float best = x[base];
-                for (int l = 1; l < len; l++) {
-                    float v = x[base + l];
-                    if (v < best || v != v) {
-                        best = v;
-                    }
-                }
-                return best;
-            }
-            default -> throw new IllegalArgumentException(op + " does not produce values");
-        }
+            case ARGMAX, ARGMIN -> throw new IllegalArgumentException(op + " does not produce values");
+        };
     }
 
     /** Index of the max (or min) of x[base + l*step] over l, first among ties, first NaN wins. */
@@ -108,7 +99,7 @@ final class CpuReduce {
     /** Reduces len rows of w elements, x[base + l*inner + i], into out[outPos + i]. */
     private static void valueRows(ReduceOp op, float[] x, int base, int inner, int len, int w,
                                   float[] out, int outPos) {
-        if (op == ReduceOp.SUM || op == ReduceOp.MEAN) {
+        if (op.kind() == ReduceOp.Kind.TOTAL) {
             double[] acc = new double[w];
             for (int l = 0; l < len; l++) {
                 int row = base + l * inner;
@@ -122,10 +113,10 @@ final class CpuReduce {
             }
             return;
         }
-        boolean max = op == ReduceOp.MAX;
-        if (!max && op != ReduceOp.MIN) {
+        if (op.kind() != ReduceOp.Kind.EXTREME) {
             throw new IllegalArgumentException(op + " does not produce values");
         }
+        boolean max = op.seeksMax();
         System.arraycopy(x, base, out, outPos, w);
         for (int l = 1; l < len; l++) {
             int row = base + l * inner;

@@ -6,28 +6,15 @@ import io.clgrad.backend.ElementType;
 import io.clgrad.backend.StridedView;
 import io.clgrad.backend.UnaryOp;
 import java.util.Arrays;
-import java.util.EnumMap;
-import java.util.Locale;
-import java.util.Map;
 
 /**
- * Unary and binary elementwise ops: the kernels of {@code kernels-cl/elementwise.cl}. A binary op
+ * Unary and binary elementwise ops: the kernels of {@code kernels-cl/elementwise.cl}, named by
+ * each op entry's {@code kernelName()}. A binary op
  * takes the contiguous fast path when both operands, after collapsing, are read with stride 1,
  * and the strided (broadcasting) kernel otherwise.
  */
 final class ElementwiseOps {
     private static final String FAMILY = "elementwise";
-    private static final Map<UnaryOp, String> UNARY = new EnumMap<>(UnaryOp.class);
-    private static final Map<BinaryOp, String> BINARY = new EnumMap<>(BinaryOp.class);
-
-    static {
-        for (UnaryOp op : UnaryOp.values()) {
-            UNARY.put(op, "unary_" + op.name().toLowerCase(Locale.ROOT));
-        }
-        for (BinaryOp op : BinaryOp.values()) {
-            BINARY.put(op, "binary_" + op.name().toLowerCase(Locale.ROOT));
-        }
-    }
 
     private final Kernels kernels;
     private final Operands operands;
@@ -41,7 +28,7 @@ final class ElementwiseOps {
         int count = Operands.count(n, "unary length");
         ClBuffer xb = operands.of(x, "unary input", ElementType.F32, count);
         ClBuffer ob = operands.of(out, "unary output", ElementType.F32, count);
-        kernels.launch1d(kernels.get(FAMILY, UNARY.get(op)), count, xb, ob, count);
+        kernels.launch1d(kernels.get(FAMILY, op.kernelName()), count, xb, ob, count);
     }
 
     void binary(BinaryOp op, StridedView a, StridedView b, Buffer out, int[] outShape) {
@@ -57,7 +44,7 @@ final class ElementwiseOps {
             return;
         }
         StridedGeometry g = StridedGeometry.of(outShape, a.strides(), b.strides());
-        String name = BINARY.get(op);
+        String name = op.kernelName();
         if (g.contiguous(0) && g.contiguous(1)) {
             kernels.launch1d(kernels.get(FAMILY, name), n, ab, a.offset(), bb, b.offset(), ob, n);
         } else {
@@ -70,6 +57,6 @@ final class ElementwiseOps {
         int count = Operands.count(n, "binary length");
         ClBuffer xb = operands.of(x, "binary input", ElementType.F32, count);
         ClBuffer ob = operands.of(out, "binary output", ElementType.F32, count);
-        kernels.launch1d(kernels.get(FAMILY, BINARY.get(op) + "_scalar"), count, xb, s, scalarFirst ? 1 : 0, ob, count);
+        kernels.launch1d(kernels.get(FAMILY, op.kernelName() + "_scalar"), count, xb, s, scalarFirst ? 1 : 0, ob, count);
     }
 }

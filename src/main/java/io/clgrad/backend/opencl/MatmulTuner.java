@@ -3,6 +3,7 @@ package io.clgrad.backend.opencl;
 import io.clgrad.backend.DeviceKind;
 import io.clgrad.backend.ElementType;
 import io.clgrad.backend.MatmulSpec;
+import io.clgrad.backend.Tuner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -13,10 +14,10 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * {@code clgrad tune}'s engine (CLBlast's tuner in miniature): times candidate matmul
- * configurations on one device and keeps the fastest in the device's {@link TuningFile}, which
- * every later process applies on top of the built-in {@link DeviceTuning} row. So a new GPU gets
- * tuned kernels without a code change.
+ * The OpenCL backend's {@link Tuner} ({@code clgrad tune}'s engine for OpenCL devices): times
+ * candidate matmul configurations on one device and keeps the fastest in the device's
+ * {@link TuningFile}, which every later process applies on top of the built-in {@link DeviceTuning}
+ * row. So a new GPU gets tuned kernels without a code change.
  *
  * <p>Each candidate is a set of {@code -D} values (CPU devices: matmul_vec's block and
  * work-group; GPUs: matmul_tiled's work-group, block per work-item and k-slice, within the
@@ -26,51 +27,37 @@ import java.util.function.Consumer;
  * first and again last (the better run counts), so the order favours no one. A candidate that
  * fails to build, to launch or to check is reported with the reason and skipped.
  */
-public final class MatmulTuner {
-    /**
-     * One measured configuration.
-     *
-     * @param label   what it changes, for display ("current" for the configuration in use)
-     * @param spec    all its matmul fields in the {@code -Dclgrad.opencl.tuning} syntax, as saved
-     * @param gflops  GFLOP/s, NaN when it failed
-     * @param error   why it failed, or null
-     */
-    public record Candidate(String label, String spec, double gflops, String error) {
-    }
-
-    /**
-     * What a tuning run found.
-     *
-     * @param device    the device's label
-     * @param current   the configuration in use before tuning and its speed
-     * @param best      the fastest working candidate (may be the current one)
-     * @param all       every candidate in the order tried
-     * @param file      where the result is kept (null when the cache is disabled)
-     * @param saved     whether {@code best} was written there
-     */
-    public record Result(String device, Candidate current, Candidate best, List<Candidate> all, Path file,
-                         boolean saved) {
-    }
-
+final class MatmulTuner implements Tuner {
     private static final int[][] CHECK_SHAPES = {{37, 67, 29}, {1, 33, 5}, {70, 41, 1}};
 
     private final OpenClBackend backend;
     private final ClDevice device;
 
     /** A tuner for one OpenCL backend. */
-    public MatmulTuner(OpenClBackend backend) {
+    MatmulTuner(OpenClBackend backend) {
         this.backend = backend;
         this.device = backend.clDevice();
     }
 
     /**
-     * Times the candidates and, when {@code save}, writes the fastest to the device's tuning file.
-     *
-     * @param size      n of the timed n x n x n products
-     * @param quick     fewer candidates
-     * @param save      write the result (false: only report)
-     * @param progress  receives each candidate as it is measured
+     * The built-in table row's name, and where a {@code clgrad tune} result or an override came
+     * from when one applies: {@code "cpu (built-in)"}, {@code "cpu+tuned (FILE)"} or
+     * {@code "cpu+override (-Dclgrad.opencl.tuning)"}.
      */
+    @Override
+    public String inUse() {
+        DeviceTuning t = device.tuning();
+        if (t.name().contains("+tuned")) {
+            return t.name() + " (" + device.tuningFile().path() + ")";
+        }
+        return t.name().contains("+override") ? t.name() + " (-Dclgrad.opencl.tuning)" : t.name() + " (built-in)";
+    }
+
+    /**
+     * Times the candidates and, when {@code save}, writes the fastest to the device's tuning file
+     * with a comment saying when and how fast.
+     */
+    @Override
     public Result tune(int size, boolean quick, boolean save, Consumer<Candidate> progress) throws IOException {
         if (size < 1) {
             throw new IllegalArgumentException("tune: size must be >= 1, got " + size);
@@ -78,7 +65,7 @@ public final class MatmulTuner {
         DeviceTuning current = device.tuning();
         Candidate currentResult = measure(current, "current", size);
         List<Candidate> all = new ArrayList<>();
-        Candidate best = currentResult.error == null ? currentResult : null;
+        Candidate best = currentResult.error() == null ? currentResult : null;
         for (String spec : candidates(quick)) {
             DeviceTuning t;
             try {
@@ -89,15 +76,15 @@ public final class MatmulTuner {
             Candidate c = measure(t, spec, size);
             all.add(c);
             progress.accept(c);
-            if (c.error == null && (best == null || c.gflops > best.gflops)) {
+            if (c.error() == null && (best == null || c.gflops() > best.gflops())) {
                 best = c;
             }
         }
         // the first measurement runs on a colder device: measure the current configuration again
         // last and keep its better run, so that the order does not favour the candidates
         Candidate again = measure(current, "current", size);
-        if (again.error == null && (currentResult.error != null || again.gflops > currentResult.gflops)) {
-            if (best == currentResult || best == null || again.gflops > best.gflops) {
+        if (again.error() == null && (currentResult.error() != null || again.gflops() > currentResult.gflops())) {
+            if (best == currentResult || best == null || again.gflops() > best.gflops()) {
                 best = again;
             }
             currentResult = again;
@@ -108,20 +95,22 @@ public final class MatmulTuner {
         TuningFile file = device.tuningFile();
         boolean saved = false;
         if (save) {
-            file.saveMatmul(best.spec, "clgrad tune on " + device.label() + ", " + Instant.now() + ": "
-                    + String.format("%.1f GFLOP/s at n=%d (before: %.1f)", best.gflops, size, currentResult.gflops));
+            file.saveMatmul(best.config(), "clgrad tune on " + device.label() + ", " + Instant.now() + ": "
+                    + String.format("%.1f GFLOP/s at n=%d (before: %.1f)", best.gflops(), size, currentResult.gflops()));
             saved = true;
         }
         return new Result(device.label(), currentResult, best, all, file.path(), saved);
     }
 
-    /** Forgets the saved result for this device; true when there was one. */
+    /** Deletes this device's tuning file; true when there was one. */
+    @Override
     public boolean reset() throws IOException {
         return device.tuningFile().delete();
     }
 
-    /** Where this device's result is kept (null when the cache is disabled). */
-    public Path file() {
+    /** The device's tuning file under the cache folder (null when the cache is disabled). */
+    @Override
+    public Path resultFile() {
         return device.tuningFile().path();
     }
 

@@ -9,8 +9,10 @@ import io.clgrad.backend.MatmulSpec;
 import io.clgrad.backend.MemoryStats;
 import io.clgrad.backend.ReduceOp;
 import io.clgrad.backend.StridedView;
+import io.clgrad.backend.Tuner;
 import io.clgrad.backend.UnaryOp;
 import java.util.List;
+import java.util.Optional;
 import org.jocl.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,20 +61,10 @@ public final class OpenClBackend implements Backend {
         this.random = new RandomOps(kernels, operands);
     }
 
-    /**
-     * Which kernel tuning this device runs with: the built-in table row's name, and where a
-     * {@code clgrad tune} result came from when one applies, e.g.
-     * {@code "cpu (built-in)"} or {@code "cpu+tuned (/home/u/.cache/clgrad/tuning/...properties)"}.
-     *
-     * @return a one-line description
-     */
+    /** The matmul tuner of this device ({@link MatmulTuner}): OpenCL kernels take their sizes from a tuning row. */
     @Override
-    public String tuningSummary() {
-        DeviceTuning t = device.tuning();
-        if (t.name().contains("+tuned")) {
-            return t.name() + " (" + device.tuningFile().path() + ")";
-        }
-        return t.name().contains("+override") ? t.name() + " (-Dclgrad.opencl.tuning)" : t.name() + " (built-in)";
+    public Optional<Tuner> tuner() {
+        return Optional.of(new MatmulTuner(this));
     }
 
     /** The device behind this backend (for {@link MatmulTuner}). */

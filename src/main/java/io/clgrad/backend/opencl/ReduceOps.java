@@ -41,9 +41,9 @@ final class ReduceOps {
         if (outputs == 0) {
             return;
         }
-        String base = op == ReduceOp.MEAN ? "sum" : op.name().toLowerCase(java.util.Locale.ROOT);
+        String base = op == ReduceOp.MEAN ? "sum" : op.opName();   // a mean is the sum kernel with a divisor
         if (!useGroup(len, outputs)) {
-            String rows = "reduce_" + (op == ReduceOp.MEAN ? "mean" : base) + "_rows";
+            String rows = "reduce_" + op.opName() + "_rows";
             kernels.launch1d(kernels.get("reduce", rows), outputs, xb, ob, outer, len, inner);
             return;
         }
@@ -83,21 +83,15 @@ final class ReduceOps {
                              ClBuffer indices, int outer, int len, int inner, int splits, int chunk, float divisor) {
         long[] global = {groups * local};
         long[] wg = {local};
-        switch (op) {
-            case SUM:
-            case MEAN:
-                kernels.launch(k, global, wg, x, out, outer, len, inner, splits, chunk, divisor);
-                break;
-            case MAX:
-            case MIN:
-                kernels.launch(k, global, wg, x, out, outer, len, inner, splits, chunk);
-                break;
-            default:
-                // argmax/argmin: the final result (splits == 1) is the index buffer itself
+        switch (op.kind()) {
+            case TOTAL -> kernels.launch(k, global, wg, x, out, outer, len, inner, splits, chunk, divisor);
+            case EXTREME -> kernels.launch(k, global, wg, x, out, outer, len, inner, splits, chunk);
+            case INDEX -> {
+                // the final result (splits == 1) is the index buffer itself
                 ClBuffer idx = indices != null ? indices : out;
                 ClBuffer val = indices != null ? out : x;
                 kernels.launch(k, global, wg, x, val, idx, outer, len, inner, splits, chunk, indices != null ? 1 : 0);
-                break;
+            }
         }
     }
 

@@ -2,12 +2,14 @@ package io.clgrad.backend.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clgrad.backend.DeviceInfo;
 import io.clgrad.backend.DeviceKind;
+import io.clgrad.backend.Tuner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -118,20 +120,21 @@ class MatmulTuningTest {
     @ParameterizedTest(name = "{0}", allowZeroInvocations = true, autoCloseArguments = false)
     @MethodSource("devices")
     void theTunerChecksAndTimesEveryCandidate(OpenClBackend backend) throws Exception {
-        List<MatmulTuner.Candidate> seen = new ArrayList<>();
-        MatmulTuner tuner = new MatmulTuner(backend);
-        MatmulTuner.Result r = tuner.tune(96, true, false, seen::add);
+        List<Tuner.Candidate> seen = new ArrayList<>();
+        MatmulTuner tuner = assertInstanceOf(MatmulTuner.class, backend.tuner().orElseThrow(),
+                "an OpenCL backend offers its matmul tuner through the SPI");
+        Tuner.Result r = tuner.tune(96, true, false, seen::add);
         assertFalse(r.saved());
         assertEquals(tuner.candidates(true).size(), seen.size());
         assertTrue(seen.size() >= 4, "too few candidates: " + seen);
-        for (MatmulTuner.Candidate c : seen) {
+        for (Tuner.Candidate c : seen) {
             assertTrue(c.error() == null ? c.gflops() > 0 : Double.isNaN(c.gflops()), c.toString());
             assertNull(c.error(), "a built-in candidate failed: " + c);
         }
         assertTrue(r.best().gflops() >= r.current().gflops(), "best " + r.best() + " vs current " + r.current());
         // the winning configuration round-trips through the override syntax
-        DeviceTuning best = DeviceTuning.override(backend.clDevice().tuning(), r.best().spec());
-        assertEquals(r.best().spec(), best.matmulSpec());
+        DeviceTuning best = DeviceTuning.override(backend.clDevice().tuning(), r.best().config());
+        assertEquals(r.best().config(), best.matmulSpec());
     }
 
     /**

@@ -1,0 +1,80 @@
+package io.clgrad.cli;
+
+import static io.clgrad.cli.TrainCommandTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clgrad.Device;
+import io.clgrad.TestDevices;
+import io.clgrad.backend.Tuner;
+import io.clgrad.cli.TrainCommandTest.Run;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code clgrad tune}, which reaches each device's tuner through the backend SPI ({@link Tuner}):
+ * a device without one is refused by name, and an OpenCL device's dry run prints the documented lines
+ * (docs/cli.md) and saves nothing.
+ */
+class TuneCommandTest {
+    private static final Pattern CANDIDATE = Pattern.compile("candidate (\\d+) (\\S+): (\\d+\\.\\d) GFLOP/s");
+    private static final Pattern CURRENT = Pattern.compile("current: (\\d+\\.\\d) GFLOP/s \\[(\\S+)\\]");
+
+    @Test
+    void theCpuBackendHasNothingToTuneAndSaysWhichDevicesHave() {
+        assertTrue(Device.cpu().backend().tuner().isEmpty(), "the CPU backend offers no tuner");
+        Run r = run("tune", "--device", "cpu", "--dry-run");
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertEquals("", r.out());
+        List<Device> opencl = TestDevices.opencl();
+        String others = opencl.isEmpty() ? "no device here can be tuned"
+                : "devices that can be tuned: " + String.join(", ", opencl.stream().map(Device::toString).toList());
+        assertEquals("clgrad tune: cpu (" + Device.cpu().info().name() + ") has nothing to tune: its backend has no "
+                + "tunable kernels; " + others, r.err().strip());
+    }
+
+    /** A dry run with few, small candidates: every line as documented, nothing saved. */
+    @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
+    @MethodSource("io.clgrad.TestDevices#opencl")
+    void aDryRunPrintsEveryCandidateAndTheChoice(Device d) {
+        Tuner tuner = d.backend().tuner().orElseThrow(() -> new AssertionError(d + " has no tuner"));
+        Run r = run("tune", "--device", d.toString(), "--quick", "--size", "32", "--dry-run");
+        assertEquals(0, r.code(), r.out() + r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals("device: " + d + " (" + d.info().name() + ")", lines.get(0));
+        int candidates = lines.size() - 4;
+        assertTrue(candidates >= 4, "too few candidates:\n" + r.out());
+        for (int i = 1; i <= candidates; i++) {
+            Matcher m = CANDIDATE.matcher(lines.get(i));
+            assertTrue(m.matches(), "not a candidate line: " + lines.get(i));
+            assertEquals(i, Integer.parseInt(m.group(1)));
+        }
+        Matcher current = CURRENT.matcher(lines.get(candidates + 1));
+        assertTrue(current.matches(), "not the current configuration: " + lines.get(candidates + 1));
+        assertTrue(Double.parseDouble(current.group(1)) > 0, lines.get(candidates + 1));
+        String best = lines.get(candidates + 2);
+        assertTrue(best.startsWith("best: the current configuration, ")
+                || best.matches("best: \\S+: \\d+\\.\\d GFLOP/s \\(\\d+\\.\\d\\dx current\\) \\[\\S+\\]"), best);
+        assertEquals("not saved (--dry-run)", lines.get(candidates + 3));
+        String inUse = tuner.inUse();
+        assertFalse(inUse.isBlank());
+        assertEquals(inUse, d.backend().tuner().orElseThrow().inUse(), "a dry run changes nothing");
+    }
+
+    /** {@code clgrad devices} shows each device's tuning in use from the same SPI, and none for the CPU. */
+    @Test
+    void devicesShowsTheTuningInUse() {
+        Run r = run("devices");
+        assertEquals(0, r.code(), r.out() + r.err());
+        long rows = r.out().lines().filter(l -> l.strip().startsWith("kernel tuning")).count();
+        assertEquals(TestDevices.opencl().size(), rows, r.out());
+        for (Device d : TestDevices.opencl()) {
+            assertTrue(r.out().contains(d.backend().tuner().orElseThrow().inUse()), d + ":\n" + r.out());
+        }
+    }
+}
