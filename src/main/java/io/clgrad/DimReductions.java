@@ -20,7 +20,7 @@ final class DimReductions {
         }
         int[] shape = x.shapeRef();
         Tensor[] saved = selects(f) ? new Tensor[] {x, out} : new Tensor[0];
-        return Graph.record(out, nodeStem(f) + "Backward0", new Tensor[] {x}, saved, g -> {
+        return Graph.record(out, f.nodeName(false), new Tensor[] {x}, saved, g -> {
             switch (f) {
                 case SUM:
                     return new Tensor[] {g.expand(shape)};
@@ -43,7 +43,7 @@ final class DimReductions {
         int[] shape = x.shapeRef();
         int d = Shape.normalizeDim(op, dim, shape);
         Tensor[] saved = selects(f) ? new Tensor[] {x} : new Tensor[0];
-        return Graph.record(out, nodeStem(f) + "Backward1", new Tensor[] {x}, saved, g -> {
+        return Graph.record(out, f.nodeName(true), new Tensor[] {x}, saved, g -> {
             Tensor gk = keepdim ? g : g.unsqueeze(d);
             switch (f) {
                 case SUM:
@@ -52,7 +52,7 @@ final class DimReductions {
                     return new Tensor[] {gk.div((float) shape[d]).expand(shape)};
                 default:
                     // As PyTorch's max(dim)/min(dim): the whole gradient goes to the selected index.
-                    ReduceOp arg = f == ReduceOp.MAX ? ReduceOp.ARGMAX : ReduceOp.ARGMIN;
+                    ReduceOp arg = f.seeksMax() ? ReduceOp.ARGMAX : ReduceOp.ARGMIN;
                     Tensor index = alongRaw(op, arg, x, d, true).toFloat();
                     int[] posShape = new int[shape.length];
                     java.util.Arrays.fill(posShape, 1);
@@ -77,14 +77,9 @@ final class DimReductions {
                 g -> new Tensor[] {out.mul(g.sub(g.mul(out).sum(d, true)))});
     }
 
-    /** Sum, Mean, Max or Min: the stem of the node's name. */
-    private static String nodeStem(ReduceOp f) {
-        return f.name().charAt(0) + f.name().substring(1).toLowerCase();
-    }
-
     /** Max and min select elements: their backward reads the input. */
     private static boolean selects(ReduceOp f) {
-        return f == ReduceOp.MAX || f == ReduceOp.MIN;
+        return f.kind() == ReduceOp.Kind.EXTREME;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.clgrad;
 
+import io.clgrad.backend.BinaryOp;
 import io.clgrad.backend.Buffer;
 import io.clgrad.backend.MatmulSpec;
 import java.util.Arrays;
@@ -134,7 +135,7 @@ final class Linalg {
 
     private static Tensor[] linearGrads(Tensor g, Tensor x, Tensor w, Tensor b, Tensor reluOut) {
         Tensor gz = reluOut == null ? g
-                : Elementwise.binaryRaw("relu_backward", io.clgrad.backend.BinaryOp.RELU_BACKWARD, g, reluOut);
+                : Elementwise.helper(BinaryOp.RELU_BACKWARD, g, reluOut);
         Tensor gx = x.requiresGrad() ? gz.matmul(w) : null;
         Tensor gw = w.requiresGrad() ? gz.t().matmul(x) : null;
         Tensor gb = b != null && b.requiresGrad() ? gz.sum(0, false) : null;
