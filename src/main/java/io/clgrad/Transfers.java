@@ -31,25 +31,19 @@ final class Transfers {
             }
             return out;
         }
-        Tensor d = Layouts.dense(t);
-        try {
+        try (OpLaunch l = new OpLaunch("toFloatArray", t.device())) {
             float[] out = new float[t.numel()];
-            d.backend().read(d.buffer("toFloatArray"), 0, out, 0, out.length);
+            t.backend().read(l.dense(t), 0, out, 0, out.length);
             return out;
-        } finally {
-            Checks.closeTemp(d, t);
         }
     }
 
     static int[] toIntArray(Tensor t) {
         Checks.int32("toIntArray", "the tensor", t);
-        Tensor d = Layouts.dense(t);
-        try {
+        try (OpLaunch l = new OpLaunch("toIntArray", t.device())) {
             int[] out = new int[t.numel()];
-            d.backend().read(d.buffer("toIntArray"), 0, out, 0, out.length);
+            t.backend().read(l.dense(t), 0, out, 0, out.length);
             return out;
-        } finally {
-            Checks.closeTemp(d, t);
         }
     }
 
@@ -109,13 +103,7 @@ final class Transfers {
         if (t.dtype() == dtype) {
             return t;
         }
-        Tensor d = Layouts.dense(t);
-        try {
-            Tensor out = Tensor.empty(t.device(), dtype, t.shapeRef());
-            t.backend().convert(d.buffer("convert"), out.buffer("convert"), t.numel());
-            return out;
-        } finally {
-            Checks.closeTemp(d, t);
-        }
+        return OpLaunch.run("convert", t.device(), dtype, t.shapeRef(),
+                (l, out) -> t.backend().convert(l.dense(t), out, t.numel()));
     }
 }
