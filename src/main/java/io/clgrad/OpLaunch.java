@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One backend launch of an op, written once: after the op has checked its arguments, it takes its
- * operands here (a view that a kernel cannot read directly becomes a temporary dense copy),
- * allocates its outputs here and launches. Closing releases the temporaries, keeps every operand
+ * One backend launch of an op (or read to the host), written once: after the op has checked its
+ * arguments, it takes its operands here (a view that a kernel cannot read directly becomes a
+ * temporary dense copy), allocates its outputs here and launches. Closing releases the temporaries, keeps every operand
  * reachable until then (so that no buffer is freed before the launch is enqueued), and closes the
  * outputs unless the op handed them out with {@link #keep}, so a failed launch leaks nothing. The
  * op then records its node with {@link Graph#record}.
