@@ -217,12 +217,11 @@ public final class Tensor implements AutoCloseable {
 
     /** Whether the elements are laid out row-major without gaps. */
     public boolean isContiguous() {
-        int expected = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            if (shape[d] != 1 && strides[d] != expected) {
+        int[] rowMajor = StridedView.contiguousStrides(shape);
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] != 1 && strides[d] != rowMajor[d]) {   // a size-1 dimension's stride is never used
                 return false;
             }
-            expected *= shape[d];
         }
         return true;
     }

@@ -1,5 +1,8 @@
 package io.clgrad;
 
+import io.clgrad.backend.Backend;
+import io.clgrad.backend.Buffer;
+
 /** Moves values between host arrays and devices, and converts dtypes. */
 final class Transfers {
     private Transfers() {
@@ -31,18 +34,23 @@ final class Transfers {
             }
             return out;
         }
-        try (OpLaunch l = new OpLaunch("toFloatArray", t.device())) {
-            float[] out = new float[t.numel()];
-            t.backend().read(l.dense(t), 0, out, 0, out.length);
-            return out;
-        }
+        return readDense(t, "toFloatArray", new float[t.numel()], (b, src, out) -> b.read(src, 0, out, 0, out.length));
     }
 
     static int[] toIntArray(Tensor t) {
         Checks.int32("toIntArray", "the tensor", t);
-        try (OpLaunch l = new OpLaunch("toIntArray", t.device())) {
-            int[] out = new int[t.numel()];
-            t.backend().read(l.dense(t), 0, out, 0, out.length);
+        return readDense(t, "toIntArray", new int[t.numel()], (b, src, out) -> b.read(src, 0, out, 0, out.length));
+    }
+
+    /** A backend read of a whole dense buffer into a host array of the buffer's dtype. */
+    private interface HostRead<A> {
+        void read(Backend backend, Buffer src, A out);
+    }
+
+    /** Reads {@code t}'s elements in row-major order into {@code out} (through a dense copy if strided). */
+    private static <A> A readDense(Tensor t, String op, A out, HostRead<A> read) {
+        try (OpLaunch l = new OpLaunch(op, t.device())) {
+            read.read(t.backend(), l.dense(t), out);
             return out;
         }
     }

@@ -1,30 +1,23 @@
 package io.clgrad.cli;
 
-import io.clgrad.Device;
 import io.clgrad.bench.Benchmark;
 import io.clgrad.data.FashionMnist;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code clgrad bench}: GEMM, SimpleNet and Fashion-MNIST MLP throughput on each device (see
  * docs/benchmarks.md and {@link Benchmark}); {@code --vs-pytorch} runs PyTorch and numpy alongside.
  */
 @Command(name = "bench",
-        mixinStandardHelpOptions = true,
-        sortOptions = false,
         showDefaultValues = true,
         description = {"Benchmarks each device: gemm n=256..2048 GFLOP/s, SimpleNet training steps/s at batch 5, 64 "
                 + "and 4096, and 3 Fashion-MNIST MLP epochs; optionally against PyTorch and numpy.",
             "Lines: 'device: ...', 'gemm n=N: X GFLOP/s', 'simplenet batch=B: X steps/s', "
                 + "'fmnist mlp epoch E: T s (N samples/s), test acc A', 'ratio clgrad/pytorch W: X.XXx'."})
-final class BenchCommand implements Callable<Integer> {
+final class BenchCommand extends CliCommand {
 
     @Option(names = "--device", paramLabel = "DEVICE",
             description = "Only this device: cpu, opencl, opencl:N or gpu (default: every device).")
@@ -61,18 +54,12 @@ final class BenchCommand implements Callable<Integer> {
             + "/usr/share/datasets/fashion-mnist).")
     Path dataDir;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() throws IOException {
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
-        }
-        List<Device> devices = device == null ? Device.all() : List.of(Device.parse(device));
-        Benchmark.Options options = new Benchmark.Options(devices, quick, !noFmnist, !noKernelSetup, vsPyTorch,
-                python, script, threads, dataDir != null ? dataDir : FashionMnist.DEFAULT_DIR);
-        new Benchmark(options, spec.commandLine().getOut()).run();
+        ArgumentChecks.atLeastOne("--threads", threads);
+        Benchmark.Options options = new Benchmark.Options(deviceOrAll(device), quick, !noFmnist, !noKernelSetup,
+                vsPyTorch, python, script, threads, dataDir != null ? dataDir : FashionMnist.DEFAULT_DIR);
+        new Benchmark(options, out()).run();
         return 0;
     }
 }

@@ -6,11 +6,9 @@ import io.clgrad.data.DataLoader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code clgrad eval}: loads a model file written by {@code clgrad train --save} and reports its
@@ -18,14 +16,12 @@ import picocli.CommandLine.Spec;
  * synthetic and CSV data the same validation split as in training, from the seed in the file).
  */
 @Command(name = "eval",
-        mixinStandardHelpOptions = true,
-        sortOptions = false,
         showDefaultValues = true,
         description = "Evaluates a saved model on held-out data.")
-final class EvalCommand implements Callable<Integer> {
+final class EvalCommand extends CliCommand {
 
-    @Option(names = "--model", paramLabel = "FILE", required = true, description = "Model file from clgrad train --save.")
-    Path model;
+    @Mixin
+    ModelFileOption model;
 
     @Option(names = "--data", paramLabel = "NAME", description = "Data (default: the data the model was trained on).")
     String data;
@@ -45,31 +41,26 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "B", defaultValue = "512", description = "Samples per batch.")
     int batchSize;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() throws IOException {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
-        }
-        Device dev = device == null ? Device.best() : Device.parse(device);
-        SavedModel saved = SavedModel.open(model, dev);
+        ArgumentChecks.atLeastOne("--batch-size", batchSize);
+        Device dev = deviceOrBest(device);
+        SavedModel saved = model.open(dev);
         ModelSpec modelSpec = saved.spec();
         String name = data != null ? data : saved.header().data();
         long seed = saved.header().seed();
         int samples = saved.header().samples();
         TrainingData td = TrainingData.load(name, dataDir, file, label, samples, seed, 0.2);
         if (td.features() != modelSpec.inputs()) {
-            throw new IllegalArgumentException(model + ": the model takes " + modelSpec.inputs() + " features but --data "
+            throw new IllegalArgumentException(model.file + ": the model takes " + modelSpec.inputs() + " features but --data "
                     + name + " has " + td.features());
         }
-        ModelFiles.checkClasses(model, saved.header(), td);
+        ModelFiles.checkClasses(model.file, saved.header(), td);
         TrainingLoop loop = saved.loop();
         DataLoader<Tensor[]> loader = DataLoader.builder(td.held()).batchSize(batchSize).device(dev).build();
         TrainingLoop.Score s = loop.evaluate(loader);
-        spec.commandLine().getOut().println(String.format(Locale.ROOT, "%s: %s accuracy %.4f, loss %.4f on %,d samples (%s, %s)",
-                model, td.heldLabel(), s.accuracy(), s.loss(), s.samples(), name, dev));
+        out().println(String.format(Locale.ROOT, "%s: %s accuracy %.4f, loss %.4f on %,d samples (%s, %s)",
+                model.file, td.heldLabel(), s.accuracy(), s.loss(), s.samples(), name, dev));
         return 0;
     }
 }

@@ -3,21 +3,17 @@ package io.clgrad.cli;
 import io.clgrad.Device;
 import io.clgrad.examples.SimpleNetExample;
 import java.io.PrintStream;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code clgrad example simplenet}: runs the seed chapter's example ({@link SimpleNetExample}) on
  * {@link Device#best()} (or {@code --device}).
  */
 @Command(name = "example",
-        mixinStandardHelpOptions = true,
         description = "Runs a built-in example: simplenet (the PyTorch chapter's SimpleNet, one Adam step).")
-final class ExampleCommand implements Callable<Integer> {
+final class ExampleCommand extends CliCommand {
 
     @Parameters(index = "0", paramLabel = "NAME", description = "Example to run: simplenet.")
     String name;
@@ -26,17 +22,13 @@ final class ExampleCommand implements Callable<Integer> {
             description = "cpu, opencl, opencl:N or gpu (default: Device.best(), or CLGRAD_DEVICE).")
     String device;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() {
         if (!name.equals("simplenet")) {
             throw new IllegalArgumentException("unknown example '" + name + "'; available: simplenet");
         }
-        Device d = device == null ? Device.best() : Device.parse(device);
-        PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
-        SimpleNetExample.run(d, out);
+        PrintStream out = new PrintStream(new WriterOutputStream(out()), true);
+        SimpleNetExample.run(deviceOrBest(device), out);
         out.flush();
         return 0;
     }

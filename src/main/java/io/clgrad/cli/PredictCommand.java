@@ -4,14 +4,11 @@ import io.clgrad.Device;
 import io.clgrad.Tensor;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code clgrad predict}: runs a saved model on feature vectors given on the command line and
@@ -20,13 +17,11 @@ import picocli.CommandLine.Spec;
  * binary model, the probability of class 1.
  */
 @Command(name = "predict",
-        mixinStandardHelpOptions = true,
-        sortOptions = false,
         description = "Predicts with a saved model: clgrad predict --model m.safetensors --input 0.5,-0.2")
-final class PredictCommand implements Callable<Integer> {
+final class PredictCommand extends CliCommand {
 
-    @Option(names = "--model", paramLabel = "FILE", required = true, description = "Model file from clgrad train --save.")
-    Path model;
+    @Mixin
+    ModelFileOption model;
 
     @Option(names = "--input", paramLabel = "X1,X2,...", required = true,
             description = "Features of one sample, comma-separated; repeat --input for more samples.")
@@ -35,13 +30,10 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "DEVICE", description = "cpu, opencl, opencl:N or gpu.")
     String device;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() throws IOException {
-        Device dev = device == null ? Device.best() : Device.parse(device);
-        SavedModel saved = SavedModel.open(model, dev);
+        Device dev = deviceOrBest(device);
+        SavedModel saved = model.open(dev);
         ModelSpec modelSpec = saved.spec();
         int f = modelSpec.inputs();
         if ((long) inputs.length * f > Integer.MAX_VALUE) {
@@ -51,7 +43,7 @@ final class PredictCommand implements Callable<Integer> {
         for (int i = 0; i < inputs.length; i++) {
             System.arraycopy(ArgumentChecks.features(inputs[i], f), 0, x, i * f, f);
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         List<String> names = saved.header().classes();
         if (names != null) {
             printNamed(out, saved.loop().probabilities(Tensor.of(dev, x, inputs.length, f)), names);

@@ -24,13 +24,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code clgrad train}: trains a network end to end. With no arguments, the seed's SimpleNet(2, 10, 1)
@@ -39,11 +36,9 @@ import picocli.CommandLine.Spec;
  * with CrossEntropyLoss; {@code --data csv --file F --label COL} the user's own data.
  */
 @Command(name = "train",
-        mixinStandardHelpOptions = true,
-        sortOptions = false,
         showDefaultValues = true,
         description = "Trains a network: by default the PyTorch chapter's SimpleNet on built-in two-moons data.")
-final class TrainCommand implements Callable<Integer> {
+final class TrainCommand extends CliCommand {
 
     @Option(names = "--data", paramLabel = "NAME", defaultValue = "two-moons",
             description = "Data: " + TrainingData.NAMES + ".")
@@ -116,12 +111,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "Worker threads of the CPU backend (default: -Dclgrad.threads, CLGRAD_CPU_THREADS or one per processor).")
     Integer threads;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         boolean images = data.equals("fashion-mnist") || data.equals("mnist");
         int epochCount = ArgumentChecks.atLeastOne("--epochs", epochs != null ? epochs : images || data.equals("csv") ? 3 : 50);
         int batch = ArgumentChecks.atLeastOne("--batch-size", batchSize != null ? batchSize : images ? 128 : 32);
@@ -132,13 +124,13 @@ final class TrainCommand implements Callable<Integer> {
         checkDataOptions(images);
         checkOutputs();
         CpuThreads.request(threads);
-        Device dev = device == null ? Device.best() : Device.parse(device);
+        Device dev = deviceOrBest(device);
         String threadWarning = CpuThreads.verify(threads);
         if (threadWarning != null) {
-            spec.commandLine().getErr().println("clgrad train: warning: " + threadWarning);
+            err().println("clgrad train: warning: " + threadWarning);
         }
         if (threads != null && !dev.isCpu()) {
-            spec.commandLine().getErr().println("clgrad train: warning: --threads sizes only the Java CPU backend's"
+            err().println("clgrad train: warning: --threads sizes only the Java CPU backend's"
                     + " worker pool; " + dev.id() + " does not use it");
         }
         Tensor.manualSeed(seed);
@@ -224,7 +216,7 @@ final class TrainCommand implements Callable<Integer> {
         // a checkpoint resumed in place holds the resumed epoch until the first save of this run
         int savedEpoch = resume != null && save == null && checkpoint != null && OutputPaths.sameFile(resume, checkpoint)
                 ? firstEpoch - 1 : 0;
-        try (InterruptReport report = new InterruptReport(spec.commandLine().getErr(), System.console() != null,
+        try (InterruptReport report = new InterruptReport(err(), System.console() != null,
                 firstEpoch, lastEpoch, savedEpoch, savedFiles, metricFiles,
                 finished -> writeMetricFiles(finished, dev, td))) {
             for (int e = firstEpoch; e <= lastEpoch; e++) {
@@ -289,8 +281,8 @@ final class TrainCommand implements Callable<Integer> {
                 String notSaved = "epoch " + epoch + ": not saved to " + (save != null ? save : checkpoint)
                         + (save != null && checkpoint != null ? " and " + checkpoint : "")
                         + " because the weights are not finite (" + bad + "); the file keeps its earlier content";
-                spec.commandLine().getErr().println("clgrad train: warning: " + notSaved);
-                spec.commandLine().getErr().flush();
+                err().println("clgrad train: warning: " + notSaved);
+                err().flush();
                 return notSaved;
             }
             Map<String, String> fileMeta = ModelFiles.modelMetadata(modelSpec, td, seed, samples);
@@ -325,9 +317,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         try {
             if (CsvDataset.headerLooksLikeData(file)) {
-                spec.commandLine().getErr().println("clgrad train: warning: " + file + ": the first line looks like"
+                err().println("clgrad train: warning: " + file + ": the first line looks like"
                         + " data, not column names; clgrad reads line 1 as the header");
-                spec.commandLine().getErr().flush();
+                err().flush();
             }
         } catch (IOException | RuntimeException e) {
             // not readable as text: loading the file says why

@@ -9,22 +9,17 @@ final class HostTensors {
     }
 
     static Tensor make(Device device, float[] data, int[] shape) {
-        if (shape.length == 0) {
-            Tensor one = Tensor.of(device, data, 1);
-            Tensor scalar = one.reshape();
-            one.close();
-            return scalar;
-        }
-        return Tensor.of(device, data, shape);
+        return shape.length == 0 ? scalar(Tensor.of(device, data, 1)) : Tensor.of(device, data, shape);
     }
 
     static Tensor make(Device device, int[] data, int[] shape) {
-        if (shape.length == 0) {
-            Tensor one = Tensor.of(device, data, 1);
-            Tensor scalar = one.reshape();
-            one.close();
-            return scalar;
-        }
-        return Tensor.of(device, data, shape);
+        return shape.length == 0 ? scalar(Tensor.of(device, data, 1)) : Tensor.of(device, data, shape);
+    }
+
+    /** The one-element tensor {@code one} as a scalar (shape {@code []}); {@code one} itself is closed. */
+    private static Tensor scalar(Tensor one) {
+        Tensor scalar = one.reshape();
+        one.close();
+        return scalar;
     }
 }

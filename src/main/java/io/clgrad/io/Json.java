@@ -31,6 +31,13 @@ final class Json {
         }
     }
 
+    /**
+     * The two-character escapes, for reading and writing: {@code ESCAPED.charAt(i)} stands as a
+     * backslash and {@code ESCAPE_LETTERS.charAt(i)}.
+     */
+    private static final String ESCAPE_LETTERS = "\"\\/bfnrt";
+    private static final String ESCAPED = "\"\\/\b\f\n\r\t";
+
     private final String s;
     private int pos;
 
@@ -85,15 +92,11 @@ final class Json {
     }
 
     private Map<String, Object> object(int depth) throws ParseException {
-        checkDepth(depth);
-        pos++;
         Map<String, Object> out = new LinkedHashMap<>();
-        skipWhitespace();
-        if (peek() == '}') {
-            pos++;
+        if (opensEmpty(depth, '}')) {
             return out;
         }
-        while (true) {
+        do {
             skipWhitespace();
             if (peek() != '"') {
                 throw error("expected a string key, got " + describe());
@@ -108,42 +111,46 @@ final class Json {
             expect(':');
             skipWhitespace();
             out.put(key, value(depth));
-            skipWhitespace();
-            char c = peek();
-            if (c == ',') {
-                pos++;
-            } else if (c == '}') {
-                pos++;
-                return out;
-            } else {
-                throw error("expected ',' or '}', got " + describe());
-            }
-        }
+        } while (!closes('}'));
+        return out;
     }
 
     private List<Object> array(int depth) throws ParseException {
-        checkDepth(depth);
-        pos++;
         List<Object> out = new ArrayList<>();
-        skipWhitespace();
-        if (peek() == ']') {
-            pos++;
+        if (opensEmpty(depth, ']')) {
             return out;
         }
-        while (true) {
+        do {
             skipWhitespace();
             out.add(value(depth));
-            skipWhitespace();
-            char c = peek();
-            if (c == ',') {
-                pos++;
-            } else if (c == ']') {
-                pos++;
-                return out;
-            } else {
-                throw error("expected ',' or ']', got " + describe());
-            }
+        } while (!closes(']'));
+        return out;
+    }
+
+    /**
+     * Steps over the opening bracket of an object or array at nesting {@code depth}; true when
+     * {@code close} follows at once (then stepped over too).
+     */
+    private boolean opensEmpty(int depth, char close) throws ParseException {
+        checkDepth(depth);
+        pos++;
+        skipWhitespace();
+        if (peek() == close) {
+            pos++;
+            return true;
         }
+        return false;
+    }
+
+    /** After a member or element: steps over ',' (false: another follows) or {@code close} (true). */
+    private boolean closes(char close) throws ParseException {
+        skipWhitespace();
+        char c = peek();
+        if (c != ',' && c != close) {
+            throw error("expected ',' or '" + close + "', got " + describe());
+        }
+        pos++;
+        return c == close;
     }
 
     private void checkDepth(int depth) throws ParseException {
@@ -180,38 +187,31 @@ final class Json {
                 throw error("unterminated string");
             }
             char e = s.charAt(pos++);
-            switch (e) {
-                case '"': sb.append('"'); break;
-                case '\\': sb.append('\\'); break;
-                case '/': sb.append('/'); break;
-                case 'b': sb.append('\b'); break;
-                case 'f': sb.append('\f'); break;
-                case 'n': sb.append('\n'); break;
-                case 'r': sb.append('\r'); break;
-                case 't': sb.append('\t'); break;
-                case 'u': {
-                    char u = hex4();
-                    if (Character.isHighSurrogate(u)) {
-                        if (pos + 1 < s.length() && s.charAt(pos) == '\\' && s.charAt(pos + 1) == 'u') {
-                            pos += 2;
-                            char low = hex4();
-                            if (!Character.isLowSurrogate(low)) {
-                                throw error("lone surrogate in a \\u escape");
-                            }
-                            sb.append(u).append(low);
-                        } else {
-                            throw error("lone surrogate in a \\u escape");
-                        }
-                    } else if (Character.isLowSurrogate(u)) {
+            int escape = ESCAPE_LETTERS.indexOf(e);
+            if (escape >= 0) {
+                sb.append(ESCAPED.charAt(escape));
+                continue;
+            }
+            if (e != 'u') {
+                pos--;
+                throw error("invalid escape '\\" + printable(e) + "' in a string");
+            }
+            char u = hex4();
+            if (Character.isHighSurrogate(u)) {
+                if (pos + 1 < s.length() && s.charAt(pos) == '\\' && s.charAt(pos + 1) == 'u') {
+                    pos += 2;
+                    char low = hex4();
+                    if (!Character.isLowSurrogate(low)) {
                         throw error("lone surrogate in a \\u escape");
-                    } else {
-                        sb.append(u);
                     }
-                    break;
+                    sb.append(u).append(low);
+                } else {
+                    throw error("lone surrogate in a \\u escape");
                 }
-                default:
-                    pos--;
-                    throw error("invalid escape '\\" + printable(e) + "' in a string");
+            } else if (Character.isLowSurrogate(u)) {
+                throw error("lone surrogate in a \\u escape");
+            } else {
+                sb.append(u);
             }
         }
     }
@@ -398,23 +398,16 @@ final class Json {
         sb.append('"');
         for (int i = 0; i < str.length(); i++) {
             char c = str.charAt(i);
-            switch (c) {
-                case '"': sb.append("\\\""); break;
-                case '\\': sb.append("\\\\"); break;
-                case '\n': sb.append("\\n"); break;
-                case '\r': sb.append("\\r"); break;
-                case '\t': sb.append("\\t"); break;
-                case '\b': sb.append("\\b"); break;
-                case '\f': sb.append("\\f"); break;
-                default:
-                    if (Character.isSurrogate(c) && !validPair(str, i)) {
-                        throw new IllegalArgumentException("string has a lone UTF-16 surrogate at index " + i
-                                + ", which UTF-8 cannot encode: \"" + shorten(str) + "\"");
-                    } else if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
+            int escape = c == '/' ? -1 : ESCAPED.indexOf(c);   // '/' may stand as it is
+            if (escape >= 0) {
+                sb.append('\\').append(ESCAPE_LETTERS.charAt(escape));
+            } else if (Character.isSurrogate(c) && !validPair(str, i)) {
+                throw new IllegalArgumentException("string has a lone UTF-16 surrogate at index " + i
+                        + ", which UTF-8 cannot encode: \"" + shorten(str) + "\"");
+            } else if (c < 0x20) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
             }
         }
         sb.append('"');

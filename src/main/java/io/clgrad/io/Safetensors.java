@@ -268,25 +268,29 @@ public final class Safetensors {
     }
 
     private static void writeData(FileChannel ch, Tensor t, ByteBuffer buf) throws IOException {
-        int perChunk = buf.capacity() / 4;
         if (t.dtype() == DType.INT32) {
             int[] a = t.toIntArray();
-            for (int at = 0; at < a.length; at += perChunk) {
-                int n = Math.min(perChunk, a.length - at);
-                buf.clear();
-                buf.asIntBuffer().put(a, at, n);
-                buf.limit(4 * n);
-                writeFully(ch, buf);
-            }
+            writeChunks(ch, buf, a.length, (b, at, n) -> b.asIntBuffer().put(a, at, n));
         } else {
             float[] a = t.toFloatArray();
-            for (int at = 0; at < a.length; at += perChunk) {
-                int n = Math.min(perChunk, a.length - at);
-                buf.clear();
-                buf.asFloatBuffer().put(a, at, n);
-                buf.limit(4 * n);
-                writeFully(ch, buf);
-            }
+            writeChunks(ch, buf, a.length, (b, at, n) -> b.asFloatBuffer().put(a, at, n));
+        }
+    }
+
+    /** Puts elements {@code [at, at + n)} of a host array into a cleared buffer, from its start. */
+    private interface ChunkPut {
+        void put(ByteBuffer buf, int at, int n);
+    }
+
+    /** Writes {@code length} 4-byte elements through {@code buf}, a buffer-full at a time. */
+    private static void writeChunks(FileChannel ch, ByteBuffer buf, int length, ChunkPut put) throws IOException {
+        int perChunk = buf.capacity() / 4;
+        for (int at = 0; at < length; at += perChunk) {
+            int n = Math.min(perChunk, length - at);
+            buf.clear();
+            put.put(buf, at, n);
+            buf.limit(4 * n);
+            writeFully(ch, buf);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Base class for all neural network modules, as PyTorch's {@code torch.nn.Module}. A module owns
@@ -110,10 +111,7 @@ public abstract class Module<M extends Module<M>> {
         if (m == this) {
             throw new IllegalArgumentException("register: a module cannot be its own child (\"" + name + "\")");
         }
-        if (params.containsKey(name) || buffers.containsKey(name)) {
-            throw new IllegalArgumentException("register: attribute \"" + name + "\" already exists as a "
-                    + (params.containsKey(name) ? "parameter" : "buffer"));
-        }
+        checkUnused("register", children, name);
         children.put(name, m);
         return m;
     }
@@ -131,18 +129,8 @@ public abstract class Module<M extends Module<M>> {
      * @throws IllegalStateException    when {@code t} is not a float32 leaf
      */
     protected Tensor registerParameter(String name, Tensor t) {
-        checkName("parameter", name);
-        if (children.containsKey(name) || buffers.containsKey(name)) {
-            throw new IllegalArgumentException("registerParameter: attribute \"" + name + "\" already exists as a "
-                    + (children.containsKey(name) ? "child module" : "buffer"));
-        }
-        if (t == null) {
-            params.remove(name);
-            return null;
-        }
-        Tensors.keep(t.requiresGrad(true));
-        params.put(name, t);
-        return t;
+        return registerTensor("registerParameter", "parameter", params, name, t,
+                p -> Tensors.keep(p.requiresGrad(true)));
     }
 
     /**
@@ -156,16 +144,22 @@ public abstract class Module<M extends Module<M>> {
      * @throws IllegalArgumentException on a bad or already used name
      */
     protected Tensor registerBuffer(String name, Tensor t) {
-        checkName("buffer", name);
-        if (children.containsKey(name) || params.containsKey(name)) {
-            throw new IllegalArgumentException("registerBuffer: attribute \"" + name + "\" already exists as a "
-                    + (children.containsKey(name) ? "child module" : "parameter"));
-        }
+        return registerTensor("registerBuffer", "buffer", buffers, name, t, Tensors::keep);
+    }
+
+    /**
+     * Puts {@code t}, after {@code adopt}, into {@code own} (the parameters or the buffers) under
+     * {@code name}, or removes the name for a null {@code t}; returns {@code t}.
+     */
+    private Tensor registerTensor(String op, String kind, Map<String, Tensor> own, String name, Tensor t,
+                                  UnaryOperator<Tensor> adopt) {
+        checkName(kind, name);
+        checkUnused(op, own, name);
         if (t == null) {
-            buffers.remove(name);
+            own.remove(name);
             return null;
         }
-        buffers.put(name, Tensors.keep(t));
+        own.put(name, adopt.apply(t));
         return t;
     }
 
@@ -187,6 +181,20 @@ public abstract class Module<M extends Module<M>> {
      */
     protected Tensor buffer(String name) {
         return buffers.get(name);
+    }
+
+    /**
+     * Refuses {@code name} when an attribute of another kind than {@code own} (the map it is about
+     * to go into) has it: children, parameters and buffers share one namespace, as in PyTorch.
+     */
+    private void checkUnused(String op, Map<String, ?> own, String name) {
+        String taken = own != children && children.containsKey(name) ? "child module"
+                : own != params && params.containsKey(name) ? "parameter"
+                : own != buffers && buffers.containsKey(name) ? "buffer"
+                : null;
+        if (taken != null) {
+            throw new IllegalArgumentException(op + ": attribute \"" + name + "\" already exists as a " + taken);
+        }
     }
 
     private static void checkName(String kind, String name) {

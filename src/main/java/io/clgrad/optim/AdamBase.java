@@ -29,24 +29,13 @@ abstract class AdamBase extends Optimizer {
         d.put("eps", eps);
         d.put("weight_decay", weightDecay);
         d.put("amsgrad", amsgrad);
-        d.put("maximize", false);
-        d.put("foreach", null);
-        d.put("capturable", false);
-        d.put("differentiable", false);
-        d.put("fused", null);
-        return d;
+        return OptionChecks.withPrintedOnly(d, "maximize", "foreach", "capturable", "differentiable", "fused");
     }
 
     @Override
     protected void validate(Map<String, Object> o) {
-        double lr = number(o, "lr");
-        if (!(lr >= 0.0)) {
-            throw new IllegalArgumentException("Invalid learning rate: " + PyRepr.floatRepr(lr));
-        }
-        double eps = number(o, "eps");
-        if (!(eps >= 0.0)) {
-            throw new IllegalArgumentException("Invalid epsilon value: " + PyRepr.floatRepr(eps));
-        }
+        OptionChecks.nonNegative(o, "lr", "learning rate");
+        OptionChecks.nonNegative(o, "eps", "epsilon value");
         Object betas = o.get("betas");
         if (!(betas instanceof List) || ((List<?>) betas).size() != 2
                 || !(((List<?>) betas).get(0) instanceof Number) || !(((List<?>) betas).get(1) instanceof Number)) {
@@ -58,36 +47,11 @@ abstract class AdamBase extends Optimizer {
                 throw new IllegalArgumentException("Invalid beta parameter at index " + i + ": " + PyRepr.floatRepr(b));
             }
         }
-        double wd = number(o, "weight_decay");
-        if (!(wd >= 0.0)) {
-            throw new IllegalArgumentException("Invalid weight_decay value: " + PyRepr.floatRepr(wd));
-        }
+        OptionChecks.nonNegative(o, "weight_decay", "weight_decay value");
         if (!(o.get("amsgrad") instanceof Boolean)) {
             throw new IllegalArgumentException("amsgrad must be a boolean, got " + o.get("amsgrad"));
         }
-        unsupported(o, "maximize", false);
-        unsupported(o, "foreach", null);
-        unsupported(o, "capturable", false);
-        unsupported(o, "differentiable", false);
-        unsupported(o, "fused", null);
-    }
-
-    static double number(Map<String, Object> o, String key) {
-        Object v = o.get(key);
-        if (!(v instanceof Number)) {
-            throw new IllegalArgumentException("option " + key + " must be a number, got " + v);
-        }
-        return ((Number) v).doubleValue();
-    }
-
-    /** Options clgrad prints for PyTorch's sake but does not implement must keep their defaults. */
-    static void unsupported(Map<String, Object> o, String key, Object only) {
-        Object v = o.get(key);
-        if (v == null ? only != null : !v.equals(only)) {
-            throw new IllegalArgumentException("option " + key + "=" + PyRepr.option(key, v)
-                    + " is not supported by clgrad (it is printed only to match PyTorch; it must stay "
-                    + PyRepr.option(key, only) + ")");
-        }
+        OptionChecks.checkPrintedOnly(o);
     }
 
     /**

@@ -26,33 +26,24 @@ public final class CosineAnnealingLR extends LRScheduler {
      */
     public CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin) {
         super(optimizer);
-        if (tMax <= 0) {
-            throw new IllegalArgumentException("CosineAnnealingLR: T_max must be positive, got " + tMax);
-        }
-        this.tMax = tMax;
+        this.tMax = positive("CosineAnnealingLR", "T_max", tMax);
         this.etaMin = etaMin;
         initialStep();
     }
 
     @Override
     protected double[] computeLr() {
-        double[] out = new double[groupCount()];
-        int e = lastEpoch();
-        for (int i = 0; i < out.length; i++) {
-            double lr = groupLr(i);
-            double base = baseLr(i);
+        return eachGroup((lr, base, e) -> {
             if (e == 0) {
-                out[i] = lr;
+                return lr;
             } else if (stepCount() == 1 && e > 0) {
-                out[i] = etaMin + (base - etaMin) * (1 + Math.cos(e * Math.PI / tMax)) / 2;
+                return etaMin + (base - etaMin) * (1 + Math.cos(e * Math.PI / tMax)) / 2;
             } else if (Math.floorMod(e - 1 - tMax, 2 * tMax) == 0) {
-                out[i] = lr + (base - etaMin) * (1 - Math.cos(Math.PI / tMax)) / 2;
-            } else {
-                out[i] = (1 + Math.cos(Math.PI * e / tMax)) / (1 + Math.cos(Math.PI * (e - 1) / tMax))
-                        * (lr - etaMin) + etaMin;
+                return lr + (base - etaMin) * (1 - Math.cos(Math.PI / tMax)) / 2;
             }
-        }
-        return out;
+            return (1 + Math.cos(Math.PI * e / tMax)) / (1 + Math.cos(Math.PI * (e - 1) / tMax))
+                    * (lr - etaMin) + etaMin;
+        });
     }
 
     /** The number of epochs from the base rate down to {@code etaMin}. */

@@ -78,6 +78,33 @@ public abstract class LRScheduler {
         return optimizer.paramGroups().get(i).lr();
     }
 
+    /** A scheduler's chainable rule for one group: the new rate from the group's current and base rates. */
+    @FunctionalInterface
+    interface GroupRule {
+        /** The rate of epoch {@code epoch} for a group whose rate is {@code lr} and base rate {@code base}. */
+        double lr(double lr, double base, int epoch);
+    }
+
+    /** {@link #computeLr()} for a scheduler that sets every group by the same rule, at {@link #lastEpoch()}. */
+    final double[] eachGroup(GroupRule rule) {
+        double[] out = new double[groupCount()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = rule.lr(groupLr(i), baseLr(i), lastEpoch);
+        }
+        return out;
+    }
+
+    /**
+     * @return {@code value} when above 0
+     * @throws IllegalArgumentException otherwise, e.g. "StepLR: step_size must be positive, got 0"
+     */
+    static int positive(String scheduler, String argument, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(scheduler + ": " + argument + " must be positive, got " + value);
+        }
+        return value;
+    }
+
     /** How many times {@link #step()} has run, the constructor's step included. */
     protected final int stepCount() {
         return stepCount;

@@ -36,31 +36,23 @@ public final class LinearLR extends LRScheduler {
             throw new IllegalArgumentException("Ending multiplicative factor expected to be between 0 and 1, got "
                     + endFactor);
         }
-        if (totalIters <= 0) {
-            throw new IllegalArgumentException("LinearLR: total_iters must be positive, got " + totalIters);
-        }
         this.startFactor = startFactor;
         this.endFactor = endFactor;
-        this.totalIters = totalIters;
+        this.totalIters = positive("LinearLR", "total_iters", totalIters);
         initialStep();
     }
 
     @Override
     protected double[] computeLr() {
-        double[] out = new double[groupCount()];
-        int e = lastEpoch();
-        for (int i = 0; i < out.length; i++) {
-            double lr = groupLr(i);
+        return eachGroup((lr, base, e) -> {
             if (e == 0) {
-                out[i] = lr * startFactor;
+                return lr * startFactor;
             } else if (e > totalIters) {
-                out[i] = lr;
-            } else {
-                out[i] = lr * (1.0 + (endFactor - startFactor)
-                        / (totalIters * startFactor + (e - 1) * (endFactor - startFactor)));
+                return lr;
             }
-        }
-        return out;
+            return lr * (1.0 + (endFactor - startFactor)
+                    / (totalIters * startFactor + (e - 1) * (endFactor - startFactor)));
+        });
     }
 
     /** The factor of epoch 0. */

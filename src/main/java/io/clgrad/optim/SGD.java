@@ -58,11 +58,7 @@ public final class SGD extends Optimizer {
         d.put("dampening", dampening);
         d.put("weight_decay", weightDecay);
         d.put("nesterov", nesterov);
-        d.put("maximize", false);
-        d.put("foreach", null);
-        d.put("differentiable", false);
-        d.put("fused", null);
-        return d;
+        return OptionChecks.withPrintedOnly(d, "maximize", "foreach", "differentiable", "fused");
     }
 
     /** A builder over {@code params} starting from PyTorch's defaults. */
@@ -72,19 +68,10 @@ public final class SGD extends Optimizer {
 
     @Override
     protected void validate(Map<String, Object> o) {
-        double lr = AdamBase.number(o, "lr");
-        if (!(lr >= 0.0)) {
-            throw new IllegalArgumentException("Invalid learning rate: " + PyRepr.floatRepr(lr));
-        }
-        double momentum = AdamBase.number(o, "momentum");
-        if (!(momentum >= 0.0)) {
-            throw new IllegalArgumentException("Invalid momentum value: " + PyRepr.floatRepr(momentum));
-        }
-        double wd = AdamBase.number(o, "weight_decay");
-        if (!(wd >= 0.0)) {
-            throw new IllegalArgumentException("Invalid weight_decay value: " + PyRepr.floatRepr(wd));
-        }
-        double dampening = AdamBase.number(o, "dampening");
+        OptionChecks.nonNegative(o, "lr", "learning rate");
+        double momentum = OptionChecks.nonNegative(o, "momentum", "momentum value");
+        OptionChecks.nonNegative(o, "weight_decay", "weight_decay value");
+        double dampening = OptionChecks.number(o, "dampening");
         if (!(o.get("nesterov") instanceof Boolean)) {
             throw new IllegalArgumentException("nesterov must be a boolean, got " + o.get("nesterov"));
         }
@@ -92,10 +79,7 @@ public final class SGD extends Optimizer {
             throw new IllegalArgumentException("Nesterov momentum requires a momentum and zero dampening (momentum "
                     + PyRepr.option("momentum", momentum) + ", dampening " + PyRepr.option("dampening", dampening) + ")");
         }
-        AdamBase.unsupported(o, "maximize", false);
-        AdamBase.unsupported(o, "foreach", null);
-        AdamBase.unsupported(o, "differentiable", false);
-        AdamBase.unsupported(o, "fused", null);
+        OptionChecks.checkPrintedOnly(o);
     }
 
     @Override

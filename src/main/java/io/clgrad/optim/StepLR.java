@@ -25,22 +25,14 @@ public final class StepLR extends LRScheduler {
      */
     public StepLR(Optimizer optimizer, int stepSize, double gamma) {
         super(optimizer);
-        if (stepSize <= 0) {
-            throw new IllegalArgumentException("StepLR: step_size must be positive, got " + stepSize);
-        }
-        this.stepSize = stepSize;
+        this.stepSize = positive("StepLR", "step_size", stepSize);
         this.gamma = gamma;
         initialStep();
     }
 
     @Override
     protected double[] computeLr() {
-        double[] out = new double[groupCount()];
-        boolean decay = lastEpoch() != 0 && lastEpoch() % stepSize == 0;
-        for (int i = 0; i < out.length; i++) {
-            out[i] = decay ? groupLr(i) * gamma : groupLr(i);
-        }
-        return out;
+        return eachGroup((lr, base, e) -> e != 0 && e % stepSize == 0 ? lr * gamma : lr);
     }
 
     /** The period of the decay, in epochs. */

@@ -1,7 +1,6 @@
 package io.clgrad.data.synthetic;
 
 import io.clgrad.data.TensorDataset;
-import java.util.SplittableRandom;
 
 /**
  * A small circle inside a large one, as scikit-learn's {@code make_circles(factor=0.5)}: the outer
@@ -29,26 +28,11 @@ public final class Circles {
      * @return features float32 {@code [n, 2]}, labels float32 {@code [n, 1]} of 0 and 1
      */
     public static TensorDataset generate(int n, double noise, long seed) {
-        Points.checkArgs("Circles", n, noise);
-        int nOut = n / 2;
-        int nIn = n - nOut;
-        double[] xy = new double[2 * n];
-        int[] labels = new int[n];
-        for (int i = 0; i < nOut; i++) {
-            double t = 2 * Math.PI * i / nOut;
-            xy[2 * i] = Math.cos(t);
-            xy[2 * i + 1] = Math.sin(t);
-        }
-        for (int i = 0; i < nIn; i++) {
-            double t = 2 * Math.PI * i / nIn;
-            int k = nOut + i;
-            xy[2 * k] = FACTOR * Math.cos(t);
-            xy[2 * k + 1] = FACTOR * Math.sin(t);
-            labels[k] = 1;
-        }
-        SplittableRandom rng = new SplittableRandom(seed);
-        Points.shuffle(xy, labels, rng);
-        Points.addNoise(xy, noise, rng);
-        return Points.binary(xy, labels);
+        return Points.twoCurves("Circles", n, noise, seed, (i, count) -> 2 * Math.PI * i / count,
+                Points.UNIT_CIRCLE,
+                (t, xy, k) -> {
+                    xy[2 * k] = FACTOR * Math.cos(t);
+                    xy[2 * k + 1] = FACTOR * Math.sin(t);
+                });
     }
 }

@@ -28,6 +28,47 @@ final class Points {
         }
     }
 
+    /** Where the points of one curve sit: the parameter of point {@code i} of {@code count}. */
+    interface Spacing {
+        double t(int i, int count);
+    }
+
+    /** A curve: writes the point at parameter {@code t} to {@code xy[2k]} and {@code xy[2k + 1]}. */
+    interface Curve {
+        void point(double t, double[] xy, int k);
+    }
+
+    /** {@code (cos t, sin t)}. */
+    static final Curve UNIT_CIRCLE = (t, xy, k) -> {
+        xy[2 * k] = Math.cos(t);
+        xy[2 * k + 1] = Math.sin(t);
+    };
+
+    /**
+     * The two-curve sets (Circles, TwoMoons): {@code n / 2} points on {@code outer} (label 0), the
+     * rest on {@code inner} (label 1), each curve's points at {@code spacing}; then shuffled, then
+     * noised, as scikit-learn makes them.
+     */
+    static TensorDataset twoCurves(String what, int n, double noise, long seed, Spacing spacing, Curve outer,
+                                   Curve inner) {
+        checkArgs(what, n, noise);
+        int nOut = n / 2;
+        int nIn = n - nOut;
+        double[] xy = new double[2 * n];
+        int[] labels = new int[n];
+        for (int i = 0; i < nOut; i++) {
+            outer.point(spacing.t(i, nOut), xy, i);
+        }
+        for (int i = 0; i < nIn; i++) {
+            inner.point(spacing.t(i, nIn), xy, nOut + i);
+            labels[nOut + i] = 1;
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        shuffle(xy, labels, rng);
+        addNoise(xy, noise, rng);
+        return binary(xy, labels);
+    }
+
     /** Shuffles rows of {@code xy} ([n, 2]) and {@code labels} ([n]) together. */
     static void shuffle(double[] xy, int[] labels, SplittableRandom rng) {
         for (int i = labels.length - 1; i > 0; i--) {

@@ -1,7 +1,6 @@
 package io.clgrad.data.synthetic;
 
 import io.clgrad.data.TensorDataset;
-import java.util.SplittableRandom;
 
 /**
  * Two interleaving half circles, as scikit-learn's {@code make_moons}: the outer moon
@@ -26,26 +25,11 @@ public final class TwoMoons {
      * @return features float32 {@code [n, 2]}, labels float32 {@code [n, 1]} of 0 and 1
      */
     public static TensorDataset generate(int n, double noise, long seed) {
-        Points.checkArgs("TwoMoons", n, noise);
-        int nOut = n / 2;
-        int nIn = n - nOut;
-        double[] xy = new double[2 * n];
-        int[] labels = new int[n];
-        for (int i = 0; i < nOut; i++) {
-            double t = nOut == 1 ? 0 : Math.PI * i / (nOut - 1);
-            xy[2 * i] = Math.cos(t);
-            xy[2 * i + 1] = Math.sin(t);
-        }
-        for (int i = 0; i < nIn; i++) {
-            double t = nIn == 1 ? 0 : Math.PI * i / (nIn - 1);
-            int k = nOut + i;
-            xy[2 * k] = 1 - Math.cos(t);
-            xy[2 * k + 1] = 1 - Math.sin(t) - 0.5;
-            labels[k] = 1;
-        }
-        SplittableRandom rng = new SplittableRandom(seed);
-        Points.shuffle(xy, labels, rng);
-        Points.addNoise(xy, noise, rng);
-        return Points.binary(xy, labels);
+        return Points.twoCurves("TwoMoons", n, noise, seed, (i, count) -> count == 1 ? 0 : Math.PI * i / (count - 1),
+                Points.UNIT_CIRCLE,
+                (t, xy, k) -> {
+                    xy[2 * k] = 1 - Math.cos(t);
+                    xy[2 * k + 1] = 1 - Math.sin(t) - 0.5;
+                });
     }
 }

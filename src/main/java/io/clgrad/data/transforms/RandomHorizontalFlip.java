@@ -62,24 +62,26 @@ public final class RandomHorizontalFlip implements Transform<Tensor, Tensor> {
         int w = shape[shape.length - 1];
         if (x.dtype() == io.clgrad.DType.INT32) {
             int[] v = x.toIntArray();
-            for (int row = 0; row + w <= v.length && w > 0; row += w) {
-                for (int i = 0, j = w - 1; i < j; i++, j--) {
-                    int t = v[row + i];
-                    v[row + i] = v[row + j];
-                    v[row + j] = t;
-                }
-            }
+            reverseRows(v.length, w, (i, j) -> { int t = v[i]; v[i] = v[j]; v[j] = t; });
             return Tensor.of(v, shape);
         }
         float[] v = x.toFloatArray();
-        for (int row = 0; row + w <= v.length && w > 0; row += w) {
-            for (int i = 0, j = w - 1; i < j; i++, j--) {
-                float t = v[row + i];
-                v[row + i] = v[row + j];
-                v[row + j] = t;
+        reverseRows(v.length, w, (i, j) -> { float t = v[i]; v[i] = v[j]; v[j] = t; });
+        return Tensor.of(v, shape);
+    }
+
+    /** Swaps two elements of a host array. */
+    private interface Swap {
+        void swap(int i, int j);
+    }
+
+    /** Reverses each row of {@code w} elements of an array of {@code length}, through {@code swap}. */
+    private static void reverseRows(int length, int w, Swap swap) {
+        for (int row = 0; row + w <= length && w > 0; row += w) {
+            for (int i = row, j = row + w - 1; i < j; i++, j--) {
+                swap.swap(i, j);
             }
         }
-        return Tensor.of(v, shape);
     }
 
     @Override
