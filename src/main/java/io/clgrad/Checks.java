@@ -40,13 +40,6 @@ final class Checks {
         }
     }
 
-    /** Closes a tensor that may be null (cleanup on an error path). */
-    static void closeQuietly(Tensor t) {
-        if (t != null) {
-            t.close();
-        }
-    }
-
     /** Closes {@code temp} when it is a temporary copy rather than the caller's own tensor. */
     static void closeTemp(Tensor temp, Tensor original) {
         if (temp != original) {
