@@ -14,9 +14,11 @@
  *                            softmax.cl and loss.cl (a power of two; DeviceTuning sets it with -D)
  *   clg_ksum, clg_ksum_add, clg_ksum_value
  *                            compensated (Neumaier) summation: a running sum and its rounding error
+ *   CLG_GROUP_TREE           the rounds of a local-memory tree over a work-group (barriers included)
  *   clg_group_sum            sum over a work-group of one float per work-item (local-memory tree)
  *   clg_sigmoid              the logistic function in its overflow-free two-branch form
- * Names defined here start with clg_ (functions, types) or are the documented tunables above.
+ * Names defined here start with clg_ (functions, types), CLG_ (macros) or are the documented
+ * tunables above.
  */
 
 #ifndef RED_WG
@@ -51,6 +53,21 @@ inline float clg_ksum_value(clg_ksum k)
 /* ---- work-group reductions ---------------------------------------------------------------- */
 
 /*
+ * The rounds of a local-memory tree over the L work-items of a group (L a power of two; every
+ * work-item of the group runs it): a barrier that publishes each work-item's slot, then rounds
+ * h = L/2, L/4, ..., 1 in which work-item t < h runs STEP, a statement that merges slot t + h into
+ * slot t (it names the round's h); a barrier ends every round, so slot 0 then holds the result.
+ */
+#define CLG_GROUP_TREE(t, L, h, STEP)                                                             \
+    barrier(CLK_LOCAL_MEM_FENCE);                                                                 \
+    for (int h = (L) / 2; h > 0; h >>= 1) {                                                       \
+        if ((t) < h) {                                                                            \
+            STEP                                                                                  \
+        }                                                                                         \
+        barrier(CLK_LOCAL_MEM_FENCE);                                                             \
+    }
+
+/*
  * Sum over the group of one float per work-item t of L (L a power of two, every work-item of the
  * group calls it): a pairwise tree in part, scratch of at least L floats. Ends with a barrier, so
  * part may be reused at once.
@@ -58,13 +75,7 @@ inline float clg_ksum_value(clg_ksum k)
 inline float clg_group_sum(float v, int t, int L, __local float* part)
 {
     part[t] = v;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int h = L / 2; h > 0; h >>= 1) {
-        if (t < h) {
-            part[t] += part[t + h];
-        }
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
+    CLG_GROUP_TREE(t, L, h, part[t] += part[t + h];)
     float r = part[0];
     barrier(CLK_LOCAL_MEM_FENCE);
     return r;

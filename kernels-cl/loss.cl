@@ -48,7 +48,7 @@
  *
  * Built after the prelude common.cl, which io.clgrad.backend.opencl.ProgramCache prepends: this
  * file compiles on its own together with that prelude (and only with it); it supplies RED_WG, the
- * compensated sum clg_ksum, clg_group_sum and clg_sigmoid.
+ * compensated sum clg_ksum, CLG_GROUP_TREE, clg_group_sum and clg_sigmoid.
  */
 
 /* ---- binary cross-entropy with logits ------------------------------------------------------ */
@@ -109,16 +109,11 @@ inline float clg_group_max(__global const float* p, int C, int t, int L, __local
         m = (v > m || isnan(v)) ? v : m;
     }
     part[t] = m;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int h = L / 2; h > 0; h >>= 1) {
-        if (t < h) {
-            float v = part[t + h];
-            if (v > part[t] || isnan(v)) {
-                part[t] = v;
-            }
-        }
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
+    CLG_GROUP_TREE(t, L, h,
+        float v = part[t + h];
+        if (v > part[t] || isnan(v)) {
+            part[t] = v;
+        })
     float r = part[0];
     barrier(CLK_LOCAL_MEM_FENCE);
     return r;
@@ -168,16 +163,20 @@ __kernel void check_class_targets(__global const int* targets, int n, int classe
 
 /* ---- softmax cross-entropy: one work-group per row --------------------------------------- */
 
+/* The row of work-group r and this work-item t of L: its target, its logits p, and scratch part. */
+#define CLG_CE_ROW                                                                                \
+    __local float part[RED_WG];                                                                   \
+    int r = get_group_id(0);                                                                      \
+    int t = get_local_id(0);                                                                      \
+    int L = get_local_size(0);                                                                    \
+    int target = targets[r];                                                                      \
+    __global const float* p = logits + r * classes;
+
 __kernel void cross_entropy(__global const float* logits, __global const int* targets, __global float* loss,
                             __global uint* valid, int rows, int classes, int ignoreIndex, float eps,
                             int validIsInt)
 {
-    __local float part[RED_WG];
-    int r = get_group_id(0);
-    int t = get_local_id(0);
-    int L = get_local_size(0);
-    int target = targets[r];
-    __global const float* p = logits + r * classes;
+    CLG_CE_ROW
     /* Ignored rows run the same barriers and discard the result: no work-item may leave early
        (PoCL mis-executes kernels that return before a barrier, even group-uniformly). */
     float m;
@@ -213,12 +212,7 @@ __kernel void cross_entropy_backward(__global const float* logits, __global cons
                                      __global const float* g, int gStride, __global float* out,
                                      int rows, int classes, int ignoreIndex, float eps)
 {
-    __local float part[RED_WG];
-    int r = get_group_id(0);
-    int t = get_local_id(0);
-    int L = get_local_size(0);
-    int target = targets[r];
-    __global const float* p = logits + r * classes;
+    CLG_CE_ROW
     __global float* q = out + r * classes;
     float m;   /* ignored rows too: no early return (see cross_entropy) */
     float sum = clg_group_sum_exp(p, classes, t, L, part, &m);

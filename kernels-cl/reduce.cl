@@ -29,8 +29,8 @@
  * Launched by io.clgrad.backend.opencl.ReduceOps#reduce.
  *
  * Built after the prelude common.cl, which io.clgrad.backend.opencl.ProgramCache prepends: this
- * file compiles on its own together with that prelude (and only with it); it supplies RED_WG and
- * the compensated sum clg_ksum.
+ * file compiles on its own together with that prelude (and only with it); it supplies RED_WG,
+ * the compensated sum clg_ksum and CLG_GROUP_TREE.
  */
 
 #ifndef RED_ITEM_CONTIGUOUS
@@ -101,6 +101,15 @@ __kernel void reduce_mean_rows(__global const float* x, __global float* out, int
     }
 }
 
+/* Merges the compensated sum in slot b into slot a (sums ps, errors pc): adds the sums exactly, keeps both errors. */
+inline void clg_ksum_merge(__local float* ps, __local float* pc, int a, int b)
+{
+    clg_ksum k = {ps[a], pc[a] + pc[b]};
+    clg_ksum_add(&k, ps[b]);
+    ps[a] = k.s;
+    pc[a] = k.c;
+}
+
 __kernel void reduce_sum_group(__global const float* x, __global float* out, int outer, int len, int inner,
                                int splits, int chunk, float divisor)
 {
@@ -113,16 +122,7 @@ __kernel void reduce_sum_group(__global const float* x, __global float* out, int
     }
     ps[t] = k.s;
     pc[t] = k.c;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int h = L / 2; h > 0; h >>= 1) {
-        if (t < h) {   /* combine two compensated sums: add the sums exactly, keep the error */
-            clg_ksum a = {ps[t], pc[t] + pc[t + h]};
-            clg_ksum_add(&a, ps[t + h]);
-            ps[t] = a.s;
-            pc[t] = a.c;
-        }
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
+    CLG_GROUP_TREE(t, L, h, clg_ksum_merge(ps, pc, t, t + h);)
     if (t == 0) {
         clg_ksum total = {ps[0], pc[0]};
         out[g] = clg_ksum_value(total) / divisor;
@@ -154,16 +154,11 @@ __kernel void reduce_##NAME##_group(__global const float* x, __global float* out
         m = BETTER(v, m) ? v : m;                                                                 \
     }                                                                                             \
     part[t] = m;                                                                                  \
-    barrier(CLK_LOCAL_MEM_FENCE);                                                                 \
-    for (int h = L / 2; h > 0; h >>= 1) {                                                         \
-        if (t < h) {                                                                              \
-            float v = part[t + h];                                                                \
-            if (BETTER(v, part[t])) {                                                             \
-                part[t] = v;                                                                      \
-            }                                                                                     \
-        }                                                                                         \
-        barrier(CLK_LOCAL_MEM_FENCE);                                                             \
-    }                                                                                             \
+    CLG_GROUP_TREE(t, L, h,                                                                       \
+        float v = part[t + h];                                                                    \
+        if (BETTER(v, part[t])) {                                                                 \
+            part[t] = v;                                                                          \
+        })                                                                                        \
     if (t == 0) {                                                                                 \
         out[g] = part[0];                                                                         \
     }                                                                                             \
@@ -208,20 +203,15 @@ __kernel void reduce_##NAME##_group(__global const float* x, __global float* out
     }                                                                                             \
     pv[t] = m;                                                                                    \
     pi[t] = best;                                                                                 \
-    barrier(CLK_LOCAL_MEM_FENCE);                                                                 \
-    for (int h = L / 2; h > 0; h >>= 1) {                                                         \
-        if (t < h) {                                                                              \
-            float v = pv[t + h];                                                                  \
-            int vi = pi[t + h];                                                                   \
-            float cur = pv[t];                                                                    \
-            int ci = pi[t];                                                                       \
-            if (vi >= 0 && (ci < 0 || BETTER(v, cur) || (CLG_SAME(v, cur) && vi < ci))) {         \
-                pv[t] = v;                                                                        \
-                pi[t] = vi;                                                                       \
-            }                                                                                     \
-        }                                                                                         \
-        barrier(CLK_LOCAL_MEM_FENCE);                                                             \
-    }                                                                                             \
+    CLG_GROUP_TREE(t, L, h,                                                                       \
+        float v = pv[t + h];                                                                      \
+        int vi = pi[t + h];                                                                       \
+        float cur = pv[t];                                                                        \
+        int ci = pi[t];                                                                           \
+        if (vi >= 0 && (ci < 0 || BETTER(v, cur) || (CLG_SAME(v, cur) && vi < ci))) {             \
+            pv[t] = v;                                                                            \
+            pi[t] = vi;                                                                           \
+        })                                                                                        \
     if (t == 0) {                                                                                 \
         outIdx[g] = pi[0];                                                                        \
         if (writeVal) {                                                                           \

@@ -18,7 +18,7 @@
  *
  * Built after the prelude common.cl, which io.clgrad.backend.opencl.ProgramCache prepends: this
  * file compiles on its own together with that prelude (and only with it); it supplies RED_WG, the
- * compensated sum clg_ksum and clg_group_sum.
+ * compensated sum clg_ksum, CLG_GROUP_TREE and clg_group_sum.
  */
 
 __kernel void softmax_rows(__global const float* x, __global float* out, int outer, int len, int inner,
@@ -68,13 +68,7 @@ __kernel void softmax_group(__global const float* x, __global float* out, int ou
         m = fmax(m, p[l * inner]);
     }
     part[t] = m;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int h = L / 2; h > 0; h >>= 1) {
-        if (t < h) {
-            part[t] = fmax(part[t], part[t + h]);
-        }
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
+    CLG_GROUP_TREE(t, L, h, part[t] = fmax(part[t], part[t + h]);)
     m = part[0];
     barrier(CLK_LOCAL_MEM_FENCE);
 

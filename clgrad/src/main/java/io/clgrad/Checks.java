@@ -22,19 +22,21 @@ final class Checks {
         }
     }
 
+    /** The tensor, the op's {@code what} (e.g. its weight), must be float32 (and open). */
+    static void float32(String op, String what, Tensor t) {
+        t.checkOpen(op);
+        if (t.dtype() != DType.FLOAT32) {
+            throw new IllegalArgumentException(op + ": " + what + " must be a float32 tensor, got " + t.dtype()
+                    + " with shape " + Shape.str(t.shapeRef()) + " (convert with toFloat())");
+        }
+    }
+
     /** The tensor must be int32 (and open). */
     static void int32(String op, String what, Tensor t) {
         t.checkOpen(op);
         if (t.dtype() != DType.INT32) {
             throw new IllegalArgumentException(op + ": " + what + " must be an int32 tensor, got " + t.dtype()
                     + " with shape " + Shape.str(t.shapeRef()));
-        }
-    }
-
-    /** Closes a tensor that may be null (cleanup on an error path). */
-    static void closeQuietly(Tensor t) {
-        if (t != null) {
-            t.close();
         }
     }
 

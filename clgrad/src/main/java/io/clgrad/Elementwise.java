@@ -2,7 +2,6 @@ package io.clgrad;
 
 import io.clgrad.backend.BinaryOp;
 import io.clgrad.backend.UnaryOp;
-import java.lang.ref.Reference;
 
 /**
  * Elementwise ops on float32 tensors: unary functions, broadcasting binary ops, ops with a scalar,
@@ -169,21 +168,8 @@ final class Elementwise {
 
     static Tensor unaryRaw(String op, UnaryOp f, Tensor x) {
         Checks.float32(op, x);
-        Tensor d = Layouts.dense(x);
-        Tensor out = null;
-        try {
-            out = Tensor.empty(x.device(), DType.FLOAT32, x.shapeRef());
-            if (out.numel() > 0) {
-                x.backend().unary(f, d.buffer(op), out.buffer(op), out.numel());
-            }
-            return out;
-        } catch (RuntimeException e) {
-            Checks.closeQuietly(out);
-            throw e;
-        } finally {
-            Checks.closeTemp(d, x);
-            Reference.reachabilityFence(x);
-        }
+        return OpLaunch.run(op, x.device(), DType.FLOAT32, x.shapeRef(),
+                (l, out) -> x.backend().unary(f, l.dense(x), out, x.numel()));
     }
 
     static Tensor binaryRaw(String op, BinaryOp f, Tensor a, Tensor b) {
@@ -191,39 +177,13 @@ final class Elementwise {
         Checks.float32(op, b);
         Checks.sameDevice(op, a, b);
         int[] outShape = Shape.broadcast(op, a.shapeRef(), b.shapeRef());
-        Tensor out = Tensor.empty(a.device(), DType.FLOAT32, outShape);
-        try {
-            if (out.numel() > 0) {
-                a.backend().binary(f, Layouts.broadcastView(op, a, outShape), Layouts.broadcastView(op, b, outShape),
-                        out.buffer(op), outShape);
-            }
-            return out;
-        } catch (RuntimeException e) {
-            out.close();
-            throw e;
-        } finally {
-            // Keep the inputs (and so their buffers) reachable until the op is enqueued.
-            Reference.reachabilityFence(a);
-            Reference.reachabilityFence(b);
-        }
+        return OpLaunch.run(op, a.device(), DType.FLOAT32, outShape,
+                (l, out) -> a.backend().binary(f, l.broadcast(a, outShape), l.broadcast(b, outShape), out, outShape));
     }
 
     static Tensor scalarRaw(String op, BinaryOp f, Tensor x, float s, boolean scalarFirst) {
         Checks.float32(op, x);
-        Tensor d = Layouts.dense(x);
-        Tensor out = null;
-        try {
-            out = Tensor.empty(x.device(), DType.FLOAT32, x.shapeRef());
-            if (out.numel() > 0) {
-                x.backend().binaryScalar(f, d.buffer(op), s, scalarFirst, out.buffer(op), out.numel());
-            }
-            return out;
-        } catch (RuntimeException e) {
-            Checks.closeQuietly(out);
-            throw e;
-        } finally {
-            Checks.closeTemp(d, x);
-            Reference.reachabilityFence(x);
-        }
+        return OpLaunch.run(op, x.device(), DType.FLOAT32, x.shapeRef(),
+                (l, out) -> x.backend().binaryScalar(f, l.dense(x), s, scalarFirst, out, x.numel()));
     }
 }

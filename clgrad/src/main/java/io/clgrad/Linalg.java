@@ -1,5 +1,7 @@
 package io.clgrad;
 
+import io.clgrad.backend.BinaryOp;
+import io.clgrad.backend.Buffer;
 import io.clgrad.backend.MatmulSpec;
 import java.util.Arrays;
 
@@ -8,8 +10,8 @@ final class Linalg {
     private Linalg() {
     }
 
-    /** One GEMM operand: the tensor to read (possibly a temporary copy) and its strides. */
-    private record Operand(Tensor source, int offset, int batchStride, int rowStride, int colStride) {
+    /** One GEMM operand: the buffer to read (possibly of a temporary copy) and its strides. */
+    private record Operand(Buffer buffer, int offset, int batchStride, int rowStride, int colStride) {
     }
 
     static Tensor matmul(Tensor a, Tensor b) {
@@ -133,7 +135,7 @@ final class Linalg {
 
     private static Tensor[] linearGrads(Tensor g, Tensor x, Tensor w, Tensor b, Tensor reluOut) {
         Tensor gz = reluOut == null ? g
-                : Elementwise.binaryRaw("relu_backward", io.clgrad.backend.BinaryOp.RELU_BACKWARD, g, reluOut);
+                : Elementwise.helper(BinaryOp.RELU_BACKWARD, g, reluOut);
         Tensor gx = x.requiresGrad() ? gz.matmul(w) : null;
         Tensor gw = w.requiresGrad() ? gz.t().matmul(x) : null;
         Tensor gb = b != null && b.requiresGrad() ? gz.sum(0, false) : null;
@@ -144,29 +146,12 @@ final class Linalg {
         int n = x.shapeRef()[0];
         int out = w.shapeRef()[0];
         int in = w.shapeRef()[1];
-        Tensor y = Tensor.empty(x.device(), DType.FLOAT32, new int[] {n, out});
-        if (y.numel() == 0) {
-            return y;
-        }
-        Tensor bd = b == null ? null : Layouts.dense(b);
-        try {
-            int[] xs = x.stridesRef();
-            int[] ws = w.stridesRef();
-            // B[p][j] = W[j][p]: W^T through W's strides
-            MatmulSpec spec = new MatmulSpec(1, n, out, in, x.offset(), 0, xs[0], xs[1], w.offset(), 0, ws[1], ws[0]);
-            x.backend().addmm(spec, x.buffer("linear"), w.buffer("linear"), bd == null ? null : bd.buffer("linear"),
-                    relu, y.buffer("linear"));
-        } catch (RuntimeException e) {
-            y.close();
-            throw e;
-        } finally {
-            if (bd != null) {
-                Checks.closeTemp(bd, b);
-            }
-            java.lang.ref.Reference.reachabilityFence(x);
-            java.lang.ref.Reference.reachabilityFence(w);
-        }
-        return y;
+        int[] xs = x.stridesRef();
+        int[] ws = w.stridesRef();
+        // B[p][j] = W[j][p]: W^T through W's strides
+        MatmulSpec spec = new MatmulSpec(1, n, out, in, x.offset(), 0, xs[0], xs[1], w.offset(), 0, ws[1], ws[0]);
+        return OpLaunch.run(relu ? "linear_relu" : "linear", x.device(), DType.FLOAT32, new int[] {n, out},
+                (l, y) -> x.backend().addmm(spec, l.strided(x), l.strided(w), l.dense(b), relu, y));
     }
 
     private static Tensor matmulRaw(Tensor a, Tensor b) {
@@ -190,37 +175,18 @@ final class Linalg {
         int[] batchShape = Shape.broadcast("matmul", Arrays.copyOf(as, as.length - 2), Arrays.copyOf(bs, bs.length - 2));
         int batch = (int) Shape.numel(batchShape);
         int[] outShape = resultShape(a.dim(), b.dim(), batchShape, m, n);
-        Tensor out = Tensor.empty(a.device(), DType.FLOAT32, outShape);
-        if (out.numel() == 0) {
-            return out;
-        }
-        if (k == 0) {
-            out.backend().fill(out.buffer("matmul"), out.numel(), 0);
-            return out;
-        }
-        Operand oa = null;
-        Operand ob = null;
-        try {
-            oa = operand(a, as, batchShape);
-            ob = operand(b, bs, batchShape);
+        return OpLaunch.run("matmul", a.device(), DType.FLOAT32, outShape, (l, out) -> {
+            if (k == 0) {
+                a.backend().fill(out, Shape.numel(outShape), 0);   // an empty sum
+                return;
+            }
+            Operand oa = operand(l, a, as, batchShape);
+            Operand ob = operand(l, b, bs, batchShape);
             MatmulSpec spec = new MatmulSpec(batch, m, n, k,
                     oa.offset, oa.batchStride, oa.rowStride, oa.colStride,
                     ob.offset, ob.batchStride, ob.rowStride, ob.colStride);
-            a.backend().matmul(spec, oa.source.buffer("matmul"), ob.source.buffer("matmul"), out.buffer("matmul"));
-        } catch (RuntimeException e) {
-            out.close();
-            throw e;
-        } finally {
-            if (oa != null) {
-                Checks.closeTemp(oa.source, a);
-            }
-            if (ob != null) {
-                Checks.closeTemp(ob.source, b);
-            }
-            java.lang.ref.Reference.reachabilityFence(a);
-            java.lang.ref.Reference.reachabilityFence(b);
-        }
-        return out;
+            a.backend().matmul(spec, oa.buffer, ob.buffer, out);
+        });
     }
 
     private static int[] resultShape(int ra, int rb, int[] batchShape, int m, int n) {
@@ -232,32 +198,29 @@ final class Linalg {
 
     /**
      * Strides for reading {@code x} (seen with matrix shape {@code xs}) as [batch, rows, cols].
-     * Broadcast batches get stride 0; batch dims that cannot be expressed as one stride are copied.
+     * Broadcast batches get stride 0; batch dims that cannot be expressed as one stride are copied
+     * (a temporary of the launch {@code l}).
      */
-    private static Operand operand(Tensor x, int[] xs, int[] batchShape) {
+    private static Operand operand(OpLaunch l, Tensor x, int[] xs, int[] batchShape) {
         int rank = xs.length;
         int[] strides = x.dim() == 1 ? oneDimStrides(x, xs) : x.stridesRef();
         int rowStride = strides[rank - 2];
         int colStride = strides[rank - 1];
         int[] xBatch = Arrays.copyOf(xs, rank - 2);
         if (Shape.numel(xBatch) == 1) {
-            return new Operand(x, x.offset(), 0, rowStride, colStride);
+            return new Operand(l.strided(x), x.offset(), 0, rowStride, colStride);
         }
         int batchStride = Shape.numel(xBatch) == Shape.numel(batchShape) ? uniformStride(xBatch, strides) : NONE;
         if (batchStride != NONE) {
-            return new Operand(x, x.offset(), batchStride, rowStride, colStride);
+            return new Operand(l.strided(x), x.offset(), batchStride, rowStride, colStride);
         }
         int[] full = Arrays.copyOf(batchShape, batchShape.length + 2);
         full[full.length - 2] = xs[rank - 2];
         full[full.length - 1] = xs[rank - 1];
-        Tensor expanded = x.expand(full);
-        try {
-            Tensor copy = Layouts.copy(expanded);
+        try (Tensor expanded = x.expand(full)) {
             int rows = xs[rank - 2];
             int cols = xs[rank - 1];
-            return new Operand(copy, 0, rows * cols, cols, 1);
-        } finally {
-            expanded.close();
+            return new Operand(l.operand(Layouts.copy(expanded), x), 0, rows * cols, cols, 1);
         }
     }
 

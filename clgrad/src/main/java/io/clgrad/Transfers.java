@@ -49,12 +49,9 @@ final class Transfers {
 
     /** Reads {@code t}'s elements in row-major order into {@code out} (through a dense copy if strided). */
     private static <A> A readDense(Tensor t, String op, A out, HostRead<A> read) {
-        Tensor d = Layouts.dense(t);
-        try {
-            read.read(d.backend(), d.buffer(op), out);
+        try (OpLaunch l = new OpLaunch(op, t.device())) {
+            read.read(t.backend(), l.dense(t), out);
             return out;
-        } finally {
-            Checks.closeTemp(d, t);
         }
     }
 
@@ -114,13 +111,7 @@ final class Transfers {
         if (t.dtype() == dtype) {
             return t;
         }
-        Tensor d = Layouts.dense(t);
-        try {
-            Tensor out = Tensor.empty(t.device(), dtype, t.shapeRef());
-            t.backend().convert(d.buffer("convert"), out.buffer("convert"), t.numel());
-            return out;
-        } finally {
-            Checks.closeTemp(d, t);
-        }
+        return OpLaunch.run("convert", t.device(), dtype, t.shapeRef(),
+                (l, out) -> t.backend().convert(l.dense(t), out, t.numel()));
     }
 }

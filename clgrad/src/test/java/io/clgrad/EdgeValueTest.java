@@ -54,8 +54,8 @@ class EdgeValueTest {
         try (TensorScope s = Tensors.scope()) {
             Tensor tx = Tensor.of(d, x, 2, 4).requiresGrad(true);
             Tensor tt = Tensor.of(d, t, 2);
-            assertSame(rows, Functional.crossEntropy(tx, tt, -100, 0f, Reduction.NONE).toFloatArray(), "none");
-            Tensor mean = Functional.crossEntropy(tx, tt, -100, 0f, Reduction.MEAN);
+            assertSame(rows, Functional.crossEntropy(tx, tt, -100, 0f, LossReduction.NONE).toFloatArray(), "none");
+            Tensor mean = Functional.crossEntropy(tx, tt, -100, 0f, LossReduction.MEAN);
             assertSame(new double[] {(rows[0] + rows[1]) / 2}, new float[] {mean.item()}, "mean");
             mean.backward();
             assertSame(grad, tx.grad().toFloatArray(), "mean grad");
@@ -88,8 +88,8 @@ class EdgeValueTest {
             Tensor tx = Tensor.of(d, x, n).requiresGrad(true);
             Tensor ty = Tensor.of(d, y, n);
             Tensor tw = Tensor.of(d, w, n);
-            assertSame(loss, new io.clgrad.nn.BCELoss(tw, Reduction.NONE).forward(tx, ty).toFloatArray(), "none");
-            Tensor mean = new io.clgrad.nn.BCELoss(tw, Reduction.MEAN).forward(tx, ty);
+            assertSame(loss, new io.clgrad.nn.BCELoss(tw, LossReduction.NONE).forward(tx, ty).toFloatArray(), "none");
+            Tensor mean = new io.clgrad.nn.BCELoss(tw, LossReduction.MEAN).forward(tx, ty);
             assertSame(new double[] {total / n}, new float[] {mean.item()}, "mean");
             mean.backward();
             assertSame(grad, tx.grad().toFloatArray(), "mean grad");
@@ -114,11 +114,11 @@ class EdgeValueTest {
             assertSame(new double[] {-0.5, 0, 0, 0, 0, -0.5, 0, 0}, tx.grad().toFloatArray(), "picked -inf grad");
 
             Tensor tw = Tensor.of(d, new float[] {1f, 2f, 3f, 4f}, 4);
-            Tensor none = new io.clgrad.nn.NLLLoss(tw, 2, Reduction.NONE).forward(tx, Tensor.of(d, new int[] {3, 2}, 2));
+            Tensor none = new io.clgrad.nn.NLLLoss(tw, 2, LossReduction.NONE).forward(tx, Tensor.of(d, new int[] {3, 2}, 2));
             assertSame(new double[] {0, 0}, none.toFloatArray(), "-inf in an ignored row and an unpicked entry");
 
             Tensor ty = Tensor.of(d, x, 2, 4).requiresGrad(true);
-            Tensor ignored = new io.clgrad.nn.NLLLoss(tw, -100, Reduction.MEAN).forward(ty, Tensor.of(d, new int[] {-100, -100}, 2));
+            Tensor ignored = new io.clgrad.nn.NLLLoss(tw, -100, LossReduction.MEAN).forward(ty, Tensor.of(d, new int[] {-100, -100}, 2));
             assertSame(new double[] {Double.NaN}, new float[] {ignored.item()}, "all ignored");
             ignored.backward();
             assertSame(new double[8], ty.grad().toFloatArray(), "all ignored grad");
@@ -171,7 +171,7 @@ class EdgeValueTest {
         try (TensorScope s = Tensors.scope()) {
             Tensor tx = Tensor.of(d, x, 3, c).requiresGrad(true);
             Tensor tw = Tensor.of(d, w, c);
-            io.clgrad.nn.CrossEntropyLoss ce = new io.clgrad.nn.CrossEntropyLoss(tw, -100, eps, Reduction.MEAN);
+            io.clgrad.nn.CrossEntropyLoss ce = new io.clgrad.nn.CrossEntropyLoss(tw, -100, eps, LossReduction.MEAN);
             Tensor mean = ce.forward(tx, Tensor.of(d, t, 3));
             assertSame(new double[] {num / den}, new float[] {mean.item()}, "mean");
             mean.backward();

@@ -78,10 +78,10 @@ class ErrorMessagesTest {
                 .contains("expected a float32 tensor, got int32"));
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> Functional.crossEntropy(Tensor.zeros(5, 3), Tensor.of(new int[] {0, 1, 2, 0}), -100, 0f,
-                        Reduction.MEAN)).getMessage().contains("target shape [4] does not match input [5, 3]"));
+                        LossReduction.MEAN)).getMessage().contains("target shape [4] does not match input [5, 3]"));
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> Functional.binaryCrossEntropyWithLogits(Tensor.zeros(5, 1), Tensor.zeros(5), null, null,
-                        Reduction.MEAN)).getMessage().contains("target size [5] must be the same as input size [5, 1]"));
+                        LossReduction.MEAN)).getMessage().contains("target size [5] must be the same as input size [5, 1]"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Device.parse("tpu")).getMessage()
                 .contains("unknown device 'tpu'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Device.opencl(99)).getMessage()

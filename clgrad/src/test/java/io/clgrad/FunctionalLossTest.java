@@ -2,6 +2,7 @@ package io.clgrad;
 
 import static io.clgrad.HostRef.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -45,11 +46,11 @@ class FunctionalLossTest {
             Tensor ty = Tensor.of(d, y, n, c);
             Tensor tw = Tensor.of(d, w, n, 1);
             Tensor tpw = Tensor.of(d, pw, c);
-            float[] none = Functional.binaryCrossEntropyWithLogits(tx, ty, tw, tpw, Reduction.NONE).toFloatArray();
+            float[] none = Functional.binaryCrossEntropyWithLogits(tx, ty, tw, tpw, LossReduction.NONE).toFloatArray();
             assertClose(want, none, TOL, "bce none");
-            assertEquals(total, Functional.binaryCrossEntropyWithLogits(tx, ty, tw, tpw, Reduction.SUM).item(),
+            assertEquals(total, Functional.binaryCrossEntropyWithLogits(tx, ty, tw, tpw, LossReduction.SUM).item(),
                     1e-5 * Math.abs(total));
-            assertEquals(total / (n * c), Functional.binaryCrossEntropyWithLogits(tx, ty, tw, tpw, Reduction.MEAN).item(),
+            assertEquals(total / (n * c), Functional.binaryCrossEntropyWithLogits(tx, ty, tw, tpw, LossReduction.MEAN).item(),
                     1e-5 * Math.abs(total / (n * c)));
             assertTrue(Float.isFinite(none[0]) && Float.isFinite(none[1]));
         }
@@ -91,9 +92,39 @@ class FunctionalLossTest {
         try (TensorScope s = Tensors.scope()) {
             Tensor tx = Tensor.of(d, x, n, c);
             Tensor tt = Tensor.of(d, t, n);
-            assertClose(per, Functional.crossEntropy(tx, tt, -100, eps, Reduction.NONE).toFloatArray(), TOL, "ce none");
-            assertEquals(sum / valid, Functional.crossEntropy(tx, tt, -100, eps, Reduction.MEAN).item(), 1e-5);
-            assertEquals(sum, Functional.crossEntropy(tx, tt, -100, eps, Reduction.SUM).item(), 1e-5);
+            assertClose(per, Functional.crossEntropy(tx, tt, -100, eps, LossReduction.NONE).toFloatArray(), TOL, "ce none");
+            assertEquals(sum / valid, Functional.crossEntropy(tx, tt, -100, eps, LossReduction.MEAN).item(), 1e-5);
+            assertEquals(sum, Functional.crossEntropy(tx, tt, -100, eps, LossReduction.SUM).item(), 1e-5);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void mseAndL1ReduceAndNameTheirShapes(Device d) {
+        Random r = new Random(7);
+        float[] x = HostRef.randomFloats(r, 12);
+        float[] y = HostRef.randomFloats(r, 12);
+        double[] sq = new double[12];
+        double[] abs = new double[12];
+        double sqSum = 0;
+        double absSum = 0;
+        for (int i = 0; i < 12; i++) {
+            double diff = (double) x[i] - y[i];
+            sq[i] = diff * diff;
+            abs[i] = Math.abs(diff);
+            sqSum += sq[i];
+            absSum += abs[i];
+        }
+        try (TensorScope s = Tensors.scope()) {
+            Tensor tx = Tensor.of(d, x, 3, 4);
+            Tensor ty = Tensor.of(d, y, 3, 4);
+            assertClose(sq, Functional.mseLoss(tx, ty, LossReduction.NONE).toFloatArray(), TOL, "mse none");
+            assertClose(abs, Functional.l1Loss(tx, ty, LossReduction.NONE).toFloatArray(), TOL, "l1 none");
+            assertEquals(sqSum, Functional.mseLoss(tx, ty, LossReduction.SUM).item(), TOL * sqSum);
+            assertEquals(absSum / 12, Functional.l1Loss(tx, ty, LossReduction.MEAN).item(), TOL * absSum);
+            String msg = assertThrows(IllegalArgumentException.class,
+                    () -> Functional.mseLoss(tx, Tensor.zeros(d, 4, 3), LossReduction.MEAN)).getMessage();
+            assertEquals("mse_loss: target size [4, 3] must be the same as input size [3, 4]", msg);
         }
     }
 

@@ -43,8 +43,8 @@ class TensorMemoryTest {
         d.reclaimDropped();
         long before = d.memoryStats().bytesInUse();
         for (int i = 0; i < 3; i++) {
-            Tensor ce = Functional.crossEntropy(logits, target, -100, 0f, Reduction.MEAN);
-            Tensor bce = Functional.binaryCrossEntropyWithLogits(p, y, null, null, Reduction.SUM);
+            Tensor ce = Functional.crossEntropy(logits, target, -100, 0f, LossReduction.MEAN);
+            Tensor bce = Functional.binaryCrossEntropyWithLogits(p, y, null, null, LossReduction.SUM);
             Tensor ce2 = ce.mul(2f);
             Tensor bceHalf = bce.mul(0.5f);
             Tensor total = ce2.add(bceHalf);

@@ -57,6 +57,35 @@ public record MatmulSpec(int batch, int m, int n, int k,
         return bOffset + (bBatchStride == 0 ? 1 : batch) * k * n;
     }
 
+    /**
+     * Checks that every element the product reads lies in its buffer: A's in {@code [0, aLength)},
+     * B's in {@code [0, bLength)}. Every backend checks this before it reads.
+     *
+     * @param aLength elements in A's buffer
+     * @param bLength elements in B's buffer
+     * @throws IllegalArgumentException naming the operand, its view and the elements it reaches
+     */
+    public void checkOperands(long aLength, long bLength) {
+        checkReach("A", aLength, aOffset, aBatchStride, m, aRowStride, k, aColStride);
+        checkReach("B", bLength, bOffset, bBatchStride, k, bRowStride, n, bColStride);
+    }
+
+    private void checkReach(String name, long length, int offset, int batchStride, int rows, int rowStride,
+                            int cols, int colStride) {
+        long lo = offset;
+        long hi = offset;
+        long[] reach = {(long) (batch - 1) * batchStride, (long) (rows - 1) * rowStride, (long) (cols - 1) * colStride};
+        for (long r : reach) {
+            lo += Math.min(0, r);
+            hi += Math.max(0, r);
+        }
+        if (lo < 0 || hi >= length) {
+            throw new IllegalArgumentException("matmul " + name + " [" + batch + ", " + rows + ", " + cols + "] at offset "
+                    + offset + " with strides (" + batchStride + ", " + rowStride + ", " + colStride
+                    + ") reaches elements [" + lo + ", " + hi + "] outside its buffer of " + length + " elements");
+        }
+    }
+
     /** Floating-point operations performed (2·batch·m·n·k). */
     public double flops() {
         return 2.0 * batch * m * (double) n * k;

@@ -1,7 +1,7 @@
 package io.clgrad.nn;
 
 import io.clgrad.Functional;
-import io.clgrad.Reduction;
+import io.clgrad.LossReduction;
 import io.clgrad.Tensor;
 
 /**
@@ -20,10 +20,10 @@ import io.clgrad.Tensor;
  * Tensor loss = new BCELoss().forward(logits.sigmoid(), target);
  * }</pre>
  */
-public class BCELoss extends Loss<BCELoss> {
+public class BCELoss extends WeightedLoss<BCELoss> {
     /** No weight, mean reduction. */
     public BCELoss() {
-        this(null, Reduction.MEAN);
+        this(null, LossReduction.MEAN);
     }
 
     /**
@@ -32,18 +32,8 @@ public class BCELoss extends Loss<BCELoss> {
      * @param weight    rescaling weight broadcastable to the input, or null (registered as buffer {@code weight})
      * @param reduction NONE, MEAN or SUM
      */
-    public BCELoss(Tensor weight, Reduction reduction) {
-        super(reduction);
-        registerBuffer("weight", weight);
-    }
-
-    /**
-     * The rescaling weight, or null.
-     *
-     * @return the weight
-     */
-    public Tensor weight() {
-        return buffer("weight");
+    public BCELoss(Tensor weight, LossReduction reduction) {
+        super(weight, reduction);
     }
 
     /**
@@ -56,8 +46,6 @@ public class BCELoss extends Loss<BCELoss> {
      */
     @Override
     public Tensor forward(Tensor input, Tensor target) {
-        checkSameShape(input, target);
-        Tensor w = weight();
-        return Functional.binaryCrossEntropy(input, target, w == null ? null : w.to(input.device()), reduction());
+        return named(() -> Functional.binaryCrossEntropy(input, target, onDeviceOf(weight(), input), reduction()));
     }
 }

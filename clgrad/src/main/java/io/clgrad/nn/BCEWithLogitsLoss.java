@@ -1,7 +1,7 @@
 package io.clgrad.nn;
 
 import io.clgrad.Functional;
-import io.clgrad.Reduction;
+import io.clgrad.LossReduction;
 import io.clgrad.Tensor;
 
 /**
@@ -25,10 +25,10 @@ import io.clgrad.Tensor;
  * BCEWithLogitsLoss weighted = BCEWithLogitsLoss.builder().posWeight(Tensor.of(new float[] {3f})).build();
  * }</pre>
  */
-public class BCEWithLogitsLoss extends Loss<BCEWithLogitsLoss> {
+public class BCEWithLogitsLoss extends WeightedLoss<BCEWithLogitsLoss> {
     /** No weights, mean reduction. */
     public BCEWithLogitsLoss() {
-        this(null, null, Reduction.MEAN);
+        this(null, null, LossReduction.MEAN);
     }
 
     /**
@@ -38,9 +38,8 @@ public class BCEWithLogitsLoss extends Loss<BCEWithLogitsLoss> {
      * @param posWeight weight of positive examples, or null
      * @param reduction NONE, MEAN or SUM
      */
-    public BCEWithLogitsLoss(Tensor weight, Tensor posWeight, Reduction reduction) {
-        super(reduction);
-        registerBuffer("weight", weight);
+    public BCEWithLogitsLoss(Tensor weight, Tensor posWeight, LossReduction reduction) {
+        super(weight, reduction);
         registerBuffer("pos_weight", posWeight);
     }
 
@@ -51,15 +50,6 @@ public class BCEWithLogitsLoss extends Loss<BCEWithLogitsLoss> {
      */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /**
-     * The rescaling weight, or null.
-     *
-     * @return the weight
-     */
-    public Tensor weight() {
-        return buffer("weight");
     }
 
     /**
@@ -82,31 +72,15 @@ public class BCEWithLogitsLoss extends Loss<BCEWithLogitsLoss> {
      */
     @Override
     public Tensor forward(Tensor input, Tensor target) {
-        checkSameShape(input, target);
-        Tensor w = weight();
-        Tensor pw = posWeight();
-        return Functional.binaryCrossEntropyWithLogits(input, target,
-                w == null ? null : w.to(input.device()), pw == null ? null : pw.to(input.device()), reduction());
+        return named(() -> Functional.binaryCrossEntropyWithLogits(input, target, onDeviceOf(weight(), input),
+                onDeviceOf(posWeight(), input), reduction()));
     }
 
     /** Builds a {@link BCEWithLogitsLoss}; every setting defaults to PyTorch's. */
-    public static final class Builder {
-        private Tensor weight;
+    public static final class Builder extends WeightedLoss.Builder<Builder, BCEWithLogitsLoss> {
         private Tensor posWeight;
-        private Reduction reduction = Reduction.MEAN;
 
         private Builder() {
-        }
-
-        /**
-         * The rescaling weight, broadcastable to the input.
-         *
-         * @param weight the weight (null for none)
-         * @return this builder
-         */
-        public Builder weight(Tensor weight) {
-            this.weight = weight;
-            return this;
         }
 
         /**
@@ -120,22 +94,7 @@ public class BCEWithLogitsLoss extends Loss<BCEWithLogitsLoss> {
             return this;
         }
 
-        /**
-         * The reduction.
-         *
-         * @param reduction NONE, MEAN or SUM
-         * @return this builder
-         */
-        public Builder reduction(Reduction reduction) {
-            this.reduction = reduction;
-            return this;
-        }
-
-        /**
-         * The loss.
-         *
-         * @return a new BCEWithLogitsLoss
-         */
+        @Override
         public BCEWithLogitsLoss build() {
             return new BCEWithLogitsLoss(weight, posWeight, reduction);
         }

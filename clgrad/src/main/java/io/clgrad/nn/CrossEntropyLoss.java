@@ -1,10 +1,8 @@
 package io.clgrad.nn;
 
-import io.clgrad.DType;
 import io.clgrad.Functional;
-import io.clgrad.Reduction;
+import io.clgrad.LossReduction;
 import io.clgrad.Tensor;
-import java.util.Arrays;
 
 /**
  * Cross-entropy between logits and targets, as PyTorch's {@code torch.nn.CrossEntropyLoss}
@@ -31,13 +29,13 @@ import java.util.Arrays;
  * Tensor loss = criterion.forward(model.forward(images), labels);   // labels: Tensor.of(int[]...)
  * }</pre>
  */
-public class CrossEntropyLoss extends Loss<CrossEntropyLoss> {
+public class CrossEntropyLoss extends WeightedLoss<CrossEntropyLoss> {
     private final int ignoreIndex;
     private final double labelSmoothing;
 
     /** PyTorch's defaults: no weight, ignoreIndex -100, no label smoothing, mean. */
     public CrossEntropyLoss() {
-        this(null, -100, 0.0, Reduction.MEAN);
+        this(null, -100, 0.0, LossReduction.MEAN);
     }
 
     /**
@@ -48,7 +46,7 @@ public class CrossEntropyLoss extends Loss<CrossEntropyLoss> {
      * @param reduction      NONE, MEAN or SUM
      * @throws IllegalArgumentException when ε is outside [0, 1]
      */
-    public CrossEntropyLoss(int ignoreIndex, double labelSmoothing, Reduction reduction) {
+    public CrossEntropyLoss(int ignoreIndex, double labelSmoothing, LossReduction reduction) {
         this(null, ignoreIndex, labelSmoothing, reduction);
     }
 
@@ -61,9 +59,8 @@ public class CrossEntropyLoss extends Loss<CrossEntropyLoss> {
      * @param reduction      NONE, MEAN or SUM
      * @throws IllegalArgumentException when ε is outside [0, 1]
      */
-    public CrossEntropyLoss(Tensor weight, int ignoreIndex, double labelSmoothing, Reduction reduction) {
-        super(reduction);
-        registerBuffer("weight", weight);
+    public CrossEntropyLoss(Tensor weight, int ignoreIndex, double labelSmoothing, LossReduction reduction) {
+        super(weight, reduction);
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
             throw new IllegalArgumentException("CrossEntropyLoss: label_smoothing must be in [0, 1], got " + labelSmoothing);
         }
@@ -99,15 +96,6 @@ public class CrossEntropyLoss extends Loss<CrossEntropyLoss> {
     }
 
     /**
-     * The weight per class, or null.
-     *
-     * @return the weight
-     */
-    public Tensor weight() {
-        return buffer("weight");
-    }
-
-    /**
      * The loss.
      *
      * @param input  logits {@code [N, C]}, float32
@@ -117,63 +105,16 @@ public class CrossEntropyLoss extends Loss<CrossEntropyLoss> {
      */
     @Override
     public Tensor forward(Tensor input, Tensor target) {
-        if (input == null || target == null) {
-            throw new IllegalArgumentException("CrossEntropyLoss: input and target must not be null");
-        }
-        Tensor w = weight();
-        if (input.dim() == 2) {
-            ClassTargets.checkWeight("CrossEntropyLoss", w, input.shape(1));
-        }
-        if (target.dtype() == DType.FLOAT32) {
-            return probabilities(input, target, w);
-        }
-        if (w == null) {
-            return Functional.crossEntropy(input, target, ignoreIndex, (float) labelSmoothing, reduction());
-        }
-        ClassTargets.check("CrossEntropyLoss", input, target);
-        return Functional.crossEntropy(input, target, w.to(input.device()), ignoreIndex, (float) labelSmoothing,
-                reduction());
-    }
-
-    /** {@code -Σ_c w_c·((1-ε)·y_c + ε/C)·log softmax(x)_c} per row; MEAN divides by N. */
-    private Tensor probabilities(Tensor input, Tensor target, Tensor w) {
-        if (input.dim() != 2 || !Arrays.equals(input.shape(), target.shape())) {
-            throw new IllegalArgumentException("CrossEntropyLoss: probability target shape "
-                    + Arrays.toString(target.shape()) + " must be the same as input shape " + Arrays.toString(input.shape())
-                    + " ([batch, classes])");
-        }
-        int classes = input.shape(1);
-        Tensor y = target.to(input.device());
-        if (labelSmoothing > 0) {
-            y = y.mul((float) (1 - labelSmoothing)).add((float) (labelSmoothing / classes));
-        }
-        Tensor logp = input.logSoftmax(1);
-        if (w != null) {
-            logp = logp.mul(w.to(input.device()).unsqueeze(0));
-        }
-        Tensor loss = logp.mul(y).sum(1, false).neg();
-        return reduce(loss);
+        return named(() -> Functional.crossEntropy(input, target, onDeviceOf(weight(), input), ignoreIndex,
+                labelSmoothing, reduction()));
     }
 
     /** Builds a {@link CrossEntropyLoss}; every setting defaults to PyTorch's. */
-    public static final class Builder {
-        private Tensor weight;
+    public static final class Builder extends WeightedLoss.Builder<Builder, CrossEntropyLoss> {
         private int ignoreIndex = -100;
         private double labelSmoothing;
-        private Reduction reduction = Reduction.MEAN;
 
         private Builder() {
-        }
-
-        /**
-         * The weight per class.
-         *
-         * @param weight a float32 tensor {@code [C]} (null for none)
-         * @return this builder
-         */
-        public Builder weight(Tensor weight) {
-            this.weight = weight;
-            return this;
         }
 
         /**
@@ -198,22 +139,7 @@ public class CrossEntropyLoss extends Loss<CrossEntropyLoss> {
             return this;
         }
 
-        /**
-         * The reduction.
-         *
-         * @param reduction NONE, MEAN or SUM
-         * @return this builder
-         */
-        public Builder reduction(Reduction reduction) {
-            this.reduction = reduction;
-            return this;
-        }
-
-        /**
-         * The loss.
-         *
-         * @return a new CrossEntropyLoss
-         */
+        @Override
         public CrossEntropyLoss build() {
             return new CrossEntropyLoss(weight, ignoreIndex, labelSmoothing, reduction);
         }

@@ -1,7 +1,7 @@
 package io.clgrad.nn;
 
-import io.clgrad.Reduction;
-import io.clgrad.Tensor;
+import io.clgrad.Functional;
+import io.clgrad.LossReduction;
 
 /**
  * Mean absolute error between each element of the input x and target y:
@@ -12,13 +12,13 @@ import io.clgrad.Tensor;
  * <p>Shapes: input any shape; target the same shape; output a scalar, or the input's shape for NONE.
  *
  * <pre>{@code
- * Tensor loss = new L1Loss().forward(prediction, target);
+ * Tensor loss = new L1Loss().forward(prediction, target);   // Functional.l1Loss(prediction, target, MEAN)
  * }</pre>
  */
-public class L1Loss extends Loss<L1Loss> {
+public class L1Loss extends FunctionalLoss<L1Loss> {
     /** The mean reduction. */
     public L1Loss() {
-        this(Reduction.MEAN);
+        this(LossReduction.MEAN);
     }
 
     /**
@@ -26,21 +26,7 @@ public class L1Loss extends Loss<L1Loss> {
      *
      * @param reduction NONE, MEAN or SUM
      */
-    public L1Loss(Reduction reduction) {
-        super(reduction);
-    }
-
-    /**
-     * {@code |input - target|}, reduced.
-     *
-     * @param input  any shape, float32
-     * @param target the same shape, float32
-     * @return the loss
-     * @throws IllegalArgumentException naming both shapes when they differ
-     */
-    @Override
-    public Tensor forward(Tensor input, Tensor target) {
-        checkSameShape(input, target);
-        return reduce(input.sub(target).abs());
+    public L1Loss(LossReduction reduction) {
+        super(reduction, Functional::l1Loss);
     }
 }

@@ -89,10 +89,10 @@ public class Linear extends Module<Linear> {
      * @param x input {@code [*, in]}
      * @return output {@code [*, out]}
      * @throws IllegalArgumentException when the last dimension of {@code x} is not {@code in}
+     *                                  (checked by {@link Functional#linear})
      */
     @Override
     public Tensor forward(Tensor x) {
-        checkInput(x);
         return Functional.linear(x, weight(), bias());
     }
 
@@ -104,16 +104,7 @@ public class Linear extends Module<Linear> {
      * @return [*, out_features]
      */
     Tensor forwardRelu(Tensor x) {
-        checkInput(x);
         return Functional.linearRelu(x, weight(), bias());
-    }
-
-    private void checkInput(Tensor x) {
-        if (x.dim() == 0 || x.shape(-1) != inFeatures) {
-            throw new IllegalArgumentException("Linear: input shape " + java.util.Arrays.toString(x.shape())
-                    + " does not end in in_features=" + inFeatures + " (weight shape "
-                    + java.util.Arrays.toString(weight().shape()) + ")");
-        }
     }
 
     /**

@@ -1,14 +1,15 @@
 package io.clgrad.nn;
 
-import io.clgrad.Reduction;
+import io.clgrad.LossReduction;
 import io.clgrad.Tensor;
-import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * Base class of the loss modules, as PyTorch's {@code torch.nn.modules.loss._Loss}: a module whose
  * {@link #forward(Tensor, Tensor)} compares an input with a target and reduces the per-element
- * losses by its {@link Reduction} (MEAN by default). A loss prints like PyTorch's, e.g.
- * {@code BCEWithLogitsLoss()}.
+ * losses by its {@link LossReduction} (MEAN by default). The library's losses hand their settings
+ * to the matching {@link io.clgrad.Functional} loss, which checks the arguments (see
+ * {@link #named}). A loss prints like PyTorch's, e.g. {@code BCEWithLogitsLoss()}.
  *
  * <pre>{@code
  * Loss<?> criterion = new MSELoss();
@@ -19,15 +20,15 @@ import java.util.Arrays;
  * @param <L> the subclass itself, as for {@link Module}
  */
 public abstract class Loss<L extends Loss<L>> extends Module<L> {
-    private final Reduction reduction;
+    private final LossReduction reduction;
 
     /**
      * A loss with the given reduction.
      *
      * @param reduction NONE, MEAN or SUM (null means MEAN)
      */
-    protected Loss(Reduction reduction) {
-        this.reduction = reduction == null ? Reduction.MEAN : reduction;
+    protected Loss(LossReduction reduction) {
+        this.reduction = reduction == null ? LossReduction.MEAN : reduction;
     }
 
     /**
@@ -56,42 +57,25 @@ public abstract class Loss<L extends Loss<L>> extends Module<L> {
      *
      * @return the reduction
      */
-    public Reduction reduction() {
+    public LossReduction reduction() {
         return reduction;
     }
 
     /**
-     * Applies this loss's reduction to per-element losses.
+     * The loss made by {@code functional} (one of {@link io.clgrad.Functional}'s losses, which
+     * checks its arguments and names its op), with this module's name before the message of an
+     * argument error, e.g. {@code BCELoss: binary_cross_entropy: target size [3, 4] must be the
+     * same as input size [4, 3]} (the functional form's exception is the cause).
      *
-     * @param perElement the unreduced losses
-     * @return {@code perElement} for NONE, its mean for MEAN, its sum for SUM
+     * @param functional computes the loss
+     * @return the loss
+     * @throws IllegalArgumentException naming this module and the problem
      */
-    protected Tensor reduce(Tensor perElement) {
-        switch (reduction) {
-            case NONE:
-                return perElement;
-            case SUM:
-                return perElement.sum();
-            case MEAN:
-            default:
-                return perElement.mean();
-        }
-    }
-
-    /**
-     * Throws unless {@code input} and {@code target} have the same shape.
-     *
-     * @param input  the prediction
-     * @param target the expected value
-     * @throws IllegalArgumentException naming both shapes
-     */
-    protected void checkSameShape(Tensor input, Tensor target) {
-        if (input == null || target == null) {
-            throw new IllegalArgumentException(typeName() + ": input and target must not be null");
-        }
-        if (!Arrays.equals(input.shape(), target.shape())) {
-            throw new IllegalArgumentException(typeName() + ": target size " + Arrays.toString(target.shape())
-                    + " must be the same as input size " + Arrays.toString(input.shape()));
+    protected final Tensor named(Supplier<Tensor> functional) {
+        try {
+            return functional.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(typeName() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.clgrad.nn;
 
-import io.clgrad.Reduction;
-import io.clgrad.Tensor;
+import io.clgrad.Functional;
+import io.clgrad.LossReduction;
 
 /**
  * Mean squared error between each element of the input x and target y:
@@ -12,13 +12,13 @@ import io.clgrad.Tensor;
  * <p>Shapes: input any shape; target the same shape; output a scalar, or the input's shape for NONE.
  *
  * <pre>{@code
- * Tensor loss = new MSELoss().forward(prediction, target);
+ * Tensor loss = new MSELoss().forward(prediction, target);   // Functional.mseLoss(prediction, target, MEAN)
  * }</pre>
  */
-public class MSELoss extends Loss<MSELoss> {
+public class MSELoss extends FunctionalLoss<MSELoss> {
     /** The mean reduction. */
     public MSELoss() {
-        this(Reduction.MEAN);
+        this(LossReduction.MEAN);
     }
 
     /**
@@ -26,22 +26,7 @@ public class MSELoss extends Loss<MSELoss> {
      *
      * @param reduction NONE, MEAN or SUM
      */
-    public MSELoss(Reduction reduction) {
-        super(reduction);
-    }
-
-    /**
-     * {@code (input - target)²}, reduced.
-     *
-     * @param input  any shape, float32
-     * @param target the same shape, float32
-     * @return the loss
-     * @throws IllegalArgumentException naming both shapes when they differ
-     */
-    @Override
-    public Tensor forward(Tensor input, Tensor target) {
-        checkSameShape(input, target);
-        Tensor diff = input.sub(target);
-        return reduce(diff.mul(diff));
+    public MSELoss(LossReduction reduction) {
+        super(reduction, Functional::mseLoss);
     }
 }

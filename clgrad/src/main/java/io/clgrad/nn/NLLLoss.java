@@ -1,7 +1,7 @@
 package io.clgrad.nn;
 
 import io.clgrad.Functional;
-import io.clgrad.Reduction;
+import io.clgrad.LossReduction;
 import io.clgrad.Tensor;
 
 /**
@@ -23,12 +23,12 @@ import io.clgrad.Tensor;
  * Tensor loss = new NLLLoss().forward(logits.logSoftmax(1), labels);
  * }</pre>
  */
-public class NLLLoss extends Loss<NLLLoss> {
+public class NLLLoss extends WeightedLoss<NLLLoss> {
     private final int ignoreIndex;
 
     /** PyTorch's defaults: no weight, ignoreIndex -100, mean. */
     public NLLLoss() {
-        this(null, -100, Reduction.MEAN);
+        this(null, -100, LossReduction.MEAN);
     }
 
     /**
@@ -37,7 +37,7 @@ public class NLLLoss extends Loss<NLLLoss> {
      * @param ignoreIndex target value to skip
      * @param reduction   NONE, MEAN or SUM
      */
-    public NLLLoss(int ignoreIndex, Reduction reduction) {
+    public NLLLoss(int ignoreIndex, LossReduction reduction) {
         this(null, ignoreIndex, reduction);
     }
 
@@ -48,10 +48,9 @@ public class NLLLoss extends Loss<NLLLoss> {
      * @param ignoreIndex target value to skip
      * @param reduction   NONE, MEAN or SUM
      */
-    public NLLLoss(Tensor weight, int ignoreIndex, Reduction reduction) {
-        super(reduction);
+    public NLLLoss(Tensor weight, int ignoreIndex, LossReduction reduction) {
+        super(weight, reduction);
         this.ignoreIndex = ignoreIndex;
-        registerBuffer("weight", weight);
     }
 
     /**
@@ -64,17 +63,8 @@ public class NLLLoss extends Loss<NLLLoss> {
     }
 
     /**
-     * The weight per class, or null.
-     *
-     * @return the weight
-     */
-    public Tensor weight() {
-        return buffer("weight");
-    }
-
-    /**
-     * {@code -w[target[n]]·input[n, target[n]]} per row, reduced. Built from tensor ops (a one-hot
-     * mask of the targets), so it is differentiable wherever those ops are.
+     * {@code -w[target[n]]·input[n, target[n]]} per row, reduced (the entries not picked are never
+     * multiplied, so a -inf elsewhere in a row does not make it NaN).
      *
      * @param input  log-probabilities {@code [N, C]}, float32
      * @param target class indices {@code [N]}, int32
@@ -83,9 +73,6 @@ public class NLLLoss extends Loss<NLLLoss> {
      */
     @Override
     public Tensor forward(Tensor input, Tensor target) {
-        ClassTargets.check("NLLLoss", input, target);
-        Tensor w = weight();
-        ClassTargets.checkWeight("NLLLoss", w, input.shape(1));
-        return Functional.nllLoss(input, target, w == null ? null : w.to(input.device()), ignoreIndex, reduction());
+        return named(() -> Functional.nllLoss(input, target, onDeviceOf(weight(), input), ignoreIndex, reduction()));
     }
 }

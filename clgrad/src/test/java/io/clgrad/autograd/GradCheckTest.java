@@ -2,7 +2,7 @@ package io.clgrad.autograd;
 
 import io.clgrad.Device;
 import io.clgrad.Functional;
-import io.clgrad.Reduction;
+import io.clgrad.LossReduction;
 import io.clgrad.Tensor;
 import io.clgrad.TensorScope;
 import io.clgrad.Tensors;
@@ -141,13 +141,13 @@ class GradCheckTest {
             Tensor y = Tensor.of(d, new float[] {1, 0, 1, 1, 0, 0}, 3, 2);
             Tensor w = Tensor.of(d, new float[] {0.5f, 2f, 1f}, 3, 1);
             Tensor pw = Tensor.of(d, new float[] {3f, 0.5f}, 2);
-            for (Reduction r : Reduction.values()) {
+            for (LossReduction r : LossReduction.values()) {
                 check("bce " + r, x -> Functional.binaryCrossEntropyWithLogits(x[0], y, w, pw, r), rnd(d, 1, 3, 2));
             }
-            check("bce plain", x -> Functional.binaryCrossEntropyWithLogits(x[0], y, null, null, Reduction.MEAN),
+            check("bce plain", x -> Functional.binaryCrossEntropyWithLogits(x[0], y, null, null, LossReduction.MEAN),
                     rnd(d, 2, 3, 2));
             Tensor t = Tensor.of(d, new int[] {2, -100, 0, 1}, 4);
-            for (Reduction r : Reduction.values()) {
+            for (LossReduction r : LossReduction.values()) {
                 check("cross entropy " + r, x -> Functional.crossEntropy(x[0], t, -100, 0.1f, r), rnd(d, 3, 4, 3));
             }
         }

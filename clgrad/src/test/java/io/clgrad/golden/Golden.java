@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clgrad.Device;
-import io.clgrad.Reduction;
+import io.clgrad.LossReduction;
 import io.clgrad.Tensor;
 import io.clgrad.TestDevices;
 import io.clgrad.nn.BCELoss;
@@ -243,7 +243,7 @@ final class Golden {
 
     /** The loss a fixture names, with its reduction, weights, smoothing and ignore index, on {@code device}. */
     static Loss<?> loss(JsonNode spec, Device device) {
-        Reduction r = Reduction.valueOf(spec.has("reduction") ? spec.get("reduction").asText().toUpperCase() : "MEAN");
+        LossReduction r = LossReduction.valueOf(spec.has("reduction") ? spec.get("reduction").asText().toUpperCase() : "MEAN");
         Tensor weight = spec.has("weight") ? tensor(spec.get("weight"), device) : null;
         Tensor posWeight = spec.has("pos_weight") ? tensor(spec.get("pos_weight"), device) : null;
         int ignoreIndex = spec.has("ignore_index") ? spec.get("ignore_index").asInt() : -100;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clgrad.Device;
 import io.clgrad.Functional;
-import io.clgrad.Reduction;
+import io.clgrad.LossReduction;
 import io.clgrad.Tensor;
 import io.clgrad.backend.Backend;
 import io.clgrad.backend.TargetOutOfBoundsException;
@@ -46,7 +46,7 @@ class ClassTargetRangeTest {
         Tensor bad = Tensor.of(d, new int[] {3, 10}, 2);
         assertNames(raised(() -> new CrossEntropyLoss().forward(x, bad)), "cross_entropy", 10, 1, d);
         Tensor w = x.detach().requiresGrad(true);
-        assertNames(raised(() -> new CrossEntropyLoss(-100, 0.0, Reduction.SUM).forward(w, bad)),
+        assertNames(raised(() -> new CrossEntropyLoss(-100, 0.0, LossReduction.SUM).forward(w, bad)),
                 "cross_entropy", 10, 1, d);
         Tensor negative = Tensor.of(d, new int[] {-1, 2}, 2);
         assertNames(raised(() -> new CrossEntropyLoss().forward(x, negative)), "cross_entropy", -1, 0, d);
@@ -58,16 +58,16 @@ class ClassTargetRangeTest {
         Tensor.manualSeed(2);
         Tensor x = Tensor.randn(d, 2, 10);
         Tensor bad = Tensor.of(d, new int[] {3, 10}, 2);
-        assertNames(raised(() -> new CrossEntropyLoss(-100, 0.0, Reduction.NONE).forward(x, bad)),
+        assertNames(raised(() -> new CrossEntropyLoss(-100, 0.0, LossReduction.NONE).forward(x, bad)),
                 "cross_entropy", 10, 1, d);
         // more logits than one fused work-group takes: the unfused kernel with its separate check
         int classes = (int) (Backend.FUSED_LOSS_MAX / 2 + 1);
         Tensor wide = Tensor.zeros(d, 2, classes);
         Tensor badWide = Tensor.of(d, new int[] {classes, 0}, 2);
-        assertNames(raised(() -> Functional.crossEntropy(wide, badWide, -100, 0f, Reduction.MEAN)),
+        assertNames(raised(() -> Functional.crossEntropy(wide, badWide, -100, 0f, LossReduction.MEAN)),
                 "cross_entropy", classes, 0, d);
         // with label smoothing (the same kernels) and a class weight (the tensor-op path)
-        assertNames(raised(() -> new CrossEntropyLoss(-100, 0.1, Reduction.MEAN).forward(x, bad)),
+        assertNames(raised(() -> new CrossEntropyLoss(-100, 0.1, LossReduction.MEAN).forward(x, bad)),
                 "cross_entropy", 10, 1, d);
         Tensor weight = Tensor.ones(d, 10);
         assertNames(raised(() -> CrossEntropyLoss.builder().weight(weight).build().forward(x, bad)),
@@ -81,7 +81,7 @@ class ClassTargetRangeTest {
         Tensor logp = Tensor.randn(d, 3, 4).logSoftmax(1);
         Tensor bad = Tensor.of(d, new int[] {0, 1, 250}, 3);
         assertNames(raised(() -> new NLLLoss().forward(logp, bad)), "nll_loss", 250, 2, d);
-        assertNames(raised(() -> new NLLLoss(-100, Reduction.NONE).forward(logp, Tensor.of(d, new int[] {-7, 1, 2}, 3))),
+        assertNames(raised(() -> new NLLLoss(-100, LossReduction.NONE).forward(logp, Tensor.of(d, new int[] {-7, 1, 2}, 3))),
                 "nll_loss", -7, 0, d);
     }
 
@@ -94,12 +94,12 @@ class ClassTargetRangeTest {
         // raised once: later reads and valid losses are unaffected
         Tensor ok = Tensor.of(d, new int[] {1, -100, 4}, 3);
         float fused = new CrossEntropyLoss().forward(x, ok).item();
-        float none = new CrossEntropyLoss(-100, 0.0, Reduction.NONE).forward(x, ok).sum().item() / 2;
+        float none = new CrossEntropyLoss(-100, 0.0, LossReduction.NONE).forward(x, ok).sum().item() / 2;
         float nll = new NLLLoss().forward(x.logSoftmax(1), ok).item();
         assertFalse(Float.isNaN(fused), "ignored rows do not count as out of bounds");
         assertEquals(none, fused, 1e-5);
         assertEquals(nll, fused, 1e-5);
-        Tensor five = new CrossEntropyLoss(5, 0.0, Reduction.MEAN).forward(x, Tensor.of(d, new int[] {1, 5, 2}, 3));
+        Tensor five = new CrossEntropyLoss(5, 0.0, LossReduction.MEAN).forward(x, Tensor.of(d, new int[] {1, 5, 2}, 3));
         assertFalse(Float.isNaN(five.item()), "a target equal to ignoreIndex is skipped even outside [0, C)");
     }
 

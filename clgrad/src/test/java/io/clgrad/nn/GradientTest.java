@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.clgrad.Device;
-import io.clgrad.Reduction;
+import io.clgrad.LossReduction;
 import io.clgrad.Tensor;
 import io.clgrad.autograd.GradCheck;
 import java.util.Random;
@@ -91,7 +91,7 @@ class GradientTest {
         }
         Linear lin = new Linear(IN, OUT, true, d);
         double[] z = forward(x, lin.weight().toFloatArray(), lin.bias().toFloatArray());
-        BCEWithLogitsLoss criterion = BCEWithLogitsLoss.builder().reduction(Reduction.SUM).build();
+        BCEWithLogitsLoss criterion = BCEWithLogitsLoss.builder().reduction(LossReduction.SUM).build();
         criterion.forward(lin.forward(Tensor.of(d, x, N, IN)), Tensor.of(d, y, N, OUT)).backward();
         double[] g = new double[N * OUT];
         for (int i = 0; i < g.length; i++) {
@@ -162,7 +162,7 @@ class GradientTest {
         Tensor tprob = Tensor.of(d, prob, 4, 3);
         Tensor labels = Tensor.of(d, new int[] {2, 0, -100, 1}, 4);
         Tensor pw = Tensor.of(d, new float[] {0.5f, 2f, 1f}, 3);
-        for (Reduction red : Reduction.values()) {
+        for (LossReduction red : LossReduction.values()) {
             MSELoss mse = new MSELoss(red);
             GradCheck.check("MSELoss " + red, xs -> mse.forward(xs[0], xs[1]), tx, ty);
             L1Loss l1 = new L1Loss(red);

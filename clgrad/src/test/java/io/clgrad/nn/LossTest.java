@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clgrad.Device;
-import io.clgrad.Reduction;
+import io.clgrad.LossReduction;
 import io.clgrad.Tensor;
 import java.util.Random;
 import java.util.function.DoubleBinaryOperator;
@@ -61,9 +61,9 @@ class LossTest {
         float[] y = gaussian(r, N * C);
         Tensor tx = Tensor.of(d, x, N, C);
         Tensor ty = Tensor.of(d, y, N, C);
-        checkReductions(new MSELoss(Reduction.NONE), new MSELoss(Reduction.SUM), new MSELoss(), tx, ty,
+        checkReductions(new MSELoss(LossReduction.NONE), new MSELoss(LossReduction.SUM), new MSELoss(), tx, ty,
                 elementwise(x, y, (a, b) -> (a - b) * (a - b)), N * C);
-        checkReductions(new L1Loss(Reduction.NONE), new L1Loss(Reduction.SUM), new L1Loss(), tx, ty,
+        checkReductions(new L1Loss(LossReduction.NONE), new L1Loss(LossReduction.SUM), new L1Loss(), tx, ty,
                 elementwise(x, y, (a, b) -> Math.abs(a - b)), N * C);
     }
 
@@ -91,11 +91,11 @@ class LossTest {
         Tensor tp = Tensor.of(d, p, N, C);
         Tensor ty = Tensor.of(d, y, N, C);
         assertEquals(100.0, per[0], 1e-9);
-        checkReductions(new BCELoss(null, Reduction.NONE), new BCELoss(null, Reduction.SUM), new BCELoss(), tp, ty,
+        checkReductions(new BCELoss(null, LossReduction.NONE), new BCELoss(null, LossReduction.SUM), new BCELoss(), tp, ty,
                 per, N * C);
         Tensor tw = Tensor.of(d, w, C);
-        checkReductions(new BCELoss(tw, Reduction.NONE), new BCELoss(tw, Reduction.SUM),
-                new BCELoss(tw, Reduction.MEAN), tp, ty, weighted, N * C);
+        checkReductions(new BCELoss(tw, LossReduction.NONE), new BCELoss(tw, LossReduction.SUM),
+                new BCELoss(tw, LossReduction.MEAN), tp, ty, weighted, N * C);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -126,13 +126,13 @@ class LossTest {
         }
         Tensor tx = Tensor.of(d, x, N, C);
         Tensor ty = Tensor.of(d, y, N, C);
-        checkReductions(BCEWithLogitsLoss.builder().reduction(Reduction.NONE).build(),
-                BCEWithLogitsLoss.builder().reduction(Reduction.SUM).build(), new BCEWithLogitsLoss(), tx, ty, plain, N * C);
+        checkReductions(BCEWithLogitsLoss.builder().reduction(LossReduction.NONE).build(),
+                BCEWithLogitsLoss.builder().reduction(LossReduction.SUM).build(), new BCEWithLogitsLoss(), tx, ty, plain, N * C);
         // Weights given on the CPU follow the input to its device.
         Tensor tw = Tensor.of(w, N, 1);
         Tensor tpw = Tensor.of(pw, C);
-        checkReductions(BCEWithLogitsLoss.builder().weight(tw).posWeight(tpw).reduction(Reduction.NONE).build(),
-                BCEWithLogitsLoss.builder().weight(tw).posWeight(tpw).reduction(Reduction.SUM).build(),
+        checkReductions(BCEWithLogitsLoss.builder().weight(tw).posWeight(tpw).reduction(LossReduction.NONE).build(),
+                BCEWithLogitsLoss.builder().weight(tw).posWeight(tpw).reduction(LossReduction.SUM).build(),
                 BCEWithLogitsLoss.builder().weight(tw).posWeight(tpw).build(), tx, ty, weighted, N * C);
         BCEWithLogitsLoss moved = BCEWithLogitsLoss.builder().posWeight(tpw).build();
         moved.to(d);
@@ -178,12 +178,12 @@ class LossTest {
         }
         Tensor logProbs = Tensor.of(d, lpf, n, C);
         Tensor target = Tensor.of(d, t, n);
-        checkReductions(new NLLLoss(-100, Reduction.NONE), new NLLLoss(-100, Reduction.SUM), new NLLLoss(),
+        checkReductions(new NLLLoss(-100, LossReduction.NONE), new NLLLoss(-100, LossReduction.SUM), new NLLLoss(),
                 logProbs, target, nll, n - 1);
         // NLL on logSoftmax equals CrossEntropy on logits.
         Tensor logits = Tensor.of(d, x, n, C);
-        checkReductions(CrossEntropyLoss.builder().reduction(Reduction.NONE).build(),
-                CrossEntropyLoss.builder().reduction(Reduction.SUM).build(), new CrossEntropyLoss(), logits, target,
+        checkReductions(CrossEntropyLoss.builder().reduction(LossReduction.NONE).build(),
+                CrossEntropyLoss.builder().reduction(LossReduction.SUM).build(), new CrossEntropyLoss(), logits, target,
                 nll, n - 1);
         // An ignore index inside [0, C) and label smoothing.
         double eps = 0.1;
@@ -212,14 +212,14 @@ class LossTest {
         }
         smooth2[1] = -((1 - eps) * lp[1][0] + eps / C * all1);
         Tensor target2 = Tensor.of(d, t2, n);
-        checkReductions(CrossEntropyLoss.builder().ignoreIndex(1).labelSmoothing(eps).reduction(Reduction.NONE).build(),
-                CrossEntropyLoss.builder().ignoreIndex(1).labelSmoothing(eps).reduction(Reduction.SUM).build(),
+        checkReductions(CrossEntropyLoss.builder().ignoreIndex(1).labelSmoothing(eps).reduction(LossReduction.NONE).build(),
+                CrossEntropyLoss.builder().ignoreIndex(1).labelSmoothing(eps).reduction(LossReduction.SUM).build(),
                 CrossEntropyLoss.builder().ignoreIndex(1).labelSmoothing(eps).build(), logits, target2, smooth2, valid + 1);
         double[] nll2 = new double[n];
         for (int i = 0; i < n; i++) {
             nll2[i] = t2[i] == 1 ? 0 : -lp[i][t2[i]];
         }
-        checkReductions(new NLLLoss(1, Reduction.NONE), new NLLLoss(1, Reduction.SUM), new NLLLoss(1, Reduction.MEAN),
+        checkReductions(new NLLLoss(1, LossReduction.NONE), new NLLLoss(1, LossReduction.SUM), new NLLLoss(1, LossReduction.MEAN),
                 logProbs, target2, nll2, 3);
     }
 
@@ -257,13 +257,13 @@ class LossTest {
         Tensor tw = Tensor.of(w, C);   // on the CPU: follows the input
         Tensor target = Tensor.of(d, t, n);
         Tensor logits = Tensor.of(d, x, n, C);
-        checkReductions(new NLLLoss(tw, -100, Reduction.NONE), new NLLLoss(tw, -100, Reduction.SUM),
-                new NLLLoss(tw, -100, Reduction.MEAN), Tensor.of(d, lpf, n, C), target, nll, wsum);
-        checkReductions(CrossEntropyLoss.builder().weight(tw).reduction(Reduction.NONE).build(),
-                CrossEntropyLoss.builder().weight(tw).reduction(Reduction.SUM).build(),
+        checkReductions(new NLLLoss(tw, -100, LossReduction.NONE), new NLLLoss(tw, -100, LossReduction.SUM),
+                new NLLLoss(tw, -100, LossReduction.MEAN), Tensor.of(d, lpf, n, C), target, nll, wsum);
+        checkReductions(CrossEntropyLoss.builder().weight(tw).reduction(LossReduction.NONE).build(),
+                CrossEntropyLoss.builder().weight(tw).reduction(LossReduction.SUM).build(),
                 CrossEntropyLoss.builder().weight(tw).build(), logits, target, nll, wsum);
-        checkReductions(CrossEntropyLoss.builder().weight(tw).labelSmoothing(eps).reduction(Reduction.NONE).build(),
-                CrossEntropyLoss.builder().weight(tw).labelSmoothing(eps).reduction(Reduction.SUM).build(),
+        checkReductions(CrossEntropyLoss.builder().weight(tw).labelSmoothing(eps).reduction(LossReduction.NONE).build(),
+                CrossEntropyLoss.builder().weight(tw).labelSmoothing(eps).reduction(LossReduction.SUM).build(),
                 CrossEntropyLoss.builder().weight(tw).labelSmoothing(eps).build(), logits, target, smoothed, wsum);
 
         // Probability targets: -Σ_c w_c·((1-ε)·y_c + ε/C)·log p_c per row, MEAN over rows.
@@ -288,17 +288,17 @@ class LossTest {
             }
         }
         Tensor tp = Tensor.of(d, probs, n, C);
-        checkReductions(CrossEntropyLoss.builder().labelSmoothing(eps).reduction(Reduction.NONE).build(),
-                CrossEntropyLoss.builder().labelSmoothing(eps).reduction(Reduction.SUM).build(),
+        checkReductions(CrossEntropyLoss.builder().labelSmoothing(eps).reduction(LossReduction.NONE).build(),
+                CrossEntropyLoss.builder().labelSmoothing(eps).reduction(LossReduction.SUM).build(),
                 CrossEntropyLoss.builder().labelSmoothing(eps).build(), logits, tp, soft, n);
-        checkReductions(CrossEntropyLoss.builder().weight(tw).labelSmoothing(eps).reduction(Reduction.NONE).build(),
-                CrossEntropyLoss.builder().weight(tw).labelSmoothing(eps).reduction(Reduction.SUM).build(),
+        checkReductions(CrossEntropyLoss.builder().weight(tw).labelSmoothing(eps).reduction(LossReduction.NONE).build(),
+                CrossEntropyLoss.builder().weight(tw).labelSmoothing(eps).reduction(LossReduction.SUM).build(),
                 CrossEntropyLoss.builder().weight(tw).labelSmoothing(eps).build(), logits, tp, softWeighted, n);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new CrossEntropyLoss().forward(logits, Tensor.zeros(d, n, C + 1)));
         assertTrue(e.getMessage().contains("[5, 4]") && e.getMessage().contains("[5, 3]"), e.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> new NLLLoss(Tensor.ones(C + 1), -100, Reduction.MEAN).forward(logits, target));
+                () -> new NLLLoss(Tensor.ones(C + 1), -100, LossReduction.MEAN).forward(logits, target));
     }
 
     @Test
@@ -316,6 +316,6 @@ class LossTest {
             assertTrue(e.getMessage().contains("[4, 3]") && e.getMessage().contains("[2]"), e.getMessage());
         }
         assertThrows(IllegalArgumentException.class, () -> new NLLLoss().forward(a, Tensor.zeros(4)));
-        assertArrayEquals(new int[] {4}, new NLLLoss(-100, Reduction.NONE).forward(a, Tensor.of(new int[] {0, 1, 2, 0})).shape());
+        assertArrayEquals(new int[] {4}, new NLLLoss(-100, LossReduction.NONE).forward(a, Tensor.of(new int[] {0, 1, 2, 0})).shape());
     }
 }

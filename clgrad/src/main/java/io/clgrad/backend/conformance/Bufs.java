@@ -81,21 +81,9 @@ public final class Bufs implements AutoCloseable {
 
     /** Reads the first {@code n} elements of a buffer of either type, widened to double. */
     public double[] read(Buffer b, int n) {
-        double[] r = new double[n];
-        if (b.type() == ElementType.F32) {
-            float[] f = new float[n];
-            backend.read(b, 0, f, 0, n);
-            for (int i = 0; i < n; i++) {
-                r[i] = f[i];
-            }
-        } else {
-            int[] v = new int[n];
-            backend.read(b, 0, v, 0, n);
-            for (int i = 0; i < n; i++) {
-                r[i] = v[i];
-            }
-        }
-        return r;
+        HostArray host = HostArray.of(b.type(), n, i -> 0);
+        host.read(backend, b, 0, 0, n);
+        return host.values(0, n);
     }
 
     /** Reads the {@code n} result elements of an {@link #out} buffer and checks its padding is untouched. */

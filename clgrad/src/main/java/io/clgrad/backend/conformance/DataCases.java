@@ -1,7 +1,6 @@
 package io.clgrad.backend.conformance;
 
 import io.clgrad.backend.Backend;
-import io.clgrad.backend.Buffer;
 import io.clgrad.backend.ElementType;
 import io.clgrad.backend.StridedView;
 import java.util.ArrayList;
@@ -32,13 +31,8 @@ final class DataCases {
 
     /** The output has padding: fill must write exactly out[0..n). */
     private static OpCase fillCase(ElementType type, int n, double v) {
-        return OpCase.of("fill " + type + " n=" + n + " value=" + v, b -> {
-            try (Bufs m = new Bufs(b)) {
-                Buffer out = m.out(type, n);
-                b.fill(out, n, v);
-                return List.of(m.readOut(out, n));
-            }
-        }, OpCase.Out.exact("out", new int[] {n}, RefData.fill(n, v, type)));
+        return OpCase.into("fill " + type + " n=" + n + " value=" + v, type, n, (b, m, out) -> b.fill(out, n, v),
+                OpCase.Out.exact("out", new int[] {n}, RefData.fill(n, v, type)));
     }
 
     static List<OpCase> arange(CaseSize size) {
@@ -63,13 +57,8 @@ final class DataCases {
         }
         OpCase.Out out = type == ElementType.I32 ? OpCase.Out.exact("out", new int[] {n}, ref)
                 : new OpCase.Out("out", new int[] {n}, ref, scale);
-        return OpCase.of("arange " + type + " n=" + n + " start=" + start + " step=" + step, b -> {
-            try (Bufs m = new Bufs(b)) {
-                Buffer buf = m.out(type, n);
-                b.arange(buf, n, start, step);
-                return List.of(m.readOut(buf, n));
-            }
-        }, out);
+        return OpCase.into("arange " + type + " n=" + n + " start=" + start + " step=" + step, type, n,
+                (b, m, buf) -> b.arange(buf, n, start, step), out);
     }
 
     /** A strided view over a buffer of {@code len} elements. */
@@ -102,21 +91,13 @@ final class DataCases {
             }
             int n = Inputs.numel(v.shape());
             float[] f = Inputs.uniform(r, v.len(), -100, 100);
-            cases.add(OpCase.of("copy F32 " + v.name(), b -> {
-                try (Bufs m = new Bufs(b)) {
-                    Buffer out = m.out(n);
-                    b.copy(new StridedView(m.f32(f), v.offset(), v.shape(), v.strides()), out);
-                    return List.of(m.readOut(out, n));
-                }
-            }, OpCase.Out.exact("out", v.shape(), RefData.gather(Inputs.d(f), v.offset(), v.shape(), v.strides()))));
+            cases.add(OpCase.into("copy F32 " + v.name(), ElementType.F32, n,
+                    (b, m, out) -> b.copy(new StridedView(m.f32(f), v.offset(), v.shape(), v.strides()), out),
+                    OpCase.Out.exact("out", v.shape(), RefData.gather(Inputs.d(f), v.offset(), v.shape(), v.strides()))));
             int[] iv = Inputs.ints(r, v.len(), -1_000_000_000, 1_000_000_000);
-            cases.add(OpCase.of("copy I32 " + v.name(), b -> {
-                try (Bufs m = new Bufs(b)) {
-                    Buffer out = m.out(ElementType.I32, n);
-                    b.copy(new StridedView(m.i32(iv), v.offset(), v.shape(), v.strides()), out);
-                    return List.of(m.readOut(out, n));
-                }
-            }, OpCase.Out.exact("out", v.shape(), RefData.gather(Inputs.d(iv), v.offset(), v.shape(), v.strides()))));
+            cases.add(OpCase.into("copy I32 " + v.name(), ElementType.I32, n,
+                    (b, m, out) -> b.copy(new StridedView(m.i32(iv), v.offset(), v.shape(), v.strides()), out),
+                    OpCase.Out.exact("out", v.shape(), RefData.gather(Inputs.d(iv), v.offset(), v.shape(), v.strides()))));
         }
         return cases;
     }
@@ -126,13 +107,8 @@ final class DataCases {
         List<OpCase> cases = new ArrayList<>();
         for (int n : size.lengths(ElementwiseCases.SIZES)) {
             float[] f = Inputs.withEdges(Inputs.uniform(r, n, -1e6, 1e6), 2.7f, -2.7f, 0.5f, -0.5f, 0f, -0.99f, 16777216f);
-            cases.add(OpCase.of("convert F32->I32 n=" + n, b -> {
-                try (Bufs m = new Bufs(b)) {
-                    Buffer out = m.out(ElementType.I32, n);
-                    b.convert(m.f32(f), out, n);
-                    return List.of(m.readOut(out, n));
-                }
-            }, OpCase.Out.exact("out", new int[] {n}, RefData.toInt(f))));
+            cases.add(OpCase.into("convert F32->I32 n=" + n, ElementType.I32, n, (b, m, out) -> b.convert(m.f32(f), out, n),
+                    OpCase.Out.exact("out", new int[] {n}, RefData.toInt(f))));
             int[] iv = Inputs.ints(r, n, Integer.MIN_VALUE / 2, Integer.MAX_VALUE / 2);
             if (n >= 33) {
                 iv[1] = Integer.MAX_VALUE;
@@ -140,13 +116,8 @@ final class DataCases {
                 iv[3] = 16_777_217;
                 iv[4] = -7;
             }
-            cases.add(OpCase.of("convert I32->F32 n=" + n, b -> {
-                try (Bufs m = new Bufs(b)) {
-                    Buffer out = m.out(ElementType.F32, n);
-                    b.convert(m.i32(iv), out, n);
-                    return List.of(m.readOut(out, n));
-                }
-            }, OpCase.Out.exact("out", new int[] {n}, RefData.toFloat(iv))));
+            cases.add(OpCase.into("convert I32->F32 n=" + n, ElementType.F32, n, (b, m, out) -> b.convert(m.i32(iv), out, n),
+                    OpCase.Out.exact("out", new int[] {n}, RefData.toFloat(iv))));
         }
         return cases;
     }

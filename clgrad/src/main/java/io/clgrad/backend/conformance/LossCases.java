@@ -1,6 +1,7 @@
 package io.clgrad.backend.conformance;
 
 import io.clgrad.backend.Buffer;
+import io.clgrad.backend.ElementType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -29,101 +30,90 @@ final class LossCases {
         return y;
     }
 
-    private static String variant(boolean weighted, boolean posWeighted) {
-        return (weighted ? " weight" : "") + (posWeighted ? " posWeight" : "");
+    /** The inputs of a BCE case: logits, targets, and a weight and pos_weight where variant bits 1 and 2 ask for them. */
+    private record BceInputs(float[] x, float[] y, float[] w, float[] pw) {
+        static BceInputs draw(Random r, int n, int variant) {
+            float[] x = logits(r, n);
+            float[] y = targets(r, n);
+            float[] w = (variant & 1) != 0 ? Inputs.uniform(r, n, 0, 2) : null;
+            float[] pw = (variant & 2) != 0 ? Inputs.uniform(r, n, 0.5, 3) : null;
+            return new BceInputs(x, y, w, pw);
+        }
+
+        /** " weight", " posWeight", both or neither, for the case name. */
+        String variant() {
+            return (w != null ? " weight" : "") + (pw != null ? " posWeight" : "");
+        }
+
+        /** Runs the op on the inputs uploaded to {@code m}: x, y, w and pw (null where absent). */
+        void upload(Bufs m, Op op) {
+            op.run(m.f32(x), m.f32(y), w == null ? null : m.f32(w), pw == null ? null : m.f32(pw));
+        }
+
+        /** A BCE op on uploaded inputs. */
+        interface Op {
+            void run(Buffer x, Buffer y, Buffer w, Buffer pw);
+        }
     }
 
     static List<OpCase> bce() {
-        Random r = new Random(601);
-        List<OpCase> cases = new ArrayList<>();
-        for (int n : SIZES) {
-            for (int v = 0; v < 4; v++) {
-                float[] x = logits(r, n);
-                float[] y = targets(r, n);
-                float[] w = (v & 1) != 0 ? Inputs.uniform(r, n, 0, 2) : null;
-                float[] pw = (v & 2) != 0 ? Inputs.uniform(r, n, 0.5, 3) : null;
-                RefLoss.Result ref = RefLoss.bce(x, y, w, pw);
-                cases.add(OpCase.of("bceWithLogits n=" + n + variant(w != null, pw != null), b -> {
-                    try (Bufs m = new Bufs(b)) {
-                        Buffer out = m.out(n);
-                        b.bceWithLogits(m.f32(x), m.f32(y), w == null ? null : m.f32(w), pw == null ? null : m.f32(pw), out, n);
-                        return List.of(m.readOut(out, n));
-                    }
-                }, new OpCase.Out("loss", new int[] {n}, ref.value(), ref.scale())));
-            }
-        }
-        return cases;
+        return CaseGrid.of(601, CaseGrid.axis(SIZES), CaseGrid.variants(4), (r, n, v) -> {
+            BceInputs in = BceInputs.draw(r, n, v);
+            RefLoss.Result ref = RefLoss.bce(in.x(), in.y(), in.w(), in.pw());
+            return OpCase.into("bceWithLogits n=" + n + in.variant(), ElementType.F32, n,
+                    (b, m, out) -> in.upload(m, (x, y, w, pw) -> b.bceWithLogits(x, y, w, pw, out, n)),
+                    new OpCase.Out("loss", new int[] {n}, ref.value(), ref.scale()));
+        });
     }
 
     /** The fused reduced loss and gradient: mean and sum, with and without weights and gradient. */
     static List<OpCase> bceFused() {
-        Random r = new Random(603);
-        List<OpCase> cases = new ArrayList<>();
-        for (int n : new int[] {1, 7, 33, 1000, 4099}) {
-            for (int v = 0; v < 8; v++) {
-                float[] x = logits(r, n);
-                float[] y = targets(r, n);
-                float[] w = (v & 1) != 0 ? Inputs.uniform(r, n, 0, 2) : null;
-                float[] pw = (v & 2) != 0 ? Inputs.uniform(r, n, 0.5, 3) : null;
-                boolean mean = (v & 4) != 0;
-                float scale = mean ? 1f / n : 1f;
-                double[] terms = RefLoss.bce(x, y, w, pw).value();
-                double sum = 0;
-                double maxTerm = 0;
-                for (double t : terms) {
-                    sum += t;
-                    maxTerm = Math.max(maxTerm, Math.abs(t));
-                }
-                double[] loss = {sum * scale};
-                double[] lossScale = {Tolerance.accum(sum, n, maxTerm) * scale};
-                RefLoss.Result grad = RefLoss.bceBackward(x, y, w, pw, new float[] {1f}, 0, scale, n);
-                boolean withGrad = n != 33;  // one size runs the loss-only variant
-                String name = "bceWithLogitsFused n=" + n + variant(w != null, pw != null) + (mean ? " mean" : " sum")
-                        + (withGrad ? "" : " no grad");
-                List<OpCase.Out> outs = withGrad
-                        ? List.of(new OpCase.Out("loss", new int[] {1}, loss, lossScale),
-                            new OpCase.Out("grad", new int[] {n}, grad.value(), grad.scale()))
-                        : List.of(new OpCase.Out("loss", new int[] {1}, loss, lossScale));
-                cases.add(new OpCase(name, b -> {
-                    try (Bufs m = new Bufs(b)) {
-                        Buffer l = m.out(1);
-                        Buffer g = withGrad ? m.out(n) : null;
-                        b.bceWithLogitsFused(m.f32(x), m.f32(y), w == null ? null : m.f32(w),
-                                pw == null ? null : m.f32(pw), l, g, n, scale);
-                        return withGrad ? List.of(m.readOut(l, 1), m.readOut(g, n)) : List.of(m.readOut(l, 1));
-                    }
-                }, outs));
+        return CaseGrid.of(603, CaseGrid.axis(1, 7, 33, 1000, 4099), CaseGrid.variants(8), (r, n, v) -> {
+            BceInputs in = BceInputs.draw(r, n, v);
+            boolean mean = (v & 4) != 0;
+            float scale = mean ? 1f / n : 1f;
+            double[] terms = RefLoss.bce(in.x(), in.y(), in.w(), in.pw()).value();
+            double sum = 0;
+            double maxTerm = 0;
+            for (double t : terms) {
+                sum += t;
+                maxTerm = Math.max(maxTerm, Math.abs(t));
             }
-        }
-        return cases;
+            double[] loss = {sum * scale};
+            double[] lossScale = {Tolerance.accum(sum, n, maxTerm) * scale};
+            RefLoss.Result grad = RefLoss.bceBackward(in.x(), in.y(), in.w(), in.pw(), new float[] {1f}, 0, scale, n);
+            boolean withGrad = n != 33;  // one size runs the loss-only variant
+            String name = "bceWithLogitsFused n=" + n + in.variant() + (mean ? " mean" : " sum")
+                    + (withGrad ? "" : " no grad");
+            List<OpCase.Out> outs = withGrad
+                    ? List.of(new OpCase.Out("loss", new int[] {1}, loss, lossScale),
+                        new OpCase.Out("grad", new int[] {n}, grad.value(), grad.scale()))
+                    : List.of(new OpCase.Out("loss", new int[] {1}, loss, lossScale));
+            return new OpCase(name, b -> {
+                try (Bufs m = new Bufs(b)) {
+                    Buffer l = m.out(1);
+                    Buffer g = withGrad ? m.out(n) : null;
+                    in.upload(m, (x, y, w, pw) -> b.bceWithLogitsFused(x, y, w, pw, l, g, n, scale));
+                    return withGrad ? List.of(m.readOut(l, 1), m.readOut(g, n)) : List.of(m.readOut(l, 1));
+                }
+            }, outs);
+        });
     }
 
     static List<OpCase> bceBackward() {
-        Random r = new Random(602);
-        List<OpCase> cases = new ArrayList<>();
-        for (int n : SIZES) {
-            for (int v = 0; v < 8; v++) {
-                float[] x = logits(r, n);
-                float[] y = targets(r, n);
-                float[] w = (v & 1) != 0 ? Inputs.uniform(r, n, 0, 2) : null;
-                float[] pw = (v & 2) != 0 ? Inputs.uniform(r, n, 0.5, 3) : null;
-                boolean scalarG = (v & 4) != 0;
-                float[] g = scalarG ? new float[] {0.75f} : Inputs.uniform(r, n, -2, 2);
-                int gStride = scalarG ? 0 : 1;
-                float scale = scalarG ? 1f / n : 1f;
-                RefLoss.Result ref = RefLoss.bceBackward(x, y, w, pw, g, gStride, scale, n);
-                cases.add(OpCase.of("bceWithLogitsBackward n=" + n + variant(w != null, pw != null)
-                        + " gStride=" + gStride + " scale=" + scale, b -> {
-                    try (Bufs m = new Bufs(b)) {
-                        Buffer out = m.out(n);
-                        b.bceWithLogitsBackward(m.f32(x), m.f32(y), w == null ? null : m.f32(w),
-                                pw == null ? null : m.f32(pw), m.f32(g), gStride, scale, out, n);
-                        return List.of(m.readOut(out, n));
-                    }
-                }, new OpCase.Out("grad", new int[] {n}, ref.value(), ref.scale())));
-            }
-        }
-        return cases;
+        return CaseGrid.of(602, CaseGrid.axis(SIZES), CaseGrid.variants(8), (r, n, v) -> {
+            BceInputs in = BceInputs.draw(r, n, v);
+            boolean scalarG = (v & 4) != 0;
+            float[] g = scalarG ? new float[] {0.75f} : Inputs.uniform(r, n, -2, 2);
+            int gStride = scalarG ? 0 : 1;
+            float scale = scalarG ? 1f / n : 1f;
+            RefLoss.Result ref = RefLoss.bceBackward(in.x(), in.y(), in.w(), in.pw(), g, gStride, scale, n);
+            return OpCase.into("bceWithLogitsBackward n=" + n + in.variant() + " gStride=" + gStride + " scale=" + scale,
+                    ElementType.F32, n,
+                    (b, m, out) -> in.upload(m, (x, y, w, pw) -> b.bceWithLogitsBackward(x, y, w, pw, m.f32(g), gStride,
+                            scale, out, n)),
+                    new OpCase.Out("grad", new int[] {n}, ref.value(), ref.scale()));
+        });
     }
 
     /** Logits [rows, classes] in [-5, 5]; row 1 (when present) has logits of ±100. */

@@ -1,6 +1,8 @@
 package io.clgrad.backend.conformance;
 
 import io.clgrad.backend.Backend;
+import io.clgrad.backend.Buffer;
+import io.clgrad.backend.ElementType;
 import java.util.List;
 import java.util.function.Function;
 
@@ -18,6 +20,25 @@ public record OpCase(String name, Function<Backend, List<double[]>> run, List<Ou
     /** Convenience for a case with a single output. */
     static OpCase of(String name, Function<Backend, List<double[]>> run, Out out) {
         return new OpCase(name, run, List.of(out));
+    }
+
+    /**
+     * A case whose op writes one output of {@code n} elements of {@code type}: {@code op} gets a
+     * padded {@link Bufs#out} buffer to write, which is then read back with its padding checked.
+     */
+    static OpCase into(String name, ElementType type, int n, Into op, Out expected) {
+        return of(name, b -> {
+            try (Bufs m = new Bufs(b)) {
+                Buffer out = m.out(type, n);
+                op.run(b, m, out);
+                return List.of(m.readOut(out, n));
+            }
+        }, expected);
+    }
+
+    /** What an {@link #into} case runs: the op on backend {@code b}, its inputs uploaded with {@code m}. */
+    interface Into {
+        void run(Backend b, Bufs m, Buffer out);
     }
 
     /**

@@ -59,37 +59,13 @@ final class TransferCases {
         return OpCase.of("write/read " + name + " at offsets n=" + n, b -> {
             try (Bufs m = new Bufs(b)) {
                 Buffer d = m.alloc(type, total);
-                double[] got = new double[window];
-                if (type == ElementType.F32) {
-                    float[] background = new float[total];
-                    java.util.Arrays.fill(background, BACKGROUND);
-                    float[] src = new float[SRC_OFFSET + n + 3];
-                    for (int i = 0; i < src.length; i++) {
-                        src[i] = (float) value.applyAsDouble(i);
-                    }
-                    float[] back = new float[1 + window + 1];
-                    b.write(d, 0, background, 0, total);
-                    b.write(d, DST_OFFSET, src, SRC_OFFSET, n);
-                    b.read(d, DST_OFFSET - MARGIN, back, 1, window);
-                    for (int i = 0; i < window; i++) {
-                        got[i] = back[1 + i];
-                    }
-                } else {
-                    int[] background = new int[total];
-                    java.util.Arrays.fill(background, BACKGROUND);
-                    int[] src = new int[SRC_OFFSET + n + 3];
-                    for (int i = 0; i < src.length; i++) {
-                        src[i] = (int) value.applyAsDouble(i);
-                    }
-                    int[] back = new int[1 + window + 1];
-                    b.write(d, 0, background, 0, total);
-                    b.write(d, DST_OFFSET, src, SRC_OFFSET, n);
-                    b.read(d, DST_OFFSET - MARGIN, back, 1, window);
-                    for (int i = 0; i < window; i++) {
-                        got[i] = back[1 + i];
-                    }
-                }
-                return List.of(got);
+                HostArray background = HostArray.of(type, total, i -> BACKGROUND);
+                HostArray src = HostArray.of(type, SRC_OFFSET + n + 3, value);
+                HostArray back = HostArray.of(type, 1 + window + 1, i -> 0);
+                background.write(b, d, 0, 0, total);
+                src.write(b, d, DST_OFFSET, SRC_OFFSET, n);
+                back.read(b, d, DST_OFFSET - MARGIN, 1, window);
+                return List.of(back.values(1, window));
             }
         }, OpCase.Out.exact("window", new int[] {window}, ref));
     }

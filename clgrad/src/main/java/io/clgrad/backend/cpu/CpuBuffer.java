@@ -1,21 +1,15 @@
 package io.clgrad.backend.cpu;
 
-import io.clgrad.backend.Backend;
-import io.clgrad.backend.Buffer;
+import io.clgrad.backend.AbstractBuffer;
 import io.clgrad.backend.ElementType;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A buffer of the Java CPU backend: a plain {@code float[]} (F32) or {@code int[]} (I32) of at most
  * {@link Integer#MAX_VALUE} elements. Freeing drops the array so the garbage collector can reclaim
  * it; any later use throws {@link IllegalStateException}.
  */
-public final class CpuBuffer implements Buffer {
-    private final CpuBackend owner;
-    private final ElementType type;
-    private final int count;
-    private final AtomicBoolean freed = new AtomicBoolean();
-    // Not final: free() clears them so a buffer kept alive by a stale reference holds no memory.
+public final class CpuBuffer extends AbstractBuffer {
+    // Not final: release() clears them so a buffer kept alive by a stale reference holds no memory.
     private float[] floats;
     private int[] ints;
 
@@ -26,9 +20,7 @@ public final class CpuBuffer implements Buffer {
 
     /** A buffer over recycled storage: a {@code float[]} (F32) or {@code int[]} (I32) of exactly {@code count}. */
     CpuBuffer(CpuBackend owner, ElementType type, int count, Object storage) {
-        this.owner = owner;
-        this.type = type;
-        this.count = count;
+        super(owner, type, count);
         if (type == ElementType.F32) {
             floats = (float[]) storage;
         } else {
@@ -36,68 +28,35 @@ public final class CpuBuffer implements Buffer {
         }
     }
 
-    /** The element type. */
-    @Override
-    public ElementType type() {
-        return type;
-    }
-
-    /** Number of elements. */
-    @Override
-    public long count() {
-        return count;
-    }
-
-    /** The backend that allocated this buffer. */
-    @Override
-    public Backend backend() {
-        return owner;
-    }
-
-    /** Whether the buffer has been freed. */
-    @Override
-    public boolean isFreed() {
-        return freed.get();
-    }
-
     /** Number of elements as an int (always fits). */
     int length() {
-        return count;
+        return (int) count();
     }
 
     /** The float storage; throws if the buffer was freed or holds ints. */
     float[] floats() {
-        float[] f = floats;
-        if (f == null) {
-            checkLive();
-            throw new IllegalArgumentException("expected an F32 buffer, got " + this);
-        }
-        return f;
+        return live(floats, ElementType.F32);
     }
 
     /** The int storage; throws if the buffer was freed or holds floats. */
     int[] ints() {
-        int[] i = ints;
-        if (i == null) {
+        return live(ints, ElementType.I32);
+    }
+
+    /** The storage of type {@code wanted}, or a throw: it is null when the buffer was freed or holds the other type. */
+    private <T> T live(T storage, ElementType wanted) {
+        if (storage == null) {
             checkLive();
-            throw new IllegalArgumentException("expected an I32 buffer, got " + this);
+            throw new IllegalArgumentException("expected an " + wanted + " buffer, got " + this);
         }
-        return i;
+        return storage;
     }
 
     /** Throws {@link IllegalStateException} if the buffer was freed. */
     void checkLive() {
-        if (freed.get()) {
+        if (isFreed()) {
             throw new IllegalStateException("buffer already freed: " + this);
         }
-    }
-
-    /**
-     * Marks the buffer freed and drops its storage. Returns false (changing nothing) when it was
-     * already freed, so that exactly one caller wins even when a Cleaner races with close().
-     */
-    boolean markFreed() {
-        return release() != null;
     }
 
     /**
@@ -106,7 +65,7 @@ public final class CpuBuffer implements Buffer {
      * so a stale reference to it can never reach memory that is in use again.
      */
     Object release() {
-        if (!freed.compareAndSet(false, true)) {
+        if (!setFreed()) {
             return null;
         }
         Object storage = floats != null ? floats : ints;
@@ -118,6 +77,6 @@ public final class CpuBuffer implements Buffer {
     /** E.g. {@code CpuBuffer[F32 x 1024]}, with " (freed)" once freed. */
     @Override
     public String toString() {
-        return "CpuBuffer[" + type + " x " + count + "]" + (freed.get() ? " (freed)" : "");
+        return "CpuBuffer[" + type() + " x " + count() + "]" + (isFreed() ? " (freed)" : "");
     }
 }

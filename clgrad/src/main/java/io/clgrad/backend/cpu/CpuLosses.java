@@ -118,7 +118,7 @@ final class CpuLosses {
                     java.util.Arrays.fill(out, base, base + classes, Float.NaN);
                     continue;
                 }
-                double lse = logSumExp(logits, base, classes);
+                double lse = CpuSoftmax.logSumExp(logits, base, classes);
                 double gr = g[r * gStride];
                 for (int c = 0; c < classes; c++) {
                     double sm = Math.exp(logits[base + c] - lse);
@@ -164,7 +164,7 @@ final class CpuLosses {
                 java.util.Arrays.fill(grad, base, base + classes, t == ignoreIndex ? 0f : Float.NaN);
                 continue;
             }
-            double lse = logSumExp(logits, base, classes);
+            double lse = CpuSoftmax.logSumExp(logits, base, classes);
             for (int c = 0; c < classes; c++) {
                 double sm = Math.exp(logits[base + c] - lse);
                 grad[base + c] = (float) (scale * (sm - (c == t ? 1.0 - eps : 0.0) - off));
@@ -174,7 +174,7 @@ final class CpuLosses {
 
     /** One row's {@code -((1-ε)·logp[t] + (ε/C)·Σ_c logp[c])}, in double, for a target t in [0, C). */
     private static double rowLoss(float[] logits, int base, int classes, int t, double eps) {
-        double lse = logSumExp(logits, base, classes);
+        double lse = CpuSoftmax.logSumExp(logits, base, classes);
         double logpT = logits[base + t] - lse;
         if (eps == 0) {
             // Without smoothing the other classes' log-probabilities are not part of the loss: a
@@ -186,21 +186,5 @@ final class CpuLosses {
             sumX += logits[base + c];
         }
         return -((1.0 - eps) * logpT + (eps / classes) * (sumX - classes * lse));
-    }
-
-    /** log Σ_c exp(x[base+c]) with the maximum subtracted first; NaN if any logit is NaN. */
-    private static double logSumExp(float[] x, int base, int len) {
-        float max = x[base];
-        for (int c = 1; c < len; c++) {
-            float v = x[base + c];
-            if (v > max || v != v) {
-                max = v;
-            }
-        }
-        double sum = 0;
-        for (int c = 0; c < len; c++) {
-            sum += Math.exp((double) x[base + c] - max);
-        }
-        return max + Math.log(sum);
     }
 }

@@ -144,8 +144,7 @@ final class CpuMatmul {
             }
             return;
         }
-        checkOperand("A", a.length, s.aOffset(), batch, s.aBatchStride(), m, s.aRowStride(), k, s.aColStride());
-        checkOperand("B", b.length, s.bOffset(), batch, s.bBatchStride(), k, s.bRowStride(), n, s.bColStride());
+        s.checkOperands(a.length, b.length);
         if (vector != null && s.flops() >= vectorMinFlops) {
             vector.run(s, a, b, c, epi);
             return;
@@ -166,43 +165,20 @@ final class CpuMatmul {
                 nb = ceilDiv(ceilDiv(n, colBlocks), 16) * 16;
             }
         }
-        int colBlocks = ceilDiv(n, nb);
-        int rowsPerTask = mb;
-        int colsPerTask = nb;
-        int units = batch * rowBlocks * colBlocks;
-        int rb = rowBlocks;
-        int cb = colBlocks;
-        par.forEach(units, (long) (s.flops() / 4), (lo, hi) -> {
-            for (int u = lo; u < hi; u++) {
-                int col = u % cb;
-                int row = (u / cb) % rb;
-                int bat = u / (cb * rb);
-                int i0 = row * rowsPerTask;
-                int j0 = col * colsPerTask;
-                int i1 = Math.min(m, i0 + rowsPerTask);
-                int j1 = Math.min(n, j0 + colsPerTask);
-                block(s, a, b, c, bat, i0, i1, j0, j1);
-                epi.apply(c, bat * m * n, n, i0, i1, j0, j1);
-            }
-        });
+        GemmBlock.forEach(par, s, mb, nb, c, epi, block -> block(block, a, b, c));
     }
 
-    /** C[bat][i0..i1)[j0..j1) = A[bat][i0..i1)[:] · B[bat][:][j0..j1). */
-    private static void block(MatmulSpec s, float[] a, float[] b, float[] c, int bat, int i0, int i1, int j0, int j1) {
-        int n = s.n();
+    /** C[bat][i0..i1)[j0..j1) = A[bat][i0..i1)[:] · B[bat][:][j0..j1) for the block {@code t}. */
+    private static void block(GemmBlock t, float[] a, float[] b, float[] c) {
+        MatmulSpec s = t.spec();
         int k = s.k();
-        int aBase = s.aOffset() + bat * s.aBatchStride();
-        int bBase = s.bOffset() + bat * s.bBatchStride();
-        int cBase = bat * s.m() * n;
-        int ars = s.aRowStride();
-        int acs = s.aColStride();
-        int brs = s.bRowStride();
-        int bcs = s.bColStride();
+        int i0 = t.i0();
+        int i1 = t.i1();
         for (int i = i0; i < i1; i++) {
-            Arrays.fill(c, cBase + i * n + j0, cBase + i * n + j1, 0f);
+            Arrays.fill(c, t.cAt(i, t.j0()), t.cAt(i, t.j1()), 0f);
         }
-        boolean packA = acs != 1;
-        boolean packB = bcs != 1;
+        boolean packA = s.aColStride() != 1;
+        boolean packB = s.bColStride() != 1;
         float[][] scratch = SCRATCH.get();
         if (packB && scratch[0].length < KC * NC) {
             scratch[0] = new float[KC * NC];
@@ -212,32 +188,32 @@ final class CpuMatmul {
         }
         float[] bTile = scratch[0];
         float[] aTile = scratch[1];
-        for (int jc = j0; jc < j1; jc += NC) {
-            int nc = Math.min(NC, j1 - jc);
+        for (int jc = t.j0(); jc < t.j1(); jc += NC) {
+            int nc = Math.min(NC, t.j1() - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 float[] bt = b;
-                int bo = bBase + pc * brs + jc;
-                int bStep = brs;
+                int bo = t.bAt(pc, jc);
+                int bStep = s.bRowStride();
                 if (packB) {
-                    pack(b, bBase + pc * brs + jc * bcs, brs, bcs, kc, nc, bTile);
+                    pack(b, bo, s.bRowStride(), s.bColStride(), kc, nc, bTile);
                     bt = bTile;
                     bo = 0;
                     bStep = nc;
                 }
                 float[] at = a;
-                int ao = aBase + i0 * ars + pc * acs;
-                int aRowStep = ars;
-                int aStep = acs;
+                int ao = t.aAt(i0, pc);
+                int aRowStep = s.aRowStride();
+                int aStep = s.aColStride();
                 if (packA) {
-                    pack(a, ao, ars, acs, i1 - i0, kc, aTile);
+                    pack(a, ao, s.aRowStride(), s.aColStride(), t.rows(), kc, aTile);
                     at = aTile;
                     ao = 0;
                     aRowStep = kc;
                     aStep = 1;
                 }
                 for (int i = i0; i < i1; i++) {
-                    rowUpdate(at, ao + (i - i0) * aRowStep, aStep, bt, bo, bStep, c, cBase + i * n + jc, kc, nc);
+                    rowUpdate(at, ao + (i - i0) * aRowStep, aStep, bt, bo, bStep, c, t.cAt(i, jc), kc, nc);
                 }
             }
         }
@@ -274,39 +250,7 @@ final class CpuMatmul {
 
     /** Copies the rows×cols strided tile at {@code src[base + r*rs + q*cs]} into {@code dst[r*cols + q]}. */
     private static void pack(float[] src, int base, int rs, int cs, int rows, int cols, float[] dst) {
-        if (Math.abs(cs) <= Math.abs(rs)) {
-            for (int r = 0; r < rows; r++) {
-                int sr = base + r * rs;
-                int dr = r * cols;
-                for (int q = 0; q < cols; q++) {
-                    dst[dr + q] = src[sr + q * cs];
-                }
-            }
-        } else { // walk the source along its contiguous axis
-            for (int q = 0; q < cols; q++) {
-                int sq = base + q * cs;
-                for (int r = 0; r < rows; r++) {
-                    dst[r * cols + q] = src[sq + r * rs];
-                }
-            }
-        }
-    }
-
-    /** Throws if some element of a [batch, rows, cols] strided operand lies outside its buffer. */
-    private static void checkOperand(String name, int length, int offset, int batch, int batchStride,
-                                     int rows, int rowStride, int cols, int colStride) {
-        long lo = offset;
-        long hi = offset;
-        long[] reach = {(long) (batch - 1) * batchStride, (long) (rows - 1) * rowStride, (long) (cols - 1) * colStride};
-        for (long r : reach) {
-            lo += Math.min(0, r);
-            hi += Math.max(0, r);
-        }
-        if (lo < 0 || hi >= length) {
-            throw new IllegalArgumentException(name + " [" + batch + ", " + rows + ", " + cols + "] at offset " + offset
-                    + " with strides (" + batchStride + ", " + rowStride + ", " + colStride + ") reaches elements ["
-                    + lo + ", " + hi + "] outside its buffer of " + length + " elements");
-        }
+        TileCopy.copy(src, base, rs, cs, rows, cols, dst, 0, cols, 1);
     }
 
     private static int ceilDiv(int a, int b) {

@@ -102,7 +102,7 @@ final class CpuParallel {
         // A few chunks per thread lets work stealing even out uneven chunks.
         long byWork = Math.max(2, work / (GRAIN / 4));
         int chunks = (int) Math.min(units, Math.min(threads * 4L, byWork));
-        p.invoke(new Chunks(body, units, chunks, 0, chunks));
+        p.invoke(new Split(body, units, chunks).task(0, chunks));
     }
 
     /** Stops the workers; later ops run inline on the caller. */
@@ -112,32 +112,21 @@ final class CpuParallel {
         }
     }
 
-    /** Chunks [from, to) of units split evenly into {@code chunks}; halves recursively. */
-    private static final class Chunks extends RecursiveAction {
-        private final Body body;
-        private final int units;
-        private final int chunks;
-        private final int from;
-        private final int to;
-
-        Chunks(Body body, int units, int chunks, int from, int to) {
-            this.body = body;
-            this.units = units;
-            this.chunks = chunks;
-            this.from = from;
-            this.to = to;
-        }
-
-        @Override
-        protected void compute() {
-            if (to - from == 1) {
-                int lo = (int) ((long) units * from / chunks);
-                int hi = (int) ((long) units * to / chunks);
-                body.run(lo, hi);
-                return;
-            }
-            int mid = (from + to) >>> 1;
-            invokeAll(new Chunks(body, units, chunks, from, mid), new Chunks(body, units, chunks, mid, to));
+    /** A loop over {@code units} split evenly into {@code chunks} contiguous ranges. */
+    private record Split(Body body, int units, int chunks) {
+        /** The task that runs chunks [from, to): one chunk runs at once, more halve into two forked tasks. */
+        RecursiveAction task(int from, int to) {
+            return new RecursiveAction() {
+                @Override
+                protected void compute() {
+                    if (to - from == 1) {
+                        body.run((int) ((long) units * from / chunks), (int) ((long) units * to / chunks));
+                        return;
+                    }
+                    int mid = (from + to) >>> 1;
+                    invokeAll(task(from, mid), task(mid, to));
+                }
+            };
         }
     }
 }

@@ -45,6 +45,40 @@ final class CpuSoftmax {
 
     /** One contiguous slice x[base..base+len); {@code e} is scratch of length len (softmax only). */
     private static void row(float[] x, float[] out, int base, int len, boolean log, double[] e) {
+        if (log) {
+            double shift = logSumExp(x, base, len);
+            for (int l = 0; l < len; l++) {
+                out[base + l] = (float) (x[base + l] - shift);
+            }
+            return;
+        }
+        float max = max(x, base, len);
+        double sum = 0;
+        for (int l = 0; l < len; l++) {
+            double v = Math.exp((double) x[base + l] - max);
+            e[l] = v;
+            sum += v;
+        }
+        for (int l = 0; l < len; l++) {
+            out[base + l] = (float) (e[l] / sum);
+        }
+    }
+
+    /**
+     * {@code log Σ_l exp(x[base+l])} over the contiguous slice of {@code len} elements, in double with
+     * the maximum subtracted first; NaN if any element is NaN. Also the CPU cross-entropy's.
+     */
+    static double logSumExp(float[] x, int base, int len) {
+        float max = max(x, base, len);
+        double sum = 0;
+        for (int l = 0; l < len; l++) {
+            sum += Math.exp((double) x[base + l] - max);
+        }
+        return max + Math.log(sum);
+    }
+
+    /** The maximum of the slice; NaN as soon as one element is NaN. */
+    private static float max(float[] x, int base, int len) {
         float max = x[base];
         for (int l = 1; l < len; l++) {
             float v = x[base + l];
@@ -52,25 +86,7 @@ final class CpuSoftmax {
                 max = v;
             }
         }
-        double sum = 0;
-        if (log) {
-            for (int l = 0; l < len; l++) {
-                sum += Math.exp((double) x[base + l] - max);
-            }
-            double shift = max + Math.log(sum);
-            for (int l = 0; l < len; l++) {
-                out[base + l] = (float) (x[base + l] - shift);
-            }
-        } else {
-            for (int l = 0; l < len; l++) {
-                double v = Math.exp((double) x[base + l] - max);
-                e[l] = v;
-                sum += v;
-            }
-            for (int l = 0; l < len; l++) {
-                out[base + l] = (float) (e[l] / sum);
-            }
-        }
+        return max;
     }
 
     /** w interleaved slices: element l of slice i is x[base + l*inner + i]. */

@@ -113,7 +113,6 @@ final class VectorGemm implements GemmPath {
         int mBlock = rowsPer * MR;
         int nBlock = colsPer * NR;
         int rb = ceilDiv(m, mBlock);
-        int cb = ceilDiv(n, nBlock);
         // A B shared by the batch and read by several row blocks is packed once, by all threads.
         int k = s.k();
         int nPad = colUnits * NR;
@@ -139,19 +138,7 @@ final class VectorGemm implements GemmPath {
         }
         float[] preB = pb;
         try {
-            par.forEach((int) tasks, (long) (s.flops() / 4), (lo, hi) -> {
-                for (int u = lo; u < hi; u++) {
-                    int col = u % cb;
-                    int row = (u / cb) % rb;
-                    int bat = u / (cb * rb);
-                    int i0 = row * mBlock;
-                    int j0 = col * nBlock;
-                    int i1 = Math.min(m, i0 + mBlock);
-                    int j1 = Math.min(n, j0 + nBlock);
-                    task(s, a, b, c, bat, i0, i1, j0, j1, preB, nPad);
-                    epi.apply(c, bat * m * n, n, i0, i1, j0, j1);
-                }
-            });
+            GemmBlock.forEach(par, s, mBlock, nBlock, c, epi, block -> task(block, a, b, c, preB, nPad));
         } finally {
             if (preB != null) {
                 sharedB.set(preB);
@@ -160,55 +147,48 @@ final class VectorGemm implements GemmPath {
     }
 
     /**
-     * C[bat][i0..i1)[j0..j1) = A[bat][i0..i1)[:] · B[bat][:][j0..j1). With {@code preB}, B is read
-     * from there, packed for the whole matrix: the tile at k step pc is at {@code pc*nPad}, its panel
-     * of columns from j at {@code pc*nPad + j*kc}; j0 is a multiple of NR.
+     * C[bat][i0..i1)[j0..j1) = A[bat][i0..i1)[:] · B[bat][:][j0..j1) for the block {@code t}. With
+     * {@code preB}, B is read from there, packed for the whole matrix: the tile at k step pc is at
+     * {@code pc*nPad}, its panel of columns from j at {@code pc*nPad + j*kc}; j0 is a multiple of NR.
      */
-    private static void task(MatmulSpec s, float[] a, float[] b, float[] c, int bat, int i0, int i1, int j0, int j1,
-                             float[] preB, int nPad) {
+    private static void task(GemmBlock t, float[] a, float[] b, float[] c, float[] preB, int nPad) {
+        MatmulSpec s = t.spec();
         int n = s.n();
         int k = s.k();
-        int aBase = s.aOffset() + bat * s.aBatchStride();
-        int bBase = s.bOffset() + bat * s.bBatchStride();
-        int cBase = bat * s.m() * n;
-        int ars = s.aRowStride();
-        int acs = s.aColStride();
-        int brs = s.bRowStride();
-        int bcs = s.bColStride();
         float[][] scratch = SCRATCH.get();
         int kcMax = Math.min(KC, k);
-        int aNeed = ceilDiv(Math.min(MC, i1 - i0), MR) * MR * kcMax;
-        int bNeed = ceilDiv(Math.min(NC, j1 - j0), NR) * NR * kcMax;
+        int aNeed = ceilDiv(Math.min(MC, t.rows()), MR) * MR * kcMax;
+        int bNeed = ceilDiv(Math.min(NC, t.cols()), NR) * NR * kcMax;
         if (scratch[0].length < aNeed) {
             scratch[0] = new float[Math.max(aNeed, MC * KC)];
         }
         if (preB == null && scratch[1].length < bNeed) {
-            scratch[1] = new float[Math.max(bNeed, Math.min(NC, ceilDiv(j1 - j0, NR) * NR) * KC)];
+            scratch[1] = new float[Math.max(bNeed, Math.min(NC, ceilDiv(t.cols(), NR) * NR) * KC)];
         }
         float[] ap = scratch[0];
         float[] bp = preB != null ? preB : scratch[1];
         float[] edge = scratch[2];
-        for (int jc = j0; jc < j1; jc += NC) {
-            int nc = Math.min(NC, j1 - jc);
+        for (int jc = t.j0(); jc < t.j1(); jc += NC) {
+            int nc = Math.min(NC, t.j1() - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean add = pc > 0;
                 int bTile = 0;
                 if (preB == null) {
-                    packB(b, bBase + pc * brs + jc * bcs, brs, bcs, kc, nc, bp, 0);
+                    packB(b, t.bAt(pc, jc), s.bRowStride(), s.bColStride(), kc, nc, bp, 0);
                 } else {
                     bTile = pc * nPad + jc * kc;
                 }
-                for (int ic = i0; ic < i1; ic += MC) {
-                    int mc = Math.min(MC, i1 - ic);
-                    packA(a, aBase + ic * ars + pc * acs, ars, acs, mc, kc, ap);
+                for (int ic = t.i0(); ic < t.i1(); ic += MC) {
+                    int mc = Math.min(MC, t.i1() - ic);
+                    packA(a, t.aAt(ic, pc), s.aRowStride(), s.aColStride(), mc, kc, ap);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int bo = bTile + jr * kc;
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
                             int ao = (ir / MR) * kc * MR;
-                            int co = cBase + (ic + ir) * n + jc + jr;
+                            int co = t.cAt(ic + ir, jc + jr);
                             if (mr == MR && nr == NR) {
                                 kernel(kc, ap, ao, bp, bo, c, co, n, add);
                             } else {
@@ -300,20 +280,8 @@ final class VectorGemm implements GemmPath {
                 for (int p = 0; p < kc; p++) {
                     System.arraycopy(src, sb + p * rs, dst, d + p * NR, nr);
                 }
-            } else if (Math.abs(rs) <= Math.abs(cs)) { // walk each column along its contiguous k axis
-                for (int q = 0; q < nr; q++) {
-                    int sq = sb + q * cs;
-                    for (int p = 0; p < kc; p++) {
-                        dst[d + p * NR + q] = src[sq + p * rs];
-                    }
-                }
             } else {
-                for (int p = 0; p < kc; p++) {
-                    int sp = sb + p * rs;
-                    for (int q = 0; q < nr; q++) {
-                        dst[d + p * NR + q] = src[sp + q * cs];
-                    }
-                }
+                TileCopy.copy(src, sb, rs, cs, kc, nr, dst, d, NR, 1);
             }
             if (nr < NR) {
                 for (int p = 0; p < kc; p++) {
@@ -344,20 +312,8 @@ final class VectorGemm implements GemmPath {
                     dst[dp + 2] = src[s2 + p];
                     dst[dp + 3] = src[s3 + p];
                 }
-            } else if (Math.abs(cs) <= Math.abs(rs)) { // walk each row along its contiguous k axis
-                for (int r = 0; r < mr; r++) {
-                    int sr = sb + r * rs;
-                    for (int p = 0; p < kc; p++) {
-                        dst[d + p * MR + r] = src[sr + p * cs];
-                    }
-                }
             } else {
-                for (int p = 0; p < kc; p++) {
-                    int sp = sb + p * cs;
-                    for (int r = 0; r < mr; r++) {
-                        dst[d + p * MR + r] = src[sp + r * rs];
-                    }
-                }
+                TileCopy.copy(src, sb, rs, cs, mr, kc, dst, d, 1, MR);
             }
             if (mr < MR) {
                 for (int p = 0; p < kc; p++) {

@@ -3,7 +3,11 @@ package io.clgrad.backend.opencl;
 import static org.jocl.CL.*;
 
 import io.clgrad.backend.DeviceOutOfMemoryException;
+import org.jocl.CL;
 import org.jocl.Pointer;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_event;
+import org.jocl.cl_mem;
 
 /**
  * Moves bytes: host arrays to and from device buffers, and device-to-device copies. Host copies are
@@ -21,31 +25,28 @@ final class BufferCopies {
     }
 
     void write(ClBuffer dst, long dstOffset, Pointer src, long n, String what) {
-        if (n == 0) {
-            return;
-        }
-        checkRange(dst, dstOffset, n);
-        synchronized (device.lock()) {
-            int rc = clEnqueueWriteBuffer(device.queue(), dst.mem(), CL_TRUE, dstOffset * 4, n * 4, src, 0, null, null);
-            rc = retryIfOutOfMemory(rc, () -> clEnqueueWriteBuffer(device.queue(), dst.mem(), CL_TRUE,
-                    dstOffset * 4, n * 4, src, 0, null, null));
-            failIfOutOfMemory(rc, "clEnqueueWriteBuffer", n * 4);
-            ClErrors.check(rc, "clEnqueueWriteBuffer (" + what + ")", device.label());
-        }
+        hostCopy("clEnqueueWriteBuffer", CL::clEnqueueWriteBuffer, dst, dstOffset, src, n, what);
     }
 
     void read(ClBuffer src, long srcOffset, Pointer dst, long n, String what) {
+        hostCopy("clEnqueueReadBuffer", CL::clEnqueueReadBuffer, src, srcOffset, dst, n, what);
+    }
+
+    /** clEnqueueWriteBuffer or clEnqueueReadBuffer: the same arguments, opposite directions. */
+    private interface HostTransfer {
+        int enqueue(cl_command_queue queue, cl_mem mem, boolean blocking, long offset, long size, Pointer host,
+                    int waits, cl_event[] waitList, cl_event event);
+    }
+
+    /** A blocking copy of n floats or ints between {@code host} and {@code buf} from element {@code offset}. */
+    private void hostCopy(String call, HostTransfer transfer, ClBuffer buf, long offset, Pointer host, long n,
+                          String what) {
         if (n == 0) {
             return;
         }
-        checkRange(src, srcOffset, n);
-        synchronized (device.lock()) {
-            int rc = clEnqueueReadBuffer(device.queue(), src.mem(), CL_TRUE, srcOffset * 4, n * 4, dst, 0, null, null);
-            rc = retryIfOutOfMemory(rc, () -> clEnqueueReadBuffer(device.queue(), src.mem(), CL_TRUE,
-                    srcOffset * 4, n * 4, dst, 0, null, null));
-            failIfOutOfMemory(rc, "clEnqueueReadBuffer", n * 4);
-            ClErrors.check(rc, "clEnqueueReadBuffer (" + what + ")", device.label());
-        }
+        checkRange(buf, offset, n);
+        enqueue(call, " (" + what + ")", n * 4,
+                () -> transfer.enqueue(device.queue(), buf.mem(), CL_TRUE, offset * 4, n * 4, host, 0, null, null));
     }
 
     /** Enqueues {@code dst[0..n) = src[srcOffset..srcOffset+n)} on the device. */
@@ -55,22 +56,25 @@ final class BufferCopies {
         }
         checkRange(src, srcOffset, n);
         checkRange(dst, dstOffset, n);
-        synchronized (device.lock()) {
-            int rc = clEnqueueCopyBuffer(device.queue(), src.mem(), dst.mem(), srcOffset * 4, dstOffset * 4, n * 4,
-                    0, null, null);
-            rc = retryIfOutOfMemory(rc, () -> clEnqueueCopyBuffer(device.queue(), src.mem(), dst.mem(),
-                    srcOffset * 4, dstOffset * 4, n * 4, 0, null, null));
-            failIfOutOfMemory(rc, "clEnqueueCopyBuffer", n * 4);
-            ClErrors.check(rc, "clEnqueueCopyBuffer", device.label());
-        }
+        enqueue("clEnqueueCopyBuffer", "", n * 4, () -> clEnqueueCopyBuffer(device.queue(), src.mem(), dst.mem(),
+                srcOffset * 4, dstOffset * 4, n * 4, 0, null, null));
     }
 
-    private int retryIfOutOfMemory(int rc, java.util.function.IntSupplier again) {
-        if (rc != 0 && ClErrors.isOutOfMemory(rc) && pool.hasCache()) {
-            pool.emptyCache(); // the buffer may be allocated lazily, at first use
-            return again.getAsInt();
+    /**
+     * Runs {@code command} (an enqueue of {@code bytes} bytes) under the device lock; when the device
+     * is out of memory and the pool holds cached blocks, frees them and runs it once more (OpenCL may
+     * allocate a buffer lazily, at first use). A failure then throws, naming {@code call} and {@code what}.
+     */
+    private void enqueue(String call, String what, long bytes, java.util.function.IntSupplier command) {
+        synchronized (device.lock()) {
+            int rc = command.getAsInt();
+            if (rc != 0 && ClErrors.isOutOfMemory(rc) && pool.hasCache()) {
+                pool.emptyCache();
+                rc = command.getAsInt();
+            }
+            failIfOutOfMemory(rc, call, bytes);
+            ClErrors.check(rc, call + what, device.label());
         }
-        return rc;
     }
 
     /** Throws {@link DeviceOutOfMemoryException} when {@code rc} is an allocation failure ({@link ClErrors#isAllocationFailure}). */

@@ -72,7 +72,7 @@ final class BufferPool implements AutoCloseable {
         synchronized (device.lock()) {
             device.ensureOpen();
             allocations++;
-            long max = device.maxAllocBytes();
+            long max = device.facts().maxAllocBytes();
             if (bytes > max) {
                 throw new AllocationTooLargeException(device.label(), bytes, bytesInUse, max);
             }

@@ -1,48 +1,23 @@
 package io.clgrad.backend.opencl;
 
+import io.clgrad.backend.AbstractBuffer;
 import io.clgrad.backend.Backend;
-import io.clgrad.backend.Buffer;
 import io.clgrad.backend.ElementType;
 import org.jocl.cl_mem;
 
 /**
- * A {@link Buffer} backed by a {@code cl_mem} block from the {@link BufferPool}. The block may be
- * larger than {@code count} elements (size buckets); kernels are always given explicit counts.
+ * A {@link io.clgrad.backend.Buffer} backed by a {@code cl_mem} block from the {@link BufferPool}.
+ * The block may be larger than {@code count} elements (size buckets); kernels are always given
+ * explicit counts.
  */
-final class ClBuffer implements Buffer {
-    private final Backend owner;
-    private final ElementType type;
-    private final long count;
+final class ClBuffer extends AbstractBuffer {
     private final long blockBytes;
     private final cl_mem mem;
-    private volatile boolean freed;
 
     ClBuffer(Backend owner, ElementType type, long count, long blockBytes, cl_mem mem) {
-        this.owner = owner;
-        this.type = type;
-        this.count = count;
+        super(owner, type, count);
         this.blockBytes = blockBytes;
         this.mem = mem;
-    }
-
-    @Override
-    public ElementType type() {
-        return type;
-    }
-
-    @Override
-    public long count() {
-        return count;
-    }
-
-    @Override
-    public Backend backend() {
-        return owner;
-    }
-
-    @Override
-    public boolean isFreed() {
-        return freed;
     }
 
     /** Size of the underlying device block in bytes (at least {@link #bytes()}). */
@@ -52,8 +27,9 @@ final class ClBuffer implements Buffer {
 
     /** The device memory; throws if this buffer was freed. */
     cl_mem mem() {
-        if (freed) {
-            throw new IllegalStateException("buffer of " + count + " " + type + " on " + owner.id() + " was already freed");
+        if (isFreed()) {
+            throw new IllegalStateException("buffer of " + count() + " " + type() + " on " + backend().id()
+                    + " was already freed");
         }
         return mem;
     }
@@ -64,11 +40,11 @@ final class ClBuffer implements Buffer {
     }
 
     void markFreed() {
-        freed = true;
+        setFreed();
     }
 
     @Override
     public String toString() {
-        return "ClBuffer[" + owner.id() + ", " + type + " x " + count + (freed ? ", freed]" : "]");
+        return "ClBuffer[" + backend().id() + ", " + type() + " x " + count() + (isFreed() ? ", freed]" : "]");
     }
 }

@@ -18,20 +18,11 @@ import org.jocl.cl_queue_properties;
  * released handles.
  */
 final class ClDevice implements AutoCloseable {
-    /** CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT bit of CL_DEVICE_SINGLE_FP_CONFIG. */
-    private static final long CORRECTLY_ROUNDED_DIVIDE_SQRT = 1L << 7;
-
     private final Object lock = new Object();
-    private final cl_platform_id platform;
     private final cl_device_id device;
     private final DeviceInfo info;
     private final String label;
-    private final String platformVersion;
-    private final long maxAllocBytes;
-    private final boolean hostUnifiedMemory;
-    private final boolean correctlyRoundedDivSqrt;
-    private final TuningFile tuningFile;
-    private final int simdFloats;
+    private final ClDeviceFacts facts;
     private final DeviceTuning tuning;
     private cl_context context;
     private cl_command_queue queue;
@@ -39,19 +30,11 @@ final class ClDevice implements AutoCloseable {
 
     /** Creates the context and queue; on failure releases what it made and throws. */
     ClDevice(String id, cl_platform_id platform, cl_device_id device) {
-        this.platform = platform;
         this.device = device;
         this.info = ClInfo.describe(id, platform, device);
         this.label = id + " (" + info.name() + ")";
-        this.platformVersion = ClInfo.platformString(platform, CL_PLATFORM_VERSION);
-        this.maxAllocBytes = ClInfo.deviceLong(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE);
-        this.hostUnifiedMemory = hostUnified(device);
-        this.correctlyRoundedDivSqrt =
-                (ClInfo.deviceLong(device, CL_DEVICE_SINGLE_FP_CONFIG) & CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0;
-        this.tuningFile = TuningFile.forDevice(info.platform(), platformVersion, info.name(), info.vendor(),
-                info.version(), info.driverVersion());
-        this.simdFloats = Math.max(1, ClInfo.deviceInt(device, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT));
-        this.tuning = DeviceTuning.lookup(info, simdFloats, tuningFile);
+        this.facts = ClDeviceFacts.query(info, platform, device);
+        this.tuning = DeviceTuning.lookup(info, facts.simdFloats(), facts.tuningFile());
         if (ClInfo.deviceInt(device, CL_DEVICE_AVAILABLE) == 0) {
             throw new IllegalStateException("device reports CL_DEVICE_AVAILABLE = false");
         }
@@ -74,7 +57,7 @@ final class ClDevice implements AutoCloseable {
 
     /** clCreateCommandQueueWithProperties on OpenCL 2.0+, clCreateCommandQueue on 1.x (in-order, no profiling). */
     private cl_command_queue createQueue(int[] err) {
-        boolean cl20 = ClInfo.versionNumber(platformVersion) >= 20 && ClInfo.versionNumber(info.version()) >= 20;
+        boolean cl20 = ClInfo.versionNumber(facts.platformVersion()) >= 20 && ClInfo.versionNumber(info.version()) >= 20;
         if (cl20) {
             try {
                 cl_command_queue q = clCreateCommandQueueWithProperties(context, device, new cl_queue_properties(), err);
@@ -105,29 +88,8 @@ final class ClDevice implements AutoCloseable {
         return label;
     }
 
-    String platformVersion() {
-        return platformVersion;
-    }
-
-    cl_platform_id platform() {
-        return platform;
-    }
-
     cl_device_id device() {
         return device;
-    }
-
-    /** CL_DEVICE_MAX_MEM_ALLOC_SIZE. */
-    long maxAllocBytes() {
-        return maxAllocBytes;
-    }
-
-    /**
-     * CL_DEVICE_HOST_UNIFIED_MEMORY: the device's memory is the host's (CPU devices such as PoCL's,
-     * integrated GPUs). Deprecated in OpenCL 2.0 but still answered; false when the query fails.
-     */
-    boolean hostUnifiedMemory() {
-        return hostUnifiedMemory;
     }
 
     /**
@@ -148,31 +110,13 @@ final class ClDevice implements AutoCloseable {
         return kind == DeviceKind.OPENCL_CPU;
     }
 
-    private static boolean hostUnified(cl_device_id device) {
-        try {
-            return ClInfo.deviceInt(device, CL_DEVICE_HOST_UNIFIED_MEMORY) != 0;
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    /** Whether the device can build with -cl-fp32-correctly-rounded-divide-sqrt. */
-    boolean correctlyRoundedDivSqrt() {
-        return correctlyRoundedDivSqrt;
+    /** What this backend knows of the device beyond {@link #info()}: platform version, allocation limit, ... */
+    ClDeviceFacts facts() {
+        return facts;
     }
 
     DeviceTuning tuning() {
         return tuning;
-    }
-
-    /** CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT: on CPU devices, the float lanes of a SIMD register. */
-    int simdFloats() {
-        return simdFloats;
-    }
-
-    /** Where {@code clgrad tune} keeps this device's results. */
-    TuningFile tuningFile() {
-        return tuningFile;
     }
 
     /** The context; throws once closed. Call with the lock held. */

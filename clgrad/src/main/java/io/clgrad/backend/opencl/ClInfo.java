@@ -18,24 +18,34 @@ final class ClInfo {
     private ClInfo() {
     }
 
+    /** One parameter of a {@code clGet*Info} call: writes up to {@code size} bytes to {@code value}, or its size to {@code sizeRet}. */
+    interface InfoQuery {
+        int get(long size, Pointer value, long[] sizeRet);
+    }
+
     static String platformString(cl_platform_id platform, int param) {
-        long[] size = new long[1];
-        ClErrors.check(clGetPlatformInfo(platform, param, 0, null, size), "clGetPlatformInfo", null);
-        byte[] bytes = new byte[(int) size[0]];
-        if (bytes.length > 0) {
-            ClErrors.check(clGetPlatformInfo(platform, param, bytes.length, Pointer.to(bytes), null),
-                    "clGetPlatformInfo", null);
-        }
-        return cString(bytes);
+        return string((size, value, sizeRet) -> clGetPlatformInfo(platform, param, size, value, sizeRet),
+                "clGetPlatformInfo", null);
     }
 
     static String deviceString(cl_device_id device, int param) {
+        return string((size, value, sizeRet) -> clGetDeviceInfo(device, param, size, value, sizeRet),
+                "clGetDeviceInfo", null);
+    }
+
+    /**
+     * A string parameter: asks for its size, then for its bytes; trimmed, up to its NUL.
+     *
+     * @param query the parameter
+     * @param call  the OpenCL call, for an error
+     * @param label the device, for an error (or null)
+     */
+    static String string(InfoQuery query, String call, String label) {
         long[] size = new long[1];
-        ClErrors.check(clGetDeviceInfo(device, param, 0, null, size), "clGetDeviceInfo", null);
+        ClErrors.check(query.get(0, null, size), call, label);
         byte[] bytes = new byte[(int) size[0]];
         if (bytes.length > 0) {
-            ClErrors.check(clGetDeviceInfo(device, param, bytes.length, Pointer.to(bytes), null),
-                    "clGetDeviceInfo", null);
+            ClErrors.check(query.get(bytes.length, Pointer.to(bytes), null), call, label);
         }
         return cString(bytes);
     }

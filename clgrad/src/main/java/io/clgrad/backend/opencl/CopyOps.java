@@ -5,16 +5,11 @@ import io.clgrad.backend.ElementType;
 import io.clgrad.backend.StridedView;
 
 /** fill, arange, strided copy and conversion: the kernels of {@code kernels-cl/copy.cl}. */
-final class CopyOps {
-    private static final String FAMILY = "copy";
-
-    private final Kernels kernels;
-    private final Operands operands;
+final class CopyOps extends FamilyOps {
     private final BufferCopies transfers;
 
     CopyOps(Kernels kernels, Operands operands, BufferCopies transfers) {
-        this.kernels = kernels;
-        this.operands = operands;
+        super("copy", kernels, operands);
         this.transfers = transfers;
     }
 
@@ -22,16 +17,16 @@ final class CopyOps {
         int count = Operands.count(n, "fill length");
         ClBuffer o = operands.of(out, "fill output", null, count);
         int bits = o.type() == ElementType.F32 ? Float.floatToRawIntBits((float) value) : (int) value;
-        kernels.launch1d(kernels.get(FAMILY, "fill_u32"), count, o, count, bits);
+        kernels.launch1d(kernel("fill_u32"), count, o, count, bits);
     }
 
     void arange(Buffer out, long n, double start, double step) {
         int count = Operands.count(n, "arange length");
         ClBuffer o = operands.of(out, "arange output", null, count);
         if (o.type() == ElementType.F32) {
-            kernels.launch1d(kernels.get(FAMILY, "arange_f32"), count, o, count, (float) start, (float) step);
+            kernels.launch1d(kernel("arange_f32"), count, o, count, (float) start, (float) step);
         } else {
-            kernels.launch1d(kernels.get(FAMILY, "arange_i32"), count, o, count, (int) start, (int) step);
+            kernels.launch1d(kernel("arange_i32"), count, o, count, (int) start, (int) step);
         }
     }
 
@@ -47,7 +42,7 @@ final class CopyOps {
             transfers.copy(s, src.offset(), o, 0, n);
             return;
         }
-        kernels.launch1d(kernels.get(FAMILY, "copy_strided_u32"), n,
+        kernels.launch1d(kernel("copy_strided_u32"), n,
                 s, src.offset(), g.rank, g.shape, g.strides[0], o, n);
     }
 
@@ -58,9 +53,9 @@ final class CopyOps {
         if (s.type() == o.type()) {
             transfers.copy(s, 0, o, 0, count);
         } else if (s.type() == ElementType.F32) {
-            kernels.launch1d(kernels.get(FAMILY, "convert_f32_to_i32"), count, s, o, count);
+            kernels.launch1d(kernel("convert_f32_to_i32"), count, s, o, count);
         } else {
-            kernels.launch1d(kernels.get(FAMILY, "convert_i32_to_f32"), count, s, o, count);
+            kernels.launch1d(kernel("convert_i32_to_f32"), count, s, o, count);
         }
     }
 }

@@ -3,7 +3,6 @@ package io.clgrad.backend.opencl;
 import static org.jocl.CL.*;
 
 import io.clgrad.backend.DeviceOutOfMemoryException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -96,16 +95,8 @@ final class Kernels implements AutoCloseable {
     }
 
     private ClKernel describe(String family, cl_kernel h) {
-        long[] size = new long[1];
-        ClErrors.check(clGetKernelInfo(h, CL_KERNEL_FUNCTION_NAME, 0, null, size), "clGetKernelInfo", device.label());
-        byte[] bytes = new byte[(int) size[0]];
-        ClErrors.check(clGetKernelInfo(h, CL_KERNEL_FUNCTION_NAME, bytes.length, Pointer.to(bytes), null),
-                "clGetKernelInfo", device.label());
-        int len = 0;
-        while (len < bytes.length && bytes[len] != 0) {
-            len++;
-        }
-        String name = new String(bytes, 0, len, StandardCharsets.UTF_8);
+        String name = ClInfo.string((size, value, sizeRet) -> clGetKernelInfo(h, CL_KERNEL_FUNCTION_NAME, size, value,
+                sizeRet), "clGetKernelInfo", device.label());
         long[] v = new long[1];
         ClErrors.check(clGetKernelWorkGroupInfo(h, device.device(), CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t,
                 Pointer.to(v), null), "clGetKernelWorkGroupInfo", name, device.label());

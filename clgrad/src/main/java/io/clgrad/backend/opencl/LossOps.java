@@ -8,28 +8,19 @@ import io.clgrad.backend.ElementType;
  * {@code kernels-cl/loss.cl}. Absent weight buffers are passed as the input buffer with a flag of 0,
  * so no kernel argument is ever a null pointer.
  */
-final class LossOps {
-    private static final String FAMILY = "loss";
-
-    private final Kernels kernels;
-    private final Operands operands;
+final class LossOps extends FamilyOps {
     private final TargetErrors targetErrors;
 
     LossOps(Kernels kernels, Operands operands, TargetErrors targetErrors) {
-        this.kernels = kernels;
-        this.operands = operands;
+        super("loss", kernels, operands);
         this.targetErrors = targetErrors;
     }
 
     void bceWithLogits(Buffer x, Buffer y, Buffer weight, Buffer posWeight, Buffer out, long n) {
         int count = Operands.count(n, "bce length");
-        ClBuffer xb = operands.of(x, "bce input", ElementType.F32, count);
-        ClBuffer yb = operands.of(y, "bce target", ElementType.F32, count);
-        ClBuffer wb = operands.optional(weight, "bce weight", ElementType.F32, count);
-        ClBuffer pb = operands.optional(posWeight, "bce posWeight", ElementType.F32, count);
+        BceOperands o = bce(x, y, weight, posWeight, count);
         ClBuffer ob = operands.of(out, "bce output", ElementType.F32, count);
-        kernels.launch1d(kernels.get(FAMILY, "bce_with_logits"), count,
-                xb, yb, wb != null ? wb : xb, pb != null ? pb : xb, ob, count, wb != null ? 1 : 0, pb != null ? 1 : 0);
+        kernels.launch1d(kernel("bce_with_logits"), count, o.x(), o.y(), o.w(), o.pw(), ob, count, o.hasW(), o.hasPw());
     }
 
     void bceWithLogitsBackward(Buffer x, Buffer y, Buffer weight, Buffer posWeight, Buffer g, int gStride,
@@ -38,31 +29,39 @@ final class LossOps {
         if (gStride != 0 && gStride != 1) {
             throw new IllegalArgumentException("bce backward gStride must be 0 or 1, got " + gStride);
         }
-        ClBuffer xb = operands.of(x, "bce input", ElementType.F32, count);
-        ClBuffer yb = operands.of(y, "bce target", ElementType.F32, count);
-        ClBuffer wb = operands.optional(weight, "bce weight", ElementType.F32, count);
-        ClBuffer pb = operands.optional(posWeight, "bce posWeight", ElementType.F32, count);
+        BceOperands o = bce(x, y, weight, posWeight, count);
         ClBuffer gb = operands.of(g, "bce upstream gradient", ElementType.F32, gStride == 0 ? 1 : count);
         ClBuffer ob = operands.of(out, "bce gradient", ElementType.F32, count);
-        kernels.launch1d(kernels.get(FAMILY, "bce_with_logits_backward"), count,
-                xb, yb, wb != null ? wb : xb, pb != null ? pb : xb, gb, gStride, scale, ob, count,
-                wb != null ? 1 : 0, pb != null ? 1 : 0);
+        kernels.launch1d(kernel("bce_with_logits_backward"), count,
+                o.x(), o.y(), o.w(), o.pw(), gb, gStride, scale, ob, count, o.hasW(), o.hasPw());
     }
 
     void bceWithLogitsFused(Buffer x, Buffer y, Buffer weight, Buffer posWeight, Buffer loss, Buffer grad, long n,
                             float scale) {
         int count = Operands.count(n, "bce length");
+        BceOperands o = bce(x, y, weight, posWeight, count);
+        ClBuffer lb = operands.of(loss, "bce loss", ElementType.F32, 1);
+        ClBuffer gb = operands.optional(grad, "bce gradient", ElementType.F32, count);
+        ClKernel k = kernel("bce_with_logits_fused");
+        long local = oneGroup(k, count);
+        kernels.launch(k, new long[] {local}, new long[] {local},
+                o.x(), o.y(), o.w(), o.pw(), lb, gb != null ? gb : lb, count, o.hasW(), o.hasPw(), gb != null ? 1 : 0, scale);
+    }
+
+    /**
+     * The operands every BCE kernel takes first: x, y, and the weights w and pw, each of which is x
+     * with its flag ({@code hasW}, {@code hasPw}) 0 when absent.
+     */
+    private record BceOperands(ClBuffer x, ClBuffer y, ClBuffer w, ClBuffer pw, int hasW, int hasPw) {
+    }
+
+    /** Checks the BCE inputs, {@code count} floats each (the weights may be null). */
+    private BceOperands bce(Buffer x, Buffer y, Buffer weight, Buffer posWeight, int count) {
         ClBuffer xb = operands.of(x, "bce input", ElementType.F32, count);
         ClBuffer yb = operands.of(y, "bce target", ElementType.F32, count);
         ClBuffer wb = operands.optional(weight, "bce weight", ElementType.F32, count);
         ClBuffer pb = operands.optional(posWeight, "bce posWeight", ElementType.F32, count);
-        ClBuffer lb = operands.of(loss, "bce loss", ElementType.F32, 1);
-        ClBuffer gb = operands.optional(grad, "bce gradient", ElementType.F32, count);
-        ClKernel k = kernels.get(FAMILY, "bce_with_logits_fused");
-        long local = oneGroup(k, count);
-        kernels.launch(k, new long[] {local}, new long[] {local},
-                xb, yb, wb != null ? wb : xb, pb != null ? pb : xb, lb, gb != null ? gb : lb, count,
-                wb != null ? 1 : 0, pb != null ? 1 : 0, gb != null ? 1 : 0, scale);
+        return new BceOperands(xb, yb, wb != null ? wb : xb, pb != null ? pb : xb, wb != null ? 1 : 0, pb != null ? 1 : 0);
     }
 
     /**
@@ -81,7 +80,7 @@ final class LossOps {
         ClBuffer tb = operands.of(targets, "cross-entropy targets", ElementType.I32, rows);
         ClBuffer ob = operands.of(loss, "cross-entropy loss", ElementType.F32, 1);
         ClBuffer gb = operands.optional(grad, "cross-entropy gradient", ElementType.F32, total);
-        ClKernel k = kernels.get(FAMILY, "cross_entropy_fused");
+        ClKernel k = kernel("cross_entropy_fused");
         long local = oneGroup(k, rows);
         synchronized (kernels.device().lock()) {    // armed and launched with no read in between
             ClBuffer err = targetErrors.arm();
@@ -97,7 +96,7 @@ final class LossOps {
         if (n == 0) {
             return;
         }
-        ClKernel k = kernels.get(FAMILY, "check_class_targets");
+        ClKernel k = kernel("check_class_targets");
         synchronized (kernels.device().lock()) {
             ClBuffer err = targetErrors.arm();
             kernels.launch1d(k, n, tb, n, classes, ignoreIndex, err, targetErrors.opCode(op));
@@ -117,7 +116,7 @@ final class LossOps {
         if (classes < 1) {
             throw new IllegalArgumentException("cross-entropy over " + classes + " classes");
         }
-        ClKernel k = kernels.get(FAMILY, "cross_entropy");
+        ClKernel k = kernel("cross_entropy");
         long local = ReduceOps.groupSize(k, kernels.device().tuning().reduceWg(), classes);
         kernels.launch(k, new long[] {rows * local}, new long[] {local},
                 lb, tb, ob, vb, rows, classes, ignoreIndex, labelSmoothing, vb.type() == ElementType.I32 ? 1 : 0);
@@ -136,7 +135,7 @@ final class LossOps {
         if (total == 0) {
             return;
         }
-        ClKernel k = kernels.get(FAMILY, "cross_entropy_backward");
+        ClKernel k = kernel("cross_entropy_backward");
         long local = ReduceOps.groupSize(k, kernels.device().tuning().reduceWg(), classes);
         kernels.launch(k, new long[] {rows * local}, new long[] {local},
                 lb, tb, gb, gStride, ob, rows, classes, ignoreIndex, labelSmoothing);

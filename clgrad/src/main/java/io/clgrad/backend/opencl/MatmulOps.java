@@ -15,12 +15,8 @@ import org.slf4j.LoggerFactory;
  * kernel's CL_KERNEL_WORK_GROUP_SIZE and, if the tuned shape does not fit, rebuilds with a
  * smaller one.
  */
-final class MatmulOps {
+final class MatmulOps extends FamilyOps {
     private static final Logger LOG = LoggerFactory.getLogger(MatmulOps.class);
-    private static final String FAMILY = "matmul";
-    /** Epilogue flags of kernels-cl/matmul.cl (MM_EPI_BIAS, MM_EPI_RELU). */
-    private static final int EPI_BIAS = 1;
-    private static final int EPI_RELU = 2;
     /** Split-K: products with at most this many outputs ... */
     private static final long SPLIT_K_MAX_OUTPUTS = 4096;
     /** ... and at least this long a k are split into chunks of about SPLIT_K_CHUNK, at most SPLIT_K_MAX_SPLITS. */
@@ -31,8 +27,6 @@ final class MatmulOps {
     private static final int NARROW_N = 16;
     private static final String NARROW_SPEC = "mmWgM=64,mmWgN=1,mmWptM=4,mmWptN=1";
 
-    private final Kernels kernels;
-    private final Operands operands;
     private final CopyOps copies;
     private final BufferPool pool;
     private final ReduceOps reductions;
@@ -54,10 +48,9 @@ final class MatmulOps {
     /** Products under a given tuning row (the device's own, or a candidate of {@link MatmulTuner}). */
     MatmulOps(Kernels kernels, Operands operands, CopyOps copies, BufferPool pool, ReduceOps reductions,
               DeviceTuning tuning) {
+        super("matmul", kernels, operands);
         this.tuning = tuning;
         this.reductions = reductions;
-        this.kernels = kernels;
-        this.operands = operands;
         this.copies = copies;
         this.pool = pool;
     }
@@ -80,7 +73,7 @@ final class MatmulOps {
             return;
         }
         ClBuffer biasBuf = bias == null ? null : operands.of(bias, "matmul bias", ElementType.F32, s.n());
-        int epi = (biasBuf != null ? EPI_BIAS : 0) | (relu ? EPI_RELU : 0);
+        int epi = flags(biasBuf != null, relu);   // kernels-cl/matmul.cl's MM_EPI_BIAS, MM_EPI_RELU
         if (s.k() == 0 && epi == 0) {
             copies.fill(cb, outCount, 0.0);
             return;
@@ -93,8 +86,9 @@ final class MatmulOps {
         }
         ClBuffer ab = operands.of(a, "matmul lhs", ElementType.F32, 0);
         ClBuffer bb = operands.of(b, "matmul rhs", ElementType.F32, 0);
-        checkExtent(ab, "lhs", s.aOffset(), s.batch(), s.aBatchStride(), s.m(), s.aRowStride(), s.k(), s.aColStride());
-        checkExtent(bb, "rhs", s.bOffset(), s.batch(), s.bBatchStride(), s.k(), s.bRowStride(), s.n(), s.bColStride());
+        s.checkOperands(ab.count(), bb.count());
+        checkIntIndexable("A", s.m(), s.aRowStride(), s.k(), s.aColStride());
+        checkIntIndexable("B", s.k(), s.bRowStride(), s.n(), s.bColStride());
         if (epi == 0 && s.batch() == 1 && (long) s.m() * s.n() <= SPLIT_K_MAX_OUTPUTS && s.k() >= SPLIT_K_MIN_K) {
             matmulSplitK(s, ab, bb, cb);
             return;
@@ -194,24 +188,12 @@ final class MatmulOps {
         return (x + multiple - 1) / multiple * multiple;
     }
 
-    /** Every element of a [batch, rows, cols] operand view must lie in its buffer; one matrix must be int-indexable. */
-    private static void checkExtent(ClBuffer buf, String role, int offset, int batch, int batchStride,
-                                    int rows, int rowStride, int cols, int colStride) {
-        long lo = offset;
-        long hi = offset;
-        long[] spans = {(long) (batch - 1) * batchStride, (long) (rows - 1) * rowStride, (long) (cols - 1) * colStride};
-        for (long span : spans) {
-            if (span < 0) {
-                lo += span;
-            } else {
-                hi += span;
-            }
-        }
+    /** The kernels index one matrix with an int: its elements must lie within {@code Integer.MAX_VALUE} of each other. */
+    private static void checkIntIndexable(String name, int rows, int rowStride, int cols, int colStride) {
         long matrixSpan = Math.abs((long) (rows - 1) * rowStride) + Math.abs((long) (cols - 1) * colStride);
-        if (lo < 0 || hi >= buf.count() || matrixSpan > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("matmul " + role + " (offset " + offset + ", batch " + batch + "x"
-                    + batchStride + ", rows " + rows + "x" + rowStride + ", cols " + cols + "x" + colStride
-                    + ") reaches elements [" + lo + ", " + hi + "] outside its buffer of " + buf.count());
+        if (matrixSpan > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("matmul " + name + ": one [" + rows + ", " + cols + "] matrix with strides ("
+                    + rowStride + ", " + colStride + ") spans " + matrixSpan + " elements, more than an int indexes");
         }
     }
 
@@ -252,7 +234,7 @@ final class MatmulOps {
             int wgM = vec ? t.mvWgM() : t.mmWgM();
             int wgN = vec ? t.mvWgN() : t.mmWgN();
             String name = vec ? "matmul_vec" : t.matmulKernel();
-            ClKernel k = kernels.get(FAMILY, kernels.programs().options(FAMILY, t), name);
+            ClKernel k = kernels.get(family(), kernels.programs().options(family(), t), name);
             if (k.maxWorkGroupSize() >= (long) wgM * wgN || wgM * wgN == 1) {
                 return vec ? new Config(k, wgM, wgN, t.mvRows(), t.mvVw() * t.mvVn())
                         : new Config(k, wgM, wgN, wgM * t.mmWptM(), wgN * t.mmWptN());

@@ -48,7 +48,7 @@ final class MatmulTuner implements Tuner {
     public String inUse() {
         DeviceTuning t = device.tuning();
         if (t.name().contains("+tuned")) {
-            return t.name() + " (" + device.tuningFile().path() + ")";
+            return t.name() + " (" + device.facts().tuningFile().path() + ")";
         }
         return t.name().contains("+override") ? t.name() + " (-Dclgrad.opencl.tuning)" : t.name() + " (built-in)";
     }
@@ -92,7 +92,7 @@ final class MatmulTuner implements Tuner {
         if (best == null) {
             throw new IllegalStateException(device.label() + ": no matmul configuration worked; see the errors above");
         }
-        TuningFile file = device.tuningFile();
+        TuningFile file = device.facts().tuningFile();
         boolean saved = false;
         if (save) {
             file.saveMatmul(best.config(), "clgrad tune on " + device.label() + ", " + Instant.now() + ": "
@@ -105,13 +105,13 @@ final class MatmulTuner implements Tuner {
     /** Deletes this device's tuning file; true when there was one. */
     @Override
     public boolean reset() throws IOException {
-        return device.tuningFile().delete();
+        return device.facts().tuningFile().delete();
     }
 
     /** The device's tuning file under the cache folder (null when the cache is disabled). */
     @Override
     public Path resultFile() {
-        return device.tuningFile().path();
+        return device.facts().tuningFile().path();
     }
 
     /** The override specs to try on this device. */
@@ -119,7 +119,7 @@ final class MatmulTuner implements Tuner {
         List<String> out = new ArrayList<>();
         if (device.info().kind() == DeviceKind.OPENCL_CPU) {
             // blocks whose accumulators fit the SIMD registers (32 with 16 lanes: AVX-512; else 16)
-            int lanes = Math.max(4, Math.min(16, Integer.highestOneBit(device.simdFloats())));
+            int lanes = Math.max(4, Math.min(16, Integer.highestOneBit(device.facts().simdFloats())));
             int registers = lanes >= 16 ? 28 : 14;
             int[] widths = quick || lanes == 4 ? new int[] {lanes} : new int[] {lanes / 2, lanes};
             int[] groups = quick ? new int[] {16} : new int[] {4, 16, 64};

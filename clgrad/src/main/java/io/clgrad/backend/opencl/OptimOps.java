@@ -10,26 +10,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * (bias corrections, step size, the decoupled decay factor) are computed here in double, as
  * PyTorch computes them in Python floats, and passed to the kernel as floats.
  */
-final class OptimOps {
-    private static final String FAMILY = "optim";
-    private static final int ADAM_DECOUPLED = 1;
-    private static final int ADAM_WEIGHT_DECAY = 2;
-    private static final int ADAM_AMSGRAD = 4;
-    private static final int SGD_WEIGHT_DECAY = 1;
-    private static final int SGD_MOMENTUM = 2;
-    private static final int SGD_NESTEROV = 4;
-    private static final int SGD_FIRST_STEP = 8;
-
+final class OptimOps extends FamilyOps {
     /** Tensors per {@code adam_step_many} launch: the kernel's buffer arguments per role. */
     static final int ADAM_MANY_SLOTS = 8;
 
-    private final Kernels kernels;
-    private final Operands operands;
     private final AtomicLong launches = new AtomicLong();
 
     OptimOps(Kernels kernels, Operands operands) {
-        this.kernels = kernels;
-        this.operands = operands;
+        super("optim", kernels, operands);
     }
 
     void adamStep(Buffer param, Buffer grad, Buffer m, Buffer v, Buffer vMax, long n,
@@ -44,7 +32,7 @@ final class OptimOps {
         ClBuffer xb = operands.optional(vMax, "adam vMax", ElementType.F32, count);
         int flags = adamFlags(s, xb != null);
         launches.incrementAndGet();
-        kernels.launch1d(kernels.get(FAMILY, "adam_step"), count,
+        kernels.launch1d(kernel("adam_step"), count,
                 pb, gb, mb, vb, xb != null ? xb : mb, count, s.stepSize(), s.beta1(), s.oneMinusBeta1(),
                 s.beta2(), s.oneMinusBeta2(), s.eps(), s.weightDecay(), s.decay(), s.bc2Sqrt(), flags);
     }
@@ -55,21 +43,10 @@ final class OptimOps {
         ClBuffer pb = operands.of(param, "sgd param", ElementType.F32, count);
         ClBuffer gb = operands.of(grad, "sgd grad", ElementType.F32, count);
         ClBuffer bb = momentum != 0 ? operands.of(momentumBuffer, "sgd momentum buffer", ElementType.F32, count) : null;
-        int flags = 0;
-        if (weightDecay != 0) {
-            flags |= SGD_WEIGHT_DECAY;
-        }
-        if (bb != null) {
-            flags |= SGD_MOMENTUM;
-            if (nesterov) {
-                flags |= SGD_NESTEROV;
-            }
-            if (firstStep) {
-                flags |= SGD_FIRST_STEP;
-            }
-        }
+        // optim.cl's SGD_WEIGHT_DECAY, SGD_MOMENTUM, SGD_NESTEROV, SGD_FIRST_STEP
+        int flags = flags(weightDecay != 0, bb != null, bb != null && nesterov, bb != null && firstStep);
         launches.incrementAndGet();
-        kernels.launch1d(kernels.get(FAMILY, "sgd_step"), count,
+        kernels.launch1d(kernel("sgd_step"), count,
                 pb, gb, bb != null ? bb : pb, count, (float) lr, (float) momentum,
                 (float) (1.0 - dampening), (float) weightDecay, flags);
     }
@@ -105,7 +82,7 @@ final class OptimOps {
             boolean flush = i == n || used == ADAM_MANY_SLOTS || (used > 0 && total + sizes[i] > Integer.MAX_VALUE);
             if (flush && used > 0) {
                 if (kernel == null) {
-                    kernel = kernels.get(FAMILY, "adam_step_many");
+                    kernel = kernel("adam_step_many");
                 }
                 launchMany(kernel, roles, slots, used, sizes, (int) total, s, flags);
                 used = 0;
@@ -151,9 +128,9 @@ final class OptimOps {
         kernels.launch1d(kernel, total, java.util.Arrays.copyOf(args, a));
     }
 
-    /** The kernels' flag bits for a step with these scalars. */
+    /** The kernels' flag bits for a step with these scalars: optim.cl's ADAM_DECOUPLED, ADAM_WEIGHT_DECAY, ADAM_AMSGRAD. */
     private static int adamFlags(AdamScalars s, boolean amsgrad) {
-        return (s.decoupled() ? ADAM_DECOUPLED : 0) | (s.l2() ? ADAM_WEIGHT_DECAY : 0) | (amsgrad ? ADAM_AMSGRAD : 0);
+        return flags(s.decoupled(), s.l2(), amsgrad);
     }
 
     /** Optimizer kernel launches (adam_step, adam_step_many, sgd_step) enqueued so far. */

@@ -62,7 +62,7 @@ final class ProgramCache implements AutoCloseable {
     /** The build options of a family under a given tuning row. */
     String options(String family, DeviceTuning tuning) {
         StringBuilder sb = new StringBuilder(tuning.defines(family, device.info().fp64()));
-        if (device.correctlyRoundedDivSqrt()) {
+        if (device.facts().correctlyRoundedDivSqrt()) {
             sb.append(sb.length() > 0 ? " " : "").append("-cl-fp32-correctly-rounded-divide-sqrt");
         }
         return sb.toString();

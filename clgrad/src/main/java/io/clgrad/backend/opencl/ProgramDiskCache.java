@@ -102,7 +102,7 @@ final class ProgramDiskCache {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             String[] parts = {
-                "clgrad program cache " + FORMAT, family, device.info().platform(), device.platformVersion(),
+                "clgrad program cache " + FORMAT, family, device.info().platform(), device.facts().platformVersion(),
                 device.info().name(), device.info().vendor(), device.info().version(),
                 device.info().driverVersion(), options, source,
             };

@@ -7,32 +7,27 @@ import io.clgrad.backend.ElementType;
  * Counter-based random fills: the kernels of {@code kernels-cl/random.cl}, which reproduce
  * {@link io.clgrad.backend.CounterRng} (uniform and int bit for bit).
  */
-final class RandomOps {
-    private static final String FAMILY = "random";
-
-    private final Kernels kernels;
-    private final Operands operands;
+final class RandomOps extends FamilyOps {
 
     RandomOps(Kernels kernels, Operands operands) {
-        this.kernels = kernels;
-        this.operands = operands;
+        super("random", kernels, operands);
     }
 
     void uniform(Buffer out, long n, long seed, long offset, float low, float high) {
         int count = Operands.count(n, "random fill length");
         ClBuffer ob = operands.of(out, "random output", ElementType.F32, count);
-        kernels.launch1d(kernels.get(FAMILY, "random_uniform"), count, ob, count, seed, offset, low, high);
+        kernels.launch1d(kernel("random_uniform"), count, ob, count, seed, offset, low, high);
     }
 
     void normal(Buffer out, long n, long seed, long offset, float mean, float std) {
         int count = Operands.count(n, "random fill length");
         ClBuffer ob = operands.of(out, "random output", ElementType.F32, count);
-        kernels.launch1d(kernels.get(FAMILY, "random_normal"), count, ob, count, seed, offset, mean, std);
+        kernels.launch1d(kernel("random_normal"), count, ob, count, seed, offset, mean, std);
     }
 
     void integers(Buffer out, long n, long seed, long offset, int low, int high) {
         int count = Operands.count(n, "random fill length");
         ClBuffer ob = operands.of(out, "random output", ElementType.I32, count);
-        kernels.launch1d(kernels.get(FAMILY, "random_int"), count, ob, count, seed, offset, low, high - low);
+        kernels.launch1d(kernel("random_int"), count, ob, count, seed, offset, low, high - low);
     }
 }

@@ -11,7 +11,7 @@ import io.clgrad.backend.ReduceOp;
  * there are too few outputs to occupy the device, each row is split over several work-groups
  * whose partial results a second launch combines.
  */
-final class ReduceOps {
+final class ReduceOps extends FamilyOps {
     /** Rows at least this long are candidates for work-group reductions ... */
     static final int GROUP_MIN_LEN = 256;
     /** ... when there are fewer outputs than this (else one work-item per output keeps the device busy). */
@@ -19,13 +19,10 @@ final class ReduceOps {
     /** A split reduction gives each work-item at least this many elements. */
     private static final int MIN_PER_ITEM = 16;
 
-    private final Kernels kernels;
-    private final Operands operands;
     private final BufferPool pool;
 
     ReduceOps(Kernels kernels, Operands operands, BufferPool pool) {
-        this.kernels = kernels;
-        this.operands = operands;
+        super("reduce", kernels, operands);
         this.pool = pool;
     }
 
@@ -44,10 +41,10 @@ final class ReduceOps {
         String base = op == ReduceOp.MEAN ? "sum" : op.opName();   // a mean is the sum kernel with a divisor
         if (!useGroup(len, outputs)) {
             String rows = "reduce_" + op.opName() + "_rows";
-            kernels.launch1d(kernels.get("reduce", rows), outputs, xb, ob, outer, len, inner);
+            kernels.launch1d(kernel(rows), outputs, xb, ob, outer, len, inner);
             return;
         }
-        ClKernel group = kernels.get("reduce", "reduce_" + base + "_group");
+        ClKernel group = kernel("reduce_" + base + "_group");
         long local = groupSize(group, kernels.device().tuning().reduceWg(), len);
         int splits = splits(outputs, len, local);
         int chunk = (len + splits - 1) / splits;
@@ -63,7 +60,7 @@ final class ReduceOps {
         try {
             launchGroup(op, group, local, partials, xb, values, indices, outer, len, inner, splits, chunk, 1.0f);
             if (op.producesIndices()) {
-                kernels.launch1d(kernels.get("reduce", "reduce_" + base + "_final"), outputs,
+                kernels.launch1d(kernel("reduce_" + base + "_final"), outputs,
                         values, indices, ob, outputs, splits);
             } else {
                 long local2 = groupSize(group, kernels.device().tuning().reduceWg(), splits);

@@ -70,6 +70,6 @@ class HostMemoryLimitTest {
             Assumptions.abort("no OpenCL device");
         }
         ClDevice d = ((OpenClBackend) Device.opencl(0).backend()).clDevice();
-        assumeTrue(d.hostUnifiedMemory(), "opencl:0 has its own memory; ulimit -v does not bound it");
+        assumeTrue(d.facts().hostUnifiedMemory(), "opencl:0 has its own memory; ulimit -v does not bound it");
     }
 }
