@@ -53,8 +53,7 @@ class TrainingMemoryTest {
     @MethodSource("io.clgrad.TestDevices#all")
     void pytorchStyleLoopWithoutCloseStaysBounded(Device d) {
         Setup s = new Setup(d);
-        d.reclaimDropped();
-        long before = d.memoryStats().bytesInUse();
+        long before = MemoryBaseline.settle(d);
         long highest = 0;
         for (int i = 0; i < STEPS; i++) {
             s.optimizer.zeroGrad();                          // exactly the PyTorch loop
@@ -67,8 +66,7 @@ class TrainingMemoryTest {
         // Dropped tensors are reclaimed by the GC safety net; the pool never holds more than the bound.
         assertTrue(highest - before < (80L << 20), "memory in use grew to " + (highest - before) + " bytes on " + d);
         s.optimizer.zeroGrad();
-        d.reclaimDropped();
-        long after = d.memoryStats().bytesInUse();
+        long after = MemoryBaseline.settle(d);               // every dropped step reclaimed
         assertTrue(after - before < (16 << 10), "after " + STEPS + " unscoped steps, " + (after - before)
                 + " bytes are still in use on " + d + " (graph or buffer leak)");
     }
