@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
+import java.util.stream.Stream;
 import org.jocl.cl_program;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,22 @@ class KernelPreludeTest {
         return Files.readString(Paths.get("kernels-cl", name + ".cl"), StandardCharsets.UTF_8);
     }
 
+    /** The kernel families as the files in kernels-cl/ say (every .cl file but the prelude). */
+    private static List<String> families() throws IOException {
+        try (Stream<Path> files = Files.list(Paths.get("kernels-cl"))) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".cl"))
+                    .map(n -> n.substring(0, n.length() - 3)).filter(n -> !n.equals("common")).sorted().toList();
+        }
+    }
+
+    @Test
+    void theBackendBuildsEveryKernelFileAndNoOther() throws IOException {
+        List<String> files = families();
+        assertTrue(files.size() >= 8, "kernel files found: " + files);
+        assertEquals(files, openCl().families().stream().sorted().toList(),
+                "the op classes of the OpenCL backend (one FamilyOps per kernels-cl file) against the files");
+    }
+
     private static OpenClBackend openCl() {
         if (TestDevices.opencl().isEmpty()) {
             if ("1".equals(System.getenv("CLGRAD_REQUIRE_OPENCL"))) {
@@ -48,7 +66,7 @@ class KernelPreludeTest {
         assertNotNull(ProgramCache.class.getClassLoader().getResource("kernels-cl/common.cl"),
                 "common.cl is packaged with the other kernel sources");
         String prelude = file("common");
-        for (String family : OpenClBackend.FAMILIES) {
+        for (String family : families()) {
             String expected = "#line 1 \"kernels-cl/common.cl\"\n" + prelude
                     + (prelude.endsWith("\n") ? "" : "\n")
                     + "#line 1 \"kernels-cl/" + family + ".cl\"\n" + file(family);
@@ -57,12 +75,12 @@ class KernelPreludeTest {
     }
 
     @Test
-    void everyFamilyCompilesOnItsOwnWithThePreludeAndItsDefaults() {
+    void everyFamilyCompilesOnItsOwnWithThePreludeAndItsDefaults() throws IOException {
         OpenClBackend backend = openCl();
         ClDevice dev = backend.clDevice();
         try (BufferPool pool = new BufferPool(dev, backend);
                 ProgramCache pc = new ProgramCache(dev, new ProgramDiskCache(null), pool)) {
-            for (String family : OpenClBackend.FAMILIES) {
+            for (String family : families()) {
                 cl_program p = pc.fromSource(family, ProgramCache.source(family), "");
                 clReleaseProgram(p);
             }
@@ -96,7 +114,7 @@ class KernelPreludeTest {
         ClDevice dev = backend.clDevice();
         ProgramDiskCache disk = new ProgramDiskCache(tmp.resolve("opencl"));
         String prelude = file("common");
-        for (String family : OpenClBackend.FAMILIES) {
+        for (String family : families()) {
             String body = file(family);
             String key = disk.key(dev, family, ProgramCache.compose(prelude, family, body), "");
             String changed = disk.key(dev, family, ProgramCache.compose(prelude + "/* edited */\n", family, body), "");
