@@ -14,7 +14,7 @@
  *       outer*inner*L, local size L (a power of two <= RED_WG); max and sum meet in local-memory
  *       trees, then each work-item writes l = t, t+L, ...
  *
- * Launched by io.clgrad.backend.opencl.ReduceOps#softmax.
+ * Launched by io.clgrad.backend.opencl.SoftmaxOps.
  *
  * Built after the prelude common.cl, which io.clgrad.backend.opencl.ProgramCache prepends: this
  * file compiles on its own together with that prelude (and only with it); it supplies RED_WG, the

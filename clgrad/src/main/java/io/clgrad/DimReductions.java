@@ -11,6 +11,17 @@ final class DimReductions {
     private DimReductions() {
     }
 
+    /** {@code f} over every element of x, named in errors as the op entry's {@code opName()}. */
+    static Tensor all(ReduceOp f, Tensor x) {
+        return all(f.opName(), f, x);
+    }
+
+    /** {@code f} along {@code dim} of x, named in errors as the op entry's {@code opName()}. */
+    static Tensor along(ReduceOp f, Tensor x, int dim, boolean keepdim) {
+        return along(f.opName(), f, x, dim, keepdim);
+    }
+
+    /** {@code f} over every element of x; {@code op} names the caller (a loss) in errors. */
     static Tensor all(String op, ReduceOp f, Tensor x) {
         Checks.float32(op, x);
         int n = x.numel();
@@ -20,21 +31,20 @@ final class DimReductions {
         }
         int[] shape = x.shapeRef();
         Tensor[] saved = selects(f) ? new Tensor[] {x, out} : new Tensor[0];
-        return Graph.record(out, f.nodeName(false), new Tensor[] {x}, saved, g -> {
-            switch (f) {
-                case SUM:
-                    return new Tensor[] {g.expand(shape)};
-                case MEAN:
-                    return new Tensor[] {g.div((float) n).expand(shape)};
-                default:
-                    // PyTorch spreads the gradient evenly over the tied extremes of a full reduction;
-                    // when the result is NaN, over the NaN elements (x == NaN is never true).
-                    Tensor mask = x.eq(out).add(x.ne(x).mul(out.ne(out)));
-                    return new Tensor[] {mask.mul(g.div(mask.sum()))};
+        return Graph.record(out, f.nodeName(false), new Tensor[] {x}, saved, g -> new Tensor[] {switch (f) {
+            case SUM -> g.expand(shape);
+            case MEAN -> g.div((float) n).expand(shape);
+            case MAX, MIN -> {
+                // PyTorch spreads the gradient evenly over the tied extremes of a full reduction;
+                // when the result is NaN, over the NaN elements (x == NaN is never true).
+                Tensor mask = x.eq(out).add(x.ne(x).mul(out.ne(out)));
+                yield mask.mul(g.div(mask.sum()));
             }
-        });
+            case ARGMAX, ARGMIN -> throw new IllegalStateException(f + " has no gradient");
+        }});
     }
 
+    /** {@code f} along {@code dim} of x; {@code op} names the caller in errors. */
     static Tensor along(String op, ReduceOp f, Tensor x, int dim, boolean keepdim) {
         Tensor out = alongRaw(op, f, x, dim, keepdim);
         if (f.producesIndices() || x.dim() == 0) {
@@ -45,12 +55,10 @@ final class DimReductions {
         Tensor[] saved = selects(f) ? new Tensor[] {x} : new Tensor[0];
         return Graph.record(out, f.nodeName(true), new Tensor[] {x}, saved, g -> {
             Tensor gk = keepdim ? g : g.unsqueeze(d);
-            switch (f) {
-                case SUM:
-                    return new Tensor[] {gk.expand(shape)};
-                case MEAN:
-                    return new Tensor[] {gk.div((float) shape[d]).expand(shape)};
-                default:
+            return new Tensor[] {switch (f) {
+                case SUM -> gk.expand(shape);
+                case MEAN -> gk.div((float) shape[d]).expand(shape);
+                case MAX, MIN -> {
                     // As PyTorch's max(dim)/min(dim): the whole gradient goes to the selected index.
                     ReduceOp arg = f.seeksMax() ? ReduceOp.ARGMAX : ReduceOp.ARGMIN;
                     Tensor index = alongRaw(op, arg, x, d, true).toFloat();
@@ -58,8 +66,10 @@ final class DimReductions {
                     java.util.Arrays.fill(posShape, 1);
                     posShape[d] = shape[d];
                     Tensor positions = Factories.arange(x.device(), shape[d]).toFloat().reshape(posShape);
-                    return new Tensor[] {positions.eq(index).mul(gk)};
-            }
+                    yield positions.eq(index).mul(gk);
+                }
+                case ARGMAX, ARGMIN -> throw new IllegalStateException(f + " has no gradient");
+            }};
         });
     }
 

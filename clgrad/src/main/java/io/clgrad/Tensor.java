@@ -682,7 +682,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Sum of all elements (a scalar). */
     public Tensor sum() {
-        return DimReductions.all("sum", ReduceOp.SUM, this);
+        return DimReductions.all(ReduceOp.SUM, this);
     }
 
     /**
@@ -697,12 +697,12 @@ public final class Tensor implements AutoCloseable {
 
     /** Sum along {@code dim}, keeping it as size 1 when {@code keepdim}. */
     public Tensor sum(int dim, boolean keepdim) {
-        return DimReductions.along("sum", ReduceOp.SUM, this, dim, keepdim);
+        return DimReductions.along(ReduceOp.SUM, this, dim, keepdim);
     }
 
     /** Mean of all elements. */
     public Tensor mean() {
-        return DimReductions.all("mean", ReduceOp.MEAN, this);
+        return DimReductions.all(ReduceOp.MEAN, this);
     }
 
     /**
@@ -717,42 +717,42 @@ public final class Tensor implements AutoCloseable {
 
     /** Mean along {@code dim}, keeping it as size 1 when {@code keepdim}. */
     public Tensor mean(int dim, boolean keepdim) {
-        return DimReductions.along("mean", ReduceOp.MEAN, this, dim, keepdim);
+        return DimReductions.along(ReduceOp.MEAN, this, dim, keepdim);
     }
 
     /** Largest element. */
     public Tensor max() {
-        return DimReductions.all("max", ReduceOp.MAX, this);
+        return DimReductions.all(ReduceOp.MAX, this);
     }
 
     /** Largest values along {@code dim} (use {@link #argmax(int)} for their indices). */
     public Tensor max(int dim, boolean keepdim) {
-        return DimReductions.along("max", ReduceOp.MAX, this, dim, keepdim);
+        return DimReductions.along(ReduceOp.MAX, this, dim, keepdim);
     }
 
     /** Smallest element. */
     public Tensor min() {
-        return DimReductions.all("min", ReduceOp.MIN, this);
+        return DimReductions.all(ReduceOp.MIN, this);
     }
 
     /** Smallest values along {@code dim}. */
     public Tensor min(int dim, boolean keepdim) {
-        return DimReductions.along("min", ReduceOp.MIN, this, dim, keepdim);
+        return DimReductions.along(ReduceOp.MIN, this, dim, keepdim);
     }
 
     /** Index of the largest element of the flattened tensor (an int32 scalar). */
     public Tensor argmax() {
-        return DimReductions.all("argmax", ReduceOp.ARGMAX, this);
+        return DimReductions.all(ReduceOp.ARGMAX, this);
     }
 
     /** Indices (int32) of the largest values along {@code dim}; the first among ties. */
     public Tensor argmax(int dim) {
-        return DimReductions.along("argmax", ReduceOp.ARGMAX, this, dim, false);
+        return DimReductions.along(ReduceOp.ARGMAX, this, dim, false);
     }
 
     /** Indices (int32) of the largest values along {@code dim}, keeping the dim when asked. */
     public Tensor argmax(int dim, boolean keepdim) {
-        return DimReductions.along("argmax", ReduceOp.ARGMAX, this, dim, keepdim);
+        return DimReductions.along(ReduceOp.ARGMAX, this, dim, keepdim);
     }
 
     /** {@code softmax(x)_i = e^{x_i} / Σ_j e^{x_j}} along {@code dim}. */

@@ -13,22 +13,17 @@ import java.util.Arrays;
  * takes the contiguous fast path when both operands, after collapsing, are read with stride 1,
  * and the strided (broadcasting) kernel otherwise.
  */
-final class ElementwiseOps {
-    private static final String FAMILY = "elementwise";
-
-    private final Kernels kernels;
-    private final Operands operands;
+final class ElementwiseOps extends FamilyOps {
 
     ElementwiseOps(Kernels kernels, Operands operands) {
-        this.kernels = kernels;
-        this.operands = operands;
+        super("elementwise", kernels, operands);
     }
 
     void unary(UnaryOp op, Buffer x, Buffer out, long n) {
         int count = Operands.count(n, "unary length");
         ClBuffer xb = operands.of(x, "unary input", ElementType.F32, count);
         ClBuffer ob = operands.of(out, "unary output", ElementType.F32, count);
-        kernels.launch1d(kernels.get(FAMILY, op.kernelName()), count, xb, ob, count);
+        kernels.launch1d(kernel(op.kernelName()), count, xb, ob, count);
     }
 
     void binary(BinaryOp op, StridedView a, StridedView b, Buffer out, int[] outShape) {
@@ -46,9 +41,9 @@ final class ElementwiseOps {
         StridedGeometry g = StridedGeometry.of(outShape, a.strides(), b.strides());
         String name = op.kernelName();
         if (g.contiguous(0) && g.contiguous(1)) {
-            kernels.launch1d(kernels.get(FAMILY, name), n, ab, a.offset(), bb, b.offset(), ob, n);
+            kernels.launch1d(kernel(name), n, ab, a.offset(), bb, b.offset(), ob, n);
         } else {
-            kernels.launch1d(kernels.get(FAMILY, name + "_nd"), n, ab, a.offset(), bb, b.offset(), ob, n,
+            kernels.launch1d(kernel(name + "_nd"), n, ab, a.offset(), bb, b.offset(), ob, n,
                     g.rank, g.shape, g.strides[0], g.strides[1]);
         }
     }
@@ -57,6 +52,6 @@ final class ElementwiseOps {
         int count = Operands.count(n, "binary length");
         ClBuffer xb = operands.of(x, "binary input", ElementType.F32, count);
         ClBuffer ob = operands.of(out, "binary output", ElementType.F32, count);
-        kernels.launch1d(kernels.get(FAMILY, op.kernelName() + "_scalar"), count, xb, s, scalarFirst ? 1 : 0, ob, count);
+        kernels.launch1d(kernel(op.kernelName() + "_scalar"), count, xb, s, scalarFirst ? 1 : 0, ob, count);
     }
 }

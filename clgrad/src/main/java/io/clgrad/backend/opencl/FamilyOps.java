@@ -2,9 +2,9 @@ package io.clgrad.backend.opencl;
 
 /**
  * What every op class of this backend holds: the kernels of its family {@code kernels-cl/<family>.cl},
- * the launcher and the operand checks. {@link CopyOps}, {@link ReduceOps}, {@link MatmulOps},
- * {@link LossOps}, {@link OptimOps} and {@link RandomOps} extend it and add only what their family
- * needs besides.
+ * the launcher and the operand checks. One class per family file extends it and adds only what
+ * its family needs besides; {@link OpenClBackend#families()} is the list of those objects, so the
+ * kernel files a backend builds are derived, not kept by hand.
  */
 abstract class FamilyOps {
     /** Creates and launches the kernels. */
@@ -14,7 +14,7 @@ abstract class FamilyOps {
     private final String family;
 
     /**
-     * @param family   the kernel family, one of {@link OpenClBackend#FAMILIES}
+     * @param family   the kernel family: the file {@code kernels-cl/<family>.cl}
      * @param kernels  creates and launches its kernels
      * @param operands checks the buffers the ops are given
      */
@@ -22,6 +22,16 @@ abstract class FamilyOps {
         this.family = family;
         this.kernels = kernels;
         this.operands = operands;
+    }
+
+    /** The kernel family: the file {@code kernels-cl/<family>.cl}. */
+    final String family() {
+        return family;
+    }
+
+    /** Builds (or loads) the family's program and creates its kernels, so that no op waits for a build. */
+    void prepare() {
+        kernels.createAll(family, kernels.programs().defaultOptions(family));
     }
 
     /** The kernel {@code name} of this family, built with the family's default options. */
@@ -39,10 +49,5 @@ abstract class FamilyOps {
             word |= bits[i] ? 1 << i : 0;
         }
         return word;
-    }
-
-    /** The family, e.g. {@code "loss"}. */
-    protected String family() {
-        return family;
     }
 }

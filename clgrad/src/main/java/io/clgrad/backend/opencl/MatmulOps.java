@@ -198,6 +198,7 @@ final class MatmulOps extends FamilyOps {
     }
 
     /** Builds the kernels and settles their work-group shapes now rather than at the first product. */
+    @Override
     void prepare() {
         config(Variant.SMALL);
         smallConfig(1);

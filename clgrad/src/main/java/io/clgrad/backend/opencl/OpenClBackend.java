@@ -25,10 +25,6 @@ import org.slf4j.LoggerFactory;
 public final class OpenClBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(OpenClBackend.class);
 
-    /** The kernel families, one kernels-cl/&lt;family&gt;.cl each. */
-    static final List<String> FAMILIES =
-            List.of("copy", "elementwise", "matmul", "reduce", "softmax", "loss", "optim", "random");
-
     private final ClDevice device;
     private final BufferPool pool;
     private final ProgramCache programs;
@@ -39,10 +35,13 @@ public final class OpenClBackend implements Backend {
     private final ElementwiseOps elementwise;
     private final MatmulOps matmul;
     private final ReduceOps reductions;
+    private final SoftmaxOps softmax;
     private final LossOps losses;
     private final OptimOps optimizers;
     private final RandomOps random;
     private final TargetErrors targetErrors;
+    /** The op objects, one per kernel file: what {@link #prepareKernels()} builds. */
+    private final List<FamilyOps> families;
 
     OpenClBackend(ClDevice device, ProgramDiskCache disk) {
         this.device = device;
@@ -59,6 +58,13 @@ public final class OpenClBackend implements Backend {
         this.losses = new LossOps(kernels, operands, targetErrors);
         this.optimizers = new OptimOps(kernels, operands);
         this.random = new RandomOps(kernels, operands);
+        this.softmax = new SoftmaxOps(kernels, operands);
+        this.families = List.of(copies, elementwise, reductions, softmax, matmul, losses, optimizers, random);
+    }
+
+    /** The kernel families this backend builds, one {@code kernels-cl/<family>.cl} each. */
+    List<String> families() {
+        return families.stream().map(FamilyOps::family).toList();
     }
 
     /** The matmul tuner of this device ({@link MatmulTuner}): OpenCL kernels take their sizes from a tuning row. */
@@ -87,12 +93,9 @@ public final class OpenClBackend implements Backend {
         long t0 = System.nanoTime();
         int cachedBefore = programs.loadedFromDisk();
         int builtBefore = programs.builtFromSource();
-        for (String family : FAMILIES) {
-            if (!family.equals("matmul")) {
-                kernels.createAll(family, programs.defaultOptions(family));
-            }
+        for (FamilyOps f : families) {
+            f.prepare();
         }
-        matmul.prepare();
         long ns = System.nanoTime() - t0;
         LOG.info("{}: kernels ready in {} ms ({} programs loaded from the disk cache, {} built from source, {} kernels)",
                 device.label(), ns / 1_000_000, programs.loadedFromDisk() - cachedBefore,
@@ -243,7 +246,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void softmax(Buffer x, Buffer out, int outer, int len, int inner, boolean log) {
-        reductions.softmax(x, out, outer, len, inner, log);
+        softmax.softmax(x, out, outer, len, inner, log);
     }
 
     @Override

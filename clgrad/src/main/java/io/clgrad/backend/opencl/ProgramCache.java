@@ -8,10 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jocl.Pointer;
@@ -28,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * the compiler's build log; a cached binary the driver rejects is logged, deleted and rebuilt.
  *
  * <p>Every family is built with the prelude {@code kernels-cl/common.cl} in front of it (see
- * {@link #compose}); the program's source text, and with it the prelude, is part of both the
- * in-memory key (as its SHA-256) and the on-disk key, so a change to the prelude rebuilds every
- * program.
+ * {@link #compose}); the program's source text, and with it the prelude, is part of the on-disk
+ * key, so a change to the prelude rebuilds every program. (In memory, family and options name a
+ * program: the sources are read once per process.)
  */
 final class ProgramCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProgramCache.class);
@@ -38,7 +35,6 @@ final class ProgramCache implements AutoCloseable {
     static final String PRELUDE = "common";
     private static final Map<String, String> FILES = new ConcurrentHashMap<>();
     private static final Map<String, String> SOURCES = new ConcurrentHashMap<>();
-    private static final Map<String, String> DIGESTS = new ConcurrentHashMap<>();
 
     private final ClDevice device;
     private final ProgramDiskCache disk;
@@ -72,7 +68,8 @@ final class ProgramCache implements AutoCloseable {
     cl_program program(String family, String options) {
         synchronized (device.lock()) {
             device.ensureOpen();
-            String key = family + "|" + options + "|" + sourceDigest(family);
+            // the sources are read once per process, so family and options name the program
+            String key = family + "|" + options;
             cl_program p = programs.get(key);
             if (p == null) {
                 p = obtain(family, options);
@@ -229,11 +226,6 @@ final class ProgramCache implements AutoCloseable {
         return SOURCES.computeIfAbsent(family, f -> compose(file(PRELUDE), f, file(f)));
     }
 
-    /** The SHA-256 (hex) of {@link #source}: the in-memory program key's part that follows the text. */
-    static String sourceDigest(String family) {
-        return DIGESTS.computeIfAbsent(family, f -> sha256(source(f)));
-    }
-
     /**
      * A family's program text: the prelude, then the family file, each after a {@code #line 1}
      * directive naming its file, so the compiler's build log cites {@code kernels-cl/reduce.cl:12}
@@ -246,15 +238,6 @@ final class ProgramCache implements AutoCloseable {
             sb.append('\n');
         }
         return sb.append("#line 1 \"kernels-cl/").append(family).append(".cl\"\n").append(body).toString();
-    }
-
-    private static String sha256(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
     }
 
     /** The text of kernels-cl/&lt;name&gt;.cl alone, read once. */

@@ -5,8 +5,8 @@ import io.clgrad.backend.ElementType;
 import io.clgrad.backend.ReduceOp;
 
 /**
- * Reductions and softmax over the middle axis of [outer, len, inner]: the kernels of
- * {@code kernels-cl/reduce.cl} and {@code kernels-cl/softmax.cl}. Short rows or many outputs: one
+ * Reductions over the middle axis of [outer, len, inner]: the kernels of
+ * {@code kernels-cl/reduce.cl} ({@link SoftmaxOps} shares the geometry rules). Short rows or many outputs: one
  * work-item per output. Long rows with few outputs: work-groups with a local-memory tree, and when
  * there are too few outputs to occupy the device, each row is split over several work-groups
  * whose partial results a second launch combines.
@@ -104,25 +104,7 @@ final class ReduceOps extends FamilyOps {
         return (int) Math.max(1, Math.min(want, byWork));
     }
 
-    void softmax(Buffer x, Buffer out, int outer, int len, int inner, boolean log) {
-        int total = Operands.product(outer, len, inner);
-        ClBuffer xb = operands.of(x, "softmax input", ElementType.F32, total);
-        ClBuffer ob = operands.of(out, "softmax output", ElementType.F32, total);
-        int rows = Operands.product(outer, inner);
-        if (total == 0) {
-            return;
-        }
-        int isLog = log ? 1 : 0;
-        if (useGroup(len, rows)) {
-            ClKernel k = kernels.get("softmax", "softmax_group");
-            long local = groupSize(k, kernels.device().tuning().reduceWg(), len);
-            kernels.launch(k, new long[] {rows * local}, new long[] {local}, xb, ob, outer, len, inner, isLog);
-        } else {
-            kernels.launch1d(kernels.get("softmax", "softmax_rows"), rows, xb, ob, outer, len, inner, isLog);
-        }
-    }
-
-    private static boolean useGroup(int len, int outputs) {
+    static boolean useGroup(int len, int outputs) {
         return len >= GROUP_MIN_LEN && outputs < GROUP_MAX_OUTPUTS;
     }
 

@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
+import java.util.stream.Stream;
 import org.jocl.cl_program;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -29,9 +31,28 @@ class KernelPreludeTest {
     @TempDir
     Path tmp;
 
-    /** A kernel source as in the repository (the tests run in the module folder clgrad/, beside kernels-cl/). */
+    /** The repository's kernels-cl/ (the tests run in the module folder clgrad/, beside it). */
+    private static final Path KERNELS = Paths.get("..", "kernels-cl");
+
+    /** A kernel source as in the repository. */
     private static String file(String name) throws IOException {
-        return Files.readString(Paths.get("..", "kernels-cl", name + ".cl"), StandardCharsets.UTF_8);
+        return Files.readString(KERNELS.resolve(name + ".cl"), StandardCharsets.UTF_8);
+    }
+
+    /** The kernel families as the files in kernels-cl/ say (every .cl file but the prelude). */
+    private static List<String> families() throws IOException {
+        try (Stream<Path> files = Files.list(KERNELS)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".cl"))
+                    .map(n -> n.substring(0, n.length() - 3)).filter(n -> !n.equals("common")).sorted().toList();
+        }
+    }
+
+    @Test
+    void theBackendBuildsEveryKernelFileAndNoOther() throws IOException {
+        List<String> files = families();
+        assertTrue(files.size() >= 8, "kernel files found: " + files);
+        assertEquals(files, openCl().families().stream().sorted().toList(),
+                "the op classes of the OpenCL backend (one FamilyOps per kernels-cl file) against the files");
     }
 
     private static OpenClBackend openCl() {
@@ -49,7 +70,7 @@ class KernelPreludeTest {
         assertNotNull(ProgramCache.class.getClassLoader().getResource("kernels-cl/common.cl"),
                 "common.cl is packaged with the other kernel sources");
         String prelude = file("common");
-        for (String family : OpenClBackend.FAMILIES) {
+        for (String family : families()) {
             String expected = "#line 1 \"kernels-cl/common.cl\"\n" + prelude
                     + (prelude.endsWith("\n") ? "" : "\n")
                     + "#line 1 \"kernels-cl/" + family + ".cl\"\n" + file(family);
@@ -58,12 +79,12 @@ class KernelPreludeTest {
     }
 
     @Test
-    void everyFamilyCompilesOnItsOwnWithThePreludeAndItsDefaults() {
+    void everyFamilyCompilesOnItsOwnWithThePreludeAndItsDefaults() throws IOException {
         OpenClBackend backend = openCl();
         ClDevice dev = backend.clDevice();
         try (BufferPool pool = new BufferPool(dev, backend);
                 ProgramCache pc = new ProgramCache(dev, new ProgramDiskCache(null), pool)) {
-            for (String family : OpenClBackend.FAMILIES) {
+            for (String family : families()) {
                 cl_program p = pc.fromSource(family, ProgramCache.source(family), "");
                 clReleaseProgram(p);
             }
@@ -97,7 +118,7 @@ class KernelPreludeTest {
         ClDevice dev = backend.clDevice();
         ProgramDiskCache disk = new ProgramDiskCache(tmp.resolve("opencl"));
         String prelude = file("common");
-        for (String family : OpenClBackend.FAMILIES) {
+        for (String family : families()) {
             String body = file(family);
             String key = disk.key(dev, family, ProgramCache.compose(prelude, family, body), "");
             String changed = disk.key(dev, family, ProgramCache.compose(prelude + "/* edited */\n", family, body), "");
