@@ -10,8 +10,10 @@
  *                             cols[g][(n*outH + oh)*outW + ow][(c*kh + i)*kw + j]
  *                         where oh*sh - padTop + i*dh = h and ow*sw - padLeft + j*dw = w (oh in
  *                         [0, outH), ow in [0, outW)); 0 for a pixel no window reads. A gather: each
- *                         work-item writes one pixel, no atomics, the sum in float in tap order (i,
- *                         then j), as the Java twin io.clgrad.backend.cpu.CpuConv does.
+ *                         work-item writes one pixel, no atomics, the sum in float with the taps
+ *                         descending (i, then j): the order in which the Java twin
+ *                         io.clgrad.backend.cpu.CpuConv's scatter over the output pixels meets them,
+ *                         so both give the same bits.
  *
  * Memory layout: x and dx are contiguous float [N, C, H, W] (row-major); cols is contiguous float
  * [groups, N*outH*outW, Cg*kh*kw] with Cg = C/groups: one row per output pixel, the row's taps
@@ -74,14 +76,14 @@ __kernel void col2im(__global const float* cols, __global float* dx, CONV_GEOMET
     int K = Cg * kh * kw;
     int base = g * N * outH * outW;
     float sum = 0.0f;
-    for (int i = 0; i < kh; i++) {
+    for (int i = kh - 1; i >= 0; i--) {
         int ohs = h + padTop - i * dh;
         if (ohs < 0 || ohs % sh != 0 || ohs / sh >= outH) {
             continue;
         }
         int rowBase = base + (n * outH + ohs / sh) * outW;
         int tapBase = (c * kh + i) * kw;
-        for (int j = 0; j < kw; j++) {
+        for (int j = kw - 1; j >= 0; j--) {
             int ows = w + padLeft - j * dw;
             if (ows < 0 || ows % sw != 0 || ows / sw >= outW) {
                 continue;

@@ -4,9 +4,10 @@ import io.clgrad.backend.ConvSpec;
 
 /**
  * The patch copies of a 2-D convolution (see {@link ConvSpec}): im2col writes one row of the
- * patch matrix per output pixel, col2im gathers, for each input pixel, the patch elements copied
- * from it. Both split their rows over the worker pool; col2im sums each pixel's terms in float, in
- * tap order (i, then j), as the OpenCL kernel does, so the two backends agree bit for bit.
+ * patch matrix per output pixel; col2im adds every patch element back onto the pixel it was copied
+ * from, one input plane per task (so no two tasks write one pixel). Both split their work over the
+ * worker pool. col2im sums each pixel's terms in float with the taps descending (i, then j), the
+ * order of the OpenCL kernel's gather, so the two backends agree bit for bit.
  */
 final class CpuConv {
     private final CpuParallel par;
@@ -58,46 +59,54 @@ final class CpuConv {
         }
     }
 
-    /** {@code dx = col2im(cols)}: a task per run of input rows, each pixel a gather over the taps. */
+    /**
+     * {@code dx = col2im(cols)}: a task per run of input planes (n, c); each plane is zeroed, then
+     * every patch element read from it is added onto its pixel, walking the output pixels in order
+     * (so a pixel's terms arrive with the taps (i, j) descending, the order conv.cl's gather uses).
+     * Each plane's taps sit at the same columns of every patch row.
+     */
     void col2im(ConvSpec s, float[] cols, float[] dx) {
-        int units = s.batch() * s.channels() * s.height();
-        long work = (long) s.inputSize() * s.kernelH() * s.kernelW();
-        par.forEach(units, work, (lo, hi) -> {
+        int planes = s.batch() * s.channels();
+        par.forEach(planes, s.colsSize(), (lo, hi) -> {
             for (int u = lo; u < hi; u++) {
-                int h = u % s.height();
-                int c = (u / s.height()) % s.channels();
-                int n = u / (s.height() * s.channels());
-                for (int w = 0; w < s.width(); w++) {
-                    dx[u * s.width() + w] = gather(s, cols, n, c, h, w);
-                }
+                scatterPlane(s, cols, dx, u / s.channels(), u % s.channels());
             }
         });
     }
 
-    /** The sum over taps (i, j) of the patch elements that im2col copied from pixel (n, c, h, w). */
-    private static float gather(ConvSpec s, float[] cols, int n, int c, int h, int w) {
+    /** Plane (n, c) of dx: the sum of its patch elements. */
+    private static void scatterPlane(ConvSpec s, float[] cols, float[] dx, int n, int c) {
+        int hw = s.height() * s.width();
+        int plane = (n * s.channels() + c) * hw;
+        java.util.Arrays.fill(dx, plane, plane + hw, 0f);
         int g = c / s.groupChannels();
-        int cg = c % s.groupChannels();
+        int k = s.patchSize();
+        int kh = s.kernelH();
+        int kw = s.kernelW();
         int outH = s.outH();
         int outW = s.outW();
-        int k = s.patchSize();
-        int base = g * s.patches();
-        float sum = 0f;
-        for (int i = 0; i < s.kernelH(); i++) {
-            int ohs = h + s.padTop() - i * s.dilationH();
-            if (ohs < 0 || ohs % s.strideH() != 0 || ohs / s.strideH() >= outH) {
-                continue;
-            }
-            int rowBase = base + (n * outH + ohs / s.strideH()) * outW;
-            int tapBase = (cg * s.kernelH() + i) * s.kernelW();
-            for (int j = 0; j < s.kernelW(); j++) {
-                int ows = w + s.padLeft() - j * s.dilationW();
-                if (ows < 0 || ows % s.strideW() != 0 || ows / s.strideW() >= outW) {
-                    continue;
+        int tap0 = (c % s.groupChannels()) * kh * kw;
+        int row = g * s.patches() + n * outH * outW;
+        for (int oh = 0; oh < outH; oh++) {
+            int h0 = oh * s.strideH() - s.padTop();
+            for (int ow = 0; ow < outW; ow++, row++) {
+                int w0 = ow * s.strideW() - s.padLeft();
+                int at = row * k + tap0;
+                for (int i = 0; i < kh; i++) {
+                    int h = h0 + i * s.dilationH();
+                    if (h < 0 || h >= s.height()) {
+                        continue;
+                    }
+                    int pixelRow = plane + h * s.width();
+                    int from = at + i * kw;
+                    for (int j = 0; j < kw; j++) {
+                        int w = w0 + j * s.dilationW();
+                        if (w >= 0 && w < s.width()) {
+                            dx[pixelRow + w] += cols[from + j];
+                        }
+                    }
                 }
-                sum += cols[(rowBase + ows / s.strideW()) * k + tapBase + j];
             }
         }
-        return sum;
     }
 }
