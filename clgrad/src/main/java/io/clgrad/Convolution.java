@@ -14,10 +14,10 @@ import io.clgrad.backend.MatmulSpec;
  * [Cout, K], read transposed through its strides); then y, which is laid out [groups, N, outH·outW,
  * Cg], is permuted to [N, Cout, outH, outW] by the one elementwise pass that also adds the bias.
  *
- * <p>The backward (node {@code ConvolutionBackward0}) takes the output gradient to the same layout,
- * {@code gT} [groups, P, Cg] (one permuting copy), and gives {@code db = Σ_P gT},
- * {@code dW[g] = gT[g]ᵀ · cols[g]} and {@code dx = col2im(gT[g] · W[g])}, each a batched product over
- * the groups.
+ * <p>The backward (node {@code ConvolutionBackward0}) takes the output gradient to
+ * {@code gC} [groups, Cg, P] (one permuting copy), and gives {@code db = Σ_P gC},
+ * {@code dW[g] = gC[g] · cols[g]} (both operands row-major, so the long inner dimension P streams
+ * through both) and {@code dx = col2im(gC[g]ᵀ · W[g])}, each a batched product over the groups.
  *
  * <p>The patch matrix is a temporary of each launch, released as soon as its product is enqueued,
  * and the backward makes it again from the saved input (a pass over memory, cheap beside the
@@ -160,17 +160,20 @@ final class Convolution {
     private static Tensor[] backward(ConvSpec s, Tensor g, Tensor x, Tensor w, Tensor b) {
         int cout = w.shapeRef()[0];
         int cg = cout / s.groups();
-        // the output gradient in the layout of y: [groups, P, Cg]
-        Tensor gt = g.reshape(s.batch(), s.groups(), cg, s.outH() * s.outW()).permute(1, 0, 3, 2).contiguous();
+        // the output gradient per group as [Cg, P] (P = N·outH·outW, image-major): [groups, Cg, N, outH·outW]
+        Tensor gc = g.reshape(s.batch(), s.groups(), cg, s.outH() * s.outW()).permute(1, 2, 0, 3).contiguous();
         Tensor db = b != null && b.requiresGrad()
-                ? gt.view(s.groups(), s.patches(), cg).sum(1, false).view(cout) : null;
-        Tensor dw = w.requiresGrad() ? weightGrad(s, gt, x, w) : null;
-        Tensor dx = x.requiresGrad() ? inputGrad(s, gt, x, w) : null;
+                ? gc.view(cout, s.patches()).sum(1, false) : null;
+        Tensor dw = w.requiresGrad() ? weightGrad(s, gc, x, w) : null;
+        Tensor dx = x.requiresGrad() ? inputGrad(s, gc, x, w) : null;
         return b == null ? new Tensor[] {dx, dw} : new Tensor[] {dx, dw, db};
     }
 
-    /** {@code dW[g] = gT[g]ᵀ [Cg, P] · cols[g] [P, K]}, the patch matrix made again from x. */
-    private static Tensor weightGrad(ConvSpec s, Tensor gt, Tensor x, Tensor w) {
+    /**
+     * {@code dW[g] = gC[g] [Cg, P] · cols[g] [P, K]}, both operands row-major (the long k = P runs
+     * along both), the patch matrix made again from x.
+     */
+    private static Tensor weightGrad(ConvSpec s, Tensor gc, Tensor x, Tensor w) {
         int p = s.patches();
         int k = s.patchSize();
         int cg = w.shapeRef()[0] / s.groups();
@@ -178,21 +181,21 @@ final class Convolution {
         return OpLaunch.run(OP, x.device(), DType.FLOAT32, w.shapeRef(), (l, dw) -> {
             Tensor cols = l.scratch(DType.FLOAT32, new int[] {s.groups(), p, k});
             be.im2col(s, l.dense(x), l.buffer(cols));
-            be.matmul(new MatmulSpec(s.groups(), cg, k, p, 0, p * cg, 1, cg, 0, p * k, k, 1),
-                    l.dense(gt), l.buffer(cols), dw);
+            be.matmul(new MatmulSpec(s.groups(), cg, k, p, 0, cg * p, p, 1, 0, p * k, k, 1),
+                    l.dense(gc), l.buffer(cols), dw);
         });
     }
 
-    /** {@code dx = col2im(dcols)} with {@code dcols[g] = gT[g] [P, Cg] · W[g] [Cg, K]}. */
-    private static Tensor inputGrad(ConvSpec s, Tensor gt, Tensor x, Tensor w) {
+    /** {@code dx = col2im(dcols)} with {@code dcols[g] = gC[g]ᵀ [P, Cg] · W[g] [Cg, K]} (A read transposed). */
+    private static Tensor inputGrad(ConvSpec s, Tensor gc, Tensor x, Tensor w) {
         int p = s.patches();
         int k = s.patchSize();
         int cg = w.shapeRef()[0] / s.groups();
         Backend be = x.backend();
         return OpLaunch.run(OP, x.device(), DType.FLOAT32, x.shapeRef(), (l, dx) -> {
             Tensor dcols = l.scratch(DType.FLOAT32, new int[] {s.groups(), p, k});
-            be.matmul(new MatmulSpec(s.groups(), p, k, cg, 0, p * cg, cg, 1, 0, cg * k, k, 1),
-                    l.dense(gt), l.dense(w), l.buffer(dcols));
+            be.matmul(new MatmulSpec(s.groups(), p, k, cg, 0, cg * p, 1, p, 0, cg * k, k, 1),
+                    l.dense(gc), l.dense(w), l.buffer(dcols));
             be.col2im(s, l.buffer(dcols), dx);
         });
     }

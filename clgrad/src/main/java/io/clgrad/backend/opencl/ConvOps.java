@@ -18,7 +18,7 @@ final class ConvOps extends FamilyOps {
     void im2col(ConvSpec s, Buffer x, Buffer cols) {
         ClBuffer xb = operands.of(x, "im2col input", ElementType.F32, s.inputSize());
         ClBuffer cb = operands.of(cols, "im2col output", ElementType.F32, s.colsSize());
-        launch("im2col", s.colsSize(), xb, cb, s);
+        launch("im2col", s.groups() * s.patches() * s.groupChannels(), xb, cb, s);
     }
 
     void col2im(ConvSpec s, Buffer cols, Buffer dx) {
@@ -27,7 +27,7 @@ final class ConvOps extends FamilyOps {
         launch("col2im", s.inputSize(), cb, db, s);
     }
 
-    /** One work-item per output element; the geometry in conv.cl's CONV_GEOMETRY order. */
+    /** {@code n} work-items; the geometry in conv.cl's CONV_GEOMETRY order. */
     private void launch(String name, int n, ClBuffer in, ClBuffer out, ConvSpec s) {
         kernels.launch1d(kernel(name), n, in, out, s.batch(), s.channels(), s.groups(), s.height(), s.width(),
                 s.kernelH(), s.kernelW(), s.strideH(), s.strideW(), s.padTop(), s.padLeft(), s.dilationH(),
