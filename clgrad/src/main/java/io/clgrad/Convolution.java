@@ -157,47 +157,35 @@ final class Convolution {
         }
     }
 
+    /**
+     * The gradients: {@code dW[g] = gC[g] [Cg, P] · cols[g] [P, K]} (both operands row-major, the long
+     * k = P streaming through both; the patch matrix made again from x) and {@code dx = col2im(dcols)}
+     * with {@code dcols[g] = gC[g]ᵀ [P, Cg] · W[g] [Cg, K]} (A read transposed); each patch matrix is a
+     * temporary of its launch.
+     */
     private static Tensor[] backward(ConvSpec s, Tensor g, Tensor x, Tensor w, Tensor b) {
         int cout = w.shapeRef()[0];
         int cg = cout / s.groups();
+        int p = s.patches();
+        int k = s.patchSize();
+        int[] colsShape = {s.groups(), p, k};
+        Backend be = x.backend();
         // the output gradient per group as [Cg, P] (P = N·outH·outW, image-major): [groups, Cg, N, outH·outW]
         Tensor gc = g.reshape(s.batch(), s.groups(), cg, s.outH() * s.outW()).permute(1, 2, 0, 3).contiguous();
-        Tensor db = b != null && b.requiresGrad()
-                ? gc.view(cout, s.patches()).sum(1, false) : null;
-        Tensor dw = w.requiresGrad() ? weightGrad(s, gc, x, w) : null;
-        Tensor dx = x.requiresGrad() ? inputGrad(s, gc, x, w) : null;
-        return b == null ? new Tensor[] {dx, dw} : new Tensor[] {dx, dw, db};
-    }
-
-    /**
-     * {@code dW[g] = gC[g] [Cg, P] · cols[g] [P, K]}, both operands row-major (the long k = P runs
-     * along both), the patch matrix made again from x.
-     */
-    private static Tensor weightGrad(ConvSpec s, Tensor gc, Tensor x, Tensor w) {
-        int p = s.patches();
-        int k = s.patchSize();
-        int cg = w.shapeRef()[0] / s.groups();
-        Backend be = x.backend();
-        return OpLaunch.run(OP, x.device(), DType.FLOAT32, w.shapeRef(), (l, dw) -> {
-            Tensor cols = l.scratch(DType.FLOAT32, new int[] {s.groups(), p, k});
+        Tensor db = b != null && b.requiresGrad() ? gc.view(cout, p).sum(1, false) : null;
+        Tensor dw = !w.requiresGrad() ? null : OpLaunch.run(OP, x.device(), DType.FLOAT32, w.shapeRef(), (l, out) -> {
+            Tensor cols = l.scratch(DType.FLOAT32, colsShape);
             be.im2col(s, l.dense(x), l.buffer(cols));
             be.matmul(new MatmulSpec(s.groups(), cg, k, p, 0, cg * p, p, 1, 0, p * k, k, 1),
-                    l.dense(gc), l.buffer(cols), dw);
+                    l.dense(gc), l.buffer(cols), out);
         });
-    }
-
-    /** {@code dx = col2im(dcols)} with {@code dcols[g] = gC[g]ᵀ [P, Cg] · W[g] [Cg, K]} (A read transposed). */
-    private static Tensor inputGrad(ConvSpec s, Tensor gc, Tensor x, Tensor w) {
-        int p = s.patches();
-        int k = s.patchSize();
-        int cg = w.shapeRef()[0] / s.groups();
-        Backend be = x.backend();
-        return OpLaunch.run(OP, x.device(), DType.FLOAT32, x.shapeRef(), (l, dx) -> {
-            Tensor dcols = l.scratch(DType.FLOAT32, new int[] {s.groups(), p, k});
+        Tensor dx = !x.requiresGrad() ? null : OpLaunch.run(OP, x.device(), DType.FLOAT32, x.shapeRef(), (l, out) -> {
+            Tensor dcols = l.scratch(DType.FLOAT32, colsShape);
             be.matmul(new MatmulSpec(s.groups(), p, k, cg, 0, cg * p, 1, p, 0, cg * k, k, 1),
                     l.dense(gc), l.dense(w), l.buffer(dcols));
-            be.col2im(s, l.buffer(dcols), dx);
+            be.col2im(s, l.buffer(dcols), out);
         });
+        return b == null ? new Tensor[] {dx, dw} : new Tensor[] {dx, dw, db};
     }
 
     /**

@@ -3,7 +3,8 @@ package io.clgrad;
 /**
  * Functional forms of the layers and losses, as in {@code torch.nn.functional}: {@code linear} and
  * the fused {@code linearRelu}, and the losses (BCE and BCE-with-logits, cross-entropy, NLL, MSE,
- * L1) with a {@link LossReduction}. Each checks its arguments' shapes, dtypes and devices and names
+ * L1) with a {@link LossReduction}, and the convolutions {@code conv2d} and {@code conv1d} (done by the
+ * package-private {@code Convolution}: im2col and the tuned GEMM). Each checks its arguments' shapes, dtypes and devices and names
  * the problem; the {@code io.clgrad.nn} layers and losses call these. Each method here is the
  * documented entry; the work is done in package-private classes: {@code Linalg} for the layers,
  * {@code BinaryCrossEntropy}, {@code CrossEntropy} and {@code Losses} for the losses. Some losses

@@ -118,21 +118,12 @@ abstract class ConvNd<M extends ConvNd<M>> extends Module<M> {
         }
     }
 
-    /**
-     * The learnable weights {@code [out_channels, in_channels/groups, *kernel_size]} (the current
-     * tensor: it changes after {@link #to(Device)}).
-     *
-     * @return the weight
-     */
+    /** @return the learnable weights [out_channels, in_channels/groups, *kernel_size] (the current tensor) */
     public Tensor weight() {
         return parameter("weight");
     }
 
-    /**
-     * The learnable bias {@code [out_channels]}, or null when built without bias.
-     *
-     * @return the bias or null
-     */
+    /** @return the learnable bias [out_channels], or null when built without bias */
     public Tensor bias() {
         return parameter("bias");
     }

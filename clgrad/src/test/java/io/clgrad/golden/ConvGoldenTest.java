@@ -23,16 +23,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * input, weight and bias of {@code Σ y·upstream}.
  */
 class ConvGoldenTest {
-    private static final String FILE = "conv.json";
-
-    static Stream<Arguments> cases() {
-        return Golden.onEveryDevice(FILE);
+    static Stream<Arguments> convCases() {
+        return Golden.onEveryDevice("conv.json");
     }
 
     @ParameterizedTest(name = "{1} on {0}")
-    @MethodSource("cases")
-    void matchesPyTorch(Device device, String name, JsonNode c) {
-        String fixture = FILE + ": " + name;
+    @MethodSource("convCases")
+    void convMatchesPyTorch(Device device, String name, JsonNode c) {
+        String fixture = "conv.json: " + name;
         Module<?> conv = module(c, device);
         assertEquals(c.get("repr").asText(), conv.toString(), fixture + ": print format");
         Map<String, Tensor> state = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import io.clgrad.backend.ElementType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.BiFunction;
 
 /**
  * Cases for {@link Backend#im2col} and {@link Backend#col2im}: one batch of a single channel, stride
@@ -37,28 +38,29 @@ final class ConvCases {
     }
 
     static List<OpCase> im2col(CaseSize size) {
-        Random r = new Random(1101);
-        List<OpCase> cases = new ArrayList<>();
-        for (ConvSpec s : specs(size)) {
+        return each(size, 1101, (s, r) -> {
             float[] x = Inputs.uniform(r, s.inputSize(), -1, 1);
-            double[] ref = RefConv.im2col(s, x);
-            cases.add(OpCase.into("im2col " + s, ElementType.F32, s.colsSize(),
-                    (b, m, out) -> b.im2col(s, m.f32(x), out),
-                    OpCase.Out.exact("cols", new int[] {s.groups(), s.patches(), s.patchSize()}, ref)));
-        }
-        return cases;
+            return OpCase.into("im2col " + s, ElementType.F32, s.colsSize(), (b, m, out) -> b.im2col(s, m.f32(x), out),
+                    OpCase.Out.exact("cols", new int[] {s.groups(), s.patches(), s.patchSize()}, RefConv.im2col(s, x)));
+        });
     }
 
     static List<OpCase> col2im(CaseSize size) {
-        Random r = new Random(1102);
-        List<OpCase> cases = new ArrayList<>();
-        for (ConvSpec s : specs(size)) {
+        return each(size, 1102, (s, r) -> {
             float[] cols = Inputs.uniform(r, s.colsSize(), -1, 1);
             RefLinalg.Result ref = RefConv.col2im(s, cols);
-            cases.add(OpCase.into("col2im " + s, ElementType.F32, s.inputSize(),
-                    (b, m, out) -> b.col2im(s, m.f32(cols), out),
+            return OpCase.into("col2im " + s, ElementType.F32, s.inputSize(), (b, m, out) -> b.col2im(s, m.f32(cols), out),
                     new OpCase.Out("dx", new int[] {s.batch(), s.channels(), s.height(), s.width()}, ref.value(),
-                            ref.scale())));
+                            ref.scale()));
+        });
+    }
+
+    /** One case per spec of {@link #specs}, its inputs drawn from one generator seeded with {@code seed}. */
+    private static List<OpCase> each(CaseSize size, long seed, BiFunction<ConvSpec, Random, OpCase> make) {
+        Random r = new Random(seed);
+        List<OpCase> cases = new ArrayList<>();
+        for (ConvSpec s : specs(size)) {
+            cases.add(make.apply(s, r));
         }
         return cases;
     }

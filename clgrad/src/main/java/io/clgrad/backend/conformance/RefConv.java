@@ -38,25 +38,7 @@ final class RefConv {
             }
         }
         double[] cols = new double[s.colsSize()];
-        int o = 0;
-        int cg = s.channels() / s.groups();
-        for (int g = 0; g < s.groups(); g++) {
-            for (int n = 0; n < s.batch(); n++) {
-                for (int oh = 0; oh < s.outH(); oh++) {
-                    for (int ow = 0; ow < s.outW(); ow++) {
-                        for (int c = 0; c < cg; c++) {
-                            for (int i = 0; i < s.kernelH(); i++) {
-                                for (int j = 0; j < s.kernelW(); j++) {
-                                    int hp = oh * s.strideH() + i * s.dilationH();
-                                    int wp = ow * s.strideW() + j * s.dilationW();
-                                    cols[o++] = padded[((n * s.channels() + g * cg + c) * ph + hp) * pw + wp];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        forEachPatchElement(s, (o, at) -> cols[o] = padded[at]);
         return cols;
     }
 
@@ -71,29 +53,12 @@ final class RefConv {
         double[] sum = new double[size];
         double[] maxTerm = new double[size];
         int[] terms = new int[size];
-        int o = 0;
-        int cg = s.channels() / s.groups();
-        for (int g = 0; g < s.groups(); g++) {
-            for (int n = 0; n < s.batch(); n++) {
-                for (int oh = 0; oh < s.outH(); oh++) {
-                    for (int ow = 0; ow < s.outW(); ow++) {
-                        for (int c = 0; c < cg; c++) {
-                            for (int i = 0; i < s.kernelH(); i++) {
-                                for (int j = 0; j < s.kernelW(); j++) {
-                                    int hp = oh * s.strideH() + i * s.dilationH();
-                                    int wp = ow * s.strideW() + j * s.dilationW();
-                                    int at = ((n * s.channels() + g * cg + c) * ph + hp) * pw + wp;
-                                    double t = cols[o++];
-                                    sum[at] += t;
-                                    maxTerm[at] = Math.max(maxTerm[at], Math.abs(t));
-                                    terms[at]++;
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        forEachPatchElement(s, (o, at) -> {
+            double t = cols[o];
+            sum[at] += t;
+            maxTerm[at] = Math.max(maxTerm[at], Math.abs(t));
+            terms[at]++;
+        });
         double[] dx = new double[s.inputSize()];
         double[] scale = new double[dx.length];
         int k = 0;
@@ -108,5 +73,39 @@ final class RefConv {
             }
         }
         return new RefLinalg.Result(dx, scale);
+    }
+
+    /** Receives patch element {@code o} and the index {@code at} of the padded-image pixel it copies. */
+    private interface PatchVisitor {
+        void visit(int o, int at);
+    }
+
+    /**
+     * Walks the patch matrix in its storage order (group, image, output row, output column, channel,
+     * tap row, tap column), giving each element's index and its pixel's index in the padded image
+     * [N, C, H + padTop + padBottom, W + padLeft + padRight].
+     */
+    private static void forEachPatchElement(ConvSpec s, PatchVisitor v) {
+        int ph = paddedH(s);
+        int pw = paddedW(s);
+        int cg = s.channels() / s.groups();
+        int o = 0;
+        for (int g = 0; g < s.groups(); g++) {
+            for (int n = 0; n < s.batch(); n++) {
+                for (int oh = 0; oh < s.outH(); oh++) {
+                    for (int ow = 0; ow < s.outW(); ow++) {
+                        for (int c = 0; c < cg; c++) {
+                            for (int i = 0; i < s.kernelH(); i++) {
+                                for (int j = 0; j < s.kernelW(); j++) {
+                                    int hp = oh * s.strideH() + i * s.dilationH();
+                                    int wp = ow * s.strideW() + j * s.dilationW();
+                                    v.visit(o++, ((n * s.channels() + g * cg + c) * ph + hp) * pw + wp);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
