@@ -143,4 +143,16 @@ class BackendConformanceTest {
     void hostTransfersAtOffsets(Backend b) {
         Checker.againstReference(b, Family.TRANSFERS.cases());
     }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource(Backends.ALL)
+    void im2col(Backend b) {
+        Checker.againstReference(b, Family.IM2COL.cases());
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource(Backends.ALL)
+    void col2im(Backend b) {
+        Checker.againstReference(b, Family.COL2IM.cases());
+    }
 }

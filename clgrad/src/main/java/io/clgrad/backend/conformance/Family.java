@@ -52,7 +52,11 @@ public enum Family {
     /** {@link Backend#randomUniform}, {@link Backend#randomNormal}, {@link Backend#randomInt}. */
     RANDOM(RandomCases::random),
     /** {@link Backend#write} and {@link Backend#read} at offsets, float32 and int32. */
-    TRANSFERS(TransferCases::transfers);
+    TRANSFERS(TransferCases::transfers),
+    /** {@link Backend#im2col}: a convolution's patch matrix. */
+    IM2COL(ConvCases::im2col),
+    /** {@link Backend#col2im}: the adjoint of im2col, a gather per input pixel. */
+    COL2IM(ConvCases::col2im);
 
     private final Function<CaseSize, List<OpCase>> cases;
 
