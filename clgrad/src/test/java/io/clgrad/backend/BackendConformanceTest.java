@@ -143,4 +143,28 @@ class BackendConformanceTest {
     void hostTransfersAtOffsets(Backend b) {
         Checker.againstReference(b, Family.TRANSFERS.cases());
     }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource(Backends.ALL)
+    void batchNormStats(Backend b) {
+        Checker.againstReference(b, Family.BATCH_NORM_STATS.cases());
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource(Backends.ALL)
+    void batchNormForward(Backend b) {
+        Checker.againstReference(b, Family.BATCH_NORM_FORWARD.cases());
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource(Backends.ALL)
+    void batchNormBackwardReduce(Backend b) {
+        Checker.againstReference(b, Family.BATCH_NORM_BACKWARD_REDUCE.cases());
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource(Backends.ALL)
+    void batchNormBackward(Backend b) {
+        Checker.againstReference(b, Family.BATCH_NORM_BACKWARD.cases());
+    }
 }

@@ -98,7 +98,30 @@ class SuiteSensitivityTest {
                         a[1] = (long) a[1] + 1;
                     }
                     return a;
-                })).map(m -> Arguments.of(m));
+                }),
+                new Mutant("batch-norm statistics skip the last sample", Family.BATCH_NORM_STATS, "batchNormStats",
+                        a -> {
+                            if ((int) a[6] > 1) {
+                                a[6] = (int) a[6] - 1;
+                            }
+                            return a;
+                        }),
+                new Mutant("batch-norm forward with eps 10 times larger", Family.BATCH_NORM_FORWARD, "batchNormForward",
+                        a -> {
+                            a[5] = (double) a[5] * 10;
+                            return a;
+                        }),
+                new Mutant("batch-norm weight gradient with eps 100 times larger", Family.BATCH_NORM_BACKWARD_REDUCE,
+                        "batchNormBackwardReduce", a -> {
+                            a[4] = (double) a[4] * 100;
+                            return a;
+                        }),
+                new Mutant("batch-norm training input gradient computed as evaluation's", Family.BATCH_NORM_BACKWARD,
+                        "batchNormBackward", a -> {
+                            a[5] = null;
+                            a[6] = null;
+                            return a;
+                        })).map(m -> Arguments.of(m));
     }
 
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)

@@ -52,7 +52,15 @@ public enum Family {
     /** {@link Backend#randomUniform}, {@link Backend#randomNormal}, {@link Backend#randomInt}. */
     RANDOM(RandomCases::random),
     /** {@link Backend#write} and {@link Backend#read} at offsets, float32 and int32. */
-    TRANSFERS(TransferCases::transfers);
+    TRANSFERS(TransferCases::transfers),
+    /** {@link Backend#batchNormStats}: per-channel mean and variance, and the running update. */
+    BATCH_NORM_STATS(NormCases::stats),
+    /** {@link Backend#batchNormForward}: normalise and affine per channel. */
+    BATCH_NORM_FORWARD(NormCases::forward),
+    /** {@link Backend#batchNormBackwardReduce}: the weight and bias gradient sums. */
+    BATCH_NORM_BACKWARD_REDUCE(NormCases::backwardReduce),
+    /** {@link Backend#batchNormBackward}: the input gradient, training and evaluation. */
+    BATCH_NORM_BACKWARD(NormCases::backward);
 
     private final Function<CaseSize, List<OpCase>> cases;
 
