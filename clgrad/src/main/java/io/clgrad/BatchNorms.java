@@ -33,6 +33,9 @@ final class BatchNorms {
                             boolean training, double momentum, double eps) {
         check(input, runningMean, runningVar, weight, bias, training);
         Geometry g = Geometry.of(input);
+        if (input.numel() == 0) {
+            return input.mul(0f);   // an empty batch: an empty output, the running statistics untouched (as PyTorch)
+        }
         if (!training) {
             Tensor out = normalise(input, runningMean, runningVar, weight, bias, eps, g);
             return Graph.record(out, NODE, new Tensor[] {input, weight, bias},

@@ -65,13 +65,19 @@ public class Dropout extends Module<Dropout> {
         if (p == 1) {
             return x.mul(0f);
         }
-        Tensor scaledMask;
+        return x.mul(scaledMask(x, p, x.shape()));   // the mask is saved by autograd: left to the scope or the GC
+    }
+
+    /**
+     * A mask of the given shape (broadcastable to x) holding {@code 1/(1-p)} with probability 1-p
+     * and 0 otherwise, drawn as {@code rand < 1-p} from the global generator on x's device.
+     */
+    static Tensor scaledMask(Tensor x, double p, int[] shape) {
         try (Autograd.Mode g = Autograd.noGrad();
-             Tensor u = Tensor.rand(x.device(), x.shape());
+             Tensor u = Tensor.rand(x.device(), shape);
              Tensor keep = u.lt((float) (1 - p))) {
-            scaledMask = keep.mul((float) (1 / (1 - p)));
+            return keep.mul((float) (1 / (1 - p)));
         }
-        return x.mul(scaledMask);   // the mask is saved by autograd: left to the scope or the GC
     }
 
     /** {@code p=0.5, inplace=False}. */
