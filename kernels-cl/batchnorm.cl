@@ -122,23 +122,30 @@ __kernel void bn_backward_reduce(__global const float* g, __global const float* 
     }
 }
 
+/* The row r = i*C + c of this work-item and its channel c; work-items past the last row return. */
+#define BN_ROW(r, c)                                                                                \
+    int r = get_global_id(1);                                                                       \
+    if (r >= n * C) {                                                                               \
+        return;                                                                                     \
+    }                                                                                               \
+    int c = r % C;
+
+/* Runs BODY with e = each element offset of row r that this work-item takes (l = k, k+G, ...). */
+#define BN_ROW_ELEMENTS(e, r, BODY)                                                                 \
+    for (int l_ = get_global_id(0); l_ < inner; l_ += get_global_size(0)) {                         \
+        int e = (r) * inner + l_;                                                                   \
+        BODY                                                                                        \
+    }
+
 __kernel void bn_forward(__global const float* x, __global const float* mean, __global const float* var,
                          __global const float* weight, __global const float* bias, int hasWeight, int hasBias,
                          float eps, __global float* out, int n, int C, int inner)
 {
-    int r = get_global_id(1);
-    if (r >= n * C) {
-        return;
-    }
-    int c = r % C;
+    BN_ROW(r, c)
     float mu = mean[c];
     float s = (hasWeight ? weight[c] : 1.0f) / sqrt(var[c] + eps);
     float b = hasBias ? bias[c] : 0.0f;
-    int base = r * inner;
-    int G = get_global_size(0);
-    for (int l = get_global_id(0); l < inner; l += G) {
-        out[base + l] = (x[base + l] - mu) * s + b;
-    }
+    BN_ROW_ELEMENTS(e, r, out[e] = (x[e] - mu) * s + b;)
 }
 
 __kernel void bn_backward(__global const float* g, __global const float* x, __global const float* mean,
@@ -146,20 +153,12 @@ __kernel void bn_backward(__global const float* g, __global const float* x, __gl
                           __global const float* gradWeight, __global const float* gradBias, int isTraining,
                           float eps, __global float* gradIn, int n, int C, int inner)
 {
-    int r = get_global_id(1);
-    if (r >= n * C) {
-        return;
-    }
-    int c = r % C;
-    float mu = mean[c];
+    BN_ROW(r, c)
     float invstd = 1.0f / sqrt(var[c] + eps);
     float k = (hasWeight ? weight[c] : 1.0f) * invstd;
     float count = (float) n * (float) inner;
     float a = isTraining ? gradBias[c] / count : 0.0f;
     float b = isTraining ? invstd * gradWeight[c] / count : 0.0f;
-    int base = r * inner;
-    int G = get_global_size(0);
-    for (int l = get_global_id(0); l < inner; l += G) {
-        gradIn[base + l] = k * (g[base + l] - a - (x[base + l] - mu) * b);
-    }
+    float mu = mean[c];
+    BN_ROW_ELEMENTS(e, r, gradIn[e] = k * (g[e] - a - (x[e] - mu) * b);)
 }

@@ -18,9 +18,7 @@ import io.clgrad.Tensor;
  * Tensor y = m.forward(Tensor.randn(20, 16, 32, 32));   // about 20% of the 320 channels all zero
  * }</pre>
  */
-public class Dropout2d extends Module<Dropout2d> {
-    private final double p;
-
+public class Dropout2d extends DropoutBase<Dropout2d> {
     /** Dropout2d with p = 0.5. */
     public Dropout2d() {
         this(0.5);
@@ -33,51 +31,23 @@ public class Dropout2d extends Module<Dropout2d> {
      * @throws IllegalArgumentException when p is outside [0, 1]
      */
     public Dropout2d(double p) {
-        if (!(p >= 0 && p <= 1)) {
-            throw new IllegalArgumentException("dropout probability has to be between 0 and 1, but got " + p);
-        }
-        this.p = p;
+        super(p);
     }
 
     /**
-     * The probability of a channel to be zeroed.
+     * One mask value per channel: the input's shape with H and W set to 1.
      *
-     * @return p
-     */
-    public double p() {
-        return p;
-    }
-
-    /**
-     * {@code x · mask / (1-p)} with one mask value per channel in training mode, {@code x} in
-     * evaluation mode or when p = 0.
-     *
-     * @param x [N, C, H, W] or [C, H, W], float32
-     * @return the same shape
-     * @throws IllegalArgumentException for another rank
+     * @throws IllegalArgumentException for an input that is not [C, H, W] or [N, C, H, W]
      */
     @Override
-    public Tensor forward(Tensor x) {
+    protected int[] maskShape(Tensor x) {
         if (x.dim() != 3 && x.dim() != 4) {
             throw new IllegalArgumentException("Dropout2d: expected a 3D [C, H, W] or 4D [N, C, H, W] input, got "
                     + x.dim() + "D input " + java.util.Arrays.toString(x.shape()));
         }
-        if (!isTraining() || p == 0) {
-            return x;
-        }
-        if (p == 1) {
-            return x.mul(0f);
-        }
         int[] shape = x.shape();
-        for (int d = x.dim() - 2; d < x.dim(); d++) {
-            shape[d] = 1;   // one value per channel, broadcast over H and W
-        }
-        return x.mul(Dropout.scaledMask(x, p, shape));
-    }
-
-    /** {@code p=0.5, inplace=False}. */
-    @Override
-    protected String extraRepr() {
-        return "p=" + Dropout.pyFloat(p) + ", inplace=False";
+        shape[shape.length - 1] = 1;
+        shape[shape.length - 2] = 1;
+        return shape;
     }
 }

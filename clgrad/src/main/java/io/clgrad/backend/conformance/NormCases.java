@@ -77,10 +77,15 @@ final class NormCases {
         return out;
     }
 
-    /** The batch statistics of x as float32 (what the forward pass hands to the backward). */
-    private static float[][] batchStats(RefNorm.Geo g, float[] x) {
-        RefNorm.Stats s = RefNorm.stats(g, x, null, null, 0);
-        return new float[][] {f(s.mean().value()), f(s.var().value())};
+    /** The inputs of a backward case: x, the output gradient, and x's batch statistics as float32. */
+    private record Backward(float[] x, float[] grad, float[] mean, float[] var) {
+        static Backward draw(Random r, Shape s) {
+            RefNorm.Geo g = s.geo();
+            float[] x = s.input(r);
+            float[] grad = Inputs.uniform(r, g.numel(), -1, 1);
+            RefNorm.Stats st = RefNorm.stats(g, x, null, null, 0);
+            return new Backward(x, grad, f(st.mean().value()), f(st.var().value()));
+        }
     }
 
     /** Statistics with and without the running update (variant 1 updates running statistics). */
@@ -147,16 +152,15 @@ final class NormCases {
         return CaseGrid.of(703, shapes(size), CaseGrid.variants(1), (r, s, v) -> {
             RefNorm.Geo g = s.geo();
             int cs = g.channels();
-            float[] x = s.input(r);
-            float[] grad = Inputs.uniform(r, g.numel(), -1, 1);
-            float[][] st = batchStats(g, x);
-            RefNorm.Result[] ref = RefNorm.backwardReduce(g, grad, x, st[0], st[1], EPS);
+            Backward in = Backward.draw(r, s);
+            RefNorm.Result[] ref = RefNorm.backwardReduce(g, in.grad(), in.x(), in.mean(), in.var(), EPS);
             int[] shape = {cs};
             return new OpCase("batchNormBackwardReduce " + s, b -> {
                 try (Bufs m = new Bufs(b)) {
                     Buffer gw = m.out(cs);
                     Buffer gb = m.out(cs);
-                    b.batchNormBackwardReduce(m.f32(grad), m.f32(x), m.f32(st[0]), m.f32(st[1]), EPS, gw, gb,
+                    b.batchNormBackwardReduce(m.f32(in.grad()), m.f32(in.x()), m.f32(in.mean()), m.f32(in.var()), EPS,
+                            gw, gb,
                             g.n(), cs, g.inner());
                     return List.of(m.readOut(gw, cs), m.readOut(gb, cs));
                 }
@@ -169,22 +173,19 @@ final class NormCases {
     static List<OpCase> backward(CaseSize size) {
         return CaseGrid.of(704, shapes(size), CaseGrid.variants(4), (r, s, v) -> {
             RefNorm.Geo g = s.geo();
-            int cs = g.channels();
-            float[] x = s.input(r);
-            float[] grad = Inputs.uniform(r, g.numel(), -1, 1);
-            float[][] st = batchStats(g, x);
-            float[] w = (v & 1) != 0 ? Inputs.uniform(r, cs, -2, 2) : null;
+            Backward in = Backward.draw(r, s);
+            float[] w = (v & 1) != 0 ? Inputs.uniform(r, g.channels(), -2, 2) : null;
             boolean training = (v & 2) != 0;
-            RefNorm.Result[] sums = RefNorm.backwardReduce(g, grad, x, st[0], st[1], EPS);
+            RefNorm.Result[] sums = RefNorm.backwardReduce(g, in.grad(), in.x(), in.mean(), in.var(), EPS);
             float[] gw = training ? f(sums[0].value()) : null;
             float[] gb = training ? f(sums[1].value()) : null;
-            RefNorm.Result ref = RefNorm.backward(g, grad, x, st[0], st[1], w, gw, gb, EPS);
+            RefNorm.Result ref = RefNorm.backward(g, in.grad(), in.x(), in.mean(), in.var(), w, gw, gb, EPS);
             String name = "batchNormBackward " + s + (w != null ? " weight" : "") + (training ? " training" : " eval");
             return OpCase.into(name, ElementType.F32, g.numel(),
-                    (b, m, out) -> b.batchNormBackward(m.f32(grad), m.f32(x), m.f32(st[0]), m.f32(st[1]),
-                            w == null ? null : m.f32(w), gw == null ? null : m.f32(gw), gb == null ? null : m.f32(gb),
-                            EPS, out, g.n(), cs, g.inner()),
-                    new OpCase.Out("gradInput", new int[] {g.n(), cs, g.inner()}, ref.value(), ref.scale()));
+                    (b, m, out) -> b.batchNormBackward(m.f32(in.grad()), m.f32(in.x()), m.f32(in.mean()),
+                            m.f32(in.var()), w == null ? null : m.f32(w), gw == null ? null : m.f32(gw),
+                            gb == null ? null : m.f32(gb), EPS, out, g.n(), g.channels(), g.inner()),
+                    new OpCase.Out("gradInput", new int[] {g.n(), g.channels(), g.inner()}, ref.value(), ref.scale()));
         });
     }
 }

@@ -58,16 +58,12 @@ final class CpuBatchNorm {
             scale[c] = (float) (invstd(var[c], eps) * (weight == null ? 1 : weight[c]));
             shift[c] = bias == null ? 0f : bias[c];
         }
-        par.forEach(n * channels, (long) n * channels * inner, (lo, hi) -> {
-            for (int r = lo; r < hi; r++) {
-                int c = r % channels;
-                float mu = mean[c];
-                float s = scale[c];
-                float b = shift[c];
-                int base = r * inner;
-                for (int l = base; l < base + inner; l++) {
-                    out[l] = (x[l] - mu) * s + b;
-                }
+        eachRow(n, channels, inner, (c, from, to) -> {
+            float mu = mean[c];
+            float s = scale[c];
+            float b = shift[c];
+            for (int e = from; e < to; e++) {
+                out[e] = (x[e] - mu) * s + b;
             }
         });
     }
@@ -105,17 +101,27 @@ final class CpuBatchNorm {
             a[c] = training ? (float) (gradBias[c] / m) : 0f;
             b[c] = training ? (float) (is * gradWeight[c] / m) : 0f;
         }
+        eachRow(n, channels, inner, (c, from, to) -> {
+            float mu = mean[c];
+            float kc = k[c];
+            float ac = a[c];
+            float bc = b[c];
+            for (int e = from; e < to; e++) {
+                gradInput[e] = kc * (g[e] - ac - (x[e] - mu) * bc);
+            }
+        });
+    }
+
+    /** One row (i, c) of an elementwise pass: channel c, elements [from, to). */
+    private interface Row {
+        void run(int c, int from, int to);
+    }
+
+    /** Runs {@code row} over every row (i, c), the rows split across the pool. */
+    private void eachRow(int n, int channels, int inner, Row row) {
         par.forEach(n * channels, (long) n * channels * inner, (lo, hi) -> {
             for (int r = lo; r < hi; r++) {
-                int c = r % channels;
-                float mu = mean[c];
-                float kc = k[c];
-                float ac = a[c];
-                float bc = b[c];
-                int base = r * inner;
-                for (int l = base; l < base + inner; l++) {
-                    gradInput[l] = kc * (g[l] - ac - (x[l] - mu) * bc);
-                }
+                row.run(r % channels, r * inner, (r + 1) * inner);
             }
         });
     }

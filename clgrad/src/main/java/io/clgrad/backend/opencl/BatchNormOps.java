@@ -22,14 +22,26 @@ final class BatchNormOps extends FamilyOps {
         super("batchnorm", kernels, operands);
     }
 
+    /** The operands every batch-norm kernel reads: the input [n, C, inner] and the statistics [C]. */
+    private record Input(ClBuffer x, ClBuffer mean, ClBuffer var, int total) {
+    }
+
+    private Input input(Buffer x, Buffer mean, Buffer var, int n, int channels, int inner) {
+        int total = Operands.product(n, channels, inner);
+        return new Input(operands.of(x, "batch_norm input", ElementType.F32, total),
+                operands.of(mean, "batch_norm mean", ElementType.F32, channels),
+                operands.of(var, "batch_norm var", ElementType.F32, channels), total);
+    }
+
+    private ClBuffer perChannel(Buffer b, String role, int channels) {
+        return operands.optional(b, "batch_norm " + role, ElementType.F32, channels);
+    }
+
     void stats(Buffer x, Buffer mean, Buffer var, Buffer runningMean, Buffer runningVar, double momentum,
                int n, int channels, int inner) {
-        int total = Operands.product(n, channels, inner);
-        ClBuffer xb = operands.of(x, "batch_norm input", ElementType.F32, total);
-        ClBuffer mb = operands.of(mean, "batch_norm mean", ElementType.F32, channels);
-        ClBuffer vb = operands.of(var, "batch_norm var", ElementType.F32, channels);
-        ClBuffer rm = operands.optional(runningMean, "batch_norm running_mean", ElementType.F32, channels);
-        ClBuffer rv = operands.optional(runningVar, "batch_norm running_var", ElementType.F32, channels);
+        Input in = input(x, mean, var, n, channels, inner);
+        ClBuffer rm = perChannel(runningMean, "running_mean", channels);
+        ClBuffer rv = perChannel(runningVar, "running_var", channels);
         if ((rm == null) != (rv == null)) {
             throw new IllegalArgumentException("batch_norm: running_mean and running_var must be given together");
         }
@@ -38,33 +50,29 @@ final class BatchNormOps extends FamilyOps {
         }
         ClKernel k = kernel("bn_stats");
         long local = perChannelGroup(k, n, inner);
-        kernels.launch(k, new long[] {channels * local}, new long[] {local}, xb, mb, vb, rm != null ? rm : mb,
-                rv != null ? rv : vb, rm != null ? 1 : 0, (float) momentum, n, channels, inner, byRows(inner));
+        kernels.launch(k, new long[] {channels * local}, new long[] {local}, in.x(), in.mean(), in.var(),
+                rm != null ? rm : in.mean(), rv != null ? rv : in.var(), rm != null ? 1 : 0, (float) momentum, n, channels, inner, byRows(inner));
     }
 
     void forward(Buffer x, Buffer mean, Buffer var, Buffer weight, Buffer bias, double eps, Buffer out,
                  int n, int channels, int inner) {
-        int total = Operands.product(n, channels, inner);
-        ClBuffer xb = operands.of(x, "batch_norm input", ElementType.F32, total);
-        ClBuffer mb = operands.of(mean, "batch_norm mean", ElementType.F32, channels);
-        ClBuffer vb = operands.of(var, "batch_norm var", ElementType.F32, channels);
-        ClBuffer wb = operands.optional(weight, "batch_norm weight", ElementType.F32, channels);
-        ClBuffer bb = operands.optional(bias, "batch_norm bias", ElementType.F32, channels);
-        ClBuffer ob = operands.of(out, "batch_norm output", ElementType.F32, total);
-        if (total == 0) {
+        Input in = input(x, mean, var, n, channels, inner);
+        ClBuffer wb = perChannel(weight, "weight", channels);
+        ClBuffer bb = perChannel(bias, "bias", channels);
+        ClBuffer ob = operands.of(out, "batch_norm output", ElementType.F32, in.total());
+        if (in.total() == 0) {
             return;
         }
-        launchRows(kernel("bn_forward"), n, channels, inner, xb, mb, vb, wb != null ? wb : mb, bb != null ? bb : mb,
+        ClBuffer mb = in.mean();
+        launchRows(kernel("bn_forward"), n, channels, inner, in.x(), mb, in.var(), wb != null ? wb : mb,
+                bb != null ? bb : mb,
                 wb != null ? 1 : 0, bb != null ? 1 : 0, (float) eps, ob, n, channels, inner);
     }
 
     void backwardReduce(Buffer gradOut, Buffer x, Buffer mean, Buffer var, double eps, Buffer gradWeight,
                         Buffer gradBias, int n, int channels, int inner) {
-        int total = Operands.product(n, channels, inner);
-        ClBuffer gb = operands.of(gradOut, "batch_norm output gradient", ElementType.F32, total);
-        ClBuffer xb = operands.of(x, "batch_norm input", ElementType.F32, total);
-        ClBuffer mb = operands.of(mean, "batch_norm mean", ElementType.F32, channels);
-        ClBuffer vb = operands.of(var, "batch_norm var", ElementType.F32, channels);
+        Input in = input(x, mean, var, n, channels, inner);
+        ClBuffer gb = operands.of(gradOut, "batch_norm output gradient", ElementType.F32, in.total());
         ClBuffer gw = operands.of(gradWeight, "batch_norm weight gradient", ElementType.F32, channels);
         ClBuffer gbias = operands.of(gradBias, "batch_norm bias gradient", ElementType.F32, channels);
         if (channels == 0) {
@@ -72,30 +80,30 @@ final class BatchNormOps extends FamilyOps {
         }
         ClKernel k = kernel("bn_backward_reduce");
         long local = perChannelGroup(k, n, inner);
-        kernels.launch(k, new long[] {channels * local}, new long[] {local}, gb, xb, mb, vb, (float) eps, gw, gbias,
+        kernels.launch(k, new long[] {channels * local}, new long[] {local}, gb, in.x(), in.mean(), in.var(),
+                (float) eps, gw, gbias,
                 n, channels, inner, byRows(inner));
     }
 
     void backward(Buffer gradOut, Buffer x, Buffer mean, Buffer var, Buffer weight, Buffer gradWeight,
                   Buffer gradBias, double eps, Buffer gradInput, int n, int channels, int inner) {
-        int total = Operands.product(n, channels, inner);
-        ClBuffer gb = operands.of(gradOut, "batch_norm output gradient", ElementType.F32, total);
-        ClBuffer xb = operands.of(x, "batch_norm input", ElementType.F32, total);
-        ClBuffer mb = operands.of(mean, "batch_norm mean", ElementType.F32, channels);
-        ClBuffer vb = operands.of(var, "batch_norm var", ElementType.F32, channels);
-        ClBuffer wb = operands.optional(weight, "batch_norm weight", ElementType.F32, channels);
-        ClBuffer gw = operands.optional(gradWeight, "batch_norm weight gradient", ElementType.F32, channels);
-        ClBuffer gbias = operands.optional(gradBias, "batch_norm bias gradient", ElementType.F32, channels);
-        ClBuffer ib = operands.of(gradInput, "batch_norm input gradient", ElementType.F32, total);
+        Input in = input(x, mean, var, n, channels, inner);
+        ClBuffer gb = operands.of(gradOut, "batch_norm output gradient", ElementType.F32, in.total());
+        ClBuffer wb = perChannel(weight, "weight", channels);
+        ClBuffer gw = perChannel(gradWeight, "weight gradient", channels);
+        ClBuffer gbias = perChannel(gradBias, "bias gradient", channels);
+        ClBuffer ib = operands.of(gradInput, "batch_norm input gradient", ElementType.F32, in.total());
         if ((gw == null) != (gbias == null)) {
             throw new IllegalArgumentException("batch_norm backward: the weight and bias gradient sums must be given"
                     + " together (training) or both be null (evaluation)");
         }
-        if (total == 0) {
+        if (in.total() == 0) {
             return;
         }
         boolean training = gw != null;
-        launchRows(kernel("bn_backward"), n, channels, inner, gb, xb, mb, vb, wb != null ? wb : mb, wb != null ? 1 : 0,
+        ClBuffer mb = in.mean();
+        launchRows(kernel("bn_backward"), n, channels, inner, gb, in.x(), mb, in.var(), wb != null ? wb : mb,
+                wb != null ? 1 : 0,
                 training ? gw : mb, training ? gbias : mb, training ? 1 : 0, (float) eps, ib, n, channels, inner);
     }
 
