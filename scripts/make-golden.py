@@ -10,7 +10,7 @@ needs no Python. Inputs are float32 values written out in full, so the Java side
 the tensors PyTorch saw.
 
 Fixtures: print.json (tensor printing), simplenet.json, linear.json, activations.json, losses.json,
-optimizers.json, mlp.json, conv.json; read by the tests in clgrad/src/test/java/io/clgrad/golden/. See
+optimizers.json, mlp.json, conv.json, batchnorm.json, batchnorm_state.json (+ batchnorm2d.safetensors); read by the tests in clgrad/src/test/java/io/clgrad/golden/. See
 docs/golden-fixtures.md for their format and the tolerance rule.
 """
 import json
@@ -374,6 +374,105 @@ def conv():
     return {"cases": cases}
 
 
+def batchnorm_case(name, kind, shape, steps, seed, **options):
+    """A BatchNorm1d/2d trained `steps` steps (a fresh input and upstream gradient each step) from random
+    weight, bias and running statistics, then run once in eval mode: every output, input gradient and
+    parameter gradient, and the state dict (running statistics, num_batches_tracked) after training."""
+    torch.manual_seed(seed)
+    cls = torch.nn.BatchNorm1d if kind == "1d" else torch.nn.BatchNorm2d
+    m = cls(shape[1], **options)
+    with torch.no_grad():
+        if m.affine:
+            m.weight.copy_(torch.rand(shape[1]) + 0.5)
+            m.bias.copy_(torch.randn(shape[1]))
+        if m.track_running_stats:
+            m.running_mean.copy_(torch.randn(shape[1]) * 0.5)
+            m.running_var.copy_(torch.rand(shape[1]) + 0.5)
+    case = {"name": name, "kind": kind, "num_features": shape[1], "params": params_of(m), "steps": []}
+    for k in ("eps", "momentum", "affine", "track_running_stats"):
+        if k in options:
+            case[k] = options[k]
+
+    def run(mode):
+        x = (torch.randn(*shape) * 2 + 1).requires_grad_(True)
+        m.zero_grad()
+        y = m(x)
+        upstream = torch.randn(*shape)
+        (y * upstream).sum().backward()
+        out = {"mode": mode, "x": T(x), "upstream": T(upstream), "output": T(y), "x_grad": T(x.grad)}
+        if m.affine:
+            out["grads"] = grads_of(m)
+        return out
+
+    m.train()
+    for _ in range(steps):
+        case["steps"].append(run("train"))
+    case["after"] = params_of(m)
+    m.eval()
+    case["steps"].append(run("eval"))
+    return case
+
+
+def batchnorm():
+    cases = [
+        batchnorm_case("BatchNorm1d [8, 5]", "1d", (8, 5), 3, 11),
+        batchnorm_case("BatchNorm1d [6, 4, 7]", "1d", (6, 4, 7), 3, 12),
+        batchnorm_case("BatchNorm2d [4, 3, 5, 5]", "2d", (4, 3, 5, 5), 3, 13),
+        batchnorm_case("BatchNorm2d [5, 6, 5, 5] momentum 0.3 eps 1e-3", "2d", (5, 6, 5, 5), 3, 14,
+                       momentum=0.3, eps=1e-3),
+        batchnorm_case("BatchNorm2d [4, 3, 4, 4] momentum None", "2d", (4, 3, 4, 4), 3, 15, momentum=None),
+        batchnorm_case("BatchNorm2d [4, 3, 4, 4] affine False", "2d", (4, 3, 4, 4), 2, 16, affine=False),
+        batchnorm_case("BatchNorm2d [4, 3, 4, 4] track_running_stats False", "2d", (4, 3, 4, 4), 2, 17,
+                       track_running_stats=False),
+        batchnorm_case("BatchNorm1d [2, 3] two samples", "1d", (2, 3), 2, 18),
+    ]
+    return {"cases": cases}
+
+
+def write_safetensors(path, tensors):
+    """The safetensors format by hand (the safetensors package is not a dependency): an 8-byte
+    little-endian header length, the JSON header padded with spaces to 8 bytes, the raw data."""
+    dtypes = {torch.float32: "F32", torch.int64: "I64", torch.int32: "I32"}
+    header, blobs, offset = {}, [], 0
+    for k, t in tensors.items():
+        data = t.detach().contiguous().numpy().tobytes()
+        header[k] = {"dtype": dtypes[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(len(text).to_bytes(8, "little"))
+        f.write(text)
+        for b in blobs:
+            f.write(b)
+    print("wrote", os.path.relpath(path))
+
+
+def batchnorm_state_dict():
+    """A BatchNorm2d(6) trained 4 steps, its state dict saved as batchnorm2d.safetensors (num_batches_tracked
+    int64, as PyTorch keeps it), and its outputs in eval and train mode on a fixed input."""
+    torch.manual_seed(19)
+    m = torch.nn.BatchNorm2d(6)
+    with torch.no_grad():
+        m.weight.copy_(torch.rand(6) + 0.5)
+        m.bias.copy_(torch.randn(6))
+    opt = torch.optim.SGD(m.parameters(), lr=0.1)
+    for _ in range(4):
+        opt.zero_grad()
+        (m(torch.randn(5, 6, 4, 4) * 3 + 2) * torch.randn(5, 6, 4, 4)).sum().backward()
+        opt.step()
+    write_safetensors(os.path.join(OUT, "batchnorm2d.safetensors"), m.state_dict())
+    x = torch.randn(3, 6, 4, 4) * 2 + 1
+    m.eval()
+    y_eval = m(x)
+    m.train()
+    y_train = m(x)
+    return {"cases": [{"name": "BatchNorm2d(6) after 4 SGD steps", "file": "batchnorm2d.safetensors",
+                       "num_batches_tracked": 4, "x": T(x), "eval_output": T(y_eval), "train_output": T(y_train),
+                       "after_train_step": params_of(m)}]}
+
+
 def write(name, data):
     os.makedirs(OUT, exist_ok=True)
     path = os.path.join(OUT, name)
@@ -395,3 +494,5 @@ if __name__ == "__main__":
     write("optimizers.json", optimizers())
     write("mlp.json", mlp())
     write("conv.json", conv())
+    write("batchnorm.json", batchnorm())
+    write("batchnorm_state.json", batchnorm_state_dict())

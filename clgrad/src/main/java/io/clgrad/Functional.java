@@ -325,4 +325,36 @@ public final class Functional {
                                 int groups) {
         return Convolution.conv1d(input, weight, bias, stride, padding, dilation, groups);
     }
+
+    /**
+     * Batch normalisation, as {@code torch.nn.functional.batch_norm}: per channel c (dimension 1),
+     * {@code y = (x - E[x]) / sqrt(Var[x] + eps) · weight[c] + bias[c]}. In training the statistics
+     * are the batch's, over every dimension but 1 (the biased variance normalises), and when running
+     * statistics are given they are updated in place, without gradient, with the unbiased variance:
+     * {@code running = (1 - momentum)·running + momentum·batch} (their {@link Tensor#version()} is
+     * bumped, as any in-place write). In evaluation the running statistics normalise. Gradients flow
+     * to input, weight and bias by PyTorch's {@code batch_norm_backward} (in evaluation the
+     * statistics are constants). Runs on the batch-norm kernels: two launches forward, two backward.
+     *
+     * <pre>{@code
+     * Tensor rm = Tensor.zeros(32), rv = Tensor.ones(32);
+     * Tensor y = Functional.batchNorm(x, rm, rv, weight, bias, true, 0.1, 1e-5);   // x [128, 32, 28, 28]
+     * }</pre>
+     *
+     * @param input       [N, C], [N, C, L] or [N, C, H, W] (any rank of at least 2), float32
+     * @param runningMean [C], contiguous, updated in place in training; null (with runningVar) to keep none
+     * @param runningVar  [C], contiguous, updated in place in training; null (with runningMean) to keep none
+     * @param weight      [C], or null (1)
+     * @param bias        [C], or null (0)
+     * @param training    whether to use (and update) the batch statistics rather than the running ones
+     * @param momentum    the weight of the batch statistics in the running update (PyTorch's default 0.1)
+     * @param eps         added to the variance (PyTorch's default 1e-5)
+     * @return the shape of input
+     * @throws IllegalArgumentException on a per-channel tensor without C elements, missing running
+     *                                  statistics in evaluation, or a single value per channel in training
+     */
+    public static Tensor batchNorm(Tensor input, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                   boolean training, double momentum, double eps) {
+        return BatchNorms.batchNorm(input, runningMean, runningVar, weight, bias, training, momentum, eps);
+    }
 }

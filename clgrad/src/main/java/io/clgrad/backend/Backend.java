@@ -371,4 +371,49 @@ public interface Backend extends AutoCloseable {
     /** Releases every device resource (buffers, kernels, programs, queue, context). */
     @Override
     void close();
+
+    // ---------------------------------------------------------------- batch normalisation
+    //
+    // A contiguous F32 tensor viewed as [n, channels, inner] (inner = 1 for [N, C], H·W for
+    // [N, C, H, W]); element (i, c, l) at (i·channels + c)·inner + l. Per-channel buffers hold
+    // {@code channels} floats. Each channel's statistics run over M = n·inner elements.
+
+    /**
+     * Per-channel batch statistics, PyTorch's {@code batch_norm} in training: {@code mean[c] = Σ x / M}
+     * and the biased variance {@code var[c] = Σ (x - mean[c])² / M}, computed from the mean (two
+     * passes, or an equally accurate compensated one), so a large common offset costs no precision.
+     * When {@code runningMean} and {@code runningVar} are not null (both or neither), updates them
+     * in place with the unbiased variance:
+     * {@code rm = (1 - momentum)·rm + momentum·mean}, {@code rv = (1 - momentum)·rv + momentum·var·M/(M-1)}.
+     * M is at least 1, and at least 2 when the running statistics are updated.
+     */
+    void batchNormStats(Buffer x, Buffer mean, Buffer var, Buffer runningMean, Buffer runningVar, double momentum,
+                        int n, int channels, int inner);
+
+    /**
+     * Normalises and applies the affine transform per channel:
+     * {@code out = (x - mean[c]) / sqrt(var[c] + eps) · weight[c] + bias[c]}, with the batch's or
+     * the running statistics. {@code weight} and {@code bias} may be null (1 and 0).
+     */
+    void batchNormForward(Buffer x, Buffer mean, Buffer var, Buffer weight, Buffer bias, double eps, Buffer out,
+                          int n, int channels, int inner);
+
+    /**
+     * The per-channel sums of the backward of {@link #batchNormForward}, which are also the weight
+     * and bias gradients: with {@code invstd = 1/sqrt(var[c] + eps)} and {@code g} the output gradient,
+     * {@code gradBias[c] = Σ g} and {@code gradWeight[c] = Σ g·(x - mean[c])·invstd}.
+     */
+    void batchNormBackwardReduce(Buffer gradOut, Buffer x, Buffer mean, Buffer var, double eps,
+                                 Buffer gradWeight, Buffer gradBias, int n, int channels, int inner);
+
+    /**
+     * The input gradient of {@link #batchNormForward}, PyTorch's {@code batch_norm_backward}. With
+     * {@code invstd = 1/sqrt(var[c] + eps)}, {@code w = weight[c]} (1 when null) and g the output
+     * gradient: when {@code gradWeight} and {@code gradBias} (the sums of
+     * {@link #batchNormBackwardReduce}) are given, the statistics are the batch's own (training):
+     * {@code gradInput = w·invstd·(g - gradBias[c]/M - (x - mean[c])·invstd·gradWeight[c]/M)};
+     * when both are null, the statistics are constants (evaluation): {@code gradInput = w·invstd·g}.
+     */
+    void batchNormBackward(Buffer gradOut, Buffer x, Buffer mean, Buffer var, Buffer weight, Buffer gradWeight,
+                           Buffer gradBias, double eps, Buffer gradInput, int n, int channels, int inner);
 }

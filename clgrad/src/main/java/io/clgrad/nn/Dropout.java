@@ -1,6 +1,5 @@
 package io.clgrad.nn;
 
-import io.clgrad.Autograd;
 import io.clgrad.Tensor;
 
 /**
@@ -19,10 +18,7 @@ import io.clgrad.Tensor;
  * m.eval();                                     // now the identity
  * }</pre>
  */
-@SuppressWarnings("try")   // scopes opened for their effect (noGrad, tensor scopes)
-public class Dropout extends Module<Dropout> {
-    private final double p;
-
+public class Dropout extends DropoutBase<Dropout> {
     /** Dropout with p = 0.5. */
     public Dropout() {
         this(0.5);
@@ -35,49 +31,13 @@ public class Dropout extends Module<Dropout> {
      * @throws IllegalArgumentException when p is outside [0, 1]
      */
     public Dropout(double p) {
-        if (!(p >= 0 && p <= 1)) {
-            throw new IllegalArgumentException("dropout probability has to be between 0 and 1, but got " + p);
-        }
-        this.p = p;
+        super(p);
     }
 
-    /**
-     * The probability of an element to be zeroed.
-     *
-     * @return p
-     */
-    public double p() {
-        return p;
-    }
-
-    /**
-     * {@code x · mask / (1-p)} in training mode (all zeros when p = 1), {@code x} in evaluation
-     * mode or when p = 0.
-     *
-     * @param x any shape, float32
-     * @return the same shape
-     */
+    /** One mask value per element: the input's shape. */
     @Override
-    public Tensor forward(Tensor x) {
-        if (!isTraining() || p == 0) {
-            return x;
-        }
-        if (p == 1) {
-            return x.mul(0f);
-        }
-        Tensor scaledMask;
-        try (Autograd.Mode g = Autograd.noGrad();
-             Tensor u = Tensor.rand(x.device(), x.shape());
-             Tensor keep = u.lt((float) (1 - p))) {
-            scaledMask = keep.mul((float) (1 / (1 - p)));
-        }
-        return x.mul(scaledMask);   // the mask is saved by autograd: left to the scope or the GC
-    }
-
-    /** {@code p=0.5, inplace=False}. */
-    @Override
-    protected String extraRepr() {
-        return "p=" + pyFloat(p) + ", inplace=False";
+    protected int[] maskShape(Tensor x) {
+        return x.shape();
     }
 
     /** A double as Python's {@code repr} prints it in the common cases (0.5, 0.1, 1e-05). */

@@ -1,6 +1,7 @@
 package io.clgrad.nn;
 
 import io.clgrad.Autograd;
+import io.clgrad.DType;
 import io.clgrad.Device;
 import io.clgrad.Tensor;
 import io.clgrad.Tensors;
@@ -394,7 +395,9 @@ public abstract class Module<M extends Module<M>> {
      * Copies values from {@code state} into this module's parameters and buffers, in place and on
      * each tensor's own device, as PyTorch's {@code load_state_dict(state, strict=True)}: the keys
      * must match {@link #stateDict()}'s exactly and each shape must match. Nothing is copied
-     * unless everything matches. The source tensors are not modified; int32 values are converted.
+     * unless everything matches. The source tensors are not modified; int32 values are converted
+     * (into float32 parameters and buffers; int32 buffers, such as BatchNorm's
+     * {@code num_batches_tracked}, take int32 values, and float32 ones truncated).
      *
      * @param state tensors by dotted path, on any device
      * @throws IllegalArgumentException listing every missing key, unexpected key and size mismatch
@@ -453,7 +456,9 @@ public abstract class Module<M extends Module<M>> {
         try (Autograd.Mode g = Autograd.noGrad()) {
             for (Map.Entry<String, Tensor> e : own.entrySet()) {
                 Tensor src = state.get(e.getKey());
-                if (src != null) {
+                if (src != null && e.getValue().dtype() == DType.INT32) {
+                    e.getValue().copyFrom(src);   // an int32 buffer (BatchNorm's num_batches_tracked)
+                } else if (src != null) {
                     Init.copy(e.getValue(), src);
                 }
             }

@@ -108,6 +108,29 @@ class SuiteSensitivityTest {
                         a -> {
                             a[0] = shiftedUp((ConvSpec) a[0]);
                             return a;
+                        }),
+                new Mutant("batch-norm statistics skip the last sample", Family.BATCH_NORM_STATS, "batchNormStats",
+                        a -> {
+                            if ((int) a[6] > 1) {
+                                a[6] = (int) a[6] - 1;
+                            }
+                            return a;
+                        }),
+                new Mutant("batch-norm forward with eps 10 times larger", Family.BATCH_NORM_FORWARD, "batchNormForward",
+                        a -> {
+                            a[5] = (double) a[5] * 10;
+                            return a;
+                        }),
+                new Mutant("batch-norm weight gradient with eps 100 times larger", Family.BATCH_NORM_BACKWARD_REDUCE,
+                        "batchNormBackwardReduce", a -> {
+                            a[4] = (double) a[4] * 100;
+                            return a;
+                        }),
+                new Mutant("batch-norm training input gradient computed as evaluation's", Family.BATCH_NORM_BACKWARD,
+                        "batchNormBackward", a -> {
+                            a[5] = null;
+                            a[6] = null;
+                            return a;
                         })).map(m -> Arguments.of(m));
     }
 
@@ -119,6 +142,7 @@ class SuiteSensitivityTest {
         return new ConvSpec(s.batch(), s.channels(), s.groups(), s.height(), s.width(), s.kernelH(), s.kernelW(),
                 s.strideH(), s.strideW(), s.padTop() + 1, s.padBottom() - 1, s.padLeft(), s.padRight(), s.dilationH(),
                 s.dilationW());
+
     }
 
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)

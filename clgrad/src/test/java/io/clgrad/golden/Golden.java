@@ -122,9 +122,19 @@ final class Golden {
             for (int i = 0; i < v.length; i++) {
                 v[i] = data.get(i).asInt();
             }
-            return Tensor.of(device, v, shape(t));
+            return zeroDim(Tensor.of(device, v, shape(t)), shape(t));
         }
-        return Tensor.of(device, floats(t), shape(t));
+        return zeroDim(Tensor.of(device, floats(t), shape(t)), shape(t));
+    }
+
+    /** {@code t} as a 0-d tensor when the fixture's shape is [] (Tensor.of reads an empty shape as [n]). */
+    private static Tensor zeroDim(Tensor t, int[] shape) {
+        if (shape.length > 0) {
+            return t;
+        }
+        try (t) {
+            return t.reshape();
+        }
     }
 
     /** A leaf tensor that requires grad. */

@@ -56,7 +56,15 @@ public enum Family {
     /** {@link Backend#im2col}: a convolution's patch matrix. */
     IM2COL(ConvCases::im2col),
     /** {@link Backend#col2im}: the adjoint of im2col, a gather per input pixel. */
-    COL2IM(ConvCases::col2im);
+    COL2IM(ConvCases::col2im),
+    /** {@link Backend#batchNormStats}: per-channel mean and variance, and the running update. */
+    BATCH_NORM_STATS(NormCases::stats),
+    /** {@link Backend#batchNormForward}: normalise and affine per channel. */
+    BATCH_NORM_FORWARD(NormCases::forward),
+    /** {@link Backend#batchNormBackwardReduce}: the weight and bias gradient sums. */
+    BATCH_NORM_BACKWARD_REDUCE(NormCases::backwardReduce),
+    /** {@link Backend#batchNormBackward}: the input gradient, training and evaluation. */
+    BATCH_NORM_BACKWARD(NormCases::backward);
 
     private final Function<CaseSize, List<OpCase>> cases;
 

@@ -41,6 +41,7 @@ public final class CpuBackend implements Backend {
     private final CpuRandom random;
     private final CpuCopy copy;
     private final CpuConv conv;
+    private final CpuBatchNorm batchNorm;
 
     /**
      * A backend with the configured thread count: the system property {@code clgrad.threads}, else
@@ -79,6 +80,7 @@ public final class CpuBackend implements Backend {
         this.random = new CpuRandom(par);
         this.copy = new CpuCopy(par);
         this.conv = new CpuConv(par);
+        this.batchNorm = new CpuBatchNorm(par);
     }
 
     /** Static facts: id "cpu", kind JAVA_CPU, compute units = threads, memory = max heap. */
@@ -418,5 +420,49 @@ public final class CpuBackend implements Backend {
     @Override
     public String toString() {
         return info.name();
+    }
+
+    // ---------------------------------------------------------------- batch normalisation
+
+    /** Per-channel mean and biased variance, with the running statistics' update (see {@link Backend#batchNormStats}). */
+    @Override
+    public void batchNormStats(Buffer x, Buffer mean, Buffer var, Buffer runningMean, Buffer runningVar,
+                               double momentum, int n, int channels, int inner) {
+        long total = CpuArgs.geometry(n, channels, inner);
+        batchNorm.stats(args.f32(x, "input", total), args.f32(mean, "mean", channels), args.f32(var, "var", channels),
+                args.optF32(runningMean, "running_mean", channels), args.optF32(runningVar, "running_var", channels),
+                momentum, n, channels, inner);
+    }
+
+    /** Normalise and affine per channel (see {@link Backend#batchNormForward}). */
+    @Override
+    public void batchNormForward(Buffer x, Buffer mean, Buffer var, Buffer weight, Buffer bias, double eps, Buffer out,
+                                 int n, int channels, int inner) {
+        long total = CpuArgs.geometry(n, channels, inner);
+        batchNorm.forward(args.f32(x, "input", total), args.f32(mean, "mean", channels), args.f32(var, "var", channels),
+                args.optF32(weight, "weight", channels), args.optF32(bias, "bias", channels), eps,
+                args.f32(out, "output", total), n, channels, inner);
+    }
+
+    /** The per-channel sums of the backward (see {@link Backend#batchNormBackwardReduce}). */
+    @Override
+    public void batchNormBackwardReduce(Buffer gradOut, Buffer x, Buffer mean, Buffer var, double eps,
+                                        Buffer gradWeight, Buffer gradBias, int n, int channels, int inner) {
+        long total = CpuArgs.geometry(n, channels, inner);
+        batchNorm.backwardReduce(args.f32(gradOut, "output gradient", total), args.f32(x, "input", total),
+                args.f32(mean, "mean", channels), args.f32(var, "var", channels), eps,
+                args.f32(gradWeight, "weight gradient", channels), args.f32(gradBias, "bias gradient", channels),
+                n, channels, inner);
+    }
+
+    /** The input gradient (see {@link Backend#batchNormBackward}). */
+    @Override
+    public void batchNormBackward(Buffer gradOut, Buffer x, Buffer mean, Buffer var, Buffer weight, Buffer gradWeight,
+                                  Buffer gradBias, double eps, Buffer gradInput, int n, int channels, int inner) {
+        long total = CpuArgs.geometry(n, channels, inner);
+        batchNorm.backward(args.f32(gradOut, "output gradient", total), args.f32(x, "input", total),
+                args.f32(mean, "mean", channels), args.f32(var, "var", channels), args.optF32(weight, "weight", channels),
+                args.optF32(gradWeight, "weight gradient", channels), args.optF32(gradBias, "bias gradient", channels),
+                eps, args.f32(gradInput, "input gradient", total), n, channels, inner);
     }
 }

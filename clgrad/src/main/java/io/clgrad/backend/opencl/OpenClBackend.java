@@ -41,6 +41,7 @@ public final class OpenClBackend implements Backend {
     private final OptimOps optimizers;
     private final RandomOps random;
     private final ConvOps conv;
+    private final BatchNormOps batchNorm;
     private final TargetErrors targetErrors;
     /** The op objects, one per kernel file: what {@link #prepareKernels()} builds. */
     private final List<FamilyOps> families;
@@ -62,7 +63,9 @@ public final class OpenClBackend implements Backend {
         this.random = new RandomOps(kernels, operands);
         this.conv = new ConvOps(kernels, operands);
         this.softmax = new SoftmaxOps(kernels, operands);
-        this.families = List.of(copies, elementwise, reductions, softmax, matmul, losses, optimizers, random, conv);
+        this.batchNorm = new BatchNormOps(kernels, operands);
+        this.families = List.of(copies, elementwise, reductions, softmax, matmul, losses, optimizers, random,
+                batchNorm, conv);
     }
 
     /** The kernel families this backend builds, one {@code kernels-cl/<family>.cl} each. */
@@ -396,5 +399,31 @@ public final class OpenClBackend implements Backend {
     /** The program cache, for tests that build programs with their own options. */
     ProgramCache programs() {
         return programs;
+    }
+
+    // ---------------------------------------------------------------- batch normalisation
+
+    @Override
+    public void batchNormStats(Buffer x, Buffer mean, Buffer var, Buffer runningMean, Buffer runningVar,
+                               double momentum, int n, int channels, int inner) {
+        batchNorm.stats(x, mean, var, runningMean, runningVar, momentum, n, channels, inner);
+    }
+
+    @Override
+    public void batchNormForward(Buffer x, Buffer mean, Buffer var, Buffer weight, Buffer bias, double eps, Buffer out,
+                                 int n, int channels, int inner) {
+        batchNorm.forward(x, mean, var, weight, bias, eps, out, n, channels, inner);
+    }
+
+    @Override
+    public void batchNormBackwardReduce(Buffer gradOut, Buffer x, Buffer mean, Buffer var, double eps,
+                                        Buffer gradWeight, Buffer gradBias, int n, int channels, int inner) {
+        batchNorm.backwardReduce(gradOut, x, mean, var, eps, gradWeight, gradBias, n, channels, inner);
+    }
+
+    @Override
+    public void batchNormBackward(Buffer gradOut, Buffer x, Buffer mean, Buffer var, Buffer weight, Buffer gradWeight,
+                                  Buffer gradBias, double eps, Buffer gradInput, int n, int channels, int inner) {
+        batchNorm.backward(gradOut, x, mean, var, weight, gradWeight, gradBias, eps, gradInput, n, channels, inner);
     }
 }

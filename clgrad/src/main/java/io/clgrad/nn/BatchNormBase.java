@@ -1,0 +1,224 @@
+package io.clgrad.nn;
+
+import io.clgrad.Autograd;
+import io.clgrad.Device;
+import io.clgrad.Functional;
+import io.clgrad.Tensor;
+import io.clgrad.nn.init.Init;
+
+/**
+ * What {@link BatchNorm1d} and {@link BatchNorm2d} share, PyTorch's {@code _BatchNorm}: the
+ * parameters {@code weight} [C] (ones) and {@code bias} [C] (zeros) when affine, the buffers
+ * {@code running_mean} [C] (zeros), {@code running_var} [C] (ones) and {@code num_batches_tracked}
+ * (a 0-d int32 tensor, int64 in PyTorch; a PyTorch state dict's int64 value loads into it) when
+ * tracking running statistics, and the forward of {@code _BatchNorm.forward}:
+ * <ul>
+ *   <li>training with running statistics: {@code num_batches_tracked} += 1, then
+ *       {@link Functional#batchNorm} with the batch statistics, updating the running ones with
+ *       {@code momentum} (or, when momentum is null, with {@code 1/num_batches_tracked}: a
+ *       cumulative average);</li>
+ *   <li>evaluation with running statistics: normalised by them;</li>
+ *   <li>without running statistics: always the batch statistics.</li>
+ * </ul>
+ *
+ * @param <M> the subclass itself
+ */
+public abstract class BatchNormBase<M extends BatchNormBase<M>> extends Module<M> {
+    private final int numFeatures;
+    private final double eps;
+    private final Double momentum;
+    private final boolean affine;
+    private final boolean trackRunningStats;
+    /** The host's copy of num_batches_tracked, valid while that buffer is this tensor at this version. */
+    private long batchesTracked;
+    private Tensor trackedTensor;
+    private int trackedVersion;
+
+    /**
+     * A batch-norm layer whose tensors are created on {@code device}.
+     *
+     * @param numFeatures       C, the number of channels (dimension 1 of the input)
+     * @param eps               added to the variance for numerical stability (PyTorch's default 1e-5)
+     * @param momentum          the weight of the batch statistics in the running update (default 0.1), or
+     *                          null for a cumulative moving average
+     * @param affine            whether to learn a weight and bias per channel
+     * @param trackRunningStats whether to keep running statistics (else the batch's are used also in
+     *                          evaluation)
+     * @param device            where the parameters and buffers live
+     */
+    protected BatchNormBase(int numFeatures, double eps, Double momentum, boolean affine, boolean trackRunningStats,
+                            Device device) {
+        if (numFeatures <= 0) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": num_features must be positive, got "
+                    + numFeatures);
+        }
+        this.numFeatures = numFeatures;
+        this.eps = eps;
+        this.momentum = momentum;
+        this.affine = affine;
+        this.trackRunningStats = trackRunningStats;
+        registerParameter("weight", affine ? Tensor.ones(device, numFeatures) : null);
+        registerParameter("bias", affine ? Tensor.zeros(device, numFeatures) : null);
+        if (trackRunningStats) {
+            registerBuffer("running_mean", Tensor.zeros(device, numFeatures));
+            registerBuffer("running_var", Tensor.ones(device, numFeatures));
+            try (Tensor zero = Tensor.of(device, new int[] {0}, 1)) {
+                registerBuffer("num_batches_tracked", zero.reshape());
+            }
+        }
+    }
+
+    /**
+     * Checks the input's rank, PyTorch's {@code _check_input_dim}.
+     *
+     * @param x the input
+     * @throws IllegalArgumentException when the rank is not the layer's
+     */
+    protected abstract void checkInputDim(Tensor x);
+
+    /**
+     * Normalises {@code x} per channel, as described in the class documentation.
+     *
+     * @param x [N, C, ...] with the subclass's rank
+     * @return the same shape
+     */
+    @Override
+    public Tensor forward(Tensor x) {
+        checkInputDim(x);
+        double factor = momentum == null ? 0.0 : momentum;
+        if (isTraining() && trackRunningStats) {
+            long n = countBatch();
+            if (momentum == null) {
+                factor = 1.0 / n;
+            }
+        }
+        boolean useRunning = !isTraining() || trackRunningStats;
+        boolean batchStats = isTraining() || runningMean() == null;
+        return Functional.batchNorm(x, useRunning ? runningMean() : null, useRunning ? runningVar() : null,
+                weight(), bias(), batchStats, factor, eps);
+    }
+
+    /** num_batches_tracked += 1 on the device, without reading it back; returns the new count. */
+    private long countBatch() {
+        Tensor t = numBatchesTracked();
+        if (t != trackedTensor || t.version() != trackedVersion) {
+            batchesTracked = t.toIntArray()[0];   // loaded, moved or written since: read it once
+        }
+        batchesTracked++;
+        try (Autograd.Mode g = Autograd.noGrad(); Tensor v = Tensor.full(t.device(), (float) batchesTracked)) {
+            t.copyFrom(v);
+        }
+        trackedTensor = t;
+        trackedVersion = t.version();
+        return batchesTracked;
+    }
+
+    /**
+     * Resets the running statistics: mean 0, variance 1, num_batches_tracked 0 (PyTorch's
+     * {@code reset_running_stats}).
+     */
+    public void resetRunningStats() {
+        if (trackRunningStats) {
+            Init.zeros(runningMean());
+            Init.ones(runningVar());
+            try (Autograd.Mode g = Autograd.noGrad(); Tensor zero = Tensor.full(numBatchesTracked().device(), 0f)) {
+                numBatchesTracked().copyFrom(zero);
+            }
+        }
+    }
+
+    /** Resets the running statistics and, when affine, the weight to 1 and the bias to 0 (PyTorch's {@code reset_parameters}). */
+    public void resetParameters() {
+        resetRunningStats();
+        if (affine) {
+            Init.ones(weight());
+            Init.zeros(bias());
+        }
+    }
+
+    /**
+     * The learnable per-channel scale [C], or null when not affine.
+     *
+     * @return the weight (the current tensor: it changes after {@link #to(Device)})
+     */
+    public Tensor weight() {
+        return parameter("weight");
+    }
+
+    /**
+     * The learnable per-channel shift [C], or null when not affine.
+     *
+     * @return the bias
+     */
+    public Tensor bias() {
+        return parameter("bias");
+    }
+
+    /**
+     * The running mean [C], or null when running statistics are not tracked.
+     *
+     * @return the buffer {@code running_mean}
+     */
+    public Tensor runningMean() {
+        return buffer("running_mean");
+    }
+
+    /**
+     * The running (unbiased) variance [C], or null when running statistics are not tracked.
+     *
+     * @return the buffer {@code running_var}
+     */
+    public Tensor runningVar() {
+        return buffer("running_var");
+    }
+
+    /**
+     * How many training batches have updated the running statistics: a 0-d int32 tensor, or null
+     * when running statistics are not tracked.
+     *
+     * @return the buffer {@code num_batches_tracked}
+     */
+    public Tensor numBatchesTracked() {
+        return buffer("num_batches_tracked");
+    }
+
+    /**
+     * The number of channels C.
+     *
+     * @return num_features
+     */
+    public int numFeatures() {
+        return numFeatures;
+    }
+
+    /**
+     * The value added to the variance.
+     *
+     * @return eps
+     */
+    public double eps() {
+        return eps;
+    }
+
+    /**
+     * The weight of a batch in the running update, or null for a cumulative average.
+     *
+     * @return momentum
+     */
+    public Double momentum() {
+        return momentum;
+    }
+
+    /** {@code 32, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True}. */
+    @Override
+    protected String extraRepr() {
+        return numFeatures + ", eps=" + Dropout.pyFloat(eps) + ", momentum="
+                + (momentum == null ? "None" : Dropout.pyFloat(momentum)) + ", affine=" + py(affine)
+                + ", track_running_stats=" + py(trackRunningStats);
+    }
+
+    /** The message of a wrong rank, as PyTorch's: {@code expected 4D input (got 3D input)}. */
+    static IllegalArgumentException rankError(String expected, Tensor x) {
+        return new IllegalArgumentException("expected " + expected + " input (got " + x.dim() + "D input)");
+    }
+}
