@@ -52,7 +52,15 @@ public enum Family {
     /** {@link Backend#randomUniform}, {@link Backend#randomNormal}, {@link Backend#randomInt}. */
     RANDOM(RandomCases::random),
     /** {@link Backend#write} and {@link Backend#read} at offsets, float32 and int32. */
-    TRANSFERS(TransferCases::transfers);
+    TRANSFERS(TransferCases::transfers),
+    /** {@link Backend#maxPool2d}: values and indices. */
+    MAX_POOL2D(PoolCases::maxPool2d),
+    /** {@link Backend#maxPool2dBackward}. */
+    MAX_POOL2D_BACKWARD(PoolCases::maxPool2dBackward),
+    /** {@link Backend#avgPool2d}. */
+    AVG_POOL2D(PoolCases::avgPool2d),
+    /** {@link Backend#avgPool2dBackward}. */
+    AVG_POOL2D_BACKWARD(PoolCases::avgPool2dBackward);
 
     private final Function<CaseSize, List<OpCase>> cases;
 

@@ -9,6 +9,7 @@ import io.clgrad.backend.DeviceKind;
 import io.clgrad.backend.ElementType;
 import io.clgrad.backend.MatmulSpec;
 import io.clgrad.backend.MemoryStats;
+import io.clgrad.backend.PoolSpec;
 import io.clgrad.backend.ReduceOp;
 import io.clgrad.backend.StridedView;
 import io.clgrad.backend.TargetOutOfBoundsException;
@@ -21,7 +22,7 @@ import java.util.Optional;
  * thread, large ones split over a small worker pool ({@code CLGRAD_CPU_THREADS}, default one per
  * processor). This class only checks buffers and dispatches; each op family lives in its own class
  * ({@link CpuElementwise}, {@link CpuMatmul}, {@link CpuReduce}, {@link CpuSoftmax},
- * {@link CpuLosses}, {@link CpuOptimizers}, {@link CpuRandom}, {@link CpuCopy}).
+ * {@link CpuLosses}, {@link CpuOptimizers}, {@link CpuRandom}, {@link CpuCopy}, {@link CpuPool}).
  *
  * <p>Because every op has finished when it returns, {@link #synchronize()} has nothing to wait for.
  * After {@link #close()} the workers are gone and ops still run, single-threaded.
@@ -39,6 +40,7 @@ public final class CpuBackend implements Backend {
     private final CpuOptimizers optimizers;
     private final CpuRandom random;
     private final CpuCopy copy;
+    private final CpuPool pool;
 
     /**
      * A backend with the configured thread count: the system property {@code clgrad.threads}, else
@@ -76,6 +78,7 @@ public final class CpuBackend implements Backend {
         this.optimizers = new CpuOptimizers(par);
         this.random = new CpuRandom(par);
         this.copy = new CpuCopy(par);
+        this.pool = new CpuPool(par);
     }
 
     /** Static facts: id "cpu", kind JAVA_CPU, compute units = threads, memory = max heap. */
@@ -387,6 +390,38 @@ public final class CpuBackend implements Backend {
     @Override
     public void randomInt(Buffer out, long n, long seed, long offset, int low, int high) {
         random.integers(args.i32(out, "output", n), CpuArgs.elements(n), seed, offset, low, high);
+    }
+
+    // ---------------------------------------------------------------- pooling
+
+    /** 2-D max pooling with the position of each maximum (see {@link CpuPool}). */
+    @Override
+    public void maxPool2d(PoolSpec spec, Buffer x, Buffer out, Buffer indices) {
+        pool.maxForward(spec, args.f32(x, "max_pool2d input", spec.inputCount()),
+                args.f32(out, "max_pool2d output", spec.outputCount()),
+                indices == null ? null : args.i32(indices, "max_pool2d indices", spec.outputCount()));
+    }
+
+    /** Gradient of max pooling, gathered per input element. */
+    @Override
+    public void maxPool2dBackward(PoolSpec spec, Buffer gradOut, Buffer indices, Buffer gradIn) {
+        pool.maxBackward(spec, args.f32(gradOut, "max_pool2d upstream gradient", spec.outputCount()),
+                args.i32(indices, "max_pool2d indices", spec.outputCount()),
+                args.f32(gradIn, "max_pool2d input gradient", spec.inputCount()));
+    }
+
+    /** 2-D average pooling. */
+    @Override
+    public void avgPool2d(PoolSpec spec, Buffer x, Buffer out) {
+        pool.avgForward(spec, args.f32(x, "avg_pool2d input", spec.inputCount()),
+                args.f32(out, "avg_pool2d output", spec.outputCount()));
+    }
+
+    /** Gradient of average pooling, gathered per input element. */
+    @Override
+    public void avgPool2dBackward(PoolSpec spec, Buffer gradOut, Buffer gradIn) {
+        pool.avgBackward(spec, args.f32(gradOut, "avg_pool2d upstream gradient", spec.outputCount()),
+                args.f32(gradIn, "avg_pool2d input gradient", spec.inputCount()));
     }
 
     /** Stops the worker threads; later ops run on the caller's thread. */

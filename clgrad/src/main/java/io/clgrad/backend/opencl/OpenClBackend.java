@@ -7,6 +7,7 @@ import io.clgrad.backend.DeviceInfo;
 import io.clgrad.backend.ElementType;
 import io.clgrad.backend.MatmulSpec;
 import io.clgrad.backend.MemoryStats;
+import io.clgrad.backend.PoolSpec;
 import io.clgrad.backend.ReduceOp;
 import io.clgrad.backend.StridedView;
 import io.clgrad.backend.Tuner;
@@ -39,6 +40,7 @@ public final class OpenClBackend implements Backend {
     private final LossOps losses;
     private final OptimOps optimizers;
     private final RandomOps random;
+    private final PoolOps pooling;
     private final TargetErrors targetErrors;
     /** The op objects, one per kernel file: what {@link #prepareKernels()} builds. */
     private final List<FamilyOps> families;
@@ -59,7 +61,9 @@ public final class OpenClBackend implements Backend {
         this.optimizers = new OptimOps(kernels, operands);
         this.random = new RandomOps(kernels, operands);
         this.softmax = new SoftmaxOps(kernels, operands);
-        this.families = List.of(copies, elementwise, reductions, softmax, matmul, losses, optimizers, random);
+        this.pooling = new PoolOps(kernels, operands);
+        this.families = List.of(copies, elementwise, reductions, softmax, matmul, losses, optimizers, random,
+                pooling);
     }
 
     /** The kernel families this backend builds, one {@code kernels-cl/<family>.cl} each. */
@@ -349,6 +353,28 @@ public final class OpenClBackend implements Backend {
     @Override
     public void randomInt(Buffer out, long n, long seed, long offset, int low, int high) {
         random.integers(out, n, seed, offset, low, high);
+    }
+
+    // ---------------------------------------------------------------- pooling
+
+    @Override
+    public void maxPool2d(PoolSpec spec, Buffer x, Buffer out, Buffer indices) {
+        pooling.maxPool2d(spec, x, out, indices);
+    }
+
+    @Override
+    public void maxPool2dBackward(PoolSpec spec, Buffer gradOut, Buffer indices, Buffer gradIn) {
+        pooling.maxPool2dBackward(spec, gradOut, indices, gradIn);
+    }
+
+    @Override
+    public void avgPool2d(PoolSpec spec, Buffer x, Buffer out) {
+        pooling.avgPool2d(spec, x, out);
+    }
+
+    @Override
+    public void avgPool2dBackward(PoolSpec spec, Buffer gradOut, Buffer gradIn) {
+        pooling.avgPool2dBackward(spec, gradOut, gradIn);
     }
 
     @Override
