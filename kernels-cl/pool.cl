@@ -63,18 +63,24 @@ inline int pool_divisor(int16 g, int oh, int ow)
     return (min(he, g.s1) - max(hs, 0)) * (min(we, g.s2) - max(ws, 0));
 }
 
+/* Work-item i of a forward (one output element): its output row and column, and its input plane. */
+inline __global const float* pool_output_at(__global const float* x, int16 g, int i, int* oh, int* ow)
+{
+    *ow = i % g.s4;
+    *oh = (i / g.s4) % g.s3;
+    return x + (i / (g.s4 * g.s3)) * g.s1 * g.s2;
+}
+
 __kernel void max_pool2d(__global const float* x, __global float* out, __global int* idx, int16 g)
 {
     int i = get_global_id(0);
-    int OH = g.s3;
-    int OW = g.s4;
-    if (i >= g.s0 * OH * OW) {
+    if (i >= g.s0 * g.s3 * g.s4) {
         return;
     }
     int W = g.s2;
-    int ow = i % OW;
-    int oh = (i / OW) % OH;
-    __global const float* plane = x + (i / (OW * OH)) * g.s1 * W;
+    int oh;
+    int ow;
+    __global const float* plane = pool_output_at(x, g, i, &oh, &ow);
     int ih0 = oh * g.s7 - g.s9;
     int iw0 = ow * g.s8 - g.sa;
     int ih1 = min(ih0 + (g.s5 - 1) * g.sb + 1, g.s1);
@@ -102,49 +108,56 @@ __kernel void max_pool2d(__global const float* x, __global float* out, __global 
     }
 }
 
-__kernel void max_pool2d_backward(__global const float* gout, __global const int* idx, __global float* gin, int16 g)
+/* Work-item i of a backward (one input element): the sum of what the outputs whose windows hold
+ * it send it. Max pooling (isMax) takes gout[o] where idx[o] is the element; average pooling
+ * gout[o] / divisor(o). */
+inline float pool_gather(__global const float* gout, __global const int* idx, int16 g, int i, int isMax)
 {
-    int i = get_global_id(0);
     int H = g.s1;
     int W = g.s2;
-    if (i >= g.s0 * H * W) {
-        return;
-    }
     int OH = g.s3;
     int OW = g.s4;
     int iw = i % W;
     int ih = (i / W) % H;
     int obase = (i / (W * H)) * OH * OW;
-    int self = ih * W + iw;
     float sum = 0.0f;
     for (int kh = 0; kh < g.s5; kh++) {
         int r = pool_window(ih + g.s9 - kh * g.sb, g.s7, OH);
-        if (r < 0) {
-            continue;
-        }
-        for (int kw = 0; kw < g.s6; kw++) {
+        for (int kw = 0; r >= 0 && kw < g.s6; kw++) {
             int c = pool_window(iw + g.sa - kw * g.sc, g.s8, OW);
-            if (c >= 0 && idx[obase + r * OW + c] == self) {
-                sum += gout[obase + r * OW + c];
+            int o = obase + r * OW + c;
+            if (c < 0) {
+                continue;
+            }
+            if (!isMax) {
+                sum += gout[o] / (float) pool_divisor(g, r, c);
+            } else if (idx[o] == ih * W + iw) {
+                sum += gout[o];
             }
         }
     }
-    gin[i] = sum;
+    return sum;
+}
+
+__kernel void max_pool2d_backward(__global const float* gout, __global const int* idx, __global float* gin, int16 g)
+{
+    int i = get_global_id(0);
+    if (i < g.s0 * g.s1 * g.s2) {
+        gin[i] = pool_gather(gout, idx, g, i, 1);
+    }
 }
 
 __kernel void avg_pool2d(__global const float* x, __global float* out, int16 g)
 {
     int i = get_global_id(0);
-    int OH = g.s3;
-    int OW = g.s4;
-    if (i >= g.s0 * OH * OW) {
+    if (i >= g.s0 * g.s3 * g.s4) {
         return;
     }
     int H = g.s1;
     int W = g.s2;
-    int ow = i % OW;
-    int oh = (i / OW) % OH;
-    __global const float* plane = x + (i / (OW * OH)) * H * W;
+    int oh;
+    int ow;
+    __global const float* plane = pool_output_at(x, g, i, &oh, &ow);
     int h0 = max(oh * g.s7 - g.s9, 0);
     int w0 = max(ow * g.s8 - g.sa, 0);
     int h1 = min(oh * g.s7 - g.s9 + g.s5, H);
@@ -165,28 +178,7 @@ __kernel void avg_pool2d(__global const float* x, __global float* out, int16 g)
 __kernel void avg_pool2d_backward(__global const float* gout, __global float* gin, int16 g)
 {
     int i = get_global_id(0);
-    int H = g.s1;
-    int W = g.s2;
-    if (i >= g.s0 * H * W) {
-        return;
+    if (i < g.s0 * g.s1 * g.s2) {
+        gin[i] = pool_gather(gout, (__global const int*) gout, g, i, 0);   /* idx is not read */
     }
-    int OH = g.s3;
-    int OW = g.s4;
-    int iw = i % W;
-    int ih = (i / W) % H;
-    int obase = (i / (W * H)) * OH * OW;
-    float sum = 0.0f;
-    for (int kh = 0; kh < g.s5; kh++) {
-        int r = pool_window(ih + g.s9 - kh, g.s7, OH);
-        if (r < 0) {
-            continue;
-        }
-        for (int kw = 0; kw < g.s6; kw++) {
-            int c = pool_window(iw + g.sa - kw, g.s8, OW);
-            if (c >= 0) {
-                sum += gout[obase + r * OW + c] / (float) pool_divisor(g, r, c);
-            }
-        }
-    }
-    gin[i] = sum;
 }

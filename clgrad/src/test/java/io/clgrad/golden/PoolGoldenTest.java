@@ -24,37 +24,59 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PoolGoldenTest {
     private static final String FILE = "pool.json";
 
-    static Stream<Arguments> cases() {
-        return Golden.onEveryDevice(FILE);
+    static Stream<Arguments> max() {
+        return of("max");
+    }
+
+    static Stream<Arguments> avg() {
+        return of("avg");
+    }
+
+    static Stream<Arguments> adaptive() {
+        return of("adaptive");
+    }
+
+    /** The cases of one op on every device. */
+    private static Stream<Arguments> of(String op) {
+        return Golden.onEveryDevice(FILE).filter(a -> ((JsonNode) a.get()[2]).get("op").asText().equals(op));
     }
 
     @ParameterizedTest(name = "{1} on {0}")
-    @MethodSource("cases")
-    void matchesPyTorch(Device device, String name, JsonNode c) {
-        String fixture = FILE + ": " + name;
+    @MethodSource("max")
+    void maxPool2dMatchesPyTorch(Device device, String name, JsonNode c) {
         Tensor x = Golden.leaf(c.get("x"), device);
-        Tensor y;
-        switch (c.get("op").asText()) {
-            case "max" -> {
-                MaxPool2d pool = new MaxPool2d(ints(c.get("kernel_size")), ints(c.get("stride")),
-                        ints(c.get("padding")), ints(c.get("dilation")), true, c.get("ceil_mode").asBoolean());
-                ValuesAndIndices r = pool.forwardWithIndices(x);
-                y = r.values();
-                assertArrayEquals(Golden.tensor(c.get("indices"), device).toIntArray(), r.indices().toIntArray(),
-                        fixture + " / indices on " + device);
-            }
-            case "avg" -> {
-                JsonNode div = c.get("divisor_override");
-                y = new AvgPool2d(ints(c.get("kernel_size")), ints(c.get("stride")), ints(c.get("padding")),
-                        c.get("ceil_mode").asBoolean(), c.get("count_include_pad").asBoolean(),
-                        div == null || div.isNull() ? null : div.asInt()).forward(x);
-            }
-            case "adaptive" -> {
-                int[] out = ints(c.get("output_size"));
-                y = (out.length == 1 ? new AdaptiveAvgPool2d(out[0]) : new AdaptiveAvgPool2d(out[0], out[1])).forward(x);
-            }
-            default -> throw new IllegalArgumentException(name);
-        }
+        MaxPool2d pool = new MaxPool2d(ints(c.get("kernel_size")), ints(c.get("stride")), ints(c.get("padding")),
+                ints(c.get("dilation")), true, c.get("ceil_mode").asBoolean());
+        ValuesAndIndices r = pool.forwardWithIndices(x);
+        assertArrayEquals(Golden.tensor(c.get("indices"), device).toIntArray(), r.indices().toIntArray(),
+                FILE + ": " + name + " / indices on " + device);
+        compare(device, name, c, x, r.values());
+    }
+
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("avg")
+    void avgPool2dMatchesPyTorch(Device device, String name, JsonNode c) {
+        Tensor x = Golden.leaf(c.get("x"), device);
+        JsonNode div = c.get("divisor_override");
+        AvgPool2d pool = new AvgPool2d(ints(c.get("kernel_size")), ints(c.get("stride")), ints(c.get("padding")),
+                c.get("ceil_mode").asBoolean(), c.get("count_include_pad").asBoolean(),
+                div == null || div.isNull() ? null : div.asInt());
+        compare(device, name, c, x, pool.forward(x));
+    }
+
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("adaptive")
+    void adaptiveAvgPool2dMatchesPyTorch(Device device, String name, JsonNode c) {
+        Tensor x = Golden.leaf(c.get("x"), device);
+        int[] size = ints(c.get("output_size"));
+        AdaptiveAvgPool2d pool = size.length == 1 ? new AdaptiveAvgPool2d(size[0])
+                : new AdaptiveAvgPool2d(size[0], size[1]);
+        compare(device, name, c, x, pool.forward(x));
+    }
+
+    /** The output, and the input's gradient of sum(output · upstream), against PyTorch's. */
+    private static void compare(Device device, String name, JsonNode c, Tensor x, Tensor y) {
+        String fixture = FILE + ": " + name;
         y.mul(Golden.tensor(c.get("upstream"), device)).sum().backward();
         Golden.assertClose(fixture, "output", c.get("output"), y, device, Golden.TOL);
         Golden.assertClose(fixture, "x.grad", c.get("x_grad"), x.grad(), device, Golden.TOL);

@@ -123,11 +123,7 @@ final class PoolCases {
 
     private static OpCase maxBackwardCase(Geo g, float[] x, Random r, String note) {
         PoolSpec s = g.max();
-        double[] idxD = RefPool.max(s, x)[1].value();
-        int[] idx = new int[idxD.length];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = (int) idxD[i];
-        }
+        int[] idx = RefPool.indices(s, x);
         float[] gout = Inputs.uniform(r, idx.length, -1, 1);
         RefPool.Result ref = RefPool.maxBackward(s, gout, idx);
         int n = g.numel();
@@ -153,41 +149,42 @@ final class PoolCases {
         return v;
     }
 
-    static List<OpCase> avgPool2d(CaseSize size) {
-        Random r = new Random(1103);
+    /** One average pooling case from its spec and a source of random numbers. */
+    private interface AvgCase {
+        OpCase make(Geo g, PoolSpec s, String name, Random r);
+    }
+
+    /** A case per geometry without dilation and per {@link AvgVariant} of it. */
+    private static List<OpCase> avgCases(CaseSize size, long seed, String op, AvgCase make) {
+        Random r = new Random(seed);
         List<OpCase> cases = new ArrayList<>();
         List<Geo> geos = kept(size, true);
         for (int i = 0; i < geos.size(); i++) {
             Geo g = geos.get(i);
             for (AvgVariant v : variants(i)) {
-                PoolSpec s = g.avg(v.countIncludePad(), v.divisorOverride());
-                float[] x = Inputs.uniform(r, g.numel(), -2, 2);
-                RefPool.Result ref = RefPool.avg(s, x);
-                int n = ref.value().length;
-                cases.add(OpCase.into("avgPool2d " + g.name() + v.note(), ElementType.F32, n,
-                        (b, m, out) -> b.avgPool2d(s, m.f32(x), out),
-                        new OpCase.Out("out", new int[] {g.planes(), RefPool.outH(s), RefPool.outW(s)}, ref.value(),
-                                ref.scale())));
+                cases.add(make.make(g, g.avg(v.countIncludePad(), v.divisorOverride()), op + " " + g.name() + v.note(), r));
             }
         }
         return cases;
     }
 
+    static List<OpCase> avgPool2d(CaseSize size) {
+        return avgCases(size, 1103, "avgPool2d", (g, s, name, r) -> {
+            float[] x = Inputs.uniform(r, g.numel(), -2, 2);
+            RefPool.Result ref = RefPool.avg(s, x);
+            int n = ref.value().length;
+            return OpCase.into(name, ElementType.F32, n, (b, m, out) -> b.avgPool2d(s, m.f32(x), out),
+                    new OpCase.Out("out", new int[] {g.planes(), RefPool.outH(s), RefPool.outW(s)}, ref.value(),
+                            ref.scale()));
+        });
+    }
+
     static List<OpCase> avgPool2dBackward(CaseSize size) {
-        Random r = new Random(1104);
-        List<OpCase> cases = new ArrayList<>();
-        List<Geo> geos = kept(size, true);
-        for (int i = 0; i < geos.size(); i++) {
-            Geo g = geos.get(i);
-            for (AvgVariant v : variants(i)) {
-                PoolSpec s = g.avg(v.countIncludePad(), v.divisorOverride());
-                float[] gout = Inputs.uniform(r, g.planes() * RefPool.outH(s) * RefPool.outW(s), -1, 1);
-                RefPool.Result ref = RefPool.avgBackward(s, gout);
-                cases.add(OpCase.into("avgPool2dBackward " + g.name() + v.note(), ElementType.F32, g.numel(),
-                        (b, m, out) -> b.avgPool2dBackward(s, m.f32(gout), out),
-                        new OpCase.Out("gradIn", new int[] {g.planes(), g.h(), g.w()}, ref.value(), ref.scale())));
-            }
-        }
-        return cases;
+        return avgCases(size, 1104, "avgPool2dBackward", (g, s, name, r) -> {
+            float[] gout = Inputs.uniform(r, g.planes() * RefPool.outH(s) * RefPool.outW(s), -1, 1);
+            RefPool.Result ref = RefPool.avgBackward(s, gout);
+            return OpCase.into(name, ElementType.F32, g.numel(), (b, m, out) -> b.avgPool2dBackward(s, m.f32(gout), out),
+                    new OpCase.Out("gradIn", new int[] {g.planes(), g.h(), g.w()}, ref.value(), ref.scale()));
+        });
     }
 }

@@ -46,40 +46,57 @@ final class RefPool {
         return outSize(s.width(), s.kernelW(), s.padW(), s.strideW(), s.dilationW(), s.ceilMode());
     }
 
-    /** Max pooling: values (scale 0: exact) and indices (exact). */
-    static Result[] max(PoolSpec s, float[] x) {
+    /** One output element: its plane, row and column, and its position in the output. */
+    private interface OutputBody {
+        void run(int p, int r, int c, int o);
+    }
+
+    /** Runs {@code body} for every output element, in order. */
+    private static void forEachOutput(PoolSpec s, OutputBody body) {
         int oh = outH(s);
         int ow = outW(s);
-        int n = s.planes() * oh * ow;
+        for (int o = 0; o < s.planes() * oh * ow; o++) {
+            body.run(o / (oh * ow), (o / ow) % oh, o % ow, o);
+        }
+    }
+
+    /** Max pooling: values (scale 0: exact) and indices (exact). */
+    static Result[] max(PoolSpec s, float[] x) {
+        int n = s.planes() * outH(s) * outW(s);
         double[] value = new double[n];
         double[] index = new double[n];
-        for (int p = 0; p < s.planes(); p++) {
-            for (int r = 0; r < oh; r++) {
-                for (int c = 0; c < ow; c++) {
-                    double best = Double.NEGATIVE_INFINITY;
-                    int at = -1;
-                    for (int kh = 0; kh < s.kernelH(); kh++) {
-                        int ih = r * s.strideH() - s.padH() + kh * s.dilationH();
-                        for (int kw = 0; kw < s.kernelW(); kw++) {
-                            int iw = c * s.strideW() - s.padW() + kw * s.dilationW();
-                            if (ih < 0 || ih >= s.height() || iw < 0 || iw >= s.width()) {
-                                continue;   // padding never wins
-                            }
-                            double v = x[(p * s.height() + ih) * s.width() + iw];
-                            // the first in-range position holds until a larger value or a NaN comes
-                            if (at < 0 || v > best || Double.isNaN(v)) {
-                                best = v;
-                                at = ih * s.width() + iw;
-                            }
-                        }
+        forEachOutput(s, (p, r, c, o) -> {
+            double best = Double.NEGATIVE_INFINITY;
+            int at = -1;
+            for (int kh = 0; kh < s.kernelH(); kh++) {
+                int ih = r * s.strideH() - s.padH() + kh * s.dilationH();
+                for (int kw = 0; kw < s.kernelW(); kw++) {
+                    int iw = c * s.strideW() - s.padW() + kw * s.dilationW();
+                    if (ih < 0 || ih >= s.height() || iw < 0 || iw >= s.width()) {
+                        continue;   // padding never wins
                     }
-                    int o = (p * oh + r) * ow + c;
-                    value[o] = best;
-                    index[o] = at;
+                    double v = x[(p * s.height() + ih) * s.width() + iw];
+                    // the first in-range position holds until a larger value or a NaN comes
+                    if (at < 0 || v > best || Double.isNaN(v)) {
+                        best = v;
+                        at = ih * s.width() + iw;
+                    }
                 }
             }
-        }
+            value[o] = best;
+            index[o] = at;
+        });
         return new Result[] {new Result(value, new double[n]), new Result(index, new double[n])};
+    }
+
+    /** The indices of {@link #max} as ints (what a backward case feeds {@link Backend#maxPool2dBackward}). */
+    static int[] indices(PoolSpec s, float[] x) {
+        double[] d = max(s, x)[1].value();
+        int[] idx = new int[d.length];
+        for (int i = 0; i < d.length; i++) {
+            idx[i] = (int) d[i];
+        }
+        return idx;
     }
 
     /** Gradient of max pooling: each output's gradient added at its index. */
@@ -95,61 +112,50 @@ final class RefPool {
 
     /** Average pooling: window sums over their divisors; scale from the terms x/divisor. */
     static Result avg(PoolSpec s, float[] x) {
-        int oh = outH(s);
-        int ow = outW(s);
-        int n = s.planes() * oh * ow;
+        int n = s.planes() * outH(s) * outW(s);
         double[] value = new double[n];
         double[] scale = new double[n];
-        for (int p = 0; p < s.planes(); p++) {
-            for (int r = 0; r < oh; r++) {
-                for (int c = 0; c < ow; c++) {
-                    double div = divisor(s, r, c);
-                    double sum = 0;
-                    double maxTerm = 0;
-                    int terms = 0;
-                    for (int kh = 0; kh < s.kernelH(); kh++) {
-                        for (int kw = 0; kw < s.kernelW(); kw++) {
-                            int ih = r * s.strideH() - s.padH() + kh;
-                            int iw = c * s.strideW() - s.padW() + kw;
-                            if (ih >= 0 && ih < s.height() && iw >= 0 && iw < s.width()) {
-                                double v = x[(p * s.height() + ih) * s.width() + iw];
-                                sum += v;
-                                maxTerm = Math.max(maxTerm, Math.abs(v / div));
-                                terms++;
-                            }
-                        }
-                    }
-                    int o = (p * oh + r) * ow + c;
-                    value[o] = terms == 0 ? 0 : sum / div;
-                    scale[o] = Tolerance.accum(value[o], Math.max(terms, 1), maxTerm);
-                }
+        forEachOutput(s, (p, r, c, o) -> {
+            double div = divisor(s, r, c);
+            double sum = 0;
+            double maxTerm = 0;
+            int terms = 0;
+            for (int i : windowInputs(s, p, r, c)) {
+                sum += x[i];
+                maxTerm = Math.max(maxTerm, Math.abs(x[i] / div));
+                terms++;
             }
-        }
+            value[o] = terms == 0 ? 0 : sum / div;
+            scale[o] = Tolerance.accum(value[o], Math.max(terms, 1), maxTerm);
+        });
         return new Result(value, scale);
     }
 
     /** Gradient of average pooling: each output's gradient over its divisor, added at every input of its window. */
     static Result avgBackward(PoolSpec s, float[] g) {
-        int oh = outH(s);
-        int ow = outW(s);
         Scatter acc = new Scatter(s.planes() * s.height() * s.width());
-        for (int p = 0; p < s.planes(); p++) {
-            for (int r = 0; r < oh; r++) {
-                for (int c = 0; c < ow; c++) {
-                    double t = g[(p * oh + r) * ow + c] / (double) divisor(s, r, c);
-                    for (int kh = 0; kh < s.kernelH(); kh++) {
-                        for (int kw = 0; kw < s.kernelW(); kw++) {
-                            int ih = r * s.strideH() - s.padH() + kh;
-                            int iw = c * s.strideW() - s.padW() + kw;
-                            if (ih >= 0 && ih < s.height() && iw >= 0 && iw < s.width()) {
-                                acc.add((p * s.height() + ih) * s.width() + iw, t);
-                            }
-                        }
-                    }
+        forEachOutput(s, (p, r, c, o) -> {
+            double t = g[o] / (double) divisor(s, r, c);
+            for (int i : windowInputs(s, p, r, c)) {
+                acc.add(i, t);
+            }
+        });
+        return acc.result();
+    }
+
+    /** The input elements (flat, in [planes, H, W]) of average pooling window (p, r, c). */
+    private static int[] windowInputs(PoolSpec s, int p, int r, int c) {
+        java.util.List<Integer> in = new java.util.ArrayList<>();
+        for (int kh = 0; kh < s.kernelH(); kh++) {
+            for (int kw = 0; kw < s.kernelW(); kw++) {
+                int ih = r * s.strideH() - s.padH() + kh;
+                int iw = c * s.strideW() - s.padW() + kw;
+                if (ih >= 0 && ih < s.height() && iw >= 0 && iw < s.width()) {
+                    in.add((p * s.height() + ih) * s.width() + iw);
                 }
             }
         }
-        return acc.result();
+        return in.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**

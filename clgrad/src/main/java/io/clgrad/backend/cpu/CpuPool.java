@@ -17,108 +17,92 @@ final class CpuPool {
         this.par = par;
     }
 
-    /** Max pooling of x into out, and each maximum's position into idx (null: not wanted). */
-    void maxForward(PoolSpec s, float[] x, float[] out, int[] idx) {
+    /** One output element of a forward: its plane's first input element, its row and column, its position. */
+    private interface OutputBody {
+        void run(int base, int r, int c, int o);
+    }
+
+    /** Runs {@code body} for every output element, a task taking whole output rows. */
+    private void forEachOutput(PoolSpec s, OutputBody body) {
         int oh = s.outHeight();
         int ow = s.outWidth();
-        int h = s.height();
-        int w = s.width();
+        int plane = s.height() * s.width();
         par.forEach(s.planes() * oh, s.windowWork(), (lo, hi) -> {
             for (int row = lo; row < hi; row++) {
-                int p = row / oh;
-                int base = p * h * w;
-                int ih0 = (row % oh) * s.strideH() - s.padH();
-                int ih1 = Math.min(ih0 + (s.kernelH() - 1) * s.dilationH() + 1, h);
-                while (ih0 < 0) {
-                    ih0 += s.dilationH();
-                }
                 for (int c = 0; c < ow; c++) {
-                    int iw0 = c * s.strideW() - s.padW();
-                    int iw1 = Math.min(iw0 + (s.kernelW() - 1) * s.dilationW() + 1, w);
-                    while (iw0 < 0) {
-                        iw0 += s.dilationW();
-                    }
-                    int best = ih0 * w + iw0;
-                    float max = Float.NEGATIVE_INFINITY;
-                    for (int ih = ih0; ih < ih1; ih += s.dilationH()) {
-                        for (int iw = iw0; iw < iw1; iw += s.dilationW()) {
-                            float v = x[base + ih * w + iw];
-                            if (v > max || v != v) {
-                                max = v;
-                                best = ih * w + iw;
-                            }
-                        }
-                    }
-                    out[row * ow + c] = max;
-                    if (idx != null) {
-                        idx[row * ow + c] = best;
-                    }
+                    body.run((row / oh) * plane, row % oh, c, row * ow + c);
                 }
             }
         });
     }
 
-    /** Gradient of max pooling: each input element sums the upstream gradients whose index is its own. */
-    void maxBackward(PoolSpec s, float[] g, int[] idx, float[] gin) {
-        int oh = s.outHeight();
-        int ow = s.outWidth();
+    /** Max pooling of x into out, and each maximum's position into idx (null: not wanted). */
+    void maxForward(PoolSpec s, float[] x, float[] out, int[] idx) {
         int h = s.height();
         int w = s.width();
-        par.forEach(s.planes() * h, (long) s.inputCount() * s.kernelH() * s.kernelW(), (lo, hi) -> {
-            for (int row = lo; row < hi; row++) {
-                int p = row / h;
-                int ih = row % h;
-                int obase = p * oh * ow;
-                for (int iw = 0; iw < w; iw++) {
-                    int self = ih * w + iw;
-                    double sum = 0;
-                    for (int kh = 0; kh < s.kernelH(); kh++) {
-                        int r = window(ih + s.padH() - kh * s.dilationH(), s.strideH(), oh);
-                        if (r < 0) {
-                            continue;
-                        }
-                        for (int kw = 0; kw < s.kernelW(); kw++) {
-                            int c = window(iw + s.padW() - kw * s.dilationW(), s.strideW(), ow);
-                            if (c >= 0 && idx[obase + r * ow + c] == self) {
-                                sum += g[obase + r * ow + c];
-                            }
-                        }
+        forEachOutput(s, (base, r, c, o) -> {
+            int ih0 = r * s.strideH() - s.padH();
+            int iw0 = c * s.strideW() - s.padW();
+            int ih1 = Math.min(ih0 + (s.kernelH() - 1) * s.dilationH() + 1, h);
+            int iw1 = Math.min(iw0 + (s.kernelW() - 1) * s.dilationW() + 1, w);
+            while (ih0 < 0) {
+                ih0 += s.dilationH();
+            }
+            while (iw0 < 0) {
+                iw0 += s.dilationW();
+            }
+            int best = ih0 * w + iw0;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int ih = ih0; ih < ih1; ih += s.dilationH()) {
+                for (int iw = iw0; iw < iw1; iw += s.dilationW()) {
+                    float v = x[base + ih * w + iw];
+                    if (v > max || v != v) {
+                        max = v;
+                        best = ih * w + iw;
                     }
-                    gin[row * w + iw] = (float) sum;
                 }
+            }
+            out[o] = max;
+            if (idx != null) {
+                idx[o] = best;
             }
         });
     }
 
     /** Average pooling of x into out. */
     void avgForward(PoolSpec s, float[] x, float[] out) {
-        int oh = s.outHeight();
-        int ow = s.outWidth();
         int h = s.height();
         int w = s.width();
-        par.forEach(s.planes() * oh, s.windowWork(), (lo, hi) -> {
-            for (int row = lo; row < hi; row++) {
-                int base = (row / oh) * h * w;
-                int r = row % oh;
-                int h0 = Math.max(r * s.strideH() - s.padH(), 0);
-                int h1 = Math.min(r * s.strideH() - s.padH() + s.kernelH(), h);
-                for (int c = 0; c < ow; c++) {
-                    int w0 = Math.max(c * s.strideW() - s.padW(), 0);
-                    int w1 = Math.min(c * s.strideW() - s.padW() + s.kernelW(), w);
-                    double sum = 0;
-                    for (int ih = h0; ih < h1; ih++) {
-                        for (int iw = w0; iw < w1; iw++) {
-                            sum += x[base + ih * w + iw];
-                        }
-                    }
-                    out[row * ow + c] = h0 >= h1 || w0 >= w1 ? 0f : (float) (sum / divisor(s, r, c));
+        forEachOutput(s, (base, r, c, o) -> {
+            int h0 = Math.max(r * s.strideH() - s.padH(), 0);
+            int h1 = Math.min(r * s.strideH() - s.padH() + s.kernelH(), h);
+            int w0 = Math.max(c * s.strideW() - s.padW(), 0);
+            int w1 = Math.min(c * s.strideW() - s.padW() + s.kernelW(), w);
+            double sum = 0;
+            for (int ih = h0; ih < h1; ih++) {
+                for (int iw = w0; iw < w1; iw++) {
+                    sum += x[base + ih * w + iw];
                 }
             }
+            out[o] = h0 >= h1 || w0 >= w1 ? 0f : (float) (sum / divisor(s, r, c));
         });
+    }
+
+    /** Gradient of max pooling: each input element sums the upstream gradients whose index is its own. */
+    void maxBackward(PoolSpec s, float[] g, int[] idx, float[] gin) {
+        gather(s, g, idx, gin);
     }
 
     /** Gradient of average pooling: each input element sums gradOut/divisor over the windows holding it. */
     void avgBackward(PoolSpec s, float[] g, float[] gin) {
+        gather(s, g, null, gin);
+    }
+
+    /**
+     * The backwards: gin[p, i] sums, over the outputs o of plane p whose window holds i, g[o] where
+     * idx[o] == i (max pooling, idx given) or g[o] / divisor(o) (average pooling, idx null).
+     */
+    private void gather(PoolSpec s, float[] g, int[] idx, float[] gin) {
         int oh = s.outHeight();
         int ow = s.outWidth();
         int h = s.height();
@@ -130,14 +114,17 @@ final class CpuPool {
                 for (int iw = 0; iw < w; iw++) {
                     double sum = 0;
                     for (int kh = 0; kh < s.kernelH(); kh++) {
-                        int r = window(ih + s.padH() - kh, s.strideH(), oh);
-                        if (r < 0) {
-                            continue;
-                        }
-                        for (int kw = 0; kw < s.kernelW(); kw++) {
-                            int c = window(iw + s.padW() - kw, s.strideW(), ow);
-                            if (c >= 0) {
-                                sum += g[obase + r * ow + c] / (double) divisor(s, r, c);
+                        int r = window(ih + s.padH() - kh * s.dilationH(), s.strideH(), oh);
+                        for (int kw = 0; r >= 0 && kw < s.kernelW(); kw++) {
+                            int c = window(iw + s.padW() - kw * s.dilationW(), s.strideW(), ow);
+                            if (c < 0) {
+                                continue;
+                            }
+                            int o = obase + r * ow + c;
+                            if (idx == null) {
+                                sum += g[o] / (double) divisor(s, r, c);
+                            } else if (idx[o] == ih * w + iw) {
+                                sum += g[o];
                             }
                         }
                     }

@@ -49,11 +49,7 @@ class RefPoolTest {
             }
             float[] x = Inputs.uniform(r, g.numel(), -1, 1);
             PoolSpec max = g.max();
-            double[] idxD = RefPool.max(max, x)[1].value();
-            int[] idx = new int[idxD.length];
-            for (int i = 0; i < idx.length; i++) {
-                idx[i] = (int) idxD[i];
-            }
+            int[] idx = RefPool.indices(max, x);
             float[] gout = Inputs.uniform(r, idx.length, -1, 1);
             double[] gin = RefPool.maxBackward(max, gout, idx).value();
             double lhs = 0;
