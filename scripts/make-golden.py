@@ -10,7 +10,7 @@ needs no Python. Inputs are float32 values written out in full, so the Java side
 the tensors PyTorch saw.
 
 Fixtures: print.json (tensor printing), simplenet.json, linear.json, activations.json, losses.json,
-optimizers.json, mlp.json; read by the tests in clgrad/src/test/java/io/clgrad/golden/. See
+optimizers.json, mlp.json, pool.json; read by the tests in clgrad/src/test/java/io/clgrad/golden/. See
 docs/golden-fixtures.md for their format and the tolerance rule.
 """
 import json
