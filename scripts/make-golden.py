@@ -10,7 +10,7 @@ needs no Python. Inputs are float32 values written out in full, so the Java side
 the tensors PyTorch saw.
 
 Fixtures: print.json (tensor printing), simplenet.json, linear.json, activations.json, losses.json,
-optimizers.json, mlp.json, pool.json; read by the tests in clgrad/src/test/java/io/clgrad/golden/. See
+optimizers.json, mlp.json, conv.json, pool.json; read by the tests in clgrad/src/test/java/io/clgrad/golden/. See
 docs/golden-fixtures.md for their format and the tolerance rule.
 """
 import json
@@ -331,6 +331,49 @@ def mlp():
     return {"cases": [case]}
 
 
+def conv():
+    """conv2d and conv1d over stride, padding (ints and strings), dilation, groups and bias: output and
+    the gradients of input, weight and bias for loss = sum(y * upstream); repr of the equivalent module."""
+    torch.manual_seed(11)
+    cases = []
+    for name, xshape, wshape, bias, stride, padding, dilation, groups in [
+        ("conv2d 3x3", (2, 3, 6, 5), (4, 3, 3, 3), True, 1, 0, 1, 1),
+        ("conv2d stride 2 padding 1", (2, 3, 7, 8), (5, 3, 3, 3), True, 2, 1, 1, 1),
+        ("conv2d 3x5 stride (2,1) padding (1,2) dilation (1,2)", (2, 2, 9, 10), (3, 2, 3, 5), True, (2, 1), (1, 2),
+         (1, 2), 1),
+        ("conv2d dilation 2 padding 2", (1, 4, 8, 8), (4, 4, 3, 3), True, 1, 2, 2, 1),
+        ("conv2d groups 2", (2, 4, 6, 6), (6, 2, 3, 3), True, 1, 1, 1, 2),
+        ("conv2d depthwise", (2, 3, 6, 5), (6, 1, 3, 3), True, 1, 1, 1, 3),
+        ("conv2d 1x1 no bias", (2, 5, 4, 3), (3, 5, 1, 1), False, 1, 0, 1, 1),
+        ("conv2d 5x5 stride 2 padding 2", (2, 2, 11, 9), (4, 2, 5, 5), True, 2, 2, 1, 1),
+        ("conv2d same, even kernel 2x4", (2, 2, 6, 7), (3, 2, 2, 4), True, 1, "same", 1, 1),
+        ("conv2d valid", (1, 2, 5, 6), (2, 2, 3, 2), True, 1, "valid", 1, 1),
+        ("conv2d 1->8 padding 1 (a CNN's first layer)", (2, 1, 10, 10), (8, 1, 3, 3), True, 1, 1, 1, 1),
+        ("conv1d stride 2 padding 1 groups 2", (2, 4, 9), (6, 2, 3), True, 2, 1, 1, 2),
+        ("conv1d same dilation 2", (2, 3, 8), (2, 3, 4), True, 1, "same", 2, 1),
+    ]:
+        one_d = len(xshape) == 3
+        x = torch.randn(*xshape).requires_grad_(True)
+        w = (torch.randn(*wshape) * 0.5).requires_grad_(True)
+        b = torch.randn(wshape[0]).requires_grad_(True) if bias else None
+        f = torch.nn.functional.conv1d if one_d else torch.nn.functional.conv2d
+        y = f(x, w, b, stride=stride, padding=padding, dilation=dilation, groups=groups)
+        upstream = torch.randn(*y.shape)
+        (y * upstream).sum().backward()
+        module = (torch.nn.Conv1d if one_d else torch.nn.Conv2d)(
+            xshape[1], wshape[0], tuple(wshape[2:]), stride=stride, padding=padding, dilation=dilation, groups=groups,
+            bias=bias)
+        pair = (lambda v: v if isinstance(v, str) else ([v] * (len(xshape) - 2) if isinstance(v, int) else list(v)))
+        c = {"name": name, "stride": pair(stride), "padding": pair(padding), "dilation": pair(dilation),
+             "groups": groups, "repr": str(module), "x": T(x), "weight": T(w), "upstream": T(upstream),
+             "output": T(y), "x_grad": T(x.grad), "weight_grad": T(w.grad)}
+        if bias:
+            c["bias"] = T(b)
+            c["bias_grad"] = T(b.grad)
+        cases.append(c)
+    return {"cases": cases}
+
+
 def pooling():
     """max_pool2d (values, indices), avg_pool2d and adaptive_avg_pool2d: output and input gradient of
     sum(output * upstream), over kernel/stride/padding/dilation/ceil_mode/count_include_pad/divisor_override."""
@@ -414,4 +457,5 @@ if __name__ == "__main__":
     write("losses.json", losses())
     write("optimizers.json", optimizers())
     write("mlp.json", mlp())
+    write("conv.json", conv())
     write("pool.json", pooling())

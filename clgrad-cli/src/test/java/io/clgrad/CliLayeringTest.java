@@ -68,9 +68,13 @@ class CliLayeringTest {
         assertFalse(classes.contain("io.clgrad.nn.ExamplesLayeringFixture"), "a fixture was imported");
     }
 
-    /** This module's rules, and the library's no-cycles rule ({@code LayeringTest}, with its fixture) over both modules. */
+    /**
+     * This module's rules, and every rule of the library's {@code LayeringTest} (layers, JOCL only in
+     * backend.opencl, backends below the SPI, io on state dicts, no cycles) over both modules, so
+     * code in this module is held to them too.
+     */
     static Stream<ArchRule> rules() {
-        return Stream.concat(RULES.stream(), Stream.of(LayeringTest.NO_PACKAGE_CYCLES));
+        return Stream.concat(RULES.stream(), LayeringTest.RULES.stream());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -87,7 +91,10 @@ class CliLayeringTest {
                 Arguments.of("application uses no concrete backend", APPLICATION_USES_NO_CONCRETE_BACKEND,
                         "io.clgrad.examples.ConcreteBackendLayeringFixture"),
                 Arguments.of("library never uses the application", LIBRARY_NEVER_USES_THE_APPLICATION,
-                        "io.clgrad.nn.ExamplesLayeringFixture"));
+                        "io.clgrad.nn.ExamplesLayeringFixture"),
+                // the library's rules reach this module's classes too
+                Arguments.of("only opencl uses JOCL, in the CLI module", LayeringTest.ONLY_OPENCL_USES_JOCL,
+                        "io.clgrad.cli.JoclLayeringFixture"));
     }
 
     @ParameterizedTest(name = "{0} catches {2}")

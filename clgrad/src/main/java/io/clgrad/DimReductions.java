@@ -150,6 +150,6 @@ final class DimReductions {
             return out;
         }
         throw new IllegalArgumentException(op + ": cannot reduce an empty tensor of shape "
-                + Shape.str(x.shapeRef()) + " (no identity for " + f.name().toLowerCase() + ")");
+                + Shape.str(x.shapeRef()) + " (no identity for " + f.opName() + ")");
     }
 }

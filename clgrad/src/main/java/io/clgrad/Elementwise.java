@@ -137,30 +137,28 @@ final class Elementwise {
         return loses.add(a.eq(b).mul(0.5f)).neg().add(1f);
     }
 
-    static Tensor scalar(BinaryOp f, Tensor x, float s, boolean scalarFirst) {
-        Tensor out = scalarRaw(f.opName(), f, x, s, scalarFirst);
+    /** {@code x op s}, the scalar as the second operand (as PyTorch's {@code Tensor.add(Number)} etc.). */
+    static Tensor scalar(BinaryOp f, Tensor x, float s) {
+        Tensor out = scalarRaw(f.opName(), f, x, s, false);
         if (f.isComparison() || !Graph.shouldRecord(x)) {
             return out;
         }
-        UnaryRule rule = scalarRule(f, x, s, scalarFirst);
+        UnaryRule rule = scalarRule(f, s);
         return Graph.record(out, f.nodeName(true), new Tensor[] {x}, reads(rule.reads(), x, null, out),
                 g -> new Tensor[] {rule.grad().of(g, x, null, out)});
     }
 
     /**
-     * The gradient of each binary op with a scalar operand {@code s} (first when
-     * {@code scalarFirst}); x is the tensor operand. A switch expression, as {@link #binaryRule}.
+     * The gradient of each binary op with the scalar {@code s} as its second operand; x is the
+     * tensor operand. A switch expression, as {@link #binaryRule}.
      */
-    private static UnaryRule scalarRule(BinaryOp f, Tensor x, float s, boolean scalarFirst) {
+    private static UnaryRule scalarRule(BinaryOp f, float s) {
         return switch (f) {
-            case ADD -> new UnaryRule(NOTHING, (g, t, unused, y) -> g);
-            case SUB -> new UnaryRule(NOTHING, (g, t, unused, y) -> scalarFirst ? g.neg() : g);
-            case MUL -> new UnaryRule(NOTHING, (g, t, unused, y) -> g.mul(s));
-            case DIV -> scalarFirst ? new UnaryRule(A | OUT, (g, t, unused, y) -> g.mul(y).div(t).neg())
-                    : new UnaryRule(NOTHING, (g, t, unused, y) -> g.div(s));
-            case POW -> scalarFirst ? new UnaryRule(OUT, (g, t, unused, y) -> g.mul(y).mul((float) Math.log(s)))
-                    : s == 0f ? new UnaryRule(A, (g, t, unused, y) -> Tensor.zeros(t.device(), t.shapeRef())) // PyTorch: zeros, not 0·x^-1
-                    : new UnaryRule(A, (g, t, unused, y) -> g.mul(t.pow(s - 1f)).mul(s));
+            case ADD, SUB -> new UnaryRule(NOTHING, (g, x, unused, y) -> g);
+            case MUL -> new UnaryRule(NOTHING, (g, x, unused, y) -> g.mul(s));
+            case DIV -> new UnaryRule(NOTHING, (g, x, unused, y) -> g.div(s));
+            case POW -> s == 0f ? new UnaryRule(NOTHING, (g, x, unused, y) -> Tensor.zeros(x.device(), x.shapeRef())) // PyTorch: zeros, not 0·x^-1
+                    : new UnaryRule(A, (g, x, unused, y) -> g.mul(x.pow(s - 1f)).mul(s));
             case MAXIMUM, MINIMUM, EQ, NE, LT, LE, GT, GE, RELU_BACKWARD, SIGMOID_BACKWARD, TANH_BACKWARD ->
                     throw new IllegalStateException(f + " with a scalar has no gradient");
         };

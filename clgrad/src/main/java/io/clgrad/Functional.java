@@ -3,7 +3,8 @@ package io.clgrad;
 /**
  * Functional forms of the layers and losses, as in {@code torch.nn.functional}: {@code linear} and
  * the fused {@code linearRelu}, and the losses (BCE and BCE-with-logits, cross-entropy, NLL, MSE,
- * L1) with a {@link LossReduction}. Each checks its arguments' shapes, dtypes and devices and names
+ * L1) with a {@link LossReduction}, and the convolutions {@code conv2d} and {@code conv1d} (done by the
+ * package-private {@code Convolution}: im2col and the tuned GEMM). Each checks its arguments' shapes, dtypes and devices and names
  * the problem; the {@code io.clgrad.nn} layers and losses call these. Each method here is the
  * documented entry; the work is done in package-private classes: {@code Linalg} for the layers,
  * {@code BinaryCrossEntropy}, {@code CrossEntropy} and {@code Losses} for the losses. Some losses
@@ -191,6 +192,138 @@ public final class Functional {
      */
     public static void checkClassTargets(String op, Tensor target, int classes, int ignoreIndex) {
         CrossEntropy.checkClassTargets(op, target, classes, ignoreIndex);
+    }
+
+    /**
+     * A 2-D convolution with stride 1, no padding, dilation 1 and one group, as
+     * {@code torch.nn.functional.conv2d(input, weight, bias)}; see
+     * {@link #conv2d(Tensor, Tensor, Tensor, int[], int[], int[], int)}.
+     *
+     * @param input  [N, C_in, H, W], or [C_in, H, W] unbatched
+     * @param weight [C_out, C_in, kH, kW]
+     * @param bias   [C_out], or null
+     * @return [N, C_out, H - kH + 1, W - kW + 1]
+     */
+    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias) {
+        return Convolution.conv2d(input, weight, bias, new int[] {1}, new int[] {0}, new int[] {1}, 1);
+    }
+
+    /**
+     * A 2-D convolution with the same stride, padding and dilation along both axes; see
+     * {@link #conv2d(Tensor, Tensor, Tensor, int[], int[], int[], int)}.
+     *
+     * @param input    [N, C_in, H, W], or [C_in, H, W] unbatched
+     * @param weight   [C_out, C_in/groups, kH, kW]
+     * @param bias     [C_out], or null
+     * @param stride   step of the window along both axes, at least 1
+     * @param padding  zeros added on every side, at least 0
+     * @param dilation spacing of the kernel taps, at least 1
+     * @param groups   channel groups, dividing C_in and C_out
+     * @return [N, C_out, H_out, W_out]
+     */
+    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, int stride, int padding, int dilation,
+                                int groups) {
+        return Convolution.conv2d(input, weight, bias, new int[] {stride}, new int[] {padding}, new int[] {dilation},
+                groups);
+    }
+
+    /**
+     * A 2-D convolution over an input of several planes, as {@code torch.nn.functional.conv2d}
+     * (cross-correlation, like PyTorch's):
+     * {@code out[n][o][y][x] = bias[o] + Σ_{c,i,j} weight[o][c][i][j] · in[n][g·C_in/groups + c][y·sH - pH + i·dH][x·sW - pW + j·dW]}
+     * with g = o / (C_out/groups) and zeros outside the input. Computed as im2col on the backend
+     * and one product per group on its tuned GEMM; differentiable in input, weight and bias
+     * (node {@code ConvolutionBackward0}).
+     *
+     * <p>Shapes: {@code H_out = floor((H + 2·pH - dH·(kH-1) - 1) / sH) + 1}, likewise W_out.
+     *
+     * <pre>{@code
+     * Tensor x = Tensor.randn(20, 16, 50, 100);
+     * Tensor w = Tensor.randn(33, 16, 3, 5);
+     * Tensor y = Functional.conv2d(x, w, null, new int[] {2, 1}, new int[] {4, 2}, new int[] {3, 1}, 1);
+     * }</pre>
+     *
+     * @param input    [N, C_in, H, W], or [C_in, H, W] unbatched
+     * @param weight   [C_out, C_in/groups, kH, kW]
+     * @param bias     [C_out], or null
+     * @param stride   {sH, sW} or one value for both, each at least 1
+     * @param padding  {pH, pW} zeros added on both sides of each axis, or one value for all; at least 0
+     * @param dilation {dH, dW} spacing of the kernel taps, or one value for both; at least 1
+     * @param groups   channel groups, dividing C_in and C_out (groups = C_in is a depthwise convolution)
+     * @return [N, C_out, H_out, W_out] (or [C_out, H_out, W_out] for an unbatched input)
+     * @throws IllegalArgumentException naming the problem (PyTorch's messages) for wrong ranks,
+     *                                  channels not matching the weight and groups, a bias of the wrong
+     *                                  size, a kernel larger than the padded input, or bad arguments
+     */
+    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation,
+                                int groups) {
+        return Convolution.conv2d(input, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /**
+     * A 2-D convolution with PyTorch's padding strings: {@code "valid"} (no padding) or
+     * {@code "same"} (the output as large as the input; stride must be 1; an odd total padding puts
+     * the extra zero row or column at the bottom or right, as PyTorch does); see
+     * {@link #conv2d(Tensor, Tensor, Tensor, int[], int[], int[], int)}.
+     *
+     * <pre>{@code
+     * Tensor y = Functional.conv2d(x, w, b, new int[] {1}, "same", new int[] {1}, 1);   // [N, C_out, H, W]
+     * }</pre>
+     *
+     * @param input    [N, C_in, H, W], or [C_in, H, W] unbatched
+     * @param weight   [C_out, C_in/groups, kH, kW]
+     * @param bias     [C_out], or null
+     * @param stride   {sH, sW} or one value for both
+     * @param padding  "same" or "valid"
+     * @param dilation {dH, dW} or one value for both
+     * @param groups   channel groups
+     * @return [N, C_out, H_out, W_out]
+     */
+    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, int[] stride, String padding,
+                                int[] dilation, int groups) {
+        return Convolution.conv2d(input, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /**
+     * A 1-D convolution, as {@code torch.nn.functional.conv1d}:
+     * {@code out[n][o][x] = bias[o] + Σ_{c,j} weight[o][c][j] · in[n][g·C_in/groups + c][x·s - p + j·d]},
+     * computed as a 2-D convolution of height 1 (same kernels, same gradients).
+     *
+     * <pre>{@code
+     * Tensor y = Functional.conv1d(Tensor.randn(20, 16, 50), Tensor.randn(33, 16, 3), null, 1, 0, 1, 1);   // [20, 33, 48]
+     * }</pre>
+     *
+     * @param input    [N, C_in, L], or [C_in, L] unbatched
+     * @param weight   [C_out, C_in/groups, k]
+     * @param bias     [C_out], or null
+     * @param stride   step of the window, at least 1
+     * @param padding  zeros added on both sides, at least 0
+     * @param dilation spacing of the kernel taps, at least 1
+     * @param groups   channel groups, dividing C_in and C_out
+     * @return [N, C_out, floor((L + 2p - d·(k-1) - 1) / s) + 1]
+     */
+    public static Tensor conv1d(Tensor input, Tensor weight, Tensor bias, int stride, int padding, int dilation,
+                                int groups) {
+        return Convolution.conv1d(input, weight, bias, stride, new int[] {padding, padding}, dilation, groups);
+    }
+
+    /**
+     * A 1-D convolution with a padding string, {@code "valid"} or {@code "same"} (stride 1; an odd
+     * total padding puts the extra zero on the right); see
+     * {@link #conv1d(Tensor, Tensor, Tensor, int, int, int, int)}.
+     *
+     * @param input    [N, C_in, L], or [C_in, L] unbatched
+     * @param weight   [C_out, C_in/groups, k]
+     * @param bias     [C_out], or null
+     * @param stride   step of the window (1 for "same")
+     * @param padding  "same" or "valid"
+     * @param dilation spacing of the kernel taps
+     * @param groups   channel groups
+     * @return [N, C_out, L_out]
+     */
+    public static Tensor conv1d(Tensor input, Tensor weight, Tensor bias, int stride, String padding, int dilation,
+                                int groups) {
+        return Convolution.conv1d(input, weight, bias, stride, padding, dilation, groups);
     }
 
     // ---------------------------------------------------------------- pooling

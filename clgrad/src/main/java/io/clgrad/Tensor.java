@@ -503,7 +503,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code this + value}. */
     public Tensor add(float value) {
-        return Elementwise.scalar(BinaryOp.ADD, this, value, false);
+        return Elementwise.scalar(BinaryOp.ADD, this, value);
     }
 
     /** {@code this - other}, broadcasting. */
@@ -513,7 +513,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code this - value}. */
     public Tensor sub(float value) {
-        return Elementwise.scalar(BinaryOp.SUB, this, value, false);
+        return Elementwise.scalar(BinaryOp.SUB, this, value);
     }
 
     /** {@code this * other}, broadcasting. */
@@ -523,7 +523,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code this * value}. */
     public Tensor mul(float value) {
-        return Elementwise.scalar(BinaryOp.MUL, this, value, false);
+        return Elementwise.scalar(BinaryOp.MUL, this, value);
     }
 
     /** {@code this / other}, broadcasting (true division). */
@@ -533,7 +533,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code this / value}. */
     public Tensor div(float value) {
-        return Elementwise.scalar(BinaryOp.DIV, this, value, false);
+        return Elementwise.scalar(BinaryOp.DIV, this, value);
     }
 
     /** {@code this ^ exponent}, elementwise, broadcasting. */
@@ -543,7 +543,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code this ^ exponent}. */
     public Tensor pow(float exponent) {
-        return Elementwise.scalar(BinaryOp.POW, this, exponent, false);
+        return Elementwise.scalar(BinaryOp.POW, this, exponent);
     }
 
     /** Elementwise maximum, broadcasting (NaN propagates). */
@@ -613,7 +613,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code 1.0} where {@code this == value}. */
     public Tensor eq(float value) {
-        return Elementwise.scalar(BinaryOp.EQ, this, value, false);
+        return Elementwise.scalar(BinaryOp.EQ, this, value);
     }
 
     /** {@code 1.0} where {@code this != other}. */
@@ -623,7 +623,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code 1.0} where {@code this != value} (NaN is unequal to everything). */
     public Tensor ne(float value) {
-        return Elementwise.scalar(BinaryOp.NE, this, value, false);
+        return Elementwise.scalar(BinaryOp.NE, this, value);
     }
 
     /** {@code 1.0} where {@code this < other}. */
@@ -633,7 +633,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code 1.0} where {@code this < value}. */
     public Tensor lt(float value) {
-        return Elementwise.scalar(BinaryOp.LT, this, value, false);
+        return Elementwise.scalar(BinaryOp.LT, this, value);
     }
 
     /** {@code 1.0} where {@code this <= other}. */
@@ -643,7 +643,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code 1.0} where {@code this <= value}. */
     public Tensor le(float value) {
-        return Elementwise.scalar(BinaryOp.LE, this, value, false);
+        return Elementwise.scalar(BinaryOp.LE, this, value);
     }
 
     /** {@code 1.0} where {@code this > other}. */
@@ -653,7 +653,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code 1.0} where {@code this > value}. */
     public Tensor gt(float value) {
-        return Elementwise.scalar(BinaryOp.GT, this, value, false);
+        return Elementwise.scalar(BinaryOp.GT, this, value);
     }
 
     /** {@code 1.0} where {@code this >= other}. */
@@ -663,7 +663,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code 1.0} where {@code this >= value}. */
     public Tensor ge(float value) {
-        return Elementwise.scalar(BinaryOp.GE, this, value, false);
+        return Elementwise.scalar(BinaryOp.GE, this, value);
     }
 
     // ------------------------------------------------------------------ linear algebra

@@ -89,7 +89,8 @@ class LayeringTest {
     /** No two packages depend on each other, directly or around a loop (a sub-package counts as its own). */
     static final ArchRule NO_PACKAGE_CYCLES = slices().assignedFrom(EVERY_PACKAGE).should().beFreeOfCycles();
 
-    private static final List<ArchRule> RULES = List.of(LAYERS, ONLY_OPENCL_USES_JOCL, BACKENDS_STAY_BELOW_THE_SPI,
+    /** The library's rules; {@code CliLayeringTest} also checks them over both modules. */
+    static final List<ArchRule> RULES = List.of(LAYERS, ONLY_OPENCL_USES_JOCL, BACKENDS_STAY_BELOW_THE_SPI,
             IO_TAKES_STATE_DICTS, NO_PACKAGE_CYCLES);
 
     private static JavaClasses production;

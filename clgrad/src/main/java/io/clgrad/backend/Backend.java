@@ -337,6 +337,37 @@ public interface Backend extends AutoCloseable {
      */
     void randomInt(Buffer out, long n, long seed, long offset, int low, int high);
 
+    // ---------------------------------------------------------------- convolution
+
+    /**
+     * Copies the input pixels every output pixel's kernel window reads into the patch matrix of
+     * {@link ConvSpec} (im2col): {@code cols[g][(n·outH + oh)·outW + ow][(c·kernelH + i)·kernelW + j] =
+     * x[n][g·C/groups + c][oh·strideH - padTop + i·dilationH][ow·strideW - padLeft + j·dilationW]}, 0
+     * where that pixel lies in the padding. A convolution is then one product per group of these
+     * rows with the weights.
+     *
+     * @param spec the geometry
+     * @param x    contiguous F32 input [batch, channels, height, width]
+     * @param cols contiguous F32 output [groups, batch·outH·outW, (channels/groups)·kernelH·kernelW]
+     */
+    void im2col(ConvSpec spec, Buffer x, Buffer cols);
+
+    /**
+     * The adjoint of {@link #im2col} (col2im): each input pixel receives the sum of the patch-matrix
+     * elements that {@link #im2col} copied from it,
+     * {@code dx[n][c][h][w] = Σ cols[g][(n·outH + oh)·outW + ow][(c'·kernelH + i)·kernelW + j]} over the
+     * taps (i, j) and output pixels (oh, ow) with {@code oh·strideH - padTop + i·dilationH = h} and
+     * {@code ow·strideW - padLeft + j·dilationW = w} (c = g·C/groups + c'), and 0 for a pixel no
+     * window reads. It turns the gradient of the patch matrix into the input's gradient; every
+     * output element is written by one work-item that gathers its terms (no atomics, so the sums
+     * are deterministic).
+     *
+     * @param spec the geometry
+     * @param cols contiguous F32 patch matrix [groups, batch·outH·outW, (channels/groups)·kernelH·kernelW]
+     * @param dx   contiguous F32 output [batch, channels, height, width]
+     */
+    void col2im(ConvSpec spec, Buffer cols, Buffer dx);
+
     // ---------------------------------------------------------------- pooling
 
     /**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import org.slf4j.Logger;
@@ -17,6 +18,10 @@ import org.slf4j.LoggerFactory;
 public final class BackendRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(BackendRegistry.class);
     private static volatile BackendRegistry instance;
+    /** The system property that limits which backend families load (see {@link #wantedFamilies}). */
+    public static final String FAMILIES_PROPERTY = "clgrad.backends";
+    /** The environment variable that limits which backend families load (see {@link #wantedFamilies}). */
+    public static final String FAMILIES_VARIABLE = "CLGRAD_BACKENDS";
 
     private final List<Backend> backends;
     private final List<String> problems;
@@ -58,6 +63,20 @@ public final class BackendRegistry {
                 LOG.warn("backend provider failed to load: {}", e.toString());
             }
         }
+        Set<String> wanted = wantedFamilies();
+        if (wanted != null) {
+            List<String> known = providers.stream().map(BackendProvider::family).toList();
+            for (String f : wanted) {
+                if (!known.contains(f)) {
+                    throw new IllegalArgumentException(familiesSetting() + ": unknown backend family '" + f
+                            + "' (known: " + String.join(", ", known) + ")");
+                }
+            }
+            // the CPU backend always loads: Device.cpu() and index 0 rely on it
+            providers.removeIf(p -> !p.family().equals("cpu") && !wanted.contains(p.family()));
+            LOG.debug("backend families loaded: {} ({})", providers.stream().map(BackendProvider::family).toList(),
+                    familiesSetting());
+        }
         // "cpu" first so that index 0 is always the Java backend; other families keep loader order.
         providers.sort((a, b) -> Boolean.compare(!a.family().equals("cpu"), !b.family().equals("cpu")));
         List<Backend> found = new ArrayList<>();
@@ -71,6 +90,33 @@ public final class BackendRegistry {
             }
         }
         return new BackendRegistry(new ArrayList<>(found), problems);
+    }
+
+    /**
+     * The backend families to load, from the system property {@value #FAMILIES_PROPERTY} or else
+     * the environment variable {@value #FAMILIES_VARIABLE} (a comma-separated list such as
+     * {@code cpu} or {@code cpu,opencl}); null, meaning all, when neither is set. {@code cpu} alone
+     * keeps a CPU-only program from loading the OpenCL driver at all.
+     *
+     * Discovery fails with an {@link IllegalArgumentException} naming the setting when it lists a
+     * family no provider on the class path offers.
+     */
+    static Set<String> wantedFamilies() {
+        String value = System.getProperty(FAMILIES_PROPERTY, System.getenv(FAMILIES_VARIABLE));
+        if (value == null) {
+            return null;
+        }
+        Set<String> families = new java.util.LinkedHashSet<>();
+        for (String f : value.split(",")) {
+            families.add(f.trim().toLowerCase(java.util.Locale.ROOT));
+        }
+        return families;
+    }
+
+    /** The setting that limits the families, as the user wrote it, for messages. */
+    private static String familiesSetting() {
+        String prop = System.getProperty(FAMILIES_PROPERTY);
+        return prop != null ? "-D" + FAMILIES_PROPERTY + "=" + prop : FAMILIES_VARIABLE + "=" + System.getenv(FAMILIES_VARIABLE);
     }
 
     /** Every working backend, CPU first. */

@@ -92,7 +92,8 @@ public record Domain(Kind kind, double lo, double hi, float... edges) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Domain d && d.kind == kind && d.lo == lo && d.hi == hi && Arrays.equals(d.edges, edges);
+        return o instanceof Domain d && d.kind == kind && Double.compare(d.lo, lo) == 0 && Double.compare(d.hi, hi) == 0
+                && Arrays.equals(d.edges, edges);
     }
 
     @Override

@@ -58,6 +58,10 @@ public enum ReduceOp {
     /**
      * The op in double precision over one row of the reduced axis, the reference every backend is
      * compared with (an index as a double for ARGMAX/ARGMIN).
+     *
+     * @param row the reduced axis' values, at least one (a reduction over an empty axis has no
+     *            extreme: the core refuses it before any backend runs)
+     * @return the reduction of {@code row}
      */
     public double reference(double[] row) {
         return switch (kind) {
@@ -88,6 +92,10 @@ public enum ReduceOp {
      * The magnitude a float32 result's error is measured against (the suite accepts 1e-5 times it;
      * 0 demands the exact result): for a total, an accumulation's {@code max(1, |ref|,
      * sqrt(len)·max|term|)}, the terms of a mean being the elements over len.
+     *
+     * @param row the reduced axis' values
+     * @param ref the exact result, {@link #reference}
+     * @return the scale; 0 for the exact kinds
      */
     public double errorScale(double[] row, double ref) {
         if (kind != Kind.TOTAL) {

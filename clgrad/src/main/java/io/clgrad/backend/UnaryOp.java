@@ -1,6 +1,7 @@
 package io.clgrad.backend;
 
 import java.util.Locale;
+import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -37,11 +38,18 @@ public enum UnaryOp {
     private final Domain domain;
     private final Domain gradDomain;
     private final DoubleUnaryOperator reference;
+    private final DoubleBinaryOperator errorScale;
 
+    /** An op whose float32 result is held to 1e-5 of {@code max(1, |ref|)}, as most are. */
     UnaryOp(Domain domain, Domain gradDomain, DoubleUnaryOperator reference) {
+        this(domain, gradDomain, reference, (x, ref) -> Math.max(1, Math.abs(ref)));
+    }
+
+    UnaryOp(Domain domain, Domain gradDomain, DoubleUnaryOperator reference, DoubleBinaryOperator errorScale) {
         this.domain = domain;
         this.gradDomain = gradDomain;
         this.reference = reference;
+        this.errorScale = errorScale;
     }
 
     /** The whole real line as floats see it: signed zeros, a subnormal and both huge magnitudes. */
@@ -87,5 +95,18 @@ public enum UnaryOp {
     /** The op in double precision, the reference every backend is compared with. */
     public DoubleUnaryOperator reference() {
         return reference;
+    }
+
+    /**
+     * The magnitude a float32 result's error is measured against: the suite accepts an error up to
+     * 1e-5 times it (0 demands the exact result). {@code max(1, |ref|)} unless the entry says
+     * otherwise.
+     *
+     * @param x   the input
+     * @param ref the exact result, {@code reference().applyAsDouble(x)}
+     * @return the scale
+     */
+    public double errorScale(double x, double ref) {
+        return errorScale.applyAsDouble(x, ref);
     }
 }

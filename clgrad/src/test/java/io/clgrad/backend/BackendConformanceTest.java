@@ -146,6 +146,18 @@ class BackendConformanceTest {
 
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource(Backends.ALL)
+    void im2col(Backend b) {
+        Checker.againstReference(b, Family.IM2COL.cases());
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource(Backends.ALL)
+    void col2im(Backend b) {
+        Checker.againstReference(b, Family.COL2IM.cases());
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource(Backends.ALL)
     void maxPool2dValuesAndIndices(Backend b) {
         Checker.againstReference(b, Family.MAX_POOL2D.cases());
     }

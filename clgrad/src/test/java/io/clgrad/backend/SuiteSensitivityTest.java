@@ -99,6 +99,16 @@ class SuiteSensitivityTest {
                     }
                     return a;
                 }),
+                new Mutant("im2col windows one row up (a padding row moved from bottom to top)", Family.IM2COL, "im2col",
+                        a -> {
+                            a[0] = shiftedUp((ConvSpec) a[0]);
+                            return a;
+                        }),
+                new Mutant("col2im windows one row up (a padding row moved from bottom to top)", Family.COL2IM, "col2im",
+                        a -> {
+                            a[0] = shiftedUp((ConvSpec) a[0]);
+                            return a;
+                        }),
                 new Mutant("max pooling takes the dense window a dilated one spans", Family.MAX_POOL2D, "maxPool2d",
                         a -> {
                     a[0] = withPool((PoolSpec) a[0], true, false);
@@ -125,6 +135,16 @@ class SuiteSensitivityTest {
                             a[0] = withPool((PoolSpec) a[0], false, true);
                             return a;
                         })).map(m -> Arguments.of(m));
+    }
+
+    /** The spec with one padding row moved from the bottom to the top: same sizes, windows one row up. */
+    private static ConvSpec shiftedUp(ConvSpec s) {
+        if (s.padBottom() == 0) {
+            return s;
+        }
+        return new ConvSpec(s.batch(), s.channels(), s.groups(), s.height(), s.width(), s.kernelH(), s.kernelW(),
+                s.strideH(), s.strideW(), s.padTop() + 1, s.padBottom() - 1, s.padLeft(), s.padRight(), s.dilationH(),
+                s.dilationW());
     }
 
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)

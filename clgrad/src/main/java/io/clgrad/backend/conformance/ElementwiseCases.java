@@ -35,8 +35,10 @@ final class ElementwiseCases {
             for (int n : size.lengths(SIZES)) {
                 float[] x = op.domain().sample(r, n);
                 double[] ref = new double[n];
+                double[] scale = new double[n];
                 for (int i = 0; i < n; i++) {
                     ref[i] = op.reference().applyAsDouble(x[i]);
+                    scale[i] = op.errorScale(x[i], ref[i]);
                 }
                 cases.add(OpCase.of("unary " + op + " n=" + n, b -> {
                     try (Bufs m = new Bufs(b)) {
@@ -45,7 +47,7 @@ final class ElementwiseCases {
                         b.unary(op, in, out, n);
                         return List.of(m.readOut(out, n));
                     }
-                }, OpCase.Out.unit("out", new int[] {n}, ref)));
+                }, new OpCase.Out("out", new int[] {n}, ref, scale)));
             }
         }
         return cases;

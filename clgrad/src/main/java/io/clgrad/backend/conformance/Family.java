@@ -53,6 +53,10 @@ public enum Family {
     RANDOM(RandomCases::random),
     /** {@link Backend#write} and {@link Backend#read} at offsets, float32 and int32. */
     TRANSFERS(TransferCases::transfers),
+    /** {@link Backend#im2col}: a convolution's patch matrix. */
+    IM2COL(ConvCases::im2col),
+    /** {@link Backend#col2im}: the adjoint of im2col, a gather per input pixel. */
+    COL2IM(ConvCases::col2im),
     /** {@link Backend#maxPool2d}: values and indices. */
     MAX_POOL2D(PoolCases::maxPool2d),
     /** {@link Backend#maxPool2dBackward}. */

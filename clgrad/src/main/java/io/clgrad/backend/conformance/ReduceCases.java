@@ -52,7 +52,7 @@ final class ReduceCases {
                 // ties: the first index among equal maxima / minima
                 cases.add(reduceCase(op, g, Inputs.smallInts(r, g.numel(), 0, 3), " with ties"));
             }
-            if (op.kind() == ReduceOp.Kind.EXTREME) {
+            if (op.kind() != ReduceOp.Kind.TOTAL) {   // NaN is the extreme: max/min give it, argmax/argmin its first index
                 float[] x = Inputs.uniform(r, g.numel(), -1, 1);
                 for (int i = 0; i < x.length; i += 17) {
                     x[i] = Float.NaN;

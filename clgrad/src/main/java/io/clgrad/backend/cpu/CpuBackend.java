@@ -3,6 +3,7 @@ package io.clgrad.backend.cpu;
 import io.clgrad.backend.Backend;
 import io.clgrad.backend.BinaryOp;
 import io.clgrad.backend.Buffer;
+import io.clgrad.backend.ConvSpec;
 import io.clgrad.backend.CpuThreadSettings;
 import io.clgrad.backend.DeviceInfo;
 import io.clgrad.backend.DeviceKind;
@@ -22,7 +23,7 @@ import java.util.Optional;
  * thread, large ones split over a small worker pool ({@code CLGRAD_CPU_THREADS}, default one per
  * processor). This class only checks buffers and dispatches; each op family lives in its own class
  * ({@link CpuElementwise}, {@link CpuMatmul}, {@link CpuReduce}, {@link CpuSoftmax},
- * {@link CpuLosses}, {@link CpuOptimizers}, {@link CpuRandom}, {@link CpuCopy}, {@link CpuPool}).
+ * {@link CpuLosses}, {@link CpuOptimizers}, {@link CpuRandom}, {@link CpuCopy}, {@link CpuConv}, {@link CpuPool}).
  *
  * <p>Because every op has finished when it returns, {@link #synchronize()} has nothing to wait for.
  * After {@link #close()} the workers are gone and ops still run, single-threaded.
@@ -40,6 +41,7 @@ public final class CpuBackend implements Backend {
     private final CpuOptimizers optimizers;
     private final CpuRandom random;
     private final CpuCopy copy;
+    private final CpuConv conv;
     private final CpuPool pool;
 
     /**
@@ -78,6 +80,7 @@ public final class CpuBackend implements Backend {
         this.optimizers = new CpuOptimizers(par);
         this.random = new CpuRandom(par);
         this.copy = new CpuCopy(par);
+        this.conv = new CpuConv(par);
         this.pool = new CpuPool(par);
     }
 
@@ -390,6 +393,22 @@ public final class CpuBackend implements Backend {
     @Override
     public void randomInt(Buffer out, long n, long seed, long offset, int low, int high) {
         random.integers(args.i32(out, "output", n), CpuArgs.elements(n), seed, offset, low, high);
+    }
+
+    // ---------------------------------------------------------------- convolution
+
+    /** The patch matrix of a convolution's input (see {@link Backend#im2col}). */
+    @Override
+    public void im2col(ConvSpec spec, Buffer x, Buffer cols) {
+        conv.im2col(spec, args.f32(x, "im2col input", spec.inputSize()), args.f32(cols, "im2col output",
+                spec.colsSize()));
+    }
+
+    /** Each input pixel's sum of the patch elements copied from it (see {@link Backend#col2im}). */
+    @Override
+    public void col2im(ConvSpec spec, Buffer cols, Buffer dx) {
+        conv.col2im(spec, args.f32(cols, "col2im input", spec.colsSize()), args.f32(dx, "col2im output",
+                spec.inputSize()));
     }
 
     // ---------------------------------------------------------------- pooling

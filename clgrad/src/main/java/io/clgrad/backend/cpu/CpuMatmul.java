@@ -60,7 +60,7 @@ final class CpuMatmul {
                 LOG.debug("CPU matmul: Vector API path ({} floats per vector) for products of {}+ flops",
                         vector.vectorLength(), VECTOR_MIN_FLOPS);
             } else {
-                LOG.debug("CPU matmul: plain loops ({})", disabled ? "CLGRAD_VECTOR=0"
+                LOG.info("CPU matmul: plain loops ({})", disabled ? "CLGRAD_VECTOR=0"
                         : "add the JVM flag --add-modules " + VECTOR_MODULE + " for the Vector API path");
             }
         }

@@ -3,6 +3,7 @@ package io.clgrad.backend.opencl;
 import io.clgrad.backend.Backend;
 import io.clgrad.backend.BinaryOp;
 import io.clgrad.backend.Buffer;
+import io.clgrad.backend.ConvSpec;
 import io.clgrad.backend.DeviceInfo;
 import io.clgrad.backend.ElementType;
 import io.clgrad.backend.MatmulSpec;
@@ -40,6 +41,7 @@ public final class OpenClBackend implements Backend {
     private final LossOps losses;
     private final OptimOps optimizers;
     private final RandomOps random;
+    private final ConvOps conv;
     private final PoolOps pooling;
     private final TargetErrors targetErrors;
     /** The op objects, one per kernel file: what {@link #prepareKernels()} builds. */
@@ -60,9 +62,10 @@ public final class OpenClBackend implements Backend {
         this.losses = new LossOps(kernels, operands, targetErrors);
         this.optimizers = new OptimOps(kernels, operands);
         this.random = new RandomOps(kernels, operands);
+        this.conv = new ConvOps(kernels, operands);
         this.softmax = new SoftmaxOps(kernels, operands);
         this.pooling = new PoolOps(kernels, operands);
-        this.families = List.of(copies, elementwise, reductions, softmax, matmul, losses, optimizers, random,
+        this.families = List.of(copies, elementwise, reductions, softmax, matmul, losses, optimizers, random, conv,
                 pooling);
     }
 
@@ -353,6 +356,16 @@ public final class OpenClBackend implements Backend {
     @Override
     public void randomInt(Buffer out, long n, long seed, long offset, int low, int high) {
         random.integers(out, n, seed, offset, low, high);
+    }
+
+    @Override
+    public void im2col(ConvSpec spec, Buffer x, Buffer cols) {
+        conv.im2col(spec, x, cols);
+    }
+
+    @Override
+    public void col2im(ConvSpec spec, Buffer cols, Buffer dx) {
+        conv.col2im(spec, cols, dx);
     }
 
     // ---------------------------------------------------------------- pooling

@@ -16,7 +16,8 @@
  *       device-to-device copies;
  *       {@code Kernels}: kernel creation and launch.</li>
  *   <li>One op class per kernel family ({@code CopyOps}, {@code ElementwiseOps}, {@code MatmulOps},
- *       {@code ReduceOps}, {@code LossOps}, {@code OptimOps}, {@code RandomOps});
+ *       {@code ReduceOps}, {@code SoftmaxOps}, {@code LossOps}, {@code OptimOps}, {@code RandomOps}, each a
+ *       {@code FamilyOps});
  *       {@link io.clgrad.backend.opencl.OpenClBackend} only dispatches to them.</li>
  *   <li>{@code ClErrors} + {@link io.clgrad.backend.opencl.OpenClException}: every status code is
  *       checked and named ("clEnqueueNDRangeKernel failed: CL_OUT_OF_RESOURCES (-5) in kernel

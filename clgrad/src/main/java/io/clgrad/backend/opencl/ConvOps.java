@@ -1,0 +1,36 @@
+package io.clgrad.backend.opencl;
+
+import io.clgrad.backend.Buffer;
+import io.clgrad.backend.ConvSpec;
+import io.clgrad.backend.ElementType;
+
+/**
+ * The patch copies of a 2-D convolution, im2col and col2im: the kernels of
+ * {@code kernels-cl/conv.cl}, one work-item per output element. The products with the weights
+ * run on the tuned GEMM ({@link MatmulOps}), launched by the core.
+ */
+final class ConvOps extends FamilyOps {
+
+    ConvOps(Kernels kernels, Operands operands) {
+        super("conv", kernels, operands);
+    }
+
+    void im2col(ConvSpec s, Buffer x, Buffer cols) {
+        ClBuffer xb = operands.of(x, "im2col input", ElementType.F32, s.inputSize());
+        ClBuffer cb = operands.of(cols, "im2col output", ElementType.F32, s.colsSize());
+        launch("im2col", s.groups() * s.patches() * s.groupChannels(), xb, cb, s);
+    }
+
+    void col2im(ConvSpec s, Buffer cols, Buffer dx) {
+        ClBuffer cb = operands.of(cols, "col2im input", ElementType.F32, s.colsSize());
+        ClBuffer db = operands.of(dx, "col2im output", ElementType.F32, s.inputSize());
+        launch("col2im", s.inputSize(), cb, db, s);
+    }
+
+    /** {@code n} work-items; the geometry in conv.cl's CONV_GEOMETRY order. */
+    private void launch(String name, int n, ClBuffer in, ClBuffer out, ConvSpec s) {
+        kernels.launch1d(kernel(name), n, in, out, s.batch(), s.channels(), s.groups(), s.height(), s.width(),
+                s.kernelH(), s.kernelW(), s.strideH(), s.strideW(), s.padTop(), s.padLeft(), s.dilationH(),
+                s.dilationW(), s.outH(), s.outW());
+    }
+}
