@@ -10,20 +10,22 @@
  * The geometry comes as one int16 argument g (io.clgrad.backend.PoolSpec, set by PoolOps):
  *     g.s0 planes  g.s1 H   g.s2 W   g.s3 OH  g.s4 OW  g.s5 kH  g.s6 kW  g.s7 sH  g.s8 sW
  *     g.s9 pH      g.sa pW  g.sb dH  g.sc dW  g.sd countIncludePad  g.se divisorOverride (0: none)
- *     g.sf wantIndices (max_pool2d: 0 leaves idx alone; the host then passes out as idx)
+ *     g.sf wantIndices (max_pool2d: 0 leaves idx alone; the host then passes the input x as idx)
  *
- * max_pool2d(x, out, idx, g)           out = the window's largest element, idx = its position
+ * Every kernel takes (in, idx, out, g); the average kernels never read idx (the host passes in).
+ *
+ * max_pool2d(x, idx, out, g)           out = the window's largest element, idx = its position
  *     ih*W + iw in its plane. Visited row by row from the first in-range element; a later element
  *     replaces the maximum when it is larger or NaN, so the first of equal maxima wins and a NaN
  *     propagates (the last NaN of the window), as on PyTorch's CPU. All -inf: -inf at the first.
  * max_pool2d_backward(gout, idx, gin, g)   gin[p, i] = sum of gout[p, o] over the outputs o whose
  *     window holds i and whose idx is i: a gather, one work-item per input element, so every
  *     element is written by one work-item and overlapping windows need no atomics.
- * avg_pool2d(x, out, g)                out = (sum of the window's input elements) / divisor, the
+ * avg_pool2d(x, unused, out, g)        out = (sum of the window's input elements) / divisor, the
  *     divisor being divisorOverride when not 0, else the window clipped to the padded input
  *     [-pH, H+pH) x [-pW, W+pW) when countIncludePad, else its count of input elements. 0 for a
  *     window without input elements.
- * avg_pool2d_backward(gout, gin, g)    gin[p, i] = sum of gout[p, o] / divisor(o) over the
+ * avg_pool2d_backward(gout, unused, gin, g)   gin[p, i] = sum of gout[p, o] / divisor(o) over the
  *     outputs o whose window holds i: a gather, one work-item per input element.
  *
  * Launch geometry: 1-D, one work-item per output element (forwards: planes*OH*OW) or per input
@@ -71,7 +73,7 @@ inline __global const float* pool_output_at(__global const float* x, int16 g, in
     return x + (i / (g.s4 * g.s3)) * g.s1 * g.s2;
 }
 
-__kernel void max_pool2d(__global const float* x, __global float* out, __global int* idx, int16 g)
+__kernel void max_pool2d(__global const float* x, __global int* idx, __global float* out, int16 g)
 {
     int i = get_global_id(0);
     if (i >= g.s0 * g.s3 * g.s4) {
@@ -139,7 +141,8 @@ inline float pool_gather(__global const float* gout, __global const int* idx, in
     return sum;
 }
 
-__kernel void max_pool2d_backward(__global const float* gout, __global const int* idx, __global float* gin, int16 g)
+__kernel void max_pool2d_backward(__global const float* gout, __global const int* idx, __global float* gin,
+                                  int16 g)
 {
     int i = get_global_id(0);
     if (i < g.s0 * g.s1 * g.s2) {
@@ -147,7 +150,7 @@ __kernel void max_pool2d_backward(__global const float* gout, __global const int
     }
 }
 
-__kernel void avg_pool2d(__global const float* x, __global float* out, int16 g)
+__kernel void avg_pool2d(__global const float* x, __global const int* unused, __global float* out, int16 g)
 {
     int i = get_global_id(0);
     if (i >= g.s0 * g.s3 * g.s4) {
@@ -175,10 +178,11 @@ __kernel void avg_pool2d(__global const float* x, __global float* out, int16 g)
     out[i] = sum / (float) pool_divisor(g, oh, ow);
 }
 
-__kernel void avg_pool2d_backward(__global const float* gout, __global float* gin, int16 g)
+__kernel void avg_pool2d_backward(__global const float* gout, __global const int* unused, __global float* gin,
+                                  int16 g)
 {
     int i = get_global_id(0);
     if (i < g.s0 * g.s1 * g.s2) {
-        gin[i] = pool_gather(gout, (__global const int*) gout, g, i, 0);   /* idx is not read */
+        gin[i] = pool_gather(gout, unused, g, i, 0);
     }
 }

@@ -368,26 +368,26 @@ public final class OpenClBackend implements Backend {
         conv.col2im(spec, cols, dx);
     }
 
-    // ---------------------------------------------------------------- pooling
+    // ---------------------------------------------------------------- pooling (one launch path: PoolOps.run)
 
     @Override
     public void maxPool2d(PoolSpec spec, Buffer x, Buffer out, Buffer indices) {
-        pooling.maxPool2d(spec, x, out, indices);
+        pooling.run("max_pool2d", spec, x, indices, out);
     }
 
     @Override
     public void maxPool2dBackward(PoolSpec spec, Buffer gradOut, Buffer indices, Buffer gradIn) {
-        pooling.maxPool2dBackward(spec, gradOut, indices, gradIn);
+        pooling.run("max_pool2d_backward", spec, gradOut, indices, gradIn);
     }
 
     @Override
     public void avgPool2d(PoolSpec spec, Buffer x, Buffer out) {
-        pooling.avgPool2d(spec, x, out);
+        pooling.run("avg_pool2d", spec, x, null, out);
     }
 
     @Override
     public void avgPool2dBackward(PoolSpec spec, Buffer gradOut, Buffer gradIn) {
-        pooling.avgPool2dBackward(spec, gradOut, gradIn);
+        pooling.run("avg_pool2d_backward", spec, gradOut, null, gradIn);
     }
 
     @Override
