@@ -10,7 +10,8 @@ needs no Python. Inputs are float32 values written out in full, so the Java side
 the tensors PyTorch saw.
 
 Fixtures: print.json (tensor printing), simplenet.json, linear.json, activations.json, losses.json,
-optimizers.json, mlp.json, conv.json, batchnorm.json, batchnorm_state.json (+ batchnorm2d.safetensors); read by the tests in clgrad/src/test/java/io/clgrad/golden/. See
+optimizers.json, mlp.json, conv.json, batchnorm.json, batchnorm_state.json (+ batchnorm2d.safetensors),
+pool.json; read by the tests in clgrad/src/test/java/io/clgrad/golden/. See
 docs/golden-fixtures.md for their format and the tolerance rule.
 """
 import json
@@ -473,6 +474,69 @@ def batchnorm_state_dict():
                        "after_train_step": params_of(m)}]}
 
 
+def pooling():
+    """max_pool2d (values, indices), avg_pool2d and adaptive_avg_pool2d: output and input gradient of
+    sum(output * upstream), over kernel/stride/padding/dilation/ceil_mode/count_include_pad/divisor_override."""
+    torch.manual_seed(11)
+    cases = []
+
+    def size(v):
+        return None if v is None else (list(v) if isinstance(v, tuple) else [v])
+
+    def add(name, op, shape, **kw):
+        x = torch.randn(*shape)
+        if kw.pop("nan", False):
+            x.view(-1)[::5] = float("nan")
+        x.requires_grad_(True)
+        c = {"name": name, "op": op}
+        if op == "max":
+            k, s, p, d, ceil = kw["k"], kw.get("s"), kw.get("p", 0), kw.get("d", 1), kw.get("ceil", False)
+            y, idx = torch.nn.functional.max_pool2d(x, k, s, p, d, ceil_mode=ceil, return_indices=True)
+            c.update({"kernel_size": size(k), "stride": size(s), "padding": size(p), "dilation": size(d),
+                      "ceil_mode": ceil, "indices": T(idx.int())})
+        elif op == "avg":
+            k, s, p, ceil = kw["k"], kw.get("s"), kw.get("p", 0), kw.get("ceil", False)
+            cip, div = kw.get("cip", True), kw.get("div")
+            y = torch.nn.functional.avg_pool2d(x, k, s, p, ceil_mode=ceil, count_include_pad=cip, divisor_override=div)
+            c.update({"kernel_size": size(k), "stride": size(s), "padding": size(p), "ceil_mode": ceil,
+                      "count_include_pad": cip, "divisor_override": div})
+        else:
+            y = torch.nn.functional.adaptive_avg_pool2d(x, kw["out"])
+            c["output_size"] = size(kw["out"])
+        upstream = torch.randn(*y.shape)
+        y.backward(upstream)  # the gradient of sum(y * upstream), NaN outputs included
+        c.update({"x": T(x), "upstream": T(upstream), "output": T(y), "x_grad": T(x.grad)})
+        cases.append(c)
+
+    add("max k2", "max", (2, 3, 8, 8), k=2)
+    add("max k3 s2 p1 odd", "max", (2, 2, 11, 9), k=3, s=2, p=1)
+    add("max k(3,2) s(1,2) p(1,0)", "max", (1, 3, 7, 10), k=(3, 2), s=(1, 2), p=(1, 0))
+    add("max k3 s2 p1 d2", "max", (2, 2, 13, 12), k=3, s=2, p=1, d=2)
+    add("max k2 s1 d(2,3)", "max", (1, 2, 9, 11), k=2, s=1, d=(2, 3))
+    add("max k3 s2 p1 ceil", "max", (2, 2, 6, 6), k=3, s=2, p=1, ceil=True)
+    add("max k2 s2 p1 ceil (last window dropped)", "max", (1, 2, 5, 5), k=2, s=2, p=1, ceil=True)
+    add("max k3 s2 ceil (overhang)", "max", (1, 3, 8, 7), k=3, s=2, ceil=True)
+    add("max k2 s3 (stride above kernel)", "max", (2, 2, 9, 10), k=2, s=3)
+    add("max 3d input k2", "max", (3, 6, 7), k=2)
+    add("max k2 with NaN", "max", (1, 2, 6, 6), k=2, nan=True)
+    add("avg k2", "avg", (2, 3, 8, 8), k=2)
+    add("avg k3 s2 p1", "avg", (2, 2, 11, 9), k=3, s=2, p=1)
+    add("avg k3 s2 p1 count_include_pad=False", "avg", (2, 2, 11, 9), k=3, s=2, p=1, cip=False)
+    add("avg k(3,2) s(1,2) p(1,0)", "avg", (1, 3, 7, 10), k=(3, 2), s=(1, 2), p=(1, 0))
+    add("avg k3 s2 p1 ceil", "avg", (2, 2, 6, 6), k=3, s=2, p=1, ceil=True)
+    add("avg k3 s2 ceil (overhang)", "avg", (1, 3, 8, 7), k=3, s=2, ceil=True)
+    add("avg k3 s2 ceil (overhang) count_include_pad=False", "avg", (1, 3, 8, 7), k=3, s=2, ceil=True, cip=False)
+    add("avg k2 s2 p1 ceil count_include_pad=False", "avg", (1, 2, 5, 5), k=2, s=2, p=1, ceil=True, cip=False)
+    add("avg k3 s1 p1 divisor_override=4", "avg", (1, 2, 6, 5), k=3, s=1, p=1, div=4)
+    add("avg 3d input k2 s1", "avg", (3, 5, 6), k=2, s=1)
+    add("adaptive 1 (global)", "adaptive", (2, 3, 7, 5), out=1)
+    add("adaptive (4,3) divisible", "adaptive", (2, 2, 8, 6), out=(4, 3))
+    add("adaptive (3,4) not divisible", "adaptive", (2, 2, 7, 9), out=(3, 4))
+    add("adaptive 5 larger than input", "adaptive", (1, 2, 3, 4), out=5)
+    add("adaptive 3d input (2,3)", "adaptive", (3, 5, 7), out=(2, 3))
+    return {"cases": cases}
+
+
 def write(name, data):
     os.makedirs(OUT, exist_ok=True)
     path = os.path.join(OUT, name)
@@ -496,3 +560,4 @@ if __name__ == "__main__":
     write("conv.json", conv())
     write("batchnorm.json", batchnorm())
     write("batchnorm_state.json", batchnorm_state_dict())
+    write("pool.json", pooling())

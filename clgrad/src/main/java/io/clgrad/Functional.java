@@ -357,4 +357,122 @@ public final class Functional {
                                    boolean training, double momentum, double eps) {
         return BatchNorms.batchNorm(input, runningMean, runningVar, weight, bias, training, momentum, eps);
     }
+
+    // ---------------------------------------------------------------- pooling
+
+    /**
+     * 2-D max pooling, as {@code torch.nn.functional.max_pool2d(input, kernel_size)}: the largest element
+     * of each {@code kernel_size × kernel_size} window, windows {@code kernel_size} apart.
+     *
+     * @param input      [N, C, H, W] or [C, H, W], float32
+     * @param kernelSize the window's height and width
+     * @return [N, C, ⌊H/k⌋, ⌊W/k⌋] (or [C, …])
+     */
+    public static Tensor maxPool2d(Tensor input, int kernelSize) {
+        return Pooling.max(input, new int[] {kernelSize}, null, new int[] {0}, new int[] {1}, false, false).values();
+    }
+
+    /**
+     * 2-D max pooling, as {@code torch.nn.functional.max_pool2d}:
+     * {@code out[n, c, oh, ow] = max over kh, kw of input[n, c, oh·sH − pH + kh·dH, ow·sW − pW + kw·dW]},
+     * padding positions excluded. Among equal maxima the first (row-major) is taken, and a NaN in a
+     * window gives NaN, as PyTorch's CPU does; the gradient goes to that element only.
+     *
+     * <p>Each size argument is one int (both dims) or two (height, width), as PyTorch's int-or-tuple.
+     * The output has {@code ⌊(H + 2·pH − dH·(kH−1) − 1) / sH⌋ + 1} rows (columns likewise), rounded up
+     * instead in ceil mode, where the last window must still start inside the input or its top/left
+     * padding.
+     *
+     * @param input      [N, C, H, W] or [C, H, W], float32; only the batch N may be 0
+     * @param kernelSize the window, {@code {k}} or {@code {kH, kW}}
+     * @param stride     the step between windows; null or empty for the kernel size (PyTorch's default)
+     * @param padding    implicit -∞ padding on both sides, at most half the kernel ({@code {0}} for none)
+     * @param dilation   the step between a window's elements ({@code {1}} for none)
+     * @param ceilMode   whether the output size rounds up
+     * @return [N, C, OH, OW] (or [C, OH, OW])
+     * @throws IllegalArgumentException naming the op and the problem, with PyTorch's wording (e.g.
+     *                                  {@code max_pool2d: pad should be at most half of kernel size, but got pad=2 and kernel_size=3})
+     *
+     * <pre>{@code
+     * Tensor y = Functional.maxPool2d(x, new int[] {3}, new int[] {2}, new int[] {1}, new int[] {1}, false);
+     * }</pre>
+     */
+    public static Tensor maxPool2d(Tensor input, int[] kernelSize, int[] stride, int[] padding, int[] dilation,
+                                   boolean ceilMode) {
+        return Pooling.max(input, kernelSize, stride, padding, dilation, ceilMode, false).values();
+    }
+
+    /**
+     * {@link #maxPool2d(Tensor, int[], int[], int[], int[], boolean)} that also returns where each
+     * maximum came from, as {@code max_pool2d(..., return_indices=True)}: int32 positions
+     * {@code ih·W + iw} within each input plane (PyTorch's are int64).
+     *
+     * @param input      [N, C, H, W] or [C, H, W], float32
+     * @param kernelSize the window, {@code {k}} or {@code {kH, kW}}
+     * @param stride     the step between windows; null or empty for the kernel size
+     * @param padding    implicit -∞ padding, at most half the kernel
+     * @param dilation   the step between a window's elements
+     * @param ceilMode   whether the output size rounds up
+     * @return the values (with a gradient) and the indices, both [N, C, OH, OW] (or [C, OH, OW])
+     */
+    public static ValuesAndIndices maxPool2dWithIndices(Tensor input, int[] kernelSize, int[] stride, int[] padding,
+                                                        int[] dilation, boolean ceilMode) {
+        return Pooling.max(input, kernelSize, stride, padding, dilation, ceilMode, true);
+    }
+
+    /**
+     * 2-D average pooling, as {@code torch.nn.functional.avg_pool2d(input, kernel_size)}: the mean of
+     * each {@code kernel_size × kernel_size} window, windows {@code kernel_size} apart.
+     *
+     * @param input      [N, C, H, W] or [C, H, W], float32
+     * @param kernelSize the window's height and width
+     * @return [N, C, ⌊H/k⌋, ⌊W/k⌋] (or [C, …])
+     */
+    public static Tensor avgPool2d(Tensor input, int kernelSize) {
+        return Pooling.avg(input, new int[] {kernelSize}, null, new int[] {0}, false, true, null);
+    }
+
+    /**
+     * 2-D average pooling, as {@code torch.nn.functional.avg_pool2d}: the sum of each window's input
+     * elements over a divisor: {@code divisorOverride} when given, else the window's size clipped to
+     * the padded input (count_include_pad, the default: zero padding counts) or its count of input
+     * elements (padding excluded). Output size as {@link #maxPool2d(Tensor, int[], int[], int[], int[],
+     * boolean)} with dilation 1; in ceil mode a window that overhangs the padded input divides by
+     * the part inside it.
+     *
+     * @param input           [N, C, H, W] or [C, H, W], float32; only the batch N may be 0
+     * @param kernelSize      the window, {@code {k}} or {@code {kH, kW}}
+     * @param stride          the step between windows; null or empty for the kernel size
+     * @param padding         implicit zero padding on both sides, at most half the kernel
+     * @param ceilMode        whether the output size rounds up
+     * @param countIncludePad whether padding counts in the divisor
+     * @param divisorOverride the divisor of every window, or null; not 0
+     * @return [N, C, OH, OW] (or [C, OH, OW])
+     * @throws IllegalArgumentException naming the op and the problem, with PyTorch's wording
+     *
+     * <pre>{@code
+     * Tensor y = Functional.avgPool2d(x, new int[] {3}, new int[] {2}, new int[] {1}, true, false, null);
+     * }</pre>
+     */
+    public static Tensor avgPool2d(Tensor input, int[] kernelSize, int[] stride, int[] padding, boolean ceilMode,
+                                   boolean countIncludePad, Integer divisorOverride) {
+        return Pooling.avg(input, kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride);
+    }
+
+    /**
+     * Adaptive 2-D average pooling, as {@code torch.nn.functional.adaptive_avg_pool2d}: output
+     * {@code (oh, ow)} is the mean of input rows {@code [⌊oh·H/OH⌋, ⌈(oh+1)·H/OH⌉)} and columns
+     * {@code [⌊ow·W/OW⌋, ⌈(ow+1)·W/OW⌉)}, so any output size works (windows may overlap).
+     *
+     * @param input      [N, C, H, W] or [C, H, W], float32, H and W at least 1
+     * @param outputSize {@code {S}} for S × S or {@code {OH, OW}}, each at least 0
+     * @return [N, C, OH, OW] (or [C, OH, OW])
+     *
+     * <pre>{@code
+     * Tensor features = Functional.adaptiveAvgPool2d(x, new int[] {1});   // global average: [N, C, 1, 1]
+     * }</pre>
+     */
+    public static Tensor adaptiveAvgPool2d(Tensor input, int[] outputSize) {
+        return Pooling.adaptiveAvg(input, outputSize);
+    }
 }

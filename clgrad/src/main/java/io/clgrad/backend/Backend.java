@@ -368,6 +368,42 @@ public interface Backend extends AutoCloseable {
      */
     void col2im(ConvSpec spec, Buffer cols, Buffer dx);
 
+    // ---------------------------------------------------------------- pooling
+
+    /**
+     * 2-D max pooling (PyTorch's {@code max_pool2d_with_indices}) of the contiguous F32 input
+     * {@code [planes, height, width]} into the contiguous {@code out} {@code [planes, outHeight, outWidth]},
+     * see {@link PoolSpec}: each output is the largest element of its window, padding excluded, and
+     * {@code indices} (I32, same shape, or null when not wanted) receives its position {@code ih·width + iw}
+     * in its plane. Among equal maxima the first in row-major order wins; a NaN wins over every number
+     * (the last NaN of the window when there are several), as on PyTorch's CPU. A window of only -inf
+     * gives -inf at its first element.
+     */
+    void maxPool2d(PoolSpec spec, Buffer x, Buffer out, Buffer indices);
+
+    /**
+     * Gradient of {@link #maxPool2d}: {@code gradIn[p, i] = Σ gradOut[p, o]} over the outputs {@code o}
+     * of plane {@code p} whose index is {@code i} (overlapping windows add up). {@code indices} are those
+     * {@link #maxPool2d} wrote for this spec; {@code gradOut} is contiguous like its output and
+     * {@code gradIn} like its input, every element written (0 where nothing points).
+     */
+    void maxPool2dBackward(PoolSpec spec, Buffer gradOut, Buffer indices, Buffer gradIn);
+
+    /**
+     * 2-D average pooling (PyTorch's {@code avg_pool2d}) of the contiguous F32 input
+     * {@code [planes, height, width]} into {@code out} {@code [planes, outHeight, outWidth]}: the sum of
+     * each window's input elements divided by {@code divisorOverride} when it is not 0, else by the
+     * window's size clipped to the padded input ({@code countIncludePad}) or by its count of input
+     * elements (padding excluded). A window with no input element gives 0.
+     */
+    void avgPool2d(PoolSpec spec, Buffer x, Buffer out);
+
+    /**
+     * Gradient of {@link #avgPool2d}: each input element receives {@code gradOut[o] / divisor(o)}
+     * from every output {@code o} whose window holds it; every element of {@code gradIn} is written.
+     */
+    void avgPool2dBackward(PoolSpec spec, Buffer gradOut, Buffer gradIn);
+
     /** Releases every device resource (buffers, kernels, programs, queue, context). */
     @Override
     void close();

@@ -25,4 +25,28 @@ class BackendConformanceTest {
     void againstReference(Backend b, Family family) {
         Checker.againstReference(b, family.cases());
     }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource(Backends.ALL)
+    void maxPool2dValuesAndIndices(Backend b) {
+        Checker.againstReference(b, Family.MAX_POOL2D.cases());
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource(Backends.ALL)
+    void maxPool2dBackward(Backend b) {
+        Checker.againstReference(b, Family.MAX_POOL2D_BACKWARD.cases());
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource(Backends.ALL)
+    void avgPool2d(Backend b) {
+        Checker.againstReference(b, Family.AVG_POOL2D.cases());
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource(Backends.ALL)
+    void avgPool2dBackward(Backend b) {
+        Checker.againstReference(b, Family.AVG_POOL2D_BACKWARD.cases());
+    }
 }

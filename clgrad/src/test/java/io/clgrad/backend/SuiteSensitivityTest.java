@@ -131,6 +131,32 @@ class SuiteSensitivityTest {
                             a[5] = null;
                             a[6] = null;
                             return a;
+                        }),
+                new Mutant("max pooling takes the dense window a dilated one spans", Family.MAX_POOL2D, "maxPool2d",
+                        a -> {
+                    a[0] = withPool((PoolSpec) a[0], true, false);
+                    return a;
+                }),
+                new Mutant("max pooling gradient gathers from windows one row short", Family.MAX_POOL2D_BACKWARD,
+                        "maxPool2dBackward", a -> {
+                            PoolSpec s = (PoolSpec) a[0];
+                            if (s.kernelH() > 1 && s.padH() <= (s.kernelH() - 1) / 2
+                                    && PoolSpec.outputSize(s.height(), s.kernelH() - 1, s.padH(), s.strideH(),
+                                    s.dilationH(), s.ceilMode()) == s.outHeight()) {
+                                a[0] = new PoolSpec(s.planes(), s.height(), s.width(), s.kernelH() - 1, s.kernelW(),
+                                        s.strideH(), s.strideW(), s.padH(), s.padW(), s.dilationH(), s.dilationW(),
+                                        s.ceilMode(), s.countIncludePad(), s.divisorOverride());
+                            }
+                            return a;
+                        }),
+                new Mutant("avg pooling with count_include_pad flipped", Family.AVG_POOL2D, "avgPool2d", a -> {
+                    a[0] = withPool((PoolSpec) a[0], false, true);
+                    return a;
+                }),
+                new Mutant("avg pooling gradient with count_include_pad flipped", Family.AVG_POOL2D_BACKWARD,
+                        "avgPool2dBackward", a -> {
+                            a[0] = withPool((PoolSpec) a[0], false, true);
+                            return a;
                         })).map(m -> Arguments.of(m));
     }
 
@@ -142,7 +168,6 @@ class SuiteSensitivityTest {
         return new ConvSpec(s.batch(), s.channels(), s.groups(), s.height(), s.width(), s.kernelH(), s.kernelW(),
                 s.strideH(), s.strideW(), s.padTop() + 1, s.padBottom() - 1, s.padLeft(), s.padRight(), s.dilationH(),
                 s.dilationW());
-
     }
 
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
@@ -166,5 +191,17 @@ class SuiteSensitivityTest {
                 });
         assertThrows(AssertionFailedError.class, () -> Checker.mutantAgainstReference(mutant, m.family().cases(), m.what()),
                 "the suite did not notice: " + m.what());
+    }
+
+    /**
+     * The spec with each dilated window replaced by the dense window it spans (same output size), and
+     * count_include_pad flipped, as asked.
+     */
+    private static PoolSpec withPool(PoolSpec s, boolean dense, boolean flipCountIncludePad) {
+        int kh = dense ? (s.kernelH() - 1) * s.dilationH() + 1 : s.kernelH();
+        int kw = dense ? (s.kernelW() - 1) * s.dilationW() + 1 : s.kernelW();
+        return new PoolSpec(s.planes(), s.height(), s.width(), kh, kw, s.strideH(), s.strideW(), s.padH(), s.padW(),
+                dense ? 1 : s.dilationH(), dense ? 1 : s.dilationW(), s.ceilMode(),
+                s.countIncludePad() ^ flipCountIncludePad, s.divisorOverride());
     }
 }

@@ -64,7 +64,15 @@ public enum Family {
     /** {@link Backend#batchNormBackwardReduce}: the weight and bias gradient sums. */
     BATCH_NORM_BACKWARD_REDUCE(NormCases::backwardReduce),
     /** {@link Backend#batchNormBackward}: the input gradient, training and evaluation. */
-    BATCH_NORM_BACKWARD(NormCases::backward);
+    BATCH_NORM_BACKWARD(NormCases::backward),
+    /** {@link Backend#maxPool2d}: values and indices. */
+    MAX_POOL2D(PoolCases::maxPool2d),
+    /** {@link Backend#maxPool2dBackward}. */
+    MAX_POOL2D_BACKWARD(PoolCases::maxPool2dBackward),
+    /** {@link Backend#avgPool2d}. */
+    AVG_POOL2D(PoolCases::avgPool2d),
+    /** {@link Backend#avgPool2dBackward}. */
+    AVG_POOL2D_BACKWARD(PoolCases::avgPool2dBackward);
 
     private final Function<CaseSize, List<OpCase>> cases;
 

@@ -10,6 +10,7 @@ import io.clgrad.backend.DeviceKind;
 import io.clgrad.backend.ElementType;
 import io.clgrad.backend.MatmulSpec;
 import io.clgrad.backend.MemoryStats;
+import io.clgrad.backend.PoolSpec;
 import io.clgrad.backend.ReduceOp;
 import io.clgrad.backend.StridedView;
 import io.clgrad.backend.TargetOutOfBoundsException;
@@ -22,7 +23,7 @@ import java.util.Optional;
  * thread, large ones split over a small worker pool ({@code CLGRAD_CPU_THREADS}, default one per
  * processor). This class only checks buffers and dispatches; each op family lives in its own class
  * ({@link CpuElementwise}, {@link CpuMatmul}, {@link CpuReduce}, {@link CpuSoftmax},
- * {@link CpuLosses}, {@link CpuOptimizers}, {@link CpuRandom}, {@link CpuCopy}, {@link CpuConv}).
+ * {@link CpuLosses}, {@link CpuOptimizers}, {@link CpuRandom}, {@link CpuCopy}, {@link CpuConv}, {@link CpuPool}).
  *
  * <p>Because every op has finished when it returns, {@link #synchronize()} has nothing to wait for.
  * After {@link #close()} the workers are gone and ops still run, single-threaded.
@@ -42,6 +43,7 @@ public final class CpuBackend implements Backend {
     private final CpuCopy copy;
     private final CpuConv conv;
     private final CpuBatchNorm batchNorm;
+    private final CpuPool pool;
 
     /**
      * A backend with the configured thread count: the system property {@code clgrad.threads}, else
@@ -81,6 +83,7 @@ public final class CpuBackend implements Backend {
         this.copy = new CpuCopy(par);
         this.conv = new CpuConv(par);
         this.batchNorm = new CpuBatchNorm(par);
+        this.pool = new CpuPool(par);
     }
 
     /** Static facts: id "cpu", kind JAVA_CPU, compute units = threads, memory = max heap. */
@@ -408,6 +411,38 @@ public final class CpuBackend implements Backend {
     public void col2im(ConvSpec spec, Buffer cols, Buffer dx) {
         conv.col2im(spec, args.f32(cols, "col2im input", spec.colsSize()), args.f32(dx, "col2im output",
                 spec.inputSize()));
+    }
+
+    // ---------------------------------------------------------------- pooling
+
+    /** 2-D max pooling with the position of each maximum (see {@link CpuPool}). */
+    @Override
+    public void maxPool2d(PoolSpec spec, Buffer x, Buffer out, Buffer indices) {
+        pool.maxForward(spec, args.f32(x, "max_pool2d input", spec.inputCount()),
+                args.f32(out, "max_pool2d output", spec.outputCount()),
+                indices == null ? null : args.i32(indices, "max_pool2d indices", spec.outputCount()));
+    }
+
+    /** Gradient of max pooling, gathered per input element. */
+    @Override
+    public void maxPool2dBackward(PoolSpec spec, Buffer gradOut, Buffer indices, Buffer gradIn) {
+        pool.maxBackward(spec, args.f32(gradOut, "max_pool2d upstream gradient", spec.outputCount()),
+                args.i32(indices, "max_pool2d indices", spec.outputCount()),
+                args.f32(gradIn, "max_pool2d input gradient", spec.inputCount()));
+    }
+
+    /** 2-D average pooling. */
+    @Override
+    public void avgPool2d(PoolSpec spec, Buffer x, Buffer out) {
+        pool.avgForward(spec, args.f32(x, "avg_pool2d input", spec.inputCount()),
+                args.f32(out, "avg_pool2d output", spec.outputCount()));
+    }
+
+    /** Gradient of average pooling, gathered per input element. */
+    @Override
+    public void avgPool2dBackward(PoolSpec spec, Buffer gradOut, Buffer gradIn) {
+        pool.avgBackward(spec, args.f32(gradOut, "avg_pool2d upstream gradient", spec.outputCount()),
+                args.f32(gradIn, "avg_pool2d input gradient", spec.inputCount()));
     }
 
     /** Stops the worker threads; later ops run on the caller's thread. */

@@ -8,6 +8,7 @@ import io.clgrad.backend.DeviceInfo;
 import io.clgrad.backend.ElementType;
 import io.clgrad.backend.MatmulSpec;
 import io.clgrad.backend.MemoryStats;
+import io.clgrad.backend.PoolSpec;
 import io.clgrad.backend.ReduceOp;
 import io.clgrad.backend.StridedView;
 import io.clgrad.backend.Tuner;
@@ -42,6 +43,7 @@ public final class OpenClBackend implements Backend {
     private final RandomOps random;
     private final ConvOps conv;
     private final BatchNormOps batchNorm;
+    private final PoolOps pooling;
     private final TargetErrors targetErrors;
     /** The op objects, one per kernel file: what {@link #prepareKernels()} builds. */
     private final List<FamilyOps> families;
@@ -64,8 +66,9 @@ public final class OpenClBackend implements Backend {
         this.conv = new ConvOps(kernels, operands);
         this.softmax = new SoftmaxOps(kernels, operands);
         this.batchNorm = new BatchNormOps(kernels, operands);
+        this.pooling = new PoolOps(kernels, operands);
         this.families = List.of(copies, elementwise, reductions, softmax, matmul, losses, optimizers, random,
-                batchNorm, conv);
+                batchNorm, conv, pooling);
     }
 
     /** The kernel families this backend builds, one {@code kernels-cl/<family>.cl} each. */
@@ -365,6 +368,28 @@ public final class OpenClBackend implements Backend {
     @Override
     public void col2im(ConvSpec spec, Buffer cols, Buffer dx) {
         conv.col2im(spec, cols, dx);
+    }
+
+    // ---------------------------------------------------------------- pooling (one launch path: PoolOps.run)
+
+    @Override
+    public void maxPool2d(PoolSpec spec, Buffer x, Buffer out, Buffer indices) {
+        pooling.run("max_pool2d", spec, x, indices, out);
+    }
+
+    @Override
+    public void maxPool2dBackward(PoolSpec spec, Buffer gradOut, Buffer indices, Buffer gradIn) {
+        pooling.run("max_pool2d_backward", spec, gradOut, indices, gradIn);
+    }
+
+    @Override
+    public void avgPool2d(PoolSpec spec, Buffer x, Buffer out) {
+        pooling.run("avg_pool2d", spec, x, null, out);
+    }
+
+    @Override
+    public void avgPool2dBackward(PoolSpec spec, Buffer gradOut, Buffer gradIn) {
+        pooling.run("avg_pool2d_backward", spec, gradOut, null, gradIn);
     }
 
     @Override
