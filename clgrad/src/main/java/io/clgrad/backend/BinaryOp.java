@@ -63,18 +63,23 @@ public enum BinaryOp {
         double of(double a, double b, double ref);
     }
 
+    /**
+     * What the tests need to know of an op.
+     *
+     * @param domainA    conformance inputs for the first operand
+     * @param domainB    conformance inputs for the second operand
+     * @param reference  the op in double precision, the reference every backend is compared with
+     * @param errorScale the error scale of the op's float32 result (see {@link ErrorScale})
+     */
+    public record Facts(Domain domainA, Domain domainB, DoubleBinaryOperator reference, ErrorScale errorScale) {
+    }
+
     private final Kind kind;
-    private final Domain domainA;
-    private final Domain domainB;
-    private final DoubleBinaryOperator reference;
-    private final ErrorScale errorScale;
+    private final Facts facts;
 
     BinaryOp(Kind kind, Domain domainA, Domain domainB, DoubleBinaryOperator reference, ErrorScale errorScale) {
         this.kind = kind;
-        this.domainA = domainA;
-        this.domainB = domainB;
-        this.reference = reference;
-        this.errorScale = errorScale;
+        this.facts = new Facts(domainA, domainB, reference, errorScale);
     }
 
     /** A comparison: small integers on both sides, so that ties occur; exact results. */
@@ -131,23 +136,8 @@ public enum BinaryOp {
         return "binary_" + opName();
     }
 
-    /** Conformance inputs for the first operand. */
-    public Domain domainA() {
-        return domainA;
-    }
-
-    /** Conformance inputs for the second operand. */
-    public Domain domainB() {
-        return domainB;
-    }
-
-    /** The op in double precision, the reference every backend is compared with. */
-    public DoubleBinaryOperator reference() {
-        return reference;
-    }
-
-    /** The error scale of the op's float32 result (see {@link ErrorScale}). */
-    public ErrorScale errorScale() {
-        return errorScale;
+    /** The op's domains, reference and error scale, for the tests. */
+    public Facts facts() {
+        return facts;
     }
 }

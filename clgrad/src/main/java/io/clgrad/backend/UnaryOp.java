@@ -8,8 +8,8 @@ import java.util.function.DoubleUnaryOperator;
  * Elementwise functions of one float operand, {@code out[i] = f(x[i])}: one entry per op holding
  * what every backend and the tests need to know of it. A backend implements each entry (the CPU
  * backend in an exhaustive switch, OpenCL as the kernel {@link #kernelName()} of
- * {@code elementwise.cl}); the conformance tables draw inputs from {@link #domain()} and compare
- * with {@link #reference()}; the gradient checks draw from {@link #gradDomain()}. The gradient rule
+ * {@code elementwise.cl}); the conformance tables draw inputs from its {@link Facts#domain()} and
+ * compare with its {@link Facts#reference()}; the gradient checks draw from {@link Facts#gradDomain()}. The gradient rule
  * itself lives in the core, beside the op's {@code Tensor} method, which is named {@link #opName()}.
  */
 public enum UnaryOp {
@@ -35,10 +35,21 @@ public enum UnaryOp {
     /** Cosine of x in radians. */
     COS(periodic(), Domain.uniform(-3, 3), Math::cos);
 
-    private final Domain domain;
-    private final Domain gradDomain;
-    private final DoubleUnaryOperator reference;
-    private final DoubleBinaryOperator errorScale;
+    /**
+     * What the tests need to know of an op.
+     *
+     * @param domain     conformance inputs: the op's whole domain with its edge values
+     * @param gradDomain inputs for finite-difference gradient checks: smooth, away from kinks and poles
+     * @param reference  the op in double precision, the reference every backend is compared with
+     * @param errorScale from the input x and the exact result, the magnitude a float32 result's error
+     *                   is measured against: the suite accepts an error up to 1e-5 times it (0
+     *                   demands the exact result); {@code max(1, |ref|)} unless the entry says otherwise
+     */
+    public record Facts(Domain domain, Domain gradDomain, DoubleUnaryOperator reference,
+                        DoubleBinaryOperator errorScale) {
+    }
+
+    private final Facts facts;
 
     /** An op whose float32 result is held to 1e-5 of {@code max(1, |ref|)}, as most are. */
     UnaryOp(Domain domain, Domain gradDomain, DoubleUnaryOperator reference) {
@@ -46,10 +57,7 @@ public enum UnaryOp {
     }
 
     UnaryOp(Domain domain, Domain gradDomain, DoubleUnaryOperator reference, DoubleBinaryOperator errorScale) {
-        this.domain = domain;
-        this.gradDomain = gradDomain;
-        this.reference = reference;
-        this.errorScale = errorScale;
+        this.facts = new Facts(domain, gradDomain, reference, errorScale);
     }
 
     /** The whole real line as floats see it: signed zeros, a subnormal and both huge magnitudes. */
@@ -82,31 +90,8 @@ public enum UnaryOp {
         return "unary_" + opName();
     }
 
-    /** Conformance inputs: the op's whole domain with its edge values. */
-    public Domain domain() {
-        return domain;
-    }
-
-    /** Inputs for finite-difference gradient checks: smooth, away from kinks and poles. */
-    public Domain gradDomain() {
-        return gradDomain;
-    }
-
-    /** The op in double precision, the reference every backend is compared with. */
-    public DoubleUnaryOperator reference() {
-        return reference;
-    }
-
-    /**
-     * The magnitude a float32 result's error is measured against: the suite accepts an error up to
-     * 1e-5 times it (0 demands the exact result). {@code max(1, |ref|)} unless the entry says
-     * otherwise.
-     *
-     * @param x   the input
-     * @param ref the exact result, {@code reference().applyAsDouble(x)}
-     * @return the scale
-     */
-    public double errorScale(double x, double ref) {
-        return errorScale.applyAsDouble(x, ref);
+    /** The op's domains, reference and error scale, for the tests. */
+    public Facts facts() {
+        return facts;
     }
 }

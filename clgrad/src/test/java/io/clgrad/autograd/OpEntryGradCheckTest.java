@@ -73,13 +73,13 @@ class OpEntryGradCheckTest {
                 fail("UnaryOp." + op + " has no Tensor." + op.opName() + "() method");
             }
             try (TensorScope s = Tensors.scope()) {
-                Tensor x = sample(d, op.gradDomain(), op.ordinal() + 1, SHAPE);
+                Tensor x = sample(d, op.facts().gradDomain(), op.ordinal() + 1, SHAPE);
                 float[] xv = x.toFloatArray();
                 double[] ref = new double[xv.length];
                 double[] scale = new double[xv.length];
                 for (int i = 0; i < xv.length; i++) {
-                    ref[i] = op.reference().applyAsDouble(xv[i]);
-                    scale[i] = op.errorScale(xv[i], ref[i]);
+                    ref[i] = op.facts().reference().applyAsDouble(xv[i]);
+                    scale[i] = op.facts().errorScale().applyAsDouble(xv[i], ref[i]);
                 }
                 assertMatches(op.opName(), invoke(m, x), ref, scale);
                 GradCheck.check(op.opName(), xs -> invoke(m, xs[0]), x);
@@ -100,16 +100,16 @@ class OpEntryGradCheckTest {
             }
             try (TensorScope s = Tensors.scope()) {
                 // b broadcasts along the rows of a
-                Tensor a = sample(d, op.domainA(), 10 + op.ordinal(), SHAPE);
-                Tensor b = sample(d, op.domainB(), 40 + op.ordinal(), SHAPE[1]);
+                Tensor a = sample(d, op.facts().domainA(), 10 + op.ordinal(), SHAPE);
+                Tensor b = sample(d, op.facts().domainB(), 40 + op.ordinal(), SHAPE[1]);
                 float[] av = a.toFloatArray();
                 float[] bv = b.toFloatArray();
                 double[] ref = new double[av.length];
                 double[] scale = new double[av.length];
                 for (int i = 0; i < av.length; i++) {
                     double bi = bv[i % SHAPE[1]];
-                    ref[i] = op.reference().applyAsDouble(av[i], bi);
-                    scale[i] = op.errorScale().of(av[i], bi, ref[i]);
+                    ref[i] = op.facts().reference().applyAsDouble(av[i], bi);
+                    scale[i] = op.facts().errorScale().of(av[i], bi, ref[i]);
                 }
                 String what = op.opName();
                 assertMatches(what, invoke(m, a, b), ref, scale);
@@ -119,8 +119,8 @@ class OpEntryGradCheckTest {
                     double[] sref = new double[av.length];
                     double[] sscale = new double[av.length];
                     for (int i = 0; i < av.length; i++) {
-                        sref[i] = op.reference().applyAsDouble(av[i], sv);
-                        sscale[i] = op.errorScale().of(av[i], sv, sref[i]);
+                        sref[i] = op.facts().reference().applyAsDouble(av[i], sv);
+                        sscale[i] = op.facts().errorScale().of(av[i], sv, sref[i]);
                     }
                     assertMatches(what + " with a scalar", invoke(withScalar, a, sv), sref, sscale);
                 }

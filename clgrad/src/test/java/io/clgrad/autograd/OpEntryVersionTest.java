@@ -104,8 +104,8 @@ class OpEntryVersionTest {
         for (UnaryOp op : UnaryOp.values()) {
             Method m = Tensor.class.getMethod(op.opName());
             try (TensorScope s = Tensors.scope()) {
-                Tensor x = sample(d, op.gradDomain(), op.ordinal() + 1, SHAPE);
-                Tensor other = sample(d, op.gradDomain(), op.ordinal() + 101, SHAPE);
+                Tensor x = sample(d, op.facts().gradDomain(), op.ordinal() + 1, SHAPE);
+                Tensor other = sample(d, op.facts().gradDomain(), op.ordinal() + 101, SHAPE);
                 check(op.opName(), xs -> invoke(m, xs[0]), new Tensor[] {x}, new Tensor[] {other, other});
             }
         }
@@ -117,11 +117,11 @@ class OpEntryVersionTest {
         for (BinaryOp op : BinaryOp.ofKind(BinaryOp.Kind.ARITHMETIC)) {
             Method m = Tensor.class.getMethod(op.opName(), Tensor.class);
             try (TensorScope s = Tensors.scope()) {
-                Tensor a = sample(d, op.domainA(), 10 + op.ordinal(), SHAPE);
-                Tensor b = sample(d, op.domainB(), 40 + op.ordinal(), SHAPE[1]);
-                Tensor a2 = sample(d, op.domainA(), 70 + op.ordinal(), SHAPE);
-                Tensor b2 = sample(d, op.domainB(), 90 + op.ordinal(), SHAPE[1]);
-                Tensor out2 = sample(d, op.domainA(), 110 + op.ordinal(), SHAPE);
+                Tensor a = sample(d, op.facts().domainA(), 10 + op.ordinal(), SHAPE);
+                Tensor b = sample(d, op.facts().domainB(), 40 + op.ordinal(), SHAPE[1]);
+                Tensor a2 = sample(d, op.facts().domainA(), 70 + op.ordinal(), SHAPE);
+                Tensor b2 = sample(d, op.facts().domainB(), 90 + op.ordinal(), SHAPE[1]);
+                Tensor out2 = sample(d, op.facts().domainA(), 110 + op.ordinal(), SHAPE);
                 check(op.opName(), xs -> invoke(m, xs[0], xs[1]), new Tensor[] {a, b}, new Tensor[] {a2, b2, out2});
                 List<Method> scalar = List.of(Tensor.class.getMethods()).stream()
                         .filter(x -> x.getName().equals(op.opName()) && x.getParameterCount() == 1

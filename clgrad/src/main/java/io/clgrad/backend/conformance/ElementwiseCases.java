@@ -33,12 +33,12 @@ final class ElementwiseCases {
         List<OpCase> cases = new ArrayList<>();
         for (UnaryOp op : UnaryOp.values()) {
             for (int n : size.lengths(SIZES)) {
-                float[] x = op.domain().sample(r, n);
+                float[] x = op.facts().domain().sample(r, n);
                 double[] ref = new double[n];
                 double[] scale = new double[n];
                 for (int i = 0; i < n; i++) {
-                    ref[i] = op.reference().applyAsDouble(x[i]);
-                    scale[i] = op.errorScale(x[i], ref[i]);
+                    ref[i] = op.facts().reference().applyAsDouble(x[i]);
+                    scale[i] = op.facts().errorScale().applyAsDouble(x[i], ref[i]);
                 }
                 cases.add(OpCase.of("unary " + op + " n=" + n, b -> {
                     try (Bufs m = new Bufs(b)) {
@@ -57,7 +57,7 @@ final class ElementwiseCases {
 
     /** Operand values in the op's domain: a is the first operand, b the second. */
     static float[] binaryInput(BinaryOp op, boolean first, Random r, int n) {
-        return (first ? op.domainA() : op.domainB()).sample(r, n);
+        return (first ? op.facts().domainA() : op.facts().domainB()).sample(r, n);
     }
 
     /**
@@ -177,8 +177,8 @@ final class ElementwiseCases {
         for (int i = 0; i < n; i++) {
             double a = scalarFirst ? s : x[i];
             double b = scalarFirst ? x[i] : s;
-            ref[i] = op.reference().applyAsDouble(a, b);
-            scale[i] = op.errorScale().of(a, b, ref[i]);
+            ref[i] = op.facts().reference().applyAsDouble(a, b);
+            scale[i] = op.facts().errorScale().of(a, b, ref[i]);
         }
         return OpCase.of("binaryScalar " + op + (scalarFirst ? " (s op x)" : " (x op s)") + " s=" + s + " n=" + n + note, b -> {
             try (Bufs m = new Bufs(b)) {

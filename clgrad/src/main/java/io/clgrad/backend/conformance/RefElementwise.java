@@ -30,8 +30,8 @@ final class RefElementwise {
         for (int i = 0; i < n; i++) {
             double a = aData[offsetOf(i, aOffset, outShape, aStrides)];
             double b = bData[offsetOf(i, bOffset, outShape, bStrides)];
-            out[i] = op.reference().applyAsDouble(a, b);
-            scaleOut[i] = op.errorScale().of(a, b, out[i]);
+            out[i] = op.facts().reference().applyAsDouble(a, b);
+            scaleOut[i] = op.facts().errorScale().of(a, b, out[i]);
         }
         return out;
     }
