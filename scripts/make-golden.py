@@ -11,7 +11,7 @@ the tensors PyTorch saw.
 
 Fixtures: print.json (tensor printing), simplenet.json, linear.json, activations.json, losses.json,
 optimizers.json, mlp.json, conv.json, batchnorm.json, batchnorm_state.json (+ batchnorm2d.safetensors),
-pool.json; read by the tests in clgrad/src/test/java/io/clgrad/golden/. See
+pool.json, cnn_state.json (+ cnn.safetensors); read by the tests in clgrad/src/test/java/io/clgrad/golden/. See
 docs/golden-fixtures.md for their format and the tolerance rule.
 """
 import json
@@ -548,6 +548,37 @@ def write(name, data):
     print("wrote", os.path.relpath(path))
 
 
+def cnn_model():
+    """The Fashion-MNIST CNN of the CLI (clgrad train --model cnn), as one nn.Sequential."""
+    return torch.nn.Sequential(
+        torch.nn.Conv2d(1, 32, 3, padding=1), torch.nn.BatchNorm2d(32), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(32, 64, 3, padding=1), torch.nn.BatchNorm2d(64), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Flatten(), torch.nn.Linear(3136, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
+
+
+def cnn_state_dict():
+    """The CNN trained 3 Adam steps on random images (so the BatchNorm statistics have moved), its state
+    dict saved by PyTorch as cnn.safetensors (num_batches_tracked int64), and its logits on 4 fixed images
+    in eval mode, and in train mode (batch statistics)."""
+    torch.manual_seed(23)
+    m = cnn_model()
+    opt = torch.optim.Adam(m.parameters(), lr=1e-3)
+    for _ in range(3):
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(m(torch.rand(16, 1, 28, 28)), torch.randint(0, 10, (16,))).backward()
+        opt.step()
+    write_safetensors(os.path.join(OUT, "cnn.safetensors"), m.state_dict())
+    x = torch.rand(4, 1, 28, 28)
+    m.eval()
+    with torch.no_grad():
+        y_eval = m(x)
+        m.train()
+        y_train = m(x)
+    return {"cases": [{"name": "Fashion-MNIST CNN after 3 Adam steps", "file": "cnn.safetensors", "x": T(x),
+                       "eval_logits": T(y_eval), "train_logits": T(y_train),
+                       "repr": repr(m)}]}
+
+
 if __name__ == "__main__":
     torch.set_printoptions(profile="default")
     write("print.json", printing())
@@ -561,3 +592,4 @@ if __name__ == "__main__":
     write("batchnorm.json", batchnorm())
     write("batchnorm_state.json", batchnorm_state_dict())
     write("pool.json", pooling())
+    write("cnn_state.json", cnn_state_dict())
