@@ -2,6 +2,7 @@ package io.clgrad;
 
 import io.clgrad.backend.Backend;
 import io.clgrad.backend.Buffer;
+import io.clgrad.backend.StridedView;
 
 /** Moves values between host arrays and devices, and converts dtypes. */
 final class Transfers {
@@ -95,10 +96,22 @@ final class Transfers {
         try (Autograd.Mode m = Autograd.noGrad()) {
             Tensor typed = cast(src, dst.dtype());
             Tensor moved = typed.to(dst.device());
+            // a source in dst's own storage: the same elements are already there; another view of
+            // them (a transpose, a shifted slice) is copied through a temporary, since a device
+            // copy may not read what it writes (OpenCL refuses overlapping copies)
+            boolean sameStorage = moved.storage() == dst.storage();
+            StridedView from = moved.stridedView(op);
+            StridedView to = dst.stridedView(op);
+            boolean sameElements = sameStorage && from.offset() == to.offset()
+                    && java.util.Arrays.equals(from.strides(), to.strides());
+            Tensor staged = sameStorage && !sameElements ? Layouts.copy(moved) : moved;
             try {
-                dst.backend().copy(moved.stridedView(op), dst.buffer(op));
-                dst.bumpVersion();
+                if (!sameElements) {
+                    dst.backend().copy(staged.stridedView(op), dst.buffer(op));
+                }
+                dst.bumpVersion();   // as PyTorch's copy_, even onto itself
             } finally {
+                Checks.closeTemp(staged, moved);
                 Checks.closeTemp(moved, typed);
                 Checks.closeTemp(typed, src);
             }
