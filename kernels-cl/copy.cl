@@ -1,7 +1,8 @@
 /*
  * copy.cl - fill, arange, strided gather and F32<->I32 conversion.
  *
- * Memory layout: every output is a contiguous buffer written from element 0. F32 and I32 elements
+ * Memory layout: every output is a contiguous buffer written from element 0, except that of
+ * copy_strided_into_u32, which writes a strided view of its buffer and leaves the rest alone. F32 and I32 elements
  * are both 4 bytes, so fill and the strided copies move raw 32-bit patterns (uint) and serve both
  * element types. The strided copy reads its source through a view: element (i0, i1, ...) of the
  * view is at srcOffset + i0*strides[0] + i1*strides[1] + ... (in elements, strides may be 0 or
@@ -14,7 +15,8 @@
  *
  * Launched by io.clgrad.backend.opencl.CopyOps: fill (fill_u32), arange (arange_f32,
  * arange_i32), copy (copy_strided_u32; a contiguous source uses clEnqueueCopyBuffer instead),
- * convert (convert_f32_to_i32, convert_i32_to_f32).
+ * convert (convert_f32_to_i32, convert_i32_to_f32), copyInto (copy_strided_into_u32: view to
+ * view, one work-item per element; two contiguous views use clEnqueueCopyBuffer instead).
  *
  * Built after the prelude common.cl, which io.clgrad.backend.opencl.ProgramCache prepends: this
  * file compiles on its own together with that prelude (and only with it); nothing from it is used
@@ -86,4 +88,34 @@ __kernel void convert_i32_to_f32(__global const int* src, __global float* out, i
     if (i < n) {
         out[i] = convert_float(src[i]);
     }
+}
+
+/*
+ * dst[view element i] = src[view element i] for the i-th element, in row-major order, of two views
+ * of one shape: (shape, srcStrides) from srcOffset and (shape, dstStrides) from dstOffset. The
+ * destination view reaches each element once, so work-items never write the same element.
+ */
+__kernel void copy_strided_into_u32(__global const uint* src, int srcOffset, int rank, int8 shape, int8 srcStrides,
+                                    __global uint* dst, int dstOffset, int8 dstStrides, int n)
+{
+    int i = get_global_id(0);
+    if (i >= n) {
+        return;
+    }
+    int sh[8];
+    int ss[8];
+    int ds[8];
+    vstore8(shape, 0, sh);
+    vstore8(srcStrides, 0, ss);
+    vstore8(dstStrides, 0, ds);
+    int rem = i;
+    int s = srcOffset;
+    int d = dstOffset;
+    for (int k = rank - 1; k >= 0; k--) {
+        int idx = rem % sh[k];
+        rem /= sh[k];
+        s += idx * ss[k];
+        d += idx * ds[k];
+    }
+    dst[d] = src[s];
 }

@@ -452,4 +452,16 @@ public interface Backend extends AutoCloseable {
      */
     void batchNormBackward(Buffer gradOut, Buffer x, Buffer mean, Buffer var, Buffer weight, Buffer gradWeight,
                            Buffer gradBias, double eps, Buffer gradInput, int n, int channels, int inner);
+
+    // ---------------------------------------------------------------- strided writes
+
+    /**
+     * Copies the view {@code src} into the view {@code dst} of the same shape, element
+     * {@code (i0, i1, ...)} of one to the same element of the other; elements of {@code dst}'s
+     * buffer outside the view keep their values. This is how a tensor layer writes through a view
+     * (PyTorch's {@code copy_} into a slice) and how the backward of a view places its gradient into
+     * a zero tensor of the input's shape. Either element type, the same in both views; {@code dst}
+     * reaches no element twice (no stride 0 over a size above 1) and no element of {@code src}.
+     */
+    void copyInto(StridedView src, StridedView dst);
 }

@@ -157,6 +157,16 @@ class SuiteSensitivityTest {
                         "avgPool2dBackward", a -> {
                             a[0] = withPool((PoolSpec) a[0], false, true);
                             return a;
+                        }),
+                new Mutant("copyInto writes the last column of a strided destination one element early",
+                        Family.COPY_INTO, "copyInto", a -> {
+                            StridedView d = (StridedView) a[1];
+                            if (d.rank() > 0 && d.strides()[d.rank() - 1] > 1) {
+                                int[] st = d.strides().clone();
+                                st[d.rank() - 1] -= 1;
+                                a[1] = new StridedView(d.buffer(), d.offset(), d.shape(), st);
+                            }
+                            return a;
                         })).map(m -> Arguments.of(m));
     }
 

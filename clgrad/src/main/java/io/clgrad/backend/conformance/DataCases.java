@@ -1,6 +1,7 @@
 package io.clgrad.backend.conformance;
 
 import io.clgrad.backend.Backend;
+import io.clgrad.backend.Buffer;
 import io.clgrad.backend.ElementType;
 import io.clgrad.backend.StridedView;
 import java.util.ArrayList;
@@ -9,8 +10,9 @@ import java.util.Random;
 
 /**
  * Cases for the data-movement ops: {@link Backend#fill}, {@link Backend#arange},
- * {@link Backend#copy} of strided views (both element types) and {@link Backend#convert}.
- * All are exact except F32 arange, which rounds start + i·step once.
+ * {@link Backend#copy} of strided views (both element types), {@link Backend#convert} and
+ * {@link Backend#copyInto} of one view into another. All are exact except F32 arange, which rounds
+ * start + i·step once.
  */
 final class DataCases {
     private DataCases() {
@@ -118,6 +120,78 @@ final class DataCases {
             }
             cases.add(OpCase.into("convert I32->F32 n=" + n, ElementType.F32, n, (b, m, out) -> b.convert(m.i32(iv), out, n),
                     OpCase.Out.exact("out", new int[] {n}, RefData.toFloat(iv))));
+        }
+        return cases;
+    }
+
+    /** A source view and a destination view of one shape, each over a buffer of its own length. */
+    record Pair(String name, View src, View dst) {
+    }
+
+    /** Destinations a slice, select, step or transpose makes, and sources contiguous or not. */
+    static List<Pair> pairs() {
+        List<Pair> p = new ArrayList<>();
+        p.add(new Pair("row 2 of [5,7] from a contiguous [7] at offset 3",
+                new View("", 10, 3, new int[] {7}, new int[] {1}), new View("", 35, 14, new int[] {7}, new int[] {1})));
+        p.add(new Pair("column 3 of [5,7] from a contiguous [5]",
+                new View("", 5, 0, new int[] {5}, new int[] {1}), new View("", 35, 3, new int[] {5}, new int[] {7})));
+        p.add(new Pair("[1::2, 2::2] of [8,10] from a transposed [4,4]",
+                new View("", 16, 0, new int[] {4, 4}, new int[] {1, 4}), new View("", 80, 12, new int[] {4, 4},
+                new int[] {20, 2})));
+        p.add(new Pair("[33,7]^T from a contiguous [7,33]",
+                new View("", 231, 0, new int[] {7, 33}, new int[] {33, 1}), new View("", 231, 0, new int[] {7, 33},
+                new int[] {1, 7})));
+        p.add(new Pair("[:, 1:2, :] of [3,4,5] (size-1 dim) from [3,1,5] with stride 2",
+                new View("", 40, 1, new int[] {3, 1, 5}, new int[] {10, 99, 2}), new View("", 60, 5, new int[] {3, 1, 5},
+                new int[] {20, 5, 1})));
+        p.add(new Pair("rank-8 reversed from a contiguous [2]*8",
+                new View("", 256, 0, new int[] {2, 2, 2, 2, 2, 2, 2, 2}, new int[] {128, 64, 32, 16, 8, 4, 2, 1}),
+                new View("", 256, 0, new int[] {2, 2, 2, 2, 2, 2, 2, 2}, new int[] {1, 2, 4, 8, 16, 32, 64, 128})));
+        p.add(new Pair("scalar at offset 5 from offset 2",
+                new View("", 3, 2, new int[] {}, new int[] {}), new View("", 9, 5, new int[] {}, new int[] {})));
+        p.add(new Pair("empty [0,4] writes nothing",
+                new View("", 8, 0, new int[] {0, 4}, new int[] {4, 1}), new View("", 8, 2, new int[] {0, 4},
+                new int[] {4, 1})));
+        p.add(new Pair("[1000] at offset 7 from stride 3",
+                new View("", 3000, 2, new int[] {999}, new int[] {3}), new View("", 1010, 7, new int[] {999},
+                new int[] {1})));
+        p.add(new Pair("[50001] stride 2 from a contiguous [50001]",
+                new View("", 50_001, 0, new int[] {50_001}, new int[] {1}), new View("", 100_003, 1, new int[] {50_001},
+                new int[] {2})));
+        return p;
+    }
+
+    static List<OpCase> copyInto(CaseSize size) {
+        Random r = new Random(303);
+        List<OpCase> cases = new ArrayList<>();
+        for (Pair p : pairs()) {
+            View s = p.src();
+            View d = p.dst();
+            if (!size.keeps(d.len())) {
+                continue;
+            }
+            float[] sf = Inputs.uniform(r, s.len(), -100, 100);
+            float[] df = Inputs.uniform(r, d.len(), -100, 100);
+            cases.add(OpCase.of("copyInto F32 " + p.name(), b -> {
+                try (Bufs m = new Bufs(b)) {
+                    Buffer out = m.f32(df);
+                    b.copyInto(new StridedView(m.f32(sf), s.offset(), s.shape(), s.strides()),
+                            new StridedView(out, d.offset(), d.shape(), d.strides()));
+                    return List.of(m.read(out, d.len()));
+                }
+            }, OpCase.Out.exact("destination buffer", new int[] {d.len()}, RefData.scatter(Inputs.d(sf), s.offset(),
+                    s.strides(), Inputs.d(df), d.offset(), d.shape(), d.strides()))));
+            int[] si = Inputs.ints(r, s.len(), -1_000_000_000, 1_000_000_000);
+            int[] di = Inputs.ints(r, d.len(), -1_000_000_000, 1_000_000_000);
+            cases.add(OpCase.of("copyInto I32 " + p.name(), b -> {
+                try (Bufs m = new Bufs(b)) {
+                    Buffer out = m.i32(di);
+                    b.copyInto(new StridedView(m.i32(si), s.offset(), s.shape(), s.strides()),
+                            new StridedView(out, d.offset(), d.shape(), d.strides()));
+                    return List.of(m.read(out, d.len()));
+                }
+            }, OpCase.Out.exact("destination buffer", new int[] {d.len()}, RefData.scatter(Inputs.d(si), s.offset(),
+                    s.strides(), Inputs.d(di), d.offset(), d.shape(), d.strides()))));
         }
         return cases;
     }

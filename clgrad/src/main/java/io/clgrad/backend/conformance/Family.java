@@ -72,7 +72,9 @@ public enum Family {
     /** {@link Backend#avgPool2d}. */
     AVG_POOL2D(PoolCases::avgPool2d),
     /** {@link Backend#avgPool2dBackward}. */
-    AVG_POOL2D_BACKWARD(PoolCases::avgPool2dBackward);
+    AVG_POOL2D_BACKWARD(PoolCases::avgPool2dBackward),
+    /** {@link Backend#copyInto}: a strided view written into a strided view (slices, selects, steps). */
+    COPY_INTO(DataCases::copyInto);
 
     private final Function<CaseSize, List<OpCase>> cases;
 

@@ -56,4 +56,19 @@ final class RefData {
         }
         return out;
     }
+
+    /**
+     * copyInto: the destination buffer {@code dst} with element i (row-major, of {@code shape}) of
+     * the source view written to element i of the destination view; the rest unchanged.
+     */
+    static double[] scatter(double[] src, int srcOffset, int[] srcStrides, double[] dst, int dstOffset, int[] shape,
+                            int[] dstStrides) {
+        double[] out = dst.clone();
+        int n = Inputs.numel(shape);
+        for (int i = 0; i < n; i++) {
+            out[RefElementwise.offsetOf(i, dstOffset, shape, dstStrides)] =
+                    src[RefElementwise.offsetOf(i, srcOffset, shape, srcStrides)];
+        }
+        return out;
+    }
 }

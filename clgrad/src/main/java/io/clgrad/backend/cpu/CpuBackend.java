@@ -500,4 +500,23 @@ public final class CpuBackend implements Backend {
                 args.optF32(gradWeight, "weight gradient", channels), args.optF32(gradBias, "bias gradient", channels),
                 eps, args.f32(gradInput, "input gradient", total), n, channels, inner);
     }
+
+    // ---------------------------------------------------------------- strided writes
+
+    /** Copies a strided view into another strided view of the same shape (see {@link Backend#copyInto}). */
+    @Override
+    public void copyInto(StridedView src, StridedView dst) {
+        CpuBuffer s = args.owned(src.buffer(), "source");
+        CpuBuffer d = args.owned(dst.buffer(), "destination");
+        if (s.type() != d.type()) {
+            throw new IllegalArgumentException("copyInto from " + s + " into " + d + ": element types differ");
+        }
+        if (!java.util.Arrays.equals(src.shape(), dst.shape())) {
+            throw new IllegalArgumentException("copyInto: source shape " + java.util.Arrays.toString(src.shape())
+                    + " differs from destination shape " + java.util.Arrays.toString(dst.shape()));
+        }
+        Object from = s.type() == ElementType.F32 ? s.floats() : s.ints();
+        Object to = d.type() == ElementType.F32 ? d.floats() : d.ints();
+        copy.scatter(src, from, s.length(), dst, to, d.length());
+    }
 }

@@ -87,6 +87,34 @@ final class CpuCopy {
         }
     }
 
+    /**
+     * Copies view {@code src} into view {@code dst} (same shape, same array type), element by
+     * element in row-major order; rows are spread over the pool (dst's elements are distinct).
+     */
+    void scatter(StridedView src, Object from, int srcLength, StridedView dst, Object to, int dstLength) {
+        CpuGeometry g = CpuGeometry.of(src.shape(), new StridedView[] {src, dst}, new int[] {srcLength, dstLength});
+        int ss = g.innerStride(0);
+        int ds = g.innerStride(1);
+        if (ss == 1 && ds == 1) {
+            g.run(par, (pos, len, outPos) -> System.arraycopy(from, pos[0], to, pos[1], len));
+        } else if (from instanceof float[] f) {
+            float[] o = (float[]) to;
+            g.run(par, (pos, len, outPos) -> {
+                for (int i = 0, s = pos[0], d = pos[1]; i < len; i++, s += ss, d += ds) {
+                    o[d] = f[s];
+                }
+            });
+        } else {
+            int[] fi = (int[]) from;
+            int[] o = (int[]) to;
+            g.run(par, (pos, len, outPos) -> {
+                for (int i = 0, s = pos[0], d = pos[1]; i < len; i++, s += ss, d += ds) {
+                    o[d] = fi[s];
+                }
+            });
+        }
+    }
+
     /** Float to int, truncating toward zero (NaN gives 0, out-of-range values saturate). */
     void convert(float[] src, int[] out, int n) {
         par.forEach(n, n, (lo, hi) -> {

@@ -58,4 +58,24 @@ final class CopyOps extends FamilyOps {
             kernels.launch1d(kernel("convert_i32_to_f32"), count, s, o, count);
         }
     }
+
+    void copyInto(StridedView src, StridedView dst) {
+        ClBuffer s = operands.view(src, "copyInto source", null);
+        ClBuffer d = operands.view(dst, "copyInto destination", s.type());
+        if (!java.util.Arrays.equals(src.shape(), dst.shape())) {
+            throw new IllegalArgumentException("copyInto: source shape " + java.util.Arrays.toString(src.shape())
+                    + " differs from destination shape " + java.util.Arrays.toString(dst.shape()));
+        }
+        int n = Operands.count(src.numel(), "copyInto length");
+        if (n == 0) {
+            return;
+        }
+        StridedGeometry g = StridedGeometry.of(src.shape(), src.strides(), dst.strides());
+        if (g.contiguous(0) && g.contiguous(1)) {
+            transfers.copy(s, src.offset(), d, dst.offset(), n);
+            return;
+        }
+        kernels.launch1d(kernel("copy_strided_into_u32"), n,
+                s, src.offset(), g.rank, g.shape, g.strides[0], d, dst.offset(), g.strides[1], n);
+    }
 }

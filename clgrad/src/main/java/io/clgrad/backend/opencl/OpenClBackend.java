@@ -451,4 +451,11 @@ public final class OpenClBackend implements Backend {
                                   Buffer gradBias, double eps, Buffer gradInput, int n, int channels, int inner) {
         batchNorm.backward(gradOut, x, mean, var, weight, gradWeight, gradBias, eps, gradInput, n, channels, inner);
     }
+
+    // ---------------------------------------------------------------- strided writes
+
+    @Override
+    public void copyInto(StridedView src, StridedView dst) {
+        copies.copyInto(src, dst);
+    }
 }
