@@ -11,7 +11,7 @@ the tensors PyTorch saw.
 
 Fixtures: print.json (tensor printing), simplenet.json, linear.json, activations.json, losses.json,
 optimizers.json, mlp.json, conv.json, batchnorm.json, batchnorm_state.json (+ batchnorm2d.safetensors),
-pool.json, cnn_state.json (+ cnn.safetensors); read by the tests in clgrad/src/test/java/io/clgrad/golden/. See
+pool.json, cnn_state.json (+ cnn.safetensors), indexing.json; read by the tests in clgrad/src/test/java/io/clgrad/golden/. See
 docs/golden-fixtures.md for their format and the tolerance rule.
 """
 import json
@@ -579,6 +579,52 @@ def cnn_state_dict():
                        "repr": repr(m)}]}
 
 
+def indexing():
+    """The views of basic indexing: select, narrow, slicing with steps (negative and clamped bounds),
+    split (a size and a list of sizes), chunk, unbind and Python index strings (x[...] with integers,
+    slices, ... and None; the Java side parses the same text): each output, and the input gradient of
+    sum(output_i * upstream_i) over all outputs."""
+    torch.manual_seed(12)
+    cases = []
+
+    def add(name, shape, op, f, **args):
+        x = torch.randn(*shape).requires_grad_(True)
+        y = f(x)
+        ys = list(y) if isinstance(y, (tuple, list)) else [y]
+        ups = [torch.randn(t.shape) for t in ys]
+        sum(((t * u).sum() for t, u in zip(ys, ups)), torch.zeros(())).backward()
+        c = {"name": name, "op": op, "x": T(x), "outputs": [T(t) for t in ys], "upstreams": [T(u) for u in ups],
+             "x_grad": T(x.grad)}
+        c.update(args)
+        cases.append(c)
+
+    def get(index, shape):
+        add("x[" + index + "] of " + str(list(shape)), shape, "get", lambda x: eval("x[" + index + "]"),
+            index=index)
+
+    for dim, index, shape in [(0, 1, (3, 4)), (1, -1, (3, 4)), (-1, 2, (2, 3, 5)), (0, 0, (1,)), (2, -4, (2, 3, 4))]:
+        add("select(%d, %d) of %s" % (dim, index, list(shape)), shape, "select", lambda x: x.select(dim, index),
+            args=[dim, index])
+    for dim, start, length, shape in [(0, 1, 2, (4, 3)), (1, -3, 2, (2, 5)), (-1, 0, 0, (3, 4)), (1, 2, 3, (2, 5, 3))]:
+        add("narrow(%d, %d, %d) of %s" % (dim, start, length, list(shape)), shape, "narrow",
+            lambda x: x.narrow(dim, start, length), args=[dim, start, length])
+    for split, dim, shape in [(2, 0, (5, 3)), (3, 1, (2, 7)), (4, -1, (2, 3, 4)), ([1, 3, 2], 1, (2, 6)),
+                              ([0, 4, 1], 0, (5, 2))]:
+        add("split(%s, %d) of %s" % (split, dim, list(shape)), shape, "split", lambda x: x.split(split, dim),
+            args=[split, dim])
+    for chunks, dim, shape in [(2, 0, (6, 2)), (4, 0, (5, 3)), (3, 1, (2, 7)), (4, -1, (2, 6))]:
+        add("chunk(%d, %d) of %s" % (chunks, dim, list(shape)), shape, "chunk", lambda x: x.chunk(chunks, dim),
+            args=[chunks, dim])
+    for dim, shape in [(0, (3, 4)), (1, (2, 3, 4)), (-1, (2, 3))]:
+        add("unbind(%d) of %s" % (dim, list(shape)), shape, "unbind", lambda x: x.unbind(dim), args=[dim])
+    for index, shape in [("0", (3, 4)), ("-1", (3, 4)), (":, 1:3", (4, 5)), ("..., ::2", (3, 4, 5)),
+                         ("1:, ::3, -2", (4, 7, 3)), ("-3:100, :-1", (5, 4)), ("::2, 1::2", (7, 6)),
+                         ("None, 1, ..., None", (3, 4, 2)), ("5:2", (6, 3)), ("-100:2, 2:", (4, 5)),
+                         ("..., 0", (2, 3, 4)), ("1, 2", (3, 4)), ("::4, ..., 1:4:2", (9, 2, 5))]:
+        get(index, shape)
+    return {"cases": cases}
+
+
 if __name__ == "__main__":
     torch.set_printoptions(profile="default")
     write("print.json", printing())
@@ -593,3 +639,4 @@ if __name__ == "__main__":
     write("batchnorm_state.json", batchnorm_state_dict())
     write("pool.json", pooling())
     write("cnn_state.json", cnn_state_dict())
+    write("indexing.json", indexing())

@@ -292,7 +292,8 @@ public final class Tensor implements AutoCloseable {
 
     /**
      * Copies {@code src}'s values into this tensor, in place (PyTorch's {@code copy_}): same shape,
-     * converting dtype and moving across devices as needed. Not recorded by autograd: a tensor that
+     * converting dtype and moving across devices as needed. This tensor may be a view
+     * ({@code x.get(0).copyFrom(row)}): the values then land in the viewed elements of its storage. Not recorded by autograd: a tensor that
      * requires grad can only be written inside {@link Autograd#noGrad()}. Bumps {@link #version()},
      * so a backward that needs the old values refuses to run. Returns this tensor.
      */
@@ -492,6 +493,206 @@ public final class Tensor implements AutoCloseable {
     /** A view broadcasting size-1 dimensions to {@code sizes} (-1 keeps a size), without copying. */
     public Tensor expand(int... sizes) {
         return Layouts.expand(this, sizes);
+    }
+
+    // ------------------------------------------------------------------ indexing and slicing (views)
+
+    /**
+     * The slice at {@code index} of dimension {@code dim}, which is removed: PyTorch's
+     * {@code select}, {@code x[:, index]} for dim 1. A view: it shares this tensor's storage and
+     * version counter, so {@code x.select(0, 1).copyFrom(y)} writes row 1 of {@code x}. The
+     * gradient flows into the selected positions (zeros elsewhere).
+     *
+     * <pre>{@code
+     * Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+     * x.select(1, -1);   // tensor([3., 6.])
+     * }</pre>
+     *
+     * @param dim   the dimension (negative counts from the end)
+     * @param index the position along it, in {@code [-size, size)} (negative counts from the end)
+     * @return a view of shape {@code shape} without {@code dim}
+     * @throws IndexOutOfBoundsException when {@code index} is out of range
+     */
+    public Tensor select(int dim, int index) {
+        return Slicing.select(this, dim, index);
+    }
+
+    /**
+     * Positions {@code start .. start+length-1} of dimension {@code dim}: PyTorch's {@code narrow},
+     * {@code x[start:start+length]} for dim 0, as a view (shared storage and version).
+     *
+     * @param dim    the dimension (negative counts from the end)
+     * @param start  the first position, in {@code [-size, size]} (negative counts from the end)
+     * @param length how many positions, with {@code start + length <= size}
+     * @return a view whose dimension {@code dim} has size {@code length}
+     * @throws IllegalArgumentException when the range does not fit the dimension
+     */
+    public Tensor narrow(int dim, int start, int length) {
+        return Slicing.narrow(this, dim, start, length);
+    }
+
+    /**
+     * Python's {@code x[start:end]} along {@code dim}, as a view: negative bounds count from the
+     * end and bounds past either end are clamped (an empty result, never an error), as PyTorch's
+     * slicing does. {@code end = Integer.MAX_VALUE} means "to the end".
+     *
+     * @param dim   the dimension (negative counts from the end)
+     * @param start the first position
+     * @param end   one past the last position
+     * @return a view whose dimension {@code dim} has size {@code max(0, end - start)} after clamping
+     */
+    public Tensor slice(int dim, int start, int end) {
+        return Slicing.slice(this, dim, start, end, 1);
+    }
+
+    /**
+     * Python's {@code x[start:end:step]} along {@code dim}, as a view: positions
+     * {@code start, start+step, ...} below {@code end}, bounds clamped as in {@link #slice(int, int, int)}.
+     *
+     * <pre>{@code
+     * Tensor.arange(10).slice(0, 1, Integer.MAX_VALUE, 3);   // tensor([1, 4, 7], dtype=int32)
+     * }</pre>
+     *
+     * @param dim   the dimension (negative counts from the end)
+     * @param start the first position
+     * @param end   one past the last position ({@code Integer.MAX_VALUE}: to the end)
+     * @param step  the step, at least 1 (PyTorch has no negative steps either)
+     * @return a view whose dimension {@code dim} has size {@code ceil((end - start) / step)} after clamping
+     * @throws IllegalArgumentException when {@code step < 1}
+     */
+    public Tensor slice(int dim, int start, int end, int step) {
+        return Slicing.slice(this, dim, start, end, step);
+    }
+
+    /** {@link #split(int, int)} along dimension 0. */
+    public java.util.List<Tensor> split(int splitSize) {
+        return Slicing.split(this, splitSize, 0);
+    }
+
+    /**
+     * Views of consecutive pieces of {@code splitSize} positions along {@code dim} (the last one
+     * smaller when the size does not divide), PyTorch's {@code split}. Each piece shares this
+     * tensor's storage; the gradients of the pieces that are used add up in this tensor's.
+     *
+     * <pre>{@code
+     * Tensor.arange(5).split(2, 0);   // [tensor([0, 1]), tensor([2, 3]), tensor([4])]
+     * }</pre>
+     *
+     * @param splitSize the length of each piece, at least 1 (0 only for an empty dimension)
+     * @param dim       the dimension (negative counts from the end)
+     * @return {@code ceil(size / splitSize)} views (one when the dimension is empty), in order
+     */
+    public java.util.List<Tensor> split(int splitSize, int dim) {
+        return Slicing.split(this, splitSize, dim);
+    }
+
+    /** {@link #split(int[], int)} along dimension 0. */
+    public java.util.List<Tensor> split(int[] sizes) {
+        return Slicing.split(this, sizes, 0);
+    }
+
+    /**
+     * Views of consecutive pieces of the given lengths along {@code dim}, PyTorch's
+     * {@code split(split_size_or_sections=[...])} ({@code split_with_sizes}).
+     *
+     * @param sizes the lengths, each at least 0, summing to the size of {@code dim}
+     * @param dim   the dimension (negative counts from the end)
+     * @return one view per entry of {@code sizes}
+     */
+    public java.util.List<Tensor> split(int[] sizes, int dim) {
+        return Slicing.split(this, sizes, dim);
+    }
+
+    /** {@link #chunk(int, int)} along dimension 0. */
+    public java.util.List<Tensor> chunk(int chunks) {
+        return Slicing.chunk(this, chunks, 0);
+    }
+
+    /**
+     * {@code chunks} (or fewer) views of equal size along {@code dim}, the last smaller when the
+     * size does not divide: PyTorch's {@code chunk}, a {@link #split(int, int)} with
+     * {@code splitSize = ceil(size / chunks)}, so a size of 5 in 4 chunks gives 3 pieces (2, 2, 1).
+     *
+     * @param chunks how many pieces at most, at least 1
+     * @param dim    the dimension (negative counts from the end)
+     * @return the views, in order
+     */
+    public java.util.List<Tensor> chunk(int chunks, int dim) {
+        return Slicing.chunk(this, chunks, dim);
+    }
+
+    /** {@link #unbind(int)} along dimension 0. */
+    public java.util.List<Tensor> unbind() {
+        return Slicing.unbind(this, 0);
+    }
+
+    /**
+     * Every {@link #select(int, int)} of dimension {@code dim}, PyTorch's {@code unbind}: a list of
+     * {@code size} views with that dimension removed.
+     *
+     * @param dim the dimension (negative counts from the end)
+     * @return the views, in order
+     */
+    public java.util.List<Tensor> unbind(int dim) {
+        return Slicing.unbind(this, dim);
+    }
+
+    /**
+     * Python's {@code x[i]}, {@code x[i, j]}, ...: one integer per leading dimension, each
+     * removing its dimension (negative counts from the end). A view, as {@link #get(Index...)}.
+     *
+     * <pre>{@code
+     * Tensor row = x.get(0);        // x[0]
+     * Tensor last = x.get(-1, 2);   // x[-1, 2]
+     * }</pre>
+     *
+     * @param indices one position per leading dimension
+     * @return a view with {@code indices.length} dimensions fewer
+     * @throws IndexOutOfBoundsException "index 5 is out of bounds for dimension 0 with size 3", or
+     *                                   too many indices
+     */
+    public Tensor get(int... indices) {
+        Index[] idx = new Index[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            idx[i] = Index.at(indices[i]);
+        }
+        return Indexing.get(this, idx);
+    }
+
+    /**
+     * Python's basic indexing written as text, {@code x.get(":, 1:5")} for {@code x[:, 1:5]}:
+     * comma-separated integers, slices {@code start:stop:step} with any part omitted and negative
+     * values, {@code ...}, and {@code None} (or {@code newaxis}) for a new axis; see {@link Index#parse}.
+     * The result is a view sharing this tensor's storage and version counter, so
+     * {@code x.get("0, ::2").copyFrom(y)} writes into {@code x}; its gradient flows into the
+     * indexed positions.
+     *
+     * <pre>{@code
+     * Tensor x = Tensor.randn(4, 6, 8);
+     * x.get(":, 1:5").shape();     // [4, 4, 8]
+     * x.get("..., ::2").shape();   // [4, 6, 4]
+     * x.get("-1, None").shape();   // [1, 6, 8]
+     * }</pre>
+     *
+     * @param index e.g. {@code "0"}, {@code ":, 1:5"}, {@code "..., ::2"}, {@code "-1"}, {@code "None, :3"}
+     * @return the view
+     * @throws IllegalArgumentException  naming the entry's position and text when the string cannot be read
+     * @throws IndexOutOfBoundsException for an integer out of range or too many indices
+     */
+    public Tensor get(String index) {
+        return Indexing.get(this, Index.parse(index));
+    }
+
+    /**
+     * Basic indexing with typed entries, {@code x.get(Index.all(), Index.slice(1, 5))} for
+     * {@code x[:, 1:5]}; the same rules and result as {@link #get(String)}.
+     *
+     * @param indices the entries, applied left to right
+     * @return the view
+     * @throws IndexOutOfBoundsException for an integer out of range or too many indices
+     */
+    public Tensor get(Index... indices) {
+        return Indexing.get(this, indices);
     }
 
     // ------------------------------------------------------------------ elementwise

@@ -86,9 +86,12 @@ final class Transfers {
                     + " cannot be modified in place while gradients are recorded (copyFrom is not recorded);"
                     + " do it inside Autograd.noGrad(), or write into a detach()ed tensor");
         }
-        if (!dst.isDense()) {
-            throw new IllegalArgumentException(op + ": the destination must be contiguous, got strides "
-                    + Shape.str(dst.stridesRef()));
+        for (int d = 0; d < dst.dim(); d++) {
+            if (dst.stridesRef()[d] == 0 && dst.shapeRef()[d] > 1) {
+                throw new IllegalArgumentException(op + ": unsupported operation: more than one element of the"
+                        + " written-to tensor (shape " + Shape.str(dst.shapeRef()) + ", strides "
+                        + Shape.str(dst.stridesRef()) + ") refers to a single memory location; copy() it first");
+            }
         }
         if (dst.numel() == 0) {
             return dst;
@@ -106,8 +109,10 @@ final class Transfers {
                     && java.util.Arrays.equals(from.strides(), to.strides());
             Tensor staged = sameStorage && !sameElements ? Layouts.copy(moved) : moved;
             try {
-                if (!sameElements) {
+                if (!sameElements && dst.isDense()) {
                     dst.backend().copy(staged.stridedView(op), dst.buffer(op));
+                } else if (!sameElements) {   // a view (select, slice, transpose): its elements of the base
+                    dst.backend().copyInto(staged.stridedView(op), dst.stridedView(op));
                 }
                 dst.bumpVersion();   // as PyTorch's copy_, even onto itself
             } finally {
