@@ -50,6 +50,23 @@ __kernel void arange_i32(__global int* out, int n, int start, int step)
     }
 }
 
+/* The element offset of the i-th element, in row-major order, of the view (shape, strides) from offset. */
+int view_offset(int i, int offset, int rank, int8 shape, int8 strides)
+{
+    int sh[8];
+    int st[8];
+    vstore8(shape, 0, sh);
+    vstore8(strides, 0, st);
+    int rem = i;
+    int off = offset;
+    for (int d = rank - 1; d >= 0; d--) {
+        int idx = rem % sh[d];
+        rem /= sh[d];
+        off += idx * st[d];
+    }
+    return off;
+}
+
 /* out[i] = src[offset of the i-th element, in row-major order, of the view (shape, strides)]. */
 __kernel void copy_strided_u32(__global const uint* src, int srcOffset, int rank, int8 shape, int8 strides,
                                __global uint* out, int n)
@@ -58,18 +75,7 @@ __kernel void copy_strided_u32(__global const uint* src, int srcOffset, int rank
     if (i >= n) {
         return;
     }
-    int sh[8];
-    int st[8];
-    vstore8(shape, 0, sh);
-    vstore8(strides, 0, st);
-    int rem = i;
-    int off = srcOffset;
-    for (int d = rank - 1; d >= 0; d--) {
-        int idx = rem % sh[d];
-        rem /= sh[d];
-        off += idx * st[d];
-    }
-    out[i] = src[off];
+    out[i] = src[view_offset(i, srcOffset, rank, shape, strides)];
 }
 
 /* out[i] = (int) src[srcOffset + i]: truncation toward zero, saturating, NaN -> 0 (as Java's cast). */
@@ -102,20 +108,5 @@ __kernel void copy_strided_into_u32(__global const uint* src, int srcOffset, int
     if (i >= n) {
         return;
     }
-    int sh[8];
-    int ss[8];
-    int ds[8];
-    vstore8(shape, 0, sh);
-    vstore8(srcStrides, 0, ss);
-    vstore8(dstStrides, 0, ds);
-    int rem = i;
-    int s = srcOffset;
-    int d = dstOffset;
-    for (int k = rank - 1; k >= 0; k--) {
-        int idx = rem % sh[k];
-        rem /= sh[k];
-        s += idx * ss[k];
-        d += idx * ds[k];
-    }
-    dst[d] = src[s];
+    dst[view_offset(i, dstOffset, rank, shape, dstStrides)] = src[view_offset(i, srcOffset, rank, shape, srcStrides)];
 }

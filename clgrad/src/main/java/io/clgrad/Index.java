@@ -31,11 +31,12 @@ public final class Index {
     private static final Index ELLIPSIS = new Index(Kind.ELLIPSIS, 0, null, null, 1);
     private static final Index NEW_AXIS = new Index(Kind.NEW_AXIS, 0, null, null, 1);
 
-    private final Kind kind;
-    private final int index;
-    private final Integer start;
-    private final Integer stop;
-    private final int step;
+    // read by Indexing, in this package
+    final Kind kind;
+    final int index;
+    final Integer start;
+    final Integer stop;
+    final int step;
 
     private Index(Kind kind, int index, Integer start, Integer stop, int step) {
         this.kind = kind;
@@ -196,26 +197,6 @@ public final class Index {
             throw new IllegalArgumentException("index: " + what + ": slice step must be greater than zero"
                     + " (negative steps are not supported)");
         }
-    }
-
-    Kind kind() {
-        return kind;
-    }
-
-    int index() {
-        return index;
-    }
-
-    Integer start() {
-        return start;
-    }
-
-    Integer stop() {
-        return stop;
-    }
-
-    int step() {
-        return step;
     }
 
     /** Python's text of the entry: {@code 3}, {@code 1:5}, {@code ::2}, {@code :}, {@code ...}, {@code None}. */

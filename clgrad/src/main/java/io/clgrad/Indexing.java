@@ -24,7 +24,7 @@ final class Indexing {
             if (i == null) {
                 throw new IllegalArgumentException("get: index entry is null in " + Arrays.toString(indices));
             }
-            switch (i.kind()) {
+            switch (i.kind) {
                 case AT, SLICE -> consumed++;
                 case ELLIPSIS -> ellipses++;
                 default -> { }
@@ -35,7 +35,7 @@ final class Indexing {
                     + text(indices));
         }
         if (consumed > shape.length) {
-            throw new IndexOutOfBoundsException(shape.length == 0 && indices[0].kind() == Index.Kind.AT
+            throw new IndexOutOfBoundsException(shape.length == 0 && indices[0].kind == Index.Kind.AT
                     ? "get: invalid index of a 0-dim tensor; use item() to read its value"
                     : "get: too many indices for tensor of dimension " + shape.length + " (shape " + Shape.str(shape)
                     + "): " + text(indices));
@@ -46,14 +46,14 @@ final class Indexing {
         int in = 0;    // the input dimension the next entry indexes
         int out = 0;   // where that dimension sits in the result so far
         for (Index i : indices) {
-            switch (i.kind()) {
+            switch (i.kind) {
                 case AT -> {
                     int size = shape[in];
-                    if (i.index() < -size || i.index() >= size) {
-                        throw new IndexOutOfBoundsException("get: index " + i.index() + " is out of bounds for dimension "
+                    if (i.index < -size || i.index >= size) {
+                        throw new IndexOutOfBoundsException("get: index " + i.index + " is out of bounds for dimension "
                                 + in + " with size " + size + " (shape " + Shape.str(shape) + ", index " + text(indices) + ")");
                     }
-                    int at = i.index() < 0 ? i.index() + size : i.index();
+                    int at = i.index < 0 ? i.index + size : i.index;
                     int d = out;
                     steps.add(g -> g.select(d, at));
                     node = "SelectBackward0";
@@ -61,10 +61,10 @@ final class Indexing {
                 }
                 case SLICE -> {
                     int size = shape[in];
-                    int[] r = Slicing.sliceRange("get", size, i.start() == null ? 0 : i.start(),
-                            i.stop() == null ? size : i.stop(), i.step());
+                    int[] r = Slicing.sliceRange("get", size, i.start == null ? 0 : i.start,
+                            i.stop == null ? size : i.stop, i.step);
                     int d = out;
-                    int step = i.step();
+                    int step = i.step;
                     steps.add(g -> g.slice(d, r[0], r[1], step));
                     node = "SliceBackward0";
                     in++;

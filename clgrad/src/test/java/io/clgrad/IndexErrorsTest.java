@@ -34,22 +34,22 @@ class IndexErrorsTest {
 
     @Test
     void badIndexStringsNameTheEntryAndItsText() {
-        fails(IllegalArgumentException.class, "index: cannot read entry 1 \"1:x\" of \":, 1:x\": 'x' is not an integer"
-                + " slice bound", () -> x.get(":, 1:x"));
-        fails(IllegalArgumentException.class, "index: cannot read entry 0 \"a\" of \"a\": 'a' is not an integer, a"
-                + " slice, '...' or None", () -> x.get("a"));
-        fails(IllegalArgumentException.class, "index: cannot read entry 1 \"\" of \"0,,1\": the entry is empty",
-                () -> x.get("0,,1"));
-        fails(IllegalArgumentException.class, "index: cannot read entry 0 \"1:2:3:4\" of \"1:2:3:4\": a slice has at"
-                + " most two ':' (start:stop:step)", () -> x.get("1:2:3:4"));
-        fails(IllegalArgumentException.class, "index: cannot read entry 1 \"::0\" of \"0, ::0\": slice step cannot be"
-                + " zero", () -> x.get("0, ::0"));
-        fails(IllegalArgumentException.class, "index: cannot read entry 0 \"::-1\" of \"::-1\": slice step must be"
-                + " greater than zero (negative steps are not supported)", () -> x.get("::-1"));
+        unreadable(":, 1:x", 1, "1:x", "'x' is not an integer slice bound");
+        unreadable("a", 0, "a", "'a' is not an integer, a slice, '...' or None");
+        unreadable("0,,1", 1, "", "the entry is empty");
+        unreadable("1:2:3:4", 0, "1:2:3:4", "a slice has at most two ':' (start:stop:step)");
+        unreadable("0, ::0", 1, "::0", "slice step cannot be zero");
+        unreadable("::-1", 0, "::-1", "slice step must be greater than zero (negative steps are not supported)");
         fails(IllegalArgumentException.class, "index: empty index string \" \" (write \"...\" for the whole tensor)",
                 () -> x.get(" "));
         fails(IllegalArgumentException.class, "index: slice(null, null, 0): slice step cannot be zero",
                 () -> Index.slice(null, null, 0));
+    }
+
+    /** {@code x.get(text)} fails naming entry {@code entry} and its text {@code entryText}, and why. */
+    private void unreadable(String text, int entry, String entryText, String why) {
+        fails(IllegalArgumentException.class, "index: cannot read entry " + entry + " \"" + entryText + "\" of \""
+                + text + "\": " + why, () -> x.get(text));
     }
 
     @Test

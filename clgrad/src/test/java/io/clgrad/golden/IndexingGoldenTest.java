@@ -18,12 +18,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Each output, and the input gradient of {@code Σ_i sum(output_i · upstream_i)}, on every device.
  */
 class IndexingGoldenTest {
-    private static final String FILE = "indexing.json";
-
-    static Stream<Arguments> cases() {
-        return Golden.onEveryDevice(FILE);
-    }
-
     @ParameterizedTest(name = "{1} on {0}")
     @MethodSource("cases")
     void viewsMatchPyTorch(Device device, String name, JsonNode c) {
@@ -53,6 +47,13 @@ class IndexingGoldenTest {
             default -> throw new IllegalArgumentException(FILE + ": unknown op " + c.get("op"));
         };
     }
+
+    /** Every case of the fixture on every device. */
+    static Stream<Arguments> cases() {
+        return Golden.onEveryDevice(FILE);
+    }
+
+    private static final String FILE = "indexing.json";
 
     private static int[] ints(JsonNode v) {
         int[] r = new int[v.size()];

@@ -7,6 +7,7 @@ import io.clgrad.backend.StridedView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 
 /**
  * Cases for the data-movement ops: {@link Backend#fill}, {@link Backend#arange},
@@ -165,34 +166,32 @@ final class DataCases {
         Random r = new Random(303);
         List<OpCase> cases = new ArrayList<>();
         for (Pair p : pairs()) {
-            View s = p.src();
-            View d = p.dst();
-            if (!size.keeps(d.len())) {
+            if (!size.keeps(p.dst().len())) {
                 continue;
             }
-            float[] sf = Inputs.uniform(r, s.len(), -100, 100);
-            float[] df = Inputs.uniform(r, d.len(), -100, 100);
-            cases.add(OpCase.of("copyInto F32 " + p.name(), b -> {
-                try (Bufs m = new Bufs(b)) {
-                    Buffer out = m.f32(df);
-                    b.copyInto(new StridedView(m.f32(sf), s.offset(), s.shape(), s.strides()),
-                            new StridedView(out, d.offset(), d.shape(), d.strides()));
-                    return List.of(m.read(out, d.len()));
-                }
-            }, OpCase.Out.exact("destination buffer", new int[] {d.len()}, RefData.scatter(Inputs.d(sf), s.offset(),
-                    s.strides(), Inputs.d(df), d.offset(), d.shape(), d.strides()))));
-            int[] si = Inputs.ints(r, s.len(), -1_000_000_000, 1_000_000_000);
-            int[] di = Inputs.ints(r, d.len(), -1_000_000_000, 1_000_000_000);
-            cases.add(OpCase.of("copyInto I32 " + p.name(), b -> {
-                try (Bufs m = new Bufs(b)) {
-                    Buffer out = m.i32(di);
-                    b.copyInto(new StridedView(m.i32(si), s.offset(), s.shape(), s.strides()),
-                            new StridedView(out, d.offset(), d.shape(), d.strides()));
-                    return List.of(m.read(out, d.len()));
-                }
-            }, OpCase.Out.exact("destination buffer", new int[] {d.len()}, RefData.scatter(Inputs.d(si), s.offset(),
-                    s.strides(), Inputs.d(di), d.offset(), d.shape(), d.strides()))));
+            float[] sf = Inputs.uniform(r, p.src().len(), -100, 100);
+            float[] df = Inputs.uniform(r, p.dst().len(), -100, 100);
+            cases.add(copyIntoCase("F32", p, m -> m.f32(sf), m -> m.f32(df), Inputs.d(sf), Inputs.d(df)));
+            int[] si = Inputs.ints(r, p.src().len(), -1_000_000_000, 1_000_000_000);
+            int[] di = Inputs.ints(r, p.dst().len(), -1_000_000_000, 1_000_000_000);
+            cases.add(copyIntoCase("I32", p, m -> m.i32(si), m -> m.i32(di), Inputs.d(si), Inputs.d(di)));
         }
         return cases;
+    }
+
+    /** copyInto of pair {@code p} with the given source and destination uploads; the whole destination buffer is compared. */
+    private static OpCase copyIntoCase(String type, Pair p, Function<Bufs, Buffer> src, Function<Bufs, Buffer> dst,
+                                       double[] srcValues, double[] dstValues) {
+        View s = p.src();
+        View d = p.dst();
+        return OpCase.of("copyInto " + type + " " + p.name(), b -> {
+            try (Bufs m = new Bufs(b)) {
+                Buffer out = dst.apply(m);
+                b.copyInto(new StridedView(src.apply(m), s.offset(), s.shape(), s.strides()),
+                        new StridedView(out, d.offset(), d.shape(), d.strides()));
+                return List.of(m.read(out, d.len()));
+            }
+        }, OpCase.Out.exact("destination buffer", new int[] {d.len()}, RefData.scatter(srcValues, s.offset(),
+                s.strides(), dstValues, d.offset(), d.shape(), d.strides())));
     }
 }
