@@ -13,7 +13,8 @@ import io.clgrad.backend.UnaryOp;
  * value is read ({@link #item()}, {@link #toFloatArray()}, {@link #toString()}).
  *
  * <p>Shapes follow PyTorch: row-major, broadcasting by NumPy rules, negative dims count from the
- * end. Views ({@link #reshape}, {@link #transpose}, {@link #t()}) share memory with their source.
+ * end. Views ({@link #reshape}, {@link #transpose}, {@link #t()}, {@link #select}, {@link #get(String)}
+ * for {@code x[:, 1:5]}, see {@link Index}) share memory with their source.
  *
  * <p>Memory: {@link #close()} frees device memory now (a storage shared by views is freed when the
  * last of them closes); a {@link Tensors#scope()} closes everything created inside it; tensors
