@@ -13,8 +13,8 @@
  *            bound, out, n, err, op)
  *     out[c] = self[c with c[dim] = index[c]] for every position c of shape (the index's shape);
  *     self's stride along dim is selfStrides[dim]. An index outside [0, bound) is reported into
- *     err (clg_report_target of common.cl: value, its row-major position, bound, op, dim) and its
- *     element is written as 0: no read goes through it.
+ *     err (clg_report_target of common.cl: value, its element offset from indexOffset, bound, op,
+ *     dim) and its element is written as 0: no read goes through it.
  * scatter_u32(self, selfOffset, selfStrides, hasSelf, index, indexOffset, indexStrides, indexShape,
  *             src, srcOffset, srcStrides, rank, shape, dim, mode, out, n, err, op)
  *     out has `shape`; element c starts as self[c] (0 when hasSelf is 0; self is then an unread
@@ -76,9 +76,10 @@ __kernel void gather_u32(__global const uint* self, int selfOffset, int8 selfStr
     vstore8(selfStrides, 0, ss);
     vstore8(indexStrides, 0, is);
     clg_coords(i, rank, sh, c);
-    int v = index[clg_offset(indexOffset, rank, c, is, -1)];
+    int io = clg_offset(indexOffset, rank, c, is, -1);
+    int v = index[io];
     if (v < 0 || v >= bound) {
-        clg_report_target(err, v, i, bound, op, dim);
+        clg_report_target(err, v, io - indexOffset, bound, op, dim);
         out[i] = 0u;
         return;
     }
@@ -117,19 +118,11 @@ __kernel void scatter_u32(__global const uint* self, int selfOffset, int8 selfSt
         int ib = clg_offset(indexOffset, rank, c, is, dim);
         int vb = clg_offset(srcOffset, rank, c, vs, dim);
         int len = ish[dim];
-        /* row-major position of (c with c[dim] = 0) in the index, and the step along dim */
-        int pos = 0;
-        int step = 1;
-        int dimStep = 1;
-        for (int d = rank - 1; d >= 0; d--) {
-            pos += d == dim ? 0 : c[d] * step;
-            dimStep = d == dim ? step : dimStep;
-            step *= ish[d];
-        }
         for (int k = 0; k < len; k++) {
-            int v = index[ib + k * is[dim]];
+            int io = ib + k * is[dim];
+            int v = index[io];
             if (target == 0 && (v < 0 || v >= sh[dim])) {
-                clg_report_target(err, v, pos + k * dimStep, sh[dim], op, dim);
+                clg_report_target(err, v, io - indexOffset, sh[dim], op, dim);
             }
             if (v == target) {
                 uint s = src[vb + k * vs[dim]];

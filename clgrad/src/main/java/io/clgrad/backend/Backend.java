@@ -457,9 +457,10 @@ public interface Backend extends AutoCloseable {
     //
     // Index tensors are I32 and read through strides (stride 0 repeats an index: index_select is a
     // gather whose index view has stride 0 off its dim). An index outside [0, size) of the dimension
-    // it indexes raises IndexOutOfRangeException naming the op, now (CPU) or from the launching
-    // thread's next read or synchronize() (OpenCL, which checks inside the kernel and never reads
-    // through a bad index). The element types move as raw 32 bits, so self/src/out may be F32 or I32.
+    // it indexes raises IndexOutOfRangeException naming the op, its value and its position (the
+    // element's offset from the index view's offset: the row-major position for a dense index), now
+    // (CPU) or from the launching thread's next read or synchronize() (OpenCL, which checks inside
+    // the kernel and never reads through a bad index). The element types move as raw 32 bits, so self/src/out may be F32 or I32.
 
     /**
      * PyTorch's {@code gather}: for every position c of {@code index.shape()},

@@ -25,7 +25,8 @@ public class IndexOutOfRangeException extends IndexOutOfBoundsException {
      *
      * @param op         the op, e.g. {@code gather}
      * @param value      the bad index value
-     * @param position   its position in the index tensor, in row-major order
+     * @param position   its position in the index tensor (row-major; for {@code index_select} its
+     *                   position in the 1-D index)
      * @param dim        the dimension it indexes
      * @param size       that dimension's size
      * @param deferredOn the device that found it in an earlier launch, or null when raised by the call itself
@@ -52,7 +53,7 @@ public class IndexOutOfRangeException extends IndexOutOfBoundsException {
         return value;
     }
 
-    /** Its position in the index tensor (row-major). */
+    /** Its position in the index tensor (row-major; for {@code index_select}, in the 1-D index). */
     public int position() {
         return position;
     }

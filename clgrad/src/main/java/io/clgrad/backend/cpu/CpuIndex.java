@@ -148,7 +148,10 @@ final class CpuIndex {
         });
     }
 
-    /** Raises the first index (row-major order of the view) outside [0, size). */
+    /**
+     * Raises the first index (row-major order of the view) outside [0, size), its position given as
+     * its element offset from the view's offset.
+     */
     private static void checkIndices(String op, StridedView index, int[] idx, int dim, int size) {
         checkReach(index, idx.length);
         int[] shape = index.shape();
@@ -157,7 +160,7 @@ final class CpuIndex {
         for (int i = 0; i < n; i++, w.next()) {
             int v = idx[w.off(0)];
             if (v < 0 || v >= size) {
-                throw new IndexOutOfRangeException(op, v, i, dim, size, null);
+                throw new IndexOutOfRangeException(op, v, w.off(0) - index.offset(), dim, size, null);
             }
         }
     }
