@@ -505,11 +505,16 @@ public final class CpuBackend implements Backend {
 
     // ---------------------------------------------------------------- indexing
 
+    /** The element count of a float[] or int[] storage array. */
+    private static int length(Object data) {
+        return data instanceof float[] f ? f.length : ((int[]) data).length;
+    }
+
     /** gather through strided views (see {@link CpuIndex}); indices checked now. */
     @Override
     public void gather(String op, StridedView self, int dim, StridedView idx, Buffer out) {
         Object s = args.data(self.buffer(), op + " self", null, 0);
-        index.gather(op, self, s, java.lang.reflect.Array.getLength(s), dim, idx,
+        index.gather(op, self, s, length(s), dim, idx,
                 (int[]) args.data(idx.buffer(), op + " index", ElementType.I32, 0),
                 args.data(out, op + " output", args.owned(self.buffer(), op + " self").type(), idx.numel()));
     }
@@ -522,9 +527,9 @@ public final class CpuBackend implements Backend {
         Object v = args.data(src.buffer(), op + " src", null, 0);
         ElementType type = args.owned(src.buffer(), op + " src").type();
         long n = new StridedView(out, 0, shape, StridedView.contiguousStrides(shape)).numel();
-        index.scatter(op, shape, self, s, s == null ? 0 : java.lang.reflect.Array.getLength(s), dim, idx,
+        index.scatter(op, shape, self, s, s == null ? 0 : length(s), dim, idx,
                 (int[]) args.data(idx.buffer(), op + " index", ElementType.I32, 0), src, v,
-                java.lang.reflect.Array.getLength(v), accumulate, args.data(out, op + " output", type, n));
+                length(v), accumulate, args.data(out, op + " output", type, n));
     }
 
     /** {@code condition ? x : y} over strided views (see {@link CpuIndex}). */
@@ -535,7 +540,7 @@ public final class CpuBackend implements Backend {
         ElementType type = args.owned(x.buffer(), "where x").type();
         Object b = args.data(y.buffer(), "where y", type, 0);
         long n = new StridedView(out, 0, outShape, StridedView.contiguousStrides(outShape)).numel();
-        index.where(condition, c, java.lang.reflect.Array.getLength(c), x, a, java.lang.reflect.Array.getLength(a),
-                y, b, java.lang.reflect.Array.getLength(b), args.data(out, "where output", type, n), outShape);
+        index.where(condition, c, length(c), x, a, length(a),
+                y, b, length(b), args.data(out, "where output", type, n), outShape);
     }
 }
