@@ -537,7 +537,7 @@ def pooling():
     return {"cases": cases}
 
 
-def indexing():
+def index_ops():
     """index_select, gather, scatter, scatter_add, scatter(value), masked_fill, where, masked_select,
     x[mask] and one_hot: output and the gradients of sum(output * upstream) for x (and src, y)."""
     torch.manual_seed(12)
@@ -667,4 +667,4 @@ if __name__ == "__main__":
     write("batchnorm_state.json", batchnorm_state_dict())
     write("pool.json", pooling())
     write("cnn_state.json", cnn_state_dict())
-    write("indexing.json", indexing())
+    write("index_ops.json", index_ops())

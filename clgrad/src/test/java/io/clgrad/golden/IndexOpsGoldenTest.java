@@ -13,14 +13,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * index_select, gather, scatter, scatter_add, scatter(value), masked_fill, where, masked_select,
- * {@code x[mask]} and one_hot against PyTorch (golden/indexing.json): every dim including
+ * {@code x[mask]} and one_hot against PyTorch (golden/index_ops.json): every dim including
  * negative ones, repeated indices for index_select, gather and scatter_add, index tensors smaller
  * than the input off the indexed dim, broadcast masks; the output and the gradients of
  * sum(output · upstream) for x (and src, y) within the golden tolerance, one_hot exactly.
  * PyTorch's bool masks are stored as float 0/1, which clgrad takes as masks.
  */
-class IndexingGoldenTest {
-    private static final String FILE = "indexing.json";
+class IndexOpsGoldenTest {
+    private static final String FILE = "index_ops.json";
 
     static Stream<Arguments> cases() {
         return Golden.onEveryDevice(FILE);
