@@ -17,6 +17,8 @@
  *   CLG_GROUP_TREE           the rounds of a local-memory tree over a work-group (barriers included)
  *   clg_group_sum            sum over a work-group of one float per work-item (local-memory tree)
  *   clg_sigmoid              the logistic function in its overflow-free two-branch form
+ *   clg_report_target        records the first bad class target or index of a launch in an error
+ *                            record (loss.cl, index.cl; read back by backend.opencl.TargetErrors)
  * Names defined here start with clg_ (functions, types), CLG_ (macros) or are the documented
  * tunables above.
  */
@@ -91,4 +93,24 @@ inline float clg_sigmoid(float v)
     }
     float e = exp(v);
     return e / (1.0f + e);
+}
+
+/* ---- error records ------------------------------------------------------------------------ */
+
+/*
+ * Records a bad value unless one is recorded already: err = {1, value, position, bound, op, extra}
+ * (err[0] is the flag, claimed with atomic_cmpxchg, so the first work-item to find one wins). The
+ * host reads err back with its next read (io.clgrad.backend.opencl.TargetErrors): a class target
+ * outside [0, bound) that is not ignore_index extra (loss.cl), or an index outside [0, bound) of
+ * dimension extra (index.cl), named by the op code.
+ */
+inline void clg_report_target(__global int* err, int value, int position, int bound, int op, int extra)
+{
+    if (atomic_cmpxchg((volatile __global int*)err, 0, 1) == 0) {
+        err[1] = value;
+        err[2] = position;
+        err[3] = bound;
+        err[4] = op;
+        err[5] = extra;
+    }
 }

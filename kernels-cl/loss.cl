@@ -136,17 +136,7 @@ inline float clg_group_sum_exp(__global const float* p, int C, int t, int L, __l
 
 /* ---- class-target checks ------------------------------------------------------------------ */
 
-/* Records a bad target unless one is recorded already (err[0] is the flag; see check_class_targets). */
-inline void clg_report_target(__global int* err, int value, int index, int classes, int op, int ignoreIndex)
-{
-    if (atomic_cmpxchg((volatile __global int*)err, 0, 1) == 0) {
-        err[1] = value;
-        err[2] = index;
-        err[3] = classes;
-        err[4] = op;
-        err[5] = ignoreIndex;
-    }
-}
+/* clg_report_target (common.cl) records a bad target: {1, value, index, classes, op, ignoreIndex}. */
 
 __kernel void check_class_targets(__global const int* targets, int n, int classes, int ignoreIndex,
                                   __global int* err, int op)

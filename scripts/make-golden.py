@@ -537,6 +537,80 @@ def pooling():
     return {"cases": cases}
 
 
+def index_ops():
+    """index_select, gather, scatter, scatter_add, scatter(value), masked_fill, where, masked_select,
+    x[mask] and one_hot: output and the gradients of sum(output * upstream) for x (and src, y)."""
+    torch.manual_seed(12)
+    cases = []
+
+    def add(name, op, x, fn, dim=None, index=None, src=None, mask=None, y=None, value=None, extra=None):
+        x = x.clone().requires_grad_(True)
+        if src is not None:
+            src = src.clone().requires_grad_(True)
+        if y is not None:
+            y = y.clone().requires_grad_(True)
+        out = fn(x, src if src is not None else y)
+        upstream = torch.randn(*out.shape)
+        out.backward(upstream)
+        c = {"name": name, "op": op, "x": T(x), "upstream": T(upstream), "output": T(out), "x_grad": T(x.grad)}
+        if dim is not None:
+            c["dim"] = dim
+        if index is not None:
+            c["index"] = T(index.int())
+        if src is not None:
+            c.update({"src": T(src), "src_grad": T(src.grad)})
+        if y is not None:
+            c.update({"y": T(y), "y_grad": T(y.grad)})
+        if mask is not None:
+            c["mask"] = T(mask.float())
+        if value is not None:
+            c["value"] = value
+        cases.append(c)
+
+    for dim, shape in ((0, (5, 4)), (1, (3, 6, 2)), (-1, (2, 3, 7))):
+        idx = torch.randint(0, shape[dim], (6,))
+        add("index_select dim %d %s" % (dim, list(shape)), "index_select", torch.randn(*shape),
+            lambda x, _, d=dim, i=idx: x.index_select(d, i), dim=dim, index=idx)
+    for dim, ishape in ((0, (6, 3, 4)), (1, (2, 7, 3)), (2, (3, 4, 9)), (-2, (1, 3, 2))):
+        shape = (4, 5, 6)
+        idx = torch.randint(0, shape[dim], ishape)
+        add("gather dim %d index %s" % (dim, list(ishape)), "gather", torch.randn(*shape),
+            lambda x, _, d=dim, i=idx: x.gather(d, i), dim=dim, index=idx)
+    # scatter: indices distinct along dim (PyTorch leaves the winner of repeats unspecified)
+    idx = torch.stack([torch.randperm(6)[:4] for _ in range(5)], dim=1)            # [4, 5] into [6, 5], dim 0
+    add("scatter dim 0", "scatter", torch.randn(6, 5), lambda x, s, i=idx: x.scatter(0, i, s), dim=0, index=idx,
+        src=torch.randn(4, 5))
+    idx = torch.stack([torch.randperm(7)[:3] for _ in range(2)], dim=0)             # [2, 3] into [3, 7], dim 1
+    add("scatter dim -1, index smaller off dim", "scatter", torch.randn(3, 7),
+        lambda x, s, i=idx: x.scatter(-1, i, s), dim=-1, index=idx, src=torch.randn(2, 3))
+    # src of the index's shape: PyTorch 1.13's backward rejects a larger src (clgrad pads its gradient)
+    for dim, ishape, sshape in ((0, (9, 4), (9, 4)), (1, (3, 8, 2), (3, 8, 2)), (-1, (2, 5, 12), (2, 5, 12))):
+        shape = (5, 4) if len(ishape) == 2 else (4, 5, 6)
+        idx = torch.randint(0, shape[dim], ishape)
+        add("scatter_add dim %d index %s (repeats)" % (dim, list(ishape)), "scatter_add", torch.randn(*shape),
+            lambda x, s, d=dim, i=idx: x.scatter_add(d, i, s), dim=dim, index=idx, src=torch.randn(*sshape))
+    idx = torch.randint(0, 6, (3, 4))
+    add("scatter value 2.5 dim 1", "scatter_value", torch.randn(3, 6), lambda x, _, i=idx: x.scatter(1, i, 2.5),
+        dim=1, index=idx, value=2.5)
+    mask = torch.rand(3, 1, 5) > 0.5
+    add("masked_fill broadcast mask", "masked_fill", torch.randn(3, 4, 5),
+        lambda x, _, m=mask: x.masked_fill(m, -1.5), mask=mask, value=-1.5)
+    mask = torch.rand(4, 1) > 0.5
+    add("where broadcast", "where", torch.randn(1, 6), lambda x, y, m=mask: torch.where(m, x, y), mask=mask,
+        y=torch.randn(4, 6))
+    mask = torch.rand(3, 4) > 0.4
+    add("masked_select broadcast", "masked_select", torch.randn(2, 3, 4), lambda x, _, m=mask: x.masked_select(m),
+        mask=mask)
+    mask = torch.rand(5) > 0.5
+    add("x[row mask]", "get_mask", torch.randn(5, 2, 3), lambda x, _, m=mask: x[m], mask=mask)
+    mask = torch.rand(4, 3) > 0.5
+    add("x[full mask]", "get_mask", torch.randn(4, 3), lambda x, _, m=mask: x[m], mask=mask)
+    labels = torch.randint(0, 7, (2, 5))
+    cases.append({"name": "one_hot 7 classes", "op": "one_hot", "index": T(labels.int()), "num_classes": 7,
+                  "output": T(torch.nn.functional.one_hot(labels, 7).int())})
+    return {"cases": cases}
+
+
 def write(name, data):
     os.makedirs(OUT, exist_ok=True)
     path = os.path.join(OUT, name)
@@ -640,3 +714,4 @@ if __name__ == "__main__":
     write("pool.json", pooling())
     write("cnn_state.json", cnn_state_dict())
     write("indexing.json", indexing())
+    write("index_ops.json", index_ops())

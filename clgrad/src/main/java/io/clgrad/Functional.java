@@ -475,4 +475,157 @@ public final class Functional {
     public static Tensor adaptiveAvgPool2d(Tensor input, int[] outputSize) {
         return Pooling.adaptiveAvg(input, outputSize);
     }
+
+    // ---------------------------------------------------------------- indexing (see Indexing)
+
+    /**
+     * The slices of {@code input} along {@code dim} picked by {@code index}, as
+     * {@code torch.index_select}: {@code out[..., k, ...] = input[..., index[k], ...]} (a copy).
+     *
+     * @param input any tensor (float32 or int32)
+     * @param dim   the dimension to pick along (negative counts from the end)
+     * @param index int32 indices, 1-D (or 0-d), each in {@code [0, input.shape(dim))}; repeats allowed
+     * @return input's shape with {@code dim} of size {@code index.numel()}
+     * @throws io.clgrad.backend.IndexOutOfRangeException for an index outside the dimension (on OpenCL
+     *                                                    at the next read from the device)
+     *
+     * <pre>{@code
+     * Tensor rows = Functional.indexSelect(x, 0, Tensor.of(new int[] {2, 0, 2}));   // rows 2, 0, 2 of x
+     * }</pre>
+     */
+    public static Tensor indexSelect(Tensor input, int dim, Tensor index) {
+        return IndexOps.indexSelect(input, dim, index);
+    }
+
+    /**
+     * Values gathered along {@code dim}, as {@code torch.gather}: for a 3-D input and dim 1,
+     * {@code out[i][j][k] = input[i][index[i][j][k]][k]}.
+     *
+     * @param input any tensor (float32 or int32)
+     * @param dim   the dimension the indices index (negative counts from the end)
+     * @param index int32, the rank of input, no larger than input off {@code dim}
+     * @return index's shape, input's dtype; the gradient scatters-adds back (repeats add up)
+     * @throws io.clgrad.backend.IndexOutOfRangeException for an index outside the dimension
+     *
+     * <pre>{@code
+     * Tensor picked = Functional.gather(logProbs, 1, labels.unsqueeze(1));   // [N, 1]
+     * }</pre>
+     */
+    public static Tensor gather(Tensor input, int dim, Tensor index) {
+        return IndexOps.gather(input, dim, index);
+    }
+
+    /**
+     * A copy of {@code input} with {@code src} written at the places {@code index} names along
+     * {@code dim}, as the out-of-place {@code Tensor.scatter}: for dim 0,
+     * {@code out[index[i][j]][j] = src[i][j]}. Among repeated indices the last in row-major order of
+     * index wins (PyTorch leaves that order unspecified). Gradients: input's is the output's with the
+     * written places zeroed, src's the output's gathered.
+     *
+     * @param input the values kept where nothing is written
+     * @param dim   the indexed dimension (negative counts from the end)
+     * @param index int32, the rank of input, no larger than src anywhere nor than input off {@code dim}
+     * @param src   the values, input's dtype; only its leading corner of index's shape is used
+     * @return input's shape and dtype
+     * @throws io.clgrad.backend.IndexOutOfRangeException for an index outside the dimension
+     *
+     * <pre>{@code
+     * Tensor out = Functional.scatter(Tensor.zeros(3, 5), 0, Tensor.of(new int[] {0, 1, 2, 0, 0}, 1, 5), src);
+     * }</pre>
+     */
+    public static Tensor scatter(Tensor input, int dim, Tensor index, Tensor src) {
+        return IndexOps.scatter(input, dim, index, src, false);
+    }
+
+    /**
+     * A copy of {@code input} with {@code src} added at the places {@code index} names along
+     * {@code dim}, as the out-of-place {@code Tensor.scatter_add}: for dim 0,
+     * {@code out[index[i][j]][j] += src[i][j]}; repeated indices all add. The adds into one element
+     * happen in row-major order of index, so the result is deterministic and the same on every
+     * device (no atomics). Gradients: input's is the output's, src's the output's gathered.
+     *
+     * @param input the starting values
+     * @param dim   the indexed dimension (negative counts from the end)
+     * @param index int32, the rank of input, no larger than src anywhere nor than input off {@code dim}
+     * @param src   the values to add, input's dtype
+     * @return input's shape and dtype
+     * @throws io.clgrad.backend.IndexOutOfRangeException for an index outside the dimension
+     *
+     * <pre>{@code
+     * Tensor counts = Functional.scatterAdd(Tensor.zeros(1, 10), 1, labels.unsqueeze(0), Tensor.ones(1, n));
+     * }</pre>
+     */
+    public static Tensor scatterAdd(Tensor input, int dim, Tensor index, Tensor src) {
+        return IndexOps.scatter(input, dim, index, src, true);
+    }
+
+    /**
+     * {@code input} with {@code value} where {@code mask} is set, as {@code Tensor.masked_fill}.
+     *
+     * @param input any tensor (an int32 input gets the value truncated toward zero)
+     * @param mask  float32 or int32, true where non-zero (clgrad has no bool dtype; comparisons
+     *              give float32 1/0), broadcastable to input's shape
+     * @param value the fill value
+     * @return input's shape and dtype; the gradient passes where the mask is not set
+     *
+     * <pre>{@code
+     * Tensor scores = Functional.maskedFill(scores, padding, Float.NEGATIVE_INFINITY);
+     * }</pre>
+     */
+    public static Tensor maskedFill(Tensor input, Tensor mask, float value) {
+        return IndexOps.maskedFill(input, mask, value);
+    }
+
+    /**
+     * {@code x} where {@code condition} is set, else {@code y}, as {@code torch.where(condition, x, y)},
+     * broadcasting all three. x and y of different dtypes give float32 (PyTorch's promotion).
+     *
+     * @param condition float32 or int32, true where non-zero (NaN is true, -0.0 false)
+     * @param x         the values where true
+     * @param y         the values where false
+     * @return the broadcast shape; gradients pass to x where true and to y where false
+     *
+     * <pre>{@code
+     * Tensor relu = Functional.where(x.gt(0f), x, Tensor.zeros(1));
+     * }</pre>
+     */
+    public static Tensor where(Tensor condition, Tensor x, Tensor y) {
+        return IndexOps.where(condition, x, y);
+    }
+
+    /**
+     * The elements of {@code input} where {@code mask} is set, in row-major order, as
+     * {@code torch.masked_select}; input and mask broadcast. The result's size depends on the mask's
+     * values, so the mask is read to the host (a wait for the device, as PyTorch waits on a GPU).
+     *
+     * @param input any tensor
+     * @param mask  float32 or int32, true where non-zero, broadcastable with input
+     * @return a 1-D copy; its gradient scatters back into the selected places
+     *
+     * <pre>{@code
+     * Tensor positives = Functional.maskedSelect(x, x.gt(0f));
+     * }</pre>
+     */
+    public static Tensor maskedSelect(Tensor input, Tensor mask) {
+        return IndexOps.maskedSelect(input, mask);
+    }
+
+    /**
+     * One-hot encoding, as {@code torch.nn.functional.one_hot}: {@code out[..., c] = 1} where
+     * {@code c == labels[...]}, else 0. The result is int32 (PyTorch's is int64; use {@code toFloat()}
+     * for float32).
+     *
+     * @param labels     int32 class indices of any shape, each in {@code [0, numClasses)}
+     * @param numClasses the number of classes, or -1 for {@code labels.max() + 1} (reads the labels)
+     * @return int32 of shape {@code labels.shape() + [numClasses]}
+     * @throws io.clgrad.backend.IndexOutOfRangeException for a label outside the classes (on OpenCL
+     *                                                    at the next read from the device)
+     *
+     * <pre>{@code
+     * Tensor targets = Functional.oneHot(labels, 10).toFloat();   // [N, 10]
+     * }</pre>
+     */
+    public static Tensor oneHot(Tensor labels, int numClasses) {
+        return IndexOps.oneHot(labels, numClasses);
+    }
 }

@@ -967,6 +967,145 @@ public final class Tensor implements AutoCloseable {
         return DimReductions.softmax("logSoftmax", this, dim, true);
     }
 
+    // ------------------------------------------------------------------ indexing (see Indexing)
+
+    /**
+     * The slices along {@code dim} picked by {@code index}, as PyTorch's {@code index_select} (a copy);
+     * see {@link Functional#indexSelect}.
+     *
+     * @param dim   the dimension (negative counts from the end)
+     * @param index int32, 1-D (or 0-d), each in {@code [0, shape(dim))}
+     * @return this shape with {@code dim} of size {@code index.numel()}
+     */
+    public Tensor indexSelect(int dim, Tensor index) {
+        return IndexOps.indexSelect(this, dim, index);
+    }
+
+    /**
+     * Values gathered along {@code dim}, as PyTorch's {@code gather}: for dim 1,
+     * {@code out[i][j] = this[i][index[i][j]]}; see {@link Functional#gather}.
+     *
+     * @param dim   the indexed dimension (negative counts from the end)
+     * @param index int32 of this rank, no larger than this off {@code dim}
+     * @return index's shape
+     */
+    public Tensor gather(int dim, Tensor index) {
+        return IndexOps.gather(this, dim, index);
+    }
+
+    /**
+     * A copy with {@code src} written where {@code index} says along {@code dim}, as PyTorch's
+     * out-of-place {@code scatter}; see {@link Functional#scatter}.
+     *
+     * @param dim   the indexed dimension
+     * @param index int32 of this rank
+     * @param src   the values, this dtype
+     * @return this shape and dtype
+     */
+    public Tensor scatter(int dim, Tensor index, Tensor src) {
+        return IndexOps.scatter(this, dim, index, src, false);
+    }
+
+    /**
+     * A copy with {@code value} written where {@code index} says along {@code dim}, as PyTorch's
+     * {@code scatter(dim, index, value)}.
+     *
+     * @param dim   the indexed dimension
+     * @param index int32 of this rank, no larger than this off {@code dim}
+     * @param value the value written (truncated toward zero for an int32 tensor)
+     * @return this shape and dtype; the gradient is zero at the written places
+     */
+    public Tensor scatter(int dim, Tensor index, float value) {
+        return IndexOps.scatterValue(this, dim, index, value);
+    }
+
+    /**
+     * A copy with {@code src} added where {@code index} says along {@code dim}, as PyTorch's
+     * out-of-place {@code scatter_add} (deterministic: see {@link Functional#scatterAdd}).
+     *
+     * @param dim   the indexed dimension
+     * @param index int32 of this rank
+     * @param src   the values to add, this dtype
+     * @return this shape and dtype
+     */
+    public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
+        return IndexOps.scatter(this, dim, index, src, true);
+    }
+
+    /**
+     * This tensor with {@code value} where {@code mask} is non-zero, as PyTorch's {@code masked_fill}.
+     *
+     * @param mask  float32 or int32 (non-zero = true; clgrad has no bool dtype), broadcastable to this shape
+     * @param value the fill value
+     * @return this shape and dtype
+     */
+    public Tensor maskedFill(Tensor mask, float value) {
+        return IndexOps.maskedFill(this, mask, value);
+    }
+
+    /**
+     * This tensor where {@code condition} is non-zero, else {@code other}, as PyTorch's
+     * {@code x.where(condition, other)}.
+     *
+     * @param condition float32 or int32, non-zero = true
+     * @param other     the values where false
+     * @return the broadcast shape
+     */
+    public Tensor where(Tensor condition, Tensor other) {
+        return IndexOps.where(condition, this, other);
+    }
+
+    /**
+     * {@code x} where {@code condition} is non-zero, else {@code y}, broadcasting, as
+     * {@code torch.where(condition, x, y)}; see {@link Functional#where}.
+     *
+     * @param condition float32 or int32, non-zero = true (NaN true, -0.0 false)
+     * @param x         the values where true
+     * @param y         the values where false
+     * @return the broadcast shape
+     *
+     * <pre>{@code
+     * Tensor clipped = Tensor.where(x.gt(1f), Tensor.ones(1), x);
+     * }</pre>
+     */
+    public static Tensor where(Tensor condition, Tensor x, Tensor y) {
+        return IndexOps.where(condition, x, y);
+    }
+
+    /**
+     * The elements where {@code mask} is non-zero, as a 1-D copy, as PyTorch's {@code masked_select}
+     * (mask and this broadcast); reads the mask to the host.
+     *
+     * @param mask float32 or int32, non-zero = true
+     * @return 1-D, this dtype
+     */
+    public Tensor maskedSelect(Tensor mask) {
+        return IndexOps.maskedSelect(this, mask);
+    }
+
+    /**
+     * Boolean-mask indexing, PyTorch's {@code x[mask]}: the mask's shape must equal this tensor's
+     * leading dims, and the result stacks the sub-tensors where it is set:
+     * {@code [count, shape(mask.dim()), ...]} (for a mask of this tensor's shape, the 1-D
+     * {@link #maskedSelect}). A copy; reads the mask to the host.
+     *
+     * <p>The mask is float32 or int32, true where non-zero (clgrad has no bool dtype; comparisons
+     * return float32 1/0, so {@code x.get(x.gt(0f))} works as {@code x[x > 0]}). An int32 tensor is
+     * read as a mask here too, not as integer-array indices as PyTorch's int64 tensors would be:
+     * use {@link #indexSelect} to pick by index.
+     *
+     * @param mask float32 or int32 of this tensor's leading shape
+     * @return {@code [count, remaining dims...]}
+     *
+     * <pre>{@code
+     * Tensor positives = x.get(x.gt(0f));        // x[x > 0]
+     * Tensor keptRows = m.get(rowMask);          // m[row_mask], rowMask of shape [m.shape(0)]
+     * }</pre>
+     */
+    public Tensor get(Tensor mask) {
+        return IndexOps.getMask(this, mask);
+    }
+
     // ------------------------------------------------------------------ printing
 
     /**

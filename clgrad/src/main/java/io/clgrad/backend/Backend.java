@@ -464,4 +464,56 @@ public interface Backend extends AutoCloseable {
      * reaches no element twice (no stride 0 over a size above 1) and no element of {@code src}.
      */
     void copyInto(StridedView src, StridedView dst);
+
+    // ---------------------------------------------------------------- indexing
+    //
+    // Index tensors are I32 and read through strides (stride 0 repeats an index: index_select is a
+    // gather whose index view has stride 0 off its dim). An index outside [0, size) of the dimension
+    // it indexes raises IndexOutOfRangeException naming the op, its value and its position (the
+    // element's offset from the index view's offset: the row-major position for a dense index), now
+    // (CPU) or from the launching thread's next read or synchronize() (OpenCL, which checks inside
+    // the kernel and never reads through a bad index). The element types move as raw 32 bits, so self/src/out may be F32 or I32.
+
+    /**
+     * PyTorch's {@code gather}: for every position c of {@code index.shape()},
+     * {@code out[c] = self[c with c[dim] replaced by index[c]]}, out contiguous in row-major order of
+     * {@code index.shape()}.
+     *
+     * @param op    the op named in an out-of-range error ({@code gather}, {@code index_select}, ...)
+     * @param self  the source view: the rank of {@code index}, its sizes equal to index's except at
+     *              {@code dim}, where its size is the bound the indices are checked against
+     * @param dim   the indexed dimension, in [0, rank)
+     * @param index I32 indices
+     * @param out   contiguous output of self's element type, {@code index.numel()} elements
+     */
+    void gather(String op, StridedView self, int dim, StridedView index, Buffer out);
+
+    /**
+     * PyTorch's out-of-place {@code scatter} / {@code scatter_add}: out (contiguous, {@code shape}) starts
+     * as {@code self} (zeros when self is null); then for every position c of {@code index.shape()},
+     * in row-major order, the element of out at c with {@code c[dim] = index[c]} receives
+     * {@code src[c]}: replaced ({@code accumulate} false: among repeated indices the last in that
+     * order wins) or added ({@code accumulate} true; F32 adds in float, I32 in wrapping int). Every
+     * output element's additions happen in that order, one rounding each, so the result is a
+     * function of the inputs alone (no atomics): equal bit for bit on every backend.
+     *
+     * @param op         the op named in an out-of-range error
+     * @param shape      out's shape (rank of index)
+     * @param self       a view of {@code shape} (any strides, 0 included), or null for zeros
+     * @param dim        the indexed dimension, in [0, rank); {@code shape[dim]} bounds the indices
+     * @param index      I32 indices, {@code index.shape()[d] <= shape[d]} for {@code d != dim}
+     * @param src        the values, a view of {@code index.shape()}
+     * @param accumulate add instead of replace
+     * @param out        contiguous output of self's (src's) element type
+     */
+    void scatter(String op, int[] shape, StridedView self, int dim, StridedView index, StridedView src,
+                 boolean accumulate, Buffer out);
+
+    /**
+     * PyTorch's {@code where}: {@code out = condition ? x : y} over {@code outShape}, every operand a
+     * view of {@code outShape} (stride 0 = broadcast). The condition is F32 (true where non-zero: NaN
+     * is true, -0.0 false, as PyTorch's float-to-bool) or I32 (true where non-zero); x, y and out
+     * share one element type, F32 or I32, whose bits are moved unchanged.
+     */
+    void where(StridedView condition, StridedView x, StridedView y, Buffer out, int[] outShape);
 }

@@ -167,7 +167,22 @@ class SuiteSensitivityTest {
                                 a[1] = new StridedView(d.buffer(), d.offset(), d.shape(), st);
                             }
                             return a;
-                        })).map(m -> Arguments.of(m));
+                        }),
+                new Mutant("gather ignores the view offset of self", Family.GATHER, "gather", a -> {
+                    StridedView v = (StridedView) a[1];
+                    a[1] = new StridedView(v.buffer(), 0, v.shape(), v.strides());
+                    return a;
+                }),
+                new Mutant("scatter_add replaces instead of adding", Family.SCATTER, "scatter", a -> {
+                    a[6] = false;
+                    return a;
+                }),
+                new Mutant("where swaps x and y", Family.WHERE, "where", a -> {
+                    Object x = a[1];
+                    a[1] = a[2];
+                    a[2] = x;
+                    return a;
+                })).map(m -> Arguments.of(m));
     }
 
     /** The spec with one padding row moved from the bottom to the top: same sizes, windows one row up. */

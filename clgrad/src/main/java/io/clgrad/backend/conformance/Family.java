@@ -74,7 +74,13 @@ public enum Family {
     /** {@link Backend#avgPool2dBackward}. */
     AVG_POOL2D_BACKWARD(PoolCases::avgPool2dBackward),
     /** {@link Backend#copyInto}: a strided view written into a strided view (slices, selects, steps). */
-    COPY_INTO(DataCases::copyInto);
+    COPY_INTO(DataCases::copyInto),
+    /** {@link Backend#gather}: gather and index_select, strided, every dim, int32 too. */
+    GATHER(IndexCases::gather),
+    /** {@link Backend#scatter}: scatter and scatter_add, repeated indices, strided, int32 too. */
+    SCATTER(IndexCases::scatter),
+    /** {@link Backend#where}: broadcast, NaN and -0.0 conditions, float and int conditions. */
+    WHERE(IndexCases::where);
 
     private final Function<CaseSize, List<OpCase>> cases;
 

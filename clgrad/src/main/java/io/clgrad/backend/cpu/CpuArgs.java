@@ -98,4 +98,17 @@ final class CpuArgs {
                     + ") is out of range");
         }
     }
+
+    /**
+     * The live array (float[] or int[]) of a buffer of this backend, of element type {@code type}
+     * (null: either), holding at least {@code needed} elements.
+     */
+    Object data(Buffer b, String role, io.clgrad.backend.ElementType type, long needed) {
+        CpuBuffer cb = owned(b, role);
+        if (type != null && cb.type() != type) {
+            throw new IllegalArgumentException(role + " must be an " + type + " buffer, got " + cb);
+        }
+        elements(needed, cb, role);
+        return cb.type() == io.clgrad.backend.ElementType.F32 ? cb.floats() : cb.ints();
+    }
 }

@@ -44,6 +44,7 @@ public final class CpuBackend implements Backend {
     private final CpuConv conv;
     private final CpuBatchNorm batchNorm;
     private final CpuPool pool;
+    private final CpuIndex index;
 
     /**
      * A backend with the configured thread count: the system property {@code clgrad.threads}, else
@@ -84,6 +85,7 @@ public final class CpuBackend implements Backend {
         this.conv = new CpuConv(par);
         this.batchNorm = new CpuBatchNorm(par);
         this.pool = new CpuPool(par);
+        this.index = new CpuIndex(par);
     }
 
     /** Static facts: id "cpu", kind JAVA_CPU, compute units = threads, memory = max heap. */
@@ -518,5 +520,46 @@ public final class CpuBackend implements Backend {
         Object from = s.type() == ElementType.F32 ? s.floats() : s.ints();
         Object to = d.type() == ElementType.F32 ? d.floats() : d.ints();
         copy.scatter(src, from, s.length(), dst, to, d.length());
+    }
+
+    // ---------------------------------------------------------------- indexing
+
+    /** The element count of a float[] or int[] storage array. */
+    private static int length(Object data) {
+        return data instanceof float[] f ? f.length : ((int[]) data).length;
+    }
+
+    /** gather through strided views (see {@link CpuIndex}); indices checked now. */
+    @Override
+    public void gather(String op, StridedView self, int dim, StridedView idx, Buffer out) {
+        Object s = args.data(self.buffer(), op + " self", null, 0);
+        index.gather(op, self, s, length(s), dim, idx,
+                (int[]) args.data(idx.buffer(), op + " index", ElementType.I32, 0),
+                args.data(out, op + " output", args.owned(self.buffer(), op + " self").type(), idx.numel()));
+    }
+
+    /** Out-of-place scatter / scatter_add (see {@link CpuIndex}); indices checked now. */
+    @Override
+    public void scatter(String op, int[] shape, StridedView self, int dim, StridedView idx, StridedView src,
+                        boolean accumulate, Buffer out) {
+        Object s = self == null ? null : args.data(self.buffer(), op + " self", null, 0);
+        Object v = args.data(src.buffer(), op + " src", null, 0);
+        ElementType type = args.owned(src.buffer(), op + " src").type();
+        long n = new StridedView(out, 0, shape, StridedView.contiguousStrides(shape)).numel();
+        index.scatter(op, shape, self, s, s == null ? 0 : length(s), dim, idx,
+                (int[]) args.data(idx.buffer(), op + " index", ElementType.I32, 0), src, v,
+                length(v), accumulate, args.data(out, op + " output", type, n));
+    }
+
+    /** {@code condition ? x : y} over strided views (see {@link CpuIndex}). */
+    @Override
+    public void where(StridedView condition, StridedView x, StridedView y, Buffer out, int[] outShape) {
+        Object c = args.data(condition.buffer(), "where condition", null, 0);
+        Object a = args.data(x.buffer(), "where x", null, 0);
+        ElementType type = args.owned(x.buffer(), "where x").type();
+        Object b = args.data(y.buffer(), "where y", type, 0);
+        long n = new StridedView(out, 0, outShape, StridedView.contiguousStrides(outShape)).numel();
+        index.where(condition, c, length(c), x, a, length(a),
+                y, b, length(b), args.data(out, "where output", type, n), outShape);
     }
 }

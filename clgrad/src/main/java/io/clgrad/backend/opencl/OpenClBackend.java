@@ -44,6 +44,7 @@ public final class OpenClBackend implements Backend {
     private final ConvOps conv;
     private final BatchNormOps batchNorm;
     private final PoolOps pooling;
+    private final IndexOps indexing;
     private final TargetErrors targetErrors;
     /** The op objects, one per kernel file: what {@link #prepareKernels()} builds. */
     private final List<FamilyOps> families;
@@ -67,8 +68,9 @@ public final class OpenClBackend implements Backend {
         this.softmax = new SoftmaxOps(kernels, operands);
         this.batchNorm = new BatchNormOps(kernels, operands);
         this.pooling = new PoolOps(kernels, operands);
+        this.indexing = new IndexOps(kernels, operands, targetErrors);
         this.families = List.of(copies, elementwise, reductions, softmax, matmul, losses, optimizers, random,
-                batchNorm, conv, pooling);
+                batchNorm, conv, pooling, indexing);
     }
 
     /** The kernel families this backend builds, one {@code kernels-cl/<family>.cl} each. */
@@ -457,5 +459,26 @@ public final class OpenClBackend implements Backend {
     @Override
     public void copyInto(StridedView src, StridedView dst) {
         copies.copyInto(src, dst);
+    }
+
+    // ---------------------------------------------------------------- indexing
+
+    /** gather: kernels-cl/index.cl, indices checked on the device (see {@link IndexOps}). */
+    @Override
+    public void gather(String op, StridedView self, int dim, StridedView index, Buffer out) {
+        indexing.gather(op, self, dim, index, out);
+    }
+
+    /** Out-of-place scatter / scatter_add, one work-item per output element (no atomics). */
+    @Override
+    public void scatter(String op, int[] shape, StridedView self, int dim, StridedView index, StridedView src,
+                        boolean accumulate, Buffer out) {
+        indexing.scatter(op, shape, self, dim, index, src, accumulate, out);
+    }
+
+    /** {@code condition ? x : y} over strided views. */
+    @Override
+    public void where(StridedView condition, StridedView x, StridedView y, Buffer out, int[] outShape) {
+        indexing.where(condition, x, y, out, outShape);
     }
 }

@@ -4,6 +4,7 @@ import static org.jocl.CL.*;
 
 import io.clgrad.backend.Backend;
 import io.clgrad.backend.ElementType;
+import io.clgrad.backend.IndexOutOfRangeException;
 import io.clgrad.backend.TargetOutOfBoundsException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * The device-side records of out-of-range class targets, one per thread that launches checks.
  * Kernels that check targets ({@code check_class_targets}, {@code cross_entropy_fused} in
  * {@code kernels-cl/loss.cl}) write the first bad one they meet into a small int buffer, atomically:
- * {@code {flag, value, index, classes, op, ignoreIndex}}. No launch waits for the device: the record
+ * {@code {flag, value, index, classes, op, ignoreIndex}}; the index kernels of {@code kernels-cl/index.cl}
+ * write a bad index the same way, {@code {flag, value, position, size, op, dim}}, under an op code
+ * from {@link #indexOpCode}, and it is raised as {@link IndexOutOfRangeException}. No launch waits for the device: the record
  * travels back with the launching thread's next read ({@link #beforeRead} enqueues a non-blocking
  * copy of it just before the caller's blocking read, so the in-order queue delivers both with one
  * wait), and a set flag is raised as {@link TargetOutOfBoundsException} and cleared.
@@ -38,6 +41,8 @@ import org.slf4j.LoggerFactory;
 final class TargetErrors implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TargetErrors.class);
     private static final int INTS = 8;
+    /** Marks the op names of {@link #indexOpCode} in {@link #ops}. */
+    private static final String INDEX_PREFIX = "index:";
 
     /** One thread's record buffer, where its copy lands, and its pending state. */
     private static final class Record {
@@ -139,6 +144,11 @@ final class TargetErrors implements AutoCloseable {
         r.inFlight = true;
     }
 
+    /** The code an index kernel reports {@code op} with: its record decodes as an {@link IndexOutOfRangeException}. */
+    int indexOpCode(String op) {
+        return opCode(INDEX_PREFIX + op);
+    }
+
     /** After the caller's blocking read returned: the record has arrived; raises a bad target. */
     void afterRead() {
         Record r = records.get(Thread.currentThread());
@@ -173,14 +183,18 @@ final class TargetErrors implements AutoCloseable {
         if (r.get(0) == 0) {
             return;
         }
-        TargetOutOfBoundsException e = decode(r);
+        IndexOutOfBoundsException e = decode(r);
         clear(record);
         throw e;
     }
 
-    private TargetOutOfBoundsException decode(IntBuffer r) {
+    private IndexOutOfBoundsException decode(IntBuffer r) {
         int op = r.get(4);
         String name = op >= 0 && op < ops.size() ? ops.get(op) : "loss";
+        if (name.startsWith(INDEX_PREFIX)) {
+            return new IndexOutOfRangeException(name.substring(INDEX_PREFIX.length()), r.get(1), r.get(2), r.get(5),
+                    r.get(3), device.label());
+        }
         return new TargetOutOfBoundsException(name, r.get(1), r.get(2), r.get(3), r.get(5), device.label());
     }
 
