@@ -13,12 +13,8 @@ package io.clgrad.backend;
  * read of any value on that device or {@code synchronize()}, as it does for
  * {@link TargetOutOfBoundsException}; the message then says so.
  */
-public class IndexOutOfRangeException extends IndexOutOfBoundsException {
-    private final String op;
-    private final int value;
-    private final int position;
+public class IndexOutOfRangeException extends ValueOutOfRangeException {
     private final int dim;
-    private final int size;
 
     /**
      * A bad index.
@@ -33,38 +29,12 @@ public class IndexOutOfRangeException extends IndexOutOfBoundsException {
      */
     public IndexOutOfRangeException(String op, int value, int position, int dim, int size, String deferredOn) {
         super(op + ": index " + value + " is out of bounds for dimension " + dim + " with size " + size
-                + " (element " + position + " of the index tensor)"
-                + (deferredOn == null ? "" : "; found on " + deferredOn + " by an earlier " + op
-                + " launch and raised at the next read from that device in the thread that launched it"));
-        this.op = op;
-        this.value = value;
-        this.position = position;
+                + " (element " + position + " of the index tensor)", op, value, position, size, deferredOn);
         this.dim = dim;
-        this.size = size;
     }
 
-    /** The op that was given the index. */
-    public String op() {
-        return op;
-    }
-
-    /** The bad index value. */
-    public int value() {
-        return value;
-    }
-
-    /** Its position in the index tensor (row-major; for {@code index_select}, in the 1-D index). */
-    public int position() {
-        return position;
-    }
-
-    /** The dimension it indexes. */
+    /** The dimension it indexes (its size is {@link #bound()}). */
     public int dim() {
         return dim;
-    }
-
-    /** That dimension's size. */
-    public int size() {
-        return size;
     }
 }

@@ -11,14 +11,9 @@ package io.clgrad.backend;
  * value on that device ({@code item()}, {@code toFloatArray()}, ...) or {@code synchronize()}; the
  * message then says so. Reads in other threads sharing the device neither raise nor clear it.
  */
-public class TargetOutOfBoundsException extends IndexOutOfBoundsException {
-    private final String op;
-    private final int target;
-    private final int index;
-    private final int classes;
-
+public class TargetOutOfBoundsException extends ValueOutOfRangeException {
     /**
-     * A bad target.
+     * A bad target ({@link #value()}, at {@link #position()}, outside {@code [0, }{@link #bound()}{@code )}).
      *
      * @param op          the loss, e.g. {@code cross_entropy} or {@code nll_loss}
      * @param target      the bad value
@@ -30,13 +25,8 @@ public class TargetOutOfBoundsException extends IndexOutOfBoundsException {
     public TargetOutOfBoundsException(String op, int target, int index, int classes, int ignoreIndex,
                                       String deferredOn) {
         super(op + ": Target " + target + " is out of bounds: target[" + index + "] = " + target
-                + " is outside the classes [0, " + classes + ") and is not ignore_index (" + ignoreIndex + ")"
-                + (deferredOn == null ? "" : "; found on " + deferredOn + " by an earlier " + op
-                + " launch and raised at the next read from that device in the thread that launched it"));
-        this.op = op;
-        this.target = target;
-        this.index = index;
-        this.classes = classes;
+                + " is outside the classes [0, " + classes + ") and is not ignore_index (" + ignoreIndex + ")",
+                op, target, index, classes, deferredOn);
     }
 
     /**
@@ -57,25 +47,5 @@ public class TargetOutOfBoundsException extends IndexOutOfBoundsException {
                 throw new TargetOutOfBoundsException(op, t, i, classes, ignoreIndex, null);
             }
         }
-    }
-
-    /** The loss that was given the target. */
-    public String op() {
-        return op;
-    }
-
-    /** The bad target value. */
-    public int target() {
-        return target;
-    }
-
-    /** The bad target's position in the target tensor. */
-    public int index() {
-        return index;
-    }
-
-    /** The number of classes. */
-    public int classes() {
-        return classes;
     }
 }
