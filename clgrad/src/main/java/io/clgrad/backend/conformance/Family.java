@@ -72,7 +72,15 @@ public enum Family {
     /** {@link Backend#avgPool2d}. */
     AVG_POOL2D(PoolCases::avgPool2d),
     /** {@link Backend#avgPool2dBackward}. */
-    AVG_POOL2D_BACKWARD(PoolCases::avgPool2dBackward);
+    AVG_POOL2D_BACKWARD(PoolCases::avgPool2dBackward),
+    /** {@link Backend#unary} on int32, for the ops whose entry has an int32 kernel. */
+    UNARY_I32(IntCases::unary),
+    /** {@link Backend#binary} on int32 views: arithmetic (wrapping) and comparisons. */
+    BINARY_I32(s -> IntCases.binary()),
+    /** {@link Backend#binaryScalarInt}. */
+    BINARY_SCALAR_INT(IntCases::binaryScalar),
+    /** {@link Backend#reduce} of int32: wrapping sums, extremes and their indices. */
+    REDUCE_I32(IntCases::reduce);
 
     private final Function<CaseSize, List<OpCase>> cases;
 
