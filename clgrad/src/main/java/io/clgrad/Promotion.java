@@ -15,7 +15,8 @@ import io.clgrad.backend.UnaryOp;
  * {@link Int32Support} decides: an int32 kernel, float32 (true division, the floating-point
  * functions), or an error naming the op and the dtypes. Comparisons give bool. On two bools,
  * {@code add} is logical or (computed as {@code maximum} on 0/1), {@code mul}, {@code maximum} and
- * {@code minimum} stay bool, {@code div} gives float32 and {@code sub} is refused, as in PyTorch.
+ * {@code minimum} stay bool and {@code div} gives float32; {@code sub} with any bool operand is
+ * refused, as in PyTorch.
  */
 final class Promotion {
     private Promotion() {
@@ -43,7 +44,7 @@ final class Promotion {
 
     /** {@code f(a, b)} on tensors of dtypes {@code a} and {@code b}; {@code op} names it in errors. */
     static Plan<BinaryOp> binary(String op, BinaryOp f, DType a, DType b) {
-        return binaryIn(op, f, promote(a, b), a + " and " + b);
+        return binaryIn(op, f, promote(a, b), a == DType.BOOL || b == DType.BOOL, a + " and " + b);
     }
 
     /**
@@ -52,11 +53,14 @@ final class Promotion {
      */
     static Plan<BinaryOp> scalar(String op, BinaryOp f, DType x, boolean intScalar) {
         DType p = !intScalar ? DType.FLOAT32 : x == DType.BOOL ? DType.INT32 : x;
-        return binaryIn(op, f, promote(x, p), x + " and " + (intScalar ? "an int" : "a float") + " scalar");
+        return binaryIn(op, f, promote(x, p), x == DType.BOOL, x + " and " + (intScalar ? "an int" : "a float") + " scalar");
     }
 
-    /** A binary op computed in the dtype {@code p}; {@code operands} describes them for errors. */
-    private static Plan<BinaryOp> binaryIn(String op, BinaryOp f, DType p, String operands) {
+    /**
+     * A binary op computed in the dtype {@code p}, {@code withBool} when an operand is bool;
+     * {@code operands} describes them for errors.
+     */
+    private static Plan<BinaryOp> binaryIn(String op, BinaryOp f, DType p, boolean withBool, String operands) {
         if (f.kind() == BinaryOp.Kind.GRADIENT) {   // float backward helpers (a bool mask may be one operand)
             if (p != DType.FLOAT32) {
                 throw unsupported(op, operands);
@@ -65,6 +69,10 @@ final class Promotion {
         }
         if (f.isComparison()) {
             return new Plan<>(f, p.elementType(), DType.BOOL);
+        }
+        if (f == BinaryOp.SUB && withBool) {
+            throw new IllegalArgumentException(op + ": subtraction, the `-` operator, with a bool tensor is not"
+                    + " supported (as in PyTorch); convert with toFloat() or toInt()");
         }
         return switch (p) {
             case FLOAT32 -> new Plan<>(f, ElementType.F32, DType.FLOAT32);
@@ -77,8 +85,6 @@ final class Promotion {
                 case ADD -> new Plan<>(BinaryOp.MAXIMUM, ElementType.F32, DType.BOOL);   // logical or
                 case MUL, MAXIMUM, MINIMUM -> new Plan<>(f, ElementType.F32, DType.BOOL);
                 case DIV -> new Plan<>(f, ElementType.F32, DType.FLOAT32);
-                case SUB -> throw new IllegalArgumentException(op + ": subtraction, the `-` operator, with two bool"
-                        + " tensors is not supported (as in PyTorch); use logical operations, or convert with toFloat()");
                 default -> throw unsupported(op, operands);
             };
         };
