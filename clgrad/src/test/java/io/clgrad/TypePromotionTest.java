@@ -26,19 +26,16 @@ class TypePromotionTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
     void accuracyIdiomCountsTheHits(Device d) {
-        Random r = new Random(7);
-        int n = 1000;
         int classes = 10;
-        float[] logits = new float[n * classes];
-        int[] labels = new int[n];
+        int[] labels = new Random(8).ints(1000, 0, classes).toArray();
+        int n = labels.length;
+        float[] logits = HostRef.randomFloats(new Random(7), n * classes);
         int hits = 0;
         for (int i = 0; i < n; i++) {
             int best = 0;
-            for (int c = 0; c < classes; c++) {
-                logits[i * classes + c] = (float) r.nextGaussian();
+            for (int c = 1; c < classes; c++) {
                 best = logits[i * classes + c] > logits[i * classes + best] ? c : best;
             }
-            labels[i] = r.nextInt(classes);
             hits += best == labels[i] ? 1 : 0;
         }
         try (TensorScope s = Tensors.scope()) {
@@ -120,21 +117,18 @@ class TypePromotionTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
     void int32ReductionsOfLongRows(Device d) {
-        Random r = new Random(3);
         int rows = 3;
-        int len = 5000;
-        int[] v = new int[rows * len];
+        int len = 5000;   // past the work-group threshold, with few outputs: split rows on OpenCL
+        int[] v = new Random(3).ints(rows * len).toArray();   // full range: the sums wrap
         int[] sums = new int[rows];
         int[] maxs = new int[rows];
         int[] arg = new int[rows];
         for (int i = 0; i < rows; i++) {
-            maxs[i] = Integer.MIN_VALUE;
+            maxs[i] = v[i * len];
             for (int l = 0; l < len; l++) {
-                int x = r.nextInt();   // the sums wrap
-                v[i * len + l] = x;
-                sums[i] += x;
-                if (x > maxs[i]) {
-                    maxs[i] = x;
+                sums[i] += v[i * len + l];
+                if (v[i * len + l] > maxs[i]) {
+                    maxs[i] = v[i * len + l];
                     arg[i] = l;
                 }
             }

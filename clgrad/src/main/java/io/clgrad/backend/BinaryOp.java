@@ -159,23 +159,24 @@ public enum BinaryOp {
     }
 
     /**
-     * The op on int32 values in Java's int arithmetic, which wraps modulo 2^32 as PyTorch's int32
-     * does (a comparison gives 1 or 0): the exact reference of the int32 kernels; null unless
+     * The op on int32 values, wrapping modulo 2^32 as PyTorch's int32 does (computed exactly in
+     * long and narrowed; a comparison gives 1 or 0): the exact reference of the int32 kernels; null unless
      * {@link #int32()} is {@link Int32Support#KERNEL}.
      */
     public IntBinaryOperator int32Reference() {
+        // exact in long, then narrowed: the low 32 bits, which is what wrapping int32 arithmetic keeps
         return switch (this) {
-            case ADD -> (a, b) -> a + b;
-            case SUB -> (a, b) -> a - b;
-            case MUL -> (a, b) -> a * b;
-            case MAXIMUM -> Math::max;
-            case MINIMUM -> Math::min;
-            case EQ -> (a, b) -> a == b ? 1 : 0;
-            case NE -> (a, b) -> a != b ? 1 : 0;
-            case LT -> (a, b) -> a < b ? 1 : 0;
-            case LE -> (a, b) -> a <= b ? 1 : 0;
-            case GT -> (a, b) -> a > b ? 1 : 0;
-            case GE -> (a, b) -> a >= b ? 1 : 0;
+            case ADD -> (a, b) -> (int) ((long) a + b);
+            case SUB -> (a, b) -> (int) ((long) a - b);
+            case MUL -> (a, b) -> (int) ((long) a * b);
+            case MAXIMUM -> (a, b) -> Integer.compare(a, b) >= 0 ? a : b;
+            case MINIMUM -> (a, b) -> Integer.compare(a, b) <= 0 ? a : b;
+            case EQ -> (a, b) -> Integer.compare(a, b) == 0 ? 1 : 0;
+            case NE -> (a, b) -> Integer.compare(a, b) != 0 ? 1 : 0;
+            case LT -> (a, b) -> Integer.compare(a, b) < 0 ? 1 : 0;
+            case LE -> (a, b) -> Integer.compare(a, b) <= 0 ? 1 : 0;
+            case GT -> (a, b) -> Integer.compare(a, b) > 0 ? 1 : 0;
+            case GE -> (a, b) -> Integer.compare(a, b) >= 0 ? 1 : 0;
             case DIV, POW, RELU_BACKWARD, SIGMOID_BACKWARD, TANH_BACKWARD -> null;
         };
     }

@@ -106,16 +106,16 @@ public enum UnaryOp {
     }
 
     /**
-     * The op on an int32 value in Java's int arithmetic (which wraps, as PyTorch's int32 does:
-     * {@code -MIN_VALUE} and {@code abs(MIN_VALUE)} are {@code MIN_VALUE}), the exact reference of
+     * The op on an int32 value, wrapping as PyTorch's int32 does ({@code -MIN_VALUE} and
+     * {@code abs(MIN_VALUE)} are {@code MIN_VALUE}; computed in long and narrowed), the exact reference of
      * the int32 kernels; null for an op computed in float32. A switch expression: a new entry
      * states how it treats integers.
      */
     public IntUnaryOperator int32Reference() {
         return switch (this) {
-            case NEG -> x -> -x;
-            case ABS -> Math::abs;
-            case RELU -> x -> Math.max(x, 0);
+            case NEG -> x -> (int) -(long) x;                  // exact in long, narrowed: -MIN_VALUE wraps
+            case ABS -> x -> (int) Math.abs((long) x);
+            case RELU -> x -> x < 0 ? 0 : x;
             case EXP, LOG, SQRT, SIGMOID, TANH, SIN, COS -> null;
         };
     }

@@ -24,6 +24,11 @@ final class IntCases {
     /** Values that every int32 kernel must treat exactly: zero, ±1 and both extremes. */
     private static final int[] EDGES = {0, 1, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MAX_VALUE - 1};
 
+    /** The entries with int32 kernels. */
+    private static final List<UnaryOp> UNARY = Arrays.stream(UnaryOp.values()).filter(op -> op.accepts(ElementType.I32)).toList();
+    private static final List<BinaryOp> BINARY = Arrays.stream(BinaryOp.values()).filter(op -> op.accepts(ElementType.I32)).toList();
+    private static final List<ReduceOp> REDUCE = Arrays.stream(ReduceOp.values()).filter(op -> op.accepts(ElementType.I32)).toList();
+
     private IntCases() {
     }
 
@@ -44,10 +49,7 @@ final class IntCases {
     static List<OpCase> unary(CaseSize size) {
         Random r = new Random(111);
         List<OpCase> cases = new ArrayList<>();
-        for (UnaryOp op : UnaryOp.values()) {
-            if (!op.accepts(ElementType.I32)) {
-                continue;
-            }
+        for (UnaryOp op : UNARY) {
             for (int n : size.lengths(ElementwiseCases.SIZES)) {
                 int[] x = ints(r, n, false);
                 double[] ref = Arrays.stream(x).mapToDouble(v -> op.int32Reference().applyAsInt(v)).toArray();
@@ -62,10 +64,7 @@ final class IntCases {
     static List<OpCase> binary() {
         Random r = new Random(212);
         List<OpCase> cases = new ArrayList<>();
-        for (BinaryOp op : BinaryOp.values()) {
-            if (!op.accepts(ElementType.I32)) {
-                continue;
-            }
+        for (BinaryOp op : BINARY) {
             for (ElementwiseCases.Layout lay : ElementwiseCases.layouts()) {
                 int[] a = ints(r, lay.aLen(), op.isComparison());
                 int[] bv = ints(r, lay.bLen(), op.isComparison());
@@ -88,10 +87,7 @@ final class IntCases {
     static List<OpCase> binaryScalar(CaseSize size) {
         Random r = new Random(213);
         List<OpCase> cases = new ArrayList<>();
-        for (BinaryOp op : BinaryOp.values()) {
-            if (!op.accepts(ElementType.I32)) {
-                continue;
-            }
+        for (BinaryOp op : BINARY) {
             for (boolean scalarFirst : new boolean[] {false, true}) {
                 for (int n : size.lengths(1, 33, 1000, 100_003)) {
                     int[] x = ints(r, n, op.isComparison());
@@ -113,10 +109,7 @@ final class IntCases {
     static List<OpCase> reduce(CaseSize size) {
         Random r = new Random(511);
         List<OpCase> cases = new ArrayList<>();
-        for (ReduceOp op : ReduceOp.values()) {
-            if (!op.accepts(ElementType.I32)) {
-                continue;
-            }
+        for (ReduceOp op : REDUCE) {
             for (ReduceCases.Geo g : ReduceCases.geometries()) {
                 if (size.keeps(g.numel())) {
                     cases.add(reduceCase(op, g, ints(r, g.numel(), false), ""));
