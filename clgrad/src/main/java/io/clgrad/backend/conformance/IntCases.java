@@ -53,7 +53,7 @@ final class IntCases {
             for (int n : size.lengths(ElementwiseCases.SIZES)) {
                 int[] x = ints(r, n, false);
                 double[] ref = Arrays.stream(x).mapToDouble(v -> op.int32Reference().applyAsInt(v)).toArray();
-                cases.add(OpCase.into("unary " + op + " int32 n=" + n, ElementType.I32, n,
+                cases.add(OpCase.into("unary " + op + " n=" + n + " int32", ElementType.I32, n,
                         (b, m, out) -> b.unary(op, m.i32(x), out, n), OpCase.Out.exact("out", new int[] {n}, ref)));
             }
         }
@@ -75,7 +75,7 @@ final class IntCases {
                     ref[i] = f.applyAsInt(a[RefElementwise.offsetOf(i, lay.aOffset(), lay.out(), lay.aStrides())],
                             bv[RefElementwise.offsetOf(i, lay.bOffset(), lay.out(), lay.bStrides())]);
                 }
-                cases.add(OpCase.into("binary " + op + " int32 " + lay.name(), op.resultType(ElementType.I32), n,
+                cases.add(OpCase.into("binary " + op + " " + lay.name() + " int32", op.resultType(ElementType.I32), n,
                         (b, m, out) -> b.binary(op, new StridedView(m.i32(a), lay.aOffset(), lay.out(), lay.aStrides()),
                                 new StridedView(m.i32(bv), lay.bOffset(), lay.out(), lay.bStrides()), out, lay.out()),
                         OpCase.Out.exact("out", lay.out(), ref)));
@@ -136,7 +136,7 @@ final class IntCases {
                 ref[o * g.inner() + i] = op.int32Reference(row);
             }
         }
-        return OpCase.into("reduce " + op + " int32 " + g.name() + note, op.resultType(ElementType.I32), n,
+        return OpCase.into("reduce " + op + " " + g.name() + " int32" + note, op.resultType(ElementType.I32), n,
                 (b, m, out) -> b.reduce(op, m.i32(x), out, g.outer(), g.len(), g.inner()),
                 OpCase.Out.exact("out", new int[] {g.outer(), g.inner()}, ref));
     }
