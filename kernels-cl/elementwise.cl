@@ -13,7 +13,12 @@
  *   binary_NAME_scalar(x, s, scalarFirst, out, n)
  *                                        out[i] = f(x[i], s), or f(s, x[i]) when scalarFirst != 0
  *
- * Memory layout: float32 buffers; offsets and strides in elements; out is contiguous from 0.
+ * int32 twins (NAME_i32, for the ops whose entry says Int32Support.KERNEL) come from the same
+ * macros with int operands: arithmetic writes int32 and wraps modulo 2^32 (computed on uint, as
+ * PyTorch's int32 wraps), comparisons write 1.0f/0.0f.
+ *
+ * Memory layout: float32 buffers (int32 for the _i32 kernels' operands and arithmetic results);
+ * offsets and strides in elements; out is contiguous from 0.
  * Launch geometry: 1-D, one work-item per output element, global size n rounded up to the
  * work-group size, every kernel bounds-checks i < n.
  * Launched by io.clgrad.backend.opencl.ElementwiseOps (unary, binary, binaryScalar).
@@ -29,15 +34,19 @@
  * clg_sigmoid.
  */
 
-#define UNARY(NAME, EXPR)                                                        \
-__kernel void unary_##NAME(__global const float* x, __global float* out, int n) \
+/* The kernel KNAME on elements of type T (UNARY and UNARY_I32 paste the name first: a NAME such
+   as exp may be a macro of the OpenCL headers, and a pasted token is not expanded). */
+#define UNARY_T(KNAME, T, EXPR)                                                  \
+__kernel void KNAME(__global const T* x, __global T* out, int n)                \
 {                                                                                \
     int i = get_global_id(0);                                                    \
     if (i < n) {                                                                 \
-        float v = x[i];                                                          \
+        T v = x[i];                                                              \
         out[i] = (EXPR);                                                         \
     }                                                                            \
 }
+#define UNARY(NAME, EXPR) UNARY_T(unary_##NAME, float, EXPR)
+#define UNARY_I32(NAME, EXPR) UNARY_T(unary_##NAME##_i32, int, EXPR)
 
 UNARY(neg, -v)
 UNARY(exp, exp(v))
@@ -50,19 +59,20 @@ UNARY(tanh, tanh(v))
 UNARY(sin, sin(v))
 UNARY(cos, cos(v))
 
-#define BINARY(NAME, EXPR)                                                                        \
-__kernel void binary_##NAME(__global const float* a, int aOff, __global const float* b, int bOff, \
-                            __global float* out, int n)                                           \
+/* The kernels KNAME, KNAME_nd and KNAME_scalar on operands of type T, writing TOUT. */
+#define BINARY_T(KNAME, T, TOUT, EXPR)                                                            \
+__kernel void KNAME(__global const T* a, int aOff, __global const T* b, int bOff,                  \
+                   __global TOUT* out, int n)                                                     \
 {                                                                                                 \
     int i = get_global_id(0);                                                                     \
     if (i < n) {                                                                                  \
-        float x = a[aOff + i];                                                                    \
-        float y = b[bOff + i];                                                                    \
+        T x = a[aOff + i];                                                                        \
+        T y = b[bOff + i];                                                                        \
         out[i] = (EXPR);                                                                          \
     }                                                                                             \
 }                                                                                                 \
-__kernel void binary_##NAME##_nd(__global const float* a, int aOff, __global const float* b,     \
-                                 int bOff, __global float* out, int n, int rank, int8 shape,      \
+__kernel void KNAME##_nd(        __global const T* a, int aOff, __global const T* b,              \
+                                 int bOff, __global TOUT* out, int n, int rank, int8 shape,       \
                                  int8 aStrides, int8 bStrides)                                    \
 {                                                                                                 \
     int i = get_global_id(0);                                                                     \
@@ -80,21 +90,23 @@ __kernel void binary_##NAME##_nd(__global const float* a, int aOff, __global con
         oa += idx * sa[d];                                                                        \
         ob += idx * sb[d];                                                                        \
     }                                                                                             \
-    float x = a[oa];                                                                              \
-    float y = b[ob];                                                                              \
+    T x = a[oa];                                                                                  \
+    T y = b[ob];                                                                                  \
     out[i] = (EXPR);                                                                              \
 }                                                                                                 \
-__kernel void binary_##NAME##_scalar(__global const float* xs, float s, int scalarFirst,         \
-                                     __global float* out, int n)                                  \
+__kernel void KNAME##_scalar(        __global const T* xs, T s, int scalarFirst,                  \
+                                     __global TOUT* out, int n)                                   \
 {                                                                                                 \
     int i = get_global_id(0);                                                                     \
     if (i < n) {                                                                                  \
-        float v = xs[i];                                                                          \
-        float x = scalarFirst ? s : v;                                                            \
-        float y = scalarFirst ? v : s;                                                            \
+        T v = xs[i];                                                                              \
+        T x = scalarFirst ? s : v;                                                                \
+        T y = scalarFirst ? v : s;                                                                \
         out[i] = (EXPR);                                                                          \
     }                                                                                             \
 }
+#define BINARY(NAME, EXPR) BINARY_T(binary_##NAME, float, float, EXPR)
+#define BINARY_I32(NAME, TOUT, EXPR) BINARY_T(binary_##NAME##_i32, int, TOUT, EXPR)
 
 BINARY(add, x + y)
 BINARY(sub, x - y)
@@ -112,3 +124,19 @@ BINARY(ge, x >= y ? 1.0f : 0.0f)
 BINARY(relu_backward, y <= 0.0f ? 0.0f : x)
 BINARY(sigmoid_backward, x * y * (1.0f - y))
 BINARY(tanh_backward, x * (1.0f - y * y))
+
+/* int32 twins. */
+UNARY_I32(neg, as_int(0u - as_uint(v)))
+UNARY_I32(abs, as_int(abs(v)))
+UNARY_I32(relu, max(v, 0))
+BINARY_I32(add, int, as_int(as_uint(x) + as_uint(y)))
+BINARY_I32(sub, int, as_int(as_uint(x) - as_uint(y)))
+BINARY_I32(mul, int, as_int(as_uint(x) * as_uint(y)))
+BINARY_I32(maximum, int, max(x, y))
+BINARY_I32(minimum, int, min(x, y))
+BINARY_I32(eq, float, x == y ? 1.0f : 0.0f)
+BINARY_I32(ne, float, x != y ? 1.0f : 0.0f)
+BINARY_I32(lt, float, x < y ? 1.0f : 0.0f)
+BINARY_I32(le, float, x <= y ? 1.0f : 0.0f)
+BINARY_I32(gt, float, x > y ? 1.0f : 0.0f)
+BINARY_I32(ge, float, x >= y ? 1.0f : 0.0f)

@@ -26,6 +26,11 @@
  *   reduce_ARG_final(vals, idxs, out, outputs, splits)
  *       1-D, one work-item per output; scans its splits partials in order.
  *
+ * int32 twins (OP_i32: sum_i32, max_i32, min_i32, argmax_i32, argmin_i32, the reductions whose
+ * entry says Int32Support.KERNEL) come from the same macros on int: the same launch geometries and
+ * arguments, sums wrap modulo 2^32 (added as uint; no divisor argument), no NaN; their partial
+ * values are int32.
+ *
  * Launched by io.clgrad.backend.opencl.ReduceOps#reduce.
  *
  * Built after the prelude common.cl, which io.clgrad.backend.opencl.ProgramCache prepends: this
@@ -44,23 +49,23 @@
 #define CLG_MIN_BETTER(v, m) ((v) < (m) || (isnan(v) && !isnan(m)))
 #define CLG_SAME(v, m) ((v) == (m) || (isnan(v) && isnan(m)))
 
-/* Start of output o's row, and the slice of it that group g covers. */
-#define CLG_GROUP_SLICE                                                                           \
+/* Start of output o's row (elements of type T), and the slice of it that group g covers. */
+#define CLG_GROUP_SLICE(T)                                                                        \
     int g = get_group_id(0);                                                                      \
     int t = get_local_id(0);                                                                      \
     int L = get_local_size(0);                                                                    \
     int o = g / splits;                                                                           \
     int start = (g % splits) * chunk;                                                             \
     int end = min(len, start + chunk);                                                            \
-    __global const float* p = x + (o / inner) * len * inner + (o % inner);
+    __global const T* p = x + (o / inner) * len * inner + (o % inner);
 
 /* Output o of a _rows kernel (work-items past the last output return) and the start p of its row. */
-#define CLG_ROW_START                                                                             \
+#define CLG_ROW_START(T)                                                                          \
     int o = get_global_id(0);                                                                     \
     if (o >= outer * inner) {                                                                     \
         return;                                                                                   \
     }                                                                                             \
-    __global const float* p = x + (o / inner) * len * inner + (o % inner);
+    __global const T* p = x + (o / inner) * len * inner + (o % inner);
 
 /* The indices l of the slice that work-item t visits, in increasing order. */
 #if RED_ITEM_CONTIGUOUS
@@ -115,7 +120,7 @@ __kernel void reduce_sum_group(__global const float* x, __global float* out, int
 {
     __local float ps[RED_WG];
     __local float pc[RED_WG];
-    CLG_GROUP_SLICE
+    CLG_GROUP_SLICE(float)
     clg_ksum k = {0.0f, 0.0f};
     CLG_FOR_ITEM(l) {
         clg_ksum_add(&k, p[l * inner]);
@@ -129,55 +134,67 @@ __kernel void reduce_sum_group(__global const float* x, __global float* out, int
     }
 }
 
-/* ---- max and min -------------------------------------------------------------------------- */
+/* ---- max and min (and the int32 sum) ------------------------------------------------------ */
 
-#define EXTREME_KERNELS(NAME, BETTER, INIT)                                                       \
-__kernel void reduce_##NAME##_rows(__global const float* x, __global float* out, int outer,      \
+/* A fold over the row: m = STEP(v, m) from INIT, and the same STEP merges the work-items' results. */
+#define FOLD_KERNELS(NAME, T, STEP, INIT)                                                         \
+__kernel void reduce_##NAME##_rows(__global const T* x, __global T* out, int outer,               \
                                    int len, int inner)                                            \
 {                                                                                                 \
-    CLG_ROW_START                                                                                 \
-    float m = INIT;                                                                               \
+    CLG_ROW_START(T)                                                                              \
+    T m = INIT;                                                                                   \
     for (int l = 0; l < len; l++) {                                                               \
-        float v = p[l * inner];                                                                   \
-        m = BETTER(v, m) ? v : m;                                                                 \
+        T v = p[l * inner];                                                                       \
+        m = STEP(v, m);                                                                           \
     }                                                                                             \
     out[o] = m;                                                                                   \
 }                                                                                                 \
-__kernel void reduce_##NAME##_group(__global const float* x, __global float* out, int outer,     \
+__kernel void reduce_##NAME##_group(__global const T* x, __global T* out, int outer,              \
                                     int len, int inner, int splits, int chunk)                    \
 {                                                                                                 \
-    __local float part[RED_WG];                                                                   \
-    CLG_GROUP_SLICE                                                                               \
-    float m = INIT;                                                                               \
-    CLG_FOR_ITEM(l) {                                                    \
-        float v = p[l * inner];                                                                   \
-        m = BETTER(v, m) ? v : m;                                                                 \
+    __local T part[RED_WG];                                                                       \
+    CLG_GROUP_SLICE(T)                                                                            \
+    T m = INIT;                                                                                   \
+    CLG_FOR_ITEM(l) {                                                                             \
+        T v = p[l * inner];                                                                       \
+        m = STEP(v, m);                                                                           \
     }                                                                                             \
     part[t] = m;                                                                                  \
     CLG_GROUP_TREE(t, L, h,                                                                       \
-        float v = part[t + h];                                                                    \
-        if (BETTER(v, part[t])) {                                                                 \
-            part[t] = v;                                                                          \
-        })                                                                                        \
+        part[t] = STEP(part[t + h], part[t]);)                                                    \
     if (t == 0) {                                                                                 \
         out[g] = part[0];                                                                         \
     }                                                                                             \
 }
 
-EXTREME_KERNELS(max, CLG_MAX_BETTER, -INFINITY)
-EXTREME_KERNELS(min, CLG_MIN_BETTER, INFINITY)
+/* Keep v when it is BETTER than the extreme m so far. */
+#define CLG_MAX_STEP(v, m) (CLG_MAX_BETTER(v, m) ? (v) : (m))
+#define CLG_MIN_STEP(v, m) (CLG_MIN_BETTER(v, m) ? (v) : (m))
+
+FOLD_KERNELS(max, float, CLG_MAX_STEP, -INFINITY)
+FOLD_KERNELS(min, float, CLG_MIN_STEP, INFINITY)
+
+/* int32: no NaN; the sum wraps modulo 2^32. */
+#define CLG_IMAX_BETTER(v, m) ((v) > (m))
+#define CLG_IMIN_BETTER(v, m) ((v) < (m))
+#define CLG_ISAME(v, m) ((v) == (m))
+#define CLG_ISUM_STEP(v, m) as_int(as_uint(v) + as_uint(m))
+
+FOLD_KERNELS(max_i32, int, max, INT_MIN)
+FOLD_KERNELS(min_i32, int, min, INT_MAX)
+FOLD_KERNELS(sum_i32, int, CLG_ISUM_STEP, 0)
 
 /* ---- argmax and argmin -------------------------------------------------------------------- */
 
-#define ARG_KERNELS(NAME, BETTER)                                                                 \
-__kernel void reduce_##NAME##_rows(__global const float* x, __global int* out, int outer,        \
+#define ARG_KERNELS(NAME, T, BETTER, SAME)                                                        \
+__kernel void reduce_##NAME##_rows(__global const T* x, __global int* out, int outer,             \
                                    int len, int inner)                                            \
 {                                                                                                 \
-    CLG_ROW_START                                                                                 \
-    float m = p[0];                                                                               \
+    CLG_ROW_START(T)                                                                              \
+    T m = p[0];                                                                                   \
     int best = 0;                                                                                 \
     for (int l = 1; l < len; l++) {                                                               \
-        float v = p[l * inner];                                                                   \
+        T v = p[l * inner];                                                                       \
         if (BETTER(v, m)) {                                                                       \
             m = v;                                                                                \
             best = l;                                                                             \
@@ -185,17 +202,17 @@ __kernel void reduce_##NAME##_rows(__global const float* x, __global int* out, i
     }                                                                                             \
     out[o] = best;                                                                                \
 }                                                                                                 \
-__kernel void reduce_##NAME##_group(__global const float* x, __global float* outVal,             \
+__kernel void reduce_##NAME##_group(__global const T* x, __global T* outVal,                      \
                                     __global int* outIdx, int outer, int len, int inner,          \
                                     int splits, int chunk, int writeVal)                          \
 {                                                                                                 \
-    __local float pv[RED_WG];                                                                     \
+    __local T pv[RED_WG];                                                                         \
     __local int pi[RED_WG];                                                                       \
-    CLG_GROUP_SLICE                                                                               \
-    float m = 0.0f;                                                                               \
+    CLG_GROUP_SLICE(T)                                                                            \
+    T m = 0;                                                                                      \
     int best = -1;                                                                                \
-    CLG_FOR_ITEM(l) {                                                    \
-        float v = p[l * inner];                                                                   \
+    CLG_FOR_ITEM(l) {                                                                             \
+        T v = p[l * inner];                                                                       \
         if (best < 0 || BETTER(v, m)) {                                                           \
             m = v;                                                                                \
             best = l;                                                                             \
@@ -204,11 +221,11 @@ __kernel void reduce_##NAME##_group(__global const float* x, __global float* out
     pv[t] = m;                                                                                    \
     pi[t] = best;                                                                                 \
     CLG_GROUP_TREE(t, L, h,                                                                       \
-        float v = pv[t + h];                                                                      \
+        T v = pv[t + h];                                                                          \
         int vi = pi[t + h];                                                                       \
-        float cur = pv[t];                                                                        \
+        T cur = pv[t];                                                                            \
         int ci = pi[t];                                                                           \
-        if (vi >= 0 && (ci < 0 || BETTER(v, cur) || (CLG_SAME(v, cur) && vi < ci))) {             \
+        if (vi >= 0 && (ci < 0 || BETTER(v, cur) || (SAME(v, cur) && vi < ci))) {                 \
             pv[t] = v;                                                                            \
             pi[t] = vi;                                                                           \
         })                                                                                        \
@@ -219,17 +236,17 @@ __kernel void reduce_##NAME##_group(__global const float* x, __global float* out
         }                                                                                         \
     }                                                                                             \
 }                                                                                                 \
-__kernel void reduce_##NAME##_final(__global const float* vals, __global const int* idxs,        \
+__kernel void reduce_##NAME##_final(__global const T* vals, __global const int* idxs,             \
                                     __global int* out, int outputs, int splits)                   \
 {                                                                                                 \
     int o = get_global_id(0);                                                                     \
     if (o >= outputs) {                                                                           \
         return;                                                                                   \
     }                                                                                             \
-    float m = vals[o * splits];                                                                   \
+    T m = vals[o * splits];                                                                       \
     int best = idxs[o * splits];                                                                  \
     for (int c = 1; c < splits; c++) { /* slices are in index order: ties keep the earlier */     \
-        float v = vals[o * splits + c];                                                           \
+        T v = vals[o * splits + c];                                                               \
         if (BETTER(v, m)) {                                                                       \
             m = v;                                                                                \
             best = idxs[o * splits + c];                                                          \
@@ -238,5 +255,7 @@ __kernel void reduce_##NAME##_final(__global const float* vals, __global const i
     out[o] = best;                                                                                \
 }
 
-ARG_KERNELS(argmax, CLG_MAX_BETTER)
-ARG_KERNELS(argmin, CLG_MIN_BETTER)
+ARG_KERNELS(argmax, float, CLG_MAX_BETTER, CLG_SAME)
+ARG_KERNELS(argmin, float, CLG_MIN_BETTER, CLG_SAME)
+ARG_KERNELS(argmax_i32, int, CLG_IMAX_BETTER, CLG_ISAME)
+ARG_KERNELS(argmin_i32, int, CLG_IMIN_BETTER, CLG_ISAME)

@@ -11,7 +11,7 @@ the tensors PyTorch saw.
 
 Fixtures: print.json (tensor printing), simplenet.json, linear.json, activations.json, losses.json,
 optimizers.json, mlp.json, conv.json, batchnorm.json, batchnorm_state.json (+ batchnorm2d.safetensors),
-pool.json, cnn_state.json (+ cnn.safetensors), indexing.json; read by the tests in clgrad/src/test/java/io/clgrad/golden/. See
+pool.json, cnn_state.json (+ cnn.safetensors), indexing.json, index_ops.json, types.json; read by the tests in clgrad/src/test/java/io/clgrad/golden/. See
 docs/golden-fixtures.md for their format and the tolerance rule.
 """
 import json
@@ -696,6 +696,84 @@ def indexing():
                          ("None, 1, ..., None", (3, 4, 2)), ("5:2", (6, 3)), ("-100:2, 2:", (4, 5)),
                          ("..., 0", (2, 3, 4)), ("1, 2", (3, 4)), ("::4, ..., 1:4:2", (9, 2, 5))]:
         get(index, shape)
+def types():
+    """Type promotion of int/float/bool mixes (PyTorch's int64 is clgrad's int32): each case an op on
+    tensors or a Python scalar (an int one is Java's add(int), a float one add(float)), the result's
+    values and dtype, its repr for bool results (printed alike), or "error" where PyTorch raises."""
+    def dt(t):
+        return {torch.float32: "float32", torch.int64: "int32", torch.int32: "int32", torch.bool: "bool"}[t.dtype]
+
+    def tensor(t):
+        return {"dtype": dt(t), "shape": list(t.shape), "data": values_of(t.float() if t.dtype == torch.bool else t)}
+
+    ints = torch.tensor([[3, -7, 0], [12, 5, -2]])
+    ints2 = torch.tensor([[2, 2, -3], [12, -5, 4]])
+    row = torch.tensor([1, -2, 5])
+    floats = torch.tensor([[0.5, -1.25, 2.0], [12.0, 5.5, -0.75]])
+    mask = torch.tensor([[True, False, True], [False, False, True]])
+    mask2 = torch.tensor([[True, True, False], [False, True, True]])
+    logits = torch.tensor([[0.1, 2.0, -1.0], [3.0, 0.2, 0.5], [-1.0, -2.0, -0.5], [0.3, 0.1, 0.9], [1.5, 1.0, 2.5]])
+    labels = torch.tensor([1, 0, 2, 0, 2])
+    operands = {"ints": ints, "ints2": ints2, "row": row, "floats": floats, "mask": mask, "mask2": mask2,
+                "logits": logits, "labels": labels}
+    cases = []
+
+    def add(name, op, a, b=None, scalar=None, dim=None, expr=None):
+        case = {"name": name, "op": op, "a": dict(name=a, **tensor(operands[a]))}
+        if b is not None:
+            case["b"] = dict(name=b, **tensor(operands[b]))
+        if scalar is not None:
+            case["scalar"] = scalar
+            case["scalar_type"] = "int" if isinstance(scalar, int) else "float"
+        if dim is not None:
+            case["dim"] = dim
+        x = operands[a]
+        try:
+            if expr is not None:
+                y = expr()
+            elif op in ("sum", "mean", "max", "min", "argmax", "argmin"):
+                y = getattr(x, op)() if dim is None else getattr(x, op)(dim)
+                if op in ("max", "min") and dim is not None:
+                    y = y.values
+            elif op in ("neg", "abs", "relu", "exp", "sqrt", "sigmoid"):
+                y = getattr(torch, op)(x)
+            else:
+                other = operands[b] if b is not None else scalar
+                y = getattr(torch, op)(x, other) if op in ("maximum", "minimum") else getattr(x, op)(other)
+            case["expected"] = tensor(y)
+            if y.dtype == torch.bool:
+                case["repr"] = str(y)
+        except RuntimeError as e:
+            case["error"] = str(e).split("\n")[0]
+        cases.append(case)
+
+    for op in ("add", "sub", "mul", "div", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge"):
+        add("int " + op + " int", op, "ints", "ints2")
+        add("int " + op + " float", op, "ints", "floats")
+        add("float " + op + " int (broadcast row)", op, "floats", "row")
+        add("bool " + op + " bool", op, "mask", "mask2")
+        add("bool " + op + " int", op, "mask", "ints")
+        add("bool " + op + " float", op, "mask", "floats")
+        add("float " + op + " bool", op, "floats", "mask")
+    for op in ("add", "sub", "mul", "div", "eq", "ne", "lt", "le", "gt", "ge"):
+        add("int " + op + " int scalar", op, "ints", scalar=3)
+        add("int " + op + " float scalar", op, "ints", scalar=2.5)
+        add("float " + op + " int scalar", op, "floats", scalar=2)
+        add("bool " + op + " int scalar", op, "mask", scalar=2)
+        add("bool " + op + " float scalar", op, "mask", scalar=0.5)
+    for op in ("neg", "abs", "relu", "exp", "sqrt", "sigmoid"):
+        add(op + " of int", op, "ints")
+        add(op + " of bool", op, "mask")
+    for op in ("sum", "mean", "max", "min", "argmax"):   # argmin: Tensor has none yet (issue 11, step 3)
+        for a in ("ints", "mask", "floats"):
+            add(op + " of " + a, op, a)
+            add(op + "(1) of " + a, op, a, dim=1)
+    add("accuracy: logits.argmax(1).eq(labels).sum()", "accuracy", "logits", "labels",
+        expr=lambda: logits.argmax(1).eq(labels).sum())
+    add("mask.sum() of a comparison: floats.gt(1.0).sum()", "gt_sum", "floats", scalar=1.0,
+        expr=lambda: floats.gt(1.0).sum())
+    add("masked values: floats * (floats > 0)", "masked", "floats", expr=lambda: floats * (floats > 0))
+    add("int overflow wraps", "add", "ints", scalar=2147483647, expr=lambda: ints.int().add(2147483647))
     return {"cases": cases}
 
 
@@ -715,3 +793,4 @@ if __name__ == "__main__":
     write("cnn_state.json", cnn_state_dict())
     write("indexing.json", indexing())
     write("index_ops.json", index_ops())
+    write("types.json", types())

@@ -1,6 +1,7 @@
 package io.clgrad;
 
 import io.clgrad.backend.Backend;
+import io.clgrad.backend.BinaryOp;
 import io.clgrad.backend.Buffer;
 import io.clgrad.backend.ReduceOp;
 import java.util.Arrays;
@@ -73,8 +74,8 @@ final class CrossEntropy {
              Tensor cls = arF.to(logp.device());
              Tensor t = tf.to(logp.device());
              Tensor tcol = t.unsqueeze(1);
-             Tensor onehot = cls.unsqueeze(0).eq(tcol)) {
-            valid = tcol.ne((float) ignoreIndex);
+             Tensor onehot = Elementwise.mask(BinaryOp.EQ, cls.unsqueeze(0), tcol)) {
+            valid = Elementwise.mask(BinaryOp.NE, tcol, (float) ignoreIndex);   // float masks, summed below
             picks = onehot.mul(valid);
             if (weight == null) {
                 rowWeight = valid.squeeze(1);

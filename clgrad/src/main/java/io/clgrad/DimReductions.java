@@ -1,5 +1,6 @@
 package io.clgrad;
 
+import io.clgrad.backend.BinaryOp;
 import io.clgrad.backend.ReduceOp;
 
 /**
@@ -23,11 +24,11 @@ final class DimReductions {
 
     /** {@code f} over every element of x; {@code op} names the caller (a loss) in errors. */
     static Tensor all(String op, ReduceOp f, Tensor x) {
-        Checks.float32(op, x);
+        x.checkOpen(op);
         int n = x.numel();
         Tensor out = reduceRaw(op, f, x, new int[0], 1, n, 1);
-        if (f.producesIndices()) {
-            return out;
+        if (f.producesIndices() || x.dtype() != DType.FLOAT32) {
+            return out;   // indices, or an int32/bool reduction: no gradient
         }
         int[] shape = x.shapeRef();
         Tensor[] saved = selects(f) ? new Tensor[] {x, out} : new Tensor[0];
@@ -37,7 +38,8 @@ final class DimReductions {
             case MAX, MIN -> {
                 // PyTorch spreads the gradient evenly over the tied extremes of a full reduction;
                 // when the result is NaN, over the NaN elements (x == NaN is never true).
-                Tensor mask = x.eq(out).add(x.ne(x).mul(out.ne(out)));
+                Tensor mask = Elementwise.mask(BinaryOp.EQ, x, out)
+                        .add(Elementwise.mask(BinaryOp.NE, x, x).mul(Elementwise.mask(BinaryOp.NE, out, out)));
                 yield mask.mul(g.div(mask.sum()));
             }
             case ARGMAX, ARGMIN -> throw new IllegalStateException(f + " has no gradient");
@@ -47,6 +49,9 @@ final class DimReductions {
     /** {@code f} along {@code dim} of x; {@code op} names the caller in errors. */
     static Tensor along(String op, ReduceOp f, Tensor x, int dim, boolean keepdim) {
         Tensor out = alongRaw(op, f, x, dim, keepdim);
+        if (x.dtype() != DType.FLOAT32) {
+            return out;   // an int32/bool reduction: no gradient
+        }
         if (f.producesIndices() || x.dim() == 0) {
             return f.producesIndices() ? out : Graph.record(out, "SumBackward1", new Tensor[] {x}, g -> new Tensor[] {g});
         }
@@ -108,7 +113,7 @@ final class DimReductions {
     }
 
     private static Tensor alongRaw(String op, ReduceOp f, Tensor x, int dim, boolean keepdim) {
-        Checks.float32(op, x);
+        x.checkOpen(op);
         Axis a = Axis.of(op, x, dim);
         int[] outShape = reducedShape(x.shapeRef(), a.dim, keepdim);
         return reduceRaw(op + "(dim=" + dim + ")", f, x, outShape, a.outer, a.len, a.inner);
@@ -116,12 +121,12 @@ final class DimReductions {
 
     /** {@code x} seen as [outer, len, inner] reduced along len into {@code outShape}. */
     private static Tensor reduceRaw(String op, ReduceOp f, Tensor x, int[] outShape, int outer, int len, int inner) {
-        DType outType = f.producesIndices() ? DType.INT32 : DType.FLOAT32;
+        Promotion.Plan<ReduceOp> p = Promotion.reduce(op, f, x.dtype());
         if (len == 0 && Shape.numel(outShape) > 0) {
-            return empty(op, f, outType, outShape, x);
+            return empty(op, f, p.result(), outShape, x);
         }
-        return OpLaunch.run(op, x.device(), outType, outShape,
-                (l, out) -> x.backend().reduce(f, l.dense(x), out, outer, len, inner));
+        return OpLaunch.run(op, x.device(), p.result(), outShape,
+                (l, out) -> x.backend().reduce(f, l.dense(Promotion.operand(l, x, p.compute())), out, outer, len, inner));
     }
 
     private static int[] reducedShape(int[] shape, int d, boolean keepdim) {

@@ -1,11 +1,13 @@
 package io.clgrad;
 
 import io.clgrad.backend.BinaryOp;
+import io.clgrad.backend.ElementType;
 import io.clgrad.backend.UnaryOp;
 
 /**
- * Elementwise ops on float32 tensors: unary functions, broadcasting binary ops, ops with a scalar,
- * each recording its backward when an input requires grad.
+ * Elementwise ops: unary functions, broadcasting binary ops, ops with a scalar, each recording its
+ * backward when an input requires grad. Float32 operands run the float32 kernels; int32 and bool
+ * operands run the kernel and give the result dtype that {@link Promotion} picks.
  */
 final class Elementwise {
     private Elementwise() {
@@ -51,7 +53,7 @@ final class Elementwise {
             case EXP -> new UnaryRule(OUT, (g, x, unused, y) -> g.mul(y));
             case LOG -> new UnaryRule(A, (g, x, unused, y) -> g.div(x));
             case SQRT -> new UnaryRule(OUT, (g, x, unused, y) -> g.div(y).mul(0.5f));
-            case ABS -> new UnaryRule(A, (g, x, unused, y) -> g.mul(x.gt(0f).sub(x.lt(0f))));
+            case ABS -> new UnaryRule(A, (g, x, unused, y) -> g.mul(mask(BinaryOp.GT, x, 0f).sub(mask(BinaryOp.LT, x, 0f))));
             case RELU -> new UnaryRule(A, (g, x, unused, y) -> helper(BinaryOp.RELU_BACKWARD, g, x));
             case SIGMOID -> new UnaryRule(OUT, (g, x, unused, y) -> helper(BinaryOp.SIGMOID_BACKWARD, g, y));
             case TANH -> new UnaryRule(OUT, (g, x, unused, y) -> helper(BinaryOp.TANH_BACKWARD, g, y));
@@ -101,7 +103,7 @@ final class Elementwise {
             // pow_backward_exponent: 0 where a = 0 and b >= 0 (out·log a is 0·(-inf) there)
             case POW -> new BinaryRule(A | B, A | B | OUT,
                     (g, a, b, y) -> where0(b.ne(0f), g.mul(b).mul(a.pow(b.sub(1f)))),
-                    (g, a, b, y) -> g.mul(where0(a.ne(0f).sub(b.ge(0f)).add(1f), y.mul(a.log()))));
+                    (g, a, b, y) -> g.mul(where0(mask(BinaryOp.NE, a, 0f).sub(mask(BinaryOp.GE, b, 0f)).add(1f), y.mul(a.log()))));
             // PyTorch: half each on a tie, the whole to both where either is NaN
             case MAXIMUM -> new BinaryRule(A | B, A | B,
                     (g, a, b, y) -> g.mul(extremeShare(a.lt(b), a, b)), (g, a, b, y) -> g.mul(extremeShare(b.lt(a), a, b)));
@@ -165,23 +167,69 @@ final class Elementwise {
     }
 
     static Tensor unaryRaw(String op, UnaryOp f, Tensor x) {
-        Checks.float32(op, x);
-        return OpLaunch.run(op, x.device(), DType.FLOAT32, x.shapeRef(),
-                (l, out) -> x.backend().unary(f, l.dense(x), out, x.numel()));
+        x.checkOpen(op);
+        Promotion.Plan<UnaryOp> p = Promotion.unary(op, f, x.dtype());
+        return OpLaunch.run(op, x.device(), p.result(), x.shapeRef(),
+                (l, out) -> x.backend().unary(f, l.dense(Promotion.operand(l, x, p.compute())), out, x.numel()));
     }
 
     static Tensor binaryRaw(String op, BinaryOp f, Tensor a, Tensor b) {
-        Checks.float32(op, a);
-        Checks.float32(op, b);
+        a.checkOpen(op);
+        b.checkOpen(op);
+        return binaryLaunch(op, Promotion.binary(op, f, a.dtype(), b.dtype()), null, a, b);
+    }
+
+    /**
+     * The launch of a binary op by its plan, the result dtype {@code as} the plan's unless given
+     * (an internal comparison asks for a float32 mask).
+     */
+    private static Tensor binaryLaunch(String op, Promotion.Plan<BinaryOp> p, DType as, Tensor a, Tensor b) {
         Checks.sameDevice(op, a, b);
         int[] outShape = Shape.broadcast(op, a.shapeRef(), b.shapeRef());
-        return OpLaunch.run(op, a.device(), DType.FLOAT32, outShape,
-                (l, out) -> a.backend().binary(f, l.broadcast(a, outShape), l.broadcast(b, outShape), out, outShape));
+        return OpLaunch.run(op, a.device(), as != null ? as : p.result(), outShape, (l, out) -> a.backend().binary(p.op(),
+                l.broadcast(Promotion.operand(l, a, p.compute()), outShape),
+                l.broadcast(Promotion.operand(l, b, p.compute()), outShape), out, outShape));
     }
 
     static Tensor scalarRaw(String op, BinaryOp f, Tensor x, float s, boolean scalarFirst) {
-        Checks.float32(op, x);
-        return OpLaunch.run(op, x.device(), DType.FLOAT32, x.shapeRef(),
-                (l, out) -> x.backend().binaryScalar(f, l.dense(x), s, scalarFirst, out, x.numel()));
+        x.checkOpen(op);
+        return scalarLaunch(op, Promotion.scalar(op, f, x.dtype(), false), null, x, s, scalarFirst);
+    }
+
+    /** The launch of a float-scalar op by its plan, the result dtype {@code as} the plan's unless given. */
+    private static Tensor scalarLaunch(String op, Promotion.Plan<BinaryOp> p, DType as, Tensor x, float s,
+                                       boolean scalarFirst) {
+        return OpLaunch.run(op, x.device(), as != null ? as : p.result(), x.shapeRef(), (l, out) -> x.backend()
+                .binaryScalar(p.op(), l.dense(Promotion.operand(l, x, p.compute())), s, scalarFirst, out, x.numel()));
+    }
+
+    /**
+     * {@code x op s} with an int scalar (Java's {@code add(int)}, PyTorch's integer Python
+     * scalar): on a float32 tensor exactly {@link #scalar(BinaryOp, Tensor, float)} with
+     * {@code (float) s}; on an int32 or bool tensor the int32 kernel where the promotion picks it
+     * (no gradient: such tensors never require grad).
+     */
+    static Tensor scalar(BinaryOp f, Tensor x, int s) {
+        String op = f.opName();
+        x.checkOpen(op);
+        Promotion.Plan<BinaryOp> p = Promotion.scalar(op, f, x.dtype(), true);
+        if (p.compute() == ElementType.F32) {
+            return x.dtype() == DType.FLOAT32 ? scalar(f, x, (float) s) : scalarLaunch(op, p, null, x, s, false);
+        }
+        return OpLaunch.run(op, x.device(), p.result(), x.shapeRef(), (l, out) -> x.backend()
+                .binaryScalarInt(p.op(), l.dense(Promotion.operand(l, x, p.compute())), s, false, out, x.numel()));
+    }
+
+    /**
+     * The comparison {@code cmp(a, b)} as a float32 mask of 1.0/0.0 rather than a bool tensor: for
+     * gradient rules that compute with masks (the same kernel and values as {@code a.gt(b)}).
+     */
+    static Tensor mask(BinaryOp cmp, Tensor a, Tensor b) {
+        return binaryLaunch(cmp.opName(), Promotion.binary(cmp.opName(), cmp, a.dtype(), b.dtype()), DType.FLOAT32, a, b);
+    }
+
+    /** {@link #mask(BinaryOp, Tensor, Tensor)} against a float scalar. */
+    static Tensor mask(BinaryOp cmp, Tensor x, float s) {
+        return scalarLaunch(cmp.opName(), Promotion.scalar(cmp.opName(), cmp, x.dtype(), false), DType.FLOAT32, x, s, false);
     }
 }

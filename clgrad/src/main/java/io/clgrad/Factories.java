@@ -15,8 +15,13 @@ final class Factories {
 
     /** Like {@code of}, but an empty shape means a scalar rather than "infer 1-D". */
     static Tensor exact(Device device, float[] data, int[] shape) {
+        return exact(device, DType.FLOAT32, data, shape);
+    }
+
+    /** {@code data} as a tensor of a float-stored dtype (float32, or bool from 0/1 values). */
+    static Tensor exact(Device device, DType dtype, float[] data, int[] shape) {
         int[] s = shapeFor("of", data.length, shape);
-        Tensor t = Tensor.empty(device, DType.FLOAT32, s);
+        Tensor t = Tensor.empty(device, dtype, s);
         t.backend().write(t.buffer("of"), 0, data, 0, data.length);
         return t;
     }

@@ -378,9 +378,10 @@ final class IndexOps {
 
     private static void checkMask(String op, String what, Tensor mask) {
         mask.checkOpen(op);
-        if (mask.dtype() != DType.FLOAT32 && mask.dtype() != DType.INT32) {
-            throw new IllegalArgumentException(op + ": " + what + " must be a float32 or int32 tensor (non-zero = true),"
-                    + " got " + mask.dtype());
+        // every dtype is a mask: bool (a comparison's result), or float32/int32 with non-zero = true
+        if (mask.dtype() != DType.BOOL && mask.dtype() != DType.FLOAT32 && mask.dtype() != DType.INT32) {
+            throw new IllegalArgumentException(op + ": " + what + " must be a bool, float32 or int32 tensor"
+                    + " (non-zero = true), got " + mask.dtype());
         }
     }
 }

@@ -286,6 +286,14 @@ public final class Tensor implements AutoCloseable {
         return Transfers.cast(this, DType.INT32);
     }
 
+    /**
+     * A bool copy, {@code True} where this tensor is non-zero (NaN included), as PyTorch's
+     * {@code bool()}; this tensor when it already is bool.
+     */
+    public Tensor toBool() {
+        return Transfers.cast(this, DType.BOOL);
+    }
+
     /** A contiguous tensor with the same values: this tensor when it already is, else a copy. */
     public Tensor contiguous() {
         return Layouts.contiguous(this);
@@ -698,13 +706,31 @@ public final class Tensor implements AutoCloseable {
 
     // ------------------------------------------------------------------ elementwise
 
-    /** {@code this + other}, broadcasting. */
+    /**
+     * {@code this + other}, broadcasting. Mixed dtypes promote as PyTorch's do
+     * ({@code bool < int32 < float32}): int32 + int32 is int32 (wrapping on overflow), int32 +
+     * float32 is float32, bool + bool is bool (logical or); the result of each op on each pair of
+     * dtypes is in docs/design-notes.md, "Types".
+     *
+     * <pre>{@code
+     * Tensor.of(new int[] {1, 2}).add(Tensor.of(new int[] {3, 4}))   // tensor([4, 6], dtype=int32)
+     * Tensor.of(new int[] {1, 2}).add(Tensor.of(new float[] {0.5f, 1})) // tensor([1.5000, 3.0000])
+     * }</pre>
+     */
     public Tensor add(Tensor other) {
         return Elementwise.binary(BinaryOp.ADD, this, other);
     }
 
     /** {@code this + value}. */
     public Tensor add(float value) {
+        return Elementwise.scalar(BinaryOp.ADD, this, value);
+    }
+
+    /**
+     * {@code this + value} with an int scalar: int32 on an int32 or bool tensor (wrapping on overflow, as
+     * PyTorch's int32), float32 on a float32 tensor (the same as {@code add((float) value)}).
+     */
+    public Tensor add(int value) {
         return Elementwise.scalar(BinaryOp.ADD, this, value);
     }
 
@@ -718,6 +744,14 @@ public final class Tensor implements AutoCloseable {
         return Elementwise.scalar(BinaryOp.SUB, this, value);
     }
 
+    /**
+     * {@code this - value} with an int scalar: int32 on an int32 or bool tensor (wrapping on overflow, as
+     * PyTorch's int32), float32 on a float32 tensor (the same as {@code sub((float) value)}).
+     */
+    public Tensor sub(int value) {
+        return Elementwise.scalar(BinaryOp.SUB, this, value);
+    }
+
     /** {@code this * other}, broadcasting. */
     public Tensor mul(Tensor other) {
         return Elementwise.binary(BinaryOp.MUL, this, other);
@@ -728,13 +762,26 @@ public final class Tensor implements AutoCloseable {
         return Elementwise.scalar(BinaryOp.MUL, this, value);
     }
 
-    /** {@code this / other}, broadcasting (true division). */
+    /**
+     * {@code this * value} with an int scalar: int32 on an int32 or bool tensor (wrapping on overflow, as
+     * PyTorch's int32), float32 on a float32 tensor (the same as {@code mul((float) value)}).
+     */
+    public Tensor mul(int value) {
+        return Elementwise.scalar(BinaryOp.MUL, this, value);
+    }
+
+    /** {@code this / other}, broadcasting; true division, so int32 / int32 is float32 (as in PyTorch). */
     public Tensor div(Tensor other) {
         return Elementwise.binary(BinaryOp.DIV, this, other);
     }
 
     /** {@code this / value}. */
     public Tensor div(float value) {
+        return Elementwise.scalar(BinaryOp.DIV, this, value);
+    }
+
+    /** {@code this / value}, true division: float32 whatever this tensor's dtype (as in PyTorch). */
+    public Tensor div(int value) {
         return Elementwise.scalar(BinaryOp.DIV, this, value);
     }
 
@@ -808,63 +855,101 @@ public final class Tensor implements AutoCloseable {
         return Elementwise.unary(UnaryOp.COS, this);
     }
 
-    /** {@code 1.0} where {@code this == other}, else {@code 0.0} (float32; clgrad has no bool dtype). */
+    /**
+     * {@code True} where {@code this == other}, broadcasting: a {@link DType#BOOL} tensor, compared
+     * in the promoted dtype of the operands (see {@link #add(Tensor)}). A bool tensor counts with
+     * {@link #sum()} (an int32 result) and multiplies as 0/1 ({@code mask.mul(x)} is float32).
+     *
+     * <pre>{@code
+     * Tensor hits = pred.argmax(1).eq(labels).sum();   // tensor(7, dtype=int32)
+     * }</pre>
+     */
     public Tensor eq(Tensor other) {
         return Elementwise.binary(BinaryOp.EQ, this, other);
     }
 
-    /** {@code 1.0} where {@code this == value}. */
+    /** {@code True} where {@code this == value} (bool). */
     public Tensor eq(float value) {
         return Elementwise.scalar(BinaryOp.EQ, this, value);
     }
 
-    /** {@code 1.0} where {@code this != other}. */
+    /** {@code True} where {@code this == value} (bool), compared exactly on an int32 tensor. */
+    public Tensor eq(int value) {
+        return Elementwise.scalar(BinaryOp.EQ, this, value);
+    }
+
+    /** {@code True} where {@code this != other} (bool). */
     public Tensor ne(Tensor other) {
         return Elementwise.binary(BinaryOp.NE, this, other);
     }
 
-    /** {@code 1.0} where {@code this != value} (NaN is unequal to everything). */
+    /** {@code True} where {@code this != value} (bool; NaN is unequal to everything). */
     public Tensor ne(float value) {
         return Elementwise.scalar(BinaryOp.NE, this, value);
     }
 
-    /** {@code 1.0} where {@code this < other}. */
+    /** {@code True} where {@code this != value} (bool), compared exactly on an int32 tensor. */
+    public Tensor ne(int value) {
+        return Elementwise.scalar(BinaryOp.NE, this, value);
+    }
+
+    /** {@code True} where {@code this < other} (bool). */
     public Tensor lt(Tensor other) {
         return Elementwise.binary(BinaryOp.LT, this, other);
     }
 
-    /** {@code 1.0} where {@code this < value}. */
+    /** {@code True} where {@code this < value} (bool). */
     public Tensor lt(float value) {
         return Elementwise.scalar(BinaryOp.LT, this, value);
     }
 
-    /** {@code 1.0} where {@code this <= other}. */
+    /** {@code True} where {@code this < value} (bool), compared exactly on an int32 tensor. */
+    public Tensor lt(int value) {
+        return Elementwise.scalar(BinaryOp.LT, this, value);
+    }
+
+    /** {@code True} where {@code this <= other} (bool). */
     public Tensor le(Tensor other) {
         return Elementwise.binary(BinaryOp.LE, this, other);
     }
 
-    /** {@code 1.0} where {@code this <= value}. */
+    /** {@code True} where {@code this <= value} (bool). */
     public Tensor le(float value) {
         return Elementwise.scalar(BinaryOp.LE, this, value);
     }
 
-    /** {@code 1.0} where {@code this > other}. */
+    /** {@code True} where {@code this <= value} (bool), compared exactly on an int32 tensor. */
+    public Tensor le(int value) {
+        return Elementwise.scalar(BinaryOp.LE, this, value);
+    }
+
+    /** {@code True} where {@code this > other} (bool). */
     public Tensor gt(Tensor other) {
         return Elementwise.binary(BinaryOp.GT, this, other);
     }
 
-    /** {@code 1.0} where {@code this > value}. */
+    /** {@code True} where {@code this > value} (bool). */
     public Tensor gt(float value) {
         return Elementwise.scalar(BinaryOp.GT, this, value);
     }
 
-    /** {@code 1.0} where {@code this >= other}. */
+    /** {@code True} where {@code this > value} (bool), compared exactly on an int32 tensor. */
+    public Tensor gt(int value) {
+        return Elementwise.scalar(BinaryOp.GT, this, value);
+    }
+
+    /** {@code True} where {@code this >= other} (bool). */
     public Tensor ge(Tensor other) {
         return Elementwise.binary(BinaryOp.GE, this, other);
     }
 
-    /** {@code 1.0} where {@code this >= value}. */
+    /** {@code True} where {@code this >= value} (bool). */
     public Tensor ge(float value) {
+        return Elementwise.scalar(BinaryOp.GE, this, value);
+    }
+
+    /** {@code True} where {@code this >= value} (bool), compared exactly on an int32 tensor. */
+    public Tensor ge(int value) {
         return Elementwise.scalar(BinaryOp.GE, this, value);
     }
 
@@ -882,7 +967,10 @@ public final class Tensor implements AutoCloseable {
 
     // ------------------------------------------------------------------ reductions
 
-    /** Sum of all elements (a scalar). */
+    /**
+     * Sum of all elements (a scalar): float32 of float32, int32 of int32 (wrapping on overflow)
+     * and of bool (the count of {@code True} elements, PyTorch's int64 count).
+     */
     public Tensor sum() {
         return DimReductions.all(ReduceOp.SUM, this);
     }
@@ -902,7 +990,10 @@ public final class Tensor implements AutoCloseable {
         return DimReductions.along(ReduceOp.SUM, this, dim, keepdim);
     }
 
-    /** Mean of all elements. */
+    /**
+     * Mean of all elements; float32 tensors only: the mean of an int32 or bool tensor is refused,
+     * as PyTorch refuses it (convert with {@link #toFloat()}).
+     */
     public Tensor mean() {
         return DimReductions.all(ReduceOp.MEAN, this);
     }

@@ -40,10 +40,10 @@ final class TensorFormatter {
         } else {
             double[] values = values(t);
             boolean summarize = t.numel() > THRESHOLD;
-            Element fmt = new Element(t.dtype() == DType.FLOAT32, summaryValues(values, shape, summarize));
+            Element fmt = new Element(t.dtype(), summaryValues(values, shape, summarize));
             body = tensorStr(values, shape, 0, 0, indent, summarize, fmt);
         }
-        if (t.dtype() != DType.FLOAT32) {
+        if (t.dtype() == DType.INT32) {   // PyTorch names every dtype but its defaults (float32, int64, bool)
             suffixes.add("dtype=" + t.dtype());
         }
         if (t.gradFn() != null) {
@@ -176,18 +176,23 @@ final class TensorFormatter {
         return sb.append(shape.length == 1 ? ",)" : ")").toString();
     }
 
-    /** PyTorch's {@code _Formatter}: picks int/fixed/scientific mode and one width for all elements. */
+    /**
+     * PyTorch's {@code _Formatter}: picks int/fixed/scientific mode and one width for all elements
+     * ({@code True}/{@code False} for bool).
+     */
     private static final class Element {
         private final boolean floating;
+        private final boolean bool;
         private boolean intMode = true;
         private boolean sciMode;
         private int width = 1;
 
-        Element(boolean floating, double[] values) {
-            this.floating = floating;
+        Element(DType dtype, double[] values) {
+            this.floating = dtype == DType.FLOAT32;
+            this.bool = dtype == DType.BOOL;
             if (!floating) {
                 for (double x : values) {
-                    width = Math.max(width, Long.toString((long) x).length());
+                    width = Math.max(width, text(x).length());
                 }
                 return;
             }
@@ -220,10 +225,15 @@ final class TensorFormatter {
             }
         }
 
+        /** An integer or bool element as PyTorch prints it. */
+        private String text(double x) {
+            return bool ? (x != 0 ? "True" : "False") : Long.toString((long) x);
+        }
+
         String format(double x) {
             String s;
             if (!floating) {
-                s = Long.toString((long) x);
+                s = text(x);
             } else if (sciMode) {
                 s = sci(x);
             } else if (intMode) {

@@ -67,6 +67,9 @@ final class Transfers {
         if (t.dtype() == DType.INT32) {
             return Factories.exact(target, toIntArray(t), t.shapeRef());
         }
+        if (t.dtype() == DType.BOOL) {
+            return Factories.exact(target, DType.BOOL, toFloatArray(t), t.shapeRef());
+        }
         Device from = t.device();
         return Graph.record(Factories.exact(target, toFloatArray(t), t.shapeRef()), "ToCopyBackward0",
                 new Tensor[] {t}, g -> new Tensor[] {g.to(from)});
@@ -128,6 +131,9 @@ final class Transfers {
         t.checkOpen("to(" + dtype + ")");
         if (t.dtype() == dtype) {
             return t;
+        }
+        if (dtype == DType.BOOL) {
+            return Elementwise.scalar(io.clgrad.backend.BinaryOp.NE, t, 0);   // PyTorch's bool(): non-zero (NaN too)
         }
         return OpLaunch.run("convert", t.device(), dtype, t.shapeRef(),
                 (l, out) -> t.backend().convert(l.dense(t), out, t.numel()));

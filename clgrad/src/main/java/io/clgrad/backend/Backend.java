@@ -119,13 +119,18 @@ public interface Backend extends AutoCloseable {
 
     // ---------------------------------------------------------------- elementwise
 
-    /** {@code out[i] = op(x[i])} for i in [0, n), on contiguous F32 buffers. */
+    /**
+     * {@code out[i] = op(x[i])} for i in [0, n), on contiguous buffers of one element type: F32,
+     * or I32 for the ops that {@link UnaryOp#accepts accept} it (int32 arithmetic wraps).
+     */
     void unary(UnaryOp op, Buffer x, Buffer out, long n);
 
     /**
      * {@code out = op(a, b)} over {@code outShape}, reading both operands through their strides
-     * (stride 0 = broadcast). Both views have rank {@code outShape.length}; {@code out} is
-     * contiguous F32 with {@code numel(outShape)} elements.
+     * (stride 0 = broadcast). Both views have rank {@code outShape.length} and one element type:
+     * F32, or I32 for the ops that {@link BinaryOp#accepts accept} it; {@code out} is contiguous
+     * with {@code numel(outShape)} elements of {@link BinaryOp#resultType} (F32 1.0f/0.0f for a
+     * comparison, I32 for int32 arithmetic, which wraps).
      */
     void binary(BinaryOp op, StridedView a, StridedView b, Buffer out, int[] outShape);
 
@@ -134,6 +139,13 @@ public interface Backend extends AutoCloseable {
      * on contiguous F32 buffers.
      */
     void binaryScalar(BinaryOp op, Buffer x, float s, boolean scalarFirst, Buffer out, long n);
+
+    /**
+     * {@link #binaryScalar} of an I32 buffer and an int scalar, for the ops that
+     * {@link BinaryOp#accepts accept} I32: {@code out} is F32 1.0f/0.0f for a comparison, else I32
+     * (int32 arithmetic wraps).
+     */
+    void binaryScalarInt(BinaryOp op, Buffer x, int s, boolean scalarFirst, Buffer out, long n);
 
     // ---------------------------------------------------------------- linear algebra
 
@@ -152,9 +164,10 @@ public interface Backend extends AutoCloseable {
     // ---------------------------------------------------------------- reductions
 
     /**
-     * Reduces a contiguous F32 tensor viewed as [outer, len, inner] along the middle axis into the
-     * contiguous [outer, inner] buffer {@code out} (F32, or I32 indices for ARGMAX/ARGMIN).
-     * {@code len} is at least 1.
+     * Reduces a contiguous tensor viewed as [outer, len, inner] along the middle axis into the
+     * contiguous [outer, inner] buffer {@code out} of {@link ReduceOp#resultType} (I32 indices for
+     * ARGMAX/ARGMIN, else the input's type). The input is F32, or I32 for the ops that
+     * {@link ReduceOp#accepts accept} it (an int32 sum wraps). {@code len} is at least 1.
      */
     void reduce(ReduceOp op, Buffer x, Buffer out, int outer, int len, int inner);
 

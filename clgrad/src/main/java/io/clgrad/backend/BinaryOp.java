@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.DoubleBinaryOperator;
+import java.util.function.IntBinaryOperator;
 
 /**
  * Elementwise functions of two float operands, {@code out = f(a, b)}: one entry per op holding
@@ -139,5 +140,62 @@ public enum BinaryOp {
     /** The op's domains, reference and error scale, for the tests. */
     public Facts facts() {
         return facts;
+    }
+
+    /**
+     * How the op treats int32 operands (PyTorch's rules): {@link Int32Support#KERNEL} for
+     * {@code add}, {@code sub}, {@code mul}, {@code maximum}, {@code minimum} (an int32 result) and
+     * the comparisons (a bool result); {@link Int32Support#AS_FLOAT} for {@code div}, which is
+     * true division; {@link Int32Support#REFUSED} for {@code pow} (PyTorch's integer power is not
+     * implemented) and the float backward helpers. A switch expression: a new entry states how it
+     * treats integers.
+     */
+    public Int32Support int32() {
+        return switch (this) {
+            case ADD, SUB, MUL, MAXIMUM, MINIMUM, EQ, NE, LT, LE, GT, GE -> Int32Support.KERNEL;
+            case DIV -> Int32Support.AS_FLOAT;
+            case POW, RELU_BACKWARD, SIGMOID_BACKWARD, TANH_BACKWARD -> Int32Support.REFUSED;
+        };
+    }
+
+    /**
+     * The op on int32 values, wrapping modulo 2^32 as PyTorch's int32 does (computed exactly in
+     * long and narrowed; a comparison gives 1 or 0): the exact reference of the int32 kernels; null unless
+     * {@link #int32()} is {@link Int32Support#KERNEL}.
+     */
+    public IntBinaryOperator int32Reference() {
+        // exact in long, then narrowed: the low 32 bits, which is what wrapping int32 arithmetic keeps
+        return switch (this) {
+            case ADD -> (a, b) -> (int) ((long) a + b);
+            case SUB -> (a, b) -> (int) ((long) a - b);
+            case MUL -> (a, b) -> (int) ((long) a * b);
+            case MAXIMUM -> (a, b) -> Integer.compare(a, b) >= 0 ? a : b;
+            case MINIMUM -> (a, b) -> Integer.compare(a, b) <= 0 ? a : b;
+            case EQ -> (a, b) -> Integer.compare(a, b) == 0 ? 1 : 0;
+            case NE -> (a, b) -> Integer.compare(a, b) != 0 ? 1 : 0;
+            case LT -> (a, b) -> Integer.compare(a, b) < 0 ? 1 : 0;
+            case LE -> (a, b) -> Integer.compare(a, b) <= 0 ? 1 : 0;
+            case GT -> (a, b) -> Integer.compare(a, b) > 0 ? 1 : 0;
+            case GE -> (a, b) -> Integer.compare(a, b) >= 0 ? 1 : 0;
+            case DIV, POW, RELU_BACKWARD, SIGMOID_BACKWARD, TANH_BACKWARD -> null;
+        };
+    }
+
+    /** Whether the backends run this op on operands of {@code type} (F32 always; I32 for {@link Int32Support#KERNEL}). */
+    public boolean accepts(ElementType type) {
+        return type == ElementType.F32 || int32() == Int32Support.KERNEL;
+    }
+
+    /**
+     * The element type of the op's result on operands of {@code type}: F32 for a comparison
+     * (1.0f/0.0f whatever the operands) and for float operands, I32 for int32 arithmetic.
+     */
+    public ElementType resultType(ElementType type) {
+        return isComparison() ? ElementType.F32 : type;
+    }
+
+    /** The OpenCL kernel for operands of {@code type}: {@link #kernelName()}, with {@code "_i32"} for I32. */
+    public String kernelName(ElementType type) {
+        return type == ElementType.F32 ? kernelName() : kernelName() + "_i32";
     }
 }

@@ -89,6 +89,59 @@ public enum ReduceOp {
     }
 
     /**
+     * How the reduction treats int32 input: {@link Int32Support#KERNEL} for sum (an int32 total
+     * that wraps modulo 2^32), max, min (int32) and argmax, argmin; {@link Int32Support#REFUSED}
+     * for mean, as PyTorch refuses the mean of an integer tensor. A switch expression: a new entry
+     * states how it treats integers.
+     */
+    public Int32Support int32() {
+        return switch (this) {
+            case SUM, MAX, MIN, ARGMAX, ARGMIN -> Int32Support.KERNEL;
+            case MEAN -> Int32Support.REFUSED;
+        };
+    }
+
+    /** Whether the backends reduce buffers of {@code type} (F32 always; I32 for {@link Int32Support#KERNEL}). */
+    public boolean accepts(ElementType type) {
+        return type == ElementType.F32 || int32() == Int32Support.KERNEL;
+    }
+
+    /**
+     * The element type of the result when reducing {@code type}: I32 indices for ARGMAX/ARGMIN,
+     * else the input's type.
+     */
+    public ElementType resultType(ElementType type) {
+        return producesIndices() ? ElementType.I32 : type;
+    }
+
+    /**
+     * The op over one row of int32 values in Java's int arithmetic (a sum wraps modulo 2^32, as
+     * PyTorch's int32), the exact reference of the int32 kernels; an index for ARGMAX/ARGMIN.
+     *
+     * @param row the reduced axis' values, at least one
+     * @return the reduction of {@code row}
+     * @throws IllegalArgumentException for an op without int32 kernels (mean)
+     */
+    public int int32Reference(int[] row) {
+        if (int32() != Int32Support.KERNEL) {
+            throw new IllegalArgumentException(opName() + " has no int32 kernel");
+        }
+        int at = 0;
+        int sum = 0;
+        for (int l = 0; l < row.length; l++) {
+            sum += row[l];
+            if (seeksMax() ? row[l] > row[at] : row[l] < row[at]) {
+                at = l;
+            }
+        }
+        return switch (kind) {
+            case TOTAL -> sum;
+            case EXTREME -> row[at];
+            case INDEX -> at;
+        };
+    }
+
+    /**
      * The magnitude a float32 result's error is measured against (the suite accepts 1e-5 times it;
      * 0 demands the exact result): for a total, an accumulation's {@code max(1, |ref|,
      * sqrt(len)·max|term|)}, the terms of a mean being the elements over len.

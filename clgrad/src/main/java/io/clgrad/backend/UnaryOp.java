@@ -3,6 +3,7 @@ package io.clgrad.backend;
 import java.util.Locale;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Elementwise functions of one float operand, {@code out[i] = f(x[i])}: one entry per op holding
@@ -93,5 +94,39 @@ public enum UnaryOp {
     /** The op's domains, reference and error scale, for the tests. */
     public Facts facts() {
         return facts;
+    }
+
+    /**
+     * How the op treats int32 input: {@link Int32Support#KERNEL} for the ops with an int32 kernel
+     * and an int32 result ({@code neg}, {@code abs}, {@code relu}), {@link Int32Support#AS_FLOAT}
+     * for the floating-point functions, which compute int32 input in float32 as PyTorch does.
+     */
+    public Int32Support int32() {
+        return int32Reference() != null ? Int32Support.KERNEL : Int32Support.AS_FLOAT;
+    }
+
+    /**
+     * The op on an int32 value, wrapping as PyTorch's int32 does ({@code -MIN_VALUE} and
+     * {@code abs(MIN_VALUE)} are {@code MIN_VALUE}; computed in long and narrowed), the exact reference of
+     * the int32 kernels; null for an op computed in float32. A switch expression: a new entry
+     * states how it treats integers.
+     */
+    public IntUnaryOperator int32Reference() {
+        return switch (this) {
+            case NEG -> x -> (int) -(long) x;                  // exact in long, narrowed: -MIN_VALUE wraps
+            case ABS -> x -> (int) Math.abs((long) x);
+            case RELU -> x -> x < 0 ? 0 : x;
+            case EXP, LOG, SQRT, SIGMOID, TANH, SIN, COS -> null;
+        };
+    }
+
+    /** Whether the backends run this op on buffers of {@code type} (F32 always; I32 for {@link Int32Support#KERNEL}). */
+    public boolean accepts(ElementType type) {
+        return type == ElementType.F32 || int32() == Int32Support.KERNEL;
+    }
+
+    /** The OpenCL kernel for operands of {@code type}: {@link #kernelName()}, with {@code "_i32"} for I32. */
+    public String kernelName(ElementType type) {
+        return type == ElementType.F32 ? kernelName() : kernelName() + "_i32";
     }
 }

@@ -182,6 +182,20 @@ class SuiteSensitivityTest {
                     a[1] = a[2];
                     a[2] = x;
                     return a;
+                }),
+                new Mutant("int32 x - s computed as s - x", Family.BINARY_SCALAR_INT, "binaryScalarInt", a -> {
+                    a[3] = !(boolean) a[3];
+                    return a;
+                }),
+                new Mutant("int32 maximum computed as minimum", Family.BINARY_I32, "binary", a -> {
+                    a[0] = a[0] == BinaryOp.MAXIMUM ? BinaryOp.MINIMUM : a[0];
+                    return a;
+                }),
+                new Mutant("int32 argmax of a row but its last element", Family.REDUCE_I32, "reduce", a -> {
+                    if (a[0] == ReduceOp.ARGMAX && (int) a[5] == 1 && (int) a[4] > 1) {
+                        a[4] = (int) a[4] - 1;
+                    }
+                    return a;
                 })).map(m -> Arguments.of(m));
     }
 

@@ -80,7 +80,15 @@ public enum Family {
     /** {@link Backend#scatter}: scatter and scatter_add, repeated indices, strided, int32 too. */
     SCATTER(IndexCases::scatter),
     /** {@link Backend#where}: broadcast, NaN and -0.0 conditions, float and int conditions. */
-    WHERE(IndexCases::where);
+    WHERE(IndexCases::where),
+    /** {@link Backend#unary} on int32, for the ops whose entry has an int32 kernel. */
+    UNARY_I32(IntCases::unary),
+    /** {@link Backend#binary} on int32 views: arithmetic (wrapping) and comparisons. */
+    BINARY_I32(s -> IntCases.binary()),
+    /** {@link Backend#binaryScalarInt}. */
+    BINARY_SCALAR_INT(IntCases::binaryScalar),
+    /** {@link Backend#reduce} of int32: wrapping sums, extremes and their indices. */
+    REDUCE_I32(IntCases::reduce);
 
     private final Function<CaseSize, List<OpCase>> cases;
 

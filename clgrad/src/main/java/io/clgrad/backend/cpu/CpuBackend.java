@@ -45,6 +45,7 @@ public final class CpuBackend implements Backend {
     private final CpuBatchNorm batchNorm;
     private final CpuPool pool;
     private final CpuIndex index;
+    private final CpuIntKernels ints;
 
     /**
      * A backend with the configured thread count: the system property {@code clgrad.threads}, else
@@ -77,6 +78,7 @@ public final class CpuBackend implements Backend {
         this.elementwise = new CpuElementwise(par);
         this.matmul = new CpuMatmul(par);
         this.reduce = new CpuReduce(par);
+        this.ints = new CpuIntKernels(par);
         this.softmax = new CpuSoftmax(par);
         this.losses = new CpuLosses(par);
         this.optimizers = new CpuOptimizers(par);
@@ -236,12 +238,22 @@ public final class CpuBackend implements Backend {
     /** {@code out[i] = op(x[i])}. */
     @Override
     public void unary(UnaryOp op, Buffer x, Buffer out, long n) {
+        if (args.owned(x, "input").type() == ElementType.I32) {
+            ints.unary(op, args.i32(x, "input", n), args.i32(out, "output", n), CpuArgs.elements(n));
+            return;
+        }
         elementwise.unary(op, args.f32(x, "input", n), args.f32(out, "output", n), CpuArgs.elements(n));
     }
 
     /** {@code out = op(a, b)} over outShape, reading both views through their strides. */
     @Override
     public void binary(BinaryOp op, StridedView a, StridedView b, Buffer out, int[] outShape) {
+        if (args.owned(a.buffer(), "left operand").type() == ElementType.I32) {
+            int[] ai = args.i32(a.buffer(), "left operand", 0);
+            int[] bi = args.i32(b.buffer(), "right operand", 0);
+            ints.binary(op, ai, a, bi, b, intOut(op, out, 0), outShape);
+            return;
+        }
         float[] as = args.f32(a.buffer(), "left operand", 0);
         float[] bs = args.f32(b.buffer(), "right operand", 0);
         elementwise.binary(op, as, a, bs, b, args.f32(out, "output", 0), outShape);
@@ -252,6 +264,20 @@ public final class CpuBackend implements Backend {
     public void binaryScalar(BinaryOp op, Buffer x, float s, boolean scalarFirst, Buffer out, long n) {
         float[] xs = args.f32(x, "input", n);
         elementwise.binaryScalar(op, xs, s, scalarFirst, args.f32(out, "output", n), CpuArgs.elements(n));
+    }
+
+    /** {@code out[i] = op(x[i], s)} or {@code op(s, x[i])} on an I32 buffer and an int scalar. */
+    @Override
+    public void binaryScalarInt(BinaryOp op, Buffer x, int s, boolean scalarFirst, Buffer out, long n) {
+        int[] xs = args.i32(x, "input", n);
+        ints.binaryScalar(op, xs, s, scalarFirst, intOut(op, out, n), CpuArgs.elements(n));
+    }
+
+    /** The output of an int32 binary op: floats for a comparison, else ints. */
+    private CpuIntKernels.Out intOut(BinaryOp op, Buffer out, long n) {
+        return op.resultType(ElementType.I32) == ElementType.F32
+                ? new CpuIntKernels.Out(null, args.f32(out, "output", n))
+                : new CpuIntKernels.Out(args.i32(out, "output", n), null);
     }
 
     // ---------------------------------------------------------------- linear algebra
@@ -274,8 +300,12 @@ public final class CpuBackend implements Backend {
     @Override
     public void reduce(ReduceOp op, Buffer x, Buffer out, int outer, int len, int inner) {
         long total = CpuArgs.geometry(outer, len, inner);
-        float[] xs = args.f32(x, "input", total);
         long outCount = (long) outer * inner;
+        if (args.owned(x, "input").type() == ElementType.I32) {
+            ints.reduce(op, args.i32(x, "input", total), args.i32(out, "output", outCount), outer, len, inner);
+            return;
+        }
+        float[] xs = args.f32(x, "input", total);
         if (op.producesIndices()) {
             reduce.run(op, xs, null, args.i32(out, "index output", outCount), outer, len, inner);
         } else {

@@ -241,6 +241,11 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public void binaryScalarInt(BinaryOp op, Buffer x, int s, boolean scalarFirst, Buffer out, long n) {
+        elementwise.binaryScalarInt(op, x, s, scalarFirst, out, n);
+    }
+
+    @Override
     public void matmul(MatmulSpec spec, Buffer a, Buffer b, Buffer c) {
         matmul.matmul(spec, a, b, c);
     }

@@ -32,15 +32,16 @@ final class ReduceOps extends FamilyOps {
         }
         int total = Operands.product(outer, len, inner);
         int outputs = Operands.product(outer, inner);
-        ClBuffer xb = operands.of(x, "reduce input", ElementType.F32, total);
-        ElementType outType = op.producesIndices() ? ElementType.I32 : ElementType.F32;
-        ClBuffer ob = operands.of(out, "reduce output", outType, outputs);
+        ElementType type = operands.of(x, "reduce input").type();
+        ClBuffer xb = operands.of(x, "reduce input", ElementwiseOps.accepted(op.accepts(type), op, type), total);
+        ClBuffer ob = operands.of(out, "reduce output", op.resultType(type), outputs);
         if (outputs == 0) {
             return;
         }
-        String base = op == ReduceOp.MEAN ? "sum" : op.opName();   // a mean is the sum kernel with a divisor
+        String suffix = type == ElementType.I32 ? "_i32" : "";     // the int32 twins (no int32 mean)
+        String base = (op == ReduceOp.MEAN ? "sum" : op.opName()) + suffix;   // a mean is the sum kernel with a divisor
         if (!useGroup(len, outputs)) {
-            String rows = "reduce_" + op.opName() + "_rows";
+            String rows = "reduce_" + op.opName() + suffix + "_rows";
             kernels.launch1d(kernel(rows), outputs, xb, ob, outer, len, inner);
             return;
         }
@@ -55,7 +56,7 @@ final class ReduceOps extends FamilyOps {
             return;
         }
         int partials = outputs * splits;
-        ClBuffer values = pool.allocate(ElementType.F32, partials);
+        ClBuffer values = pool.allocate(type, partials);
         ClBuffer indices = op.producesIndices() ? pool.allocate(ElementType.I32, partials) : null;
         try {
             launchGroup(op, group, local, partials, xb, values, indices, outer, len, inner, splits, chunk, 1.0f);
@@ -81,7 +82,13 @@ final class ReduceOps extends FamilyOps {
         long[] global = {groups * local};
         long[] wg = {local};
         switch (op.kind()) {
-            case TOTAL -> kernels.launch(k, global, wg, x, out, outer, len, inner, splits, chunk, divisor);
+            case TOTAL -> {
+                if (x.type() == ElementType.I32) {   // the int32 sum is a fold: no divisor
+                    kernels.launch(k, global, wg, x, out, outer, len, inner, splits, chunk);
+                } else {
+                    kernels.launch(k, global, wg, x, out, outer, len, inner, splits, chunk, divisor);
+                }
+            }
             case EXTREME -> kernels.launch(k, global, wg, x, out, outer, len, inner, splits, chunk);
             case INDEX -> {
                 // the final result (splits == 1) is the index buffer itself
