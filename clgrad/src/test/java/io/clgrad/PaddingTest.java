@@ -50,10 +50,10 @@ class PaddingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
     void constantPaddingOfAnyRankCropsWithNegativeValues(Device dev) {
-        Random r = new Random(9);
         int[] shape = {3, 4, 5};
-        float[] x = JoinRef.randn(r, shape);
-        Tensor t = Tensor.of(dev, x, shape);
+        JoinRef.Input in = JoinRef.input(dev, 9, shape);
+        float[] x = in.values();
+        Tensor t = in.tensor();
         // every dim, the first one cropped: [-1 .. 3) of dim 0
         Tensor out = Functional.pad(t, new int[] {1, 0, 0, 2, -1, 0});
         assertArrayEquals(new int[] {2, 6, 6}, out.shape());

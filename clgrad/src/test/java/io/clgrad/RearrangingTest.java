@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.clgrad.autograd.GradCheck;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,10 +19,10 @@ class RearrangingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
     void repeatMatchesTheReference(Device dev) {
-        Random r = new Random(4);
         int[] shape = {2, 3, 4};
-        float[] x = JoinRef.randn(r, shape);
-        Tensor t = Tensor.of(dev, x, shape);
+        JoinRef.Input in = JoinRef.input(dev, 4, shape);
+        float[] x = in.values();
+        Tensor t = in.tensor();
         for (int[] reps : new int[][] {{1, 1, 1}, {2, 1, 3}, {3, 2, 1, 2}, {2, 1, 1, 1, 1}, {1, 0, 2}}) {
             Tensor out = t.repeat(reps);
             HostRef.assertClose(JoinRef.repeat(x, shape, reps), out.toFloatArray(), 0,
@@ -43,11 +42,11 @@ class RearrangingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
     void repeatOfEightDimsTilesOneDimAtATime(Device dev) {
-        Random r = new Random(5);
         int[] shape = {2, 2, 2, 2, 2, 2, 2, 2};
         int[] reps = {2, 1, 2, 1, 1, 2, 1, 2};      // 4 repeat axes + 8 size axes: more than a view holds
-        float[] x = JoinRef.randn(r, shape);
-        Tensor out = Tensor.of(dev, x, shape).repeat(reps);
+        JoinRef.Input in = JoinRef.input(dev, 5, shape);
+        float[] x = in.values();
+        Tensor out = in.tensor().repeat(reps);
         HostRef.assertClose(JoinRef.repeat(x, shape, reps), out.toFloatArray(), 0, "rank-8 repeat");
         GradCheck.check("repeat rank 8", xs -> xs[0].repeat(2, 1, 1, 1, 1, 1, 1, 3), Tensor.randn(dev, 1, 2, 1, 1, 2,
                 1, 1, 2));
@@ -56,10 +55,10 @@ class RearrangingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
     void rollMatchesTheReference(Device dev) {
-        Random r = new Random(6);
         int[] shape = {3, 4, 5};
-        float[] x = JoinRef.randn(r, shape);
-        Tensor t = Tensor.of(dev, x, shape);
+        JoinRef.Input in = JoinRef.input(dev, 6, shape);
+        float[] x = in.values();
+        Tensor t = in.tensor();
         int[][][] cases = {{{1}, {0}}, {{-2}, {2}}, {{7}, {-1}}, {{1, 2}, {0, 2}}, {{2, -3, 11}, {0, 1, 2}},
             {{5}, {1}}, {{0}, {1}}};
         for (int[][] c : cases) {
@@ -82,10 +81,10 @@ class RearrangingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
     void flipMatchesTheReference(Device dev) {
-        Random r = new Random(7);
         int[] shape = {3, 4, 5};
-        float[] x = JoinRef.randn(r, shape);
-        Tensor t = Tensor.of(dev, x, shape);
+        JoinRef.Input in = JoinRef.input(dev, 7, shape);
+        float[] x = in.values();
+        Tensor t = in.tensor();
         for (int[] dims : new int[][] {{0}, {-1}, {0, 2}, {2, 1, 0}, {}}) {
             HostRef.assertClose(JoinRef.flip(x, shape, dims), t.flip(dims).toFloatArray(), 0,
                     "flip " + java.util.Arrays.toString(dims));
