@@ -32,7 +32,8 @@ final class Padding {
                     return m;
                 }
             }
-            throw new IllegalArgumentException(OP + ": unrecognised padding mode " + (name == null ? "null" : "'" + name + "'")
+            throw new IllegalArgumentException(OP + ": unrecognised padding mode "
+                    + (name == null ? "null" : "'" + name + "'")
                     + " (expected 'constant', 'reflect', 'replicate' or 'circular')");
         }
     }

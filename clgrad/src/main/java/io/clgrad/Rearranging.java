@@ -136,7 +136,10 @@ final class Rearranging {
         return out;
     }
 
-    /** torch.roll: elements shifted by {@code shifts[k]} along {@code dims[k]}, wrapping around; no dims: the flattened tensor. */
+    /**
+     * torch.roll: elements shifted by {@code shifts[k]} along {@code dims[k]}, wrapping around; with no
+     * dims, the flattened tensor.
+     */
     static Tensor roll(Tensor x, int[] shifts, int[] dims) {
         String op = "roll";
         x.checkOpen(op);

@@ -130,11 +130,10 @@ final class RunCopy {
             piece.close();
             if (sum == null) {
                 sum = placed;
-            } else {
-                Tensor next = sum.add(placed);
-                sum.close();
-                placed.close();
-                sum = next;
+                continue;
+            }
+            try (Tensor before = sum; placed) {
+                sum = before.add(placed);
             }
         }
         if (sum == null) {

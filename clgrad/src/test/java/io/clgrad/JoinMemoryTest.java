@@ -40,7 +40,8 @@ class JoinMemoryTest {
                 Tensor b = Tensor.stack(List.of(x, x.transpose(2, 3).transpose(2, 3)), 2);
                 Tensor c = x.repeat(1, 2, 1, 3).roll(new int[] {1, -2}, new int[] {2, 3}).flip(0, 3);
                 Tensor p = Functional.pad(x, new int[] {2, 1, 1, 2}, "reflect", 0);
-                Tensor q = Functional.pad(x, new int[] {3, 3, 0, 1}, "replicate", 0).add(Functional.pad(x, new int[] {3, 3, 0, 1}, "circular", 0));
+                Tensor q = Functional.pad(x, new int[] {3, 3, 0, 1}, "replicate", 0)
+                        .add(Functional.pad(x, new int[] {3, 3, 0, 1}, "circular", 0));
                 Tensor r = Functional.pad(x, new int[] {1, -1, 2, 0}, "constant", 0.5);
                 a.sum().add(b.sum()).add(c.sum()).add(p.sum()).add(q.sum()).add(r.sum()).backward();
             }

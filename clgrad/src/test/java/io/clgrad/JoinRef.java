@@ -155,11 +155,11 @@ final class JoinRef {
         return HostRef.randomFloats(r, Math.toIntExact(Shape.numel(shape)));
     }
     /** Seeded N(0, 1) values of a shape, with the tensor holding them on a device. */
-    record Input(float[] values, Tensor tensor) {
+    record Input(int[] shape, float[] values, Tensor tensor) {
     }
 
     static Input input(Device dev, long seed, int... shape) {
         float[] x = randn(new Random(seed), shape);
-        return new Input(x, Tensor.of(dev, x, shape));
+        return new Input(shape, x, Tensor.of(dev, x, shape));
     }
 }

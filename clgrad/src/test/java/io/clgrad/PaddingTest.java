@@ -50,24 +50,21 @@ class PaddingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
     void constantPaddingOfAnyRankCropsWithNegativeValues(Device dev) {
-        int[] shape = {3, 4, 5};
-        JoinRef.Input in = JoinRef.input(dev, 9, shape);
-        float[] x = in.values();
-        Tensor t = in.tensor();
+        JoinRef.Input in = JoinRef.input(dev, 9, 3, 4, 5);
         // every dim, the first one cropped: [-1 .. 3) of dim 0
-        Tensor out = Functional.pad(t, new int[] {1, 0, 0, 2, -1, 0});
+        Tensor out = Functional.pad(in.tensor(), new int[] {1, 0, 0, 2, -1, 0});
         assertArrayEquals(new int[] {2, 6, 6}, out.shape());
         float[] got = out.toFloatArray();
         for (int i = 0; i < 2; i++) {
             for (int j = 0; j < 6; j++) {
                 for (int k = 0; k < 6; k++) {
-                    float want = j < 4 && k >= 1 ? x[((i + 1) * 4 + j) * 5 + k - 1] : 0f;
+                    float want = j < 4 && k >= 1 ? in.values()[((i + 1) * 4 + j) * 5 + k - 1] : 0f;
                     assertEquals(want, got[(i * 6 + j) * 6 + k], "element " + i + "," + j + "," + k);
                 }
             }
         }
         // a strided input, and an int32 tensor with a value cast to int as PyTorch does
-        Tensor tt = t.transpose(0, 2);
+        Tensor tt = in.tensor().transpose(0, 2);
         HostRef.assertClose(JoinRef.pad(tt.contiguous().toFloatArray(), new int[] {5, 4, 3}, new int[] {2, 1}, "reflect",
                 0), Functional.pad(tt, new int[] {2, 1}, "reflect", 0).toFloatArray(), 0, "reflect of a transpose");
         Tensor ints = Functional.pad(Tensor.of(dev, new int[] {1, 2}, 1, 2), new int[] {1, 1}, "constant", 2.5);

@@ -19,17 +19,14 @@ class RearrangingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
     void repeatMatchesTheReference(Device dev) {
-        int[] shape = {2, 3, 4};
-        JoinRef.Input in = JoinRef.input(dev, 4, shape);
-        float[] x = in.values();
-        Tensor t = in.tensor();
+        JoinRef.Input in = JoinRef.input(dev, 4, 2, 3, 4);
         for (int[] reps : new int[][] {{1, 1, 1}, {2, 1, 3}, {3, 2, 1, 2}, {2, 1, 1, 1, 1}, {1, 0, 2}}) {
-            Tensor out = t.repeat(reps);
-            HostRef.assertClose(JoinRef.repeat(x, shape, reps), out.toFloatArray(), 0,
+            Tensor out = in.tensor().repeat(reps);
+            HostRef.assertClose(JoinRef.repeat(in.values(), in.shape(), reps), out.toFloatArray(), 0,
                     "repeat " + java.util.Arrays.toString(reps));
         }
         // a transposed input, and int32
-        Tensor tt = t.transpose(0, 2);                                  // [4, 3, 2]
+        Tensor tt = in.tensor().transpose(0, 2);                                  // [4, 3, 2]
         float[] xt = tt.contiguous().toFloatArray();
         HostRef.assertClose(JoinRef.repeat(xt, new int[] {4, 3, 2}, new int[] {2, 2, 1}),
                 tt.repeat(2, 2, 1).toFloatArray(), 0, "repeat of a transpose");
@@ -42,12 +39,10 @@ class RearrangingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
     void repeatOfEightDimsTilesOneDimAtATime(Device dev) {
-        int[] shape = {2, 2, 2, 2, 2, 2, 2, 2};
+        JoinRef.Input in = JoinRef.input(dev, 5, 2, 2, 2, 2, 2, 2, 2, 2);
         int[] reps = {2, 1, 2, 1, 1, 2, 1, 2};      // 4 repeat axes + 8 size axes: more than a view holds
-        JoinRef.Input in = JoinRef.input(dev, 5, shape);
-        float[] x = in.values();
         Tensor out = in.tensor().repeat(reps);
-        HostRef.assertClose(JoinRef.repeat(x, shape, reps), out.toFloatArray(), 0, "rank-8 repeat");
+        HostRef.assertClose(JoinRef.repeat(in.values(), in.shape(), reps), out.toFloatArray(), 0, "rank-8 repeat");
         GradCheck.check("repeat rank 8", xs -> xs[0].repeat(2, 1, 1, 1, 1, 1, 1, 3), Tensor.randn(dev, 1, 2, 1, 1, 2,
                 1, 1, 2));
     }
@@ -55,22 +50,21 @@ class RearrangingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
     void rollMatchesTheReference(Device dev) {
-        int[] shape = {3, 4, 5};
-        JoinRef.Input in = JoinRef.input(dev, 6, shape);
-        float[] x = in.values();
-        Tensor t = in.tensor();
+        JoinRef.Input in = JoinRef.input(dev, 6, 3, 4, 5);
         int[][][] cases = {{{1}, {0}}, {{-2}, {2}}, {{7}, {-1}}, {{1, 2}, {0, 2}}, {{2, -3, 11}, {0, 1, 2}},
             {{5}, {1}}, {{0}, {1}}};
         for (int[][] c : cases) {
-            HostRef.assertClose(JoinRef.roll(x, shape, c[0], c[1]), t.roll(c[0], c[1]).toFloatArray(), 0,
+            HostRef.assertClose(JoinRef.roll(in.values(), in.shape(), c[0], c[1]),
+                    in.tensor().roll(c[0], c[1]).toFloatArray(), 0,
                     "roll " + java.util.Arrays.toString(c[0]) + " " + java.util.Arrays.toString(c[1]));
         }
         // a dim named twice rolls by the sum; no dims rolls the flattened tensor
-        HostRef.assertClose(JoinRef.roll(x, shape, new int[] {3}, new int[] {1}),
-                t.roll(new int[] {1, 2}, new int[] {1, 1}).toFloatArray(), 0, "roll of a dim named twice");
-        HostRef.assertClose(JoinRef.roll(x, new int[] {60}, new int[] {13}, new int[] {0}), t.roll(13).toFloatArray(), 0,
+        HostRef.assertClose(JoinRef.roll(in.values(), in.shape(), new int[] {3}, new int[] {1}),
+                in.tensor().roll(new int[] {1, 2}, new int[] {1, 1}).toFloatArray(), 0, "roll of a dim named twice");
+        HostRef.assertClose(JoinRef.roll(in.values(), new int[] {60}, new int[] {13}, new int[] {0}),
+                in.tensor().roll(13).toFloatArray(), 0,
                 "roll of the flattened tensor");
-        Tensor tt = t.transpose(0, 2);
+        Tensor tt = in.tensor().transpose(0, 2);
         HostRef.assertClose(JoinRef.roll(tt.contiguous().toFloatArray(), new int[] {5, 4, 3}, new int[] {2, 1},
                 new int[] {0, 2}), tt.roll(new int[] {2, 1}, new int[] {0, 2}).toFloatArray(), 0, "roll of a transpose");
         assertArrayEquals(new int[] {3, 1, 2}, Tensor.of(dev, new int[] {1, 2, 3}, 3).roll(1).toIntArray());
@@ -81,15 +75,12 @@ class RearrangingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
     void flipMatchesTheReference(Device dev) {
-        int[] shape = {3, 4, 5};
-        JoinRef.Input in = JoinRef.input(dev, 7, shape);
-        float[] x = in.values();
-        Tensor t = in.tensor();
+        JoinRef.Input in = JoinRef.input(dev, 7, 3, 4, 5);
         for (int[] dims : new int[][] {{0}, {-1}, {0, 2}, {2, 1, 0}, {}}) {
-            HostRef.assertClose(JoinRef.flip(x, shape, dims), t.flip(dims).toFloatArray(), 0,
+            HostRef.assertClose(JoinRef.flip(in.values(), in.shape(), dims), in.tensor().flip(dims).toFloatArray(), 0,
                     "flip " + java.util.Arrays.toString(dims));
         }
-        Tensor tt = t.permute(2, 0, 1);
+        Tensor tt = in.tensor().permute(2, 0, 1);
         HostRef.assertClose(JoinRef.flip(tt.contiguous().toFloatArray(), new int[] {5, 3, 4}, 0, 2),
                 tt.flip(0, 2).toFloatArray(), 0, "flip of a permutation");
         assertArrayEquals(new int[] {3, 2, 1}, Tensor.of(dev, new int[] {1, 2, 3}, 3).flip(0).toIntArray());
