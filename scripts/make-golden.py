@@ -777,6 +777,71 @@ def types():
     return {"cases": cases}
 
 
+def joining():
+    """cat, stack, repeat, roll, flip and pad (constant, reflect, replicate, circular): output and the
+    inputs' gradients of sum(output * upstream), over dims, negative dims, strided inputs, empty inputs,
+    and the paddings PyTorch accepts, negative ones included (cropping; for reflect and replicate its own
+    index rule)."""
+    torch.manual_seed(31)
+    cases = []
+
+    def add(name, op, shapes, f, transpose=False, **args):
+        xs = [torch.randn(*s) for s in shapes]
+        if transpose:   # the op sees a transposed (strided) view; the fixture stores the view's values
+            xs = [x.t().contiguous().t() for x in xs]
+        for x in xs:
+            x.requires_grad_(True)
+        y = f(*[x.t() if transpose else x for x in xs])
+        upstream = torch.randn(*y.shape)
+        y.backward(upstream)
+        c = {"name": name, "op": op, "transpose": transpose,
+             "inputs": [T(x) for x in xs], "upstream": T(upstream), "output": T(y),
+             "grads": [T(x.grad) for x in xs]}
+        c.update(args)
+        cases.append(c)
+
+    F = torch.nn.functional
+    add("cat dim 0", "cat", [(2, 3), (4, 3), (1, 3)], lambda *xs: torch.cat(xs, 0), dim=0)
+    add("cat dim -1 of three", "cat", [(2, 3, 1), (2, 3, 4), (2, 3, 2)], lambda *xs: torch.cat(xs, -1), dim=-1)
+    add("cat dim 1 with an empty input", "cat", [(3, 2), (3, 0), (3, 5)], lambda *xs: torch.cat(xs, 1), dim=1)
+    add("cat dim 1 of transposes", "cat", [(4, 2), (5, 2)], lambda *xs: torch.cat(xs, 1), transpose=True, dim=1)
+    add("stack dim 0", "stack", [(2, 3), (2, 3), (2, 3)], lambda *xs: torch.stack(xs, 0), dim=0)
+    add("stack dim 2", "stack", [(3, 4), (3, 4)], lambda *xs: torch.stack(xs, 2), dim=2)
+    add("stack dim -2 of transposes", "stack", [(4, 3), (4, 3)], lambda *xs: torch.stack(xs, -2), transpose=True,
+        dim=-2)
+    add("repeat (2, 3)", "repeat", [(2, 3)], lambda x: x.repeat(2, 3), repeats=[2, 3])
+    add("repeat (2, 1, 3, 1) adds a dim", "repeat", [(3, 1, 2)], lambda x: x.repeat(2, 1, 3, 1), repeats=[2, 1, 3, 1])
+    add("repeat of a transpose", "repeat", [(3, 2)], lambda x: x.repeat(1, 2), transpose=True, repeats=[1, 2])
+    add("roll 2 dim 1", "roll", [(3, 5)], lambda x: torch.roll(x, 2, 1), shifts=[2], dims=[1])
+    add("roll (-1, 3) dims (0, 2)", "roll", [(4, 2, 5)], lambda x: torch.roll(x, (-1, 3), (0, 2)), shifts=[-1, 3],
+        dims=[0, 2])
+    add("roll 7 flattened", "roll", [(3, 4)], lambda x: torch.roll(x, 7), shifts=[7], dims=[])
+    add("flip (0, 2)", "flip", [(2, 3, 4)], lambda x: torch.flip(x, (0, 2)), dims=[0, 2])
+    add("flip -1 of a transpose", "flip", [(3, 4)], lambda x: torch.flip(x, (-1,)), transpose=True, dims=[-1])
+
+    def pad(name, shape, p, mode="constant", value=0.0):
+        add(name, "pad", [shape], lambda x: F.pad(x, p, mode=mode, value=value) if mode == "constant"
+            else F.pad(x, p, mode=mode), pad=list(p), mode=mode, value=value)
+
+    pad("constant (1, 2)", (2, 3, 4), (1, 2))
+    pad("constant value 0.5 every dim, cropping", (3, 4, 5), (1, 0, -1, 2, 2, -1), value=0.5)
+    pad("reflect 1-D (2, 3)", (2, 3, 5), (2, 3), "reflect")
+    pad("reflect 1-D unbatched", (3, 6), (5, 1), "reflect")
+    pad("reflect 2-D (1, 2, 2, 1)", (2, 2, 4, 5), (1, 2, 2, 1), "reflect")
+    pad("reflect 3-D", (1, 2, 3, 4, 4), (1, 2, 2, 1, 1, 2), "reflect")
+    pad("reflect (-1, 2) crops", (1, 2, 5), (-1, 2), "reflect")
+    pad("reflect (-4, 2): PyTorch's index rule", (1, 1, 3), (-4, 2), "reflect")
+    pad("replicate 1-D (3, 4)", (2, 2, 3), (3, 4), "replicate")
+    pad("replicate 2-D (2, 0, 1, 3)", (1, 3, 4, 3), (2, 0, 1, 3), "replicate")
+    pad("replicate 3-D unbatched", (2, 2, 3, 2), (1, 1, 2, 0, 0, 2), "replicate")
+    pad("replicate (-4, 2): PyTorch's index rule", (1, 1, 3), (-4, 2), "replicate")
+    pad("replicate (2, -1) crops", (1, 2, 4), (2, -1), "replicate")
+    pad("circular 1-D (1, 2)", (1, 2, 3), (1, 2), "circular")
+    pad("circular 2-D (3, 3, 1, 2)", (2, 1, 3, 3), (3, 3, 1, 2), "circular")
+    pad("circular (-1, 2) wraps the cropped input", (1, 2, 3), (-1, 2), "circular")
+    return {"cases": cases}
+
+
 if __name__ == "__main__":
     torch.set_printoptions(profile="default")
     write("print.json", printing())
@@ -794,3 +859,4 @@ if __name__ == "__main__":
     write("indexing.json", indexing())
     write("index_ops.json", index_ops())
     write("types.json", types())
+    write("join.json", joining())

@@ -628,4 +628,37 @@ public final class Functional {
     public static Tensor oneHot(Tensor labels, int numClasses) {
         return IndexOps.oneHot(labels, numClasses);
     }
+
+    /**
+     * Pads (or, with negative values, crops) the last dims of {@code input}, as
+     * {@code torch.nn.functional.pad}: {@code pad} lists {@code (left, right)} of the last dim, then
+     * of the one before, and so on, up to every dim. Modes: {@code "constant"} fills with
+     * {@code value} (any rank, float32 or int32); {@code "reflect"} mirrors at the edge without
+     * repeating it ({@code [1, 2, 3]} padded (2, 1) is {@code [3, 2, 1, 2, 3, 2]}; each padding must be
+     * less than its dim's size); {@code "replicate"} repeats the edge element; {@code "circular"}
+     * wraps around (each padding at most its dim's size). The last three pad 1, 2 or 3 dims of a
+     * float32 input with one or two more dims (2-D to 5-D, an optional batch dim first), take no
+     * value, and need an output of at least 1 element per padded dim. The gradient is the opposite
+     * padding of the output's gradient (constant) or each output element's gradient summed onto the
+     * input element it was copied from (the others).
+     *
+     * <pre>{@code
+     * Tensor y = Functional.pad(x, new int[] {1, 1, 2, 0}, "reflect", 0);   // [N, C, H, W] -> [N, C, H+2, W+2]
+     * }</pre>
+     *
+     * @param input the tensor
+     * @param pad   an even number of paddings, at most two per dim, the last dim first
+     * @param mode  "constant", "reflect", "replicate" or "circular"
+     * @param value the fill value of constant padding (0 for the other modes)
+     * @return the padded tensor
+     * @throws IllegalArgumentException naming the padding, the dim and the input's shape when PyTorch refuses it
+     */
+    public static Tensor pad(Tensor input, int[] pad, String mode, double value) {
+        return Padding.pad(input, pad, mode, value);
+    }
+
+    /** {@link #pad(Tensor, int[], String, double)} with zeros ({@code mode = "constant"}, {@code value = 0}). */
+    public static Tensor pad(Tensor input, int[] pad) {
+        return Padding.pad(input, pad, "constant", 0);
+    }
 }

@@ -79,6 +79,12 @@ final class OpLaunch implements AutoCloseable {
         return operand(x, x);
     }
 
+    /** {@code x} as it is (offset, shape, strides), for an op that reads or writes it through its view. */
+    StridedView view(Tensor x) {
+        operands.add(x);
+        return x.stridedView(op);
+    }
+
     /** {@code x} seen with the broadcast shape {@code shape} (size-1 and missing dims with stride 0). */
     StridedView broadcast(Tensor x, int[] shape) {
         operands.add(x);

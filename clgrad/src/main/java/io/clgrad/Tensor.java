@@ -1197,6 +1197,115 @@ public final class Tensor implements AutoCloseable {
         return IndexOps.getMask(this, mask);
     }
 
+    // ------------------------------------------------------------------ joining and rearranging
+
+    /**
+     * The tensors joined along {@code dim}, as PyTorch's {@code torch.cat}: all of one rank, with
+     * equal sizes in every dim but {@code dim}, on one device (a 1-D empty tensor, shape {@code [0]},
+     * is skipped, as in PyTorch). A new tensor; mixed float32 and int32 inputs give float32. The
+     * gradient of each input is its slice of the result's gradient.
+     *
+     * <pre>{@code
+     * Tensor ab = Tensor.cat(List.of(a, b), 1);   // [2, 3] and [2, 4] -> [2, 7]
+     * }</pre>
+     *
+     * @param tensors the tensors, in order (not empty)
+     * @param dim     the dimension to join along (negative counts from the end)
+     * @return the joined tensor
+     * @throws IllegalArgumentException naming the tensor and both shapes when shapes, ranks or devices differ
+     */
+    public static Tensor cat(java.util.List<Tensor> tensors, int dim) {
+        return Joining.cat(tensors, dim);
+    }
+
+    /** {@link #cat(java.util.List, int)} of an array of tensors. */
+    public static Tensor cat(Tensor[] tensors, int dim) {
+        return Joining.cat(tensors == null ? null : java.util.Arrays.asList(tensors), dim);
+    }
+
+    /** {@link #cat(java.util.List, int)} along dim 0. */
+    public static Tensor cat(java.util.List<Tensor> tensors) {
+        return Joining.cat(tensors, 0);
+    }
+
+    /**
+     * The tensors, all of one shape, stacked along a new dimension {@code dim}, as PyTorch's
+     * {@code torch.stack}: {@code stack([a, b], 0)[i] = [a, b][i]}. A new tensor; the gradient of
+     * each input is its index of the result's gradient.
+     *
+     * <pre>{@code
+     * Tensor s = Tensor.stack(List.of(a, b, c), 0);   // three [2, 3] -> [3, 2, 3]
+     * }</pre>
+     *
+     * @param tensors the tensors (not empty, one shape, one device)
+     * @param dim     where the new dimension goes, in {@code [-(rank+1), rank]}
+     * @return the stacked tensor, one dimension more than the inputs
+     */
+    public static Tensor stack(java.util.List<Tensor> tensors, int dim) {
+        return Joining.stack(tensors, dim);
+    }
+
+    /** {@link #stack(java.util.List, int)} of an array of tensors. */
+    public static Tensor stack(Tensor[] tensors, int dim) {
+        return Joining.stack(tensors == null ? null : java.util.Arrays.asList(tensors), dim);
+    }
+
+    /** {@link #stack(java.util.List, int)} along a new dim 0. */
+    public static Tensor stack(java.util.List<Tensor> tensors) {
+        return Joining.stack(tensors, 0);
+    }
+
+    /**
+     * This tensor tiled {@code sizes[i]} times along dim i, as PyTorch's {@code Tensor.repeat}: at
+     * least one size per dim; extra sizes add leading dims. Result size in dim i is
+     * {@code sizes[i]·shape[i]}. A new tensor; the gradient sums over the copies.
+     *
+     * <pre>{@code
+     * Tensor.of(new float[] {1, 2}).repeat(2, 2);   // [[1, 2, 1, 2], [1, 2, 1, 2]]
+     * }</pre>
+     *
+     * @param sizes repeats per dim (each at least 0), at least {@link #dim()} of them
+     * @return the tiled tensor
+     */
+    public Tensor repeat(int... sizes) {
+        return Rearranging.repeat(this, sizes);
+    }
+
+    /**
+     * The elements shifted by {@code shifts[k]} places along {@code dims[k]}, wrapping around, as
+     * PyTorch's {@code torch.roll}: {@code out[(i + s) mod n] = x[i]}. With no dims, the flattened
+     * tensor is rolled and the shape restored. A new tensor; the gradient rolls back.
+     *
+     * @param shifts the shifts (negative: towards index 0), one per dim, or one with no dims
+     * @param dims   the dims (negative counts from the end), or empty for the flattened tensor
+     * @return the rolled tensor
+     */
+    public Tensor roll(int[] shifts, int[] dims) {
+        return Rearranging.roll(this, shifts, dims);
+    }
+
+    /** {@link #roll(int[], int[])} by {@code shift} along {@code dim}. */
+    public Tensor roll(int shift, int dim) {
+        return Rearranging.roll(this, new int[] {shift}, new int[] {dim});
+    }
+
+    /** {@link #roll(int[], int[])} of the flattened tensor by {@code shift}, the shape kept. */
+    public Tensor roll(int shift) {
+        return Rearranging.roll(this, new int[] {shift}, new int[0]);
+    }
+
+    /**
+     * The order of the elements reversed along each of {@code dims}, as PyTorch's {@code torch.flip}:
+     * {@code out[.., i, ..] = x[.., n-1-i, ..]}. A new tensor (one strided copy, as PyTorch copies);
+     * the gradient flips back.
+     *
+     * @param dims distinct dims (negative counts from the end)
+     * @return the flipped tensor
+     */
+    public Tensor flip(int... dims) {
+        return Rearranging.flip(this, dims);
+    }
+
     // ------------------------------------------------------------------ printing
 
     /**
