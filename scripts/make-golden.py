@@ -842,6 +842,47 @@ def joining():
     return {"cases": cases}
 
 
+def activation_math():
+    """Issue 11 step (3) elementwise math: clamp (both bounds, one bound, min > max), hardtanh,
+    log1p, expm1, erf, gelu (none, tanh), silu, leaky_relu, elu, softplus (default and beta 2,
+    threshold 10) on random inputs plus edge values (the bounds themselves, +-0, tiny |x| for
+    log1p/expm1, large |x|, the softplus threshold): output and the gradient of sum(y * upstream)."""
+    F = torch.nn.functional
+    torch.manual_seed(11)
+    rand = (torch.randn(24) * 3).tolist()
+    common = [0.0, -0.0, 1e-7, -1e-7, 3e-5, -3e-5, 1.0, -1.0, 20.0, -20.0, 50.0, -50.0, 100.0, -100.0]
+    cases = []
+
+    def case(name, op, params, fn, edges):
+        x = torch.tensor(rand + common + edges, dtype=torch.float32).requires_grad_(True)
+        y = fn(x)
+        upstream = torch.randn(x.shape)
+        (y * upstream).sum().backward()
+        cases.append({"name": name, "op": op, "params": params, "x": T(x), "upstream": T(upstream),
+                      "output": T(y), "x_grad": T(x.grad)})
+
+    case("clamp(-0.5, 0.75)", "clamp", [-0.5, 0.75], lambda x: torch.clamp(x, -0.5, 0.75), [-0.5, 0.75, -0.50001, 0.75001])
+    case("clamp_min(0.25)", "clamp_min", [0.25], lambda x: torch.clamp_min(x, 0.25), [0.25, 0.2500001])
+    case("clamp_max(-0.25)", "clamp_max", [-0.25], lambda x: torch.clamp_max(x, -0.25), [-0.25, -0.2500001])
+    case("clamp(1, -1): min > max", "clamp", [1.0, -1.0], lambda x: torch.clamp(x, 1.0, -1.0), [])
+    case("hardtanh", "hardtanh", [-1.0, 1.0], lambda x: F.hardtanh(x), [0.999999, -0.999999])
+    case("hardtanh(0, 6)", "hardtanh", [0.0, 6.0], lambda x: F.hardtanh(x, 0.0, 6.0), [6.0, 5.9999])
+    case("log1p", "log1p", [], torch.log1p, [1e-10, -1e-10, 1e6, -0.999, -0.5, 1e-30])
+    case("expm1", "expm1", [], torch.expm1, [1e-10, -1e-10, 80.0, 1e-30, -5e-4])
+    case("erf", "erf", [], torch.erf, [0.5, -2.5, 4.0])
+    case("gelu", "gelu", ["none"], lambda x: F.gelu(x), [-3.0, -6.0, 0.5])
+    case("gelu tanh", "gelu", ["tanh"], lambda x: F.gelu(x, approximate="tanh"), [-3.0, -6.0, 0.5])
+    case("silu", "silu", [], F.silu, [-3.0, -6.0, 0.5])
+    case("leaky_relu", "leaky_relu", [0.01], lambda x: F.leaky_relu(x), [])
+    case("leaky_relu(0.2)", "leaky_relu", [0.2], lambda x: F.leaky_relu(x, 0.2), [])
+    case("elu", "elu", [1.0], lambda x: F.elu(x), [-1e-10, -0.5])
+    case("elu(0.5)", "elu", [0.5], lambda x: F.elu(x, 0.5), [-1e-10, -0.5])
+    case("softplus", "softplus", [1.0, 20.0], lambda x: F.softplus(x), [19.99, 20.01, 30.0, -30.0])
+    case("softplus(beta=2, threshold=10)", "softplus", [2.0, 10.0], lambda x: F.softplus(x, 2.0, 10.0),
+         [5.0, 5.001, 4.999, -10.0])
+    return {"cases": cases}
+
+
 if __name__ == "__main__":
     torch.set_printoptions(profile="default")
     write("print.json", printing())
@@ -860,3 +901,4 @@ if __name__ == "__main__":
     write("index_ops.json", index_ops())
     write("types.json", types())
     write("join.json", joining())
+    write("activation_math.json", activation_math())
