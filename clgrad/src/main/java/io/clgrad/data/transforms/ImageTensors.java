@@ -156,18 +156,24 @@ final class ImageTensors {
      * even; outside the input it is {@code fill}.
      */
     ImageTensors rotateNearest(double degrees, float[] fill) {
-        double a = Math.toRadians(degrees);
-        float cos = (float) Math.cos(a);
-        float sin = (float) Math.sin(a);
+        // torchvision's float32 path, step by step, so that sources landing exactly on a half pixel
+        // (common: at 30 degrees, sin = 0.5) round the same way: the inverse matrix, scaled to grid
+        // units [-1, 1], applied to centred output coordinates, then grid_sample's unnormalisation
+        // ((g + 1) * size - 1) / 2 and nearbyint.
+        double a = Math.toRadians(-degrees);
+        float sx0 = (float) Math.cos(a) / (0.5f * w);
+        float sx1 = (float) Math.sin(a) / (0.5f * w);
+        float sy0 = (float) -Math.sin(a) / (0.5f * h);
+        float sy1 = (float) Math.cos(a) / (0.5f * h);
         float[] out = new float[v.length];
-        float cx = (w - 1) * 0.5f;
-        float cy = (h - 1) * 0.5f;
         for (int y = 0; y < h; y++) {
-            float yo = y - cy;
+            float yo = -h * 0.5f + 0.5f + y;
             for (int x = 0; x < w; x++) {
-                float xo = x - cx;
-                int sx = (int) Math.rint(cos * xo - sin * yo + cx);
-                int sy = (int) Math.rint(sin * xo + cos * yo + cy);
+                float xo = -w * 0.5f + 0.5f + x;
+                float gx = xo * sx0 + yo * sx1;
+                float gy = xo * sy0 + yo * sy1;
+                int sx = (int) Math.rint(((gx + 1f) * w - 1f) / 2f);
+                int sy = (int) Math.rint(((gy + 1f) * h - 1f) / 2f);
                 boolean inside = sx >= 0 && sx < w && sy >= 0 && sy < h;
                 for (int ch = 0; ch < c; ch++) {
                     out[(ch * h + y) * w + x] = inside ? at(ch, sy, sx) : fillOf(fill, ch);
