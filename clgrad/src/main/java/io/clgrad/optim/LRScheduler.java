@@ -146,8 +146,9 @@ public abstract class LRScheduler {
     /**
      * The scheduler's state, as PyTorch's {@code state_dict()} names it: {@code "last_epoch"},
      * {@code "_step_count"}, {@code "base_lrs"} and {@code "_last_lr"} (lists of numbers, one per
-     * group). A subclass's constructor arguments are not included: rebuild the scheduler with the
-     * same arguments, then {@link #loadStateDict(Map)}.
+     * group). Subclasses add their own entries by PyTorch's names (MultiStepLR's {@code "milestones"},
+     * OneCycleLR's {@code "total_steps"}, ...); functions (LambdaLR's) are not state: rebuild the
+     * scheduler with the same arguments, then {@link #loadStateDict(Map)}.
      *
      * @return a new map of numbers and lists of numbers (JSON-ready)
      */
