@@ -860,15 +860,19 @@ def rmsprop_adagrad():
         {"type": "Adagrad", "lr": 0.2, "lr_decay": 0.1, "weight_decay": 0.02, "initial_accumulator_value": 0.1,
          "eps": 1e-6},
     ]
+    return {"cases": [linear_fit_case(cfg) for cfg in configs]}
+
+
+def linear_fit_case(cfg):
+    """optimizers()'s training case for one optimizer config (the same seed, model and batch),
+    with parameter snapshots after 1, 5 and 10 steps."""
+    options = " ".join("%s=%s" % item for item in cfg.items() if item[0] != "type")
+    torch.manual_seed(4)
     spec = [["linear", 4, 3]]
-    cases = []
-    for cfg in configs:
-        torch.manual_seed(4)
-        model = build_model(spec)
-        x, y = torch.randn(8, 4), torch.randn(8, 3)
-        name = cfg["type"] + "".join(" %s=%s" % (k, v) for k, v in cfg.items() if k != "type")
-        cases.append(training_case(name, model, None, spec, {"type": "MSELoss"}, cfg, x, y, 10, (1, 5, 10)))
-    return {"cases": cases}
+    model = build_model(spec)
+    batch = (torch.randn(8, 4), torch.randn(8, 3))
+    return training_case(cfg["type"] + " " + options, model, None, spec, {"type": "MSELoss"}, cfg, *batch, 10,
+                         (1, 5, 10))
 
 
 def schedulers():

@@ -30,19 +30,14 @@ public final class ExponentialLR extends LRScheduler {
         return gamma;
     }
 
-    /** {@link LRScheduler#stateDict()} plus {@code "gamma"}. */
+    /** State dict entry {@code "gamma"}. */
     @Override
-    public Map<String, Object> stateDict() {
-        Map<String, Object> out = super.stateDict();
+    protected void putState(Map<String, Object> out) {
         out.put("gamma", gamma);
-        return out;
     }
 
-    /** Restores {@link #stateDict()}'s entries, gamma included. */
     @Override
-    public void loadStateDict(Map<String, ?> state) {
-        double g = SchedulerState.number(state == null ? Map.of() : state, "gamma");
-        super.loadStateDict(state);
-        gamma = g;
+    protected void loadState(Map<String, ?> state) {
+        gamma = SchedulerState.number(state, "gamma");
     }
 }

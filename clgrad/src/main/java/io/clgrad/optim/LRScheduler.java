@@ -158,7 +158,21 @@ public abstract class LRScheduler {
         out.put("_step_count", stepCount);
         out.put("base_lrs", baseLrs());
         out.put("_last_lr", lastLr());
+        putState(out);
         return out;
+    }
+
+    /** Adds a subclass's own state dict entries (PyTorch's names) to {@code out}; none by default. */
+    protected void putState(Map<String, Object> out) {
+    }
+
+    /**
+     * Restores a subclass's own entries from a state dict, checking all of them before changing
+     * anything; none by default.
+     *
+     * @throws IllegalArgumentException when an entry is missing or malformed
+     */
+    protected void loadState(Map<String, ?> state) {
     }
 
     /**
@@ -177,6 +191,7 @@ public abstract class LRScheduler {
         int steps = intEntry(state, "_step_count");
         double[] base = listEntry(state, "base_lrs");
         double[] last = listEntry(state, "_last_lr");
+        loadState(state);
         lastEpoch = epoch;
         stepCount = steps;
         System.arraycopy(base, 0, baseLrs, 0, base.length);

@@ -53,14 +53,11 @@ public final class LambdaLR extends LRScheduler {
     }
 
     /**
-     * {@link LRScheduler#stateDict()} plus {@code "lr_lambdas"}: one null per group, as PyTorch's
-     * for plain functions (the functions themselves are not state; the constructor supplies them).
+     * State dict entry {@code "lr_lambdas"}: one null per group, as PyTorch's for plain functions
+     * (the functions themselves are not state; the constructor supplies them).
      */
     @Override
-    public Map<String, Object> stateDict() {
-        Map<String, Object> out = super.stateDict();
-        List<Object> nulls = new ArrayList<>(Collections.nCopies(groupCount(), null));
-        out.put("lr_lambdas", nulls);
-        return out;
+    protected void putState(Map<String, Object> out) {
+        out.put("lr_lambdas", new ArrayList<>(Collections.nCopies(groupCount(), null)));
     }
 }

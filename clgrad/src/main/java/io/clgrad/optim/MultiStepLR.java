@@ -67,24 +67,19 @@ public final class MultiStepLR extends LRScheduler {
     }
 
     /**
-     * {@link LRScheduler#stateDict()} plus {@code "milestones"} (a map from milestone epoch to its
-     * count, PyTorch's {@code Counter}) and {@code "gamma"}.
+     * State dict entries {@code "milestones"} (a map from milestone epoch to its count, PyTorch's
+     * {@code Counter}) and {@code "gamma"}.
      */
     @Override
-    public Map<String, Object> stateDict() {
-        Map<String, Object> out = super.stateDict();
+    protected void putState(Map<String, Object> out) {
         out.put("milestones", new TreeMap<>(milestones));
         out.put("gamma", gamma);
-        return out;
     }
 
-    /**
-     * Restores {@link #stateDict()}'s entries, milestones and gamma included; milestone keys may be
-     * numbers or their decimal strings (as JSON writes map keys).
-     */
+    /** Milestone keys may be numbers or their decimal strings (as JSON writes map keys). */
     @Override
-    public void loadStateDict(Map<String, ?> state) {
-        Object ms = state == null ? null : state.get("milestones");
+    protected void loadState(Map<String, ?> state) {
+        Object ms = state.get("milestones");
         if (!(ms instanceof Map<?, ?> map)) {
             throw new IllegalArgumentException("loadStateDict: \"milestones\" must be a map from epoch to count, got "
                     + ms);
@@ -95,7 +90,6 @@ public final class MultiStepLR extends LRScheduler {
             parsed.put(epoch, (int) SchedulerState.number("milestones", e.getValue()));
         }
         double g = SchedulerState.number(state, "gamma");
-        super.loadStateDict(state);
         milestones.clear();
         milestones.putAll(parsed);
         gamma = g;

@@ -116,13 +116,12 @@ public final class OneCycleLR extends LRScheduler {
     }
 
     /**
-     * {@link LRScheduler#stateDict()} plus PyTorch's {@code "total_steps"}, {@code "_schedule_phases"}
-     * (each phase's {@code end_step} and the group options it anneals between),
-     * {@code "_anneal_func_type"}, {@code "cycle_momentum"} and {@code "use_beta1"}.
+     * State dict entries {@code "total_steps"}, {@code "_schedule_phases"} (each phase's
+     * {@code end_step} and the group options it anneals between), {@code "_anneal_func_type"},
+     * {@code "cycle_momentum"} and {@code "use_beta1"}, as PyTorch names them.
      */
     @Override
-    public Map<String, Object> stateDict() {
-        Map<String, Object> out = super.stateDict();
+    protected void putState(Map<String, Object> out) {
         out.put("total_steps", totalSteps);
         List<Map<String, Object>> ps = new ArrayList<>();
         for (Map<String, Object> p : phases) {
@@ -132,14 +131,11 @@ public final class OneCycleLR extends LRScheduler {
         out.put("_anneal_func_type", annealStrategy);
         out.put("cycle_momentum", cycleMomentum);
         out.put("use_beta1", useBeta1);
-        return out;
     }
 
-    /** Restores {@link #stateDict()}'s entries, the schedule's shape included. */
     @Override
     @SuppressWarnings("unchecked")
-    public void loadStateDict(Map<String, ?> state) {
-        Map<String, ?> st = state == null ? Map.of() : state;
+    protected void loadState(Map<String, ?> st) {
         int total = SchedulerState.integer(st, "total_steps");
         String anneal = SchedulerState.string(st, "_anneal_func_type");
         if (!anneal.equals("cos") && !anneal.equals("linear")) {
@@ -159,7 +155,6 @@ public final class OneCycleLR extends LRScheduler {
             }
             parsed.add(new LinkedHashMap<>((Map<String, Object>) m));
         }
-        super.loadStateDict(state);
         totalSteps = total;
         annealStrategy = anneal;
         cycleMomentum = cycle;
