@@ -11,8 +11,8 @@ the tensors PyTorch saw.
 
 Fixtures: print.json (tensor printing), simplenet.json, linear.json, activations.json, losses.json,
 optimizers.json, mlp.json, conv.json, batchnorm.json, batchnorm_state.json (+ batchnorm2d.safetensors),
-pool.json, cnn_state.json (+ cnn.safetensors), indexing.json, index_ops.json, types.json,
-optimizers_rmsprop_adagrad.json, schedulers.json; read by the tests in clgrad/src/test/java/io/clgrad/golden/. See
+pool.json, cnn_state.json (+ cnn.safetensors), indexing.json, index_ops.json, types.json, join.json,
+activation_math.json, image_transforms.json, optimizers_rmsprop_adagrad.json, schedulers.json; read by the tests in clgrad/src/test/java/io/clgrad/golden/. See
 docs/golden-fixtures.md for their format and the tolerance rule.
 """
 import json
