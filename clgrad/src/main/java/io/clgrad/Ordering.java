@@ -1,0 +1,139 @@
+package io.clgrad;
+
+import io.clgrad.backend.ReduceOp;
+
+/**
+ * Ops along one dim composed from existing tensor ops (issue 11): {@code max}/{@code min} with
+ * their indices, {@code sort} and {@code topk} (a stable rank from pairwise comparisons, then a
+ * {@code gather}), {@code cumsum} (a product with a triangular matrix on the tuned GEMM) and
+ * {@code prod} (a tree of pairwise products). Gradients follow from the ops they are built of:
+ * {@code gather} for sorted values, the GEMM for cumsum, and the product tree gives PyTorch's
+ * rule for zeros (the product of the other elements at a single zero, 0 elsewhere) without dividing.
+ */
+final class Ordering {
+    private Ordering() {
+    }
+
+    /** {@code max(dim)} or {@code min(dim)}: the values (with gradient) and their int32 indices. */
+    static ValuesAndIndices extreme(Tensor x, int dim, boolean keepdim, boolean max) {
+        Tensor values = DimReductions.along(max ? ReduceOp.MAX : ReduceOp.MIN, x, dim, keepdim);
+        Tensor indices = DimReductions.along(max ? ReduceOp.ARGMAX : ReduceOp.ARGMIN, x, dim, keepdim);
+        return new ValuesAndIndices(values, indices);
+    }
+
+    /**
+     * Sorted along {@code dim}, stably (equal elements keep their order, PyTorch's
+     * {@code stable=True}); NaN counts as larger than every number, as PyTorch (last ascending,
+     * first descending). Rank i = #{j : x_j before x_i} + #{j < i : x_j ties x_i}; the rank table
+     * is [..., L, L], so memory grows with the square of the sorted length.
+     */
+    static ValuesAndIndices sort(String op, Tensor x, int dim, boolean descending) {
+        Checks.float32(op, x);
+        if (x.dim() == 0) {
+            Shape.normalizeDim(op, dim, x.shapeRef());
+            return new ValuesAndIndices(x.mul(1f), Tensor.zeros(x.device(), new int[0]).toInt());
+        }
+        int d = Shape.normalizeDim(op, dim, x.shapeRef());
+        int last = x.dim() - 1;
+        Tensor xt = x.transpose(d, last);
+        int len = xt.shapeRef()[last];
+        Tensor keys = xt.detach().contiguous();
+        Tensor a = keys.unsqueeze(-1);   // x_i along dim -2
+        Tensor b = keys.unsqueeze(-2);   // x_j along dim -1
+        Tensor na = a.ne(a).toFloat();
+        Tensor nb = b.ne(b).toFloat();
+        Tensor before = (descending ? b.gt(a).toFloat().add(nb.mul(na.neg().add(1f)))
+                : b.lt(a).toFloat().add(na.mul(nb.neg().add(1f))));
+        Tensor ties = b.eq(a).toFloat().add(na.mul(nb));
+        float[] lower = new float[len * len];
+        for (int i = 0; i < len; i++) {
+            for (int j = 0; j < i; j++) {
+                lower[i * len + j] = 1f;
+            }
+        }
+        Tensor earlier = Tensor.of(x.device(), lower, len, len);
+        Tensor rank = before.add(ties.mul(earlier)).sum(-1).toInt();
+        float[] pos = new float[len];
+        for (int i = 0; i < len; i++) {
+            pos[i] = i;
+        }
+        Tensor positions = Tensor.of(x.device(), pos, len).expand(keys.shapeRef()).contiguous();
+        Tensor indices = Tensor.zeros(x.device(), keys.shapeRef()).scatter(-1, rank, positions).toInt();
+        Tensor values = xt.gather(-1, indices);
+        return new ValuesAndIndices(values.transpose(d, last).contiguous(), indices.transpose(d, last).contiguous());
+    }
+
+    /** The k largest (or smallest) along {@code dim}, in sorted order, as PyTorch's {@code topk}. */
+    static ValuesAndIndices topk(Tensor x, int k, int dim, boolean largest) {
+        Checks.float32("topk", x);
+        int d = Shape.normalizeDim("topk", dim, x.shapeRef());
+        int len = x.dim() == 0 ? 1 : x.shapeRef()[d];
+        if (k < 0 || k > len) {
+            throw new IllegalArgumentException("topk: k (" + k + ") out of range for dimension " + dim
+                    + " of size " + len + " (shape " + Shape.str(x.shapeRef()) + ")");
+        }
+        ValuesAndIndices s = sort("topk", x, dim, largest);
+        if (x.dim() == 0) {
+            return s;
+        }
+        return new ValuesAndIndices(s.values().narrow(d, 0, k).contiguous(), s.indices().narrow(d, 0, k).contiguous());
+    }
+
+    /**
+     * {@code y_i = Σ_{j ≤ i} x_j} along {@code dim}: the rows times an upper-triangular matrix of
+     * ones [L, L] on the GEMM (its gradient is the reversed cumulative sum, through the GEMM).
+     */
+    static Tensor cumsum(Tensor x, int dim) {
+        Checks.float32("cumsum", x);
+        int d = Shape.normalizeDim("cumsum", dim, x.shapeRef());
+        if (x.dim() == 0 || x.numel() == 0) {
+            return x.mul(1f);
+        }
+        int last = x.dim() - 1;
+        Tensor xt = x.transpose(d, last).contiguous();
+        int[] tshape = xt.shapeRef().clone();
+        int len = tshape[last];
+        float[] upper = new float[len * len];
+        for (int j = 0; j < len; j++) {
+            for (int i = j; i < len; i++) {
+                upper[j * len + i] = 1f;
+            }
+        }
+        Tensor ones = Tensor.of(x.device(), upper, len, len);
+        return xt.reshape(-1, len).matmul(ones).reshape(tshape).transpose(d, last).contiguous();
+    }
+
+    /**
+     * The product along {@code dim} as a tree of pairwise products of halves (log2 L launches);
+     * int32 products wrap; bool is counted as int32 as PyTorch's integer result.
+     */
+    static Tensor prod(Tensor x, int dim, boolean keepdim) {
+        Tensor t = x.dtype() == DType.BOOL ? x.toInt() : x;
+        if (x.dim() == 0) {
+            Shape.normalizeDim("prod", dim, x.shapeRef());
+            return t.mul(1);
+        }
+        int d = Shape.normalizeDim("prod", dim, x.shapeRef());
+        int len = t.shapeRef()[d];
+        if (len == 0) {
+            int[] s = t.shapeRef().clone();
+            s[d] = 1;
+            Tensor one = Tensor.ones(x.device(), s);
+            one = t.dtype() == DType.INT32 ? one.toInt() : one;
+            return keepdim ? one : one.squeeze(d);
+        }
+        while (len > 1) {
+            int h = len / 2;
+            Tensor p = t.narrow(d, 0, h).mul(t.narrow(d, h, h));
+            t = len % 2 == 0 ? p : Tensor.cat(new Tensor[] {p, t.narrow(d, len - 1, 1)}, d);
+            len = (len + 1) / 2;
+        }
+        Tensor out = t.dtype() == x.dtype() && t == x ? t.mul(1) : t;
+        return keepdim ? out : out.squeeze(d);
+    }
+
+    /** The product of all elements (a scalar). */
+    static Tensor prod(Tensor x) {
+        return prod(x.reshape(-1), 0, false);
+    }
+}
