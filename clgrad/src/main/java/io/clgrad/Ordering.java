@@ -5,7 +5,7 @@ import io.clgrad.backend.ReduceOp;
 /**
  * Ops along one dim composed from existing tensor ops (issue 11): {@code max}/{@code min} with
  * their indices, {@code sort} and {@code topk} (a stable rank from pairwise comparisons, then a
- * {@code gather}), {@code cumsum} (a product with a triangular matrix on the tuned GEMM) and
+ * {@code gather}), {@code cumsum} (the backend's scan kernel) and
  * {@code prod} (a tree of pairwise products). Gradients follow from the ops they are built of:
  * {@code gather} for sorted values, the GEMM for cumsum, and the product tree gives PyTorch's
  * rule for zeros (the product of the other elements at a single zero, 0 elsewhere) without dividing.
@@ -80,27 +80,22 @@ final class Ordering {
     }
 
     /**
-     * {@code y_i = Σ_{j ≤ i} x_j} along {@code dim}: the rows times an upper-triangular matrix of
-     * ones [L, L] on the GEMM (its gradient is the reversed cumulative sum, through the GEMM).
+     * {@code y_i = Σ_{j ≤ i} x_j} along {@code dim}: the backend's scan over [outer, len, inner];
+     * the gradient is the reversed cumulative sum of the output's gradient.
      */
     static Tensor cumsum(Tensor x, int dim) {
         Checks.float32("cumsum", x);
-        int d = Shape.normalizeDim("cumsum", dim, x.shapeRef());
-        if (x.dim() == 0 || x.numel() == 0) {
-            return x.mul(1f);
+        int[] shape = x.shapeRef();
+        int d = Shape.normalizeDim("cumsum", dim, shape);
+        int outer = shape.length == 0 ? 1 : Shape.prod(shape, 0, d);
+        int len = shape.length == 0 ? 1 : shape[d];
+        int inner = shape.length == 0 ? 1 : Shape.prod(shape, d + 1, shape.length);
+        Tensor out = OpLaunch.run("cumsum", x.device(), DType.FLOAT32, shape,
+                (l, o) -> x.backend().cumsum(l.dense(x), o, outer, len, inner));
+        if (shape.length == 0) {
+            return Graph.record(out, "CumsumBackward0", new Tensor[] {x}, g -> new Tensor[] {g});
         }
-        int last = x.dim() - 1;
-        Tensor xt = x.transpose(d, last).contiguous();
-        int[] tshape = xt.shapeRef().clone();
-        int len = tshape[last];
-        float[] upper = new float[len * len];
-        for (int j = 0; j < len; j++) {
-            for (int i = j; i < len; i++) {
-                upper[j * len + i] = 1f;
-            }
-        }
-        Tensor ones = Tensor.of(x.device(), upper, len, len);
-        return xt.reshape(-1, len).matmul(ones).reshape(tshape).transpose(d, last).contiguous();
+        return Graph.record(out, "CumsumBackward0", new Tensor[] {x}, g -> new Tensor[] {g.flip(d).cumsum(d).flip(d)});
     }
 
     /**

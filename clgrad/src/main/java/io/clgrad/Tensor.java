@@ -1336,6 +1336,16 @@ public final class Tensor implements AutoCloseable {
         return Statistics.mean(this, dims, keepdim);
     }
 
+    /** Unbiased variance (correction 1) of all elements, PyTorch's {@code var()}. */
+    public Tensor var() {
+        return var(null, 1, false);
+    }
+
+    /** Unbiased variance (correction 1) along {@code dim}, which is removed. */
+    public Tensor var(int dim) {
+        return var(new int[] {dim}, 1, false);
+    }
+
     /**
      * Variance {@code Σ (x - x̄)² / max(0, N - correction)} over {@code dims} (PyTorch's
      * {@code var(dim, correction=, keepdim=)}); {@code correction = 1} is the unbiased estimate,
@@ -1352,16 +1362,6 @@ public final class Tensor implements AutoCloseable {
      */
     public Tensor var(int[] dims, int correction, boolean keepdim) {
         return Statistics.var("var", this, dims, correction, keepdim, false);
-    }
-
-    /** Unbiased variance (correction 1) of all elements, PyTorch's {@code var()}. */
-    public Tensor var() {
-        return var(null, 1, false);
-    }
-
-    /** Unbiased variance (correction 1) along {@code dim}, which is removed. */
-    public Tensor var(int dim) {
-        return var(new int[] {dim}, 1, false);
     }
 
     /**
@@ -1454,7 +1454,7 @@ public final class Tensor implements AutoCloseable {
 
     /**
      * Cumulative sum {@code y_i = Σ_{j ≤ i} x_j} along {@code dim} (PyTorch's {@code cumsum});
-     * float32. Computed on the GEMM with an [L, L] triangular matrix, L the length of {@code dim}.
+     * float32 (accumulated more precisely than float, as PyTorch's double accumulation on the CPU).
      *
      * @param dim the dimension
      * @return the running sums, same shape
@@ -1489,14 +1489,21 @@ public final class Tensor implements AutoCloseable {
         return DimReductions.all(ReduceOp.ARGMIN, this);
     }
 
-    /** Indices (int32) of the smallest values along {@code dim}; the first among ties. */
-    public Tensor argmin(int dim) {
-        return DimReductions.along(ReduceOp.ARGMIN, this, dim, false);
-    }
-
-    /** Indices (int32) of the smallest values along {@code dim}, keeping the dim when asked. */
+    /**
+     * Indices (int32) of the smallest values along {@code dim} (PyTorch's {@code argmin(dim, keepdim)});
+     * the first among ties.
+     *
+     * @param dim     the dimension
+     * @param keepdim keep it as size 1
+     * @return the indices
+     */
     public Tensor argmin(int dim, boolean keepdim) {
         return DimReductions.along(ReduceOp.ARGMIN, this, dim, keepdim);
+    }
+
+    /** {@link #argmin(int, boolean)} without keepdim. */
+    public Tensor argmin(int dim) {
+        return argmin(dim, false);
     }
 
     /**
