@@ -3,11 +3,10 @@ package io.clgrad;
 import io.clgrad.backend.ReduceOp;
 
 /**
- * Ops along one dim composed from existing tensor ops (issue 11): {@code max}/{@code min} with
- * their indices, {@code sort} and {@code topk} (a stable rank from pairwise comparisons, then a
- * {@code gather}), {@code cumsum} (the backend's scan kernel) and
- * {@code prod} (a tree of pairwise products). Gradients follow from the ops they are built of:
- * {@code gather} for sorted values, the GEMM for cumsum, and the product tree gives PyTorch's
+ * Ops along one dim (issue 11): {@code max}/{@code min} with their indices, {@code sort} and
+ * {@code topk} (the backend's stable argsort, then a {@code gather}), {@code cumsum} (the
+ * backend's scan) and {@code prod} (a tree of pairwise products). Gradients: {@code gather}'s for
+ * sorted values, the reversed cumulative sum for cumsum, and through the product tree PyTorch's
  * rule for zeros (the product of the other elements at a single zero, 0 elsewhere) without dividing.
  */
 final class Ordering {
@@ -24,43 +23,21 @@ final class Ordering {
     /**
      * Sorted along {@code dim}, stably (equal elements keep their order, PyTorch's
      * {@code stable=True}); NaN counts as larger than every number, as PyTorch (last ascending,
-     * first descending). Rank i = #{j : x_j before x_i} + #{j < i : x_j ties x_i}; the rank table
-     * is [..., L, L], so memory grows with the square of the sorted length.
+     * first descending). The backend's argsort gives the indices; the values are their
+     * {@code gather}, which carries the gradient.
      */
     static ValuesAndIndices sort(String op, Tensor x, int dim, boolean descending) {
         Checks.float32(op, x);
-        if (x.dim() == 0) {
-            Shape.normalizeDim(op, dim, x.shapeRef());
+        int[] shape = x.shapeRef();
+        int d = Shape.normalizeDim(op, dim, shape);
+        if (shape.length == 0) {
             return new ValuesAndIndices(x.mul(1f), Tensor.zeros(x.device(), new int[0]).toInt());
         }
-        int d = Shape.normalizeDim(op, dim, x.shapeRef());
-        int last = x.dim() - 1;
-        Tensor xt = x.transpose(d, last);
-        int len = xt.shapeRef()[last];
-        Tensor keys = xt.detach().contiguous();
-        Tensor a = keys.unsqueeze(-1);   // x_i along dim -2
-        Tensor b = keys.unsqueeze(-2);   // x_j along dim -1
-        Tensor na = a.ne(a).toFloat();
-        Tensor nb = b.ne(b).toFloat();
-        Tensor before = (descending ? b.gt(a).toFloat().add(nb.mul(na.neg().add(1f)))
-                : b.lt(a).toFloat().add(na.mul(nb.neg().add(1f))));
-        Tensor ties = b.eq(a).toFloat().add(na.mul(nb));
-        float[] lower = new float[len * len];
-        for (int i = 0; i < len; i++) {
-            for (int j = 0; j < i; j++) {
-                lower[i * len + j] = 1f;
-            }
-        }
-        Tensor earlier = Tensor.of(x.device(), lower, len, len);
-        Tensor rank = before.add(ties.mul(earlier)).sum(-1).toInt();
-        float[] pos = new float[len];
-        for (int i = 0; i < len; i++) {
-            pos[i] = i;
-        }
-        Tensor positions = Tensor.of(x.device(), pos, len).expand(keys.shapeRef()).contiguous();
-        Tensor indices = Tensor.zeros(x.device(), keys.shapeRef()).scatter(-1, rank, positions).toInt();
-        Tensor values = xt.gather(-1, indices);
-        return new ValuesAndIndices(values.transpose(d, last).contiguous(), indices.transpose(d, last).contiguous());
+        int outer = Shape.prod(shape, 0, d);
+        int inner = Shape.prod(shape, d + 1, shape.length);
+        Tensor indices = OpLaunch.run(op, x.device(), DType.INT32, shape,
+                (l, o) -> x.backend().argsort(l.dense(x), o, outer, shape[d], inner, descending));
+        return new ValuesAndIndices(x.gather(d, indices), indices);
     }
 
     /** The k largest (or smallest) along {@code dim}, in sorted order, as PyTorch's {@code topk}. */

@@ -1510,7 +1510,7 @@ public final class Tensor implements AutoCloseable {
      * Sorted along {@code dim} with the int32 indices of the sorted elements (PyTorch's
      * {@code sort(dim, descending, stable=True)}): equal elements keep their order; NaN sorts as
      * larger than every number. The values' gradient flows to the elements they came from.
-     * Float32; its temporaries are [.., L, L] for a sorted length L.
+     * Float32; the device work grows with L² for a sorted length L (a rank count per element).
      *
      * <pre>{@code
      * ValuesAndIndices s = x.sort(-1, true);   // largest first

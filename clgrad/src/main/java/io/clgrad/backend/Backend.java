@@ -536,4 +536,12 @@ public interface Backend extends AutoCloseable {
      * CPU cumsum accumulates in double).
      */
     void cumsum(Buffer x, Buffer out, int outer, int len, int inner);
+
+    /**
+     * Stable argsort of a contiguous F32 tensor viewed as [outer, len, inner] along the middle axis:
+     * {@code indices} (I32, same layout) holds, at rank r, the position of the element of rank r;
+     * equal elements keep their order, NaN is larger than every number (PyTorch's
+     * {@code sort(stable=True)}).
+     */
+    void argsort(Buffer x, Buffer indices, int outer, int len, int inner, boolean descending);
 }

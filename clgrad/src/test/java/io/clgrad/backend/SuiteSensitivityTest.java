@@ -202,6 +202,12 @@ class SuiteSensitivityTest {
                         a[3] = (int) a[3] - 1; // the last running sum is then left unwritten
                     }
                     return a;
+                }),
+                new Mutant("argsort of a row but its last element", Family.ARGSORT, "argsort", a -> {
+                    if ((int) a[2] == 1 && (int) a[4] == 1 && (int) a[3] > 1) {
+                        a[3] = (int) a[3] - 1; // the last rank is then left unwritten
+                    }
+                    return a;
                 })).map(m -> Arguments.of(m));
     }
 

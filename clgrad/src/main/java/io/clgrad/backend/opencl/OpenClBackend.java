@@ -493,4 +493,9 @@ public final class OpenClBackend implements Backend {
     public void cumsum(Buffer x, Buffer out, int outer, int len, int inner) {
         scan.cumsum(x, out, outer, len, inner);
     }
+
+    @Override
+    public void argsort(Buffer x, Buffer indices, int outer, int len, int inner, boolean descending) {
+        scan.argsort(x, indices, outer, len, inner, descending);
+    }
 }
