@@ -1126,6 +1126,80 @@ def schedulers():
          {"mode": "max", "patience": 0, "threshold": 0.005, "threshold_mode": "abs"}, 16, metrics=accs)
     case("LambdaLR 0.95^e and 1/(1+e)", "SGD", "LambdaLR", {"lambdas": ["0.95^e", "1/(1+e)"]}, 12,
          lambdas=[lambda e: 0.95 ** e, lambda e: 1.0 / (1 + e)])
+def reductions():
+    """var/std (correction 0, 1, 2; several dims), logsumexp, prod (with zeros), norm (p 2, 1, inf,
+    3; all and along dims), cumsum, max/min(dim) with indices, argmin, sort and topk (values and
+    indices, inputs free of ties) and sum/mean over several dims: output (and indices) and the
+    gradient of sum(output * upstream)."""
+    torch.manual_seed(13)
+    cases = []
+
+    def add(name, op, x, fn, **args):
+        x = x.clone().requires_grad_(True)
+        out = fn(x)
+        indices = None
+        if isinstance(out, tuple):
+            out, indices = out
+        c = {"name": name, "op": op, "x": T(x), "output": T(out)}
+        c.update(args)
+        if indices is not None:
+            c["indices"] = T(indices.int())
+        if out.requires_grad:
+            upstream = torch.randn(out.shape)
+            out.backward(upstream)
+            c.update({"upstream": T(upstream), "x_grad": T(x.grad)})
+        cases.append(c)
+
+    for dims, corr, keep, shape in (([1], 1, False, (4, 5)), ([0, 2], 0, True, (3, 4, 5)),
+                                    ([-1], 2, False, (2, 3, 7)), ([], 1, False, (3, 5))):
+        for op, f in (("var", torch.var), ("std", torch.std)):
+            add("%s dims %s correction %d keepdim %s" % (op, dims, corr, keep), op, torch.randn(*shape),
+                lambda x, f=f, d=dims, c=corr, k=keep: f(x, dim=d if d else None, correction=c, keepdim=k),
+                dims=dims, correction=corr, keepdim=keep)
+    for dim, keep, shape, scale in ((1, False, (3, 6), 1.0), (0, True, (4, 5), 30.0), (-1, False, (2, 3, 4), 100.0)):
+        add("logsumexp dim %d scale %g" % (dim, scale), "logsumexp", torch.randn(*shape) * scale,
+            lambda x, d=dim, k=keep: torch.logsumexp(x, d, keepdim=k), dims=[dim], keepdim=keep)
+    add("logsumexp dims [0, 2]", "logsumexp", torch.randn(3, 4, 5), lambda x: torch.logsumexp(x, [0, 2]),
+        dims=[0, 2], keepdim=False)
+    x = torch.rand(4, 5) + 0.5
+    x[1, 2] = 0.0            # one zero in row 1
+    x[2, 0] = 0.0
+    x[2, 3] = 0.0            # two zeros in row 2
+    add("prod dim 1 with zeros", "prod", x, lambda x: x.prod(1), dims=[1], keepdim=False)
+    add("prod dim 0 keepdim", "prod", torch.rand(7, 3) + 0.5, lambda x: x.prod(0, keepdim=True), dims=[0],
+        keepdim=True)
+    add("prod all", "prod", torch.rand(2, 3, 2) + 0.5, lambda x: x.prod(), dims=[], keepdim=False)
+    x = torch.rand(3, 4) + 0.5
+    x[1, 1] = 0.0
+    add("prod all one zero", "prod", x, lambda x: x.prod(), dims=[], keepdim=False)
+    for p in (2.0, 1.0, float("inf"), 3.0):
+        add("norm p %g all" % p, "norm", torch.randn(3, 5), lambda x, p=p: x.norm(p), p=f32(p), dims=[],
+            keepdim=False)
+        add("norm p %g dim 1" % p, "norm", torch.randn(4, 6), lambda x, p=p: x.norm(p, dim=1), p=f32(p), dims=[1],
+            keepdim=False)
+    add("norm p 2 dims [0, 2] keepdim", "norm", torch.randn(3, 4, 5), lambda x: x.norm(2, dim=[0, 2], keepdim=True),
+        p=2.0, dims=[0, 2], keepdim=True)
+    for dim, shape in ((0, (5, 3)), (1, (3, 7)), (-1, (2, 3, 9))):
+        add("cumsum dim %d" % dim, "cumsum", torch.randn(*shape), lambda x, d=dim: x.cumsum(d), dim=dim)
+    for op in ("max", "min"):
+        for dim, keep, shape in ((1, False, (4, 6)), (0, True, (5, 3)), (-1, False, (2, 3, 5))):
+            add("%s dim %d keepdim %s" % (op, dim, keep), op, torch.randn(*shape),
+                lambda x, o=op, d=dim, k=keep: tuple(getattr(x, o)(d, keepdim=k)), dim=dim, keepdim=keep)
+    add("argmin all", "argmin_all", torch.randn(4, 5), lambda x: x.argmin())
+    add("argmin dim 1", "argmin", torch.randn(4, 5), lambda x: x.argmin(1), dim=1, keepdim=False)
+    add("argmin dim 0 keepdim", "argmin", torch.randn(4, 5), lambda x: x.argmin(0, keepdim=True), dim=0, keepdim=True)
+    for dim, desc, shape in ((1, False, (4, 6)), (0, True, (5, 3)), (-1, True, (2, 3, 8))):
+        add("sort dim %d descending %s" % (dim, desc), "sort", torch.randn(*shape),
+            lambda x, d=dim, s=desc: tuple(torch.sort(x, stable=True, dim=d, descending=s)), dim=dim, descending=desc)
+    for k, dim, largest, shape in ((3, 1, True, (4, 6)), (2, 0, False, (5, 3)), (1, -1, True, (2, 3, 8)),
+                                   (8, -1, False, (2, 8))):
+        add("topk k %d dim %d largest %s" % (k, dim, largest), "topk", torch.randn(*shape),
+            lambda x, k=k, d=dim, l=largest: tuple(torch.topk(x, k, d, largest=l, sorted=True)), k=k, dim=dim,
+            largest=largest)
+    for op in ("sum", "mean"):
+        for dims, keep, shape in (([0, 2], False, (3, 4, 5)), ([-1, 1], True, (2, 3, 4)), ([1, 0], False, (3, 4))):
+            add("%s dims %s keepdim %s" % (op, dims, keep), op, torch.randn(*shape),
+                lambda x, o=op, d=dims, k=keep: getattr(x, o)(d, keepdim=k), dims=dims, keepdim=keep)
     return {"cases": cases}
 
 
@@ -1151,3 +1225,4 @@ if __name__ == "__main__":
     write("image_transforms.json", image_transforms())
     write("optimizers_rmsprop_adagrad.json", rmsprop_adagrad())
     write("schedulers.json", schedulers())
+    write("reductions.json", reductions())

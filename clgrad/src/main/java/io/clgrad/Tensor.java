@@ -1392,6 +1392,245 @@ public final class Tensor implements AutoCloseable {
         return Rearranging.flip(this, dims);
     }
 
+    // ------------------------------------------------------------------ more reductions (issue 11)
+
+    /**
+     * Sum over several dims at once (PyTorch's {@code sum(dim=[...], keepdim)}); an empty list
+     * sums every dim.
+     *
+     * <pre>{@code
+     * Tensor s = x.sum(new int[] {0, 2}, false);   // [A, B, C] -> [B]
+     * }</pre>
+     *
+     * @param dims    the dims (negative count from the end), each at most once
+     * @param keepdim keep the reduced dims as size 1
+     * @return the sums
+     * @throws IllegalArgumentException for a dim out of range or repeated
+     */
+    public Tensor sum(int[] dims, boolean keepdim) {
+        return Statistics.sum(this, dims, keepdim);
+    }
+
+    /**
+     * Mean over several dims at once (PyTorch's {@code mean(dim=[...], keepdim)}); float32 only.
+     *
+     * @param dims    the dims, each at most once (empty: every dim)
+     * @param keepdim keep the reduced dims as size 1
+     * @return the means
+     */
+    public Tensor mean(int[] dims, boolean keepdim) {
+        return Statistics.mean(this, dims, keepdim);
+    }
+
+    /** Unbiased variance (correction 1) of all elements, PyTorch's {@code var()}. */
+    public Tensor var() {
+        return var(null, 1, false);
+    }
+
+    /** Unbiased variance (correction 1) along {@code dim}, which is removed. */
+    public Tensor var(int dim) {
+        return var(new int[] {dim}, 1, false);
+    }
+
+    /**
+     * Variance {@code Σ (x - x̄)² / max(0, N - correction)} over {@code dims} (PyTorch's
+     * {@code var(dim, correction=, keepdim=)}); {@code correction = 1} is the unbiased estimate,
+     * 0 the population variance. N - correction ≤ 0 gives inf or NaN, as PyTorch.
+     *
+     * <pre>{@code
+     * Tensor v = x.var(new int[] {1}, 1, true);   // [N, C] -> [N, 1]
+     * }</pre>
+     *
+     * @param dims       the dims ({@code null} or empty: every element)
+     * @param correction subtracted from the count N (at least 0)
+     * @param keepdim    keep the reduced dims as size 1
+     * @return the variances
+     */
+    public Tensor var(int[] dims, int correction, boolean keepdim) {
+        return Statistics.var("var", this, dims, correction, keepdim, false);
+    }
+
+    /**
+     * Standard deviation {@code sqrt(var(dims, correction, keepdim))} (PyTorch's {@code std}).
+     *
+     * @param dims       the dims ({@code null} or empty: every element)
+     * @param correction subtracted from the count N (1: unbiased)
+     * @param keepdim    keep the reduced dims as size 1
+     * @return the standard deviations
+     */
+    public Tensor std(int[] dims, int correction, boolean keepdim) {
+        return Statistics.var("std", this, dims, correction, keepdim, true);
+    }
+
+    /** Unbiased standard deviation of all elements, PyTorch's {@code std()}. */
+    public Tensor std() {
+        return std(null, 1, false);
+    }
+
+    /** Unbiased standard deviation along {@code dim}, which is removed. */
+    public Tensor std(int dim) {
+        return std(new int[] {dim}, 1, false);
+    }
+
+    /**
+     * {@code log Σ exp(x)} along {@code dim}, computed stably as {@code m + log Σ exp(x - m)} with m
+     * the maximum (PyTorch's {@code logsumexp}); all -inf gives -inf.
+     *
+     * @param dim     the dimension
+     * @param keepdim keep it as size 1
+     * @return the log-sum-exps
+     */
+    public Tensor logsumexp(int dim, boolean keepdim) {
+        return Statistics.logsumexp(this, new int[] {dim}, keepdim);
+    }
+
+    /** {@link #logsumexp(int, boolean)} over several dims at once. */
+    public Tensor logsumexp(int[] dims, boolean keepdim) {
+        return Statistics.logsumexp(this, dims, keepdim);
+    }
+
+    /** The 2-norm {@code sqrt(Σ x²)} of all elements (PyTorch's {@code norm()}); its gradient is 0 at 0. */
+    public Tensor norm() {
+        return Statistics.norm(this, 2f, null, false);
+    }
+
+    /** The {@code p}-norm of all elements; see {@link #norm(float, int[], boolean)}. */
+    public Tensor norm(float p) {
+        return Statistics.norm(this, p, null, false);
+    }
+
+    /**
+     * The vector {@code p}-norm over {@code dims} (PyTorch's {@code norm(p, dim, keepdim)}):
+     * {@code p = 2} {@code sqrt(Σ x²)}, 1 {@code Σ|x|}, {@code Float.POSITIVE_INFINITY}
+     * {@code max|x|}, {@code NEGATIVE_INFINITY} {@code min|x|}, 0 the count of non-zeros, any other
+     * {@code (Σ|x|^p)^(1/p)}.
+     *
+     * <pre>{@code
+     * Tensor rows = x.norm(2f, new int[] {1}, false);   // [N, D] -> [N]
+     * }</pre>
+     *
+     * @param p       the order
+     * @param dims    the dims ({@code null} or empty: every element)
+     * @param keepdim keep the reduced dims as size 1
+     * @return the norms
+     */
+    public Tensor norm(float p, int[] dims, boolean keepdim) {
+        return Statistics.norm(this, p, dims, keepdim);
+    }
+
+    /**
+     * Product of all elements (PyTorch's {@code prod()}); the gradient at a single zero is the
+     * product of the other elements and 0 where two or more are zero, as PyTorch. int32 products
+     * wrap; bool counts as int32.
+     */
+    public Tensor prod() {
+        return Ordering.prod(this);
+    }
+
+    /**
+     * Product along {@code dim} (PyTorch's {@code prod(dim, keepdim)}).
+     *
+     * @param dim     the dimension
+     * @param keepdim keep it as size 1
+     * @return the products (1 along an empty dim)
+     */
+    public Tensor prod(int dim, boolean keepdim) {
+        return Ordering.prod(this, dim, keepdim);
+    }
+
+    /**
+     * Cumulative sum {@code y_i = Σ_{j ≤ i} x_j} along {@code dim} (PyTorch's {@code cumsum});
+     * float32 (accumulated more precisely than float, as PyTorch's double accumulation on the CPU).
+     *
+     * @param dim the dimension
+     * @return the running sums, same shape
+     */
+    public Tensor cumsum(int dim) {
+        return Ordering.cumsum(this, dim);
+    }
+
+    /**
+     * Largest values along {@code dim} with their int32 indices (PyTorch's {@code max(dim)}, a
+     * (values, indices) pair); the gradient goes to the selected index.
+     *
+     * <pre>{@code
+     * ValuesAndIndices m = x.maxWithIndices(1, false);   // m.values(), m.indices()
+     * }</pre>
+     *
+     * @param dim     the dimension
+     * @param keepdim keep it as size 1
+     * @return values and indices
+     */
+    public ValuesAndIndices maxWithIndices(int dim, boolean keepdim) {
+        return Ordering.extreme(this, dim, keepdim, true);
+    }
+
+    /** Smallest values along {@code dim} with their int32 indices (PyTorch's {@code min(dim)}). */
+    public ValuesAndIndices minWithIndices(int dim, boolean keepdim) {
+        return Ordering.extreme(this, dim, keepdim, false);
+    }
+
+    /** Index of the smallest element of the flattened tensor (an int32 scalar). */
+    public Tensor argmin() {
+        return DimReductions.all(ReduceOp.ARGMIN, this);
+    }
+
+    /**
+     * Indices (int32) of the smallest values along {@code dim} (PyTorch's {@code argmin(dim, keepdim)});
+     * the first among ties.
+     *
+     * @param dim     the dimension
+     * @param keepdim keep it as size 1
+     * @return the indices
+     */
+    public Tensor argmin(int dim, boolean keepdim) {
+        return DimReductions.along(ReduceOp.ARGMIN, this, dim, keepdim);
+    }
+
+    /** {@link #argmin(int, boolean)} without keepdim. */
+    public Tensor argmin(int dim) {
+        return argmin(dim, false);
+    }
+
+    /**
+     * Sorted along {@code dim} with the int32 indices of the sorted elements (PyTorch's
+     * {@code sort(dim, descending, stable=True)}): equal elements keep their order; NaN sorts as
+     * larger than every number. The values' gradient flows to the elements they came from.
+     * Float32; the device work grows with L² for a sorted length L (a rank count per element).
+     *
+     * <pre>{@code
+     * ValuesAndIndices s = x.sort(-1, true);   // largest first
+     * }</pre>
+     *
+     * @param dim        the dimension
+     * @param descending largest first
+     * @return sorted values and their indices
+     */
+    public ValuesAndIndices sort(int dim, boolean descending) {
+        return Ordering.sort("sort", this, dim, descending);
+    }
+
+    /**
+     * The {@code k} largest (or smallest) elements along {@code dim} with their int32 indices
+     * (PyTorch's {@code topk}); always in sorted order, which PyTorch's {@code sorted=False}
+     * also allows; among equal elements the earlier comes first.
+     *
+     * @param k       how many, 0 to the size of {@code dim}
+     * @param dim     the dimension
+     * @param largest the largest (true) or the smallest
+     * @param sorted  accepted for PyTorch's signature; the result is sorted either way
+     * @return values and indices, {@code k} along {@code dim}
+     * @throws IllegalArgumentException when k is out of range, naming k, the dim and its size
+     */
+    public ValuesAndIndices topk(int k, int dim, boolean largest, boolean sorted) {
+        return Ordering.topk(this, k, dim, largest);
+    }
+
+    /** {@link #topk(int, int, boolean, boolean)} of the largest along the last dim. */
+    public ValuesAndIndices topk(int k) {
+        return Ordering.topk(this, k, -1, true);
+    }
+
     // ------------------------------------------------------------------ printing
 
     /**

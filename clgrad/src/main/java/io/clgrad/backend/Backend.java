@@ -529,4 +529,19 @@ public interface Backend extends AutoCloseable {
      * share one element type, F32 or I32, whose bits are moved unchanged.
      */
     void where(StridedView condition, StridedView x, StridedView y, Buffer out, int[] outShape);
+
+    /**
+     * Cumulative sum of a contiguous F32 tensor viewed as [outer, len, inner] along the middle axis:
+     * {@code out[o][l][j] = Σ_{m ≤ l} x[o][m][j]}, accumulated more precisely than float (PyTorch's
+     * CPU cumsum accumulates in double).
+     */
+    void cumsum(Buffer x, Buffer out, int outer, int len, int inner);
+
+    /**
+     * Stable argsort of a contiguous F32 tensor viewed as [outer, len, inner] along the middle axis:
+     * {@code indices} (I32, same layout) holds, at rank r, the position of the element of rank r;
+     * equal elements keep their order, NaN is larger than every number (PyTorch's
+     * {@code sort(stable=True)}).
+     */
+    void argsort(Buffer x, Buffer indices, int outer, int len, int inner, boolean descending);
 }

@@ -196,6 +196,18 @@ class SuiteSensitivityTest {
                         a[4] = (int) a[4] - 1;
                     }
                     return a;
+                }),
+                new Mutant("cumsum of the whole row but its last element", Family.CUMSUM, "cumsum", a -> {
+                    if ((int) a[2] == 1 && (int) a[4] == 1 && (int) a[3] > 1) {
+                        a[3] = (int) a[3] - 1; // the last running sum is then left unwritten
+                    }
+                    return a;
+                }),
+                new Mutant("argsort of a row but its last element", Family.ARGSORT, "argsort", a -> {
+                    if ((int) a[2] == 1 && (int) a[4] == 1 && (int) a[3] > 1) {
+                        a[3] = (int) a[3] - 1; // the last rank is then left unwritten
+                    }
+                    return a;
                 })).map(m -> Arguments.of(m));
     }
 

@@ -88,7 +88,11 @@ public enum Family {
     /** {@link Backend#binaryScalarInt}. */
     BINARY_SCALAR_INT(IntCases::binaryScalar),
     /** {@link Backend#reduce} of int32: wrapping sums, extremes and their indices. */
-    REDUCE_I32(IntCases::reduce);
+    REDUCE_I32(IntCases::reduce),
+    /** {@link Backend#cumsum}: along each axis of the reduction geometries, with cancellation and inf/NaN. */
+    CUMSUM(ScanCases::cumsum),
+    /** {@link Backend#argsort}: stable, both directions, with ties, NaN, ±inf and ±0. */
+    ARGSORT(SortCases::argsort);
 
     private final Function<CaseSize, List<OpCase>> cases;
 

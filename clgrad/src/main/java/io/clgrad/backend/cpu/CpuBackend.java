@@ -37,6 +37,8 @@ public final class CpuBackend implements Backend {
     private final CpuMatmul matmul;
     private final CpuReduce reduce;
     private final CpuSoftmax softmax;
+    private final CpuScan scan;
+    private final CpuSort sort;
     private final CpuLosses losses;
     private final CpuOptimizers optimizers;
     private final CpuRandom random;
@@ -80,6 +82,8 @@ public final class CpuBackend implements Backend {
         this.reduce = new CpuReduce(par);
         this.ints = new CpuIntKernels(par);
         this.softmax = new CpuSoftmax(par);
+        this.scan = new CpuScan(par);
+        this.sort = new CpuSort(par);
         this.losses = new CpuLosses(par);
         this.optimizers = new CpuOptimizers(par);
         this.random = new CpuRandom(par);
@@ -591,5 +595,19 @@ public final class CpuBackend implements Backend {
         long n = new StridedView(out, 0, outShape, StridedView.contiguousStrides(outShape)).numel();
         index.where(condition, c, length(c), x, a, length(a),
                 y, b, length(b), args.data(out, "where output", type, n), outShape);
+    }
+
+    /** Cumulative sum along the middle axis of [outer, len, inner], accumulated in double. */
+    @Override
+    public void cumsum(Buffer x, Buffer out, int outer, int len, int inner) {
+        long total = CpuArgs.geometry(outer, len, inner);
+        scan.cumsum(args.f32(x, "input", total), args.f32(out, "output", total), outer, len, inner);
+    }
+
+    /** Stable argsort along the middle axis of [outer, len, inner] (a merge sort of each row). */
+    @Override
+    public void argsort(Buffer x, Buffer indices, int outer, int len, int inner, boolean descending) {
+        long total = CpuArgs.geometry(outer, len, inner);
+        sort.argsort(args.f32(x, "input", total), args.i32(indices, "indices", total), outer, len, inner, descending);
     }
 }

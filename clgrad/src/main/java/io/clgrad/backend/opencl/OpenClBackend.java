@@ -38,6 +38,7 @@ public final class OpenClBackend implements Backend {
     private final MatmulOps matmul;
     private final ReduceOps reductions;
     private final SoftmaxOps softmax;
+    private final ScanOps scan;
     private final LossOps losses;
     private final OptimOps optimizers;
     private final RandomOps random;
@@ -66,11 +67,12 @@ public final class OpenClBackend implements Backend {
         this.random = new RandomOps(kernels, operands);
         this.conv = new ConvOps(kernels, operands);
         this.softmax = new SoftmaxOps(kernels, operands);
+        this.scan = new ScanOps(kernels, operands);
         this.batchNorm = new BatchNormOps(kernels, operands);
         this.pooling = new PoolOps(kernels, operands);
         this.indexing = new IndexOps(kernels, operands, targetErrors);
         this.families = List.of(copies, elementwise, reductions, softmax, matmul, losses, optimizers, random,
-                batchNorm, conv, pooling, indexing);
+                batchNorm, conv, pooling, indexing, scan);
     }
 
     /** The kernel families this backend builds, one {@code kernels-cl/<family>.cl} each. */
@@ -485,5 +487,15 @@ public final class OpenClBackend implements Backend {
     @Override
     public void where(StridedView condition, StridedView x, StridedView y, Buffer out, int[] outShape) {
         indexing.where(condition, x, y, out, outShape);
+    }
+
+    @Override
+    public void cumsum(Buffer x, Buffer out, int outer, int len, int inner) {
+        scan.cumsum(x, out, outer, len, inner);
+    }
+
+    @Override
+    public void argsort(Buffer x, Buffer indices, int outer, int len, int inner, boolean descending) {
+        scan.argsort(x, indices, outer, len, inner, descending);
     }
 }
