@@ -1,0 +1,142 @@
+package io.clgrad;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clgrad.autograd.GradCheck;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * layer_norm, group_norm, embedding and conv_transpose2d: gradients by finite differences on every
+ * device (input, weight and bias; the embedding's weight, its padding row without gradient), output
+ * shapes, the messages of bad arguments, and flat device memory over repeated steps.
+ */
+class NnCompositesTest {
+
+    private static Tensor r(Device d, int... shape) {
+        return Tensor.randn(d, shape).mul(0.5f);
+    }
+
+    private static int[] ip(int... v) {
+        return v;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void layerAndGroupNormGradients(Device d) {
+        Tensor.manualSeed(21);
+        GradCheck.check("layer_norm last dim", xs -> Functional.layerNorm(xs[0], ip(5), xs[1], xs[2], 1e-5),
+                r(d, 3, 5), r(d, 5), r(d, 5));
+        GradCheck.check("layer_norm two dims", xs -> Functional.layerNorm(xs[0], ip(3, 4), xs[1], xs[2], 1e-5),
+                r(d, 2, 3, 4), r(d, 3, 4), r(d, 3, 4));
+        GradCheck.check("layer_norm no affine", xs -> Functional.layerNorm(xs[0], ip(6), null, null, 1e-3),
+                r(d, 2, 2, 6));
+        GradCheck.check("group_norm 2 groups", xs -> Functional.groupNorm(xs[0], 2, xs[1], xs[2], 1e-5),
+                r(d, 2, 4, 3, 2), r(d, 4), r(d, 4));
+        GradCheck.check("group_norm 3-D no affine", xs -> Functional.groupNorm(xs[0], 1, null, null, 1e-5),
+                r(d, 2, 3, 4));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void embeddingGradientSkipsThePaddingRow(Device d) {
+        Tensor.manualSeed(22);
+        Tensor idx = Tensor.of(d, new int[] {1, 3, 3, 0, 4, 1}, 2, 3);
+        GradCheck.check("embedding", xs -> Functional.embedding(idx, xs[0], null), r(d, 5, 3));
+        Tensor w = r(d, 5, 3).requiresGrad(true);
+        Tensor y = Functional.embedding(idx, w, 3);
+        assertArrayEquals(new int[] {2, 3, 3}, y.shape());
+        assertArrayEquals(w.get(3).toFloatArray(), y.get(0, 1).toFloatArray(), "the padding row is looked up as is");
+        y.mul(y).sum().backward();
+        float[] g = w.grad().toFloatArray();
+        float[] wv = w.toFloatArray();
+        int[] count = {1, 2, 0, 2, 1};   // uses of each row; row 3 is padding
+        for (int row = 0; row < 5; row++) {
+            for (int j = 0; j < 3; j++) {
+                float want = row == 3 ? 0f : 2 * count[row] * wv[row * 3 + j];
+                assertEquals(want, g[row * 3 + j], 1e-5, "embedding weight.grad[" + row + ", " + j + "] on " + d);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void convTranspose2dGradients(Device d) {
+        Tensor.manualSeed(23);
+        GradCheck.check("conv_transpose2d 3x3", xs -> Functional.convTranspose2d(xs[0], xs[1], xs[2], ip(1), ip(0),
+                ip(0), 1, ip(1)), r(d, 2, 3, 4, 3), r(d, 3, 2, 3, 3), r(d, 2));
+        GradCheck.check("conv_transpose2d stride 2 padding 1 output_padding 1", xs -> Functional.convTranspose2d(xs[0],
+                xs[1], xs[2], ip(2), ip(1), ip(1), 1, ip(1)), r(d, 1, 2, 3, 4), r(d, 2, 3, 3, 3), r(d, 3));
+        GradCheck.check("conv_transpose2d groups 2 dilation 2 no bias", xs -> Functional.convTranspose2d(xs[0], xs[1],
+                null, ip(1, 2), ip(1, 0), ip(0, 1), 2, ip(2)), r(d, 2, 4, 3, 3), r(d, 4, 1, 2, 3));
+        GradCheck.check("conv_transpose2d output_padding >= stride (< dilation), unbatched",
+                xs -> Functional.convTranspose2d(xs[0], xs[1], xs[2], ip(1), ip(1), ip(1), 1, ip(2)),
+                r(d, 2, 3, 3), r(d, 2, 2, 3, 3), r(d, 2));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void shapesAndMessages(Device d) {
+        try (TensorScope s = Tensors.scope()) {
+            Tensor x = Tensor.randn(d, 2, 16, 7, 7);
+            Tensor w = Tensor.randn(d, 16, 4, 3, 3);
+            assertArrayEquals(new int[] {2, 8, 14, 14},
+                    Functional.convTranspose2d(x, w, null, ip(2), ip(1), ip(1), 2, ip(1)).shape());
+            String m = assertThrows(IllegalArgumentException.class,
+                    () -> Functional.convTranspose2d(x, w, null, ip(2), ip(1), ip(2), 1, ip(1))).getMessage();
+            assertTrue(m.startsWith("conv_transpose2d: output padding must be smaller than either stride or dilation"),
+                    m);
+            m = assertThrows(IllegalArgumentException.class,
+                    () -> Functional.layerNorm(x, ip(7, 6), null, null, 1e-5)).getMessage();
+            assertTrue(m.startsWith("layer_norm: Given normalized_shape=[7, 6]"), m);
+            m = assertThrows(IllegalArgumentException.class,
+                    () -> Functional.groupNorm(x, 3, null, null, 1e-5)).getMessage();
+            assertTrue(m.contains("divisible by num_groups"), m);
+            m = assertThrows(IllegalArgumentException.class,
+                    () -> Functional.embedding(x, Tensor.randn(d, 4, 2), null)).getMessage();
+            assertTrue(m.startsWith("embedding"), m);
+            m = assertThrows(IllegalArgumentException.class,
+                    () -> Functional.embedding(Tensor.of(d, new int[] {1}, 1), Tensor.randn(d, 4, 2), 4)).getMessage();
+            assertTrue(m.contains("Padding_idx must be within num_embeddings"), m);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void repeatedStepsKeepMemoryFlat(Device d) {
+        try (TensorScope outer = Tensors.scope()) {
+            Tensor x = Tensor.randn(d, 2, 4, 5, 5).requiresGrad(true);
+            Tensor wt = Tensor.randn(d, 4, 6, 3, 3).requiresGrad(true);
+            Tensor b = Tensor.randn(d, 6).requiresGrad(true);
+            Tensor table = Tensor.randn(d, 9, 6).requiresGrad(true);
+            Tensor idx = Tensor.of(d, new int[] {1, 2, 0, 8, 2, 2}, 6);
+            Tensor[] all = {x, wt, b, table};
+            step(d, x, wt, b, table, idx, all);
+            long before = MemoryBaseline.settle(d);
+            long buffersBefore = d.memoryStats().buffersInUse();
+            for (int i = 0; i < 20; i++) {
+                step(d, x, wt, b, table, idx, all);
+            }
+            MemoryBaseline.settle(d);
+            assertEquals(before, d.memoryStats().bytesInUse(), "bytes in use changed over 20 steps on " + d);
+            assertEquals(buffersBefore, d.memoryStats().buffersInUse(), "buffers in use changed on " + d);
+        }
+    }
+
+    private static void step(Device d, Tensor x, Tensor wt, Tensor b, Tensor table, Tensor idx, Tensor[] all) {
+        try (TensorScope s = Tensors.scope()) {
+            Tensor h = Functional.convTranspose2d(x, wt, null, ip(2), ip(1), ip(1), 1, ip(1));   // [2, 6, 10, 10]
+            h = Functional.groupNorm(h, 2, b, b, 1e-5);
+            h = Functional.layerNorm(h, ip(10), null, null, 1e-5);
+            Tensor e = Functional.embedding(idx, table, 0);   // [6, 6]
+            h.sum().add(e.sum()).backward();
+        }
+        for (Tensor t : all) {
+            t.zeroGrad();
+        }
+        d.synchronize();
+    }
+}
