@@ -44,13 +44,7 @@ final class ConvTranspose {
         int[] pa = Convolution.pair(OP, "padding", padding);
         int[] op = Convolution.pair(OP, "output_padding", outputPadding);
         int[] di = Convolution.pair(OP, "dilation", dilation);
-        Checks.float32(OP, x);
-        Checks.float32(OP, w);
-        Checks.sameDevice(OP, x, w);
-        if (b != null) {
-            Checks.float32(OP, b);
-            Checks.sameDevice(OP, x, b);
-        }
+        Convolution.checkOperands(OP, x, w, b);
         if (x.dim() == 3) {
             return convTranspose2d(x.unsqueeze(0), w, b, st, pa, op, groups, di).squeeze(0);
         }

@@ -46,13 +46,7 @@ final class Convolution {
      */
     static Tensor conv2d(String op, Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] dilation,
                          int groups) {
-        Checks.float32(op, x);
-        Checks.float32(op, w);
-        Checks.sameDevice(op, x, w);
-        if (b != null) {
-            Checks.float32(op, b);
-            Checks.sameDevice(op, x, b);
-        }
+        checkOperands(op, x, w, b);
         if (x.dim() == 3) {
             return conv2d(op, x.unsqueeze(0), w, b, stride, padding, dilation, groups).squeeze(0);
         }
@@ -67,6 +61,17 @@ final class Convolution {
         return Graph.record(y, "ConvolutionBackward0", b == null ? new Tensor[] {x, w} : new Tensor[] {x, w, b},
                 new Tensor[] {w.requiresGrad() ? x : null, x.requiresGrad() ? w : null},
                 g -> backward(s, g, x, w, b));
+    }
+
+    /** Input, weight and bias (if any) are float32 and on one device. */
+    static void checkOperands(String op, Tensor x, Tensor w, Tensor b) {
+        Checks.float32(op, x);
+        Checks.float32(op, w);
+        Checks.sameDevice(op, x, w);
+        if (b != null) {
+            Checks.float32(op, b);
+            Checks.sameDevice(op, x, b);
+        }
     }
 
     /** Checks the shapes as PyTorch does (its messages, prefixed with the op) and builds the geometry. */

@@ -85,45 +85,38 @@ class NnCompositesTest {
             Tensor w = Tensor.randn(d, 16, 4, 3, 3);
             assertArrayEquals(new int[] {2, 8, 14, 14},
                     Functional.convTranspose2d(x, w, null, ip(2), ip(1), ip(1), 2, ip(1)).shape());
-            String m = assertThrows(IllegalArgumentException.class,
-                    () -> Functional.convTranspose2d(x, w, null, ip(2), ip(1), ip(2), 1, ip(1))).getMessage();
-            assertTrue(m.startsWith("conv_transpose2d: output padding must be smaller than either stride or dilation"),
-                    m);
-            m = assertThrows(IllegalArgumentException.class,
-                    () -> Functional.layerNorm(x, ip(7, 6), null, null, 1e-5)).getMessage();
-            assertTrue(m.startsWith("layer_norm: Given normalized_shape=[7, 6]"), m);
-            m = assertThrows(IllegalArgumentException.class,
-                    () -> Functional.groupNorm(x, 3, null, null, 1e-5)).getMessage();
-            assertTrue(m.contains("divisible by num_groups"), m);
-            m = assertThrows(IllegalArgumentException.class,
-                    () -> Functional.embedding(x, Tensor.randn(d, 4, 2), null)).getMessage();
-            assertTrue(m.startsWith("embedding"), m);
-            m = assertThrows(IllegalArgumentException.class,
-                    () -> Functional.embedding(Tensor.of(d, new int[] {1}, 1), Tensor.randn(d, 4, 2), 4)).getMessage();
-            assertTrue(m.contains("Padding_idx must be within num_embeddings"), m);
+            refuses("conv_transpose2d: output padding must be smaller than either stride or dilation",
+                    () -> Functional.convTranspose2d(x, w, null, ip(2), ip(1), ip(2), 1, ip(1)));
+            refuses("layer_norm: Given normalized_shape=[7, 6]", () -> Functional.layerNorm(x, ip(7, 6), null, null, 1e-5));
+            refuses("divisible by num_groups", () -> Functional.groupNorm(x, 3, null, null, 1e-5));
+            refuses("embedding", () -> Functional.embedding(x, Tensor.randn(d, 4, 2), null));
+            refuses("Padding_idx must be within num_embeddings",
+                    () -> Functional.embedding(Tensor.of(d, new int[] {1}, 1), Tensor.randn(d, 4, 2), 4));
         }
+    }
+
+    private static void refuses(String part, org.junit.jupiter.api.function.Executable call) {
+        String m = assertThrows(IllegalArgumentException.class, call).getMessage();
+        assertTrue(m.contains(part), m);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
     void repeatedStepsKeepMemoryFlat(Device d) {
         try (TensorScope outer = Tensors.scope()) {
-            Tensor x = Tensor.randn(d, 2, 4, 5, 5).requiresGrad(true);
-            Tensor wt = Tensor.randn(d, 4, 6, 3, 3).requiresGrad(true);
-            Tensor b = Tensor.randn(d, 6).requiresGrad(true);
-            Tensor table = Tensor.randn(d, 9, 6).requiresGrad(true);
+            Tensor x = leaf(d, 2, 4, 5, 5);
+            Tensor wt = leaf(d, 4, 6, 3, 3);
+            Tensor b = leaf(d, 6);
+            Tensor table = leaf(d, 9, 6);
             Tensor idx = Tensor.of(d, new int[] {1, 2, 0, 8, 2, 2}, 6);
             Tensor[] all = {x, wt, b, table};
-            step(d, x, wt, b, table, idx, all);
-            long before = MemoryBaseline.settle(d);
-            long buffersBefore = d.memoryStats().buffersInUse();
-            for (int i = 0; i < 20; i++) {
-                step(d, x, wt, b, table, idx, all);
-            }
-            MemoryBaseline.settle(d);
-            assertEquals(before, d.memoryStats().bytesInUse(), "bytes in use changed over 20 steps on " + d);
-            assertEquals(buffersBefore, d.memoryStats().buffersInUse(), "buffers in use changed on " + d);
+            MemoryBaseline.assertFlat(d, "conv_transpose2d, group_norm, layer_norm and embedding", 20,
+                    () -> step(d, x, wt, b, table, idx, all));
         }
+    }
+
+    private static Tensor leaf(Device d, int... shape) {
+        return Tensor.randn(d, shape).requiresGrad(true);
     }
 
     private static void step(Device d, Tensor x, Tensor wt, Tensor b, Tensor table, Tensor idx, Tensor[] all) {
