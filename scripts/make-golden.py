@@ -909,6 +909,18 @@ def nn_modules():
                 "padding": pair(padding), "output_padding": pair(outpad), "groups": groups, "bias": bias,
                 "dilation": pair(dilation)}
         cases.append(nn_modules_case(name, "conv_transpose2d", args, m, torch.randn(*xshape)))
+    for name, xshape, size in [
+        ("adaptive_max_pool2d 10x7 -> 3x3", (2, 3, 10, 7), (3, 3)),
+        ("adaptive_max_pool2d 8x6 -> 4 (divides)", (2, 2, 8, 6), 4),
+        ("adaptive_max_pool2d 5x9 -> (2, None) unbatched", (3, 5, 9), (2, None)),
+        ("adaptive_max_pool2d 3x4 -> 5x6 (larger)", (1, 2, 3, 4), (5, 6)),
+    ]:
+        m = nn.AdaptiveMaxPool2d(size)
+        c = nn_modules_case(name, "adaptive_max_pool2d", {"output_size": list(size) if isinstance(size, tuple) else [size]},
+                            m, torch.randn(*xshape))
+        c["indices"] = T(nn.functional.adaptive_max_pool2d(torch.tensor(c["x"]["data"]).view(*xshape), size,
+                                                             return_indices=True)[1].int())
+        cases.append(c)
     for name, module in [
         ("ModuleList", nn.ModuleList([nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2, bias=False)])),
         ("ModuleDict", nn.ModuleDict({"enc": nn.Linear(3, 4), "act": nn.ReLU(), "dec": nn.Conv2d(2, 3, 3)})),

@@ -754,4 +754,37 @@ public final class Functional {
                                          int[] outputPadding, int groups, int[] dilation) {
         return ConvTranspose.convTranspose2d(input, weight, bias, stride, padding, outputPadding, groups, dilation);
     }
+
+    // ---------------------------------------------------------------- adaptive max pooling
+
+    /**
+     * Adaptive 2-D max pooling, as {@code torch.nn.functional.adaptive_max_pool2d}: output (oh, ow) is the
+     * largest element of input rows {@code [⌊oh·H/OH⌋, ⌈(oh+1)·H/OH⌉)} and columns likewise. The gradient
+     * goes to the element each maximum came from.
+     *
+     * <pre>{@code
+     * Tensor y = Functional.adaptiveMaxPool2d(x, new int[] {3, 3});   // x [N, C, 10, 7] -> [N, C, 3, 3]
+     * }</pre>
+     *
+     * @param input      [N, C, H, W] or [C, H, W], float32, H and W at least 1
+     * @param outputSize {@code {S}} for S × S or {@code {OH, OW}}, each at least 1
+     * @return [N, C, OH, OW] (or [C, OH, OW])
+     * @throws IllegalArgumentException on another rank, an empty plane or an output size below 1
+     */
+    public static Tensor adaptiveMaxPool2d(Tensor input, int[] outputSize) {
+        return AdaptiveMaxPooling.adaptiveMax(input, outputSize, false).values();
+    }
+
+    /**
+     * {@link #adaptiveMaxPool2d(Tensor, int[])} that also returns where each maximum came from, as
+     * {@code adaptive_max_pool2d(..., return_indices=True)}: int32 positions {@code ih·W + iw} within each
+     * input plane (PyTorch's are int64).
+     *
+     * @param input      [N, C, H, W] or [C, H, W], float32
+     * @param outputSize {@code {S}} or {@code {OH, OW}}
+     * @return the values (with a gradient) and the indices, both [N, C, OH, OW] (or [C, OH, OW])
+     */
+    public static ValuesAndIndices adaptiveMaxPool2dWithIndices(Tensor input, int[] outputSize) {
+        return AdaptiveMaxPooling.adaptiveMax(input, outputSize, true);
+    }
 }

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * layer_norm, group_norm, embedding and conv_transpose2d: gradients by finite differences on every
+ * layer_norm, group_norm, embedding, conv_transpose2d and adaptive_max_pool2d: gradients by finite differences on every
  * device (input, weight and bias; the embedding's weight, its padding row without gradient), output
  * shapes, the messages of bad arguments, and flat device memory over repeated steps.
  */
@@ -79,6 +79,18 @@ class NnCompositesTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
+    void adaptiveMaxPool2dGradients(Device d) {
+        Tensor.manualSeed(24);
+        GradCheck.check("adaptive_max_pool2d 7x5 -> 3x2", xs -> Functional.adaptiveMaxPool2d(xs[0], ip(3, 2)),
+                r(d, 2, 2, 7, 5));
+        GradCheck.check("adaptive_max_pool2d 3x4 -> 5x6 (overlapping)", xs -> Functional.adaptiveMaxPool2d(xs[0],
+                ip(5, 6)), r(d, 1, 2, 3, 4));
+        GradCheck.check("adaptive_max_pool2d 6x4 -> 2 (divides), unbatched", xs -> Functional.adaptiveMaxPool2d(xs[0],
+                ip(2)), r(d, 2, 6, 4));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
     void shapesAndMessages(Device d) {
         try (TensorScope s = Tensors.scope()) {
             Tensor x = Tensor.randn(d, 2, 16, 7, 7);
@@ -110,7 +122,7 @@ class NnCompositesTest {
             Tensor table = leaf(d, 9, 6);
             Tensor idx = Tensor.of(d, new int[] {1, 2, 0, 8, 2, 2}, 6);
             Tensor[] all = {x, wt, b, table};
-            MemoryBaseline.assertFlat(d, "conv_transpose2d, group_norm, layer_norm and embedding", 20,
+            MemoryBaseline.assertFlat(d, "conv_transpose2d, group_norm, layer_norm, embedding and adaptive_max_pool2d", 20,
                     () -> step(d, x, wt, b, table, idx, all));
         }
     }
@@ -125,7 +137,11 @@ class NnCompositesTest {
             h = Functional.groupNorm(h, 2, b, b, 1e-5);
             h = Functional.layerNorm(h, ip(10), null, null, 1e-5);
             Tensor e = Functional.embedding(idx, table, 0);   // [6, 6]
-            h.sum().add(e.sum()).backward();
+            Tensor p = Functional.adaptiveMaxPool2d(h, ip(3, 4));
+            try (Autograd.Mode m = Autograd.noGrad()) {
+                Functional.adaptiveMaxPool2dWithIndices(h, ip(3, 4)).close();   // the unrecorded path
+            }
+            h.sum().add(e.sum()).add(p.sum()).backward();
         }
         for (Tensor t : all) {
             t.zeroGrad();

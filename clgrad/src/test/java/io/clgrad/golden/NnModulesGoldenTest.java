@@ -1,10 +1,12 @@
 package io.clgrad.golden;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clgrad.Device;
 import io.clgrad.Tensor;
+import io.clgrad.nn.AdaptiveMaxPool2d;
 import io.clgrad.nn.Conv2d;
 import io.clgrad.nn.ConvTranspose2d;
 import io.clgrad.nn.Embedding;
@@ -30,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code LayerNorm}, {@code GroupNorm}, {@code Embedding} (with {@code padding_idx}) and
- * {@code ConvTranspose2d} against PyTorch (golden/nn_modules.json): each case builds the module from
+ * {@code ConvTranspose2d} and {@code AdaptiveMaxPool2d} (values, indices) against PyTorch (golden/nn_modules.json): each case builds the module from
  * PyTorch's arguments, checks its print format and state-dict keys, loads PyTorch's randomised state
  * with {@code strict=true}, and compares the output and the gradients of input and parameters of
  * {@code Σ y·upstream} (the embedding's padding row, non-zero in the state, must get a zero
@@ -61,6 +63,17 @@ class NnModulesGoldenTest {
         Golden.assertClose(fixture, "output", c.get("output"), y, device, Golden.TOL);
         if (floatInput) {
             Golden.assertClose(fixture, "x.grad", c.get("x_grad"), x.grad(), device, Golden.TOL);
+        }
+        if (c.has("indices")) {
+            assertArrayEquals(Golden.shape(c.get("indices")), y.shape(), fixture + ": indices shape");
+            int[] want = new int[c.get("indices").get("data").size()];
+            for (int i = 0; i < want.length; i++) {
+                want[i] = c.get("indices").get("data").get(i).asInt();
+            }
+            try (Tensor x2 = Golden.tensor(c.get("x"), device)) {
+                assertArrayEquals(want, ((AdaptiveMaxPool2d) m).forwardWithIndices(x2).indices().toIntArray(),
+                        fixture + ": indices on " + device);
+            }
         }
         Map<String, Tensor> params = m.namedParameters();
         c.get("grads").fields().forEachRemaining(e -> Golden.assertClose(fixture, e.getKey() + ".grad", e.getValue(),
@@ -118,6 +131,14 @@ class NnModulesGoldenTest {
                     ints(a.get("kernel_size")), ints(a.get("stride")), ints(a.get("padding")),
                     ints(a.get("output_padding")), a.get("groups").asInt(), a.get("bias").asBoolean(),
                     ints(a.get("dilation")), device);
+            case "adaptive_max_pool2d" -> {
+                JsonNode size = a.get("output_size");
+                Integer[] out = new Integer[size.size()];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = size.get(i).isNull() ? null : size.get(i).asInt();
+                }
+                yield new AdaptiveMaxPool2d(out, true);
+            }
             default -> throw new IllegalArgumentException("unknown kind " + c.get("kind"));
         };
     }
