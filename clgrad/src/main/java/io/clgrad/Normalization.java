@@ -3,11 +3,13 @@ package io.clgrad;
 import java.util.Arrays;
 
 /**
- * {@code layer_norm} and {@code group_norm}, composed from tensor ops (mean along one dim and
- * broadcast arithmetic, whose own gradients make the backward): both normalise the rows of the
- * input seen as a matrix — one row per normalised group — by their mean and biased variance, then
- * apply the optional per-element (layer norm) or per-channel (group norm) affine transform. The
- * public entries are in {@link Functional}.
+ * {@code layer_norm} and {@code group_norm}: both normalise the rows of the input seen as a matrix
+ * [R, K] — one row per sample (layer norm) or per (sample, group) (group norm) — by their mean and
+ * biased variance, then apply the optional per-element (layer norm) or per-channel (group norm)
+ * affine transform with broadcast arithmetic. The normalisation is batch norm in training mode on
+ * the matrix seen as one sample of R channels ({@link BatchNorms}: its statistics, normalise and
+ * backward kernels); composing it from {@code mean} and broadcast arithmetic instead was 6–8 times
+ * slower on PoCL. The public entries are in {@link Functional}.
  */
 final class Normalization {
     static final String LAYER = "layer_norm";
@@ -71,14 +73,22 @@ final class Normalization {
         return affine(y, weight == null ? null : weight.view(perChannel), bias == null ? null : bias.view(perChannel));
     }
 
-    /** Each row of {@code m} [R, K] minus its mean, divided by √(its biased variance + eps). */
+    /**
+     * Each row of {@code m} [R, K] minus its mean, divided by √(its biased variance + eps): batch norm's
+     * training-mode normalisation of {@code m} seen as one sample [1, R, K] of R channels (its kernels,
+     * and its backward, which differentiates through the row statistics), without affine or running
+     * statistics.
+     */
     private static Tensor normalizeRows(Tensor m, double eps) {
         if (m.numel() == 0) {
             return m.mul(1f);
         }
-        Tensor centred = m.sub(m.mean(1, true));
-        Tensor var = centred.mul(centred).mean(1, true);
-        return centred.mul(var.add((float) eps).pow(-0.5f));
+        int[] rk = m.shapeRef();
+        if (rk[1] == 1) {
+            return m.sub(m);   // a row of one is its own mean: 0, with gradient 0 (batch norm refuses one value)
+        }
+        return Functional.batchNorm(m.view(1, rk[0], rk[1]), null, null, null, null, true, 0.0, eps)
+                .view(rk[0], rk[1]);
     }
 
     /** {@code y · weight + bias}, each optional, broadcast over the leading dims. */

@@ -36,6 +36,9 @@ class NnCompositesTest {
                 r(d, 2, 2, 6));
         GradCheck.check("group_norm 2 groups", xs -> Functional.groupNorm(xs[0], 2, xs[1], xs[2], 1e-5),
                 r(d, 2, 4, 3, 2), r(d, 4), r(d, 4));
+        try (Tensor one = Functional.layerNorm(r(d, 3, 1), ip(1), null, Tensor.full(d, 0.25f, 1), 1e-5)) {
+            assertArrayEquals(new float[] {0.25f, 0.25f, 0.25f}, one.toFloatArray(), "layer_norm over one element on " + d);
+        }
         GradCheck.check("group_norm 3-D no affine", xs -> Functional.groupNorm(xs[0], 1, null, null, 1e-5),
                 r(d, 2, 3, 4));
     }
