@@ -1200,6 +1200,95 @@ def reductions():
         for dims, keep, shape in (([0, 2], False, (3, 4, 5)), ([-1, 1], True, (2, 3, 4)), ([1, 0], False, (3, 4))):
             add("%s dims %s keepdim %s" % (op, dims, keep), op, torch.randn(*shape),
                 lambda x, o=op, d=dims, k=keep: getattr(x, o)(d, keepdim=k), dims=dims, keepdim=keep)
+def nn_modules_case(name, kind, args, module, x, x_requires_grad=True):
+    """One module case: repr, state dict (randomised parameters), output and the gradients of input and
+    parameters for loss = sum(y * upstream)."""
+    with torch.no_grad():
+        for p in module.parameters():
+            p.copy_(torch.randn(*p.shape))
+        if kind == "embedding" and module.padding_idx is not None:
+            module.weight[module.padding_idx] = torch.randn(module.weight.shape[1])  # a loaded, non-zero row
+    if x_requires_grad:
+        x.requires_grad_(True)
+    y = module(x)
+    upstream = torch.randn(*y.shape)
+    (y * upstream).sum().backward()
+    c = {"name": name, "kind": kind, "args": args, "repr": str(module),
+         "state": {k: T(v) for k, v in module.state_dict().items()}, "x": T(x), "upstream": T(upstream),
+         "output": T(y), "grads": {k: T(p.grad) for k, p in module.named_parameters()}}
+    if x_requires_grad:
+        c["x_grad"] = T(x.grad)
+    return c
+
+
+def nn_modules():
+    """LayerNorm, GroupNorm, Embedding (padding_idx) and ConvTranspose2d over a few configurations (outputs
+    and gradients), and the repr and state-dict keys of ModuleList, ModuleDict and Unflatten."""
+    torch.manual_seed(1111)
+    nn = torch.nn
+    cases = []
+    for name, shape, norm, eps, affine in [
+        ("layer_norm last dim", (3, 7), [7], 1e-5, True),
+        ("layer_norm two dims eps 1e-3", (2, 3, 4, 5), [4, 5], 1e-3, True),
+        ("layer_norm no affine", (4, 6), [6], 1e-5, False),
+    ]:
+        cases.append(nn_modules_case(name, "layer_norm", {"normalized_shape": norm, "eps": eps, "affine": affine},
+                                     nn.LayerNorm(norm, eps=eps, elementwise_affine=affine), torch.randn(*shape) * 2 + 1))
+    for name, shape, groups, eps, affine in [
+        ("group_norm 2 groups 4-D", (2, 6, 3, 4), 2, 1e-5, True),
+        ("group_norm 1 group 3-D", (3, 4, 5), 1, 1e-5, True),
+        ("group_norm per channel no affine", (2, 3, 5, 2), 3, 1e-3, False),
+    ]:
+        cases.append(nn_modules_case(name, "group_norm", {"num_groups": groups, "eps": eps, "affine": affine},
+                                     nn.GroupNorm(groups, shape[1], eps=eps, affine=affine), torch.randn(*shape) * 3 - 1))
+    for name, v, d, pad, ishape in [
+        ("embedding 1-D", 10, 4, None, (6,)),
+        ("embedding 2-D padding_idx 0", 7, 3, 0, (3, 5)),
+        ("embedding padding_idx -1", 6, 5, -1, (2, 2, 3)),
+    ]:
+        idx = torch.randint(0, v, ishape)
+        idx.view(-1)[0] = v - 1 if pad == -1 else (pad if pad is not None else 3)
+        idx.view(-1)[-1] = idx.view(-1)[0]
+        cases.append(nn_modules_case(name, "embedding", {"num_embeddings": v, "embedding_dim": d, "padding_idx": pad},
+                                     nn.Embedding(v, d, padding_idx=pad), idx.int().long(), x_requires_grad=False))
+    for name, xshape, cin, cout, k, stride, padding, outpad, groups, bias, dilation in [
+        ("conv_transpose2d 3x3", (2, 3, 4, 5), 3, 2, 3, 1, 0, 0, 1, True, 1),
+        ("conv_transpose2d stride 2 padding 1 output_padding 1", (2, 4, 3, 4), 4, 3, 3, 2, 1, 1, 1, True, 1),
+        ("conv_transpose2d 2x4 stride (2,3) padding (0,1)", (1, 2, 3, 3), 2, 4, (2, 4), (2, 3), (0, 1), 0, 1, True, 1),
+        ("conv_transpose2d groups 2 no bias", (2, 4, 4, 4), 4, 6, 3, 1, 1, 0, 2, False, 1),
+        ("conv_transpose2d dilation 2 stride 2", (2, 2, 4, 3), 2, 3, 3, 2, 2, 1, 1, True, 2),
+        ("conv_transpose2d output_padding 1 >= stride 1, < dilation 2", (1, 2, 4, 4), 2, 2, 3, 1, 1, 1, 1, True, 2),
+        ("conv_transpose2d depthwise unbatched", (3, 5, 4), 3, 3, 3, 2, 1, 0, 3, True, 1),
+    ]:
+        m = nn.ConvTranspose2d(cin, cout, k, stride=stride, padding=padding, output_padding=outpad, groups=groups,
+                               bias=bias, dilation=dilation)
+        pair = (lambda v: [v, v] if isinstance(v, int) else list(v))
+        args = {"in_channels": cin, "out_channels": cout, "kernel_size": pair(k), "stride": pair(stride),
+                "padding": pair(padding), "output_padding": pair(outpad), "groups": groups, "bias": bias,
+                "dilation": pair(dilation)}
+        cases.append(nn_modules_case(name, "conv_transpose2d", args, m, torch.randn(*xshape)))
+    for name, xshape, size in [
+        ("adaptive_max_pool2d 10x7 -> 3x3", (2, 3, 10, 7), (3, 3)),
+        ("adaptive_max_pool2d 8x6 -> 4 (divides)", (2, 2, 8, 6), 4),
+        ("adaptive_max_pool2d 5x9 -> (2, None) unbatched", (3, 5, 9), (2, None)),
+        ("adaptive_max_pool2d 3x4 -> 5x6 (larger)", (1, 2, 3, 4), (5, 6)),
+    ]:
+        m = nn.AdaptiveMaxPool2d(size)
+        c = nn_modules_case(name, "adaptive_max_pool2d", {"output_size": list(size) if isinstance(size, tuple) else [size]},
+                            m, torch.randn(*xshape))
+        c["indices"] = T(nn.functional.adaptive_max_pool2d(torch.tensor(c["x"]["data"]).view(*xshape), size,
+                                                             return_indices=True)[1].int())
+        cases.append(c)
+    for name, module in [
+        ("ModuleList", nn.ModuleList([nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2, bias=False)])),
+        ("ModuleDict", nn.ModuleDict({"enc": nn.Linear(3, 4), "act": nn.ReLU(), "dec": nn.Conv2d(2, 3, 3)})),
+        ("Unflatten", nn.Unflatten(1, (2, -1, 3))),
+        ("nested", nn.ModuleDict({"blocks": nn.ModuleList([nn.Sequential(nn.Linear(2, 2), nn.Unflatten(1, (1, 2))),
+                                                              nn.LayerNorm(2)]),
+                                  "head": nn.Embedding(5, 2, padding_idx=1)})),
+    ]:
+        cases.append({"name": name, "kind": "container", "repr": str(module),
+                      "keys": [[k, list(v.shape)] for k, v in module.state_dict().items()]})
     return {"cases": cases}
 
 
@@ -1226,3 +1315,4 @@ if __name__ == "__main__":
     write("optimizers_rmsprop_adagrad.json", rmsprop_adagrad())
     write("schedulers.json", schedulers())
     write("reductions.json", reductions())
+    write("nn_modules.json", nn_modules())

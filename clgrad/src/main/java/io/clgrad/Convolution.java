@@ -46,13 +46,7 @@ final class Convolution {
      */
     static Tensor conv2d(String op, Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] dilation,
                          int groups) {
-        Checks.float32(op, x);
-        Checks.float32(op, w);
-        Checks.sameDevice(op, x, w);
-        if (b != null) {
-            Checks.float32(op, b);
-            Checks.sameDevice(op, x, b);
-        }
+        checkOperands(op, x, w, b);
         if (x.dim() == 3) {
             return conv2d(op, x.unsqueeze(0), w, b, stride, padding, dilation, groups).squeeze(0);
         }
@@ -67,6 +61,17 @@ final class Convolution {
         return Graph.record(y, "ConvolutionBackward0", b == null ? new Tensor[] {x, w} : new Tensor[] {x, w, b},
                 new Tensor[] {w.requiresGrad() ? x : null, x.requiresGrad() ? w : null},
                 g -> backward(s, g, x, w, b));
+    }
+
+    /** Input, weight and bias (if any) are float32 and on one device. */
+    static void checkOperands(String op, Tensor x, Tensor w, Tensor b) {
+        Checks.float32(op, x);
+        Checks.float32(op, w);
+        Checks.sameDevice(op, x, w);
+        if (b != null) {
+            Checks.float32(op, b);
+            Checks.sameDevice(op, x, b);
+        }
     }
 
     /** Checks the shapes as PyTorch does (its messages, prefixed with the op) and builds the geometry. */
@@ -130,7 +135,7 @@ final class Convolution {
                 padding[1], padding[2], padding[3], dilation[0], dilation[1]);
     }
 
-    private static Tensor forward(ConvSpec s, Tensor x, Tensor w, Tensor b) {
+    static Tensor forward(ConvSpec s, Tensor x, Tensor w, Tensor b) {
         int p = s.patches();
         int k = s.patchSize();
         int cout = w.shapeRef()[0];
@@ -165,27 +170,47 @@ final class Convolution {
      */
     private static Tensor[] backward(ConvSpec s, Tensor g, Tensor x, Tensor w, Tensor b) {
         int cout = w.shapeRef()[0];
-        int cg = cout / s.groups();
+        Tensor gc = groupMajor(s, g, cout / s.groups());
+        Tensor db = b != null && b.requiresGrad() ? gc.view(cout, s.patches()).sum(1, false) : null;
+        Tensor dw = !w.requiresGrad() ? null : weightGrad(s, gc, x, w.shapeRef());
+        Tensor dx = !x.requiresGrad() ? null : inputGrad(s, gc, w, x.shapeRef());
+        return b == null ? new Tensor[] {dx, dw} : new Tensor[] {dx, dw, db};
+    }
+
+    /**
+     * An output gradient [N, groups·cg, outH, outW] per group as [Cg, P] (P = N·outH·outW,
+     * image-major): the contiguous [groups, cg, N, outH·outW] that both products of the backward read.
+     */
+    static Tensor groupMajor(ConvSpec s, Tensor g, int cg) {
+        return g.reshape(s.batch(), s.groups(), cg, s.outH() * s.outW()).permute(1, 2, 0, 3).contiguous();
+    }
+
+    /** {@code dW[g] = gC[g] [Cg, P] · im2col(x)[g] [P, K]}, unrecorded; {@code gc} from {@link #groupMajor}. */
+    static Tensor weightGrad(ConvSpec s, Tensor gc, Tensor x, int[] wShape) {
+        int cg = wShape[0] / s.groups();
         int p = s.patches();
         int k = s.patchSize();
-        int[] colsShape = {s.groups(), p, k};
         Backend be = x.backend();
-        // the output gradient per group as [Cg, P] (P = N·outH·outW, image-major): [groups, Cg, N, outH·outW]
-        Tensor gc = g.reshape(s.batch(), s.groups(), cg, s.outH() * s.outW()).permute(1, 2, 0, 3).contiguous();
-        Tensor db = b != null && b.requiresGrad() ? gc.view(cout, p).sum(1, false) : null;
-        Tensor dw = !w.requiresGrad() ? null : OpLaunch.run(OP, x.device(), DType.FLOAT32, w.shapeRef(), (l, out) -> {
-            Tensor cols = l.scratch(DType.FLOAT32, colsShape);
+        return OpLaunch.run(OP, x.device(), DType.FLOAT32, wShape, (l, out) -> {
+            Tensor cols = l.scratch(DType.FLOAT32, new int[] {s.groups(), p, k});
             be.im2col(s, l.dense(x), l.buffer(cols));
             be.matmul(new MatmulSpec(s.groups(), cg, k, p, 0, cg * p, p, 1, 0, p * k, k, 1),
                     l.dense(gc), l.buffer(cols), out);
         });
-        Tensor dx = !x.requiresGrad() ? null : OpLaunch.run(OP, x.device(), DType.FLOAT32, x.shapeRef(), (l, out) -> {
-            Tensor dcols = l.scratch(DType.FLOAT32, colsShape);
+    }
+
+    /** {@code dx = col2im(gC[g]ᵀ [P, Cg] · W[g] [Cg, K])}, unrecorded; {@code gc} from {@link #groupMajor}. */
+    static Tensor inputGrad(ConvSpec s, Tensor gc, Tensor w, int[] xShape) {
+        int cg = w.shapeRef()[0] / s.groups();
+        int p = s.patches();
+        int k = s.patchSize();
+        Backend be = w.backend();
+        return OpLaunch.run(OP, w.device(), DType.FLOAT32, xShape, (l, out) -> {
+            Tensor dcols = l.scratch(DType.FLOAT32, new int[] {s.groups(), p, k});
             be.matmul(new MatmulSpec(s.groups(), p, k, cg, 0, cg * p, 1, p, 0, cg * k, k, 1),
                     l.dense(gc), l.dense(w), l.buffer(dcols));
             be.col2im(s, l.buffer(dcols), out);
         });
-        return b == null ? new Tensor[] {dx, dw} : new Tensor[] {dx, dw, db};
     }
 
     /**

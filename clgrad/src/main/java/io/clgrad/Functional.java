@@ -770,4 +770,130 @@ public final class Functional {
     public static Tensor hardtanh(Tensor input) {
         return Activations.hardtanh(input, -1f, 1f);
     }
+
+    // ---------------------------------------------------------------- layer and group norm, embedding
+
+    /**
+     * Layer normalisation over the trailing dims, as {@code torch.nn.functional.layer_norm}:
+     * {@code y = (x − E[x]) / √(Var[x] + eps) · weight + bias}, the mean and the biased variance taken
+     * over the last {@code normalizedShape.length} dims of each sample. Composed from tensor ops, so
+     * its gradient is theirs.
+     *
+     * <pre>{@code
+     * Tensor y = Functional.layerNorm(x, new int[] {64}, gamma, beta, 1e-5);   // x [B, T, 64]
+     * }</pre>
+     *
+     * @param input           [*, normalizedShape…], float32
+     * @param normalizedShape the trailing dims normalised together
+     * @param weight          normalizedShape, or null (1)
+     * @param bias            normalizedShape, or null (0)
+     * @param eps             added to the variance (PyTorch's default 1e-5)
+     * @return the shape of input
+     * @throws IllegalArgumentException when the input does not end with normalizedShape or weight/bias have another shape
+     */
+    public static Tensor layerNorm(Tensor input, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
+        return Normalization.layerNorm(input, normalizedShape, weight, bias, eps);
+    }
+
+    /**
+     * Group normalisation, as {@code torch.nn.functional.group_norm}: the channels of each sample in
+     * {@code numGroups} groups, each group normalised by its own mean and biased variance over its
+     * channels and positions, then {@code · weight[c] + bias[c]} per channel. Composed from tensor ops.
+     *
+     * <pre>{@code
+     * Tensor y = Functional.groupNorm(x, 4, gamma, beta, 1e-5);   // x [N, 32, H, W], gamma/beta [32]
+     * }</pre>
+     *
+     * @param input     [N, C, *], float32
+     * @param numGroups divides C
+     * @param weight    [C], or null (1)
+     * @param bias      [C], or null (0)
+     * @param eps       added to the variance (PyTorch's default 1e-5)
+     * @return the shape of input
+     * @throws IllegalArgumentException when C is not divisible by numGroups or weight/bias are not [C]
+     */
+    public static Tensor groupNorm(Tensor input, int numGroups, Tensor weight, Tensor bias, double eps) {
+        return Normalization.groupNorm(input, numGroups, weight, bias, eps);
+    }
+
+    /**
+     * Looks up rows of an embedding matrix, as {@code torch.nn.functional.embedding(input, weight,
+     * padding_idx)}: {@code out[i…] = weight[input[i…]]}. The gradient adds each output row's
+     * gradient onto its weight row; row {@code paddingIdx} gets none.
+     *
+     * <pre>{@code
+     * Tensor e = Functional.embedding(tokens, table, 0);   // tokens int32 [B, T], table [V, D] -> [B, T, D]
+     * }</pre>
+     *
+     * @param input      int32 indices of any shape, each in [0, V)
+     * @param weight     [V, D], float32
+     * @param paddingIdx the row without gradient (negative counts from V), or null for none
+     * @return input's shape + [D]
+     * @throws IllegalArgumentException on a non-int32 input, a weight that is not 2-D or a padding index out of range
+     */
+    public static Tensor embedding(Tensor input, Tensor weight, Integer paddingIdx) {
+        return Embeddings.embedding(input, weight, paddingIdx);
+    }
+
+    // ---------------------------------------------------------------- transposed convolution
+
+    /**
+     * 2-D transposed convolution, as {@code torch.nn.functional.conv_transpose2d(input, weight, bias,
+     * stride, padding, output_padding, groups, dilation)}: the gradient of conv2d with respect to its
+     * input, {@code outH = (H−1)·stride − 2·padding + dilation·(kH−1) + output_padding + 1}. Runs on
+     * the convolution's GEMM and col2im.
+     *
+     * <pre>{@code
+     * Tensor y = Functional.convTranspose2d(x, w, b, new int[] {2}, new int[] {1}, new int[] {1}, 1, new int[] {1});
+     * // x [N, 16, 7, 7], w [16, 8, 3, 3] -> [N, 8, 14, 14]
+     * }</pre>
+     *
+     * @param input         [N, Cin, H, W] or [Cin, H, W], float32
+     * @param weight        [Cin, Cout/groups, kH, kW]
+     * @param bias          [Cout], or null
+     * @param stride        one int or two
+     * @param padding       one int or two
+     * @param outputPadding one int or two, each smaller than its stride or its dilation
+     * @param groups        divides Cin
+     * @param dilation      one int or two
+     * @return [N, Cout, outH, outW] (or [Cout, outH, outW])
+     * @throws IllegalArgumentException with PyTorch's message on mismatched shapes or arguments
+     */
+    public static Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding,
+                                         int[] outputPadding, int groups, int[] dilation) {
+        return ConvTranspose.convTranspose2d(input, weight, bias, stride, padding, outputPadding, groups, dilation);
+    }
+
+    // ---------------------------------------------------------------- adaptive max pooling
+
+    /**
+     * Adaptive 2-D max pooling, as {@code torch.nn.functional.adaptive_max_pool2d}: output (oh, ow) is the
+     * largest element of input rows {@code [⌊oh·H/OH⌋, ⌈(oh+1)·H/OH⌉)} and columns likewise. The gradient
+     * goes to the element each maximum came from.
+     *
+     * <pre>{@code
+     * Tensor y = Functional.adaptiveMaxPool2d(x, new int[] {3, 3});   // x [N, C, 10, 7] -> [N, C, 3, 3]
+     * }</pre>
+     *
+     * @param input      [N, C, H, W] or [C, H, W], float32, H and W at least 1
+     * @param outputSize {@code {S}} for S × S or {@code {OH, OW}}, each at least 1
+     * @return [N, C, OH, OW] (or [C, OH, OW])
+     * @throws IllegalArgumentException on another rank, an empty plane or an output size below 1
+     */
+    public static Tensor adaptiveMaxPool2d(Tensor input, int[] outputSize) {
+        return AdaptiveMaxPooling.adaptiveMax(input, outputSize, false).values();
+    }
+
+    /**
+     * {@link #adaptiveMaxPool2d(Tensor, int[])} that also returns where each maximum came from, as
+     * {@code adaptive_max_pool2d(..., return_indices=True)}: int32 positions {@code ih·W + iw} within each
+     * input plane (PyTorch's are int64).
+     *
+     * @param input      [N, C, H, W] or [C, H, W], float32
+     * @param outputSize {@code {S}} or {@code {OH, OW}}
+     * @return the values (with a gradient) and the indices, both [N, C, OH, OW] (or [C, OH, OW])
+     */
+    public static ValuesAndIndices adaptiveMaxPool2dWithIndices(Tensor input, int[] outputSize) {
+        return AdaptiveMaxPooling.adaptiveMax(input, outputSize, true);
+    }
 }

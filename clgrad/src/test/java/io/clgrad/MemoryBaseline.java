@@ -24,4 +24,27 @@ public final class MemoryBaseline {
         }
         return d.memoryStats().bytesInUse();
     }
+
+    /**
+     * Runs {@code step} once (so gradients and caches exist), settles, runs it {@code steps} more
+     * times and asserts that the bytes and buffers in use on {@code d} came back to where they were.
+     *
+     * @param d     the device
+     * @param what  named in the failure message
+     * @param steps how many measured runs
+     * @param step  one forward and backward (closing what it makes)
+     */
+    public static void assertFlat(Device d, String what, int steps, Runnable step) {
+        step.run();
+        long before = settle(d);
+        long buffersBefore = d.memoryStats().buffersInUse();
+        for (int i = 0; i < steps; i++) {
+            step.run();
+        }
+        settle(d);
+        org.junit.jupiter.api.Assertions.assertEquals(before, d.memoryStats().bytesInUse(),
+                "bytes in use changed over " + steps + " steps of " + what + " on " + d);
+        org.junit.jupiter.api.Assertions.assertEquals(buffersBefore, d.memoryStats().buffersInUse(),
+                "buffers in use changed over " + steps + " steps of " + what + " on " + d);
+    }
 }

@@ -21,6 +21,7 @@ abstract class ConvNd<M extends ConvNd<M>> extends Module<M> {
     private final String paddingString;   // "same" / "valid", or null
     private final int[] dilation;
     private final int groups;
+    private final int[] outputPadding;    // null unless transposed
 
     /**
      * @param name          the module, for messages ("Conv2d")
@@ -37,6 +38,29 @@ abstract class ConvNd<M extends ConvNd<M>> extends Module<M> {
      */
     ConvNd(String name, int inChannels, int outChannels, int[] kernelSize, int[] stride, int[] padding,
            String paddingString, int[] dilation, int groups, boolean bias, Device device) {
+        this(name, inChannels, outChannels, kernelSize, stride, padding, paddingString, dilation, groups, bias, device,
+                null);
+    }
+
+    /**
+     * A convolution, or with {@code outputPadding} a transposed one (PyTorch's {@code transposed=True}):
+     * its weight is then [in_channels, out_channels/groups, *kernel_size].
+     *
+     * @param name          the module, for messages ("ConvTranspose2d")
+     * @param inChannels    input channels, divisible by groups
+     * @param outChannels   output channels, divisible by groups
+     * @param kernelSize    one size per spatial axis
+     * @param stride        one step per axis
+     * @param padding       zeros per axis, or null when {@code paddingString} is given
+     * @param paddingString "same" or "valid", or null
+     * @param dilation      one tap spacing per axis
+     * @param groups        channel groups
+     * @param bias          whether to learn a bias
+     * @param device        where the parameters live
+     * @param outputPadding one extra output size per axis for a transposed convolution, else null
+     */
+    ConvNd(String name, int inChannels, int outChannels, int[] kernelSize, int[] stride, int[] padding,
+           String paddingString, int[] dilation, int groups, boolean bias, Device device, int[] outputPadding) {
         if (groups <= 0) {
             throw new IllegalArgumentException(name + ": groups must be a positive integer, got " + groups);
         }
@@ -80,9 +104,10 @@ abstract class ConvNd<M extends ConvNd<M>> extends Module<M> {
         this.paddingString = paddingString;
         this.dilation = dilation.clone();
         this.groups = groups;
+        this.outputPadding = outputPadding == null ? null : outputPadding.clone();
         int[] shape = new int[2 + kernelSize.length];
-        shape[0] = outChannels;
-        shape[1] = inChannels / groups;
+        shape[0] = outputPadding == null ? outChannels : inChannels;
+        shape[1] = outputPadding == null ? inChannels / groups : outChannels / groups;
         System.arraycopy(kernelSize, 0, shape, 2, kernelSize.length);
         registerParameter("weight", Tensor.zeros(device, shape));
         registerParameter("bias", bias ? Tensor.zeros(device, outChannels) : null);
@@ -163,6 +188,11 @@ abstract class ConvNd<M extends ConvNd<M>> extends Module<M> {
         return dilation.clone();
     }
 
+    /** @return the output padding per spatial axis of a transposed convolution (a copy), else null */
+    public int[] outputPadding() {
+        return outputPadding == null ? null : outputPadding.clone();
+    }
+
     /** @return the number of channel groups */
     public int groups() {
         return groups;
@@ -183,6 +213,9 @@ abstract class ConvNd<M extends ConvNd<M>> extends Module<M> {
         }
         if (Arrays.stream(dilation).anyMatch(d -> d != 1)) {
             s.append(", dilation=").append(tuple(dilation));
+        }
+        if (outputPadding != null && Arrays.stream(outputPadding).anyMatch(p -> p != 0)) {
+            s.append(", output_padding=").append(tuple(outputPadding));
         }
         if (groups != 1) {
             s.append(", groups=").append(groups);
