@@ -48,6 +48,7 @@ final class BackwardPass {
     }
 
     /** Runs the pass; returns the gradients of the wanted tensors (null entries where none arrived), or null. */
+    @SuppressWarnings("try")   // noGrad() is opened for its effect
     Tensor[] run() {
         Node[] rootNodes = new Node[roots.length];
         for (int i = 0; i < roots.length; i++) {
