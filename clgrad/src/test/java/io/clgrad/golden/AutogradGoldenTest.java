@@ -27,21 +27,21 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AutogradGoldenTest {
     private static final String FILE = "autograd.json";
 
-    static Stream<Arguments> cases() {
-        return Golden.onEveryDevice(FILE);
-    }
-
+    /** One case: its kind says which of the four checks below it is. */
     @ParameterizedTest(name = "{1} on {0}")
-    @MethodSource("cases")
+    @MethodSource("kinds")
     void matchesPyTorch(Device device, String name, JsonNode c) {
-        String fixture = FILE + ": " + name;
         switch (c.get("kind").asText()) {
-            case "backward" -> backward(fixture, c, device);
-            case "grad" -> grad(fixture, c, device);
-            case "clip_norm" -> clipNorm(fixture, c, device);
-            case "clip_value" -> clipValue(fixture, c, device);
+            case "backward" -> backward(FILE + ": " + name, c, device);
+            case "grad" -> grad(FILE + ": " + name, c, device);
+            case "clip_norm" -> clipNorm(FILE + ": " + name, c, device);
+            case "clip_value" -> clipValue(FILE + ": " + name, c, device);
             default -> throw new IllegalArgumentException("unknown kind in " + FILE + ": " + c.get("kind"));
         }
+    }
+
+    static Stream<Arguments> kinds() {
+        return Golden.onEveryDevice(FILE);
     }
 
     /** x, w, b (leaves), h, y, loss and z (a leaf the graph does not use), by name. */
