@@ -77,16 +77,19 @@ final class BackwardPass {
                 if (g == null) {
                     continue;   // no gradient flows into this node (e.g. through a non-differentiable input)
                 }
+                Hooks hooks = node.hooksOrNull();
+                boolean hooked = hooks != null && !hooks.isEmpty();
+                boolean runs = toRun == null || toRun.contains(node);
                 Integer w = wantedNodes.get(node);
                 if (w != null) {
-                    capture(w, g);   // before the tensor's own hooks, as PyTorch 1.13 captures it
+                    // before the tensor's own hooks, as PyTorch 1.13 captures it; a copy if a hook will see it
+                    capture(w, hooked && runs ? g.copy() : g);
                 }
-                if (toRun != null && !toRun.contains(node)) {
+                if (!runs) {
                     release(g);
                     continue;
                 }
-                Hooks hooks = node.hooksOrNull();
-                if (hooks != null && !hooks.isEmpty()) {
+                if (hooked) {
                     g = hooks.apply("the result of " + node.name(), g, foreign);
                 }
                 ran.add(node);
