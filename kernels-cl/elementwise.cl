@@ -24,7 +24,8 @@
  * Launched by io.clgrad.backend.opencl.ElementwiseOps (unary, binary, binaryScalar).
  *
  * Semantics follow PyTorch: MAXIMUM/MINIMUM propagate NaN, comparisons give 1.0f/0.0f,
- * RELU keeps NaN, SIGMOID is evaluated in the overflow-free form. The backward helpers take the
+ * RELU keeps NaN, SIGMOID is evaluated in the overflow-free form, GELU is x/2 * erfc(-x/sqrt 2)
+ * (no cancellation in 1 + erf for negative x), SILU is x * sigmoid(x). The backward helpers take the
  * upstream gradient as the first operand: RELU_BACKWARD(g, x) = x <= 0 ? 0 : g (so g passes where
  * x is NaN, as PyTorch's threshold_backward does), SIGMOID_BACKWARD(g, y) = g*y*(1-y),
  * TANH_BACKWARD(g, y) = g*(1-y*y).
@@ -58,6 +59,11 @@ UNARY(sigmoid, clg_sigmoid(v))
 UNARY(tanh, tanh(v))
 UNARY(sin, sin(v))
 UNARY(cos, cos(v))
+UNARY(log1p, log1p(v))
+UNARY(expm1, expm1(v))
+UNARY(erf, erf(v))
+UNARY(gelu, 0.5f * v * erfc(-v * M_SQRT1_2_F))
+UNARY(silu, v * clg_sigmoid(v))
 
 /* The kernels KNAME, KNAME_nd and KNAME_scalar on operands of type T, writing TOUT. */
 #define BINARY_T(KNAME, T, TOUT, EXPR)                                                            \

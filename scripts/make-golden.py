@@ -842,6 +842,194 @@ def joining():
     return {"cases": cases}
 
 
+def activation_math():
+    """Issue 11 step (3) elementwise math: clamp (both bounds, one bound, min > max), hardtanh,
+    log1p, expm1, erf, gelu (none, tanh), silu, leaky_relu, elu, softplus (default and beta 2,
+    threshold 10) on random inputs plus edge values (the bounds themselves, +-0, tiny |x| for
+    log1p/expm1, large |x|, the softplus threshold): output and the gradient of sum(y * upstream)."""
+    F = torch.nn.functional
+    torch.manual_seed(11)
+    rand = (torch.randn(24) * 3).tolist()
+    common = [0.0, -0.0, 1e-7, -1e-7, 3e-5, -3e-5, 1.0, -1.0, 20.0, -20.0, 50.0, -50.0, 100.0, -100.0]
+    cases = []
+
+    def case(name, op, params, fn, edges):
+        x = torch.tensor(rand + common + edges, dtype=torch.float32).requires_grad_(True)
+        y = fn(x)
+        upstream = torch.randn(x.shape)
+        (y * upstream).sum().backward()
+        cases.append({"name": name, "op": op, "params": params, "x": T(x), "upstream": T(upstream),
+                      "output": T(y), "x_grad": T(x.grad)})
+
+    case("clamp(-0.5, 0.75)", "clamp", [-0.5, 0.75], lambda x: torch.clamp(x, -0.5, 0.75), [-0.5, 0.75, -0.50001, 0.75001])
+    case("clamp_min(0.25)", "clamp_min", [0.25], lambda x: torch.clamp_min(x, 0.25), [0.25, 0.2500001])
+    case("clamp_max(-0.25)", "clamp_max", [-0.25], lambda x: torch.clamp_max(x, -0.25), [-0.25, -0.2500001])
+    case("clamp(1, -1): min > max", "clamp", [1.0, -1.0], lambda x: torch.clamp(x, 1.0, -1.0), [])
+    case("hardtanh", "hardtanh", [-1.0, 1.0], lambda x: F.hardtanh(x), [0.999999, -0.999999])
+    case("hardtanh(0, 6)", "hardtanh", [0.0, 6.0], lambda x: F.hardtanh(x, 0.0, 6.0), [6.0, 5.9999])
+    case("log1p", "log1p", [], torch.log1p, [1e-10, -1e-10, 1e6, -0.999, -0.5, 1e-30])
+    case("expm1", "expm1", [], torch.expm1, [1e-10, -1e-10, 80.0, 1e-30, -5e-4])
+    case("erf", "erf", [], torch.erf, [0.5, -2.5, 4.0])
+    case("gelu", "gelu", ["none"], lambda x: F.gelu(x), [-3.0, -6.0, 0.5])
+    case("gelu tanh", "gelu", ["tanh"], lambda x: F.gelu(x, approximate="tanh"), [-3.0, -6.0, 0.5])
+    case("silu", "silu", [], F.silu, [-3.0, -6.0, 0.5])
+    case("leaky_relu", "leaky_relu", [0.01], lambda x: F.leaky_relu(x), [])
+    case("leaky_relu(0.2)", "leaky_relu", [0.2], lambda x: F.leaky_relu(x, 0.2), [])
+    case("elu", "elu", [1.0], lambda x: F.elu(x), [-1e-10, -0.5])
+    case("elu(0.5)", "elu", [0.5], lambda x: F.elu(x, 0.5), [-1e-10, -0.5])
+    case("softplus", "softplus", [1.0, 20.0], lambda x: F.softplus(x), [19.99, 20.01, 30.0, -30.0])
+    case("softplus(beta=2, threshold=10)", "softplus", [2.0, 10.0], lambda x: F.softplus(x, 2.0, 10.0),
+         [5.0, 5.001, 4.999, -10.0])
+def image_transforms():
+    """Image transforms with fixed parameters (golden/image_transforms.json), computed as torchvision
+    0.14's tensor functions compute them, through the torch ops they call (torchvision itself is not
+    installed for /usr/bin/python3): resize = interpolate(bilinear, align_corners=False,
+    antialias=False); center_crop and crop with padding by slicing and F.pad (numpy.pad for
+    "symmetric"); rotate = torchvision's affine grid + grid_sample(nearest, align_corners=False) with
+    its fill mask; adjust_* = torchvision's _blend, rgb_to_grayscale, _rgb2hsv and _hsv2rgb."""
+    g = torch.Generator().manual_seed(2024)
+    cases = []
+
+    def img(c, h, w):
+        return torch.rand(c, h, w, generator=g)
+
+    def add(name, op, x, out, **params):
+        case = {"name": name, "op": op, "x": T(x), "output": T(out)}
+        case.update(params)
+        cases.append(case)
+
+    for c, h, w, oh, ow in [(1, 6, 5, 9, 7), (3, 7, 9, 4, 5), (3, 8, 8, 3, 3), (1, 5, 7, 5, 7), (2, 4, 6, 11, 3)]:
+        x = img(c, h, w)
+        y = torch.nn.functional.interpolate(x[None], size=(oh, ow), mode="bilinear", align_corners=False)[0]
+        add("resize %dx%dx%d to %dx%d" % (c, h, w, oh, ow), "resize", x, y, size=[oh, ow])
+
+    def center_crop(x, th, tw):
+        _, h, w = x.shape
+        if tw > w or th > h:
+            ltrb = [(tw - w) // 2 if tw > w else 0, (th - h) // 2 if th > h else 0,
+                    (tw - w + 1) // 2 if tw > w else 0, (th - h + 1) // 2 if th > h else 0]
+            x = torch.nn.functional.pad(x, [ltrb[0], ltrb[2], ltrb[1], ltrb[3]], value=0.0)
+            _, h, w = x.shape
+            if tw == w and th == h:
+                return x
+        top = int(round((h - th) / 2.0))
+        left = int(round((w - tw) / 2.0))
+        return x[:, top:top + th, left:left + tw]
+
+    for c, h, w, th, tw in [(1, 7, 9, 2, 2), (3, 8, 8, 3, 5), (1, 5, 5, 8, 7), (3, 6, 9, 6, 4), (1, 9, 6, 4, 9)]:
+        x = img(c, h, w)
+        add("center_crop %dx%dx%d to %dx%d" % (c, h, w, th, tw), "center_crop", x, center_crop(x, th, tw),
+            size=[th, tw])
+
+    def pad(x, ltrb, mode, fill):
+        l, t, r, b = ltrb
+        if mode == "symmetric":
+            return torch.from_numpy(numpy.pad(x.numpy(), ((0, 0), (t, b), (l, r)), mode="symmetric"))
+        if mode == "constant":
+            out = torch.nn.functional.pad(x, [l, r, t, b], value=0.0)
+            mask = torch.ones_like(out, dtype=torch.bool)
+            mask[:, t:t + x.shape[1], l:l + x.shape[2]] = False
+            fills = torch.tensor(fill, dtype=torch.float32).view(-1, 1, 1).expand_as(out)
+            return torch.where(mask, fills, out)
+        return torch.nn.functional.pad(x[None], [l, r, t, b], mode={"edge": "replicate", "reflect": "reflect"}[mode])[0]
+
+    for c, h, w, padding, mode, fill, th, tw, top, left in [
+            (1, 5, 6, [2], "constant", [0.5], 5, 6, 0, 3),
+            (3, 4, 5, [1, 2], "constant", [0.1, 0.2, 0.3], 6, 4, 2, 3),
+            (1, 5, 6, [2, 1, 3, 0], "edge", [0.0], 4, 7, 2, 4),
+            (3, 5, 6, [3], "reflect", [0.0], 8, 8, 1, 4),
+            (1, 4, 4, [4, 1], "symmetric", [0.0], 5, 9, 1, 2),
+            (2, 6, 5, [1, 0, 2, 3], "symmetric", [0.0], 9, 8, 0, 0)]:
+        x = img(c, h, w)
+        ltrb = {1: padding * 4, 2: padding * 2, 4: padding}[len(padding)]
+        y = pad(x, ltrb, mode, fill)[:, top:top + th, left:left + tw]
+        add("crop %s padding %s" % (mode, padding), "crop", x, y, padding=padding, mode=mode, fill=fill,
+            size=[th, tw], top=top, left=left)
+
+    def rotate(x, angle, fill):
+        c, h, w = x.shape
+        rot = math.radians(-angle)
+        m = [math.cos(rot), math.sin(rot), 0.0, -math.sin(rot), math.cos(rot), 0.0]   # _get_inverse_affine_matrix
+        theta = torch.tensor(m, dtype=torch.float32).reshape(1, 2, 3)
+        base = torch.empty(1, h, w, 3)
+        base[..., 0].copy_(torch.linspace(-w * 0.5 + 0.5, w * 0.5 + 0.5 - 1, steps=w))
+        base[..., 1].copy_(torch.linspace(-h * 0.5 + 0.5, h * 0.5 + 0.5 - 1, steps=h).unsqueeze_(-1))
+        base[..., 2].fill_(1)
+        grid = base.view(1, h * w, 3).bmm(theta.transpose(1, 2) / torch.tensor([0.5 * w, 0.5 * h])).view(1, h, w, 2)
+        withmask = torch.cat((x[None], torch.ones(1, 1, h, w)), dim=1)
+        out = torch.nn.functional.grid_sample(withmask, grid, mode="nearest", padding_mode="zeros", align_corners=False)[0]
+        img_, mask = out[:c], out[c:]
+        fills = torch.tensor(fill, dtype=torch.float32).view(-1, 1, 1).expand_as(img_)
+        return torch.where(mask.expand_as(img_) < 0.5, fills, img_)
+
+    for c, h, w, angle, fill in [(1, 7, 7, 30.0, [0.0]), (3, 6, 8, -17.5, [0.25, 0.5, 0.75]), (1, 9, 5, 90.0, [1.0]),
+                                 (3, 5, 5, 180.0, [0.0]), (1, 8, 6, 45.0, [0.0]), (2, 10, 9, -123.0, [0.5])]:
+        x = img(c, h, w)
+        add("rotate %dx%dx%d by %g" % (c, h, w, angle), "rotate", x, rotate(x, angle, fill), angle=angle, fill=fill)
+
+    def blend(a, b, r):
+        return (r * a + (1.0 - r) * b).clamp(0, 1.0)
+
+    def grey(x):
+        r, gr, b = x.unbind(dim=-3)
+        return (0.2989 * r + 0.587 * gr + 0.114 * b).unsqueeze(dim=-3)
+
+    def rgb2hsv(x):
+        r, gr, b = x.unbind(dim=-3)
+        maxc = torch.max(x, dim=-3).values
+        minc = torch.min(x, dim=-3).values
+        eqc = maxc == minc
+        cr = maxc - minc
+        ones = torch.ones_like(maxc)
+        s = cr / torch.where(eqc, ones, maxc)
+        crd = torch.where(eqc, ones, cr)
+        rc, gc, bc = (maxc - r) / crd, (maxc - gr) / crd, (maxc - b) / crd
+        hr = (maxc == r) * (bc - gc)
+        hg = ((maxc == gr) & (maxc != r)) * (2.0 + rc - bc)
+        hb = ((maxc != gr) & (maxc != r)) * (4.0 + gc - rc)
+        h = torch.fmod(((hr + hg + hb) / 6.0 + 1.0), 1.0)
+        return torch.stack((h, s, maxc), dim=-3)
+
+    def hsv2rgb(x):
+        h, s, v = x.unbind(dim=-3)
+        i = torch.floor(h * 6.0)
+        f = (h * 6.0) - i
+        i = i.to(dtype=torch.int32)
+        p = torch.clamp((v * (1.0 - s)), 0.0, 1.0)
+        q = torch.clamp((v * (1.0 - s * f)), 0.0, 1.0)
+        t = torch.clamp((v * (1.0 - s * (1.0 - f))), 0.0, 1.0)
+        i = i % 6
+        mask = i.unsqueeze(dim=-3) == torch.arange(6, device=i.device).view(-1, 1, 1)
+        a1 = torch.stack((v, q, p, p, t, v), dim=-3)
+        a2 = torch.stack((t, v, v, q, p, p), dim=-3)
+        a3 = torch.stack((p, p, t, v, v, q), dim=-3)
+        a4 = torch.stack((a1, a2, a3), dim=-4)
+        return torch.einsum("...ijk, ...xijk -> ...xjk", mask.to(dtype=x.dtype), a4)
+
+    def adjust(x, what, f):
+        c = x.shape[0]
+        if what == "brightness":
+            return blend(x, torch.zeros_like(x), f)
+        if what == "contrast":
+            mean = torch.mean(grey(x) if c == 3 else x, dim=(-3, -2, -1), keepdim=True)
+            return blend(x, mean, f)
+        if c == 1:
+            return x
+        if what == "saturation":
+            return blend(x, grey(x), f)
+        hsv = rgb2hsv(x)
+        h = (hsv[0] + f) % 1.0
+        return hsv2rgb(torch.stack((h, hsv[1], hsv[2])))
+
+    for c in (1, 3):
+        for what, f in [("brightness", 0.6), ("brightness", 1.7), ("contrast", 0.3), ("contrast", 1.8),
+                        ("saturation", 0.2), ("saturation", 1.9), ("hue", 0.13), ("hue", -0.41), ("hue", 0.5)]:
+            x = img(c, 5, 6)
+            add("adjust_%s %g on %d channels" % (what, f, c), "adjust", x, adjust(x, what, f), adjustment=what,
+                factor=f)
+    return {"cases": cases}
+
+
 def autograd_extras():
     """Issue 11's autograd extras on one small graph, h = x @ w + b, y = tanh(h),
     loss = sum(y * y) + sum(x * x) (x used twice): backward with retain_graph (twice, accumulating),
@@ -963,4 +1151,6 @@ if __name__ == "__main__":
     write("index_ops.json", index_ops())
     write("types.json", types())
     write("join.json", joining())
+    write("activation_math.json", activation_math())
+    write("image_transforms.json", image_transforms())
     write("autograd.json", autograd_extras())

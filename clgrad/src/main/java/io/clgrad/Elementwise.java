@@ -19,6 +19,10 @@ final class Elementwise {
     private static final int B = 2;
     private static final int OUT = 4;
 
+    private static final float TWO_OVER_SQRT_PI = (float) (2 / Math.sqrt(Math.PI));
+    private static final float SQRT1_2 = (float) Math.sqrt(0.5);
+    private static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
+
     /** A gradient of one operand from the upstream gradient g, the operands and the output. */
     @FunctionalInterface
     private interface Grad {
@@ -59,6 +63,17 @@ final class Elementwise {
             case TANH -> new UnaryRule(OUT, (g, x, unused, y) -> helper(BinaryOp.TANH_BACKWARD, g, y));
             case SIN -> new UnaryRule(A, (g, x, unused, y) -> g.mul(x.cos()));
             case COS -> new UnaryRule(A, (g, x, unused, y) -> g.mul(x.sin()).neg());
+            case LOG1P -> new UnaryRule(A, (g, x, unused, y) -> g.div(x.add(1f)));
+            case EXPM1 -> new UnaryRule(OUT, (g, x, unused, y) -> g.mul(y.add(1f)));
+            case ERF -> new UnaryRule(A, (g, x, unused, y) -> g.mul(x.mul(x).neg().exp().mul(TWO_OVER_SQRT_PI)));
+            // PyTorch's GeluBackward (approximate='none'): g·(Φ(x) + x·φ(x))
+            case GELU -> new UnaryRule(A, (g, x, unused, y) -> g.mul(x.mul(SQRT1_2).erf().add(1f).mul(0.5f)
+                    .add(x.mul(x.mul(x).mul(-0.5f).exp()).mul(INV_SQRT_2PI))));
+            // PyTorch's silu_backward: g·σ(x)·(1 + x·(1 - σ(x)))
+            case SILU -> new UnaryRule(A, (g, x, unused, y) -> {
+                Tensor s = x.sigmoid();
+                return g.mul(s).mul(x.mul(s.neg().add(1f)).add(1f));
+            });
         };
     }
 

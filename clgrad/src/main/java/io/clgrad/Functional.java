@@ -661,4 +661,113 @@ public final class Functional {
     public static Tensor pad(Tensor input, int[] pad) {
         return Padding.pad(input, pad, "constant", 0);
     }
+
+    // ------------------------------------------------------------------ activations (issue 11)
+
+    /**
+     * GELU, as {@code torch.nn.functional.gelu(input, approximate=...)}: {@code "none"} is the exact
+     * {@code x·Φ(x) = x/2 · (1 + erf(x/√2))} ({@link Tensor#gelu()}, its own kernel), {@code "tanh"}
+     * the approximation {@code x/2 · (1 + tanh(√(2/π)(x + 0.044715x³)))} (a composite, evaluated as
+     * the equal {@code x·σ(2√(2/π)(x + 0.044715x³))}). Float32 only.
+     *
+     * <pre>{@code
+     * Tensor y = Functional.gelu(x, "tanh");
+     * }</pre>
+     *
+     * @param input       any shape
+     * @param approximate "none" or "tanh"
+     * @return the same shape
+     * @throws IllegalArgumentException for another approximation or a non-float32 input
+     */
+    public static Tensor gelu(Tensor input, String approximate) {
+        return Activations.gelu(input, approximate);
+    }
+
+    /** The exact GELU, {@code F.gelu(input)}: {@link #gelu(Tensor, String)} with {@code "none"}. */
+    public static Tensor gelu(Tensor input) {
+        return input.gelu();
+    }
+
+    /** SiLU, {@code x·σ(x)}, as {@code F.silu}; see {@link Tensor#silu()}. */
+    public static Tensor silu(Tensor input) {
+        return input.silu();
+    }
+
+    /**
+     * Leaky ReLU, as {@code F.leaky_relu}: {@code x} where {@code x > 0}, else
+     * {@code negativeSlope·x}; the gradient is 1 or {@code negativeSlope} (the slope at 0, as PyTorch).
+     * Float32 only.
+     *
+     * @param input         any shape
+     * @param negativeSlope the slope below 0 (PyTorch's default 0.01)
+     * @return the same shape
+     */
+    public static Tensor leakyRelu(Tensor input, float negativeSlope) {
+        return Activations.leakyRelu(input, negativeSlope);
+    }
+
+    /** {@link #leakyRelu(Tensor, float)} with PyTorch's default slope 0.01. */
+    public static Tensor leakyRelu(Tensor input) {
+        return Activations.leakyRelu(input, 0.01f);
+    }
+
+    /**
+     * ELU, as {@code F.elu}: {@code x} where {@code x > 0}, else {@code alpha·(e^x - 1)} (by
+     * {@code expm1}, exact near 0); the gradient below and at 0 is {@code alpha·e^x}. Float32 only.
+     *
+     * @param input any shape
+     * @param alpha the negative saturation value (PyTorch's default 1.0)
+     * @return the same shape
+     */
+    public static Tensor elu(Tensor input, float alpha) {
+        return Activations.elu(input, alpha);
+    }
+
+    /** {@link #elu(Tensor, float)} with {@code alpha = 1}. */
+    public static Tensor elu(Tensor input) {
+        return Activations.elu(input, 1f);
+    }
+
+    /**
+     * Softplus, as {@code F.softplus}: {@code log(1 + e^(βx))/β}, and {@code x} itself where
+     * {@code βx > threshold} (PyTorch's rule, which keeps large inputs exact and finite); the gradient
+     * is {@code σ(βx)}, or 1 above the threshold. Float32 only.
+     *
+     * <pre>{@code
+     * Tensor y = Functional.softplus(x, 1f, 20f);
+     * }</pre>
+     *
+     * @param input     any shape
+     * @param beta      the sharpness β (PyTorch's default 1)
+     * @param threshold above which βx the result is x (PyTorch's default 20)
+     * @return the same shape
+     */
+    public static Tensor softplus(Tensor input, float beta, float threshold) {
+        return Activations.softplus(input, beta, threshold);
+    }
+
+    /** {@link #softplus(Tensor, float, float)} with {@code beta = 1, threshold = 20}. */
+    public static Tensor softplus(Tensor input) {
+        return Activations.softplus(input, 1f, 20f);
+    }
+
+    /**
+     * HardTanh, as {@code F.hardtanh}: the input clamped to {@code [minVal, maxVal]}; unlike
+     * {@link Tensor#clamp(float, float)} its gradient is 0 at the bounds themselves (PyTorch's
+     * {@code hardtanh_backward} passes only where {@code minVal < x < maxVal}).
+     *
+     * @param input  any shape
+     * @param minVal the lower bound (PyTorch's default -1)
+     * @param maxVal the upper bound (default 1)
+     * @return the same shape
+     * @throws IllegalArgumentException when {@code maxVal < minVal}
+     */
+    public static Tensor hardtanh(Tensor input, float minVal, float maxVal) {
+        return Activations.hardtanh(input, minVal, maxVal);
+    }
+
+    /** {@link #hardtanh(Tensor, float, float)} on [-1, 1]. */
+    public static Tensor hardtanh(Tensor input) {
+        return Activations.hardtanh(input, -1f, 1f);
+    }
 }

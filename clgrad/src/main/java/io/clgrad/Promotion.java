@@ -92,6 +92,9 @@ final class Promotion {
 
     /** {@code f(x)} on a tensor of dtype {@code x}. */
     static Plan<UnaryOp> unary(String op, UnaryOp f, DType x) {
+        if (x != DType.FLOAT32 && f.int32() == Int32Support.REFUSED) {
+            throw unsupported(op, "a " + x + " tensor");
+        }
         if (x == DType.FLOAT32 || f.int32() == Int32Support.AS_FLOAT) {
             return new Plan<>(f, ElementType.F32, DType.FLOAT32);   // int32 and bool inputs computed in float32
         }

@@ -922,6 +922,92 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
+     * {@code log(1 + this)}, accurate where {@code this} is tiny (where {@code 1 + x} would round
+     * to 1), as {@code torch.log1p}; the gradient is {@code 1/(1 + this)}. Int32 input gives float32.
+     *
+     * <pre>{@code
+     * Tensor.of(new float[] {1e-10f}).log1p();   // tensor([1.0000e-10])
+     * }</pre>
+     */
+    public Tensor log1p() {
+        return Elementwise.unary(UnaryOp.LOG1P, this);
+    }
+
+    /**
+     * {@code e^this - 1}, accurate where {@code this} is tiny, as {@code torch.expm1}; the gradient
+     * is {@code e^this}. Int32 input gives float32.
+     */
+    public Tensor expm1() {
+        return Elementwise.unary(UnaryOp.EXPM1, this);
+    }
+
+    /**
+     * The error function {@code erf(x) = 2/√π ∫_0^x e^(-t²) dt}, as {@code torch.erf}; the
+     * gradient is {@code 2/√π · e^(-x²)}. Int32 input gives float32.
+     */
+    public Tensor erf() {
+        return Elementwise.unary(UnaryOp.ERF, this);
+    }
+
+    /**
+     * The exact GELU, {@code x·Φ(x) = x/2 · (1 + erf(x/√2))}, as
+     * {@code torch.nn.functional.gelu(x)} (PyTorch has it in {@code torch.nn.functional} only; the
+     * tanh approximation is {@link Functional#gelu(Tensor, String)}); the gradient is
+     * {@code Φ(x) + x·φ(x)}. Float32 only, as PyTorch.
+     */
+    public Tensor gelu() {
+        return Elementwise.unary(UnaryOp.GELU, this);
+    }
+
+    /**
+     * SiLU (swish), {@code x·σ(x)}, as {@code torch.nn.functional.silu}; the gradient is
+     * {@code σ(x)·(1 + x·(1 - σ(x)))}. Float32 only, as PyTorch.
+     */
+    public Tensor silu() {
+        return Elementwise.unary(UnaryOp.SILU, this);
+    }
+
+    /**
+     * {@code min(max(this, min), max)}, as {@code torch.clamp(x, min, max)}: NaN stays NaN, and
+     * where {@code min > max} every element is {@code max}. The gradient passes where
+     * {@code min <= x <= max} (bounds included, as PyTorch's) and is 0 elsewhere.
+     *
+     * @param min the lower bound
+     * @param max the upper bound
+     * @return this shape; float32 (an int32 input is promoted by the float bounds)
+     *
+     * <pre>{@code
+     * Tensor.of(new float[] {-2f, 0.5f, 3f}).clamp(0f, 1f);   // tensor([0.0000, 0.5000, 1.0000])
+     * }</pre>
+     */
+    public Tensor clamp(float min, float max) {
+        return Activations.clamp(this, min, max);
+    }
+
+    /**
+     * {@code torch.clamp(x, min=None, max=None)}: either bound may be null (no bound that side),
+     * not both.
+     *
+     * @param min the lower bound, or null
+     * @param max the upper bound, or null
+     * @return this shape
+     * @throws IllegalArgumentException when both are null
+     */
+    public Tensor clamp(Float min, Float max) {
+        return Activations.clamp(this, min, max);
+    }
+
+    /** {@code max(this, min)}, as {@code torch.clamp_min}; the gradient passes where {@code x >= min}. */
+    public Tensor clampMin(float min) {
+        return Activations.clamp(this, min, null);
+    }
+
+    /** {@code min(this, max)}, as {@code torch.clamp_max}; the gradient passes where {@code x <= max}. */
+    public Tensor clampMax(float max) {
+        return Activations.clamp(this, null, max);
+    }
+
+    /**
      * {@code True} where {@code this == other}, broadcasting: a {@link DType#BOOL} tensor, compared
      * in the promoted dtype of the operands (see {@link #add(Tensor)}). A bool tensor counts with
      * {@link #sum()} (an int32 result) and multiplies as 0/1 ({@code mask.mul(x)} is float32).

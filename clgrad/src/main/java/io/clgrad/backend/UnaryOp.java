@@ -34,7 +34,28 @@ public enum UnaryOp {
     /** Sine of x in radians. */
     SIN(periodic(), Domain.uniform(-3, 3), Math::sin),
     /** Cosine of x in radians. */
-    COS(periodic(), Domain.uniform(-3, 3), Math::cos);
+    COS(periodic(), Domain.uniform(-3, 3), Math::cos),
+    /**
+     * {@code log(1 + x)}, accurate for tiny x (where {@code 1 + x} rounds to 1); -inf at -1, NaN
+     * below. Held to 1e-5 of |ref| (relative even near 0, where a composed {@code log(1 + x)} fails).
+     */
+    LOG1P(Domain.uniform(-0.999, 10).withEdges(0f, -0f, 1e-30f, -1e-30f, 1e-7f, -1e-7f, 3e-5f, -1f, 1e30f,
+            Float.MIN_NORMAL), Domain.uniform(-0.5, 2), Math::log1p, (x, ref) -> Math.abs(ref)),
+    /**
+     * {@code e^x - 1}, accurate for tiny x (where {@code e^x} rounds to 1); overflows to +inf above
+     * about 88.7. Held to 1e-5 of |ref|, as {@link #LOG1P}.
+     */
+    EXPM1(Domain.uniform(-20, 20).withEdges(0f, -0f, 1e-30f, -1e-30f, 1e-7f, -1e-7f, 3e-5f, 88f, -100f, 100f),
+            Domain.uniform(-2, 2), Math::expm1, (x, ref) -> Math.abs(ref)),
+    /** The error function {@code erf(x) = 2/√π ∫_0^x e^(-t²) dt}, as {@code torch.erf}. */
+    ERF(saturating(), Domain.uniform(-2, 2), SpecialFunctions::erf),
+    /**
+     * The exact GELU, {@code x Φ(x) = x/2 · erfc(-x/√2)} ({@code torch.nn.functional.gelu} with
+     * {@code approximate='none'}); the tanh approximation is a composite in the core.
+     */
+    GELU(saturating(), Domain.uniform(-3, 3), x -> 0.5 * x * SpecialFunctions.erfc(-x / Math.sqrt(2))),
+    /** SiLU (swish), {@code x σ(x) = x / (1 + e^-x)}. */
+    SILU(saturating(), Domain.uniform(-3, 3), x -> x / (1 + Math.exp(-x)));
 
     /**
      * What the tests need to know of an op.
@@ -99,10 +120,15 @@ public enum UnaryOp {
     /**
      * How the op treats int32 input: {@link Int32Support#KERNEL} for the ops with an int32 kernel
      * and an int32 result ({@code neg}, {@code abs}, {@code relu}), {@link Int32Support#AS_FLOAT}
-     * for the floating-point functions, which compute int32 input in float32 as PyTorch does.
+     * for the floating-point functions, which compute int32 input in float32 as PyTorch does;
+     * {@link Int32Support#REFUSED} for the activations PyTorch has no integer kernel of
+     * ({@code gelu}, {@code silu}).
      */
     public Int32Support int32() {
-        return int32Reference() != null ? Int32Support.KERNEL : Int32Support.AS_FLOAT;
+        return switch (this) {
+            case GELU, SILU -> Int32Support.REFUSED;   // PyTorch: "not implemented for 'Int'"
+            default -> int32Reference() != null ? Int32Support.KERNEL : Int32Support.AS_FLOAT;
+        };
     }
 
     /**
@@ -116,7 +142,7 @@ public enum UnaryOp {
             case NEG -> x -> (int) -(long) x;                  // exact in long, narrowed: -MIN_VALUE wraps
             case ABS -> x -> (int) Math.abs((long) x);
             case RELU -> x -> x < 0 ? 0 : x;
-            case EXP, LOG, SQRT, SIGMOID, TANH, SIN, COS -> null;
+            case EXP, LOG, SQRT, SIGMOID, TANH, SIN, COS, LOG1P, EXPM1, ERF, GELU, SILU -> null;
         };
     }
 

@@ -12,10 +12,16 @@ import io.clgrad.Tensor;
 public abstract class IdxImageDataset implements Dataset<Tensor[]> {
     private final MnistFiles files;
     private final Transform<Image, Tensor> transform;
+    private final Transform<Integer, Tensor> targetTransform;
 
     IdxImageDataset(MnistFiles files, Transform<Image, Tensor> transform) {
+        this(files, transform, null);
+    }
+
+    IdxImageDataset(MnistFiles files, Transform<Image, Tensor> transform, Transform<Integer, Tensor> targetTransform) {
         this.files = files;
         this.transform = transform;
+        this.targetTransform = targetTransform;
     }
 
     /**
@@ -40,11 +46,17 @@ public abstract class IdxImageDataset implements Dataset<Tensor[]> {
      * Sample {@code index}.
      *
      * @param index {@code 0 <= index < size()}
-     * @return {@code {transform(image), label}}, the label an int32 scalar
+     * @return {@code {transform(image), label}}, the label an int32 scalar (or
+     *         {@code targetTransform(label)} when the data set was given one)
      */
     @Override
     public Tensor[] get(int index) {
-        return files.sample(index, transform);
+        if (targetTransform == null) {
+            return files.sample(index, transform);
+        }
+        Image img = image(index);
+        Tensor x = transform == null ? img.toTensor() : transform.apply(img);
+        return new Tensor[] {x, targetTransform.apply(label(index))};
     }
 
     /**

@@ -47,4 +47,19 @@ public final class Mnist extends IdxImageDataset {
     public Mnist(Path dir, boolean train, Transform<Image, Tensor> transform) throws IOException {
         super(MnistFiles.load("MNIST", dir, train, HOW_TO_GET, CLASSES.length), transform);
     }
+
+    /**
+     * Reads one split, with a transform of the labels, as torchvision's {@code target_transform}.
+     *
+     * @param dir             the directory holding the IDX files
+     * @param train           true for the training split, false for the test split
+     * @param transform       applied to each image; null for {@link io.clgrad.data.transforms.ToTensor}
+     * @param targetTransform applied to each label (0-9) by {@link #get(int)}; null for an int32 scalar
+     * @throws IOException              as {@link #Mnist(Path, boolean, Transform)}
+     * @throws IllegalArgumentException as {@link #Mnist(Path, boolean, Transform)}
+     */
+    public Mnist(Path dir, boolean train, Transform<Image, Tensor> transform, Transform<Integer, Tensor> targetTransform)
+            throws IOException {
+        super(MnistFiles.load("MNIST", dir, train, HOW_TO_GET, CLASSES.length), transform, targetTransform);
+    }
 }

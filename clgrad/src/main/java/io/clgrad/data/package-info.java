@@ -5,7 +5,9 @@
  * {@link io.clgrad.data.DataLoader} that batches, shuffles, prefetches and moves batches to a
  * device; readers for IDX ({@link io.clgrad.data.IdxReader}) and CSV
  * ({@link io.clgrad.data.CsvDataset}); the built-in {@link io.clgrad.data.Mnist} and
- * {@link io.clgrad.data.FashionMnist}; per-sample transforms in {@code io.clgrad.data.transforms};
+ * {@link io.clgrad.data.FashionMnist}; image datasets {@link io.clgrad.data.ImageFolder} and
+ * {@link io.clgrad.data.Cifar10} (with target transforms, {@link io.clgrad.data.LabelledImages});
+ * per-sample transforms in {@code io.clgrad.data.transforms};
  * synthetic 2-D datasets in {@code io.clgrad.data.synthetic}.
  *
  * <p>Data lives on the CPU (as in PyTorch); the loader creates each batch on its device.

@@ -99,4 +99,16 @@ class MnistTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Mnist(dir, true, null));
         assertTrue(e.getMessage().contains("2 images but train-labels-idx1-ubyte.gz has 3 labels"), e.getMessage());
     }
+
+    @Test
+    void targetTransformMapsLabels() throws IOException {
+        writeSplit("t10k", 3, true);
+        FashionMnist test = new FashionMnist(dir, false, null, y -> Tensor.of(new float[] {y == 8 ? 1f : 0f}, 1));
+        Tensor[] s = test.get(1);   // label 9 - 1 = 8
+        assertArrayEquals(new int[] {1, 28, 28}, s[0].shape());
+        assertArrayEquals(new float[] {1f}, s[1].toFloatArray());
+        assertArrayEquals(new float[] {0f}, test.get(0)[1].toFloatArray());
+        Mnist m = new Mnist(dir, false, new io.clgrad.data.transforms.ToTensor(), y -> Tensor.of(new int[] {y + 100}, 1));
+        assertArrayEquals(new int[] {107}, m.get(2)[1].toIntArray());
+    }
 }

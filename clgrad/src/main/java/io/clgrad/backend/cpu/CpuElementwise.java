@@ -1,6 +1,7 @@
 package io.clgrad.backend.cpu;
 
 import io.clgrad.backend.BinaryOp;
+import io.clgrad.backend.SpecialFunctions;
 import io.clgrad.backend.StridedView;
 import io.clgrad.backend.UnaryOp;
 
@@ -13,6 +14,7 @@ import io.clgrad.backend.UnaryOp;
  * which merges dimensions and runs the innermost one as a loop from {@link CpuBinaryKernels}.
  */
 final class CpuElementwise {
+    private static final double SQRT1_2 = Math.sqrt(0.5);
     private final CpuParallel par;
 
     CpuElementwise(CpuParallel par) {
@@ -84,6 +86,32 @@ final class CpuElementwise {
             case COS -> (x, out, lo, hi) -> {
                 for (int i = lo; i < hi; i++) {
                     out[i] = (float) Math.cos(x[i]);
+                }
+            };
+            case LOG1P -> (x, out, lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    out[i] = (float) Math.log1p(x[i]);
+                }
+            };
+            case EXPM1 -> (x, out, lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    out[i] = (float) Math.expm1(x[i]);
+                }
+            };
+            case ERF -> (x, out, lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    out[i] = (float) SpecialFunctions.erf(x[i]);
+                }
+            };
+            case GELU -> (x, out, lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    // x/2 · erfc(-x/√2): no cancellation in 1 + erf for negative x
+                    out[i] = (float) (0.5 * x[i] * SpecialFunctions.erfc(-x[i] * SQRT1_2));
+                }
+            };
+            case SILU -> (x, out, lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    out[i] = (float) (x[i] / (1.0 + Math.exp(-x[i])));
                 }
             };
         };

@@ -28,7 +28,7 @@ final class CpuIntKernels {
             case NEG -> x -> -x;
             case ABS -> Math::abs;                 // abs(MIN_VALUE) wraps to MIN_VALUE
             case RELU -> x -> x > 0 ? x : 0;
-            case EXP, LOG, SQRT, SIGMOID, TANH, SIN, COS ->
+            case EXP, LOG, SQRT, SIGMOID, TANH, SIN, COS, LOG1P, EXPM1, ERF, GELU, SILU ->
                     throw new IllegalArgumentException(op + " has no int32 kernel (it is computed in float32)");
         };
     }
