@@ -11,7 +11,8 @@ the tensors PyTorch saw.
 
 Fixtures: print.json (tensor printing), simplenet.json, linear.json, activations.json, losses.json,
 optimizers.json, mlp.json, conv.json, batchnorm.json, batchnorm_state.json (+ batchnorm2d.safetensors),
-pool.json, cnn_state.json (+ cnn.safetensors), indexing.json, index_ops.json, types.json; read by the tests in clgrad/src/test/java/io/clgrad/golden/. See
+pool.json, cnn_state.json (+ cnn.safetensors), indexing.json, index_ops.json, types.json,
+optimizers_rmsprop_adagrad.json, schedulers.json; read by the tests in clgrad/src/test/java/io/clgrad/golden/. See
 docs/golden-fixtures.md for their format and the tolerance rule.
 """
 import json
@@ -1027,6 +1028,104 @@ def image_transforms():
             x = img(c, 5, 6)
             add("adjust_%s %g on %d channels" % (what, f, c), "adjust", x, adjust(x, what, f), adjustment=what,
                 factor=f)
+def rmsprop_adagrad():
+    """RMSprop (alpha, eps, weight_decay, momentum, centered) and Adagrad (lr_decay, weight_decay,
+    initial_accumulator_value, eps): a Linear(4,3) fitted with MSELoss, as optimizers() records it."""
+    configs = [
+        {"type": "RMSprop", "lr": 0.01},
+        {"type": "RMSprop", "lr": 0.02, "alpha": 0.9, "eps": 1e-6},
+        {"type": "RMSprop", "lr": 0.01, "weight_decay": 0.1},
+        {"type": "RMSprop", "lr": 0.01, "momentum": 0.9},
+        {"type": "RMSprop", "lr": 0.01, "centered": True},
+        {"type": "RMSprop", "lr": 0.005, "alpha": 0.95, "momentum": 0.8, "centered": True, "weight_decay": 0.05},
+        {"type": "Adagrad", "lr": 0.1},
+        {"type": "Adagrad", "lr": 0.1, "lr_decay": 0.05},
+        {"type": "Adagrad", "lr": 0.1, "weight_decay": 0.1},
+        {"type": "Adagrad", "lr": 0.1, "initial_accumulator_value": 0.5},
+        {"type": "Adagrad", "lr": 0.05, "eps": 1e-3},
+        {"type": "Adagrad", "lr": 0.2, "lr_decay": 0.1, "weight_decay": 0.02, "initial_accumulator_value": 0.1,
+         "eps": 1e-6},
+    ]
+    return {"cases": [linear_fit_case(cfg) for cfg in configs]}
+
+
+def linear_fit_case(cfg):
+    """optimizers()'s training case for one optimizer config (the same seed, model and batch),
+    with parameter snapshots after 1, 5 and 10 steps."""
+    options = " ".join("%s=%s" % item for item in cfg.items() if item[0] != "type")
+    torch.manual_seed(4)
+    spec = [["linear", 4, 3]]
+    model = build_model(spec)
+    batch = (torch.randn(8, 4), torch.randn(8, 3))
+    return training_case(cfg["type"] + " " + options, model, None, spec, {"type": "MSELoss"}, cfg, *batch, 10,
+                         (1, 5, 10))
+
+
+def schedulers():
+    """Learning rates (and, for OneCycleLR, momentum / beta1) of MultiStepLR, ExponentialLR, OneCycleLR,
+    ReduceLROnPlateau and LambdaLR over many epochs, for an optimizer with two parameter groups (lr 0.1
+    and 0.02): "lrs"[e] and "momenta"[e] (SGD's momentum, Adam's beta1) are the groups' values at epoch e,
+    after e calls of step() (ReduceLROnPlateau's step(metrics[e]) for epoch e)."""
+    lr_sched = torch.optim.lr_scheduler
+    cases = []
+
+    def case(name, opt_type, sched_type, kwargs, epochs, metrics=None, lambdas=None):
+        w1 = torch.zeros(3, requires_grad=True)
+        w2 = torch.zeros(2, requires_grad=True)
+        groups = [{"params": [w1]}, {"params": [w2], "lr": 0.02}]
+        if opt_type == "SGD":
+            opt = torch.optim.SGD(groups, lr=0.1, momentum=0.9)
+        else:
+            opt = torch.optim.Adam(groups, lr=0.1, betas=(0.9, 0.999))
+        if sched_type == "LambdaLR":
+            sched = lr_sched.LambdaLR(opt, lambdas)
+        else:
+            sched = getattr(lr_sched, sched_type)(opt, **kwargs)
+        lrs, momenta = [], []
+        for e in range(epochs):
+            lrs.append([g["lr"] for g in opt.param_groups])
+            if opt_type == "SGD":
+                momenta.append([g["momentum"] for g in opt.param_groups])
+            else:
+                momenta.append([g["betas"][0] for g in opt.param_groups])
+            if e + 1 == epochs:
+                break
+            opt.step()
+            if metrics is not None:
+                sched.step(metrics[e])
+            else:
+                sched.step()
+        c = {"name": name, "optimizer": opt_type, "scheduler": sched_type, "kwargs": kwargs, "epochs": epochs,
+             "lrs": lrs, "momenta": momenta}
+        if metrics is not None:
+            c["metrics"] = metrics
+        cases.append(c)
+
+    case("MultiStepLR [3, 7, 7, 12] gamma=0.5", "SGD", "MultiStepLR", {"milestones": [3, 7, 7, 12], "gamma": 0.5}, 16)
+    case("MultiStepLR default gamma", "Adam", "MultiStepLR", {"milestones": [2, 5]}, 8)
+    case("ExponentialLR gamma=0.9", "SGD", "ExponentialLR", {"gamma": 0.9}, 25)
+    case("OneCycleLR cos", "SGD", "OneCycleLR", {"max_lr": [1.0, 0.5], "total_steps": 20}, 21)
+    case("OneCycleLR linear pct_start=0.4 Adam", "Adam", "OneCycleLR",
+         {"max_lr": 0.3, "total_steps": 17, "pct_start": 0.4, "anneal_strategy": "linear"}, 18)
+    case("OneCycleLR three_phase div/final_div momenta", "SGD", "OneCycleLR",
+         {"max_lr": 0.8, "epochs": 3, "steps_per_epoch": 9, "three_phase": True, "div_factor": 10.0,
+          "final_div_factor": 100.0, "base_momentum": 0.7, "max_momentum": 0.9}, 28)
+    case("OneCycleLR no momentum cycling", "Adam", "OneCycleLR",
+         {"max_lr": 0.05, "total_steps": 10, "cycle_momentum": False}, 11)
+    losses = [1.0, 0.9, 0.95, 0.96, 0.97, 0.89, 0.9, 0.9, 0.9, 0.9, 0.9, 0.5, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6,
+              0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6]
+    case("ReduceLROnPlateau default", "SGD", "ReduceLROnPlateau", {}, 30, metrics=losses)
+    case("ReduceLROnPlateau patience=2 factor=0.5 cooldown=1 min_lr", "SGD", "ReduceLROnPlateau",
+         {"patience": 2, "factor": 0.5, "cooldown": 1, "min_lr": [0.01, 0.004]}, 30, metrics=losses)
+    case("ReduceLROnPlateau abs threshold=0.05", "Adam", "ReduceLROnPlateau",
+         {"patience": 1, "threshold": 0.05, "threshold_mode": "abs", "factor": 0.3}, 30, metrics=losses)
+    accs = [0.5, 0.6, 0.61, 0.615, 0.62, 0.7, 0.69, 0.7, 0.7, 0.71, 0.72, 0.72, 0.72, 0.72, 0.72, 0.72]
+    case("ReduceLROnPlateau max rel threshold=0.02 eps=0.01", "SGD", "ReduceLROnPlateau",
+         {"mode": "max", "patience": 1, "threshold": 0.02, "factor": 0.2, "eps": 0.01}, 16, metrics=accs)
+    case("ReduceLROnPlateau max abs", "SGD", "ReduceLROnPlateau",
+         {"mode": "max", "patience": 0, "threshold": 0.005, "threshold_mode": "abs"}, 16, metrics=accs)
+    case("LambdaLR 0.95^e and 1/(1+e)", "SGD", "LambdaLR", {"lambdas": ["0.95^e", "1/(1+e)"]}, 12,
+         lambdas=[lambda e: 0.95 ** e, lambda e: 1.0 / (1 + e)])
     return {"cases": cases}
 
 
@@ -1153,4 +1252,6 @@ if __name__ == "__main__":
     write("join.json", joining())
     write("activation_math.json", activation_math())
     write("image_transforms.json", image_transforms())
+    write("optimizers_rmsprop_adagrad.json", rmsprop_adagrad())
+    write("schedulers.json", schedulers())
     write("autograd.json", autograd_extras())

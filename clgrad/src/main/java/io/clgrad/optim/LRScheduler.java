@@ -146,8 +146,9 @@ public abstract class LRScheduler {
     /**
      * The scheduler's state, as PyTorch's {@code state_dict()} names it: {@code "last_epoch"},
      * {@code "_step_count"}, {@code "base_lrs"} and {@code "_last_lr"} (lists of numbers, one per
-     * group). A subclass's constructor arguments are not included: rebuild the scheduler with the
-     * same arguments, then {@link #loadStateDict(Map)}.
+     * group). Subclasses add their own entries by PyTorch's names (MultiStepLR's {@code "milestones"},
+     * OneCycleLR's {@code "total_steps"}, ...); functions (LambdaLR's) are not state: rebuild the
+     * scheduler with the same arguments, then {@link #loadStateDict(Map)}.
      *
      * @return a new map of numbers and lists of numbers (JSON-ready)
      */
@@ -157,7 +158,21 @@ public abstract class LRScheduler {
         out.put("_step_count", stepCount);
         out.put("base_lrs", baseLrs());
         out.put("_last_lr", lastLr());
+        putState(out);
         return out;
+    }
+
+    /** Adds a subclass's own state dict entries (PyTorch's names) to {@code out}; none by default. */
+    protected void putState(Map<String, Object> out) {
+    }
+
+    /**
+     * Restores a subclass's own entries from a state dict, checking all of them before changing
+     * anything; none by default.
+     *
+     * @throws IllegalArgumentException when an entry is missing or malformed
+     */
+    protected void loadState(Map<String, ?> state) {
     }
 
     /**
@@ -176,6 +191,7 @@ public abstract class LRScheduler {
         int steps = intEntry(state, "_step_count");
         double[] base = listEntry(state, "base_lrs");
         double[] last = listEntry(state, "_last_lr");
+        loadState(state);
         lastEpoch = epoch;
         stepCount = steps;
         System.arraycopy(base, 0, baseLrs, 0, base.length);

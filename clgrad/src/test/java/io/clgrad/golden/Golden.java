@@ -312,6 +312,9 @@ final class Golden {
             case "AdamW" -> {
                 return adamOptions(spec, AdamW.builder(params).lr(lr)).build();
             }
+            case "RMSprop", "Adagrad" -> {
+                return OptimizerOptions.rmspropOrAdagrad(spec, params);
+            }
             default -> throw new IllegalArgumentException("optimizer " + spec);
         }
     }

@@ -1,0 +1,162 @@
+package io.clgrad.optim;
+
+import io.clgrad.Tensor;
+import io.clgrad.Tensors;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adagrad, as PyTorch's {@code torch.optim.Adagrad}:
+ * <pre>
+ *   input: γ (lr), θ0 (params), λ (weight decay), τ (initial accumulator value), η (lr decay), ε (eps)
+ *   initialize: sum_0 ← τ
+ *   for t = 1 to ... do
+ *       g_t ← ∇θ f_t(θ_{t-1})
+ *       γ̃ ← γ / (1 + (t - 1) η)
+ *       if λ ≠ 0:  g_t ← g_t + λ θ_{t-1}
+ *       sum_t ← sum_{t-1} + g_t²
+ *       θ_t ← θ_{t-1} - γ̃ g_t / (√sum_t + ε)
+ *   return θ_t
+ * </pre>
+ * State per parameter (PyTorch's names): {@code "step"} and {@code "sum"}. PyTorch creates both
+ * for every parameter in its constructor; clgrad creates them on the parameter's first step, so a
+ * state dict taken before any step has no entries for the parameter (loading one into PyTorch, or
+ * PyTorch's into clgrad, gives the same steps).
+ *
+ * <p>Defaults (PyTorch 2.x): lr 1e-2, lr decay 0, weight decay 0, initial accumulator value 0,
+ * eps 1e-10. The options {@code foreach}, {@code maximize}, {@code differentiable} and
+ * {@code fused} exist only so that the printed form matches PyTorch's; they keep their defaults.
+ *
+ * <p>The step is composed of clgrad's elementwise tensor ops, not one fused kernel; see the
+ * package documentation.
+ *
+ * <pre>{@code
+ * Adagrad opt = Adagrad.builder(model.parameters()).lr(0.1).lrDecay(1e-3).build();
+ * }</pre>
+ */
+public final class Adagrad extends Optimizer {
+    /**
+     * Adagrad with learning rate {@code lr} and PyTorch's other defaults.
+     *
+     * @throws IllegalArgumentException when params is empty, a parameter does not require grad or
+     *                                  is not a leaf, or lr is negative
+     */
+    public Adagrad(List<Tensor> params, double lr) {
+        this(params, lr, 0, 0, 0, 1e-10);
+    }
+
+    private Adagrad(List<Tensor> params, double lr, double lrDecay, double weightDecay, double initial, double eps) {
+        super(params, defaults(lr, lrDecay, weightDecay, initial, eps));
+    }
+
+    private static Map<String, Object> defaults(double lr, double lrDecay, double weightDecay, double initial,
+                                                double eps) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("lr", lr);
+        d.put("lr_decay", lrDecay);
+        d.put("eps", eps);
+        d.put("weight_decay", weightDecay);
+        d.put("initial_accumulator_value", initial);
+        return OptionChecks.withPrintedOnly(d, "foreach", "maximize", "differentiable", "fused");
+    }
+
+    /** A builder over {@code params} starting from PyTorch's defaults. */
+    public static Builder builder(List<Tensor> params) {
+        return new Builder(params);
+    }
+
+    @Override
+    protected void validate(Map<String, Object> o) {
+        OptionChecks.nonNegative(o, "lr", "learning rate");
+        OptionChecks.nonNegative(o, "lr_decay", "lr_decay value");
+        OptionChecks.nonNegative(o, "weight_decay", "weight_decay value");
+        OptionChecks.nonNegative(o, "initial_accumulator_value", "initial_accumulator_value value");
+        OptionChecks.nonNegative(o, "eps", "epsilon value");
+        OptionChecks.checkPrintedOnly(o);
+    }
+
+    /** One Adagrad step on every parameter with a gradient. */
+    @Override
+    public void step() {
+        for (ParamGroup g : paramGroups()) {
+            double lr = g.lr();
+            double lrDecay = g.getDouble("lr_decay");
+            float eps = (float) g.getDouble("eps");
+            double wd = g.getDouble("weight_decay");
+            float initial = (float) g.getDouble("initial_accumulator_value");
+            for (Tensor p : g.params()) {
+                Tensor grad = p.grad();
+                if (grad == null) {
+                    continue;
+                }
+                ParamState s = state(p);
+                if (!s.tensors.containsKey("sum")) {
+                    s.tensors.put("sum", Tensors.keep(Tensor.full(p.device(), initial, p.shape())));
+                }
+                Tensor sum = stateTensor(s, "sum", p);
+                s.step++;
+                float clr = (float) (lr / (1 + (s.step - 1) * lrDecay));
+                ComposedStep.run(() -> {
+                    Tensor gt = ComposedStep.withWeightDecay(grad, p, wd);
+                    sum.copyFrom(sum.add(gt.mul(gt)));
+                    Tensor std = sum.sqrt().add(eps);
+                    p.copyFrom(p.sub(gt.div(std).mul(clr)));
+                });
+            }
+        }
+    }
+
+    /** Builds an {@link Adagrad}; every setter returns the builder. */
+    public static final class Builder {
+        private final List<Tensor> params;
+        private double lr = 1e-2;
+        private double lrDecay;
+        private double weightDecay;
+        private double initialAccumulatorValue;
+        private double eps = 1e-10;
+
+        private Builder(List<Tensor> params) {
+            this.params = params;
+        }
+
+        /** Learning rate γ (default 1e-2). */
+        public Builder lr(double lr) {
+            this.lr = lr;
+            return this;
+        }
+
+        /** Learning-rate decay η: step t uses γ / (1 + (t-1) η) (default 0). */
+        public Builder lrDecay(double lrDecay) {
+            this.lrDecay = lrDecay;
+            return this;
+        }
+
+        /** L2 penalty λ added to the gradient (default 0). */
+        public Builder weightDecay(double weightDecay) {
+            this.weightDecay = weightDecay;
+            return this;
+        }
+
+        /** Starting value τ of every element of the accumulator {@code sum} (default 0). */
+        public Builder initialAccumulatorValue(double value) {
+            this.initialAccumulatorValue = value;
+            return this;
+        }
+
+        /** Term ε added to the denominator (default 1e-10). */
+        public Builder eps(double eps) {
+            this.eps = eps;
+            return this;
+        }
+
+        /**
+         * The optimizer.
+         *
+         * @throws IllegalArgumentException on an invalid parameter list or option (PyTorch's checks)
+         */
+        public Adagrad build() {
+            return new Adagrad(params, lr, lrDecay, weightDecay, initialAccumulatorValue, eps);
+        }
+    }
+}
