@@ -1292,6 +1292,109 @@ def nn_modules():
     return {"cases": cases}
 
 
+def autograd_extras():
+    """Issue 11's autograd extras on one small graph, h = x @ w + b, y = tanh(h),
+    loss = sum(y * y) + sum(x * x) (x used twice): backward with retain_graph (twice, accumulating),
+    tensor hooks g -> g * scale + shift on leaves and intermediates (chained, one removed; a shift
+    shows a leaf's hook sees the summed gradient once), torch.autograd.grad of chosen tensors
+    (several outputs with grad_outputs, allow_unused; in 1.13 it captures a wanted tensor's gradient
+    before that tensor's hooks and runs no leaf hook), and clip_grad_norm_ (p = 2, 1, 3, inf;
+    clipped and not) and clip_grad_value_ on given gradients."""
+    torch.manual_seed(47)
+    cases = []
+
+    def graph(x, w, b):
+        h = x @ w + b
+        y = torch.tanh(h)
+        loss = (y * y).sum() + (x * x).sum()
+        return {"x": x, "w": w, "b": b, "h": h, "y": y, "loss": loss}
+
+    def leaves():
+        return [torch.randn(3, 4).requires_grad_(True), torch.randn(4, 5).requires_grad_(True),
+                torch.randn(5).requires_grad_(True)]
+
+    def backward_case(name, hooks, removed=(), passes=1):
+        x, w, b = leaves()
+        t = graph(x, w, b)
+        for on, scale, shift in hooks:
+            t[on].register_hook(lambda g, scale=scale, shift=shift: g * scale + shift)
+        for on, scale, shift in removed:
+            t[on].register_hook(lambda g, scale=scale, shift=shift: g * scale + shift).remove()
+        after = []
+        for i in range(passes):
+            t["loss"].backward(retain_graph=i + 1 < passes)
+            after.append([T(v.grad) for v in (x, w, b)])
+        cases.append({"name": name, "kind": "backward", "inputs": [T(v) for v in (x, w, b)],
+                      "hooks": [list(h) for h in hooks], "removed": [list(h) for h in removed],
+                      "passes": passes, "grads": after})
+
+    backward_case("retain_graph: two backward passes accumulate", [], passes=2)
+    backward_case("retain_graph: three backward passes", [], passes=3)
+    backward_case("hook on a leaf scales its gradient", [("w", 0.5, 0.0)])
+    backward_case("hook on a leaf used twice sees the summed gradient", [("x", 1.0, 0.25)])
+    backward_case("hooks on intermediates reach the leaves", [("h", 2.0, 0.0), ("y", -1.0, 0.5)])
+    backward_case("two hooks chained in order", [("b", 2.0, 0.0), ("b", 1.0, 1.0)])
+    backward_case("a removed hook is not called", [("w", 3.0, 0.0)], removed=[("w", 0.0, 7.0), ("h", 0.0, 1.0)])
+    backward_case("hooks with retain_graph", [("x", 0.5, 0.0), ("h", 1.0, 0.1)], passes=2)
+
+    def grad_case(name, outputs, wrt, with_upstream=False, allow_unused=False, hooks=()):
+        x, w, b = leaves()
+        t = graph(x, w, b)
+        t["z"] = torch.randn(2).requires_grad_(True)   # never used by the graph
+        for on, scale, shift in hooks:
+            t[on].register_hook(lambda g, scale=scale, shift=shift: g * scale + shift)
+        ups = [torch.randn(t[o].shape) if with_upstream or t[o].numel() != 1 else None for o in outputs]
+        gs = torch.autograd.grad([t[o] for o in outputs], [t[v] for v in wrt], grad_outputs=ups,
+                                 allow_unused=allow_unused)
+        assert all(v.grad is None for v in (x, w, b))
+        cases.append({"name": name, "kind": "grad", "inputs": [T(v) for v in (x, w, b)], "outputs": outputs,
+                      "wrt": wrt, "upstream": [None if u is None else T(u) for u in ups],
+                      "allow_unused": allow_unused, "hooks": [list(h) for h in hooks],
+                      "expected": [None if g is None else T(g) for g in gs]})
+
+    grad_case("grad of the loss for the leaves", ["loss"], ["x", "w", "b"])
+    grad_case("grad of the loss for an intermediate and a leaf", ["loss"], ["h", "w"])
+    grad_case("grad of the loss for the output of tanh", ["loss"], ["y"])
+    grad_case("grad of y with grad_outputs", ["y"], ["x", "b"], with_upstream=True)
+    grad_case("grad of two outputs summed", ["y", "loss"], ["w", "h"], with_upstream=True)
+    grad_case("grad with allow_unused", ["loss"], ["z", "b"], allow_unused=True)
+    grad_case("grad runs the hooks on the way, not a wanted leaf's", ["loss"], ["x", "w"],
+              hooks=[("h", 2.0, 0.0), ("x", 1.0, 0.5)])
+    grad_case("grad of a hooked intermediate is taken before its hook", ["loss"], ["h", "w"],
+              hooks=[("h", 2.0, 0.5)])
+
+    def clip_norm_case(name, shapes, scale, max_norm, norm_type):
+        grads = [torch.randn(*s) * scale for s in shapes]
+        ps = [torch.zeros(*s, requires_grad=True) for s in shapes]
+        for p, g in zip(ps, grads):
+            p.grad = g.clone()
+        total = torch.nn.utils.clip_grad_norm_(ps, max_norm, norm_type)
+        cases.append({"name": name, "kind": "clip_norm", "grads": [T(g) for g in grads], "max_norm": max_norm,
+                      "norm_type": "inf" if norm_type == float("inf") else norm_type, "total": T(total),
+                      "clipped": [T(p.grad) for p in ps]})
+
+    clip_norm_case("clip_grad_norm_ p=2 clips", [(3, 4), (5,), (2, 2, 3)], 2.0, 1.0, 2.0)
+    clip_norm_case("clip_grad_norm_ p=2 below max_norm leaves them", [(3, 4), (5,)], 0.1, 10.0, 2.0)
+    clip_norm_case("clip_grad_norm_ p=1 clips", [(7,), (2, 3)], 1.0, 0.5, 1.0)
+    clip_norm_case("clip_grad_norm_ p=3 clips", [(4, 4), (3,)], 1.5, 2.0, 3.0)
+    clip_norm_case("clip_grad_norm_ p=inf clips", [(3, 4), (6,), (2, 5)], 1.0, 0.25, float("inf"))
+    clip_norm_case("clip_grad_norm_ p=inf one tensor", [(11,)], 1.0, 0.5, float("inf"))
+    clip_norm_case("clip_grad_norm_ one tensor p=2", [(13,)], 3.0, 1.0, 2.0)
+
+    def clip_value_case(name, shapes, clip):
+        grads = [torch.randn(*s) * 2 for s in shapes]
+        ps = [torch.zeros(*s, requires_grad=True) for s in shapes]
+        for p, g in zip(ps, grads):
+            p.grad = g.clone()
+        torch.nn.utils.clip_grad_value_(ps, clip)
+        cases.append({"name": name, "kind": "clip_value", "grads": [T(g) for g in grads], "clip_value": clip,
+                      "clipped": [T(p.grad) for p in ps]})
+
+    clip_value_case("clip_grad_value_ 0.5", [(3, 4), (5,)], 0.5)
+    clip_value_case("clip_grad_value_ 3 (few clipped)", [(2, 7)], 3.0)
+    return {"cases": cases}
+
+
 if __name__ == "__main__":
     torch.set_printoptions(profile="default")
     write("print.json", printing())
@@ -1316,3 +1419,4 @@ if __name__ == "__main__":
     write("schedulers.json", schedulers())
     write("reductions.json", reductions())
     write("nn_modules.json", nn_modules())
+    write("autograd.json", autograd_extras())

@@ -57,8 +57,10 @@ final class BatchNorms {
                     try {
                         return backward(grad, input, mean, var, weight, bias, eps, true, g);
                     } finally {
-                        mean.close();
-                        var.close();
+                        if (!Graph.retainingGraph()) {   // backward(true) runs this node again
+                            mean.close();
+                            var.close();
+                        }
                     }
                 });
     }

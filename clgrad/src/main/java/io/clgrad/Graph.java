@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -71,59 +70,40 @@ final class Graph {
         return out;
     }
 
-    /** Runs backward from {@code root} with the given output gradient (not consumed). */
+    /** Runs backward from {@code root} with the given output gradient (not consumed), then frees the graph. */
     static void backward(Tensor root, Tensor gradient) {
-        List<Node> order = topologicalOrder(root.gradFn());
-        Map<Node, Tensor> pending = new IdentityHashMap<>();
-        pending.put(root.gradFn(), gradient);
-        Set<Tensor> handedOut = Collections.newSetFromMap(new IdentityHashMap<>());
-        handedOut.add(gradient);
-        try (Autograd.Mode m = Autograd.noGrad()) {
-            for (int i = order.size() - 1; i >= 0; i--) {
-                Node node = order.get(i);
-                Tensor g = pending.remove(node);
-                if (g == null) {
-                    continue;   // no gradient flows into this node (e.g. through a non-differentiable input)
-                }
-                Tensor[] inputs = node.inputs();
-                Tensor[] grads = apply(node, g);
-                for (int k = 0; k < inputs.length; k++) {
-                    Tensor in = inputs[k];
-                    Tensor gi = k < grads.length ? grads[k] : null;
-                    if (in == null || gi == null || !in.requiresGrad()) {
-                        continue;
-                    }
-                    // A gradient object may be handed to several inputs; each destination owns its own.
-                    Tensor owned = handedOut.add(gi) ? gi : gi.copy();
-                    if (in.gradFn() == null) {
-                        in.accumulateGrad(owned);
-                    } else {
-                        Tensor before = pending.get(in.gradFn());
-                        if (before == null) {
-                            pending.put(in.gradFn(), owned);
-                        } else {
-                            pending.put(in.gradFn(), before.add(owned));
-                            release(before, gradient);
-                            release(owned, gradient);
-                        }
-                    }
-                }
-                if (!contains(grads, g)) {
-                    release(g, gradient);
-                }
-            }
-        } finally {
-            for (Node n : order) {
-                n.release();
-            }
-            for (Tensor t : pending.values()) {
-                release(t, gradient);
-            }
-        }
+        backward(root, gradient, false);
+    }
+
+    /**
+     * Runs backward from {@code root} with the given output gradient (not consumed), accumulating
+     * into the leaves' {@code grad()}; frees the graph unless {@code retainGraph}.
+     */
+    static void backward(Tensor root, Tensor gradient, boolean retainGraph) {
+        new BackwardPass(new Tensor[] {root}, new Tensor[] {gradient}, retainGraph, null).run();
+    }
+
+    private static final ThreadLocal<boolean[]> RETAINING = ThreadLocal.withInitial(() -> new boolean[1]);
+
+    /**
+     * Whether the backward pass running on this thread keeps the graph for another pass: a node's
+     * backward that owns tensors of its own (a fused loss's saved gradient, BatchNorm's batch
+     * statistics) closes or hands them out only when it is not.
+     */
+    static boolean retainingGraph() {
+        return RETAINING.get()[0];
+    }
+
+    /** Sets {@link #retainingGraph()} for this thread; returns the previous value. */
+    static boolean setRetainingGraph(boolean value) {
+        boolean[] flag = RETAINING.get();
+        boolean previous = flag[0];
+        flag[0] = value;
+        return previous;
     }
 
     /** Runs a node's backward inside a scope, so its temporaries are closed and only the results kept. */
-    private static Tensor[] apply(Node node, Tensor g) {
+    static Tensor[] apply(Node node, Tensor g) {
         try (TensorScope s = Tensors.scope()) {
             Tensor[] grads = node.apply(g);
             for (Tensor t : grads) {
@@ -135,7 +115,7 @@ final class Graph {
         }
     }
 
-    private static boolean contains(Tensor[] arr, Tensor t) {
+    static boolean contains(Tensor[] arr, Tensor t) {
         for (Tensor x : arr) {
             if (x == t) {
                 return true;
@@ -150,13 +130,24 @@ final class Graph {
         }
     }
 
-    /** Nodes reachable from {@code root}, each after all nodes that feed it (iterative DFS, no recursion limit). */
-    private static List<Node> topologicalOrder(Node root) {
+    /**
+     * Nodes reachable from {@code roots} (null entries skipped), each after all nodes that feed it
+     * (iterative DFS, no recursion limit).
+     */
+    static List<Node> topologicalOrder(Node... roots) {
         List<Node> order = new ArrayList<>();
         Set<Node> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Node root : roots) {
+            if (root != null && visited.add(root)) {
+                depthFirst(root, visited, order);
+            }
+        }
+        return order;   // post-order: every node after its inputs' nodes; backward walks it from the end
+    }
+
+    private static void depthFirst(Node root, Set<Node> visited, List<Node> order) {
         ArrayDeque<Object[]> stack = new ArrayDeque<>();
         stack.push(new Object[] {root, 0});
-        visited.add(root);
         while (!stack.isEmpty()) {
             Object[] frame = stack.peek();
             Node node = (Node) frame[0];
@@ -174,7 +165,6 @@ final class Graph {
                 order.add(node);
             }
         }
-        return order;   // post-order: every node after its inputs' nodes; backward walks it from the end
     }
 
     /**

@@ -68,11 +68,14 @@ final class Losses {
             return loss;
         }
         return Graph.record(loss, node, new Tensor[] {input}, g -> {
+            boolean retained = Graph.retainingGraph();   // backward(true): the node runs again later
             if (g.isImplicitOne()) {
-                return new Tensor[] {grad};
+                return new Tensor[] {retained ? grad.copy() : grad};
             }
             Tensor scaled = grad.mul(g);
-            grad.close();   // the node is used once: its saved gradient is done with
+            if (!retained) {
+                grad.close();   // the node is used once: its saved gradient is done with
+            }
             return new Tensor[] {scaled};
         });
     }

@@ -6,7 +6,8 @@ package io.clgrad;
  * tensor; it prints like PyTorch's {@code <MulBackward0>}.
  *
  * <p>The graph, and every tensor a node saved, is released by {@code backward()}; a second
- * backward through it is an error, as in PyTorch without {@code retain_graph}.
+ * backward through it is an error, as in PyTorch without {@code retain_graph}
+ * ({@code backward(true)} keeps it for another pass).
  *
  * <p>A node also saves the {@link Tensor#version()} of each tensor its backward reads (for
  * {@code mul}: the other factor; for {@code exp}: its output; for {@code add}: none), and refuses
@@ -25,6 +26,8 @@ public final class Node {
     /** The tensors the backward reads (entries may be null), and their versions when recorded. */
     private Tensor[] saved;
     private int[] savedVersions;
+    /** The gradient hooks of the tensor this node computed ({@link Tensor#registerHook}); null until one is added. */
+    private Hooks hooks;
 
     Node(String name, Tensor[] inputs, Tensor[] saved, Backward backward) {
         this(name, inputs, saved, versions(saved), backward);
@@ -54,9 +57,11 @@ public final class Node {
 
     Tensor[] inputs() {
         if (inputs == null) {
-            throw new IllegalStateException("backward: trying to backward through the graph a second time ("
-                    + name + " was already freed); the graph and its saved tensors are released by the first "
-                    + "backward(), so run the forward pass again");
+            throw new IllegalStateException("backward: Trying to backward through the graph a second time (or directly"
+                    + " access saved tensors after they have already been freed): " + name + " was freed. Saved"
+                    + " intermediate values of the graph are freed when you call backward() or Autograd.grad()."
+                    + " Specify retainGraph=true (backward(true)) if you need to backward through the graph a"
+                    + " second time, or run the forward pass again");
         }
         return inputs;
     }
@@ -93,6 +98,19 @@ public final class Node {
             }
         }
         return t.gradFn() == this ? "its output" : "a tensor it reads";
+    }
+
+    /** The hooks of this node's output, made on first use. */
+    synchronized Hooks hooks() {
+        if (hooks == null) {
+            hooks = new Hooks();
+        }
+        return hooks;
+    }
+
+    /** The hooks of this node's output, or null when none was ever registered. */
+    synchronized Hooks hooksOrNull() {
+        return hooks;
     }
 
     /** Drops the inputs and saved tensors so they can be reclaimed. */

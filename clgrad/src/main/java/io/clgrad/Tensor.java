@@ -40,6 +40,8 @@ public final class Tensor implements AutoCloseable {
     private boolean implicitOne;
     private Node gradFn;
     private Tensor grad;
+    /** Gradient hooks of a leaf (those of a recorded op's result live on its node); null until one is added. */
+    private Hooks hooks;
 
     Tensor(Storage storage, int offset, int[] shape, int[] strides) {
         Shape.checkLimits("tensor", shape);
@@ -387,6 +389,21 @@ public final class Tensor implements AutoCloseable {
      *                               graph was already freed by an earlier backward
      */
     public void backward() {
+        backward(false);
+    }
+
+    /**
+     * {@link #backward()}, keeping the graph when {@code retainGraph} (PyTorch's
+     * {@code backward(retain_graph=True)}): its nodes and saved tensors stay, so another backward
+     * through it works (and adds into the leaves' {@code grad()} again). A retained graph is
+     * freed by the next backward without {@code retainGraph}, or reclaimed once unreachable.
+     *
+     * <pre>{@code
+     * loss.backward(true);   // w.grad() = dloss/dw
+     * loss.backward();       // w.grad() = 2 dloss/dw, and the graph is freed
+     * }</pre>
+     */
+    public void backward(boolean retainGraph) {
         checkOpen("backward");
         if (numel() != 1) {
             throw new IllegalStateException("backward: grad can be implicitly created only for scalar outputs, got shape "
@@ -395,12 +412,23 @@ public final class Tensor implements AutoCloseable {
         // filled only if some backward function reads it (a fused loss does not)
         try (Tensor one = Factories.fullDeferred(device(), 1f, shape)) {
             one.implicitOne = true;
-            backward(one);
+            backward(one, retainGraph);
         }
     }
 
     /** Backward with an explicit gradient of this tensor's shape (not modified, not closed). */
     public void backward(Tensor gradient) {
+        backward(gradient, false);
+    }
+
+    /**
+     * {@link #backward(Tensor)}, keeping the graph for another backward when {@code retainGraph}
+     * (see {@link #backward(boolean)}).
+     *
+     * @param gradient     the gradient of this tensor, of its shape, dtype and device (not modified, not closed)
+     * @param retainGraph  whether to keep the graph and its saved tensors for another backward
+     */
+    public void backward(Tensor gradient, boolean retainGraph) {
         checkOpen("backward");
         if (!requiresGrad) {
             throw new IllegalStateException("backward: this tensor does not require grad and has no grad_fn"
@@ -411,13 +439,51 @@ public final class Tensor implements AutoCloseable {
                     + " does not match tensor shape " + Shape.str(shape));
         }
         Checks.sameDevice("backward", this, gradient);
-        if (gradFn == null) {
-            try (Autograd.Mode m = Autograd.noGrad()) {
-                accumulateGrad(gradient.copy());
-            }
-            return;
+        Graph.backward(this, gradient, retainGraph);
+    }
+
+    /**
+     * Registers a backward hook, like PyTorch's {@code Tensor.register_hook}: each backward pass
+     * calls {@code hook} with this tensor's gradient (the sum over every path) before it is added
+     * into this leaf's {@link #grad()} or passed on to the op that made this tensor. A non-null
+     * return replaces the gradient (same shape, dtype and device); null keeps it. Hooks run in
+     * registration order, with recording off; the gradient a hook gets may be kept (it is not
+     * closed by the engine).
+     *
+     * <pre>{@code
+     * Tensor w = Tensor.randn(3).requiresGrad(true);
+     * RemovableHandle h = w.registerHook(g -> g.mul(2f));
+     * w.mul(w).sum().backward();   // w.grad() = 2 · 2w
+     * h.remove();
+     * }</pre>
+     *
+     * @param hook  gradient in, replacement gradient (or null) out
+     * @return a handle whose {@code remove()} unregisters the hook
+     * @throws IllegalStateException when this tensor does not require grad
+     */
+    public RemovableHandle registerHook(java.util.function.Function<Tensor, Tensor> hook) {
+        checkOpen("registerHook");
+        if (hook == null) {
+            throw new IllegalArgumentException("registerHook: hook must not be null");
         }
-        Graph.backward(this, gradient);
+        if (!requiresGrad) {
+            throw new IllegalStateException("registerHook: cannot register a hook on a tensor that doesn't require"
+                    + " gradient (call requiresGrad(true) on a leaf first)");
+        }
+        if (gradFn != null) {
+            return gradFn.hooks().add(hook);
+        }
+        synchronized (this) {
+            if (hooks == null) {
+                hooks = new Hooks();
+            }
+        }
+        return hooks.add(hook);
+    }
+
+    /** This leaf's hooks ({@link #registerHook}), or null when none was registered. */
+    synchronized Hooks hooksOrNull() {
+        return hooks;
     }
 
     /**
