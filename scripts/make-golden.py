@@ -697,6 +697,7 @@ def indexing():
                          ("None, 1, ..., None", (3, 4, 2)), ("5:2", (6, 3)), ("-100:2, 2:", (4, 5)),
                          ("..., 0", (2, 3, 4)), ("1, 2", (3, 4)), ("::4, ..., 1:4:2", (9, 2, 5))]:
         get(index, shape)
+    return {"cases": cases}
 def types():
     """Type promotion of int/float/bool mixes (PyTorch's int64 is clgrad's int32): each case an op on
     tensors or a Python scalar (an int one is Java's add(int), a float one add(float)), the result's
@@ -881,6 +882,7 @@ def activation_math():
     case("softplus", "softplus", [1.0, 20.0], lambda x: F.softplus(x), [19.99, 20.01, 30.0, -30.0])
     case("softplus(beta=2, threshold=10)", "softplus", [2.0, 10.0], lambda x: F.softplus(x, 2.0, 10.0),
          [5.0, 5.001, 4.999, -10.0])
+    return {"cases": cases}
 def image_transforms():
     """Image transforms with fixed parameters (golden/image_transforms.json), computed as torchvision
     0.14's tensor functions compute them, through the torch ops they call (torchvision itself is not
@@ -1028,6 +1030,7 @@ def image_transforms():
             x = img(c, 5, 6)
             add("adjust_%s %g on %d channels" % (what, f, c), "adjust", x, adjust(x, what, f), adjustment=what,
                 factor=f)
+    return {"cases": cases}
 def rmsprop_adagrad():
     """RMSprop (alpha, eps, weight_decay, momentum, centered) and Adagrad (lr_decay, weight_decay,
     initial_accumulator_value, eps): a Linear(4,3) fitted with MSELoss, as optimizers() records it."""
@@ -1126,6 +1129,7 @@ def schedulers():
          {"mode": "max", "patience": 0, "threshold": 0.005, "threshold_mode": "abs"}, 16, metrics=accs)
     case("LambdaLR 0.95^e and 1/(1+e)", "SGD", "LambdaLR", {"lambdas": ["0.95^e", "1/(1+e)"]}, 12,
          lambdas=[lambda e: 0.95 ** e, lambda e: 1.0 / (1 + e)])
+    return {"cases": cases}
 def reductions():
     """var/std (correction 0, 1, 2; several dims), logsumexp, prod (with zeros), norm (p 2, 1, inf,
     3; all and along dims), cumsum, max/min(dim) with indices, argmin, sort and topk (values and
@@ -1200,6 +1204,7 @@ def reductions():
         for dims, keep, shape in (([0, 2], False, (3, 4, 5)), ([-1, 1], True, (2, 3, 4)), ([1, 0], False, (3, 4))):
             add("%s dims %s keepdim %s" % (op, dims, keep), op, torch.randn(*shape),
                 lambda x, o=op, d=dims, k=keep: getattr(x, o)(d, keepdim=k), dims=dims, keepdim=keep)
+    return {"cases": cases}
 def nn_modules_case(name, kind, args, module, x, x_requires_grad=True):
     """One module case: repr, state dict (randomised parameters), output and the gradients of input and
     parameters for loss = sum(y * upstream)."""
