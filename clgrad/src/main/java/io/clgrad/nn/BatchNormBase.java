@@ -23,7 +23,7 @@ import io.clgrad.nn.init.Init;
  *
  * @param <M> the subclass itself
  */
-public abstract class BatchNormBase<M extends BatchNormBase<M>> extends Module<M> {
+public abstract class BatchNormBase<M extends BatchNormBase<M>> extends AffineModule<M> {
     private final int numFeatures;
     private final double eps;
     private final Double momentum;
@@ -57,8 +57,7 @@ public abstract class BatchNormBase<M extends BatchNormBase<M>> extends Module<M
         this.momentum = momentum;
         this.affine = affine;
         this.trackRunningStats = trackRunningStats;
-        registerParameter("weight", affine ? Tensor.ones(device, numFeatures) : null);
-        registerParameter("bias", affine ? Tensor.zeros(device, numFeatures) : null);
+        registerAffine(affine, device, numFeatures);
         if (trackRunningStats) {
             registerBuffer("running_mean", Tensor.zeros(device, numFeatures));
             registerBuffer("running_var", Tensor.ones(device, numFeatures));
@@ -131,27 +130,8 @@ public abstract class BatchNormBase<M extends BatchNormBase<M>> extends Module<M
     public void resetParameters() {
         resetRunningStats();
         if (affine) {
-            Init.ones(weight());
-            Init.zeros(bias());
+            resetAffine();
         }
-    }
-
-    /**
-     * The learnable per-channel scale [C], or null when not affine.
-     *
-     * @return the weight (the current tensor: it changes after {@link #to(Device)})
-     */
-    public Tensor weight() {
-        return parameter("weight");
-    }
-
-    /**
-     * The learnable per-channel shift [C], or null when not affine.
-     *
-     * @return the bias
-     */
-    public Tensor bias() {
-        return parameter("bias");
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.Arrays;
  *
  * @param <M> the concrete module
  */
-abstract class ConvNd<M extends ConvNd<M>> extends Module<M> {
+abstract class ConvNd<M extends ConvNd<M>> extends AffineModule<M> {
     private final int inChannels;
     private final int outChannels;
     private final int[] kernelSize;
@@ -141,16 +141,6 @@ abstract class ConvNd<M extends ConvNd<M>> extends Module<M> {
             double bound = 1 / Math.sqrt(fanIn);
             Init.uniform(b, -bound, bound);
         }
-    }
-
-    /** @return the learnable weights [out_channels, in_channels/groups, *kernel_size] (the current tensor) */
-    public Tensor weight() {
-        return parameter("weight");
-    }
-
-    /** @return the learnable bias [out_channels], or null when built without bias */
-    public Tensor bias() {
-        return parameter("bias");
     }
 
     /** @return the number of input channels */

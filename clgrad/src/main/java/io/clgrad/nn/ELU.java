@@ -13,37 +13,18 @@ import io.clgrad.Tensor;
  * Tensor y = new ELU().forward(Tensor.randn(2));   // ELU(alpha=1.0)
  * }</pre>
  */
-public class ELU extends Module<ELU> {
-    private final float alpha;
-
+public class ELU extends FixedArgsModule<ELU> {
     /** {@code alpha = 1}, PyTorch's default. */
     public ELU() {
         this(1f);
     }
 
     /**
-     * Creates the module (it has no parameters).
+     * Creates the module (it has no parameters); its forward is {@link Functional#elu(Tensor, float)}.
      *
      * @param alpha the value the output saturates to for large negative inputs, negated
      */
     public ELU(float alpha) {
-        this.alpha = alpha;
-    }
-
-    /**
-     * {@link Functional#elu(Tensor, float)} of the input.
-     *
-     * @param x any shape, float32
-     * @return the same shape
-     */
-    @Override
-    public Tensor forward(Tensor x) {
-        return Functional.elu(x, alpha);
-    }
-
-    /** {@code alpha=1.0}. */
-    @Override
-    protected String extraRepr() {
-        return "alpha=" + PyNumbers.floatRepr(alpha);
+        super(x -> Functional.elu(x, alpha), "alpha=" + PyNumbers.floatRepr(alpha));
     }
 }

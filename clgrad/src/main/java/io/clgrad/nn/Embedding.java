@@ -23,7 +23,7 @@ import io.clgrad.nn.init.Init;
  * }</pre>
  */
 @SuppressWarnings("try")   // the no-grad scope is opened for its effect
-public class Embedding extends Module<Embedding> {
+public class Embedding extends WeightModule<Embedding> {
     private final int numEmbeddings;
     private final int embeddingDim;
     private final Integer paddingIdx;
@@ -94,11 +94,6 @@ public class Embedding extends Module<Embedding> {
     @Override
     public Tensor forward(Tensor x) {
         return Functional.embedding(x, weight(), paddingIdx);
-    }
-
-    /** @return the table [num_embeddings, embedding_dim] (the current tensor) */
-    public Tensor weight() {
-        return parameter("weight");
     }
 
     /** @return the number of rows V */

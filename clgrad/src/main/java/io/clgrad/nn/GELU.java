@@ -13,41 +13,27 @@ import io.clgrad.Tensor;
  * Tensor y = new GELU("tanh").forward(Tensor.randn(2));   // GELU(approximate='tanh')
  * }</pre>
  */
-public class GELU extends Module<GELU> {
-    private final String approximate;
-
+public class GELU extends FixedArgsModule<GELU> {
     /** The exact GELU ({@code approximate='none'}). */
     public GELU() {
         this("none");
     }
 
     /**
-     * Creates the module (it has no parameters).
+     * Creates the module (it has no parameters); its forward is {@link Functional#gelu(Tensor, String)}.
      *
      * @param approximate "none" (exact, by erf) or "tanh"
      * @throws IllegalArgumentException for another approximation
      */
     public GELU(String approximate) {
+        super(x -> Functional.gelu(x, approximate), "approximate='" + checkApproximate(approximate) + "'");
+    }
+
+    /** {@code approximate} when it is "none" or "tanh"; else an IllegalArgumentException. */
+    private static String checkApproximate(String approximate) {
         if (!approximate.equals("none") && !approximate.equals("tanh")) {
             throw new IllegalArgumentException("GELU: approximate must be 'none' or 'tanh', got '" + approximate + "'");
         }
-        this.approximate = approximate;
-    }
-
-    /**
-     * {@link Functional#gelu(Tensor, String)} of the input.
-     *
-     * @param x any shape, float32
-     * @return the same shape
-     */
-    @Override
-    public Tensor forward(Tensor x) {
-        return Functional.gelu(x, approximate);
-    }
-
-    /** {@code approximate='none'}. */
-    @Override
-    protected String extraRepr() {
-        return "approximate='" + approximate + "'";
+        return approximate;
     }
 }

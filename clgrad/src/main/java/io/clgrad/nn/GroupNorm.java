@@ -19,11 +19,9 @@ import io.clgrad.Tensor;
  * Tensor y = gn.forward(Tensor.randn(8, 32, 14, 14));
  * }</pre>
  */
-public class GroupNorm extends Module<GroupNorm> {
+public class GroupNorm extends PerSampleNorm<GroupNorm> {
     private final int numGroups;
     private final int numChannels;
-    private final double eps;
-    private final boolean affine;
 
     /**
      * A group norm with eps 1e-5 and a learnable weight and bias, on the CPU.
@@ -46,16 +44,18 @@ public class GroupNorm extends Module<GroupNorm> {
      * @throws IllegalArgumentException when numGroups does not divide numChannels
      */
     public GroupNorm(int numGroups, int numChannels, double eps, boolean affine, Device device) {
+        super(sizes(numGroups, numChannels), "affine", eps, affine, device, numChannels);
+        this.numGroups = numGroups;
+        this.numChannels = numChannels;
+    }
+
+    /** {@code 4, 32}, once numGroups is checked to divide numChannels. */
+    private static String sizes(int numGroups, int numChannels) {
         if (numGroups <= 0 || numChannels % numGroups != 0) {
             throw new IllegalArgumentException("GroupNorm: num_channels must be divisible by num_groups, got "
                     + numChannels + " and " + numGroups);
         }
-        this.numGroups = numGroups;
-        this.numChannels = numChannels;
-        this.eps = eps;
-        this.affine = affine;
-        registerParameter("weight", affine ? Tensor.ones(device, numChannels) : null);
-        registerParameter("bias", affine ? Tensor.zeros(device, numChannels) : null);
+        return numGroups + ", " + numChannels;
     }
 
     /**
@@ -69,16 +69,6 @@ public class GroupNorm extends Module<GroupNorm> {
         return Functional.groupNorm(x, numGroups, weight(), bias(), eps);
     }
 
-    /** @return the learnable per-channel scale [C], or null when not affine */
-    public Tensor weight() {
-        return parameter("weight");
-    }
-
-    /** @return the learnable per-channel shift [C], or null when not affine */
-    public Tensor bias() {
-        return parameter("bias");
-    }
-
     /** @return the number of groups */
     public int numGroups() {
         return numGroups;
@@ -87,10 +77,5 @@ public class GroupNorm extends Module<GroupNorm> {
     /** @return the number of channels C */
     public int numChannels() {
         return numChannels;
-    }
-
-    @Override
-    protected String extraRepr() {
-        return numGroups + ", " + numChannels + ", eps=" + Dropout.pyFloat(eps) + ", affine=" + py(affine);
     }
 }

@@ -13,45 +13,30 @@ import io.clgrad.Tensor;
  * Tensor y = new Hardtanh(0f, 6f).forward(Tensor.randn(2));   // ReLU6
  * }</pre>
  */
-public class Hardtanh extends Module<Hardtanh> {
-    private final float minVal;
-    private final float maxVal;
-
+public class Hardtanh extends FixedArgsModule<Hardtanh> {
     /** The range [-1, 1], PyTorch's default. */
     public Hardtanh() {
         this(-1f, 1f);
     }
 
     /**
-     * Creates the module (it has no parameters).
+     * Creates the module (it has no parameters); its forward is
+     * {@link Functional#hardtanh(Tensor, float, float)}.
      *
      * @param minVal the lower bound
      * @param maxVal the upper bound, at least {@code minVal}
      * @throws IllegalArgumentException when {@code maxVal < minVal}
      */
     public Hardtanh(float minVal, float maxVal) {
+        super(x -> Functional.hardtanh(x, minVal, maxVal), repr(minVal, maxVal));
+    }
+
+    /** {@code min_val=-1.0, max_val=1.0}, once the range is checked. */
+    private static String repr(float minVal, float maxVal) {
         if (maxVal < minVal) {
             throw new IllegalArgumentException("Hardtanh: max_val (" + maxVal + ") cannot be less than min_val ("
                     + minVal + ")");
         }
-        this.minVal = minVal;
-        this.maxVal = maxVal;
-    }
-
-    /**
-     * {@link Functional#hardtanh(Tensor, float, float)} of the input.
-     *
-     * @param x any shape
-     * @return the same shape
-     */
-    @Override
-    public Tensor forward(Tensor x) {
-        return Functional.hardtanh(x, minVal, maxVal);
-    }
-
-    /** {@code min_val=-1.0, max_val=1.0}. */
-    @Override
-    protected String extraRepr() {
         return "min_val=" + PyNumbers.floatRepr(minVal) + ", max_val=" + PyNumbers.floatRepr(maxVal);
     }
 }

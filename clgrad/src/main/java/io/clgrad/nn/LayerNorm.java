@@ -21,10 +21,8 @@ import io.clgrad.Tensor;
  * Tensor y = ln.forward(Tensor.randn(8, 10, 64));
  * }</pre>
  */
-public class LayerNorm extends Module<LayerNorm> {
+public class LayerNorm extends PerSampleNorm<LayerNorm> {
     private final int[] normalizedShape;
-    private final double eps;
-    private final boolean elementwiseAffine;
 
     /**
      * A layer norm with eps 1e-5 and a learnable weight and bias, on the CPU.
@@ -44,14 +42,16 @@ public class LayerNorm extends Module<LayerNorm> {
      * @param device            where the parameters live
      */
     public LayerNorm(int[] normalizedShape, double eps, boolean elementwiseAffine, Device device) {
+        super(sizes(normalizedShape), "elementwise_affine", eps, elementwiseAffine, device, normalizedShape);
+        this.normalizedShape = normalizedShape.clone();
+    }
+
+    /** {@code (64,)}, once the shape is checked to have a dim. */
+    private static String sizes(int[] normalizedShape) {
         if (normalizedShape == null || normalizedShape.length == 0) {
             throw new IllegalArgumentException("LayerNorm: normalized_shape must have at least one dim");
         }
-        this.normalizedShape = normalizedShape.clone();
-        this.eps = eps;
-        this.elementwiseAffine = elementwiseAffine;
-        registerParameter("weight", elementwiseAffine ? Tensor.ones(device, normalizedShape) : null);
-        registerParameter("bias", elementwiseAffine ? Tensor.zeros(device, normalizedShape) : null);
+        return ConvNd.tuple(normalizedShape);
     }
 
     /**
@@ -65,16 +65,6 @@ public class LayerNorm extends Module<LayerNorm> {
         return Functional.layerNorm(x, normalizedShape, weight(), bias(), eps);
     }
 
-    /** @return the learnable scale (shape normalizedShape), or null without elementwise affine */
-    public Tensor weight() {
-        return parameter("weight");
-    }
-
-    /** @return the learnable shift (shape normalizedShape), or null without elementwise affine */
-    public Tensor bias() {
-        return parameter("bias");
-    }
-
     /** @return the normalised trailing dims (a copy) */
     public int[] normalizedShape() {
         return normalizedShape.clone();
@@ -83,11 +73,5 @@ public class LayerNorm extends Module<LayerNorm> {
     /** @return the value added to the variance */
     public double eps() {
         return eps;
-    }
-
-    @Override
-    protected String extraRepr() {
-        return ConvNd.tuple(normalizedShape) + ", eps=" + Dropout.pyFloat(eps) + ", elementwise_affine="
-                + py(elementwiseAffine);
     }
 }

@@ -13,37 +13,18 @@ import io.clgrad.Tensor;
  * Tensor y = new LeakyReLU(0.2f).forward(Tensor.randn(2));   // LeakyReLU(negative_slope=0.2)
  * }</pre>
  */
-public class LeakyReLU extends Module<LeakyReLU> {
-    private final float negativeSlope;
-
+public class LeakyReLU extends FixedArgsModule<LeakyReLU> {
     /** The slope 0.01 below 0, PyTorch's default. */
     public LeakyReLU() {
         this(0.01f);
     }
 
     /**
-     * Creates the module (it has no parameters).
+     * Creates the module (it has no parameters); its forward is {@link Functional#leakyRelu(Tensor, float)}.
      *
      * @param negativeSlope the slope below 0
      */
     public LeakyReLU(float negativeSlope) {
-        this.negativeSlope = negativeSlope;
-    }
-
-    /**
-     * {@link Functional#leakyRelu(Tensor, float)} of the input.
-     *
-     * @param x any shape, float32
-     * @return the same shape
-     */
-    @Override
-    public Tensor forward(Tensor x) {
-        return Functional.leakyRelu(x, negativeSlope);
-    }
-
-    /** {@code negative_slope=0.01}. */
-    @Override
-    protected String extraRepr() {
-        return "negative_slope=" + PyNumbers.floatRepr(negativeSlope);
+        super(x -> Functional.leakyRelu(x, negativeSlope), "negative_slope=" + PyNumbers.floatRepr(negativeSlope));
     }
 }

@@ -23,7 +23,7 @@ import io.clgrad.nn.init.Init;
  * Tensor output = m.forward(Tensor.randn(128, 20));   // [128, 30]
  * }</pre>
  */
-public class Linear extends Module<Linear> {
+public class Linear extends AffineModule<Linear> {
     private final int inFeatures;
     private final int outFeatures;
 
@@ -105,24 +105,6 @@ public class Linear extends Module<Linear> {
      */
     Tensor forwardRelu(Tensor x) {
         return Functional.linearRelu(x, weight(), bias());
-    }
-
-    /**
-     * The learnable weights {@code [out, in]} (the current tensor: it changes after {@link #to(Device)}).
-     *
-     * @return the weight
-     */
-    public Tensor weight() {
-        return parameter("weight");
-    }
-
-    /**
-     * The learnable bias {@code [out]}, or null when built without bias.
-     *
-     * @return the bias or null
-     */
-    public Tensor bias() {
-        return parameter("bias");
     }
 
     /**

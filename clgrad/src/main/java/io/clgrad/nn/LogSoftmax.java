@@ -12,32 +12,13 @@ import io.clgrad.Tensor;
  * Tensor y = new LogSoftmax(1).forward(Tensor.randn(4, 10));   // LogSoftmax(dim=1)
  * }</pre>
  */
-public class LogSoftmax extends Module<LogSoftmax> {
-    private final int dim;
-
+public class LogSoftmax extends FixedArgsModule<LogSoftmax> {
     /**
-     * Creates the module (it has no parameters).
+     * Creates the module (it has no parameters); its forward is the input's {@link Tensor#logSoftmax(int)}.
      *
      * @param dim the dim to normalise over; negative counts from the end
      */
     public LogSoftmax(int dim) {
-        this.dim = dim;
-    }
-
-    /**
-     * The log-softmax of the input along {@code dim}.
-     *
-     * @param x any shape with the dim
-     * @return the same shape
-     */
-    @Override
-    public Tensor forward(Tensor x) {
-        return x.logSoftmax(dim);
-    }
-
-    /** {@code dim=1}. */
-    @Override
-    protected String extraRepr() {
-        return "dim=" + dim;
+        super(x -> x.logSoftmax(dim), "dim=" + dim);
     }
 }

@@ -12,32 +12,13 @@ import io.clgrad.Tensor;
  * Tensor y = new Softmax(1).forward(Tensor.randn(4, 10));   // Softmax(dim=1)
  * }</pre>
  */
-public class Softmax extends Module<Softmax> {
-    private final int dim;
-
+public class Softmax extends FixedArgsModule<Softmax> {
     /**
-     * Creates the module (it has no parameters).
+     * Creates the module (it has no parameters); its forward is the input's {@link Tensor#softmax(int)}.
      *
      * @param dim the dim to normalise over; negative counts from the end
      */
     public Softmax(int dim) {
-        this.dim = dim;
-    }
-
-    /**
-     * The softmax of the input along {@code dim}.
-     *
-     * @param x any shape with the dim
-     * @return the same shape
-     */
-    @Override
-    public Tensor forward(Tensor x) {
-        return x.softmax(dim);
-    }
-
-    /** {@code dim=1}. */
-    @Override
-    protected String extraRepr() {
-        return "dim=" + dim;
+        super(x -> x.softmax(dim), "dim=" + dim);
     }
 }

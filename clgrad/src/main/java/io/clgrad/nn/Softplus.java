@@ -13,43 +13,23 @@ import io.clgrad.Tensor;
  * Tensor y = new Softplus().forward(Tensor.randn(2));   // Softplus(beta=1, threshold=20)
  * }</pre>
  */
-public class Softplus extends Module<Softplus> {
-    private final float beta;
-    private final float threshold;
-
+public class Softplus extends FixedArgsModule<Softplus> {
     /** {@code beta = 1, threshold = 20}, PyTorch's defaults. */
     public Softplus() {
         this(1f, 20f);
     }
 
     /**
-     * Creates the module (it has no parameters).
+     * Creates the module (it has no parameters); its forward is
+     * {@link Functional#softplus(Tensor, float, float)}. It prints as {@code beta=1, threshold=20}:
+     * integral values print as ints, as PyTorch prints its int defaults (PyTorch prints {@code 2.0}
+     * for a float the user passed; Java cannot tell 2 from 2.0).
      *
      * @param beta      the sharpness β
      * @param threshold above which βx the output is the input
      */
     public Softplus(float beta, float threshold) {
-        this.beta = beta;
-        this.threshold = threshold;
-    }
-
-    /**
-     * {@link Functional#softplus(Tensor, float, float)} of the input.
-     *
-     * @param x any shape, float32
-     * @return the same shape
-     */
-    @Override
-    public Tensor forward(Tensor x) {
-        return Functional.softplus(x, beta, threshold);
-    }
-
-    /**
-     * {@code beta=1, threshold=20}: integral values print as ints, as PyTorch prints its int
-     * defaults (PyTorch prints {@code 2.0} for a float the user passed; Java cannot tell 2 from 2.0).
-     */
-    @Override
-    protected String extraRepr() {
-        return "beta=" + PyNumbers.numberRepr(beta) + ", threshold=" + PyNumbers.numberRepr(threshold);
+        super(x -> Functional.softplus(x, beta, threshold),
+                "beta=" + PyNumbers.numberRepr(beta) + ", threshold=" + PyNumbers.numberRepr(threshold));
     }
 }
