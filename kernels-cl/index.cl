@@ -39,9 +39,19 @@
  * tunables.
  */
 
-/* The row-major coordinates of element i of shape (the first rank lanes). */
-inline void clg_coords(int i, int rank, const int* sh, int* c)
+/* Lane d (0 <= d < 8) of v. */
+inline int clg_lane(int8 v, int d)
 {
+    int a[8];
+    vstore8(v, 0, a);
+    return a[d];
+}
+
+/* The row-major coordinates of element i of shape (the first rank lanes). */
+inline void clg_coords(int i, int rank, int8 shape, int* c)
+{
+    int sh[8];
+    vstore8(shape, 0, sh);
     int rem = i;
     for (int d = rank - 1; d >= 0; d--) {
         c[d] = rem % sh[d];
@@ -49,9 +59,11 @@ inline void clg_coords(int i, int rank, const int* sh, int* c)
     }
 }
 
-/* offset + sum of c[d]*st[d] over d != skip (skip = -1 for none). */
-inline int clg_offset(int offset, int rank, const int* c, const int* st, int skip)
+/* offset + sum of c[d]*strides[d] over d != skip (skip = -1 for none). */
+inline int clg_offset(int offset, int rank, const int* c, int8 strides, int skip)
 {
+    int st[8];
+    vstore8(strides, 0, st);
     int off = offset;
     for (int d = 0; d < rank; d++) {
         off += d == skip ? 0 : c[d] * st[d];
@@ -59,31 +71,32 @@ inline int clg_offset(int offset, int rank, const int* c, const int* st, int ski
     return off;
 }
 
+/*
+ * Every kernel's prologue: the work-item's output element i (items at or past n return) and its
+ * row-major coordinates c[0 .. rank-1] in shape.
+ */
+#define CLG_ELEMENT_COORDS(i, n, rank, shape, c) \
+    int i = get_global_id(0);                     \
+    if (i >= (n)) {                               \
+        return;                                   \
+    }                                             \
+    int c[8];                                     \
+    clg_coords(i, (rank), (shape), c)
+
 __kernel void gather_u32(__global const uint* self, int selfOffset, int8 selfStrides,
                          __global const int* index, int indexOffset, int8 indexStrides,
                          int rank, int8 shape, int dim, int bound,
                          __global uint* out, int n, __global int* err, int op)
 {
-    int i = get_global_id(0);
-    if (i >= n) {
-        return;
-    }
-    int sh[8];
-    int ss[8];
-    int is[8];
-    int c[8];
-    vstore8(shape, 0, sh);
-    vstore8(selfStrides, 0, ss);
-    vstore8(indexStrides, 0, is);
-    clg_coords(i, rank, sh, c);
-    int io = clg_offset(indexOffset, rank, c, is, -1);
+    CLG_ELEMENT_COORDS(i, n, rank, shape, c);
+    int io = clg_offset(indexOffset, rank, c, indexStrides, -1);
     int v = index[io];
     if (v < 0 || v >= bound) {
         clg_report_target(err, v, io - indexOffset, bound, op, dim);
         out[i] = 0u;
         return;
     }
-    out[i] = self[clg_offset(selfOffset, rank, c, ss, dim) + v * ss[dim]];
+    out[i] = self[clg_offset(selfOffset, rank, c, selfStrides, dim) + v * clg_lane(selfStrides, dim)];
 }
 
 __kernel void scatter_u32(__global const uint* self, int selfOffset, int8 selfStrides, int hasSelf,
@@ -92,40 +105,30 @@ __kernel void scatter_u32(__global const uint* self, int selfOffset, int8 selfSt
                           int rank, int8 shape, int dim, int mode,
                           __global uint* out, int n, __global int* err, int op)
 {
-    int i = get_global_id(0);
-    if (i >= n) {
-        return;
-    }
-    int sh[8];
+    CLG_ELEMENT_COORDS(i, n, rank, shape, c);
     int ish[8];
-    int ss[8];
-    int is[8];
-    int vs[8];
-    int c[8];
-    vstore8(shape, 0, sh);
     vstore8(indexShape, 0, ish);
-    vstore8(selfStrides, 0, ss);
-    vstore8(indexStrides, 0, is);
-    vstore8(srcStrides, 0, vs);
-    clg_coords(i, rank, sh, c);
-    uint acc = hasSelf ? self[clg_offset(selfOffset, rank, c, ss, -1)] : 0u;
+    uint acc = hasSelf ? self[clg_offset(selfOffset, rank, c, selfStrides, -1)] : 0u;
     int inside = 1;
     for (int d = 0; d < rank; d++) {
         inside &= d == dim || c[d] < ish[d];
     }
     if (inside) {
         int target = c[dim];
-        int ib = clg_offset(indexOffset, rank, c, is, dim);
-        int vb = clg_offset(srcOffset, rank, c, vs, dim);
+        int bound = clg_lane(shape, dim);
+        int indexStep = clg_lane(indexStrides, dim);
+        int srcStep = clg_lane(srcStrides, dim);
+        int ib = clg_offset(indexOffset, rank, c, indexStrides, dim);
+        int vb = clg_offset(srcOffset, rank, c, srcStrides, dim);
         int len = ish[dim];
         for (int k = 0; k < len; k++) {
-            int io = ib + k * is[dim];
+            int io = ib + k * indexStep;
             int v = index[io];
-            if (target == 0 && (v < 0 || v >= sh[dim])) {
-                clg_report_target(err, v, io - indexOffset, sh[dim], op, dim);
+            if (target == 0 && (v < 0 || v >= bound)) {
+                clg_report_target(err, v, io - indexOffset, bound, op, dim);
             }
             if (v == target) {
-                uint s = src[vb + k * vs[dim]];
+                uint s = src[vb + k * srcStep];
                 acc = mode == 0 ? s
                     : mode == 1 ? as_uint(as_float(acc) + as_float(s))
                     : acc + s;   /* wrapping int add: the same bits as unsigned */
@@ -140,21 +143,8 @@ __kernel void where_u32(__global const uint* cond, int condOffset, int condIsFlo
                         int rank, int8 shape, int8 condStrides, int8 xStrides, int8 yStrides,
                         __global uint* out, int n)
 {
-    int i = get_global_id(0);
-    if (i >= n) {
-        return;
-    }
-    int sh[8];
-    int cs[8];
-    int xs[8];
-    int ys[8];
-    int c[8];
-    vstore8(shape, 0, sh);
-    vstore8(condStrides, 0, cs);
-    vstore8(xStrides, 0, xs);
-    vstore8(yStrides, 0, ys);
-    clg_coords(i, rank, sh, c);
-    uint t = cond[clg_offset(condOffset, rank, c, cs, -1)];
+    CLG_ELEMENT_COORDS(i, n, rank, shape, c);
+    uint t = cond[clg_offset(condOffset, rank, c, condStrides, -1)];
     int truth = condIsFloat ? (t & 0x7fffffffu) != 0u : t != 0u;
-    out[i] = truth ? x[clg_offset(xOffset, rank, c, xs, -1)] : y[clg_offset(yOffset, rank, c, ys, -1)];
+    out[i] = truth ? x[clg_offset(xOffset, rank, c, xStrides, -1)] : y[clg_offset(yOffset, rank, c, yStrides, -1)];
 }

@@ -1,6 +1,5 @@
 package io.clgrad;
 
-import java.util.Arrays;
 
 /**
  * {@code adaptive_max_pool2d}: output (oh, ow) is the largest element of input rows
@@ -29,12 +28,9 @@ final class AdaptiveMaxPooling {
      */
     static ValuesAndIndices adaptiveMax(Tensor x, int[] outputSize, boolean returnIndices) {
         Checks.float32(OP, x);
-        if (outputSize == null || outputSize.length < 1 || outputSize.length > 2) {
-            throw new IllegalArgumentException(OP + ": output_size must be 2, got "
-                    + (outputSize == null ? "null" : Arrays.toString(outputSize)));
-        }
-        int oh = outputSize[0];
-        int ow = outputSize.length == 2 ? outputSize[1] : outputSize[0];
+        int[] size = Pooling.outputSize(OP, outputSize);
+        int oh = size[0];
+        int ow = size[1];
         int[] shape = x.shapeRef();
         if (shape.length != 3 && shape.length != 4) {
             throw new IllegalArgumentException(OP + "(): Expected 3D or 4D tensor, but got " + Shape.str(shape));

@@ -78,12 +78,9 @@ final class Pooling {
      */
     static Tensor adaptiveAvg(Tensor x, int[] outputSize) {
         Checks.float32(ADAPTIVE, x);
-        if (outputSize == null || outputSize.length < 1 || outputSize.length > 2) {
-            throw new IllegalArgumentException(ADAPTIVE + ": output_size must be 2, got "
-                    + (outputSize == null ? "null" : Arrays.toString(outputSize)));
-        }
-        int oh = outputSize[0];
-        int ow = outputSize.length == 2 ? outputSize[1] : outputSize[0];
+        int[] size = outputSize(ADAPTIVE, outputSize);
+        int oh = size[0];
+        int ow = size[1];
         if (oh < 0 || ow < 0) {
             throw new IllegalArgumentException(ADAPTIVE + ": elements of output_size must be greater than or equal to 0"
                     + " but received {" + oh + ", " + ow + "}");
@@ -156,6 +153,19 @@ final class Pooling {
         }
         int planes = s.length == 4 ? s[0] * s[1] : s[0];
         return new Planes(s, planes, s[s.length - 2], s[s.length - 1]);
+    }
+
+    /**
+     * An adaptive pooling's {@code output_size} as {@code {OH, OW}}: one int for both dims or two
+     * ints; the values are not checked here (each op has its own rule and message).
+     */
+    static int[] outputSize(String op, int[] outputSize) {
+        if (outputSize == null || outputSize.length < 1 || outputSize.length > 2) {
+            throw new IllegalArgumentException(op + ": output_size must be 2, got "
+                    + (outputSize == null ? "null" : Arrays.toString(outputSize)));
+        }
+        return outputSize.length == 2 ? new int[] {outputSize[0], outputSize[1]}
+                : new int[] {outputSize[0], outputSize[0]};
     }
 
     /**

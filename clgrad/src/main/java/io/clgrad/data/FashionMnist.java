@@ -46,7 +46,7 @@ public final class FashionMnist extends IdxImageDataset {
      *                                  message names file, index and value)
      */
     public FashionMnist(Path dir, boolean train, Transform<Image, Tensor> transform) throws IOException {
-        super(MnistFiles.load("Fashion-MNIST", dir, train, HOW_TO_GET, CLASSES.length), transform);
+        this(dir, train, transform, null);
     }
 
     /**

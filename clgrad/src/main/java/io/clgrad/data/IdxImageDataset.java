@@ -14,10 +14,6 @@ public abstract class IdxImageDataset implements Dataset<Tensor[]> {
     private final Transform<Image, Tensor> transform;
     private final Transform<Integer, Tensor> targetTransform;
 
-    IdxImageDataset(MnistFiles files, Transform<Image, Tensor> transform) {
-        this(files, transform, null);
-    }
-
     IdxImageDataset(MnistFiles files, Transform<Image, Tensor> transform, Transform<Integer, Tensor> targetTransform) {
         this.files = files;
         this.transform = transform;

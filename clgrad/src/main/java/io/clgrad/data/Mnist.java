@@ -45,7 +45,7 @@ public final class Mnist extends IdxImageDataset {
      *                                  message names file, index and value)
      */
     public Mnist(Path dir, boolean train, Transform<Image, Tensor> transform) throws IOException {
-        super(MnistFiles.load("MNIST", dir, train, HOW_TO_GET, CLASSES.length), transform);
+        this(dir, train, transform, null);
     }
 
     /**
