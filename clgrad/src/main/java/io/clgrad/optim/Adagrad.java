@@ -69,11 +69,8 @@ public final class Adagrad extends Optimizer {
             float eps = (float) g.getDouble("eps");
             double wd = g.getDouble("weight_decay");
             float initial = (float) g.getDouble("initial_accumulator_value");
-            for (Tensor p : g.params()) {
+            for (Tensor p : withGrad(g)) {
                 Tensor grad = p.grad();
-                if (grad == null) {
-                    continue;
-                }
                 ParamState s = state(p);
                 if (!s.tensors.containsKey("sum")) {
                     s.tensors.put("sum", Tensors.keep(Tensor.full(p.device(), initial, p.shape())));
@@ -96,7 +93,7 @@ public final class Adagrad extends Optimizer {
         private Builder(List<Tensor> params) {
             super(params, OptionChecks.defaults(new Object[] {"lr", 1e-2, "lr_decay", 0.0, "eps", 1e-10,
                 "weight_decay", 0.0, "initial_accumulator_value", 0.0}, "foreach", "maximize", "differentiable",
-                "fused"));
+                "fused"), Adagrad::new);
         }
 
         /** Learning-rate decay η: step t uses γ / (1 + (t-1) η) (default 0). */
@@ -112,11 +109,6 @@ public final class Adagrad extends Optimizer {
         /** Term ε added to the denominator (default 1e-10). */
         public Builder eps(double eps) {
             return set("eps", eps);
-        }
-
-        @Override
-        public Adagrad build() {
-            return new Adagrad(this);
         }
     }
 }

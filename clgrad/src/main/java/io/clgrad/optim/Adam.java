@@ -63,12 +63,7 @@ public final class Adam extends AdamBase {
     /** Builds an {@link Adam}; the setters are {@link AdamBuilder}'s. */
     public static final class Builder extends AdamBuilder<Builder, Adam> {
         private Builder(List<Tensor> params) {
-            super(params, 0.0);
-        }
-
-        @Override
-        public Adam build() {
-            return new Adam(this);
+            super(params, 0.0, Adam::new);
         }
     }
 }

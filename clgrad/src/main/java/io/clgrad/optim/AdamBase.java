@@ -55,11 +55,8 @@ abstract class AdamBase extends Optimizer {
             double wd = g.getDouble("weight_decay");
             boolean amsgrad = Boolean.TRUE.equals(g.get("amsgrad"));
             Map<String, Batch> batches = new LinkedHashMap<>();
-            for (Tensor p : g.params()) {
+            for (Tensor p : withGrad(g)) {
                 Tensor grad = p.grad();
-                if (grad == null) {
-                    continue;
-                }
                 ParamState s = state(p);
                 Tensor m = stateTensor(s, "exp_avg", p);
                 Tensor v = stateTensor(s, "exp_avg_sq", p);

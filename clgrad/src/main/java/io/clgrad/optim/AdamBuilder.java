@@ -2,6 +2,7 @@ package io.clgrad.optim;
 
 import io.clgrad.Tensor;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The options {@link Adam.Builder} and {@link AdamW.Builder} share beyond {@link OptimizerBuilder}'s,
@@ -16,10 +17,10 @@ import java.util.List;
  */
 public abstract class AdamBuilder<B extends AdamBuilder<B, O>, O extends Optimizer>
         extends OptimizerBuilder<B, O> {
-    AdamBuilder(List<Tensor> params, double weightDecay) {
+    AdamBuilder(List<Tensor> params, double weightDecay, Function<B, O> factory) {
         super(params, OptionChecks.defaults(new Object[] {"lr", 1e-3, "betas", List.of(0.9, 0.999), "eps", 1e-8,
             "weight_decay", weightDecay, "amsgrad", false}, "maximize", "foreach", "capturable", "differentiable",
-            "fused"));
+            "fused"), factory);
     }
 
     /**

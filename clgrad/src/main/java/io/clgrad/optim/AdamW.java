@@ -52,12 +52,7 @@ public final class AdamW extends AdamBase {
     /** Builds an {@link AdamW}; the setters are {@link AdamBuilder}'s. */
     public static final class Builder extends AdamBuilder<Builder, AdamW> {
         private Builder(List<Tensor> params) {
-            super(params, 1e-2);
-        }
-
-        @Override
-        public AdamW build() {
-            return new AdamW(this);
+            super(params, 1e-2, AdamW::new);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.clgrad.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What the optimizers' builders share: the parameters, the option map that becomes the
@@ -20,14 +21,16 @@ import java.util.Map;
 public abstract class OptimizerBuilder<B extends OptimizerBuilder<B, O>, O extends Optimizer> {
     final List<Tensor> params;
     private final Map<String, Object> options;
+    private final Function<B, O> factory;
 
     /**
      * A builder over {@code params} whose options start as {@code defaults} (the map is kept and
-     * changed by the setters).
+     * changed by the setters); {@link #build()} gives the builder to {@code factory}.
      */
-    OptimizerBuilder(List<Tensor> params, Map<String, Object> defaults) {
+    OptimizerBuilder(List<Tensor> params, Map<String, Object> defaults, Function<B, O> factory) {
         this.params = params;
         this.options = defaults;
+        this.factory = factory;
     }
 
     /**
@@ -57,12 +60,18 @@ public abstract class OptimizerBuilder<B extends OptimizerBuilder<B, O>, O exten
      * @return the optimizer over the builder's parameters
      * @throws IllegalArgumentException on an invalid parameter list or option (PyTorch's checks)
      */
-    public abstract O build();
+    public O build() {
+        return factory.apply(self());
+    }
 
     /** Sets option {@code key} (PyTorch's name) to {@code value}. */
-    @SuppressWarnings("unchecked")
     final B set(String key, Object value) {
         options.put(key, value);
+        return self();
+    }
+
+    @SuppressWarnings("unchecked")
+    private B self() {
         return (B) this;
     }
 

@@ -71,11 +71,8 @@ public final class RMSprop extends Optimizer {
             double wd = g.getDouble("weight_decay");
             double momentum = g.getDouble("momentum");
             boolean centered = Boolean.TRUE.equals(g.get("centered"));
-            for (Tensor p : g.params()) {
+            for (Tensor p : withGrad(g)) {
                 Tensor grad = p.grad();
-                if (grad == null) {
-                    continue;
-                }
                 ParamState s = state(p);
                 Tensor squareAvg = stateTensor(s, "square_avg", p);
                 Tensor buf = momentum > 0 ? stateTensor(s, "momentum_buffer", p) : null;
@@ -107,7 +104,8 @@ public final class RMSprop extends Optimizer {
     public static final class Builder extends OptimizerBuilder<Builder, RMSprop> {
         private Builder(List<Tensor> params) {
             super(params, OptionChecks.defaults(new Object[] {"lr", 1e-2, "momentum", 0.0, "alpha", 0.99, "eps", 1e-8,
-                "centered", false, "weight_decay", 0.0}, "capturable", "foreach", "maximize", "differentiable"));
+                "centered", false, "weight_decay", 0.0}, "capturable", "foreach", "maximize", "differentiable"),
+                RMSprop::new);
         }
 
         /** Smoothing constant α of the square average (default 0.99). */
@@ -128,11 +126,6 @@ public final class RMSprop extends Optimizer {
         /** Whether to normalise by the estimated variance of the gradient (default false). */
         public Builder centered(boolean centered) {
             return set("centered", centered);
-        }
-
-        @Override
-        public RMSprop build() {
-            return new RMSprop(this);
         }
     }
 }

@@ -79,11 +79,8 @@ public final class SGD extends Optimizer {
             double dampening = g.getDouble("dampening");
             double wd = g.getDouble("weight_decay");
             boolean nesterov = Boolean.TRUE.equals(g.get("nesterov"));
-            for (Tensor p : g.params()) {
+            for (Tensor p : withGrad(g)) {
                 Tensor grad = p.grad();
-                if (grad == null) {
-                    continue;
-                }
                 Tensor buf = null;
                 boolean first = false;
                 if (momentum != 0) {
@@ -100,7 +97,8 @@ public final class SGD extends Optimizer {
     public static final class Builder extends OptimizerBuilder<Builder, SGD> {
         private Builder(List<Tensor> params) {
             super(params, OptionChecks.defaults(new Object[] {"lr", 1e-3, "momentum", 0.0, "dampening", 0.0,
-                "weight_decay", 0.0, "nesterov", false}, "maximize", "foreach", "differentiable", "fused"));
+                "weight_decay", 0.0, "nesterov", false}, "maximize", "foreach", "differentiable", "fused"),
+                SGD::new);
         }
 
         /** Momentum factor μ (default 0: no momentum buffer). */
@@ -116,11 +114,6 @@ public final class SGD extends Optimizer {
         /** Whether to use Nesterov momentum (default false; needs momentum &gt; 0 and dampening 0). */
         public Builder nesterov(boolean nesterov) {
             return set("nesterov", nesterov);
-        }
-
-        @Override
-        public SGD build() {
-            return new SGD(this);
         }
     }
 }
