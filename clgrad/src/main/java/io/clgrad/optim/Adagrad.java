@@ -2,7 +2,6 @@ package io.clgrad.optim;
 
 import io.clgrad.Tensor;
 import io.clgrad.Tensors;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,22 +42,11 @@ public final class Adagrad extends Optimizer {
      *                                  is not a leaf, or lr is negative
      */
     public Adagrad(List<Tensor> params, double lr) {
-        this(params, lr, 0, 0, 0, 1e-10);
+        this(new Builder(params).lr(lr));
     }
 
-    private Adagrad(List<Tensor> params, double lr, double lrDecay, double weightDecay, double initial, double eps) {
-        super(params, defaults(lr, lrDecay, weightDecay, initial, eps));
-    }
-
-    private static Map<String, Object> defaults(double lr, double lrDecay, double weightDecay, double initial,
-                                                double eps) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("lr", lr);
-        d.put("lr_decay", lrDecay);
-        d.put("eps", eps);
-        d.put("weight_decay", weightDecay);
-        d.put("initial_accumulator_value", initial);
-        return OptionChecks.withPrintedOnly(d, "foreach", "maximize", "differentiable", "fused");
+    private Adagrad(Builder b) {
+        super(b.params, b.options());
     }
 
     /** A builder over {@code params} starting from PyTorch's defaults. */
@@ -68,11 +56,7 @@ public final class Adagrad extends Optimizer {
 
     @Override
     protected void validate(Map<String, Object> o) {
-        OptionChecks.nonNegative(o, "lr", "learning rate");
-        OptionChecks.nonNegative(o, "lr_decay", "lr_decay value");
-        OptionChecks.nonNegative(o, "weight_decay", "weight_decay value");
-        OptionChecks.nonNegative(o, "initial_accumulator_value", "initial_accumulator_value value");
-        OptionChecks.nonNegative(o, "eps", "epsilon value");
+        OptionChecks.nonNegative(o, "lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps");
         OptionChecks.checkPrintedOnly(o);
     }
 
@@ -85,11 +69,8 @@ public final class Adagrad extends Optimizer {
             float eps = (float) g.getDouble("eps");
             double wd = g.getDouble("weight_decay");
             float initial = (float) g.getDouble("initial_accumulator_value");
-            for (Tensor p : g.params()) {
+            for (Tensor p : withGrad(g)) {
                 Tensor grad = p.grad();
-                if (grad == null) {
-                    continue;
-                }
                 ParamState s = state(p);
                 if (!s.tensors.containsKey("sum")) {
                     s.tensors.put("sum", Tensors.keep(Tensor.full(p.device(), initial, p.shape())));
@@ -107,56 +88,27 @@ public final class Adagrad extends Optimizer {
         }
     }
 
-    /** Builds an {@link Adagrad}; every setter returns the builder. */
-    public static final class Builder {
-        private final List<Tensor> params;
-        private double lr = 1e-2;
-        private double lrDecay;
-        private double weightDecay;
-        private double initialAccumulatorValue;
-        private double eps = 1e-10;
-
+    /** Builds an {@link Adagrad}; every setter returns the builder. Defaults: lr 1e-2, weight decay 0. */
+    public static final class Builder extends OptimizerBuilder<Builder, Adagrad> {
         private Builder(List<Tensor> params) {
-            this.params = params;
-        }
-
-        /** Learning rate γ (default 1e-2). */
-        public Builder lr(double lr) {
-            this.lr = lr;
-            return this;
+            super(params, OptionChecks.defaults(new Object[] {"lr", 1e-2, "lr_decay", 0.0, "eps", 1e-10,
+                "weight_decay", 0.0, "initial_accumulator_value", 0.0}, "foreach", "maximize", "differentiable",
+                "fused"), Adagrad::new);
         }
 
         /** Learning-rate decay η: step t uses γ / (1 + (t-1) η) (default 0). */
         public Builder lrDecay(double lrDecay) {
-            this.lrDecay = lrDecay;
-            return this;
-        }
-
-        /** L2 penalty λ added to the gradient (default 0). */
-        public Builder weightDecay(double weightDecay) {
-            this.weightDecay = weightDecay;
-            return this;
+            return set("lr_decay", lrDecay);
         }
 
         /** Starting value τ of every element of the accumulator {@code sum} (default 0). */
         public Builder initialAccumulatorValue(double value) {
-            this.initialAccumulatorValue = value;
-            return this;
+            return set("initial_accumulator_value", value);
         }
 
         /** Term ε added to the denominator (default 1e-10). */
         public Builder eps(double eps) {
-            this.eps = eps;
-            return this;
-        }
-
-        /**
-         * The optimizer.
-         *
-         * @throws IllegalArgumentException on an invalid parameter list or option (PyTorch's checks)
-         */
-        public Adagrad build() {
-            return new Adagrad(params, lr, lrDecay, weightDecay, initialAccumulatorValue, eps);
+            return set("eps", eps);
         }
     }
 }

@@ -48,12 +48,11 @@ public final class Adam extends AdamBase {
      *                                  is not a leaf, or lr is negative
      */
     public Adam(List<Tensor> params, double lr) {
-        this(params, lr, 0.9, 0.999, 1e-8, 0, false);
+        this(new Builder(params).lr(lr));
     }
 
-    private Adam(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay,
-                 boolean amsgrad) {
-        super(params, lr, beta1, beta2, eps, weightDecay, amsgrad, false);
+    private Adam(Builder b) {
+        super(b, false);
     }
 
     /** A builder over {@code params} starting from PyTorch's defaults. */
@@ -64,12 +63,7 @@ public final class Adam extends AdamBase {
     /** Builds an {@link Adam}; the setters are {@link AdamBuilder}'s. */
     public static final class Builder extends AdamBuilder<Builder, Adam> {
         private Builder(List<Tensor> params) {
-            super(params, 0);
-        }
-
-        @Override
-        public Adam build() {
-            return new Adam(params, lr, beta1, beta2, eps, weightDecay, amsgrad);
+            super(params, 0.0, Adam::new);
         }
     }
 }

@@ -15,27 +15,14 @@ import java.util.Map;
 abstract class AdamBase extends Optimizer {
     private final boolean decoupled;
 
-    AdamBase(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay,
-             boolean amsgrad, boolean decoupled) {
-        super(params, defaults(lr, beta1, beta2, eps, weightDecay, amsgrad));
+    AdamBase(AdamBuilder<?, ?> b, boolean decoupled) {
+        super(b.params, b.options());
         this.decoupled = decoupled;
-    }
-
-    private static Map<String, Object> defaults(double lr, double beta1, double beta2, double eps,
-                                                double weightDecay, boolean amsgrad) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("lr", lr);
-        d.put("betas", List.of(beta1, beta2));
-        d.put("eps", eps);
-        d.put("weight_decay", weightDecay);
-        d.put("amsgrad", amsgrad);
-        return OptionChecks.withPrintedOnly(d, "maximize", "foreach", "capturable", "differentiable", "fused");
     }
 
     @Override
     protected void validate(Map<String, Object> o) {
-        OptionChecks.nonNegative(o, "lr", "learning rate");
-        OptionChecks.nonNegative(o, "eps", "epsilon value");
+        OptionChecks.nonNegative(o, "lr", "eps");
         Object betas = o.get("betas");
         if (!(betas instanceof List) || ((List<?>) betas).size() != 2
                 || !(((List<?>) betas).get(0) instanceof Number) || !(((List<?>) betas).get(1) instanceof Number)) {
@@ -47,10 +34,8 @@ abstract class AdamBase extends Optimizer {
                 throw new IllegalArgumentException("Invalid beta parameter at index " + i + ": " + PyRepr.floatRepr(b));
             }
         }
-        OptionChecks.nonNegative(o, "weight_decay", "weight_decay value");
-        if (!(o.get("amsgrad") instanceof Boolean)) {
-            throw new IllegalArgumentException("amsgrad must be a boolean, got " + o.get("amsgrad"));
-        }
+        OptionChecks.nonNegative(o, "weight_decay");
+        OptionChecks.bool(o, "amsgrad");
         OptionChecks.checkPrintedOnly(o);
     }
 
@@ -70,11 +55,8 @@ abstract class AdamBase extends Optimizer {
             double wd = g.getDouble("weight_decay");
             boolean amsgrad = Boolean.TRUE.equals(g.get("amsgrad"));
             Map<String, Batch> batches = new LinkedHashMap<>();
-            for (Tensor p : g.params()) {
+            for (Tensor p : withGrad(g)) {
                 Tensor grad = p.grad();
-                if (grad == null) {
-                    continue;
-                }
                 ParamState s = state(p);
                 Tensor m = stateTensor(s, "exp_avg", p);
                 Tensor v = stateTensor(s, "exp_avg_sq", p);

@@ -37,12 +37,11 @@ public final class AdamW extends AdamBase {
      *                                  is not a leaf, or lr is negative
      */
     public AdamW(List<Tensor> params, double lr) {
-        this(params, lr, 0.9, 0.999, 1e-8, 1e-2, false);
+        this(new Builder(params).lr(lr));
     }
 
-    private AdamW(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay,
-                  boolean amsgrad) {
-        super(params, lr, beta1, beta2, eps, weightDecay, amsgrad, true);
+    private AdamW(Builder b) {
+        super(b, true);
     }
 
     /** A builder over {@code params} starting from PyTorch's defaults. */
@@ -53,12 +52,7 @@ public final class AdamW extends AdamBase {
     /** Builds an {@link AdamW}; the setters are {@link AdamBuilder}'s. */
     public static final class Builder extends AdamBuilder<Builder, AdamW> {
         private Builder(List<Tensor> params) {
-            super(params, 1e-2);
-        }
-
-        @Override
-        public AdamW build() {
-            return new AdamW(params, lr, beta1, beta2, eps, weightDecay, amsgrad);
+            super(params, 1e-2, AdamW::new);
         }
     }
 }

@@ -1,7 +1,5 @@
 package io.clgrad.optim;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,11 +115,7 @@ public abstract class LRScheduler {
 
     /** The base (initial) learning rate of each group. */
     public List<Double> baseLrs() {
-        List<Double> out = new ArrayList<>();
-        for (double d : baseLrs) {
-            out.add(d);
-        }
-        return Collections.unmodifiableList(out);
+        return SchedulerState.boxed(baseLrs);
     }
 
     /** The base learning rate of group {@code i}. */
@@ -131,11 +125,7 @@ public abstract class LRScheduler {
 
     /** The learning rates set by the last step, one per group (PyTorch's {@code get_last_lr()}). */
     public List<Double> lastLr() {
-        List<Double> out = new ArrayList<>();
-        for (double d : lastLr) {
-            out.add(d);
-        }
-        return Collections.unmodifiableList(out);
+        return SchedulerState.boxed(lastLr);
     }
 
     /** The number of parameter groups. */

@@ -134,6 +134,17 @@ public abstract class Optimizer {
         return defaults;
     }
 
+    /** The parameters of {@code g} that have a gradient, in order: the ones a step updates. */
+    static List<Tensor> withGrad(ParamGroup g) {
+        List<Tensor> out = new ArrayList<>();
+        for (Tensor p : g.params()) {
+            if (p.grad() != null) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
     /**
      * Drops every parameter's gradient ({@link Tensor#zeroGrad()}, which closes it and sets it to
      * null), as PyTorch 2's {@code zero_grad()} with its default {@code set_to_none=True}.

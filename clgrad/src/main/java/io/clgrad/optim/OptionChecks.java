@@ -40,6 +40,18 @@ final class OptionChecks {
         return defaults;
     }
 
+    /**
+     * An optimizer's options with their defaults, in PyTorch's order, from alternating names and
+     * values, followed by the printed-only options named in {@code printedOnly}.
+     */
+    static Map<String, Object> defaults(Object[] namesAndValues, String... printedOnly) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            d.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return withPrintedOnly(d, printedOnly);
+    }
+
     /** Checks that each printed-only option in {@code o} keeps its one value. */
     static void checkPrintedOnly(Map<String, Object> o) {
         for (Map.Entry<String, Object> only : PRINTED_ONLY.entrySet()) {
@@ -53,6 +65,14 @@ final class OptionChecks {
         }
     }
 
+    /** The boolean option {@code key}, else "KEY must be a boolean, got VALUE". */
+    static boolean bool(Map<String, Object> o, String key) {
+        if (!(o.get(key) instanceof Boolean b)) {
+            throw new IllegalArgumentException(key + " must be a boolean, got " + o.get(key));
+        }
+        return b;
+    }
+
     /** The number option {@code key}. */
     static double number(Map<String, Object> o, String key) {
         Object v = o.get(key);
@@ -63,14 +83,21 @@ final class OptionChecks {
     }
 
     /**
-     * The number option {@code key}, at least 0, else PyTorch's message, e.g. "Invalid learning
-     * rate: -0.1" for {@code what} "learning rate".
+     * Checks that each number option of {@code keys}, in order, is at least 0, else PyTorch's
+     * message, e.g. "Invalid learning rate: -0.1" for {@code "lr"}, "Invalid epsilon value: -1.0"
+     * for {@code "eps"} and "Invalid momentum value: -0.5" for {@code "momentum"}.
      */
-    static double nonNegative(Map<String, Object> o, String key, String what) {
-        double v = number(o, key);
-        if (!(v >= 0.0)) {
-            throw new IllegalArgumentException("Invalid " + what + ": " + PyRepr.floatRepr(v));
+    static void nonNegative(Map<String, Object> o, String... keys) {
+        for (String key : keys) {
+            double v = number(o, key);
+            if (!(v >= 0.0)) {
+                String what = switch (key) {
+                    case "lr" -> "learning rate";
+                    case "eps" -> "epsilon value";
+                    default -> key + " value";
+                };
+                throw new IllegalArgumentException("Invalid " + what + ": " + PyRepr.floatRepr(v));
+            }
         }
-        return v;
     }
 }

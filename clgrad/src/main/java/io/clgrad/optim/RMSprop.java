@@ -1,7 +1,6 @@
 package io.clgrad.optim;
 
 import io.clgrad.Tensor;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,24 +42,11 @@ public final class RMSprop extends Optimizer {
      *                                  is not a leaf, or lr is negative
      */
     public RMSprop(List<Tensor> params, double lr) {
-        this(params, lr, 0.99, 1e-8, 0, 0, false);
+        this(new Builder(params).lr(lr));
     }
 
-    private RMSprop(List<Tensor> params, double lr, double alpha, double eps, double weightDecay, double momentum,
-                    boolean centered) {
-        super(params, defaults(lr, alpha, eps, weightDecay, momentum, centered));
-    }
-
-    private static Map<String, Object> defaults(double lr, double alpha, double eps, double weightDecay,
-                                                double momentum, boolean centered) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("lr", lr);
-        d.put("momentum", momentum);
-        d.put("alpha", alpha);
-        d.put("eps", eps);
-        d.put("centered", centered);
-        d.put("weight_decay", weightDecay);
-        return OptionChecks.withPrintedOnly(d, "capturable", "foreach", "maximize", "differentiable");
+    private RMSprop(Builder b) {
+        super(b.params, b.options());
     }
 
     /** A builder over {@code params} starting from PyTorch's defaults. */
@@ -70,14 +56,8 @@ public final class RMSprop extends Optimizer {
 
     @Override
     protected void validate(Map<String, Object> o) {
-        OptionChecks.nonNegative(o, "lr", "learning rate");
-        OptionChecks.nonNegative(o, "eps", "epsilon value");
-        OptionChecks.nonNegative(o, "momentum", "momentum value");
-        OptionChecks.nonNegative(o, "weight_decay", "weight_decay value");
-        OptionChecks.nonNegative(o, "alpha", "alpha value");
-        if (!(o.get("centered") instanceof Boolean)) {
-            throw new IllegalArgumentException("centered must be a boolean, got " + o.get("centered"));
-        }
+        OptionChecks.nonNegative(o, "lr", "eps", "momentum", "weight_decay", "alpha");
+        OptionChecks.bool(o, "centered");
         OptionChecks.checkPrintedOnly(o);
     }
 
@@ -91,11 +71,8 @@ public final class RMSprop extends Optimizer {
             double wd = g.getDouble("weight_decay");
             double momentum = g.getDouble("momentum");
             boolean centered = Boolean.TRUE.equals(g.get("centered"));
-            for (Tensor p : g.params()) {
+            for (Tensor p : withGrad(g)) {
                 Tensor grad = p.grad();
-                if (grad == null) {
-                    continue;
-                }
                 ParamState s = state(p);
                 Tensor squareAvg = stateTensor(s, "square_avg", p);
                 Tensor buf = momentum > 0 ? stateTensor(s, "momentum_buffer", p) : null;
@@ -123,63 +100,32 @@ public final class RMSprop extends Optimizer {
         }
     }
 
-    /** Builds an {@link RMSprop}; every setter returns the builder. */
-    public static final class Builder {
-        private final List<Tensor> params;
-        private double lr = 1e-2;
-        private double alpha = 0.99;
-        private double eps = 1e-8;
-        private double weightDecay;
-        private double momentum;
-        private boolean centered;
-
+    /** Builds an {@link RMSprop}; every setter returns the builder. Defaults: lr 1e-2, weight decay 0. */
+    public static final class Builder extends OptimizerBuilder<Builder, RMSprop> {
         private Builder(List<Tensor> params) {
-            this.params = params;
-        }
-
-        /** Learning rate γ (default 1e-2). */
-        public Builder lr(double lr) {
-            this.lr = lr;
-            return this;
+            super(params, OptionChecks.defaults(new Object[] {"lr", 1e-2, "momentum", 0.0, "alpha", 0.99, "eps", 1e-8,
+                "centered", false, "weight_decay", 0.0}, "capturable", "foreach", "maximize", "differentiable"),
+                RMSprop::new);
         }
 
         /** Smoothing constant α of the square average (default 0.99). */
         public Builder alpha(double alpha) {
-            this.alpha = alpha;
-            return this;
+            return set("alpha", alpha);
         }
 
         /** Term ε added to the denominator (default 1e-8). */
         public Builder eps(double eps) {
-            this.eps = eps;
-            return this;
-        }
-
-        /** L2 penalty λ added to the gradient (default 0). */
-        public Builder weightDecay(double weightDecay) {
-            this.weightDecay = weightDecay;
-            return this;
+            return set("eps", eps);
         }
 
         /** Momentum factor μ (default 0: no momentum buffer). */
         public Builder momentum(double momentum) {
-            this.momentum = momentum;
-            return this;
+            return set("momentum", momentum);
         }
 
         /** Whether to normalise by the estimated variance of the gradient (default false). */
         public Builder centered(boolean centered) {
-            this.centered = centered;
-            return this;
-        }
-
-        /**
-         * The optimizer.
-         *
-         * @throws IllegalArgumentException on an invalid parameter list or option (PyTorch's checks)
-         */
-        public RMSprop build() {
-            return new RMSprop(params, lr, alpha, eps, weightDecay, momentum, centered);
+            return set("centered", centered);
         }
     }
 }

@@ -1,7 +1,5 @@
 package io.clgrad.optim;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,7 +131,7 @@ public final class ReduceLROnPlateau {
 
     /** The rates after the last step, one per group (PyTorch's {@code get_last_lr()}). */
     public List<Double> lastLr() {
-        return boxed(lastLr);
+        return SchedulerState.boxed(lastLr);
     }
 
     /** The number of {@link #step(double)} calls so far. */
@@ -151,14 +149,6 @@ public final class ReduceLROnPlateau {
         return numBadEpochs;
     }
 
-    private static List<Double> boxed(double[] a) {
-        List<Double> out = new ArrayList<>();
-        for (double d : a) {
-            out.add(d);
-        }
-        return Collections.unmodifiableList(out);
-    }
-
     /**
      * The scheduler's state by PyTorch's names: {@code factor}, {@code min_lrs}, {@code patience},
      * {@code cooldown}, {@code cooldown_counter}, {@code mode}, {@code threshold},
@@ -170,7 +160,7 @@ public final class ReduceLROnPlateau {
     public Map<String, Object> stateDict() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("factor", factor);
-        out.put("min_lrs", boxed(minLrs));
+        out.put("min_lrs", SchedulerState.boxed(minLrs));
         out.put("patience", patience);
         out.put("cooldown", cooldown);
         out.put("cooldown_counter", cooldownCounter);
@@ -182,7 +172,7 @@ public final class ReduceLROnPlateau {
         out.put("mode_worse", modeWorse);
         out.put("eps", eps);
         out.put("last_epoch", lastEpoch);
-        out.put("_last_lr", boxed(lastLr));
+        out.put("_last_lr", SchedulerState.boxed(lastLr));
         return out;
     }
 

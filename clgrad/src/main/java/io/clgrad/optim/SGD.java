@@ -2,7 +2,6 @@ package io.clgrad.optim;
 
 import io.clgrad.ParameterUpdates;
 import io.clgrad.Tensor;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -42,23 +41,11 @@ public final class SGD extends Optimizer {
      *                                  is not a leaf, or lr is negative
      */
     public SGD(List<Tensor> params, double lr) {
-        this(params, lr, 0, 0, 0, false);
+        this(new Builder(params).lr(lr));
     }
 
-    private SGD(List<Tensor> params, double lr, double momentum, double dampening, double weightDecay,
-                boolean nesterov) {
-        super(params, defaults(lr, momentum, dampening, weightDecay, nesterov));
-    }
-
-    private static Map<String, Object> defaults(double lr, double momentum, double dampening, double weightDecay,
-                                                boolean nesterov) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("lr", lr);
-        d.put("momentum", momentum);
-        d.put("dampening", dampening);
-        d.put("weight_decay", weightDecay);
-        d.put("nesterov", nesterov);
-        return OptionChecks.withPrintedOnly(d, "maximize", "foreach", "differentiable", "fused");
+    private SGD(Builder b) {
+        super(b.params, b.options());
     }
 
     /** A builder over {@code params} starting from PyTorch's defaults. */
@@ -68,14 +55,10 @@ public final class SGD extends Optimizer {
 
     @Override
     protected void validate(Map<String, Object> o) {
-        OptionChecks.nonNegative(o, "lr", "learning rate");
-        double momentum = OptionChecks.nonNegative(o, "momentum", "momentum value");
-        OptionChecks.nonNegative(o, "weight_decay", "weight_decay value");
+        OptionChecks.nonNegative(o, "lr", "momentum", "weight_decay");
+        double momentum = OptionChecks.number(o, "momentum");
         double dampening = OptionChecks.number(o, "dampening");
-        if (!(o.get("nesterov") instanceof Boolean)) {
-            throw new IllegalArgumentException("nesterov must be a boolean, got " + o.get("nesterov"));
-        }
-        if ((Boolean) o.get("nesterov") && (momentum <= 0 || dampening != 0)) {
+        if (OptionChecks.bool(o, "nesterov") && (momentum <= 0 || dampening != 0)) {
             throw new IllegalArgumentException("Nesterov momentum requires a momentum and zero dampening (momentum "
                     + PyRepr.option("momentum", momentum) + ", dampening " + PyRepr.option("dampening", dampening) + ")");
         }
@@ -96,11 +79,8 @@ public final class SGD extends Optimizer {
             double dampening = g.getDouble("dampening");
             double wd = g.getDouble("weight_decay");
             boolean nesterov = Boolean.TRUE.equals(g.get("nesterov"));
-            for (Tensor p : g.params()) {
+            for (Tensor p : withGrad(g)) {
                 Tensor grad = p.grad();
-                if (grad == null) {
-                    continue;
-                }
                 Tensor buf = null;
                 boolean first = false;
                 if (momentum != 0) {
@@ -113,56 +93,27 @@ public final class SGD extends Optimizer {
         }
     }
 
-    /** Builds an {@link SGD}; every setter returns the builder. */
-    public static final class Builder {
-        private final List<Tensor> params;
-        private double lr = 1e-3;
-        private double momentum;
-        private double dampening;
-        private double weightDecay;
-        private boolean nesterov;
-
+    /** Builds an {@link SGD}; every setter returns the builder. Defaults: lr 1e-3, weight decay 0. */
+    public static final class Builder extends OptimizerBuilder<Builder, SGD> {
         private Builder(List<Tensor> params) {
-            this.params = params;
-        }
-
-        /** Learning rate γ (default 1e-3). */
-        public Builder lr(double lr) {
-            this.lr = lr;
-            return this;
+            super(params, OptionChecks.defaults(new Object[] {"lr", 1e-3, "momentum", 0.0, "dampening", 0.0,
+                "weight_decay", 0.0, "nesterov", false}, "maximize", "foreach", "differentiable", "fused"),
+                SGD::new);
         }
 
         /** Momentum factor μ (default 0: no momentum buffer). */
         public Builder momentum(double momentum) {
-            this.momentum = momentum;
-            return this;
+            return set("momentum", momentum);
         }
 
         /** Dampening τ for momentum (default 0). */
         public Builder dampening(double dampening) {
-            this.dampening = dampening;
-            return this;
-        }
-
-        /** L2 penalty λ added to the gradient (default 0). */
-        public Builder weightDecay(double weightDecay) {
-            this.weightDecay = weightDecay;
-            return this;
+            return set("dampening", dampening);
         }
 
         /** Whether to use Nesterov momentum (default false; needs momentum &gt; 0 and dampening 0). */
         public Builder nesterov(boolean nesterov) {
-            this.nesterov = nesterov;
-            return this;
-        }
-
-        /**
-         * The optimizer.
-         *
-         * @throws IllegalArgumentException on an invalid parameter list or option (PyTorch's checks)
-         */
-        public SGD build() {
-            return new SGD(params, lr, momentum, dampening, weightDecay, nesterov);
+            return set("nesterov", nesterov);
         }
     }
 }

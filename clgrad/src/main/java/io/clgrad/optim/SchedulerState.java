@@ -1,5 +1,7 @@
 package io.clgrad.optim;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -60,6 +62,15 @@ final class SchedulerState {
     }
 
     /** Entry {@code key} as a list of {@code size} doubles. */
+    /** {@code a} as an unmodifiable list (the form the schedulers' getters and state dicts give). */
+    static List<Double> boxed(double[] a) {
+        List<Double> out = new ArrayList<>();
+        for (double d : a) {
+            out.add(d);
+        }
+        return Collections.unmodifiableList(out);
+    }
+
     static double[] numbers(Map<String, ?> state, String key, int size) {
         Object v = state.get(key);
         if (!(v instanceof List<?> list) || list.size() != size) {
