@@ -537,6 +537,51 @@ def pooling():
     return {"cases": cases}
 
 
+def cnn_training():
+    """The CNN family of `clgrad train --model cnn`, scaled down so that the fixture stays small:
+    Conv2d(1,4,3,padding=1)-BatchNorm2d(4)-ReLU-MaxPool2d(2)-Conv2d(4,8,3,padding=1)-BatchNorm2d(8)-ReLU-
+    MaxPool2d(2)-Flatten-Linear(72,16)-ReLU-Linear(16,10) (nn.Sequential keys as the CLI's) on 16 images of
+    1x12x12, trained 20 steps in training mode with CrossEntropyLoss and Adam(lr=0.01) on the one batch:
+    the initial state dict, the output and gradients of step 1, every loss, the state dict (running
+    statistics and num_batches_tracked included) after steps 1, 10 and 20, and the output in eval mode.
+    The convolutions' biases are left out of the optimizer (kept at their initial values, still applied
+    and differentiated): BatchNorm subtracts any per-channel constant, so their true gradient is 0 and
+    the computed one is rounding noise of ~1e-9, which Adam's normalisation turns into steps of about lr
+    with a sign that differs between any two implementations."""
+    torch.manual_seed(23)
+    nn = torch.nn
+    model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Conv2d(4, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Flatten(), nn.Linear(72, 16), nn.ReLU(), nn.Linear(16, 10))
+    x = torch.randn(16, 1, 12, 12)
+    y = torch.randint(0, 10, (16,))
+    criterion = nn.CrossEntropyLoss()
+    frozen = ["0.bias", "4.bias"]
+    opt = torch.optim.Adam([p for n, p in model.named_parameters() if n not in frozen], lr=0.01)
+    case = {"name": "cnn 16x1x12x12 adam 20 steps", "channels": [4, 8], "hidden": 16, "classes": 10, "frozen": frozen,
+            "x": T(x), "y": T(y.int()), "params": params_of(model), "steps": 20}
+    model.train()
+    losses, snaps = [], {}
+    for step in range(1, 21):
+        opt.zero_grad()
+        out = model(x)
+        loss = criterion(out, y)
+        loss.backward()
+        if step == 1:
+            case["output"] = T(out)
+            case["grads"] = grads_of(model)
+        losses.append(f32(loss.item()))
+        opt.step()
+        if step in (1, 10, 20):
+            snaps[str(step)] = params_of(model)
+    case["losses"] = losses
+    case["after"] = snaps
+    model.eval()
+    with torch.no_grad():
+        case["eval_output"] = T(model(x))
+    return {"cases": [case]}
+
+
 def write(name, data):
     os.makedirs(OUT, exist_ok=True)
     path = os.path.join(OUT, name)
@@ -561,3 +606,4 @@ if __name__ == "__main__":
     write("batchnorm.json", batchnorm())
     write("batchnorm_state.json", batchnorm_state_dict())
     write("pool.json", pooling())
+    write("cnn.json", cnn_training())
