@@ -51,7 +51,11 @@ def gemm_runs(fn, n, runs, warmup_s):
 
     Each run repeats fn() enough times to do about 2 GFLOP.
     """
-    flops = 2.0 * n * n * n
+    return timed_runs(fn, 2.0 * n * n * n, runs, warmup_s)
+
+
+def timed_runs(fn, flops, runs, warmup_s):
+    """GFLOP/s of fn() doing `flops` FLOP, as gemm_runs measures it."""
     reps = max(1, int(2e9 // flops))
     end = time.perf_counter() + warmup_s
     i = 0
@@ -174,7 +178,7 @@ def bench_fmnist(torch, np, epochs, limit, data_dir, arch="mlp"):
 
 def bench_conv2d(torch, n, c, h, w, k, ks, pad, runs, warmup_s):
     """The conv2d line of the Java side: forward and backward FLOP per second (3 products of
-    2*n*k*c*ks*ks*Ho*Wo), median of `runs` runs of about 2 GFLOP after warm-up."""
+    2*n*k*c*ks*ks*Ho*Wo), timed as gemm."""
     g = torch.Generator().manual_seed(0)
     x = torch.randn(n, c, h, w, generator=g).requires_grad_()
     wt = torch.randn(k, c, ks, ks, generator=g).requires_grad_()
@@ -187,20 +191,8 @@ def bench_conv2d(torch, n, c, h, w, k, ks, pad, runs, warmup_s):
         x.grad = wt.grad = b.grad = None
         torch.nn.functional.conv2d(x, wt, b, padding=pad).backward(grad)
 
-    reps = max(1, int(2e9 // flops))
-    end = time.perf_counter() + warmup_s
-    i = 0
-    while i < 2 or time.perf_counter() < end:
-        step()
-        i += 1
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            step()
-        times.append((time.perf_counter() - t0) / reps)
     label = f"{n}x{c}x{h}x{w} w={k}x{c}x{ks}x{ks} pad={pad}"
-    print(f"pytorch conv2d {label}: {flops / statistics.median(times) / 1e9:.1f} GFLOP/s")
+    print(f"pytorch conv2d {label}: {timed_runs(step, flops, runs, warmup_s):.1f} GFLOP/s")
 
 
 def run_one(word, torch, np, args):

@@ -146,11 +146,12 @@ def build_optimizer(spec, params):
     return getattr(torch.optim, spec["type"])(params, **kw)
 
 
-def training_case(name, model, names, spec, loss_spec, opt_spec, x, y, steps, snapshots):
-    """Trains model on the one batch (x, y) for `steps` full steps and records everything."""
+def training_case(name, model, names, spec, loss_spec, opt_spec, x, y, steps, snapshots, params=None):
+    """Trains model on the one batch (x, y) for `steps` full steps and records everything (params: what
+    the optimizer updates, by default every parameter)."""
     x = x.float()
     criterion = build_loss(loss_spec)
-    opt = build_optimizer(opt_spec, model.parameters())
+    opt = build_optimizer(opt_spec, model.parameters() if params is None else params)
     case = {"name": name, "model": spec, "names": names, "loss": loss_spec, "optimizer": opt_spec,
             "x": T(x), "y": T(y), "params": params_of(model), "steps": steps}
     losses = []
@@ -555,27 +556,15 @@ def cnn_training():
                           nn.Flatten(), nn.Linear(72, 16), nn.ReLU(), nn.Linear(16, 10))
     x = torch.randn(16, 1, 12, 12)
     y = torch.randint(0, 10, (16,))
-    criterion = nn.CrossEntropyLoss()
     frozen = ["0.bias", "4.bias"]
-    opt = torch.optim.Adam([p for n, p in model.named_parameters() if n not in frozen], lr=0.01)
-    case = {"name": "cnn 16x1x12x12 adam 20 steps", "channels": [4, 8], "hidden": 16, "classes": 10, "frozen": frozen,
-            "x": T(x), "y": T(y.int()), "params": params_of(model), "steps": 20}
+    spec = [["conv2d", 1, 4, 3, 1], ["batchnorm2d", 4], ["relu"], ["maxpool2d", 2],
+            ["conv2d", 4, 8, 3, 1], ["batchnorm2d", 8], ["relu"], ["maxpool2d", 2],
+            ["flatten"], ["linear", 72, 16], ["relu"], ["linear", 16, 10]]
     model.train()
-    losses, snaps = [], {}
-    for step in range(1, 21):
-        opt.zero_grad()
-        out = model(x)
-        loss = criterion(out, y)
-        loss.backward()
-        if step == 1:
-            case["output"] = T(out)
-            case["grads"] = grads_of(model)
-        losses.append(f32(loss.item()))
-        opt.step()
-        if step in (1, 10, 20):
-            snaps[str(step)] = params_of(model)
-    case["losses"] = losses
-    case["after"] = snaps
+    case = training_case("cnn 16x1x12x12 adam 20 steps", model, None, spec, {"type": "CrossEntropyLoss"},
+                         {"type": "Adam", "lr": 0.01}, x, y, 20, (1, 10, 20),
+                         [p for n, p in model.named_parameters() if n not in frozen])
+    case.update({"channels": [4, 8], "hidden": 16, "classes": 10, "frozen": frozen})
     model.eval()
     with torch.no_grad():
         case["eval_output"] = T(model(x))

@@ -1,5 +1,6 @@
 package io.clgrad.cli;
 
+import static io.clgrad.cli.HostileModelFilesTest.refused;
 import static io.clgrad.cli.TrainCommandTest.assertRefused;
 import static io.clgrad.cli.TrainCommandTest.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -256,16 +257,6 @@ class CnnTrainCommandTest {
         Map<String, Tensor> sd = net.stateDict();
         Safetensors.save(p, sd, meta);
         return p;
-    }
-
-    private static void refused(Path file, String problem) {
-        for (String[] args : new String[][] {
-                {"eval", "--model", file.toString(), "--device", "cpu"},
-                {"predict", "--model", file.toString(), "--device", "cpu", "--input", "0,0"}}) {
-            TrainCommandTest.Run r = run(args);
-            assertNotEquals(0, r.code(), r.out());
-            assertEquals("clgrad " + args[0] + ": " + file + ": " + problem, r.err().strip());
-        }
     }
 
     @Test
