@@ -9,12 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clgrad.Device;
+import io.clgrad.examples.BarImages;
 import io.clgrad.Tensor;
 import io.clgrad.io.Safetensors;
 import io.clgrad.io.SafetensorsFile;
 import io.clgrad.nn.Module;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,46 +43,6 @@ class CnnTrainCommandTest {
 
     private static final Pattern FINAL = Pattern.compile("final test accuracy (\\S+), loss (\\S+);");
     private static final Pattern EVAL = Pattern.compile(": test accuracy (\\S+), loss (\\S+) on 256 samples");
-
-    /**
-     * Writes {@code train-*} (512 images) and {@code t10k-*} (256 images) IDX files of 28x28 grey
-     * images: class k is a bright 8x4 bar at row 2 + 14·(k / 5), column 5·(k % 5) (jittered by a
-     * pixel or two) on noise in [0, 64).
-     */
-    static Path writeBars(Path dir) throws IOException {
-        Random r = new Random(7);
-        for (String split : new String[] {"train", "t10k"}) {
-            int n = split.equals("train") ? 512 : 256;
-            byte[] images = new byte[n * 784];
-            byte[] labels = new byte[n];
-            for (int i = 0; i < n; i++) {
-                int k = r.nextInt(10);
-                labels[i] = (byte) k;
-                int row0 = 2 + 14 * (k / 5) + r.nextInt(3);
-                int col0 = 5 * (k % 5) + r.nextInt(2);
-                for (int y = 0; y < 28; y++) {
-                    for (int x = 0; x < 28; x++) {
-                        boolean bar = y >= row0 && y < row0 + 8 && x >= col0 && x < col0 + 4;
-                        images[i * 784 + y * 28 + x] = (byte) (bar ? 192 + r.nextInt(64) : r.nextInt(64));
-                    }
-                }
-            }
-            writeIdx(dir.resolve(split + "-images-idx3-ubyte"), 0x803, new int[] {n, 28, 28}, images);
-            writeIdx(dir.resolve(split + "-labels-idx1-ubyte"), 0x801, new int[] {n}, labels);
-        }
-        return dir;
-    }
-
-    private static void writeIdx(Path file, int magic, int[] dims, byte[] data) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeInt(magic);
-        for (int d : dims) {
-            out.writeInt(d);
-        }
-        out.write(data);
-        Files.write(file, bytes.toByteArray());
-    }
 
     /** The 784 pixels (scaled to [0, 1], as the data set does) of test image {@code i}, as a --input value. */
     private static String testImage(Path data, int i) throws IOException {
@@ -109,7 +67,7 @@ class CnnTrainCommandTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
     void trainsSavesEvaluatesAndPredicts(Device d, @TempDir Path dir) throws IOException {
-        Path data = writeBars(Files.createDirectory(dir.resolve("bars")));
+        Path data = BarImages.write(Files.createDirectory(dir.resolve("bars")));
         Path model = dir.resolve("cnn.safetensors");
         Path metrics = dir.resolve("m.json");
         TrainCommandTest.Run r = run("train", "--model", "cnn", "--data", "fashion-mnist", "--data-dir", data.toString(),
@@ -197,7 +155,7 @@ class CnnTrainCommandTest {
     /** Two epochs in one run, and one epoch then one more from its checkpoint, end with the same model and accuracy. */
     @Test
     void aResumedCnnContinuesAsOneRun(@TempDir Path dir) throws IOException {
-        Path data = writeBars(Files.createDirectory(dir.resolve("bars")));
+        Path data = BarImages.write(Files.createDirectory(dir.resolve("bars")));
         String[] common = {"train", "--model", "cnn", "--data", "fashion-mnist", "--data-dir", data.toString(),
                 "--device", "cpu", "--quiet"};
         Path whole = dir.resolve("whole.safetensors");

@@ -34,4 +34,35 @@ class ExampleCommandTest {
         assertTrue(text.matches("(?s).*\\nloss: \\d+\\.\\d{4}\\n.*"), text);
         assertTrue(text.contains("device: " + d.id()), text);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void cnnPrintsTheTutorialsNetworkShapesAndLoss(Device d) {
+        CommandLine cl = Main.newCommandLine();
+        StringWriter out = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        int code = cl.execute("example", "cnn", "--device", d.id());
+        String text = out.toString();
+        assertEquals(0, code, text);
+        // print(model) of PyTorch 1.13 for the same nn.Sequential
+        assertTrue(text.startsWith("Sequential(\n"
+                + "  (0): Conv2d(1, 32, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))\n"
+                + "  (1): BatchNorm2d(32, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)\n"
+                + "  (2): ReLU()\n"
+                + "  (3): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)\n"
+                + "  (4): Conv2d(32, 64, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))\n"
+                + "  (5): BatchNorm2d(64, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)\n"
+                + "  (6): ReLU()\n"
+                + "  (7): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)\n"
+                + "  (8): Flatten(start_dim=1, end_dim=-1)\n"
+                + "  (9): Linear(in_features=3136, out_features=128, bias=True)\n"
+                + "  (10): ReLU()\n"
+                + "  (11): Linear(in_features=128, out_features=10, bias=True)\n"
+                + ")\n"), text);
+        assertTrue(text.contains("\nparameters: 421,834\n"), text);
+        assertTrue(text.contains("\ninput shape: [8, 1, 28, 28]\noutput shape: [8, 10]\n"), text);
+        assertTrue(text.matches("(?s).*\\nloss: \\d+\\.\\d{4}\\n.*"), text);
+        assertTrue(text.contains("\n0.weight.grad shape: [32, 1, 3, 3]\n1.num_batches_tracked: 1\n"), text);
+        assertTrue(text.matches("(?s).*\\npredicted: \\[(\\d, ){7}\\d\\]\\n.*"), text);
+    }
 }
