@@ -16,12 +16,7 @@ class ExampleCommandTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
     void simplenetPrintsModelCriterionOptimizerShapeAndLoss(Device d) {
-        CommandLine cl = Main.newCommandLine();
-        StringWriter out = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        int code = cl.execute("example", "simplenet", "--device", d.id());
-        String text = out.toString();
-        assertEquals(0, code, text);
+        String text = example("simplenet", d);
         assertTrue(text.startsWith("SimpleNet(\n"
                 + "  (layer_1): Linear(in_features=2, out_features=10, bias=True)\n"
                 + "  (relu): ReLU()\n"
@@ -38,12 +33,7 @@ class ExampleCommandTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
     void cnnPrintsTheTutorialsNetworkShapesAndLoss(Device d) {
-        CommandLine cl = Main.newCommandLine();
-        StringWriter out = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        int code = cl.execute("example", "cnn", "--device", d.id());
-        String text = out.toString();
-        assertEquals(0, code, text);
+        String text = example("cnn", d);
         // print(model) of PyTorch 1.13 for the same nn.Sequential
         assertTrue(text.startsWith("Sequential(\n"
                 + "  (0): Conv2d(1, 32, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))\n"
@@ -64,5 +54,16 @@ class ExampleCommandTest {
         assertTrue(text.matches("(?s).*\\nloss: \\d+\\.\\d{4}\\n.*"), text);
         assertTrue(text.contains("\n0.weight.grad shape: [32, 1, 3, 3]\n1.num_batches_tracked: 1\n"), text);
         assertTrue(text.matches("(?s).*\\npredicted: \\[(\\d, ){7}\\d\\]\\n.*"), text);
+    }
+
+    /** The output of {@code clgrad example NAME --device D}, which must succeed. */
+    private static String example(String name, Device d) {
+        CommandLine cl = Main.newCommandLine();
+        StringWriter out = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        int code = cl.execute("example", name, "--device", d.id());
+        String text = out.toString();
+        assertEquals(0, code, text);
+        return text;
     }
 }
