@@ -71,7 +71,7 @@ final class TrainCommand extends CliCommand {
     @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam", description = "adam, adamw or sgd.")
     String optimizer;
 
-    @Option(names = "--model", paramLabel = "NAME", defaultValue = "mlp",
+    @Option(names = "--model", paramLabel = "mlp|cnn", defaultValue = "mlp",
             description = "Network: mlp (Linear-ReLU layers of --hidden sizes) or cnn (Conv2d(1,32,3,padding=1)-"
                     + "BatchNorm2d-ReLU-MaxPool2d(2), the same with 64 channels, Flatten, then Linear-ReLU layers of"
                     + " --hidden sizes; for fashion-mnist, mnist, or CSV rows of a square image's pixels).")

@@ -201,6 +201,9 @@ class CnnTrainCommandTest {
                 + " an N x N image (N >= 4, e.g. 784 columns for 28x28); --data two-moons has 2 features per sample;"
                 + " use --model mlp for it");
         assertRefused(run("train", "--model", "resnet", "--device", "cpu"), 2, "unknown --model 'resnet': expected mlp or cnn");
+        TrainCommandTest.Run help = run("train", "--help");
+        assertTrue(help.out().contains("[--model=mlp|cnn]") && help.out().contains("      --model=mlp|cnn       Network:"),
+                help.out());
     }
 
     /** A CNN model file (untrained, as the CLI writes it) with its metadata edited. */
