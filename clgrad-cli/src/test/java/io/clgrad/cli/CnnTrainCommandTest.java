@@ -206,6 +206,39 @@ class CnnTrainCommandTest {
                 help.out());
     }
 
+    /** A CSV file whose 16 feature columns are 4x4 images trains a CNN on [1, 4, 4] (binary: one logit). */
+    @Test
+    void aCsvOfSquareImagesTrains(@TempDir Path dir) throws IOException {
+        StringBuilder csv = new StringBuilder();
+        for (int p = 0; p < 16; p++) {
+            csv.append("p").append(p).append(',');
+        }
+        csv.append("where\n");
+        java.util.Random r = new java.util.Random(1);
+        for (int i = 0; i < 60; i++) {
+            boolean top = i % 2 == 0;   // a bright top or bottom half
+            for (int p = 0; p < 16; p++) {
+                csv.append((p < 8) == top ? 0.8f + 0.2f * r.nextFloat() : 0.2f * r.nextFloat()).append(',');
+            }
+            csv.append(top ? "top" : "bottom").append('\n');
+        }
+        Path file = dir.resolve("halves.csv");
+        Files.writeString(file, csv);
+        Path model = dir.resolve("halves.safetensors");
+        TrainCommandTest.Run r1 = run("train", "--model", "cnn", "--data", "csv", "--file", file.toString(), "--label",
+                "where", "--device", "cpu", "--epochs", "3", "--quiet", "--save", model.toString());
+        assertEquals(0, r1.code(), r1.err());
+        Map<String, String> meta = Safetensors.readMetadata(model);
+        assertEquals("1,4,4", meta.get("clgrad.input_shape"));
+        assertEquals("64,128,1", meta.get("clgrad.layers"));
+        assertEquals("binary", meta.get("clgrad.task"));
+        assertArrayEquals(new int[] {128, 64}, Safetensors.readShapes(model).get("9.weight"));
+        String top = "0.9,0.9,0.9,0.9,0.9,0.9,0.9,0.9,0,0,0,0,0,0,0,0";
+        TrainCommandTest.Run p = run("predict", "--model", model.toString(), "--device", "cpu", "--input", top);
+        assertEquals(0, p.code(), p.err());
+        assertTrue(p.out().startsWith(top + " -> top (class 1, p="), p.out());
+    }
+
     /** A CNN model file (untrained, as the CLI writes it) with its metadata edited. */
     private static Path cnnFile(Path dir, String name, Consumer<Map<String, String>> edit) throws IOException {
         ModelSpec spec = ModelSpec.cnn(ConvStack.forSquareImages(784, ConvStack.DEFAULT_CHANNELS),
