@@ -35,20 +35,22 @@ class ExampleCommandTest {
     void cnnPrintsTheTutorialsNetworkShapesAndLoss(Device d) {
         String text = example("cnn", d);
         // print(model) of PyTorch 1.13 for the same nn.Sequential
-        assertTrue(text.startsWith("Sequential(\n"
-                + "  (0): Conv2d(1, 32, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))\n"
-                + "  (1): BatchNorm2d(32, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)\n"
-                + "  (2): ReLU()\n"
-                + "  (3): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)\n"
-                + "  (4): Conv2d(32, 64, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))\n"
-                + "  (5): BatchNorm2d(64, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)\n"
-                + "  (6): ReLU()\n"
-                + "  (7): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)\n"
-                + "  (8): Flatten(start_dim=1, end_dim=-1)\n"
-                + "  (9): Linear(in_features=3136, out_features=128, bias=True)\n"
-                + "  (10): ReLU()\n"
-                + "  (11): Linear(in_features=128, out_features=10, bias=True)\n"
-                + ")\n"), text);
+        assertTrue(text.startsWith("""
+                Sequential(
+                  (0): Conv2d(1, 32, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))
+                  (1): BatchNorm2d(32, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)
+                  (2): ReLU()
+                  (3): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
+                  (4): Conv2d(32, 64, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))
+                  (5): BatchNorm2d(64, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)
+                  (6): ReLU()
+                  (7): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
+                  (8): Flatten(start_dim=1, end_dim=-1)
+                  (9): Linear(in_features=3136, out_features=128, bias=True)
+                  (10): ReLU()
+                  (11): Linear(in_features=128, out_features=10, bias=True)
+                )
+                """), text);
         assertTrue(text.contains("\nparameters: 421,834\n"), text);
         assertTrue(text.contains("\ninput shape: [8, 1, 28, 28]\noutput shape: [8, 10]\n"), text);
         assertTrue(text.matches("(?s).*\\nloss: \\d+\\.\\d{4}\\n.*"), text);
