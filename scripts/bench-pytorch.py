@@ -21,6 +21,10 @@ ends with a line `end`, errors are a line `error: ...`):
                               seconds (default 1)
     fmnist:EPOCHS[:LIMIT]     784-512-512-10 MLP on Fashion-MNIST, Adam 1e-3, batch 128, shuffled;
                               LIMIT = train on the first LIMIT training samples only
+    fmnistcnn:EPOCHS[:LIMIT]  the same with the CNN of `clgrad train --model cnn` (Conv2d 3x3 pad 1 -
+                              BatchNorm2d - ReLU - MaxPool2d(2), 32 then 64 channels, 3136-128-10)
+    conv2d:N:C:H:W:K:KS:P     F.conv2d of [N,C,H,W] with [K,C,KS,KS] and bias, padding P, forward and
+                              backward (input, weight, bias gradients): GFLOP/s as gemm
 
 Needs Debian's python3-torch and python3-numpy: run it with /usr/bin/python3.
 """
@@ -47,7 +51,11 @@ def gemm_runs(fn, n, runs, warmup_s):
 
     Each run repeats fn() enough times to do about 2 GFLOP.
     """
-    flops = 2.0 * n * n * n
+    return timed_runs(fn, 2.0 * n * n * n, runs, warmup_s)
+
+
+def timed_runs(fn, flops, runs, warmup_s):
+    """GFLOP/s of fn() doing `flops` FLOP, as gemm_runs measures it."""
     reps = max(1, int(2e9 // flops))
     end = time.perf_counter() + warmup_s
     i = 0
@@ -125,14 +133,25 @@ def load_fmnist(torch, np, data_dir, train):
     return torch.from_numpy(images), torch.from_numpy(labels)
 
 
-def bench_fmnist(torch, np, epochs, limit, data_dir):
+def fmnist_cnn(nn):
+    """The CNN of `clgrad train --model cnn` and clgrad's examples.CnnExample.network()."""
+    return nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10))
+
+
+def bench_fmnist(torch, np, epochs, limit, data_dir, arch="mlp"):
     nn = torch.nn
     torch.manual_seed(42)
     xtr, ytr = load_fmnist(torch, np, data_dir, True)
     xte, yte = load_fmnist(torch, np, data_dir, False)
     if limit:
         xtr, ytr = xtr[:limit], ytr[:limit]
-    model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+    if arch == "cnn":
+        xtr, xte = xtr.reshape(-1, 1, 28, 28), xte.reshape(-1, 1, 28, 28)
+        model = fmnist_cnn(nn)
+    else:
+        model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
     criterion = nn.CrossEntropyLoss()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     n = xtr.shape[0]
@@ -154,7 +173,26 @@ def bench_fmnist(torch, np, epochs, limit, data_dir):
             correct = sum(int((model(xte[i:i + 1000]).argmax(1) == yte[i:i + 1000]).sum())
                           for i in range(0, xte.shape[0], 1000))
         acc = correct / xte.shape[0]
-        print(f"pytorch fmnist mlp epoch {epoch}: {secs:.2f} s ({n / secs:.0f} samples/s), test acc {acc:.4f}")
+        print(f"pytorch fmnist {arch} epoch {epoch}: {secs:.2f} s ({n / secs:.0f} samples/s), test acc {acc:.4f}")
+
+
+def bench_conv2d(torch, n, c, h, w, k, ks, pad, runs, warmup_s):
+    """The conv2d line of the Java side: forward and backward FLOP per second (3 products of
+    2*n*k*c*ks*ks*Ho*Wo), timed as gemm."""
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(n, c, h, w, generator=g).requires_grad_()
+    wt = torch.randn(k, c, ks, ks, generator=g).requires_grad_()
+    b = torch.randn(k, generator=g).requires_grad_()
+    ho, wo = h + 2 * pad - ks + 1, w + 2 * pad - ks + 1
+    grad = torch.randn(n, k, ho, wo, generator=g)
+    flops = 3 * 2.0 * n * k * c * ks * ks * ho * wo
+
+    def step():
+        x.grad = wt.grad = b.grad = None
+        torch.nn.functional.conv2d(x, wt, b, padding=pad).backward(grad)
+
+    label = f"{n}x{c}x{h}x{w} w={k}x{c}x{ks}x{ks} pad={pad}"
+    print(f"pytorch conv2d {label}: {timed_runs(step, flops, runs, warmup_s):.1f} GFLOP/s")
 
 
 def run_one(word, torch, np, args):
@@ -165,15 +203,20 @@ def run_one(word, torch, np, args):
     elif kind == "simplenet" and 1 <= len(nums) <= 3:
         bench_simplenet(torch, int(nums[0]), int(nums[1]) if len(nums) > 1 else 2000,
                         nums[2] if len(nums) > 2 else 1.0, args.warmup_seconds)
-    elif kind == "fmnist" and 1 <= len(nums) <= 2:
-        bench_fmnist(torch, np, int(nums[0]), int(nums[1]) if len(nums) > 1 else 0, args.data_dir)
+    elif kind in ("fmnist", "fmnistcnn") and 1 <= len(nums) <= 2:
+        bench_fmnist(torch, np, int(nums[0]), int(nums[1]) if len(nums) > 1 else 0, args.data_dir,
+                     "cnn" if kind == "fmnistcnn" else "mlp")
+    elif kind == "conv2d" and len(nums) == 7:
+        bench_conv2d(torch, *(int(v) for v in nums), args.runs, args.warmup_seconds)
     else:
-        raise ValueError(f"unknown workload '{word.strip()}' (expected gemm:N, simplenet:B[:STEPS[:SECS]], fmnist:E[:LIMIT])")
+        raise ValueError(f"unknown workload '{word.strip()}' (expected gemm:N, simplenet:B[:STEPS[:SECS]],"
+                         " fmnist:E[:LIMIT], fmnistcnn:E[:LIMIT], conv2d:N:C:H:W:K:KS:P)")
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("workloads", nargs="*", help="gemm:N, simplenet:B[:STEPS[:SECS]], fmnist:EPOCHS[:LIMIT]")
+    p.add_argument("workloads", nargs="*", help="gemm:N, simplenet:B[:STEPS[:SECS]], fmnist:EPOCHS[:LIMIT],"
+                   " fmnistcnn:EPOCHS[:LIMIT], conv2d:N:C:H:W:K:KS:P")
     p.add_argument("--threads", type=int, default=THREADS_DEFAULT, help="torch and OpenBLAS threads (default 2)")
     p.add_argument("--runs", type=int, default=5, help="timed gemm runs, the median is reported (default 5)")
     p.add_argument("--warmup-seconds", type=float, default=1.0,

@@ -53,6 +53,12 @@ def build(meta):
     if meta["clgrad.architecture"] == "simplenet":
         return SimpleNet(*sizes)
     parts = []
+    if meta["clgrad.architecture"] == "cnn":   # clgrad train --model cnn: Conv-BN-ReLU-MaxPool blocks, Flatten
+        channels = int(meta["clgrad.input_shape"].split(",")[0])
+        for c in (int(s) for s in meta["clgrad.conv_channels"].split(",")):
+            parts += [nn.Conv2d(channels, c, 3, padding=1), nn.BatchNorm2d(c), nn.ReLU(), nn.MaxPool2d(2)]
+            channels = c
+        parts.append(nn.Flatten())
     for i in range(len(sizes) - 1):
         parts.append(nn.Linear(sizes[i], sizes[i + 1]))
         if i + 2 < len(sizes):
@@ -66,6 +72,9 @@ def main():
     print("metadata:", meta)
     print(model.load_state_dict(state, strict=True))
     x = torch.tensor([[float(v) for v in a.split(",")] for a in sys.argv[2:]])
+    if meta["clgrad.architecture"] == "cnn":   # rows of pixels to [N, C, H, W] images
+        x = x.reshape(-1, *(int(s) for s in meta["clgrad.input_shape"].split(",")))
+    model.eval()
     with torch.no_grad():
         out = model(x)
     for a, row in zip(sys.argv[2:], out):

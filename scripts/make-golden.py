@@ -12,7 +12,7 @@ the tensors PyTorch saw.
 Fixtures: print.json (tensor printing), simplenet.json, linear.json, activations.json, losses.json,
 optimizers.json, mlp.json, conv.json, batchnorm.json, batchnorm_state.json (+ batchnorm2d.safetensors),
 pool.json, cnn_state.json (+ cnn.safetensors), indexing.json, index_ops.json, types.json, join.json,
-activation_math.json, image_transforms.json, optimizers_rmsprop_adagrad.json, schedulers.json; read by the tests in clgrad/src/test/java/io/clgrad/golden/. See
+activation_math.json, image_transforms.json, optimizers_rmsprop_adagrad.json, schedulers.json, reductions.json, nn_modules.json, autograd.json, cnn.json; read by the tests in clgrad/src/test/java/io/clgrad/golden/. See
 docs/golden-fixtures.md for their format and the tolerance rule.
 """
 import json
@@ -147,11 +147,12 @@ def build_optimizer(spec, params):
     return getattr(torch.optim, spec["type"])(params, **kw)
 
 
-def training_case(name, model, names, spec, loss_spec, opt_spec, x, y, steps, snapshots):
-    """Trains model on the one batch (x, y) for `steps` full steps and records everything."""
+def training_case(name, model, names, spec, loss_spec, opt_spec, x, y, steps, snapshots, params=None):
+    """Trains model on the one batch (x, y) for `steps` full steps and records everything (params: what
+    the optimizer updates, by default every parameter)."""
     x = x.float()
     criterion = build_loss(loss_spec)
-    opt = build_optimizer(opt_spec, model.parameters())
+    opt = build_optimizer(opt_spec, model.parameters() if params is None else params)
     case = {"name": name, "model": spec, "names": names, "loss": loss_spec, "optimizer": opt_spec,
             "x": T(x), "y": T(y), "params": params_of(model), "steps": steps}
     losses = []
@@ -1400,6 +1401,39 @@ def autograd_extras():
     return {"cases": cases}
 
 
+def cnn_training():
+    """The CNN family of `clgrad train --model cnn`, scaled down so that the fixture stays small:
+    Conv2d(1,4,3,padding=1)-BatchNorm2d(4)-ReLU-MaxPool2d(2)-Conv2d(4,8,3,padding=1)-BatchNorm2d(8)-ReLU-
+    MaxPool2d(2)-Flatten-Linear(72,16)-ReLU-Linear(16,10) (nn.Sequential keys as the CLI's) on 16 images of
+    1x12x12, trained 20 steps in training mode with CrossEntropyLoss and Adam(lr=0.01) on the one batch:
+    the initial state dict, the output and gradients of step 1, every loss, the state dict (running
+    statistics and num_batches_tracked included) after steps 1, 10 and 20, and the output in eval mode.
+    The convolutions' biases are left out of the optimizer (kept at their initial values, still applied
+    and differentiated): BatchNorm subtracts any per-channel constant, so their true gradient is 0 and
+    the computed one is rounding noise of ~1e-9, which Adam's normalisation turns into steps of about lr
+    with a sign that differs between any two implementations."""
+    torch.manual_seed(23)
+    nn = torch.nn
+    model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Conv2d(4, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Flatten(), nn.Linear(72, 16), nn.ReLU(), nn.Linear(16, 10))
+    x = torch.randn(16, 1, 12, 12)
+    y = torch.randint(0, 10, (16,))
+    frozen = ["0.bias", "4.bias"]
+    spec = [["conv2d", 1, 4, 3, 1], ["batchnorm2d", 4], ["relu"], ["maxpool2d", 2],
+            ["conv2d", 4, 8, 3, 1], ["batchnorm2d", 8], ["relu"], ["maxpool2d", 2],
+            ["flatten"], ["linear", 72, 16], ["relu"], ["linear", 16, 10]]
+    model.train()
+    case = training_case("cnn 16x1x12x12 adam 20 steps", model, None, spec, {"type": "CrossEntropyLoss"},
+                         {"type": "Adam", "lr": 0.01}, x, y, 20, (1, 10, 20),
+                         [p for n, p in model.named_parameters() if n not in frozen])
+    case.update({"channels": [4, 8], "hidden": 16, "classes": 10, "frozen": frozen})
+    model.eval()
+    with torch.no_grad():
+        case["eval_output"] = T(model(x))
+    return {"cases": [case]}
+
+
 if __name__ == "__main__":
     torch.set_printoptions(profile="default")
     write("print.json", printing())
@@ -1425,3 +1459,4 @@ if __name__ == "__main__":
     write("reductions.json", reductions())
     write("nn_modules.json", nn_modules())
     write("autograd.json", autograd_extras())
+    write("cnn.json", cnn_training())

@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  * device: cpu (Java CPU backend (2 threads))
  * gemm n=1024: 11.8 GFLOP/s
  * simplenet batch=64: 2650 steps/s
+ * conv2d 128x32x14x14 w=64x32x3x3 pad=1: 20.1 GFLOP/s
  * fmnist mlp epoch 1: 21.40 s (2804 samples/s), test acc 0.8390
+ * fmnist cnn epoch 1: 95.12 s (631 samples/s), test acc 0.8734
  * ratio clgrad/pytorch gemm n=1024: 0.12x
  * </pre>
  */
@@ -22,9 +24,11 @@ public final class BenchLines {
     static final Pattern GEMM = Pattern.compile("gemm n=(\\d+): ([0-9.]+) GFLOP/s");
     /** {@code simplenet batch=B: X steps/s}, any prefix. */
     static final Pattern SIMPLENET = Pattern.compile("simplenet batch=(\\d+): ([0-9.]+) steps/s");
-    /** {@code fmnist mlp epoch E: T s (N samples/s), test acc A}, any prefix. */
+    /** {@code fmnist M epoch E: T s (N samples/s), test acc A} (M: mlp or cnn), any prefix. */
     static final Pattern FMNIST = Pattern.compile(
-            "fmnist mlp epoch (\\d+): ([0-9.]+) s \\(([0-9.]+) samples/s\\), test acc ([0-9.]+)");
+            "fmnist (mlp|cnn) epoch (\\d+): ([0-9.]+) s \\(([0-9.]+) samples/s\\), test acc ([0-9.]+)");
+    /** {@code conv2d SHAPE: X GFLOP/s}, any prefix; SHAPE as {@code Workloads.ConvShape#label()}. */
+    static final Pattern CONV2D = Pattern.compile("conv2d ([0-9x]+ w=[0-9x]+ pad=\\d+): ([0-9.]+) GFLOP/s");
 
     private BenchLines() {
     }
@@ -46,8 +50,24 @@ public final class BenchLines {
 
     /** {@code fmnist mlp epoch E: T s (N samples/s), test acc A}. */
     public static String fmnistEpoch(int epoch, double seconds, double samplesPerSecond, double testAccuracy) {
-        return String.format(Locale.ROOT, "fmnist mlp epoch %d: %.2f s (%.0f samples/s), test acc %.4f",
-                epoch, seconds, samplesPerSecond, testAccuracy);
+        return fmnistEpoch("mlp", epoch, seconds, samplesPerSecond, testAccuracy);
+    }
+
+    /** {@code fmnist M epoch E: T s (N samples/s), test acc A}, for the model {@code M} (mlp or cnn). */
+    public static String fmnistEpoch(String model, int epoch, double seconds, double samplesPerSecond,
+                                     double testAccuracy) {
+        return String.format(Locale.ROOT, "fmnist %s epoch %d: %.2f s (%.0f samples/s), test acc %.4f",
+                model, epoch, seconds, samplesPerSecond, testAccuracy);
+    }
+
+    /**
+     * {@code conv2d SHAPE: X GFLOP/s}.
+     *
+     * @param shape  the convolution, e.g. {@code 128x1x28x28 w=32x1x3x3 pad=1}
+     * @param gflops forward and backward FLOP per second, in billions
+     */
+    public static String conv2d(String shape, double gflops) {
+        return String.format(Locale.ROOT, "conv2d %s: %.1f GFLOP/s", shape, gflops);
     }
 
     /** {@code ratio clgrad/pytorch <workload>: X.XXx}, or {@code n/a} when either side is missing. */
@@ -64,7 +84,7 @@ public final class BenchLines {
     }
 
     /**
-     * The rate a result line reports: GFLOP/s for gemm, steps/s for simplenet, samples/s for fmnist;
+     * The rate a result line reports: GFLOP/s for gemm and conv2d, steps/s for simplenet, samples/s for fmnist;
      * NaN when the line is none of these.
      */
     public static double value(String line) {
@@ -78,14 +98,19 @@ public final class BenchLines {
         }
         m = FMNIST.matcher(line);
         if (m.find()) {
-            return Double.parseDouble(m.group(3));
+            return Double.parseDouble(m.group(4));
+        }
+        m = CONV2D.matcher(line);
+        if (m.find()) {
+            return Double.parseDouble(m.group(2));
         }
         return Double.NaN;
     }
 
     /**
      * The workload a result line is about, as used in ratio lines: {@code gemm n=N},
-     * {@code simplenet batch=B}, {@code fmnist mlp epoch E}; null for other lines.
+     * {@code simplenet batch=B}, {@code fmnist mlp epoch E}, {@code fmnist cnn epoch E}, {@code conv2d SHAPE};
+     * null for other lines.
      */
     public static String workload(String line) {
         Matcher m = GEMM.matcher(line);
@@ -98,7 +123,11 @@ public final class BenchLines {
         }
         m = FMNIST.matcher(line);
         if (m.find()) {
-            return "fmnist mlp epoch " + m.group(1);
+            return "fmnist " + m.group(1) + " epoch " + m.group(2);
+        }
+        m = CONV2D.matcher(line);
+        if (m.find()) {
+            return "conv2d " + m.group(1);
         }
         return null;
     }

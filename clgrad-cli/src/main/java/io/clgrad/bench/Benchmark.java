@@ -36,6 +36,8 @@ public final class Benchmark {
     static final double SIMPLENET_SECONDS = 1.0;
     static final double QUICK_SIMPLENET_SECONDS = 0.3;
     static final int EPOCHS = 3;
+    /** Epochs of the Fashion-MNIST CNN in the full set (about 100 s each on 2 cores). */
+    static final int CNN_EPOCHS = 1;
 
     /**
      * What to run.
@@ -70,11 +72,15 @@ public final class Benchmark {
                 ? "bench: --quick, a reduced set: gemm n=256,512 (median of 3 runs); simplenet batch=64, "
                         + "at least " + QUICK_STEPS + " timed steps and " + QUICK_SIMPLENET_SECONDS + " s; "
                         + QUICK_WARMUP_SECONDS + " s warm-up before each"
-                        + (o.fmnist() ? "; fmnist mlp 1 epoch on the first 10000 training samples (not the full 60000)" : "")
+                        + "; conv2d of the fmnist cnn's two layers at batch 128, forward+backward"
+                        + (o.fmnist() ? "; fmnist mlp and cnn 1 epoch each on the first 10000 training samples"
+                                + " (not the full 60000)" : "")
                 : "bench: full set: gemm n=256,512,1024,2048 (median of 5 runs); simplenet batch=5,64,4096, "
                         + "at least " + STEPS + " timed steps and " + SIMPLENET_SECONDS + " s; "
                         + WARMUP_SECONDS + " s warm-up before each"
-                        + (o.fmnist() ? "; fmnist mlp " + EPOCHS + " epochs on 60000 training samples" : ""));
+                        + "; conv2d of the fmnist cnn's two layers at batch 128, forward+backward"
+                        + (o.fmnist() ? "; fmnist mlp " + EPOCHS + " epochs and cnn " + CNN_EPOCHS
+                                + " epoch on 60000 training samples" : ""));
         PyTorchProcess py = null;
         try {
             if (o.vsPyTorch()) {
@@ -139,22 +145,41 @@ public final class Benchmark {
             println("simplenet batch=" + b + " launches/step: " + launchesNote(dev, r));
             compare(py, "simplenet:" + b + ":" + steps + ":" + seconds, List.of(line));
         }
-        if (o.fmnist()) {
-            int epochs = o.quick() ? 1 : EPOCHS;
-            int limit = o.quick() ? QUICK_FMNIST_SAMPLES : 0;
-            List<Workloads.Epoch> epochList;
-            try {
-                epochList = Workloads.fmnistMlp(dev, o.dataDir(), epochs, limit,
-                        e -> println(BenchLines.fmnistEpoch(e.epoch(), e.seconds(), e.samplesPerSecond(), e.testAccuracy())));
-            } catch (IOException e) {
-                println("fmnist mlp: skipped (" + e.getMessage().strip().split("\\R", 2)[0] + ")");
-                return;
-            }
-            List<String> lines = epochList.stream()
-                    .map(e -> BenchLines.fmnistEpoch(e.epoch(), e.seconds(), e.samplesPerSecond(), e.testAccuracy()))
-                    .toList();
-            compare(py, "fmnist:" + epochs + ":" + limit, lines);
+        for (Workloads.ConvShape shape : Workloads.ConvShape.CNN) {
+            String line = BenchLines.conv2d(shape.label(), Workloads.conv2d(dev, shape, gemmRuns(), warmupSeconds()));
+            println(line);
+            compare(py, "conv2d:" + shape.numbers(), List.of(line));
         }
+        if (o.fmnist()) {
+            int limit = o.quick() ? QUICK_FMNIST_SAMPLES : 0;
+            if (fmnist(dev, py, "mlp", o.quick() ? 1 : EPOCHS, limit)) {
+                fmnist(dev, py, "cnn", o.quick() ? 1 : CNN_EPOCHS, limit);
+            }
+        }
+    }
+
+    /**
+     * Trains the Fashion-MNIST MLP or CNN ({@link Workloads#fmnistMlp}, {@link Workloads#fmnistCnn}),
+     * printing a line per epoch, then the same in PyTorch.
+     *
+     * @return false when the data could not be read (the line says why)
+     */
+    private boolean fmnist(Device dev, PyTorchProcess py, String model, int epochs, int limit) throws IOException {
+        List<Workloads.Epoch> epochList;
+        java.util.function.Consumer<Workloads.Epoch> sink = e -> println(BenchLines.fmnistEpoch(model, e.epoch(),
+                e.seconds(), e.samplesPerSecond(), e.testAccuracy()));
+        try {
+            epochList = model.equals("cnn") ? Workloads.fmnistCnn(dev, o.dataDir(), epochs, limit, sink)
+                    : Workloads.fmnistMlp(dev, o.dataDir(), epochs, limit, sink);
+        } catch (IOException e) {
+            println("fmnist " + model + ": skipped (" + e.getMessage().strip().split("\\R", 2)[0] + ")");
+            return false;
+        }
+        List<String> lines = epochList.stream()
+                .map(e -> BenchLines.fmnistEpoch(model, e.epoch(), e.seconds(), e.samplesPerSecond(), e.testAccuracy()))
+                .toList();
+        compare(py, (model.equals("cnn") ? "fmnistcnn:" : "fmnist:") + epochs + ":" + limit, lines);
+        return true;
     }
 
     private static String launchesNote(Device dev, Workloads.SimpleNetResult r) {

@@ -2,6 +2,7 @@ package io.clgrad.bench;
 
 import io.clgrad.Autograd;
 import io.clgrad.Device;
+import io.clgrad.Functional;
 import io.clgrad.Tensor;
 import io.clgrad.TensorScope;
 import io.clgrad.Tensors;
@@ -9,6 +10,7 @@ import io.clgrad.data.DataLoader;
 import io.clgrad.data.FashionMnist;
 import io.clgrad.data.Subset;
 import io.clgrad.data.TensorDataset;
+import io.clgrad.examples.CnnExample;
 import io.clgrad.examples.SimpleNet;
 import io.clgrad.nn.BCEWithLogitsLoss;
 import io.clgrad.nn.CrossEntropyLoss;
@@ -150,17 +152,40 @@ public final class Workloads {
      */
     public static List<Epoch> fmnistMlp(Device dev, Path dataDir, int epochs, int limit, Consumer<Epoch> sink)
             throws IOException {
-        TensorDataset train = new FashionMnist(dataDir, true, null).asTensorDataset(true);
-        TensorDataset test = new FashionMnist(dataDir, false, null).asTensorDataset(true);
+        Tensor.manualSeed(SEED);
+        Sequential model = new Sequential(new Linear(784, 512), new ReLU(), new Linear(512, 512), new ReLU(),
+                new Linear(512, 10));
+        return fmnist(dev, dataDir, true, model, epochs, limit, sink);
+    }
+
+    /**
+     * Trains the CNN of PyTorch's classifier tutorial ({@link CnnExample#network()}: two blocks of
+     * Conv2d 3x3 - BatchNorm2d - ReLU - MaxPool2d(2) with 32 and 64 channels, then 3136-128-10) on
+     * [128, 1, 28, 28] batches, as {@link #fmnistMlp} trains the MLP; BatchNorm in training mode for
+     * the epoch and in evaluation mode for the test accuracy.
+     *
+     * @param limit train on the first {@code limit} training samples only; 0 for all 60,000
+     */
+    public static List<Epoch> fmnistCnn(Device dev, Path dataDir, int epochs, int limit, Consumer<Epoch> sink)
+            throws IOException {
+        Tensor.manualSeed(SEED);
+        return fmnist(dev, dataDir, false, CnnExample.network(), epochs, limit, sink);
+    }
+
+    /**
+     * The Fashion-MNIST loop of {@link #fmnistMlp} and {@link #fmnistCnn}: CrossEntropyLoss, Adam(1e-3),
+     * batch 128, shuffled; images flat [784] or [1, 28, 28].
+     */
+    private static List<Epoch> fmnist(Device dev, Path dataDir, boolean flat, Module<?> model, int epochs, int limit,
+                                      Consumer<Epoch> sink) throws IOException {
+        TensorDataset train = new FashionMnist(dataDir, true, null).asTensorDataset(flat);
+        TensorDataset test = new FashionMnist(dataDir, false, null).asTensorDataset(flat);
         io.clgrad.data.Dataset<Tensor[]> trainSet = train;
         if (limit > 0 && limit < train.size()) {
             int[] first = new int[limit];
             Arrays.setAll(first, i -> i);
             trainSet = new Subset<>(train, first);
         }
-        Tensor.manualSeed(SEED);
-        Sequential model = new Sequential(new Linear(784, 512), new ReLU(), new Linear(512, 512), new ReLU(),
-                new Linear(512, 10));
         model.to(dev);
         Loss<?> criterion = new CrossEntropyLoss();
         Optimizer opt = new Adam(model.parameters(), 1e-3);
@@ -190,6 +215,90 @@ public final class Workloads {
             sink.accept(epoch);
         }
         return result;
+    }
+
+    /**
+     * A convolution of the benchmark: input {@code [n, c, h, w]}, weight {@code [k, c, kernel, kernel]},
+     * bias, stride 1, zero padding {@code padding}.
+     */
+    public record ConvShape(int n, int c, int h, int w, int k, int kernel, int padding) {
+        /** The two convolutions of the Fashion-MNIST CNN at batch 128. */
+        public static final List<ConvShape> CNN = List.of(new ConvShape(128, 1, 28, 28, 32, 3, 1),
+                new ConvShape(128, 32, 14, 14, 64, 3, 1));
+
+        /** The shape as the bench lines write it, e.g. {@code 128x1x28x28 w=32x1x3x3 pad=1}. */
+        public String label() {
+            return n + "x" + c + "x" + h + "x" + w + " w=" + k + "x" + c + "x" + kernel + "x" + kernel + " pad=" + padding;
+        }
+
+        /** {@code [n, c, h, w, k, kernel, padding]}: the numbers of scripts/bench-pytorch.py's conv2d workload. */
+        public String numbers() {
+            return n + ":" + c + ":" + h + ":" + w + ":" + k + ":" + kernel + ":" + padding;
+        }
+
+        /**
+         * FLOP of one forward and backward: three products of {@code 2·n·k·c·kernel²·H_out·W_out}
+         * (the output, the input's gradient, the weight's gradient; the bias terms are not counted).
+         */
+        public double flops() {
+            return 3 * 2.0 * n * k * c * kernel * kernel * outH() * outW();
+        }
+
+        /** The output's height. */
+        public int outH() {
+            return h + 2 * padding - kernel + 1;
+        }
+
+        /** The output's width. */
+        public int outW() {
+            return w + 2 * padding - kernel + 1;
+        }
+    }
+
+    /**
+     * GFLOP/s of {@link Functional#conv2d} forward and backward (gradients of the input, weight and
+     * bias, from a fixed random output gradient; {@link ConvShape#flops()}) for {@code shape}: the median over {@code runs}
+     * timed runs after warm-up, as {@link #gemm} (a run repeats the step to about 2 GFLOP).
+     */
+    public static double conv2d(Device dev, ConvShape shape, int runs, double warmupSeconds) {
+        double flops = shape.flops();
+        int reps = (int) Math.max(1, 2e9 / flops);
+        Tensor.manualSeed(SEED);
+        try (TensorScope s = Tensors.scope()) {
+            Tensor x = Tensor.randn(dev, shape.n(), shape.c(), shape.h(), shape.w()).requiresGrad(true);
+            Tensor w = Tensor.randn(dev, shape.k(), shape.c(), shape.kernel(), shape.kernel()).requiresGrad(true);
+            Tensor b = Tensor.randn(dev, shape.k()).requiresGrad(true);
+            Tensor[] leaves = {x, w, b};
+            Tensor g = Tensor.randn(dev, shape.n(), shape.k(), shape.outH(), shape.outW());
+            dev.synchronize();
+            long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+            for (int i = 0; i < 2 || System.nanoTime() < warmupEnd; i++) {
+                convStep(x, w, b, g, leaves, shape.padding());
+                dev.synchronize();
+            }
+            double[] perStep = new double[runs];
+            for (int r = 0; r < runs; r++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < reps; i++) {
+                    convStep(x, w, b, g, leaves, shape.padding());
+                }
+                dev.synchronize();
+                perStep[r] = (System.nanoTime() - t0) / 1e9 / reps;
+            }
+            for (Tensor t : leaves) {
+                t.zeroGrad();
+            }
+            return flops / median(perStep) / 1e9;
+        }
+    }
+
+    private static void convStep(Tensor x, Tensor w, Tensor b, Tensor g, Tensor[] leaves, int padding) {
+        for (Tensor t : leaves) {
+            t.zeroGrad();
+        }
+        try (TensorScope s = Tensors.scope()) {
+            Functional.conv2d(x, w, b, 1, padding, 1, 1).backward(g);
+        }
     }
 
     private static double accuracy(Module<?> model, DataLoader<Tensor[]> loader) {

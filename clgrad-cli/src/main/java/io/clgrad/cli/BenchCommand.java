@@ -14,9 +14,11 @@ import picocli.CommandLine.Option;
 @Command(name = "bench",
         showDefaultValues = true,
         description = {"Benchmarks each device: gemm n=256..2048 GFLOP/s, SimpleNet training steps/s at batch 5, 64 "
-                + "and 4096, and 3 Fashion-MNIST MLP epochs; optionally against PyTorch and numpy.",
+                + "and 4096, the Fashion-MNIST CNN's two conv2d layers (forward+backward GFLOP/s), 3 Fashion-MNIST MLP"
+                + " epochs and 1 CNN epoch; optionally against PyTorch and numpy.",
             "Lines: 'device: ...', 'gemm n=N: X GFLOP/s', 'simplenet batch=B: X steps/s', "
-                + "'fmnist mlp epoch E: T s (N samples/s), test acc A', 'ratio clgrad/pytorch W: X.XXx'."})
+                + "'conv2d SHAPE: X GFLOP/s', 'fmnist mlp|cnn epoch E: T s (N samples/s), test acc A', "
+                + "'ratio clgrad/pytorch W: X.XXx'."})
 final class BenchCommand extends CliCommand {
 
     @Option(names = "--device", paramLabel = "DEVICE",
@@ -24,10 +26,10 @@ final class BenchCommand extends CliCommand {
     String device;
 
     @Option(names = "--quick", description = "A reduced set that runs in under a minute: gemm n=256,512; simplenet "
-            + "batch=64 with 200 steps; 1 fmnist epoch on 10,000 training samples.")
+            + "batch=64 with 200 steps; 1 fmnist mlp and 1 cnn epoch on 10,000 training samples.")
     boolean quick;
 
-    @Option(names = "--no-fmnist", negatable = false, description = "Skip the Fashion-MNIST MLP.")
+    @Option(names = "--no-fmnist", negatable = false, description = "Skip the Fashion-MNIST MLP and CNN.")
     boolean noFmnist;
 
     @Option(names = "--vs-pytorch", description = "Also run each workload in PyTorch (and GEMM in numpy), "

@@ -1,6 +1,7 @@
 package io.clgrad.cli;
 
 import io.clgrad.Device;
+import io.clgrad.examples.CnnExample;
 import io.clgrad.examples.SimpleNetExample;
 import java.io.PrintStream;
 import picocli.CommandLine.Command;
@@ -9,13 +10,15 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code clgrad example simplenet}: runs the seed chapter's example ({@link SimpleNetExample}) on
- * {@link Device#best()} (or {@code --device}).
+ * {@link Device#best()} (or {@code --device}); {@code clgrad example cnn} the CNN of PyTorch's
+ * classifier tutorial ({@link CnnExample}).
  */
 @Command(name = "example",
-        description = "Runs a built-in example: simplenet (the PyTorch chapter's SimpleNet, one Adam step).")
+        description = "Runs a built-in example: simplenet (the PyTorch chapter's SimpleNet, one Adam step) or cnn"
+                + " (the CNN of PyTorch's classifier tutorial: one Adam step on random images, then a prediction).")
 final class ExampleCommand extends CliCommand {
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "Example to run: simplenet.")
+    @Parameters(index = "0", paramLabel = "NAME", description = "Example to run: simplenet or cnn.")
     String name;
 
     @Option(names = "--device", paramLabel = "DEVICE",
@@ -24,11 +27,15 @@ final class ExampleCommand extends CliCommand {
 
     @Override
     public Integer call() {
-        if (!name.equals("simplenet")) {
-            throw new IllegalArgumentException("unknown example '" + name + "'; available: simplenet");
+        if (!name.equals("simplenet") && !name.equals("cnn")) {
+            throw new IllegalArgumentException("unknown example '" + name + "'; available: simplenet, cnn");
         }
         PrintStream out = new PrintStream(new WriterOutputStream(out()), true);
-        SimpleNetExample.run(deviceOrBest(device), out);
+        if (name.equals("cnn")) {
+            CnnExample.run(deviceOrBest(device), out);
+        } else {
+            SimpleNetExample.run(deviceOrBest(device), out);
+        }
         out.flush();
         return 0;
     }

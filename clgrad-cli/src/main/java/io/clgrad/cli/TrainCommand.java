@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
  * {@code clgrad train}: trains a network end to end. With no arguments, the seed's SimpleNet(2, 10, 1)
  * on the built-in two-moons data (2,000 samples, 80/20 split) with BCEWithLogitsLoss and
  * Adam(lr=0.01) on {@link Device#best()}; {@code --data fashion-mnist} trains a 784-512-512-10 MLP
- * with CrossEntropyLoss; {@code --data csv --file F --label COL} the user's own data.
+ * with CrossEntropyLoss, or with {@code --model cnn} the CNN of PyTorch's classifier tutorial
+ * ({@link ConvStack}); {@code --data csv --file F --label COL} the user's own data.
  */
 @Command(name = "train",
         showDefaultValues = true,
@@ -70,8 +71,14 @@ final class TrainCommand extends CliCommand {
     @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam", description = "adam, adamw or sgd.")
     String optimizer;
 
+    @Option(names = "--model", paramLabel = "mlp|cnn", defaultValue = "mlp",
+            description = "Network: mlp (Linear-ReLU layers of --hidden sizes) or cnn (Conv2d(1,32,3,padding=1)-"
+                    + "BatchNorm2d-ReLU-MaxPool2d(2), the same with 64 channels, Flatten, then Linear-ReLU layers of"
+                    + " --hidden sizes; for fashion-mnist, mnist, or CSV rows of a square image's pixels).")
+    String modelName;
+
     @Option(names = "--hidden", paramLabel = "SIZES", split = ",",
-            description = "Hidden layer sizes (default: 10 synthetic and csv, 512,512 for images).")
+            description = "Hidden layer sizes (default: 10 synthetic and csv, 512,512 for images; 128 for --model cnn).")
     int[] hidden;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed for data, weights and shuffling.")
@@ -121,6 +128,9 @@ final class TrainCommand extends CliCommand {
         if (hidden != null) {
             ArgumentChecks.hiddenSizes("--hidden", hidden);
         }
+        if (!modelName.equals("mlp") && !modelName.equals("cnn")) {
+            throw new IllegalArgumentException("unknown --model '" + modelName + "': expected mlp or cnn");
+        }
         checkDataOptions(images);
         checkOutputs();
         CpuThreads.request(threads);
@@ -157,11 +167,19 @@ final class TrainCommand extends CliCommand {
                         + " features but --data " + data + " has " + td.features());
             }
             ModelFiles.checkClasses(resume, resumed, td);
+            boolean cnn = modelSpec.conv() != null;
+            if (spec.commandLine().getParseResult().hasMatchedOption("--model") && cnn != modelName.equals("cnn")) {
+                throw new IllegalArgumentException("--model " + modelName + " does not match " + resume + ", which holds"
+                        + " a " + (cnn ? "cnn" : "mlp") + "; leave --model out when resuming (the checkpoint's network"
+                        + " is used)");
+            }
             if (hidden != null && !Arrays.equals(hidden, modelSpec.hidden())) {
                 throw new IllegalArgumentException("--hidden " + sizes(hidden) + " does not match " + resume
                         + ", whose hidden sizes are " + sizes(modelSpec.hidden())
                         + "; leave --hidden out when resuming (the checkpoint's network is used)");
             }
+        } else if (modelName.equals("cnn")) {
+            modelSpec = ModelSpec.cnn(cnnInput(td), hidden != null ? hidden : ConvStack.DEFAULT_HIDDEN, td.classes());
         } else {
             int[] sizes = hidden != null ? hidden : images ? new int[] {512, 512} : new int[] {10};
             modelSpec = ModelSpec.of(td.features(), sizes, td.classes());
@@ -324,6 +342,24 @@ final class TrainCommand extends CliCommand {
         } catch (IOException | RuntimeException e) {
             // not readable as text: loading the file says why
         }
+    }
+
+    /**
+     * The convolution blocks of {@code --model cnn} for {@code td}'s rows, which must be the pixels of a
+     * square single-channel image (Fashion-MNIST and MNIST: 784 = 28x28).
+     *
+     * @throws IllegalArgumentException naming the data and its feature count otherwise
+     */
+    private ConvStack cnnInput(TrainingData td) {
+        ConvStack conv = ConvStack.forSquareImages(td.features(), ConvStack.DEFAULT_CHANNELS);
+        if (conv == null) {
+            throw new IllegalArgumentException("--model cnn trains on single-channel square images: --data fashion-mnist"
+                    + " or mnist, or a CSV file whose feature columns are the pixels of an N x N image (N >= "
+                    + (1 << ConvStack.DEFAULT_CHANNELS.length) + ", e.g. 784 columns for 28x28); --data " + data
+                    + (td.source() != null ? " (" + td.source() + ")" : "") + " has " + td.features() + " features per sample;"
+                    + " use --model mlp for it");
+        }
+        return conv;
     }
 
     /** Refuses data options that the chosen --data would silently ignore (e.g. --data-dir with two-moons). */

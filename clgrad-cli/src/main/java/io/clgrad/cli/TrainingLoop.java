@@ -54,7 +54,7 @@ final class TrainingLoop {
                 try (TensorScope s = Tensors.scope()) {
                     Tensor target = target(batch[1]);
                     optimizer.zeroGrad();
-                    Tensor output = model.forward(batch[0]);
+                    Tensor output = model.forward(spec.input(batch[0]));
                     Tensor loss = criterion.forward(output, target);
                     loss.backward();
                     optimizer.step();
@@ -106,7 +106,7 @@ final class TrainingLoop {
                 int n = batch[0].shape(0);
                 try (TensorScope s = Tensors.scope()) {
                     Tensor target = target(batch[1]);
-                    Tensor output = model.forward(batch[0]);
+                    Tensor output = model.forward(spec.input(batch[0]));
                     lossSum = accumulate(s, lossSum, criterion.forward(output, target).mul((float) n));
                     correct = accumulate(s, correct, hits(output, target));
                 } finally {
@@ -125,7 +125,7 @@ final class TrainingLoop {
     Tensor predict(Tensor x) {
         model.eval();
         try (var g = Autograd.noGrad()) {
-            Tensor out = model.forward(x);
+            Tensor out = model.forward(spec.input(x));
             return spec.binary() ? out.sigmoid() : out.argmax(1);
         }
     }
@@ -137,7 +137,7 @@ final class TrainingLoop {
     Tensor probabilities(Tensor x) {
         model.eval();
         try (var g = Autograd.noGrad()) {
-            Tensor out = model.forward(x);
+            Tensor out = model.forward(spec.input(x));
             return spec.binary() ? out.sigmoid() : out.softmax(1);
         }
     }

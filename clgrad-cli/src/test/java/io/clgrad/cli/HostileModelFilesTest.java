@@ -54,7 +54,7 @@ class HostileModelFilesTest {
     }
 
     /** Runs eval and predict on {@code file}; both must fail with exactly {@code problem} after the file name. */
-    private static void refused(Path file, String problem) {
+    static void refused(Path file, String problem) {
         for (String[] args : new String[][] {
                 {"eval", "--model", file.toString(), "--device", "cpu"},
                 {"predict", "--model", file.toString(), "--device", "cpu", "--input", "0,0"}}) {
