@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes the PyTorch reference fixtures the Java tests compare against.
 
-Run with Debian's PyTorch (apt-get install python3-torch python3-numpy):
+Run with Debian's PyTorch (apt-get install python3-torch python3-numpy; python3-pil for image_decoding):
 
     /usr/bin/python3 scripts/make-golden.py
 
@@ -12,7 +12,8 @@ the tensors PyTorch saw.
 Fixtures: print.json (tensor printing), simplenet.json, linear.json, activations.json, losses.json,
 optimizers.json, mlp.json, conv.json, batchnorm.json, batchnorm_state.json (+ batchnorm2d.safetensors),
 pool.json, cnn_state.json (+ cnn.safetensors), indexing.json, index_ops.json, types.json, join.json,
-activation_math.json, image_transforms.json, optimizers_rmsprop_adagrad.json, schedulers.json, reductions.json, nn_modules.json, autograd.json, cnn.json; read by the tests in clgrad/src/test/java/io/clgrad/golden/. See
+activation_math.json, image_transforms.json, optimizers_rmsprop_adagrad.json, schedulers.json, reductions.json, nn_modules.json, autograd.json, cnn.json,
+image_decoding.json (+ images/); read by the tests in clgrad/src/test/java/io/clgrad/golden/. See
 docs/golden-fixtures.md for their format and the tolerance rule.
 """
 import json
@@ -1434,6 +1435,46 @@ def cnn_training():
     return {"cases": [case]}
 
 
+def image_decoding():
+    """Image files as PIL decodes them (the decoder torchvision's ImageFolder uses): small PNG (RGB, grey,
+    RGBA, palette) and JPEG (RGB 4:2:0 and 4:4:4, grey) files written with PIL into
+    golden/images/<class>/ (an ImageFolder root), and each one's pixels after PIL's convert("RGB") and
+    convert("L"). Needs python3-pil (Debian); the files and the pixels are committed."""
+    from PIL import Image as PILImage
+    rng = numpy.random.default_rng(29)
+    root = os.path.join(OUT, "images")
+    made = []
+
+    def save(cls, name, img, **kw):
+        os.makedirs(os.path.join(root, cls), exist_ok=True)
+        path = os.path.join(root, cls, name)
+        img.save(path, **kw)
+        made.append((cls, name, path))
+
+    # smooth gradients plus noise: JPEG has real work to do, PNG must come back exactly
+    h, w = 13, 11
+    yy, xx = numpy.mgrid[0:h, 0:w]
+    base = numpy.stack([xx * 20, yy * 18, (xx + yy) * 10], axis=-1) + rng.integers(0, 40, (h, w, 3))
+    rgb = numpy.clip(base, 0, 255).astype(numpy.uint8)
+    save("png", "rgb.png", PILImage.fromarray(rgb, "RGB"))
+    save("png", "grey.png", PILImage.fromarray(rgb[..., 0], "L"))
+    alpha = rng.integers(0, 256, (h, w), dtype=numpy.uint8)
+    save("png", "rgba.png", PILImage.fromarray(numpy.dstack([rgb, alpha]), "RGBA"))
+    save("png", "palette.png", PILImage.fromarray(rgb, "RGB").convert("P", palette=PILImage.ADAPTIVE, colors=16))
+    save("jpeg", "rgb420.jpg", PILImage.fromarray(rgb, "RGB"), quality=90)
+    save("jpeg", "rgb444.jpg", PILImage.fromarray(rgb, "RGB"), quality=95, subsampling=0)
+    save("jpeg", "grey.jpg", PILImage.fromarray(rgb[..., 2], "L"), quality=90)
+    cases = []
+    for cls, name, path in made:
+        with PILImage.open(path) as im:
+            as_rgb = numpy.asarray(im.convert("RGB"))
+            as_grey = numpy.asarray(im.convert("L"))
+        cases.append({"name": cls + "/" + name, "mode": PILImage.open(path).mode, "height": int(as_rgb.shape[0]),
+                      "width": int(as_rgb.shape[1]), "rgb": as_rgb.reshape(-1).tolist(),
+                      "grey": as_grey.reshape(-1).tolist()})
+    return {"cases": cases}
+
+
 if __name__ == "__main__":
     torch.set_printoptions(profile="default")
     write("print.json", printing())
@@ -1460,3 +1501,4 @@ if __name__ == "__main__":
     write("nn_modules.json", nn_modules())
     write("autograd.json", autograd_extras())
     write("cnn.json", cnn_training())
+    write("image_decoding.json", image_decoding())
