@@ -1,36 +1,22 @@
 package io.clgrad.cli;
 
+import static io.clgrad.cli.TrainCommandTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clgrad.bench.BenchLines;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.clgrad.cli.TrainCommandTest.Run;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** Runs {@code clgrad bench --quick} in-process on the CPU backend and checks the shapes of its lines. */
 class BenchCommandTest {
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void quickRunOnTheCpuPrintsTheSectionNineLineShapes() {
         Run r = run("bench", "--quick", "--no-fmnist", "--device", "cpu");
-        assertEquals(0, r.exitCode(), () -> "stderr: " + r.err());
+        assertEquals(0, r.code(), () -> "stderr: " + r.err());
         List<String> lines = Arrays.asList(r.out().split("\\R"));
         assertTrue(lines.get(0).startsWith("bench: --quick, a reduced set"), lines.get(0));
         assertTrue(lines.contains("device: cpu (Java CPU backend (" + threads(lines) + "))"), r.out());
@@ -46,7 +32,7 @@ class BenchCommandTest {
     @Test
     void unknownDeviceIsAUsageError() {
         Run r = run("bench", "--quick", "--device", "tpu");
-        assertEquals(2, r.exitCode());
+        assertEquals(2, r.code());
         assertTrue(r.err().startsWith("clgrad bench: unknown device 'tpu'"), r.err());
     }
 

@@ -1,5 +1,6 @@
 package io.clgrad.cli;
 
+import static io.clgrad.cli.TrainCommandTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -8,34 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clgrad.Device;
 import io.clgrad.backend.BackendRegistry;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.clgrad.cli.TrainCommandTest.Run;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** Runs {@code clgrad devices} in-process and checks its text and JSON output. */
 class DevicesCommandTest {
 
-    /** Exit code, stdout and stderr of one in-process run. */
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void jsonIsOneValidObjectListingEveryDeviceAndTheBestOne() {
         Run r = run("devices", "--json");
-        assertEquals(0, r.exitCode(), () -> "stderr: " + r.err());
+        assertEquals(0, r.code(), () -> "stderr: " + r.err());
         Object parsed = StrictJson.parse(r.out());
         Map<?, ?> root = assertInstanceOf(Map.class, parsed, "top level must be an object");
 
@@ -79,7 +64,7 @@ class DevicesCommandTest {
     @Test
     void textNamesTheBestDeviceAndWhy() {
         Run r = run("devices");
-        assertEquals(0, r.exitCode(), () -> "stderr: " + r.err());
+        assertEquals(0, r.code(), () -> "stderr: " + r.err());
         String out = r.out();
         assertTrue(out.contains("Best device: " + Device.best().id()), out);
         assertTrue(out.contains("why: " + Device.bestReason()), out);
@@ -104,19 +89,19 @@ class DevicesCommandTest {
             assertTrue(((Double) st.get("opsChecked")) > 50, "ran the op checks");
         }
         assertEquals(Boolean.TRUE, root.get("selfTestPassed"));
-        assertEquals(0, r.exitCode(), () -> "stderr: " + r.err());
+        assertEquals(0, r.code(), () -> "stderr: " + r.err());
     }
 
     @Test
     void badUsageIsOneLineAndExitCodeTwo() {
         Run r = run("devices", "--no-such-option");
-        assertEquals(2, r.exitCode());
+        assertEquals(2, r.code());
         assertTrue(r.err().startsWith("clgrad devices: Unknown option: '--no-such-option'"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertFalse(r.err().contains("Exception"), r.err());
 
         Run none = run();
-        assertEquals(2, none.exitCode());
+        assertEquals(2, none.code());
         assertTrue(none.err().contains("Missing required subcommand"), none.err());
     }
 

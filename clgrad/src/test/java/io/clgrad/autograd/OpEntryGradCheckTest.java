@@ -25,9 +25,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * is covered without a test edit (and fails here if it has no {@code Tensor} method).
  */
 class OpEntryGradCheckTest {
-    private static final int[] SHAPE = {2, 3};
+    /** The shape every entry is checked at (the second operand broadcasts along its rows). */
+    static final int[] SHAPE = {2, 3};
 
-    private static Tensor sample(Device d, Domain domain, long seed, int... shape) {
+    /** Values drawn from an entry's domain with a fixed seed, as a tensor on {@code d}. */
+    static Tensor sample(Device d, Domain domain, long seed, int... shape) {
         int n = 1;
         for (int s : shape) {
             n *= s;
@@ -35,7 +37,8 @@ class OpEntryGradCheckTest {
         return Tensor.of(d, domain.sample(new Random(seed), n), shape);
     }
 
-    private static Method method(String name, Class<?>... params) {
+    /** The public {@code Tensor} method of that name and parameters, or null. */
+    static Method method(String name, Class<?>... params) {
         try {
             return Tensor.class.getMethod(name, params);
         } catch (NoSuchMethodException e) {
@@ -43,7 +46,8 @@ class OpEntryGradCheckTest {
         }
     }
 
-    private static Tensor invoke(Method m, Tensor self, Object... args) {
+    /** Calls a {@code Tensor} method, rethrowing what it threw. */
+    static Tensor invoke(Method m, Tensor self, Object... args) {
         try {
             return (Tensor) m.invoke(self, args);
         } catch (InvocationTargetException e) {

@@ -1,5 +1,9 @@
 package io.clgrad.autograd;
 
+import static io.clgrad.autograd.OpEntryGradCheckTest.SHAPE;
+import static io.clgrad.autograd.OpEntryGradCheckTest.invoke;
+import static io.clgrad.autograd.OpEntryGradCheckTest.method;
+import static io.clgrad.autograd.OpEntryGradCheckTest.sample;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,10 +15,7 @@ import io.clgrad.Tensors;
 import io.clgrad.backend.BinaryOp;
 import io.clgrad.backend.Domain;
 import io.clgrad.backend.UnaryOp;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.List;
-import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,26 +29,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * gives a different gradient and fails here; nothing here names an op.
  */
 class OpEntryVersionTest {
-    private static final int[] SHAPE = {2, 3};
-
-    private static Tensor sample(Device d, Domain domain, long seed, int... shape) {
-        int n = 1;
-        for (int s : shape) {
-            n *= s;
-        }
-        return Tensor.of(d, domain.sample(new Random(seed), n), shape);
-    }
-
-    private static Tensor invoke(Method m, Tensor self, Object... args) {
-        try {
-            return (Tensor) m.invoke(self, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /**
      * Runs {@code f} on copies of the leaves (so the operands are non-leaf tensors that may be
      * written), writes operand {@code target} (an index into the operands, or -1 for the output)
@@ -123,10 +104,8 @@ class OpEntryVersionTest {
                 Tensor b2 = sample(d, op.facts().domainB(), 90 + op.ordinal(), SHAPE[1]);
                 Tensor out2 = sample(d, op.facts().domainA(), 110 + op.ordinal(), SHAPE);
                 check(op.opName(), xs -> invoke(m, xs[0], xs[1]), new Tensor[] {a, b}, new Tensor[] {a2, b2, out2});
-                List<Method> scalar = List.of(Tensor.class.getMethods()).stream()
-                        .filter(x -> x.getName().equals(op.opName()) && x.getParameterCount() == 1
-                                && x.getParameterTypes()[0] == float.class).toList();
-                for (Method ms : scalar) {
+                Method ms = method(op.opName(), float.class);
+                if (ms != null) {
                     float sv = b.toFloatArray()[0];
                     check(op.opName() + " with a scalar", xs -> invoke(ms, xs[0], sv), new Tensor[] {a},
                             new Tensor[] {a2, out2});
