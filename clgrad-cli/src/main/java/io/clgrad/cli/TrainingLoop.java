@@ -158,7 +158,7 @@ final class TrainingLoop {
         if (spec.binary()) {
             return output.gt(0f).eq(target).sum();
         }
-        return output.argmax(1).toFloat().eq(target.toFloat()).sum();
+        return output.argmax(1).eq(target).sum();   // int32 with int32: a bool per sample, an int32 count
     }
 
     /** {@code sum + value}, kept alive past the step's scope (the old sum is closed). */
