@@ -308,7 +308,7 @@ public final class Workloads {
         try (var g = Autograd.noGrad()) {
             for (Tensor[] batch : loader) {
                 try (TensorScope s = Tensors.scope()) {
-                    Tensor hits = model.forward(batch[0]).argmax(1).toFloat().eq(batch[1].reshape(-1).toFloat()).sum();
+                    Tensor hits = model.forward(batch[0]).argmax(1).eq(batch[1].reshape(-1)).sum();
                     correct += hits.item();
                     n += batch[0].shape(0);
                 } finally {

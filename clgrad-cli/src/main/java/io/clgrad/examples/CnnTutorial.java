@@ -111,8 +111,7 @@ public final class CnnTutorial {
             for (Tensor[] batch : loader) {                                       //     for images, labels in testloader:
                 try (TensorScope scope = Tensors.scope()) {
                     Tensor predicted = net.forward(batch[0]).argmax(1);          //         predicted = net(images).argmax(1)
-                    Tensor hits = predicted.toFloat().eq(batch[1].toFloat());     //         (int32 comparisons come with issue 11 (2))
-                    correct += hits.sum().item();                                 //         correct += (predicted == labels).sum().item()
+                    correct += predicted.eq(batch[1]).sum().item();               //         correct += (predicted == labels).sum().item()
                     total += batch[1].shape(0);                                   //         total += labels.size(0)
                 } finally {
                     for (Tensor t : batch) {
