@@ -66,6 +66,15 @@ public final class CpuBackend implements Backend {
      * @throws IllegalArgumentException when {@code threads} is outside that range
      */
     public CpuBackend(int threads) {
+        this(threads, null);
+    }
+
+    /**
+     * A backend whose matmul always takes the Vector API path with the tile and blocking
+     * {@code gemm} (tests run the conformance tables under each candidate configuration), or the
+     * default choice when null.
+     */
+    CpuBackend(int threads, CpuGemmConfig gemm) {
         if (threads < 1 || threads > CpuThreadSettings.MAX_THREADS) {
             throw new IllegalArgumentException("CPU backend thread count must be 1 to " + CpuThreadSettings.MAX_THREADS
                     + ", got " + threads);
@@ -78,7 +87,7 @@ public final class CpuBackend implements Backend {
         this.memory = new CpuMemory(this);
         this.args = new CpuArgs(this);
         this.elementwise = new CpuElementwise(par);
-        this.matmul = new CpuMatmul(par);
+        this.matmul = gemm == null ? new CpuMatmul(par) : new CpuMatmul(par, gemm);
         this.reduce = new CpuReduce(par);
         this.ints = new CpuIntKernels(par);
         this.softmax = new CpuSoftmax(par);
@@ -107,14 +116,17 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * Nothing to tune yet: the Java kernels' block sizes are constants ({@code VectorGemm}'s), so
-     * {@code clgrad tune} skips this device.
+     * The CPU GEMM's tuner ({@code clgrad tune --device cpu}): times the register tiles and cache
+     * blockings of the Vector API path and keeps the fastest per CPU model and vector width
+     * ({@code CpuGemmTuner}). The plain loops have nothing to tune.
      *
-     * @return empty
+     * @return the tuner, or empty when the Vector API path is not in use (JVM started without
+     *         {@code --add-modules jdk.incubator.vector}, or {@code CLGRAD_VECTOR=0})
      */
     @Override
     public Optional<Tuner> tuner() {
-        return Optional.empty();
+        GemmPath path = matmul.vectorPath();
+        return path == null ? Optional.empty() : Optional.of(new CpuGemmTuner(par, path));
     }
 
     // ---------------------------------------------------------------- memory

@@ -53,12 +53,12 @@ final class CpuMatmul {
         this.par = par;
         String env = System.getenv("CLGRAD_VECTOR");
         boolean disabled = env != null && env.trim().equals("0");
-        this.vector = disabled ? null : loadVector(par);
+        this.vector = disabled ? null : loadVector(par, null);
         this.vectorMinFlops = VECTOR_MIN_FLOPS;
         if (LOGGED.compareAndSet(false, true)) {
             if (vector != null) {
-                LOG.debug("CPU matmul: Vector API path ({} floats per vector) for products of {}+ flops",
-                        vector.vectorLength(), VECTOR_MIN_FLOPS);
+                LOG.debug("CPU matmul: Vector API path ({} floats per vector, {}) for products of {}+ flops",
+                        vector.vectorLength(), vector.config().spec(), VECTOR_MIN_FLOPS);
             } else {
                 LOG.info("CPU matmul: plain loops ({})", disabled ? "CLGRAD_VECTOR=0"
                         : "add the JVM flag --add-modules " + VECTOR_MODULE + " for the Vector API path");
@@ -72,8 +72,20 @@ final class CpuMatmul {
      * uses the plain loops.
      */
     CpuMatmul(CpuParallel par, boolean useVector) {
+        this(par, useVector, null);
+    }
+
+    /**
+     * The vector path with an explicit tile and blocking for every size (the tuner's candidates,
+     * tests); throws {@link IllegalStateException} when the vector path cannot be loaded.
+     */
+    CpuMatmul(CpuParallel par, CpuGemmConfig config) {
+        this(par, true, config);
+    }
+
+    private CpuMatmul(CpuParallel par, boolean useVector, CpuGemmConfig config) {
         this.par = par;
-        this.vector = useVector ? loadVector(par) : null;
+        this.vector = useVector ? loadVector(par, config) : null;
         this.vectorMinFlops = 0;
         if (useVector && vector == null) {
             throw new IllegalStateException("the Vector API path is not available (module " + VECTOR_MODULE
@@ -86,19 +98,30 @@ final class CpuMatmul {
         return vector != null;
     }
 
+    /** The vector path, or null when this instance uses the plain loops only. */
+    GemmPath vectorPath() {
+        return vector;
+    }
+
     /** Whether the JVM was started with {@code --add-modules jdk.incubator.vector}. */
     static boolean vectorModulePresent() {
         return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
     }
 
-    /** The vector path when the module is present and its class loads and runs, else null. */
-    private static GemmPath loadVector(CpuParallel par) {
+    /**
+     * The vector path (with {@code config}, or this machine's configuration when null) when the
+     * module is present and its class loads and runs, else null.
+     */
+    private static GemmPath loadVector(CpuParallel par, CpuGemmConfig config) {
         if (!vectorModulePresent()) {
             return null;
         }
         try {
             Class<?> cls = Class.forName(VECTOR_CLASS);
-            GemmPath path = (GemmPath) cls.getDeclaredConstructor(CpuParallel.class).newInstance(par);
+            GemmPath path = config == null
+                    ? (GemmPath) cls.getDeclaredConstructor(CpuParallel.class).newInstance(par)
+                    : (GemmPath) cls.getDeclaredConstructor(CpuParallel.class, CpuGemmConfig.class).newInstance(par,
+                    config);
             if (path.vectorLength() < 4) { // no SIMD worth the name: the plain loops are faster
                 return null;
             }

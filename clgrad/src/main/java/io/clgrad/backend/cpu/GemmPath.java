@@ -16,4 +16,7 @@ interface GemmPath {
 
     /** Floats per SIMD vector this path uses. */
     int vectorLength();
+
+    /** The tile and blocking this path runs with. */
+    CpuGemmConfig config();
 }

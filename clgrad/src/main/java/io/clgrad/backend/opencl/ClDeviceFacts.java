@@ -3,6 +3,8 @@ package io.clgrad.backend.opencl;
 import static org.jocl.CL.*;
 
 import io.clgrad.backend.DeviceInfo;
+import io.clgrad.backend.TuningFile;
+import java.util.List;
 import org.jocl.cl_device_id;
 import org.jocl.cl_platform_id;
 
@@ -34,8 +36,8 @@ record ClDeviceFacts(String platformVersion, long maxAllocBytes, boolean hostUni
                 hostUnified(device),
                 (ClInfo.deviceLong(device, CL_DEVICE_SINGLE_FP_CONFIG) & CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0,
                 Math.max(1, ClInfo.deviceInt(device, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT)),
-                TuningFile.forDevice(info.platform(), platformVersion, info.name(), info.vendor(), info.version(),
-                        info.driverVersion()));
+                TuningFile.forDevice(info.name(), List.of(info.platform(), platformVersion, info.name(), info.vendor(),
+                        info.version(), info.driverVersion())));
     }
 
     private static boolean hostUnified(cl_device_id device) {

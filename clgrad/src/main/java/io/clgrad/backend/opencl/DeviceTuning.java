@@ -2,6 +2,7 @@ package io.clgrad.backend.opencl;
 
 import io.clgrad.backend.DeviceInfo;
 import io.clgrad.backend.DeviceKind;
+import io.clgrad.backend.TuningFile;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,9 @@ record DeviceTuning(String name, String mmKernel, int mmWgM, int mmWgN, int mmWp
     private static final DeviceTuning CPU_SIMD4 = new DeviceTuning("cpu-simd4", "direct", 4, 16, 4, 8, 16,
             6, 4, 2, 16, 1, 4, 64, 256, 4, 1);
 
+    /** The key of the matmul overrides in a {@link TuningFile}. */
+    static final String MATMUL_KEY = "matmul";
+
     /** The names of the integer fields, in record order, as {@code -Dclgrad.opencl.tuning} and tuning files spell them. */
     static final List<String> INT_KEYS = List.of("mmWgM", "mmWgN", "mmWptM", "mmWptN", "mmTileK",
             "mvRows", "mvVw", "mvVn", "mvWgM", "mvWgN", "mvMinMflop",
@@ -70,7 +74,7 @@ record DeviceTuning(String name, String mmKernel, int mmWgM, int mmWgN, int mmWp
      */
     static DeviceTuning lookup(DeviceInfo info, int simdFloats, TuningFile file) {
         DeviceTuning t = builtIn(info, simdFloats);
-        String saved = file.matmulOverrides();
+        String saved = file.value(MATMUL_KEY);
         if (!saved.isEmpty()) {
             try {
                 t = override(t, saved);

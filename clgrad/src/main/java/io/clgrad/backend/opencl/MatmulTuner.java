@@ -4,13 +4,14 @@ import io.clgrad.backend.DeviceKind;
 import io.clgrad.backend.ElementType;
 import io.clgrad.backend.MatmulSpec;
 import io.clgrad.backend.Tuner;
+import io.clgrad.backend.TunerRuns;
+import io.clgrad.backend.TuningFile;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -63,43 +64,16 @@ final class MatmulTuner implements Tuner {
             throw new IllegalArgumentException("tune: size must be >= 1, got " + size);
         }
         DeviceTuning current = device.tuning();
-        Candidate currentResult = measure(current, "current", size);
-        List<Candidate> all = new ArrayList<>();
-        Candidate best = currentResult.error() == null ? currentResult : null;
+        Map<String, DeviceTuning> candidates = new LinkedHashMap<>();
         for (String spec : candidates(quick)) {
-            DeviceTuning t;
             try {
-                t = DeviceTuning.override(current, spec);
+                candidates.put(spec, DeviceTuning.override(current, spec));
             } catch (IllegalArgumentException e) {
-                continue;
-            }
-            Candidate c = measure(t, spec, size);
-            all.add(c);
-            progress.accept(c);
-            if (c.error() == null && (best == null || c.gflops() > best.gflops())) {
-                best = c;
+                // outside the row's limits: not a candidate
             }
         }
-        // the first measurement runs on a colder device: measure the current configuration again
-        // last and keep its better run, so that the order does not favour the candidates
-        Candidate again = measure(current, "current", size);
-        if (again.error() == null && (currentResult.error() != null || again.gflops() > currentResult.gflops())) {
-            if (best == currentResult || best == null || again.gflops() > best.gflops()) {
-                best = again;
-            }
-            currentResult = again;
-        }
-        if (best == null) {
-            throw new IllegalStateException(device.label() + ": no matmul configuration worked; see the errors above");
-        }
-        TuningFile file = device.facts().tuningFile();
-        boolean saved = false;
-        if (save) {
-            file.saveMatmul(best.config(), "clgrad tune on " + device.label() + ", " + Instant.now() + ": "
-                    + String.format("%.1f GFLOP/s at n=%d (before: %.1f)", best.gflops(), size, currentResult.gflops()));
-            saved = true;
-        }
-        return new Result(device.label(), currentResult, best, all, file.path(), saved);
+        return TunerRuns.run(device.label(), current, candidates, (t, label) -> measure(t, label, size), progress,
+                device.facts().tuningFile(), DeviceTuning.MATMUL_KEY, save, size);
     }
 
     /** Deletes this device's tuning file; true when there was one. */
@@ -176,45 +150,7 @@ final class MatmulTuner implements Tuner {
 
     /** Null when the candidate's products match a double-precision reference, else what differs. */
     private String check(MatmulOps ops) {
-        SplittableRandom rnd = new SplittableRandom(7);
-        for (int[] mnk : CHECK_SHAPES) {
-            int m = mnk[0];
-            int n = mnk[1];
-            int k = mnk[2];
-            float[] a = new float[m * k];
-            float[] b = new float[k * n];
-            for (int i = 0; i < a.length; i++) {
-                a[i] = (float) rnd.nextDouble(-1, 1);
-            }
-            for (int i = 0; i < b.length; i++) {
-                b[i] = (float) rnd.nextDouble(-1, 1);
-            }
-            // the same A and B stored plain or transposed, as Linear's forward and backward use them
-            for (int layout = 0; layout < 3; layout++) {
-                boolean ta = layout == 2;
-                boolean tb = layout == 1;
-                float[] as = ta ? transpose(a, m, k) : a;
-                float[] bs = tb ? transpose(b, k, n) : b;
-                MatmulSpec spec = new MatmulSpec(1, m, n, k,
-                        0, 0, ta ? 1 : k, ta ? m : 1,
-                        0, 0, tb ? 1 : n, tb ? k : 1);
-                float[] got = product(backend, ops, spec, as, bs, null, false, m * n);
-                for (int i = 0; i < m; i++) {
-                    for (int j = 0; j < n; j++) {
-                        double want = 0;
-                        for (int p = 0; p < k; p++) {
-                            want += (double) a[i * k + p] * b[p * n + j];
-                        }
-                        double err = Math.abs(got[i * n + j] - want);
-                        if (!(err <= 1e-5 * k + 1e-4 * Math.abs(want))) {
-                            return String.format("wrong result for %dx%dx%d%s at [%d, %d]: %g, expected %g", m, n, k,
-                                    ta ? " (A transposed)" : tb ? " (B transposed)" : "", i, j, got[i * n + j], want);
-                        }
-                    }
-                }
-            }
-        }
-        return null;
+        return TunerRuns.checkMatmul((spec, a, b) -> product(backend, ops, spec, a, b, null, false, spec.m() * spec.n()));
     }
 
     /** Runs one product (with an optional bias and ReLU) on host arrays and reads C back; frees what it allocated. */
@@ -254,35 +190,11 @@ final class MatmulTuner implements Tuner {
             backend.fill(ab, count, 0.5);
             backend.fill(bb, count, 0.25);
             MatmulSpec spec = new MatmulSpec(1, n, n, n, 0, 0, n, 1, 0, 0, n, 1);
-            double flop = 2.0 * n * n * n;
-            int reps = (int) Math.max(1, Math.min(1000, Math.round(1e9 / flop)));
-            ops.matmul(spec, ab, bb, cb);
-            backend.synchronize();
-            double[] runs = new double[3];
-            for (int r = 0; r < runs.length; r++) {
-                long t0 = System.nanoTime();
-                for (int i = 0; i < reps; i++) {
-                    ops.matmul(spec, ab, bb, cb);
-                }
-                backend.synchronize();
-                runs[r] = reps * flop / (System.nanoTime() - t0);
-            }
-            Arrays.sort(runs);
-            return runs[1];
+            return TunerRuns.medianGflops(2.0 * n * n * n, () -> ops.matmul(spec, ab, bb, cb), backend::synchronize);
         } finally {
             backend.free(ab);
             backend.free(bb);
             backend.free(cb);
         }
-    }
-
-    private static float[] transpose(float[] x, int rows, int cols) {
-        float[] t = new float[x.length];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                t[j * rows + i] = x[i * cols + j];
-            }
-        }
-        return t;
     }
 }

@@ -1,5 +1,6 @@
 package io.clgrad.backend.opencl;
 
+import io.clgrad.backend.PrivateCacheDir;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.GeneralSecurityException;
@@ -82,14 +82,7 @@ final class ProgramDiskCache {
 
     /** clgrad's cache folder: -Dclgrad.cacheDir, else $CLGRAD_CACHE_DIR, else ~/.cache/clgrad; null when set empty. */
     static Path cacheBase() {
-        String base = System.getProperty("clgrad.cacheDir");
-        if (base == null) {
-            base = System.getenv("CLGRAD_CACHE_DIR");
-        }
-        if (base == null) {
-            base = Paths.get(System.getProperty("user.home"), ".cache", "clgrad").toString();
-        }
-        return base.isBlank() ? null : Paths.get(base);
+        return PrivateCacheDir.cacheBase();
     }
 
     /** The cache folder, or null when disabled. */

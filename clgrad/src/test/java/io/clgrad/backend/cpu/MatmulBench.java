@@ -9,6 +9,11 @@ import java.util.Random;
  * {@code reps} timed samples after warm-up; arguments are sizes n (square) or MxNxK. Run with the test classpath, e.g.
  * {@code java --add-modules jdk.incubator.vector -cp clgrad/target/classes:clgrad/target/test-classes:<slf4j-api.jar>
  * io.clgrad.backend.cpu.MatmulBench 256 512 1024 2048}.
+ *
+ * <p>With {@code -Dconfigs=first;builtin;tile=6x2,kc=256} it instead times the vector path under each
+ * {@link CpuGemmConfig} ("first": the fixed 4×2 tile of the first version, "builtin": this machine's
+ * built-in choice, else overrides of the built-in one), A/B: {@code rounds} rounds (default 3), each
+ * timing every configuration once in turn, and prints each one's median over the rounds.
  */
 public final class MatmulBench {
     private MatmulBench() {
@@ -21,6 +26,12 @@ public final class MatmulBench {
         CpuMatmul plain = new CpuMatmul(par, false);
         CpuMatmul vector = CpuMatmul.vectorModulePresent() ? new CpuMatmul(par, true) : null;
         System.out.println("threads " + par.threads() + ", vector path " + (vector != null));
+        String configs = System.getProperty("configs");
+        if (configs != null) {
+            compareConfigs(par, sizes, configs.split(";"), reps);
+            par.shutdown();
+            return;
+        }
         Random r = new Random(1);
         for (String arg : sizes) { // "n" for a square product, or "MxNxK", optionally ":NT" or ":TN"
             String size = arg.split(":")[0];
@@ -54,6 +65,55 @@ public final class MatmulBench {
             System.out.println(line + " GFLOP/s");
         }
         par.shutdown();
+    }
+
+    /** A/B of the vector path's configurations: rounds of every configuration in turn, medians printed. */
+    private static void compareConfigs(CpuParallel par, String[] sizes, String[] names, int reps) {
+        CpuFacts facts = CpuFacts.detect(VectorGemm.L);
+        CpuGemmConfig builtIn = CpuGemmConfig.builtIn(facts);
+        System.out.println(facts.describe() + "; built-in " + builtIn.spec());
+        CpuMatmul[] mms = new CpuMatmul[names.length];
+        for (int i = 0; i < names.length; i++) {
+            String name = names[i].trim();
+            CpuGemmConfig c = name.equals("first") ? CpuGemmConfig.FIRST
+                    : name.equals("builtin") ? builtIn : CpuGemmConfig.parse(name, builtIn);
+            names[i] = c.spec();
+            mms[i] = new CpuMatmul(par, c);
+        }
+        int rounds = Integer.getInteger("rounds", 3);
+        Random r = new Random(1);
+        for (String arg : sizes) {
+            String size = arg.split(":")[0];
+            String layout = arg.contains(":") ? arg.split(":")[1] : "NN";
+            int[] d = Arrays.stream(size.split("x")).mapToInt(Integer::parseInt).toArray();
+            int m = d[0];
+            int n = d.length == 3 ? d[1] : m;
+            int k = d.length == 3 ? d[2] : m;
+            float[] a = new float[m * k];
+            float[] b = new float[k * n];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = r.nextFloat() - 0.5f;
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = r.nextFloat() - 0.5f;
+            }
+            float[] c = new float[m * n];
+            MatmulSpec s = layout.equals("NT") ? new MatmulSpec(1, m, n, k, 0, 0, k, 1, 0, 0, 1, k)
+                    : layout.equals("TN") ? new MatmulSpec(1, m, n, k, 0, 0, 1, m, 0, 0, n, 1)
+                    : MatmulSpec.rowMajor(m, n, k);
+            double[][] g = new double[names.length][rounds];
+            for (int round = 0; round < rounds; round++) {
+                for (int i = 0; i < names.length; i++) {
+                    g[i][round] = gflops(mms[i], s, a, b, c, reps);
+                }
+            }
+            for (int i = 0; i < names.length; i++) {
+                Arrays.sort(g[i]);
+                System.out.printf("gemm %s %s %s: %.1f GFLOP/s (median of %d rounds; min %.1f max %.1f)%n",
+                        d.length == 3 ? "m=" + m + " n=" + n + " k=" + k : "n=" + n, layout, names[i],
+                        g[i][rounds / 2], rounds, g[i][0], g[i][rounds - 1]);
+            }
+        }
     }
 
     /** Median GFLOP/s of {@code reps} samples, each the mean of enough calls for about 0.5 GFLOP. */

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.clgrad.backend.DeviceInfo;
 import io.clgrad.backend.DeviceKind;
 import io.clgrad.backend.Tuner;
+import io.clgrad.backend.TuningFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -63,7 +64,7 @@ class MatmulTuningTest {
         TuningFile file = TuningFile.at(dir.resolve("tuning").resolve("test.properties"));
         assertEquals(DeviceTuning.builtIn(cpu, 16).matmulSpec(), DeviceTuning.lookup(cpu, 16, file).matmulSpec());
 
-        file.saveMatmul("mvRows=12,mvVn=1,mvWgM=64", "test");
+        file.save(DeviceTuning.MATMUL_KEY, "mvRows=12,mvVn=1,mvWgM=64", "test");
         DeviceTuning tuned = DeviceTuning.lookup(cpu, 16, file);
         assertEquals(12, tuned.mvRows());
         assertEquals(1, tuned.mvVn());
@@ -85,7 +86,7 @@ class MatmulTuningTest {
         String builtIn = DeviceTuning.builtIn(cpu, 16).matmulSpec();
         Path folder = dir.resolve("tuning");
         TuningFile file = TuningFile.at(folder.resolve("test.properties"));
-        file.saveMatmul("mvRows=12,mvVn=1,mvWgM=64", "test");
+        file.save(DeviceTuning.MATMUL_KEY, "mvRows=12,mvVn=1,mvWgM=64", "test");
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder)));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.path())));
         try (var files = Files.list(folder)) {
@@ -106,7 +107,7 @@ class MatmulTuningTest {
         Files.delete(file.path());
 
         // a folder others may use is made private again before the file is read
-        file.saveMatmul("mvRows=12,mvVn=1,mvWgM=64", "test");
+        file.save(DeviceTuning.MATMUL_KEY, "mvRows=12,mvVn=1,mvWgM=64", "test");
         Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxrwxrwx"));
         assertEquals(12, DeviceTuning.lookup(cpu, 16, file).mvRows());
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder)));

@@ -1,4 +1,4 @@
-package io.clgrad.backend.opencl;
+package io.clgrad.backend;
 
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A folder that only the current user can read or write, for files that clgrad hands to an OpenCL
- * driver (a crafted program binary can crash the driver, which runs inside the JVM). On POSIX file
+ * driver (a crafted program binary can crash the driver, which runs inside the JVM) and for the
+ * results of {@code clgrad tune} ({@link TuningFile}, both backends). It lives in the SPI package so
+ * that both backends use this one implementation; it is not meant for applications. On POSIX file
  * systems: the folder is created {@code 0700}; an existing folder that we own but that group or
  * others may use is tightened to {@code 0700}; a folder owned by someone else, or one that is not a
  * folder, is not used at all. Files are created {@code 0600}, and a file is trusted only when it is
@@ -26,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * this user's clgrad did not write is never taken for an entry. Without POSIX attributes (Windows)
  * only the key applies.
  */
-final class PrivateCacheDir {
+public final class PrivateCacheDir {
     private static final Logger LOG = LoggerFactory.getLogger(PrivateCacheDir.class);
     private static final Set<PosixFilePermission> DIR_PERMS = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE_PERMS = PosixFilePermissions.fromString("rw-------");
@@ -51,7 +53,7 @@ final class PrivateCacheDir {
      * @return the folder, or null (after a warning naming the folder and the reason) when it must
      *         not be used
      */
-    static PrivateCacheDir open(Path dir, UserPrincipal self) {
+    public static PrivateCacheDir open(Path dir, UserPrincipal self) {
         return open(dir, self, "OpenCL program cache folder", "kernels are compiled in each process", true);
     }
 
@@ -63,7 +65,7 @@ final class PrivateCacheDir {
      * @param consequence what clgrad does instead, e.g. "kernels are compiled in each process"
      * @param signed      whether the folder's files are signed: only then is its key read or created
      */
-    static PrivateCacheDir open(Path dir, UserPrincipal self, String what, String consequence, boolean signed) {
+    public static PrivateCacheDir open(Path dir, UserPrincipal self, String what, String consequence, boolean signed) {
         boolean posix = self != null && FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
         try {
             if (posix) {
@@ -97,8 +99,26 @@ final class PrivateCacheDir {
         return null;
     }
 
+    /**
+     * clgrad's cache folder, under which the OpenCL program cache and the tuning files live: the
+     * system property {@code clgrad.cacheDir}, else {@code $CLGRAD_CACHE_DIR}, else
+     * {@code ~/.cache/clgrad}.
+     *
+     * @return the folder, or null when the property or variable is set empty (caching disabled)
+     */
+    public static Path cacheBase() {
+        String base = System.getProperty("clgrad.cacheDir");
+        if (base == null) {
+            base = System.getenv("CLGRAD_CACHE_DIR");
+        }
+        if (base == null) {
+            base = Path.of(System.getProperty("user.home"), ".cache", "clgrad").toString();
+        }
+        return base.isBlank() ? null : Path.of(base);
+    }
+
     /** The user this process runs as (the owner of /proc/self, else user.name), or null when unknown. */
-    static UserPrincipal currentUser() {
+    public static UserPrincipal currentUser() {
         try {
             Path proc = Path.of("/proc/self");
             if (Files.exists(proc)) {
@@ -112,12 +132,12 @@ final class PrivateCacheDir {
     }
 
     /** The folder. */
-    Path path() {
+    public Path path() {
         return dir;
     }
 
     /** The secret key entries are signed with. */
-    byte[] key() {
+    public byte[] key() {
         if (key == null) {
             throw new IllegalStateException(dir + " was opened without a signing key");
         }
@@ -128,7 +148,7 @@ final class PrivateCacheDir {
      * Why {@code file} must not be read (a link, not a regular file, another owner, writable by
      * others), or null when it may be; also null when it does not exist.
      */
-    String distrust(Path file) throws IOException {
+    public String distrust(Path file) throws IOException {
         if (self == null) {
             return Files.isSymbolicLink(file) ? "it is a symbolic link" : null;
         }
@@ -155,7 +175,7 @@ final class PrivateCacheDir {
     }
 
     /** Whether {@code file} is owned by someone else (so this user cannot and must not remove it). */
-    boolean foreign(Path file) {
+    public boolean foreign(Path file) {
         try {
             return self != null && !Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).equals(self);
         } catch (IOException e) {
@@ -164,13 +184,13 @@ final class PrivateCacheDir {
     }
 
     /** A new empty file in the folder, {@code 0600}. */
-    Path createTempFile(String prefix) throws IOException {
+    public Path createTempFile(String prefix) throws IOException {
         return self == null ? Files.createTempFile(dir, prefix, ".tmp")
                 : Files.createTempFile(dir, prefix, ".tmp", fileAttribute());
     }
 
     /** Creates {@code file} ({@code 0600}); fails if it exists. */
-    void createFile(Path file) throws IOException {
+    public void createFile(Path file) throws IOException {
         if (self == null) {
             Files.createFile(file);
         } else {

@@ -1,0 +1,191 @@
+package io.clgrad.backend;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The results of {@code clgrad tune} for one device, shared by every backend's {@link Tuner}: a
+ * properties file under {@code <cache>/tuning/} (the cache folder {@link PrivateCacheDir#cacheBase()}:
+ * {@code -Dclgrad.cacheDir}, {@code $CLGRAD_CACHE_DIR} or {@code ~/.cache/clgrad}) named after the
+ * device and a hash of what identifies it (an OpenCL device: platform, name, vendor, OpenCL version
+ * and driver version, so a driver update starts untuned; the CPU backend: CPU model, architecture
+ * and vector width).
+ *
+ * <p>Each key holds one kernel family's configuration in its backend's own syntax (the OpenCL
+ * backend's {@code matmul}: {@code mmKernel=direct,mvRows=6,...}; the CPU backend's {@code gemm}:
+ * {@code tile=6x2,kc=256,...}); comments record when and how it was measured. A file that cannot
+ * be read, or that is not trusted, is logged with its path and ignored: the built-in configuration
+ * applies. Not meant for applications; it lives in the SPI package so that both backends use it.
+ *
+ * <pre>{@code
+ * TuningFile f = TuningFile.forDevice("AMD EPYC", List.of("cpu", "AMD EPYC", "amd64", "16"));
+ * f.save("gemm", "tile=8x3,kc=192,mc=96,nc=1536", "clgrad tune");
+ * String saved = f.value("gemm");   // "tile=8x3,..." in this and every later process
+ * }</pre>
+ */
+public final class TuningFile {
+    private static final Logger LOG = LoggerFactory.getLogger(TuningFile.class);
+
+    private final Path path;
+
+    private TuningFile(Path path) {
+        this.path = path;
+    }
+
+    /**
+     * The file for a device: {@code <cache>/tuning/<name as a slug>-<hash of identity>.properties}.
+     *
+     * @param name     the device's name, for the file name (lower-cased, non-alphanumerics as "-",
+     *                 at most 48 characters)
+     * @param identity what identifies the device and its driver; any change gives another file
+     * @return the file, or one whose {@link #path()} is null when the cache is disabled
+     */
+    public static TuningFile forDevice(String name, List<String> identity) {
+        Path base = PrivateCacheDir.cacheBase();
+        if (base == null) {
+            return new TuningFile(null);
+        }
+        String slug = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        if (slug.length() > 48) {
+            slug = slug.substring(0, 48);
+        }
+        String hash = sha256("clgrad tuning 1\0" + String.join("\0", identity)).substring(0, 16);
+        return new TuningFile(base.resolve("tuning").resolve(slug + "-" + hash + ".properties"));
+    }
+
+    /**
+     * A tuning file at an explicit path (tests).
+     *
+     * @param path the file; its folder is made private when saving
+     * @return the file
+     */
+    public static TuningFile at(Path path) {
+        return new TuningFile(path);
+    }
+
+    /**
+     * Where the file lives.
+     *
+     * @return the path, or null when the cache is disabled
+     */
+    public Path path() {
+        return path;
+    }
+
+    /**
+     * The saved value of {@code key}. Values may become kernel build options, so the file is read
+     * only from a private folder of this user's and only when it is a regular file of this user's
+     * that others cannot write (the rules of {@link PrivateCacheDir}).
+     *
+     * @param key the kernel family's key, e.g. "matmul" or "gemm"
+     * @return the trimmed value, or "" when there is none or the file is unusable or untrusted (logged
+     *         with the file's path)
+     */
+    public String value(String key) {
+        if (path == null || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return "";
+        }
+        try {
+            PrivateCacheDir dir = privateFolder();
+            String why = dir == null ? "its folder is not private (see the warning above)" : dir.distrust(path);
+            if (why != null) {
+                LOG.warn("ignoring the tuning file {}: {}; the built-in tuning applies", path, why);
+                return "";
+            }
+        } catch (IOException e) {
+            LOG.warn("ignoring the tuning file {}: {}", path, e.toString());
+            return "";
+        }
+        Properties p = load();
+        return p == null ? "" : p.getProperty(key, "").trim();
+    }
+
+    /**
+     * Writes {@code key = value} with a comment line (atomically: temporary file, then rename),
+     * keeping the file's other keys.
+     *
+     * @param key     the kernel family's key
+     * @param value   its configuration
+     * @param comment when and how it was measured
+     * @throws IOException when the cache is disabled, the folder is not private or the file cannot be written
+     */
+    public void save(String key, String value, String comment) throws IOException {
+        if (path == null) {
+            throw new IOException("the clgrad cache is disabled (clgrad.cacheDir or CLGRAD_CACHE_DIR is empty)");
+        }
+        PrivateCacheDir dir = privateFolder();
+        if (dir == null) {
+            throw new IOException(path.getParent() + ": the tuning folder is not private to this user (see the warning"
+                    + " above); set CLGRAD_CACHE_DIR to a folder of your own");
+        }
+        Properties p = dir.distrust(path) == null && Files.exists(path, LinkOption.NOFOLLOW_LINKS) ? load() : null;
+        if (p == null) {
+            p = new Properties();
+        }
+        p.setProperty(key, value);
+        Path tmp = dir.createTempFile(path.getFileName().toString());
+        try {
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                p.store(w, comment);
+            }
+            try {
+                Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Deletes the file.
+     *
+     * @return true when there was one
+     * @throws IOException when it cannot be deleted
+     */
+    public boolean delete() throws IOException {
+        return path != null && Files.deleteIfExists(path);
+    }
+
+    /** The file's properties, or null after a warning naming the file when it cannot be read. */
+    private Properties load() {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            p.load(r);
+            return p;
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.warn("ignoring the tuning file {}: {}", path, e.toString());
+            return null;
+        }
+    }
+
+    /** The tuning folder, created or checked as private ({@code 0700}, ours), or null after a warning. */
+    private PrivateCacheDir privateFolder() {
+        return PrivateCacheDir.open(path.getParent(), PrivateCacheDir.currentUser(), "tuning folder",
+                "the built-in tuning applies", false);
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package io.clgrad.backend.cpu;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The tile and the cache blocking of {@link VectorGemm}: a register tile of {@code mr} rows ×
+ * {@code nv} vectors of columns (one of {@link #TILES}, each a micro-kernel of {@link VectorKernels}),
+ * {@code kc} steps of k per packed tile, at most {@code mc} rows per packed block of A (rounded up
+ * to a multiple of mr) and {@code nc} columns per packed block of B (rounded up to a multiple of
+ * the tile's columns).
+ *
+ * <p>Written as {@code tile=8x3,kc=128,mc=1020,nc=2048} (the {@code -Dclgrad.cpu.gemm} and tuning
+ * file syntax; any subset of the keys overrides a base configuration). The built-in choice
+ * ({@link #builtIn}) takes the largest tile that fits the registers and the blocking from the cache
+ * sizes; {@code clgrad tune} times {@link #candidates} and keeps the fastest ({@link CpuGemmTuner}).
+ *
+ * <pre>{@code
+ * CpuGemmConfig c = CpuGemmConfig.parse("tile=6x2,kc=256", CpuGemmConfig.FIRST);
+ * c.spec();   // "tile=6x2,kc=256,mc=128,nc=1024"
+ * }</pre>
+ *
+ * @param mr rows of the register tile
+ * @param nv vectors of columns of the register tile
+ * @param kc k steps per packed tile (1 to 8192)
+ * @param mc most rows per packed block of A (1 to 8192)
+ * @param nc most columns per packed block of B (1 to 65536)
+ */
+record CpuGemmConfig(int mr, int nv, int kc, int mc, int nc) {
+    /** The tile shapes {rows, vectors} that have a micro-kernel, in {@link VectorKernels#run}'s numbering. */
+    static final int[][] TILES = {{4, 2}, {6, 2}, {8, 2}, {12, 2}, {4, 3}, {6, 3}, {8, 3}, {6, 4}, {4, 1}, {8, 1}};
+
+    /** The configuration of the first version (a fixed 4×2 tile), for A/B comparisons. */
+    static final CpuGemmConfig FIRST = new CpuGemmConfig(4, 2, 256, 128, 1024);
+
+    /** Checks the fields; see the class comment. */
+    CpuGemmConfig {
+        if (tileIndex(mr, nv) < 0) {
+            StringBuilder known = new StringBuilder();
+            for (int[] t : TILES) {
+                known.append(known.length() == 0 ? "" : ", ").append(t[0]).append('x').append(t[1]);
+            }
+            throw new IllegalArgumentException("CPU GEMM: no micro-kernel for the tile " + mr + "x" + nv
+                    + " (rows x vectors; there are " + known + ")");
+        }
+        check("kc", kc, 8192);
+        check("mc", mc, 8192);
+        check("nc", nc, 65536);
+    }
+
+    /** The index of this tile's kernel in {@link #TILES}. */
+    int tile() {
+        return tileIndex(mr, nv);
+    }
+
+    /** Columns of the register tile for {@code lanes} floats per vector. */
+    int nr(int lanes) {
+        return nv * lanes;
+    }
+
+    /** Whether the kernel's accumulators, B vectors and one broadcast fit {@code registers} vector registers. */
+    boolean fits(int registers) {
+        return mr * nv + nv + 1 <= registers;
+    }
+
+    /** The configuration in the {@code tile=RxV,kc=..,mc=..,nc=..} syntax (tuning files, logs, {@code clgrad tune}). */
+    String spec() {
+        return "tile=" + mr + "x" + nv + ",kc=" + kc + ",mc=" + mc + ",nc=" + nc;
+    }
+
+    /**
+     * Applies {@code key=value} overrides ({@code tile=RxV}, {@code kc}, {@code mc}, {@code nc}) to {@code base}.
+     *
+     * @param spec overrides separated by commas; blank returns {@code base}
+     * @param base the configuration the overrides apply to
+     * @return the new configuration
+     * @throws IllegalArgumentException naming the part that is not a known key with a valid value
+     */
+    static CpuGemmConfig parse(String spec, CpuGemmConfig base) {
+        if (spec == null || spec.isBlank()) {
+            return base;
+        }
+        int mr = base.mr;
+        int nv = base.nv;
+        int[] v = {base.kc, base.mc, base.nc};
+        List<String> keys = List.of("kc", "mc", "nc");
+        for (String part : spec.split(",")) {
+            String[] kv = part.trim().split("=", 2);
+            if (kv.length != 2) {
+                throw new IllegalArgumentException("CPU GEMM configuration: expected key=value, got '" + part.trim()
+                        + "' in '" + spec + "'");
+            }
+            String key = kv[0].trim();
+            String value = kv[1].trim();
+            if (key.equals("tile")) {
+                String[] rv = value.split("x", 2);
+                if (rv.length != 2) {
+                    throw new IllegalArgumentException("CPU GEMM configuration: tile is ROWSxVECTORS, e.g. 6x2, not '"
+                            + value + "'");
+                }
+                mr = integer("tile rows", rv[0]);
+                nv = integer("tile vectors", rv[1]);
+                continue;
+            }
+            int i = keys.indexOf(key);
+            if (i < 0) {
+                throw new IllegalArgumentException("CPU GEMM configuration: unknown key '" + key
+                        + "' (known: tile, kc, mc, nc)");
+            }
+            v[i] = integer(key, value);
+        }
+        return new CpuGemmConfig(mr, nv, v[0], v[1], v[2]);
+    }
+
+    /**
+     * The built-in configuration for a machine: the tile with the most accumulators that fits its
+     * registers (ties: more rows), then {@link #blocked} for the caches.
+     */
+    static CpuGemmConfig builtIn(CpuFacts f) {
+        int[] best = null;
+        for (int[] t : TILES) {
+            if (t[0] * t[1] + t[1] + 1 <= f.registers()
+                    && (best == null || t[0] * t[1] > best[0] * best[1]
+                    || (t[0] * t[1] == best[0] * best[1] && t[0] > best[0]))) {
+                best = t;
+            }
+        }
+        if (best == null) {
+            best = TILES[0];
+        }
+        return blocked(best[0], best[1], 0, f);
+    }
+
+    /**
+     * A tile with its blocking from the caches (GotoBLAS/BLIS rules): kc such that a kc × NR panel
+     * of packed B takes half of L1 (it stays there while the tile walks down A's block), 128 to 512
+     * in steps of 16 (or {@code kc} when positive); mc such that a mc × kc block of packed A takes
+     * half of L2; nc such that a kc × nc block of packed B takes a quarter of L3, at most 4096.
+     */
+    static CpuGemmConfig blocked(int mr, int nv, int kc, CpuFacts f) {
+        int nr = nv * f.lanes();
+        if (kc <= 0) {
+            kc = (int) Math.max(128, Math.min(512, f.l1() / 2 / (4L * nr) / 16 * 16));
+        }
+        int mc = (int) Math.max(mr, Math.min(960, f.l2() / 2 / (4L * kc) / mr * mr));
+        int nc = (int) Math.max(nr, Math.min(4096, f.l3() / 4 / (4L * kc) / nr * nr));
+        return new CpuGemmConfig(mr, nv, kc, mc, nc);
+    }
+
+    /**
+     * What {@code clgrad tune} times: every tile that fits the registers, each with the cache
+     * blocking of {@link #blocked} at its own kc and (unless {@code quick}) at kc 128, 256 and 384,
+     * and the first version's configuration {@link #FIRST}; without duplicates.
+     */
+    static List<CpuGemmConfig> candidates(CpuFacts f, boolean quick) {
+        Set<CpuGemmConfig> out = new LinkedHashSet<>();
+        for (int[] t : TILES) {
+            if (t[0] * t[1] + t[1] + 1 > f.registers()) {
+                continue;
+            }
+            out.add(blocked(t[0], t[1], 0, f));
+            if (!quick) {
+                for (int kc : new int[] {128, 256, 384}) {
+                    out.add(blocked(t[0], t[1], kc, f));
+                }
+            }
+        }
+        out.add(FIRST);
+        return new ArrayList<>(out);
+    }
+
+    private static int tileIndex(int mr, int nv) {
+        for (int i = 0; i < TILES.length; i++) {
+            if (TILES[i][0] == mr && TILES[i][1] == nv) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static void check(String key, int value, int max) {
+        if (value < 1 || value > max) {
+            throw new IllegalArgumentException("CPU GEMM configuration: " + key + " = " + value + " is outside 1 to " + max);
+        }
+    }
+
+    private static int integer(String what, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("CPU GEMM configuration: " + what + " is not an integer: '" + value + "'");
+        }
+    }
+}

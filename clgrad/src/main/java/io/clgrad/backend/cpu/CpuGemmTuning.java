@@ -1,0 +1,111 @@
+package io.clgrad.backend.cpu;
+
+import io.clgrad.backend.TuningFile;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which {@link CpuGemmConfig} {@link VectorGemm} runs with on this machine, and where it came from:
+ * the built-in choice for the CPU ({@link CpuGemmConfig#builtIn}), replaced by what
+ * {@code clgrad tune} saved for this CPU model and vector width (key {@value #KEY} of a
+ * {@link TuningFile} named after the model), then overridden field by field by the system property
+ * {@value #PROPERTY} (e.g. {@code -Dclgrad.cpu.gemm=tile=4x2,kc=256,mc=128,nc=1024}, the first
+ * version's configuration). Resolved once per process and vector width; a saved file that does not
+ * parse is ignored with a warning naming it.
+ *
+ * @param facts   the machine
+ * @param file    where {@code clgrad tune} keeps this machine's result
+ * @param config  the configuration in use
+ * @param source  where it came from: "built-in", "tuned" or "override"
+ */
+record CpuGemmTuning(CpuFacts facts, TuningFile file, CpuGemmConfig config, String source) {
+    /** The key of the CPU GEMM's configuration in a tuning file. */
+    static final String KEY = "gemm";
+    /** The system property whose {@code key=value} overrides apply last. */
+    static final String PROPERTY = "clgrad.cpu.gemm";
+
+    private static final Map<Integer, CpuGemmTuning> BY_LANES = new ConcurrentHashMap<>();
+
+    /**
+     * This process's tuning for a vector width, resolved on first use.
+     *
+     * @throws IllegalArgumentException when {@value #PROPERTY} does not parse
+     */
+    static CpuGemmTuning forLanes(int lanes) {
+        return BY_LANES.computeIfAbsent(lanes, l -> {
+            CpuFacts f = CpuFacts.detect(l);
+            return resolve(f, fileFor(f), System.getProperty(PROPERTY, ""));
+        });
+    }
+
+    /** The tuning file of a CPU model and vector width (null path when the cache is disabled). */
+    static TuningFile fileFor(CpuFacts f) {
+        return TuningFile.forDevice("cpu " + f.model() + " " + f.lanes() * 32 + "bit",
+                List.of("java cpu gemm", f.model(), f.arch(), Integer.toString(f.lanes())));
+    }
+
+    /**
+     * The built-in configuration, then the saved one (ignored with a warning when it does not
+     * parse), then the {@code property} overrides.
+     *
+     * @throws IllegalArgumentException when {@code property} does not parse
+     */
+    static CpuGemmTuning resolve(CpuFacts f, TuningFile file, String property) {
+        CpuGemmConfig c = CpuGemmConfig.builtIn(f);
+        String source = "built-in";
+        try {
+            CpuGemmConfig saved = saved(file, c);
+            if (saved != null) {
+                c = saved;
+                source = "tuned";
+            }
+        } catch (IllegalArgumentException e) {
+            LoggerFactory.getLogger(CpuGemmTuning.class).warn("{}; the built-in CPU GEMM configuration applies",
+                    e.getMessage());
+        }
+        if (property != null && !property.isBlank()) {
+            try {
+                c = CpuGemmConfig.parse(property, c);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("-D" + PROPERTY + "=" + property + ": " + e.getMessage(), e);
+            }
+            source = "override";
+        }
+        return new CpuGemmTuning(f, file, c, source);
+    }
+
+    /**
+     * The configuration saved in {@code file}, applied to {@code base}.
+     *
+     * @return it, or null when nothing is saved
+     * @throws IllegalArgumentException naming the file when its value does not parse
+     */
+    static CpuGemmConfig saved(TuningFile file, CpuGemmConfig base) {
+        String value = file.value(KEY);
+        if (value.isEmpty()) {
+            return null;
+        }
+        try {
+            return CpuGemmConfig.parse(value, base);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("ignoring the tuning file " + file.path() + ": " + KEY + "=" + value
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One line for {@code clgrad devices}: the configuration, where it came from and the machine, e.g.
+     * {@code "tile=8x3,kc=128,mc=1020,nc=4096 (built-in; AMD EPYC, AVX-512: 16 floats/vector, ...)"}
+     * or {@code "... (tuned: /home/u/.cache/clgrad/tuning/cpu-amd-epyc-512bit-....properties; ...)"}.
+     */
+    String inUse() {
+        String from = switch (source) {
+            case "tuned" -> "tuned: " + file.path();
+            case "override" -> "-D" + PROPERTY;
+            default -> source;
+        };
+        return config.spec() + " (" + from + "; " + facts.describe() + ")";
+    }
+}
