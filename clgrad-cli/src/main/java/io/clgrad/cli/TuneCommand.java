@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code clgrad tune}: times candidate matmul kernel configurations on each device whose backend
- * offers a {@link Tuner} (today the OpenCL devices) and keeps the fastest for later runs, so a device
- * the built-in table does not know still gets a fast GEMM. It knows devices only through the
+ * offers a {@link Tuner} (the OpenCL devices, and the CPU backend when it runs the Vector API path)
+ * and keeps the fastest for later runs, so a device the built-in table does not know still gets a
+ * fast GEMM. It knows devices only through the
  * backend SPI.
  */
 @Command(name = "tune",
@@ -28,21 +29,23 @@ import picocli.CommandLine.Spec;
         description = {"Times candidate matmul kernel configurations on each device that has a tuner (each one "
                 + "first checked against a double-precision reference) and saves the fastest in clgrad's cache "
                 + "(~/.cache/clgrad/tuning/, or $CLGRAD_CACHE_DIR), where every later run on that device and driver "
-                + "picks it up. The OpenCL devices have a tuner; the Java CPU backend has nothing to tune.",
+                + "picks it up. The OpenCL devices have a tuner, and so has the Java CPU backend (register tile and cache "
+                + "blocking of its Vector API GEMM, kept per CPU model and vector width) when the JVM runs with "
+                + "--add-modules jdk.incubator.vector, as scripts/clgrad starts it.",
             "Lines: 'device: ...', 'candidate I CHANGES: X GFLOP/s', 'current: X GFLOP/s [SPEC]', "
                 + "'best: CHANGES: X GFLOP/s (R x current) [SPEC]' (or 'best: the current configuration, X GFLOP/s'), "
                 + "'saved: FILE'."})
 final class TuneCommand implements Callable<Integer> {
 
     @Option(names = "--device", paramLabel = "DEVICE",
-            description = "Only this device: opencl, opencl:N or gpu (default: every device that has a tuner).")
+            description = "Only this device: cpu, opencl, opencl:N or gpu (default: every device that has a tuner).")
     String device;
 
     @Option(names = "--size", paramLabel = "N", defaultValue = "1024", description = "n of the timed n x n products.")
     int size;
 
     @Option(names = "--quick", description = "Try fewer candidates: one work-group shape and vector width "
-            + "(CPU devices), one k-slice depth (GPUs).")
+            + "(OpenCL CPU devices), one k-slice depth (GPUs), one kc per register tile (the Java CPU backend).")
     boolean quick;
 
     @Option(names = "--dry-run", description = "Measure and report, but save nothing.")

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clgrad.ChildJvm;
 import io.clgrad.Device;
 import io.clgrad.TestDevices;
 import io.clgrad.backend.Tuner;
 import io.clgrad.cli.TrainCommandTest.Run;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,29 +20,37 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code clgrad tune}, which reaches each device's tuner through the backend SPI ({@link Tuner}):
- * a device without one is refused by name, and an OpenCL device's dry run prints the documented lines
- * (docs/cli.md) and saves nothing.
+ * a device without one (the CPU backend without the Vector API) is refused by name, and a dry run on
+ * the CPU backend or an OpenCL device prints the documented lines (docs/cli.md) and saves nothing.
  */
 class TuneCommandTest {
     private static final Pattern CANDIDATE = Pattern.compile("candidate (\\d+) (\\S+): (\\d+\\.\\d) GFLOP/s");
     private static final Pattern CURRENT = Pattern.compile("current: (\\d+\\.\\d) GFLOP/s \\[(\\S+)\\]");
 
+    /**
+     * Without the Vector API (a JVM started without {@code --add-modules jdk.incubator.vector}) the
+     * CPU backend runs plain loops, has no tuner, and {@code clgrad tune --device cpu} refuses it by name.
+     */
     @Test
-    void theCpuBackendHasNothingToTuneAndSaysWhichDevicesHave() {
-        assertTrue(Device.cpu().backend().tuner().isEmpty(), "the CPU backend offers no tuner");
-        Run r = run("tune", "--device", "cpu", "--dry-run");
-        assertEquals(2, r.code(), r.out() + r.err());
-        assertEquals("", r.out());
-        List<Device> opencl = TestDevices.opencl();
-        String others = opencl.isEmpty() ? "no device here can be tuned"
-                : "devices that can be tuned: " + String.join(", ", opencl.stream().map(Device::toString).toList());
-        assertEquals("clgrad tune: cpu (" + Device.cpu().info().name() + ") has nothing to tune: its backend has no "
-                + "tunable kernels; " + others, r.err().strip());
+    void withoutTheVectorApiTheCpuHasNothingToTuneAndSaysSo() throws Exception {
+        ProcessBuilder pb = ChildJvm.builder(Main.class, "tune", "--device", "cpu", "--dry-run");
+        pb.environment().put("CLGRAD_VECTOR", "0");
+        ChildJvm.Result r = ChildJvm.run(pb, Duration.ofSeconds(120));
+        assertEquals(2, r.exitCode(), r.output());
+        assertTrue(r.output().contains("clgrad tune: cpu (Java CPU backend (") && r.output().contains(
+                ") has nothing to tune: its backend has no tunable kernels; "), r.output());
+        assertFalse(r.output().contains("candidate 1 "), r.output());
+    }
+
+    /** The devices that offer a tuner: the CPU backend (Vector API path, as the tests run) and every OpenCL device. */
+    static List<Device> tunable() {
+        assertTrue(Device.cpu().backend().tuner().isPresent(), "the CPU backend's Vector API path offers a tuner");
+        return TestDevices.all();
     }
 
     /** A dry run with few, small candidates: every line as documented, nothing saved. */
-    @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
-    @MethodSource("io.clgrad.TestDevices#opencl")
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tunable")
     void aDryRunPrintsEveryCandidateAndTheChoice(Device d) {
         Tuner tuner = d.backend().tuner().orElseThrow(() -> new AssertionError(d + " has no tuner"));
         Run r = run("tune", "--device", d.toString(), "--quick", "--size", "32", "--dry-run");
@@ -66,14 +76,17 @@ class TuneCommandTest {
         assertEquals(inUse, d.backend().tuner().orElseThrow().inUse(), "a dry run changes nothing");
     }
 
-    /** {@code clgrad devices} shows each device's tuning in use from the same SPI, and none for the CPU. */
+    /** {@code clgrad devices} shows each device's tuning in use from the same SPI, the CPU's included. */
     @Test
     void devicesShowsTheTuningInUse() {
         Run r = run("devices");
         assertEquals(0, r.code(), r.out() + r.err());
         long rows = r.out().lines().filter(l -> l.strip().startsWith("kernel tuning")).count();
-        assertEquals(TestDevices.opencl().size(), rows, r.out());
-        for (Device d : TestDevices.opencl()) {
+        assertEquals(TestDevices.all().size(), rows, r.out());
+        assertTrue(Device.cpu().backend().tuner().orElseThrow().inUse().matches(
+                "tile=\\d+x\\d+,kc=\\d+,mc=\\d+,nc=\\d+ \\((built-in|tuned: .+|-Dclgrad.cpu.gemm); .+, "
+                        + ".+: \\d+ floats/vector, \\d+ registers, .+\\)"), Device.cpu().backend().tuner().get().inUse());
+        for (Device d : TestDevices.all()) {
             assertTrue(r.out().contains(d.backend().tuner().orElseThrow().inUse()), d + ":\n" + r.out());
         }
     }
