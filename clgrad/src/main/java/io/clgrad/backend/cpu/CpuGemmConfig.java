@@ -30,7 +30,7 @@ import java.util.Set;
  */
 record CpuGemmConfig(int mr, int nv, int kc, int mc, int nc) {
     /** The tile shapes {rows, vectors} that have a micro-kernel, in {@link VectorKernels#run}'s numbering. */
-    static final int[][] TILES = {{4, 2}, {6, 2}, {8, 2}, {12, 2}, {4, 3}, {6, 3}, {8, 3}, {6, 4}, {4, 1}, {8, 1}};
+    static final int[][] TILES = {{4, 2}, {6, 2}, {8, 2}, {12, 2}, {4, 3}, {8, 3}, {6, 4}, {8, 1}};
 
     /** The configuration of the first version (a fixed 4×2 tile), for A/B comparisons. */
     static final CpuGemmConfig FIRST = new CpuGemmConfig(4, 2, 256, 128, 1024);
@@ -60,9 +60,18 @@ record CpuGemmConfig(int mr, int nv, int kc, int mc, int nc) {
         return nv * lanes;
     }
 
-    /** Whether the kernel's accumulators, B vectors and one broadcast fit {@code registers} vector registers. */
+    /**
+     * Whether the kernel's accumulators, B vectors and one broadcast fit {@code registers} vector
+     * registers with one to spare: {@code mr·nv + nv + 1 <= registers - 1}. The spare is measured,
+     * not theory: on AVX2 (16 ymm) the 4×3 tile, which needs exactly 16, ran at half the speed of
+     * 6×2 (15), as C2 then spills (docs/benchmarks.md, "CPU GEMM per instruction set").
+     */
     boolean fits(int registers) {
-        return mr * nv + nv + 1 <= registers;
+        return fits(mr, nv, registers);
+    }
+
+    private static boolean fits(int mr, int nv, int registers) {
+        return mr * nv + nv + 1 <= registers - 1;
     }
 
     /** The configuration in the {@code tile=RxV,kc=..,mc=..,nc=..} syntax (tuning files, logs, {@code clgrad tune}). */
@@ -115,15 +124,17 @@ record CpuGemmConfig(int mr, int nv, int kc, int mc, int nc) {
     }
 
     /**
-     * The built-in configuration for a machine: the tile with the most accumulators that fits its
-     * registers (ties: more rows), then {@link #blocked} for the caches.
+     * The built-in configuration for a machine: the tile with the most accumulators that
+     * {@linkplain #fits fits} its registers, among those the one with the most vectors (fewest
+     * broadcasts of A per multiply-add: 6×4 rather than 8×3 or 12×2 with 32 registers; 6×2 with
+     * AVX2's 16), then {@link #blocked} for the caches.
      */
     static CpuGemmConfig builtIn(CpuFacts f) {
         int[] best = null;
         for (int[] t : TILES) {
-            if (t[0] * t[1] + t[1] + 1 <= f.registers()
+            if (fits(t[0], t[1], f.registers())
                     && (best == null || t[0] * t[1] > best[0] * best[1]
-                    || (t[0] * t[1] == best[0] * best[1] && t[0] > best[0]))) {
+                    || (t[0] * t[1] == best[0] * best[1] && t[1] > best[1]))) {
                 best = t;
             }
         }
@@ -157,7 +168,7 @@ record CpuGemmConfig(int mr, int nv, int kc, int mc, int nc) {
     static List<CpuGemmConfig> candidates(CpuFacts f, boolean quick) {
         Set<CpuGemmConfig> out = new LinkedHashSet<>();
         for (int[] t : TILES) {
-            if (t[0] * t[1] + t[1] + 1 > f.registers()) {
+            if (!fits(t[0], t[1], f.registers())) {
                 continue;
             }
             out.add(blocked(t[0], t[1], 0, f));

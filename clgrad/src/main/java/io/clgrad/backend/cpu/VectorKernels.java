@@ -14,10 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Each kernel keeps its {@code MR·NV} accumulators as locals, since C2 keeps Vector API values in
  * registers only when they are locals (an array of accumulators would live in memory); per p it
  * loads NV vectors of B, broadcasts MR values of A one at a time and issues {@code MR·NV} fused
- * multiply-adds, so it fits when {@code MR·NV + NV + 1} vectors fit the register file
- * ({@link CpuGemmConfig#fits}). The shapes ({@link CpuGemmConfig#TILES}, in that order) cover AVX2's 16 ymm registers (6×2 as in
- * the BLIS/OpenBLAS Haswell kernels, 4×3), AVX-512's and NEON's 32 (8×3, 12×2, 6×4) and the
- * 4×2 tile of the first version. The methods are written out one by one (they are the same loop
+ * multiply-adds, so it fits when {@code MR·NV + NV + 1} vectors fit the register file with one to
+ * spare ({@link CpuGemmConfig#fits}). The shapes ({@link CpuGemmConfig#TILES}, in that order) cover
+ * AVX2's 16 ymm registers (6×2 as in the BLIS/OpenBLAS Haswell kernels, 8×1), AVX-512's and NEON's
+ * 32 (6×4, 8×3, 12×2, 4×3, 8×2) and the 4×2 tile of the first version. The methods are written out one by one (they are the same loop
  * unrolled to different sizes); {@link #run} dispatches on the tile once per tile of C.
  */
 final class VectorKernels {
@@ -36,11 +36,9 @@ final class VectorKernels {
             case 2 -> k8x2(kc, ap, ao, bp, bo, c, co, ldc, add);
             case 3 -> k12x2(kc, ap, ao, bp, bo, c, co, ldc, add);
             case 4 -> k4x3(kc, ap, ao, bp, bo, c, co, ldc, add);
-            case 5 -> k6x3(kc, ap, ao, bp, bo, c, co, ldc, add);
-            case 6 -> k8x3(kc, ap, ao, bp, bo, c, co, ldc, add);
-            case 7 -> k6x4(kc, ap, ao, bp, bo, c, co, ldc, add);
-            case 8 -> k4x1(kc, ap, ao, bp, bo, c, co, ldc, add);
-            case 9 -> k8x1(kc, ap, ao, bp, bo, c, co, ldc, add);
+            case 5 -> k8x3(kc, ap, ao, bp, bo, c, co, ldc, add);
+            case 6 -> k6x4(kc, ap, ao, bp, bo, c, co, ldc, add);
+            case 7 -> k8x1(kc, ap, ao, bp, bo, c, co, ldc, add);
             default -> throw new IllegalArgumentException("no micro-kernel " + tile);
         }
     }
@@ -477,106 +475,6 @@ final class VectorKernels {
         c3_2.intoArray(c, o3 + 2 * L);
     }
 
-    /** The 6×3 tile (6 rows × 3 vectors). */
-    private static void k6x3(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, boolean add) {
-        final int nr = 3 * L;
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c0_0 = z;
-        FloatVector c0_1 = z;
-        FloatVector c0_2 = z;
-        FloatVector c1_0 = z;
-        FloatVector c1_1 = z;
-        FloatVector c1_2 = z;
-        FloatVector c2_0 = z;
-        FloatVector c2_1 = z;
-        FloatVector c2_2 = z;
-        FloatVector c3_0 = z;
-        FloatVector c3_1 = z;
-        FloatVector c3_2 = z;
-        FloatVector c4_0 = z;
-        FloatVector c4_1 = z;
-        FloatVector c4_2 = z;
-        FloatVector c5_0 = z;
-        FloatVector c5_1 = z;
-        FloatVector c5_2 = z;
-        int pa = ao;
-        int pb = bo;
-        int end = ao + kc * 6;
-        for (; pa < end; pa += 6, pb += nr) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-            FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
-            FloatVector b2 = FloatVector.fromArray(S, bp, pb + 2 * L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
-            c0_0 = b0.fma(a0, c0_0);
-            c0_1 = b1.fma(a0, c0_1);
-            c0_2 = b2.fma(a0, c0_2);
-            FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
-            c1_0 = b0.fma(a1, c1_0);
-            c1_1 = b1.fma(a1, c1_1);
-            c1_2 = b2.fma(a1, c1_2);
-            FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
-            c2_0 = b0.fma(a2, c2_0);
-            c2_1 = b1.fma(a2, c2_1);
-            c2_2 = b2.fma(a2, c2_2);
-            FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
-            c3_0 = b0.fma(a3, c3_0);
-            c3_1 = b1.fma(a3, c3_1);
-            c3_2 = b2.fma(a3, c3_2);
-            FloatVector a4 = FloatVector.broadcast(S, ap[pa + 4]);
-            c4_0 = b0.fma(a4, c4_0);
-            c4_1 = b1.fma(a4, c4_1);
-            c4_2 = b2.fma(a4, c4_2);
-            FloatVector a5 = FloatVector.broadcast(S, ap[pa + 5]);
-            c5_0 = b0.fma(a5, c5_0);
-            c5_1 = b1.fma(a5, c5_1);
-            c5_2 = b2.fma(a5, c5_2);
-        }
-        int o0 = co;
-        int o1 = co + ldc;
-        int o2 = co + 2 * ldc;
-        int o3 = co + 3 * ldc;
-        int o4 = co + 4 * ldc;
-        int o5 = co + 5 * ldc;
-        if (add) {
-            c0_0 = c0_0.add(FloatVector.fromArray(S, c, o0));
-            c0_1 = c0_1.add(FloatVector.fromArray(S, c, o0 + L));
-            c0_2 = c0_2.add(FloatVector.fromArray(S, c, o0 + 2 * L));
-            c1_0 = c1_0.add(FloatVector.fromArray(S, c, o1));
-            c1_1 = c1_1.add(FloatVector.fromArray(S, c, o1 + L));
-            c1_2 = c1_2.add(FloatVector.fromArray(S, c, o1 + 2 * L));
-            c2_0 = c2_0.add(FloatVector.fromArray(S, c, o2));
-            c2_1 = c2_1.add(FloatVector.fromArray(S, c, o2 + L));
-            c2_2 = c2_2.add(FloatVector.fromArray(S, c, o2 + 2 * L));
-            c3_0 = c3_0.add(FloatVector.fromArray(S, c, o3));
-            c3_1 = c3_1.add(FloatVector.fromArray(S, c, o3 + L));
-            c3_2 = c3_2.add(FloatVector.fromArray(S, c, o3 + 2 * L));
-            c4_0 = c4_0.add(FloatVector.fromArray(S, c, o4));
-            c4_1 = c4_1.add(FloatVector.fromArray(S, c, o4 + L));
-            c4_2 = c4_2.add(FloatVector.fromArray(S, c, o4 + 2 * L));
-            c5_0 = c5_0.add(FloatVector.fromArray(S, c, o5));
-            c5_1 = c5_1.add(FloatVector.fromArray(S, c, o5 + L));
-            c5_2 = c5_2.add(FloatVector.fromArray(S, c, o5 + 2 * L));
-        }
-        c0_0.intoArray(c, o0);
-        c0_1.intoArray(c, o0 + L);
-        c0_2.intoArray(c, o0 + 2 * L);
-        c1_0.intoArray(c, o1);
-        c1_1.intoArray(c, o1 + L);
-        c1_2.intoArray(c, o1 + 2 * L);
-        c2_0.intoArray(c, o2);
-        c2_1.intoArray(c, o2 + L);
-        c2_2.intoArray(c, o2 + 2 * L);
-        c3_0.intoArray(c, o3);
-        c3_1.intoArray(c, o3 + L);
-        c3_2.intoArray(c, o3 + 2 * L);
-        c4_0.intoArray(c, o4);
-        c4_1.intoArray(c, o4 + L);
-        c4_2.intoArray(c, o4 + 2 * L);
-        c5_0.intoArray(c, o5);
-        c5_1.intoArray(c, o5 + L);
-        c5_2.intoArray(c, o5 + 2 * L);
-    }
-
     /** The 8×3 tile (8 rows × 3 vectors). */
     private static void k8x3(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, boolean add) {
         final int nr = 3 * L;
@@ -828,44 +726,6 @@ final class VectorKernels {
         c5_1.intoArray(c, o5 + L);
         c5_2.intoArray(c, o5 + 2 * L);
         c5_3.intoArray(c, o5 + 3 * L);
-    }
-
-    /** The 4×1 tile (4 rows × 1 vector). */
-    private static void k4x1(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, boolean add) {
-        final int nr = L;
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c0_0 = z;
-        FloatVector c1_0 = z;
-        FloatVector c2_0 = z;
-        FloatVector c3_0 = z;
-        int pa = ao;
-        int pb = bo;
-        int end = ao + kc * 4;
-        for (; pa < end; pa += 4, pb += nr) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-            FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
-            c0_0 = b0.fma(a0, c0_0);
-            FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
-            c1_0 = b0.fma(a1, c1_0);
-            FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
-            c2_0 = b0.fma(a2, c2_0);
-            FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
-            c3_0 = b0.fma(a3, c3_0);
-        }
-        int o0 = co;
-        int o1 = co + ldc;
-        int o2 = co + 2 * ldc;
-        int o3 = co + 3 * ldc;
-        if (add) {
-            c0_0 = c0_0.add(FloatVector.fromArray(S, c, o0));
-            c1_0 = c1_0.add(FloatVector.fromArray(S, c, o1));
-            c2_0 = c2_0.add(FloatVector.fromArray(S, c, o2));
-            c3_0 = c3_0.add(FloatVector.fromArray(S, c, o3));
-        }
-        c0_0.intoArray(c, o0);
-        c1_0.intoArray(c, o1);
-        c2_0.intoArray(c, o2);
-        c3_0.intoArray(c, o3);
     }
 
     /** The 8×1 tile (8 rows × 1 vector). */

@@ -59,18 +59,20 @@ class CpuGemmTuningTest {
 
     @Test
     void theBuiltInTileFitsTheRegistersAndTheBlockingTheCaches() {
-        // 32 registers: the most accumulators (24) with the most rows: 12x2 (24 + 2 + 1 = 27 registers)
+        // 32 registers: the most accumulators (24) with the most vectors: 6x4 (24 + 4 + 1 = 29 registers)
         CpuGemmConfig avx512 = CpuGemmConfig.builtIn(AVX512);
-        assertEquals(List.of(12, 2), List.of(avx512.mr(), avx512.nv()));
-        // kc: a kc x 32 panel of B in half of L1 (48 KiB / 2 / 128 B = 192); mc: A's block in half of L2
-        assertEquals(192, avx512.kc());
-        assertEquals(672, avx512.mc());
+        assertEquals(List.of(6, 4), List.of(avx512.mr(), avx512.nv()));
+        // kc: a kc x 64 panel of B in half of L1 (48 KiB / 2 / 256 B = 96, raised to the floor of 128);
+        // mc: A's block in half of L2 (1024 rows, capped at 960, a multiple of 6)
+        assertEquals(128, avx512.kc());
+        assertEquals(960, avx512.mc());
         assertTrue((long) avx512.mc() * avx512.kc() * 4 <= AVX512.l2() / 2);
         // 16 registers (AVX2): 6x2 as in the BLIS/OpenBLAS Haswell kernels (12 + 2 + 1 = 15)
         CpuGemmConfig avx2 = CpuGemmConfig.builtIn(AVX2);
         assertEquals(List.of(6, 2), List.of(avx2.mr(), avx2.nv()));
         assertTrue(avx2.fits(16));
-        assertFalse(new CpuGemmConfig(6, 3, 256, 96, 1024).fits(16), "6x3 needs 22 registers");
+        assertFalse(new CpuGemmConfig(4, 3, 256, 96, 1024).fits(16), "4x3 needs all 16 registers: no spare");
+        assertTrue(new CpuGemmConfig(4, 3, 256, 96, 1024).fits(32));
         assertTrue(CpuGemmConfig.builtIn(NEON).fits(32));
         for (CpuFacts f : List.of(AVX512, AVX2, NEON)) {
             List<CpuGemmConfig> all = CpuGemmConfig.candidates(f, false);
@@ -82,9 +84,9 @@ class CpuGemmTuningTest {
             }
             assertTrue(CpuGemmConfig.candidates(f, true).size() < all.size());
         }
-        assertEquals(List.of("4x2", "6x2", "4x3"), CpuGemmConfig.candidates(AVX2, true).stream().filter(c -> c.nv() >= 2)
+        assertEquals(List.of("4x2", "6x2", "8x1"), CpuGemmConfig.candidates(AVX2, true).stream()
                         .map(c -> c.mr() + "x" + c.nv()).distinct().toList(),
-                "AVX2: 4x2, 6x2 and 4x3 fit 16 registers");
+                "AVX2: 4x2, 6x2 and 8x1 fit 16 registers with one to spare");
         assertEquals("AVX-512", AVX512.isa());
         assertEquals("AVX2", AVX2.isa());
         assertEquals("NEON", NEON.isa());
@@ -103,15 +105,15 @@ class CpuGemmTuningTest {
         assertTrue(none.inUse().startsWith(builtIn.spec() + " (built-in; Test CPU, AVX-512: 16 floats/vector, 32 registers"),
                 none.inUse());
 
-        file.save(CpuGemmTuning.KEY, "tile=6x4,kc=128", "test");
+        file.save(CpuGemmTuning.KEY, "tile=8x3,kc=256", "test");
         CpuGemmTuning tuned = CpuGemmTuning.resolve(AVX512, file, "");
-        assertEquals(new CpuGemmConfig(6, 4, 128, builtIn.mc(), builtIn.nc()), tuned.config());
+        assertEquals(new CpuGemmConfig(8, 3, 256, builtIn.mc(), builtIn.nc()), tuned.config());
         assertEquals("tuned", tuned.source());
         assertTrue(tuned.inUse().contains("(tuned: " + file.path() + ";"), tuned.inUse());
 
         // the system property overrides field by field, on top of the saved tuning
-        CpuGemmTuning over = CpuGemmTuning.resolve(AVX512, file, "kc=256");
-        assertEquals(new CpuGemmConfig(6, 4, 256, builtIn.mc(), builtIn.nc()), over.config());
+        CpuGemmTuning over = CpuGemmTuning.resolve(AVX512, file, "kc=384");
+        assertEquals(new CpuGemmConfig(8, 3, 384, builtIn.mc(), builtIn.nc()), over.config());
         assertTrue(over.inUse().contains("(-Dclgrad.cpu.gemm;"), over.inUse());
         IllegalArgumentException badProperty = assertThrows(IllegalArgumentException.class,
                 () -> CpuGemmTuning.resolve(AVX512, file, "tile=3x3"));

@@ -34,33 +34,18 @@ public final class MatmulBench {
         }
         Random r = new Random(1);
         for (String arg : sizes) { // "n" for a square product, or "MxNxK", optionally ":NT" or ":TN"
-            String size = arg.split(":")[0];
-            String layout = arg.contains(":") ? arg.split(":")[1] : "NN";
-            int[] d = Arrays.stream(size.split("x")).mapToInt(Integer::parseInt).toArray();
-            int m = d[0];
-            int n = d.length == 3 ? d[1] : m;
-            int k = d.length == 3 ? d[2] : m;
-            float[] a = new float[m * k];
-            float[] b = new float[k * n];
-            for (int i = 0; i < a.length; i++) {
-                a[i] = r.nextFloat() - 0.5f;
-            }
-            for (int i = 0; i < b.length; i++) {
-                b[i] = r.nextFloat() - 0.5f;
-            }
-            float[] c = new float[m * n];
-            // NT: B stored [n, k] (Linear's forward); TN: A stored [k, m] (its weight gradient)
-            MatmulSpec s = layout.equals("NT") ? new MatmulSpec(1, m, n, k, 0, 0, k, 1, 0, 0, 1, k)
-                    : layout.equals("TN") ? new MatmulSpec(1, m, n, k, 0, 0, 1, m, 0, 0, n, 1)
-                    : MatmulSpec.rowMajor(m, n, k);
+            Product p = Product.of(arg, r);
+            MatmulSpec s = p.spec();
+            float[] a = p.a();
+            float[] b = p.b();
+            float[] c = p.c();
             boolean skipPlain = s.flops() > 2.2e9 && !Boolean.getBoolean("plainLarge");
-            StringBuilder line = new StringBuilder("gemm " + (d.length == 3 ? "m=" + m + " n=" + n + " k=" + k : "n=" + n)
-                    + " " + layout + ":");
+            StringBuilder line = new StringBuilder("gemm " + p.label() + ":");
             if (!skipPlain) {
-                line.append(String.format(" plain %.1f", gflops(plain, s, a, b, c, reps)));
+                line.append(String.format(" plain %.1f", gflops(plain, s, a, b, c, reps, true)));
             }
             if (vector != null) {
-                line.append(String.format(" vector %.1f", gflops(vector, s, a, b, c, reps)));
+                line.append(String.format(" vector %.1f", gflops(vector, s, a, b, c, reps, true)));
             }
             System.out.println(line + " GFLOP/s");
         }
@@ -83,6 +68,25 @@ public final class MatmulBench {
         int rounds = Integer.getInteger("rounds", 3);
         Random r = new Random(1);
         for (String arg : sizes) {
+            Product p = Product.of(arg, r);
+            double[][] g = new double[names.length][rounds];
+            for (int round = 0; round < rounds; round++) {
+                for (int i = 0; i < names.length; i++) {
+                    g[i][round] = gflops(mms[i], p.spec(), p.a(), p.b(), p.c(), reps, round == 0);
+                }
+            }
+            for (int i = 0; i < names.length; i++) {
+                Arrays.sort(g[i]);
+                System.out.printf("gemm %s %s: %.1f GFLOP/s (median of %d rounds; min %.1f max %.1f)%n",
+                        p.label(), names[i],
+                        g[i][rounds / 2], rounds, g[i][0], g[i][rounds - 1]);
+            }
+        }
+    }
+
+    /** A product to time: "n" (square) or "MxNxK", optionally ":NT" or ":TN"; random operands. */
+    private record Product(String label, MatmulSpec spec, float[] a, float[] b, float[] c) {
+        static Product of(String arg, Random r) {
             String size = arg.split(":")[0];
             String layout = arg.contains(":") ? arg.split(":")[1] : "NN";
             int[] d = Arrays.stream(size.split("x")).mapToInt(Integer::parseInt).toArray();
@@ -97,30 +101,23 @@ public final class MatmulBench {
             for (int i = 0; i < b.length; i++) {
                 b[i] = r.nextFloat() - 0.5f;
             }
-            float[] c = new float[m * n];
+            // NT: B stored [n, k] (Linear's forward); TN: A stored [k, m] (its weight gradient)
             MatmulSpec s = layout.equals("NT") ? new MatmulSpec(1, m, n, k, 0, 0, k, 1, 0, 0, 1, k)
                     : layout.equals("TN") ? new MatmulSpec(1, m, n, k, 0, 0, 1, m, 0, 0, n, 1)
                     : MatmulSpec.rowMajor(m, n, k);
-            double[][] g = new double[names.length][rounds];
-            for (int round = 0; round < rounds; round++) {
-                for (int i = 0; i < names.length; i++) {
-                    g[i][round] = gflops(mms[i], s, a, b, c, reps);
-                }
-            }
-            for (int i = 0; i < names.length; i++) {
-                Arrays.sort(g[i]);
-                System.out.printf("gemm %s %s %s: %.1f GFLOP/s (median of %d rounds; min %.1f max %.1f)%n",
-                        d.length == 3 ? "m=" + m + " n=" + n + " k=" + k : "n=" + n, layout, names[i],
-                        g[i][rounds / 2], rounds, g[i][0], g[i][rounds - 1]);
-            }
+            String label = (d.length == 3 ? "m=" + m + " n=" + n + " k=" + k : "n=" + n) + " " + layout;
+            return new Product(label, s, a, b, new float[m * n]);
         }
     }
 
-    /** Median GFLOP/s of {@code reps} samples, each the mean of enough calls for about 0.5 GFLOP. */
-    private static double gflops(CpuMatmul mm, MatmulSpec s, float[] a, float[] b, float[] c, int reps) {
+    /**
+     * Median GFLOP/s of {@code reps} samples, each the mean of enough calls for about 0.5 GFLOP,
+     * after a warm-up when {@code warm}.
+     */
+    private static double gflops(CpuMatmul mm, MatmulSpec s, float[] a, float[] b, float[] c, int reps, boolean warm) {
         int calls = (int) Math.max(1, 5e8 / s.flops());
         long t0 = System.nanoTime(); // warm-up: at least 10 calls and 1 s, so the JIT has compiled the kernels
-        for (int w = 0; w < 10 || System.nanoTime() - t0 < 1_000_000_000L; w++) {
+        for (int w = 0; warm && (w < 10 || System.nanoTime() - t0 < 1_000_000_000L); w++) {
             mm.run(s, a, b, c);
         }
         double[] t = new double[reps];
