@@ -118,7 +118,8 @@ public final class TunerRuns {
      * Measures the current configuration, every candidate (reported to {@code progress} as soon as
      * measured) and the current one again (the better of its two runs counts, so the order favours
      * no one: the first measurement runs on a colder machine), then saves the fastest working one in
-     * {@code file} under {@code key} when {@code save}.
+     * {@code file} under {@code key} when {@code save}. A fastest candidate whose configuration is
+     * the current one is reported as the current configuration.
      *
      * @param device     the device's label
      * @param current    the configuration in use
@@ -159,6 +160,13 @@ public final class TunerRuns {
         }
         if (best == null) {
             throw new IllegalStateException(device + ": no configuration worked; see the errors above");
+        }
+        if (best != currentResult && best.config().equals(currentResult.config())) {
+            // a candidate that is the current configuration itself (e.g. the built-in choice): the
+            // current one wins, at the best speed measured for it
+            currentResult = new Tuner.Candidate(currentResult.label(), currentResult.config(),
+                    Math.max(best.gflops(), currentResult.error() == null ? currentResult.gflops() : 0), null);
+            best = currentResult;
         }
         boolean saved = false;
         if (save) {
