@@ -27,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * random 32-byte key ({@code .key}, {@code 0600}) with which entries are signed, so a file that
  * this user's clgrad did not write is never taken for an entry. Without POSIX attributes (Windows)
  * only the key applies.
+ *
+ * <pre>{@code
+ * PrivateCacheDir dir = PrivateCacheDir.open(PrivateCacheDir.cacheBase().resolve("tuning"),
+ *         PrivateCacheDir.currentUser(), "tuning folder", "the built-in tuning applies", false);
+ * String why = dir == null ? "not private" : dir.distrust(file);   // null: the file may be read
+ * }</pre>
  */
 public final class PrivateCacheDir {
     private static final Logger LOG = LoggerFactory.getLogger(PrivateCacheDir.class);

@@ -3,8 +3,6 @@ package io.clgrad.backend.cpu;
 import io.clgrad.backend.MatmulSpec;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Batched matrix product {@code C[b] = A[b] · B[b]} (see {@link MatmulSpec}) written with the Vector
@@ -254,6 +252,8 @@ final class VectorGemm implements GemmPath {
                 for (int p = 0; p < kcc; p++) {
                     System.arraycopy(src, sb + p * rs, dst, d + p * w, cols);
                 }
+            } else if (rs == 1) {
+                packTransposed(src, sb, cs, kcc, cols, dst, d);
             } else {
                 TileCopy.copy(src, sb, rs, cs, kcc, cols, dst, d, w, 1);
             }
@@ -261,6 +261,43 @@ final class VectorGemm implements GemmPath {
                 for (int p = 0; p < kcc; p++) {
                     Arrays.fill(dst, d + p * w + cols, d + (p + 1) * w, 0f);
                 }
+            }
+        }
+    }
+
+    /**
+     * One column panel of a transposed B (Linear's weight, stored [n, k]): column q of the panel is
+     * the contiguous run {@code src[sb + q*cs + p]}, p in [0, kc); it goes to {@code dst[d + p*NR + q]}.
+     * Eight columns at a time, so each step writes eight adjacent floats of the panel's row p and
+     * reads eight runs forward (the generic {@link TileCopy} writes one float per panel row at a time).
+     */
+    private void packTransposed(float[] src, int sb, int cs, int kcc, int cols, float[] dst, int d) {
+        int w = nr;
+        int q = 0;
+        for (; q + 8 <= cols; q += 8) {
+            int s0 = sb + q * cs;
+            int s1 = s0 + cs;
+            int s2 = s1 + cs;
+            int s3 = s2 + cs;
+            int s4 = s3 + cs;
+            int s5 = s4 + cs;
+            int s6 = s5 + cs;
+            int s7 = s6 + cs;
+            for (int p = 0, o = d + q; p < kcc; p++, o += w) {
+                dst[o] = src[s0 + p];
+                dst[o + 1] = src[s1 + p];
+                dst[o + 2] = src[s2 + p];
+                dst[o + 3] = src[s3 + p];
+                dst[o + 4] = src[s4 + p];
+                dst[o + 5] = src[s5 + p];
+                dst[o + 6] = src[s6 + p];
+                dst[o + 7] = src[s7 + p];
+            }
+        }
+        for (; q < cols; q++) {
+            int sq = sb + q * cs;
+            for (int p = 0, o = d + q; p < kcc; p++, o += w) {
+                dst[o] = src[sq + p];
             }
         }
     }
