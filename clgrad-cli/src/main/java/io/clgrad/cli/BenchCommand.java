@@ -1,8 +1,10 @@
 package io.clgrad.cli;
 
 import io.clgrad.bench.Benchmark;
+import io.clgrad.bench.RatioMedians;
 import io.clgrad.data.FashionMnist;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,12 +58,28 @@ final class BenchCommand extends CliCommand {
             + "/usr/share/datasets/fashion-mnist).")
     Path dataDir;
 
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "1",
+            description = "Run everything N times; with --vs-pytorch, end with the median of each ratio.")
+    int runs;
+
     @Override
     public Integer call() throws IOException {
         ArgumentChecks.atLeastOne("--threads", threads);
+        ArgumentChecks.atLeastOne("--runs", runs);
         Benchmark.Options options = new Benchmark.Options(deviceOrAll(device), quick, !noFmnist, !noKernelSetup,
                 vsPyTorch, python, script, threads, dataDir != null ? dataDir : FashionMnist.DEFAULT_DIR);
-        new Benchmark(options, out()).run();
+        RatioMedians medians = new RatioMedians();
+        PrintWriter tee = new PrintWriter(new LineTee(out(), medians::accept), true);
+        for (int i = 1; i <= runs; i++) {
+            if (runs > 1) {
+                tee.println("run " + i + " of " + runs);
+            }
+            new Benchmark(options, tee).run();
+        }
+        if (runs > 1) {
+            medians.lines(runs).forEach(tee::println);
+        }
+        tee.flush();
         return 0;
     }
 }
