@@ -116,6 +116,49 @@ final class MemoryReclaimer {
         }
     }
 
+    /** Buffers a {@link StepRecording} replays into, with how many recordings use each. */
+    private final java.util.Map<Buffer, Integer> pins = new java.util.IdentityHashMap<>();
+    /** Pinned buffers whose tensors were freed meanwhile: freed at their last unpin. */
+    private final java.util.Set<Buffer> held = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    /** Keeps {@code b} from going back to the pool until {@link #unpin}: a recording replays into it. */
+    void pin(Buffer b) {
+        synchronized (pins) {
+            pins.merge(b, 1, Integer::sum);
+        }
+    }
+
+    /** Undoes one {@link #pin}; frees the buffer at its last unpin if its tensors were freed meanwhile. */
+    void unpin(Buffer b) {
+        boolean free;
+        synchronized (pins) {
+            Integer n = pins.get(b);
+            if (n == null) {
+                return;
+            }
+            if (n > 1) {
+                pins.put(b, n - 1);
+                return;
+            }
+            pins.remove(b);
+            free = held.remove(b);
+        }
+        if (free) {
+            backend.free(b);
+        }
+    }
+
+    /** Returns a freed storage's buffer to the backend, or holds it while a recording uses it. */
+    private void release(Buffer b) {
+        synchronized (pins) {
+            if (pins.containsKey(b)) {
+                held.add(b);
+                return;
+            }
+        }
+        backend.free(b);
+    }
+
     /** The phantom reference that owns a storage's buffer. */
     static final class Tracked extends PhantomReference<Storage> {
         private final Buffer buffer;
@@ -145,7 +188,7 @@ final class MemoryReclaimer {
             if (freed.compareAndSet(false, true)) {
                 owner.unlink(this);
                 clear();
-                owner.backend.free(buffer);
+                owner.release(buffer);
             }
         }
     }

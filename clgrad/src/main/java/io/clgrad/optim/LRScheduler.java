@@ -55,6 +55,9 @@ public abstract class LRScheduler {
 
     /** Advances one epoch and sets every group's learning rate. */
     public void step() {
+        if (io.clgrad.Step.live(this::step)) {
+            return; // inside a recorded step: the learning rate changes on every replay too
+        }
         stepCount++;
         lastEpoch++;
         double[] lrs = computeLr();
