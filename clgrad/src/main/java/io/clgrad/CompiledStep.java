@@ -8,8 +8,9 @@ import java.util.function.Function;
  * on its first call, and again whenever the inputs' shapes or dtypes differ from the recorded
  * ones (the last short batch of an epoch) or a gradient the step assigned was replaced outside it
  * (say by {@code zeroGrad()} between runs); the previous recording is then dropped. Every other
- * call copies the inputs into the recorded input buffers and replays. Results are bit for bit
- * those of running the step eagerly.
+ * call copies the inputs into the recorded input buffers and replays (an input that is the same
+ * tensor, at the same {@link Tensor#version()}, as the one copied before is not copied again).
+ * Results are bit for bit those of running the step eagerly.
  *
  * <p>The recording holds the buffers of every tensor the step touched (intermediates, gradients,
  * optimizer state) so that a replay writes only its own memory: device memory stays flat over any
@@ -31,6 +32,11 @@ public final class CompiledStep implements AutoCloseable {
     private StepRecording recording;
     private Tensor[] inputs;
     private Tensor output;
+    /** The tensors last copied into {@link #inputs}, and their versions then. */
+    private Tensor[] copiedFrom;
+    private int[] copiedVersion;
+    /** Whether the step left its inputs unwritten (else every run copies them again). */
+    private boolean inputsReadOnly;
     private int recordings;
     private long replays;
     private boolean closed;
@@ -76,10 +82,18 @@ public final class CompiledStep implements AutoCloseable {
         if (recording != null && sameSignature(in) && recording.gradientsUnchanged()) {
             try (Autograd.Mode m = Autograd.noGrad()) {
                 for (int i = 0; i < in.length; i++) {
-                    inputs[i].copyFrom(in[i]);
+                    // an input already copied, unchanged since (same tensor, same version), is not copied again
+                    if (in[i] != copiedFrom[i] || in[i].version() != copiedVersion[i] || !inputsReadOnly) {
+                        inputs[i].copyFrom(in[i]);
+                        copiedFrom[i] = in[i];
+                        copiedVersion[i] = in[i].version();
+                    }
                 }
             }
             recording.replay();
+            if (output != null) {
+                output.bumpVersion(); // the replay rewrote it: a tensor read from it is no longer current
+            }
             replays++;
         } else {
             discard();
@@ -116,6 +130,10 @@ public final class CompiledStep implements AutoCloseable {
             closeAll(owned);
             throw e;
         }
+        int[] ownedVersions = new int[in.length];
+        for (int i = 0; i < in.length; i++) {
+            ownedVersions[i] = owned[i].version();
+        }
         StepRecording r = StepRecording.start(device);
         Tensor out;
         try {
@@ -130,8 +148,13 @@ public final class CompiledStep implements AutoCloseable {
             closeAll(owned);
             throw e;
         }
-        for (Tensor t : owned) {
-            r.pin(t);
+        inputsReadOnly = true;
+        copiedFrom = in.clone();
+        copiedVersion = new int[in.length];
+        for (int i = 0; i < in.length; i++) {
+            r.pin(owned[i]);
+            copiedVersion[i] = in[i].version();
+            inputsReadOnly &= owned[i].version() == ownedVersions[i];
         }
         if (out != null) {
             output = out.detach();
@@ -152,6 +175,7 @@ public final class CompiledStep implements AutoCloseable {
             closeAll(inputs);
             inputs = null;
         }
+        copiedFrom = null;
         if (output != null) {
             output.close();
             output = null;

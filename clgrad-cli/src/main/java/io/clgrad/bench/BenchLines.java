@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
 public final class BenchLines {
     /** {@code gemm n=N: X GFLOP/s}, any prefix. */
     static final Pattern GEMM = Pattern.compile("gemm n=(\\d+): ([0-9.]+) GFLOP/s");
-    /** {@code simplenet batch=B: X steps/s}, any prefix. */
-    static final Pattern SIMPLENET = Pattern.compile("simplenet batch=(\\d+): ([0-9.]+) steps/s");
+    /** {@code simplenet batch=B: X steps/s} or {@code simplenet batch=B replay: X steps/s}, any prefix. */
+    static final Pattern SIMPLENET = Pattern.compile("simplenet batch=(\\d+)( replay)?: ([0-9.]+) steps/s");
     /** {@code fmnist M epoch E: T s (N samples/s), test acc A} (M: mlp or cnn), any prefix. */
     static final Pattern FMNIST = Pattern.compile(
             "fmnist (mlp|cnn) epoch (\\d+): ([0-9.]+) s \\(([0-9.]+) samples/s\\), test acc ([0-9.]+)");
@@ -94,7 +94,7 @@ public final class BenchLines {
         }
         m = SIMPLENET.matcher(line);
         if (m.find()) {
-            return Double.parseDouble(m.group(2));
+            return Double.parseDouble(m.group(3));
         }
         m = FMNIST.matcher(line);
         if (m.find()) {
@@ -119,7 +119,7 @@ public final class BenchLines {
         }
         m = SIMPLENET.matcher(line);
         if (m.find()) {
-            return "simplenet batch=" + m.group(1);
+            return "simplenet batch=" + m.group(1) + (m.group(2) == null ? "" : REPLAY);
         }
         m = FMNIST.matcher(line);
         if (m.find()) {
@@ -130,5 +130,25 @@ public final class BenchLines {
             return "conv2d " + m.group(1);
         }
         return null;
+    }
+
+    /** The suffix of a workload run with replayed steps ({@code io.clgrad.Step}). */
+    static final String REPLAY = " replay";
+
+    /**
+     * {@code simplenet batch=B replay: X steps/s}: the same workload with replayed steps
+     * ({@code io.clgrad.Step#compile}).
+     */
+    public static String simpleNetReplay(int batch, double stepsPerSecond) {
+        return String.format(Locale.ROOT, "simplenet batch=%d replay: %.0f steps/s", batch, stepsPerSecond);
+    }
+
+    /**
+     * The PyTorch workload a clgrad workload is compared with: itself, or without the
+     * {@code replay} suffix (PyTorch runs the step eagerly).
+     */
+    public static String pytorchWorkload(String workload) {
+        return workload != null && workload.endsWith(REPLAY)
+                ? workload.substring(0, workload.length() - REPLAY.length()) : workload;
     }
 }

@@ -143,7 +143,12 @@ public final class Benchmark {
             String line = BenchLines.simpleNet(b, r.stepsPerSecond());
             println(line);
             println("simplenet batch=" + b + " launches/step: " + launchesNote(dev, r));
-            compare(py, "simplenet:" + b + ":" + steps + ":" + seconds, List.of(line));
+            // the same steps replayed (io.clgrad.Step): one recording, then pre-built launch lists
+            Workloads.SimpleNetResult rr = Workloads.simpleNet(dev, b, warmupSeconds(), steps, seconds, true);
+            String replayLine = BenchLines.simpleNetReplay(b, rr.stepsPerSecond());
+            println(replayLine);
+            println("simplenet batch=" + b + " replay launches/step: " + launchesNote(dev, rr));
+            compare(py, "simplenet:" + b + ":" + steps + ":" + seconds, List.of(line, replayLine));
         }
         for (Workloads.ConvShape shape : Workloads.ConvShape.CNN) {
             String line = BenchLines.conv2d(shape.label(), Workloads.conv2d(dev, shape, gemmRuns(), warmupSeconds()));
@@ -204,9 +209,9 @@ public final class Benchmark {
         }
         for (String mine : clgradLines) {
             String w = BenchLines.workload(mine);
-            double pt = find(theirs, "pytorch ", w);
+            double pt = find(theirs, "pytorch ", BenchLines.pytorchWorkload(w));
             println(BenchLines.ratio(w, BenchLines.value(mine), pt));
-            double np = find(theirs, "numpy ", w);
+            double np = find(theirs, "numpy ", BenchLines.pytorchWorkload(w));
             if (!Double.isNaN(np)) {
                 println(BenchLines.ratio(w, BenchLines.value(mine), np).replace("clgrad/pytorch", "clgrad/numpy"));
             }

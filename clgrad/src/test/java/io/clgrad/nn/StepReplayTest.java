@@ -104,12 +104,28 @@ class StepReplayTest {
     }
 
     private static List<int[]> replayed(Device d, Kind kind, List<Tensor[]> data, int expectedRecordings) {
+        return replayed(d, kind, data, expectedRecordings, false);
+    }
+
+    /**
+     * The steps replayed; with {@code oneInputPair} every batch is first written into the same two
+     * tensors (in place), so a run that skipped copying an input it had seen before would miss it.
+     */
+    private static List<int[]> replayed(Device d, Kind kind, List<Tensor[]> data, int expectedRecordings,
+                                        boolean oneInputPair) {
         Setup s = setup(d, kind);
         Tensor.manualSeed(99);
         List<Float> losses = new ArrayList<>();
         List<Tensor> bystanders = new ArrayList<>();
+        Tensor[] pair = {data.get(0)[0].copy(), data.get(0)[1].copy()};
         try (CompiledStep step = Step.compile(d, s::step)) {
-            for (Tensor[] b : data) {
+            for (Tensor[] batch : data) {
+                Tensor[] b = batch;
+                if (oneInputPair) {
+                    pair[0].copyFrom(batch[0]);
+                    pair[1].copyFrom(batch[1]);
+                    b = pair;
+                }
                 try (Tensor l = step.run(b[0], b[1])) {
                     losses.add(l.item());
                 }
@@ -180,6 +196,14 @@ class StepReplayTest {
     void simpleNetAdamReplayIsBitIdenticalToEager(Device d) {
         List<Tensor[]> data = batches(d, Kind.SIMPLENET_ADAM, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64);
         assertSameBits(eager(d, Kind.SIMPLENET_ADAM, data), replayed(d, Kind.SIMPLENET_ADAM, data, 1), "SimpleNet + Adam");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void inputsWrittenInPlaceBetweenRunsAreCopiedAgain(Device d) {
+        List<Tensor[]> data = batches(d, Kind.SIMPLENET_ADAM, 64, 64, 64, 64, 64, 64);
+        assertSameBits(eager(d, Kind.SIMPLENET_ADAM, data), replayed(d, Kind.SIMPLENET_ADAM, data, 1, true),
+                "SimpleNet + Adam, one input pair written in place");
     }
 
     @ParameterizedTest(name = "{0}")
