@@ -210,14 +210,15 @@ public final class CompiledStep implements AutoCloseable {
         if (recording == null) {
             return "not recorded";
         }
+        StepRecording.Counts c = recording.counts();
         StringBuilder sb = new StringBuilder();
-        if (recording.recordedLaunches() > 0) {
-            sb.append(recording.recordedLaunches()).append(" launches");
+        if (c.launches() > 0) {
+            sb.append(c.launches()).append(" launches");
         }
-        if (recording.recordedCalls() > 0) {
-            sb.append(sb.length() > 0 ? " + " : "").append(recording.recordedCalls()).append(" calls");
+        if (c.calls() > 0) {
+            sb.append(sb.length() > 0 ? " + " : "").append(c.calls()).append(" calls");
         }
-        sb.append(sb.length() > 0 ? " + " : "").append(recording.liveActions()).append(" live");
+        sb.append(sb.length() > 0 ? " + " : "").append(c.live()).append(" live");
         return sb.toString();
     }
 

@@ -116,15 +116,13 @@ final class MemoryReclaimer {
         }
     }
 
-    /** Buffers a {@link StepRecording} replays into, with how many recordings use each. */
-    private final java.util.Map<Buffer, Integer> pins = new java.util.IdentityHashMap<>();
-    /** Pinned buffers whose tensors were freed meanwhile: freed at their last unpin. */
-    private final java.util.Set<Buffer> held = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** Buffers a {@link StepRecording} replays into (guarded by itself). */
+    private final io.clgrad.backend.BufferPins<Buffer> pins = new io.clgrad.backend.BufferPins<>();
 
     /** Keeps {@code b} from going back to the pool until {@link #unpin}: a recording replays into it. */
     void pin(Buffer b) {
         synchronized (pins) {
-            pins.merge(b, 1, Integer::sum);
+            pins.pin(b);
         }
     }
 
@@ -132,16 +130,7 @@ final class MemoryReclaimer {
     void unpin(Buffer b) {
         boolean free;
         synchronized (pins) {
-            Integer n = pins.get(b);
-            if (n == null) {
-                return;
-            }
-            if (n > 1) {
-                pins.put(b, n - 1);
-                return;
-            }
-            pins.remove(b);
-            free = held.remove(b);
+            free = pins.unpin(b);
         }
         if (free) {
             backend.free(b);
@@ -150,13 +139,13 @@ final class MemoryReclaimer {
 
     /** Returns a freed storage's buffer to the backend, or holds it while a recording uses it. */
     private void release(Buffer b) {
+        boolean held;
         synchronized (pins) {
-            if (pins.containsKey(b)) {
-                held.add(b);
-                return;
-            }
+            held = pins.hold(b);
         }
-        backend.free(b);
+        if (!held) {
+            backend.free(b);
+        }
     }
 
     /** The phantom reference that owns a storage's buffer. */

@@ -257,19 +257,19 @@ final class StepRecording implements AutoCloseable {
         }
     }
 
-    /** Device launches a replay enqueues from launch lists (OpenCL), live actions not included. */
-    int recordedLaunches() {
-        return recordedLaunches;
+    /**
+     * What a replay does.
+     *
+     * @param launches device launches from launch lists (OpenCL)
+     * @param calls    SPI calls made again (CPU backend)
+     * @param live     live actions ({@link Step#live}), host writes and random fills run again
+     */
+    record Counts(int launches, int calls, int live) {
     }
 
-    /** SPI calls a replay makes again (CPU), live actions not included. */
-    int recordedCalls() {
-        return recordedCalls;
-    }
-
-    /** Live actions ({@link Step#live}) a replay runs again. */
-    int liveActions() {
-        return liveActions;
+    /** What a replay does. */
+    Counts counts() {
+        return new Counts(recordedLaunches, recordedCalls, liveActions);
     }
 
     /** Keeps {@code t}'s buffer for the life of this recording. */

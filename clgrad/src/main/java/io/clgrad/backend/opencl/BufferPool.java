@@ -156,9 +156,8 @@ final class BufferPool implements AutoCloseable {
                 throw new IllegalStateException("buffer freed twice: " + b);
             }
             b.markFreed();
-            if (pins.containsKey(b) && live.contains(b)) {
-                held.add(b); // a launch list still uses the block: it returns at the last unpin
-                return;
+            if (live.contains(b) && pins.hold(b)) {
+                return; // a launch list still uses the block: it returns at the last unpin
             }
             returnBlock(b);
         }
@@ -173,31 +172,20 @@ final class BufferPool implements AutoCloseable {
         bytesCached += b.blockBytes();
     }
 
-    /** Buffers a {@link LaunchList} uses, with how many lists use each. Guarded by the device lock. */
-    private final Map<ClBuffer, Integer> pins = new IdentityHashMap<>();
-    /** Pinned buffers freed meanwhile: still counted in use, their blocks return at the last unpin. */
-    private final Set<ClBuffer> held = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Buffers a {@link LaunchList} uses, and those freed meanwhile. Guarded by the device lock. */
+    private final io.clgrad.backend.BufferPins<ClBuffer> pins = new io.clgrad.backend.BufferPins<>();
 
     /** Keeps {@code b}'s block out of the free lists until {@link #unpin}: a launch list replays into it. */
     void pin(ClBuffer b) {
         synchronized (device.lock()) {
-            pins.merge(b, 1, Integer::sum);
+            pins.pin(b);
         }
     }
 
     /** Undoes one {@link #pin}; a buffer freed while pinned goes back to the free lists at its last unpin. */
     void unpin(ClBuffer b) {
         synchronized (device.lock()) {
-            Integer n = pins.get(b);
-            if (n == null) {
-                return;
-            }
-            if (n > 1) {
-                pins.put(b, n - 1);
-                return;
-            }
-            pins.remove(b);
-            if (held.remove(b) && !device.isClosed()) {
+            if (pins.unpin(b) && !device.isClosed()) {
                 returnBlock(b);
             }
         }
