@@ -12,6 +12,7 @@ import io.clgrad.Device;
 import io.clgrad.Step;
 import io.clgrad.Tensor;
 import io.clgrad.backend.MemoryStats;
+import io.clgrad.backend.TargetOutOfBoundsException;
 import io.clgrad.optim.Adam;
 import io.clgrad.optim.AdamW;
 import io.clgrad.optim.LRScheduler;
@@ -237,6 +238,28 @@ class StepReplayTest {
         // the device runs eagerly and unrecorded again
         try (Tensor t = Tensor.ones(d, 3)) {
             assertEquals(3f, t.sum().item());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void aReplayedStepStillChecksClassTargets(Device d) {
+        Setup s = setup(d, Kind.MLP_ADAM);
+        Tensor[] b = batches(d, Kind.MLP_ADAM, 16).get(0);
+        int[] labels = b[1].toIntArray();
+        labels[5] = 10; // 10 classes: out of range
+        Tensor bad = Tensor.of(labels).to(d);
+        try (CompiledStep step = Step.compile(d, s::step)) {
+            step.run(b[0], b[1]).close();
+            assertEquals(1.0f, step.run(b[0], b[1]).item() > 0 ? 1.0f : 0f);
+            // the CPU backend raises from the replayed call, OpenCL at the next read, as in eager steps
+            TargetOutOfBoundsException e = assertThrows(TargetOutOfBoundsException.class, () -> {
+                try (Tensor l = step.run(b[0], bad)) {
+                    l.item();
+                }
+            });
+            assertTrue(e.getMessage().contains("10"), e.getMessage());
+            assertEquals(1, step.recordings());
         }
     }
 

@@ -30,6 +30,8 @@ final class LaunchList implements LaunchRecording {
     private final Thread owner = Thread.currentThread();
     private final List<Entry> entries = new ArrayList<>();
     private final Set<ClBuffer> pinned = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Host bookkeeping each replay repeats under the device lock (arming a target-error record). */
+    private final List<Runnable> replayHooks = new ArrayList<>();
     private int kernelEntries;
     private volatile boolean stopped;
     private boolean closed;
@@ -113,6 +115,11 @@ final class LaunchList implements LaunchRecording {
         }
     }
 
+    /** Adds host bookkeeping that each replay repeats under the device lock (see {@link TargetErrors#arm}). */
+    void onReplay(Runnable hook) {
+        replayHooks.add(hook);
+    }
+
     private void pin(ClBuffer b) {
         if (pinned.add(b)) {
             pool.pin(b);
@@ -134,6 +141,9 @@ final class LaunchList implements LaunchRecording {
                 throw new IllegalStateException(closed ? "launch list was closed" : "launch list is still recording");
             }
             cl_command_queue queue = device.queue();
+            for (Runnable hook : replayHooks) {
+                hook.run();
+            }
             for (Entry e : entries) {
                 int rc = e.enqueue(queue);
                 if (rc != 0) {
