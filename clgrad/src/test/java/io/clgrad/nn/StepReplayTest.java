@@ -98,6 +98,7 @@ class StepReplayTest {
         List<Float> losses = new ArrayList<>();
         for (Tensor[] b : data) {
             try (Tensor l = s.step(b[0], b[1])) {
+                assertFalse(Step.isRecording(), "eager steps record nothing");
                 losses.add(l.item());
             }
         }
@@ -119,7 +120,10 @@ class StepReplayTest {
         List<Float> losses = new ArrayList<>();
         List<Tensor> bystanders = new ArrayList<>();
         Tensor[] pair = {data.get(0)[0].copy(), data.get(0)[1].copy()};
-        try (CompiledStep step = Step.compile(d, s::step)) {
+        try (CompiledStep step = Step.compile(d, (x, y) -> {
+            assertTrue(Step.isRecording(), "the step function runs only while recording");
+            return s.step(x, y);
+        })) {
             for (Tensor[] batch : data) {
                 Tensor[] b = batch;
                 if (oneInputPair) {
