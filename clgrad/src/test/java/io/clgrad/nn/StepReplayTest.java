@@ -222,6 +222,58 @@ class StepReplayTest {
         }
     }
 
+    /**
+     * The comparison's own check: an Adam step driven from a host step count that is not declared
+     * live ({@link Step#live}) is frozen at the recorded count (its bias corrections stop
+     * changing), and the bit comparison sees the difference from the first replay on.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void aReplayThatFreezesAdamsStepCountDiffersFromEager(Device d) {
+        List<Tensor[]> data = batches(d, Kind.SIMPLENET_ADAM, 64, 64, 64, 64);
+        List<float[]> eager = frozenCountRun(d, data, false);
+        List<float[]> replayed = frozenCountRun(d, data, true);
+        assertArrayEquals(eager.get(0), replayed.get(0), "the recorded step itself is eager");
+        for (int i = 1; i < data.size(); i++) {
+            assertFalse(java.util.Arrays.equals(eager.get(i), replayed.get(i)),
+                    "replay " + i + " ran with a frozen step count, yet matched the eager step");
+        }
+    }
+
+    /** The first parameter after each step of a hand-written Adam whose step count is a host int. */
+    private static List<float[]> frozenCountRun(Device d, List<Tensor[]> data, boolean replay) {
+        Setup s = setup(d, Kind.SIMPLENET_ADAM);
+        List<Tensor> params = s.model().parameters();
+        List<Tensor> m = new ArrayList<>();
+        List<Tensor> v = new ArrayList<>();
+        for (Tensor p : params) {
+            m.add(Tensor.zeros(d, p.shape()));
+            v.add(Tensor.zeros(d, p.shape()));
+        }
+        int[] count = {0}; // the eager warm-up step is 1, the recording sees 2, and so does every replay
+        BiFunction<Tensor, Tensor, Tensor> body = (x, y) -> {
+            for (Tensor p : params) {
+                p.zeroGrad();
+            }
+            Tensor l = s.loss().apply(s.model().forward(x), y);
+            l.backward();
+            count[0]++;
+            io.clgrad.ParameterUpdates.adamMany(params, params.stream().map(Tensor::grad).toList(), m, v, null,
+                    0.01, 0.9, 0.999, 1e-8, 0, false, count[0]);
+            return l;
+        };
+        List<float[]> out = new ArrayList<>();
+        body.apply(data.get(0)[0], data.get(0)[1]).close(); // step 1 eagerly in both runs
+        try (CompiledStep step = replay ? Step.compile(d, body) : null) {
+            for (Tensor[] b : data) {
+                try (Tensor l = replay ? step.run(b[0], b[1]) : body.apply(b[0], b[1])) {
+                    out.add(params.get(0).toFloatArray());
+                }
+            }
+        }
+        return out;
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
     void aHostReadInsideTheStepIsRefusedByName(Device d) {
