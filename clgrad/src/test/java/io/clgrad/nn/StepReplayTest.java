@@ -48,7 +48,7 @@ class StepReplayTest {
         }
     }
 
-    private enum Kind { SIMPLENET_ADAM, MLP_ADAM, MLP_SGD_STEPLR, MLP_DROPOUT_ADAMW }
+    private enum Kind { SIMPLENET_ADAM, MLP_ADAM, MLP_SGD_STEPLR, MLP_DROPOUT_ADAMW, MLP_BATCHNORM_ADAM }
 
     private static Setup setup(Device d, Kind kind) {
         Tensor.manualSeed(7);
@@ -73,6 +73,11 @@ class StepReplayTest {
                 Sequential m = new Sequential(new Linear(20, 32), new ReLU(), new Dropout(0.3), new Linear(32, 10)).to(d);
                 CrossEntropyLoss ce = new CrossEntropyLoss();
                 return new Setup(m, new AdamW(m.parameters(), 0.01), null, ce::forward);
+            }
+            case MLP_BATCHNORM_ADAM -> {
+                Sequential m = new Sequential(new Linear(20, 32), new BatchNorm1d(32), new ReLU(), new Linear(32, 10)).to(d);
+                CrossEntropyLoss ce = new CrossEntropyLoss();
+                return new Setup(m, new Adam(m.parameters(), 0.01), null, ce::forward);
             }
             default -> throw new AssertionError(kind);
         }
@@ -160,6 +165,9 @@ class StepReplayTest {
             out.add(bits(p.toFloatArray()));
             out.add(p.grad() == null ? new int[0] : bits(p.grad().toFloatArray()));
         }
+        for (Tensor t : s.model().stateDict().values()) { // buffers too: running statistics, num_batches_tracked
+            out.add(bits(t.toFloatArray()));
+        }
         Map<?, ?> st = (Map<?, ?>) s.opt().stateDict().get("state");
         for (Object entry : st.values()) {
             for (Map.Entry<?, ?> e : ((Map<?, ?>) entry).entrySet()) {
@@ -215,7 +223,7 @@ class StepReplayTest {
     @MethodSource("io.clgrad.TestDevices#all")
     void mlpReplaysReRecordOnTheShortBatchAndMatchEager(Device d) {
         int[] sizes = {64, 64, 64, 64, 40, 64, 64, 64, 40, 40, 40};
-        for (Kind k : List.of(Kind.MLP_ADAM, Kind.MLP_SGD_STEPLR, Kind.MLP_DROPOUT_ADAMW)) {
+        for (Kind k : List.of(Kind.MLP_ADAM, Kind.MLP_SGD_STEPLR, Kind.MLP_DROPOUT_ADAMW, Kind.MLP_BATCHNORM_ADAM)) {
             List<Tensor[]> data = batches(d, k, sizes);
             // records at batch 0 (64), 4 (40), 5 (64), 8 (40): 4 recordings, 7 replays
             assertSameBits(eager(d, k, data), replayed(d, k, data, 4), k.toString());
@@ -272,6 +280,20 @@ class StepReplayTest {
             }
         }
         return out;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void aCumulativeBatchNormIsRefusedWhileRecording(Device d) {
+        Tensor.manualSeed(7);
+        Sequential m = new Sequential(new Linear(20, 8), new BatchNorm1d(8, 1e-5, null, true, true)).to(d);
+        Tensor x = Tensor.randn(d, 16, 20);
+        try (CompiledStep step = Step.compile(d, xs -> m.forward(xs[0]).sum())) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> step.run(x));
+            assertTrue(e.getMessage().startsWith("BatchNorm1d with momentum=None inside a step being recorded"),
+                    e.getMessage());
+        }
+        assertEquals(1f, m.forward(x).shape()[0] == 16 ? 1f : 0f, "the layer works eagerly afterwards");
     }
 
     @ParameterizedTest(name = "{0}")
