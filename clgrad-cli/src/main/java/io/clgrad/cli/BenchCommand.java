@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
                 + " epochs and 1 CNN epoch; optionally against PyTorch and numpy.",
             "Lines: 'device: ...', 'gemm n=N: X GFLOP/s', 'simplenet batch=B: X steps/s', "
                 + "'conv2d SHAPE: X GFLOP/s', 'fmnist mlp|cnn epoch E: T s (N samples/s), test acc A', "
-                + "'ratio clgrad/pytorch W: X.XXx'."})
+                + "'infer mlp|cnn batch=B: X us' (mean latency of a no-grad forward, logits read back), "
+                + "'ratio clgrad/pytorch W: X.XXx' (a latency ratio, lower is better, for infer lines)."})
 final class BenchCommand extends CliCommand {
 
     @Option(names = "--device", paramLabel = "DEVICE",
