@@ -68,8 +68,8 @@ final class MatmulCases {
     /**
      * Products of 1 to 8 rows, the CPU backend's unpacked small-m path (matrix-vector products of
      * batch-1 inference): odd n and k around the vector length and the 4-column groups, k below one
-     * vector, and sizes from 2·256·256 flops, where that path splits the columns over threads (at
-     * edges that are not multiples of its 16-column ranges); B transposed (dot form, a Linear's
+     * vector, and sizes from 2²² flops, where that path splits the columns over threads (at edges
+     * that are not multiples of its 16-column ranges); B transposed (dot form, a Linear's
      * weight) and not (axpy form), A transposed or not.
      */
     static List<OpCase> smallM(Random r, CaseSize size) {
@@ -111,8 +111,8 @@ final class MatmulCases {
             }
         }
         cases.add(addmmCase(r, 3, 33, 40, 17, false, true, true, true));
-        // the small-m path (1 to 8 rows) of a Linear: W^T read in place, below and above its thread split
-        int[][] small = {{1, 10, 512}, {1, 512, 784}, {3, 37, 19}, {8, 129, 300}, {5, 300, 257}};
+        // the small-m path (1 to 8 rows) of a Linear: W^T read in place, below and above (4x1031x784) its thread split
+        int[][] small = {{1, 10, 512}, {1, 512, 784}, {3, 37, 19}, {8, 129, 300}, {5, 300, 257}, {4, 1031, 784}};
         for (int[] d : small) {
             cases.add(addmmCase(r, 1, d[0], d[1], d[2], false, true, true, true));
             cases.add(addmmCase(r, 1, d[0], d[1], d[2], false, true, true, false));

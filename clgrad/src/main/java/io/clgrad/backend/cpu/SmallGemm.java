@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * most {@value #MAX_M} rows, the matrix-vector products of batch-1 inference. It neither packs B
  * nor wakes worker threads it does not need: each output is computed straight from B in the layout
  * the caller holds it in, and the work is split over two or more threads only from
- * {@value #PARALLEL_FLOPS} flops, below which a fork-join hand-off costs more than it saves.
+ * {@link #PARALLEL_FLOPS} flops, below which a fork-join hand-off costs more than it saves.
  *
  * <p>Two forms, chosen by B's layout (the other axis of B may have any stride):
  * <ul>
@@ -37,11 +37,15 @@ final class SmallGemm {
     /** Most rows of C (and of A) this path takes. */
     static final int MAX_M = 8;
     /**
-     * Flops (2·m·n·k) from which the columns are split over the pool's threads. Measured on a 2-core
-     * AMD EPYC (AVX-512): a hand-off to a parked ForkJoinPool worker and back costs about 10-20 µs,
-     * which two threads win back from about 2·1·256·256 flops of matrix-vector product.
+     * Flops (2·m·n·k) from which the columns are split over the pool's threads: 2²² (a matrix-vector
+     * product with about 8 MB of weights). Measured with m = 1, n = k, the same weights on every call,
+     * on the 2-core AMD EPYC (AVX-512, shared and loaded) of docs/benchmarks.md: one thread takes 29 µs
+     * at n = 784 and 58 µs at 1024 (weights in cache), two threads 42 and 70 µs (the hand-off to a
+     * parked ForkJoinPool worker and back costs more than the half it saves); at n = 2048 and 3072
+     * (weights streamed from memory) two threads win, 1.37 against 1.70 ms and 2.08 against 3.97 ms.
+     * So the whole batch-1 forward of the Fashion-MNIST MLP runs on the caller's thread.
      */
-    static final double PARALLEL_FLOPS = 2.0 * 256 * 256;
+    static final double PARALLEL_FLOPS = 1 << 22;
     private static final String VECTOR_CLASS = "io.clgrad.backend.cpu.VectorSmallGemm";
     private static final Logger LOG = LoggerFactory.getLogger(SmallGemm.class);
     /** Per-thread [m, k] copy of a strided A. */
@@ -61,6 +65,8 @@ final class SmallGemm {
 
     private final CpuParallel par;
     private final Kernel kernel;
+    /** Flops from which the columns are split over the threads: {@link #PARALLEL_FLOPS} but in measurements. */
+    private final double parallelFlops;
 
     /**
      * @param par    the pool the columns are split over
@@ -68,8 +74,14 @@ final class SmallGemm {
      *               present); falls back to {@link Plain} with a warning when it fails to load
      */
     SmallGemm(CpuParallel par, boolean vector) {
+        this(par, vector, PARALLEL_FLOPS);
+    }
+
+    /** As {@link #SmallGemm(CpuParallel, boolean)} with another thread threshold (measurements, tests). */
+    SmallGemm(CpuParallel par, boolean vector, double parallelFlops) {
         this.par = par;
         this.kernel = vector ? loadVector() : Plain.INSTANCE;
+        this.parallelFlops = parallelFlops;
     }
 
     /** Whether this instance uses the Vector API kernel. */
@@ -116,7 +128,7 @@ final class SmallGemm {
         }
         boolean dot = s.bRowStride() == 1;
         int ldb = dot ? s.bColStride() : s.bRowStride();
-        int threads = s.flops() >= PARALLEL_FLOPS ? Math.min(par.threads(), Math.max(1, n / 64)) : 1;
+        int threads = s.flops() >= parallelFlops ? Math.min(par.threads(), Math.max(1, n / 64)) : 1;
         float[] av = ac;
         int ao = aOff;
         CpuParallel.Body body = (lo, hi) -> {

@@ -20,8 +20,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@link SmallGemm}, the unpacked small-m matmul path, with each of its kernels ({@link SmallGemm.Plain}
  * and the Vector API {@link VectorSmallGemm}) forced, against a double-precision reference: m = 1..8,
  * odd n and k around the vector length and the 16-column thread ranges, both forms (B transposed:
- * dot; B row-major: axpy), A transposed or strided, offsets, the fused bias and ReLU, on one and two
- * threads (two threads split the columns from {@link SmallGemm#PARALLEL_FLOPS}).
+ * dot; B row-major: axpy), A transposed or strided, offsets, the fused bias and ReLU, on one thread
+ * and on two threads that split the columns of every product (whatever {@link SmallGemm#PARALLEL_FLOPS}
+ * says), so the column ranges' edges are checked on small shapes too.
  */
 class SmallGemmTest {
     private static final int[][] NK = {{1, 1}, {3, 5}, {4, 16}, {5, 17}, {17, 3}, {33, 31}, {63, 129}, {300, 257},
@@ -45,7 +46,8 @@ class SmallGemmTest {
         if (vector) {
             assumeTrue(CpuMatmul.vectorModulePresent(), "JVM started without --add-modules jdk.incubator.vector");
         }
-        SmallGemm g = new SmallGemm(par, vector);
+        // two threads split every product, one runs each inline: both sides of PARALLEL_FLOPS
+        SmallGemm g = new SmallGemm(par, vector, par == two ? 0 : Double.MAX_VALUE);
         assertEquals(vector, g.usesVector(), "kernel loaded");
         return g;
     }
