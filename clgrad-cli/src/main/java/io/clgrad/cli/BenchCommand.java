@@ -57,12 +57,20 @@ final class BenchCommand extends CliCommand {
             + "/usr/share/datasets/fashion-mnist).")
     Path dataDir;
 
+    @Option(names = "--thread-sweep", negatable = false, description = "Also run GEMM n=1024 and a 10,000-sample "
+            + "Fashion-MNIST MLP epoch on the CPU backend at 1, 2, 4, ... threads up to the processor count, each in a "
+            + "fresh JVM: lines 'gemm n=1024 threads=T: X GFLOP/s' and 'fmnist mlp threads=T: X samples/s'.")
+    boolean threadSweep;
+
     @Override
     public Integer call() throws IOException {
         ArgumentChecks.atLeastOne("--threads", threads);
         Benchmark.Options options = new Benchmark.Options(deviceOrAll(device), quick, !noFmnist, !noKernelSetup,
                 vsPyTorch, python, script, threads, dataDir != null ? dataDir : FashionMnist.DEFAULT_DIR);
         new Benchmark(options, out()).run();
+        if (threadSweep) {
+            new io.clgrad.bench.ThreadSweep(options.dataDir(), quick ? 1.0 : 2.0).run(out());
+        }
         return 0;
     }
 }
