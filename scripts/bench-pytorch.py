@@ -87,6 +87,26 @@ def bench_gemm(torch, np, n, runs, warmup_s):
     print(f"numpy gemm n={n}: {npy:.1f} GFLOP/s")
 
 
+def timed_loop(fn, warmup_s, min_count, min_s, group, finish=None):
+    """Calls fn() untimed for warmup_s seconds (and at least 20 times), then timed in groups of `group`
+    calls until at least min_count calls and min_s seconds; finish(last result) runs before the clock
+    stops (a read that waits for the work). Returns (timed calls, seconds)."""
+    end = time.perf_counter() + warmup_s
+    i = 0
+    while i < 20 or time.perf_counter() < end:
+        fn()
+        i += 1
+    t0 = time.perf_counter()
+    count = 0
+    while count < min_count or time.perf_counter() - t0 < min_s:
+        for _ in range(group):
+            last = fn()
+        count += group
+    if finish is not None:
+        finish(last)
+    return count, time.perf_counter() - t0
+
+
 def bench_simplenet(torch, batch, min_steps, min_s, warmup_s):
     nn = torch.nn
     torch.manual_seed(42)
@@ -103,19 +123,7 @@ def bench_simplenet(torch, batch, min_steps, min_s, warmup_s):
         opt.step()
         return loss
 
-    end = time.perf_counter() + warmup_s
-    i = 0
-    while i < 20 or time.perf_counter() < end:
-        step()
-        i += 1
-    t0 = time.perf_counter()
-    steps = 0
-    while steps < min_steps or time.perf_counter() - t0 < min_s:
-        for _ in range(100):
-            loss = step()
-        steps += 100
-    loss.item()
-    secs = time.perf_counter() - t0
+    steps, secs = timed_loop(step, warmup_s, min_steps, min_s, 100, lambda loss: loss.item())
     print(f"pytorch simplenet batch={batch}: {steps / secs:.0f} steps/s")
 
 
@@ -218,18 +226,8 @@ def bench_infer(torch, model_name, batch, min_calls, min_s, warmup_s):
         return model(x).numpy().copy()
 
     with torch.no_grad():
-        end = time.perf_counter() + warmup_s
-        i = 0
-        while i < 20 or time.perf_counter() < end:
-            call()
-            i += 1
-        t0 = time.perf_counter()
-        calls = 0
-        while calls < min_calls or time.perf_counter() - t0 < min_s:
-            for _ in range(20):
-                call()
-            calls += 20
-        us = (time.perf_counter() - t0) / calls * 1e6
+        calls, secs = timed_loop(call, warmup_s, min_calls, min_s, 20)
+    us = secs / calls * 1e6
     print(f"pytorch infer {model_name} batch={batch}: {us:.1f} us")
 
 

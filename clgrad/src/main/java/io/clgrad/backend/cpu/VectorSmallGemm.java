@@ -15,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the rows of A reuse them, so B is read from memory once whatever m is.
  *
  * <p><b>Axpy form</b> (B row-major): blocks of four vectors of columns; for each row of A, four
- * accumulators collect {@code A[i][p] · B[p][j..]} over p (a broadcast and four multiply-adds per p),
- * then are stored; columns left over go one vector, then one scalar, at a time.
+ * accumulators collect {@code A[i][p] · B[p][j..]} over p (a broadcast and four multiply-adds per p;
+ * k ≥ 1 here, so p = 0 starts them with plain products), then are stored; columns left over go one vector, then one scalar, at a time.
  */
 final class VectorSmallGemm implements SmallGemm.Kernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -87,12 +87,15 @@ final class VectorSmallGemm implements SmallGemm.Kernel {
         for (; j + 4 * L <= j1; j += 4 * L) {
             for (int i = 0; i < m; i++) {
                 int ai = aOff + i * k;
-                FloatVector c0 = FloatVector.zero(S);
-                FloatVector c1 = c0;
-                FloatVector c2 = c0;
-                FloatVector c3 = c0;
+                // p = 0 starts the sums (k >= 1 on this path), p = 1.. add to them
                 int bp = bOff + j;
-                for (int p = 0; p < k; p++, bp += ldb) {
+                FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+                FloatVector c0 = FloatVector.fromArray(S, b, bp).mul(a0);
+                FloatVector c1 = FloatVector.fromArray(S, b, bp + L).mul(a0);
+                FloatVector c2 = FloatVector.fromArray(S, b, bp + 2 * L).mul(a0);
+                FloatVector c3 = FloatVector.fromArray(S, b, bp + 3 * L).mul(a0);
+                bp += ldb;
+                for (int p = 1; p < k; p++, bp += ldb) {
                     FloatVector ap = FloatVector.broadcast(S, a[ai + p]);
                     c0 = FloatVector.fromArray(S, b, bp).fma(ap, c0);
                     c1 = FloatVector.fromArray(S, b, bp + L).fma(ap, c1);

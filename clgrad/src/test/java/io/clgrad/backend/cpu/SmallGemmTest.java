@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,19 +26,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SmallGemmTest {
     private static final int[][] NK = {{1, 1}, {3, 5}, {4, 16}, {5, 17}, {17, 3}, {33, 31}, {63, 129}, {300, 257},
         {517, 784}};
-    private static CpuParallel one;
-    private static CpuParallel two;
-
-    @BeforeAll
-    static void pools() {
-        one = new CpuParallel(1);
-        two = new CpuParallel(2);
-    }
+    /** One thread, and two. */
+    private static final CpuParallel[] POOLS = {new CpuParallel(1), new CpuParallel(2)};
 
     @AfterAll
     static void stop() {
-        one.shutdown();
-        two.shutdown();
+        for (CpuParallel p : POOLS) {
+            p.shutdown();
+        }
     }
 
     private static SmallGemm path(boolean vector, CpuParallel par) {
@@ -47,7 +41,7 @@ class SmallGemmTest {
             assumeTrue(CpuMatmul.vectorModulePresent(), "JVM started without --add-modules jdk.incubator.vector");
         }
         // two threads split every product, one runs each inline: both sides of PARALLEL_FLOPS
-        SmallGemm g = new SmallGemm(par, vector, par == two ? 0 : Double.MAX_VALUE);
+        SmallGemm g = new SmallGemm(par, vector, par.threads() > 1 ? 0 : Double.MAX_VALUE);
         assertEquals(vector, g.usesVector(), "kernel loaded");
         return g;
     }
@@ -57,7 +51,7 @@ class SmallGemmTest {
     void everyRowCountAndLayoutMatchesTheDoubleReference(boolean vector) {
         Random r = new Random(12);
         List<String> failures = new ArrayList<>();
-        for (CpuParallel par : new CpuParallel[] {one, two}) {
+        for (CpuParallel par : POOLS) {
             SmallGemm g = path(vector, par);
             for (int m = 1; m <= SmallGemm.MAX_M; m++) {
                 for (int[] d : NK) {
@@ -67,15 +61,15 @@ class SmallGemmTest {
                         MatmulSpec s = MatmulSpec.packed(1, m, d[0], d[1], ta, tb, t, 3 * t, true, true);
                         GemmEpilogue epi = switch ((m + t) % 3) {
                             case 0 -> GemmEpilogue.NONE;
-                            case 1 -> new GemmEpilogue(uniform(r, d[0]), false);
-                            default -> new GemmEpilogue(uniform(r, d[0]), true);
+                            case 1 -> new GemmEpilogue(GemmReference.uniform(r, d[0]), false);
+                            default -> new GemmEpilogue(GemmReference.uniform(r, d[0]), true);
                         };
                         check(g, r, s, epi, failures);
                     }
                 }
             }
         }
-        assertTrue(failures.isEmpty(), failures.size() + " failures, first: " + failures.stream().limit(5).toList());
+        GemmReference.assertNone(failures);
     }
 
     /** A whose rows are not back to back (a slice of a wider matrix) is gathered before the kernel. */
@@ -84,15 +78,15 @@ class SmallGemmTest {
     void stridedRowsOfA(boolean vector) {
         Random r = new Random(13);
         List<String> failures = new ArrayList<>();
-        SmallGemm g = path(vector, two);
+        SmallGemm g = path(vector, POOLS[1]);
         for (int m : new int[] {2, 5, 8}) {
             int k = 300;
             int n = 129;
             // A [m, k] inside rows of k + 7 floats; B = W^T with W [n, k] (a Linear's weight)
             MatmulSpec s = new MatmulSpec(1, m, n, k, 4, 0, k + 7, 1, 0, 0, 1, k);
-            check(g, r, s, new GemmEpilogue(uniform(r, n), true), failures);
+            check(g, r, s, new GemmEpilogue(GemmReference.uniform(r, n), true), failures);
         }
-        assertTrue(failures.isEmpty(), failures.size() + " failures, first: " + failures.stream().limit(5).toList());
+        GemmReference.assertNone(failures);
     }
 
     @Test
@@ -110,44 +104,15 @@ class SmallGemmTest {
         int m = s.m();
         int n = s.n();
         int k = s.k();
-        float[] a = uniform(r, s.aOffset() + (m - 1) * Math.max(s.aRowStride(), 1) + (k - 1) * s.aColStride() + 1);
-        float[] b = uniform(r, s.bLength());
+        float[] a = GemmReference.uniform(r, s.aOffset() + (m - 1) * Math.max(s.aRowStride(), 1) + (k - 1) * s.aColStride() + 1);
+        float[] b = GemmReference.uniform(r, s.bLength());
         float[] c = new float[m * n];
         Arrays.fill(c, Float.NaN); // garbage in C must not leak into the result
         s.checkOperands(a.length, b.length);
         g.run(s, a, b, c, epi);
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double sum = 0;
-                double abs = 0;
-                for (int p = 0; p < k; p++) {
-                    double t = (double) a[s.aOffset() + i * s.aRowStride() + p * s.aColStride()]
-                            * b[s.bOffset() + p * s.bRowStride() + j * s.bColStride()];
-                    sum += t;
-                    abs += Math.abs(t);
-                }
-                if (epi.bias() != null) {
-                    sum += epi.bias()[j];
-                    abs += Math.abs(epi.bias()[j]);
-                }
-                if (epi.relu()) {
-                    sum = Math.max(sum, 0);
-                }
-                float got = c[i * n + j];
-                double tol = 1e-6 + 4e-7 * Math.sqrt(k) * abs;
-                if (!(Math.abs(got - sum) <= tol)) {
-                    failures.add(s + " " + epi + " at [" + i + "," + j + "]: got " + got + ", want " + sum);
-                    return;
-                }
-            }
+        String bad = GemmReference.firstMismatch(s, a, b, c, epi);
+        if (bad != null) {
+            failures.add(bad);
         }
-    }
-
-    private static float[] uniform(Random r, int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = r.nextFloat() * 2 - 1;
-        }
-        return x;
     }
 }
