@@ -237,7 +237,7 @@ final class CpuMatmul {
      * The inner kernel: {@code c[co+j] += Σ_p a[ao+p*as] · bt[bo+p*bs+j]} for p in [0, kc),
      * j in [0, nc), four p at a time so each pass over the C row does four multiply-adds.
      */
-    private static void rowUpdate(float[] a, int ao, int as, float[] bt, int bo, int bs,
+    static void rowUpdate(float[] a, int ao, int as, float[] bt, int bo, int bs,
                                   float[] c, int co, int kc, int nc) {
         int p = 0;
         for (; p + 4 <= kc; p += 4) {

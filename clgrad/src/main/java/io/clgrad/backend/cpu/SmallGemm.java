@@ -197,15 +197,8 @@ final class SmallGemm {
                          int j0, int j1) {
             for (int i = 0; i < m; i++) {
                 int ci = i * n;
-                int ai = aOff + i * k;
                 java.util.Arrays.fill(c, ci + j0, ci + j1, 0f);
-                for (int p = 0; p < k; p++) {
-                    float ap = a[ai + p];
-                    int bp = bOff + p * ldb;
-                    for (int j = j0; j < j1; j++) {
-                        c[ci + j] += ap * b[bp + j];
-                    }
-                }
+                CpuMatmul.rowUpdate(a, aOff + i * k, 1, b, bOff + j0, ldb, c, ci + j0, k, j1 - j0);
             }
         }
     }
