@@ -25,11 +25,11 @@ ends with a line `end`, errors are a line `error: ...`):
                               BatchNorm2d - ReLU - MaxPool2d(2), 32 then 64 channels, 3136-128-10)
     conv2d:N:C:H:W:K:KS:P     F.conv2d of [N,C,H,W] with [K,C,KS,KS] and bias, padding P, forward and
                               backward (input, weight, bias gradients): GFLOP/s as gemm
-    infer:MODEL:B[:CALLS[:SECS]]
+    infer:MODEL:B[:CALLS[:SECS[:WSECS]]]
                               mean latency (us) of one inference call of the fmnist mlp or cnn at
                               batch B: model.eval(), torch.no_grad(), logits copied out as numpy; after
-                              WARMUP seconds (and 20 calls) of untimed calls, at least CALLS timed calls
-                              (default 200) and SECS seconds (default 1)
+                              WSECS seconds (default WARMUP) and 20 calls of untimed calls, at least
+                              CALLS timed calls (default 200) and SECS seconds (default 1)
 
 Needs Debian's python3-torch and python3-numpy: run it with /usr/bin/python3.
 """
@@ -243,22 +243,22 @@ def run_one(word, torch, np, args):
     elif kind in ("fmnist", "fmnistcnn") and 1 <= len(nums) <= 2:
         bench_fmnist(torch, np, int(nums[0]), int(nums[1]) if len(nums) > 1 else 0, args.data_dir,
                      "cnn" if kind == "fmnistcnn" else "mlp")
-    elif kind == "infer" and 2 <= len(parts) - 1 <= 4:
+    elif kind == "infer" and 2 <= len(parts) - 1 <= 5:
         nums = [float(p) for p in parts[2:]]
         bench_infer(torch, parts[1], int(nums[0]), int(nums[1]) if len(nums) > 1 else 200,
-                    nums[2] if len(nums) > 2 else 1.0, args.warmup_seconds)
+                    nums[2] if len(nums) > 2 else 1.0, nums[3] if len(nums) > 3 else args.warmup_seconds)
     elif kind == "conv2d" and len(nums) == 7:
         bench_conv2d(torch, *(int(v) for v in nums), args.runs, args.warmup_seconds)
     else:
         raise ValueError(f"unknown workload '{word.strip()}' (expected gemm:N, simplenet:B[:STEPS[:SECS]],"
                          " fmnist:E[:LIMIT], fmnistcnn:E[:LIMIT], conv2d:N:C:H:W:K:KS:P,"
-                         " infer:MODEL:B[:CALLS[:SECS]])")
+                         " infer:MODEL:B[:CALLS[:SECS[:WSECS]]])")
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("workloads", nargs="*", help="gemm:N, simplenet:B[:STEPS[:SECS]], fmnist:EPOCHS[:LIMIT],"
-                   " fmnistcnn:EPOCHS[:LIMIT], conv2d:N:C:H:W:K:KS:P, infer:MODEL:B[:CALLS[:SECS]]")
+                   " fmnistcnn:EPOCHS[:LIMIT], conv2d:N:C:H:W:K:KS:P, infer:MODEL:B[:CALLS[:SECS[:WSECS]]]")
     p.add_argument("--threads", type=int, default=THREADS_DEFAULT, help="torch and OpenBLAS threads (default 2)")
     p.add_argument("--runs", type=int, default=5, help="timed gemm runs, the median is reported (default 5)")
     p.add_argument("--warmup-seconds", type=float, default=1.0,

@@ -43,6 +43,13 @@ public final class Benchmark {
     static final int QUICK_INFER_CALLS = 100;
     static final double INFER_SECONDS = 1.0;
     static final double QUICK_INFER_SECONDS = 0.3;
+    /**
+     * Untimed inference calls before the timed ones, on both sides: longer than the other workloads'
+     * warm-up, because the JIT compiles the whole per-call path (module, ops, small-m kernels), and on
+     * a loaded machine a batch-1 call still runs partly interpreted 2 s in.
+     */
+    static final double INFER_WARMUP_SECONDS = 4.0;
+    static final double QUICK_INFER_WARMUP_SECONDS = 3.0;
 
     /**
      * What to run.
@@ -78,14 +85,16 @@ public final class Benchmark {
                         + "at least " + QUICK_STEPS + " timed steps and " + QUICK_SIMPLENET_SECONDS + " s; "
                         + QUICK_WARMUP_SECONDS + " s warm-up before each"
                         + "; conv2d of the fmnist cnn's two layers at batch 128, forward+backward"
-                        + "; infer mlp batch=1,128 and cnn batch=1 (mean latency, no-grad, logits read back)"
+                        + "; infer mlp batch=1,128 and cnn batch=1 (mean latency, no-grad, logits read back; "
+                        + QUICK_INFER_WARMUP_SECONDS + " s warm-up)"
                         + (o.fmnist() ? "; fmnist mlp and cnn 1 epoch each on the first 10000 training samples"
                                 + " (not the full 60000)" : "")
                 : "bench: full set: gemm n=256,512,1024,2048 (median of 5 runs); simplenet batch=5,64,4096, "
                         + "at least " + STEPS + " timed steps and " + SIMPLENET_SECONDS + " s; "
                         + WARMUP_SECONDS + " s warm-up before each"
                         + "; conv2d of the fmnist cnn's two layers at batch 128, forward+backward"
-                        + "; infer mlp batch=1,128 and cnn batch=1 (mean latency, no-grad, logits read back)"
+                        + "; infer mlp batch=1,128 and cnn batch=1 (mean latency, no-grad, logits read back; "
+                        + INFER_WARMUP_SECONDS + " s warm-up)"
                         + (o.fmnist() ? "; fmnist mlp " + EPOCHS + " epochs and cnn " + CNN_EPOCHS
                                 + " epoch on 60000 training samples" : ""));
         PyTorchProcess py = null;
@@ -160,10 +169,11 @@ public final class Benchmark {
         for (InferenceWorkloads.Case c : InferenceWorkloads.CASES) {
             int calls = o.quick() ? QUICK_INFER_CALLS : INFER_CALLS;
             double seconds = o.quick() ? QUICK_INFER_SECONDS : INFER_SECONDS;
+            double warmup = o.quick() ? QUICK_INFER_WARMUP_SECONDS : INFER_WARMUP_SECONDS;
             String line = BenchLines.infer(c.model(), c.batch(),
-                    InferenceWorkloads.latency(dev, c.model(), c.batch(), warmupSeconds(), calls, seconds));
+                    InferenceWorkloads.latency(dev, c.model(), c.batch(), warmup, calls, seconds));
             println(line);
-            compare(py, c.pytorchWord(calls, seconds), List.of(line));
+            compare(py, c.pytorchWord(calls, seconds, warmup), List.of(line));
         }
         if (o.fmnist()) {
             int limit = o.quick() ? QUICK_FMNIST_SAMPLES : 0;

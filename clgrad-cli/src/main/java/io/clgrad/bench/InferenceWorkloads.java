@@ -32,9 +32,12 @@ public final class InferenceWorkloads {
      * @param batch samples per call
      */
     public record Case(String model, int batch) {
-        /** The word of scripts/bench-pytorch.py's workload: {@code infer:MODEL:BATCH:CALLS:SECONDS}. */
-        public String pytorchWord(int minCalls, double minSeconds) {
-            return "infer:" + model + ":" + batch + ":" + minCalls + ":" + minSeconds;
+        /**
+         * The word of scripts/bench-pytorch.py's workload:
+         * {@code infer:MODEL:BATCH:CALLS:SECONDS:WARMUP_SECONDS}.
+         */
+        public String pytorchWord(int minCalls, double minSeconds, double warmupSeconds) {
+            return "infer:" + model + ":" + batch + ":" + minCalls + ":" + minSeconds + ":" + warmupSeconds;
         }
     }
 

@@ -40,7 +40,7 @@ class InferBenchLinesTest {
     void casesAreTheMlpAtBatchOneAndOneTwentyEightAndTheCnnAtOne() {
         assertEquals("[mlp:1, mlp:128, cnn:1]", InferenceWorkloads.CASES.stream()
                 .map(c -> c.model() + ":" + c.batch()).toList().toString());
-        assertEquals("infer:mlp:1:200:1.0", InferenceWorkloads.CASES.get(0).pytorchWord(200, 1.0));
+        assertEquals("infer:mlp:1:200:1.0:4.0", InferenceWorkloads.CASES.get(0).pytorchWord(200, 1.0, 4.0));
         assertThrows(IllegalArgumentException.class, () -> InferenceWorkloads.model(io.clgrad.Device.cpu(), "rnn"));
     }
 }
