@@ -1,8 +1,10 @@
 package io.clgrad.cli;
 
 import io.clgrad.bench.Benchmark;
+import io.clgrad.bench.RatioMedians;
 import io.clgrad.data.FashionMnist;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,15 +64,31 @@ final class BenchCommand extends CliCommand {
             + "fresh JVM: lines 'gemm n=1024 threads=T: X GFLOP/s' and 'fmnist mlp threads=T: X samples/s'.")
     boolean threadSweep;
 
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "1",
+            description = "Run everything N times; with --vs-pytorch, end with the median of each ratio.")
+    int runs;
+
     @Override
     public Integer call() throws IOException {
         ArgumentChecks.atLeastOne("--threads", threads);
+        ArgumentChecks.atLeastOne("--runs", runs);
         Benchmark.Options options = new Benchmark.Options(deviceOrAll(device), quick, !noFmnist, !noKernelSetup,
                 vsPyTorch, python, script, threads, dataDir != null ? dataDir : FashionMnist.DEFAULT_DIR);
-        new Benchmark(options, out()).run();
-        if (threadSweep) {
-            new io.clgrad.bench.ThreadSweep(options.dataDir(), quick ? 1.0 : 2.0).run(out());
+        RatioMedians medians = new RatioMedians();
+        PrintWriter tee = new PrintWriter(new LineTee(out(), medians::accept), true);
+        for (int i = 1; i <= runs; i++) {
+            if (runs > 1) {
+                tee.println("run " + i + " of " + runs);
+            }
+            new Benchmark(options, tee).run();
         }
+        if (runs > 1) {
+            medians.lines(runs).forEach(tee::println);
+        }
+        if (threadSweep) {
+            new io.clgrad.bench.ThreadSweep(options.dataDir(), quick ? 1.0 : 2.0).run(tee);
+        }
+        tee.flush();
         return 0;
     }
 }

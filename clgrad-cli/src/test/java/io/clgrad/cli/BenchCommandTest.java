@@ -30,6 +30,16 @@ class BenchCommandTest {
     }
 
     @Test
+    void runsRepeatsTheWholeSetAndZeroRunsIsAUsageError() {
+        Run r = run("bench", "--quick", "--no-fmnist", "--device", "cpu", "--runs", "2");
+        assertEquals(0, r.code(), () -> "stderr: " + r.err());
+        List<String> lines = Arrays.asList(r.out().split("\\R"));
+        assertEquals(List.of("run 1 of 2", "run 2 of 2"), lines.stream().filter(l -> l.startsWith("run ")).toList());
+        assertEquals(2, lines.stream().filter(l -> l.startsWith("bench time: ")).count(), r.out());
+        assertEquals(2, run("bench", "--runs", "0").code());
+    }
+
+    @Test
     void unknownDeviceIsAUsageError() {
         Run r = run("bench", "--quick", "--device", "tpu");
         assertEquals(2, r.code());
