@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +35,17 @@ class InferBenchLinesTest {
         assertEquals("ratio clgrad/pytorch infer mlp batch=1: 0.20x (latency: lower is better)",
                 BenchLines.ratio("infer mlp batch=1", 80, 400));
         assertEquals("ratio clgrad/pytorch gemm n=1024: 0.50x", BenchLines.ratio("gemm n=1024", 50, 100));
+    }
+
+    @Test
+    void latencyRatiosGetTheirMedianAndKeepTheirNote() {
+        RatioMedians medians = new RatioMedians();
+        medians.accept("device: cpu (Java CPU backend (2 threads))");
+        for (double us : new double[] {60, 50, 90}) {
+            medians.accept(BenchLines.ratio("infer mlp batch=1", us, 400));
+        }
+        assertEquals(List.of("median of 3 runs, cpu: ratio clgrad/pytorch infer mlp batch=1: 0.15x "
+                + "(0.15x, 0.13x, 0.23x) (latency: lower is better)"), medians.lines(3));
     }
 
     @Test
