@@ -16,7 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p><b>Axpy form</b> (B row-major): blocks of four vectors of columns; for each row of A, four
  * accumulators collect {@code A[i][p] · B[p][j..]} over p (a broadcast and four multiply-adds per p;
- * k ≥ 1 here, so p = 0 starts them with plain products), then are stored; columns left over go one vector, then one scalar, at a time.
+ * k ≥ 1 here, so p = 0 starts them with plain products), then are stored; columns left over go
+ * one vector at a time, and the last fewer than a vector through {@link CpuMatmul#rowUpdate} (row
+ * by row of B, as the plain twin does).
  */
 final class VectorSmallGemm implements SmallGemm.Kernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -120,15 +122,12 @@ final class VectorSmallGemm implements SmallGemm.Kernel {
                 c0.intoArray(c, i * n + j);
             }
         }
-        for (; j < j1; j++) {
+        if (j < j1) {
+            // the last columns, fewer than a vector: row by row of B, four k steps per pass
             for (int i = 0; i < m; i++) {
-                int ai = aOff + i * k;
-                float r = 0f;
-                int bp = bOff + j;
-                for (int p = 0; p < k; p++, bp += ldb) {
-                    r += a[ai + p] * b[bp];
-                }
-                c[i * n + j] = r;
+                int ci = i * n;
+                java.util.Arrays.fill(c, ci + j, ci + j1, 0f);
+                CpuMatmul.rowUpdate(a, aOff + i * k, 1, b, bOff + j, ldb, c, ci + j, k, j1 - j);
             }
         }
     }
