@@ -40,6 +40,8 @@ public final class ThreadSweep {
     private final double warmupSeconds;
 
     /**
+     * A sweep over this machine's processor count.
+     *
      * @param dataDir       the Fashion-MNIST IDX files (the MLP line is skipped, with a note, without them)
      * @param warmupSeconds untimed GEMM warm-up in each child
      */

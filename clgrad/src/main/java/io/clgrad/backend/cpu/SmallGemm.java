@@ -69,6 +69,8 @@ final class SmallGemm {
     private final double parallelFlops;
 
     /**
+     * A small-m path with the {@link #PARALLEL_FLOPS} thread threshold.
+     *
      * @param par    the pool the columns are split over
      * @param vector whether to use {@link VectorSmallGemm} (the caller has checked that the module is
      *               present); falls back to {@link Plain} with a warning when it fails to load
