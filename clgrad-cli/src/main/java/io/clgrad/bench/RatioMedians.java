@@ -21,9 +21,11 @@ import java.util.regex.Pattern;
  */
 public final class RatioMedians {
     private static final Pattern DEVICE = Pattern.compile("^device: (\\S+)");
-    private static final Pattern RATIO = Pattern.compile("^(ratio clgrad/\\S+ .+): ([0-9.]+)x$");
+    private static final Pattern RATIO = Pattern.compile("^(ratio clgrad/\\S+ .+?): ([0-9.]+)x( \\(latency: lower is better\\))?$");
 
     private final Map<String, List<Double>> ratios = new LinkedHashMap<>();
+    /** The keys of {@link #ratios} that are latency ratios (lower is better), whose median line says so. */
+    private final java.util.Set<String> latencies = new java.util.HashSet<>();
     private String device = "?";
 
     /** Takes one output line of the bench; lines other than device and ratio lines are ignored. */
@@ -37,6 +39,9 @@ public final class RatioMedians {
         if (r.find()) {
             ratios.computeIfAbsent(device + ": " + r.group(1), k -> new ArrayList<>())
                     .add(Double.parseDouble(r.group(2)));
+            if (r.group(3) != null) {
+                latencies.add(device + ": " + r.group(1));
+            }
         }
     }
 
@@ -54,7 +59,8 @@ public final class RatioMedians {
             for (double x : v) {
                 each.append(each.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2fx", x));
             }
-            out.add(String.format(Locale.ROOT, "median of %d runs, %s: %.2fx (%s)", runs, e.getKey(), median(v), each));
+            out.add(String.format(Locale.ROOT, "median of %d runs, %s: %.2fx (%s)", runs, e.getKey(), median(v), each)
+                    + (latencies.contains(e.getKey()) ? " (latency: lower is better)" : ""));
         }
         return out;
     }

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
                 + " epochs and 1 CNN epoch; optionally against PyTorch and numpy.",
             "Lines: 'device: ...', 'gemm n=N: X GFLOP/s', 'simplenet batch=B: X steps/s', "
                 + "'conv2d SHAPE: X GFLOP/s', 'fmnist mlp|cnn epoch E: T s (N samples/s), test acc A', "
-                + "'ratio clgrad/pytorch W: X.XXx'."})
+                + "'infer mlp|cnn batch=B: X us' (mean latency of a no-grad forward, logits read back), "
+                + "'ratio clgrad/pytorch W: X.XXx' (a latency ratio, lower is better, for infer lines)."})
 final class BenchCommand extends CliCommand {
 
     @Option(names = "--device", paramLabel = "DEVICE",
@@ -58,6 +59,11 @@ final class BenchCommand extends CliCommand {
             + "/usr/share/datasets/fashion-mnist).")
     Path dataDir;
 
+    @Option(names = "--thread-sweep", negatable = false, description = "Also run GEMM n=1024 and a 10,000-sample "
+            + "Fashion-MNIST MLP epoch on the CPU backend at 1, 2, 4, ... threads up to the processor count, each in a "
+            + "fresh JVM: lines 'gemm n=1024 threads=T: X GFLOP/s' and 'fmnist mlp threads=T: X samples/s'.")
+    boolean threadSweep;
+
     @Option(names = "--runs", paramLabel = "N", defaultValue = "1",
             description = "Run everything N times; with --vs-pytorch, end with the median of each ratio.")
     int runs;
@@ -78,6 +84,9 @@ final class BenchCommand extends CliCommand {
         }
         if (runs > 1) {
             medians.lines(runs).forEach(tee::println);
+        }
+        if (threadSweep) {
+            new io.clgrad.bench.ThreadSweep(options.dataDir(), quick ? 1.0 : 2.0).run(tee);
         }
         tee.flush();
         return 0;
