@@ -5,9 +5,12 @@ import io.clgrad.backend.ConvSpec;
 /**
  * The patch copies of a 2-D convolution (see {@link ConvSpec}): im2col writes one row of the
  * patch matrix per output pixel; col2im adds every patch element back onto the pixel it was copied
- * from, one input plane per task (so no two tasks write one pixel). Both split their work over the
- * worker pool. col2im sums each pixel's terms in float with the taps descending (i, then j), the
- * order of the OpenCL kernel's gather, so the two backends agree bit for bit.
+ * from, one image per task (so no two tasks write one pixel). Both split their work over the
+ * worker pool, and walk an output row's patches a tap row (c, i) at a time ({@link #eachTapRow}),
+ * the output columns whose windows lie inside the input ({@link #inside}) without bounds checks.
+ * col2im sums each pixel's terms in float with the taps descending (i, then j), the order of the
+ * OpenCL kernel's gather, so the two backends agree bit for bit. {@link #im2colPlain} and
+ * {@link #col2imPlain} are the per-element twins the tests compare them with.
  */
 final class CpuConv {
     private final CpuParallel par;
@@ -45,55 +48,68 @@ final class CpuConv {
         return new int[] {lo, Math.max(lo, hi)};
     }
 
-    /** The patch-matrix rows row0.. of output row oh of image n, channels of group g, all output columns. */
-    private static void patchRow(ConvSpec s, float[] x, float[] cols, int g, int n, int oh, int row0) {
-        int k = s.patchSize();
+    /** One tap row (c, i) of an output row: see {@link #eachTapRow}. */
+    private interface TapRow {
+        void run(int at, int rowBase);
+    }
+
+    /**
+     * Calls {@code body} for each tap row (c, i) of output row oh of image n, group g, whose patches
+     * are the patch-matrix rows row0..: {@code at} is the index in cols of tap (c, i, 0) of the row's
+     * first patch, {@code rowBase} the index in x (or dx) of input row h = oh·sh - padTop + i·dh of
+     * channel c, or -1 when that row lies in the zero padding.
+     */
+    private static void eachTapRow(ConvSpec s, int g, int n, int oh, int row0, TapRow body) {
         int kh = s.kernelH();
-        int kw = s.kernelW();
-        int dw = s.dilationW();
-        int sw = s.strideW();
-        int width = s.width();
-        int outW = s.outW();
-        int[] in = inside(s);
         int h0 = oh * s.strideH() - s.padTop();
         for (int c = 0; c < s.groupChannels(); c++) {
             int plane = (n * s.channels() + g * s.groupChannels() + c) * s.height();
             for (int i = 0; i < kh; i++) {
-                int at = row0 * k + (c * kh + i) * kw;   // tap (c, i, 0) of column 0
                 int h = h0 + i * s.dilationH();
-                if (h < 0 || h >= s.height()) {
-                    for (int ow = 0, o = at; ow < outW; ow++, o += k) {
-                        for (int j = 0; j < kw; j++) {
-                            cols[o + j] = 0f;
-                        }
-                    }
-                    continue;
-                }
-                int rowBase = (plane + h) * width;
-                int rowAt = rowBase - s.padLeft();   // + ow·sw + j·dw
-                for (int ow = 0; ow < in[0]; ow++) {
-                    edge(x, cols, at + ow * k, rowBase, ow * sw - s.padLeft(), kw, dw, width);
-                }
-                if (kw == 3 && dw == 1) {
-                    for (int ow = in[0], o = at + in[0] * k, src = rowAt + in[0] * sw; ow < in[1];
-                         ow++, o += k, src += sw) {
-                        cols[o] = x[src];
-                        cols[o + 1] = x[src + 1];
-                        cols[o + 2] = x[src + 2];
-                    }
-                } else {
-                    for (int ow = in[0], o = at + in[0] * k, src = rowAt + in[0] * sw; ow < in[1];
-                         ow++, o += k, src += sw) {
-                        for (int j = 0; j < kw; j++) {
-                            cols[o + j] = x[src + j * dw];
-                        }
-                    }
-                }
-                for (int ow = in[1]; ow < outW; ow++) {
-                    edge(x, cols, at + ow * k, rowBase, ow * sw - s.padLeft(), kw, dw, width);
-                }
+                body.run(row0 * s.patchSize() + (c * kh + i) * s.kernelW(),
+                        h < 0 || h >= s.height() ? -1 : (plane + h) * s.width());
             }
         }
+    }
+
+    /** The patch-matrix rows row0.. of output row oh of image n, channels of group g, all output columns. */
+    private static void patchRow(ConvSpec s, float[] x, float[] cols, int g, int n, int oh, int row0) {
+        int k = s.patchSize();
+        int kw = s.kernelW();
+        int dw = s.dilationW();
+        int sw = s.strideW();
+        int outW = s.outW();
+        int[] in = inside(s);
+        eachTapRow(s, g, n, oh, row0, (at, rowBase) -> {
+            if (rowBase < 0) {
+                for (int ow = 0, o = at; ow < outW; ow++, o += k) {
+                    for (int j = 0; j < kw; j++) {
+                        cols[o + j] = 0f;
+                    }
+                }
+                return;
+            }
+            for (int ow = 0; ow < in[0]; ow++) {
+                edge(x, cols, at + ow * k, rowBase, ow * sw - s.padLeft(), kw, dw, s.width());
+            }
+            int src0 = rowBase - s.padLeft() + in[0] * sw;   // + ow·sw + j·dw
+            if (kw == 3 && dw == 1) {
+                for (int ow = in[0], o = at + in[0] * k, src = src0; ow < in[1]; ow++, o += k, src += sw) {
+                    cols[o] = x[src];
+                    cols[o + 1] = x[src + 1];
+                    cols[o + 2] = x[src + 2];
+                }
+            } else {
+                for (int ow = in[0], o = at + in[0] * k, src = src0; ow < in[1]; ow++, o += k, src += sw) {
+                    for (int j = 0; j < kw; j++) {
+                        cols[o + j] = x[src + j * dw];
+                    }
+                }
+            }
+            for (int ow = in[1]; ow < outW; ow++) {
+                edge(x, cols, at + ow * k, rowBase, ow * sw - s.padLeft(), kw, dw, s.width());
+            }
+        });
     }
 
     /** One tap row of a window that reads padding columns: x where column w0 + j·dw is inside, else 0. */
@@ -174,41 +190,31 @@ final class CpuConv {
     /** Adds patch rows row0.. (output row oh of image n, group g) onto their pixels of dx. */
     private static void addRow(ConvSpec s, float[] cols, float[] dx, int g, int n, int oh, int row0) {
         int k = s.patchSize();
-        int kh = s.kernelH();
         int kw = s.kernelW();
         int dw = s.dilationW();
         int sw = s.strideW();
-        int width = s.width();
-        int outW = s.outW();
         int[] in = inside(s);
-        int h0 = oh * s.strideH() - s.padTop();
-        for (int c = 0; c < s.groupChannels(); c++) {
-            int plane = (n * s.channels() + g * s.groupChannels() + c) * s.height();
-            for (int i = 0; i < kh; i++) {
-                int h = h0 + i * s.dilationH();
-                if (h < 0 || h >= s.height()) {
-                    continue;
-                }
-                int at = row0 * k + (c * kh + i) * kw;   // tap (c, i, 0) of column 0
-                int rowBase = (plane + h) * width;
-                if (sw == 1) {
-                    gatherRow(cols, dx, at, rowBase, s.padLeft(), kw, dw, width, outW, k);
-                    continue;
-                }
-                for (int ow = 0; ow < in[0]; ow++) {
-                    addEdge(cols, dx, at + ow * k, rowBase, ow * sw - s.padLeft(), kw, dw, width);
-                }
-                for (int ow = in[0], o = at + in[0] * k, dst = rowBase - s.padLeft() + in[0] * sw; ow < in[1];
-                     ow++, o += k, dst += sw) {
-                    for (int j = 0; j < kw; j++) {
-                        dx[dst + j * dw] += cols[o + j];
-                    }
-                }
-                for (int ow = in[1]; ow < outW; ow++) {
-                    addEdge(cols, dx, at + ow * k, rowBase, ow * sw - s.padLeft(), kw, dw, width);
+        eachTapRow(s, g, n, oh, row0, (at, rowBase) -> {
+            if (rowBase < 0) {
+                return;
+            }
+            if (sw == 1) {
+                gatherRow(cols, dx, at, rowBase, s.padLeft(), kw, dw, s.width(), s.outW(), k);
+                return;
+            }
+            for (int ow = 0; ow < in[0]; ow++) {
+                addEdge(cols, dx, at + ow * k, rowBase, ow * sw - s.padLeft(), kw, dw, s.width());
+            }
+            for (int ow = in[0], o = at + in[0] * k, dst = rowBase - s.padLeft() + in[0] * sw; ow < in[1];
+                 ow++, o += k, dst += sw) {
+                for (int j = 0; j < kw; j++) {
+                    dx[dst + j * dw] += cols[o + j];
                 }
             }
-        }
+            for (int ow = in[1]; ow < s.outW(); ow++) {
+                addEdge(cols, dx, at + ow * k, rowBase, ow * sw - s.padLeft(), kw, dw, s.width());
+            }
+        });
     }
 
     /**
