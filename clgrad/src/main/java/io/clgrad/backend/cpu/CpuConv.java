@@ -6,7 +6,7 @@ import io.clgrad.backend.ConvSpec;
  * The patch copies of a 2-D convolution (see {@link ConvSpec}): im2col writes one row of the
  * patch matrix per output pixel; col2im adds every patch element back onto the pixel it was copied
  * from, one image per task (so no two tasks write one pixel). Both split their work over the
- * worker pool, and walk an output row's patches a tap row (c, i) at a time ({@link #eachTapRow}),
+ * worker pool, and walk an output row's patches a tap row (c, i) at a time,
  * the output columns whose windows lie inside the input ({@link #inside}) without bounds checks.
  * col2im sums each pixel's terms in float with the taps descending (i, then j), the order of the
  * OpenCL kernel's gather, so the two backends agree bit for bit. {@link #im2colPlain} and
@@ -48,68 +48,53 @@ final class CpuConv {
         return new int[] {lo, Math.max(lo, hi)};
     }
 
-    /** One tap row (c, i) of an output row: see {@link #eachTapRow}. */
-    private interface TapRow {
-        void run(int at, int rowBase);
-    }
-
-    /**
-     * Calls {@code body} for each tap row (c, i) of output row oh of image n, group g, whose patches
-     * are the patch-matrix rows row0..: {@code at} is the index in cols of tap (c, i, 0) of the row's
-     * first patch, {@code rowBase} the index in x (or dx) of input row h = oh·sh - padTop + i·dh of
-     * channel c, or -1 when that row lies in the zero padding.
-     */
-    private static void eachTapRow(ConvSpec s, int g, int n, int oh, int row0, TapRow body) {
-        int kh = s.kernelH();
-        int h0 = oh * s.strideH() - s.padTop();
-        for (int c = 0; c < s.groupChannels(); c++) {
-            int plane = (n * s.channels() + g * s.groupChannels() + c) * s.height();
-            for (int i = 0; i < kh; i++) {
-                int h = h0 + i * s.dilationH();
-                body.run(row0 * s.patchSize() + (c * kh + i) * s.kernelW(),
-                        h < 0 || h >= s.height() ? -1 : (plane + h) * s.width());
-            }
-        }
-    }
-
     /** The patch-matrix rows row0.. of output row oh of image n, channels of group g, all output columns. */
     private static void patchRow(ConvSpec s, float[] x, float[] cols, int g, int n, int oh, int row0) {
+        int[] in = inside(s);
         int k = s.patchSize();
         int kw = s.kernelW();
         int dw = s.dilationW();
         int sw = s.strideW();
         int outW = s.outW();
-        int[] in = inside(s);
-        eachTapRow(s, g, n, oh, row0, (at, rowBase) -> {
-            if (rowBase < 0) {
-                for (int ow = 0, o = at; ow < outW; ow++, o += k) {
-                    for (int j = 0; j < kw; j++) {
-                        cols[o + j] = 0f;
+        int h0 = oh * s.strideH() - s.padTop();
+        for (int c = 0; c < s.groupChannels(); c++) {
+            int plane = (n * s.channels() + g * s.groupChannels() + c) * s.height();
+            for (int i = 0; i < s.kernelH(); i++) {
+                int at = row0 * k + (c * s.kernelH() + i) * kw;   // tap (c, i, 0) of column 0
+                int h = h0 + i * s.dilationH();
+                if (h < 0 || h >= s.height()) {
+                    for (int ow = 0, o = at; ow < outW; ow++, o += k) {
+                        for (int j = 0; j < kw; j++) {
+                            cols[o + j] = 0f;
+                        }
+                    }
+                    continue;
+                }
+                int rowBase = (plane + h) * s.width();
+                int rowAt = rowBase - s.padLeft();   // + ow·sw + j·dw
+                for (int ow = 0; ow < in[0]; ow++) {
+                    edge(x, cols, at + ow * k, rowBase, ow * sw - s.padLeft(), kw, dw, s.width());
+                }
+                if (kw == 3 && dw == 1) {
+                    for (int ow = in[0], o = at + in[0] * k, src = rowAt + in[0] * sw; ow < in[1];
+                         ow++, o += k, src += sw) {
+                        cols[o] = x[src];
+                        cols[o + 1] = x[src + 1];
+                        cols[o + 2] = x[src + 2];
+                    }
+                } else {
+                    for (int ow = in[0], o = at + in[0] * k, src = rowAt + in[0] * sw; ow < in[1];
+                         ow++, o += k, src += sw) {
+                        for (int j = 0; j < kw; j++) {
+                            cols[o + j] = x[src + j * dw];
+                        }
                     }
                 }
-                return;
-            }
-            for (int ow = 0; ow < in[0]; ow++) {
-                edge(x, cols, at + ow * k, rowBase, ow * sw - s.padLeft(), kw, dw, s.width());
-            }
-            int src0 = rowBase - s.padLeft() + in[0] * sw;   // + ow·sw + j·dw
-            if (kw == 3 && dw == 1) {
-                for (int ow = in[0], o = at + in[0] * k, src = src0; ow < in[1]; ow++, o += k, src += sw) {
-                    cols[o] = x[src];
-                    cols[o + 1] = x[src + 1];
-                    cols[o + 2] = x[src + 2];
-                }
-            } else {
-                for (int ow = in[0], o = at + in[0] * k, src = src0; ow < in[1]; ow++, o += k, src += sw) {
-                    for (int j = 0; j < kw; j++) {
-                        cols[o + j] = x[src + j * dw];
-                    }
+                for (int ow = in[1]; ow < outW; ow++) {
+                    edge(x, cols, at + ow * k, rowBase, ow * sw - s.padLeft(), kw, dw, s.width());
                 }
             }
-            for (int ow = in[1]; ow < outW; ow++) {
-                edge(x, cols, at + ow * k, rowBase, ow * sw - s.padLeft(), kw, dw, s.width());
-            }
-        });
+        }
     }
 
     /** One tap row of a window that reads padding columns: x where column w0 + j·dw is inside, else 0. */
@@ -189,32 +174,36 @@ final class CpuConv {
 
     /** Adds patch rows row0.. (output row oh of image n, group g) onto their pixels of dx. */
     private static void addRow(ConvSpec s, float[] cols, float[] dx, int g, int n, int oh, int row0) {
-        int k = s.patchSize();
-        int kw = s.kernelW();
-        int dw = s.dilationW();
-        int sw = s.strideW();
         int[] in = inside(s);
-        eachTapRow(s, g, n, oh, row0, (at, rowBase) -> {
-            if (rowBase < 0) {
-                return;
-            }
-            if (sw == 1) {
-                gatherRow(cols, dx, at, rowBase, s.padLeft(), kw, dw, s.width(), s.outW(), k);
-                return;
-            }
-            for (int ow = 0; ow < in[0]; ow++) {
-                addEdge(cols, dx, at + ow * k, rowBase, ow * sw - s.padLeft(), kw, dw, s.width());
-            }
-            for (int ow = in[0], o = at + in[0] * k, dst = rowBase - s.padLeft() + in[0] * sw; ow < in[1];
-                 ow++, o += k, dst += sw) {
-                for (int j = 0; j < kw; j++) {
-                    dx[dst + j * dw] += cols[o + j];
+        int kh = s.kernelH();
+        for (int c = 0; c < s.groupChannels(); c++) {
+            int plane = (n * s.channels() + g * s.groupChannels() + c) * s.height();
+            for (int i = 0; i < kh; i++) {
+                int h = oh * s.strideH() - s.padTop() + i * s.dilationH();
+                if (h >= 0 && h < s.height()) {
+                    addTapRow(s, cols, dx, row0 * s.patchSize() + (c * kh + i) * s.kernelW(), (plane + h) * s.width(),
+                            in);
                 }
             }
-            for (int ow = in[1]; ow < s.outW(); ow++) {
-                addEdge(cols, dx, at + ow * k, rowBase, ow * sw - s.padLeft(), kw, dw, s.width());
+        }
+    }
+
+    /** One tap row (c, i): patch elements from {@code at} (column 0), k apart, onto input row {@code rowBase}. */
+    private static void addTapRow(ConvSpec s, float[] cols, float[] dx, int at, int rowBase, int[] in) {
+        if (s.strideW() == 1) {
+            gatherRow(cols, dx, at, rowBase, s);
+            return;
+        }
+        int k = s.patchSize();
+        for (int ow = 0, outW = s.outW(); ow < outW; ow++) {
+            if (ow < in[0] || ow >= in[1]) {
+                addEdge(cols, dx, at + ow * k, rowBase, ow * s.strideW() - s.padLeft(), s);
+                continue;
             }
-        });
+            for (int j = 0, o = at + ow * k, dst = rowBase - s.padLeft() + ow * s.strideW(); j < s.kernelW(); j++) {
+                dx[dst + j * s.dilationW()] += cols[o + j];
+            }
+        }
     }
 
     /**
@@ -222,30 +211,31 @@ final class CpuConv {
      * pixel, each pixel's terms summed in a register with j descending (ow = w + padLeft - j·dw
      * ascending, the scatter's order) onto what earlier output rows left there.
      */
-    private static void gatherRow(float[] cols, float[] dx, int at, int rowBase, int padLeft, int kw, int dw,
-                                  int width, int outW, int k) {
-        if (kw == 3 && dw == 1) {   // every tap of pixels [lo, hi) comes from a column inside [0, outW)
-            int lo = Math.max(0, 2 - padLeft);
-            int hi = Math.max(lo, Math.min(width, outW - padLeft));
-            edgeGather(cols, dx, at, rowBase, padLeft, kw, dw, outW, k, 0, Math.min(lo, width));
-            for (int w = lo, o = at + (lo + padLeft - 2) * k; w < hi; w++, o += k) {
+    private static void gatherRow(float[] cols, float[] dx, int at, int rowBase, ConvSpec s) {
+        int width = s.width();
+        if (s.kernelW() == 3 && s.dilationW() == 1) {   // every tap of pixels [lo, hi) is inside [0, outW)
+            int k = s.patchSize();
+            int lo = Math.min(Math.max(0, 2 - s.padLeft()), width);
+            int hi = Math.max(lo, Math.min(width, s.outW() - s.padLeft()));
+            edgeGather(cols, dx, at, rowBase, s, 0, lo);
+            for (int w = lo, o = at + (lo + s.padLeft() - 2) * k; w < hi; w++, o += k) {
                 dx[rowBase + w] = dx[rowBase + w] + cols[o + 2] + cols[o + k + 1] + cols[o + 2 * k];
             }
-            edgeGather(cols, dx, at, rowBase, padLeft, kw, dw, outW, k, Math.max(hi, Math.min(lo, width)), width);
+            edgeGather(cols, dx, at, rowBase, s, hi, width);
             return;
         }
-        edgeGather(cols, dx, at, rowBase, padLeft, kw, dw, outW, k, 0, width);
+        edgeGather(cols, dx, at, rowBase, s, 0, width);
     }
 
     /** {@link #gatherRow} for pixels [from, to) of the row, each tap checked. */
-    private static void edgeGather(float[] cols, float[] dx, int at, int rowBase, int padLeft, int kw, int dw,
-                                   int outW, int k, int from, int to) {
+    private static void edgeGather(float[] cols, float[] dx, int at, int rowBase, ConvSpec s, int from, int to) {
+        int outW = s.outW();
         for (int w = from; w < to; w++) {
             float acc = dx[rowBase + w];
-            for (int j = kw - 1; j >= 0; j--) {
-                int ow = w + padLeft - j * dw;
+            for (int j = s.kernelW() - 1; j >= 0; j--) {
+                int ow = w + s.padLeft() - j * s.dilationW();
                 if (ow >= 0 && ow < outW) {
-                    acc += cols[at + ow * k + j];
+                    acc += cols[at + ow * s.patchSize() + j];
                 }
             }
             dx[rowBase + w] = acc;
@@ -253,10 +243,10 @@ final class CpuConv {
     }
 
     /** One tap row of a window that reads padding columns: its elements inside the input added on. */
-    private static void addEdge(float[] cols, float[] dx, int o, int rowBase, int w0, int kw, int dw, int width) {
-        for (int j = 0; j < kw; j++) {
-            int w = w0 + j * dw;
-            if (w >= 0 && w < width) {
+    private static void addEdge(float[] cols, float[] dx, int o, int rowBase, int w0, ConvSpec s) {
+        for (int j = 0; j < s.kernelW(); j++) {
+            int w = w0 + j * s.dilationW();
+            if (w >= 0 && w < s.width()) {
                 dx[rowBase + w] += cols[o + j];
             }
         }

@@ -41,14 +41,16 @@ class CpuConvPoolPathsTest {
      * side of each axis, stride 2 with a wide kernel and dilation, a kernel wider than the image.
      */
     static List<ConvSpec> convSpecs() {
-        return List.of(
-                ConvSpec.symmetric(128, 1, 1, 28, 28, 3, 3, 1, 1, 1, 1, 1, 1),
-                ConvSpec.symmetric(16, 32, 1, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1),
-                new ConvSpec(4, 3, 1, 9, 11, 3, 3, 1, 3, 2, 0, 0, 2, 1, 1),
-                ConvSpec.symmetric(3, 4, 2, 10, 9, 2, 5, 2, 2, 1, 2, 2, 1),
-                ConvSpec.symmetric(2, 2, 1, 3, 2, 3, 5, 1, 1, 1, 2, 1, 1),
-                ConvSpec.symmetric(6, 3, 3, 7, 8, 3, 3, 1, 1, 0, 0, 1, 1),
-                ConvSpec.symmetric(2, 5, 1, 12, 13, 4, 4, 1, 1, 3, 3, 1, 1));
+        int[][] geometries = {   // batch, channels, groups, H, W, kh, kw, sh, sw, top, bottom, left, right, dh, dw
+            {128, 1, 1, 28, 28, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
+            {16, 32, 1, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
+            {4, 3, 1, 9, 11, 3, 3, 1, 3, 2, 0, 0, 2, 1, 1},
+            {3, 4, 2, 10, 9, 2, 5, 2, 2, 1, 1, 2, 2, 2, 1},
+            {2, 2, 1, 3, 2, 3, 5, 1, 1, 1, 1, 2, 2, 1, 1},
+            {6, 3, 3, 7, 8, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1},
+            {2, 5, 1, 12, 13, 4, 4, 1, 1, 3, 3, 3, 3, 1, 1}};
+        return java.util.Arrays.stream(geometries).map(a -> new ConvSpec(a[0], a[1], a[2], a[3], a[4], a[5], a[6],
+                a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14])).toList();
     }
 
     static List<PoolSpec> poolSpecs() {
