@@ -13,7 +13,8 @@
  *                         work-item writes one pixel, no atomics, the sum in float with the taps
  *                         descending (i, then j): the order in which the Java twin
  *                         io.clgrad.backend.cpu.CpuConv's scatter over the output pixels meets them,
- *                         so both give the same bits.
+ *                         so both give the same bits. Stride 1 takes a branch without the
+ *                         division and modulo per tap (the same terms in the same order).
  *
  * Memory layout: x and dx are contiguous float [N, C, H, W] (row-major); cols is contiguous float
  * [groups, N*outH*outW, Cg*kh*kw] with Cg = C/groups: one row per output pixel, the row's taps
@@ -78,6 +79,24 @@ __kernel void col2im(__global const float* cols, __global float* dx, CONV_GEOMET
     int K = Cg * kh * kw;
     int base = g * N * outH * outW;
     float sum = 0.0f;
+    if (sh == 1 && sw == 1) {   /* the same sum without a division or modulo per tap */
+        for (int i = kh - 1; i >= 0; i--) {
+            int oh = h + padTop - i * dh;
+            if (oh < 0 || oh >= outH) {
+                continue;
+            }
+            int rowBase = base + (n * outH + oh) * outW;
+            int tapBase = (c * kh + i) * kw;
+            for (int j = kw - 1; j >= 0; j--) {
+                int ow = w + padLeft - j * dw;
+                if (ow >= 0 && ow < outW) {
+                    sum += cols[(rowBase + ow) * K + tapBase + j];
+                }
+            }
+        }
+        dx[idx] = sum;
+        return;
+    }
     for (int i = kh - 1; i >= 0; i--) {
         int ohs = h + padTop - i * dh;
         if (ohs < 0 || ohs % sh != 0 || ohs / sh >= outH) {

@@ -20,7 +20,10 @@
  *     propagates (the last NaN of the window), as on PyTorch's CPU. All -inf: -inf at the first.
  * max_pool2d_backward(gout, idx, gin, g)   gin[p, i] = sum of gout[p, o] over the outputs o whose
  *     window holds i and whose idx is i: a gather, one work-item per input element, so every
- *     element is written by one work-item and overlapping windows need no atomics.
+ *     element is written by one work-item and overlapping windows need no atomics. When no two
+ *     windows overlap ((k-1)*d + 1 <= stride on both axes, the CNN's 2x2 stride 2), the one window
+ *     that can hold i is found by a division instead of walking kH*kW candidates (0.0f + gout: the
+ *     same +0 for a -0 gradient as the sum).
  * avg_pool2d(x, unused, out, g)        out = (sum of the window's input elements) / divisor, the
  *     divisor being divisorOverride when not 0, else the window clipped to the padded input
  *     [-pH, H+pH) x [-pW, W+pW) when countIncludePad, else its count of input elements. 0 for a
@@ -141,13 +144,35 @@ inline float pool_gather(__global const float* gout, __global const int* idx, in
     return sum;
 }
 
+/* The one tap (kh or kw) of a window that holds an input element `offset` padded positions after
+ * the start of the window of output `o` = offset / stride, when windows do not overlap: the output
+ * (or -1) whose window holds the element; taps is the kernel size. */
+inline int pool_disjoint_window(int offset, int stride, int dilation, int taps, int count)
+{
+    int o = offset / stride;
+    int tap = offset - o * stride;
+    return o < count && tap % dilation == 0 && tap / dilation < taps ? o : -1;
+}
+
 __kernel void max_pool2d_backward(__global const float* gout, __global const int* idx, __global float* gin,
                                   int16 g)
 {
     int i = get_global_id(0);
-    if (i < g.s0 * g.s1 * g.s2) {
-        gin[i] = pool_gather(gout, idx, g, i, 1);
+    if (i >= g.s0 * g.s1 * g.s2) {
+        return;
     }
+    if ((g.s5 - 1) * g.sb + 1 <= g.s7 && (g.s6 - 1) * g.sc + 1 <= g.s8) {
+        /* disjoint windows (the span of each is at most the stride): at most one holds the element */
+        int W = g.s2;
+        int iw = i % W;
+        int ih = (i / W) % g.s1;
+        int r = pool_disjoint_window(ih + g.s9, g.s7, g.sb, g.s5, g.s3);
+        int c = pool_disjoint_window(iw + g.sa, g.s8, g.sc, g.s6, g.s4);
+        int o = (i / (W * g.s1)) * g.s3 * g.s4 + r * g.s4 + c;
+        gin[i] = r >= 0 && c >= 0 && idx[o] == ih * W + iw ? 0.0f + gout[o] : 0.0f;
+        return;
+    }
+    gin[i] = pool_gather(gout, idx, g, i, 1);
 }
 
 __kernel void avg_pool2d(__global const float* x, __global const int* unused, __global float* out, int16 g)

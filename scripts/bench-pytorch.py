@@ -25,6 +25,11 @@ ends with a line `end`, errors are a line `error: ...`):
                               BatchNorm2d - ReLU - MaxPool2d(2), 32 then 64 channels, 3136-128-10)
     conv2d:N:C:H:W:K:KS:P     F.conv2d of [N,C,H,W] with [K,C,KS,KS] and bias, padding P, forward and
                               backward (input, weight, bias gradients): GFLOP/s as gemm
+    infer:MODEL:B[:CALLS[:SECS[:WSECS]]]
+                              mean latency (us) of one inference call of the fmnist mlp or cnn at
+                              batch B: model.eval(), torch.no_grad(), logits copied out as numpy; after
+                              WSECS seconds (default WARMUP) and 20 calls of untimed calls, at least
+                              CALLS timed calls (default 200) and SECS seconds (default 1)
 
 Needs Debian's python3-torch and python3-numpy: run it with /usr/bin/python3.
 """
@@ -82,6 +87,26 @@ def bench_gemm(torch, np, n, runs, warmup_s):
     print(f"numpy gemm n={n}: {npy:.1f} GFLOP/s")
 
 
+def timed_loop(fn, warmup_s, min_count, min_s, group, finish=None):
+    """Calls fn() untimed for warmup_s seconds (and at least 20 times), then timed in groups of `group`
+    calls until at least min_count calls and min_s seconds; finish(last result) runs before the clock
+    stops (a read that waits for the work). Returns (timed calls, seconds)."""
+    end = time.perf_counter() + warmup_s
+    i = 0
+    while i < 20 or time.perf_counter() < end:
+        fn()
+        i += 1
+    t0 = time.perf_counter()
+    count = 0
+    while count < min_count or time.perf_counter() - t0 < min_s:
+        for _ in range(group):
+            last = fn()
+        count += group
+    if finish is not None:
+        finish(last)
+    return count, time.perf_counter() - t0
+
+
 def bench_simplenet(torch, batch, min_steps, min_s, warmup_s):
     nn = torch.nn
     torch.manual_seed(42)
@@ -98,19 +123,7 @@ def bench_simplenet(torch, batch, min_steps, min_s, warmup_s):
         opt.step()
         return loss
 
-    end = time.perf_counter() + warmup_s
-    i = 0
-    while i < 20 or time.perf_counter() < end:
-        step()
-        i += 1
-    t0 = time.perf_counter()
-    steps = 0
-    while steps < min_steps or time.perf_counter() - t0 < min_s:
-        for _ in range(100):
-            loss = step()
-        steps += 100
-    loss.item()
-    secs = time.perf_counter() - t0
+    steps, secs = timed_loop(step, warmup_s, min_steps, min_s, 100, lambda loss: loss.item())
     print(f"pytorch simplenet batch={batch}: {steps / secs:.0f} steps/s")
 
 
@@ -195,9 +208,33 @@ def bench_conv2d(torch, n, c, h, w, k, ks, pad, runs, warmup_s):
     print(f"pytorch conv2d {label}: {timed_runs(step, flops, runs, warmup_s):.1f} GFLOP/s")
 
 
+def bench_infer(torch, model_name, batch, min_calls, min_s, warmup_s):
+    """The infer line of the Java side: mean wall time of model(x) -> numpy copy, no grad, eval mode."""
+    nn = torch.nn
+    torch.manual_seed(42)
+    if model_name == "cnn":
+        model = fmnist_cnn(nn)
+        x = torch.randn(batch, 1, 28, 28)
+    elif model_name == "mlp":
+        model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+        x = torch.randn(batch, 784)
+    else:
+        raise ValueError(f"unknown inference model '{model_name}' (mlp or cnn)")
+    model.eval()
+
+    def call():
+        return model(x).numpy().copy()
+
+    with torch.no_grad():
+        calls, secs = timed_loop(call, warmup_s, min_calls, min_s, 20)
+    us = secs / calls * 1e6
+    print(f"pytorch infer {model_name} batch={batch}: {us:.1f} us")
+
+
 def run_one(word, torch, np, args):
     parts = word.strip().split(":")
-    kind, nums = parts[0], [float(p) for p in parts[1:]]
+    kind = parts[0]
+    nums = [float(p) for p in parts[1:]] if kind != "infer" else []
     if kind == "gemm" and len(nums) == 1:
         bench_gemm(torch, np, int(nums[0]), args.runs, args.warmup_seconds)
     elif kind == "simplenet" and 1 <= len(nums) <= 3:
@@ -206,17 +243,22 @@ def run_one(word, torch, np, args):
     elif kind in ("fmnist", "fmnistcnn") and 1 <= len(nums) <= 2:
         bench_fmnist(torch, np, int(nums[0]), int(nums[1]) if len(nums) > 1 else 0, args.data_dir,
                      "cnn" if kind == "fmnistcnn" else "mlp")
+    elif kind == "infer" and 2 <= len(parts) - 1 <= 5:
+        nums = [float(p) for p in parts[2:]]
+        bench_infer(torch, parts[1], int(nums[0]), int(nums[1]) if len(nums) > 1 else 200,
+                    nums[2] if len(nums) > 2 else 1.0, nums[3] if len(nums) > 3 else args.warmup_seconds)
     elif kind == "conv2d" and len(nums) == 7:
         bench_conv2d(torch, *(int(v) for v in nums), args.runs, args.warmup_seconds)
     else:
         raise ValueError(f"unknown workload '{word.strip()}' (expected gemm:N, simplenet:B[:STEPS[:SECS]],"
-                         " fmnist:E[:LIMIT], fmnistcnn:E[:LIMIT], conv2d:N:C:H:W:K:KS:P)")
+                         " fmnist:E[:LIMIT], fmnistcnn:E[:LIMIT], conv2d:N:C:H:W:K:KS:P,"
+                         " infer:MODEL:B[:CALLS[:SECS[:WSECS]]])")
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("workloads", nargs="*", help="gemm:N, simplenet:B[:STEPS[:SECS]], fmnist:EPOCHS[:LIMIT],"
-                   " fmnistcnn:EPOCHS[:LIMIT], conv2d:N:C:H:W:K:KS:P")
+                   " fmnistcnn:EPOCHS[:LIMIT], conv2d:N:C:H:W:K:KS:P, infer:MODEL:B[:CALLS[:SECS[:WSECS]]]")
     p.add_argument("--threads", type=int, default=THREADS_DEFAULT, help="torch and OpenBLAS threads (default 2)")
     p.add_argument("--runs", type=int, default=5, help="timed gemm runs, the median is reported (default 5)")
     p.add_argument("--warmup-seconds", type=float, default=1.0,

@@ -233,7 +233,38 @@ public final class Device {
      * Ordinary code uses {@link Tensor}.
      */
     public Backend backend() {
+        StepRecording r = recording;
+        return r == null ? backend : r.backendFor(backend);
+    }
+
+    /** The backend itself, never a recording's proxy. */
+    Backend backendUnrecorded() {
         return backend;
+    }
+
+    /** The step being recorded on this device (by {@link Step}), or null. */
+    private volatile StepRecording recording;
+
+    /** The recording the calling thread is making on this device, or null. */
+    StepRecording recordingHere() {
+        StepRecording r = recording;
+        return r != null && r.owner() == Thread.currentThread() ? r : null;
+    }
+
+    /**
+     * Makes {@code r} this device's recording, or ends {@code expected} when {@code r} is null.
+     *
+     * @throws IllegalStateException when another recording is in progress on this device
+     */
+    synchronized void setRecording(StepRecording expected, StepRecording r) {
+        if (recording != expected) {
+            if (r == null) {
+                return;
+            }
+            throw new IllegalStateException("Step.compile: " + id() + " is already recording a step on thread "
+                    + recording.owner().getName() + "; record one step at a time per device");
+        }
+        recording = r;
     }
 
     MemoryReclaimer reclaimer() {

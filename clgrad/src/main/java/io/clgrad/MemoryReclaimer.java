@@ -116,6 +116,38 @@ final class MemoryReclaimer {
         }
     }
 
+    /** Buffers a {@link StepRecording} replays into (guarded by itself). */
+    private final io.clgrad.backend.BufferPins<Buffer> pins = new io.clgrad.backend.BufferPins<>();
+
+    /** Keeps {@code b} from going back to the pool until {@link #unpin}: a recording replays into it. */
+    void pin(Buffer b) {
+        synchronized (pins) {
+            pins.pin(b);
+        }
+    }
+
+    /** Undoes one {@link #pin}; frees the buffer at its last unpin if its tensors were freed meanwhile. */
+    void unpin(Buffer b) {
+        boolean free;
+        synchronized (pins) {
+            free = pins.unpin(b);
+        }
+        if (free) {
+            backend.free(b);
+        }
+    }
+
+    /** Returns a freed storage's buffer to the backend, or holds it while a recording uses it. */
+    private void release(Buffer b) {
+        boolean held;
+        synchronized (pins) {
+            held = pins.hold(b);
+        }
+        if (!held) {
+            backend.free(b);
+        }
+    }
+
     /** The phantom reference that owns a storage's buffer. */
     static final class Tracked extends PhantomReference<Storage> {
         private final Buffer buffer;
@@ -145,7 +177,7 @@ final class MemoryReclaimer {
             if (freed.compareAndSet(false, true)) {
                 owner.unlink(this);
                 clear();
-                owner.backend.free(buffer);
+                owner.release(buffer);
             }
         }
     }

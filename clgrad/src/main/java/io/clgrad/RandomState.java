@@ -34,7 +34,8 @@ final class RandomState {
         calls = c;
     }
 
-    private static synchronized long nextStream() {
+    /** Draws the next stream seed (a replayed step draws it again for each recorded fill, as eager calls do). */
+    static synchronized long nextStream() {
         return CounterRng.bits(seed, calls++);
     }
 

@@ -365,6 +365,10 @@ public final class Tensor implements AutoCloseable {
 
     /** Drops the accumulated gradient (closing it), as {@code optimizer.zero_grad()} does. */
     public void zeroGrad() {
+        StepRecording r = storage.device().recordingHere();
+        if (r != null) {
+            r.noteGrad(this);
+        }
         if (grad != null) {
             grad.close();
             grad = null;
@@ -494,6 +498,14 @@ public final class Tensor implements AutoCloseable {
         return implicitOne;
     }
 
+    /**
+     * Points {@link #grad()} at {@code g} without closing the old gradient: a replayed step
+     * ({@link StepRecording}) restores the gradient tensors its recording left.
+     */
+    void restoreGrad(Tensor g) {
+        grad = g;
+    }
+
     void setGradFn(Node node) {
         gradFn = node;
         requiresGrad = true;
@@ -501,6 +513,10 @@ public final class Tensor implements AutoCloseable {
 
     /** Adds {@code g} (owned by this call) into this leaf's gradient, outside every scope. */
     void accumulateGrad(Tensor g) {
+        StepRecording r = storage.device().recordingHere();
+        if (r != null) {
+            r.noteGrad(this);
+        }
         Tensor owned = g.isDense() ? g : g.copy();
         if (owned != g) {
             g.close();

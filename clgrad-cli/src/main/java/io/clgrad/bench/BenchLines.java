@@ -16,19 +16,27 @@ import java.util.regex.Pattern;
  * conv2d 128x32x14x14 w=64x32x3x3 pad=1: 20.1 GFLOP/s
  * fmnist mlp epoch 1: 21.40 s (2804 samples/s), test acc 0.8390
  * fmnist cnn epoch 1: 95.12 s (631 samples/s), test acc 0.8734
+ * infer mlp batch=1: 61.3 us
  * ratio clgrad/pytorch gemm n=1024: 0.12x
+ * ratio clgrad/pytorch infer mlp batch=1: 0.21x (latency: lower is better)
  * </pre>
+ *
+ * <p>Every ratio is clgrad's value over PyTorch's: for rates (GFLOP/s, steps/s, samples/s) higher is
+ * better; for the {@code infer} latencies lower is better, and their ratio lines say so.
  */
 public final class BenchLines {
     /** {@code gemm n=N: X GFLOP/s}, any prefix. */
     static final Pattern GEMM = Pattern.compile("gemm n=(\\d+): ([0-9.]+) GFLOP/s");
-    /** {@code simplenet batch=B: X steps/s}, any prefix. */
-    static final Pattern SIMPLENET = Pattern.compile("simplenet batch=(\\d+): ([0-9.]+) steps/s");
+    /** {@code simplenet batch=B: X steps/s} or {@code simplenet batch=B replay: X steps/s}, any prefix. */
+    static final Pattern SIMPLENET = Pattern.compile("simplenet batch=(\\d+)( replay)?: ([0-9.]+) steps/s");
     /** {@code fmnist M epoch E: T s (N samples/s), test acc A} (M: mlp or cnn), any prefix. */
     static final Pattern FMNIST = Pattern.compile(
             "fmnist (mlp|cnn) epoch (\\d+): ([0-9.]+) s \\(([0-9.]+) samples/s\\), test acc ([0-9.]+)");
     /** {@code conv2d SHAPE: X GFLOP/s}, any prefix; SHAPE as {@code Workloads.ConvShape#label()}. */
     static final Pattern CONV2D = Pattern.compile("conv2d ([0-9x]+ w=[0-9x]+ pad=\\d+): ([0-9.]+) GFLOP/s");
+
+    /** {@code infer M batch=B: X us} (M: mlp or cnn), any prefix: mean latency of one no-grad forward. */
+    static final Pattern INFER = Pattern.compile("infer (mlp|cnn) batch=(\\d+): ([0-9.]+) us");
 
     private BenchLines() {
     }
@@ -70,11 +78,31 @@ public final class BenchLines {
         return String.format(Locale.ROOT, "conv2d %s: %.1f GFLOP/s", shape, gflops);
     }
 
-    /** {@code ratio clgrad/pytorch <workload>: X.XXx}, or {@code n/a} when either side is missing. */
+    /**
+     * {@code infer M batch=B: X us}: the mean latency of one inference call (no-grad forward of the
+     * model M, logits read back to the host) after warm-up.
+     *
+     * @param model        mlp or cnn
+     * @param batch        samples per call
+     * @param microseconds mean wall time per call
+     */
+    public static String infer(String model, int batch, double microseconds) {
+        return String.format(Locale.ROOT, "infer %s batch=%d: %.1f us", model, batch, microseconds);
+    }
+
+    /**
+     * {@code ratio clgrad/pytorch <workload>: X.XXx}, or {@code n/a} when either side is missing; for a
+     * latency workload ({@link #isLatency}) the line ends {@code (latency: lower is better)}.
+     */
     public static String ratio(String workload, double clgrad, double pytorch) {
         String value = clgrad > 0 && pytorch > 0
                 ? String.format(Locale.ROOT, "%.2fx", clgrad / pytorch) : "n/a";
-        return "ratio clgrad/pytorch " + workload + ": " + value;
+        return "ratio clgrad/pytorch " + workload + ": " + value + (isLatency(workload) ? " (latency: lower is better)" : "");
+    }
+
+    /** Whether the workload's value is a latency (lower is better): the {@code infer ...} workloads. */
+    public static boolean isLatency(String workload) {
+        return workload != null && workload.startsWith("infer ");
     }
 
     /** {@code kernel setup: cold X ms, warm Y ms (...)}. */
@@ -85,7 +113,7 @@ public final class BenchLines {
 
     /**
      * The rate a result line reports: GFLOP/s for gemm and conv2d, steps/s for simplenet, samples/s for fmnist;
-     * NaN when the line is none of these.
+     * the latency in microseconds for infer; NaN when the line is none of these.
      */
     public static double value(String line) {
         Matcher m = GEMM.matcher(line);
@@ -94,7 +122,7 @@ public final class BenchLines {
         }
         m = SIMPLENET.matcher(line);
         if (m.find()) {
-            return Double.parseDouble(m.group(2));
+            return Double.parseDouble(m.group(3));
         }
         m = FMNIST.matcher(line);
         if (m.find()) {
@@ -104,13 +132,17 @@ public final class BenchLines {
         if (m.find()) {
             return Double.parseDouble(m.group(2));
         }
+        m = INFER.matcher(line);
+        if (m.find()) {
+            return Double.parseDouble(m.group(3));
+        }
         return Double.NaN;
     }
 
     /**
      * The workload a result line is about, as used in ratio lines: {@code gemm n=N},
-     * {@code simplenet batch=B}, {@code fmnist mlp epoch E}, {@code fmnist cnn epoch E}, {@code conv2d SHAPE};
-     * null for other lines.
+     * {@code simplenet batch=B}, {@code fmnist mlp epoch E}, {@code fmnist cnn epoch E}, {@code conv2d SHAPE},
+     * {@code infer M batch=B}; null for other lines.
      */
     public static String workload(String line) {
         Matcher m = GEMM.matcher(line);
@@ -119,7 +151,7 @@ public final class BenchLines {
         }
         m = SIMPLENET.matcher(line);
         if (m.find()) {
-            return "simplenet batch=" + m.group(1);
+            return "simplenet batch=" + m.group(1) + (m.group(2) == null ? "" : REPLAY);
         }
         m = FMNIST.matcher(line);
         if (m.find()) {
@@ -129,6 +161,30 @@ public final class BenchLines {
         if (m.find()) {
             return "conv2d " + m.group(1);
         }
+        m = INFER.matcher(line);
+        if (m.find()) {
+            return "infer " + m.group(1) + " batch=" + m.group(2);
+        }
         return null;
+    }
+
+    /** The suffix of a workload run with replayed steps ({@code io.clgrad.Step}). */
+    static final String REPLAY = " replay";
+
+    /**
+     * {@code simplenet batch=B replay: X steps/s}: the same workload with replayed steps
+     * ({@code io.clgrad.Step#compile}).
+     */
+    public static String simpleNetReplay(int batch, double stepsPerSecond) {
+        return String.format(Locale.ROOT, "simplenet batch=%d replay: %.0f steps/s", batch, stepsPerSecond);
+    }
+
+    /**
+     * The PyTorch workload a clgrad workload is compared with: itself, or without the
+     * {@code replay} suffix (PyTorch runs the step eagerly).
+     */
+    public static String pytorchWorkload(String workload) {
+        return workload != null && workload.endsWith(REPLAY)
+                ? workload.substring(0, workload.length() - REPLAY.length()) : workload;
     }
 }

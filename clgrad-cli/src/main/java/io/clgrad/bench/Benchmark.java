@@ -38,6 +38,18 @@ public final class Benchmark {
     static final int EPOCHS = 3;
     /** Epochs of the Fashion-MNIST CNN in the full set (about 100 s each on 2 cores). */
     static final int CNN_EPOCHS = 1;
+    /** Timed inference calls ({@link InferenceWorkloads}): at least this many, for at least this long. */
+    static final int INFER_CALLS = 200;
+    static final int QUICK_INFER_CALLS = 100;
+    static final double INFER_SECONDS = 1.0;
+    static final double QUICK_INFER_SECONDS = 0.3;
+    /**
+     * Untimed inference calls before the timed ones, on both sides: longer than the other workloads'
+     * warm-up, because the JIT compiles the whole per-call path (module, ops, small-m kernels), and on
+     * a loaded machine a batch-1 call still runs partly interpreted 2 s in.
+     */
+    static final double INFER_WARMUP_SECONDS = 4.0;
+    static final double QUICK_INFER_WARMUP_SECONDS = 3.0;
 
     /**
      * What to run.
@@ -73,12 +85,16 @@ public final class Benchmark {
                         + "at least " + QUICK_STEPS + " timed steps and " + QUICK_SIMPLENET_SECONDS + " s; "
                         + QUICK_WARMUP_SECONDS + " s warm-up before each"
                         + "; conv2d of the fmnist cnn's two layers at batch 128, forward+backward"
+                        + "; infer mlp batch=1,128 and cnn batch=1 (mean latency, no-grad, logits read back; "
+                        + QUICK_INFER_WARMUP_SECONDS + " s warm-up)"
                         + (o.fmnist() ? "; fmnist mlp and cnn 1 epoch each on the first 10000 training samples"
                                 + " (not the full 60000)" : "")
                 : "bench: full set: gemm n=256,512,1024,2048 (median of 5 runs); simplenet batch=5,64,4096, "
                         + "at least " + STEPS + " timed steps and " + SIMPLENET_SECONDS + " s; "
                         + WARMUP_SECONDS + " s warm-up before each"
                         + "; conv2d of the fmnist cnn's two layers at batch 128, forward+backward"
+                        + "; infer mlp batch=1,128 and cnn batch=1 (mean latency, no-grad, logits read back; "
+                        + INFER_WARMUP_SECONDS + " s warm-up)"
                         + (o.fmnist() ? "; fmnist mlp " + EPOCHS + " epochs and cnn " + CNN_EPOCHS
                                 + " epoch on 60000 training samples" : ""));
         PyTorchProcess py = null;
@@ -143,12 +159,26 @@ public final class Benchmark {
             String line = BenchLines.simpleNet(b, r.stepsPerSecond());
             println(line);
             println("simplenet batch=" + b + " launches/step: " + launchesNote(dev, r));
-            compare(py, "simplenet:" + b + ":" + steps + ":" + seconds, List.of(line));
+            // the same steps replayed (io.clgrad.Step): one recording, then pre-built launch lists
+            Workloads.SimpleNetResult rr = Workloads.simpleNet(dev, b, warmupSeconds(), steps, seconds, true);
+            String replayLine = BenchLines.simpleNetReplay(b, rr.stepsPerSecond());
+            println(replayLine);
+            println("simplenet batch=" + b + " replay launches/step: " + launchesNote(dev, rr));
+            compare(py, "simplenet:" + b + ":" + steps + ":" + seconds, List.of(line, replayLine));
         }
         for (Workloads.ConvShape shape : Workloads.ConvShape.CNN) {
             String line = BenchLines.conv2d(shape.label(), Workloads.conv2d(dev, shape, gemmRuns(), warmupSeconds()));
             println(line);
             compare(py, "conv2d:" + shape.numbers(), List.of(line));
+        }
+        for (InferenceWorkloads.Case c : InferenceWorkloads.CASES) {
+            int calls = o.quick() ? QUICK_INFER_CALLS : INFER_CALLS;
+            double seconds = o.quick() ? QUICK_INFER_SECONDS : INFER_SECONDS;
+            double warmup = o.quick() ? QUICK_INFER_WARMUP_SECONDS : INFER_WARMUP_SECONDS;
+            String line = BenchLines.infer(c.model(), c.batch(),
+                    InferenceWorkloads.latency(dev, c.model(), c.batch(), warmup, calls, seconds));
+            println(line);
+            compare(py, c.pytorchWord(calls, seconds, warmup), List.of(line));
         }
         if (o.fmnist()) {
             int limit = o.quick() ? QUICK_FMNIST_SAMPLES : 0;
@@ -204,9 +234,9 @@ public final class Benchmark {
         }
         for (String mine : clgradLines) {
             String w = BenchLines.workload(mine);
-            double pt = find(theirs, "pytorch ", w);
+            double pt = find(theirs, "pytorch ", BenchLines.pytorchWorkload(w));
             println(BenchLines.ratio(w, BenchLines.value(mine), pt));
-            double np = find(theirs, "numpy ", w);
+            double np = find(theirs, "numpy ", BenchLines.pytorchWorkload(w));
             if (!Double.isNaN(np)) {
                 println(BenchLines.ratio(w, BenchLines.value(mine), np).replace("clgrad/pytorch", "clgrad/numpy"));
             }

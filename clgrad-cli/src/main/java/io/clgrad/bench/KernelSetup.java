@@ -3,13 +3,10 @@ package io.clgrad.bench;
 import io.clgrad.Device;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -48,38 +45,15 @@ public final class KernelSetup {
     }
 
     private static long runChild(String deviceId, Path cache, long timeoutSeconds) throws IOException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-                "-Dclgrad.cacheDir=" + cache, "-Dlogback.configurationFile=clgrad-cli-logback.xml",
-                KernelSetup.class.getName(), deviceId));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-        Path jsig = Path.of(System.getProperty("java.home"), "lib", "libjsig.so");
-        if (Files.exists(jsig)) {
-            String preload = pb.environment().get("LD_PRELOAD");
-            if (preload == null || !preload.contains("libjsig")) {
-                pb.environment().put("LD_PRELOAD", jsig + (preload == null || preload.isEmpty() ? "" : ":" + preload));
+        String what = "kernel set-up of " + deviceId;
+        String output = ChildJvm.run(List.of("-Dclgrad.cacheDir=" + cache), KernelSetup.class, List.of(deviceId),
+                timeoutSeconds, what);
+        for (String line : output.split("\\R")) {
+            if (line.startsWith(RESULT_PREFIX)) {
+                return Long.parseLong(line.substring(RESULT_PREFIX.length()).trim());
             }
         }
-        Process p = pb.start();
-        try {
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("kernel set-up of " + deviceId + " took over " + timeoutSeconds + " s");
-            }
-            for (String line : output.split("\\R")) {
-                if (line.startsWith(RESULT_PREFIX)) {
-                    return Long.parseLong(line.substring(RESULT_PREFIX.length()).trim());
-                }
-            }
-            throw new IOException("the kernel set-up child JVM for " + deviceId + " exited with " + p.exitValue()
-                    + " and printed no result");
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
+        throw new IOException("the child JVM for " + what + " printed no result");
     }
 
     private static void deleteTree(Path dir) {

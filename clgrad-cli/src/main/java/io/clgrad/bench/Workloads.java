@@ -1,8 +1,10 @@
 package io.clgrad.bench;
 
 import io.clgrad.Autograd;
+import io.clgrad.CompiledStep;
 import io.clgrad.Device;
 import io.clgrad.Functional;
+import io.clgrad.Step;
 import io.clgrad.Tensor;
 import io.clgrad.TensorScope;
 import io.clgrad.Tensors;
@@ -84,6 +86,16 @@ public final class Workloads {
      */
     public static SimpleNetResult simpleNet(Device dev, int batch, double warmupSeconds, int minSteps,
                                             double minSeconds) {
+        return simpleNet(dev, batch, warmupSeconds, minSteps, minSeconds, false);
+    }
+
+    /**
+     * {@link #simpleNet(Device, int, double, int, double)}, eager or with replayed steps: with
+     * {@code replay} the step is compiled once ({@link Step#compile}) and each later step is a replay
+     * of its recorded launches, the loss handed back and closed as the eager step's is.
+     */
+    public static SimpleNetResult simpleNet(Device dev, int batch, double warmupSeconds, int minSteps,
+                                            double minSeconds, boolean replay) {
         Tensor.manualSeed(SEED);
         SimpleNet model = new SimpleNet(2, 10, 1);
         model.to(dev);
@@ -91,9 +103,17 @@ public final class Workloads {
         Optimizer opt = new Adam(model.parameters(), 0.01);
         Tensor x = Tensor.randn(dev, batch, 2);
         Tensor y = Tensor.randint(0, 2, batch, 1).toFloat().to(dev);
+        CompiledStep compiled = replay ? Step.compile(dev, (xs, ys) -> {
+            opt.zeroGrad();
+            Tensor loss = criterion.forward(model.forward(xs), ys);
+            loss.backward();
+            opt.step();
+            return loss;
+        }) : null;
+        Runnable step = replay ? () -> compiled.run(x, y).close() : () -> simpleNetStep(model, criterion, opt, x, y);
         long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
         for (int i = 0; i < 20 || System.nanoTime() < warmupEnd; i++) {
-            simpleNetStep(model, criterion, opt, x, y);
+            step.run();
         }
         dev.synchronize();
         long launches0 = optimizerLaunches(dev);
@@ -103,7 +123,7 @@ public final class Workloads {
         int steps = 0;
         while (steps < minSteps || System.nanoTime() < minEnd) {
             for (int i = 0; i < 100; i++) {
-                simpleNetStep(model, criterion, opt, x, y);
+                step.run();
             }
             steps += 100;
         }
@@ -111,6 +131,9 @@ public final class Workloads {
         double secs = (System.nanoTime() - t0) / 1e9;
         long launches = optimizerLaunches(dev) - launches0;
         long kernels = kernelLaunches(dev) - kernels0;
+        if (compiled != null) {
+            compiled.close();
+        }
         x.close();
         y.close();
         return new SimpleNetResult(batch, steps, steps / secs, launches < 0 ? Double.NaN : (double) launches / steps,

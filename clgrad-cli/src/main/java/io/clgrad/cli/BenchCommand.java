@@ -1,8 +1,10 @@
 package io.clgrad.cli;
 
 import io.clgrad.bench.Benchmark;
+import io.clgrad.bench.RatioMedians;
 import io.clgrad.data.FashionMnist;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +20,8 @@ import picocli.CommandLine.Option;
                 + " epochs and 1 CNN epoch; optionally against PyTorch and numpy.",
             "Lines: 'device: ...', 'gemm n=N: X GFLOP/s', 'simplenet batch=B: X steps/s', "
                 + "'conv2d SHAPE: X GFLOP/s', 'fmnist mlp|cnn epoch E: T s (N samples/s), test acc A', "
-                + "'ratio clgrad/pytorch W: X.XXx'."})
+                + "'infer mlp|cnn batch=B: X us' (mean latency of a no-grad forward, logits read back), "
+                + "'ratio clgrad/pytorch W: X.XXx' (a latency ratio, lower is better, for infer lines)."})
 final class BenchCommand extends CliCommand {
 
     @Option(names = "--device", paramLabel = "DEVICE",
@@ -56,12 +59,36 @@ final class BenchCommand extends CliCommand {
             + "/usr/share/datasets/fashion-mnist).")
     Path dataDir;
 
+    @Option(names = "--thread-sweep", negatable = false, description = "Also run GEMM n=1024 and a 10,000-sample "
+            + "Fashion-MNIST MLP epoch on the CPU backend at 1, 2, 4, ... threads up to the processor count, each in a "
+            + "fresh JVM: lines 'gemm n=1024 threads=T: X GFLOP/s' and 'fmnist mlp threads=T: X samples/s'.")
+    boolean threadSweep;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "1",
+            description = "Run everything N times; with --vs-pytorch, end with the median of each ratio.")
+    int runs;
+
     @Override
     public Integer call() throws IOException {
         ArgumentChecks.atLeastOne("--threads", threads);
+        ArgumentChecks.atLeastOne("--runs", runs);
         Benchmark.Options options = new Benchmark.Options(deviceOrAll(device), quick, !noFmnist, !noKernelSetup,
                 vsPyTorch, python, script, threads, dataDir != null ? dataDir : FashionMnist.DEFAULT_DIR);
-        new Benchmark(options, out()).run();
+        RatioMedians medians = new RatioMedians();
+        PrintWriter tee = new PrintWriter(new LineTee(out(), medians::accept), true);
+        for (int i = 1; i <= runs; i++) {
+            if (runs > 1) {
+                tee.println("run " + i + " of " + runs);
+            }
+            new Benchmark(options, tee).run();
+        }
+        if (runs > 1) {
+            medians.lines(runs).forEach(tee::println);
+        }
+        if (threadSweep) {
+            new io.clgrad.bench.ThreadSweep(options.dataDir(), quick ? 1.0 : 2.0).run(tee);
+        }
+        tee.flush();
         return 0;
     }
 }

@@ -4,7 +4,6 @@ import io.clgrad.Device;
 import io.clgrad.Tensor;
 import io.clgrad.data.DataLoader;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,17 +25,11 @@ final class EvalCommand extends CliCommand {
     @Option(names = "--data", paramLabel = "NAME", description = "Data (default: the data the model was trained on).")
     String data;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory of the fashion-mnist/mnist files.")
-    Path dataDir;
+    @Mixin
+    DataFileOptions source;
 
-    @Option(names = "--file", paramLabel = "F", description = "CSV file for --data csv.")
-    Path file;
-
-    @Option(names = "--label", paramLabel = "COL", description = "Label column of the CSV file.")
-    String label;
-
-    @Option(names = "--device", paramLabel = "DEVICE", description = "cpu, opencl, opencl:N or gpu.")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--batch-size", paramLabel = "B", defaultValue = "512", description = "Samples per batch.")
     int batchSize;
@@ -44,13 +37,13 @@ final class EvalCommand extends CliCommand {
     @Override
     public Integer call() throws IOException {
         ArgumentChecks.atLeastOne("--batch-size", batchSize);
-        Device dev = deviceOrBest(device);
+        Device dev = device.orBest();
         SavedModel saved = model.open(dev);
         ModelSpec modelSpec = saved.spec();
         String name = data != null ? data : saved.header().data();
         long seed = saved.header().seed();
         int samples = saved.header().samples();
-        TrainingData td = TrainingData.load(name, dataDir, file, label, samples, seed, 0.2);
+        TrainingData td = source.load(name, samples, seed, 0.2);
         if (td.features() != modelSpec.inputs()) {
             throw new IllegalArgumentException(model.file + ": the model takes " + modelSpec.inputs() + " features but --data "
                     + name + " has " + td.features());

@@ -5,7 +5,7 @@ import io.clgrad.examples.CnnExample;
 import io.clgrad.examples.SimpleNetExample;
 import java.io.PrintStream;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -21,9 +21,8 @@ final class ExampleCommand extends CliCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Example to run: simplenet or cnn.")
     String name;
 
-    @Option(names = "--device", paramLabel = "DEVICE",
-            description = "cpu, opencl, opencl:N or gpu (default: Device.best(), or CLGRAD_DEVICE).")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Override
     public Integer call() {
@@ -32,9 +31,9 @@ final class ExampleCommand extends CliCommand {
         }
         PrintStream out = new PrintStream(new WriterOutputStream(out()), true);
         if (name.equals("cnn")) {
-            CnnExample.run(deviceOrBest(device), out);
+            CnnExample.run(device.orBest(), out);
         } else {
-            SimpleNetExample.run(deviceOrBest(device), out);
+            SimpleNetExample.run(device.orBest(), out);
         }
         out.flush();
         return 0;

@@ -27,12 +27,12 @@ final class PredictCommand extends CliCommand {
             description = "Features of one sample, comma-separated; repeat --input for more samples.")
     String[] inputs;
 
-    @Option(names = "--device", paramLabel = "DEVICE", description = "cpu, opencl, opencl:N or gpu.")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Override
     public Integer call() throws IOException {
-        Device dev = deviceOrBest(device);
+        Device dev = device.orBest();
         SavedModel saved = model.open(dev);
         ModelSpec modelSpec = saved.spec();
         int f = modelSpec.inputs();

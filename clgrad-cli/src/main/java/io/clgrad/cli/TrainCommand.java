@@ -27,6 +27,7 @@ import java.util.Objects;
 import java.util.stream.Stream;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -45,19 +46,11 @@ final class TrainCommand extends CliCommand {
             description = "Data: " + TrainingData.NAMES + ".")
     String data;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Directory of the fashion-mnist/mnist IDX files (default: /usr/share/datasets/<name>).")
-    Path dataDir;
+    @Mixin
+    DataFileOptions source;
 
-    @Option(names = "--file", paramLabel = "F", description = "CSV file for --data csv (first line: column names).")
-    Path file;
-
-    @Option(names = "--label", paramLabel = "COL", description = "Label column of the CSV file (class indices).")
-    String label;
-
-    @Option(names = "--device", paramLabel = "DEVICE",
-            description = "cpu, opencl, opencl:N or gpu (default: Device.best(), or CLGRAD_DEVICE).")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: 50 for synthetic data, 3 otherwise).")
     Integer epochs;
@@ -134,7 +127,7 @@ final class TrainCommand extends CliCommand {
         checkDataOptions(images);
         checkOutputs();
         CpuThreads.request(threads);
-        Device dev = deviceOrBest(device);
+        Device dev = device.orBest();
         String threadWarning = CpuThreads.verify(threads);
         if (threadWarning != null) {
             err().println("clgrad train: warning: " + threadWarning);
@@ -146,8 +139,7 @@ final class TrainCommand extends CliCommand {
         Tensor.manualSeed(seed);
 
         warnIfHeaderLooksLikeData();
-        TrainingData td = TrainingData.load(data, dataDir, file, label, ArgumentChecks.sampleCount("--samples", samples),
-                seed, 0.2);
+        TrainingData td = source.load(data, ArgumentChecks.sampleCount("--samples", samples), seed, 0.2);
         ModelSpec modelSpec;
         if (resume != null) {
             ModelFiles.Header resumed = ModelFiles.readHeader(resume);
@@ -203,7 +195,7 @@ final class TrainCommand extends CliCommand {
         progress.line(model.toString());
         progress.line(String.format(Locale.ROOT, "parameters: %,d", model.numParameters()));
         progress.line("device: " + dev + " (" + dev.info().name() + ")");
-        if (device == null) {
+        if (device.name == null) {
             progress.line("  why: " + Device.bestReason());
         }
         progress.line(String.format(Locale.ROOT, "data: %s, %,d training and %,d %s samples, %d features, %s",
@@ -330,12 +322,12 @@ final class TrainCommand extends CliCommand {
      * that the warning also explains a "no label column" error.
      */
     private void warnIfHeaderLooksLikeData() {
-        if (!data.equals("csv") || file == null || !Files.isRegularFile(file)) {
+        if (!data.equals("csv") || source.file == null || !Files.isRegularFile(source.file)) {
             return;
         }
         try {
-            if (CsvDataset.headerLooksLikeData(file)) {
-                err().println("clgrad train: warning: " + file + ": the first line looks like"
+            if (CsvDataset.headerLooksLikeData(source.file)) {
+                err().println("clgrad train: warning: " + source.file + ": the first line looks like"
                         + " data, not column names; clgrad reads line 1 as the header");
                 err().flush();
             }
@@ -365,9 +357,9 @@ final class TrainCommand extends CliCommand {
     /** Refuses data options that the chosen --data would silently ignore (e.g. --data-dir with two-moons). */
     private void checkDataOptions(boolean images) {
         boolean csv = data.equals("csv");
-        String unused = dataDir != null && !images ? "--data-dir"
-                : file != null && !csv ? "--file"
-                : label != null && !csv ? "--label"
+        String unused = source.dataDir != null && !images ? "--data-dir"
+                : source.file != null && !csv ? "--file"
+                : source.label != null && !csv ? "--label"
                 : (images || csv) && spec.commandLine().getParseResult().hasMatchedOption("--samples") ? "--samples"
                 : null;
         if (unused != null) {
@@ -402,10 +394,10 @@ final class TrainCommand extends CliCommand {
         outputs.put("--plot", plot);
         outputs.put("--metrics-json", metricsJson);
         Map<String, List<Path>> inputs = new LinkedHashMap<>();
-        inputs.put("--file", file == null ? List.of() : List.of(file));
+        inputs.put("--file", source.file == null ? List.of() : List.of(source.file));
         inputs.put("--resume", resume == null ? List.of() : List.of(resume));
         if (TrainingData.isImageSet(data)) {
-            inputs.put("--data " + data, IdxImageDataset.files(TrainingData.imageDir(data, dataDir)));
+            inputs.put("--data " + data, IdxImageDataset.files(TrainingData.imageDir(data, source.dataDir)));
         }
         OutputPaths.checkDistinct(outputs, inputs, "--checkpoint=--resume");
     }

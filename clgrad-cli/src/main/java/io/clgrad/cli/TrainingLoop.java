@@ -1,6 +1,8 @@
 package io.clgrad.cli;
 
 import io.clgrad.Autograd;
+import io.clgrad.CompiledStep;
+import io.clgrad.Step;
 import io.clgrad.Tensor;
 import io.clgrad.TensorScope;
 import io.clgrad.Tensors;
@@ -12,8 +14,9 @@ import io.clgrad.optim.Optimizer;
 
 /**
  * The training loop behind {@code clgrad train}, written as a user would write it with the public
- * API: one scope per step, running sums kept on the device so that no step waits for it (the
- * host reads them for the progress bar a few times a second and at the end of the epoch).
+ * API: each step replayed ({@link Step#compile}), one scope per step, running sums kept on the
+ * device so that no step waits for it (the host reads them for the progress bar a few times a
+ * second and at the end of the epoch).
  */
 final class TrainingLoop {
     private final Module<?> model;
@@ -39,28 +42,23 @@ final class TrainingLoop {
     Score trainEpoch(DataLoader<?> loader, int epochIndex, Optimizer optimizer, ProgressReporter progress,
                      DivergenceGuard guard) {
         model.train();
-        Tensor lossSum = null;
-        Tensor correct = null;
+        Tensor sums = null; // [Σ loss·n, Σ correct] on the device
         int samples = 0;
         int done = 0;
         int batches = loader.numBatches();
         long lastRead = System.nanoTime();
         double shownLoss = Double.NaN;
         boolean finished = false;
-        try (BatchIterator it = loader.iterator(epochIndex)) {
+        // each step is replayed (io.clgrad.Step): recorded at the first batch and at each change of batch size
+        try (BatchIterator it = loader.iterator(epochIndex);
+             CompiledStep step = Step.compile(model.parameters().get(0).device(), (x, y) -> trainStep(x, y, optimizer))) {
             while (it.hasNext()) {
                 Tensor[] batch = it.next();
                 int n = batch[0].shape(0);
                 try (TensorScope s = Tensors.scope()) {
-                    Tensor target = target(batch[1]);
-                    optimizer.zeroGrad();
-                    Tensor output = model.forward(spec.input(batch[0]));
-                    Tensor loss = criterion.forward(output, target);
-                    loss.backward();
-                    optimizer.step();
+                    Tensor stepSums = step.run(batch[0], batch[1]);
                     try (var g = Autograd.noGrad()) {
-                        lossSum = accumulate(s, lossSum, loss.mul((float) n));
-                        correct = accumulate(s, correct, hits(output, target));
+                        sums = accumulate(s, sums, stepSums);
                     }
                 } finally {
                     for (Tensor t : batch) {
@@ -72,13 +70,13 @@ final class TrainingLoop {
                 // read the device a few times a second only, and after batches 1, 2, 4, 8, ... so that a
                 // divergence early in a fast epoch is placed within a few batches (a dozen reads an epoch)
                 if (System.nanoTime() - lastRead > 250_000_000L || Integer.bitCount(done) == 1) {
-                    shownLoss = lossSum.item() / samples;
+                    shownLoss = sums.toFloatArray()[0] / samples;
                     lastRead = System.nanoTime();
                     guard.checkTrainLoss(shownLoss, done, batches);
                 }
                 progress.batch(done, samples, shownLoss);
             }
-            Score score = finish(lossSum, correct, samples);
+            Score score = finish(sums, samples);
             finished = true;
             try {
                 guard.checkTrainLoss(score.loss(), done, batches);
@@ -89,17 +87,33 @@ final class TrainingLoop {
             return score;
         } finally {
             if (!finished) {
-                closeAll(lossSum, correct);
+                closeAll(sums);
                 progress.abort();
             }
+        }
+    }
+
+    /**
+     * One training step on a batch (the function {@link Step#compile} records): returns
+     * {@code [loss·n, correct]}, float32 on the device.
+     */
+    private Tensor trainStep(Tensor x, Tensor y, Optimizer optimizer) {
+        int n = x.shape(0);
+        Tensor target = target(y);
+        optimizer.zeroGrad();
+        Tensor output = model.forward(spec.input(x));
+        Tensor loss = criterion.forward(output, target);
+        loss.backward();
+        optimizer.step();
+        try (var g = Autograd.noGrad()) {
+            return Tensor.stack(new Tensor[] {loss.mul((float) n).reshape(), hits(output, target).toFloat()}, 0);
         }
     }
 
     /** Loss and accuracy without recording gradients. */
     Score evaluate(DataLoader<?> loader) {
         model.eval();
-        Tensor lossSum = null;
-        Tensor correct = null;
+        Tensor sums = null;
         int samples = 0;
         try (var g = Autograd.noGrad()) {
             for (Tensor[] batch : loader) {
@@ -107,8 +121,9 @@ final class TrainingLoop {
                 try (TensorScope s = Tensors.scope()) {
                     Tensor target = target(batch[1]);
                     Tensor output = model.forward(spec.input(batch[0]));
-                    lossSum = accumulate(s, lossSum, criterion.forward(output, target).mul((float) n));
-                    correct = accumulate(s, correct, hits(output, target));
+                    Tensor pair = Tensor.stack(new Tensor[] {criterion.forward(output, target).mul((float) n).reshape(),
+                            hits(output, target).toFloat()}, 0);
+                    sums = accumulate(s, sums, pair);
                 } finally {
                     for (Tensor t : batch) {
                         t.close();
@@ -118,7 +133,7 @@ final class TrainingLoop {
             }
         }
         model.train();
-        return finish(lossSum, correct, samples);
+        return finish(sums, samples);
     }
 
     /** Predictions for a batch of inputs: probabilities of class 1 (binary) or class indices. */
@@ -178,14 +193,12 @@ final class TrainingLoop {
         }
     }
 
-    private static Score finish(Tensor lossSum, Tensor correct, int samples) {
+    private static Score finish(Tensor sums, int samples) {
         if (samples == 0) {
             return new Score(Double.NaN, Double.NaN, 0);
         }
-        double loss = lossSum.item() / samples;
-        double acc = correct.item() / samples;
-        lossSum.close();
-        correct.close();
-        return new Score(loss, acc, samples);
+        float[] v = sums.toFloatArray();
+        sums.close();
+        return new Score(v[0] / samples, v[1] / samples, samples);
     }
 }

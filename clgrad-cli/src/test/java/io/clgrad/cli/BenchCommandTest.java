@@ -24,9 +24,21 @@ class BenchCommandTest {
         assertMatches(lines, "gemm n=512: \\d+\\.\\d GFLOP/s");
         assertMatches(lines, "simplenet batch=64: \\d+ steps/s");
         assertMatches(lines, "simplenet batch=64 launches/step: n/a .*");
+        assertMatches(lines, "simplenet batch=64 replay: \\d+ steps/s");
+        assertMatches(lines, "simplenet batch=64 replay launches/step: n/a .*");
         assertMatches(lines, "bench time: \\d+\\.\\d s");
         assertTrue(lines.stream().noneMatch(l -> l.startsWith("gemm n=1024") || l.startsWith("fmnist")), r.out());
         assertTrue(lines.stream().noneMatch(l -> l.startsWith("ratio") || l.startsWith("pytorch")), r.out());
+    }
+
+    @Test
+    void runsRepeatsTheWholeSetAndZeroRunsIsAUsageError() {
+        Run r = run("bench", "--quick", "--no-fmnist", "--device", "cpu", "--runs", "2");
+        assertEquals(0, r.code(), () -> "stderr: " + r.err());
+        List<String> lines = Arrays.asList(r.out().split("\\R"));
+        assertEquals(List.of("run 1 of 2", "run 2 of 2"), lines.stream().filter(l -> l.startsWith("run ")).toList());
+        assertEquals(2, lines.stream().filter(l -> l.startsWith("bench time: ")).count(), r.out());
+        assertEquals(2, run("bench", "--runs", "0").code());
     }
 
     @Test
@@ -40,6 +52,12 @@ class BenchCommandTest {
     void linesFormatAndParseBackInBothLanguagesShapes() {
         assertEquals("gemm n=1024: 123.5 GFLOP/s", BenchLines.gemm(1024, 123.45));
         assertEquals("simplenet batch=5: 2650 steps/s", BenchLines.simpleNet(5, 2649.6));
+        String replay = BenchLines.simpleNetReplay(64, 7001.2);
+        assertEquals("simplenet batch=64 replay: 7001 steps/s", replay);
+        assertEquals("simplenet batch=64 replay", BenchLines.workload(replay));
+        assertEquals(7001, BenchLines.value(replay));
+        assertEquals("simplenet batch=64", BenchLines.pytorchWorkload(BenchLines.workload(replay)));
+        assertEquals("gemm n=1024", BenchLines.pytorchWorkload("gemm n=1024"));
         String epoch = BenchLines.fmnistEpoch(2, 21.404, 2803.2, 0.83904);
         assertEquals("fmnist mlp epoch 2: 21.40 s (2803 samples/s), test acc 0.8390", epoch);
         assertEquals("ratio clgrad/pytorch gemm n=1024: 0.50x", BenchLines.ratio("gemm n=1024", 50, 100));

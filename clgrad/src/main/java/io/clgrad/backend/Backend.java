@@ -544,4 +544,17 @@ public interface Backend extends AutoCloseable {
      * {@code sort(stable=True)}).
      */
     void argsort(Buffer x, Buffer indices, int outer, int len, int inner, boolean descending);
+
+    /**
+     * Starts recording the launches the calling thread makes on this backend into a pre-built
+     * list ({@link LaunchRecording}) that can be replayed; the launches still run. Used by
+     * {@code io.clgrad.Step} for replayed training steps.
+     *
+     * @return the recording, or empty when this backend records no launches of its own (the core
+     *         then records its SPI calls one by one and calls them again on replay, as for the CPU backend)
+     * @throws IllegalStateException when this thread is already recording on this backend
+     */
+    default java.util.Optional<LaunchRecording> recordLaunches() {
+        return java.util.Optional.empty();
+    }
 }

@@ -86,9 +86,18 @@ public abstract class BatchNormBase<M extends BatchNormBase<M>> extends AffineMo
         checkInputDim(x);
         double factor = momentum == null ? 0.0 : momentum;
         if (isTraining() && trackRunningStats) {
-            long n = countBatch();
+            if (momentum == null && io.clgrad.Step.isRecording()) {
+                throw new IllegalStateException(getClass().getSimpleName() + " with momentum=None inside a step "
+                        + "being recorded by Step.compile: its cumulative-average factor 1/num_batches_tracked is "
+                        + "a host value a replay would freeze; give the layer a momentum or run the step eagerly");
+            }
+            long[] n = new long[1];
+            // inside a recorded step the count advances on the host at every replay (Step.live)
+            if (!io.clgrad.Step.live(() -> n[0] = countBatch())) {
+                n[0] = countBatch();
+            }
             if (momentum == null) {
-                factor = 1.0 / n;
+                factor = 1.0 / n[0];
             }
         }
         boolean useRunning = !isTraining() || trackRunningStats;

@@ -46,6 +46,9 @@ abstract class AdamBase extends Optimizer {
      */
     @Override
     public void step() {
+        if (io.clgrad.Step.live(this::step)) {
+            return; // inside a recorded step: runs now and again on every replay (step counts, scalars)
+        }
         for (ParamGroup g : paramGroups()) {
             double lr = g.lr();
             List<?> betas = (List<?>) g.get("betas");

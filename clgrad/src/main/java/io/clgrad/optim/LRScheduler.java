@@ -55,6 +55,9 @@ public abstract class LRScheduler {
 
     /** Advances one epoch and sets every group's learning rate. */
     public void step() {
+        if (io.clgrad.Step.live(this::step)) {
+            return; // inside a recorded step: the learning rate changes on every replay too
+        }
         stepCount++;
         lastEpoch++;
         double[] lrs = computeLr();
@@ -177,39 +180,14 @@ public abstract class LRScheduler {
         if (state == null) {
             throw new IllegalArgumentException("loadStateDict: state dict is null");
         }
-        int epoch = intEntry(state, "last_epoch");
-        int steps = intEntry(state, "_step_count");
-        double[] base = listEntry(state, "base_lrs");
-        double[] last = listEntry(state, "_last_lr");
+        int epoch = SchedulerState.integer(state, "last_epoch");
+        int steps = SchedulerState.integer(state, "_step_count");
+        double[] base = SchedulerState.numbers(state, "base_lrs", baseLrs.length);
+        double[] last = SchedulerState.numbers(state, "_last_lr", baseLrs.length);
         loadState(state);
         lastEpoch = epoch;
         stepCount = steps;
         System.arraycopy(base, 0, baseLrs, 0, base.length);
         lastLr = last;
-    }
-
-    private static int intEntry(Map<String, ?> state, String key) {
-        Object v = state.get(key);
-        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
-                || Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("loadStateDict: \"" + key + "\" must be an integer, got " + v);
-        }
-        return n.intValue();
-    }
-
-    private double[] listEntry(Map<String, ?> state, String key) {
-        Object v = state.get(key);
-        if (!(v instanceof List<?> list) || list.size() != baseLrs.length) {
-            throw new IllegalArgumentException("loadStateDict: \"" + key + "\" must be a list of " + baseLrs.length
-                    + " numbers (one per parameter group), got " + v);
-        }
-        double[] out = new double[list.size()];
-        for (int i = 0; i < out.length; i++) {
-            if (!(list.get(i) instanceof Number n)) {
-                throw new IllegalArgumentException("loadStateDict: \"" + key + "\" must hold numbers, got " + list.get(i));
-            }
-            out[i] = n.doubleValue();
-        }
-        return out;
     }
 }

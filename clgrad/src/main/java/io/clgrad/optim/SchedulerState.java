@@ -61,7 +61,6 @@ final class SchedulerState {
         return s;
     }
 
-    /** Entry {@code key} as a list of {@code size} doubles. */
     /** {@code a} as an unmodifiable list (the form the schedulers' getters and state dicts give). */
     static List<Double> boxed(double[] a) {
         List<Double> out = new ArrayList<>();
@@ -71,6 +70,7 @@ final class SchedulerState {
         return Collections.unmodifiableList(out);
     }
 
+    /** Entry {@code key} as a list of {@code size} doubles (one per parameter group). */
     static double[] numbers(Map<String, ?> state, String key, int size) {
         Object v = state.get(key);
         if (!(v instanceof List<?> list) || list.size() != size) {

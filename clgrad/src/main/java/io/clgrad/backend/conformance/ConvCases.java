@@ -13,7 +13,9 @@ import java.util.function.BiFunction;
  * 2 with padding on a non-square image, dilation with groups, 1×1 and 5×5 kernels, a non-square
  * kernel with different strides, paddings and dilations per axis, depthwise (groups = channels),
  * padding different on each side (PyTorch's {@code padding="same"} with an even kernel), a stride
- * larger than the kernel (pixels no window reads), and a LeNet-sized batch at {@link CaseSize#FULL}.
+ * larger than the kernel (pixels no window reads), a 3×3 kernel on a 2×3 image (every window reads
+ * padding), an odd 14×13 layer of 5 images (split across threads), and a LeNet-sized batch at
+ * {@link CaseSize#FULL}.
  */
 final class ConvCases {
     private ConvCases() {
@@ -30,7 +32,11 @@ final class ConvCases {
                 ConvSpec.symmetric(2, 6, 6, 5, 5, 3, 3, 1, 1, 1, 1, 1, 1),
                 new ConvSpec(2, 3, 1, 6, 7, 2, 4, 1, 1, 0, 1, 1, 2, 1, 1),
                 ConvSpec.symmetric(1, 2, 1, 8, 8, 2, 2, 3, 3, 0, 0, 1, 1),
-                ConvSpec.symmetric(1, 3, 3, 4, 4, 2, 2, 2, 2, 1, 1, 3, 3)));
+                ConvSpec.symmetric(1, 3, 3, 4, 4, 2, 2, 2, 2, 1, 1, 3, 3),
+                // the CPU backend's row-wise paths: a 3x3 window wider than the padded-free span (no
+                // column inside), and an odd CNN-like layer whose patch matrix is split across threads
+                ConvSpec.symmetric(3, 2, 1, 2, 3, 3, 3, 1, 1, 1, 1, 1, 1),
+                ConvSpec.symmetric(5, 8, 1, 14, 13, 3, 3, 1, 1, 1, 1, 1, 1)));
         if (size.full()) {
             specs.add(ConvSpec.symmetric(4, 16, 1, 28, 28, 3, 3, 1, 1, 1, 1, 1, 1));
         }

@@ -61,6 +61,31 @@ final class MatmulCases {
             cases.add(matmulCase(r, 3, 129, 65, 129, (t & 1) != 0, (t & 2) != 0, 2, 3, true, false));
             cases.add(matmulCase(r, 3, 129, 65, 129, (t & 1) != 0, (t & 2) != 0, 0, 1, false, true));
         }
+        cases.addAll(smallM(r, size));
+        return cases;
+    }
+
+    /**
+     * Products of 1 to 8 rows, the CPU backend's unpacked small-m path (matrix-vector products of
+     * batch-1 inference): odd n and k around the vector length and the 4-column groups, k below one
+     * vector, and sizes from 2²² flops, where that path splits the columns over threads (at edges
+     * that are not multiples of its 16-column ranges); B transposed (dot form, a Linear's
+     * weight) and not (axpy form), A transposed or not.
+     */
+    static List<OpCase> smallM(Random r, CaseSize size) {
+        List<OpCase> cases = new ArrayList<>();
+        int[][] nk = {{1, 1}, {3, 5}, {5, 17}, {17, 3}, {33, 31}, {63, 129}, {300, 257}, {517, 784}};
+        int[] ms = size.full() ? new int[] {1, 2, 3, 4, 5, 6, 7, 8} : new int[] {1, 3, 8};
+        for (int m : ms) {
+            for (int[] d : nk) {
+                if (!size.keeps((long) d[0] * d[1])) {
+                    continue;
+                }
+                for (int t = 0; t < 4; t++) {
+                    cases.add(matmulCase(r, 1, m, d[0], d[1], (t & 1) != 0, (t & 2) != 0, t, 2 * t, true, true));
+                }
+            }
+        }
         return cases;
     }
 
@@ -86,6 +111,13 @@ final class MatmulCases {
             }
         }
         cases.add(addmmCase(r, 3, 33, 40, 17, false, true, true, true));
+        // the small-m path (1 to 8 rows) of a Linear: W^T read in place, below and above (4x1031x784) its thread split
+        int[][] small = {{1, 10, 512}, {1, 512, 784}, {3, 37, 19}, {8, 129, 300}, {5, 300, 257}, {4, 1031, 784}};
+        for (int[] d : small) {
+            cases.add(addmmCase(r, 1, d[0], d[1], d[2], false, true, true, true));
+            cases.add(addmmCase(r, 1, d[0], d[1], d[2], false, true, true, false));
+            cases.add(addmmCase(r, 1, d[0], d[1], d[2], true, false, false, true));
+        }
         return cases;
     }
 

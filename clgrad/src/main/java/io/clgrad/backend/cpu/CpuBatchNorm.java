@@ -4,7 +4,8 @@ package io.clgrad.backend.cpu;
  * Batch normalisation of a contiguous tensor viewed as [n, channels, inner] (element (i, c, l) at
  * (i·channels + c)·inner + l), the CPU twins of {@code kernels-cl/batchnorm.cl}: per-channel
  * statistics (two passes, sums in double), the normalise-and-affine forward, and PyTorch's
- * {@code batch_norm_backward} as a per-channel reduction and an elementwise pass. Channels (for the
+ * {@code batch_norm_backward} as a per-channel reduction (Σg and Σg·(x - mean) in one pass) and an
+ * elementwise pass. Channels (for the
  * sums) and rows (i, c) (for the elementwise passes) are split across the pool; per-channel
  * constants are computed in double and each output is rounded to float once.
  */
@@ -77,10 +78,7 @@ final class CpuBatchNorm {
                 float mu = mean[c];
                 acc[0] = 0;
                 acc[1] = 0;
-                eachRun(c, n, channels, inner, (base, len) -> {
-                    acc[0] += sum(g, base, len);
-                    acc[1] += dotDeviations(g, x, base, len, mu);
-                });
+                eachRun(c, n, channels, inner, (base, len) -> sumAndDotDeviations(g, x, base, len, mu, acc));
                 gradBias[c] = (float) acc[0];
                 gradWeight[c] = (float) (acc[1] * invstd(var[c], eps));
             }
@@ -150,38 +148,56 @@ final class CpuBatchNorm {
         return (s0 + s1) + (s2 + s3);
     }
 
-    /** Σ (x - mu)² over the run, in double. */
+    /** Σ (x - mu)² over the run, in double, four independent partial sums. */
     private static double squaredDeviations(float[] x, int base, int len, double mu) {
         double s0 = 0;
         double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
         int l = base;
         int end = base + len;
-        for (; l + 1 < end; l += 2) {
+        for (; l + 3 < end; l += 4) {
             double d0 = x[l] - mu;
             double d1 = x[l + 1] - mu;
+            double d2 = x[l + 2] - mu;
+            double d3 = x[l + 3] - mu;
             s0 += d0 * d0;
             s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
         }
         for (; l < end; l++) {
             double d = x[l] - mu;
             s0 += d * d;
         }
-        return s0 + s1;
+        return (s0 + s1) + (s2 + s3);
     }
 
-    /** Σ g·(x - mu) over the run, in double. */
-    private static double dotDeviations(float[] g, float[] x, int base, int len, float mu) {
+    /**
+     * One pass over the run for the backward's two sums, in double with two partial sums each:
+     * {@code acc[0] += Σ g}, {@code acc[1] += Σ g·(x - mu)}.
+     */
+    private static void sumAndDotDeviations(float[] g, float[] x, int base, int len, float mu, double[] acc) {
+        double g0 = 0;
+        double g1 = 0;
         double s0 = 0;
         double s1 = 0;
+        double m = mu;
         int l = base;
         int end = base + len;
         for (; l + 1 < end; l += 2) {
-            s0 += (double) g[l] * (x[l] - (double) mu);
-            s1 += (double) g[l + 1] * (x[l + 1] - (double) mu);
+            double a = g[l];
+            double b = g[l + 1];
+            g0 += a;
+            g1 += b;
+            s0 += a * (x[l] - m);
+            s1 += b * (x[l + 1] - m);
         }
         for (; l < end; l++) {
-            s0 += (double) g[l] * (x[l] - (double) mu);
+            g0 += g[l];
+            s0 += (double) g[l] * (x[l] - m);
         }
-        return s0 + s1;
+        acc[0] += g0 + g1;
+        acc[1] += s0 + s1;
     }
 }

@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * {@code --add-modules jdk.incubator.vector} and {@code CLGRAD_VECTOR} is not {@code 0}. That class
  * is loaded by reflection only when the module is present (Lucene's approach), so this class runs
  * on any JVM; these plain loops stay the fallback and the test oracle.
+ *
+ * <p>Single products of at most {@value SmallGemm#MAX_M} rows whose B is unit-stride along k or n (the
+ * matrix-vector products of batch-1 inference, a Linear's {@code x · Wᵀ}) go to {@link SmallGemm}
+ * instead, which reads B in place (no packing) and wakes worker threads only for large enough
+ * products; {@code CLGRAD_SMALL_GEMM=0} turns that path off (for A/B measurements).
  */
 final class CpuMatmul {
     /** Smallest product (2·batch·m·n·k flops) sent to the vector path: 32³ multiply-adds. */
@@ -47,6 +52,8 @@ final class CpuMatmul {
     private final GemmPath vector;
     /** Products below this many flops use the plain loops even when {@link #vector} is set. */
     private final long vectorMinFlops;
+    /** The small-m path (matrix-vector products), or null when disabled by {@code CLGRAD_SMALL_GEMM=0}. */
+    private final SmallGemm small;
 
     /** The default choice: the vector path when available and not disabled by {@code CLGRAD_VECTOR=0}. */
     CpuMatmul(CpuParallel par) {
@@ -55,6 +62,8 @@ final class CpuMatmul {
         boolean disabled = env != null && env.trim().equals("0");
         this.vector = disabled ? null : loadVector(par, null);
         this.vectorMinFlops = VECTOR_MIN_FLOPS;
+        String smallEnv = System.getenv("CLGRAD_SMALL_GEMM");
+        this.small = smallEnv != null && smallEnv.trim().equals("0") ? null : new SmallGemm(par, vector != null);
         if (LOGGED.compareAndSet(false, true)) {
             if (vector != null) {
                 LOG.debug("CPU matmul: Vector API path ({} floats per vector, {}) for products of {}+ flops",
@@ -77,7 +86,9 @@ final class CpuMatmul {
 
     /**
      * The vector path with an explicit tile and blocking for every size (the tuner's candidates,
-     * tests); throws {@link IllegalStateException} when the vector path cannot be loaded.
+     * tests): the small-m path ({@link SmallGemm}) is off too, so that every product, a one-row one
+     * included, runs the tile's micro-kernel and its edges; throws {@link IllegalStateException}
+     * when the vector path cannot be loaded.
      */
     CpuMatmul(CpuParallel par, CpuGemmConfig config) {
         this(par, true, config);
@@ -87,6 +98,7 @@ final class CpuMatmul {
         this.par = par;
         this.vector = useVector ? loadVector(par, config) : null;
         this.vectorMinFlops = 0;
+        this.small = config == null ? new SmallGemm(par, vector != null) : null;
         if (useVector && vector == null) {
             throw new IllegalStateException("the Vector API path is not available (module " + VECTOR_MODULE
                     + (vectorModulePresent() ? " present but its class failed to load)" : " not enabled)"));
@@ -168,6 +180,10 @@ final class CpuMatmul {
             return;
         }
         s.checkOperands(a.length, b.length);
+        if (small != null && SmallGemm.fits(s)) {
+            small.run(s, a, b, c, epi);
+            return;
+        }
         if (vector != null && s.flops() >= vectorMinFlops) {
             vector.run(s, a, b, c, epi);
             return;
@@ -246,7 +262,7 @@ final class CpuMatmul {
      * The inner kernel: {@code c[co+j] += Σ_p a[ao+p*as] · bt[bo+p*bs+j]} for p in [0, kc),
      * j in [0, nc), four p at a time so each pass over the C row does four multiply-adds.
      */
-    private static void rowUpdate(float[] a, int ao, int as, float[] bt, int bo, int bs,
+    static void rowUpdate(float[] a, int ao, int as, float[] bt, int bo, int bs,
                                   float[] c, int co, int kc, int nc) {
         int p = 0;
         for (; p + 4 <= kc; p += 4) {

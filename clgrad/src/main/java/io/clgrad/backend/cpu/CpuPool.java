@@ -11,6 +11,9 @@ import io.clgrad.backend.PoolSpec;
  * Sums are kept in double and rounded once.
  */
 final class CpuPool {
+    /** Whether {@link VectorPool} can be used: the JVM has the Vector API module. */
+    private static final boolean VECTOR = CpuMatmul.vectorModulePresent();
+
     private final CpuParallel par;
 
     CpuPool(CpuParallel par) {
@@ -36,35 +39,65 @@ final class CpuPool {
         });
     }
 
-    /** Max pooling of x into out, and each maximum's position into idx (null: not wanted). */
+    /**
+     * Max pooling of x into out, and each maximum's position into idx (null: not wanted): with the
+     * Vector API ({@link VectorPool}) when every window lies inside the input, else
+     * {@link #maxForwardPlain}.
+     */
     void maxForward(PoolSpec s, float[] x, float[] out, int[] idx) {
+        if (VECTOR && VectorPool.applies(s)) {
+            VectorPool.maxForward(par, s, x, out, idx);
+            return;
+        }
+        maxForwardPlain(s, x, out, idx);
+    }
+
+    /**
+     * The plain twin of {@link #maxForward}: a task per run of output rows, each row's window rows
+     * clipped once and its columns per output; any geometry.
+     */
+    void maxForwardPlain(PoolSpec s, float[] x, float[] out, int[] idx) {
+        int oh = s.outHeight();
+        int ow = s.outWidth();
         int h = s.height();
         int w = s.width();
-        forEachOutput(s, (base, r, c, o) -> {
-            int ih0 = r * s.strideH() - s.padH();
-            int iw0 = c * s.strideW() - s.padW();
-            int ih1 = Math.min(ih0 + (s.kernelH() - 1) * s.dilationH() + 1, h);
-            int iw1 = Math.min(iw0 + (s.kernelW() - 1) * s.dilationW() + 1, w);
-            while (ih0 < 0) {
-                ih0 += s.dilationH();
-            }
-            while (iw0 < 0) {
-                iw0 += s.dilationW();
-            }
-            int best = ih0 * w + iw0;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int ih = ih0; ih < ih1; ih += s.dilationH()) {
-                for (int iw = iw0; iw < iw1; iw += s.dilationW()) {
-                    float v = x[base + ih * w + iw];
-                    if (v > max || v != v) {
-                        max = v;
-                        best = ih * w + iw;
+        int plane = h * w;
+        int sh = s.strideH();
+        int sw = s.strideW();
+        int dh = s.dilationH();
+        int dw = s.dilationW();
+        int spanH = (s.kernelH() - 1) * dh + 1;
+        int spanW = (s.kernelW() - 1) * dw + 1;
+        par.forEach(s.planes() * oh, s.windowWork(), (lo, hi) -> {
+            for (int row = lo; row < hi; row++) {
+                int base = (row / oh) * plane;
+                int ih0 = (row % oh) * sh - s.padH();
+                int ih1 = Math.min(ih0 + spanH, h);
+                while (ih0 < 0) {
+                    ih0 += dh;
+                }
+                for (int c = 0, o = row * ow; c < ow; c++, o++) {
+                    int iw0 = c * sw - s.padW();
+                    int iw1 = Math.min(iw0 + spanW, w);
+                    while (iw0 < 0) {
+                        iw0 += dw;
+                    }
+                    int best = ih0 * w + iw0;
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int ih = ih0; ih < ih1; ih += dh) {
+                        int at = ih * w;
+                        for (int iw = iw0; iw < iw1; iw += dw) {
+                            float v = x[base + at + iw];
+                            boolean take = v > max | v != v;   // no branch: maxima of random data are unpredictable
+                            max = take ? v : max;
+                            best = take ? at + iw : best;
+                        }
+                    }
+                    out[o] = max;
+                    if (idx != null) {
+                        idx[o] = best;
                     }
                 }
-            }
-            out[o] = max;
-            if (idx != null) {
-                idx[o] = best;
             }
         });
     }
@@ -88,9 +121,50 @@ final class CpuPool {
         });
     }
 
-    /** Gradient of max pooling: each input element sums the upstream gradients whose index is its own. */
+    /**
+     * Gradient of max pooling: each input element sums the upstream gradients whose index is its own.
+     * When no two windows share an input element ({@link #disjoint}), each element has at most one
+     * such gradient, and {@link #maxBackwardDisjoint} writes it directly; otherwise {@link #gather}.
+     */
     void maxBackward(PoolSpec s, float[] g, int[] idx, float[] gin) {
+        if (disjoint(s)) {
+            maxBackwardDisjoint(s, g, idx, gin);
+        } else {
+            gather(s, g, idx, gin);
+        }
+    }
+
+    /** The plain twin of {@link #maxBackward}: the gather, whatever the geometry. */
+    void maxBackwardGather(PoolSpec s, float[] g, int[] idx, float[] gin) {
         gather(s, g, idx, gin);
+    }
+
+    /**
+     * Whether no two windows overlap: a window spans {@code (kernel-1)·dilation+1} input rows (columns),
+     * no more than the stride on both axes (the CNN's 2×2 stride 2 pooling).
+     */
+    static boolean disjoint(PoolSpec s) {
+        return (s.kernelH() - 1) * s.dilationH() + 1 <= s.strideH()
+                && (s.kernelW() - 1) * s.dilationW() + 1 <= s.strideW();
+    }
+
+    /**
+     * Max pooling's gradient for disjoint windows, a task per run of planes: the plane is zeroed, then
+     * each output writes its gradient at its index. {@code g + 0f} gives +0 for a -0 gradient, as the
+     * gather's sum starting from +0 does, so both paths agree bit for bit.
+     */
+    private void maxBackwardDisjoint(PoolSpec s, float[] g, int[] idx, float[] gin) {
+        int plane = s.height() * s.width();
+        int outs = s.outHeight() * s.outWidth();
+        par.forEach(s.planes(), s.inputCount(), (lo, hi) -> {
+            java.util.Arrays.fill(gin, lo * plane, hi * plane, 0f);
+            for (int p = lo; p < hi; p++) {
+                int base = p * plane;
+                for (int o = p * outs, end = o + outs; o < end; o++) {
+                    gin[base + idx[o]] = g[o] + 0f;
+                }
+            }
+        });
     }
 
     /** Gradient of average pooling: each input element sums gradOut/divisor over the windows holding it. */

@@ -45,6 +45,10 @@ final class BufferCopies {
             return;
         }
         checkRange(buf, offset, n);
+        if (device.capturing() != null) {
+            throw new IllegalStateException(call + " (" + what + ") inside a recorded step: a replay cannot repeat a "
+                    + "host transfer made inside an op");
+        }
         enqueue(call, " (" + what + ")", n * 4,
                 () -> transfer.enqueue(device.queue(), buf.mem(), CL_TRUE, offset * 4, n * 4, host, 0, null, null));
     }
@@ -58,6 +62,10 @@ final class BufferCopies {
         checkRange(dst, dstOffset, n);
         enqueue("clEnqueueCopyBuffer", "", n * 4, () -> clEnqueueCopyBuffer(device.queue(), src.mem(), dst.mem(),
                 srcOffset * 4, dstOffset * 4, n * 4, 0, null, null));
+        LaunchList capture = device.capturing();
+        if (capture != null) {
+            capture.addCopy(src, srcOffset * 4, dst, dstOffset * 4, n * 4);
+        }
     }
 
     /**

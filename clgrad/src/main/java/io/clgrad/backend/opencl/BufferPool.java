@@ -156,12 +156,38 @@ final class BufferPool implements AutoCloseable {
                 throw new IllegalStateException("buffer freed twice: " + b);
             }
             b.markFreed();
-            if (!live.remove(b)) {
-                return;
+            if (live.contains(b) && pins.hold(b)) {
+                return; // a launch list still uses the block: it returns at the last unpin
             }
-            bytesInUse -= b.bytes();
-            freeLists.computeIfAbsent(b.blockBytes(), k -> new ArrayDeque<>()).push(b.rawMem());
-            bytesCached += b.blockBytes();
+            returnBlock(b);
+        }
+    }
+
+    private void returnBlock(ClBuffer b) {
+        if (!live.remove(b)) {
+            return;
+        }
+        bytesInUse -= b.bytes();
+        freeLists.computeIfAbsent(b.blockBytes(), k -> new ArrayDeque<>()).push(b.rawMem());
+        bytesCached += b.blockBytes();
+    }
+
+    /** Buffers a {@link LaunchList} uses, and those freed meanwhile. Guarded by the device lock. */
+    private final io.clgrad.backend.BufferPins<ClBuffer> pins = new io.clgrad.backend.BufferPins<>();
+
+    /** Keeps {@code b}'s block out of the free lists until {@link #unpin}: a launch list replays into it. */
+    void pin(ClBuffer b) {
+        synchronized (device.lock()) {
+            pins.pin(b);
+        }
+    }
+
+    /** Undoes one {@link #pin}; a buffer freed while pinned goes back to the free lists at its last unpin. */
+    void unpin(ClBuffer b) {
+        synchronized (device.lock()) {
+            if (pins.unpin(b) && !device.isClosed()) {
+                returnBlock(b);
+            }
         }
     }
 

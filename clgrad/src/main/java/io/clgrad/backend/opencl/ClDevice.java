@@ -167,4 +167,30 @@ final class ClDevice implements AutoCloseable {
             }
         }
     }
+
+    /** The launch list recording this device's launches (from its owner thread only), or null. */
+    private volatile LaunchList capture;
+
+    /** The launch list that records a launch made now by the calling thread, or null. */
+    LaunchList capturing() {
+        LaunchList c = capture;
+        return c != null && c.records() ? c : null;
+    }
+
+    /**
+     * Makes {@code list} the device's recording ({@code null} ends it, when {@code expected} still
+     * is the recording). Call with the lock held.
+     *
+     * @throws IllegalStateException when another recording is active
+     */
+    void setCapture(LaunchList expected, LaunchList list) {
+        if (capture != expected) {
+            if (list == null) {
+                return;
+            }
+            throw new IllegalStateException(label + " is already recording the launches of thread "
+                    + capture.owner().getName() + "; one recording at a time per device");
+        }
+        capture = list;
+    }
 }

@@ -29,6 +29,8 @@ final class Kernels implements AutoCloseable {
     private final Map<String, ClKernel> kernels = new HashMap<>();
     private final List<ClKernel> all = new ArrayList<>();
     private final Set<String> createdPrograms = new HashSet<>();
+    /** The program each kernel was created from (for {@link #dedicated}). */
+    private final Map<ClKernel, cl_program> programOf = new java.util.IdentityHashMap<>();
 
     Kernels(ClDevice device, ProgramCache programs, BufferPool pool) {
         this.device = device;
@@ -86,6 +88,7 @@ final class Kernels implements AutoCloseable {
                     "clCreateKernelsInProgram", device.label());
             for (cl_kernel h : handles) {
                 ClKernel k = describe(family, h);
+                programOf.put(k, program);
                 kernels.put(prefix + k.name(), k);
                 all.add(k);
             }
@@ -149,29 +152,67 @@ final class Kernels implements AutoCloseable {
                         new OpenClException("clEnqueueNDRangeKernel", rc, k.name(), device.label()));
             }
             ClErrors.check(rc, "clEnqueueNDRangeKernel", k.name(), device.label());
+            LaunchList capture = device.capturing();
+            if (capture != null) {
+                capture.addKernel(k, global, local, args);
+            }
         }
     }
 
-    private void setArg(ClKernel k, int index, Object arg) {
-        int rc;
-        if (arg instanceof ClBuffer) {
-            rc = clSetKernelArg(k.handle(), index, Sizeof.cl_mem, Pointer.to(((ClBuffer) arg).mem()));
-        } else if (arg instanceof Integer) {
-            rc = clSetKernelArg(k.handle(), index, Sizeof.cl_int, Pointer.to(new int[] {(Integer) arg}));
-        } else if (arg instanceof Float) {
-            rc = clSetKernelArg(k.handle(), index, Sizeof.cl_float, Pointer.to(new float[] {(Float) arg}));
-        } else if (arg instanceof Long) {
-            rc = clSetKernelArg(k.handle(), index, Sizeof.cl_long, Pointer.to(new long[] {(Long) arg}));
-        } else if (arg instanceof int[]) {
-            int[] v = (int[]) arg;
-            rc = clSetKernelArg(k.handle(), index, (long) Sizeof.cl_int * v.length, Pointer.to(v));
-        } else {
-            throw new IllegalArgumentException("unsupported kernel argument " + index + " of " + k.name() + ": " + arg);
+    /**
+     * A new cl_kernel of {@code k}'s function with {@code args} set once, for one entry of a
+     * {@link LaunchList} (the shared kernel's arguments change with every launch). Call with the
+     * device lock held; the caller releases it.
+     */
+    cl_kernel dedicated(ClKernel k, Object[] args) {
+        cl_program program = programOf.get(k);
+        if (program == null) {
+            throw new IllegalStateException("kernel " + k.name() + " was not created by this device's kernel table");
         }
+        int[] err = new int[1];
+        cl_kernel h = clCreateKernel(program, k.name(), err);
+        ClErrors.check(err[0], "clCreateKernel", k.name(), device.label());
+        try {
+            for (int i = 0; i < args.length; i++) {
+                ClErrors.check(setArg(h, k.name(), i, args[i]), "clSetKernelArg(" + i + ")", k.name(), device.label());
+            }
+        } catch (RuntimeException e) {
+            clReleaseKernel(h);
+            throw e;
+        }
+        return h;
+    }
+
+    /** Counts {@code n} launches enqueued by a {@link LaunchList} replay (under the device lock). */
+    void countReplayed(int n) {
+        launches += n;
+    }
+
+    private void setArg(ClKernel k, int index, Object arg) {
+        int rc = setArg(k.handle(), k.name(), index, arg);
         if (rc != 0) {
             k.forgetArgs();
         }
         ClErrors.check(rc, "clSetKernelArg(" + index + ")", k.name(), device.label());
+    }
+
+    private static int setArg(cl_kernel handle, String name, int index, Object arg) {
+        int rc;
+        if (arg instanceof ClBuffer) {
+            rc = clSetKernelArg(handle, index, Sizeof.cl_mem, Pointer.to(((ClBuffer) arg).mem()));
+        } else if (arg instanceof Integer) {
+            rc = clSetKernelArg(handle, index, Sizeof.cl_int, Pointer.to(new int[] {(Integer) arg}));
+        } else if (arg instanceof Float) {
+            rc = clSetKernelArg(handle, index, Sizeof.cl_float, Pointer.to(new float[] {(Float) arg}));
+        } else if (arg instanceof Long) {
+            rc = clSetKernelArg(handle, index, Sizeof.cl_long, Pointer.to(new long[] {(Long) arg}));
+        } else if (arg instanceof int[]) {
+            int[] v = (int[]) arg;
+            rc = clSetKernelArg(handle, index, (long) Sizeof.cl_int * v.length, Pointer.to(v));
+        } else {
+            throw new IllegalArgumentException("unsupported kernel argument " + index + " of " + name + ": " + arg);
+        }
+        return rc;
     }
 
     private static long argumentBytes(Object[] args) {
@@ -204,6 +245,7 @@ final class Kernels implements AutoCloseable {
             }
             all.clear();
             kernels.clear();
+            programOf.clear();
             createdPrograms.clear();
         }
     }

@@ -498,4 +498,13 @@ public final class OpenClBackend implements Backend {
     public void argsort(Buffer x, Buffer indices, int outer, int len, int inner, boolean descending) {
         scan.argsort(x, indices, outer, len, inner, descending);
     }
+
+    /**
+     * Records this thread's launches into a {@link LaunchList}: per-launch kernels with their
+     * arguments set once, replayed by one enqueue each.
+     */
+    @Override
+    public Optional<io.clgrad.backend.LaunchRecording> recordLaunches() {
+        return Optional.of(new LaunchList(device, kernels, pool));
+    }
 }

@@ -84,6 +84,12 @@ final class TargetErrors implements AutoCloseable {
             records.put(Thread.currentThread(), r);
         }
         r.armed = true;
+        LaunchList capture = device.capturing();
+        if (capture != null) {
+            // a replay of this launch checks again: it arms the record the recorded launch writes
+            Record recorded = r;
+            capture.onReplay(() -> recorded.armed = true);
+        }
         return r.buffer;
     }
 

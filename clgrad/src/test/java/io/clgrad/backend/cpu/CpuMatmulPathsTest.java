@@ -204,38 +204,14 @@ class CpuMatmulPathsTest {
     private static void check(CpuMatmul mm, Random r, int batch, int m, int n, int k, boolean transA, boolean transB,
                               int aOffset, int bOffset, boolean aBatched, boolean bBatched, List<String> failures) {
         MatmulSpec s = MatmulSpec.packed(batch, m, n, k, transA, transB, aOffset, bOffset, aBatched, bBatched);
-        float[] a = uniform(r, s.aLength());
-        float[] b = uniform(r, s.bLength());
+        float[] a = GemmReference.uniform(r, s.aLength());
+        float[] b = GemmReference.uniform(r, s.bLength());
         float[] c = new float[batch * m * n];
         java.util.Arrays.fill(c, Float.NaN);
         mm.run(s, a, b, c);
-        for (int bb = 0; bb < batch; bb++) {
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    double sum = 0;
-                    double abs = 0;
-                    for (int p = 0; p < k; p++) {
-                        double t = (double) a[s.aOffset() + bb * s.aBatchStride() + i * s.aRowStride() + p * s.aColStride()]
-                                * b[s.bOffset() + bb * s.bBatchStride() + p * s.bRowStride() + j * s.bColStride()];
-                        sum += t;
-                        abs += Math.abs(t);
-                    }
-                    float got = c[(bb * m + i) * n + j];
-                    double tol = 1e-6 + 4e-7 * Math.sqrt(k) * abs;
-                    if (!(Math.abs(got - sum) <= tol)) {
-                        failures.add(s + " at [" + bb + "," + i + "," + j + "]: got " + got + ", want " + sum);
-                        return;
-                    }
-                }
-            }
+        String bad = GemmReference.firstMismatch(s, a, b, c, GemmEpilogue.NONE);
+        if (bad != null) {
+            failures.add(bad);
         }
-    }
-
-    private static float[] uniform(Random r, int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = r.nextFloat() * 2 - 1;
-        }
-        return x;
     }
 }
