@@ -244,6 +244,11 @@ public final class DataParallel implements AutoCloseable {
         return List.copyOf(replicas);
     }
 
+    /** Every replica's optimizer, in device order (replica 0's holds the state a checkpoint saves). */
+    public List<Optimizer> optimizers() {
+        return List.copyOf(optimizers);
+    }
+
     /** The shard sizes of the last step, in device order (empty before the first step). */
     public int[] lastShardSizes() {
         return lastShards.clone();
