@@ -135,6 +135,10 @@ final class TrainCommand extends CliCommand {
         CpuThreads.request(threads);
         List<Device> parallel = devices == null ? null : ParallelDevices.parse(devices, device.name, resume);
         Device dev = parallel != null ? parallel.get(0) : device.orBest();
+        if (parallel != null && batch < parallel.size()) {
+            throw new IllegalArgumentException("--batch-size " + batch + " is smaller than the " + parallel.size()
+                    + " devices of --devices " + devices + ": every device needs at least one sample per batch");
+        }
         String threadWarning = CpuThreads.verify(threads);
         if (threadWarning != null) {
             err().println("clgrad train: warning: " + threadWarning);

@@ -122,6 +122,14 @@ final class TrainingLoop {
             while (it.hasNext()) {
                 Tensor[] batch = it.next();
                 int n = batch[0].shape(0);
+                if (n < dp.devices().size()) {
+                    // the epoch's last, partial batch has fewer samples than there are replicas: skipped,
+                    // as drop_last would (the batch size itself was checked against the devices up front)
+                    for (Tensor t : batch) {
+                        t.close();
+                    }
+                    continue;
+                }
                 try {
                     lossSum += dp.step(batch[0], batch[1], shardLoss) * n;
                 } finally {

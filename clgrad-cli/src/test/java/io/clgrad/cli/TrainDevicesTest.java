@@ -47,9 +47,22 @@ class TrainDevicesTest {
                 "--devices 'cpu,cpu': device cpu is named twice; each device holds one replica");
         assertRefused(run("train", "--quiet", "--samples", "50", "--devices", "cpu,"), 2,
                 "--devices 'cpu,': an empty device name; expected a comma list such as cpu,opencl:0, or all");
+        assertRefused(run("train", "--quiet", "--samples", "50", "--batch-size", "1", "--devices", "cpu,opencl:0"), 2,
+                "--batch-size 1 is smaller than the 2 devices of --devices cpu,opencl:0: every device needs at least"
+                        + " one sample per batch");
         assertRefused(run("train", "--quiet", "--samples", "50", "--device", "cpu", "--devices", "cpu"), 2,
                 "--device and --devices exclude each other: give --devices cpu alone for one device, or a list for"
                         + " several");
+    }
+
+    /** 41 training samples in batches of 8: the last batch (1 sample) is skipped, not an error. */
+    @Test
+    void aLastBatchSmallerThanTheDeviceCountIsSkipped() {
+        assumeFalse(TestDevices.opencl().isEmpty(), "no OpenCL device");
+        Run r = run("train", "--samples", "51", "--batch-size", "8", "--epochs", "1", "--devices", "cpu,opencl:0");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("data: two-moons, 41 training"), r.out());
+        assertTrue(r.out().contains("done: 1 epoch(s)"), r.out());
     }
 
     private static String[] concat(String[] a, String... b) {
