@@ -115,6 +115,13 @@ public final class Benchmark {
             for (Device dev : o.devices()) {
                 runDevice(dev, py);
             }
+            if (o.fmnist() && o.devices().size() > 1) {
+                try {
+                    println(ParallelWorkload.line(o.devices(), o.dataDir(), QUICK_FMNIST_SAMPLES));
+                } catch (IOException e) {
+                    println("fmnist mlp data-parallel: skipped (" + e.getMessage().strip().split("\\R", 2)[0] + ")");
+                }
+            }
         } finally {
             if (py != null) {
                 py.close();

@@ -324,7 +324,7 @@ public final class Workloads {
         }
     }
 
-    private static double accuracy(Module<?> model, DataLoader<Tensor[]> loader) {
+    static double accuracy(Module<?> model, DataLoader<Tensor[]> loader) {
         model.eval();
         double correct = 0;
         int n = 0;

@@ -19,12 +19,18 @@ final class ProgressReporter {
     private int batches;
     private long epochStart;
     private long lastDraw;
+    private String devices = "";
 
     ProgressReporter(PrintWriter out, boolean terminal, boolean quiet, String validLabel) {
         this.out = out;
         this.live = terminal && !quiet;
         this.quiet = quiet;
         this.validLabel = validLabel;
+    }
+
+    /** Names the devices of a data-parallel run at the end of the bar and of each epoch line ("on cpu+opencl:0"). */
+    void showDevices(String ids) {
+        this.devices = "  on " + ids;
     }
 
     void line(String text) {
@@ -55,10 +61,10 @@ final class ProgressReporter {
         double secs = (now - epochStart) / 1e9;
         int filled = (int) ((long) BAR * done / Math.max(1, batches));
         double eta = done == 0 ? 0 : secs / done * (batches - done);
-        out.print(String.format(Locale.ROOT, "\repoch %d/%d [%s%s] %d/%d  loss %s  %,.0f samples/s  ETA %s ",
+        out.print(String.format(Locale.ROOT, "\repoch %d/%d [%s%s] %d/%d  loss %s  %,.0f samples/s  ETA %s%s ",
                 epoch, epochs, "#".repeat(filled), ".".repeat(BAR - filled), done, batches,
                 Double.isNaN(loss) ? "-" : String.format(Locale.ROOT, "%.4f", loss),
-                samples / Math.max(secs, 1e-9), duration(eta)));
+                samples / Math.max(secs, 1e-9), duration(eta), devices));
         out.flush();
     }
 
@@ -78,9 +84,9 @@ final class ProgressReporter {
             out.print("\r" + " ".repeat(100) + "\r");
         }
         out.println(String.format(Locale.ROOT,
-                "epoch %d/%d  train loss %.4f acc %.4f  %s loss %.4f acc %.4f  %,.0f samples/s  %.2f s",
+                "epoch %d/%d  train loss %.4f acc %.4f  %s loss %.4f acc %.4f  %,.0f samples/s  %.2f s%s",
                 m.epoch(), epochs, m.trainLoss(), m.trainAccuracy(), validLabel, m.validLoss(), m.validAccuracy(),
-                m.samplesPerSecond(), m.seconds()));
+                m.samplesPerSecond(), m.seconds(), devices));
         out.flush();
     }
 

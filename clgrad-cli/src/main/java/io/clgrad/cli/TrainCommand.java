@@ -9,6 +9,7 @@ import io.clgrad.nn.BCEWithLogitsLoss;
 import io.clgrad.nn.CrossEntropyLoss;
 import io.clgrad.nn.Loss;
 import io.clgrad.nn.Module;
+import io.clgrad.nn.parallel.DataParallel;
 import io.clgrad.optim.Adam;
 import io.clgrad.optim.AdamW;
 import io.clgrad.optim.Optimizer;
@@ -51,6 +52,11 @@ final class TrainCommand extends CliCommand {
 
     @Mixin
     DeviceOption device;
+
+    @Option(names = "--devices", paramLabel = "LIST",
+            description = "Data-parallel training on several devices, e.g. cpu,opencl:0, or all (every device):"
+                    + " one replica each, every batch split across them (io.clgrad.nn.parallel.DataParallel).")
+    String devices;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: 50 for synthetic data, 3 otherwise).")
     Integer epochs;
@@ -127,7 +133,12 @@ final class TrainCommand extends CliCommand {
         checkDataOptions(images);
         checkOutputs();
         CpuThreads.request(threads);
-        Device dev = device.orBest();
+        List<Device> parallel = devices == null ? null : ParallelDevices.parse(devices, device.name, resume);
+        Device dev = parallel != null ? parallel.get(0) : device.orBest();
+        if (parallel != null && batch < parallel.size()) {
+            throw new IllegalArgumentException("--batch-size " + batch + " is smaller than the " + parallel.size()
+                    + " devices of --devices " + devices + ": every device needs at least one sample per batch");
+        }
         String threadWarning = CpuThreads.verify(threads);
         if (threadWarning != null) {
             err().println("clgrad train: warning: " + threadWarning);
@@ -176,10 +187,14 @@ final class TrainCommand extends CliCommand {
             int[] sizes = hidden != null ? hidden : images ? new int[] {512, 512} : new int[] {10};
             modelSpec = ModelSpec.of(td.features(), sizes, td.classes());
         }
-        Module<?> model = modelSpec.build();
+        double lr0 = rate;
+        DataParallel dp = parallel == null ? null
+                : DataParallel.builder(modelSpec::build, ps -> optimizer(ps, lr0)).devices(parallel).build();
+        Module<?> model = dp != null ? dp.module() : modelSpec.build();
         model.to(dev);
         Loss<?> criterion = modelSpec.binary() ? new BCEWithLogitsLoss() : new CrossEntropyLoss();
-        Optimizer opt = optimizer(model, rate);
+        Optimizer opt = dp != null ? dp.optimizers().get(0) : optimizer(model.parameters(), rate);
+        String where = parallel == null ? dev.toString() : ParallelDevices.ids(parallel);
         int firstEpoch = 1;
         if (resume != null) {
             // the checkpoint's hyperparameters win, as with PyTorch's optimizer.load_state_dict, unless
@@ -194,8 +209,14 @@ final class TrainCommand extends CliCommand {
         ProgressReporter progress = new ProgressReporter(out, System.console() != null, quiet, td.heldLabel());
         progress.line(model.toString());
         progress.line(String.format(Locale.ROOT, "parameters: %,d", model.numParameters()));
-        progress.line("device: " + dev + " (" + dev.info().name() + ")");
-        if (device.name == null) {
+        if (parallel != null) {
+            progress.showDevices(where);
+            progress.line("devices: " + ParallelDevices.describe(parallel) + ", data-parallel (one replica each, "
+                    + "batches split equally)");
+        } else {
+            progress.line("device: " + dev + " (" + dev.info().name() + ")");
+        }
+        if (device.name == null && parallel == null) {
             progress.line("  why: " + Device.bestReason());
         }
         progress.line(String.format(Locale.ROOT, "data: %s, %,d training and %,d %s samples, %d features, %s",
@@ -204,8 +225,9 @@ final class TrainCommand extends CliCommand {
         progress.line(criterion + ", " + optimizer + " lr=" + rate + ", batch size " + batch + ", "
                 + epochCount + " epoch(s)" + (resume != null ? ", resuming after epoch " + (firstEpoch - 1) : ""));
 
+        // with --devices the batches stay on the host: DataParallel moves each shard to its replica
         DataLoader<Tensor[]> trainLoader = DataLoader.builder(td.train()).batchSize(batch).shuffle(true).seed(seed)
-                .device(dev).prefetch(2).build();
+                .device(dp != null ? Device.cpu() : dev).prefetch(2).build();
         DataLoader<Tensor[]> heldLoader = DataLoader.builder(td.held()).batchSize(Math.max(batch, 512)).device(dev)
                 .prefetch(2).build();
         TrainingLoop loop = new TrainingLoop(model, criterion, modelSpec);
@@ -235,7 +257,8 @@ final class TrainCommand extends CliCommand {
                 guard.startEpoch(e);
                 long t0 = System.nanoTime();
                 // the loader's shuffle order of this epoch (0-based), also when resuming
-                TrainingLoop.Score tr = loop.trainEpoch(trainLoader, e - 1, opt, progress, guard);
+                TrainingLoop.Score tr = dp != null ? loop.trainEpochParallel(dp, trainLoader, e - 1, progress, guard)
+                        : loop.trainEpoch(trainLoader, e - 1, opt, progress, guard);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 TrainingLoop.Score held = loop.evaluate(heldLoader);
                 guard.checkHeldLoss(held.loss(), td.heldLabel());
@@ -255,7 +278,7 @@ final class TrainCommand extends CliCommand {
             report.finish(() -> {
                 out.println(String.format(Locale.ROOT,
                         "done: %d epoch(s) in %s on %s; final %s accuracy %.4f, loss %.4f%s",
-                        history.size(), ProgressReporter.duration(total), dev, td.heldLabel(), last.validAccuracy(),
+                        history.size(), ProgressReporter.duration(total), where, td.heldLabel(), last.validAccuracy(),
                         last.validLoss(), save == null ? "" : notSavedWhy == null ? "; model saved to " + save
                                 : "; model NOT saved to " + save + " (non-finite weights)"));
                 out.flush();
@@ -268,6 +291,9 @@ final class TrainCommand extends CliCommand {
                 }
                 return null;
             });
+        }
+        if (dp != null) {
+            dp.close();
         }
         if (notSaved != null) {
             throw new IllegalStateException("the model was not saved: " + notSaved);
@@ -408,14 +434,14 @@ final class TrainCommand extends CliCommand {
                 .collect(Collectors.joining(","));
     }
 
-    private Optimizer optimizer(Module<?> model, double rate) {
+    private Optimizer optimizer(List<Tensor> params, double rate) {
         switch (optimizer) {
             case "adam":
-                return new Adam(model.parameters(), rate);
+                return new Adam(params, rate);
             case "adamw":
-                return new AdamW(model.parameters(), rate);
+                return new AdamW(params, rate);
             case "sgd":
-                return SGD.builder(model.parameters()).lr(rate).momentum(0.9).build();
+                return SGD.builder(params).lr(rate).momentum(0.9).build();
             default:
                 throw new IllegalArgumentException("unknown --optimizer '" + optimizer + "': expected adam, adamw or sgd");
         }

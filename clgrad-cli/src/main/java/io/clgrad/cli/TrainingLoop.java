@@ -10,6 +10,7 @@ import io.clgrad.data.BatchIterator;
 import io.clgrad.data.DataLoader;
 import io.clgrad.nn.Loss;
 import io.clgrad.nn.Module;
+import io.clgrad.nn.parallel.DataParallel;
 import io.clgrad.optim.Optimizer;
 
 /**
@@ -88,6 +89,64 @@ final class TrainingLoop {
         } finally {
             if (!finished) {
                 closeAll(sums);
+                progress.abort();
+            }
+        }
+    }
+
+    /**
+     * One epoch of data-parallel training ({@code clgrad train --devices}): as
+     * {@link #trainEpoch}, but each batch (on the host) is split across {@code dp}'s replicas and
+     * stepped eagerly by {@link DataParallel#step}; the loss and the correct predictions are summed
+     * on the host (each step already waits for every replica).
+     */
+    Score trainEpochParallel(DataParallel dp, DataLoader<?> loader, int epochIndex, ProgressReporter progress,
+                             DivergenceGuard guard) {
+        dp.replicas().forEach(Module::train);
+        double lossSum = 0;
+        java.util.concurrent.atomic.AtomicLong correct = new java.util.concurrent.atomic.AtomicLong();
+        int samples = 0;
+        int done = 0;
+        int batches = loader.numBatches();
+        boolean finished = false;
+        DataParallel.ShardLoss shardLoss = (m, x, y) -> {
+            Tensor target = target(y);
+            Tensor output = m.forward(spec.input(x));
+            Tensor loss = criterion.forward(output, target);
+            try (var g = Autograd.noGrad()) {
+                correct.addAndGet((long) hits(output, target).item());
+            }
+            return loss;
+        };
+        try (BatchIterator it = loader.iterator(epochIndex)) {
+            while (it.hasNext()) {
+                Tensor[] batch = it.next();
+                int n = batch[0].shape(0);
+                if (n < dp.devices().size()) {
+                    // the epoch's last, partial batch has fewer samples than there are replicas: skipped,
+                    // as drop_last would (the batch size itself was checked against the devices up front)
+                    for (Tensor t : batch) {
+                        t.close();
+                    }
+                    continue;
+                }
+                try {
+                    lossSum += dp.step(batch[0], batch[1], shardLoss) * n;
+                } finally {
+                    for (Tensor t : batch) {
+                        t.close();
+                    }
+                }
+                samples += n;
+                done++;
+                guard.checkTrainLoss(lossSum / samples, done, batches);
+                progress.batch(done, samples, lossSum / samples);
+            }
+            finished = true;
+            return new Score(samples == 0 ? Double.NaN : lossSum / samples,
+                    samples == 0 ? Double.NaN : (double) correct.get() / samples, samples);
+        } finally {
+            if (!finished) {
                 progress.abort();
             }
         }
