@@ -94,18 +94,33 @@ final class TuneCommand implements Callable<Integer> {
                 out.println("candidate " + index[0] + " " + line(c));
                 out.flush();
             });
-            out.println(line(r.current()) + " [" + r.current().config() + "]");
-            if (r.best() == r.current()) {
-                out.println(String.format(Locale.ROOT, "best: the current configuration, %.1f GFLOP/s",
-                        r.current().gflops()));
-            } else {
-                out.println(String.format(Locale.ROOT, "best: %s (%.2fx current) [%s]", line(r.best()),
-                        r.best().gflops() / r.current().gflops(), r.best().config()));
+            summary(out, "", r);
+            int[] convIndex = {0};
+            Optional<Tuner.Result> conv = tuner.tuneConv(quick, !dryRun, c -> {
+                convIndex[0]++;
+                out.println("conv candidate " + convIndex[0] + " " + line(c));
+                out.flush();
+            });
+            if (conv.isPresent()) {
+                summary(out, "conv ", conv.get());
             }
-            out.println(r.saved() ? "saved: " + r.file() + " (used from the next start)" : "not saved (--dry-run)");
-            out.flush();
         }
         return 0;
+    }
+
+    /** The current configuration, the best one and where it went, each line after {@code prefix}. */
+    private static void summary(PrintWriter out, String prefix, Tuner.Result r) {
+        out.println(prefix + line(r.current()) + " [" + r.current().config() + "]");
+        if (r.best() == r.current()) {
+            out.println(String.format(Locale.ROOT, "%sbest: the current configuration, %.1f GFLOP/s", prefix,
+                    r.current().gflops()));
+        } else {
+            out.println(String.format(Locale.ROOT, "%sbest: %s (%.2fx current) [%s]", prefix, line(r.best()),
+                    r.best().gflops() / r.current().gflops(), r.best().config()));
+        }
+        out.println(prefix + (r.saved() ? "saved: " + r.file() + " (used from the next start)"
+                : "not saved (--dry-run)"));
+        out.flush();
     }
 
     /** Which devices could be tuned instead, for the message when the one asked for cannot. */

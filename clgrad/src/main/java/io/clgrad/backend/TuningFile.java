@@ -181,6 +181,29 @@ public final class TuningFile {
                 "the built-in tuning applies", false);
     }
 
+    /**
+     * The saved value of {@code key} parsed by {@code parse}, for a tuner's resolution of its
+     * configuration (e.g. {@code file.parsed("conv", v -> CpuConvConfig.parse(v, base))}).
+     *
+     * @param key   the kernel family's key
+     * @param parse turns the value into a configuration; throws IllegalArgumentException when it cannot
+     * @param <T>   the configuration type
+     * @return the configuration, or null when nothing is saved under {@code key}
+     * @throws IllegalArgumentException naming this file, the key and the value when the value does not parse
+     */
+    public <T> T parsed(String key, java.util.function.Function<String, T> parse) {
+        String v = value(key);
+        if (v.isEmpty()) {
+            return null;
+        }
+        try {
+            return parse.apply(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("ignoring the tuning file " + path + ": " + key + "=" + v + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     private static String sha256(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));

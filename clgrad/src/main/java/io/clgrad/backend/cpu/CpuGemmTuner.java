@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -68,6 +69,33 @@ final class CpuGemmTuner implements Tuner {
         return TunerRuns.run("cpu (" + tuning.facts().model() + ", " + tuning.facts().isa() + ")", tuning.config(),
                 candidates, (c, label) -> measure(c, label, size), progress, tuning.file(), CpuGemmTuning.KEY, save,
                 size);
+    }
+
+    /** The patch copies' configuration in use and where it came from ({@link CpuConvTuning#inUse}). */
+    @Override
+    public String convInUse() {
+        try {
+            return CpuConvTuning.forLanes(tuning.facts().lanes()).inUse();
+        } catch (IllegalArgumentException e) {
+            return CpuConvConfig.AUTO.spec() + " (built-in; " + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * Times the {@link CpuConvConfig#candidates conv candidates} ({@link CpuConvTimer}: conformance
+     * tables first, then the CNN's two layers on the GEMM in use) and, when {@code save}, keeps the
+     * fastest under key {@value CpuConvTuning#KEY} of {@link #resultFile()}, beside the GEMM's.
+     */
+    @Override
+    public Optional<Result> tuneConv(boolean quick, boolean save, Consumer<Candidate> progress) throws IOException {
+        Map<String, CpuConvConfig> candidates = new LinkedHashMap<>();
+        for (CpuConvConfig c : CpuConvConfig.candidates(quick)) {
+            candidates.put(c.spec(), c);
+        }
+        CpuConvTimer timer = new CpuConvTimer(par, new CpuMatmul(par, tuning.config()));
+        return Optional.of(TunerRuns.run("cpu (" + tuning.facts().model() + ", " + tuning.facts().isa() + ") conv",
+                CpuConvTuning.configFor(tuning.facts().lanes()), candidates, timer::measure, progress, tuning.file(),
+                CpuConvTuning.KEY, save, 128));
     }
 
     /** Checks one configuration against the reference and times it; a failure is a candidate with its reason. */

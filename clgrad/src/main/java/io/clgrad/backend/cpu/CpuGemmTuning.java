@@ -83,16 +83,7 @@ record CpuGemmTuning(CpuFacts facts, TuningFile file, CpuGemmConfig config, Stri
      * @throws IllegalArgumentException naming the file when its value does not parse
      */
     static CpuGemmConfig saved(TuningFile file, CpuGemmConfig base) {
-        String value = file.value(KEY);
-        if (value.isEmpty()) {
-            return null;
-        }
-        try {
-            return CpuGemmConfig.parse(value, base);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("ignoring the tuning file " + file.path() + ": " + KEY + "=" + value
-                    + ": " + e.getMessage(), e);
-        }
+        return file.parsed(KEY, v -> CpuGemmConfig.parse(v, base));
     }
 
     /**
