@@ -1,5 +1,6 @@
 package io.clgrad.backend.cpu;
 
+import io.clgrad.backend.ConvTunerRuns;
 import io.clgrad.backend.MatmulSpec;
 import io.clgrad.backend.Tuner;
 import io.clgrad.backend.TunerRuns;
@@ -82,8 +83,9 @@ final class CpuGemmTuner implements Tuner {
     }
 
     /**
-     * Times the {@link CpuConvConfig#candidates conv candidates} ({@link CpuConvTimer}: conformance
-     * tables first, then the CNN's two layers on the GEMM in use) and, when {@code save}, keeps the
+     * Times the {@link CpuConvConfig#candidates conv candidates}, each on a backend of this tuner's
+     * threads whose patch copies run it and whose GEMM is the one in use: conformance tables first,
+     * then the CNN's two layers ({@link #measureConv}), and, when {@code save}, keeps the
      * fastest under key {@value CpuConvTuning#KEY} of {@link #resultFile()}, beside the GEMM's.
      */
     @Override
@@ -92,10 +94,20 @@ final class CpuGemmTuner implements Tuner {
         for (CpuConvConfig c : CpuConvConfig.candidates(quick)) {
             candidates.put(c.spec(), c);
         }
-        CpuConvTimer timer = new CpuConvTimer(par, new CpuMatmul(par, tuning.config()));
         return Optional.of(TunerRuns.run("cpu (" + tuning.facts().model() + ", " + tuning.facts().isa() + ") conv",
-                CpuConvTuning.configFor(tuning.facts().lanes()), candidates, timer::measure, progress, tuning.file(),
-                CpuConvTuning.KEY, save, 128));
+                CpuConvTuning.configFor(tuning.facts().lanes()), candidates, this::measureConv, progress,
+                tuning.file(), CpuConvTuning.KEY, save, 128));
+    }
+
+    /** Checks one conv configuration on the conformance tables and times it; a failure is a candidate with its reason. */
+    Candidate measureConv(CpuConvConfig config, String label) {
+        try (CpuBackend be = new CpuBackend(par.threads(), tuning.config(), config)) {
+            String bad = ConvTunerRuns.check(be);
+            return bad != null ? new Candidate(label, config.spec(), Double.NaN, bad)
+                    : new Candidate(label, config.spec(), ConvTunerRuns.gflops(be), null);
+        } catch (RuntimeException e) {
+            return TunerRuns.failure(label, config.spec(), e);
+        }
     }
 
     /** Checks one configuration against the reference and times it; a failure is a candidate with its reason. */

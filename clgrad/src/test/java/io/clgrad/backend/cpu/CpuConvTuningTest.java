@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clgrad.backend.ConvTunerRuns;
 import io.clgrad.backend.TuningFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The CPU conv tuning ({@link CpuConvConfig}, {@link CpuConvTuning}): every candidate the tuner
  * tries, and the extremes (one chunk per thread, 64), run the im2col and col2im conformance tables
- * against the double reference on one, two and three threads ({@link CpuConvTimer#check}, what
+ * against the double reference on one, two and three threads ({@link ConvTunerRuns#check}, what
  * the tuner itself runs before timing); the syntax and its errors; and a saved, a bad and an
  * overridden tuning file.
  */
@@ -35,7 +36,9 @@ class CpuConvTuningTest {
     @MethodSource("configs")
     void everyCandidateMatchesTheConvConformanceTables(CpuConvConfig config) {
         for (int threads = 1; threads <= 3; threads++) {
-            assertNull(CpuConvTimer.check(config, threads), config.spec() + " on " + threads + " threads");
+            try (CpuBackend be = new CpuBackend(threads, null, config)) {
+                assertNull(ConvTunerRuns.check(be), config.spec() + " on " + threads + " threads");
+            }
         }
     }
 

@@ -1,0 +1,150 @@
+package io.clgrad.backend.opencl;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The work-group sizes of conv.cl's 1-D launches ({@link ConvOps}): {@code im2colWg} for im2col
+ * (one work-item per patch row and channel) and {@code col2imWg} for col2im (one per input pixel),
+ * or 0 ("auto") for the device's elementwise work-group size, as every other 1-D launch. Each is
+ * capped by the kernel's limit and rounded down to its preferred multiple at launch
+ * ({@link ClKernel#localSize}). Syntax (the tuning file's {@value #KEY} key and
+ * {@code -D}{@value #PROPERTY}): {@code im2colWg=64,col2imWg=auto}. The work-group size changes no
+ * result: each work-item computes its outputs alone.
+ *
+ * @param im2colWg im2col's work-group size, 0 = auto
+ * @param col2imWg col2im's work-group size, 0 = auto
+ */
+record ClConvConfig(int im2colWg, int col2imWg) {
+    /** The built-in choice: both at the device's elementwise work-group size. */
+    static final ClConvConfig AUTO = new ClConvConfig(0, 0);
+    /** The key of the conv configuration in a device's tuning file (beside the matmul row's). */
+    static final String KEY = "conv";
+    /** The system property whose {@code key=value} overrides apply last. */
+    static final String PROPERTY = "clgrad.opencl.conv";
+    private static final int[] SIZES = {0, 16, 32, 64, 128, 256, 512, 1024};
+
+    /**
+     * Checks the ranges.
+     *
+     * @throws IllegalArgumentException when a size is outside 1 to 4096 (or auto)
+     */
+    ClConvConfig {
+        check("im2colWg", im2colWg);
+        check("col2imWg", col2imWg);
+    }
+
+    /** The configuration in the syntax {@link #parse} reads. */
+    String spec() {
+        return "im2colWg=" + name(im2colWg) + ",col2imWg=" + name(col2imWg);
+    }
+
+    /**
+     * Reads {@code key=value} pairs (im2colWg, col2imWg; a size or "auto") over {@code base}.
+     *
+     * @throws IllegalArgumentException naming the bad part
+     */
+    static ClConvConfig parse(String spec, ClConvConfig base) {
+        if (spec == null || spec.isBlank()) {
+            return base;
+        }
+        int[] v = {base.im2colWg, base.col2imWg};
+        List<String> keys = List.of("im2colWg", "col2imWg");
+        for (String part : spec.split(",")) {
+            String[] kv = part.trim().split("=", 2);
+            int i = kv.length == 2 ? keys.indexOf(kv[0].trim()) : -1;
+            if (i < 0) {
+                throw new IllegalArgumentException("OpenCL conv configuration: expected im2colWg=N or col2imWg=N "
+                        + "(N a work-group size or auto), got '" + part.trim() + "'");
+            }
+            String value = kv[1].trim().toLowerCase(Locale.ROOT);
+            try {
+                v[i] = value.equals("auto") ? 0 : Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("OpenCL conv configuration: " + keys.get(i)
+                        + " is a work-group size or 'auto', not '" + kv[1].trim() + "'");
+            }
+        }
+        return new ClConvConfig(v[0], v[1]);
+    }
+
+    /**
+     * The built-in configuration, then what {@code clgrad tune} saved in {@code file} (ignored with a
+     * warning naming the file when it does not parse), then the {@code property} overrides.
+     *
+     * @return the configuration and its source: "built-in", "tuned" or "override"
+     * @throws IllegalArgumentException when {@code property} does not parse
+     */
+    static Resolved resolve(io.clgrad.backend.TuningFile file, String property) {
+        ClConvConfig c = AUTO;
+        String source = "built-in";
+        try {
+            ClConvConfig saved = file.parsed(KEY, v -> parse(v, AUTO));
+            if (saved != null) {
+                c = saved;
+                source = "tuned";
+            }
+        } catch (IllegalArgumentException e) {
+            LoggerFactory.getLogger(ClConvConfig.class).warn("{}; the built-in OpenCL conv configuration applies",
+                    e.getMessage());
+        }
+        if (property != null && !property.isBlank()) {
+            try {
+                c = parse(property, c);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("-D" + PROPERTY + "=" + property + ": " + e.getMessage(), e);
+            }
+            source = "override";
+        }
+        return new Resolved(c, source, file);
+    }
+
+    /**
+     * A resolved configuration and where it came from.
+     *
+     * @param config the configuration
+     * @param source "built-in", "tuned" or "override"
+     * @param file   the device's tuning file
+     */
+    record Resolved(ClConvConfig config, String source, io.clgrad.backend.TuningFile file) {
+        /** One line for {@code clgrad devices}, e.g. {@code "im2colWg=64,col2imWg=auto (tuned: FILE)"}. */
+        String inUse() {
+            String from = switch (source) {
+                case "tuned" -> "tuned: " + file.path();
+                case "override" -> "-D" + PROPERTY;
+                default -> source;
+            };
+            return config.spec() + " (" + from + ")";
+        }
+    }
+
+    /**
+     * What {@code clgrad tune} tries: each size for im2col with col2im auto, then each for col2im
+     * ({@code quick}: auto, 64 and 256), sizes above {@code maxWg} left out.
+     */
+    static List<ClConvConfig> candidates(boolean quick, long maxWg) {
+        Set<ClConvConfig> out = new LinkedHashSet<>();
+        for (int wg : SIZES) {
+            if (wg <= maxWg && (!quick || wg == 0 || wg == 64 || wg == 256)) {
+                out.add(new ClConvConfig(wg, 0));
+                out.add(new ClConvConfig(0, wg));
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    private static String name(int wg) {
+        return wg == 0 ? "auto" : Integer.toString(wg);
+    }
+
+    private static void check(String key, int value) {
+        if (value < 0 || value > 4096) {
+            throw new IllegalArgumentException("OpenCL conv configuration: " + key + " = " + value
+                    + " is outside 1 to 4096 (or auto)");
+        }
+    }
+}
