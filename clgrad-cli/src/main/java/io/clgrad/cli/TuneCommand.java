@@ -31,10 +31,12 @@ import picocli.CommandLine.Spec;
                 + "(~/.cache/clgrad/tuning/, or $CLGRAD_CACHE_DIR), where every later run on that device and driver "
                 + "picks it up. The OpenCL devices have a tuner, and so has the Java CPU backend (register tile and cache "
                 + "blocking of its Vector API GEMM, kept per CPU model and vector width) when the JVM runs with "
-                + "--add-modules jdk.incubator.vector, as scripts/clgrad starts it.",
+                + "--add-modules jdk.incubator.vector, as scripts/clgrad starts it. Then the conv kernels' candidates "
+                + "(OpenCL: conv.cl's im2col/col2im work-group sizes; Java CPU: their chunks per thread), each checked "
+                + "on the conv conformance tables and timed on the CNN's two layers (batch 128), saved in the same file.",
             "Lines: 'device: ...', 'candidate I CHANGES: X GFLOP/s', 'current: X GFLOP/s [SPEC]', "
                 + "'best: CHANGES: X GFLOP/s (R x current) [SPEC]' (or 'best: the current configuration, X GFLOP/s'), "
-                + "'saved: FILE'."})
+                + "'saved: FILE'; then the same lines for the conv kernels, each after 'conv '."})
 final class TuneCommand implements Callable<Integer> {
 
     @Option(names = "--device", paramLabel = "DEVICE",
