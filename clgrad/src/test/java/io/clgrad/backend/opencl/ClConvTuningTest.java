@@ -18,7 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The OpenCL conv tuning ({@link ClConvConfig}: conv.cl's work-group sizes): every candidate the
+ * The OpenCL conv tuning ({@link ClConvConfig}: conv.cl's work-group sizes and channels per im2col
+ * work-item): every candidate the
  * tuner tries, and odd sizes, run the im2col and col2im conformance tables against the double
  * reference on every OpenCL device ({@link ConvTunerRuns#check}, what the tuner runs before timing);
  * a quick dry run of the tuner measures every candidate and sets the configuration in use back; the
@@ -37,9 +38,9 @@ class ClConvTuningTest {
         ClConvConfig inUse = ops.config();
         List<ClConvConfig> configs = new ArrayList<>(ClConvConfig.candidates(false,
                 backend.info().maxWorkGroupSize()));
-        configs.add(new ClConvConfig(1, 1));
-        configs.add(new ClConvConfig(3, 7));
-        configs.add(new ClConvConfig(4096, 4096));   // capped by the kernel's limit at launch
+        configs.add(new ClConvConfig(1, 1, 3));
+        configs.add(new ClConvConfig(3, 7, 64));
+        configs.add(new ClConvConfig(4096, 4096, 5));   // capped by the kernel's limit at launch
         try {
             for (ClConvConfig c : configs) {
                 ops.configure(c);
@@ -70,12 +71,18 @@ class ClConvTuningTest {
 
     @Test
     void theSyntaxAndASavedABadAndAnOverriddenFile(@TempDir Path dir) throws Exception {
-        assertEquals("im2colWg=auto,col2imWg=auto", ClConvConfig.AUTO.spec());
-        assertEquals(new ClConvConfig(64, 0), ClConvConfig.parse("im2colWg=64", ClConvConfig.AUTO));
-        assertEquals(new ClConvConfig(0, 32), ClConvConfig.parse(" im2colWg=auto , col2imWg = 32",
-                new ClConvConfig(64, 0)));
-        assertEquals("OpenCL conv configuration: expected im2colWg=N or col2imWg=N (N a work-group size or auto), "
-                + "got 'wg=4'", assertThrows(IllegalArgumentException.class,
+        assertEquals("im2colWg=auto,col2imWg=auto,im2colCpi=1", ClConvConfig.AUTO.spec());
+        assertEquals(new ClConvConfig(64, 0, 1), ClConvConfig.parse("im2colWg=64", ClConvConfig.AUTO));
+        assertEquals(new ClConvConfig(0, 32, 8), ClConvConfig.parse(" im2colWg=auto , col2imWg = 32,im2colCpi=8",
+                new ClConvConfig(64, 0, 1)));
+        assertEquals("OpenCL conv configuration: im2colCpi = 0 channels per work-item is outside 1 to 64",
+                assertThrows(IllegalArgumentException.class,
+                        () -> ClConvConfig.parse("im2colCpi=0", ClConvConfig.AUTO)).getMessage());
+        assertEquals("OpenCL conv configuration: im2colCpi is a channel count, not 'auto'",
+                assertThrows(IllegalArgumentException.class,
+                        () -> ClConvConfig.parse("im2colCpi=auto", ClConvConfig.AUTO)).getMessage());
+        assertEquals("OpenCL conv configuration: expected im2colWg=N, col2imWg=N (N a work-group size or auto) or "
+                + "im2colCpi=N, got 'wg=4'", assertThrows(IllegalArgumentException.class,
                 () -> ClConvConfig.parse("wg=4", ClConvConfig.AUTO)).getMessage());
         assertEquals("OpenCL conv configuration: col2imWg = 5000 is outside 1 to 4096 (or auto)",
                 assertThrows(IllegalArgumentException.class,
@@ -84,16 +91,16 @@ class ClConvTuningTest {
                 && c.col2imWg() <= 256));
 
         TuningFile file = TuningFile.at(dir.resolve("tuning").resolve("dev.properties"));
-        assertEquals("im2colWg=auto,col2imWg=auto (built-in)", ClConvConfig.resolve(file, "").inUse());
+        assertEquals("im2colWg=auto,col2imWg=auto,im2colCpi=1 (built-in)", ClConvConfig.resolve(file, "").inUse());
         file.save(DeviceTuning.MATMUL_KEY, "mvRows=12", "test");
         file.save(ClConvConfig.KEY, "im2colWg=128", "test");
         ClConvConfig.Resolved tuned = ClConvConfig.resolve(file, "");
-        assertEquals(new ClConvConfig(128, 0), tuned.config());
-        assertEquals("im2colWg=128,col2imWg=auto (tuned: " + file.path() + ")", tuned.inUse());
+        assertEquals(new ClConvConfig(128, 0, 1), tuned.config());
+        assertEquals("im2colWg=128,col2imWg=auto,im2colCpi=1 (tuned: " + file.path() + ")", tuned.inUse());
         assertEquals("mvRows=12", file.value(DeviceTuning.MATMUL_KEY), "the matmul row stays beside it");
         ClConvConfig.Resolved over = ClConvConfig.resolve(file, "col2imWg=16");
-        assertEquals(new ClConvConfig(128, 16), over.config());
-        assertEquals("im2colWg=128,col2imWg=16 (-Dclgrad.opencl.conv)", over.inUse());
+        assertEquals(new ClConvConfig(128, 16, 1), over.config());
+        assertEquals("im2colWg=128,col2imWg=16,im2colCpi=1 (-Dclgrad.opencl.conv)", over.inUse());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ClConvConfig.resolve(file, "col2imWg=x"))
                 .getMessage().startsWith("-Dclgrad.opencl.conv=col2imWg=x: OpenCL conv configuration: col2imWg is a "
                         + "work-group size or 'auto', not 'x'"));
