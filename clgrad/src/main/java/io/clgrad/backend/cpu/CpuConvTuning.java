@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * @param file   where {@code clgrad tune} keeps this machine's result
  * @param config the configuration in use
  * @param source where it came from: "built-in", "tuned" or "override"
+ * @param from   the same for display: "built-in", "tuned: FILE" or "-Dclgrad.cpu.conv"
  */
-record CpuConvTuning(TuningFile file, CpuConvConfig config, String source) {
+record CpuConvTuning(TuningFile file, CpuConvConfig config, String source, String from) {
     /** The key of the conv configuration in a tuning file. */
     static final String KEY = "conv";
     /** The system property whose {@code key=value} overrides apply last. */
@@ -28,27 +29,9 @@ record CpuConvTuning(TuningFile file, CpuConvConfig config, String source) {
      * @throws IllegalArgumentException when {@code property} does not parse
      */
     static CpuConvTuning resolve(TuningFile file, String property) {
-        CpuConvConfig c = CpuConvConfig.AUTO;
-        String source = "built-in";
-        try {
-            CpuConvConfig saved = file.parsed(KEY, v -> CpuConvConfig.parse(v, CpuConvConfig.AUTO));
-            if (saved != null) {
-                c = saved;
-                source = "tuned";
-            }
-        } catch (IllegalArgumentException e) {
-            LoggerFactory.getLogger(CpuConvTuning.class).warn("{}; the built-in CPU conv configuration applies",
-                    e.getMessage());
-        }
-        if (property != null && !property.isBlank()) {
-            try {
-                c = CpuConvConfig.parse(property, c);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("-D" + PROPERTY + "=" + property + ": " + e.getMessage(), e);
-            }
-            source = "override";
-        }
-        return new CpuConvTuning(file, c, source);
+        TuningFile.Choice<CpuConvConfig> c = file.choose(KEY, CpuConvConfig.AUTO, CpuConvConfig::parse, PROPERTY,
+                property, "CPU conv");
+        return new CpuConvTuning(file, c.config(), c.source(), c.from());
     }
 
     private static final java.util.Map<Integer, CpuConvTuning> BY_LANES =
@@ -85,11 +68,6 @@ record CpuConvTuning(TuningFile file, CpuConvConfig config, String source) {
 
     /** One line for {@code clgrad devices}, e.g. {@code "im2col=2,col2im=auto (tuned: /home/u/...properties)"}. */
     String inUse() {
-        String from = switch (source) {
-            case "tuned" -> "tuned: " + file.path();
-            case "override" -> "-D" + PROPERTY;
-            default -> source;
-        };
         return config.spec() + " (" + from + ")";
     }
 }

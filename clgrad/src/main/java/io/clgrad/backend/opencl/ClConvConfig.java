@@ -5,7 +5,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.slf4j.LoggerFactory;
 
 /**
  * The tunables of conv.cl ({@link ConvOps}): the work-group sizes of its 1-D launches,
@@ -89,27 +88,9 @@ record ClConvConfig(int im2colWg, int col2imWg, int im2colCpi) {
      * @throws IllegalArgumentException when {@code property} does not parse
      */
     static Resolved resolve(io.clgrad.backend.TuningFile file, String property) {
-        ClConvConfig c = AUTO;
-        String source = "built-in";
-        try {
-            ClConvConfig saved = file.parsed(KEY, v -> parse(v, AUTO));
-            if (saved != null) {
-                c = saved;
-                source = "tuned";
-            }
-        } catch (IllegalArgumentException e) {
-            LoggerFactory.getLogger(ClConvConfig.class).warn("{}; the built-in OpenCL conv configuration applies",
-                    e.getMessage());
-        }
-        if (property != null && !property.isBlank()) {
-            try {
-                c = parse(property, c);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("-D" + PROPERTY + "=" + property + ": " + e.getMessage(), e);
-            }
-            source = "override";
-        }
-        return new Resolved(c, source, file);
+        io.clgrad.backend.TuningFile.Choice<ClConvConfig> c = file.choose(KEY, AUTO, ClConvConfig::parse, PROPERTY,
+                property, "OpenCL conv");
+        return new Resolved(c.config(), c.source(), c.from());
     }
 
     /**
@@ -117,16 +98,11 @@ record ClConvConfig(int im2colWg, int col2imWg, int im2colCpi) {
      *
      * @param config the configuration
      * @param source "built-in", "tuned" or "override"
-     * @param file   the device's tuning file
+     * @param from   for display: "built-in", "tuned: FILE" or "-Dclgrad.opencl.conv"
      */
-    record Resolved(ClConvConfig config, String source, io.clgrad.backend.TuningFile file) {
-        /** One line for {@code clgrad devices}, e.g. {@code "im2colWg=64,col2imWg=auto (tuned: FILE)"}. */
+    record Resolved(ClConvConfig config, String source, String from) {
+        /** One line for {@code clgrad devices}, e.g. {@code "im2colWg=64,col2imWg=auto,im2colCpi=8 (tuned: FILE)"}. */
         String inUse() {
-            String from = switch (source) {
-                case "tuned" -> "tuned: " + file.path();
-                case "override" -> "-D" + PROPERTY;
-                default -> source;
-            };
             return config.spec() + " (" + from + ")";
         }
     }

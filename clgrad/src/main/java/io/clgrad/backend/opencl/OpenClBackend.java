@@ -115,7 +115,7 @@ public final class OpenClBackend implements Backend {
         } catch (IllegalArgumentException e) {
             org.slf4j.LoggerFactory.getLogger(OpenClBackend.class).error("{}; the built-in OpenCL conv configuration "
                     + "applies", e.getMessage());
-            return new ClConvConfig.Resolved(ClConvConfig.AUTO, "built-in", device.facts().tuningFile());
+            return new ClConvConfig.Resolved(ClConvConfig.AUTO, "built-in", "built-in");
         }
     }
 
