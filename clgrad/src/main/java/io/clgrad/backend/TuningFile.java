@@ -258,6 +258,16 @@ public final class TuningFile {
         return choice;
     }
 
+    /**
+     * How the tuners' configurations spell a value where 0 means "let the backend decide".
+     *
+     * @param value the value
+     * @return "auto" for 0, else the number
+     */
+    public static String autoName(int value) {
+        return value == 0 ? "auto" : Integer.toString(value);
+    }
+
     private static String sha256(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));

@@ -37,7 +37,7 @@ record CpuConvConfig(int im2col, int col2im) {
 
     /** The configuration in the syntax {@link #parse} reads, e.g. {@code im2col=2,col2im=auto}. */
     String spec() {
-        return "im2col=" + name(im2col) + ",col2im=" + name(col2im);
+        return "im2col=" + io.clgrad.backend.TuningFile.autoName(im2col) + ",col2im=" + io.clgrad.backend.TuningFile.autoName(col2im);
     }
 
     /**
@@ -91,10 +91,6 @@ record CpuConvConfig(int im2col, int col2im) {
             out.add(new CpuConvConfig(2, 2));
         }
         return new ArrayList<>(out);
-    }
-
-    private static String name(int chunks) {
-        return chunks == 0 ? "auto" : Integer.toString(chunks);
     }
 
     private static void check(String key, int value) {

@@ -46,7 +46,7 @@ record ClConvConfig(int im2colWg, int col2imWg, int im2colCpi) {
 
     /** The configuration in the syntax {@link #parse} reads. */
     String spec() {
-        return "im2colWg=" + name(im2colWg) + ",col2imWg=" + name(col2imWg) + ",im2colCpi=" + im2colCpi;
+        return "im2colWg=" + io.clgrad.backend.TuningFile.autoName(im2colWg) + ",col2imWg=" + io.clgrad.backend.TuningFile.autoName(col2imWg) + ",im2colCpi=" + im2colCpi;
     }
 
     /**
@@ -124,10 +124,6 @@ record ClConvConfig(int im2colWg, int col2imWg, int im2colCpi) {
             out.add(new ClConvConfig(0, 0, cpi));
         }
         return new ArrayList<>(out);
-    }
-
-    private static String name(int wg) {
-        return wg == 0 ? "auto" : Integer.toString(wg);
     }
 
     private static void check(String key, int value) {

@@ -42,6 +42,12 @@ class CpuConvTuningTest {
         }
     }
 
+    /** The error of parsing {@code spec} over the built-in configuration. */
+    private static String rejected(String spec) {
+        return assertThrows(IllegalArgumentException.class, () -> CpuConvConfig.parse(spec, CpuConvConfig.AUTO))
+                .getMessage();
+    }
+
     @Test
     void theSyntaxRoundTripsAndSaysWhatIsWrong() {
         for (CpuConvConfig c : configs()) {
@@ -51,17 +57,13 @@ class CpuConvTuningTest {
         assertEquals(new CpuConvConfig(2, 4), CpuConvConfig.parse("col2im=4", new CpuConvConfig(2, 0)));
         assertEquals(new CpuConvConfig(0, 1), CpuConvConfig.parse(" im2col = AUTO , col2im=1", new CpuConvConfig(2, 0)));
         assertEquals("CPU conv configuration: unknown key 'wg' (known: im2col, col2im)",
-                assertThrows(IllegalArgumentException.class, () -> CpuConvConfig.parse("wg=4", CpuConvConfig.AUTO))
-                        .getMessage());
+                rejected("wg=4"));
         assertEquals("CPU conv configuration: im2col is a chunk count per thread or 'auto', not 'many'",
-                assertThrows(IllegalArgumentException.class,
-                        () -> CpuConvConfig.parse("im2col=many", CpuConvConfig.AUTO)).getMessage());
+                rejected("im2col=many"));
         assertEquals("CPU conv configuration: col2im = 65 chunks per thread is outside 1 to 64 (or auto)",
-                assertThrows(IllegalArgumentException.class,
-                        () -> CpuConvConfig.parse("col2im=65", CpuConvConfig.AUTO)).getMessage());
+                rejected("col2im=65"));
         assertEquals("CPU conv configuration: expected key=value, got 'im2col' in 'im2col'",
-                assertThrows(IllegalArgumentException.class, () -> CpuConvConfig.parse("im2col", CpuConvConfig.AUTO))
-                        .getMessage());
+                rejected("im2col"));
         assertTrue(CpuConvConfig.candidates(false).contains(CpuConvConfig.AUTO));
         assertTrue(CpuConvConfig.candidates(true).size() < CpuConvConfig.candidates(false).size());
     }

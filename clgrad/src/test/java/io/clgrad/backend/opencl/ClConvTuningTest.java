@@ -69,6 +69,16 @@ class ClConvTuningTest {
         assertTrue(tuner.convInUse().startsWith(inUse.spec() + " ("), tuner.convInUse());
     }
 
+    /** What parsing {@code spec} over the built-in configuration throws. */
+    private static IllegalArgumentException thrown(String spec) {
+        try {
+            ClConvConfig.parse(spec, ClConvConfig.AUTO);
+        } catch (IllegalArgumentException e) {
+            return e;
+        }
+        throw new AssertionError(spec + " parsed");
+    }
+
     @Test
     void theSyntaxAndASavedABadAndAnOverriddenFile(@TempDir Path dir) throws Exception {
         assertEquals("im2colWg=auto,col2imWg=auto,im2colCpi=1", ClConvConfig.AUTO.spec());
@@ -76,17 +86,13 @@ class ClConvTuningTest {
         assertEquals(new ClConvConfig(0, 32, 8), ClConvConfig.parse(" im2colWg=auto , col2imWg = 32,im2colCpi=8",
                 new ClConvConfig(64, 0, 1)));
         assertEquals("OpenCL conv configuration: im2colCpi = 0 channels per work-item is outside 1 to 64",
-                assertThrows(IllegalArgumentException.class,
-                        () -> ClConvConfig.parse("im2colCpi=0", ClConvConfig.AUTO)).getMessage());
+                thrown("im2colCpi=0").getMessage());
         assertEquals("OpenCL conv configuration: im2colCpi is a channel count, not 'auto'",
-                assertThrows(IllegalArgumentException.class,
-                        () -> ClConvConfig.parse("im2colCpi=auto", ClConvConfig.AUTO)).getMessage());
+                thrown("im2colCpi=auto").getMessage());
         assertEquals("OpenCL conv configuration: expected im2colWg=N, col2imWg=N (N a work-group size or auto) or "
-                + "im2colCpi=N, got 'wg=4'", assertThrows(IllegalArgumentException.class,
-                () -> ClConvConfig.parse("wg=4", ClConvConfig.AUTO)).getMessage());
+                + "im2colCpi=N, got 'wg=4'", thrown("wg=4").getMessage());
         assertEquals("OpenCL conv configuration: col2imWg = 5000 is outside 1 to 4096 (or auto)",
-                assertThrows(IllegalArgumentException.class,
-                        () -> ClConvConfig.parse("col2imWg=5000", ClConvConfig.AUTO)).getMessage());
+                thrown("col2imWg=5000").getMessage());
         assertTrue(ClConvConfig.candidates(false, 256).stream().allMatch(c -> c.im2colWg() <= 256
                 && c.col2imWg() <= 256));
 
