@@ -1,6 +1,6 @@
 package io.clgrad.backend.cpu;
 
-import io.clgrad.backend.ConvTunerRuns;
+import io.clgrad.backend.conformance.ConvTunerRuns;
 import io.clgrad.backend.MatmulSpec;
 import io.clgrad.backend.Tuner;
 import io.clgrad.backend.TunerRuns;

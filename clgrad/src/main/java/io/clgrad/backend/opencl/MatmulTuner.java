@@ -3,7 +3,7 @@ package io.clgrad.backend.opencl;
 import io.clgrad.backend.DeviceKind;
 import io.clgrad.backend.ElementType;
 import io.clgrad.backend.MatmulSpec;
-import io.clgrad.backend.ConvTunerRuns;
+import io.clgrad.backend.conformance.ConvTunerRuns;
 import io.clgrad.backend.Tuner;
 import io.clgrad.backend.TunerRuns;
 import io.clgrad.backend.TuningFile;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.clgrad.backend.ConvTunerRuns;
+import io.clgrad.backend.conformance.ConvTunerRuns;
 import io.clgrad.backend.TuningFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,15 +1,19 @@
-package io.clgrad.backend;
+package io.clgrad.backend.conformance;
 
-import io.clgrad.backend.conformance.CaseSize;
-import io.clgrad.backend.conformance.Conformance;
-import io.clgrad.backend.conformance.Family;
-import io.clgrad.backend.conformance.OpCase;
+import io.clgrad.backend.Backend;
+import io.clgrad.backend.Buffer;
+import io.clgrad.backend.ConvSpec;
+import io.clgrad.backend.ElementType;
+import io.clgrad.backend.MatmulSpec;
+import io.clgrad.backend.Tuner;
+import io.clgrad.backend.TunerRuns;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What both backends' conv tuners do alike ({@link Tuner#tuneConv}), written once beside
- * {@link TunerRuns}: check a backend whose patch copies run a candidate configuration on the im2col
+ * {@link TunerRuns} (here, with the conformance tables it runs, so the SPI package does not depend
+ * on them): check a backend whose patch copies run a candidate configuration on the im2col
  * and col2im conformance tables against their double reference ({@link #check}), and time the CNN's
  * two layers on it ({@link #gflops}). Not meant for applications.
  *
