@@ -88,9 +88,27 @@ record ClConvConfig(int im2colWg, int col2imWg, int im2colCpi) {
      * @throws IllegalArgumentException when {@code property} does not parse
      */
     static Resolved resolve(io.clgrad.backend.TuningFile file, String property) {
-        io.clgrad.backend.TuningFile.Choice<ClConvConfig> c = file.choose(KEY, AUTO, ClConvConfig::parse, PROPERTY,
+        return resolve(file, property, AUTO);
+    }
+
+    /**
+     * As {@link #resolve(io.clgrad.backend.TuningFile, String)} over another built-in configuration
+     * ({@link #builtIn} of the device).
+     */
+    static Resolved resolve(io.clgrad.backend.TuningFile file, String property, ClConvConfig builtIn) {
+        io.clgrad.backend.TuningFile.Choice<ClConvConfig> c = file.choose(KEY, builtIn, ClConvConfig::parse, PROPERTY,
                 property, "OpenCL conv");
         return new Resolved(c.config(), c.source(), c.from());
+    }
+
+    /**
+     * The built-in configuration of a device kind: on CPU devices (PoCL) 8 channels per im2col
+     * work-item (the CNN's 32→64 layer's im2col 1.45–1.65× faster than with 1, benchmarks.md "Conv
+     * tuning (issue 12)"); elsewhere {@link #AUTO}, one channel per work-item, so that neighbouring
+     * work-items of a GPU write neighbouring taps.
+     */
+    static ClConvConfig builtIn(io.clgrad.backend.DeviceKind kind) {
+        return kind == io.clgrad.backend.DeviceKind.OPENCL_CPU ? new ClConvConfig(0, 0, 8) : AUTO;
     }
 
     /**
@@ -108,7 +126,7 @@ record ClConvConfig(int im2colWg, int col2imWg, int im2colCpi) {
     }
 
     /**
-     * What {@code clgrad tune} tries: each size for im2col with col2im auto, then each for col2im
+     * What {@code clgrad tune} tries (over {@link #AUTO}): each size for im2col with col2im auto, then each for col2im
      * ({@code quick}: auto, 64 and 256), sizes above {@code maxWg} left out; then 2, 4, 8 and 32
      * channels per im2col work-item ({@code quick}: 4 and 32).
      */

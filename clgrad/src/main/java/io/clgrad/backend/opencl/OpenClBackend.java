@@ -111,11 +111,12 @@ public final class OpenClBackend implements Backend {
     private static ClConvConfig.Resolved resolveConvTuning(ClDevice device) {
         String property = System.getProperty(ClConvConfig.PROPERTY, "");
         try {
-            return ClConvConfig.resolve(device.facts().tuningFile(), property);
+            return ClConvConfig.resolve(device.facts().tuningFile(), property,
+                    ClConvConfig.builtIn(device.info().kind()));
         } catch (IllegalArgumentException e) {
             org.slf4j.LoggerFactory.getLogger(OpenClBackend.class).error("{}; the built-in OpenCL conv configuration "
                     + "applies", e.getMessage());
-            return new ClConvConfig.Resolved(ClConvConfig.AUTO, "built-in", "built-in");
+            return new ClConvConfig.Resolved(ClConvConfig.builtIn(device.info().kind()), "built-in", "built-in");
         }
     }
 

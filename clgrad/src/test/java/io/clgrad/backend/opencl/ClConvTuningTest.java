@@ -118,5 +118,14 @@ class ClConvTuningTest {
         assertEquals(ClConvConfig.AUTO, ClConvConfig.resolve(file, "").config(), "a bad file: the built-in sizes");
         assertTrue(file.delete());
         assertEquals("built-in", ClConvConfig.resolve(file, "").source());
+
+        // a CPU device (PoCL) starts with 8 channels per im2col work-item, a GPU with 1; a saved or
+        // overriding value applies over either
+        assertEquals(new ClConvConfig(0, 0, 8), ClConvConfig.builtIn(io.clgrad.backend.DeviceKind.OPENCL_CPU));
+        assertEquals(ClConvConfig.AUTO, ClConvConfig.builtIn(io.clgrad.backend.DeviceKind.OPENCL_GPU));
+        assertEquals(new ClConvConfig(0, 0, 8), ClConvConfig.resolve(file, "",
+                ClConvConfig.builtIn(io.clgrad.backend.DeviceKind.OPENCL_CPU)).config());
+        assertEquals(new ClConvConfig(0, 0, 1), ClConvConfig.resolve(file, "im2colCpi=1",
+                ClConvConfig.builtIn(io.clgrad.backend.DeviceKind.OPENCL_CPU)).config());
     }
 }
