@@ -29,6 +29,9 @@ import java.util.function.Consumer;
  * n x n products: one warm-up, then the median of three runs. The configuration in use is measured
  * first and again last (the better run counts), so the order favours no one. A candidate that
  * fails to build, to launch or to check is reported with the reason and skipped.
+ *
+ * <p>It also tunes conv.cl ({@link #tuneConv}: the {@link ClConvConfig} candidates, checked on the
+ * conv conformance tables and timed on the CNN's layers), kept under its own key in the same file.
  */
 final class MatmulTuner implements Tuner {
     private static final int[][] CHECK_SHAPES = {{37, 67, 29}, {1, 33, 5}, {70, 41, 1}};
