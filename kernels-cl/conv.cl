@@ -21,9 +21,11 @@
  * channel-major, so a group's block is the row-major left operand of its GEMM.
  *
  * Launch geometry: both 1-D, global size rounded up to the work-group size, bounds-checked.
- * im2col: one work-item per (group, patch row, channel), groups*N*outH*outW*Cg of them, each writing
- * that channel's kh*kw contiguous taps (index arithmetic once per kh*kw floats: 7x faster on PoCL
- * than a work-item per float); col2im: one work-item per element of dx. Geometry arguments are ints
+ * im2col: one work-item per (group, patch row, block of CONV_CPI channels),
+ * groups*N*outH*outW*ceil(Cg/CONV_CPI) of them, each writing its channels' kh*kw taps, contiguous
+ * in the row (index arithmetic once per kh*kw floats: 7x faster on PoCL than a work-item per
+ * float); col2im: one work-item per element of dx. Work-group sizes and CONV_CPI are tunables
+ * (io.clgrad.backend.opencl.ClConvConfig, `clgrad tune`). Geometry arguments are ints
  * (the host checks that cols and x fit an int). Launched by io.clgrad.backend.opencl.ConvOps.
  *
  * Built after the prelude common.cl, which io.clgrad.backend.opencl.ProgramCache prepends: this
@@ -31,34 +33,43 @@
  * here.
  */
 
+/* Tunable (-D): channels per im2col work-item; 1 by default, so the file compiles alone. */
+#ifndef CONV_CPI
+#define CONV_CPI 1
+#endif
+
 /* The geometry, in the order both kernels take it after their buffers. */
 #define CONV_GEOMETRY int N, int C, int groups, int H, int W, int kh, int kw, int sh, int sw, \
                       int padTop, int padLeft, int dh, int dw, int outH, int outW
 
 __kernel void im2col(__global const float* x, __global float* cols, CONV_GEOMETRY)
 {
-    int idx = get_global_id(0);   /* (g, n, oh, ow, c): one row's taps of one channel */
+    int idx = get_global_id(0);   /* (g, n, oh, ow, channel block): one row's taps of CONV_CPI channels */
     int Cg = C / groups;
     int P = N * outH * outW;
-    if (idx >= groups * P * Cg) {
+    int blocks = (Cg + CONV_CPI - 1) / CONV_CPI;
+    if (idx >= groups * P * blocks) {
         return;
     }
-    int c = idx % Cg;
-    int r = idx / Cg;
+    int c0 = (idx % blocks) * CONV_CPI;
+    int r = idx / blocks;
     int ow = r % outW;
     int oh = (r / outW) % outH;
     int n = (r / (outW * outH)) % N;
     int g = r / P;
     int h0 = oh * sh - padTop;
     int w0 = ow * sw - padLeft;
-    __global const float* plane = x + (long)(n * C + g * Cg + c) * H * W;
-    __global float* out = cols + (long)idx * kh * kw;
-    for (int i = 0; i < kh; i++) {
-        int h = h0 + i * dh;
-        bool rowIn = h >= 0 && h < H;
-        for (int j = 0; j < kw; j++) {
-            int w = w0 + j * dw;
-            out[i * kw + j] = rowIn && w >= 0 && w < W ? plane[h * W + w] : 0.0f;
+    int cEnd = min(c0 + CONV_CPI, Cg);
+    for (int c = c0; c < cEnd; c++) {
+        __global const float* plane = x + (long)(n * C + g * Cg + c) * H * W;
+        __global float* out = cols + ((long)r * Cg + c) * kh * kw;
+        for (int i = 0; i < kh; i++) {
+            int h = h0 + i * dh;
+            bool rowIn = h >= 0 && h < H;
+            for (int j = 0; j < kw; j++) {
+                int w = w0 + j * dw;
+                out[i * kw + j] = rowIn && w >= 0 && w < W ? plane[h * W + w] : 0.0f;
+            }
         }
     }
 }

@@ -89,6 +89,10 @@ final class DeviceReport {
         if (tuning != null) {
             row(out, "kernel tuning", tuning);
         }
+        String convTuning = d.backend().tuner().map(Tuner::convInUse).orElse(null);
+        if (convTuning != null) {
+            row(out, "conv tuning", convTuning);
+        }
     }
 
     private static void row(PrintWriter out, String label, String value) {
@@ -205,6 +209,10 @@ final class DeviceReport {
         String tuning = tuningInUse(d);
         if (tuning != null) {
             m.put("kernelTuning", tuning);
+        }
+        String convTuning = d.backend().tuner().map(Tuner::convInUse).orElse(null);
+        if (convTuning != null) {
+            m.put("convTuning", convTuning);
         }
         return m;
     }

@@ -31,10 +31,12 @@ import picocli.CommandLine.Spec;
                 + "(~/.cache/clgrad/tuning/, or $CLGRAD_CACHE_DIR), where every later run on that device and driver "
                 + "picks it up. The OpenCL devices have a tuner, and so has the Java CPU backend (register tile and cache "
                 + "blocking of its Vector API GEMM, kept per CPU model and vector width) when the JVM runs with "
-                + "--add-modules jdk.incubator.vector, as scripts/clgrad starts it.",
+                + "--add-modules jdk.incubator.vector, as scripts/clgrad starts it. Then the conv kernels' candidates "
+                + "(OpenCL: conv.cl's im2col/col2im work-group sizes; Java CPU: their chunks per thread), each checked "
+                + "on the conv conformance tables and timed on the CNN's two layers (batch 128), saved in the same file.",
             "Lines: 'device: ...', 'candidate I CHANGES: X GFLOP/s', 'current: X GFLOP/s [SPEC]', "
                 + "'best: CHANGES: X GFLOP/s (R x current) [SPEC]' (or 'best: the current configuration, X GFLOP/s'), "
-                + "'saved: FILE'."})
+                + "'saved: FILE'; then the same lines for the conv kernels, each after 'conv '."})
 final class TuneCommand implements Callable<Integer> {
 
     @Option(names = "--device", paramLabel = "DEVICE",
@@ -94,18 +96,33 @@ final class TuneCommand implements Callable<Integer> {
                 out.println("candidate " + index[0] + " " + line(c));
                 out.flush();
             });
-            out.println(line(r.current()) + " [" + r.current().config() + "]");
-            if (r.best() == r.current()) {
-                out.println(String.format(Locale.ROOT, "best: the current configuration, %.1f GFLOP/s",
-                        r.current().gflops()));
-            } else {
-                out.println(String.format(Locale.ROOT, "best: %s (%.2fx current) [%s]", line(r.best()),
-                        r.best().gflops() / r.current().gflops(), r.best().config()));
+            summary(out, "", r);
+            int[] convIndex = {0};
+            Optional<Tuner.Result> conv = tuner.tuneConv(quick, !dryRun, c -> {
+                convIndex[0]++;
+                out.println("conv candidate " + convIndex[0] + " " + line(c));
+                out.flush();
+            });
+            if (conv.isPresent()) {
+                summary(out, "conv ", conv.get());
             }
-            out.println(r.saved() ? "saved: " + r.file() + " (used from the next start)" : "not saved (--dry-run)");
-            out.flush();
         }
         return 0;
+    }
+
+    /** The current configuration, the best one and where it went, each line after {@code prefix}. */
+    private static void summary(PrintWriter out, String prefix, Tuner.Result r) {
+        out.println(prefix + line(r.current()) + " [" + r.current().config() + "]");
+        if (r.best() == r.current()) {
+            out.println(String.format(Locale.ROOT, "%sbest: the current configuration, %.1f GFLOP/s", prefix,
+                    r.current().gflops()));
+        } else {
+            out.println(String.format(Locale.ROOT, "%sbest: %s (%.2fx current) [%s]", prefix, line(r.best()),
+                    r.best().gflops() / r.current().gflops(), r.best().config()));
+        }
+        out.println(prefix + (r.saved() ? "saved: " + r.file() + " (used from the next start)"
+                : "not saved (--dry-run)"));
+        out.flush();
     }
 
     /** Which devices could be tuned instead, for the message when the one asked for cannot. */

@@ -43,6 +43,9 @@ class DevicesCommandTest {
             if (d.get("id").equals("cpu")) {
                 sawCpu = true;
                 assertEquals("JAVA_CPU", d.get("kind"));
+                // the conv kernels' tuning in use, beside the GEMM's (the tests run the Vector API path)
+                assertEquals(Device.cpu().backend().tuner().orElseThrow().convInUse(), d.get("convTuning"), d.toString());
+                assertInstanceOf(String.class, d.get("kernelTuning"), d.toString());
             }
             bestFlags += Boolean.TRUE.equals(d.get("best")) ? 1 : 0;
         }

@@ -57,23 +57,44 @@ class TuneCommandTest {
         assertEquals(0, r.code(), r.out() + r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals("device: " + d + " (" + d.info().name() + ")", lines.get(0));
-        int candidates = lines.size() - 4;
-        assertTrue(candidates >= 4, "too few candidates:\n" + r.out());
-        for (int i = 1; i <= candidates; i++) {
-            Matcher m = CANDIDATE.matcher(lines.get(i));
-            assertTrue(m.matches(), "not a candidate line: " + lines.get(i));
-            assertEquals(i, Integer.parseInt(m.group(1)));
+        int gemmEnd = lines.indexOf("not saved (--dry-run)");
+        assertTrue(gemmEnd > 0, "no 'not saved' line:\n" + r.out());
+        assertTrue(gemmEnd - 3 >= 4, "too few candidates:\n" + r.out());
+        checkSection(lines.subList(1, gemmEnd + 1), "");
+        String convInUse = tuner.convInUse();
+        if (convInUse == null) {
+            assertEquals(gemmEnd + 1, lines.size(), "no conv tuning, no conv lines:\n" + r.out());
+        } else {
+            // the conv kernels' candidates follow the GEMM's, in the same format, each line after "conv "
+            assertTrue(lines.size() - gemmEnd - 1 >= 3 + 4, "too few conv candidates:\n" + r.out());
+            checkSection(lines.subList(gemmEnd + 1, lines.size()), "conv ");
+            assertEquals(convInUse, d.backend().tuner().orElseThrow().convInUse(), "a dry run changes nothing");
         }
-        Matcher current = CURRENT.matcher(lines.get(candidates + 1));
-        assertTrue(current.matches(), "not the current configuration: " + lines.get(candidates + 1));
-        assertTrue(Double.parseDouble(current.group(1)) > 0, lines.get(candidates + 1));
-        String best = lines.get(candidates + 2);
-        assertTrue(best.startsWith("best: the current configuration, ")
-                || best.matches("best: \\S+: \\d+\\.\\d GFLOP/s \\(\\d+\\.\\d\\dx current\\) \\[\\S+\\]"), best);
-        assertEquals("not saved (--dry-run)", lines.get(candidates + 3));
         String inUse = tuner.inUse();
         assertFalse(inUse.isBlank());
         assertEquals(inUse, d.backend().tuner().orElseThrow().inUse(), "a dry run changes nothing");
+    }
+
+    /**
+     * One tuning section of a dry run: candidate lines numbered from 1, the current configuration,
+     * the best one and "not saved", each after {@code prefix}.
+     */
+    private static void checkSection(List<String> lines, String prefix) {
+        int candidates = lines.size() - 3;
+        for (int i = 1; i <= candidates; i++) {
+            String line = lines.get(i - 1);
+            assertTrue(line.startsWith(prefix), "not a " + prefix + "line: " + line);
+            Matcher m = CANDIDATE.matcher(line.substring(prefix.length()));
+            assertTrue(m.matches(), "not a candidate line: " + line);
+            assertEquals(i, Integer.parseInt(m.group(1)));
+        }
+        Matcher current = CURRENT.matcher(lines.get(candidates).substring(prefix.length()));
+        assertTrue(current.matches(), "not the current configuration: " + lines.get(candidates));
+        assertTrue(Double.parseDouble(current.group(1)) > 0, lines.get(candidates));
+        String best = lines.get(candidates + 1).substring(prefix.length());
+        assertTrue(best.startsWith("best: the current configuration, ")
+                || best.matches("best: \\S+: \\d+\\.\\d GFLOP/s \\(\\d+\\.\\d\\dx current\\) \\[\\S+\\]"), best);
+        assertEquals(prefix + "not saved (--dry-run)", lines.get(candidates + 2));
     }
 
     /** {@code clgrad devices} shows each device's tuning in use from the same SPI, the CPU's included. */
@@ -89,5 +110,13 @@ class TuneCommandTest {
         for (Device d : TestDevices.all()) {
             assertTrue(r.out().contains(d.backend().tuner().orElseThrow().inUse()), d + ":\n" + r.out());
         }
+        // the conv kernels' tuning beside the GEMM's, for every device whose convolutions have tunables
+        String conv = Device.cpu().backend().tuner().orElseThrow().convInUse();
+        assertTrue(conv.matches("im2col=(auto|\\d+),col2im=(auto|\\d+) \\((built-in|tuned: .+|-Dclgrad.cpu.conv)\\)"),
+                conv);
+        long convRows = r.out().lines().filter(l -> l.strip().startsWith("conv tuning")).count();
+        assertEquals(TestDevices.all().stream().filter(d -> d.backend().tuner().orElseThrow().convInUse() != null)
+                .count(), convRows, r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.strip().startsWith("conv tuning") && l.contains(conv)), r.out());
     }
 }

@@ -87,4 +87,33 @@ public interface Tuner {
      * @throws IOException when it cannot be deleted
      */
     boolean reset() throws IOException;
+
+    /**
+     * Which convolution configuration the device runs with now and where it came from, for
+     * {@code clgrad devices} beside {@link #inUse()}, e.g. {@code "im2col=auto,col2im=auto (built-in)"}.
+     *
+     * @return a one-line description, or null when the backend's convolutions have nothing to tune
+     */
+    default String convInUse() {
+        return null;
+    }
+
+    /**
+     * Times the convolution candidates (the patch copies im2col and col2im with the products between
+     * them, on the CNN's two layers: batch 128, 1→32 channels on 28×28 and 32→64 on 14×14, 3×3,
+     * padding 1), each first checked against the double reference of the conv conformance tables,
+     * and when {@code save} keeps the fastest in {@link #resultFile()} beside the GEMM's result.
+     * Speeds are GFLOP/s of the convolutions' products over the time of the whole pass.
+     *
+     * @param quick    try fewer candidates
+     * @param save     keep the result
+     * @param progress receives each candidate as soon as it is measured
+     * @return the result, or empty when the backend's convolutions have nothing to tune
+     * @throws IllegalStateException when no configuration works
+     * @throws IOException           when the result cannot be saved
+     */
+    default java.util.Optional<Result> tuneConv(boolean quick, boolean save, Consumer<Candidate> progress)
+            throws IOException {
+        return java.util.Optional.empty();
+    }
 }

@@ -178,6 +178,20 @@ public final class TunerRuns {
         return new Tuner.Result(device, currentResult, best, all, file.path(), saved);
     }
 
+    /**
+     * A candidate that failed: its label and configuration, and the first line of the exception's
+     * message (or the exception's name) as the reason.
+     *
+     * @param label  the candidate's label
+     * @param config its configuration
+     * @param e      why it failed
+     * @return the failed candidate (speed NaN)
+     */
+    public static Tuner.Candidate failure(String label, String config, RuntimeException e) {
+        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+        return new Tuner.Candidate(label, config, Double.NaN, msg.lines().findFirst().orElse(msg));
+    }
+
     private static float[] random(SplittableRandom rnd, int count) {
         float[] x = new float[count];
         for (int i = 0; i < count; i++) {

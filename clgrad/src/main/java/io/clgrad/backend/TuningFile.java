@@ -181,6 +181,93 @@ public final class TuningFile {
                 "the built-in tuning applies", false);
     }
 
+    /**
+     * The saved value of {@code key} parsed by {@code parse}, for a tuner's resolution of its
+     * configuration (e.g. {@code file.parsed("conv", v -> CpuConvConfig.parse(v, base))}).
+     *
+     * @param key   the kernel family's key
+     * @param parse turns the value into a configuration; throws IllegalArgumentException when it cannot
+     * @param <T>   the configuration type
+     * @return the configuration, or null when nothing is saved under {@code key}
+     * @throws IllegalArgumentException naming this file, the key and the value when the value does not parse
+     */
+    public <T> T parsed(String key, java.util.function.Function<String, T> parse) {
+        String v = value(key);
+        if (v.isEmpty()) {
+            return null;
+        }
+        try {
+            return parse.apply(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("ignoring the tuning file " + path + ": " + key + "=" + v + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A tuner's configuration and where it came from ({@link #choose}).
+     *
+     * @param config the configuration in use
+     * @param source "built-in", "tuned" or "override"
+     * @param from   for display: "built-in", "tuned: FILE" or "-DPROPERTY"
+     * @param <T>    the configuration type
+     */
+    public record Choice<T>(T config, String source, String from) {
+    }
+
+    /**
+     * Resolves a kernel family's configuration the way every tuner does: {@code builtIn}, replaced by
+     * the value saved under {@code key} (one that does not parse is logged as a warning naming this
+     * file and ignored), then overridden key by key by the system property's value.
+     *
+     * <pre>{@code
+     * Choice<CpuConvConfig> c = file.choose("conv", AUTO, CpuConvConfig::parse, "clgrad.cpu.conv",
+     *         System.getProperty("clgrad.cpu.conv", ""), "CPU conv");
+     * }</pre>
+     *
+     * @param key           the kernel family's key
+     * @param builtIn       the configuration without tuning
+     * @param parse         reads a value over a base configuration; throws IllegalArgumentException when it cannot
+     * @param property      the override property's name, e.g. "clgrad.cpu.conv"
+     * @param propertyValue its value ("" or null: none)
+     * @param what          what is configured, for the warning, e.g. "CPU conv"
+     * @param <T>           the configuration type
+     * @return the configuration and its source
+     * @throws IllegalArgumentException naming the property when its value does not parse
+     */
+    public <T> Choice<T> choose(String key, T builtIn, java.util.function.BiFunction<String, T, T> parse,
+                                String property, String propertyValue, String what) {
+        T c = builtIn;
+        Choice<T> choice = new Choice<>(builtIn, "built-in", "built-in");
+        try {
+            T saved = parsed(key, v -> parse.apply(v, builtIn));
+            if (saved != null) {
+                c = saved;
+                choice = new Choice<>(saved, "tuned", "tuned: " + path);
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{}; the built-in {} configuration applies", e.getMessage(), what);
+        }
+        if (propertyValue != null && !propertyValue.isBlank()) {
+            try {
+                choice = new Choice<>(parse.apply(propertyValue, c), "override", "-D" + property);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("-D" + property + "=" + propertyValue + ": " + e.getMessage(), e);
+            }
+        }
+        return choice;
+    }
+
+    /**
+     * How the tuners' configurations spell a value where 0 means "let the backend decide".
+     *
+     * @param value the value
+     * @return "auto" for 0, else the number
+     */
+    public static String autoName(int value) {
+        return value == 0 ? "auto" : Integer.toString(value);
+    }
+
     private static String sha256(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));

@@ -75,6 +75,15 @@ public final class CpuBackend implements Backend {
      * default choice when null.
      */
     CpuBackend(int threads, CpuGemmConfig gemm) {
+        this(threads, gemm, null);
+    }
+
+    /**
+     * As {@link #CpuBackend(int, CpuGemmConfig)}, with the patch copies split by {@code conv} (the
+     * conv tuner and tests check each candidate on the conformance tables), or by this CPU's conv
+     * tuning when null.
+     */
+    CpuBackend(int threads, CpuGemmConfig gemm, CpuConvConfig conv) {
         if (threads < 1 || threads > CpuThreadSettings.MAX_THREADS) {
             throw new IllegalArgumentException("CPU backend thread count must be 1 to " + CpuThreadSettings.MAX_THREADS
                     + ", got " + threads);
@@ -97,7 +106,9 @@ public final class CpuBackend implements Backend {
         this.optimizers = new CpuOptimizers(par);
         this.random = new CpuRandom(par);
         this.copy = new CpuCopy(par);
-        this.conv = new CpuConv(par);
+        GemmPath vector = matmul.vectorPath();
+        this.conv = new CpuConv(par, conv != null ? conv
+                : CpuConvTuning.configFor(vector == null ? 0 : vector.vectorLength()));
         this.batchNorm = new CpuBatchNorm(par);
         this.pool = new CpuPool(par);
         this.index = new CpuIndex(par);

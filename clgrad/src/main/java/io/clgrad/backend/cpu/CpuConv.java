@@ -14,9 +14,22 @@ import io.clgrad.backend.ConvSpec;
  */
 final class CpuConv {
     private final CpuParallel par;
+    private final CpuConvConfig config;
 
+    /** The patch copies with the built-in split by work ({@link CpuConvConfig#AUTO}). */
     CpuConv(CpuParallel par) {
+        this(par, CpuConvConfig.AUTO);
+    }
+
+    /** The patch copies with {@code config}'s chunks per thread (the tuned or a candidate configuration). */
+    CpuConv(CpuParallel par, CpuConvConfig config) {
         this.par = par;
+        this.config = config;
+    }
+
+    /** The configuration these copies run with. */
+    CpuConvConfig config() {
+        return config;
     }
 
     /**
@@ -28,7 +41,7 @@ final class CpuConv {
     void im2col(ConvSpec s, float[] x, float[] cols) {
         int outH = s.outH();
         int units = s.groups() * s.batch() * outH;
-        par.forEach(units, s.colsSize(), (lo, hi) -> {
+        par.forEachChunked(units, s.colsSize(), config.im2col(), (lo, hi) -> {
             for (int u = lo; u < hi; u++) {
                 patchRow(s, x, cols, u / (outH * s.batch()), (u / outH) % s.batch(), u % outH, u * s.outW());
             }
@@ -160,7 +173,7 @@ final class CpuConv {
      */
     void col2im(ConvSpec s, float[] cols, float[] dx) {
         int image = s.channels() * s.height() * s.width();
-        par.forEach(s.batch(), s.colsSize(), (lo, hi) -> {
+        par.forEachChunked(s.batch(), s.colsSize(), config.col2im(), (lo, hi) -> {
             java.util.Arrays.fill(dx, lo * image, hi * image, 0f);
             for (int n = lo; n < hi; n++) {
                 for (int g = 0; g < s.groups(); g++) {

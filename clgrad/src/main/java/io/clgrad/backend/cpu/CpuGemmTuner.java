@@ -1,5 +1,6 @@
 package io.clgrad.backend.cpu;
 
+import io.clgrad.backend.conformance.ConvTunerRuns;
 import io.clgrad.backend.MatmulSpec;
 import io.clgrad.backend.Tuner;
 import io.clgrad.backend.TunerRuns;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -68,6 +70,44 @@ final class CpuGemmTuner implements Tuner {
         return TunerRuns.run("cpu (" + tuning.facts().model() + ", " + tuning.facts().isa() + ")", tuning.config(),
                 candidates, (c, label) -> measure(c, label, size), progress, tuning.file(), CpuGemmTuning.KEY, save,
                 size);
+    }
+
+    /** The patch copies' configuration in use and where it came from ({@link CpuConvTuning#inUse}). */
+    @Override
+    public String convInUse() {
+        try {
+            return CpuConvTuning.forLanes(tuning.facts().lanes()).inUse();
+        } catch (IllegalArgumentException e) {
+            return CpuConvConfig.AUTO.spec() + " (built-in; " + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * Times the {@link CpuConvConfig#candidates conv candidates}, each on a backend of this tuner's
+     * threads whose patch copies run it and whose GEMM is the one in use: conformance tables first,
+     * then the CNN's two layers ({@link #measureConv}), and, when {@code save}, keeps the
+     * fastest under key {@value CpuConvTuning#KEY} of {@link #resultFile()}, beside the GEMM's.
+     */
+    @Override
+    public Optional<Result> tuneConv(boolean quick, boolean save, Consumer<Candidate> progress) throws IOException {
+        Map<String, CpuConvConfig> candidates = new LinkedHashMap<>();
+        for (CpuConvConfig c : CpuConvConfig.candidates(quick)) {
+            candidates.put(c.spec(), c);
+        }
+        return Optional.of(TunerRuns.run("cpu (" + tuning.facts().model() + ", " + tuning.facts().isa() + ") conv",
+                CpuConvTuning.configFor(tuning.facts().lanes()), candidates, this::measureConv, progress,
+                tuning.file(), CpuConvTuning.KEY, save, 128));
+    }
+
+    /** Checks one conv configuration on the conformance tables and times it; a failure is a candidate with its reason. */
+    Candidate measureConv(CpuConvConfig config, String label) {
+        try (CpuBackend be = new CpuBackend(par.threads(), tuning.config(), config)) {
+            String bad = ConvTunerRuns.check(be);
+            return bad != null ? new Candidate(label, config.spec(), Double.NaN, bad)
+                    : new Candidate(label, config.spec(), ConvTunerRuns.gflops(be), null);
+        } catch (RuntimeException e) {
+            return TunerRuns.failure(label, config.spec(), e);
+        }
     }
 
     /** Checks one configuration against the reference and times it; a failure is a candidate with its reason. */

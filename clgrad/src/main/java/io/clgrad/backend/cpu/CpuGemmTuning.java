@@ -4,7 +4,6 @@ import io.clgrad.backend.TuningFile;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.LoggerFactory;
 
 /**
  * Which {@link CpuGemmConfig} {@link VectorGemm} runs with on this machine, and where it came from:
@@ -53,27 +52,9 @@ record CpuGemmTuning(CpuFacts facts, TuningFile file, CpuGemmConfig config, Stri
      * @throws IllegalArgumentException when {@code property} does not parse
      */
     static CpuGemmTuning resolve(CpuFacts f, TuningFile file, String property) {
-        CpuGemmConfig c = CpuGemmConfig.builtIn(f);
-        String source = "built-in";
-        try {
-            CpuGemmConfig saved = saved(file, c);
-            if (saved != null) {
-                c = saved;
-                source = "tuned";
-            }
-        } catch (IllegalArgumentException e) {
-            LoggerFactory.getLogger(CpuGemmTuning.class).warn("{}; the built-in CPU GEMM configuration applies",
-                    e.getMessage());
-        }
-        if (property != null && !property.isBlank()) {
-            try {
-                c = CpuGemmConfig.parse(property, c);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("-D" + PROPERTY + "=" + property + ": " + e.getMessage(), e);
-            }
-            source = "override";
-        }
-        return new CpuGemmTuning(f, file, c, source);
+        TuningFile.Choice<CpuGemmConfig> c = file.choose(KEY, CpuGemmConfig.builtIn(f), CpuGemmConfig::parse,
+                PROPERTY, property, "CPU GEMM");
+        return new CpuGemmTuning(f, file, c.config(), c.source());
     }
 
     /**
@@ -83,16 +64,7 @@ record CpuGemmTuning(CpuFacts facts, TuningFile file, CpuGemmConfig config, Stri
      * @throws IllegalArgumentException naming the file when its value does not parse
      */
     static CpuGemmConfig saved(TuningFile file, CpuGemmConfig base) {
-        String value = file.value(KEY);
-        if (value.isEmpty()) {
-            return null;
-        }
-        try {
-            return CpuGemmConfig.parse(value, base);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("ignoring the tuning file " + file.path() + ": " + KEY + "=" + value
-                    + ": " + e.getMessage(), e);
-        }
+        return file.parsed(KEY, v -> CpuGemmConfig.parse(v, base));
     }
 
     /**

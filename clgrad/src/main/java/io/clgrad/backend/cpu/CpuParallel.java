@@ -105,6 +105,27 @@ final class CpuParallel {
         p.invoke(new Split(body, units, chunks).task(0, chunks));
     }
 
+    /**
+     * {@link #forEach} with a fixed split: {@code perThread} contiguous chunks per worker thread (at
+     * most {@code units}), e.g. a tuned patch copy ({@link CpuConvConfig}); {@code perThread <= 0}
+     * splits by {@code work} as {@link #forEach} does. Small work (below {@link #GRAIN}) still runs on
+     * the caller.
+     *
+     * @param units     the loop's length
+     * @param work      its cost in elements touched
+     * @param perThread chunks per thread, or 0 for the split by work
+     * @param body      runs [lo, hi) ranges
+     */
+    void forEachChunked(int units, long work, int perThread, Body body) {
+        ForkJoinPool p = pool;
+        if (perThread <= 0 || units <= 0 || p == null || units == 1 || work < GRAIN || p.isShutdown()) {
+            forEach(units, work, body);
+            return;
+        }
+        int chunks = (int) Math.min(units, (long) threads * perThread);
+        p.invoke(new Split(body, units, chunks).task(0, chunks));
+    }
+
     /** Stops the workers; later ops run inline on the caller. */
     void shutdown() {
         if (pool != null) {

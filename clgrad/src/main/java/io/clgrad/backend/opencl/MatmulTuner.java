@@ -3,6 +3,7 @@ package io.clgrad.backend.opencl;
 import io.clgrad.backend.DeviceKind;
 import io.clgrad.backend.ElementType;
 import io.clgrad.backend.MatmulSpec;
+import io.clgrad.backend.conformance.ConvTunerRuns;
 import io.clgrad.backend.Tuner;
 import io.clgrad.backend.TunerRuns;
 import io.clgrad.backend.TuningFile;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -27,6 +29,9 @@ import java.util.function.Consumer;
  * n x n products: one warm-up, then the median of three runs. The configuration in use is measured
  * first and again last (the better run counts), so the order favours no one. A candidate that
  * fails to build, to launch or to check is reported with the reason and skipped.
+ *
+ * <p>It also tunes conv.cl ({@link #tuneConv}: the {@link ClConvConfig} candidates, checked on the
+ * conv conformance tables and timed on the CNN's layers), kept under its own key in the same file.
  */
 final class MatmulTuner implements Tuner {
     private static final int[][] CHECK_SHAPES = {{37, 67, 29}, {1, 33, 5}, {70, 41, 1}};
@@ -74,6 +79,43 @@ final class MatmulTuner implements Tuner {
         }
         return TunerRuns.run(device.label(), current, candidates, (t, label) -> measure(t, label, size), progress,
                 device.facts().tuningFile(), DeviceTuning.MATMUL_KEY, save, size);
+    }
+
+    /** The conv launches' work-group sizes in use and where they came from ({@link ClConvConfig}). */
+    @Override
+    public String convInUse() {
+        return backend.convTuning().inUse();
+    }
+
+    /**
+     * Times the {@link ClConvConfig#candidates conv work-group sizes} on this backend (each set on
+     * its conv launches while measured, then the configuration in use is set back): the im2col and
+     * col2im conformance tables first, then the CNN's two layers ({@link ConvTunerRuns}); when
+     * {@code save}, keeps the fastest under key {@value ClConvConfig#KEY} of the device's tuning
+     * file, beside the matmul row.
+     */
+    @Override
+    public Optional<Result> tuneConv(boolean quick, boolean save, Consumer<Candidate> progress) throws IOException {
+        ConvOps ops = backend.convOps();
+        ClConvConfig inUse = ops.config();
+        Map<String, ClConvConfig> candidates = new LinkedHashMap<>();
+        for (ClConvConfig c : ClConvConfig.candidates(quick, device.info().maxWorkGroupSize())) {
+            candidates.put(c.spec(), c);
+        }
+        try {
+            return Optional.of(TunerRuns.run(device.label() + " conv", inUse, candidates, (c, label) -> {
+                ops.configure(c);
+                try {
+                    String bad = ConvTunerRuns.check(backend);
+                    return bad != null ? new Candidate(label, c.spec(), Double.NaN, bad)
+                            : new Candidate(label, c.spec(), ConvTunerRuns.gflops(backend), null);
+                } catch (RuntimeException e) {
+                    return TunerRuns.failure(label, c.spec(), e);
+                }
+            }, progress, device.facts().tuningFile(), ClConvConfig.KEY, save, 128));
+        } finally {
+            ops.configure(inUse);
+        }
     }
 
     /** Deletes this device's tuning file; true when there was one. */

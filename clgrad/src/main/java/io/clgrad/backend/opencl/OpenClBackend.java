@@ -43,6 +43,7 @@ public final class OpenClBackend implements Backend {
     private final OptimOps optimizers;
     private final RandomOps random;
     private final ConvOps conv;
+    private final ClConvConfig.Resolved convTuning;
     private final BatchNormOps batchNorm;
     private final PoolOps pooling;
     private final IndexOps indexing;
@@ -66,6 +67,8 @@ public final class OpenClBackend implements Backend {
         this.optimizers = new OptimOps(kernels, operands);
         this.random = new RandomOps(kernels, operands);
         this.conv = new ConvOps(kernels, operands);
+        this.convTuning = resolveConvTuning(device);
+        this.conv.configure(convTuning.config());
         this.softmax = new SoftmaxOps(kernels, operands);
         this.scan = new ScanOps(kernels, operands);
         this.batchNorm = new BatchNormOps(kernels, operands);
@@ -89,6 +92,32 @@ public final class OpenClBackend implements Backend {
     /** The device behind this backend (for {@link MatmulTuner}). */
     ClDevice clDevice() {
         return device;
+    }
+
+    /** The conv launches (for {@link MatmulTuner}'s conv candidates). */
+    ConvOps convOps() {
+        return conv;
+    }
+
+    /** The conv work-group sizes this backend started with and where they came from. */
+    ClConvConfig.Resolved convTuning() {
+        return convTuning;
+    }
+
+    /**
+     * The device's conv tuning ({@link ClConvConfig#resolve}); a bad {@code -Dclgrad.opencl.conv} is
+     * logged and the built-in sizes apply.
+     */
+    private static ClConvConfig.Resolved resolveConvTuning(ClDevice device) {
+        String property = System.getProperty(ClConvConfig.PROPERTY, "");
+        try {
+            return ClConvConfig.resolve(device.facts().tuningFile(), property,
+                    ClConvConfig.builtIn(device.info().kind()));
+        } catch (IllegalArgumentException e) {
+            org.slf4j.LoggerFactory.getLogger(OpenClBackend.class).error("{}; the built-in OpenCL conv configuration "
+                    + "applies", e.getMessage());
+            return new ClConvConfig.Resolved(ClConvConfig.builtIn(device.info().kind()), "built-in", "built-in");
+        }
     }
 
     /** Products under another tuning row, sharing this backend's kernels and memory (for {@link MatmulTuner}). */
