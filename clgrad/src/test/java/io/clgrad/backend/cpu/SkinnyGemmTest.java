@@ -1,0 +1,142 @@
+package io.clgrad.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.clgrad.backend.MatmulSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@link SkinnyGemm}, the unpacked path for skinny products, with each kernel ({@link SkinnyGemm.Plain}
+ * and the Vector API {@link VectorSkinnyGemm}) forced, against a double-precision reference: row
+ * streaming (n, k ≤ 16; k = 1, n = 1, n around the vector length, the fused bias and ReLU, strided
+ * and transposed A and B) and split k (k = 256 up to several chunks and a short last chunk; the
+ * kernel's column form, row form and plain fallback), on one thread and on two; and the split-k sum
+ * bit-identical on one and two threads.
+ */
+class SkinnyGemmTest {
+    /** Row streaming: {m, n, k}. */
+    private static final int[][] ROWS = {{32, 1, 1}, {33, 10, 2}, {4096, 10, 2}, {4099, 1, 10}, {4097, 10, 1},
+        {65, 16, 16}, {257, 9, 16}, {100, 8, 3}, {131, 15, 7}, {40, 16, 1}};
+    /** Split k: {m, n, k}. */
+    private static final int[][] SPLIT = {{10, 2, 4096}, {1, 10, 4099}, {1, 1, 256}, {4, 16, 257}, {16, 4, 1025},
+        {8, 8, 2049}, {3, 5, 3000}, {17, 3, 1000}, {2, 2, 1024}};
+    private static final CpuParallel[] POOLS = {new CpuParallel(1), new CpuParallel(2)};
+
+    @AfterAll
+    static void stop() {
+        for (CpuParallel p : POOLS) {
+            p.shutdown();
+        }
+    }
+
+    private static SkinnyGemm path(boolean vector, CpuParallel par) {
+        if (vector) {
+            assumeTrue(CpuMatmul.vectorModulePresent(), "JVM started without --add-modules jdk.incubator.vector");
+        }
+        SkinnyGemm g = new SkinnyGemm(par, vector);
+        assertEquals(vector, g.usesVector(), "kernel loaded");
+        return g;
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {false, true})
+    void rowStreamingMatchesTheDoubleReference(boolean vector) {
+        Random r = new Random(21);
+        List<String> failures = new ArrayList<>();
+        for (CpuParallel par : POOLS) {
+            SkinnyGemm g = path(vector, par);
+            for (int[] d : ROWS) {
+                for (int t = 0; t < 4; t++) {
+                    MatmulSpec s = MatmulSpec.packed(1, d[0], d[1], d[2], (t & 1) != 0, (t & 2) != 0, t, 2 * t,
+                            true, true);
+                    assertTrue(SkinnyGemm.fitsRows(s), s.toString());
+                    GemmEpilogue epi = switch (t % 3) {
+                        case 0 -> new GemmEpilogue(GemmReference.uniform(r, d[1]), true);
+                        case 1 -> GemmEpilogue.NONE;
+                        default -> new GemmEpilogue(GemmReference.uniform(r, d[1]), false);
+                    };
+                    check(g, r, s, epi, failures);
+                }
+            }
+            // A [m, k] inside rows of k + 3 floats (a slice of a wider matrix), ReLU only
+            check(g, r, new MatmulSpec(1, 300, 10, 2, 1, 0, 5, 1, 0, 0, 1, 2), new GemmEpilogue(null, true), failures);
+        }
+        GemmReference.assertNone(failures);
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {false, true})
+    void splitKMatchesTheDoubleReference(boolean vector) {
+        Random r = new Random(22);
+        List<String> failures = new ArrayList<>();
+        for (CpuParallel par : POOLS) {
+            SkinnyGemm g = path(vector, par);
+            for (int[] d : SPLIT) {
+                for (int t = 0; t < 4; t++) {
+                    MatmulSpec s = MatmulSpec.packed(1, d[0], d[1], d[2], (t & 1) != 0, (t & 2) != 0, t, 0,
+                            true, true);
+                    assertTrue(SkinnyGemm.fitsSplitK(s), s.toString());
+                    GemmEpilogue epi = t == 3 ? new GemmEpilogue(GemmReference.uniform(r, d[1]), true) : GemmEpilogue.NONE;
+                    check(g, r, s, epi, failures);
+                }
+            }
+        }
+        GemmReference.assertNone(failures);
+    }
+
+    /** Enough multiply-adds to be split over the threads: the chunks' order fixes the result's bits. */
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {false, true})
+    void splitKGivesTheSameBitsOnOneAndTwoThreads(boolean vector) {
+        Random r = new Random(23);
+        MatmulSpec s = MatmulSpec.packed(1, 8, 8, 20_000, true, false, 0, 0, true, true);
+        assertTrue((long) s.m() * s.n() * s.k() >= SkinnyGemm.PARALLEL_MACS, "the product is split");
+        float[] a = GemmReference.uniform(r, s.m() * s.k());
+        float[] b = GemmReference.uniform(r, s.bLength());
+        float[] one = new float[s.m() * s.n()];
+        float[] two = new float[s.m() * s.n()];
+        path(vector, POOLS[0]).run(s, a, b, one, GemmEpilogue.NONE);
+        path(vector, POOLS[1]).run(s, a, b, two, GemmEpilogue.NONE);
+        assertArrayEquals(one, two, "split-k sums differ between one and two threads");
+        assertEquals(null, GemmReference.firstMismatch(s, a, b, one, GemmEpilogue.NONE));
+    }
+
+    @Test
+    void fitsOnlySkinnySingleProducts() {
+        assertTrue(SkinnyGemm.fitsRows(MatmulSpec.packed(1, 4096, 10, 2, false, true, 0, 0, true, true)));
+        assertFalse(SkinnyGemm.fits(MatmulSpec.packed(1, 31, 10, 2, false, true, 0, 0, true, true)), "m = 31");
+        assertFalse(SkinnyGemm.fits(MatmulSpec.packed(1, 4096, 17, 2, false, true, 0, 0, true, true)), "n = 17");
+        assertFalse(SkinnyGemm.fits(MatmulSpec.packed(2, 4096, 10, 2, false, true, 0, 0, true, true)), "batch 2");
+        assertTrue(SkinnyGemm.fitsSplitK(MatmulSpec.packed(1, 10, 2, 4096, true, false, 0, 0, true, true)));
+        assertFalse(SkinnyGemm.fits(MatmulSpec.packed(1, 10, 7, 4096, true, false, 0, 0, true, true)), "m·n = 70");
+        assertFalse(SkinnyGemm.fits(MatmulSpec.packed(1, 10, 2, 255, true, false, 0, 0, true, true)), "k = 255");
+        assertFalse(SkinnyGemm.fits(MatmulSpec.packed(1, 128, 512, 784, false, true, 0, 0, true, true)), "MLP layer");
+    }
+
+    private static void check(SkinnyGemm g, Random r, MatmulSpec s, GemmEpilogue epi, List<String> failures) {
+        int m = s.m();
+        int n = s.n();
+        int k = s.k();
+        float[] a = GemmReference.uniform(r, s.aOffset() + (m - 1) * s.aRowStride() + (k - 1) * s.aColStride() + 1);
+        float[] b = GemmReference.uniform(r, s.bLength());
+        float[] c = new float[m * n];
+        Arrays.fill(c, Float.NaN); // garbage in C must not leak into the result
+        s.checkOperands(a.length, b.length);
+        g.run(s, a, b, c, epi);
+        String bad = GemmReference.firstMismatch(s, a, b, c, epi);
+        if (bad != null) {
+            failures.add(bad);
+        }
+    }
+}
