@@ -1,8 +1,6 @@
 package io.clgrad.backend.cpu;
 
 import io.clgrad.backend.MatmulSpec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Skinny single products, computed straight from the operands without packing: the shapes of a small
@@ -53,7 +51,6 @@ final class SkinnyGemm {
     static final String PROPERTY = "clgrad.skinnyGemm";
     private static final String ENV = System.getenv("CLGRAD_SKINNY_GEMM");
     private static final String VECTOR_CLASS = "io.clgrad.backend.cpu.VectorSkinnyGemm";
-    private static final Logger LOG = LoggerFactory.getLogger(SkinnyGemm.class);
 
     /** The inner loops of the two forms. */
     interface Kernel {
@@ -91,12 +88,7 @@ final class SkinnyGemm {
     }
 
     private static Kernel loadVector() {
-        try {
-            return (Kernel) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
-        } catch (LinkageError | ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("CPU skinny matmul: the Vector API kernel failed to load; using plain loops", e);
-            return Plain.INSTANCE;
-        }
+        return VectorKernelLoader.load(VECTOR_CLASS, Kernel.class, Plain.INSTANCE, "CPU skinny matmul");
     }
 
     /** Whether the path is on: not turned off by {@code clgrad.skinnyGemm=0} or {@code CLGRAD_SKINNY_GEMM=0}. */
@@ -220,18 +212,14 @@ final class SkinnyGemm {
 
         @Override
         public void partial(MatmulSpec s, float[] a, float[] b, float[] part, int o, int p0, int p1) {
-            int m = s.m();
-            int n = s.n();
-            int ars = s.aRowStride();
-            int bcs = s.bColStride();
             for (int p = p0; p < p1; p++) {
                 int ap = s.aOffset() + p * s.aColStride();
                 int bpos = s.bOffset() + p * s.bRowStride();
-                for (int i = 0; i < m; i++) {
-                    float av = a[ap + i * ars];
-                    int row = o + i * n;
-                    for (int j = 0; j < n; j++) {
-                        part[row + j] += av * b[bpos + j * bcs];
+                for (int i = 0; i < s.m(); i++) {
+                    float av = a[ap + i * s.aRowStride()];
+                    int row = o + i * s.n();
+                    for (int j = 0; j < s.n(); j++) {
+                        part[row + j] += av * b[bpos + j * s.bColStride()];
                     }
                 }
             }

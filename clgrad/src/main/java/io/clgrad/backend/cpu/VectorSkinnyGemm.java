@@ -1,6 +1,7 @@
 package io.clgrad.backend.cpu;
 
 import io.clgrad.backend.MatmulSpec;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -135,12 +136,11 @@ final class VectorSkinnyGemm implements SkinnyGemm.Kernel {
     /**
      * {@code acc_q[r] = Σ_p v[vo + p·vStep + r] · w[wo + p·wStep + q·wq]} for r below {@code len} (one
      * vector) and q below {@code count} (at most 4), added to {@code part[o + r·rStride + q·qStride]}.
-     * Full-vector loads while they stay inside {@code v} (lanes from len on are never read out), masked
-     * ones after.
+     * Full-vector loads (lanes from len on are never read out); the steps whose loads would run past
+     * {@code v} are summed first, from a zero-padded copy of its end, and added to {@code part} too.
      */
     private static void accumulate(float[] v, int vo, int vStep, int len, float[] w, int wo, int wStep, int wq,
                                    int count, float[] part, int o, int rStride, int qStride, int p0, int p1) {
-        VectorMask<Float> mask = S.indexInRange(0, len);
         FloatVector acc0 = FloatVector.zero(S);
         FloatVector acc1 = acc0;
         FloatVector acc2 = acc0;
@@ -149,22 +149,13 @@ final class VectorSkinnyGemm implements SkinnyGemm.Kernel {
         while (pFull > p0 && vo + (pFull - 1) * vStep + L > v.length) {
             pFull--;
         }
+        if (pFull < p1) { // the last steps' loads would run past v: from a zero-padded copy of its end
+            int start = vo + pFull * vStep;
+            float[] tail = Arrays.copyOfRange(v, start, v.length + L);
+            accumulate(tail, vo - start, vStep, len, w, wo, wStep, wq, count, part, o, rStride, qStride, pFull, p1);
+        }
         for (int p = p0; p < pFull; p++) {
             FloatVector x = FloatVector.fromArray(S, v, vo + p * vStep);
-            int wp = wo + p * wStep;
-            acc0 = x.fma(FloatVector.broadcast(S, w[wp]), acc0);
-            if (count > 1) {
-                acc1 = x.fma(FloatVector.broadcast(S, w[wp + wq]), acc1);
-            }
-            if (count > 2) {
-                acc2 = x.fma(FloatVector.broadcast(S, w[wp + 2 * wq]), acc2);
-            }
-            if (count > 3) {
-                acc3 = x.fma(FloatVector.broadcast(S, w[wp + 3 * wq]), acc3);
-            }
-        }
-        for (int p = pFull; p < p1; p++) { // the same steps with a masked load, at the end of v
-            FloatVector x = FloatVector.fromArray(S, v, vo + p * vStep, mask);
             int wp = wo + p * wStep;
             acc0 = x.fma(FloatVector.broadcast(S, w[wp]), acc0);
             if (count > 1) {

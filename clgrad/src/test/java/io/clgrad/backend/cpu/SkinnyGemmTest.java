@@ -8,10 +8,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clgrad.backend.MatmulSpec;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,36 +30,51 @@ class SkinnyGemmTest {
     /** Split k: {m, n, k}. */
     private static final int[][] SPLIT = {{10, 2, 4096}, {1, 10, 4099}, {1, 1, 256}, {4, 16, 257}, {16, 4, 1025},
         {8, 8, 2049}, {3, 5, 3000}, {17, 3, 1000}, {2, 2, 1024}};
-    private static final CpuParallel[] POOLS = {new CpuParallel(1), new CpuParallel(2)};
 
-    @AfterAll
-    static void stop() {
-        for (CpuParallel p : POOLS) {
-            p.shutdown();
+    /** Runs {@code body} with the path on a one-thread pool, then on a two-thread pool, each shut down after. */
+    private static void onOneAndTwoThreads(boolean vector, Consumer<SkinnyGemm> body) {
+        assumeTrue(!vector || CpuMatmul.vectorModulePresent(), "JVM started without --add-modules jdk.incubator.vector");
+        for (int threads = 1; threads <= 2; threads++) {
+            CpuParallel par = new CpuParallel(threads);
+            try {
+                SkinnyGemm g = new SkinnyGemm(par, vector);
+                assertEquals(vector, g.usesVector(), "kernel loaded");
+                body.accept(g);
+            } finally {
+                par.shutdown();
+            }
         }
-    }
-
-    private static SkinnyGemm path(boolean vector, CpuParallel par) {
-        if (vector) {
-            assumeTrue(CpuMatmul.vectorModulePresent(), "JVM started without --add-modules jdk.incubator.vector");
-        }
-        SkinnyGemm g = new SkinnyGemm(par, vector);
-        assertEquals(vector, g.usesVector(), "kernel loaded");
-        return g;
     }
 
     @ParameterizedTest(name = "vector={0}")
     @ValueSource(booleans = {false, true})
     void rowStreamingMatchesTheDoubleReference(boolean vector) {
         Random r = new Random(21);
+        List<String> failures = sweep(vector, r, ROWS, true);
+        // A [m, k] inside rows of k + 3 floats (a slice of a wider matrix), ReLU only
+        onOneAndTwoThreads(vector, g -> check(g, r, new MatmulSpec(1, 300, 10, 2, 1, 0, 5, 1, 0, 0, 1, 2),
+                new GemmEpilogue(null, true), failures));
+        GemmReference.assertNone(failures);
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {false, true})
+    void splitKMatchesTheDoubleReference(boolean vector) {
+        GemmReference.assertNone(sweep(vector, new Random(22), SPLIT, false));
+    }
+
+    /**
+     * Every {m, n, k} of {@code dims} with A and B transposed or not, on one and two threads, with a
+     * bias and ReLU, none, or a bias; the mismatches found.
+     */
+    private static List<String> sweep(boolean vector, Random r, int[][] dims, boolean rows) {
         List<String> failures = new ArrayList<>();
-        for (CpuParallel par : POOLS) {
-            SkinnyGemm g = path(vector, par);
-            for (int[] d : ROWS) {
+        onOneAndTwoThreads(vector, g -> {
+            for (int[] d : dims) {
                 for (int t = 0; t < 4; t++) {
                     MatmulSpec s = MatmulSpec.packed(1, d[0], d[1], d[2], (t & 1) != 0, (t & 2) != 0, t, 2 * t,
                             true, true);
-                    assertTrue(SkinnyGemm.fitsRows(s), s.toString());
+                    assertTrue(rows ? SkinnyGemm.fitsRows(s) : SkinnyGemm.fitsSplitK(s), s.toString());
                     GemmEpilogue epi = switch (t % 3) {
                         case 0 -> new GemmEpilogue(GemmReference.uniform(r, d[1]), true);
                         case 1 -> GemmEpilogue.NONE;
@@ -69,30 +83,8 @@ class SkinnyGemmTest {
                     check(g, r, s, epi, failures);
                 }
             }
-            // A [m, k] inside rows of k + 3 floats (a slice of a wider matrix), ReLU only
-            check(g, r, new MatmulSpec(1, 300, 10, 2, 1, 0, 5, 1, 0, 0, 1, 2), new GemmEpilogue(null, true), failures);
-        }
-        GemmReference.assertNone(failures);
-    }
-
-    @ParameterizedTest(name = "vector={0}")
-    @ValueSource(booleans = {false, true})
-    void splitKMatchesTheDoubleReference(boolean vector) {
-        Random r = new Random(22);
-        List<String> failures = new ArrayList<>();
-        for (CpuParallel par : POOLS) {
-            SkinnyGemm g = path(vector, par);
-            for (int[] d : SPLIT) {
-                for (int t = 0; t < 4; t++) {
-                    MatmulSpec s = MatmulSpec.packed(1, d[0], d[1], d[2], (t & 1) != 0, (t & 2) != 0, t, 0,
-                            true, true);
-                    assertTrue(SkinnyGemm.fitsSplitK(s), s.toString());
-                    GemmEpilogue epi = t == 3 ? new GemmEpilogue(GemmReference.uniform(r, d[1]), true) : GemmEpilogue.NONE;
-                    check(g, r, s, epi, failures);
-                }
-            }
-        }
-        GemmReference.assertNone(failures);
+        });
+        return failures;
     }
 
     /** Enough multiply-adds to be split over the threads: the chunks' order fixes the result's bits. */
@@ -104,10 +96,14 @@ class SkinnyGemmTest {
         assertTrue((long) s.m() * s.n() * s.k() >= SkinnyGemm.PARALLEL_MACS, "the product is split");
         float[] a = GemmReference.uniform(r, s.m() * s.k());
         float[] b = GemmReference.uniform(r, s.bLength());
-        float[] one = new float[s.m() * s.n()];
-        float[] two = new float[s.m() * s.n()];
-        path(vector, POOLS[0]).run(s, a, b, one, GemmEpilogue.NONE);
-        path(vector, POOLS[1]).run(s, a, b, two, GemmEpilogue.NONE);
+        float[][] out = new float[2][];
+        int[] run = {0};
+        onOneAndTwoThreads(vector, g -> {
+            out[run[0]] = new float[s.m() * s.n()];
+            g.run(s, a, b, out[run[0]++], GemmEpilogue.NONE);
+        });
+        float[] one = out[0];
+        float[] two = out[1];
         assertArrayEquals(one, two, "split-k sums differ between one and two threads");
         assertEquals(null, GemmReference.firstMismatch(s, a, b, one, GemmEpilogue.NONE));
     }
@@ -125,18 +121,6 @@ class SkinnyGemmTest {
     }
 
     private static void check(SkinnyGemm g, Random r, MatmulSpec s, GemmEpilogue epi, List<String> failures) {
-        int m = s.m();
-        int n = s.n();
-        int k = s.k();
-        float[] a = GemmReference.uniform(r, s.aOffset() + (m - 1) * s.aRowStride() + (k - 1) * s.aColStride() + 1);
-        float[] b = GemmReference.uniform(r, s.bLength());
-        float[] c = new float[m * n];
-        Arrays.fill(c, Float.NaN); // garbage in C must not leak into the result
-        s.checkOperands(a.length, b.length);
-        g.run(s, a, b, c, epi);
-        String bad = GemmReference.firstMismatch(s, a, b, c, epi);
-        if (bad != null) {
-            failures.add(bad);
-        }
+        GemmReference.checkRandom(g::run, r, s, epi, failures);
     }
 }
