@@ -188,7 +188,7 @@ final class CpuMatmul {
             return;
         }
         s.checkOperands(a.length, b.length);
-        if (skinny != null && SkinnyGemm.fits(s) && SkinnyGemm.enabled()) {
+        if (skinny != null && skinny.accepts(s) && SkinnyGemm.enabled()) {
             skinny.run(s, a, b, c, epi);
             return;
         }

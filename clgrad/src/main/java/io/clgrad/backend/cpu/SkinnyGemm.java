@@ -65,6 +65,13 @@ final class SkinnyGemm {
 
         /** Floats of slack the kernel may read (and ignore) past the packed B. */
         int packPad();
+
+        /**
+         * Whether this kernel runs {@code s} (which {@link #fits}) at its speed rather than through a
+         * fallback: the Vector API kernel takes only the shapes that fit its vectors, so that on a
+         * narrower machine (8 floats with AVX2) the others stay on the packed path.
+         */
+        boolean takes(MatmulSpec s);
     }
 
     private final CpuParallel par;
@@ -100,6 +107,14 @@ final class SkinnyGemm {
     /** Whether {@code s} is a product this path computes (row streaming or split k). */
     static boolean fits(MatmulSpec s) {
         return fitsRows(s) || fitsSplitK(s);
+    }
+
+    /**
+     * Whether {@link CpuMatmul} should send {@code s} here: it {@link #fits} and this instance's kernel
+     * {@link Kernel#takes takes} it.
+     */
+    boolean accepts(MatmulSpec s) {
+        return fits(s) && kernel.takes(s);
     }
 
     /** A single product with n, k at most {@value #MAX_NK} and m at least {@value #MIN_ROWS}. */
@@ -184,6 +199,11 @@ final class SkinnyGemm {
         @Override
         public int packPad() {
             return 0;
+        }
+
+        @Override
+        public boolean takes(MatmulSpec s) {
+            return true;
         }
 
         @Override

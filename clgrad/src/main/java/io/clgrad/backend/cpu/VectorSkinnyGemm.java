@@ -33,6 +33,14 @@ final class VectorSkinnyGemm implements SkinnyGemm.Kernel {
     }
 
     @Override
+    public boolean takes(MatmulSpec s) {
+        if (SkinnyGemm.fitsRows(s)) {
+            return s.n() <= L || s.n() == 1 && s.aColStride() == 1;
+        }
+        return s.aRowStride() == 1 && s.m() <= L && s.n() <= 4 || s.bColStride() == 1 && s.n() <= L && s.m() <= 4;
+    }
+
+    @Override
     public void rows(MatmulSpec s, float[] a, float[] bp, float[] c, GemmEpilogue epi, int i0, int i1) {
         int n = s.n();
         if (n > L) {

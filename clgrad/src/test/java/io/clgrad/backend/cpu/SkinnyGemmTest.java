@@ -120,6 +120,27 @@ class SkinnyGemmTest {
         assertFalse(SkinnyGemm.fits(MatmulSpec.packed(1, 128, 512, 784, false, true, 0, 0, true, true)), "MLP layer");
     }
 
+    /** The plain kernel takes every fitting shape; the vector kernel only those its vectors hold. */
+    @Test
+    void theVectorKernelTakesOnlyTheShapesItsVectorsHold() {
+        MatmulSpec wide = MatmulSpec.packed(1, 4096, 16, 2, false, true, 0, 0, true, true);
+        MatmulSpec column = MatmulSpec.packed(1, 4096, 1, 16, false, true, 0, 0, true, true);
+        MatmulSpec tallC = MatmulSpec.packed(1, 16, 4, 4096, true, false, 0, 0, true, true);
+        CpuParallel par = new CpuParallel(1);
+        try {
+            SkinnyGemm plain = new SkinnyGemm(par, false);
+            assertTrue(plain.accepts(wide) && plain.accepts(column) && plain.accepts(tallC), "plain takes all");
+            assumeTrue(CpuMatmul.vectorModulePresent(), "JVM started without --add-modules jdk.incubator.vector");
+            int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+            SkinnyGemm vector = new SkinnyGemm(par, true);
+            assertEquals(16 <= lanes, vector.accepts(wide), "n = 16 with " + lanes + " lanes");
+            assertTrue(vector.accepts(column), "one column is gathered whatever the width");
+            assertEquals(16 <= lanes, vector.accepts(tallC), "m = 16 with " + lanes + " lanes");
+        } finally {
+            par.shutdown();
+        }
+    }
+
     private static void check(SkinnyGemm g, Random r, MatmulSpec s, GemmEpilogue epi, List<String> failures) {
         GemmReference.checkRandom(g::run, r, s, epi, failures);
     }
