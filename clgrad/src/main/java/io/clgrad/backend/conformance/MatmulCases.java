@@ -62,6 +62,25 @@ final class MatmulCases {
             cases.add(matmulCase(r, 3, 129, 65, 129, (t & 1) != 0, (t & 2) != 0, 0, 1, false, true));
         }
         cases.addAll(smallM(r, size));
+        cases.addAll(skinny(r));
+        return cases;
+    }
+
+    /**
+     * Skinny single products, the CPU backend's unpacked skinny path: many rows with n and k at most 16
+     * (row streaming: k = 1, n = 1, n around the vector length, 32 rows, rows not a multiple of the
+     * thread split) and a tiny C over a long k (split k: k = 256, a short last chunk, C's columns or
+     * rows in vectors, shapes the vector kernel leaves to plain loops).
+     */
+    static List<OpCase> skinny(Random r) {
+        List<OpCase> cases = new ArrayList<>();
+        int[][] dims = {{32, 1, 1}, {4099, 10, 1}, {1025, 16, 16}, {131, 9, 7}, {100, 8, 3},
+            {1, 1, 256}, {16, 4, 1025}, {4, 16, 2049}, {3, 5, 3000}, {17, 3, 1000}};
+        for (int[] d : dims) {
+            for (int t = 0; t < 4; t++) {
+                cases.add(matmulCase(r, 1, d[0], d[1], d[2], (t & 1) != 0, (t & 2) != 0, t, 0, true, true));
+            }
+        }
         return cases;
     }
 
@@ -111,6 +130,13 @@ final class MatmulCases {
             }
         }
         cases.add(addmmCase(r, 3, 33, 40, 17, false, true, true, true));
+        // the skinny path of SimpleNet at batch 4096: row streaming with the epilogue in the same pass, and split k
+        int[][] skinny = {{4096, 10, 2}, {4099, 1, 10}, {33, 16, 16}, {1, 10, 4099}, {10, 2, 4096}};
+        for (int[] d : skinny) {
+            cases.add(addmmCase(r, 1, d[0], d[1], d[2], false, true, true, true));
+            cases.add(addmmCase(r, 1, d[0], d[1], d[2], false, true, true, false));
+            cases.add(addmmCase(r, 1, d[0], d[1], d[2], true, false, false, true));
+        }
         // the small-m path (1 to 8 rows) of a Linear: W^T read in place, below and above (4x1031x784) its thread split
         int[][] small = {{1, 10, 512}, {1, 512, 784}, {3, 37, 19}, {8, 129, 300}, {5, 300, 257}, {4, 1031, 784}};
         for (int[] d : small) {

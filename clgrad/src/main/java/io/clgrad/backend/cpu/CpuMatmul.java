@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * matrix-vector products of batch-1 inference, a Linear's {@code x · Wᵀ}) go to {@link SmallGemm}
  * instead, which reads B in place (no packing) and wakes worker threads only for large enough
  * products; {@code CLGRAD_SMALL_GEMM=0} turns that path off (for A/B measurements).
+ *
+ * <p>Skinny single products (n and k tiny with many rows, or a tiny C summed over a long k: SimpleNet
+ * at batch 4096) go first to {@link SkinnyGemm}, which streams rows or splits k without packing;
+ * {@code CLGRAD_SKINNY_GEMM=0} turns it off.
  */
 final class CpuMatmul {
     /** Smallest product (2·batch·m·n·k flops) sent to the vector path: 32³ multiply-adds. */
@@ -54,6 +58,8 @@ final class CpuMatmul {
     private final long vectorMinFlops;
     /** The small-m path (matrix-vector products), or null when disabled by {@code CLGRAD_SMALL_GEMM=0}. */
     private final SmallGemm small;
+    /** The skinny-product path (row streaming, split k), or null in the instances forced onto one path. */
+    private final SkinnyGemm skinny;
 
     /** The default choice: the vector path when available and not disabled by {@code CLGRAD_VECTOR=0}. */
     CpuMatmul(CpuParallel par) {
@@ -64,6 +70,7 @@ final class CpuMatmul {
         this.vectorMinFlops = VECTOR_MIN_FLOPS;
         String smallEnv = System.getenv("CLGRAD_SMALL_GEMM");
         this.small = smallEnv != null && smallEnv.trim().equals("0") ? null : new SmallGemm(par, vector != null);
+        this.skinny = new SkinnyGemm(par, vector != null);
         if (LOGGED.compareAndSet(false, true)) {
             if (vector != null) {
                 LOG.debug("CPU matmul: Vector API path ({} floats per vector, {}) for products of {}+ flops",
@@ -99,6 +106,7 @@ final class CpuMatmul {
         this.vector = useVector ? loadVector(par, config) : null;
         this.vectorMinFlops = 0;
         this.small = config == null ? new SmallGemm(par, vector != null) : null;
+        this.skinny = null;
         if (useVector && vector == null) {
             throw new IllegalStateException("the Vector API path is not available (module " + VECTOR_MODULE
                     + (vectorModulePresent() ? " present but its class failed to load)" : " not enabled)"));
@@ -180,6 +188,10 @@ final class CpuMatmul {
             return;
         }
         s.checkOperands(a.length, b.length);
+        if (skinny != null && skinny.accepts(s) && SkinnyGemm.enabled()) {
+            skinny.run(s, a, b, c, epi);
+            return;
+        }
         if (small != null && SmallGemm.fits(s)) {
             small.run(s, a, b, c, epi);
             return;

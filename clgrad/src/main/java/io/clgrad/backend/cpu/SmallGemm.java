@@ -1,8 +1,6 @@
 package io.clgrad.backend.cpu;
 
 import io.clgrad.backend.MatmulSpec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The small-m path of the CPU matmul: {@code C = A · B} for a single product ({@code batch = 1}) of at
@@ -47,7 +45,6 @@ final class SmallGemm {
      */
     static final double PARALLEL_FLOPS = 1 << 22;
     private static final String VECTOR_CLASS = "io.clgrad.backend.cpu.VectorSmallGemm";
-    private static final Logger LOG = LoggerFactory.getLogger(SmallGemm.class);
     /** Per-thread [m, k] copy of a strided A. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
@@ -92,12 +89,7 @@ final class SmallGemm {
     }
 
     private static Kernel loadVector() {
-        try {
-            return (Kernel) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
-        } catch (LinkageError | ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("CPU small matmul: the Vector API kernel failed to load; using plain loops", e);
-            return Plain.INSTANCE;
-        }
+        return VectorKernelLoader.load(VECTOR_CLASS, Kernel.class, Plain.INSTANCE, "CPU small matmul");
     }
 
     /**

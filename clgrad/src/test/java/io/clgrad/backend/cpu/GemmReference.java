@@ -69,4 +69,31 @@ final class GemmReference {
         }
         return x;
     }
+
+    /** A matmul path under test: computes C for {@code s}, then applies {@code epi}. */
+    interface Run {
+        /** Computes C ([m, n] contiguous) from A and B as {@code s} says, then the epilogue. */
+        void run(MatmulSpec s, float[] a, float[] b, float[] c, GemmEpilogue epi);
+    }
+
+    /**
+     * Runs {@code path} on operands uniform in [-1, 1) laid out as {@code s} says, C filled with NaN
+     * first (garbage must not leak into the result), and adds the first mismatch with the double
+     * reference, if any, to {@code failures}.
+     */
+    static void checkRandom(Run path, Random r, MatmulSpec s, GemmEpilogue epi, java.util.List<String> failures) {
+        int m = s.m();
+        int n = s.n();
+        int k = s.k();
+        float[] a = uniform(r, s.aOffset() + (m - 1) * Math.max(s.aRowStride(), 1) + (k - 1) * s.aColStride() + 1);
+        float[] b = uniform(r, s.bLength());
+        float[] c = new float[m * n];
+        java.util.Arrays.fill(c, Float.NaN);
+        s.checkOperands(a.length, b.length);
+        path.run(s, a, b, c, epi);
+        String bad = firstMismatch(s, a, b, c, epi);
+        if (bad != null) {
+            failures.add(bad);
+        }
+    }
 }

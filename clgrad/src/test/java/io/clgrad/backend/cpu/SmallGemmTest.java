@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clgrad.backend.MatmulSpec;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -101,18 +100,6 @@ class SmallGemmTest {
 
     private static void check(SmallGemm g, Random r, MatmulSpec s, GemmEpilogue epi, List<String> failures) {
         assertTrue(SmallGemm.fits(s), s.toString());
-        int m = s.m();
-        int n = s.n();
-        int k = s.k();
-        float[] a = GemmReference.uniform(r, s.aOffset() + (m - 1) * Math.max(s.aRowStride(), 1) + (k - 1) * s.aColStride() + 1);
-        float[] b = GemmReference.uniform(r, s.bLength());
-        float[] c = new float[m * n];
-        Arrays.fill(c, Float.NaN); // garbage in C must not leak into the result
-        s.checkOperands(a.length, b.length);
-        g.run(s, a, b, c, epi);
-        String bad = GemmReference.firstMismatch(s, a, b, c, epi);
-        if (bad != null) {
-            failures.add(bad);
-        }
+        GemmReference.checkRandom(g::run, r, s, epi, failures);
     }
 }
