@@ -106,9 +106,10 @@ __kernel void sgd_step(__global float* p, __global const float* g, __global floa
  *     adam_step on up to ADAM_MANY_SLOTS (8) tensors in ONE launch (a multi-tensor kernel: OpenCL
  *     has no arrays of pointers, so each role gets 8 buffer arguments). The tensors are laid end to
  *     end in one index space [0, total): tensor k covers [ends.s(k-1), ends.sk), with ends.s(-1) = 0
- *     and ends non-decreasing; unused slots have ends.sk = total and repeat slot 0's buffers (never
- *     read). Per element the arithmetic is adam_step's, statement for statement, so the result is
- *     bit for bit that of one adam_step launch per tensor. xK (vMax) is only read when AMSGRAD.
+ *     and ends non-decreasing; unused slots have ends.sk = total and NULL buffers (never read; the
+ *     host passes NULL because PoCL's enqueue costs per buffer argument). Per element the arithmetic
+ *     is adam_step's, statement for statement, so the result is bit for bit that of one adam_step
+ *     launch per tensor. xK (vMax) is only read when AMSGRAD (NULL otherwise).
  *
  * Launch geometry: 1-D, one work-item per element of all tensors together, global size total
  * rounded up to the group size, bounds-checked. Launched by

@@ -1,5 +1,6 @@
 package io.clgrad.examples;
 
+import io.clgrad.Functional;
 import io.clgrad.Tensor;
 import io.clgrad.nn.Linear;
 import io.clgrad.nn.Module;
@@ -35,10 +36,15 @@ public class SimpleNet extends Module<SimpleNet> {
         layer_2 = register("layer_2", new Linear(hiddenSize, outputSize));
     }
 
-    /** {@code layer_2(relu(layer_1(x)))}: [batch, inputSize] -> [batch, outputSize]. */
+    /**
+     * {@code layer_2(relu(layer_1(x)))}: [batch, inputSize] -> [batch, outputSize]. The first layer
+     * and the ReLU run as one fused product ({@link Functional#linearRelu}, as {@code Sequential}
+     * does for a Linear followed by a ReLU): the same numbers, bit for bit, and one launch fewer per
+     * forward and backward on OpenCL.
+     */
     @Override
     public Tensor forward(Tensor x) {
-        return layer_2.forward(relu.forward(layer_1.forward(x)));
+        return layer_2.forward(Functional.linearRelu(x, layer_1.weight(), layer_1.bias()));
     }
 
     /** The first layer (for showing its weights). */

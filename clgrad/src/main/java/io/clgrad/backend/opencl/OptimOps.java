@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class OptimOps extends FamilyOps {
     /** Tensors per {@code adam_step_many} launch: the kernel's buffer arguments per role. */
     static final int ADAM_MANY_SLOTS = 8;
+    /** optim.cl's ADAM_AMSGRAD: the third bit of {@link #adamFlags}. */
+    private static final int ADAM_AMSGRAD = 4;
 
     private final AtomicLong launches = new AtomicLong();
 
@@ -99,9 +101,13 @@ final class OptimOps extends FamilyOps {
                             AdamScalars scalars, int flags) {
         Object[] args = new Object[5 * ADAM_MANY_SLOTS + 13];
         int a = 0;
-        for (ClBuffer[] role : roles) {
+        boolean amsgrad = (flags & ADAM_AMSGRAD) != 0;
+        for (int r = 0; r < roles.length; r++) {
             for (int s = 0; s < ADAM_MANY_SLOTS; s++) {
-                args[a++] = role[slots[s < used ? s : 0]];
+                // unused slots, and vMax without AMSGRAD, are never dereferenced: NULL instead of a
+                // repeated buffer, since PoCL's enqueue costs per buffer argument
+                boolean read = s < used && (r != 4 || amsgrad);
+                args[a++] = read ? roles[r][slots[s]] : Kernels.NULL_BUFFER;
             }
         }
         int[] ends = new int[ADAM_MANY_SLOTS];
