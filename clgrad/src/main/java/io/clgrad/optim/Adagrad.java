@@ -62,10 +62,7 @@ public final class Adagrad extends Optimizer {
 
     /** One Adagrad step on every parameter with a gradient. */
     @Override
-    public void step() {
-        if (io.clgrad.Step.live(this::step)) {
-            return; // inside a recorded step: runs now and again on every replay (step counts, scalars)
-        }
+    protected void update() {
         for (ParamGroup g : paramGroups()) {
             double lr = g.lr();
             double lrDecay = g.getDouble("lr_decay");

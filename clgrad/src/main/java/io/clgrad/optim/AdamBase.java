@@ -45,10 +45,7 @@ abstract class AdamBase extends Optimizer {
      * call; usually that is the whole group.
      */
     @Override
-    public void step() {
-        if (io.clgrad.Step.live(this::step)) {
-            return; // inside a recorded step: runs now and again on every replay (step counts, scalars)
-        }
+    protected void update() {
         for (ParamGroup g : paramGroups()) {
             double lr = g.lr();
             List<?> betas = (List<?>) g.get("betas");

@@ -159,9 +159,21 @@ public abstract class Optimizer {
 
     /**
      * Performs one optimization step on every parameter that has a gradient, in place; parameters
-     * whose {@link Tensor#grad()} is null are skipped (their state does not advance).
+     * whose {@link Tensor#grad()} is null are skipped (their state does not advance). Inside a step
+     * being recorded by {@link io.clgrad.Step#compile}, the update runs now and again at this point
+     * of every replay, so step counts and per-step scalars advance as in eager steps.
      */
-    public abstract void step();
+    public final void step() {
+        if (!io.clgrad.Step.live(this::update)) {
+            update();
+        }
+    }
+
+    /**
+     * The update {@link #step()} performs: one step of the algorithm on every parameter with a
+     * gradient. Subclasses implement it; {@link #step()} makes it live in recorded steps.
+     */
+    protected abstract void update();
 
     /** The learning rate of the first parameter group. */
     public double lr() {

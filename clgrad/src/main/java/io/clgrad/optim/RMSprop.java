@@ -63,10 +63,7 @@ public final class RMSprop extends Optimizer {
 
     /** One RMSprop step on every parameter with a gradient. */
     @Override
-    public void step() {
-        if (io.clgrad.Step.live(this::step)) {
-            return; // inside a recorded step: runs now and again on every replay (step counts, scalars)
-        }
+    protected void update() {
         for (ParamGroup g : paramGroups()) {
             float lr = (float) g.lr();
             double alpha = g.getDouble("alpha");

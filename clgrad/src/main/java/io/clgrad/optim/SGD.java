@@ -72,10 +72,7 @@ public final class SGD extends Optimizer {
 
     /** One SGD step on every parameter with a gradient (one fused kernel per parameter). */
     @Override
-    public void step() {
-        if (io.clgrad.Step.live(this::step)) {
-            return; // inside a recorded step: runs now and again on every replay (step counts, scalars)
-        }
+    protected void update() {
         for (ParamGroup g : paramGroups()) {
             double lr = g.lr();
             double momentum = g.getDouble("momentum");
