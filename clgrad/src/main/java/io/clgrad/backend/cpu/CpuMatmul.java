@@ -70,7 +70,7 @@ final class CpuMatmul {
         this.vectorMinFlops = VECTOR_MIN_FLOPS;
         String smallEnv = System.getenv("CLGRAD_SMALL_GEMM");
         this.small = smallEnv != null && smallEnv.trim().equals("0") ? null : new SmallGemm(par, vector != null);
-        this.skinny = new SkinnyGemm(par, vector != null);
+        this.skinny = SkinnyGemm.enabled() ? new SkinnyGemm(par, vector != null) : null;
         if (LOGGED.compareAndSet(false, true)) {
             if (vector != null) {
                 LOG.debug("CPU matmul: Vector API path ({} floats per vector, {}) for products of {}+ flops",
@@ -188,7 +188,7 @@ final class CpuMatmul {
             return;
         }
         s.checkOperands(a.length, b.length);
-        if (skinny != null && skinny.accepts(s) && SkinnyGemm.enabled()) {
+        if (skinny != null && skinny.accepts(s)) {
             skinny.run(s, a, b, c, epi);
             return;
         }

@@ -98,7 +98,10 @@ final class SkinnyGemm {
         return VectorKernelLoader.load(VECTOR_CLASS, Kernel.class, Plain.INSTANCE, "CPU skinny matmul");
     }
 
-    /** Whether the path is on: not turned off by {@code clgrad.skinnyGemm=0} or {@code CLGRAD_SKINNY_GEMM=0}. */
+    /**
+     * Whether the path is on: not turned off by {@code clgrad.skinnyGemm=0} or {@code CLGRAD_SKINNY_GEMM=0}
+     * (read once, when a {@link CpuMatmul} is made, as {@code CLGRAD_SMALL_GEMM} is).
+     */
     static boolean enabled() {
         String v = System.getProperty(PROPERTY, ENV);
         return v == null || !v.trim().equals("0");
