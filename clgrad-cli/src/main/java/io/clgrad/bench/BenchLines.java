@@ -1,6 +1,8 @@
 package io.clgrad.bench;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,6 +39,9 @@ public final class BenchLines {
 
     /** {@code infer M batch=B: X us} (M: mlp or cnn), any prefix: mean latency of one no-grad forward. */
     static final Pattern INFER = Pattern.compile("infer (mlp|cnn) batch=(\\d+): ([0-9.]+) us");
+
+    /** The suffix of a workload run with replayed steps ({@code io.clgrad.Step}). */
+    static final String REPLAY = " replay";
 
     private BenchLines() {
     }
@@ -112,29 +117,29 @@ public final class BenchLines {
     }
 
     /**
+     * One kind of result line: its pattern, the group holding its value, and how its workload is named.
+     */
+    private record Shape(Pattern pattern, int valueGroup, Function<Matcher, String> workload) {
+    }
+
+    /** Every kind of result line, tried in this order by {@link #value} and {@link #workload}. */
+    private static final List<Shape> SHAPES = List.of(
+            new Shape(GEMM, 2, m -> "gemm n=" + m.group(1)),
+            new Shape(SIMPLENET, 3, m -> "simplenet batch=" + m.group(1) + (m.group(2) == null ? "" : REPLAY)),
+            new Shape(FMNIST, 4, m -> "fmnist " + m.group(1) + " epoch " + m.group(2)),
+            new Shape(CONV2D, 2, m -> "conv2d " + m.group(1)),
+            new Shape(INFER, 3, m -> "infer " + m.group(1) + " batch=" + m.group(2)));
+
+    /**
      * The rate a result line reports: GFLOP/s for gemm and conv2d, steps/s for simplenet, samples/s for fmnist;
      * the latency in microseconds for infer; NaN when the line is none of these.
      */
     public static double value(String line) {
-        Matcher m = GEMM.matcher(line);
-        if (m.find()) {
-            return Double.parseDouble(m.group(2));
-        }
-        m = SIMPLENET.matcher(line);
-        if (m.find()) {
-            return Double.parseDouble(m.group(3));
-        }
-        m = FMNIST.matcher(line);
-        if (m.find()) {
-            return Double.parseDouble(m.group(4));
-        }
-        m = CONV2D.matcher(line);
-        if (m.find()) {
-            return Double.parseDouble(m.group(2));
-        }
-        m = INFER.matcher(line);
-        if (m.find()) {
-            return Double.parseDouble(m.group(3));
+        for (Shape shape : SHAPES) {
+            Matcher m = shape.pattern().matcher(line);
+            if (m.find()) {
+                return Double.parseDouble(m.group(shape.valueGroup()));
+            }
         }
         return Double.NaN;
     }
@@ -145,31 +150,14 @@ public final class BenchLines {
      * {@code infer M batch=B}; null for other lines.
      */
     public static String workload(String line) {
-        Matcher m = GEMM.matcher(line);
-        if (m.find()) {
-            return "gemm n=" + m.group(1);
-        }
-        m = SIMPLENET.matcher(line);
-        if (m.find()) {
-            return "simplenet batch=" + m.group(1) + (m.group(2) == null ? "" : REPLAY);
-        }
-        m = FMNIST.matcher(line);
-        if (m.find()) {
-            return "fmnist " + m.group(1) + " epoch " + m.group(2);
-        }
-        m = CONV2D.matcher(line);
-        if (m.find()) {
-            return "conv2d " + m.group(1);
-        }
-        m = INFER.matcher(line);
-        if (m.find()) {
-            return "infer " + m.group(1) + " batch=" + m.group(2);
+        for (Shape shape : SHAPES) {
+            Matcher m = shape.pattern().matcher(line);
+            if (m.find()) {
+                return shape.workload().apply(m);
+            }
         }
         return null;
     }
-
-    /** The suffix of a workload run with replayed steps ({@code io.clgrad.Step}). */
-    static final String REPLAY = " replay";
 
     /**
      * {@code simplenet batch=B replay: X steps/s}: the same workload with replayed steps
