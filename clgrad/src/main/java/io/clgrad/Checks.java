@@ -40,6 +40,17 @@ final class Checks {
         }
     }
 
+    /**
+     * The op's {@code what}, whose dimensions are named by {@code layout} (e.g. "[out_features,
+     * in_features]"), must be 2-D.
+     */
+    static void matrix(String op, String what, String layout, Tensor t) {
+        if (t.dim() != 2) {
+            throw new IllegalArgumentException(op + ": " + what + " must be 2-D " + layout + ", got " + what
+                    + " of size " + Shape.str(t.shapeRef()));
+        }
+    }
+
     /** Closes {@code temp} when it is a temporary copy rather than the caller's own tensor. */
     static void closeTemp(Tensor temp, Tensor original) {
         if (temp != original) {

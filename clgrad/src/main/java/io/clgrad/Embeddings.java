@@ -25,10 +25,7 @@ final class Embeddings {
         Checks.int32(OP, "indices", indices);
         Checks.float32(OP, "weight", weight);
         Checks.sameDevice(OP, weight, indices);
-        if (weight.dim() != 2) {
-            throw new IllegalArgumentException(OP + ": 'weight' must be 2-D, got weight of size "
-                    + Shape.str(weight.shapeRef()));
-        }
+        Checks.matrix(OP, "weight", "[num_embeddings, embedding_dim]", weight);
         int v = weight.shapeRef()[0];
         int d = weight.shapeRef()[1];
         Integer pad = paddingIdx == null ? null : paddingIndex(paddingIdx, v);

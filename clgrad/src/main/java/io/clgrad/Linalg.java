@@ -91,10 +91,7 @@ final class Linalg {
         Checks.float32(op, x);
         Checks.float32(op, w);
         Checks.sameDevice(op, x, w);
-        if (w.dim() != 2) {
-            throw new IllegalArgumentException(op + ": weight must be 2-D [out_features, in_features], got "
-                    + Shape.str(w.shapeRef()));
-        }
+        Checks.matrix(op, "weight", "[out_features, in_features]", w);
         int out = w.shapeRef()[0];
         int in = w.shapeRef()[1];
         if (x.dim() == 0 || x.shape(-1) != in) {
