@@ -3,6 +3,7 @@ package io.clgrad;
 import io.clgrad.backend.Backend;
 import io.clgrad.backend.BackendRegistry;
 import io.clgrad.backend.DeviceInfo;
+import io.clgrad.backend.Lazy;
 import io.clgrad.backend.MemoryStats;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class Device {
     private static final Logger LOG = LoggerFactory.getLogger(Device.class);
     private static final Map<String, Device> DEVICES = new ConcurrentHashMap<>();
-    private static volatile Choice bestChoice;
+    private static final Lazy<Choice> BEST = new Lazy<>(Device::chooseAndLog);
 
     private final Backend backend;
     private final MemoryReclaimer reclaimer;
@@ -128,24 +129,18 @@ public final class Device {
      * @throws IllegalStateException when it would be the CPU backend and that failed to initialise
      */
     public static Device best() {
-        Choice c = bestChoice;
-        if (c == null) {
-            synchronized (Device.class) {
-                c = bestChoice;
-                if (c == null) {
-                    c = choose();
-                    LOG.info("Device.best(): {}: {}", c.device.id(), c.reason);
-                    bestChoice = c;
-                }
-            }
-        }
-        return c.device;
+        return BEST.get().device;
+    }
+
+    private static Choice chooseAndLog() {
+        Choice c = choose();
+        LOG.info("Device.best(): {}: {}", c.device.id(), c.reason);
+        return c;
     }
 
     /** One line saying why {@link #best()} picks the device it picks. */
     public static String bestReason() {
-        best();
-        return bestChoice.reason;
+        return BEST.get().reason;
     }
 
     private static Choice choose() {

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BackendRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(BackendRegistry.class);
-    private static volatile BackendRegistry instance;
+    private static final Lazy<BackendRegistry> INSTANCE = new Lazy<>(BackendRegistry::discoverAndHookShutdown);
     /** The system property that limits which backend families load (see {@link #wantedFamilies}). */
     public static final String FAMILIES_PROPERTY = "clgrad.backends";
     /** The environment variable that limits which backend families load (see {@link #wantedFamilies}). */
@@ -33,17 +33,12 @@ public final class BackendRegistry {
 
     /** The process-wide registry, discovering devices on first use. */
     public static BackendRegistry get() {
-        BackendRegistry r = instance;
-        if (r == null) {
-            synchronized (BackendRegistry.class) {
-                r = instance;
-                if (r == null) {
-                    r = discover();
-                    instance = r;
-                    Runtime.getRuntime().addShutdownHook(new Thread(BackendRegistry::closeAll, "clgrad-shutdown"));
-                }
-            }
-        }
+        return INSTANCE.get();
+    }
+
+    private static BackendRegistry discoverAndHookShutdown() {
+        BackendRegistry r = discover();
+        Runtime.getRuntime().addShutdownHook(new Thread(r::closeAll, "clgrad-shutdown"));
         return r;
     }
 
@@ -139,12 +134,8 @@ public final class BackendRegistry {
         return null;
     }
 
-    private static void closeAll() {
-        BackendRegistry r = instance;
-        if (r == null) {
-            return;
-        }
-        for (Backend b : r.backends) {
+    private void closeAll() {
+        for (Backend b : backends) {
             try {
                 b.close();
             } catch (RuntimeException e) {
