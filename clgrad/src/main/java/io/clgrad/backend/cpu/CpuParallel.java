@@ -28,10 +28,12 @@ final class CpuParallel {
 
     private final int threads;
     private final ForkJoinPool pool; // null when single-threaded
+    private final SpinTeam team; // null when single-threaded; its helpers start on first use
 
     CpuParallel(int threads) {
         this.threads = Math.max(1, threads);
         this.pool = this.threads == 1 ? null : new ForkJoinPool(this.threads, CpuParallel::newWorker, null, false);
+        this.team = this.threads == 1 ? null : new SpinTeam(this.threads - 1);
     }
 
     /**
@@ -126,10 +128,27 @@ final class CpuParallel {
         p.invoke(new Split(body, units, chunks).task(0, chunks));
     }
 
+    /**
+     * Runs {@code body} over {@code chunks} ranges [c, c + 1) (at most {@link #threads()}) on the caller
+     * and the {@link SpinTeam}'s helpers, which stay awake between the ops of one forward pass: for ops
+     * of a few microseconds each (batch-1 matrix-vector products), where a hand-off to a parked pool
+     * worker would cost more than the op. Runs inline when single-threaded or the team is busy.
+     */
+    void forEachSpinning(int chunks, Body body) {
+        if (team == null || chunks <= 1) {
+            body.run(0, Math.max(chunks, 0));
+            return;
+        }
+        team.run(chunks, body);
+    }
+
     /** Stops the workers; later ops run inline on the caller. */
     void shutdown() {
         if (pool != null) {
             pool.shutdown();
+        }
+        if (team != null) {
+            team.stop();
         }
     }
 

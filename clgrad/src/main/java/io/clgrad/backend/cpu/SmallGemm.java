@@ -7,7 +7,8 @@ import io.clgrad.backend.MatmulSpec;
  * most {@value #MAX_M} rows, the matrix-vector products of batch-1 inference. It neither packs B
  * nor wakes worker threads it does not need: each output is computed straight from B in the layout
  * the caller holds it in, and the work is split over two or more threads only from
- * {@link #PARALLEL_FLOPS} flops, below which a fork-join hand-off costs more than it saves.
+ * {@link #PARALLEL_FLOPS} flops, on helpers that stay awake between products
+ * ({@link CpuParallel#forEachSpinning}), below which even that hand-off costs more than it saves.
  *
  * <p>Two forms, chosen by B's layout (the other axis of B may have any stride):
  * <ul>
@@ -35,15 +36,17 @@ final class SmallGemm {
     /** Most rows of C (and of A) this path takes. */
     static final int MAX_M = 8;
     /**
-     * Flops (2·m·n·k) from which the columns are split over the pool's threads: 2²² (a matrix-vector
-     * product with about 8 MB of weights). Measured with m = 1, n = k, the same weights on every call,
-     * on the 2-core AMD EPYC (AVX-512, shared and loaded) of docs/benchmarks.md: one thread takes 29 µs
-     * at n = 784 and 58 µs at 1024 (weights in cache), two threads 42 and 70 µs (the hand-off to a
-     * parked ForkJoinPool worker and back costs more than the half it saves); at n = 2048 and 3072
-     * (weights streamed from memory) two threads win, 1.37 against 1.70 ms and 2.08 against 3.97 ms.
-     * So the whole batch-1 forward of the Fashion-MNIST MLP runs on the caller's thread.
+     * Flops (2·m·n·k) from which the columns are split over the threads: 2¹⁸ (a 362×362 matrix-vector
+     * product). The split runs on {@link CpuParallel#forEachSpinning}, whose helpers stay awake between
+     * the products of one forward pass; handing a product to a parked ForkJoinPool worker instead cost
+     * more than it saved below 2²² flops (29 µs on one thread against 42 µs on two at n = k = 784).
+     * Measured with m = 1, n = k on the 2-core AMD EPYC (Zen 5, AVX-512, loaded by other jobs) of
+     * docs/benchmarks.md, one thread against the spinning pair: 2.8-5.8 against 1.8 µs at n = 128 (so
+     * close that the split is not worth its risk there), 7.3-7.5 against 4.4 µs at 362, 13.0 against
+     * 6.6 µs at 512, 53-57 against 28 µs at 1024; the Fashion-MNIST MLP's batch-1 forward went from
+     * 36-38 to 18-23 µs.
      */
-    static final double PARALLEL_FLOPS = 1 << 22;
+    static final double PARALLEL_FLOPS = 1 << 18;
     private static final String VECTOR_CLASS = "io.clgrad.backend.cpu.VectorSmallGemm";
     /** Per-thread [m, k] copy of a strided A. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
@@ -141,11 +144,7 @@ final class SmallGemm {
                 epi.apply(c, 0, n, 0, m, j0, j1);
             }
         };
-        if (threads == 1) {
-            body.run(0, 1);
-        } else {
-            par.forEach(threads, Long.MAX_VALUE, body);
-        }
+        par.forEachSpinning(threads, body);
     }
 
     private static int ceilDiv(int a, int b) {

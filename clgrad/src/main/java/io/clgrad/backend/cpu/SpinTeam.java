@@ -1,0 +1,195 @@
+package io.clgrad.backend.cpu;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Helper threads for ops of a few microseconds, such as the matrix-vector products of batch-1
+ * inference: the caller and the helpers claim the chunks of a job one at a time, and the helpers
+ * stay awake, spinning, for {@link #SPIN_NANOS} after each job, so that the next op of the same
+ * forward pass reaches them without a wake-up. Handing work to a parked ForkJoinPool worker costs
+ * tens of microseconds on a virtual machine (an unpark, then the caller's own wake-up), more than
+ * such an op takes; OpenMP runtimes and ONNX Runtime's thread pool spin for the same reason.
+ *
+ * <p>One job at a time: a caller that finds the team busy (another thread's op) runs its whole range
+ * inline. Helpers are daemons, started on the first job, and park after the spin window, so an idle
+ * process does not burn a core.
+ *
+ * <pre>{@code
+ * SpinTeam team = new SpinTeam(1);           // the caller plus one helper
+ * team.run(2, (lo, hi) -> work(lo, hi));     // chunks [0,1) and [1,2), one here, one on the helper
+ * }</pre>
+ */
+final class SpinTeam {
+    /** How long a helper keeps polling for the next job before it parks. */
+    static final long SPIN_NANOS = 200_000;
+
+    /**
+     * One posted job: chunks [0, chunks) of {@code body}, claimed one at a time by whoever is free
+     * (the caller included: when a helper has been descheduled by a busy machine, the caller runs its
+     * chunk rather than wait for it). Each job is a new object, so a helper tells a new job from the one
+     * it last saw by identity.
+     */
+    private static final class Job {
+        /** Cleared when the job ends, so that a helper's last job does not keep the op's arrays alive. */
+        CpuParallel.Body body;
+        final int chunks;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        volatile Throwable failure;
+
+        Job(CpuParallel.Body body, int chunks) {
+            this.body = body;
+            this.chunks = chunks;
+        }
+
+        /** Claims and runs chunks until none is left. */
+        void work() {
+            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                try {
+                    body.run(c, c + 1);
+                } catch (RuntimeException | Error e) {
+                    failure = e;
+                } finally {
+                    done.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    private final Thread[] helpers;
+    /** 1 while helper h is parked (or about to park); volatile reads and writes. */
+    private final AtomicIntegerArray parked;
+    private final ReentrantLock busy = new ReentrantLock();
+    private volatile Job job;
+    private volatile boolean stopped;
+    private boolean started;
+
+    /**
+     * A team with {@code helpers} helper threads (not started until the first job).
+     *
+     * @param helpers threads besides the caller's, at least 1
+     */
+    SpinTeam(int helpers) {
+        if (helpers < 1) {
+            throw new IllegalArgumentException("a spin team needs at least one helper thread, got " + helpers);
+        }
+        this.helpers = new Thread[helpers];
+        this.parked = new AtomicIntegerArray(helpers);
+    }
+
+    /** Chunks one job can be split into: the helpers and the caller. */
+    int width() {
+        return helpers.length + 1;
+    }
+
+    /**
+     * Runs {@code body(c, c + 1)} for every chunk c in [0, chunks), each claimed by the caller or a
+     * free helper, and returns when all have finished. Runs everything inline when {@code chunks} is
+     * 1, the team is stopped, or another thread's job is running. An exception from any chunk is
+     * rethrown (the first one seen).
+     *
+     * @param chunks at most {@link #width()}
+     */
+    void run(int chunks, CpuParallel.Body body) {
+        if (chunks > width()) {
+            throw new IllegalArgumentException(chunks + " chunks for a team of " + width());
+        }
+        if (chunks <= 1 || stopped || !busy.tryLock()) {
+            body.run(0, chunks);
+            return;
+        }
+        try {
+            startHelpers();
+            Job j = new Job(body, chunks);
+            job = j;
+            for (int h = 0; h < chunks - 1; h++) {
+                // read after the job is posted; a helper sets its flag before it re-reads the job
+                if (parked.get(h) == 1) {
+                    parked.set(h, 0);
+                    LockSupport.unpark(helpers[h]);
+                }
+            }
+            j.work();
+            while (j.done.get() < chunks) {
+                Thread.onSpinWait();
+            }
+            j.body = null; // every chunk is claimed: no helper reads it again
+            Throwable first = j.failure;
+            if (first instanceof RuntimeException r) {
+                throw r;
+            }
+            if (first instanceof Error e) {
+                throw e;
+            }
+        } finally {
+            busy.unlock();
+        }
+    }
+
+    /** Whether every helper has parked (after {@link #SPIN_NANOS} without a job): an idle team uses no CPU. */
+    boolean helpersParked() {
+        for (int h = 0; h < helpers.length; h++) {
+            if (parked.get(h) != 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Stops the helpers (they exit at their next poll); later jobs run inline. */
+    void stop() {
+        stopped = true;
+        for (Thread t : helpers) {
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    private void startHelpers() {
+        if (started) {
+            return;
+        }
+        started = true;
+        for (int h = 0; h < helpers.length; h++) {
+            int index = h;
+            Thread t = new Thread(() -> helperLoop(index), "clgrad-cpu-spin-" + (h + 1));
+            t.setDaemon(true);
+            helpers[h] = t;
+            t.start();
+        }
+    }
+
+    private void helperLoop(int h) {
+        Job last = null; // helpers start before the first job is posted
+        while (!stopped) {
+            Job j = job;
+            if (j != last) {
+                last = j;
+                j.work();
+                continue;
+            }
+            waitForJob(h, last);
+        }
+    }
+
+    /** Spins for {@link #SPIN_NANOS} until a job other than {@code last} is posted, then parks. */
+    private void waitForJob(int h, Job last) {
+        long deadline = System.nanoTime() + SPIN_NANOS;
+        while (job == last && !stopped) {
+            if (System.nanoTime() > deadline) {
+                parked.set(h, 1);
+                // re-check after announcing: a job posted before the caller saw the flag is not missed
+                while (parked.get(h) == 1 && job == last && !stopped) {
+                    LockSupport.park(this);
+                }
+                parked.set(h, 0);
+                return;
+            }
+            Thread.onSpinWait();
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.clgrad.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** {@link SpinTeam}: every chunk runs once per job, failures reach the caller, busy and stopped teams run inline, idle helpers park. */
+class SpinTeamTest {
+    @Test
+    void everyChunkOfEveryJobRunsExactlyOnce() {
+        SpinTeam team = new SpinTeam(3);
+        try {
+            for (int job = 0; job < 2000; job++) {
+                int chunks = 1 + job % team.width();
+                AtomicIntegerArray runs = new AtomicIntegerArray(chunks);
+                team.run(chunks, (lo, hi) -> {
+                    for (int c = lo; c < hi; c++) {
+                        runs.incrementAndGet(c);
+                    }
+                });
+                for (int c = 0; c < chunks; c++) {
+                    assertEquals(1, runs.get(c), "job " + job + " chunk " + c + " of " + chunks);
+                }
+            }
+        } finally {
+            team.stop();
+        }
+    }
+
+    @Test
+    void aFailingChunkIsRethrownAndTheTeamKeepsWorking() {
+        SpinTeam team = new SpinTeam(1);
+        try {
+            IllegalStateException boom = new IllegalStateException("chunk 1 failed");
+            IllegalStateException seen = assertThrows(IllegalStateException.class, () -> team.run(2, (lo, hi) -> {
+                if (lo == 1) {
+                    throw boom;
+                }
+            }));
+            assertSame(boom, seen);
+            AtomicIntegerArray runs = new AtomicIntegerArray(2);
+            team.run(2, (lo, hi) -> runs.incrementAndGet(lo));
+            assertEquals(1, runs.get(0));
+            assertEquals(1, runs.get(1));
+        } finally {
+            team.stop();
+        }
+    }
+
+    @Test
+    void aSecondCallerWhileAJobRunsRunsItsOwnJobInline() throws InterruptedException {
+        SpinTeam team = new SpinTeam(1);
+        try {
+            CountDownLatch inFirstJob = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Thread first = new Thread(() -> team.run(2, (lo, hi) -> {
+                inFirstJob.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            first.start();
+            inFirstJob.await();
+            Set<Thread> ranOn = ConcurrentHashMap.newKeySet();
+            team.run(2, (lo, hi) -> ranOn.add(Thread.currentThread()));
+            assertEquals(Set.of(Thread.currentThread()), ranOn, "the busy team's second caller ran both chunks itself");
+            release.countDown();
+            first.join();
+        } finally {
+            team.stop();
+        }
+    }
+
+    @Test
+    void aStoppedTeamRunsOnTheCaller() {
+        SpinTeam team = new SpinTeam(2);
+        team.run(3, (lo, hi) -> { });
+        team.stop();
+        Set<Thread> ranOn = ConcurrentHashMap.newKeySet();
+        team.run(3, (lo, hi) -> ranOn.add(Thread.currentThread()));
+        assertEquals(Set.of(Thread.currentThread()), ranOn);
+    }
+
+    @Test
+    void idleHelpersPark() throws InterruptedException {
+        SpinTeam team = new SpinTeam(2);
+        try {
+            AtomicReference<String> name = new AtomicReference<>();
+            team.run(3, (lo, hi) -> {
+                if (Thread.currentThread().getName().startsWith("clgrad-cpu-spin-")) {
+                    name.set(Thread.currentThread().getName());
+                }
+            });
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!team.helpersParked() && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertTrue(team.helpersParked(), "helpers still spinning 5 s after their last job");
+            AtomicIntegerArray runs = new AtomicIntegerArray(3);
+            team.run(3, (lo, hi) -> runs.incrementAndGet(lo));
+            for (int c = 0; c < 3; c++) {
+                assertEquals(1, runs.get(c), "a parked team is woken for the next job: chunk " + c);
+            }
+        } finally {
+            team.stop();
+        }
+    }
+}
