@@ -101,6 +101,7 @@ final class CpuParallel {
             body.run(0, units);
             return;
         }
+        team.rest(); // the pool's threads need the cores a spinning helper would hold
         // A few chunks per thread lets work stealing even out uneven chunks.
         long byWork = Math.max(2, work / (GRAIN / 4));
         int chunks = (int) Math.min(units, Math.min(threads * 4L, byWork));
@@ -125,6 +126,7 @@ final class CpuParallel {
             return;
         }
         int chunks = (int) Math.min(units, (long) threads * perThread);
+        team.rest();
         p.invoke(new Split(body, units, chunks).task(0, chunks));
     }
 

@@ -1,9 +1,9 @@
 package io.clgrad.backend.cpu;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Helper threads for ops of a few microseconds, such as the matrix-vector products of batch-1
@@ -13,8 +13,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * tens of microseconds on a virtual machine (an unpark, then the caller's own wake-up), more than
  * such an op takes; OpenMP runtimes and ONNX Runtime's thread pool spin for the same reason.
  *
- * <p>One job at a time: a caller that finds the team busy (another thread's op) runs its whole range
- * inline. Helpers are daemons, started on the first job, and park after the spin window, so an idle
+ * <p>One job at a time: a caller that finds the team busy (another thread's op, or a chunk of the
+ * running job calling back in) runs its whole range inline. Helpers are daemons, started on the first job, and park after the spin window, so an idle
  * process does not burn a core.
  *
  * <pre>{@code
@@ -59,10 +59,14 @@ final class SpinTeam {
         }
     }
 
+    private final long spinNanos;
     private final Thread[] helpers;
     /** 1 while helper h is parked (or about to park); volatile reads and writes. */
     private final AtomicIntegerArray parked;
-    private final ReentrantLock busy = new ReentrantLock();
+    /** Held by the thread whose job runs; not reentrant, so a job's chunk that calls {@link #run} runs inline. */
+    private final AtomicBoolean busy = new AtomicBoolean();
+    /** Bumped by {@link #rest()}: a spinning helper that sees it change parks at once. */
+    private volatile int restRequests;
     private volatile Job job;
     private volatile boolean stopped;
     private boolean started;
@@ -73,6 +77,12 @@ final class SpinTeam {
      * @param helpers threads besides the caller's, at least 1
      */
     SpinTeam(int helpers) {
+        this(helpers, SPIN_NANOS);
+    }
+
+    /** As {@link #SpinTeam(int)} with another spin window (tests). */
+    SpinTeam(int helpers, long spinNanos) {
+        this.spinNanos = spinNanos;
         if (helpers < 1) {
             throw new IllegalArgumentException("a spin team needs at least one helper thread, got " + helpers);
         }
@@ -97,7 +107,7 @@ final class SpinTeam {
         if (chunks > width()) {
             throw new IllegalArgumentException(chunks + " chunks for a team of " + width());
         }
-        if (chunks <= 1 || stopped || !busy.tryLock()) {
+        if (chunks <= 1 || stopped || !busy.compareAndSet(false, true)) {
             body.run(0, chunks);
             return;
         }
@@ -125,8 +135,16 @@ final class SpinTeam {
                 throw e;
             }
         } finally {
-            busy.unlock();
+            busy.set(false);
         }
+    }
+
+    /**
+     * Asks spinning helpers to park now rather than at the end of their spin window: called before
+     * work goes to another pool (the ForkJoinPool of large ops), whose threads need the cores.
+     */
+    void rest() {
+        restRequests++; // racy increments are fine: any change is the signal
     }
 
     /** Whether every helper has parked (after {@link #SPIN_NANOS} without a job): an idle team uses no CPU. */
@@ -176,11 +194,15 @@ final class SpinTeam {
         }
     }
 
-    /** Spins for {@link #SPIN_NANOS} until a job other than {@code last} is posted, then parks. */
+    /**
+     * Spins for the spin window ({@link #SPIN_NANOS}) until a job other than {@code last} is posted, then parks; parks at
+     * once on a {@link #rest()}.
+     */
     private void waitForJob(int h, Job last) {
-        long deadline = System.nanoTime() + SPIN_NANOS;
+        long deadline = System.nanoTime() + spinNanos;
+        int rests = restRequests;
         while (job == last && !stopped) {
-            if (System.nanoTime() > deadline) {
+            if (System.nanoTime() > deadline || restRequests != rests) {
                 parked.set(h, 1);
                 // re-check after announcing: a job posted before the caller saw the flag is not missed
                 while (parked.get(h) == 1 && job == last && !stopped) {

@@ -115,4 +115,22 @@ class SpinTeamTest {
             team.stop();
         }
     }
+
+    @Test
+    void restParksSpinningHelpersBeforeTheirWindowEnds() throws InterruptedException {
+        SpinTeam team = new SpinTeam(1, 60_000_000_000L); // a minute's spin window
+        try {
+            team.run(2, (lo, hi) -> { });
+            Thread.sleep(200);
+            assertTrue(!team.helpersParked(), "within its window the helper spins");
+            team.rest();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!team.helpersParked() && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertTrue(team.helpersParked(), "rest() parked the helper");
+        } finally {
+            team.stop();
+        }
+    }
 }
