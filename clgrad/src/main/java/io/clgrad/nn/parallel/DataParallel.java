@@ -7,6 +7,7 @@ import io.clgrad.Tensor;
 import io.clgrad.TensorScope;
 import io.clgrad.Tensors;
 import io.clgrad.nn.Module;
+import io.clgrad.nn.ProcessGroup;
 import io.clgrad.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +42,8 @@ import java.util.stream.Collectors;
  * gradients of that bucket are final ({@link Tensor#registerPostAccumulateGradHook}), while the
  * replicas go on with backward; {@link Builder#overlapBackward overlapBackward(false)} reduces in one
  * bucket after every backward instead (the same bits). What breaks the equality: modules whose forward depends on the whole
- * batch, such as BatchNorm in training mode (statistics per shard, see docs/distributed.md).
+ * batch, such as BatchNorm in training mode (statistics per shard; {@link io.clgrad.nn.SyncBatchNorm}
+ * takes them over the global batch, see docs/distributed.md).
  *
  * <pre>{@code
  * try (DataParallel dp = DataParallel.builder(
@@ -86,6 +88,8 @@ public final class DataParallel implements AutoCloseable {
     /** Runs the buckets' all-reduces while the replicas' threads run backward (null without overlap). */
     private final ExecutorService reducer;
     private GradBuckets buckets;
+    /** The replicas' group for collectives inside a step ({@link io.clgrad.nn.SyncBatchNorm}). */
+    private final ProcessGroup group;
     private int[] lastShards = new int[0];
     private long stepCount;
     private boolean closed;
@@ -104,6 +108,7 @@ public final class DataParallel implements AutoCloseable {
         }) : null;
         this.weights = b.weights != null ? b.weights.clone() : filled(devices.size(), 1.0);
         this.replicas = new ArrayList<>();
+        this.group = new ProcessGroup(devices.size());
         this.optimizers = new ArrayList<>();
         this.threads = new ArrayList<>();
         Map<String, Tensor> first = null;
@@ -340,6 +345,7 @@ public final class DataParallel implements AutoCloseable {
         }
         int[] sizes = ShardSizes.split(n, weights);
         lastShards = sizes;
+        group.reset();
         OverlappedAllReduce buckets = overlap ? new OverlappedAllReduce(buckets(), replicas.get(0).parameters().size(),
                 sizes, n, reducer, trace) : null;
         List<Future<ShardResult>> pending = new ArrayList<>();
@@ -401,6 +407,16 @@ public final class DataParallel implements AutoCloseable {
         Module<?> model = replicas.get(r);
         Device d = devices.get(r);
         optimizers.get(r).zeroGrad();
+        try (ProcessGroup.Binding bound = group.member(r).bind()) {
+            return forwardBackward(r, model, d, x, y, start, count, fn, buckets, t0);
+        } catch (RuntimeException | Error e) {
+            group.abort(e);   // the other replicas may wait in a SyncBatchNorm all-reduce: they stop too
+            throw e;
+        }
+    }
+
+    private ShardResult forwardBackward(int r, Module<?> model, Device d, Tensor x, Tensor y, int start, int count,
+                                        ShardLoss fn, OverlappedAllReduce buckets, long t0) {
         List<Tensor> params = model.parameters();
         List<RemovableHandle> hooks = new ArrayList<>();
         if (buckets != null) {
