@@ -41,9 +41,10 @@ import java.util.stream.Collectors;
  * {@code bucket_cap_mb}): a bucket's all-reduce starts on a worker thread as soon as every replica's
  * gradients of that bucket are final ({@link Tensor#registerPostAccumulateGradHook}), while the
  * replicas go on with backward; {@link Builder#overlapBackward overlapBackward(false)} reduces in one
- * bucket after every backward instead (the same bits). What breaks the equality: modules whose forward depends on the whole
- * batch, such as BatchNorm in training mode (statistics per shard; {@link io.clgrad.nn.SyncBatchNorm}
- * takes them over the global batch, see docs/distributed.md).
+ * bucket after every backward instead (the same bits). What breaks the equality: modules whose
+ * forward depends on the whole batch, such as BatchNorm in training mode (statistics per shard;
+ * {@link io.clgrad.nn.SyncBatchNorm} takes them over the global batch through the trainer's
+ * {@link ProcessGroup}, see docs/distributed.md).
  *
  * <pre>{@code
  * try (DataParallel dp = DataParallel.builder(
