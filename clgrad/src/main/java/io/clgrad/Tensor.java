@@ -467,14 +467,7 @@ public final class Tensor implements AutoCloseable {
      * @throws IllegalStateException when this tensor does not require grad
      */
     public RemovableHandle registerHook(java.util.function.Function<Tensor, Tensor> hook) {
-        checkOpen("registerHook");
-        if (hook == null) {
-            throw new IllegalArgumentException("registerHook: hook must not be null");
-        }
-        if (!requiresGrad) {
-            throw new IllegalStateException("registerHook: cannot register a hook on a tensor that doesn't require"
-                    + " gradient (call requiresGrad(true) on a leaf first)");
-        }
+        checkHookable("registerHook", hook);
         if (gradFn != null) {
             return gradFn.hooks().add(hook);
         }
@@ -484,6 +477,18 @@ public final class Tensor implements AutoCloseable {
             }
         }
         return hooks.add(hook);
+    }
+
+    /** Refuses a hook on a closed tensor, a null hook, or a tensor that does not require grad. */
+    private void checkHookable(String op, Object hook) {
+        checkOpen(op);
+        if (hook == null) {
+            throw new IllegalArgumentException(op + ": hook must not be null");
+        }
+        if (!requiresGrad) {
+            throw new IllegalStateException(op + ": cannot register a hook on a tensor that doesn't require"
+                    + " gradient (call requiresGrad(true) on a leaf first)");
+        }
     }
 
     /** This leaf's hooks ({@link #registerHook}), or null when none was registered. */
@@ -517,14 +522,7 @@ public final class Tensor implements AutoCloseable {
      * @throws IllegalStateException when this tensor does not require grad or is not a leaf
      */
     public RemovableHandle registerPostAccumulateGradHook(java.util.function.Consumer<Tensor> hook) {
-        checkOpen("registerPostAccumulateGradHook");
-        if (hook == null) {
-            throw new IllegalArgumentException("registerPostAccumulateGradHook: hook must not be null");
-        }
-        if (!requiresGrad) {
-            throw new IllegalStateException("registerPostAccumulateGradHook: cannot register a hook on a tensor that"
-                    + " doesn't require gradient (call requiresGrad(true) on a leaf first)");
-        }
+        checkHookable("registerPostAccumulateGradHook", hook);
         if (gradFn != null) {
             throw new IllegalStateException("registerPostAccumulateGradHook: post accumulate grad hooks cannot be"
                     + " registered on non-leaf tensors (this one is the result of " + gradFn.name() + ")");

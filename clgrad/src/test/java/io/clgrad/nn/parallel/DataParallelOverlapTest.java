@@ -7,22 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clgrad.Device;
 import io.clgrad.Tensor;
-import io.clgrad.TensorScope;
-import io.clgrad.TestDevices;
-import io.clgrad.Tensors;
 import io.clgrad.nn.CrossEntropyLoss;
 import io.clgrad.nn.Linear;
 import io.clgrad.nn.Module;
 import io.clgrad.nn.ReLU;
 import io.clgrad.nn.Sequential;
-import io.clgrad.optim.Adam;
-import io.clgrad.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,28 +38,15 @@ class DataParallelOverlapTest {
                 new Linear(32, CLASSES));
     }
 
-    private static Optimizer adam(List<Tensor> ps) {
-        return new Adam(ps, 1e-2);
-    }
 
-    private static List<Device> twoDevices() {
-        List<Device> cl = TestDevices.opencl();
-        Assumptions.assumeFalse(cl.isEmpty(), "no OpenCL device: the two-device test needs cpu + opencl:0");
-        return List.of(Device.cpu(), cl.get(0));
-    }
 
     private static List<Tensor[]> batches() {
-        Tensor.manualSeed(7);
-        List<Tensor[]> out = new ArrayList<>();
-        for (int i = 0; i < STEPS; i++) {
-            out.add(new Tensor[] {Tensor.randn(Device.cpu(), BATCH, IN), Tensor.randint(Device.cpu(), 0, CLASSES, BATCH)});
-        }
-        return out;
+        return ParallelFixtures.batches(STEPS, CLASSES, BATCH, IN);
     }
 
     private static DataParallel.Builder builder(List<Device> devices) {
         Tensor.manualSeed(3);
-        return DataParallel.builder(DataParallelOverlapTest::mlp, DataParallelOverlapTest::adam).devices(devices).syncEvery(0);
+        return DataParallel.builder(DataParallelOverlapTest::mlp, ParallelFixtures::adam).devices(devices).syncEvery(0);
     }
 
     private static List<float[]> train(DataParallel dp, List<Tensor[]> data) {
@@ -90,12 +71,12 @@ class DataParallelOverlapTest {
         assertEquals("[[2], [1], [0]]", new GradBuckets(new int[] {100, 100, 100}, 4).toString(), "one parameter over the cap: its own bucket");
         assertArrayEquals(new float[] {1.5f, 2.5f}, HostAllReduce.reduce(new float[][] {{1, 2}, {3, 4}}, new int[] {3, 1}, 4));
         assertThrows(IllegalArgumentException.class, () -> DataParallel.builder(DataParallelOverlapTest::mlp,
-                DataParallelOverlapTest::adam).bucketCapMb(0));
+                ParallelFixtures::adam).bucketCapMb(0));
     }
 
     @Test
     void theLastLayersBucketIsReducedWhileBackwardRuns() throws InterruptedException {
-        List<Device> devices = twoDevices();
+        List<Device> devices = ParallelFixtures.twoDevices();
         List<Tensor[]> data = batches();
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch lastBucketReduced = new CountDownLatch(1);
@@ -145,7 +126,7 @@ class DataParallelOverlapTest {
 
     @Test
     void bucketedEqualsOneBucketBitwiseAndOneDeviceToOneInTenThousand() {
-        List<Device> devices = twoDevices();
+        List<Device> devices = ParallelFixtures.twoDevices();
         List<Tensor[]> data = batches();
         List<float[]> bucketed;
         List<float[]> oneBucket;
@@ -159,18 +140,7 @@ class DataParallelOverlapTest {
         for (int i = 0; i < bucketed.size(); i++) {
             assertArrayEquals(oneBucket.get(i), bucketed.get(i), 0f, "parameter " + i + " (both replicas)");
         }
-        Tensor.manualSeed(3);
-        Module<?> m = mlp();
-        Optimizer opt = adam(m.parameters());
-        CrossEntropyLoss ce = new CrossEntropyLoss();
-        for (Tensor[] b : data) {
-            opt.zeroGrad();
-            try (TensorScope s = Tensors.scope()) {
-                ce.forward(m.forward(b[0]), b[1]).backward();
-            }
-            opt.step();
-        }
-        List<Tensor> ps = m.parameters();
+        List<Tensor> ps = ParallelFixtures.trainOneDevice(DataParallelOverlapTest::mlp, data).model().parameters();
         for (int i = 0; i < ps.size(); i++) {
             float[] e = ps.get(i).toFloatArray();
             float[] a = bucketed.get(i);

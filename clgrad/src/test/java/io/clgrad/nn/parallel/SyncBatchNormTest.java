@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.clgrad.Device;
 import io.clgrad.Tensor;
 import io.clgrad.TensorScope;
-import io.clgrad.TestDevices;
 import io.clgrad.Tensors;
 import io.clgrad.nn.BatchNorm1d;
 import io.clgrad.nn.BatchNorm2d;
@@ -23,15 +22,11 @@ import io.clgrad.nn.Module;
 import io.clgrad.nn.ReLU;
 import io.clgrad.nn.Sequential;
 import io.clgrad.nn.SyncBatchNorm;
-import io.clgrad.optim.Adam;
-import io.clgrad.optim.Optimizer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,26 +55,15 @@ class SyncBatchNormTest {
         return new Sequential(new Conv2d(2, 3, 3, 1, 0, 1, 1, false), new BatchNorm2d(3), new ReLU(), new Flatten(), new Linear(3 * 4 * 4, CLASSES));
     }
 
-    private static Optimizer adam(List<Tensor> ps) {
-        return new Adam(ps, 1e-2);
-    }
 
-    private static List<Device> twoDevices() {
-        List<Device> cl = TestDevices.opencl();
-        Assumptions.assumeFalse(cl.isEmpty(), "no OpenCL device: the two-device test needs cpu + opencl:0");
-        return List.of(Device.cpu(), cl.get(0));
-    }
 
     private static List<Tensor[]> batches(int... sampleShape) {
-        Tensor.manualSeed(7);
-        List<Tensor[]> out = new ArrayList<>();
         int[] shape = new int[sampleShape.length + 1];
         shape[0] = BATCH;
         System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
-        for (int i = 0; i < STEPS; i++) {
-            // an offset and a scale, so the statistics are far from the running start (0, 1)
-            out.add(new Tensor[] {Tensor.randn(Device.cpu(), shape).mul(2f).add(1f),
-                    Tensor.randint(Device.cpu(), 0, CLASSES, BATCH)});
+        List<Tensor[]> out = ParallelFixtures.batches(STEPS, CLASSES, shape);
+        for (Tensor[] b : out) {
+            b[0] = b[0].mul(2f).add(1f);   // an offset and a scale: statistics far from the running start (0, 1)
         }
         return out;
     }
@@ -89,27 +73,14 @@ class SyncBatchNormTest {
     }
 
     private static Run oneDevice(Supplier<Module<?>> factory, List<Tensor[]> data) {
-        Tensor.manualSeed(3);
-        Module<?> m = factory.get();
-        Optimizer opt = adam(m.parameters());
-        CrossEntropyLoss ce = new CrossEntropyLoss();
-        double[] losses = new double[data.size()];
-        for (int i = 0; i < data.size(); i++) {
-            opt.zeroGrad();
-            try (TensorScope s = Tensors.scope()) {
-                Tensor l = ce.forward(m.forward(data.get(i)[0]), data.get(i)[1]);
-                l.backward();
-                losses[i] = l.item();
-            }
-            opt.step();
-        }
-        return finish(m, losses, data);
+        ParallelFixtures.OneDevice r = ParallelFixtures.trainOneDevice(factory, data);
+        return finish(r.model(), r.losses(), data);
     }
 
     private static Run dataParallel(Supplier<Module<?>> factory, boolean sync, List<Tensor[]> data, double... weights) {
         Tensor.manualSeed(3);
         Supplier<Module<?>> f = sync ? () -> SyncBatchNorm.convertSyncBatchnorm(factory.get()) : factory;
-        DataParallel.Builder b = DataParallel.builder(f, SyncBatchNormTest::adam).devices(twoDevices()).syncEvery(0);
+        DataParallel.Builder b = DataParallel.builder(f, ParallelFixtures::adam).devices(ParallelFixtures.twoDevices()).syncEvery(0);
         if (weights.length > 0) {
             b.shardWeights(weights);
         }
@@ -210,10 +181,10 @@ class SyncBatchNormTest {
 
     @Test
     void aFailingReplicaStopsTheOtherInTheAllReduce() {
-        List<Device> devices = twoDevices();
+        List<Device> devices = ParallelFixtures.twoDevices();
         List<Tensor[]> data = batches(IN);
         Tensor.manualSeed(3);
-        try (DataParallel dp = DataParallel.builder(() -> SyncBatchNorm.convertSyncBatchnorm(mlp()), SyncBatchNormTest::adam)
+        try (DataParallel dp = DataParallel.builder(() -> SyncBatchNorm.convertSyncBatchnorm(mlp()), ParallelFixtures::adam)
                 .devices(devices).build()) {
             CrossEntropyLoss ce = new CrossEntropyLoss();
             assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
