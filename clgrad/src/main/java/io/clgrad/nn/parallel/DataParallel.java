@@ -423,7 +423,9 @@ public final class DataParallel implements AutoCloseable {
         if (buckets != null) {
             for (int p = 0; p < params.size(); p++) {
                 int index = p;
-                hooks.add(params.get(p).registerPostAccumulateGradHook(t -> buckets.gradFinal(r, index, t)));
+                if (params.get(p).requiresGrad()) {   // a frozen one is reported after backward, as it is
+                    hooks.add(params.get(p).registerPostAccumulateGradHook(t -> buckets.gradFinal(r, index, t)));
+                }
             }
         }
         double value;

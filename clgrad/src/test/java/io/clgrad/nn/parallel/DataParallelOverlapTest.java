@@ -150,4 +150,25 @@ class DataParallelOverlapTest {
             }
         }
     }
+
+    @Test
+    void aFrozenParameterIsLeftAlone() {
+        List<Device> devices = ParallelFixtures.twoDevices();
+        List<Tensor[]> data = batches().subList(0, 3);
+        List<List<float[]>> runs = new ArrayList<>();
+        float[] before = null;
+        for (boolean overlap : new boolean[] {true, false}) {
+            Tensor.manualSeed(3);
+            try (DataParallel dp = builder(devices).bucketCapMb(0.002).overlapBackward(overlap).build()) {
+                // frozen after the build: Module.to(an OpenCL device) makes a moved parameter require grad again
+                dp.replicas().forEach(m -> m.parameters().get(0).requiresGrad(false));
+                before = dp.module().parameters().get(0).toFloatArray();
+                runs.add(train(dp, data));
+            }
+        }
+        assertArrayEquals(before, runs.get(0).get(0), 0f, "the frozen weight did not move");
+        for (int i = 0; i < runs.get(0).size(); i++) {
+            assertArrayEquals(runs.get(1).get(i), runs.get(0).get(i), 0f, "parameter " + i + ", bucketed against one bucket");
+        }
+    }
 }
