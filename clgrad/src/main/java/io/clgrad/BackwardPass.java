@@ -39,6 +39,14 @@ final class BackwardPass {
     private final Map<Node, Integer> wantedNodes = new IdentityHashMap<>();
     private final Map<Tensor, Integer> wantedLeaves = new IdentityHashMap<>();
     private Tensor[] captured;
+    /**
+     * Edges still to run into each leaf that has post-accumulate-grad hooks, or null when no tensor
+     * has such hooks (then the pass does none of this bookkeeping).
+     */
+    private Map<Tensor, int[]> edgesLeft;
+    /** Leaves with post-accumulate-grad hooks that got a gradient in this pass, in arrival order; then those whose hooks ran. */
+    private Set<Tensor> received;   // Tensor keeps Object's identity equals
+    private Set<Tensor> fired;
 
     BackwardPass(Tensor[] roots, Tensor[] gradients, boolean retainGraph, Tensor[] wanted) {
         this.roots = roots;
@@ -56,6 +64,9 @@ final class BackwardPass {
         }
         List<Node> order = Graph.topologicalOrder(rootNodes);
         Set<Node> toRun = wanted == null ? null : nodesLeadingToWanted(order);
+        if (wanted == null && PostAccumulateHooks.anyRegistered()) {
+            countLeafEdges(order);
+        }
         List<Node> ran = new ArrayList<>();
         boolean previous = Graph.setRetainingGraph(retainGraph);
         try (Autograd.Mode m = Autograd.noGrad()) {
@@ -75,6 +86,7 @@ final class BackwardPass {
                 Node node = order.get(i);
                 Tensor g = pending.remove(node);
                 if (g == null) {
+                    settle(node);
                     continue;   // no gradient flows into this node (e.g. through a non-differentiable input)
                 }
                 Hooks hooks = node.hooksOrNull();
@@ -87,6 +99,7 @@ final class BackwardPass {
                 }
                 if (!runs) {
                     release(g);
+                    settle(node);
                     continue;
                 }
                 if (hooked) {
@@ -105,9 +118,20 @@ final class BackwardPass {
                 if (!Graph.contains(grads, g)) {
                     release(g);
                 }
+                settle(node);
             }
             for (Tensor leaf : leafOrder) {
-                finishLeaf(leaf, leafPending.remove(leaf));
+                Tensor g = leafPending.remove(leaf);
+                if (g != null) {   // null: finished early, when its last edge ran
+                    finishLeaf(leaf, g);
+                }
+            }
+            if (received != null) {
+                for (Tensor leaf : received) {   // leaves reached without a node (a root) or by edges not counted
+                    if (!fired.contains(leaf)) {
+                        firePostAccumulate(leaf);
+                    }
+                }
             }
         } finally {
             Graph.setRetainingGraph(previous);
@@ -136,6 +160,9 @@ final class BackwardPass {
             pending.put(node, sum(pending.get(node), owned));
             return;
         }
+        if (edgesLeft != null && edgesLeft.containsKey(in)) {
+            received.add(in);
+        }
         Hooks hooks = in.hooksOrNull();
         boolean hooked = wanted == null && hooks != null && !hooks.isEmpty();
         if (wanted == null && !hooked) {
@@ -151,6 +178,74 @@ final class BackwardPass {
             leafOrder.add(in);
         }
         leafPending.put(in, sum(before, owned));
+    }
+
+    /**
+     * Counts, for every leaf with post-accumulate-grad hooks, the graph's edges into it: when the
+     * last of them has run, its gradient of this pass is final ({@link #settle}).
+     */
+    private void countLeafEdges(List<Node> order) {
+        edgesLeft = new IdentityHashMap<>();
+        for (Node node : order) {
+            for (Tensor in : node.inputs()) {
+                if (in != null && in.gradFn() == null && in.requiresGrad()) {
+                    PostAccumulateHooks h = in.postAccumulateHooksOrNull();
+                    if (h != null && !h.isEmpty()) {
+                        edgesLeft.computeIfAbsent(in, t -> new int[1])[0]++;
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < roots.length; i++) {
+            if (roots[i].gradFn() == null) {
+                PostAccumulateHooks h = roots[i].postAccumulateHooksOrNull();
+                if (h != null && !h.isEmpty()) {
+                    edgesLeft.putIfAbsent(roots[i], new int[1]);   // a leaf root: its hooks run at the end
+                }
+            }
+        }
+        received = new java.util.LinkedHashSet<>();
+        fired = Collections.newSetFromMap(new IdentityHashMap<>());
+    }
+
+    /**
+     * {@code node} has run (or been skipped): its edges into hooked leaves are done; a leaf whose
+     * last edge this was gets its gradient finished now and its post-accumulate-grad hooks called.
+     */
+    private void settle(Node node) {
+        if (edgesLeft == null) {
+            return;
+        }
+        for (Tensor in : node.inputs()) {
+            int[] left = in == null ? null : edgesLeft.get(in);
+            if (left != null && --left[0] == 0 && received.contains(in)) {
+                Tensor g = leafPending.remove(in);
+                if (g != null) {
+                    finishLeaf(in, g);   // its registerHook hooks, then into grad()
+                }
+                firePostAccumulate(in);
+            }
+        }
+    }
+
+    /**
+     * Calls a leaf's post-accumulate-grad hooks, once per pass; in a recorded step through
+     * {@link Step#live}, so that they run again at this point of every replay.
+     */
+    private void firePostAccumulate(Tensor leaf) {
+        fired.add(leaf);
+        PostAccumulateHooks h = leaf.postAccumulateHooksOrNull();
+        if (h == null) {
+            return;
+        }
+        Runnable call = () -> {
+            try (Autograd.Mode m = Autograd.noGrad()) {
+                h.run(leaf);
+            }
+        };
+        if (!Step.live(call)) {
+            call.run();
+        }
     }
 
     /** {@code before + g} (either may be null), closing the operands this pass owns. */

@@ -25,7 +25,7 @@ final class Hooks {
     synchronized RemovableHandle add(Function<Tensor, Tensor> hook) {
         Entry e = new Entry(hook);
         entries.add(e);
-        return new RemovableHandle(this, e);
+        return new RemovableHandle(() -> remove(e));
     }
 
     synchronized void remove(Entry e) {

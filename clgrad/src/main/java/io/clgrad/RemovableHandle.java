@@ -1,7 +1,7 @@
 package io.clgrad;
 
 /**
- * What {@link Tensor#registerHook} returns, like PyTorch's {@code torch.utils.hooks.RemovableHandle}:
+ * What {@link Tensor#registerHook} and {@link Tensor#registerPostAccumulateGradHook} return, like PyTorch's {@code torch.utils.hooks.RemovableHandle}:
  * {@link #remove()} unregisters the hook, so later backward passes no longer call it.
  *
  * <pre>{@code
@@ -11,16 +11,14 @@ package io.clgrad;
  * }</pre>
  */
 public final class RemovableHandle {
-    private final Hooks hooks;
-    private final Hooks.Entry entry;
+    private final Runnable remover;
 
-    RemovableHandle(Hooks hooks, Hooks.Entry entry) {
-        this.hooks = hooks;
-        this.entry = entry;
+    RemovableHandle(Runnable remover) {
+        this.remover = remover;
     }
 
     /** Unregisters the hook; removing it again does nothing. */
     public void remove() {
-        hooks.remove(entry);
+        remover.run();
     }
 }

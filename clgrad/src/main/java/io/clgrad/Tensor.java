@@ -42,6 +42,7 @@ public final class Tensor implements AutoCloseable {
     private Tensor grad;
     /** Gradient hooks of a leaf (those of a recorded op's result live on its node); null until one is added. */
     private Hooks hooks;
+    private PostAccumulateHooks postHooks;
 
     Tensor(Storage storage, int offset, int[] shape, int[] strides) {
         Shape.checkLimits("tensor", shape);
@@ -466,14 +467,7 @@ public final class Tensor implements AutoCloseable {
      * @throws IllegalStateException when this tensor does not require grad
      */
     public RemovableHandle registerHook(java.util.function.Function<Tensor, Tensor> hook) {
-        checkOpen("registerHook");
-        if (hook == null) {
-            throw new IllegalArgumentException("registerHook: hook must not be null");
-        }
-        if (!requiresGrad) {
-            throw new IllegalStateException("registerHook: cannot register a hook on a tensor that doesn't require"
-                    + " gradient (call requiresGrad(true) on a leaf first)");
-        }
+        checkHookable("registerHook", hook);
         if (gradFn != null) {
             return gradFn.hooks().add(hook);
         }
@@ -485,9 +479,65 @@ public final class Tensor implements AutoCloseable {
         return hooks.add(hook);
     }
 
+    /** Refuses a hook on a closed tensor, a null hook, or a tensor that does not require grad. */
+    private void checkHookable(String op, Object hook) {
+        checkOpen(op);
+        if (hook == null) {
+            throw new IllegalArgumentException(op + ": hook must not be null");
+        }
+        if (!requiresGrad) {
+            throw new IllegalStateException(op + ": cannot register a hook on a tensor that doesn't require"
+                    + " gradient (call requiresGrad(true) on a leaf first)");
+        }
+    }
+
     /** This leaf's hooks ({@link #registerHook}), or null when none was registered. */
     synchronized Hooks hooksOrNull() {
         return hooks;
+    }
+
+    /**
+     * Registers a hook that runs after this leaf's gradient is complete, like PyTorch's
+     * {@code Tensor.register_post_accumulate_grad_hook}: each {@link #backward()} pass calls
+     * {@code hook} with this tensor (not its gradient) as soon as the pass has added its last
+     * contribution into {@link #grad()} — the engine counts the edges into the leaf, so the hook
+     * runs while backward is still running for the layers below. The hook may read and change
+     * {@code grad()} and the tensor itself (recording is off). Hooks run in registration order;
+     * {@link #registerHook} hooks on the same leaf run before the gradient is added, these after.
+     * As in PyTorch: only for leaves; every pass of a retained graph calls it again;
+     * {@link Autograd#grad} calls none (it adds into no {@code grad()}); a pass that sends this leaf
+     * no gradient does not call it. In a recorded step ({@link Step#compile}) the hook runs through
+     * {@link Step#live}, so it runs again at the same point of every replay. No cost to a backward
+     * pass while no tensor has such a hook.
+     *
+     * <pre>{@code
+     * Tensor w = Tensor.randn(3).requiresGrad(true);
+     * RemovableHandle h = w.registerPostAccumulateGradHook(p -> p.grad().copyFrom(p.grad().mul(0.5f)));
+     * w.mul(w).sum().backward();   // w.grad() = 0.5 · 2w, halved once the sum over both paths is in
+     * h.remove();
+     * }</pre>
+     *
+     * @param hook called with this tensor once its gradient of the pass is final
+     * @return a handle whose {@code remove()} unregisters the hook
+     * @throws IllegalStateException when this tensor does not require grad or is not a leaf
+     */
+    public RemovableHandle registerPostAccumulateGradHook(java.util.function.Consumer<Tensor> hook) {
+        checkHookable("registerPostAccumulateGradHook", hook);
+        if (gradFn != null) {
+            throw new IllegalStateException("registerPostAccumulateGradHook: post accumulate grad hooks cannot be"
+                    + " registered on non-leaf tensors (this one is the result of " + gradFn.name() + ")");
+        }
+        synchronized (this) {
+            if (postHooks == null) {
+                postHooks = new PostAccumulateHooks();
+            }
+        }
+        return postHooks.add(hook);
+    }
+
+    /** This leaf's post-accumulate-grad hooks, or null when none was ever registered. */
+    synchronized PostAccumulateHooks postAccumulateHooksOrNull() {
+        return postHooks;
     }
 
     /**

@@ -2,10 +2,12 @@ package io.clgrad.nn.parallel;
 
 import io.clgrad.Autograd;
 import io.clgrad.Device;
+import io.clgrad.RemovableHandle;
 import io.clgrad.Tensor;
 import io.clgrad.TensorScope;
 import io.clgrad.Tensors;
 import io.clgrad.nn.Module;
+import io.clgrad.nn.ProcessGroup;
 import io.clgrad.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,9 +36,15 @@ import java.util.stream.Collectors;
  * gradient of replica {@code i}'s mean loss over its {@code n_i} samples. Shards are equal by
  * default ({@link Builder#balanceBySpeed()} sizes them by each device's measured samples per
  * second; {@link Builder#shardWeights} by fixed weights); the weighting by {@code n_i / N} keeps the
- * step the same whatever the cut. The all-reduce goes through host memory in one bucket, after
- * every replica's backward. What breaks the equality: modules whose forward depends on the whole
- * batch, such as BatchNorm in training mode (statistics per shard, see docs/distributed.md).
+ * step the same whatever the cut. The all-reduce goes through host memory in buckets of
+ * parameters (reverse registration order, at most {@link Builder#bucketCapMb} each, as DDP's
+ * {@code bucket_cap_mb}): a bucket's all-reduce starts on a worker thread as soon as every replica's
+ * gradients of that bucket are final ({@link Tensor#registerPostAccumulateGradHook}), while the
+ * replicas go on with backward; {@link Builder#overlapBackward overlapBackward(false)} reduces in one
+ * bucket after every backward instead (the same bits). What breaks the equality: modules whose
+ * forward depends on the whole batch, such as BatchNorm in training mode (statistics per shard;
+ * {@link io.clgrad.nn.SyncBatchNorm} takes them over the global batch through the trainer's
+ * {@link ProcessGroup}, see docs/distributed.md).
  *
  * <pre>{@code
  * try (DataParallel dp = DataParallel.builder(
@@ -75,6 +83,14 @@ public final class DataParallel implements AutoCloseable {
     private final double[] weights;
     private final boolean measured;
     private final int syncEvery;
+    private final boolean overlap;
+    private final long bucketCapBytes;
+    private final StepTrace trace;
+    /** Runs the buckets' all-reduces while the replicas' threads run backward (null without overlap). */
+    private final ExecutorService reducer;
+    private GradBuckets buckets;
+    /** The replicas' group for collectives inside a step ({@link io.clgrad.nn.SyncBatchNorm}). */
+    private final ProcessGroup group;
     private int[] lastShards = new int[0];
     private long stepCount;
     private boolean closed;
@@ -83,8 +99,17 @@ public final class DataParallel implements AutoCloseable {
         this.devices = List.copyOf(b.devices);
         this.measured = b.measured;
         this.syncEvery = b.syncEvery;
+        this.overlap = b.overlap;
+        this.bucketCapBytes = b.bucketCapBytes;
+        this.trace = b.trace;
+        this.reducer = overlap ? Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "clgrad-dp-allreduce");
+            t.setDaemon(true);
+            return t;
+        }) : null;
         this.weights = b.weights != null ? b.weights.clone() : filled(devices.size(), 1.0);
         this.replicas = new ArrayList<>();
+        this.group = new ProcessGroup(devices.size());
         this.optimizers = new ArrayList<>();
         this.threads = new ArrayList<>();
         Map<String, Tensor> first = null;
@@ -138,6 +163,9 @@ public final class DataParallel implements AutoCloseable {
         private double[] weights;
         private boolean measured;
         private int syncEvery = 100;
+        private boolean overlap = true;
+        private long bucketCapBytes = 25L << 20;
+        private StepTrace trace = StepTrace.NONE;
 
         private Builder(Supplier<? extends Module<?>> factory, Function<List<Tensor>, Optimizer> optimizer) {
             this.factory = factory;
@@ -209,6 +237,37 @@ public final class DataParallel implements AutoCloseable {
                 throw new IllegalArgumentException("DataParallel: syncEvery must be >= 0 (0: never), got " + steps);
             }
             this.syncEvery = steps;
+            return this;
+        }
+
+        /**
+         * Whether a step all-reduces gradients in buckets started while backward still runs
+         * (default true, as PyTorch's DDP); false: in one bucket after every replica's backward.
+         * Both give the same bits (the same sums in the same order).
+         */
+        public Builder overlapBackward(boolean on) {
+            this.overlap = on;
+            return this;
+        }
+
+        /**
+         * The most gradient data per all-reduce bucket, in MiB (default 25, as PyTorch DDP's
+         * {@code bucket_cap_mb}; a parameter larger than that gets a bucket of its own). Smaller
+         * buckets start sooner during backward, at the price of more hand-offs.
+         *
+         * @throws IllegalArgumentException when not positive
+         */
+        public Builder bucketCapMb(double mb) {
+            if (!(mb > 0) || Double.isInfinite(mb)) {
+                throw new IllegalArgumentException("DataParallel: bucketCapMb must be positive and finite, got " + mb);
+            }
+            this.bucketCapBytes = Math.max(1L, (long) (mb * (1 << 20)));
+            return this;
+        }
+
+        /** Test hook: every step's events (gradient final, bucket ready, all-reduce start and end, backward end). */
+        Builder trace(StepTrace t) {
+            this.trace = t == null ? StepTrace.NONE : t;
             return this;
         }
 
@@ -287,16 +346,19 @@ public final class DataParallel implements AutoCloseable {
         }
         int[] sizes = ShardSizes.split(n, weights);
         lastShards = sizes;
+        group.reset();
+        OverlappedAllReduce buckets = overlap ? new OverlappedAllReduce(buckets(), replicas.get(0).parameters().size(),
+                sizes, n, reducer, trace) : null;
         List<Future<ShardResult>> pending = new ArrayList<>();
         int offset = 0;
         for (int i = 0; i < k; i++) {
             int r = i;
             int start = offset;
             offset += sizes[i];
-            pending.add(threads.get(i).submit(() -> forwardBackward(r, x, y, start, sizes[r], loss)));
+            pending.add(threads.get(i).submit(() -> forwardBackward(r, x, y, start, sizes[r], loss, buckets)));
         }
         List<ShardResult> results = await(pending);
-        float[][] reduced = allReduce(results, sizes, n);
+        float[][] reduced = buckets != null ? buckets.await() : allReduce(results, sizes, n);
         List<Future<Void>> steps = new ArrayList<>();
         for (int i = 0; i < k; i++) {
             int r = i;
@@ -320,15 +382,52 @@ public final class DataParallel implements AutoCloseable {
         return mean / n;
     }
 
-    /** A replica's shard loss, gradients on the host (null where a parameter got none) and time. */
+    /** The buckets, for tests (made at the first step). */
+    GradBuckets bucketsForTest() {
+        return buckets();
+    }
+
+    /** The all-reduce buckets of replica 0's parameters, made at the first step. */
+    private GradBuckets buckets() {
+        if (buckets == null) {
+            buckets = new GradBuckets(replicas.get(0).parameters().stream().mapToInt(Tensor::numel).toArray(), bucketCapBytes);
+        }
+        return buckets;
+    }
+
+    /**
+     * A replica's shard loss, gradients on the host (null where a parameter got none; null
+     * altogether when the bucketed all-reduce took them during backward) and time.
+     */
     private record ShardResult(double loss, float[][] grads, long nanos) {
     }
 
-    private ShardResult forwardBackward(int r, Tensor x, Tensor y, int start, int count, ShardLoss fn) {
+    private ShardResult forwardBackward(int r, Tensor x, Tensor y, int start, int count, ShardLoss fn,
+                                        OverlappedAllReduce buckets) {
         long t0 = System.nanoTime();
         Module<?> model = replicas.get(r);
         Device d = devices.get(r);
         optimizers.get(r).zeroGrad();
+        try (ProcessGroup.Binding bound = group.member(r).bind()) {
+            return forwardBackward(r, model, d, x, y, start, count, fn, buckets, t0);
+        } catch (RuntimeException | Error e) {
+            group.abort(e);   // the other replicas may wait in a SyncBatchNorm all-reduce: they stop too
+            throw e;
+        }
+    }
+
+    private ShardResult forwardBackward(int r, Module<?> model, Device d, Tensor x, Tensor y, int start, int count,
+                                        ShardLoss fn, OverlappedAllReduce buckets, long t0) {
+        List<Tensor> params = model.parameters();
+        List<RemovableHandle> hooks = new ArrayList<>();
+        if (buckets != null) {
+            for (int p = 0; p < params.size(); p++) {
+                int index = p;
+                if (params.get(p).requiresGrad()) {   // a frozen one is reported after backward, as it is
+                    hooks.add(params.get(p).registerPostAccumulateGradHook(t -> buckets.gradFinal(r, index, t)));
+                }
+            }
+        }
         double value;
         try (TensorScope s = Tensors.scope()) {
             Tensor xs = x.narrow(0, start, count).to(d);
@@ -340,8 +439,13 @@ public final class DataParallel implements AutoCloseable {
             }
             l.backward();
             value = l.item();
+        } finally {
+            hooks.forEach(RemovableHandle::remove);
         }
-        List<Tensor> params = model.parameters();
+        if (buckets != null) {
+            buckets.backwardDone(r, params);
+            return new ShardResult(value, null, System.nanoTime() - t0);
+        }
         float[][] grads = new float[params.size()][];
         for (int p = 0; p < grads.length; p++) {
             Tensor g = params.get(p).grad();
@@ -354,21 +458,12 @@ public final class DataParallel implements AutoCloseable {
     private static float[][] allReduce(List<ShardResult> results, int[] sizes, int n) {
         int params = results.get(0).grads.length;
         float[][] out = new float[params][];
+        float[][] column = new float[results.size()][];
         for (int p = 0; p < params; p++) {
             for (int i = 0; i < results.size(); i++) {
-                float[] g = results.get(i).grads[p];
-                if (g == null) {
-                    continue;
-                }
-                float w = (float) sizes[i] / n;
-                if (out[p] == null) {
-                    out[p] = new float[g.length];
-                }
-                float[] acc = out[p];
-                for (int j = 0; j < g.length; j++) {
-                    acc[j] += w * g[j];
-                }
+                column[i] = results.get(i).grads[p];
             }
+            out[p] = HostAllReduce.reduce(column, sizes, n);
         }
         return out;
     }
@@ -455,6 +550,9 @@ public final class DataParallel implements AutoCloseable {
         if (!closed) {
             closed = true;
             threads.forEach(ExecutorService::shutdown);
+            if (reducer != null) {
+                reducer.shutdown();
+            }
         }
     }
 }

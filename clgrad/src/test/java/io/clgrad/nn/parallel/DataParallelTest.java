@@ -8,20 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.clgrad.Device;
 import io.clgrad.MemoryBaseline;
 import io.clgrad.Tensor;
-import io.clgrad.TensorScope;
-import io.clgrad.TestDevices;
-import io.clgrad.Tensors;
 import io.clgrad.nn.CrossEntropyLoss;
 import io.clgrad.nn.Linear;
 import io.clgrad.nn.Module;
 import io.clgrad.nn.ReLU;
 import io.clgrad.nn.Sequential;
-import io.clgrad.optim.Adam;
-import io.clgrad.optim.Optimizer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,45 +33,21 @@ class DataParallelTest {
         return new Sequential(new Linear(IN, 32), new ReLU(), new Linear(32, CLASSES));
     }
 
-    private static Optimizer adam(List<Tensor> ps) {
-        return new Adam(ps, 1e-2);
-    }
 
-    private static List<Device> twoDevices() {
-        List<Device> cl = TestDevices.opencl();
-        Assumptions.assumeFalse(cl.isEmpty(), "no OpenCL device: the two-device test needs cpu + opencl:0");
-        return List.of(Device.cpu(), cl.get(0));
-    }
 
     /** The global batches: the same inputs for the single-device and the data-parallel run. */
     private static List<Tensor[]> batches() {
-        Tensor.manualSeed(7);
-        List<Tensor[]> out = new ArrayList<>();
-        for (int i = 0; i < STEPS; i++) {
-            out.add(new Tensor[] {Tensor.randn(Device.cpu(), BATCH, IN), Tensor.randint(Device.cpu(), 0, CLASSES, BATCH)});
-        }
-        return out;
+        return ParallelFixtures.batches(STEPS, CLASSES, BATCH, IN);
     }
 
     /** 20 steps of the same MLP (seed 3) on the CPU backend alone: the reference. */
     private static Map<String, float[]> singleDevice(List<Tensor[]> data) {
-        Tensor.manualSeed(3);
-        Module<?> m = mlp();
-        Optimizer opt = adam(m.parameters());
-        CrossEntropyLoss ce = new CrossEntropyLoss();
-        for (Tensor[] b : data) {
-            opt.zeroGrad();
-            try (TensorScope s = Tensors.scope()) {
-                ce.forward(m.forward(b[0]), b[1]).backward();
-            }
-            opt.step();
-        }
-        return host(m);
+        return host(ParallelFixtures.trainOneDevice(DataParallelTest::mlp, data).model());
     }
 
     private static DataParallel dataParallel(List<Device> devices, double... weights) {
         Tensor.manualSeed(3);
-        DataParallel.Builder b = DataParallel.builder(DataParallelTest::mlp, DataParallelTest::adam).devices(devices)
+        DataParallel.Builder b = DataParallel.builder(DataParallelTest::mlp, ParallelFixtures::adam).devices(devices)
                 .syncEvery(0);
         if (weights.length > 0) {
             b.shardWeights(weights);
@@ -125,7 +94,7 @@ class DataParallelTest {
 
     @Test
     void twoDevicesMatchOneDeviceOverTwentyAdamSteps() {
-        List<Device> devices = twoDevices();
+        List<Device> devices = ParallelFixtures.twoDevices();
         List<Tensor[]> data = batches();
         Map<String, float[]> reference = singleDevice(data);
         try (DataParallel dp = dataParallel(devices)) {
@@ -142,7 +111,7 @@ class DataParallelTest {
 
     @Test
     void unequalShardsWeightEachShardBySize() {
-        List<Device> devices = twoDevices();
+        List<Device> devices = ParallelFixtures.twoDevices();
         List<Tensor[]> data = batches();
         Map<String, float[]> reference = singleDevice(data);
         try (DataParallel dp = dataParallel(devices, 3, 1)) {
@@ -154,11 +123,11 @@ class DataParallelTest {
 
     @Test
     void balanceBySpeedKeepsTheStep() {
-        List<Device> devices = twoDevices();
+        List<Device> devices = ParallelFixtures.twoDevices();
         List<Tensor[]> data = batches();
         Map<String, float[]> reference = singleDevice(data);
         Tensor.manualSeed(3);
-        try (DataParallel dp = DataParallel.builder(DataParallelTest::mlp, DataParallelTest::adam)
+        try (DataParallel dp = DataParallel.builder(DataParallelTest::mlp, ParallelFixtures::adam)
                 .devices(devices).balanceBySpeed().build()) {
             train(dp, data);
             int[] sizes = dp.lastShardSizes();
@@ -169,7 +138,7 @@ class DataParallelTest {
 
     @Test
     void deviceMemoryStaysFlat() {
-        List<Device> devices = twoDevices();
+        List<Device> devices = ParallelFixtures.twoDevices();
         List<Tensor[]> data = batches();
         try (DataParallel dp = dataParallel(devices)) {
             CrossEntropyLoss ce = new CrossEntropyLoss();
@@ -199,7 +168,7 @@ class DataParallelTest {
 
     @Test
     void badInputNamesTheProblem() {
-        DataParallel.Builder b = DataParallel.builder(DataParallelTest::mlp, DataParallelTest::adam);
+        DataParallel.Builder b = DataParallel.builder(DataParallelTest::mlp, ParallelFixtures::adam);
         IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> b.devices(List.of()));
         assertTrue(empty.getMessage().contains("no devices"), empty.getMessage());
         IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
@@ -207,7 +176,7 @@ class DataParallelTest {
         assertTrue(twice.getMessage().contains("device cpu is given twice"), twice.getMessage());
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class, b::build);
         assertTrue(none.getMessage().contains("no devices"), none.getMessage());
-        List<Device> devices = twoDevices();
+        List<Device> devices = ParallelFixtures.twoDevices();
         try (DataParallel dp = dataParallel(devices)) {
             CrossEntropyLoss ce = new CrossEntropyLoss();
             Tensor x = Tensor.randn(Device.cpu(), 1, IN);
