@@ -548,7 +548,7 @@ public abstract class Module<M extends Module<M>> {
             for (Map.Entry<String, Tensor> e : params.entrySet()) {
                 Tensor p = e.getValue();
                 if (p.device() != device) {
-                    e.setValue(Tensors.keep(p.to(device).requiresGrad(true)));
+                    e.setValue(Tensors.keep(p.to(device).requiresGrad(p.requiresGrad())));   // a frozen parameter stays frozen, as in PyTorch
                 }
             }
             for (Map.Entry<String, Tensor> e : buffers.entrySet()) {

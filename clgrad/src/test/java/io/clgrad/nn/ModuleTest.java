@@ -173,6 +173,17 @@ class ModuleTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
+    void toKeepsAFrozenParameterFrozen(Device d) {
+        SimpleNet net = new SimpleNet();
+        net.layer_1.weight().requiresGrad(false);
+        net.to(d);
+        assertFalse(net.layer_1.weight().requiresGrad(), "frozen before to(" + d + "), frozen after, as in PyTorch");
+        assertTrue(net.layer_1.bias().requiresGrad());
+        assertTrue(net.layer_2.weight().requiresGrad());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
     void toMovesParametersAndLoadCopiesAcrossDevices(Device d) {
         SimpleNet net = new SimpleNet();
         float[] w = net.layer_1.weight().toFloatArray();
