@@ -125,8 +125,8 @@ public final class TrainApp {
         return new Sequential(new Linear(784, 512), new ReLU(), new Linear(512, 512), new ReLU(), new Linear(512, 10));
     }
 
-    /** The share of {@code data}'s samples the model classifies right, on the driver's best device. */
-    private static double accuracy(Module<?> model, TensorDataset data) {
+    /** The share of {@code data}'s samples the model classifies right, on this JVM's best device. */
+    static double accuracy(Module<?> model, TensorDataset data) {
         Device d = Device.best();
         model.to(d);
         model.eval();
