@@ -121,6 +121,8 @@ public final class SparkTrainer implements Serializable {
         }
 
         /**
+         * Sets the number of epochs.
+         *
          * @param n passes over the training data (at least 1; default 1)
          * @return this builder
          */
@@ -133,6 +135,8 @@ public final class SparkTrainer implements Serializable {
         }
 
         /**
+         * Sets the global batch size.
+         *
          * @param n the global batch size, over all tasks (at least 1; default 128)
          * @return this builder
          */
@@ -145,6 +149,8 @@ public final class SparkTrainer implements Serializable {
         }
 
         /**
+         * Sets the seed.
+         *
          * @param s the seed of the per-epoch shuffles and of the initial weights (default 0)
          * @return this builder
          */
@@ -154,6 +160,8 @@ public final class SparkTrainer implements Serializable {
         }
 
         /**
+         * Sets the device of every task.
+         *
          * @param spec the device every task trains on ("cpu", "opencl:0", "gpu"), or null for each
          *             executor's {@link Device#best()} (default; {@code CLGRAD_DEVICE} in the executor's
          *             environment, {@code spark.executorEnv.CLGRAD_DEVICE}, overrides that)
@@ -189,6 +197,8 @@ public final class SparkTrainer implements Serializable {
         }
 
         /**
+         * Sets the number of tasks.
+         *
          * @param p repartition the training data into {@code p} partitions, one task each (0: keep the data's)
          * @return this builder
          */
@@ -201,6 +211,8 @@ public final class SparkTrainer implements Serializable {
         }
 
         /**
+         * Sets how long a task waits for its peers.
+         *
          * @param ms how long a task waits for a peer (to connect, or to send its part of an all-reduce)
          *           before failing the stage (default 600,000)
          * @return this builder
@@ -214,6 +226,8 @@ public final class SparkTrainer implements Serializable {
         }
 
         /**
+         * Sets the initial weights.
+         *
          * @param state the weights to start from (default: the model factory's, built on the driver
          *              after {@code Tensor.manualSeed(seed)})
          * @return this builder
@@ -237,7 +251,11 @@ public final class SparkTrainer implements Serializable {
             return this;
         }
 
-        /** @return the trainer */
+        /**
+         * Builds the trainer.
+         *
+         * @return the trainer
+         */
         public SparkTrainer build() {
             return new SparkTrainer(this);
         }
