@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Set;
 import org.apache.spark.SparkConf;
 import org.apache.spark.launcher.JavaModuleOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the JVMs of a Spark application need to run clgrad on Java 17+, set on a {@link SparkConf} so
@@ -36,6 +38,7 @@ public final class SparkJvmOptions {
     public static final String EXECUTOR_LD_PRELOAD = "spark.executorEnv.LD_PRELOAD";
 
     private static final String VECTOR = "--add-modules=jdk.incubator.vector";
+    private static final Logger LOG = LoggerFactory.getLogger(SparkJvmOptions.class);
 
     private SparkJvmOptions() {
     }
@@ -86,6 +89,31 @@ public final class SparkJvmOptions {
             conf.set(EXECUTOR_LD_PRELOAD, jsig);
         }
         return conf;
+    }
+
+    /**
+     * Logs a warning when a running application's executors (not local mode) start without what
+     * {@link #configure(SparkConf)} sets: their JVM options are fixed when the SparkContext starts,
+     * so a trainer or scorer can only tell, not fix.
+     *
+     * @param conf the running application's conf
+     * @return the warning, or null when there was nothing to say
+     */
+    static String warnIfNotConfigured(SparkConf conf) {
+        if (conf.get("spark.master", "").startsWith("local")) {
+            return null;
+        }
+        String opts = conf.get(EXECUTOR_JAVA_OPTIONS, "");
+        boolean vector = opts.contains(VECTOR) || opts.contains("--add-modules jdk.incubator.vector");
+        boolean jsig = libjsig() == null || conf.contains(EXECUTOR_LD_PRELOAD);
+        if (vector && jsig) {
+            return null;
+        }
+        String msg = "the executors start without " + (vector ? "" : "--add-modules=jdk.incubator.vector ")
+                + (jsig ? "" : "LD_PRELOAD of libjsig.so (PoCL may crash them) ")
+                + "- build the session from SparkJvmOptions.configure(conf) (docs/distributed.md, \"JVM options\")";
+        LOG.warn(msg);
+        return msg;
     }
 
     /** {@code existing} with each missing option of {@link #javaOptions()} put in front. */

@@ -123,6 +123,7 @@ public final class SparkScorer implements java.io.Serializable {
             throw new IllegalArgumentException("SparkScorer: column '" + outputCol + "' already exists in "
                     + data.schema().simpleString());
         }
+        SparkJvmOptions.warnIfNotConfigured(data.sparkSession().sparkContext().getConf());
         StructType out = data.schema().add(outputCol, DataTypes.IntegerType, false);
         SparkScorer self = this;
         MapPartitionsFunction<Row, Row> fn = rows -> self.score(rows, features);

@@ -353,6 +353,7 @@ public final class SparkTrainer implements Serializable {
     }
 
     private <T> TrainResult run(RDD<T> rdd, ShardReader<T> reader) {
+        SparkJvmOptions.warnIfNotConfigured(rdd.sparkContext().getConf());
         HostState initial = initialState != null ? initialState : initialState(model, seed);
         ClassTag<TaskResult> tag = ClassTag$.MODULE$.apply(TaskResult.class);
         RDD<TaskResult> out = rdd.barrier().mapPartitions(new BarrierTask<>(this, initial, reader), false, tag);

@@ -33,6 +33,15 @@ class SparkJvmOptionsTest {
     }
 
     @Test
+    void anUnconfiguredClusterConfIsWarnedAboutAConfiguredOneAndLocalModeAreNot() {
+        SparkConf bare = new SparkConf(false).setMaster("spark://h:7077");
+        String w = SparkJvmOptions.warnIfNotConfigured(bare);
+        assertTrue(w != null && w.contains("--add-modules=jdk.incubator.vector") && w.contains("SparkJvmOptions.configure"), w);
+        assertEquals(null, SparkJvmOptions.warnIfNotConfigured(SparkJvmOptions.configure(bare)));
+        assertEquals(null, SparkJvmOptions.warnIfNotConfigured(new SparkConf(false).setMaster("local[2]")));
+    }
+
+    @Test
     void aUsersLdPreloadIsKept() {
         SparkConf conf = new SparkConf(false).set(SparkJvmOptions.EXECUTOR_LD_PRELOAD, "/opt/jdk/lib/libjsig.so");
         SparkJvmOptions.configure(conf);
