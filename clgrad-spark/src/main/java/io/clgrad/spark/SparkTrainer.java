@@ -14,6 +14,7 @@ import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import scala.Tuple2;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
@@ -257,6 +258,12 @@ public final class SparkTrainer implements Serializable {
         JavaRDD<Row> rows = data.select(featuresCol, labelCol).javaRDD();
         if (partitions > 0 && rows.getNumPartitions() != partitions) {
             rows = rows.repartition(partitions);
+        } else {   // a shuffle that keeps the partitions: see SamePartition
+            rows = rows.mapPartitionsWithIndex((i, it) -> {
+                java.util.List<Tuple2<Integer, Row>> keyed = new ArrayList<>();
+                it.forEachRemaining(r -> keyed.add(new Tuple2<>(i, r)));
+                return keyed.iterator();
+            }, true).mapToPair(t -> t).partitionBy(new SamePartition(rows.getNumPartitions())).values();
         }
         return run(rows.rdd(), new RowShardReader());
     }
