@@ -61,6 +61,7 @@ final class ReplicaTraining {
             LOG.info("task {}: resuming from the checkpoint {} at step {} (epoch {}, step {} of it)", rank, store,
                     pos.step(), pos.epoch() + 1, pos.stepInEpoch());
         }
+        agreeOnStart(ring, rank, pos == null ? 0 : pos.step(), store);
         double[] lossSums = new double[cfg.epochs()];
         if (pos != null) {
             System.arraycopy(pos.lossSums(), 0, lossSums, 0, Math.min(lossSums.length, pos.lossSums().length));
@@ -134,6 +135,24 @@ final class ReplicaTraining {
         }
         return new TaskResult(rank, device.id(), rank == 0 ? HostState.of(model) : null, lossSums, step,
                 pos == null ? -1 : pos.step(), Arrays.copyOf(nanos, done));
+    }
+
+    /**
+     * Checks that every task starts from the same step: a checkpoint directory that only some
+     * executors see (a local path on a cluster) would otherwise let replicas start apart and drift.
+     */
+    private static void agreeOnStart(RingAllReduce ring, int rank, long step, CheckpointStore store) throws IOException {
+        float[] steps = new float[ring.size()];
+        steps[rank] = step;   // exact up to 2^24 steps
+        ring.allReduce(steps);
+        for (int i = 0; i < steps.length; i++) {
+            if (steps[i] != steps[0]) {
+                throw new IllegalStateException("clgrad-spark: task " + i + " starts at step " + (long) steps[i]
+                        + " but task 0 at step " + (long) steps[0] + ": the checkpoint directory " + store
+                        + " must be the same for every executor (a shared or Hadoop file system, not a local path"
+                        + " of one machine)");
+            }
+        }
     }
 
     private static float forwardBackward(Module<?> model, Loss<?> loss, Optimizer opt, Device d, float[] xs, int[] ys,

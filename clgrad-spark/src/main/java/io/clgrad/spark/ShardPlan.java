@@ -1,5 +1,6 @@
 package io.clgrad.spark;
 
+import io.clgrad.data.Datasets;
 import java.util.SplittableRandom;
 
 /**
@@ -78,17 +79,7 @@ final class ShardPlan {
      * seeded by (seed, epoch, task), the same in every JVM.
      */
     static int[] permutation(int n, long seed, int epoch, int task) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + task * 0x94D049BB133111EBL + 1);
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+        return Datasets.permutation(n, new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L
+                + task * 0x94D049BB133111EBL + 1));
     }
 }

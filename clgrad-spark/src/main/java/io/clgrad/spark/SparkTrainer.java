@@ -293,7 +293,9 @@ public final class SparkTrainer implements Serializable {
         HostState initial = initialState != null ? initialState : initialState(model, seed);
         ClassTag<TaskResult> tag = ClassTag$.MODULE$.apply(TaskResult.class);
         RDD<TaskResult> out = rdd.barrier().mapPartitions(new BarrierTask<>(this, initial, reader), false, tag);
-        List<TaskResult> results = new ArrayList<>(out.toJavaRDD().collect());
+        // Through a shuffle: Spark retries a failed barrier stage only when it is a shuffle-map stage
+        // ("Could not recover from a failed barrier ResultStage" otherwise).
+        List<TaskResult> results = new ArrayList<>(out.toJavaRDD().repartition(1).collect());
         results.sort(Comparator.comparingInt(TaskResult::rank));
         TaskResult first = results.get(0);
         long stepsPerEpoch = first.steps() / epochs;

@@ -4,11 +4,8 @@ import io.clgrad.Tensor;
 import io.clgrad.data.FashionMnist;
 import io.clgrad.data.TensorDataset;
 import io.clgrad.nn.CrossEntropyLoss;
-import io.clgrad.nn.Linear;
 import io.clgrad.nn.Loss;
 import io.clgrad.nn.Module;
-import io.clgrad.nn.ReLU;
-import io.clgrad.nn.Sequential;
 import io.clgrad.optim.Adam;
 import io.clgrad.optim.Optimizer;
 import java.io.IOException;
@@ -44,9 +41,9 @@ final class FashionMnistFixture {
         return new FashionMnist(dir(), train, null).asTensorDataset(true);
     }
 
-    /** The Fashion-MNIST MLP, 784-512-512-10. */
+    /** The Fashion-MNIST MLP, 784-512-512-10 (TrainApp's). */
     static Module<?> mlp() {
-        return new Sequential(new Linear(784, 512), new ReLU(), new Linear(512, 512), new ReLU(), new Linear(512, 10));
+        return TrainApp.mlp();
     }
 
     static Loss<?> loss() {
@@ -70,18 +67,8 @@ final class FashionMnistFixture {
         return SparkSession.builder().config(conf).getOrCreate();
     }
 
-    /** The share of samples whose argmax of {@code model}'s output is the label. */
+    /** The share of samples whose argmax of {@code model}'s output is the label (TrainApp's). */
     static double accuracy(Module<?> model, TensorDataset data) {
-        Tensor[] t = data.tensors();
-        model.eval();
-        try (var g = io.clgrad.Autograd.noGrad(); var s = io.clgrad.Tensors.scope()) {
-            int[] pred = model.forward(t[0].to(model.parameters().get(0).device())).argmax(1).toIntArray();
-            int[] y = t[1].toIntArray();
-            int ok = 0;
-            for (int i = 0; i < y.length; i++) {
-                ok += pred[i] == y[i] ? 1 : 0;
-            }
-            return (double) ok / y.length;
-        }
+        return TrainApp.accuracy(model, data);
     }
 }
