@@ -69,7 +69,7 @@ final class ReplicaTraining {
         List<Tensor> params = model.parameters();
         int[] offsets = new int[params.size() + 1];
         for (int p = 0; p < params.size(); p++) {
-            offsets[p + 1] = offsets[p] + (int) params.get(p).numel();
+            offsets[p + 1] = offsets[p] + params.get(p).numel();
         }
         float[] flat = new float[offsets[params.size()] + 1];   // the gradients, then the weighted loss
         float[][] back = new float[params.size()][];

@@ -71,6 +71,8 @@ public final class SparkScorer implements java.io.Serializable {
         }
 
         /**
+         * Sets the device of every executor.
+         *
          * @param spec the device every executor scores on, or null for its {@link Device#best()} (default)
          * @return this builder
          */
@@ -83,6 +85,8 @@ public final class SparkScorer implements java.io.Serializable {
         }
 
         /**
+         * Sets the batch size.
+         *
          * @param n rows per forward pass (at least 1; default 1024)
          * @return this builder
          */
@@ -94,7 +98,11 @@ public final class SparkScorer implements java.io.Serializable {
             return this;
         }
 
-        /** @return the scorer */
+        /**
+         * Builds the scorer.
+         *
+         * @return the scorer
+         */
         public SparkScorer build() {
             return new SparkScorer(model, state, device, batchSize);
         }

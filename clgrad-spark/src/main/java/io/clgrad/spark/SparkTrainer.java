@@ -11,9 +11,14 @@ import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
 import scala.Tuple2;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
@@ -121,6 +126,8 @@ public final class SparkTrainer implements Serializable {
         }
 
         /**
+         * Sets the number of epochs.
+         *
          * @param n passes over the training data (at least 1; default 1)
          * @return this builder
          */
@@ -133,6 +140,8 @@ public final class SparkTrainer implements Serializable {
         }
 
         /**
+         * Sets the global batch size.
+         *
          * @param n the global batch size, over all tasks (at least 1; default 128)
          * @return this builder
          */
@@ -145,6 +154,8 @@ public final class SparkTrainer implements Serializable {
         }
 
         /**
+         * Sets the seed.
+         *
          * @param s the seed of the per-epoch shuffles and of the initial weights (default 0)
          * @return this builder
          */
@@ -154,6 +165,8 @@ public final class SparkTrainer implements Serializable {
         }
 
         /**
+         * Sets the device of every task.
+         *
          * @param spec the device every task trains on ("cpu", "opencl:0", "gpu"), or null for each
          *             executor's {@link Device#best()} (default; {@code CLGRAD_DEVICE} in the executor's
          *             environment, {@code spark.executorEnv.CLGRAD_DEVICE}, overrides that)
@@ -189,6 +202,8 @@ public final class SparkTrainer implements Serializable {
         }
 
         /**
+         * Sets the number of tasks.
+         *
          * @param p repartition the training data into {@code p} partitions, one task each (0: keep the data's)
          * @return this builder
          */
@@ -201,6 +216,8 @@ public final class SparkTrainer implements Serializable {
         }
 
         /**
+         * Sets how long a task waits for its peers.
+         *
          * @param ms how long a task waits for a peer (to connect, or to send its part of an all-reduce)
          *           before failing the stage (default 600,000)
          * @return this builder
@@ -214,6 +231,8 @@ public final class SparkTrainer implements Serializable {
         }
 
         /**
+         * Sets the initial weights.
+         *
          * @param state the weights to start from (default: the model factory's, built on the driver
          *              after {@code Tensor.manualSeed(seed)})
          * @return this builder
@@ -237,7 +256,11 @@ public final class SparkTrainer implements Serializable {
             return this;
         }
 
-        /** @return the trainer */
+        /**
+         * Builds the trainer.
+         *
+         * @return the trainer
+         */
         public SparkTrainer build() {
             return new SparkTrainer(this);
         }
@@ -287,6 +310,46 @@ public final class SparkTrainer implements Serializable {
         JavaRDD<Integer> ids = JavaSparkContext.fromSparkContext(spark.sparkContext())
                 .parallelize(IntStream.range(0, partitions).boxed().toList(), partitions);
         return run(ids.rdd(), new IdxShardReader(dir, limit));
+    }
+
+    /**
+     * Trains on a CSV file (or a directory of them, any Hadoop file system) with a header line: the
+     * column {@code labelCol} holds class indices, every other column is a numeric feature (read by
+     * Spark with an inferred schema, cast to float, assembled in file order).
+     *
+     * <pre>{@code
+     * TrainResult r = trainer.fitCsv(spark, "hdfs:///data/iris.csv", "species");
+     * }</pre>
+     *
+     * @param spark    the session
+     * @param path     the CSV file or directory
+     * @param labelCol the label column's header name
+     * @return the trained state and the metrics
+     * @throws IllegalArgumentException when the label column is missing or a feature column is not numeric
+     */
+    public TrainResult fitCsv(SparkSession spark, String path, String labelCol) {
+        Dataset<Row> csv = spark.read().option("header", "true").option("inferSchema", "true").csv(path);
+        if (!List.of(csv.columns()).contains(labelCol)) {
+            throw new IllegalArgumentException("SparkTrainer.fitCsv: no label column '" + labelCol + "' in " + path
+                    + "; its header has " + List.of(csv.columns()));
+        }
+        List<Column> features = new ArrayList<>();
+        for (StructField f : csv.schema().fields()) {
+            if (f.name().equals(labelCol)) {
+                continue;
+            }
+            if (!(f.dataType() instanceof NumericType)) {
+                throw new IllegalArgumentException("SparkTrainer.fitCsv: column '" + f.name() + "' of " + path + " is "
+                        + f.dataType().simpleString() + ", not a number");
+            }
+            features.add(functions.col(f.name()).cast(DataTypes.FloatType));
+        }
+        if (features.isEmpty()) {
+            throw new IllegalArgumentException("SparkTrainer.fitCsv: " + path + " has no feature column besides '" + labelCol + "'");
+        }
+        Dataset<Row> df = csv.select(functions.array(features.toArray(new Column[0])).as("features"),
+                functions.col(labelCol).as("label"));
+        return fit(df, "features", "label");
     }
 
     private <T> TrainResult run(RDD<T> rdd, ShardReader<T> reader) {

@@ -82,6 +82,7 @@ public final class TrainApp {
                     + " or -Dspark.master=URL");
         }
         SparkJvmOptions.configure(conf);
+        shipOwnJar(conf);
         TensorDataset test = new FashionMnist(Path.of(data), false, null).asTensorDataset(true);   // fail early on bad data
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
         try {
@@ -117,6 +118,22 @@ public final class TrainApp {
             test.tensors()[0].close();
             test.tensors()[1].close();
             spark.stop();
+        }
+    }
+
+    /**
+     * When this class runs from a jar (the app jar) and {@code spark.jars} is not set, names that jar
+     * in {@code spark.jars} so that executors load this module's and clgrad's classes: spark-submit
+     * does it for its primary jar, a driver started with plain {@code java -cp} does not.
+     */
+    static void shipOwnJar(SparkConf conf) throws java.net.URISyntaxException {
+        var source = TrainApp.class.getProtectionDomain().getCodeSource();
+        if (source == null || conf.contains("spark.jars")) {
+            return;
+        }
+        Path p = Path.of(source.getLocation().toURI());
+        if (p.toString().endsWith(".jar")) {
+            conf.set("spark.jars", p.toString());
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clgrad.Device;
 import io.clgrad.Tensor;
 import io.clgrad.nn.CrossEntropyLoss;
 import io.clgrad.nn.Linear;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,6 +92,28 @@ class ReplicaTrainingTest {
         assertEquals(a.lossSums()[0], b.lossSums()[0]);
         assertEquals(a.lossSums()[1], b.lossSums()[1]);
         assertTrue(a.lossSums()[1] < a.lossSums()[0], "the loss should fall on separable data");
+    }
+
+    @Test
+    void aCpuReplicaAndAnOpenClReplicaTrainTogetherAsTwoCpuReplicasDo() throws Exception {
+        List<Device> opencl = Device.all().stream().filter(d -> !d.isCpu()).toList();
+        Assumptions.assumeFalse(opencl.isEmpty(), "no OpenCL device (CLGRAD_REQUIRE_OPENCL=1 makes that a failure)");
+        SparkTrainer cpu = trainer().build();
+        SparkTrainer cl = trainer().device(opencl.get(0).id()).build();
+        List<LocalShard> shards = List.of(shard(30, 1), shard(10, 2));
+        TaskResult mixed = run(List.of(cpu, cl), shards).get(0).get();
+        TaskResult plain = run(List.of(cpu, cpu), shards).get(0).get();
+        assertEquals(opencl.get(0).id(), run(List.of(cl, cpu), shards).get(0).get().device());
+        for (int e = 0; e < 2; e++) {
+            assertEquals(plain.lossSums()[e], mixed.lossSums()[e], 1e-5 * plain.lossSums()[e], "epoch " + e);
+        }
+        for (String k : plain.state().keys()) {
+            float[] a = plain.state().floats(k);
+            float[] b = mixed.state().floats(k);
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(a[i], b[i], 1e-4 * Math.max(Math.abs(a[i]), 1e-3), k + "[" + i + "]");
+            }
+        }
     }
 
     @Test

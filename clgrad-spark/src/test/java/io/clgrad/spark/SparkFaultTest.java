@@ -50,5 +50,16 @@ class SparkFaultTest {
         assertEquals(EPOCHS * 469 - 500, r.allReduceNanos().length, "the retry ran only the steps after the checkpoint");
         assertTrue(Files.exists(ckpt.resolve(CheckpointStore.FILE)));
         assertTrue(acc >= 0.86, "test accuracy " + acc + " < 0.86");
+
+        // nothing lost but time: the same seeds and batches without the failure end at the same place
+        TrainResult plain = FashionMnistFixture.trainer().batchSize(128).epochs(EPOCHS).seed(1).build()
+                .fitIdx(spark, FashionMnistFixture.dir().toString(), 2, 0);
+        double plainAcc = FashionMnistFixture.accuracy(plain.loadInto(FashionMnistFixture.mlp()), FashionMnistFixture.split(false));
+        System.out.printf("the same run without the failure: epoch losses %s, test accuracy %.4f%n",
+                Arrays.toString(plain.epochLosses()), plainAcc);
+        for (int e = 0; e < EPOCHS; e++) {
+            assertEquals(plain.epochLosses()[e], r.epochLosses()[e], 1e-6 * plain.epochLosses()[e], "epoch " + (e + 1) + " loss");
+        }
+        assertEquals(plainAcc, acc, 1e-3);
     }
 }

@@ -9,6 +9,8 @@ import io.clgrad.Device;
 import io.clgrad.Tensor;
 import io.clgrad.data.TensorDataset;
 import io.clgrad.nn.Module;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,6 +24,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Data-parallel training and scoring on Spark local[2] (two barrier tasks, two executor threads of
@@ -168,6 +171,43 @@ class SparkTrainingTest {
         System.arraycopy(parts.get(0).y(), 0, trueLabels, 0, 300);
         System.arraycopy(parts.get(1).y(), 0, trueLabels, 300, 200);
         assertArrayEquals(trueLabels, labels, "the input columns must come through unchanged, in order");
+    }
+
+    private static Module<?> linear() {
+        return new io.clgrad.nn.Linear(4, 3);
+    }
+
+    private static io.clgrad.optim.Optimizer fastAdam(List<Tensor> params) {
+        return new io.clgrad.optim.Adam(params, 0.05);
+    }
+
+    @Test
+    void trainsOnACsvFileWithAHeader(@TempDir Path dir) throws Exception {
+        java.util.Random rnd = new java.util.Random(4);
+        StringBuilder csv = new StringBuilder("a,b,kind,c,d\n");   // the label column in the middle
+        float[] x = new float[600 * 4];
+        int[] y = new int[600];
+        for (int i = 0; i < 600; i++) {
+            y[i] = rnd.nextInt(3);
+            for (int j = 0; j < 4; j++) {
+                x[i * 4 + j] = (float) (rnd.nextGaussian() + (j == y[i] ? 3 : 0));
+            }
+            csv.append(x[i * 4]).append(',').append(x[i * 4 + 1]).append(',').append(y[i]).append(',')
+                    .append(x[i * 4 + 2]).append(',').append(x[i * 4 + 3]).append('\n');
+        }
+        Path file = dir.resolve("blobs.csv");
+        Files.writeString(file, csv);
+        TrainResult r = SparkTrainer.builder(SparkTrainingTest::linear, io.clgrad.nn.CrossEntropyLoss::new,
+                SparkTrainingTest::fastAdam).epochs(5).batchSize(32).partitions(2).build()
+                .fitCsv(spark, file.toString(), "kind");
+        assertEquals(2, r.devices().size());
+        assertEquals(5L * 19, r.steps());   // ceil(600 / 32) steps an epoch
+        double acc = FashionMnistFixture.accuracy(r.loadInto(linear()),
+                new io.clgrad.data.TensorDataset(Tensor.of(x, 600, 4), Tensor.of(y, 600)));
+        assertTrue(acc > 0.9, "accuracy on three separable blobs: " + acc);
+        Exception e = assertThrows(IllegalArgumentException.class, () -> FashionMnistFixture.trainer().build()
+                .fitCsv(spark, file.toString(), "species"));
+        assertTrue(e.getMessage().contains("no label column 'species'"), e.getMessage());
     }
 
     @Test
