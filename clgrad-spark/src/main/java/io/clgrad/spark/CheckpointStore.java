@@ -56,13 +56,20 @@ final class CheckpointStore implements Serializable {
             Checkpoints.save(local, new Checkpoint(model.stateDict(), opt.stateDict(), null, meta));
             Path target = new Path(dir, FILE);
             Path tmp = new Path(dir, FILE + ".tmp");
+            Path prev = new Path(dir, FILE + ".prev");
             FileSystem fs = target.getFileSystem(new Configuration());
             fs.mkdirs(new Path(dir));
+            // a kill at any point leaves a complete checkpoint behind: the new one is copied to .tmp
+            // (never read back), the old one is kept as .prev until the new one has its name
             fs.copyFromLocalFile(false, true, new Path(local.toUri()), tmp);
-            fs.delete(target, false);
+            fs.delete(prev, false);
+            if (fs.exists(target) && !fs.rename(target, prev)) {
+                throw new IOException("could not rename " + target + " to " + prev);
+            }
             if (!fs.rename(tmp, target)) {
                 throw new IOException("could not rename " + tmp + " to " + target);
             }
+            fs.delete(prev, false);
         } finally {
             Files.deleteIfExists(local);
         }
@@ -76,7 +83,10 @@ final class CheckpointStore implements Serializable {
     Position load(Module<?> model, Optimizer opt) throws IOException {
         Path target = new Path(dir, FILE);
         FileSystem fs = target.getFileSystem(new Configuration());
-        Path src = fs.exists(target) ? target : fs.exists(new Path(dir, FILE + ".tmp")) ? new Path(dir, FILE + ".tmp") : null;
+        // the last complete checkpoint: its own name, or .prev when a save was killed between its two
+        // renames; a .tmp may be a partial copy and is never read
+        Path prev = new Path(dir, FILE + ".prev");
+        Path src = fs.exists(target) ? target : fs.exists(prev) ? prev : null;
         if (src == null) {
             return null;
         }
@@ -93,7 +103,7 @@ final class CheckpointStore implements Serializable {
                         sums == null || sums.isEmpty() ? new double[0]
                                 : Arrays.stream(sums.split(",")).mapToDouble(Double::parseDouble).toArray());
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             throw new IOException("clgrad-spark: cannot resume from the checkpoint " + src + ": " + e.getMessage(), e);
         } finally {
             Files.deleteIfExists(local);

@@ -106,7 +106,12 @@ public final class HostState implements Serializable {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (String k : shapes.keySet()) {
             Object v = values.get(k);
-            out.put(k, v instanceof float[] f ? Tensor.of(device, f, shapes.get(k)) : Tensor.of(device, (int[]) v, shapes.get(k)));
+            int[] sh = shapes.get(k);
+            // Tensor.of makes a [1] tensor of one value; a scalar entry (BatchNorm's
+            // num_batches_tracked) is reshaped to [] so that loadStateDict's shape check passes
+            int[] made = sh.length == 0 ? new int[] {1} : sh;
+            Tensor t = v instanceof float[] f ? Tensor.of(device, f, made) : Tensor.of(device, (int[]) v, made);
+            out.put(k, sh.length == 0 ? t.reshape(sh) : t);
         }
         return out;
     }

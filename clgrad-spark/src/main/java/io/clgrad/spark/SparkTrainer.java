@@ -354,6 +354,10 @@ public final class SparkTrainer implements Serializable {
 
     private <T> TrainResult run(RDD<T> rdd, ShardReader<T> reader) {
         SparkJvmOptions.warnIfNotConfigured(rdd.sparkContext().getConf());
+        if (rdd.getNumPartitions() == 0) {
+            // an empty DataFrame has no partitions: the barrier stage would run no task at all
+            throw new IllegalArgumentException("SparkTrainer: the training data is empty (0 partitions)");
+        }
         HostState initial = initialState != null ? initialState : initialState(model, seed);
         ClassTag<TaskResult> tag = ClassTag$.MODULE$.apply(TaskResult.class);
         RDD<TaskResult> out = rdd.barrier().mapPartitions(new BarrierTask<>(this, initial, reader), false, tag);

@@ -219,4 +219,42 @@ class SparkTrainingTest {
         e = assertThrows(IllegalArgumentException.class, () -> t.fit(df, "id", "id"));
         assertTrue(e.getMessage().contains("features column 'id' is bigint"), e.getMessage());
     }
+
+    /** A net with a BatchNorm layer, whose num_batches_tracked is a 0-dim buffer. */
+    static io.clgrad.nn.Module<?> batchNormNet() {
+        return new io.clgrad.nn.Sequential(new io.clgrad.nn.Linear(4, 8), new io.clgrad.nn.BatchNorm1d(8),
+                new io.clgrad.nn.ReLU(), new io.clgrad.nn.Linear(8, 3));
+    }
+
+    @Test
+    void trainsAModelWithBatchNormAndRefusesEmptyData(@TempDir Path dir) throws Exception {
+        java.util.Random rnd = new java.util.Random(5);
+        StringBuilder csv = new StringBuilder("a,b,c,d,kind\n");
+        for (int i = 0; i < 600; i++) {
+            int y = rnd.nextInt(3);
+            for (int j = 0; j < 4; j++) {
+                csv.append((float) (rnd.nextGaussian() + (j == y ? 3 : 0))).append(',');
+            }
+            csv.append(y).append('\n');
+        }
+        Path file = dir.resolve("blobs.csv");
+        Files.writeString(file, csv);
+        TrainResult r = SparkTrainer.builder(SparkTrainingTest::batchNormNet, io.clgrad.nn.CrossEntropyLoss::new,
+                SparkTrainingTest::fastAdam).epochs(2).batchSize(32).partitions(2).build()
+                .fitCsv(spark, file.toString(), "kind");
+        assertEquals(2L * 19, r.steps());
+        // the 0-dim buffer made the trip to the executors and back with its shape, counting the steps
+        io.clgrad.nn.Module<?> trained = r.loadInto(batchNormNet());
+        Tensor tracked = trained.stateDict().get("1.num_batches_tracked");
+        assertEquals(0, tracked.dim(), "num_batches_tracked stays a 0-dim tensor");
+        assertEquals(2L * 19, (long) tracked.item());
+
+        StructType schema = new StructType()
+                .add("features", DataTypes.createArrayType(DataTypes.FloatType))
+                .add("label", DataTypes.IntegerType);
+        Dataset<Row> empty = spark.createDataFrame(new java.util.ArrayList<Row>(), schema);
+        Exception e = assertThrows(IllegalArgumentException.class,
+                () -> FashionMnistFixture.trainer().build().fit(empty, "features", "label"));
+        assertTrue(e.getMessage().contains("the training data is empty"), e.getMessage());
+    }
 }
