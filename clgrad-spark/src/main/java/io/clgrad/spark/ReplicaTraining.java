@@ -97,26 +97,28 @@ final class ReplicaTraining {
                 int from = plan.from(rank, s);
                 int m = plan.to(rank, s) - from;
                 float w = (float) m / plan.globalBatch(s);
-                if (m == 0) {   // a step past this small partition's samples: a zero-weighted sample keeps grads defined
-                    shard.gather(order, 0, 1, xs, ys);
-                    w = 0f;
+                if (m == 0) {
+                    // a step past this small partition's samples: it adds nothing to the sums, and runs no
+                    // forward (a BatchNorm layer would refuse a batch of one and move its statistics)
+                    defineGrads(params);
+                    Arrays.fill(flat, 0f);
                 } else {
                     shard.gather(order, from, from + m, xs, ys);
-                }
-                float value = forwardBackward(model, loss, opt, device, xs, ys, Math.max(m, 1), features);
-                for (int p = 0; p < params.size(); p++) {
-                    Tensor g = params.get(p).grad();
-                    if (g == null) {
-                        throw new IllegalStateException("clgrad-spark: parameter " + p + " " + Arrays.toString(params.get(p).shape())
-                                + " got no gradient; every parameter must take part in the loss");
+                    float value = forwardBackward(model, loss, opt, device, xs, ys, m, features);
+                    for (int p = 0; p < params.size(); p++) {
+                        Tensor g = params.get(p).grad();
+                        if (g == null) {
+                            throw new IllegalStateException("clgrad-spark: parameter " + p + " " + Arrays.toString(params.get(p).shape())
+                                    + " got no gradient; every parameter must take part in the loss");
+                        }
+                        float[] gv = g.toFloatArray();
+                        int o = offsets[p];
+                        for (int j = 0; j < gv.length; j++) {
+                            flat[o + j] = w * gv[j];
+                        }
                     }
-                    float[] gv = g.toFloatArray();
-                    int o = offsets[p];
-                    for (int j = 0; j < gv.length; j++) {
-                        flat[o + j] = w * gv[j];
-                    }
+                    flat[flat.length - 1] = w * value;
                 }
-                flat[flat.length - 1] = w * value;
                 long t0 = System.nanoTime();
                 ring.allReduce(flat);
                 nanos[done++] = System.nanoTime() - t0;
@@ -164,6 +166,20 @@ final class ReplicaTraining {
             Tensor l = loss.forward(model.forward(x), y);
             l.backward();
             return l.item();
+        }
+    }
+
+    /**
+     * Gives every parameter without a gradient a zero one (the backward of Σ 0·p), so that the
+     * all-reduced sums can be copied into {@code grad()} on a step where this task had no samples.
+     */
+    private static void defineGrads(List<Tensor> params) {
+        for (Tensor p : params) {
+            if (p.grad() == null) {
+                try (TensorScope s = Tensors.scope()) {
+                    p.mul(0f).sum().backward();
+                }
+            }
         }
     }
 

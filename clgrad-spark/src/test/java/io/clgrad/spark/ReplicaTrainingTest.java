@@ -95,6 +95,22 @@ class ReplicaTrainingTest {
     }
 
     @Test
+    void aTaskWithNoSamplesAtAStepAddsZerosAndStaysInStep() throws Exception {
+        // 2 + 40 samples, batch 8: 6 steps an epoch; rank 0 has samples at 2 of them (steps 2 and 5), none
+        // at the first, so it must define its gradients without a forward
+        SparkTrainer t = trainer().build();
+        List<Future<TaskResult>> r = run(List.of(t, t), List.of(shard(2, 1), shard(40, 2)));
+        TaskResult a = r.get(0).get();
+        TaskResult b = r.get(1).get();
+        assertEquals(12, a.steps());
+        assertEquals(12, b.steps());
+        // the loss is all-reduced with the gradients: both ranks see the same global loss, which falls
+        assertEquals(a.lossSums()[0], b.lossSums()[0]);
+        assertEquals(a.lossSums()[1], b.lossSums()[1]);
+        assertTrue(a.lossSums()[1] < a.lossSums()[0], "the loss should fall on separable data");
+    }
+
+    @Test
     void aCpuReplicaAndAnOpenClReplicaTrainTogetherAsTwoCpuReplicasDo() throws Exception {
         List<Device> opencl = Device.all().stream().filter(d -> !d.isCpu()).toList();
         Assumptions.assumeFalse(opencl.isEmpty(), "no OpenCL device (CLGRAD_REQUIRE_OPENCL=1 makes that a failure)");
