@@ -217,6 +217,15 @@ public final class RingAllReduce implements AutoCloseable {
         readFully(recvBuf, 4);
         int got = ByteBuffer.wrap(recvBuf, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
         if (got != rLen) {
+            // let our own chunk reach the right neighbour before this rank fails and closes, so that it
+            // reads the same reason rather than a closed connection (bounded: it may not be reading)
+            try {
+                sent.get(1, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                // the reason below is what matters
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             throw new IOException("RingAllReduce: rank " + rank + " expected chunk " + recvChunk + " of " + rLen
                     + " floats from rank " + Math.floorMod(rank - 1, size) + " but got " + got
                     + "; every rank must all-reduce vectors of the same length (" + data.length + " here)");
