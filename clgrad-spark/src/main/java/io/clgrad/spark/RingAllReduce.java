@@ -220,11 +220,9 @@ public final class RingAllReduce implements AutoCloseable {
             // let our own chunk reach the right neighbour before this rank fails and closes, so that it
             // reads the same reason rather than a closed connection (bounded: it may not be reading)
             try {
-                sent.get(1, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                awaitSent(sent, 1000);
+            } catch (IOException e) {
                 // the reason below is what matters
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
             throw new IOException("RingAllReduce: rank " + rank + " expected chunk " + recvChunk + " of " + rLen
                     + " floats from rank " + Math.floorMod(rank - 1, size) + " but got " + got
@@ -239,12 +237,23 @@ public final class RingAllReduce implements AutoCloseable {
         } else {
             fb.get(data, r0, rLen);
         }
+        awaitSent(sent, 0);
+    }
+
+    /** Waits for this exchange's send, at most {@code ms} milliseconds (0: no limit). */
+    private void awaitSent(Future<?> sent, long ms) throws IOException {
         try {
-            sent.get();
+            if (ms > 0) {
+                sent.get(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } else {
+                sent.get();
+            }
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             throw c instanceof IOException io ? io
                     : new IOException("RingAllReduce: rank " + rank + " failed to send to its right neighbour", c);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("RingAllReduce: rank " + rank + " timed out sending to its right neighbour", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("RingAllReduce: interrupted", e);
