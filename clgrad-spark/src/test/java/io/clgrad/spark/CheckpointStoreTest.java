@@ -23,18 +23,32 @@ class CheckpointStoreTest {
         return new CheckpointStore.Position(step, 0, (int) step, new double[] {step});
     }
 
+    /** A checkpoint of a fresh Linear(64, 32) at step 5 in {@code dir}; returns the file's bytes. */
+    private static byte[] saveOne(CheckpointStore store, Path dir) throws IOException {
+        Linear m = new Linear(64, 32);
+        store.save(m, new Adam(m.parameters(), 1e-3), at(5));
+        return Files.readAllBytes(dir.resolve(CheckpointStore.FILE));
+    }
+
+    /** Drops the local file system's checksum of the checkpoint, which the tests' edits would contradict. */
+    private static void dropChecksum(Path dir) throws IOException {
+        Files.deleteIfExists(dir.resolve("." + CheckpointStore.FILE + ".crc"));
+    }
+
+    /** Loads {@code store} into a fresh Linear(64, 32). */
+    private static CheckpointStore.Position loadFresh(CheckpointStore store) throws IOException {
+        Linear fresh = new Linear(64, 32);
+        return store.load(fresh, new Adam(fresh.parameters(), 1e-3));
+    }
+
     @Test
     void aPartialCopyFromAKilledFirstSaveIsNotACheckpoint(@TempDir Path dir) throws IOException {
-        Linear m = new Linear(64, 32);
         CheckpointStore store = new CheckpointStore(dir.toString());
-        store.save(m, new Adam(m.parameters(), 1e-3), at(5));
-        Path ck = dir.resolve(CheckpointStore.FILE);
-        byte[] all = Files.readAllBytes(ck);
-        Files.delete(ck);
-        Files.deleteIfExists(dir.resolve("." + CheckpointStore.FILE + ".crc"));
+        byte[] all = saveOne(store, dir);
+        Files.delete(dir.resolve(CheckpointStore.FILE));
+        dropChecksum(dir);
         Files.write(dir.resolve(CheckpointStore.FILE + ".tmp"), Arrays.copyOf(all, all.length / 2));
-        Linear fresh = new Linear(64, 32);
-        assertNull(store.load(fresh, new Adam(fresh.parameters(), 1e-3)), "a .tmp is never read: training starts over");
+        assertNull(loadFresh(store), "a .tmp is never read: training starts over");
     }
 
     @Test
@@ -46,7 +60,7 @@ class CheckpointStoreTest {
         float[] saved = m.weight().toFloatArray();
         // the state of a second save killed after moving the old file aside, before the new one got its name
         Files.move(dir.resolve(CheckpointStore.FILE), dir.resolve(CheckpointStore.FILE + ".prev"));
-        Files.deleteIfExists(dir.resolve("." + CheckpointStore.FILE + ".crc"));
+        dropChecksum(dir);
         Files.write(dir.resolve(CheckpointStore.FILE + ".tmp"), new byte[] {1, 2, 3});
         Linear fresh = new Linear(8, 4);
         CheckpointStore.Position p = store.load(fresh, new Adam(fresh.parameters(), 1e-3));
@@ -60,15 +74,11 @@ class CheckpointStoreTest {
 
     @Test
     void aCorruptCheckpointIsReportedWithItsPath(@TempDir Path dir) throws IOException {
-        Linear m = new Linear(64, 32);
         CheckpointStore store = new CheckpointStore(dir.toString());
-        store.save(m, new Adam(m.parameters(), 1e-3), at(5));
-        Path ck = dir.resolve(CheckpointStore.FILE);
-        byte[] all = Files.readAllBytes(ck);
-        Files.write(ck, Arrays.copyOf(all, all.length / 2));
-        Files.deleteIfExists(dir.resolve("." + CheckpointStore.FILE + ".crc"));
-        Linear fresh = new Linear(64, 32);
-        IOException e = assertThrows(IOException.class, () -> store.load(fresh, new Adam(fresh.parameters(), 1e-3)));
+        byte[] all = saveOne(store, dir);
+        Files.write(dir.resolve(CheckpointStore.FILE), Arrays.copyOf(all, all.length / 2));
+        dropChecksum(dir);
+        IOException e = assertThrows(IOException.class, () -> loadFresh(store));
         assertTrue(e.getMessage().contains("cannot resume from the checkpoint") && e.getMessage().contains(CheckpointStore.FILE),
                 e.getMessage());
     }

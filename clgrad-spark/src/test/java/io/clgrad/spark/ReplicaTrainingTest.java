@@ -80,34 +80,32 @@ class ReplicaTrainingTest {
                 .device("cpu").batchSize(8).epochs(2);
     }
 
-    @Test
-    void unevenShardsRunTheSameStepsAndAgreeOnTheLoss() throws Exception {
+    /**
+     * Two ranks on shards of {@code n0} and {@code n1} samples run {@code steps} steps each and see the
+     * same global loss (all-reduced with the gradients), which falls on separable data.
+     */
+    private static void ranksStayInStep(int n0, int n1, int steps) throws Exception {
         SparkTrainer t = trainer().build();
-        List<Future<TaskResult>> r = run(List.of(t, t), List.of(shard(30, 1), shard(10, 2)));
+        List<Future<TaskResult>> r = run(List.of(t, t), List.of(shard(n0, 1), shard(n1, 2)));
         TaskResult a = r.get(0).get();
         TaskResult b = r.get(1).get();
-        assertEquals(10, a.steps());   // ceil(40 / 8) = 5 steps an epoch
-        assertEquals(10, b.steps());
-        // the loss is all-reduced with the gradients: both ranks see the global batch's loss
+        assertEquals(steps, a.steps());
+        assertEquals(steps, b.steps());
         assertEquals(a.lossSums()[0], b.lossSums()[0]);
         assertEquals(a.lossSums()[1], b.lossSums()[1]);
         assertTrue(a.lossSums()[1] < a.lossSums()[0], "the loss should fall on separable data");
     }
 
     @Test
+    void unevenShardsRunTheSameStepsAndAgreeOnTheLoss() throws Exception {
+        ranksStayInStep(30, 10, 10);   // ceil(40 / 8) = 5 steps an epoch
+    }
+
+    @Test
     void aTaskWithNoSamplesAtAStepAddsZerosAndStaysInStep() throws Exception {
         // 2 + 40 samples, batch 8: 6 steps an epoch; rank 0 has samples at 2 of them (steps 2 and 5), none
         // at the first, so it must define its gradients without a forward
-        SparkTrainer t = trainer().build();
-        List<Future<TaskResult>> r = run(List.of(t, t), List.of(shard(2, 1), shard(40, 2)));
-        TaskResult a = r.get(0).get();
-        TaskResult b = r.get(1).get();
-        assertEquals(12, a.steps());
-        assertEquals(12, b.steps());
-        // the loss is all-reduced with the gradients: both ranks see the same global loss, which falls
-        assertEquals(a.lossSums()[0], b.lossSums()[0]);
-        assertEquals(a.lossSums()[1], b.lossSums()[1]);
-        assertTrue(a.lossSums()[1] < a.lossSums()[0], "the loss should fall on separable data");
+        ranksStayInStep(2, 40, 12);
     }
 
     @Test
