@@ -1,7 +1,9 @@
 /*
- * matmul.cl - batched matrix product C[b] = A[b] . B[b]: three register-tiled kernels.
+ * matmul.cl - batched matrix product C[b] = A[b] . B[b]: three register-tiled kernels, and one variant.
  *   matmul_tiled   stages tiles in local memory (GPUs)
  *   matmul_direct  the same tiling without local memory (CPU devices, small products)
+ *   matmul_direct_grad  matmul_direct with A masked by ReLU's backward and A's row sums beside C
+ *                  (a Linear layer's weight and bias gradients in one launch)
  *   matmul_vec     explicit floatN micro-kernel (CPU devices, products from a few MFLOP)
  * io.clgrad.backend.opencl.DeviceTuning picks the kernel and its -D values per device, and
  * `clgrad tune` (MatmulTuner) times candidates on the user's device and saves the fastest.
@@ -23,11 +25,11 @@
  * slice of B in local memory (zero-padded past m, n and k, so any m, n, k >= 1 is correct), then
  * every work-item accumulates outer products from it. Loads follow the operand's contiguous axis.
  *
- * Launched by io.clgrad.backend.opencl.MatmulOps#matmul.
+ * Launched by io.clgrad.backend.opencl.MatmulOps#matmul (and #linearGrad).
  *
  * Built after the prelude common.cl, which io.clgrad.backend.opencl.ProgramCache prepends: this
- * file compiles on its own together with that prelude (and only with it); nothing from it is used
- * here.
+ * file compiles on its own together with that prelude (and only with it); matmul_direct_grad's row
+ * sums use its compensated sum (clg_ksum).
  */
 
 #ifndef MM_WG_M
@@ -171,11 +173,11 @@ void matmul_tiled(__global const float* a, int aOff, int aBs, int aRs, int aCs,
  * stores.
  * Launch geometry as matmul_tiled. Chosen by MatmulOps when the device's tuning row says so.
  */
-__kernel __attribute__((reqd_work_group_size(MM_WG_N, MM_WG_M, 1)))
-void matmul_direct(__global const float* a, int aOff, int aBs, int aRs, int aCs,
-                   __global const float* b, int bOff, int bBs, int bRs, int bCs,
-                   __global float* c, int cOff, int m, int n, int k,
-                   __global const float* bias, int epi)
+inline void mm_direct(__global const float* a, int aOff, int aBs, int aRs, int aCs,
+                      __global const float* b, int bOff, int bBs, int bRs, int bCs,
+                      __global float* c, int cOff, int m, int n, int k,
+                      __global const float* bias, int epi,
+                      __global const float* amask, __global float* rowsum)
 {
     const int lx = get_local_id(0);
     const int ly = get_local_id(1);
@@ -196,8 +198,14 @@ void matmul_direct(__global const float* a, int aOff, int aBs, int aRs, int aCs,
     for (int j = 0; j < MM_WPT_N; j++) {
         bCol[j] = min(col0 + j * MM_WG_N, n - 1) * bCs;
     }
+    /* the mask is laid out as A; the work-items of column 0 also add up their rows of (masked) A */
+    __global const float* M = amask + aOff + (long)batch * aBs;
+    const bool sums = rowsum != 0 && col0 == 0;
+    clg_ksum rs[MM_WPT_M];
     float acc[MM_WPT_M][MM_WPT_N];
     for (int i = 0; i < MM_WPT_M; i++) {
+        rs[i].s = 0.0f;
+        rs[i].c = 0.0f;
         for (int j = 0; j < MM_WPT_N; j++) {
             acc[i][j] = 0.0f;
         }
@@ -210,6 +218,12 @@ void matmul_direct(__global const float* a, int aOff, int aBs, int aRs, int aCs,
         #pragma unroll
         for (int i = 0; i < MM_WPT_M; i++) {
             ar[i] = A[aRow[i] + ap];
+            if (amask != 0 && M[aRow[i] + ap] <= 0.0f) {
+                ar[i] = 0.0f;   /* RELU_BACKWARD(g, y) = y <= 0 ? 0 : g, so g passes where y is NaN */
+            }
+            if (sums) {
+                clg_ksum_add(&rs[i], ar[i]);
+            }
         }
         #pragma unroll
         for (int j = 0; j < MM_WPT_N; j++) {
@@ -232,7 +246,36 @@ void matmul_direct(__global const float* a, int aOff, int aBs, int aRs, int aCs,
                 C[r * n + cc] = mm_epilogue(acc[i][j], bias, cc, epi);
             }
         }
+        if (sums && r < m) {
+            rowsum[(long)batch * m + r] = clg_ksum_value(rs[i]);
+        }
     }
+}
+
+__kernel __attribute__((reqd_work_group_size(MM_WG_N, MM_WG_M, 1)))
+void matmul_direct(__global const float* a, int aOff, int aBs, int aRs, int aCs,
+                   __global const float* b, int bOff, int bBs, int bRs, int bCs,
+                   __global float* c, int cOff, int m, int n, int k,
+                   __global const float* bias, int epi)
+{
+    mm_direct(a, aOff, aBs, aRs, aCs, b, bOff, bBs, bRs, bCs, c, cOff, m, n, k, bias, epi, 0, 0);
+}
+
+/*
+ * matmul_direct_grad: matmul_direct for a Linear layer's parameter gradients (A = g^T, B = x,
+ * C = gW): when amask is not NULL, A[i][p] is taken as 0 where the mask, laid out as A, is <= 0
+ * (ReLU's backward fused into the load); when rowsum is not NULL, the work-items of column 0 also
+ * add up their rows of the (masked) A in compensated sums, so rowsum[batch*m + i] = sum_p A[i][p]
+ * (the bias gradient) comes out of the same launch. Launch geometry as matmul_direct; io.clgrad.
+ * backend.opencl.MatmulOps#linearGrad launches it for the products that matmul_direct serves.
+ */
+__kernel __attribute__((reqd_work_group_size(MM_WG_N, MM_WG_M, 1)))
+void matmul_direct_grad(__global const float* a, int aOff, int aBs, int aRs, int aCs,
+                        __global const float* b, int bOff, int bBs, int bRs, int bCs,
+                        __global float* c, int cOff, int m, int n, int k,
+                        __global const float* amask, __global float* rowsum)
+{
+    mm_direct(a, aOff, aBs, aRs, aCs, b, bOff, bBs, bRs, bCs, c, cOff, m, n, k, 0, 0, amask, rowsum);
 }
 
 /*

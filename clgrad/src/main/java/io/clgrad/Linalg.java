@@ -131,12 +131,43 @@ final class Linalg {
     }
 
     private static Tensor[] linearGrads(Tensor g, Tensor x, Tensor w, Tensor b, Tensor reluOut) {
-        Tensor gz = reluOut == null ? g
-                : Elementwise.helper(BinaryOp.RELU_BACKWARD, g, reluOut);
+        boolean wantB = b != null && b.requiresGrad();
+        // gz on its own is needed only for x's gradient; otherwise the ReLU mask goes into the weight gradient's launch
+        Tensor gz = reluOut == null ? g : x.requiresGrad() ? Elementwise.helper(BinaryOp.RELU_BACKWARD, g, reluOut) : null;
         Tensor gx = x.requiresGrad() ? gz.matmul(w) : null;
-        Tensor gw = w.requiresGrad() ? gz.t().matmul(x) : null;
-        Tensor gb = b != null && b.requiresGrad() ? gz.sum(0, false) : null;
+        Tensor gw = null;
+        Tensor gb = null;
+        if (w.requiresGrad() && g.numel() > 0 && w.numel() > 0 && !Graph.shouldRecord(g, x, reluOut)) {
+            Tensor[] wb = weightGrads(gz != null ? gz : g, gz != null ? null : reluOut, x, w.shapeRef(), wantB);
+            gw = wb[0];
+            gb = wb[1];
+        } else {
+            if (gz == null) {
+                gz = Elementwise.helper(BinaryOp.RELU_BACKWARD, g, reluOut);
+            }
+            gw = w.requiresGrad() ? gz.t().matmul(x) : null;
+            gb = wantB ? gz.sum(0, false) : null;
+        }
         return b == null ? new Tensor[] {gx, gw} : new Tensor[] {gx, gw, gb};
+    }
+
+    /**
+     * A Linear layer's weight gradient {@code gzᵀ·x} and, when {@code withBias}, its bias gradient
+     * {@code Σ_rows gz} in one backend call ({@link io.clgrad.backend.Backend#linearGrad}: one launch
+     * on OpenCL for the small products of a training step), gz being g, or g masked by
+     * {@code reluOut > 0} when reluOut is given. Not differentiable: for a backward that is not
+     * itself recorded.
+     */
+    private static Tensor[] weightGrads(Tensor g, Tensor reluOut, Tensor x, int[] wShape, boolean withBias) {
+        int rows = g.shapeRef()[0];
+        int[] xs = x.stridesRef();
+        MatmulSpec spec = MatmulSpec.linearGrad(rows, wShape[0], wShape[1], x.offset(), xs[0], xs[1]);
+        try (OpLaunch l = new OpLaunch("linear_backward", x.device())) {
+            Tensor gw = l.output(DType.FLOAT32, wShape);
+            Tensor gb = withBias ? l.output(DType.FLOAT32, new int[] {wShape[0]}) : null;
+            x.backend().linearGrad(spec, l.dense(g), l.dense(reluOut), l.strided(x), l.buffer(gw), l.buffer(gb));
+            return l.keep(new Tensor[] {gw, gb});
+        }
     }
 
     private static Tensor linearRaw(Tensor x, Tensor w, Tensor b, boolean relu) {

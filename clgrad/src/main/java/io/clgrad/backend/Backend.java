@@ -161,6 +161,52 @@ public interface Backend extends AutoCloseable {
      */
     void addmm(MatmulSpec spec, Buffer a, Buffer b, Buffer bias, boolean relu, Buffer c);
 
+    /**
+     * A Linear layer's parameter gradients (the backward of {@link #addmm} for W and b): with
+     * {@code gz = g}, or {@code gz = RELU_BACKWARD(g, reluOut)} ({@code reluOut <= 0 ? 0 : g}) when
+     * {@code reluOut} is not null, {@code gw = gzᵀ·x} and, when {@code gb} is not null,
+     * {@code gb[j] = Σ_r gz[r, j]}.
+     *
+     * <p>This default composes {@link #binary}, {@link #matmul} and {@link #reduce}, bit for bit the
+     * separate ops; the CPU backend runs the same ops on arrays (its plain twin), the OpenCL backend
+     * does it in one launch where its small-product kernel serves (masking A as it loads it, and
+     * summing A's rows beside the product) and falls back to this default elsewhere.
+     *
+     * @param spec    the product {@code gw = gzᵀ·x}, as {@link MatmulSpec#linearGrad} makes it
+     * @param g       the output's gradient, contiguous [rows, out]
+     * @param reluOut the fused ReLU's output, contiguous [rows, out], or null for no ReLU
+     * @param x       the layer's input, read as spec's B ([rows, in])
+     * @param gw      the weight gradient, contiguous [out, in]
+     * @param gb      the bias gradient (out floats), or null when not wanted
+     */
+    default void linearGrad(MatmulSpec spec, Buffer g, Buffer reluOut, Buffer x, Buffer gw, Buffer gb) {
+        spec.checkLinearGrad();
+        int rows = spec.k();
+        int out = spec.m();
+        if (rows == 0) {
+            fill(gw, (long) out * spec.n(), 0);   // empty sums
+            if (gb != null) {
+                fill(gb, out, 0);
+            }
+            return;
+        }
+        Buffer gz = reluOut == null ? g : allocate(ElementType.F32, (long) rows * out);
+        try {
+            if (reluOut != null) {
+                binary(BinaryOp.RELU_BACKWARD, StridedView.contiguous(g, rows, out),
+                        StridedView.contiguous(reluOut, rows, out), gz, new int[] {rows, out});
+            }
+            matmul(spec, gz, x, gw);
+            if (gb != null) {
+                reduce(ReduceOp.SUM, gz, gb, 1, rows, out);
+            }
+        } finally {
+            if (gz != g) {
+                free(gz);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- reductions
 
     /**

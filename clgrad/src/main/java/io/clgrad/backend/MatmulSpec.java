@@ -47,6 +47,36 @@ public record MatmulSpec(int batch, int m, int n, int k,
                 bOffset, bBatched && batch > 1 ? k * n : 0, transB ? 1 : n, transB ? k : 1);
     }
 
+    /**
+     * The weight-gradient product of a Linear layer, {@code gW = gᵀ·x} ([out, in]), as
+     * {@link Backend#linearGrad} takes it: A = gᵀ read from g stored contiguous [rows, out] at offset
+     * 0, B = x ([rows, in]) read with its own strides from {@code xOffset}.
+     *
+     * @param rows       samples in the batch (the product's k)
+     * @param out        the layer's output features (m)
+     * @param in         the layer's input features (n)
+     * @param xOffset    where x starts in its buffer
+     * @param xRowStride x's stride between samples
+     * @param xColStride x's stride between features
+     * @return the geometry
+     */
+    public static MatmulSpec linearGrad(int rows, int out, int in, int xOffset, int xRowStride, int xColStride) {
+        return new MatmulSpec(1, out, in, rows, 0, 0, 1, out, xOffset, 0, xRowStride, xColStride);
+    }
+
+    /**
+     * Checks that this is a {@link #linearGrad} product: one product whose A is the transpose of a
+     * contiguous [k, m] matrix at offset 0.
+     *
+     * @throws IllegalArgumentException naming the geometry when it is not
+     */
+    public void checkLinearGrad() {
+        if (batch != 1 || aOffset != 0 || aRowStride != 1 || aColStride != m || m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("linearGrad: " + this + " is not a Linear weight gradient's product "
+                    + "(batch 1, A the transpose of a contiguous [k, m] matrix at offset 0)");
+        }
+    }
+
     /** Elements A's buffer needs for a {@link #packed} product: its offset and its matrices. */
     public int aLength() {
         return aOffset + (aBatchStride == 0 ? 1 : batch) * m * k;

@@ -147,6 +147,68 @@ final class MatmulCases {
         return cases;
     }
 
+    /**
+     * A Linear layer's parameter gradients ({@link Backend#linearGrad}): with and without the ReLU
+     * mask (zeros and negative zeros in the mask, where the gradient must be cut) and the bias
+     * gradient, x plain, transposed or at an offset; SimpleNet's shapes at batch 64 (OpenCL CPU
+     * devices: one matmul_direct_grad launch, narrow and wide), a long batch (split k) and a large
+     * product (matmul_vec), which OpenCL composes from the separate ops, and an empty batch.
+     * Reference: the masked gradient's product and column sums in double.
+     */
+    static List<OpCase> linearGrad() {
+        Random r = new Random(403);
+        List<OpCase> cases = new ArrayList<>();
+        int[][] dims = {{64, 10, 2}, {64, 1, 10}, {7, 33, 5}, {1, 1, 1}, {33, 129, 64}, {2048, 10, 2},
+            {256, 300, 200}, {0, 5, 3}};
+        for (int[] d : dims) {
+            for (int t = 0; t < 4; t++) {
+                cases.add(linearGradCase(r, d[0], d[1], d[2], (t & 1) != 0, (t & 2) != 0, t == 3, t == 1 ? 5 : 0));
+            }
+        }
+        return cases;
+    }
+
+    private static OpCase linearGradCase(Random r, int rows, int out, int in, boolean relu, boolean withBias,
+                                         boolean xTransposed, int xOffset) {
+        float[] g = Inputs.uniform(r, Math.max(1, rows * out), -1, 1);
+        float[] y = relu ? Inputs.uniform(r, Math.max(1, rows * out), -1, 1) : null;
+        if (relu) {
+            for (int i = 0; i < rows * out; i += 7) {
+                y[i] = (i & 8) == 0 ? 0.0f : -0.0f;   // exactly zero: masked as PyTorch's threshold_backward does
+            }
+        }
+        float[] x = Inputs.uniform(r, Math.max(1, xOffset + rows * in), -1, 1);
+        // x is [rows, in]: stored so, or stored [in, rows] and read transposed
+        MatmulSpec spec = MatmulSpec.linearGrad(rows, out, in, xOffset, xTransposed ? 1 : in, xTransposed ? rows : 1);
+        float[] gz = new float[Math.max(1, rows * out)];
+        for (int i = 0; i < rows * out; i++) {
+            gz[i] = relu && y[i] <= 0 ? 0 : g[i];
+        }
+        RefLinalg.Result gw = RefLinalg.matmul(spec, gz, x);
+        double[] gb = new double[out];
+        double[] gbScale = new double[out];
+        for (int i = 0; i < rows * out; i++) {
+            gb[i % out] += gz[i];
+            gbScale[i % out] += Math.abs(gz[i]);
+        }
+        String name = "linearGrad rows=" + rows + " out=" + out + " in=" + in + (relu ? " relu" : "")
+                + (withBias ? " +bias" : "") + (xTransposed ? " x^T" : "") + (xOffset != 0 ? " xOffset=" + xOffset : "");
+        List<OpCase.Out> expected = new ArrayList<>();
+        expected.add(new OpCase.Out("gW", new int[] {out, in}, gw.value(), gw.scale()));
+        if (withBias) {
+            expected.add(new OpCase.Out("gb", new int[] {out}, gb, gbScale));
+        }
+        return new OpCase(name, be -> {
+            try (Bufs mem = new Bufs(be)) {
+                Buffer gwOut = mem.out(out * in);
+                Buffer gbOut = withBias ? mem.out(out) : null;
+                be.linearGrad(spec, mem.f32(g), relu ? mem.f32(y) : null, mem.f32(x), gwOut, gbOut);
+                return withBias ? List.of(mem.readOut(gwOut, out * in), mem.readOut(gbOut, out))
+                        : List.of(mem.readOut(gwOut, out * in));
+            }
+        }, expected);
+    }
+
     private static OpCase addmmCase(Random r, int batch, int m, int n, int k, boolean transA, boolean transB,
                                     boolean withBias, boolean relu) {
         // A per product, one B for the whole batch (a Linear's weight)

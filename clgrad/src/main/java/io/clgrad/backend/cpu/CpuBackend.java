@@ -321,6 +321,40 @@ public final class CpuBackend implements Backend {
                 new GemmEpilogue(args.optF32(bias, "bias", spec.n()), relu));
     }
 
+    /**
+     * The separate ops of {@link Backend#linearGrad}'s contract (ReLU's backward, the product, the
+     * column sums), run on arrays: the masked gradient is a Java array, not a device buffer, so a
+     * replayed step allocates no buffer.
+     */
+    @Override
+    public void linearGrad(MatmulSpec spec, Buffer g, Buffer reluOut, Buffer x, Buffer gw, Buffer gb) {
+        spec.checkLinearGrad();
+        int rows = spec.k();
+        int out = spec.m();
+        float[] gs = args.f32(g, "g", (long) rows * out);
+        float[] gz = gs;
+        if (reluOut != null) {
+            float[] y = args.f32(reluOut, "ReLU output", (long) rows * out);
+            gz = new float[rows * out];
+            for (int i = 0; i < gz.length; i++) {
+                gz[i] = y[i] <= 0 ? 0f : gs[i];   // BinaryOp.RELU_BACKWARD
+            }
+        }
+        float[] gws = args.f32(gw, "weight gradient", (long) out * spec.n());
+        float[] gbs = args.optF32(gb, "bias gradient", out);
+        if (rows == 0) {
+            java.util.Arrays.fill(gws, 0, out * spec.n(), 0f);
+            if (gbs != null) {
+                java.util.Arrays.fill(gbs, 0, out, 0f);
+            }
+            return;
+        }
+        matmul.run(spec, gz, args.f32(x, "x", 0), gws);
+        if (gbs != null) {
+            reduce.run(ReduceOp.SUM, gz, gbs, null, 1, rows, out);
+        }
+    }
+
     // ---------------------------------------------------------------- reductions
 
     /** Reduces [outer, len, inner] along the middle axis into [outer, inner]. */

@@ -37,8 +37,11 @@ final class MatmulOps extends FamilyOps {
     /** The three kernels a device may use: its table's small-product kernel, that kernel narrow, matmul_vec. */
     private enum Variant { SMALL, NARROW, VEC }
 
-    /** The kernel chosen for this device and the block it computes per work-group. */
-    private record Config(ClKernel kernel, int wgM, int wgN, int blockM, int blockN) {
+    /**
+     * The kernel chosen for this device and the block it computes per work-group; with matmul_direct,
+     * also its matmul_direct_grad of the same build (else null).
+     */
+    private record Config(ClKernel kernel, ClKernel gradKernel, int wgM, int wgN, int blockM, int blockN) {
     }
 
     MatmulOps(Kernels kernels, Operands operands, CopyOps copies, BufferPool pool, ReduceOps reductions) {
@@ -89,17 +92,62 @@ final class MatmulOps extends FamilyOps {
         s.checkOperands(ab.count(), bb.count());
         checkIntIndexable("A", s.m(), s.aRowStride(), s.k(), s.aColStride());
         checkIntIndexable("B", s.k(), s.bRowStride(), s.n(), s.bColStride());
-        if (epi == 0 && s.batch() == 1 && (long) s.m() * s.n() <= SPLIT_K_MAX_OUTPUTS && s.k() >= SPLIT_K_MIN_K) {
-            matmulSplitK(s, ab, bb, cb);
-            return;
+        switch (path(s, epi == 0)) {
+            case SPLIT_K -> matmulSplitK(s, ab, bb, cb);
+            case VEC -> matmulVec(s, ab, bb, cb, biasBuf, epi);
+            case SMALL -> launchSmall(smallConfig(s.n()), s, ab, bb, cb, 0, biasBuf, epi);
+        }
+    }
+
+    /** The three ways a product of k >= 1 runs. */
+    private enum Path { SPLIT_K, VEC, SMALL }
+
+    /** The path of a product: split k for few outputs over a long k (plain products only), matmul_vec for large ones. */
+    private Path path(MatmulSpec s, boolean plain) {
+        if (plain && s.batch() == 1 && (long) s.m() * s.n() <= SPLIT_K_MAX_OUTPUTS && s.k() >= SPLIT_K_MIN_K) {
+            return Path.SPLIT_K;
         }
         DeviceTuning t = tuning;
         double mflop = 2.0 * s.batch() * s.m() * s.n() * s.k() / 1e6;
         if (t.mvMinMflop() >= 0 && mflop >= t.mvMinMflop() && s.n() >= t.mvVw() * t.mvVn()) {
-            matmulVec(s, ab, bb, cb, biasBuf, epi);
-            return;
+            return Path.VEC;
         }
-        launchSmall(smallConfig(s.n()), s, ab, bb, cb, 0, biasBuf, epi);
+        return Path.SMALL;
+    }
+
+    /**
+     * {@link io.clgrad.backend.Backend#linearGrad} in one launch of matmul_direct_grad, when the
+     * product would run on matmul_direct anyway (CPU devices, products that neither split k nor
+     * take matmul_vec): ReLU's mask applied to A as it is loaded, the bias gradient from A's row
+     * sums in the same pass.
+     *
+     * @return false, having done nothing, when the product takes another path (the caller then
+     *         composes the separate ops)
+     */
+    boolean linearGrad(MatmulSpec s, Buffer g, Buffer reluOut, Buffer x, Buffer gw, Buffer gb) {
+        s.checkLinearGrad();
+        Config cfg = s.k() == 0 || s.m() == 0 || s.n() == 0 || path(s, true) != Path.SMALL ? null : smallConfig(s.n());
+        if (cfg == null || cfg.gradKernel == null) {
+            return false;
+        }
+        int gCount = s.k() * s.m();
+        ClBuffer gbuf = operands.of(g, "linearGrad g", ElementType.F32, gCount);
+        Object mask = reluOut == null ? Kernels.NULL_BUFFER
+                : operands.of(reluOut, "linearGrad ReLU output", ElementType.F32, gCount);
+        Object sums = gb == null ? Kernels.NULL_BUFFER : operands.of(gb, "linearGrad bias gradient", ElementType.F32, s.m());
+        ClBuffer cb = operands.of(gw, "linearGrad weight gradient", ElementType.F32, (long) s.m() * s.n());
+        ClBuffer bb = operands.of(x, "linearGrad x", ElementType.F32, 0);
+        s.checkOperands(gCount, bb.count());
+        checkIntIndexable("B", s.k(), s.bRowStride(), s.n(), s.bColStride());
+        long groupsN = (s.n() + cfg.blockN - 1) / cfg.blockN;
+        long groupsM = (s.m() + cfg.blockM - 1) / cfg.blockM;
+        kernels.launch(cfg.gradKernel,
+                new long[] {groupsN * cfg.wgN, groupsM * cfg.wgM, 1},
+                new long[] {cfg.wgN, cfg.wgM, 1},
+                gbuf, 0, 0, 1, s.m(),
+                bb, s.bOffset(), 0, s.bRowStride(), s.bColStride(),
+                cb, 0, s.m(), s.n(), s.k(), mask, sums);
+        return true;
     }
 
     /**
@@ -235,10 +283,12 @@ final class MatmulOps extends FamilyOps {
             int wgM = vec ? t.mvWgM() : t.mmWgM();
             int wgN = vec ? t.mvWgN() : t.mmWgN();
             String name = vec ? "matmul_vec" : t.matmulKernel();
-            ClKernel k = kernels.get(family(), kernels.programs().options(family(), t), name);
+            String options = kernels.programs().options(family(), t);
+            ClKernel k = kernels.get(family(), options, name);
             if (k.maxWorkGroupSize() >= (long) wgM * wgN || wgM * wgN == 1) {
-                return vec ? new Config(k, wgM, wgN, t.mvRows(), t.mvVw() * t.mvVn())
-                        : new Config(k, wgM, wgN, wgM * t.mmWptM(), wgN * t.mmWptN());
+                ClKernel grad = "matmul_direct".equals(name) ? kernels.get(family(), options, "matmul_direct_grad") : null;
+                return vec ? new Config(k, null, wgM, wgN, t.mvRows(), t.mvVw() * t.mvVn())
+                        : new Config(k, grad, wgM, wgN, wgM * t.mmWptM(), wgN * t.mmWptN());
             }
             int halfM = wgM >= wgN ? Math.max(1, wgM / 2) : wgM;
             int halfN = wgM >= wgN ? wgN : Math.max(1, wgN / 2);

@@ -287,6 +287,13 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public void linearGrad(MatmulSpec spec, Buffer g, Buffer reluOut, Buffer x, Buffer gw, Buffer gb) {
+        if (!matmul.linearGrad(spec, g, reluOut, x, gw, gb)) {
+            Backend.super.linearGrad(spec, g, reluOut, x, gw, gb);
+        }
+    }
+
+    @Override
     public void reduce(ReduceOp op, Buffer x, Buffer out, int outer, int len, int inner) {
         reductions.reduce(op, x, out, outer, len, inner);
     }
