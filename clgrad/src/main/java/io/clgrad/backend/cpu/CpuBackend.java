@@ -336,9 +336,7 @@ public final class CpuBackend implements Backend {
         if (reluOut != null) {
             float[] y = args.f32(reluOut, "ReLU output", (long) rows * out);
             gz = new float[rows * out];
-            for (int i = 0; i < gz.length; i++) {
-                gz[i] = y[i] <= 0 ? 0f : gs[i];   // BinaryOp.RELU_BACKWARD
-            }
+            CpuBinaryKernels.contiguous(BinaryOp.RELU_BACKWARD, gs, 0, y, 0, gz, 0, gz.length);
         }
         float[] gws = args.f32(gw, "weight gradient", (long) out * spec.n());
         float[] gbs = args.optF32(gb, "bias gradient", out);
