@@ -54,6 +54,72 @@ class FusedLinearTest {
         }
     }
 
+    /**
+     * A Linear+ReLU whose input needs no gradient (SimpleNet's first layer): the ReLU mask, the
+     * weight gradient and the bias gradient come from one backend call, one launch on an OpenCL
+     * CPU device; the gradients equal, bit for bit, the same layer's gradients when the ReLU's
+     * backward runs on its own (the input needs a gradient there, so gz is written out), and match
+     * a double-precision reference.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void aLinearRelusWeightAndBiasGradientsTakeOneLaunch(Device d) {
+        try (TensorScope s = Tensors.scope()) {
+            Tensor.manualSeed(11);
+            int rows = 64;
+            int in = 2;
+            int out = 10;
+            Tensor x = Tensor.randn(d, rows, in);
+            Tensor w = Tensor.randn(d, out, in).requiresGrad(true);
+            Tensor b = Tensor.randn(d, out).requiresGrad(true);
+            Tensor g = Tensor.randn(d, rows, out);
+            Tensor y = Functional.linearRelu(x, w, b);
+            d.synchronize();
+            long before = d.backend().kernelLaunches();
+            y.backward(g);
+            long launches = d.backend().kernelLaunches() - before;
+            if (d.backend().kernelLaunches() > 0) {
+                assertEquals(1, launches, "launches of the backward on " + d);
+            }
+            float[] gw = w.grad().toFloatArray();
+            float[] gb = b.grad().toFloatArray();
+
+            Tensor xg = x.detach().requiresGrad(true);
+            w.zeroGrad();
+            b.zeroGrad();
+            Functional.linearRelu(xg, w, b).backward(g);
+            assertArrayEquals(gw, w.grad().toFloatArray(), 0f);
+            assertArrayEquals(gb, b.grad().toFloatArray(), 0f);
+
+            float[] xs = x.toFloatArray();
+            float[] ws = w.toFloatArray();
+            float[] bs = b.toFloatArray();
+            float[] gs = g.toFloatArray();
+            int masked = 0;
+            for (int j = 0; j < out; j++) {
+                double sumB = 0;
+                double[] sumW = new double[in];
+                for (int r = 0; r < rows; r++) {
+                    double z = bs[j];
+                    for (int p = 0; p < in; p++) {
+                        z += (double) xs[r * in + p] * ws[j * in + p];
+                    }
+                    double gz = z > 0 ? gs[r * out + j] : 0;
+                    masked += z > 0 ? 0 : 1;
+                    sumB += gz;
+                    for (int p = 0; p < in; p++) {
+                        sumW[p] += gz * xs[r * in + p];
+                    }
+                }
+                assertEquals(sumB, gb[j], 1e-4, "gb[" + j + "]");
+                for (int p = 0; p < in; p++) {
+                    assertEquals(sumW[p], gw[j * in + p], 1e-4, "gW[" + j + ", " + p + "]");
+                }
+            }
+            assertTrue(masked > 0 && masked < rows * out, "the ReLU should cut some but not all: " + masked);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
     void badShapesNameTheProblem(Device d) {
