@@ -1,5 +1,8 @@
 package io.clgrad.cli;
 
+import static io.clgrad.cli.MetadataKey.ARCHITECTURE;
+import static io.clgrad.cli.MetadataKey.CONV_CHANNELS;
+import static io.clgrad.cli.MetadataKey.INPUT_SHAPE;
 import static io.clgrad.io.ModelFileException.shorten;
 
 import io.clgrad.Tensor;
@@ -24,15 +27,13 @@ import java.util.stream.Collectors;
  * PyTorch's classifier tutorial, whose {@code nn.Sequential} state-dict keys ({@code 0.weight},
  * {@code 1.running_mean}, ..., {@code 11.bias}) the model file uses.
  *
- * <p>Model-file metadata (see docs/model-files.md): {@value #KEY_INPUT} = {@code C,H,W} and
- * {@value #KEY_CHANNELS} = the channel counts, e.g. {@code 1,28,28} and {@code 32,64}.
+ * <p>Model-file metadata (see docs/model-files.md): {@code clgrad.input_shape} = {@code C,H,W} and
+ * {@code clgrad.conv_channels} = the channel counts, e.g. {@code 1,28,28} and {@code 32,64}.
  *
  * @param image    the input's {@code [C, H, W]}
  * @param channels the output channels of each block, e.g. [32, 64]
  */
 record ConvStack(int[] image, int[] channels) {
-    static final String KEY_INPUT = "clgrad.input_shape";
-    static final String KEY_CHANNELS = "clgrad.conv_channels";
     /** The blocks of {@code clgrad train --model cnn}: 32 then 64 channels. */
     static final int[] DEFAULT_CHANNELS = {32, 64};
     /** The default hidden linear layer of {@code --model cnn}. */
@@ -137,10 +138,10 @@ record ConvStack(int[] image, int[] channels) {
         return x.reshape(-1, image[0], image[1], image[2]);
     }
 
-    /** Puts {@link #KEY_INPUT} and {@link #KEY_CHANNELS} into a model file's metadata. */
+    /** Puts {@link MetadataKey#INPUT_SHAPE} and {@link MetadataKey#CONV_CHANNELS} into a model file's metadata. */
     void putMetadata(Map<String, String> m) {
-        m.put(KEY_INPUT, join(image));
-        m.put(KEY_CHANNELS, join(channels));
+        m.put(INPUT_SHAPE.key(), join(image));
+        m.put(CONV_CHANNELS.key(), join(channels));
     }
 
     /**
@@ -149,23 +150,23 @@ record ConvStack(int[] image, int[] channels) {
      * @throws ModelFileException naming the file and the missing or bad key
      */
     static ConvStack fromMetadata(Path file, Map<String, String> m) throws ModelFileException {
-        String input = m.get(KEY_INPUT);
-        String channels = m.get(KEY_CHANNELS);
+        String input = m.get(INPUT_SHAPE.key());
+        String channels = m.get(CONV_CHANNELS.key());
         if (input == null || channels == null) {
-            throw new ModelFileException(file, "metadata " + ModelSpec.KEY_ARCH + " is cnn, but " + (input == null
-                    ? KEY_INPUT : KEY_CHANNELS) + " is missing; a cnn file records the input shape C,H,W (e.g. "
-                    + KEY_INPUT + "=1,28,28) and the convolution channels (e.g. " + KEY_CHANNELS + "=32,64)");
+            throw new ModelFileException(file, "metadata " + ARCHITECTURE + " is cnn, but " + (input == null
+                    ? INPUT_SHAPE : CONV_CHANNELS) + " is missing; a cnn file records the input shape C,H,W (e.g. "
+                    + INPUT_SHAPE + "=1,28,28) and the convolution channels (e.g. " + CONV_CHANNELS + "=32,64)");
         }
-        int[] shape = ModelSpec.sizes(file, KEY_INPUT, input, "an image size");
+        int[] shape = ModelSpec.sizes(file, INPUT_SHAPE.key(), input, "an image size");
         if (shape.length != 3) {
-            throw new ModelFileException(file, "metadata " + KEY_INPUT + " is '" + shorten(input)
+            throw new ModelFileException(file, "metadata " + INPUT_SHAPE + " is '" + shorten(input)
                     + "'; expected the input's channels, height and width, e.g. 1,28,28");
         }
-        int[] counts = ModelSpec.sizes(file, KEY_CHANNELS, channels, "a channel count");
+        int[] counts = ModelSpec.sizes(file, CONV_CHANNELS.key(), channels, "a channel count");
         try {
             return new ConvStack(shape, counts);
         } catch (IllegalArgumentException e) {
-            throw new ModelFileException(file, "metadata " + KEY_INPUT + " " + shorten(input) + " and " + KEY_CHANNELS
+            throw new ModelFileException(file, "metadata " + INPUT_SHAPE + " " + shorten(input) + " and " + CONV_CHANNELS
                     + " " + shorten(channels) + ": " + e.getMessage());
         }
     }

@@ -1,5 +1,11 @@
 package io.clgrad.cli;
 
+import static io.clgrad.cli.MetadataKey.CLASSES;
+import static io.clgrad.cli.MetadataKey.DATA;
+import static io.clgrad.cli.MetadataKey.EPOCH;
+import static io.clgrad.cli.MetadataKey.RNG_STATE;
+import static io.clgrad.cli.MetadataKey.SAMPLES;
+import static io.clgrad.cli.MetadataKey.SEED;
 import static io.clgrad.io.ModelFileException.shorten;
 
 import io.clgrad.Device;
@@ -27,12 +33,6 @@ import java.util.Map;
  * See docs/model-files.md for the metadata keys.
  */
 final class ModelFiles {
-    static final String KEY_DATA = "clgrad.data";
-    static final String KEY_SEED = "clgrad.seed";
-    static final String KEY_SAMPLES = "clgrad.samples";
-    static final String KEY_EPOCH = "clgrad.epoch";
-    static final String KEY_RNG = "clgrad.rng_state";
-    static final String KEY_CLASSES = "clgrad.classes";
 
     /** The most synthetic samples a model file may ask eval to generate. */
     static final int MAX_SAMPLES = 10_000_000;
@@ -48,7 +48,7 @@ final class ModelFiles {
      * @param data     the --data name ({@code two-moons} when the file does not say)
      * @param seed     the seed of the data's generation and validation split (42 when not recorded)
      * @param samples  the synthetic sample count (2000 when not recorded)
-     * @param classes  the class names in index order ({@link #KEY_CLASSES}; CSV data), or null when the
+     * @param classes  the class names in index order ({@link MetadataKey#CLASSES}; CSV data), or null when the
      *                 file does not record them (classes are their indices)
      * @param metadata the whole metadata
      */
@@ -68,19 +68,19 @@ final class ModelFiles {
         Map<String, String> meta = Safetensors.readMetadata(file);
         ModelSpec spec = ModelSpec.fromMetadata(file, meta);
         spec.checkShapes(file, shapes);
-        String data = meta.getOrDefault(KEY_DATA, "two-moons");
+        String data = meta.getOrDefault(DATA.key(), "two-moons");
         if (!TrainingData.NAMES_LIST.contains(data)) {
-            throw new ModelFileException(file, "metadata " + KEY_DATA + " is '" + shorten(data)
+            throw new ModelFileException(file, "metadata " + DATA + " is '" + shorten(data)
                     + "', not a data set clgrad knows (" + TrainingData.NAMES + ")");
         }
         long seed;
         try {
-            seed = Long.parseLong(meta.getOrDefault(KEY_SEED, "42").trim());
+            seed = Long.parseLong(meta.getOrDefault(SEED.key(), "42").trim());
         } catch (NumberFormatException e) {
-            throw new ModelFileException(file, "metadata " + KEY_SEED + " is '" + shorten(meta.get(KEY_SEED))
+            throw new ModelFileException(file, "metadata " + SEED + " is '" + shorten(meta.get(SEED.key()))
                     + "', not an integer");
         }
-        String samplesText = meta.getOrDefault(KEY_SAMPLES, "2000").trim();
+        String samplesText = meta.getOrDefault(SAMPLES.key(), "2000").trim();
         int samples;
         try {
             samples = Integer.parseInt(samplesText);
@@ -88,20 +88,20 @@ final class ModelFiles {
             samples = -1;
         }
         if (samples < 1 || samples > MAX_SAMPLES) {
-            throw new ModelFileException(file, "metadata " + KEY_SAMPLES + " is '" + shorten(samplesText)
+            throw new ModelFileException(file, "metadata " + SAMPLES + " is '" + shorten(samplesText)
                     + "'; expected a sample count from 1 to " + String.format("%,d", MAX_SAMPLES));
         }
-        List<String> classes = meta.containsKey(KEY_CLASSES) ? readClasses(file, spec, meta.get(KEY_CLASSES)) : null;
+        List<String> classes = meta.containsKey(CLASSES.key()) ? readClasses(file, spec, meta.get(CLASSES.key())) : null;
         return new Header(spec, data, seed, samples, classes, meta);
     }
 
-    /** The class names of {@link #KEY_CLASSES}: a JSON list of distinct non-empty strings, one per class. */
+    /** The class names of {@link MetadataKey#CLASSES}: a JSON list of distinct non-empty strings, one per class. */
     private static List<String> readClasses(Path file, ModelSpec spec, String value) throws ModelFileException {
         List<String> classes;
         try {
             classes = MetadataLists.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new ModelFileException(file, "metadata " + KEY_CLASSES + " is '" + shorten(value) + "': "
+            throw new ModelFileException(file, "metadata " + CLASSES + " is '" + shorten(value) + "': "
                     + e.getMessage() + "; expected a JSON list of the class names, e.g. [\"cat\",\"dog\"]");
         }
         int expected = spec.binary() ? 2 : spec.layers()[spec.layers().length - 1];
@@ -114,7 +114,7 @@ final class ModelFiles {
             problem = "repeats a class name";
         }
         if (problem != null) {
-            throw new ModelFileException(file, "metadata " + KEY_CLASSES + " " + shorten(value) + " " + problem);
+            throw new ModelFileException(file, "metadata " + CLASSES + " " + shorten(value) + " " + problem);
         }
         return List.copyOf(classes);
     }
@@ -122,7 +122,7 @@ final class ModelFiles {
     /**
      * Refuses data whose classes are not the ones a model file was trained on: with other labels the
      * class indices mean other things and accuracy would be computed against the wrong classes.
-     * Files without {@link #KEY_CLASSES} (clgrad 0.1 and models of built-in data) are checked by
+     * Files without {@link MetadataKey#CLASSES} (clgrad 0.1 and models of built-in data) are checked by
      * class count only.
      *
      * @param file   the model file or checkpoint
@@ -165,15 +165,15 @@ final class ModelFiles {
     static Map<String, String> modelMetadata(ModelSpec spec, TrainingData td, long seed, int samples) {
         String data = td.name();
         Map<String, String> m = new LinkedHashMap<>(spec.toMetadata());
-        m.put(KEY_DATA, data);
+        m.put(DATA.key(), data);
         if (td.source() != null) {
-            m.put(KEY_CLASSES, MetadataLists.write(td.classNames()));   // the CSV's labels
+            m.put(CLASSES.key(), MetadataLists.write(td.classNames()));   // the CSV's labels
         }
         if (!TrainingData.isImageSet(data)) {
-            m.put(KEY_SEED, Long.toString(seed));          // the validation split's seed
+            m.put(SEED.key(), Long.toString(seed));          // the validation split's seed
         }
         if (TrainingData.isSynthetic(data)) {
-            m.put(KEY_SAMPLES, Integer.toString(samples)); // how many samples were generated
+            m.put(SAMPLES.key(), Integer.toString(samples)); // how many samples were generated
         }
         return m;
     }
@@ -220,9 +220,9 @@ final class ModelFiles {
         Map<String, Object> osd = new LinkedHashMap<>(optimizer.stateDict());
         osd.put("type", optimizer.getClass().getSimpleName());
         Map<String, String> meta = new LinkedHashMap<>(metadata);
-        meta.put(KEY_SEED, Long.toString(seed));
-        meta.put(KEY_EPOCH, Integer.toString(epoch));
-        meta.put(KEY_RNG, RngState.get().toString());
+        meta.put(SEED.key(), Long.toString(seed));
+        meta.put(EPOCH.key(), Integer.toString(epoch));
+        meta.put(RNG_STATE.key(), RngState.get().toString());
         try {
             Checkpoints.save(path, new Checkpoint(stateDict, osd, null, meta));
         } finally {
@@ -255,7 +255,7 @@ final class ModelFiles {
                 throw new ModelFileException(path, "has no optimizer state: it is a model file (clgrad train --save);"
                         + " --resume needs a checkpoint written by clgrad train --checkpoint");
             }
-            String savedSeed = meta.get(KEY_SEED);
+            String savedSeed = meta.get(SEED.key());
             if (savedSeed != null && !savedSeed.trim().equals(Long.toString(seed))) {
                 throw new ModelFileException(path, "was trained with --seed " + shorten(savedSeed) + ", not " + seed
                         + " (the seed orders the shuffled batches and splits the data): resume with --seed "
@@ -263,21 +263,21 @@ final class ModelFiles {
             }
             int epoch;
             try {
-                epoch = Integer.parseInt(meta.getOrDefault(KEY_EPOCH, "").trim());
+                epoch = Integer.parseInt(meta.getOrDefault(EPOCH.key(), "").trim());
             } catch (NumberFormatException e) {
                 epoch = -1;
             }
             if (epoch < 0) {
-                throw new ModelFileException(path, "metadata " + KEY_EPOCH + " is "
-                        + (meta.containsKey(KEY_EPOCH) ? "'" + shorten(meta.get(KEY_EPOCH)) + "'" : "missing")
+                throw new ModelFileException(path, "metadata " + EPOCH + " is "
+                        + (meta.containsKey(EPOCH.key()) ? "'" + shorten(meta.get(EPOCH.key())) + "'" : "missing")
                         + "; a checkpoint records the last finished epoch (an integer >= 0)");
             }
             RngState rng = null;
-            if (meta.containsKey(KEY_RNG)) {   // absent in checkpoints of clgrad 0.1
+            if (meta.containsKey(RNG_STATE.key())) {   // absent in checkpoints of clgrad 0.1
                 try {
-                    rng = RngState.parse(meta.get(KEY_RNG));
+                    rng = RngState.parse(meta.get(RNG_STATE.key()));
                 } catch (IllegalArgumentException e) {
-                    throw new ModelFileException(path, "metadata " + KEY_RNG + ": " + e.getMessage());
+                    throw new ModelFileException(path, "metadata " + RNG_STATE + ": " + e.getMessage());
                 }
             }
             Object type = ck.optimizer().get("type");

@@ -1,5 +1,8 @@
 package io.clgrad.cli;
 
+import static io.clgrad.cli.MetadataKey.ARCHITECTURE;
+import static io.clgrad.cli.MetadataKey.LAYERS;
+import static io.clgrad.cli.MetadataKey.TASK;
 import static io.clgrad.io.ModelFileException.shorten;
 
 import io.clgrad.Tensor;
@@ -30,9 +33,6 @@ import java.util.Map;
  * @param conv       the convolution blocks of a CNN, or null for an MLP
  */
 record ModelSpec(int[] layers, String task, ConvStack conv) {
-    static final String KEY_ARCH = "clgrad.architecture";
-    static final String KEY_LAYERS = "clgrad.layers";
-    static final String KEY_TASK = "clgrad.task";
     /** Hugging Face's key for the tensors' framework; {@code transformers} wants "pt" before it loads a file. */
     static final String KEY_FORMAT = "format";
 
@@ -96,7 +96,7 @@ record ModelSpec(int[] layers, String task, ConvStack conv) {
         return conv == null && layers.length == 3 && task.equals("binary");
     }
 
-    /** The {@link #KEY_ARCH} value: simplenet, mlp or cnn. */
+    /** The {@link MetadataKey#ARCHITECTURE} value: simplenet, mlp or cnn. */
     String architecture() {
         return conv != null ? "cnn" : isSimpleNet() ? "simplenet" : "mlp";
     }
@@ -124,12 +124,12 @@ record ModelSpec(int[] layers, String task, ConvStack conv) {
     Map<String, String> toMetadata() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(KEY_FORMAT, "pt");
-        m.put(KEY_ARCH, architecture());
+        m.put(ARCHITECTURE.key(), architecture());
         if (conv != null) {
             conv.putMetadata(m);
         }
-        m.put(KEY_LAYERS, ConvStack.join(layers));
-        m.put(KEY_TASK, task);
+        m.put(LAYERS.key(), ConvStack.join(layers));
+        m.put(TASK.key(), task);
         return m;
     }
 
@@ -140,34 +140,34 @@ record ModelSpec(int[] layers, String task, ConvStack conv) {
      * @throws ModelFileException naming the file and the missing or bad key
      */
     static ModelSpec fromMetadata(Path file, Map<String, String> m) throws ModelFileException {
-        String layers = m.get(KEY_LAYERS);
-        String task = m.get(KEY_TASK);
+        String layers = m.get(LAYERS.key());
+        String task = m.get(TASK.key());
         if (layers == null || task == null) {
-            throw new ModelFileException(file, "not a clgrad model file (no " + KEY_LAYERS + "/" + KEY_TASK
+            throw new ModelFileException(file, "not a clgrad model file (no " + LAYERS + "/" + TASK
                     + " in its metadata); it holds weights only, so clgrad cannot rebuild the network");
         }
         if (!task.equals("binary") && !task.equals("multiclass")) {
-            throw new ModelFileException(file, "metadata " + KEY_TASK + " is '" + shorten(task)
+            throw new ModelFileException(file, "metadata " + TASK + " is '" + shorten(task)
                     + "'; expected binary or multiclass");
         }
         if (layers.split(",", -1).length < 2) {
-            throw new ModelFileException(file, "metadata " + KEY_LAYERS + " is '" + shorten(layers)
+            throw new ModelFileException(file, "metadata " + LAYERS + " is '" + shorten(layers)
                     + "'; expected at least an input and an output size, e.g. 2,10,1");
         }
-        int[] sizes = sizes(file, KEY_LAYERS, layers, "a layer size");
+        int[] sizes = sizes(file, LAYERS.key(), layers, "a layer size");
         if (task.equals("binary") && sizes[sizes.length - 1] != 1) {
-            throw new ModelFileException(file, "metadata " + KEY_LAYERS + " is '" + shorten(layers)
+            throw new ModelFileException(file, "metadata " + LAYERS + " is '" + shorten(layers)
                     + "': a binary model has one output, not " + sizes[sizes.length - 1]);
         }
         if (task.equals("multiclass") && sizes[sizes.length - 1] < 3) {
-            throw new ModelFileException(file, "metadata " + KEY_LAYERS + " is '" + shorten(layers)
+            throw new ModelFileException(file, "metadata " + LAYERS + " is '" + shorten(layers)
                     + "': a multiclass model has at least 3 outputs, not " + sizes[sizes.length - 1]);
         }
-        String arch = m.get(KEY_ARCH);
+        String arch = m.get(ARCHITECTURE.key());
         if ("cnn".equals(arch)) {
             ConvStack conv = ConvStack.fromMetadata(file, m);
             if (conv.flatFeatures() != sizes[0]) {
-                throw new ModelFileException(file, "metadata " + KEY_LAYERS + " is '" + shorten(layers) + "', but the "
+                throw new ModelFileException(file, "metadata " + LAYERS + " is '" + shorten(layers) + "', but the "
                         + "linear layers of a cnn on " + conv + " take " + conv.flatFeatures() + " features, not "
                         + sizes[0]);
             }
@@ -176,8 +176,8 @@ record ModelSpec(int[] layers, String task, ConvStack conv) {
         ModelSpec spec = new ModelSpec(sizes, task);
         String mine = spec.isSimpleNet() ? "simplenet" : "mlp";
         if (arch != null && !arch.equals(mine)) {
-            throw new ModelFileException(file, "metadata " + KEY_ARCH + " is '" + shorten(arch) + "', but "
-                    + KEY_LAYERS + " " + layers + " (" + task + ") describes a " + mine);
+            throw new ModelFileException(file, "metadata " + ARCHITECTURE + " is '" + shorten(arch) + "', but "
+                    + LAYERS + " " + layers + " (" + task + ") describes a " + mine);
         }
         return spec;
     }
@@ -223,8 +223,8 @@ record ModelSpec(int[] layers, String task, ConvStack conv) {
                 model.put(k, v);
             }
         });
-        String described = (conv != null ? "metadata " + KEY_ARCH + " cnn on " + conv + ", " : "metadata ")
-                + KEY_LAYERS + " " + shorten(ConvStack.join(layers)) + " (" + task + ")";
+        String described = (conv != null ? "metadata " + ARCHITECTURE + " cnn on " + conv + ", " : "metadata ")
+                + LAYERS + " " + shorten(ConvStack.join(layers)) + " (" + task + ")";
         Map<String, int[]> expected = expectedShapes();
         long needed = expected.size();
         if (model.size() != needed) {

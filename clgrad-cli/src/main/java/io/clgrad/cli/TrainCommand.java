@@ -1,5 +1,8 @@
 package io.clgrad.cli;
 
+import static io.clgrad.cli.MetadataKey.DATA;
+import static io.clgrad.cli.MetadataKey.SAMPLES;
+
 import io.clgrad.Device;
 import io.clgrad.Tensor;
 import io.clgrad.data.CsvDataset;
@@ -155,11 +158,11 @@ final class TrainCommand extends CliCommand {
         if (resume != null) {
             ModelFiles.Header resumed = ModelFiles.readHeader(resume);
             modelSpec = resumed.spec();
-            if (resumed.metadata().containsKey(ModelFiles.KEY_DATA) && !resumed.data().equals(data)) {
+            if (resumed.metadata().containsKey(DATA.key()) && !resumed.data().equals(data)) {
                 throw new IllegalArgumentException(resume + ": the checkpoint was trained on --data " + resumed.data()
                         + ", not " + data);
             }
-            if (TrainingData.isSynthetic(data) && resumed.metadata().containsKey(ModelFiles.KEY_SAMPLES)
+            if (TrainingData.isSynthetic(data) && resumed.metadata().containsKey(SAMPLES.key())
                     && resumed.samples() != samples) {
                 throw new IllegalArgumentException(resume + ": the checkpoint was trained on --samples "
                         + resumed.samples() + ", not " + samples + " (another count generates other data): resume with"

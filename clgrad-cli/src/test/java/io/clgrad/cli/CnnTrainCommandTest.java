@@ -245,7 +245,7 @@ class CnnTrainCommandTest {
                 ConvStack.DEFAULT_HIDDEN, 10);
         Module<?> net = spec.build();
         Map<String, String> meta = new LinkedHashMap<>(spec.toMetadata());
-        meta.put(ModelFiles.KEY_DATA, "fashion-mnist");
+        meta.put(MetadataKey.DATA.key(), "fashion-mnist");
         edit.accept(meta);
         Path p = dir.resolve(name + ".safetensors");
         Map<String, Tensor> sd = net.stateDict();

@@ -44,7 +44,7 @@ class TrainInterruptTest {
         assertTrue(saved >= 1 && saved <= finished && finished <= interrupted && interrupted <= finished + 1, out);
         // the checkpoint on disk holds the epoch the line names
         Map<String, String> meta = Safetensors.readMetadata(ck);
-        assertEquals(Integer.toString(saved), meta.get(ModelFiles.KEY_EPOCH), out);
+        assertEquals(Integer.toString(saved), meta.get(MetadataKey.EPOCH.key()), out);
         // the JSON is complete and lists epochs 1..finished, each as the progress line printed it
         Object root = StrictJson.parse(Files.readString(json));
         List<?> epochs = (List<?>) ((Map<?, ?>) root).get("epochs");

@@ -22,11 +22,11 @@ import scala.runtime.AbstractFunction1;
 final class BarrierTask<T> extends AbstractFunction1<Iterator<T>, Iterator<TaskResult>> implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final SparkTrainer cfg;
+    private final TrainOptions cfg;
     private final HostState initial;
     private final ShardReader<T> reader;
 
-    BarrierTask(SparkTrainer cfg, HostState initial, ShardReader<T> reader) {
+    BarrierTask(TrainOptions cfg, HostState initial, ShardReader<T> reader) {
         this.cfg = cfg;
         this.initial = initial;
         this.reader = reader;

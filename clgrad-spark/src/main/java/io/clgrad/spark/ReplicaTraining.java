@@ -25,10 +25,10 @@ import org.slf4j.LoggerFactory;
 final class ReplicaTraining {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaTraining.class);
 
-    private final SparkTrainer cfg;
+    private final TrainOptions cfg;
     private final HostState initial;
 
-    ReplicaTraining(SparkTrainer cfg, HostState initial) {
+    ReplicaTraining(TrainOptions cfg, HostState initial) {
         this.cfg = cfg;
         this.initial = initial;
     }
@@ -46,7 +46,7 @@ final class ReplicaTraining {
     TaskResult run(LocalShard shard, int rank, int[] sizes, RingAllReduce ring, int stageAttempt, BooleanSupplier killed)
             throws IOException {
         ShardPlan plan = new ShardPlan(sizes, cfg.batchSize());
-        Device device = cfg.device() == null ? Device.best() : Device.parse(cfg.device());
+        Device device = cfg.device().resolve();
         Module<?> model = cfg.model().create();
         model.to(device);
         model.train();

@@ -34,10 +34,10 @@ public final class SparkScorer implements java.io.Serializable {
 
     private final ModelFactory model;
     private final HostState state;
-    private final String device;
+    private final ExecutorDevice device;
     private final int batchSize;
 
-    private SparkScorer(ModelFactory model, HostState state, String device, int batchSize) {
+    private SparkScorer(ModelFactory model, HostState state, ExecutorDevice device, int batchSize) {
         this.model = model;
         this.state = state;
         this.device = device;
@@ -62,7 +62,7 @@ public final class SparkScorer implements java.io.Serializable {
     public static final class Builder {
         private final ModelFactory model;
         private final HostState state;
-        private String device;
+        private ExecutorDevice device = ExecutorDevice.BEST;
         private int batchSize = 1024;
 
         private Builder(ModelFactory model, HostState state) {
@@ -77,10 +77,7 @@ public final class SparkScorer implements java.io.Serializable {
          * @return this builder
          */
         public Builder device(String spec) {
-            if (spec != null) {
-                Device.parse(spec);
-            }
-            this.device = spec;
+            this.device = ExecutorDevice.of(spec);
             return this;
         }
 
@@ -91,10 +88,7 @@ public final class SparkScorer implements java.io.Serializable {
          * @return this builder
          */
         public Builder batchSize(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("SparkScorer: batch size must be at least 1, got " + n);
-            }
-            this.batchSize = n;
+            this.batchSize = OptionChecks.atLeast("SparkScorer: batch size", 1, n);
             return this;
         }
 
@@ -134,7 +128,7 @@ public final class SparkScorer implements java.io.Serializable {
         if (!rows.hasNext()) {
             return rows;
         }
-        Device d = device == null ? Device.best() : Device.parse(device);
+        Device d = device.resolve();
         Module<?> m = model.create();
         m.to(d);
         state.loadInto(m);

@@ -55,36 +55,10 @@ import scala.reflect.ClassTag$;
 public final class SparkTrainer implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final ModelFactory model;
-    private final LossFactory loss;
-    private final OptimizerFactory optimizer;
-    private final int epochs;
-    private final int batchSize;
-    private final long seed;
-    private final String device;
-    private final String checkpointDir;
-    private final int checkpointEvery;
-    private final long timeoutMs;
-    private final int partitions;
-    private final HostState initialState;
-    private final long failAtStep;
-    private final FailMode failMode;
+    private final TrainOptions options;
 
-    private SparkTrainer(Builder b) {
-        this.model = b.model;
-        this.loss = b.loss;
-        this.optimizer = b.optimizer;
-        this.epochs = b.epochs;
-        this.batchSize = b.batchSize;
-        this.seed = b.seed;
-        this.device = b.device;
-        this.checkpointDir = b.checkpointDir;
-        this.checkpointEvery = b.checkpointEvery;
-        this.timeoutMs = b.timeoutMs;
-        this.partitions = b.partitions;
-        this.initialState = b.initialState;
-        this.failAtStep = b.failAtStep;
-        this.failMode = b.failMode;
+    private SparkTrainer(TrainOptions options) {
+        this.options = options;
     }
 
     /**
@@ -110,7 +84,7 @@ public final class SparkTrainer implements Serializable {
         private int epochs = 1;
         private int batchSize = 128;
         private long seed = 0;
-        private String device;
+        private ExecutorDevice device = ExecutorDevice.BEST;
         private String checkpointDir;
         private int checkpointEvery = 100;
         private long timeoutMs = 600_000;
@@ -132,10 +106,7 @@ public final class SparkTrainer implements Serializable {
          * @return this builder
          */
         public Builder epochs(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("SparkTrainer: epochs must be at least 1, got " + n);
-            }
-            this.epochs = n;
+            this.epochs = OptionChecks.atLeast("SparkTrainer: epochs", 1, n);
             return this;
         }
 
@@ -146,10 +117,7 @@ public final class SparkTrainer implements Serializable {
          * @return this builder
          */
         public Builder batchSize(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("SparkTrainer: batch size must be at least 1, got " + n);
-            }
-            this.batchSize = n;
+            this.batchSize = OptionChecks.atLeast("SparkTrainer: batch size", 1, n);
             return this;
         }
 
@@ -173,10 +141,7 @@ public final class SparkTrainer implements Serializable {
          * @return this builder
          */
         public Builder device(String spec) {
-            if (spec != null) {
-                Device.parse(spec);   // refuses a malformed spec here, on the driver
-            }
-            this.device = spec;
+            this.device = ExecutorDevice.of(spec);   // refuses a malformed spec here, on the driver
             return this;
         }
 
@@ -193,11 +158,8 @@ public final class SparkTrainer implements Serializable {
             if (dir == null || dir.isBlank()) {
                 throw new IllegalArgumentException("SparkTrainer: the checkpoint directory is empty");
             }
-            if (everySteps < 1) {
-                throw new IllegalArgumentException("SparkTrainer: checkpoint every must be at least 1 step, got " + everySteps);
-            }
+            this.checkpointEvery = OptionChecks.atLeast("SparkTrainer: checkpoint every (steps)", 1, everySteps);
             this.checkpointDir = dir;
-            this.checkpointEvery = everySteps;
             return this;
         }
 
@@ -208,10 +170,7 @@ public final class SparkTrainer implements Serializable {
          * @return this builder
          */
         public Builder partitions(int p) {
-            if (p < 0) {
-                throw new IllegalArgumentException("SparkTrainer: partitions must be >= 0, got " + p);
-            }
-            this.partitions = p;
+            this.partitions = OptionChecks.atLeast("SparkTrainer: partitions", 0, p);
             return this;
         }
 
@@ -223,10 +182,7 @@ public final class SparkTrainer implements Serializable {
          * @return this builder
          */
         public Builder timeoutMillis(long ms) {
-            if (ms < 1) {
-                throw new IllegalArgumentException("SparkTrainer: the timeout must be positive, got " + ms);
-            }
-            this.timeoutMs = ms;
+            this.timeoutMs = OptionChecks.positive("SparkTrainer: the timeout", ms);
             return this;
         }
 
@@ -262,7 +218,8 @@ public final class SparkTrainer implements Serializable {
          * @return the trainer
          */
         public SparkTrainer build() {
-            return new SparkTrainer(this);
+            return new SparkTrainer(new TrainOptions(model, loss, optimizer, epochs, batchSize, seed, device, checkpointDir,
+                    checkpointEvery, timeoutMs, partitions, initialState, failAtStep, failMode));
         }
     }
 
@@ -279,6 +236,7 @@ public final class SparkTrainer implements Serializable {
         RowFeatures.featuresColumn(data, featuresCol);
         RowFeatures.labelColumn(data, labelCol);
         JavaRDD<Row> rows = data.select(featuresCol, labelCol).javaRDD();
+        int partitions = options.partitions();
         if (partitions > 0 && rows.getNumPartitions() != partitions) {
             rows = rows.repartition(partitions);
         } else {   // a shuffle that keeps the partitions: see SamePartition
@@ -358,14 +316,16 @@ public final class SparkTrainer implements Serializable {
             // an empty DataFrame has no partitions: the barrier stage would run no task at all
             throw new IllegalArgumentException("SparkTrainer: the training data is empty (0 partitions)");
         }
-        HostState initial = initialState != null ? initialState : initialState(model, seed);
+        HostState initial = options.initialState() != null ? options.initialState()
+                : initialState(options.model(), options.seed());
         ClassTag<TaskResult> tag = ClassTag$.MODULE$.apply(TaskResult.class);
-        RDD<TaskResult> out = rdd.barrier().mapPartitions(new BarrierTask<>(this, initial, reader), false, tag);
+        RDD<TaskResult> out = rdd.barrier().mapPartitions(new BarrierTask<>(options, initial, reader), false, tag);
         // Through a shuffle: Spark retries a failed barrier stage only when it is a shuffle-map stage
         // ("Could not recover from a failed barrier ResultStage" otherwise).
         List<TaskResult> results = new ArrayList<>(out.toJavaRDD().repartition(1).collect());
         results.sort(Comparator.comparingInt(TaskResult::rank));
         TaskResult first = results.get(0);
+        int epochs = options.epochs();
         long stepsPerEpoch = first.steps() / epochs;
         double[] means = new double[epochs];
         for (int e = 0; e < epochs; e++) {
@@ -390,51 +350,8 @@ public final class SparkTrainer implements Serializable {
         return HostState.of(m);
     }
 
-    ModelFactory model() {
-        return model;
-    }
-
-    LossFactory loss() {
-        return loss;
-    }
-
-    OptimizerFactory optimizer() {
-        return optimizer;
-    }
-
-    int epochs() {
-        return epochs;
-    }
-
-    int batchSize() {
-        return batchSize;
-    }
-
-    long seed() {
-        return seed;
-    }
-
-    String device() {
-        return device;
-    }
-
-    String checkpointDir() {
-        return checkpointDir;
-    }
-
-    int checkpointEvery() {
-        return checkpointEvery;
-    }
-
-    long timeoutMs() {
-        return timeoutMs;
-    }
-
-    long failAtStep() {
-        return failAtStep;
-    }
-
-    FailMode failMode() {
-        return failMode;
+    /** The options this trainer was built with. */
+    TrainOptions options() {
+        return options;
     }
 }

@@ -66,7 +66,7 @@ class ReplicaTrainingTest {
             out.add(pool.submit(() -> {
                 try (ServerSocket s = servers.get(rank);
                      RingAllReduce ring = RingAllReduce.connect(rank, addresses, s, 20_000, () -> false)) {
-                    return new ReplicaTraining(cfgs.get(rank), init).run(shards.get(rank), rank, sizes, ring, 0, () -> false);
+                    return new ReplicaTraining(cfgs.get(rank).options(), init).run(shards.get(rank), rank, sizes, ring, 0, () -> false);
                 }
             }));
         }

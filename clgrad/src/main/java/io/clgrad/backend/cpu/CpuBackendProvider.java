@@ -1,23 +1,18 @@
 package io.clgrad.backend.cpu;
 
+import io.clgrad.backend.AbstractBackendProvider;
 import io.clgrad.backend.Backend;
-import io.clgrad.backend.BackendProvider;
 import java.util.List;
 
 /**
  * Provides the one pure-Java CPU backend (family "cpu"); it needs nothing from the machine, so
  * discovery always succeeds. Listed in {@code META-INF/services/io.clgrad.backend.BackendProvider}.
  */
-public final class CpuBackendProvider implements BackendProvider {
+public final class CpuBackendProvider extends AbstractBackendProvider {
 
-    /** Creates the provider (ServiceLoader needs a public no-argument constructor). */
+    /** Creates the provider of family "cpu" (ServiceLoader needs a public no-argument constructor). */
     public CpuBackendProvider() {
-    }
-
-    /** Returns "cpu". */
-    @Override
-    public String family() {
-        return "cpu";
+        super("cpu");
     }
 
     /** One {@link CpuBackend} with the configured thread count. */

@@ -16,14 +16,10 @@ final class CpuBatchNorm {
         this.par = par;
     }
 
-    /** A channel's M = n·inner elements, walked row by row; {@link #visit} sees each contiguous run. */
-    private interface Runs {
-        void visit(int base, int len);
-    }
-
-    private static void eachRun(int c, int n, int channels, int inner, Runs runs) {
+    /** Walks channel c's M = n·inner elements row by row: {@code runs} sees each contiguous run's base and length. */
+    private static void eachRun(int c, int n, int channels, int inner, IntPairConsumer runs) {
         for (int i = 0; i < n; i++) {
-            runs.visit((i * channels + c) * inner, inner);
+            runs.accept((i * channels + c) * inner, inner);
         }
     }
 

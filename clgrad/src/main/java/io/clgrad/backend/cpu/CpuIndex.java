@@ -20,13 +20,11 @@ final class CpuIndex {
         this.par = par;
     }
 
-    /** Copies (or adds) element {@code from} of a source array into element {@code to} of the output. */
-    private interface Move {
-        void run(int from, int to);
-    }
-
-    /** The move from {@code src} into {@code out} (arrays of one type), adding when {@code add}. */
-    private static Move move(Object src, Object out, boolean add) {
+    /**
+     * The move from {@code src} into {@code out} (arrays of one type), adding when {@code add}: called
+     * with {@code (from, to)}, it copies (or adds) element {@code from} of src into element {@code to} of out.
+     */
+    private static IntPairConsumer move(Object src, Object out, boolean add) {
         if (out instanceof float[] o) {
             float[] s = (float[]) src;
             return add ? (f, t) -> o[t] += s[f] : (f, t) -> o[t] = s[f];
@@ -51,12 +49,12 @@ final class CpuIndex {
         selfStrides[dim] = 0;
         StridedView walkSelf = new StridedView(self.buffer(), self.offset(), shape, selfStrides);
         checkReach(self, selfLength);
-        Move m = move(selfData, out, false);
+        IntPairConsumer m = move(selfData, out, false);
         par.forEach(n, n, (lo, hi) -> {
             Walk w = new Walk(shape, walkSelf, index);
             w.seek(lo);
             for (int i = lo; i < hi; i++, w.next()) {
-                m.run(w.off(0) + idx[w.off(1)] * along, i);
+                m.accept(w.off(0) + idx[w.off(1)] * along, i);
             }
         });
     }
@@ -87,12 +85,12 @@ final class CpuIndex {
                 throw new IllegalArgumentException("scatter self view " + Arrays.toString(self.shape())
                         + " must have the output's shape " + Arrays.toString(shape));
             }
-            Move init = move(selfData, out, false);
+            IntPairConsumer init = move(selfData, out, false);
             CpuGeometry g = CpuGeometry.of(shape, new StridedView[] {self}, new int[] {selfLength});
             int s = g.innerStride(0);
             g.run(par, (pos, len, at) -> {
                 for (int j = 0; j < len; j++) {
-                    init.run(pos[0] + j * s, at + j);
+                    init.accept(pos[0] + j * s, at + j);
                 }
             });
         }
@@ -111,13 +109,13 @@ final class CpuIndex {
         int is = index.strides()[dim];
         int ss = src.strides()[dim];
         int os = outStrides[dim];
-        Move m = move(srcData, out, add);
+        IntPairConsumer m = move(srcData, out, add);
         par.forEach(lines, (long) lines * k, (lo, hi) -> {
             Walk w = new Walk(lineShape, idxLine, srcLine, outLine);
             w.seek(lo);
             for (int l = lo; l < hi; l++, w.next()) {
                 for (int j = 0; j < k; j++) {
-                    m.run(w.off(1) + j * ss, w.off(2) + idx[w.off(0) + j * is] * os);
+                    m.accept(w.off(1) + j * ss, w.off(2) + idx[w.off(0) + j * is] * os);
                 }
             }
         });
@@ -128,8 +126,8 @@ final class CpuIndex {
                StridedView y, Object yData, int yLength, Object out, int[] outShape) {
         CpuGeometry g = CpuGeometry.of(outShape, new StridedView[] {cond, x, y},
                 new int[] {condLength, xLength, yLength});
-        Move fromX = move(xData, out, false);
-        Move fromY = move(yData, out, false);
+        IntPairConsumer fromX = move(xData, out, false);
+        IntPairConsumer fromY = move(yData, out, false);
         float[] cf = condData instanceof float[] f ? f : null;
         int[] ci = cf == null ? (int[]) condData : null;
         int cs = g.innerStride(0);
@@ -140,9 +138,9 @@ final class CpuIndex {
                 int c = pos[0] + j * cs;
                 boolean truth = cf != null ? cf[c] != 0f : ci[c] != 0;   // NaN != 0 is true, -0.0 is false
                 if (truth) {
-                    fromX.run(pos[1] + j * xs, at + j);
+                    fromX.accept(pos[1] + j * xs, at + j);
                 } else {
-                    fromY.run(pos[2] + j * ys, at + j);
+                    fromY.accept(pos[2] + j * ys, at + j);
                 }
             }
         });

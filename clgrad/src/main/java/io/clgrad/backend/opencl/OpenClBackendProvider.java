@@ -2,8 +2,8 @@ package io.clgrad.backend.opencl;
 
 import static org.jocl.CL.*;
 
+import io.clgrad.backend.AbstractBackendProvider;
 import io.clgrad.backend.Backend;
-import io.clgrad.backend.BackendProvider;
 import java.util.ArrayList;
 import java.util.List;
 import org.jocl.CL;
@@ -20,17 +20,13 @@ import org.slf4j.LoggerFactory;
  * {@code problems} and logged, never thrown. Programs are built lazily (or by
  * {@link Backend#prepareKernels()}), not here.
  */
-public final class OpenClBackendProvider implements BackendProvider {
+public final class OpenClBackendProvider extends AbstractBackendProvider {
     private static final Logger LOG = LoggerFactory.getLogger(OpenClBackendProvider.class);
     private static final String INSTALL_HINT = "install one with scripts/install-opencl";
 
-    /** Used by {@link java.util.ServiceLoader}. */
+    /** Creates the provider of family "opencl" (used by {@link java.util.ServiceLoader}). */
     public OpenClBackendProvider() {
-    }
-
-    @Override
-    public String family() {
-        return "opencl";
+        super("opencl");
     }
 
     @Override
