@@ -2,6 +2,7 @@ package io.clgrad.nn;
 
 import io.clgrad.Function;
 import io.clgrad.Tensor;
+import io.clgrad.backend.PrimitiveArrays;
 
 /**
  * The op of one {@link SyncBatchNorm} call in a data-parallel step, on one replica: inputs
@@ -72,9 +73,9 @@ final class SyncBatchNormFunction extends Function {
         for (int k = 0; k < c; k++) {
             mean[k] = got[k + 1] / elements;
         }
-        Tensor xc = x.sub(Tensor.of(x.device(), toFloat(mean), bshape));
+        Tensor xc = x.sub(Tensor.of(x.device(), PrimitiveArrays.toFloat(mean), bshape));
         float[] sq = xc.mul(xc).sum(dims, false).toFloatArray();
-        double[] sqSum = group.allReduceSum(toDouble(sq));
+        double[] sqSum = group.allReduceSum(PrimitiveArrays.toDouble(sq));
         var = new double[c];
         float[] invstd = new float[c];
         for (int k = 0; k < c; k++) {
@@ -87,7 +88,7 @@ final class SyncBatchNormFunction extends Function {
         } else {
             ctx.saveForBackward(x);
         }
-        ctx.put("mean", toFloat(mean));
+        ctx.put("mean", PrimitiveArrays.toFloat(mean));
         ctx.put("invstd", invstd);
         ctx.put("share", local / elements);
         ctx.put("local", (double) local);
@@ -154,21 +155,5 @@ final class SyncBatchNormFunction extends Function {
         java.util.Arrays.fill(s, 1);
         s[1] = c;
         return s;
-    }
-
-    private static float[] toFloat(double[] a) {
-        float[] f = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            f[i] = (float) a[i];
-        }
-        return f;
-    }
-
-    private static double[] toDouble(float[] a) {
-        double[] d = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            d[i] = a[i];
-        }
-        return d;
     }
 }

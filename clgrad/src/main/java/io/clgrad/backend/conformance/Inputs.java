@@ -1,5 +1,6 @@
 package io.clgrad.backend.conformance;
 
+import io.clgrad.backend.PrimitiveArrays;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -70,20 +71,12 @@ public final class Inputs {
 
     /** The values of {@code x} widened to double. */
     public static double[] d(float[] x) {
-        double[] r = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            r[i] = x[i];
-        }
-        return r;
+        return PrimitiveArrays.toDouble(x);
     }
 
     /** The values of {@code x} widened to double. */
     public static double[] d(int[] x) {
-        double[] r = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            r[i] = x[i];
-        }
-        return r;
+        return PrimitiveArrays.toDouble(x);
     }
 
     /** The number of elements of a shape (1 for rank 0). */

@@ -3,6 +3,7 @@ package io.clgrad.backend.conformance;
 import io.clgrad.backend.Backend;
 import io.clgrad.backend.Buffer;
 import io.clgrad.backend.ElementType;
+import io.clgrad.backend.PrimitiveArrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -69,14 +70,6 @@ final class NormCases {
         return kept;
     }
 
-    private static float[] f(double[] v) {
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) v[i];
-        }
-        return out;
-    }
-
     /** The inputs of a backward case: x, the output gradient, and x's batch statistics as float32. */
     private record Backward(float[] x, float[] grad, float[] mean, float[] var) {
         static Backward draw(Random r, Shape s) {
@@ -84,7 +77,8 @@ final class NormCases {
             float[] x = s.input(r);
             float[] grad = Inputs.uniform(r, g.numel(), -1, 1);
             RefNorm.Stats st = RefNorm.stats(g, x, null, null, 0);
-            return new Backward(x, grad, f(st.mean().value()), f(st.var().value()));
+            return new Backward(x, grad, PrimitiveArrays.toFloat(st.mean().value()),
+                    PrimitiveArrays.toFloat(st.var().value()));
         }
     }
 
@@ -177,8 +171,8 @@ final class NormCases {
             float[] w = (v & 1) != 0 ? Inputs.uniform(r, g.channels(), -2, 2) : null;
             boolean training = (v & 2) != 0;
             RefNorm.Result[] sums = RefNorm.backwardReduce(g, in.grad(), in.x(), in.mean(), in.var(), EPS);
-            float[] gw = training ? f(sums[0].value()) : null;
-            float[] gb = training ? f(sums[1].value()) : null;
+            float[] gw = training ? PrimitiveArrays.toFloat(sums[0].value()) : null;
+            float[] gb = training ? PrimitiveArrays.toFloat(sums[1].value()) : null;
             RefNorm.Result ref = RefNorm.backward(g, in.grad(), in.x(), in.mean(), in.var(), w, gw, gb, EPS);
             String name = "batchNormBackward " + s + (w != null ? " weight" : "") + (training ? " training" : " eval");
             return OpCase.into(name, ElementType.F32, g.numel(),
