@@ -2,7 +2,7 @@ package io.clgrad.nn;
 
 import io.clgrad.Function;
 import io.clgrad.Tensor;
-import io.clgrad.backend.PrimitiveArrays;
+import java.util.stream.IntStream;
 
 /**
  * The op of one {@link SyncBatchNorm} call in a data-parallel step, on one replica: inputs
@@ -70,12 +70,14 @@ final class SyncBatchNormFunction extends Function {
         double[] got = group.allReduceSum(send);
         elements = got[0];
         mean = new double[c];
+        float[] meanF = new float[c];   // what the device subtracts and the backward reuses
         for (int k = 0; k < c; k++) {
             mean[k] = got[k + 1] / elements;
+            meanF[k] = (float) mean[k];
         }
-        Tensor xc = x.sub(Tensor.of(x.device(), PrimitiveArrays.toFloat(mean), bshape));
+        Tensor xc = x.sub(Tensor.of(x.device(), meanF, bshape));
         float[] sq = xc.mul(xc).sum(dims, false).toFloatArray();
-        double[] sqSum = group.allReduceSum(PrimitiveArrays.toDouble(sq));
+        double[] sqSum = group.allReduceSum(IntStream.range(0, c).mapToDouble(k -> sq[k]).toArray());
         var = new double[c];
         float[] invstd = new float[c];
         for (int k = 0; k < c; k++) {
@@ -88,7 +90,7 @@ final class SyncBatchNormFunction extends Function {
         } else {
             ctx.saveForBackward(x);
         }
-        ctx.put("mean", PrimitiveArrays.toFloat(mean));
+        ctx.put("mean", meanF);
         ctx.put("invstd", invstd);
         ctx.put("share", local / elements);
         ctx.put("local", (double) local);
