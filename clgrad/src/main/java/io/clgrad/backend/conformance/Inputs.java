@@ -1,6 +1,5 @@
 package io.clgrad.backend.conformance;
 
-import io.clgrad.backend.PrimitiveArrays;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -71,12 +70,25 @@ public final class Inputs {
 
     /** The values of {@code x} widened to double. */
     public static double[] d(float[] x) {
-        return PrimitiveArrays.toDouble(x);
+        double[] r = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            r[i] = x[i];
+        }
+        return r;
     }
 
     /** The values of {@code x} widened to double. */
     public static double[] d(int[] x) {
-        return PrimitiveArrays.toDouble(x);
+        return Arrays.stream(x).asDoubleStream().toArray();
+    }
+
+    /** The values of {@code x} rounded to the nearest float, as a device would hold them. */
+    public static float[] f(double[] x) {
+        float[] r = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            r[i] = (float) x[i];
+        }
+        return r;
     }
 
     /** The number of elements of a shape (1 for rank 0). */

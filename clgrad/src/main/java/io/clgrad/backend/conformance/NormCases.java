@@ -3,7 +3,6 @@ package io.clgrad.backend.conformance;
 import io.clgrad.backend.Backend;
 import io.clgrad.backend.Buffer;
 import io.clgrad.backend.ElementType;
-import io.clgrad.backend.PrimitiveArrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -77,8 +76,7 @@ final class NormCases {
             float[] x = s.input(r);
             float[] grad = Inputs.uniform(r, g.numel(), -1, 1);
             RefNorm.Stats st = RefNorm.stats(g, x, null, null, 0);
-            return new Backward(x, grad, PrimitiveArrays.toFloat(st.mean().value()),
-                    PrimitiveArrays.toFloat(st.var().value()));
+            return new Backward(x, grad, Inputs.f(st.mean().value()), Inputs.f(st.var().value()));
         }
     }
 
@@ -171,8 +169,8 @@ final class NormCases {
             float[] w = (v & 1) != 0 ? Inputs.uniform(r, g.channels(), -2, 2) : null;
             boolean training = (v & 2) != 0;
             RefNorm.Result[] sums = RefNorm.backwardReduce(g, in.grad(), in.x(), in.mean(), in.var(), EPS);
-            float[] gw = training ? PrimitiveArrays.toFloat(sums[0].value()) : null;
-            float[] gb = training ? PrimitiveArrays.toFloat(sums[1].value()) : null;
+            float[] gw = training ? Inputs.f(sums[0].value()) : null;
+            float[] gb = training ? Inputs.f(sums[1].value()) : null;
             RefNorm.Result ref = RefNorm.backward(g, in.grad(), in.x(), in.mean(), in.var(), w, gw, gb, EPS);
             String name = "batchNormBackward " + s + (w != null ? " weight" : "") + (training ? " training" : " eval");
             return OpCase.into(name, ElementType.F32, g.numel(),
