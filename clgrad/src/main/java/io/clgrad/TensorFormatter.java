@@ -12,10 +12,7 @@ import java.util.List;
  * element padded to one width.
  */
 final class TensorFormatter {
-    private static final int PRECISION = 4;
-    private static final int LINE_WIDTH = 80;
-    private static final int THRESHOLD = 1000;
-    private static final int EDGE_ITEMS = 3;
+    private static final PrintOptions OPTIONS = PrintOptions.DEFAULT;
 
     private TensorFormatter() {
     }
@@ -39,7 +36,7 @@ final class TensorFormatter {
             }
         } else {
             double[] values = values(t);
-            boolean summarize = t.numel() > THRESHOLD;
+            boolean summarize = t.numel() > OPTIONS.threshold();
             Element fmt = new Element(t.dtype(), summaryValues(values, shape, summarize));
             body = tensorStr(values, shape, 0, 0, indent, summarize, fmt);
         }
@@ -91,7 +88,7 @@ final class TensorFormatter {
 
     private static String vectorStr(double[] v, int size, int base, int indent, boolean summarize, Element fmt) {
         int elementLength = fmt.width + 2;
-        int perLine = Math.max(1, (int) Math.floor((LINE_WIDTH - indent) / (double) elementLength));
+        int perLine = Math.max(1, (int) Math.floor((OPTIONS.lineWidth() - indent) / (double) elementLength));
         List<String> data = new ArrayList<>();
         for (int i : indices(size, summarize)) {
             data.add(i < 0 ? " ..." : fmt.format(v[base + i]));
@@ -105,13 +102,13 @@ final class TensorFormatter {
 
     /** Indices to print along a dim; -1 marks the "..." of a summarised dim. */
     private static int[] indices(int size, boolean summarize) {
-        if (summarize && size > 2 * EDGE_ITEMS) {
-            int[] idx = new int[2 * EDGE_ITEMS + 1];
-            for (int i = 0; i < EDGE_ITEMS; i++) {
+        if (summarize && size > 2 * OPTIONS.edgeItems()) {
+            int[] idx = new int[2 * OPTIONS.edgeItems() + 1];
+            for (int i = 0; i < OPTIONS.edgeItems(); i++) {
                 idx[i] = i;
-                idx[EDGE_ITEMS + 1 + i] = size - EDGE_ITEMS + i;
+                idx[OPTIONS.edgeItems() + 1 + i] = size - OPTIONS.edgeItems() + i;
             }
-            idx[EDGE_ITEMS] = -1;
+            idx[OPTIONS.edgeItems()] = -1;
             return idx;
         }
         int[] idx = new int[size];
@@ -157,7 +154,7 @@ final class TensorFormatter {
         StringBuilder sb = new StringBuilder(tensorStr);
         int lastLineLen = tensorStr.length() - tensorStr.lastIndexOf('\n') + 1;
         for (String suffix : suffixes) {
-            if (lastLineLen + suffix.length() + 2 > LINE_WIDTH) {
+            if (lastLineLen + suffix.length() + 2 > OPTIONS.lineWidth()) {
                 sb.append(",\n").append(" ".repeat(indent)).append(suffix);
                 lastLineLen = indent + suffix.length();
             } else {
@@ -219,7 +216,7 @@ final class TensorFormatter {
             }
             for (double x : values) {
                 if (Double.isFinite(x) && x != 0) {
-                    String s = sciMode ? sci(x) : intMode ? fixed(x, 0) + "." : fixed(x, PRECISION);
+                    String s = sciMode ? sci(x) : intMode ? fixed(x, 0) + "." : fixed(x, OPTIONS.precision());
                     width = Math.max(width, s.length());
                 }
             }
@@ -242,7 +239,7 @@ final class TensorFormatter {
                     s += ".";
                 }
             } else {
-                s = fixed(x, PRECISION);
+                s = fixed(x, OPTIONS.precision());
             }
             return " ".repeat(Math.max(0, width - s.length())) + s;
         }
@@ -264,12 +261,13 @@ final class TensorFormatter {
             return nonFinite(x);
         }
         if (x == 0) {
-            return (1 / x < 0 ? "-" : "") + "0." + "0".repeat(PRECISION) + "e+00";
+            return (1 / x < 0 ? "-" : "") + "0." + "0".repeat(OPTIONS.precision()) + "e+00";
         }
-        BigDecimal d = new BigDecimal(x).round(new java.math.MathContext(PRECISION + 1, RoundingMode.HALF_EVEN));
+        int significant = OPTIONS.precision() + 1;
+        BigDecimal d = new BigDecimal(x).round(new java.math.MathContext(significant, RoundingMode.HALF_EVEN));
         String digits = d.unscaledValue().abs().toString();
         int exponent = digits.length() - 1 - d.scale();
-        digits = (digits + "0".repeat(PRECISION + 1)).substring(0, PRECISION + 1);
+        digits = (digits + "0".repeat(significant)).substring(0, significant);
         String exp = String.format("%s%02d", exponent < 0 ? "-" : "+", Math.abs(exponent));
         return (x < 0 ? "-" : "") + digits.charAt(0) + "." + digits.substring(1) + "e" + exp;
     }

@@ -2,7 +2,6 @@ package io.clgrad.backend;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.IntBinaryOperator;
 
@@ -16,7 +15,7 @@ import java.util.function.IntBinaryOperator;
  * NaN), {@code SIGMOID_BACKWARD(g, y) = g*y*(1-y)}, {@code TANH_BACKWARD(g, y) = g*(1-y*y)} where
  * {@code y} is the forward output.
  */
-public enum BinaryOp {
+public enum BinaryOp implements ElementwiseOp {
     ADD(Kind.ARITHMETIC, any(), any(), Double::sum, BinaryOp::termsScale),
     SUB(Kind.ARITHMETIC, any(), any(), (a, b) -> a - b, BinaryOp::termsScale),
     MUL(Kind.ARITHMETIC, any(), any(), (a, b) -> a * b, BinaryOp::unitScale),
@@ -119,9 +118,10 @@ public enum BinaryOp {
         return kind == Kind.COMPARISON;
     }
 
-    /** The name of the op's {@code Tensor} method and of the op in error messages, e.g. {@code "maximum"}. */
-    public String opName() {
-        return name().toLowerCase(Locale.ROOT);
+    /** {@code "binary"}: the kernels are {@code binary_<op>}. */
+    @Override
+    public String kernelFamily() {
+        return "binary";
     }
 
     /**
@@ -130,11 +130,6 @@ public enum BinaryOp {
      */
     public String nodeName(boolean scalarOperand) {
         return name().charAt(0) + opName().substring(1) + (scalarOperand ? "Backward1" : "Backward0");
-    }
-
-    /** The OpenCL kernel that computes the op on contiguous operands, e.g. {@code "binary_add"}. */
-    public String kernelName() {
-        return "binary_" + opName();
     }
 
     /** The op's domains, reference and error scale, for the tests. */

@@ -1,6 +1,5 @@
 package io.clgrad.backend;
 
-import java.util.Locale;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.IntUnaryOperator;
@@ -13,7 +12,7 @@ import java.util.function.IntUnaryOperator;
  * compare with its {@link Facts#reference()}; the gradient checks draw from {@link Facts#gradDomain()}. The gradient rule
  * itself lives in the core, beside the op's {@code Tensor} method, which is named {@link #opName()}.
  */
-public enum UnaryOp {
+public enum UnaryOp implements ElementwiseOp {
     /** {@code -x}. */
     NEG(real(), Domain.uniform(-2, 2), x -> -x),
     /** {@code e^x}; overflows to +inf above about 88.7. */
@@ -97,19 +96,15 @@ public enum UnaryOp {
         return Domain.uniform(-10, 10).withEdges(0f, -0f, 1e-30f, (float) Math.PI, 100f, -1000f, 1e4f);
     }
 
-    /** The name of the op's {@code Tensor} method and of the op in error messages, e.g. {@code "tanh"}. */
-    public String opName() {
-        return name().toLowerCase(Locale.ROOT);
+    /** {@code "unary"}: the kernels are {@code unary_<op>}. */
+    @Override
+    public String kernelFamily() {
+        return "unary";
     }
 
     /** The name of the op's autograd node, as PyTorch's, e.g. {@code "TanhBackward0"}. */
     public String nodeName() {
         return name().charAt(0) + opName().substring(1) + "Backward0";
-    }
-
-    /** The OpenCL kernel that computes the op, e.g. {@code "unary_tanh"}. */
-    public String kernelName() {
-        return "unary_" + opName();
     }
 
     /** The op's domains, reference and error scale, for the tests. */

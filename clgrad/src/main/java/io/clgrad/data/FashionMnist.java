@@ -28,11 +28,6 @@ public final class FashionMnist extends IdxImageDataset {
     public static final String[] CLASSES = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
         "Shirt", "Sneaker", "Bag", "Ankle boot"};
 
-    private static final String HOW_TO_GET = "On Debian/Ubuntu: sudo apt-get install dataset-fashion-mnist"
-            + " (installs /usr/share/datasets/fashion-mnist); or put the four IDX files"
-            + " (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz,"
-            + " t10k-labels-idx1-ubyte.gz) in a directory and pass it (--data-dir DIR).";
-
     /**
      * Reads one split.
      *
@@ -61,6 +56,6 @@ public final class FashionMnist extends IdxImageDataset {
      */
     public FashionMnist(Path dir, boolean train, Transform<Image, Tensor> transform, Transform<Integer, Tensor> targetTransform)
             throws IOException {
-        super(MnistFiles.load("Fashion-MNIST", dir, train, HOW_TO_GET, CLASSES.length), transform, targetTransform);
+        super(IdxImageSet.FASHION_MNIST.load(dir, train, CLASSES.length), transform, targetTransform);
     }
 }

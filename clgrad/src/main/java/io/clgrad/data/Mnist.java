@@ -28,10 +28,6 @@ public final class Mnist extends IdxImageDataset {
     public static final String[] CLASSES = {"0 - zero", "1 - one", "2 - two", "3 - three", "4 - four",
         "5 - five", "6 - six", "7 - seven", "8 - eight", "9 - nine"};
 
-    private static final String HOW_TO_GET = "Put the four MNIST IDX files (train-images-idx3-ubyte.gz,"
-            + " train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz) in that"
-            + " directory, or pass another one with --data-dir.";
-
     /**
      * Reads one split.
      *
@@ -60,6 +56,6 @@ public final class Mnist extends IdxImageDataset {
      */
     public Mnist(Path dir, boolean train, Transform<Image, Tensor> transform, Transform<Integer, Tensor> targetTransform)
             throws IOException {
-        super(MnistFiles.load("MNIST", dir, train, HOW_TO_GET, CLASSES.length), transform, targetTransform);
+        super(IdxImageSet.MNIST.load(dir, train, CLASSES.length), transform, targetTransform);
     }
 }

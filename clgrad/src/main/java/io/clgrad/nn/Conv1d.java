@@ -99,9 +99,12 @@ public class Conv1d extends ConvNd<Conv1d> {
      */
     @Override
     public Tensor forward(Tensor x) {
-        if (paddingString() != null) {
-            return Functional.conv1d(x, weight(), bias(), stride()[0], paddingString(), dilation()[0], groups());
+        ConvOptions o = options();
+        if (o.paddingString() != null) {
+            return Functional.conv1d(x, weight(), bias(), o.stride().get(0), o.paddingString(), o.dilation().get(0),
+                    o.groups());
         }
-        return Functional.conv1d(x, weight(), bias(), stride()[0], padding()[0], dilation()[0], groups());
+        return Functional.conv1d(x, weight(), bias(), o.stride().get(0), o.padding().get(0), o.dilation().get(0),
+                o.groups());
     }
 }

@@ -124,9 +124,12 @@ public class Conv2d extends ConvNd<Conv2d> {
      */
     @Override
     public Tensor forward(Tensor x) {
-        if (paddingString() != null) {
-            return Functional.conv2d(x, weight(), bias(), stride(), paddingString(), dilation(), groups());
+        ConvOptions o = options();
+        int[] stride = ConvOptions.ints(o.stride());
+        int[] dilation = ConvOptions.ints(o.dilation());
+        if (o.paddingString() != null) {
+            return Functional.conv2d(x, weight(), bias(), stride, o.paddingString(), dilation, o.groups());
         }
-        return Functional.conv2d(x, weight(), bias(), stride(), padding(), dilation(), groups());
+        return Functional.conv2d(x, weight(), bias(), stride, ConvOptions.ints(o.padding()), dilation, o.groups());
     }
 }

@@ -4,6 +4,7 @@ import io.clgrad.Device;
 import io.clgrad.Tensor;
 import io.clgrad.nn.init.Init;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What {@link Conv1d} and {@link Conv2d} share, as PyTorch's {@code _ConvNd}: the arguments, their
@@ -13,15 +14,7 @@ import java.util.Arrays;
  * @param <M> the concrete module
  */
 abstract class ConvNd<M extends ConvNd<M>> extends AffineModule<M> {
-    private final int inChannels;
-    private final int outChannels;
-    private final int[] kernelSize;
-    private final int[] stride;
-    private final int[] padding;          // null when paddingMode is set
-    private final String paddingString;   // "same" / "valid", or null
-    private final int[] dilation;
-    private final int groups;
-    private final int[] outputPadding;    // null unless transposed
+    private final ConvOptions options;
 
     /**
      * @param name          the module, for messages ("Conv2d")
@@ -96,15 +89,9 @@ abstract class ConvNd<M extends ConvNd<M>> extends AffineModule<M> {
         } else if (Arrays.stream(padding).anyMatch(p -> p < 0)) {
             throw new IllegalArgumentException(name + ": padding must be at least 0, got " + tuple(padding));
         }
-        this.inChannels = inChannels;
-        this.outChannels = outChannels;
-        this.kernelSize = kernelSize.clone();
-        this.stride = stride.clone();
-        this.padding = padding == null ? null : padding.clone();
-        this.paddingString = paddingString;
-        this.dilation = dilation.clone();
-        this.groups = groups;
-        this.outputPadding = outputPadding == null ? null : outputPadding.clone();
+        this.options = new ConvOptions(inChannels, outChannels, ConvOptions.listOf(kernelSize), ConvOptions.listOf(stride),
+                ConvOptions.listOf(padding), paddingString, ConvOptions.listOf(dilation), groups,
+                ConvOptions.listOf(outputPadding));
         int[] shape = new int[2 + kernelSize.length];
         shape[0] = outputPadding == null ? outChannels : inChannels;
         shape[1] = outputPadding == null ? inChannels / groups : outChannels / groups;
@@ -143,72 +130,34 @@ abstract class ConvNd<M extends ConvNd<M>> extends AffineModule<M> {
         }
     }
 
-    /** @return the number of input channels */
-    public int inChannels() {
-        return inChannels;
-    }
-
-    /** @return the number of output channels */
-    public int outChannels() {
-        return outChannels;
-    }
-
-    /** @return the kernel size, one entry per spatial axis (a copy) */
-    public int[] kernelSize() {
-        return kernelSize.clone();
-    }
-
-    /** @return the stride, one entry per spatial axis (a copy) */
-    public int[] stride() {
-        return stride.clone();
-    }
-
-    /** @return the padding per spatial axis (a copy), or null when given as a string */
-    public int[] padding() {
-        return padding == null ? null : padding.clone();
-    }
-
-    /** @return "same" or "valid" when the padding was given as a string, else null */
-    public String paddingString() {
-        return paddingString;
-    }
-
-    /** @return the dilation, one entry per spatial axis (a copy) */
-    public int[] dilation() {
-        return dilation.clone();
-    }
-
-    /** @return the output padding per spatial axis of a transposed convolution (a copy), else null */
-    public int[] outputPadding() {
-        return outputPadding == null ? null : outputPadding.clone();
-    }
-
-    /** @return the number of channel groups */
-    public int groups() {
-        return groups;
-    }
-
     /**
-     * PyTorch's {@code _ConvNd.extra_repr}: {@code 1, 32, kernel_size=(3, 3), stride=(1, 1)}, then
-     * padding, dilation and groups where not their defaults and {@code bias=False} without bias.
+     * The arguments this module was built with (libtorch's {@code options}; PyTorch's attributes
+     * {@code in_channels}, {@code kernel_size}, {@code stride}, ...).
+     *
+     * @return the options, immutable
      */
+    public ConvOptions options() {
+        return options;
+    }
+
     @Override
     protected String extraRepr() {
-        StringBuilder s = new StringBuilder().append(inChannels).append(", ").append(outChannels)
-                .append(", kernel_size=").append(tuple(kernelSize)).append(", stride=").append(tuple(stride));
-        if (paddingString != null) {
-            s.append(", padding=").append(paddingString);
-        } else if (Arrays.stream(padding).anyMatch(p -> p != 0)) {
-            s.append(", padding=").append(tuple(padding));
+        ConvOptions o = options;
+        StringBuilder s = new StringBuilder().append(o.inChannels()).append(", ").append(o.outChannels())
+                .append(", kernel_size=").append(tuple(o.kernelSize())).append(", stride=").append(tuple(o.stride()));
+        if (o.paddingString() != null) {
+            s.append(", padding=").append(o.paddingString());
+        } else if (o.padding().stream().anyMatch(p -> p != 0)) {
+            s.append(", padding=").append(tuple(o.padding()));
         }
-        if (Arrays.stream(dilation).anyMatch(d -> d != 1)) {
-            s.append(", dilation=").append(tuple(dilation));
+        if (o.dilation().stream().anyMatch(d -> d != 1)) {
+            s.append(", dilation=").append(tuple(o.dilation()));
         }
-        if (outputPadding != null && Arrays.stream(outputPadding).anyMatch(p -> p != 0)) {
-            s.append(", output_padding=").append(tuple(outputPadding));
+        if (o.outputPadding() != null && o.outputPadding().stream().anyMatch(p -> p != 0)) {
+            s.append(", output_padding=").append(tuple(o.outputPadding()));
         }
-        if (groups != 1) {
-            s.append(", groups=").append(groups);
+        if (o.groups() != 1) {
+            s.append(", groups=").append(o.groups());
         }
         if (bias() == null) {
             s.append(", bias=False");
@@ -218,10 +167,15 @@ abstract class ConvNd<M extends ConvNd<M>> extends AffineModule<M> {
 
     /** Python's tuple format: {@code (3, 3)}, {@code (3,)}. */
     static String tuple(int[] v) {
+        return tuple(ConvOptions.listOf(v));
+    }
+
+    /** Python's tuple format of a list: {@code (3, 3)}, {@code (3,)}. */
+    static String tuple(List<Integer> v) {
         StringBuilder s = new StringBuilder("(");
-        for (int i = 0; i < v.length; i++) {
-            s.append(i > 0 ? ", " : "").append(v[i]);
+        for (int i = 0; i < v.size(); i++) {
+            s.append(i > 0 ? ", " : "").append(v.get(i));
         }
-        return s.append(v.length == 1 ? ",)" : ")").toString();
+        return s.append(v.size() == 1 ? ",)" : ")").toString();
     }
 }

@@ -82,7 +82,8 @@ public class ConvTranspose2d extends ConvNd<ConvTranspose2d> {
      */
     @Override
     public Tensor forward(Tensor x) {
-        return Functional.convTranspose2d(x, weight(), bias(), stride(), padding(), outputPadding(), groups(),
-                dilation());
+        ConvOptions o = options();
+        return Functional.convTranspose2d(x, weight(), bias(), ConvOptions.ints(o.stride()), ConvOptions.ints(o.padding()),
+                ConvOptions.ints(o.outputPadding()), o.groups(), ConvOptions.ints(o.dilation()));
     }
 }

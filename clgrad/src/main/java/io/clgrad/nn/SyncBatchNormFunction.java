@@ -2,6 +2,7 @@ package io.clgrad.nn;
 
 import io.clgrad.Function;
 import io.clgrad.Tensor;
+import java.util.stream.IntStream;
 
 /**
  * The op of one {@link SyncBatchNorm} call in a data-parallel step, on one replica: inputs
@@ -69,12 +70,14 @@ final class SyncBatchNormFunction extends Function {
         double[] got = group.allReduceSum(send);
         elements = got[0];
         mean = new double[c];
+        float[] meanF = new float[c];   // what the device subtracts and the backward reuses
         for (int k = 0; k < c; k++) {
             mean[k] = got[k + 1] / elements;
+            meanF[k] = (float) mean[k];
         }
-        Tensor xc = x.sub(Tensor.of(x.device(), toFloat(mean), bshape));
+        Tensor xc = x.sub(Tensor.of(x.device(), meanF, bshape));
         float[] sq = xc.mul(xc).sum(dims, false).toFloatArray();
-        double[] sqSum = group.allReduceSum(toDouble(sq));
+        double[] sqSum = group.allReduceSum(IntStream.range(0, c).mapToDouble(k -> sq[k]).toArray());
         var = new double[c];
         float[] invstd = new float[c];
         for (int k = 0; k < c; k++) {
@@ -87,7 +90,7 @@ final class SyncBatchNormFunction extends Function {
         } else {
             ctx.saveForBackward(x);
         }
-        ctx.put("mean", toFloat(mean));
+        ctx.put("mean", meanF);
         ctx.put("invstd", invstd);
         ctx.put("share", local / elements);
         ctx.put("local", (double) local);
@@ -154,21 +157,5 @@ final class SyncBatchNormFunction extends Function {
         java.util.Arrays.fill(s, 1);
         s[1] = c;
         return s;
-    }
-
-    private static float[] toFloat(double[] a) {
-        float[] f = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            f[i] = (float) a[i];
-        }
-        return f;
-    }
-
-    private static double[] toDouble(float[] a) {
-        double[] d = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            d[i] = a[i];
-        }
-        return d;
     }
 }

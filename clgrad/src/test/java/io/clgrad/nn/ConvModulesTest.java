@@ -44,6 +44,18 @@ class ConvModulesTest {
     }
 
     @Test
+    void optionsAreTheArgumentsAsPyTorchsAttributes() {
+        ConvOptions o = new Conv2d(4, 8, new int[] {3, 5}, new int[] {2}, new int[] {1, 0}, new int[] {1}, 2, true,
+                io.clgrad.Device.cpu()).options();
+        assertEquals(new ConvOptions(4, 8, List.of(3, 5), List.of(2, 2), List.of(1, 0), null, List.of(1, 1), 2, null), o);
+        assertThrows(UnsupportedOperationException.class, () -> o.stride().set(0, 1));
+        ConvOptions same = new Conv1d(2, 2, 3, 1, "same", 1, 1, true, io.clgrad.Device.cpu()).options();
+        assertEquals("same", same.paddingString());
+        assertEquals(null, same.padding());
+        assertEquals(List.of(0, 0), new ConvTranspose2d(2, 3, 3, 2, 1, 0).options().outputPadding());
+    }
+
+    @Test
     void printsAsPyTorch() {
         assertEquals("Conv2d(1, 32, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))",
                 new Conv2d(1, 32, 3, 1, 1).toString());

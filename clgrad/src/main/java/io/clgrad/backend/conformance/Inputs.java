@@ -79,9 +79,14 @@ public final class Inputs {
 
     /** The values of {@code x} widened to double. */
     public static double[] d(int[] x) {
-        double[] r = new double[x.length];
+        return Arrays.stream(x).asDoubleStream().toArray();
+    }
+
+    /** The values of {@code x} rounded to the nearest float, as a device would hold them. */
+    public static float[] f(double[] x) {
+        float[] r = new float[x.length];
         for (int i = 0; i < x.length; i++) {
-            r[i] = x[i];
+            r[i] = (float) x[i];
         }
         return r;
     }

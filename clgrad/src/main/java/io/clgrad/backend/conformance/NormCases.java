@@ -69,14 +69,6 @@ final class NormCases {
         return kept;
     }
 
-    private static float[] f(double[] v) {
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) v[i];
-        }
-        return out;
-    }
-
     /** The inputs of a backward case: x, the output gradient, and x's batch statistics as float32. */
     private record Backward(float[] x, float[] grad, float[] mean, float[] var) {
         static Backward draw(Random r, Shape s) {
@@ -84,7 +76,7 @@ final class NormCases {
             float[] x = s.input(r);
             float[] grad = Inputs.uniform(r, g.numel(), -1, 1);
             RefNorm.Stats st = RefNorm.stats(g, x, null, null, 0);
-            return new Backward(x, grad, f(st.mean().value()), f(st.var().value()));
+            return new Backward(x, grad, Inputs.f(st.mean().value()), Inputs.f(st.var().value()));
         }
     }
 
@@ -177,8 +169,8 @@ final class NormCases {
             float[] w = (v & 1) != 0 ? Inputs.uniform(r, g.channels(), -2, 2) : null;
             boolean training = (v & 2) != 0;
             RefNorm.Result[] sums = RefNorm.backwardReduce(g, in.grad(), in.x(), in.mean(), in.var(), EPS);
-            float[] gw = training ? f(sums[0].value()) : null;
-            float[] gb = training ? f(sums[1].value()) : null;
+            float[] gw = training ? Inputs.f(sums[0].value()) : null;
+            float[] gb = training ? Inputs.f(sums[1].value()) : null;
             RefNorm.Result ref = RefNorm.backward(g, in.grad(), in.x(), in.mean(), in.var(), w, gw, gb, EPS);
             String name = "batchNormBackward " + s + (w != null ? " weight" : "") + (training ? " training" : " eval");
             return OpCase.into(name, ElementType.F32, g.numel(),
