@@ -132,11 +132,11 @@ class IndexingTest {
         IndexOutOfRangeException e = raised(() -> x.indexSelect(0, idx(d, new int[] {1, 7, 2}, 3)));
         assertTrue(e.getMessage().startsWith("index_select: index 7 is out of bounds for dimension 0 with size 5"),
                 e.getMessage());
-        assertEquals(1, e.position());
+        assertEquals(1, e.detail().position());
         e = raised(() -> x.gather(1, idx(d, new int[] {0, 1, -1, 2}, 2, 2)));
         assertTrue(e.getMessage().startsWith("gather: index -1 is out of bounds for dimension 1 with size 3"),
                 e.getMessage());
-        assertEquals(2, e.position());
+        assertEquals(2, e.detail().position());
         e = raised(() -> x.scatter(0, idx(d, new int[] {0, 5, 1}, 1, 3), Tensor.ones(d, 1, 3)));
         assertTrue(e.getMessage().startsWith("scatter: index 5 is out of bounds for dimension 0 with size 5"),
                 e.getMessage());

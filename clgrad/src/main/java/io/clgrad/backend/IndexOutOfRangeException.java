@@ -33,7 +33,7 @@ public class IndexOutOfRangeException extends ValueOutOfRangeException {
         this.dim = dim;
     }
 
-    /** The dimension it indexes (its size is {@link #bound()}). */
+    /** The dimension it indexes (its size is {@link Detail#bound()}). */
     public int dim() {
         return dim;
     }

@@ -13,7 +13,7 @@ package io.clgrad.backend;
  */
 public class TargetOutOfBoundsException extends ValueOutOfRangeException {
     /**
-     * A bad target ({@link #value()}, at {@link #position()}, outside {@code [0, }{@link #bound()}{@code )}).
+     * A bad target ({@link Detail#value()}, at {@link Detail#position()}, outside {@code [0, }{@link Detail#bound()}{@code )}).
      *
      * @param op          the loss, e.g. {@code cross_entropy} or {@code nll_loss}
      * @param target      the bad value

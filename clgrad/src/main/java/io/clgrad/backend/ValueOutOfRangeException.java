@@ -8,10 +8,7 @@ package io.clgrad.backend;
  * thread's next read from that device or {@code synchronize()}, and the message then says so.
  */
 public abstract class ValueOutOfRangeException extends IndexOutOfBoundsException {
-    private final String op;
-    private final int value;
-    private final int position;
-    private final int bound;
+    private final Detail detail;
 
     /**
      * @param message  the whole message but for the deferred note
@@ -25,29 +22,22 @@ public abstract class ValueOutOfRangeException extends IndexOutOfBoundsException
                                        String deferredOn) {
         super(message + (deferredOn == null ? "" : "; found on " + deferredOn + " by an earlier " + op
                 + " launch and raised at the next read from that device in the thread that launched it"));
-        this.op = op;
-        this.value = value;
-        this.position = position;
-        this.bound = bound;
+        this.detail = new Detail(op, value, position, bound);
     }
 
-    /** The op that read the value. */
-    public String op() {
-        return op;
+    /** The bad value, its position and its bound, and the op that read it. */
+    public Detail detail() {
+        return detail;
     }
 
-    /** The bad value. */
-    public int value() {
-        return value;
-    }
-
-    /** Its position in its tensor (row-major; for {@code index_select}, in the 1-D index). */
-    public int position() {
-        return position;
-    }
-
-    /** The exclusive upper bound: the indexed dimension's size, or the number of classes. */
-    public int bound() {
-        return bound;
+    /**
+     * What was out of range, and where.
+     *
+     * @param op       the op that read the value
+     * @param value    the bad value
+     * @param position its position in its tensor (row-major; for {@code index_select}, in the 1-D index)
+     * @param bound    the exclusive upper bound: the indexed dimension's size, or the number of classes
+     */
+    public record Detail(String op, int value, int position, int bound) implements java.io.Serializable {
     }
 }

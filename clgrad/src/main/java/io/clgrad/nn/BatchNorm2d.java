@@ -1,7 +1,6 @@
 package io.clgrad.nn;
 
 import io.clgrad.Device;
-import io.clgrad.Tensor;
 
 /**
  * Batch normalisation over a 4-D input (a batch of C-channel images), as PyTorch's {@code torch.nn.BatchNorm2d}:
@@ -10,10 +9,10 @@ import io.clgrad.Tensor;
  * {@link BatchNormBase} for the parameters, buffers and modes, and {@link io.clgrad.Functional#batchNorm}
  * for the computation.
  *
- * <p>Parameters: {@code numFeatures} — C; {@code eps} — added to the variance (default 1e-5);
- * {@code momentum} — weight of a batch in the running statistics (default 0.1; null for a cumulative
- * average); {@code affine} — learn γ ({@code weight}) and β ({@code bias}) (default true);
- * {@code trackRunningStats} — keep {@code running_mean}, {@code running_var} and
+ * <p>Parameters, a {@link BatchNormOptions}: {@code numFeatures} — C; {@code eps} — added to the
+ * variance (default 1e-5); {@code momentum} — weight of a batch in the running statistics (default 0.1;
+ * null for a cumulative average); {@code affine} — learn γ ({@code weight}) and β ({@code bias})
+ * (default true); {@code trackRunningStats} — keep {@code running_mean}, {@code running_var} and
  * {@code num_batches_tracked} (default true).
  *
  * <p>Shapes: input {@code [N, C, H, W]}; output the same shape.
@@ -30,42 +29,16 @@ public class BatchNorm2d extends BatchNormBase<BatchNorm2d> {
      * @param numFeatures C, the number of channels
      */
     public BatchNorm2d(int numFeatures) {
-        this(numFeatures, 1e-5, 0.1, true, true);
+        this(new BatchNormOptions(numFeatures), Device.cpu());
     }
 
     /**
-     * A layer on the CPU.
+     * A layer whose tensors are created on {@code device}; its input must be [N, C, H, W].
      *
-     * @param numFeatures       C, the number of channels
-     * @param eps               added to the variance
-     * @param momentum          weight of a batch in the running statistics, or null for a cumulative average
-     * @param affine            whether to learn a per-channel weight and bias
-     * @param trackRunningStats whether to keep running statistics
+     * @param options the channels, eps, momentum, affine and whether to keep running statistics
+     * @param device  where the parameters and buffers live
      */
-    public BatchNorm2d(int numFeatures, double eps, Double momentum, boolean affine, boolean trackRunningStats) {
-        this(numFeatures, eps, momentum, affine, trackRunningStats, Device.cpu());
-    }
-
-    /**
-     * A layer whose tensors are created on {@code device}.
-     *
-     * @param numFeatures       C, the number of channels
-     * @param eps               added to the variance
-     * @param momentum          weight of a batch in the running statistics, or null for a cumulative average
-     * @param affine            whether to learn a per-channel weight and bias
-     * @param trackRunningStats whether to keep running statistics
-     * @param device            where the parameters and buffers live
-     */
-    public BatchNorm2d(int numFeatures, double eps, Double momentum, boolean affine, boolean trackRunningStats,
-                       Device device) {
-        super(numFeatures, eps, momentum, affine, trackRunningStats, device);
-    }
-
-    /** The input must be [N, C, H, W]. */
-    @Override
-    protected void checkInputDim(Tensor x) {
-        if (x.dim() != 4) {
-            throw rankError("4D", x);
-        }
+    public BatchNorm2d(BatchNormOptions options, Device device) {
+        super(options, device, 4, 4);
     }
 }

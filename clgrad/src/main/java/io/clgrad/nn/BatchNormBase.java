@@ -20,15 +20,16 @@ import io.clgrad.nn.init.Init;
  *   <li>evaluation with running statistics: normalised by them;</li>
  *   <li>without running statistics: always the batch statistics.</li>
  * </ul>
+ * The options (channels, eps, momentum, affine, running statistics) are one {@link BatchNormOptions};
+ * a subclass adds the input ranks it accepts.
  *
  * @param <M> the subclass itself
  */
 public abstract class BatchNormBase<M extends BatchNormBase<M>> extends AffineModule<M> {
-    private final int numFeatures;
-    private final double eps;
-    private final Double momentum;
-    private final boolean affine;
-    private final boolean trackRunningStats;
+    private final BatchNormOptions options;
+    /** The input ranks the layer accepts, PyTorch's {@code _check_input_dim}: from minDim to maxDim. */
+    private final int minDim;
+    private final int maxDim;
     /** The host's copy of num_batches_tracked, valid while that buffer is this tensor at this version. */
     private long batchesTracked;
     private Tensor trackedTensor;
@@ -37,28 +38,18 @@ public abstract class BatchNormBase<M extends BatchNormBase<M>> extends AffineMo
     /**
      * A batch-norm layer whose tensors are created on {@code device}.
      *
-     * @param numFeatures       C, the number of channels (dimension 1 of the input)
-     * @param eps               added to the variance for numerical stability (PyTorch's default 1e-5)
-     * @param momentum          the weight of the batch statistics in the running update (default 0.1), or
-     *                          null for a cumulative moving average
-     * @param affine            whether to learn a weight and bias per channel
-     * @param trackRunningStats whether to keep running statistics (else the batch's are used also in
-     *                          evaluation)
-     * @param device            where the parameters and buffers live
+     * @param options the layer's options (channels, eps, momentum, affine, running statistics)
+     * @param device  where the parameters and buffers live
+     * @param minDim  the lowest input rank the layer accepts
+     * @param maxDim  the highest ({@link Integer#MAX_VALUE}: no limit)
      */
-    protected BatchNormBase(int numFeatures, double eps, Double momentum, boolean affine, boolean trackRunningStats,
-                            Device device) {
-        if (numFeatures <= 0) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": num_features must be positive, got "
-                    + numFeatures);
-        }
-        this.numFeatures = numFeatures;
-        this.eps = eps;
-        this.momentum = momentum;
-        this.affine = affine;
-        this.trackRunningStats = trackRunningStats;
-        registerAffine(affine, device, numFeatures);
-        if (trackRunningStats) {
+    protected BatchNormBase(BatchNormOptions options, Device device, int minDim, int maxDim) {
+        this.options = options;
+        this.minDim = minDim;
+        this.maxDim = maxDim;
+        int numFeatures = options.numFeatures();
+        registerAffine(options.affine(), device, numFeatures);
+        if (options.trackRunningStats()) {
             registerBuffer("running_mean", Tensor.zeros(device, numFeatures));
             registerBuffer("running_var", Tensor.ones(device, numFeatures));
             try (Tensor zero = Tensor.of(device, new int[] {0}, 1)) {
@@ -68,12 +59,19 @@ public abstract class BatchNormBase<M extends BatchNormBase<M>> extends AffineMo
     }
 
     /**
-     * Checks the input's rank, PyTorch's {@code _check_input_dim}.
+     * Checks the input's rank, PyTorch's {@code _check_input_dim}, with its message: {@code expected 4D
+     * input (got 3D input)}, {@code expected 2D or 3D input ...}, {@code expected at least 2D input ...}.
      *
      * @param x the input
-     * @throws IllegalArgumentException when the rank is not the layer's
+     * @throws IllegalArgumentException when the rank is not one the layer accepts
      */
-    protected abstract void checkInputDim(Tensor x);
+    protected void checkInputDim(Tensor x) {
+        if (x.dim() < minDim || x.dim() > maxDim) {
+            String expected = maxDim == Integer.MAX_VALUE ? "at least " + minDim + "D"
+                    : minDim == maxDim ? minDim + "D" : minDim + "D or " + maxDim + "D";
+            throw new IllegalArgumentException("expected " + expected + " input (got " + x.dim() + "D input)");
+        }
+    }
 
     /**
      * Normalises {@code x} per channel, as described in the class documentation.
@@ -84,6 +82,8 @@ public abstract class BatchNormBase<M extends BatchNormBase<M>> extends AffineMo
     @Override
     public Tensor forward(Tensor x) {
         checkInputDim(x);
+        Double momentum = options.momentum();
+        boolean trackRunningStats = options.trackRunningStats();
         double factor = momentum == null ? 0.0 : momentum;
         if (isTraining() && trackRunningStats) {
             if (momentum == null && io.clgrad.Step.isRecording()) {
@@ -103,7 +103,7 @@ public abstract class BatchNormBase<M extends BatchNormBase<M>> extends AffineMo
         boolean useRunning = !isTraining() || trackRunningStats;
         boolean batchStats = isTraining() || runningMean() == null;
         return Functional.batchNorm(x, useRunning ? runningMean() : null, useRunning ? runningVar() : null,
-                weight(), bias(), batchStats, factor, eps);
+                weight(), bias(), batchStats, factor, options.eps());
     }
 
     /** num_batches_tracked += 1 on the device, without reading it back; returns the new count. */
@@ -126,7 +126,7 @@ public abstract class BatchNormBase<M extends BatchNormBase<M>> extends AffineMo
      * {@code reset_running_stats}).
      */
     public void resetRunningStats() {
-        if (trackRunningStats) {
+        if (options.trackRunningStats()) {
             Init.zeros(runningMean());
             Init.ones(runningVar());
             try (Autograd.Mode g = Autograd.noGrad(); Tensor zero = Tensor.full(numBatchesTracked().device(), 0f)) {
@@ -138,7 +138,7 @@ public abstract class BatchNormBase<M extends BatchNormBase<M>> extends AffineMo
     /** Resets the running statistics and, when affine, the weight to 1 and the bias to 0 (PyTorch's {@code reset_parameters}). */
     public void resetParameters() {
         resetRunningStats();
-        if (affine) {
+        if (options.affine()) {
             resetAffine();
         }
     }
@@ -172,42 +172,17 @@ public abstract class BatchNormBase<M extends BatchNormBase<M>> extends AffineMo
     }
 
     /**
-     * The number of channels C.
+     * The layer's options: channels, eps, momentum, affine and whether it tracks running statistics.
      *
-     * @return num_features
+     * @return the options it was built with
      */
-    public int numFeatures() {
-        return numFeatures;
-    }
-
-    /**
-     * The value added to the variance.
-     *
-     * @return eps
-     */
-    public double eps() {
-        return eps;
-    }
-
-    /**
-     * The weight of a batch in the running update, or null for a cumulative average.
-     *
-     * @return momentum
-     */
-    public Double momentum() {
-        return momentum;
+    public BatchNormOptions options() {
+        return options;
     }
 
     /** {@code 32, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True}. */
     @Override
     protected String extraRepr() {
-        return numFeatures + ", eps=" + Dropout.pyFloat(eps) + ", momentum="
-                + (momentum == null ? "None" : Dropout.pyFloat(momentum)) + ", affine=" + py(affine)
-                + ", track_running_stats=" + py(trackRunningStats);
-    }
-
-    /** The message of a wrong rank, as PyTorch's: {@code expected 4D input (got 3D input)}. */
-    static IllegalArgumentException rankError(String expected, Tensor x) {
-        return new IllegalArgumentException("expected " + expected + " input (got " + x.dim() + "D input)");
+        return options.extraRepr();
     }
 }

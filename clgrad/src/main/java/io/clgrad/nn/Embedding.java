@@ -24,9 +24,7 @@ import io.clgrad.nn.init.Init;
  */
 @SuppressWarnings("try")   // the no-grad scope is opened for its effect
 public class Embedding extends WeightModule<Embedding> {
-    private final int numEmbeddings;
-    private final int embeddingDim;
-    private final Integer paddingIdx;
+    private final EmbeddingOptions options;
 
     /**
      * An embedding table without padding index, on the CPU.
@@ -59,17 +57,7 @@ public class Embedding extends WeightModule<Embedding> {
      * @throws IllegalArgumentException on a non-positive size or a padding index outside [-V, V)
      */
     public Embedding(int numEmbeddings, int embeddingDim, Integer paddingIdx, Device device) {
-        if (numEmbeddings <= 0 || embeddingDim <= 0) {
-            throw new IllegalArgumentException("Embedding: num_embeddings and embedding_dim must be positive, got "
-                    + numEmbeddings + " and " + embeddingDim);
-        }
-        if (paddingIdx != null && (paddingIdx >= numEmbeddings || paddingIdx < -numEmbeddings)) {
-            throw new IllegalArgumentException("Embedding: Padding_idx must be within num_embeddings, got "
-                    + paddingIdx + " for num_embeddings=" + numEmbeddings);
-        }
-        this.numEmbeddings = numEmbeddings;
-        this.embeddingDim = embeddingDim;
-        this.paddingIdx = paddingIdx == null ? null : paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
+        this.options = new EmbeddingOptions(numEmbeddings, embeddingDim, paddingIdx);
         registerParameter("weight", Tensor.zeros(device, numEmbeddings, embeddingDim));
         resetParameters();
     }
@@ -77,9 +65,10 @@ public class Embedding extends WeightModule<Embedding> {
     /** Draws the weight from N(0, 1) and zeroes the padding row, as PyTorch's {@code reset_parameters}. */
     public void resetParameters() {
         Init.normal(weight(), 0, 1);
+        Integer paddingIdx = options.paddingIdx();
         if (paddingIdx != null) {
             try (Autograd.Mode g = Autograd.noGrad(); Tensor row = weight().narrow(0, paddingIdx, 1);
-                 Tensor zeros = Tensor.zeros(row.device(), 1, embeddingDim)) {
+                 Tensor zeros = Tensor.zeros(row.device(), 1, options.embeddingDim())) {
                 row.copyFrom(zeros);
             }
         }
@@ -93,26 +82,21 @@ public class Embedding extends WeightModule<Embedding> {
      */
     @Override
     public Tensor forward(Tensor x) {
-        return Functional.embedding(x, weight(), paddingIdx);
+        return Functional.embedding(x, weight(), options.paddingIdx());
     }
 
-    /** @return the number of rows V */
-    public int numEmbeddings() {
-        return numEmbeddings;
+    /**
+     * The table's options: its size and padding row.
+     *
+     * @return the options it was built with (the padding row in [0, V), or null)
+     */
+    public EmbeddingOptions options() {
+        return options;
     }
 
-    /** @return the size of each row D */
-    public int embeddingDim() {
-        return embeddingDim;
-    }
-
-    /** @return the padding row in [0, V), or null */
-    public Integer paddingIdx() {
-        return paddingIdx;
-    }
-
+    /** {@code 1000, 64, padding_idx=0}. */
     @Override
     protected String extraRepr() {
-        return numEmbeddings + ", " + embeddingDim + (paddingIdx == null ? "" : ", padding_idx=" + paddingIdx);
+        return options.extraRepr();
     }
 }

@@ -24,8 +24,7 @@ import io.clgrad.nn.init.Init;
  * }</pre>
  */
 public class Linear extends AffineModule<Linear> {
-    private final int inFeatures;
-    private final int outFeatures;
+    private final LinearOptions options;
 
     /**
      * A layer with bias on the CPU.
@@ -57,12 +56,7 @@ public class Linear extends AffineModule<Linear> {
      * @param device      where the parameters live
      */
     public Linear(int inFeatures, int outFeatures, boolean bias, Device device) {
-        if (inFeatures < 0 || outFeatures < 0) {
-            throw new IllegalArgumentException("Linear: in_features and out_features must be >= 0, got in_features="
-                    + inFeatures + ", out_features=" + outFeatures);
-        }
-        this.inFeatures = inFeatures;
-        this.outFeatures = outFeatures;
+        this.options = new LinearOptions(inFeatures, outFeatures, bias);
         registerParameter("weight", Tensor.zeros(device, outFeatures, inFeatures));
         registerParameter("bias", bias ? Tensor.zeros(device, outFeatures) : null);
         resetParameters();
@@ -73,6 +67,8 @@ public class Linear extends AffineModule<Linear> {
      * {@code kaiming_uniform(a=√5)} = U(-1/√in, 1/√in), bias by U(-1/√in, 1/√in) (0 bound when in is 0).
      */
     public void resetParameters() {
+        int inFeatures = options.inFeatures();
+        int outFeatures = options.outFeatures();
         if (inFeatures > 0 && outFeatures > 0) {
             Init.kaimingUniform(weight(), Math.sqrt(5), Init.FanMode.FAN_IN, "leaky_relu");
         }
@@ -108,26 +104,18 @@ public class Linear extends AffineModule<Linear> {
     }
 
     /**
-     * The size of each input sample.
+     * The layer's options: the sizes of an input and an output sample, and whether it was built with a bias.
      *
-     * @return in_features
+     * @return the options it was built with
      */
-    public int inFeatures() {
-        return inFeatures;
-    }
-
-    /**
-     * The size of each output sample.
-     *
-     * @return out_features
-     */
-    public int outFeatures() {
-        return outFeatures;
+    public LinearOptions options() {
+        return options;
     }
 
     /** {@code in_features=2, out_features=10, bias=True}. */
     @Override
     protected String extraRepr() {
-        return "in_features=" + inFeatures + ", out_features=" + outFeatures + ", bias=" + py(bias() != null);
+        return "in_features=" + options.inFeatures() + ", out_features=" + options.outFeatures() + ", bias="
+                + py(bias() != null);
     }
 }

@@ -45,30 +45,18 @@ public class SyncBatchNorm extends BatchNormBase<SyncBatchNorm> {
      * @param numFeatures C, the number of channels
      */
     public SyncBatchNorm(int numFeatures) {
-        this(numFeatures, 1e-5, 0.1, true, true, Device.cpu());
+        this(new BatchNormOptions(numFeatures), Device.cpu());
     }
 
     /**
-     * A layer whose tensors are created on {@code device}.
+     * A layer whose tensors are created on {@code device}; its input must be at least 2-D,
+     * {@code [N, C, *]}.
      *
-     * @param numFeatures       C, the number of channels
-     * @param eps               added to the variance
-     * @param momentum          weight of a batch in the running statistics, or null for a cumulative average
-     * @param affine            whether to learn a per-channel weight and bias
-     * @param trackRunningStats whether to keep running statistics
-     * @param device            where the parameters and buffers live
+     * @param options the channels, eps, momentum, affine and whether to keep running statistics
+     * @param device  where the parameters and buffers live
      */
-    public SyncBatchNorm(int numFeatures, double eps, Double momentum, boolean affine, boolean trackRunningStats,
-                         Device device) {
-        super(numFeatures, eps, momentum, affine, trackRunningStats, device);
-    }
-
-    /** The input must be at least 2-D, {@code [N, C, *]}. */
-    @Override
-    protected void checkInputDim(Tensor x) {
-        if (x.dim() < 2) {
-            throw new IllegalArgumentException("expected at least 2D input (got " + x.dim() + "D input)");
-        }
+    public SyncBatchNorm(BatchNormOptions options, Device device) {
+        super(options, device, 2, Integer.MAX_VALUE);
     }
 
     /**
@@ -85,23 +73,25 @@ public class SyncBatchNorm extends BatchNormBase<SyncBatchNorm> {
         if (!isTraining() || group == null || group.size() == 1 || x.numel() == 0) {
             return super.forward(x);
         }
-        if (x.shape(1) != numFeatures()) {
-            throw new IllegalArgumentException("SyncBatchNorm: expected " + numFeatures() + " channels (dimension 1), got "
-                    + x.shape(1));
+        BatchNormOptions options = options();
+        if (x.shape(1) != options.numFeatures()) {
+            throw new IllegalArgumentException("SyncBatchNorm: expected " + options.numFeatures()
+                    + " channels (dimension 1), got " + x.shape(1));
         }
         if (Step.isRecording()) {
             throw new IllegalStateException("SyncBatchNorm inside a step being recorded by Step.compile: its"
                     + " all-reduces are host exchanges between replicas, which a replay cannot repeat; run the step eagerly");
         }
-        double factor = momentum() == null ? 0.0 : momentum();
+        Double momentum = options.momentum();
+        double factor = momentum == null ? 0.0 : momentum;
         boolean running = runningMean() != null;
         if (running) {
             long n = countBatchOnHost();
-            if (momentum() == null) {
+            if (momentum == null) {
                 factor = 1.0 / n;
             }
         }
-        SyncBatchNormFunction f = new SyncBatchNormFunction(group, eps());
+        SyncBatchNormFunction f = new SyncBatchNormFunction(group, options.eps());
         Tensor y = weight() != null ? f.apply(x, weight(), bias()) : f.apply(x);
         if (running) {
             updateRunning(f.mean(), f.unbiasedVar(), factor);
@@ -174,8 +164,7 @@ public class SyncBatchNorm extends BatchNormBase<SyncBatchNorm> {
     private static SyncBatchNorm from(BatchNormBase<?> bn) {
         Tensor any = bn.weight() != null ? bn.weight() : bn.runningMean();
         Device device = any != null ? any.device() : Device.cpu();
-        SyncBatchNorm s = new SyncBatchNorm(bn.numFeatures(), bn.eps(), bn.momentum(), bn.weight() != null,
-                bn.runningMean() != null, device);
+        SyncBatchNorm s = new SyncBatchNorm(bn.options(), device);
         s.loadStateDict(bn.stateDict());
         s.train(bn.isTraining());
         return s;

@@ -11,9 +11,7 @@ package io.clgrad.optim;
  * }</pre>
  */
 public final class LinearLR extends LRScheduler {
-    private final double startFactor;
-    private final double endFactor;
-    private final int totalIters;
+    private final Ramp ramp;
 
     /** LinearLR with PyTorch's defaults: start factor 1/3, end factor 1.0, 5 epochs. */
     public LinearLR(Optimizer optimizer) {
@@ -28,45 +26,62 @@ public final class LinearLR extends LRScheduler {
      */
     public LinearLR(Optimizer optimizer, double startFactor, double endFactor, int totalIters) {
         super(optimizer);
-        if (!(startFactor > 0 && startFactor <= 1)) {
-            throw new IllegalArgumentException("Starting multiplicative factor expected to be greater than 0 and less"
-                    + " or equal to 1, got " + startFactor);
-        }
-        if (!(endFactor >= 0 && endFactor <= 1)) {
-            throw new IllegalArgumentException("Ending multiplicative factor expected to be between 0 and 1, got "
-                    + endFactor);
-        }
-        this.startFactor = startFactor;
-        this.endFactor = endFactor;
-        this.totalIters = positive("LinearLR", "total_iters", totalIters);
+        this.ramp = new Ramp(startFactor, endFactor, totalIters);
         initialStep();
     }
 
     @Override
     protected double[] computeLr() {
-        return eachGroup((lr, base, e) -> {
-            if (e == 0) {
-                return lr * startFactor;
-            } else if (e > totalIters) {
-                return lr;
+        return eachGroup((lr, base, e) -> lr * ramp.stepFactor(e));
+    }
+
+    /** The ramp of factors: start factor, end factor and its length in epochs. */
+    public Ramp ramp() {
+        return ramp;
+    }
+
+    /**
+     * The schedule's arguments: the factor changes linearly from {@code startFactor} at epoch 0 to
+     * {@code endFactor} at epoch {@code totalIters}, and stays there.
+     *
+     * @param startFactor the factor of epoch 0, in (0, 1]
+     * @param endFactor   the factor from epoch {@code totalIters} on, in [0, 1]
+     * @param totalIters  the number of epochs of the linear change, positive
+     */
+    public record Ramp(double startFactor, double endFactor, int totalIters) {
+        /**
+         * Checks the factors and the length.
+         *
+         * @throws IllegalArgumentException when startFactor is not in (0, 1], endFactor not in [0, 1],
+         *                                  or totalIters is not positive
+         */
+        public Ramp {
+            if (!(startFactor > 0 && startFactor <= 1)) {
+                throw new IllegalArgumentException("Starting multiplicative factor expected to be greater than 0 and"
+                        + " less or equal to 1, got " + startFactor);
             }
-            return lr * (1.0 + (endFactor - startFactor)
-                    / (totalIters * startFactor + (e - 1) * (endFactor - startFactor)));
-        });
-    }
+            if (!(endFactor >= 0 && endFactor <= 1)) {
+                throw new IllegalArgumentException("Ending multiplicative factor expected to be between 0 and 1, got "
+                        + endFactor);
+            }
+            positive("LinearLR", "total_iters", totalIters);
+        }
 
-    /** The factor of epoch 0. */
-    public double startFactor() {
-        return startFactor;
-    }
-
-    /** The factor from epoch {@code totalIters} on. */
-    public double endFactor() {
-        return endFactor;
-    }
-
-    /** The number of epochs of the linear change. */
-    public int totalIters() {
-        return totalIters;
+        /**
+         * What epoch {@code e} multiplies the previous epoch's rate by (PyTorch's chainable form):
+         * the start factor at epoch 0, the ratio of consecutive factors up to {@code totalIters},
+         * then 1.
+         *
+         * @param e the epoch
+         * @return the multiplier
+         */
+        public double stepFactor(int e) {
+            if (e == 0) {
+                return startFactor;
+            } else if (e > totalIters) {
+                return 1;
+            }
+            return 1.0 + (endFactor - startFactor) / (totalIters * startFactor + (e - 1) * (endFactor - startFactor));
+        }
     }
 }

@@ -162,9 +162,15 @@ public final class OneCycleLR extends LRScheduler {
         phases = parsed;
     }
 
-    /** Builds a {@link OneCycleLR}; every setter returns the builder. Defaults are PyTorch's. */
-    public static final class Builder {
-        private final Optimizer optimizer;
+    /**
+     * Builds a {@link OneCycleLR}; every setter returns the builder. Defaults are PyTorch's.
+     * {@link #build()} sets each group's {@code initial_lr}, {@code max_lr}, {@code min_lr} (and
+     * momentum options) as PyTorch does, then the rate of step 0; it throws an
+     * {@link IllegalArgumentException} on PyTorch's argument errors: a null optimizer, no total steps,
+     * a count that is not positive, pct_start outside [0, 1], an unknown anneal strategy, a wrong
+     * number of max_lr values, or momentum cycling on an optimizer without momentum or betas.
+     */
+    public static final class Builder extends SchedulerBuilder<Builder, OneCycleLR> {
         private final double[] maxLr;
         private Integer totalSteps;
         private Integer epochs;
@@ -181,7 +187,7 @@ public final class OneCycleLR extends LRScheduler {
         private boolean useBeta1;
 
         private Builder(Optimizer optimizer, double[] maxLr) {
-            this.optimizer = optimizer;
+            super(optimizer, Builder::create);
             this.maxLr = maxLr == null ? null : maxLr.clone();
         }
 
@@ -252,18 +258,17 @@ public final class OneCycleLR extends LRScheduler {
         }
 
         /**
-         * The scheduler. Sets each group's {@code initial_lr}, {@code max_lr}, {@code min_lr} (and
-         * momentum options) as PyTorch does, then the rate of step 0.
+         * The scheduler, for {@link #build()} once the optimizer is known not to be null. Sets each
+         * group's {@code initial_lr}, {@code max_lr}, {@code min_lr} (and momentum options) as
+         * PyTorch does, then the rate of step 0.
          *
          * @throws IllegalArgumentException on PyTorch's argument errors: no total steps, a count that
          *                                  is not positive, pct_start outside [0, 1], an unknown
          *                                  anneal strategy, a wrong number of max_lr values, or
          *                                  momentum cycling on an optimizer without momentum or betas
          */
-        public OneCycleLR build() {
-            if (optimizer == null) {
-                throw new IllegalArgumentException("optimizer is null");
-            }
+        private OneCycleLR create() {
+            Optimizer optimizer = optimizer();
             if (totalSteps == null && (epochs == null || stepsPerEpoch == null)) {
                 throw new IllegalArgumentException("You must define either total_steps OR (epochs AND steps_per_epoch)");
             }

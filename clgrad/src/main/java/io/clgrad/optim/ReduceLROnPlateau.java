@@ -45,7 +45,7 @@ public final class ReduceLROnPlateau {
     private double[] lastLr;
 
     private ReduceLROnPlateau(Builder b) {
-        this.optimizer = b.optimizer;
+        this.optimizer = b.optimizer();
         this.factor = b.factor;
         this.patience = b.patience;
         this.cooldown = b.cooldown;
@@ -232,9 +232,13 @@ public final class ReduceLROnPlateau {
         return mode;
     }
 
-    /** Builds a {@link ReduceLROnPlateau}; every setter returns the builder. Defaults are PyTorch's. */
-    public static final class Builder {
-        private final Optimizer optimizer;
+    /**
+     * Builds a {@link ReduceLROnPlateau}; every setter returns the builder. Defaults are PyTorch's.
+     * {@link #build()} throws an {@link IllegalArgumentException} when the optimizer is null, factor
+     * is not below 1, the mode or threshold mode is unknown, patience or cooldown is negative, or the
+     * number of min_lr values is neither 1 nor the number of groups.
+     */
+    public static final class Builder extends SchedulerBuilder<Builder, ReduceLROnPlateau> {
         private String mode = "min";
         private double factor = 0.1;
         private int patience = 10;
@@ -245,7 +249,7 @@ public final class ReduceLROnPlateau {
         private double eps = 1e-8;
 
         private Builder(Optimizer optimizer) {
-            this.optimizer = optimizer;
+            super(optimizer, Builder::create);
         }
 
         /** {@code "min"} (default: the metric should fall) or {@code "max"} (it should rise). */
@@ -297,9 +301,7 @@ public final class ReduceLROnPlateau {
         }
 
         private Builder checked() {
-            if (optimizer == null) {
-                throw new IllegalArgumentException("optimizer is null");
-            }
+            optimizer();   // refuses null, as build() does
             if (!(factor < 1.0)) {
                 throw new IllegalArgumentException("Factor should be < 1.0.");
             }
@@ -313,13 +315,13 @@ public final class ReduceLROnPlateau {
         }
 
         /**
-         * The scheduler.
+         * The scheduler, for {@link #build()} once the optimizer is known not to be null.
          *
          * @throws IllegalArgumentException when factor is not below 1, the mode or threshold mode is
          *                                  unknown, patience or cooldown is negative, or the number of
          *                                  min_lr values is neither 1 nor the number of groups
          */
-        public ReduceLROnPlateau build() {
+        private ReduceLROnPlateau create() {
             return new ReduceLROnPlateau(checked());
         }
     }

@@ -8,6 +8,7 @@ import io.clgrad.Tensor;
 import io.clgrad.nn.BatchNorm1d;
 import io.clgrad.nn.BatchNorm2d;
 import io.clgrad.nn.BatchNormBase;
+import io.clgrad.nn.BatchNormOptions;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,9 +38,8 @@ class BatchNormGoldenTest {
                 : c.get("momentum").isNull() ? null : Double.valueOf(c.get("momentum").asDouble());
         boolean affine = !c.has("affine") || c.get("affine").asBoolean();
         boolean track = !c.has("track_running_stats") || c.get("track_running_stats").asBoolean();
-        return c.get("kind").asText().equals("1d")
-                ? new BatchNorm1d(features, eps, momentum, affine, track, device)
-                : new BatchNorm2d(features, eps, momentum, affine, track, device);
+        BatchNormOptions options = new BatchNormOptions(features, eps, momentum, affine, track);
+        return c.get("kind").asText().equals("1d") ? new BatchNorm1d(options, device) : new BatchNorm2d(options, device);
     }
 
     @ParameterizedTest(name = "{1} on {0}")

@@ -68,7 +68,7 @@ class BatchNormTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
     void trainingUpdatesRunningStatisticsInPlaceAndEvalUsesThem(Device d) {
-        BatchNorm2d m = new BatchNorm2d(2, 1e-5, 0.5, true, true, d);
+        BatchNorm2d m = new BatchNorm2d(new BatchNormOptions(2, 1e-5, 0.5, true, true), d);
         Tensor rm = m.runningMean();
         int before = rm.version();
         // channel 0 holds 1, 3 (mean 2, unbiased variance 2), channel 1 holds 5, 5 (mean 5, variance 0)
@@ -90,7 +90,7 @@ class BatchNormTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
     void numBatchesTrackedCountsFromWhatWasLoaded(Device d) {
-        BatchNorm1d m = new BatchNorm1d(3, 1e-5, null, true, true, d);   // cumulative average
+        BatchNorm1d m = new BatchNorm1d(new BatchNormOptions(3, 1e-5, null, true, true), d);   // cumulative average
         Tensor x = Tensor.randn(d, 4, 3);
         m.forward(x);
         m.forward(x);
@@ -117,15 +117,19 @@ class BatchNormTest {
         assertEquals(List.of("weight", "bias"), List.copyOf(m.namedParameters().keySet()));
         assertArrayEquals(new int[0], m.numBatchesTracked().shape());
         assertEquals(io.clgrad.DType.INT32, m.numBatchesTracked().dtype());
+        BatchNorm1d plain = new BatchNorm1d(new BatchNormOptions(10, 1e-3, null, false, false), Device.cpu());
         assertEquals("BatchNorm1d(10, eps=0.001, momentum=None, affine=False, track_running_stats=False)",
-                new BatchNorm1d(10, 1e-3, null, false, false).toString());
-        assertEquals(List.of(), List.copyOf(new BatchNorm1d(10, 1e-3, null, false, false).stateDict().keySet()));
+                plain.toString());
+        assertEquals(List.of(), List.copyOf(plain.stateDict().keySet()));
+        assertEquals(new BatchNormOptions(10, 1e-3, null, false, false), plain.options());
         assertEquals("Dropout2d(p=0.5, inplace=False)", new Dropout2d().toString());
     }
 
     @Test
     void errorsNameTheProblem() {
         BatchNorm2d m2 = new BatchNorm2d(3);
+        assertEquals("BatchNorm: num_features must be positive, got 0",
+                assertThrows(IllegalArgumentException.class, () -> new BatchNorm1d(0)).getMessage());
         assertEquals("expected 4D input (got 3D input)",
                 assertThrows(IllegalArgumentException.class, () -> m2.forward(Tensor.randn(2, 3, 4))).getMessage());
         assertEquals("expected 2D or 3D input (got 4D input)", assertThrows(IllegalArgumentException.class,
@@ -167,7 +171,7 @@ class BatchNormTest {
         assertSame(x, drop.forward(x));
         drop.train();
         assertNotEquals(0, java.util.Arrays.stream(box(drop.forward(x).toFloatArray())).filter(v -> v == 0f).count());
-        Sequential net = new Sequential(new BatchNorm2d(50, 1e-5, 0.1, true, true, d), new Dropout2d(0.5));
+        Sequential net = new Sequential(new BatchNorm2d(new BatchNormOptions(50), d), new Dropout2d(0.5));
         net.eval();
         assertTrue(!net.children().get(0).isTraining() && !net.children().get(1).isTraining());
     }
@@ -189,7 +193,7 @@ class BatchNormTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")
     void trainingLoopKeepsDeviceMemoryFlat(Device d) {
-        BatchNorm2d m = new BatchNorm2d(4, 1e-5, 0.1, true, true, d);
+        BatchNorm2d m = new BatchNorm2d(new BatchNormOptions(4), d);
         try (TensorScope outer = Tensors.scope()) {
             Tensor x = Tensor.randn(d, 8, 4, 6, 6).requiresGrad(true);
             Tensor up = Tensor.randn(d, 8, 4, 6, 6);

@@ -31,8 +31,8 @@ class ClassTargetRangeTest {
         String m = e.getMessage();
         assertTrue(m.startsWith(op + ": Target " + value + " is out of bounds"), m);
         assertTrue(m.contains("target[" + index + "] = " + value), m);
-        assertEquals(value, e.value());
-        assertEquals(index, e.position());
+        assertEquals(value, e.detail().value());
+        assertEquals(index, e.detail().position());
         if (!d.isCpu()) {
             assertTrue(m.contains("found on " + d), m);
         }

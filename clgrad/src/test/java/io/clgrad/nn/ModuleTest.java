@@ -55,6 +55,7 @@ class ModuleTest {
                 + "    (1): Identity()\n"
                 + "  )\n"
                 + ")", s.toString());
+        assertEquals(new LinearOptions(4, 3, false), ((Linear) s.get(1)).options());
         assertEquals("Dropout(p=0.5, inplace=False)", new Dropout().toString());
         assertEquals("Sequential()", new Sequential().toString());
         assertEquals("BCEWithLogitsLoss()", new BCEWithLogitsLoss().toString());

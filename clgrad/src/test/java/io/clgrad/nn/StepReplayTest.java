@@ -286,7 +286,8 @@ class StepReplayTest {
     @MethodSource("io.clgrad.TestDevices#all")
     void aCumulativeBatchNormIsRefusedWhileRecording(Device d) {
         Tensor.manualSeed(7);
-        Sequential m = new Sequential(new Linear(20, 8), new BatchNorm1d(8, 1e-5, null, true, true)).to(d);
+        BatchNormOptions cumulative = new BatchNormOptions(8, 1e-5, null, true, true);
+        Sequential m = new Sequential(new Linear(20, 8), new BatchNorm1d(cumulative, Device.cpu())).to(d);
         Tensor x = Tensor.randn(d, 16, 20);
         try (CompiledStep step = Step.compile(d, xs -> m.forward(xs[0]).sum())) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> step.run(x));

@@ -59,6 +59,7 @@ class LRSchedulerTest {
         Optimizer opt = sgd(0.2);
         LinearLR s = new LinearLR(opt, 0.25, 1.0, 4);
         assertSequence(opt, s, 10, e -> 0.2 * (0.25 + 0.75 * Math.min(e, 4) / 4.0));
+        assertEquals(new LinearLR.Ramp(0.25, 1.0, 4), s.ramp());
     }
 
     @Test

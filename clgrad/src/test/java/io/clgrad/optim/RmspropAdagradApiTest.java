@@ -105,6 +105,13 @@ class RmspropAdagradApiTest {
         assertEquals("anneal_strategy must be one of 'cos' or 'linear', instead got cosine",
                 assertThrows(IllegalArgumentException.class,
                         () -> OneCycleLR.builder(sgd, 0.1).totalSteps(5).annealStrategy("cosine").build()).getMessage());
+        // a null optimizer is the first error a scheduler builder reports, before its own arguments
+        assertEquals("optimizer is null", assertThrows(IllegalArgumentException.class,
+                () -> OneCycleLR.builder(null, 0.1).epochs(3).build()).getMessage());
+        assertEquals("optimizer is null", assertThrows(IllegalArgumentException.class,
+                () -> ReduceLROnPlateau.builder(null).factor(1.0).build()).getMessage());
+        assertEquals("optimizer is null", assertThrows(IllegalArgumentException.class,
+                () -> new ReduceLROnPlateau(null)).getMessage());
         assertEquals("Expected 1 lr_lambdas, but got 2", assertThrows(IllegalArgumentException.class,
                 () -> new LambdaLR(sgd, List.of(e -> 1.0, e -> 2.0))).getMessage());
         OneCycleLR short1 = OneCycleLR.builder(sgd, 0.1).totalSteps(2).build();

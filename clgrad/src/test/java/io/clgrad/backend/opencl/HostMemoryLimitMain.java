@@ -49,8 +49,8 @@ public final class HostMemoryLimitMain {
         }
         check(oom != null, "no DeviceOutOfMemoryException after " + held.size() + " chunks of " + CHUNK + " bytes");
         System.out.println("caught: " + oom.getMessage());
-        check(oom.requestedBytes() == CHUNK, "requestedBytes " + oom.requestedBytes());
-        check(oom.bytesInUse() == held.size() * CHUNK, "bytesInUse " + oom.bytesInUse() + " with " + held.size() + " held");
+        check(oom.allocation().requestedBytes() == CHUNK, "requestedBytes " + oom.allocation().requestedBytes());
+        check(oom.allocation().bytesInUse() == held.size() * CHUNK, "bytesInUse " + oom.allocation().bytesInUse() + " with " + held.size() + " held");
         MemoryStats stats = d.memoryStats();
         check(stats.bytesInUse() == held.size() * CHUNK, "stats after the failure: " + stats);
         // the tensors allocated before the failure are intact and usable

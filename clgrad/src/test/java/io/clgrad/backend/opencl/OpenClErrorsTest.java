@@ -68,7 +68,7 @@ class OpenClErrorsTest {
         for (int rc : new int[] {ClErrors.CL_MEM_OBJECT_ALLOCATION_FAILURE, ClErrors.CL_OUT_OF_HOST_MEMORY}) {
             DeviceOutOfMemoryException e = assertThrows(DeviceOutOfMemoryException.class,
                     () -> transfers.failIfOutOfMemory(rc, "clEnqueueReadBuffer", 4096));
-            assertEquals(4096, e.requestedBytes());
+            assertEquals(4096, e.allocation().requestedBytes());
             assertTrue(e.getMessage().contains(ClErrors.name(rc)) || String.valueOf(e.getCause()).contains(ClErrors.name(rc)),
                     e.getMessage());
         }

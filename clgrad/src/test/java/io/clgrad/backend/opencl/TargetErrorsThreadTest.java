@@ -67,8 +67,8 @@ class TargetErrorsThreadTest {
                 await(otherRead);
                 TargetOutOfBoundsException e = assertThrows(TargetOutOfBoundsException.class, loss::item,
                         "thread A's own read after its bad target");
-                assertEquals(3, e.value());
-                assertEquals(1, e.position());
+                assertEquals(3, e.detail().value());
+                assertEquals(1, e.detail().position());
                 goodRead(d);          // raised once
             } catch (Throwable t) {
                 inA.set(t);
