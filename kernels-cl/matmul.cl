@@ -2,8 +2,8 @@
  * matmul.cl - batched matrix product C[b] = A[b] . B[b]: three register-tiled kernels, and one variant.
  *   matmul_tiled   stages tiles in local memory (GPUs)
  *   matmul_direct  the same tiling without local memory (CPU devices, small products)
- *   matmul_direct_grad  matmul_direct with A masked by ReLU's backward and A's row sums beside C
- *                  (a Linear layer's weight and bias gradients in one launch)
+ *   matmul_direct_grad_*  matmul_direct with A masked by ReLU's backward and/or A's row sums beside
+ *                  C (a Linear layer's weight and bias gradients in one launch)
  *   matmul_vec     explicit floatN micro-kernel (CPU devices, products from a few MFLOP)
  * io.clgrad.backend.opencl.DeviceTuning picks the kernel and its -D values per device, and
  * `clgrad tune` (MatmulTuner) times candidates on the user's device and saves the fastest.
@@ -28,8 +28,8 @@
  * Launched by io.clgrad.backend.opencl.MatmulOps#matmul (and #linearGrad).
  *
  * Built after the prelude common.cl, which io.clgrad.backend.opencl.ProgramCache prepends: this
- * file compiles on its own together with that prelude (and only with it); matmul_direct_grad's row
- * sums use its compensated sum (clg_ksum).
+ * file compiles on its own together with that prelude (and only with it); the row sums of
+ * matmul_direct_grad_* use its compensated sum (clg_ksum).
  */
 
 #ifndef MM_WG_M
@@ -177,7 +177,7 @@ inline void mm_direct(__global const float* a, int aOff, int aBs, int aRs, int a
                       __global const float* b, int bOff, int bBs, int bRs, int bCs,
                       __global float* c, int cOff, int m, int n, int k,
                       __global const float* bias, int epi,
-                      __global const float* amask, __global float* rowsum)
+                      __global const float* amask, __global float* rowsum, const int masked, const int sums)
 {
     const int lx = get_local_id(0);
     const int ly = get_local_id(1);
@@ -189,6 +189,7 @@ inline void mm_direct(__global const float* a, int aOff, int aBs, int aRs, int a
     }
     __global const float* A = a + aOff + (long)batch * aBs;
     __global const float* B = b + bOff + (long)batch * bBs;
+    __global const float* M = amask + aOff + (long)batch * aBs;   /* the mask is laid out as A */
 
     int aRow[MM_WPT_M];
     int bCol[MM_WPT_N];
@@ -198,14 +199,8 @@ inline void mm_direct(__global const float* a, int aOff, int aBs, int aRs, int a
     for (int j = 0; j < MM_WPT_N; j++) {
         bCol[j] = min(col0 + j * MM_WG_N, n - 1) * bCs;
     }
-    /* the mask is laid out as A; the work-items of column 0 also add up their rows of (masked) A */
-    __global const float* M = amask + aOff + (long)batch * aBs;
-    const bool sums = rowsum != 0 && col0 == 0;
-    clg_ksum rs[MM_WPT_M];
     float acc[MM_WPT_M][MM_WPT_N];
     for (int i = 0; i < MM_WPT_M; i++) {
-        rs[i].s = 0.0f;
-        rs[i].c = 0.0f;
         for (int j = 0; j < MM_WPT_N; j++) {
             acc[i][j] = 0.0f;
         }
@@ -218,11 +213,9 @@ inline void mm_direct(__global const float* a, int aOff, int aBs, int aRs, int a
         #pragma unroll
         for (int i = 0; i < MM_WPT_M; i++) {
             ar[i] = A[aRow[i] + ap];
-            if (amask != 0 && M[aRow[i] + ap] <= 0.0f) {
-                ar[i] = 0.0f;   /* RELU_BACKWARD(g, y) = y <= 0 ? 0 : g, so g passes where y is NaN */
-            }
-            if (sums) {
-                clg_ksum_add(&rs[i], ar[i]);
+            if (masked) {
+                /* RELU_BACKWARD(g, y) = y <= 0 ? 0 : g, so g passes where y is NaN */
+                ar[i] = M[aRow[i] + ap] <= 0.0f ? 0.0f : ar[i];
             }
         }
         #pragma unroll
@@ -246,8 +239,22 @@ inline void mm_direct(__global const float* a, int aOff, int aBs, int aRs, int a
                 C[r * n + cc] = mm_epilogue(acc[i][j], bias, cc, epi);
             }
         }
-        if (sums && r < m) {
-            rowsum[(long)batch * m + r] = clg_ksum_value(rs[i]);
+    }
+    if (sums && col0 == 0) {
+        /* the work-items of column 0 then add up their rows of (masked) A, outside the product's loop */
+        for (int i = 0; i < MM_WPT_M; i++) {
+            int r = row0 + i * MM_WG_M;
+            if (r < m) {
+                clg_ksum s = {0.0f, 0.0f};
+                for (int p = 0; p < k; p++) {
+                    float v = A[aRow[i] + p * aCs];
+                    if (masked && M[aRow[i] + p * aCs] <= 0.0f) {
+                        v = 0.0f;
+                    }
+                    clg_ksum_add(&s, v);
+                }
+                rowsum[(long)batch * m + r] = clg_ksum_value(s);
+            }
         }
     }
 }
@@ -258,25 +265,32 @@ void matmul_direct(__global const float* a, int aOff, int aBs, int aRs, int aCs,
                    __global float* c, int cOff, int m, int n, int k,
                    __global const float* bias, int epi)
 {
-    mm_direct(a, aOff, aBs, aRs, aCs, b, bOff, bBs, bRs, bCs, c, cOff, m, n, k, bias, epi, 0, 0);
+    mm_direct(a, aOff, aBs, aRs, aCs, b, bOff, bBs, bRs, bCs, c, cOff, m, n, k, bias, epi, 0, 0, 0, 0);
 }
 
 /*
- * matmul_direct_grad: matmul_direct for a Linear layer's parameter gradients (A = g^T, B = x,
- * C = gW): when amask is not NULL, A[i][p] is taken as 0 where the mask, laid out as A, is <= 0
- * (ReLU's backward fused into the load); when rowsum is not NULL, the work-items of column 0 also
- * add up their rows of the (masked) A in compensated sums, so rowsum[batch*m + i] = sum_p A[i][p]
- * (the bias gradient) comes out of the same launch. Launch geometry as matmul_direct; io.clgrad.
- * backend.opencl.MatmulOps#linearGrad launches it for the products that matmul_direct serves.
+ * matmul_direct_grad_{mask,sums,mask_sums}: matmul_direct for a Linear layer's parameter gradients
+ * (A = g^T, B = x, C = gW), in three compiled variants so that none tests at run time what it does:
+ * _mask takes A[i][p] as 0 where amask, laid out as A, is <= 0 (ReLU's backward fused into the
+ * load); _sums has the work-items of column 0, after the product, add up their rows of the (masked)
+ * A in compensated sums, rowsum[batch*m + i] = sum_p A[i][p] (the bias gradient); _mask_sums both.
+ * An argument a variant does not use is NULL. Launch geometry as matmul_direct;
+ * io.clgrad.backend.opencl.MatmulOps#linearGrad launches them for the products matmul_direct serves.
  */
-__kernel __attribute__((reqd_work_group_size(MM_WG_N, MM_WG_M, 1)))
-void matmul_direct_grad(__global const float* a, int aOff, int aBs, int aRs, int aCs,
-                        __global const float* b, int bOff, int bBs, int bRs, int bCs,
-                        __global float* c, int cOff, int m, int n, int k,
-                        __global const float* amask, __global float* rowsum)
-{
-    mm_direct(a, aOff, aBs, aRs, aCs, b, bOff, bBs, bRs, bCs, c, cOff, m, n, k, 0, 0, amask, rowsum);
+#define MM_DIRECT_GRAD(NAME, MASKED, SUMS)                                                        \
+__kernel __attribute__((reqd_work_group_size(MM_WG_N, MM_WG_M, 1)))                              \
+void NAME(__global const float* a, int aOff, int aBs, int aRs, int aCs,                          \
+          __global const float* b, int bOff, int bBs, int bRs, int bCs,                          \
+          __global float* c, int cOff, int m, int n, int k,                                      \
+          __global const float* amask, __global float* rowsum)                                   \
+{                                                                                                \
+    mm_direct(a, aOff, aBs, aRs, aCs, b, bOff, bBs, bRs, bCs, c, cOff, m, n, k, 0, 0,            \
+              amask, rowsum, MASKED, SUMS);                                                      \
 }
+
+MM_DIRECT_GRAD(matmul_direct_grad_mask, 1, 0)
+MM_DIRECT_GRAD(matmul_direct_grad_sums, 0, 1)
+MM_DIRECT_GRAD(matmul_direct_grad_mask_sums, 1, 1)
 
 /*
  * matmul_vec: the same product for large matrices on CPU devices, written the way a BLAS

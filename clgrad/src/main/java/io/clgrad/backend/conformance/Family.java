@@ -22,7 +22,7 @@ public enum Family {
     /** {@link Backend#addmm}: matmul with a fused bias and ReLU. */
     ADDMM(s -> MatmulCases.addmm()),
     /** {@link Backend#linearGrad}: a Linear layer's weight and bias gradients, with a fused ReLU mask. */
-    LINEAR_GRAD(s -> MatmulCases.linearGrad()),
+    LINEAR_GRAD(MatmulCases::linearGrad),
     /** {@link Backend#reduce}. */
     REDUCE(ReduceCases::reduce),
     /** {@link Backend#softmax}, plain and log. */

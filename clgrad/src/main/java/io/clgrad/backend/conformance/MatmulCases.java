@@ -150,17 +150,21 @@ final class MatmulCases {
     /**
      * A Linear layer's parameter gradients ({@link Backend#linearGrad}): with and without the ReLU
      * mask (zeros and negative zeros in the mask, where the gradient must be cut) and the bias
-     * gradient, x plain, transposed or at an offset; SimpleNet's shapes at batch 64 (OpenCL CPU
-     * devices: one matmul_direct_grad launch, narrow and wide), a long batch (split k) and a large
-     * product (matmul_vec), which OpenCL composes from the separate ops, and an empty batch.
-     * Reference: the masked gradient's product and column sums in double.
+     * gradient, x plain, transposed or at an offset; (rows, out, in) of SimpleNet at batch 64 and
+     * small gradients up to 1,024 elements, with x narrow and wide (OpenCL CPU devices: one
+     * matmul_direct_grad launch), and, at {@link CaseSize#FULL}, larger gradients, a long batch
+     * (split k) and a large product (matmul_vec), which OpenCL composes from the separate ops; an
+     * empty batch. Reference: the masked gradient's product and column sums in double.
      */
-    static List<OpCase> linearGrad() {
+    static List<OpCase> linearGrad(CaseSize size) {
         Random r = new Random(403);
         List<OpCase> cases = new ArrayList<>();
-        int[][] dims = {{64, 10, 2}, {64, 1, 10}, {7, 33, 5}, {1, 1, 1}, {33, 129, 64}, {2048, 10, 2},
-            {256, 300, 200}, {0, 5, 3}};
+        int[][] dims = {{64, 10, 2}, {64, 1, 10}, {7, 33, 5}, {1, 1, 1}, {16, 40, 33}, {32, 32, 7}, {0, 5, 3},
+            {33, 129, 64}, {2048, 10, 2}, {256, 300, 200}};
         for (int[] d : dims) {
+            if (!size.full() && (long) d[0] * d[1] > 1024) {
+                continue;
+            }
             for (int t = 0; t < 4; t++) {
                 cases.add(linearGradCase(r, d[0], d[1], d[2], (t & 1) != 0, (t & 2) != 0, t == 3, t == 1 ? 5 : 0));
             }
