@@ -19,6 +19,12 @@ import jdk.incubator.vector.VectorSpecies;
  * AVX2's 16 ymm registers (6×2 as in the BLIS/OpenBLAS Haswell kernels, 8×1), AVX-512's and NEON's
  * 32 (6×4, 8×3, 12×2, 4×3, 8×2) and the 4×2 tile of the first version. The methods are written out one by one (they are the same loop
  * unrolled to different sizes); {@link #run} dispatches on the tile once per tile of C.
+ *
+ * <p>Each kernel stores C in both branches of {@code if (add)}, each what it computed, rather than
+ * once after the branches merge: with the single store after the merge, Java 17's C2 failed to
+ * intrinsify the 24 stores of the 6×4 kernel in about one JVM start in six (no failure on Java 25),
+ * and that JVM then ran every packed product 10-20x slower for its whole life, the accumulators
+ * boxed (docs/benchmarks.md, "An intermittent 10-20x slowdown of the packed GEMM (Java 17)").
  */
 final class VectorKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -79,23 +85,24 @@ final class VectorKernels {
         int o2 = co + 2 * ldc;
         int o3 = co + 3 * ldc;
         if (add) {
-            c0_0 = c0_0.add(FloatVector.fromArray(S, c, o0));
-            c0_1 = c0_1.add(FloatVector.fromArray(S, c, o0 + L));
-            c1_0 = c1_0.add(FloatVector.fromArray(S, c, o1));
-            c1_1 = c1_1.add(FloatVector.fromArray(S, c, o1 + L));
-            c2_0 = c2_0.add(FloatVector.fromArray(S, c, o2));
-            c2_1 = c2_1.add(FloatVector.fromArray(S, c, o2 + L));
-            c3_0 = c3_0.add(FloatVector.fromArray(S, c, o3));
-            c3_1 = c3_1.add(FloatVector.fromArray(S, c, o3 + L));
+            c0_0.add(FloatVector.fromArray(S, c, o0)).intoArray(c, o0);
+            c0_1.add(FloatVector.fromArray(S, c, o0 + L)).intoArray(c, o0 + L);
+            c1_0.add(FloatVector.fromArray(S, c, o1)).intoArray(c, o1);
+            c1_1.add(FloatVector.fromArray(S, c, o1 + L)).intoArray(c, o1 + L);
+            c2_0.add(FloatVector.fromArray(S, c, o2)).intoArray(c, o2);
+            c2_1.add(FloatVector.fromArray(S, c, o2 + L)).intoArray(c, o2 + L);
+            c3_0.add(FloatVector.fromArray(S, c, o3)).intoArray(c, o3);
+            c3_1.add(FloatVector.fromArray(S, c, o3 + L)).intoArray(c, o3 + L);
+        } else {
+            c0_0.intoArray(c, o0);
+            c0_1.intoArray(c, o0 + L);
+            c1_0.intoArray(c, o1);
+            c1_1.intoArray(c, o1 + L);
+            c2_0.intoArray(c, o2);
+            c2_1.intoArray(c, o2 + L);
+            c3_0.intoArray(c, o3);
+            c3_1.intoArray(c, o3 + L);
         }
-        c0_0.intoArray(c, o0);
-        c0_1.intoArray(c, o0 + L);
-        c1_0.intoArray(c, o1);
-        c1_1.intoArray(c, o1 + L);
-        c2_0.intoArray(c, o2);
-        c2_1.intoArray(c, o2 + L);
-        c3_0.intoArray(c, o3);
-        c3_1.intoArray(c, o3 + L);
     }
 
     /** The 6×2 tile (6 rows × 2 vectors). */
@@ -146,31 +153,32 @@ final class VectorKernels {
         int o4 = co + 4 * ldc;
         int o5 = co + 5 * ldc;
         if (add) {
-            c0_0 = c0_0.add(FloatVector.fromArray(S, c, o0));
-            c0_1 = c0_1.add(FloatVector.fromArray(S, c, o0 + L));
-            c1_0 = c1_0.add(FloatVector.fromArray(S, c, o1));
-            c1_1 = c1_1.add(FloatVector.fromArray(S, c, o1 + L));
-            c2_0 = c2_0.add(FloatVector.fromArray(S, c, o2));
-            c2_1 = c2_1.add(FloatVector.fromArray(S, c, o2 + L));
-            c3_0 = c3_0.add(FloatVector.fromArray(S, c, o3));
-            c3_1 = c3_1.add(FloatVector.fromArray(S, c, o3 + L));
-            c4_0 = c4_0.add(FloatVector.fromArray(S, c, o4));
-            c4_1 = c4_1.add(FloatVector.fromArray(S, c, o4 + L));
-            c5_0 = c5_0.add(FloatVector.fromArray(S, c, o5));
-            c5_1 = c5_1.add(FloatVector.fromArray(S, c, o5 + L));
+            c0_0.add(FloatVector.fromArray(S, c, o0)).intoArray(c, o0);
+            c0_1.add(FloatVector.fromArray(S, c, o0 + L)).intoArray(c, o0 + L);
+            c1_0.add(FloatVector.fromArray(S, c, o1)).intoArray(c, o1);
+            c1_1.add(FloatVector.fromArray(S, c, o1 + L)).intoArray(c, o1 + L);
+            c2_0.add(FloatVector.fromArray(S, c, o2)).intoArray(c, o2);
+            c2_1.add(FloatVector.fromArray(S, c, o2 + L)).intoArray(c, o2 + L);
+            c3_0.add(FloatVector.fromArray(S, c, o3)).intoArray(c, o3);
+            c3_1.add(FloatVector.fromArray(S, c, o3 + L)).intoArray(c, o3 + L);
+            c4_0.add(FloatVector.fromArray(S, c, o4)).intoArray(c, o4);
+            c4_1.add(FloatVector.fromArray(S, c, o4 + L)).intoArray(c, o4 + L);
+            c5_0.add(FloatVector.fromArray(S, c, o5)).intoArray(c, o5);
+            c5_1.add(FloatVector.fromArray(S, c, o5 + L)).intoArray(c, o5 + L);
+        } else {
+            c0_0.intoArray(c, o0);
+            c0_1.intoArray(c, o0 + L);
+            c1_0.intoArray(c, o1);
+            c1_1.intoArray(c, o1 + L);
+            c2_0.intoArray(c, o2);
+            c2_1.intoArray(c, o2 + L);
+            c3_0.intoArray(c, o3);
+            c3_1.intoArray(c, o3 + L);
+            c4_0.intoArray(c, o4);
+            c4_1.intoArray(c, o4 + L);
+            c5_0.intoArray(c, o5);
+            c5_1.intoArray(c, o5 + L);
         }
-        c0_0.intoArray(c, o0);
-        c0_1.intoArray(c, o0 + L);
-        c1_0.intoArray(c, o1);
-        c1_1.intoArray(c, o1 + L);
-        c2_0.intoArray(c, o2);
-        c2_1.intoArray(c, o2 + L);
-        c3_0.intoArray(c, o3);
-        c3_1.intoArray(c, o3 + L);
-        c4_0.intoArray(c, o4);
-        c4_1.intoArray(c, o4 + L);
-        c5_0.intoArray(c, o5);
-        c5_1.intoArray(c, o5 + L);
     }
 
     /** The 8×2 tile (8 rows × 2 vectors). */
@@ -233,39 +241,40 @@ final class VectorKernels {
         int o6 = co + 6 * ldc;
         int o7 = co + 7 * ldc;
         if (add) {
-            c0_0 = c0_0.add(FloatVector.fromArray(S, c, o0));
-            c0_1 = c0_1.add(FloatVector.fromArray(S, c, o0 + L));
-            c1_0 = c1_0.add(FloatVector.fromArray(S, c, o1));
-            c1_1 = c1_1.add(FloatVector.fromArray(S, c, o1 + L));
-            c2_0 = c2_0.add(FloatVector.fromArray(S, c, o2));
-            c2_1 = c2_1.add(FloatVector.fromArray(S, c, o2 + L));
-            c3_0 = c3_0.add(FloatVector.fromArray(S, c, o3));
-            c3_1 = c3_1.add(FloatVector.fromArray(S, c, o3 + L));
-            c4_0 = c4_0.add(FloatVector.fromArray(S, c, o4));
-            c4_1 = c4_1.add(FloatVector.fromArray(S, c, o4 + L));
-            c5_0 = c5_0.add(FloatVector.fromArray(S, c, o5));
-            c5_1 = c5_1.add(FloatVector.fromArray(S, c, o5 + L));
-            c6_0 = c6_0.add(FloatVector.fromArray(S, c, o6));
-            c6_1 = c6_1.add(FloatVector.fromArray(S, c, o6 + L));
-            c7_0 = c7_0.add(FloatVector.fromArray(S, c, o7));
-            c7_1 = c7_1.add(FloatVector.fromArray(S, c, o7 + L));
+            c0_0.add(FloatVector.fromArray(S, c, o0)).intoArray(c, o0);
+            c0_1.add(FloatVector.fromArray(S, c, o0 + L)).intoArray(c, o0 + L);
+            c1_0.add(FloatVector.fromArray(S, c, o1)).intoArray(c, o1);
+            c1_1.add(FloatVector.fromArray(S, c, o1 + L)).intoArray(c, o1 + L);
+            c2_0.add(FloatVector.fromArray(S, c, o2)).intoArray(c, o2);
+            c2_1.add(FloatVector.fromArray(S, c, o2 + L)).intoArray(c, o2 + L);
+            c3_0.add(FloatVector.fromArray(S, c, o3)).intoArray(c, o3);
+            c3_1.add(FloatVector.fromArray(S, c, o3 + L)).intoArray(c, o3 + L);
+            c4_0.add(FloatVector.fromArray(S, c, o4)).intoArray(c, o4);
+            c4_1.add(FloatVector.fromArray(S, c, o4 + L)).intoArray(c, o4 + L);
+            c5_0.add(FloatVector.fromArray(S, c, o5)).intoArray(c, o5);
+            c5_1.add(FloatVector.fromArray(S, c, o5 + L)).intoArray(c, o5 + L);
+            c6_0.add(FloatVector.fromArray(S, c, o6)).intoArray(c, o6);
+            c6_1.add(FloatVector.fromArray(S, c, o6 + L)).intoArray(c, o6 + L);
+            c7_0.add(FloatVector.fromArray(S, c, o7)).intoArray(c, o7);
+            c7_1.add(FloatVector.fromArray(S, c, o7 + L)).intoArray(c, o7 + L);
+        } else {
+            c0_0.intoArray(c, o0);
+            c0_1.intoArray(c, o0 + L);
+            c1_0.intoArray(c, o1);
+            c1_1.intoArray(c, o1 + L);
+            c2_0.intoArray(c, o2);
+            c2_1.intoArray(c, o2 + L);
+            c3_0.intoArray(c, o3);
+            c3_1.intoArray(c, o3 + L);
+            c4_0.intoArray(c, o4);
+            c4_1.intoArray(c, o4 + L);
+            c5_0.intoArray(c, o5);
+            c5_1.intoArray(c, o5 + L);
+            c6_0.intoArray(c, o6);
+            c6_1.intoArray(c, o6 + L);
+            c7_0.intoArray(c, o7);
+            c7_1.intoArray(c, o7 + L);
         }
-        c0_0.intoArray(c, o0);
-        c0_1.intoArray(c, o0 + L);
-        c1_0.intoArray(c, o1);
-        c1_1.intoArray(c, o1 + L);
-        c2_0.intoArray(c, o2);
-        c2_1.intoArray(c, o2 + L);
-        c3_0.intoArray(c, o3);
-        c3_1.intoArray(c, o3 + L);
-        c4_0.intoArray(c, o4);
-        c4_1.intoArray(c, o4 + L);
-        c5_0.intoArray(c, o5);
-        c5_1.intoArray(c, o5 + L);
-        c6_0.intoArray(c, o6);
-        c6_1.intoArray(c, o6 + L);
-        c7_0.intoArray(c, o7);
-        c7_1.intoArray(c, o7 + L);
     }
 
     /** The 12×2 tile (12 rows × 2 vectors). */
@@ -352,55 +361,56 @@ final class VectorKernels {
         int o10 = co + 10 * ldc;
         int o11 = co + 11 * ldc;
         if (add) {
-            c0_0 = c0_0.add(FloatVector.fromArray(S, c, o0));
-            c0_1 = c0_1.add(FloatVector.fromArray(S, c, o0 + L));
-            c1_0 = c1_0.add(FloatVector.fromArray(S, c, o1));
-            c1_1 = c1_1.add(FloatVector.fromArray(S, c, o1 + L));
-            c2_0 = c2_0.add(FloatVector.fromArray(S, c, o2));
-            c2_1 = c2_1.add(FloatVector.fromArray(S, c, o2 + L));
-            c3_0 = c3_0.add(FloatVector.fromArray(S, c, o3));
-            c3_1 = c3_1.add(FloatVector.fromArray(S, c, o3 + L));
-            c4_0 = c4_0.add(FloatVector.fromArray(S, c, o4));
-            c4_1 = c4_1.add(FloatVector.fromArray(S, c, o4 + L));
-            c5_0 = c5_0.add(FloatVector.fromArray(S, c, o5));
-            c5_1 = c5_1.add(FloatVector.fromArray(S, c, o5 + L));
-            c6_0 = c6_0.add(FloatVector.fromArray(S, c, o6));
-            c6_1 = c6_1.add(FloatVector.fromArray(S, c, o6 + L));
-            c7_0 = c7_0.add(FloatVector.fromArray(S, c, o7));
-            c7_1 = c7_1.add(FloatVector.fromArray(S, c, o7 + L));
-            c8_0 = c8_0.add(FloatVector.fromArray(S, c, o8));
-            c8_1 = c8_1.add(FloatVector.fromArray(S, c, o8 + L));
-            c9_0 = c9_0.add(FloatVector.fromArray(S, c, o9));
-            c9_1 = c9_1.add(FloatVector.fromArray(S, c, o9 + L));
-            c10_0 = c10_0.add(FloatVector.fromArray(S, c, o10));
-            c10_1 = c10_1.add(FloatVector.fromArray(S, c, o10 + L));
-            c11_0 = c11_0.add(FloatVector.fromArray(S, c, o11));
-            c11_1 = c11_1.add(FloatVector.fromArray(S, c, o11 + L));
+            c0_0.add(FloatVector.fromArray(S, c, o0)).intoArray(c, o0);
+            c0_1.add(FloatVector.fromArray(S, c, o0 + L)).intoArray(c, o0 + L);
+            c1_0.add(FloatVector.fromArray(S, c, o1)).intoArray(c, o1);
+            c1_1.add(FloatVector.fromArray(S, c, o1 + L)).intoArray(c, o1 + L);
+            c2_0.add(FloatVector.fromArray(S, c, o2)).intoArray(c, o2);
+            c2_1.add(FloatVector.fromArray(S, c, o2 + L)).intoArray(c, o2 + L);
+            c3_0.add(FloatVector.fromArray(S, c, o3)).intoArray(c, o3);
+            c3_1.add(FloatVector.fromArray(S, c, o3 + L)).intoArray(c, o3 + L);
+            c4_0.add(FloatVector.fromArray(S, c, o4)).intoArray(c, o4);
+            c4_1.add(FloatVector.fromArray(S, c, o4 + L)).intoArray(c, o4 + L);
+            c5_0.add(FloatVector.fromArray(S, c, o5)).intoArray(c, o5);
+            c5_1.add(FloatVector.fromArray(S, c, o5 + L)).intoArray(c, o5 + L);
+            c6_0.add(FloatVector.fromArray(S, c, o6)).intoArray(c, o6);
+            c6_1.add(FloatVector.fromArray(S, c, o6 + L)).intoArray(c, o6 + L);
+            c7_0.add(FloatVector.fromArray(S, c, o7)).intoArray(c, o7);
+            c7_1.add(FloatVector.fromArray(S, c, o7 + L)).intoArray(c, o7 + L);
+            c8_0.add(FloatVector.fromArray(S, c, o8)).intoArray(c, o8);
+            c8_1.add(FloatVector.fromArray(S, c, o8 + L)).intoArray(c, o8 + L);
+            c9_0.add(FloatVector.fromArray(S, c, o9)).intoArray(c, o9);
+            c9_1.add(FloatVector.fromArray(S, c, o9 + L)).intoArray(c, o9 + L);
+            c10_0.add(FloatVector.fromArray(S, c, o10)).intoArray(c, o10);
+            c10_1.add(FloatVector.fromArray(S, c, o10 + L)).intoArray(c, o10 + L);
+            c11_0.add(FloatVector.fromArray(S, c, o11)).intoArray(c, o11);
+            c11_1.add(FloatVector.fromArray(S, c, o11 + L)).intoArray(c, o11 + L);
+        } else {
+            c0_0.intoArray(c, o0);
+            c0_1.intoArray(c, o0 + L);
+            c1_0.intoArray(c, o1);
+            c1_1.intoArray(c, o1 + L);
+            c2_0.intoArray(c, o2);
+            c2_1.intoArray(c, o2 + L);
+            c3_0.intoArray(c, o3);
+            c3_1.intoArray(c, o3 + L);
+            c4_0.intoArray(c, o4);
+            c4_1.intoArray(c, o4 + L);
+            c5_0.intoArray(c, o5);
+            c5_1.intoArray(c, o5 + L);
+            c6_0.intoArray(c, o6);
+            c6_1.intoArray(c, o6 + L);
+            c7_0.intoArray(c, o7);
+            c7_1.intoArray(c, o7 + L);
+            c8_0.intoArray(c, o8);
+            c8_1.intoArray(c, o8 + L);
+            c9_0.intoArray(c, o9);
+            c9_1.intoArray(c, o9 + L);
+            c10_0.intoArray(c, o10);
+            c10_1.intoArray(c, o10 + L);
+            c11_0.intoArray(c, o11);
+            c11_1.intoArray(c, o11 + L);
         }
-        c0_0.intoArray(c, o0);
-        c0_1.intoArray(c, o0 + L);
-        c1_0.intoArray(c, o1);
-        c1_1.intoArray(c, o1 + L);
-        c2_0.intoArray(c, o2);
-        c2_1.intoArray(c, o2 + L);
-        c3_0.intoArray(c, o3);
-        c3_1.intoArray(c, o3 + L);
-        c4_0.intoArray(c, o4);
-        c4_1.intoArray(c, o4 + L);
-        c5_0.intoArray(c, o5);
-        c5_1.intoArray(c, o5 + L);
-        c6_0.intoArray(c, o6);
-        c6_1.intoArray(c, o6 + L);
-        c7_0.intoArray(c, o7);
-        c7_1.intoArray(c, o7 + L);
-        c8_0.intoArray(c, o8);
-        c8_1.intoArray(c, o8 + L);
-        c9_0.intoArray(c, o9);
-        c9_1.intoArray(c, o9 + L);
-        c10_0.intoArray(c, o10);
-        c10_1.intoArray(c, o10 + L);
-        c11_0.intoArray(c, o11);
-        c11_1.intoArray(c, o11 + L);
     }
 
     /** The 4×3 tile (4 rows × 3 vectors). */
@@ -448,31 +458,32 @@ final class VectorKernels {
         int o2 = co + 2 * ldc;
         int o3 = co + 3 * ldc;
         if (add) {
-            c0_0 = c0_0.add(FloatVector.fromArray(S, c, o0));
-            c0_1 = c0_1.add(FloatVector.fromArray(S, c, o0 + L));
-            c0_2 = c0_2.add(FloatVector.fromArray(S, c, o0 + 2 * L));
-            c1_0 = c1_0.add(FloatVector.fromArray(S, c, o1));
-            c1_1 = c1_1.add(FloatVector.fromArray(S, c, o1 + L));
-            c1_2 = c1_2.add(FloatVector.fromArray(S, c, o1 + 2 * L));
-            c2_0 = c2_0.add(FloatVector.fromArray(S, c, o2));
-            c2_1 = c2_1.add(FloatVector.fromArray(S, c, o2 + L));
-            c2_2 = c2_2.add(FloatVector.fromArray(S, c, o2 + 2 * L));
-            c3_0 = c3_0.add(FloatVector.fromArray(S, c, o3));
-            c3_1 = c3_1.add(FloatVector.fromArray(S, c, o3 + L));
-            c3_2 = c3_2.add(FloatVector.fromArray(S, c, o3 + 2 * L));
+            c0_0.add(FloatVector.fromArray(S, c, o0)).intoArray(c, o0);
+            c0_1.add(FloatVector.fromArray(S, c, o0 + L)).intoArray(c, o0 + L);
+            c0_2.add(FloatVector.fromArray(S, c, o0 + 2 * L)).intoArray(c, o0 + 2 * L);
+            c1_0.add(FloatVector.fromArray(S, c, o1)).intoArray(c, o1);
+            c1_1.add(FloatVector.fromArray(S, c, o1 + L)).intoArray(c, o1 + L);
+            c1_2.add(FloatVector.fromArray(S, c, o1 + 2 * L)).intoArray(c, o1 + 2 * L);
+            c2_0.add(FloatVector.fromArray(S, c, o2)).intoArray(c, o2);
+            c2_1.add(FloatVector.fromArray(S, c, o2 + L)).intoArray(c, o2 + L);
+            c2_2.add(FloatVector.fromArray(S, c, o2 + 2 * L)).intoArray(c, o2 + 2 * L);
+            c3_0.add(FloatVector.fromArray(S, c, o3)).intoArray(c, o3);
+            c3_1.add(FloatVector.fromArray(S, c, o3 + L)).intoArray(c, o3 + L);
+            c3_2.add(FloatVector.fromArray(S, c, o3 + 2 * L)).intoArray(c, o3 + 2 * L);
+        } else {
+            c0_0.intoArray(c, o0);
+            c0_1.intoArray(c, o0 + L);
+            c0_2.intoArray(c, o0 + 2 * L);
+            c1_0.intoArray(c, o1);
+            c1_1.intoArray(c, o1 + L);
+            c1_2.intoArray(c, o1 + 2 * L);
+            c2_0.intoArray(c, o2);
+            c2_1.intoArray(c, o2 + L);
+            c2_2.intoArray(c, o2 + 2 * L);
+            c3_0.intoArray(c, o3);
+            c3_1.intoArray(c, o3 + L);
+            c3_2.intoArray(c, o3 + 2 * L);
         }
-        c0_0.intoArray(c, o0);
-        c0_1.intoArray(c, o0 + L);
-        c0_2.intoArray(c, o0 + 2 * L);
-        c1_0.intoArray(c, o1);
-        c1_1.intoArray(c, o1 + L);
-        c1_2.intoArray(c, o1 + 2 * L);
-        c2_0.intoArray(c, o2);
-        c2_1.intoArray(c, o2 + L);
-        c2_2.intoArray(c, o2 + 2 * L);
-        c3_0.intoArray(c, o3);
-        c3_1.intoArray(c, o3 + L);
-        c3_2.intoArray(c, o3 + 2 * L);
     }
 
     /** The 8×3 tile (8 rows × 3 vectors). */
@@ -552,55 +563,56 @@ final class VectorKernels {
         int o6 = co + 6 * ldc;
         int o7 = co + 7 * ldc;
         if (add) {
-            c0_0 = c0_0.add(FloatVector.fromArray(S, c, o0));
-            c0_1 = c0_1.add(FloatVector.fromArray(S, c, o0 + L));
-            c0_2 = c0_2.add(FloatVector.fromArray(S, c, o0 + 2 * L));
-            c1_0 = c1_0.add(FloatVector.fromArray(S, c, o1));
-            c1_1 = c1_1.add(FloatVector.fromArray(S, c, o1 + L));
-            c1_2 = c1_2.add(FloatVector.fromArray(S, c, o1 + 2 * L));
-            c2_0 = c2_0.add(FloatVector.fromArray(S, c, o2));
-            c2_1 = c2_1.add(FloatVector.fromArray(S, c, o2 + L));
-            c2_2 = c2_2.add(FloatVector.fromArray(S, c, o2 + 2 * L));
-            c3_0 = c3_0.add(FloatVector.fromArray(S, c, o3));
-            c3_1 = c3_1.add(FloatVector.fromArray(S, c, o3 + L));
-            c3_2 = c3_2.add(FloatVector.fromArray(S, c, o3 + 2 * L));
-            c4_0 = c4_0.add(FloatVector.fromArray(S, c, o4));
-            c4_1 = c4_1.add(FloatVector.fromArray(S, c, o4 + L));
-            c4_2 = c4_2.add(FloatVector.fromArray(S, c, o4 + 2 * L));
-            c5_0 = c5_0.add(FloatVector.fromArray(S, c, o5));
-            c5_1 = c5_1.add(FloatVector.fromArray(S, c, o5 + L));
-            c5_2 = c5_2.add(FloatVector.fromArray(S, c, o5 + 2 * L));
-            c6_0 = c6_0.add(FloatVector.fromArray(S, c, o6));
-            c6_1 = c6_1.add(FloatVector.fromArray(S, c, o6 + L));
-            c6_2 = c6_2.add(FloatVector.fromArray(S, c, o6 + 2 * L));
-            c7_0 = c7_0.add(FloatVector.fromArray(S, c, o7));
-            c7_1 = c7_1.add(FloatVector.fromArray(S, c, o7 + L));
-            c7_2 = c7_2.add(FloatVector.fromArray(S, c, o7 + 2 * L));
+            c0_0.add(FloatVector.fromArray(S, c, o0)).intoArray(c, o0);
+            c0_1.add(FloatVector.fromArray(S, c, o0 + L)).intoArray(c, o0 + L);
+            c0_2.add(FloatVector.fromArray(S, c, o0 + 2 * L)).intoArray(c, o0 + 2 * L);
+            c1_0.add(FloatVector.fromArray(S, c, o1)).intoArray(c, o1);
+            c1_1.add(FloatVector.fromArray(S, c, o1 + L)).intoArray(c, o1 + L);
+            c1_2.add(FloatVector.fromArray(S, c, o1 + 2 * L)).intoArray(c, o1 + 2 * L);
+            c2_0.add(FloatVector.fromArray(S, c, o2)).intoArray(c, o2);
+            c2_1.add(FloatVector.fromArray(S, c, o2 + L)).intoArray(c, o2 + L);
+            c2_2.add(FloatVector.fromArray(S, c, o2 + 2 * L)).intoArray(c, o2 + 2 * L);
+            c3_0.add(FloatVector.fromArray(S, c, o3)).intoArray(c, o3);
+            c3_1.add(FloatVector.fromArray(S, c, o3 + L)).intoArray(c, o3 + L);
+            c3_2.add(FloatVector.fromArray(S, c, o3 + 2 * L)).intoArray(c, o3 + 2 * L);
+            c4_0.add(FloatVector.fromArray(S, c, o4)).intoArray(c, o4);
+            c4_1.add(FloatVector.fromArray(S, c, o4 + L)).intoArray(c, o4 + L);
+            c4_2.add(FloatVector.fromArray(S, c, o4 + 2 * L)).intoArray(c, o4 + 2 * L);
+            c5_0.add(FloatVector.fromArray(S, c, o5)).intoArray(c, o5);
+            c5_1.add(FloatVector.fromArray(S, c, o5 + L)).intoArray(c, o5 + L);
+            c5_2.add(FloatVector.fromArray(S, c, o5 + 2 * L)).intoArray(c, o5 + 2 * L);
+            c6_0.add(FloatVector.fromArray(S, c, o6)).intoArray(c, o6);
+            c6_1.add(FloatVector.fromArray(S, c, o6 + L)).intoArray(c, o6 + L);
+            c6_2.add(FloatVector.fromArray(S, c, o6 + 2 * L)).intoArray(c, o6 + 2 * L);
+            c7_0.add(FloatVector.fromArray(S, c, o7)).intoArray(c, o7);
+            c7_1.add(FloatVector.fromArray(S, c, o7 + L)).intoArray(c, o7 + L);
+            c7_2.add(FloatVector.fromArray(S, c, o7 + 2 * L)).intoArray(c, o7 + 2 * L);
+        } else {
+            c0_0.intoArray(c, o0);
+            c0_1.intoArray(c, o0 + L);
+            c0_2.intoArray(c, o0 + 2 * L);
+            c1_0.intoArray(c, o1);
+            c1_1.intoArray(c, o1 + L);
+            c1_2.intoArray(c, o1 + 2 * L);
+            c2_0.intoArray(c, o2);
+            c2_1.intoArray(c, o2 + L);
+            c2_2.intoArray(c, o2 + 2 * L);
+            c3_0.intoArray(c, o3);
+            c3_1.intoArray(c, o3 + L);
+            c3_2.intoArray(c, o3 + 2 * L);
+            c4_0.intoArray(c, o4);
+            c4_1.intoArray(c, o4 + L);
+            c4_2.intoArray(c, o4 + 2 * L);
+            c5_0.intoArray(c, o5);
+            c5_1.intoArray(c, o5 + L);
+            c5_2.intoArray(c, o5 + 2 * L);
+            c6_0.intoArray(c, o6);
+            c6_1.intoArray(c, o6 + L);
+            c6_2.intoArray(c, o6 + 2 * L);
+            c7_0.intoArray(c, o7);
+            c7_1.intoArray(c, o7 + L);
+            c7_2.intoArray(c, o7 + 2 * L);
         }
-        c0_0.intoArray(c, o0);
-        c0_1.intoArray(c, o0 + L);
-        c0_2.intoArray(c, o0 + 2 * L);
-        c1_0.intoArray(c, o1);
-        c1_1.intoArray(c, o1 + L);
-        c1_2.intoArray(c, o1 + 2 * L);
-        c2_0.intoArray(c, o2);
-        c2_1.intoArray(c, o2 + L);
-        c2_2.intoArray(c, o2 + 2 * L);
-        c3_0.intoArray(c, o3);
-        c3_1.intoArray(c, o3 + L);
-        c3_2.intoArray(c, o3 + 2 * L);
-        c4_0.intoArray(c, o4);
-        c4_1.intoArray(c, o4 + L);
-        c4_2.intoArray(c, o4 + 2 * L);
-        c5_0.intoArray(c, o5);
-        c5_1.intoArray(c, o5 + L);
-        c5_2.intoArray(c, o5 + 2 * L);
-        c6_0.intoArray(c, o6);
-        c6_1.intoArray(c, o6 + L);
-        c6_2.intoArray(c, o6 + 2 * L);
-        c7_0.intoArray(c, o7);
-        c7_1.intoArray(c, o7 + L);
-        c7_2.intoArray(c, o7 + 2 * L);
     }
 
     /** The 6×4 tile (6 rows × 4 vectors). */
@@ -677,55 +689,56 @@ final class VectorKernels {
         int o4 = co + 4 * ldc;
         int o5 = co + 5 * ldc;
         if (add) {
-            c0_0 = c0_0.add(FloatVector.fromArray(S, c, o0));
-            c0_1 = c0_1.add(FloatVector.fromArray(S, c, o0 + L));
-            c0_2 = c0_2.add(FloatVector.fromArray(S, c, o0 + 2 * L));
-            c0_3 = c0_3.add(FloatVector.fromArray(S, c, o0 + 3 * L));
-            c1_0 = c1_0.add(FloatVector.fromArray(S, c, o1));
-            c1_1 = c1_1.add(FloatVector.fromArray(S, c, o1 + L));
-            c1_2 = c1_2.add(FloatVector.fromArray(S, c, o1 + 2 * L));
-            c1_3 = c1_3.add(FloatVector.fromArray(S, c, o1 + 3 * L));
-            c2_0 = c2_0.add(FloatVector.fromArray(S, c, o2));
-            c2_1 = c2_1.add(FloatVector.fromArray(S, c, o2 + L));
-            c2_2 = c2_2.add(FloatVector.fromArray(S, c, o2 + 2 * L));
-            c2_3 = c2_3.add(FloatVector.fromArray(S, c, o2 + 3 * L));
-            c3_0 = c3_0.add(FloatVector.fromArray(S, c, o3));
-            c3_1 = c3_1.add(FloatVector.fromArray(S, c, o3 + L));
-            c3_2 = c3_2.add(FloatVector.fromArray(S, c, o3 + 2 * L));
-            c3_3 = c3_3.add(FloatVector.fromArray(S, c, o3 + 3 * L));
-            c4_0 = c4_0.add(FloatVector.fromArray(S, c, o4));
-            c4_1 = c4_1.add(FloatVector.fromArray(S, c, o4 + L));
-            c4_2 = c4_2.add(FloatVector.fromArray(S, c, o4 + 2 * L));
-            c4_3 = c4_3.add(FloatVector.fromArray(S, c, o4 + 3 * L));
-            c5_0 = c5_0.add(FloatVector.fromArray(S, c, o5));
-            c5_1 = c5_1.add(FloatVector.fromArray(S, c, o5 + L));
-            c5_2 = c5_2.add(FloatVector.fromArray(S, c, o5 + 2 * L));
-            c5_3 = c5_3.add(FloatVector.fromArray(S, c, o5 + 3 * L));
+            c0_0.add(FloatVector.fromArray(S, c, o0)).intoArray(c, o0);
+            c0_1.add(FloatVector.fromArray(S, c, o0 + L)).intoArray(c, o0 + L);
+            c0_2.add(FloatVector.fromArray(S, c, o0 + 2 * L)).intoArray(c, o0 + 2 * L);
+            c0_3.add(FloatVector.fromArray(S, c, o0 + 3 * L)).intoArray(c, o0 + 3 * L);
+            c1_0.add(FloatVector.fromArray(S, c, o1)).intoArray(c, o1);
+            c1_1.add(FloatVector.fromArray(S, c, o1 + L)).intoArray(c, o1 + L);
+            c1_2.add(FloatVector.fromArray(S, c, o1 + 2 * L)).intoArray(c, o1 + 2 * L);
+            c1_3.add(FloatVector.fromArray(S, c, o1 + 3 * L)).intoArray(c, o1 + 3 * L);
+            c2_0.add(FloatVector.fromArray(S, c, o2)).intoArray(c, o2);
+            c2_1.add(FloatVector.fromArray(S, c, o2 + L)).intoArray(c, o2 + L);
+            c2_2.add(FloatVector.fromArray(S, c, o2 + 2 * L)).intoArray(c, o2 + 2 * L);
+            c2_3.add(FloatVector.fromArray(S, c, o2 + 3 * L)).intoArray(c, o2 + 3 * L);
+            c3_0.add(FloatVector.fromArray(S, c, o3)).intoArray(c, o3);
+            c3_1.add(FloatVector.fromArray(S, c, o3 + L)).intoArray(c, o3 + L);
+            c3_2.add(FloatVector.fromArray(S, c, o3 + 2 * L)).intoArray(c, o3 + 2 * L);
+            c3_3.add(FloatVector.fromArray(S, c, o3 + 3 * L)).intoArray(c, o3 + 3 * L);
+            c4_0.add(FloatVector.fromArray(S, c, o4)).intoArray(c, o4);
+            c4_1.add(FloatVector.fromArray(S, c, o4 + L)).intoArray(c, o4 + L);
+            c4_2.add(FloatVector.fromArray(S, c, o4 + 2 * L)).intoArray(c, o4 + 2 * L);
+            c4_3.add(FloatVector.fromArray(S, c, o4 + 3 * L)).intoArray(c, o4 + 3 * L);
+            c5_0.add(FloatVector.fromArray(S, c, o5)).intoArray(c, o5);
+            c5_1.add(FloatVector.fromArray(S, c, o5 + L)).intoArray(c, o5 + L);
+            c5_2.add(FloatVector.fromArray(S, c, o5 + 2 * L)).intoArray(c, o5 + 2 * L);
+            c5_3.add(FloatVector.fromArray(S, c, o5 + 3 * L)).intoArray(c, o5 + 3 * L);
+        } else {
+            c0_0.intoArray(c, o0);
+            c0_1.intoArray(c, o0 + L);
+            c0_2.intoArray(c, o0 + 2 * L);
+            c0_3.intoArray(c, o0 + 3 * L);
+            c1_0.intoArray(c, o1);
+            c1_1.intoArray(c, o1 + L);
+            c1_2.intoArray(c, o1 + 2 * L);
+            c1_3.intoArray(c, o1 + 3 * L);
+            c2_0.intoArray(c, o2);
+            c2_1.intoArray(c, o2 + L);
+            c2_2.intoArray(c, o2 + 2 * L);
+            c2_3.intoArray(c, o2 + 3 * L);
+            c3_0.intoArray(c, o3);
+            c3_1.intoArray(c, o3 + L);
+            c3_2.intoArray(c, o3 + 2 * L);
+            c3_3.intoArray(c, o3 + 3 * L);
+            c4_0.intoArray(c, o4);
+            c4_1.intoArray(c, o4 + L);
+            c4_2.intoArray(c, o4 + 2 * L);
+            c4_3.intoArray(c, o4 + 3 * L);
+            c5_0.intoArray(c, o5);
+            c5_1.intoArray(c, o5 + L);
+            c5_2.intoArray(c, o5 + 2 * L);
+            c5_3.intoArray(c, o5 + 3 * L);
         }
-        c0_0.intoArray(c, o0);
-        c0_1.intoArray(c, o0 + L);
-        c0_2.intoArray(c, o0 + 2 * L);
-        c0_3.intoArray(c, o0 + 3 * L);
-        c1_0.intoArray(c, o1);
-        c1_1.intoArray(c, o1 + L);
-        c1_2.intoArray(c, o1 + 2 * L);
-        c1_3.intoArray(c, o1 + 3 * L);
-        c2_0.intoArray(c, o2);
-        c2_1.intoArray(c, o2 + L);
-        c2_2.intoArray(c, o2 + 2 * L);
-        c2_3.intoArray(c, o2 + 3 * L);
-        c3_0.intoArray(c, o3);
-        c3_1.intoArray(c, o3 + L);
-        c3_2.intoArray(c, o3 + 2 * L);
-        c3_3.intoArray(c, o3 + 3 * L);
-        c4_0.intoArray(c, o4);
-        c4_1.intoArray(c, o4 + L);
-        c4_2.intoArray(c, o4 + 2 * L);
-        c4_3.intoArray(c, o4 + 3 * L);
-        c5_0.intoArray(c, o5);
-        c5_1.intoArray(c, o5 + L);
-        c5_2.intoArray(c, o5 + 2 * L);
-        c5_3.intoArray(c, o5 + 3 * L);
     }
 
     /** The 8×1 tile (8 rows × 1 vector). */
@@ -771,22 +784,23 @@ final class VectorKernels {
         int o6 = co + 6 * ldc;
         int o7 = co + 7 * ldc;
         if (add) {
-            c0_0 = c0_0.add(FloatVector.fromArray(S, c, o0));
-            c1_0 = c1_0.add(FloatVector.fromArray(S, c, o1));
-            c2_0 = c2_0.add(FloatVector.fromArray(S, c, o2));
-            c3_0 = c3_0.add(FloatVector.fromArray(S, c, o3));
-            c4_0 = c4_0.add(FloatVector.fromArray(S, c, o4));
-            c5_0 = c5_0.add(FloatVector.fromArray(S, c, o5));
-            c6_0 = c6_0.add(FloatVector.fromArray(S, c, o6));
-            c7_0 = c7_0.add(FloatVector.fromArray(S, c, o7));
+            c0_0.add(FloatVector.fromArray(S, c, o0)).intoArray(c, o0);
+            c1_0.add(FloatVector.fromArray(S, c, o1)).intoArray(c, o1);
+            c2_0.add(FloatVector.fromArray(S, c, o2)).intoArray(c, o2);
+            c3_0.add(FloatVector.fromArray(S, c, o3)).intoArray(c, o3);
+            c4_0.add(FloatVector.fromArray(S, c, o4)).intoArray(c, o4);
+            c5_0.add(FloatVector.fromArray(S, c, o5)).intoArray(c, o5);
+            c6_0.add(FloatVector.fromArray(S, c, o6)).intoArray(c, o6);
+            c7_0.add(FloatVector.fromArray(S, c, o7)).intoArray(c, o7);
+        } else {
+            c0_0.intoArray(c, o0);
+            c1_0.intoArray(c, o1);
+            c2_0.intoArray(c, o2);
+            c3_0.intoArray(c, o3);
+            c4_0.intoArray(c, o4);
+            c5_0.intoArray(c, o5);
+            c6_0.intoArray(c, o6);
+            c7_0.intoArray(c, o7);
         }
-        c0_0.intoArray(c, o0);
-        c1_0.intoArray(c, o1);
-        c2_0.intoArray(c, o2);
-        c3_0.intoArray(c, o3);
-        c4_0.intoArray(c, o4);
-        c5_0.intoArray(c, o5);
-        c6_0.intoArray(c, o6);
-        c7_0.intoArray(c, o7);
     }
 }
