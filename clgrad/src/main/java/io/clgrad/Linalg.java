@@ -132,19 +132,18 @@ final class Linalg {
 
     private static Tensor[] linearGrads(Tensor g, Tensor x, Tensor w, Tensor b, Tensor reluOut) {
         boolean wantB = b != null && b.requiresGrad();
-        // gz on its own is needed only for x's gradient; otherwise the ReLU mask goes into the weight gradient's launch
-        Tensor gz = reluOut == null ? g : x.requiresGrad() ? Elementwise.helper(BinaryOp.RELU_BACKWARD, g, reluOut) : null;
+        boolean fused = w.requiresGrad() && g.numel() > 0 && w.numel() > 0;
+        // gz is written out only for x's gradient or the unfused path; otherwise the mask goes into the fused launch
+        boolean maskInLaunch = reluOut != null && fused && !x.requiresGrad();
+        Tensor gz = reluOut == null || maskInLaunch ? g : Elementwise.helper(BinaryOp.RELU_BACKWARD, g, reluOut);
         Tensor gx = x.requiresGrad() ? gz.matmul(w) : null;
-        Tensor gw = null;
-        Tensor gb = null;
-        if (w.requiresGrad() && g.numel() > 0 && w.numel() > 0 && !Graph.shouldRecord(g, x, reluOut)) {
-            Tensor[] wb = weightGrads(gz != null ? gz : g, gz != null ? null : reluOut, x, w.shapeRef(), wantB);
+        Tensor gw;
+        Tensor gb;
+        if (fused) {
+            Tensor[] wb = weightGrads(gz, maskInLaunch ? reluOut : null, x, w.shapeRef(), wantB);
             gw = wb[0];
             gb = wb[1];
         } else {
-            if (gz == null) {
-                gz = Elementwise.helper(BinaryOp.RELU_BACKWARD, g, reluOut);
-            }
             gw = w.requiresGrad() ? gz.t().matmul(x) : null;
             gb = wantB ? gz.sum(0, false) : null;
         }
@@ -155,8 +154,8 @@ final class Linalg {
      * A Linear layer's weight gradient {@code gzᵀ·x} and, when {@code withBias}, its bias gradient
      * {@code Σ_rows gz} in one backend call ({@link io.clgrad.backend.Backend#linearGrad}: one launch
      * on OpenCL for the small products of a training step), gz being g, or g masked by
-     * {@code reluOut > 0} when reluOut is given. Not differentiable: for a backward that is not
-     * itself recorded.
+     * {@code reluOut > 0} when reluOut is given. Not differentiable: backward passes run without
+     * recording (BackwardPass opens no-grad), so nothing needs its gradient.
      */
     private static Tensor[] weightGrads(Tensor g, Tensor reluOut, Tensor x, int[] wShape, boolean withBias) {
         int rows = g.shapeRef()[0];
