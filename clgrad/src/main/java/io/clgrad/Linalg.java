@@ -117,10 +117,11 @@ final class Linalg {
             return linear(x.reshape(rows, in), w, b, relu).reshape(outShape);
         }
         Tensor y;
+        boolean record = Graph.shouldRecord(x, w, b);
         try (Autograd.Mode m = Autograd.noGrad()) {
-            y = linearRaw(x, w, b, relu);
+            y = linearRaw(x, w, b, relu, !record);
         }
-        if (!Graph.shouldRecord(x, w, b)) {
+        if (!record) {
             return y;
         }
         Tensor result = y;
@@ -169,7 +170,8 @@ final class Linalg {
         }
     }
 
-    private static Tensor linearRaw(Tensor x, Tensor w, Tensor b, boolean relu) {
+    /** The forward; {@code packable}: nothing records a node, so W may come from its packed copy. */
+    private static Tensor linearRaw(Tensor x, Tensor w, Tensor b, boolean relu, boolean packable) {
         int n = x.shapeRef()[0];
         int out = w.shapeRef()[0];
         int in = w.shapeRef()[1];
@@ -177,6 +179,15 @@ final class Linalg {
         int[] ws = w.stridesRef();
         // B[p][j] = W[j][p]: W^T through W's strides
         MatmulSpec spec = new MatmulSpec(1, n, out, in, x.offset(), 0, xs[0], xs[1], w.offset(), 0, ws[1], ws[0]);
+        Tensor packed = packable && in > 0 ? PackedLinearWeights.forForward(w, n) : null;
+        if (packed != null) {   // batch-1 inference: W from its packed copy
+            try {
+                return OpLaunch.run(relu ? "linear_relu" : "linear", x.device(), DType.FLOAT32, new int[] {n, out},
+                        (l, y) -> x.backend().addmmPacked(spec, l.strided(x), l.strided(packed), l.dense(b), relu, y));
+            } finally {
+                packed.close();
+            }
+        }
         return OpLaunch.run(relu ? "linear_relu" : "linear", x.device(), DType.FLOAT32, new int[] {n, out},
                 (l, y) -> x.backend().addmm(spec, l.strided(x), l.strided(w), l.dense(b), relu, y));
     }

@@ -50,6 +50,8 @@ final class StepRecording implements AutoCloseable {
     private final Set<Tensor> leaves = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Each noted leaf's gradient at the end of the recording (what a replay restores and checks). */
     private final Map<Tensor, Tensor> finalGrads = new LinkedHashMap<>();
+    /** Storages the recorded calls wrote in place (a version bump outside live actions): bumped again by each replay. */
+    private final Set<Storage> written = Collections.newSetFromMap(new IdentityHashMap<>());
     private LaunchRecording launches;
     private List<Call> calls;
     private boolean suspended;
@@ -185,6 +187,13 @@ final class StepRecording implements AutoCloseable {
         return !suspended && !finished && Thread.currentThread() == owner;
     }
 
+    /** Notes an in-place write while recording (live actions bump versions themselves when replayed). */
+    void noteWrite(Storage s) {
+        if (recordingNow()) {
+            written.add(s);
+        }
+    }
+
     /** Notes that {@code leaf}'s gradient is about to be assigned or dropped by the step. */
     void noteGrad(Tensor leaf) {
         if (!finished) {
@@ -251,6 +260,9 @@ final class StepRecording implements AutoCloseable {
         try {
             for (Segment s : segments) {
                 s.replay();
+            }
+            for (Storage s : written) {
+                s.bumpVersion();   // the replay wrote them again, as the recorded step did
             }
         } finally {
             finalGrads.forEach(Tensor::restoreGrad);
@@ -327,6 +339,7 @@ final class StepRecording implements AutoCloseable {
                 return randomFill(m, args);
             }
             case "info", "id", "prepareKernels", "allocate", "free", "emptyCache", "memoryStats", "tuner",
+                 "packedLinearWeightSize",
                  "kernelLaunches", "optimizerLaunches", "synchronize", "close", "recordLaunches" -> {
                 return invokeRaw(real, m, args);
             }

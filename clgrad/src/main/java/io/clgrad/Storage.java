@@ -21,6 +21,8 @@ final class Storage {
     /** Elements still to be filled with {@link #fillValue} before the buffer is first used; 0 when none. */
     private volatile long pendingFill;
     private float fillValue;
+    /** The packed copy of this storage's Linear weight, if a few-row no-grad forward made one; guarded by this. */
+    private PackedLinearWeights.Entry packedLinear;
 
     private Storage(Device device, DType dtype, Buffer buffer) {
         this.device = device;
@@ -83,6 +85,16 @@ final class Storage {
         version.incrementAndGet();
     }
 
+    /** The packed copy of a Linear weight in this storage ({@link PackedLinearWeights}); the caller holds this lock. */
+    PackedLinearWeights.Entry packedLinear() {
+        return packedLinear;
+    }
+
+    /** Replaces the packed copy; the caller holds this lock and closes the one it replaces. */
+    void setPackedLinear(PackedLinearWeights.Entry e) {
+        packedLinear = e;
+    }
+
     /** A new tensor (a view) starts using this storage. */
     void retain() {
         if (users.getAndUpdate(n -> n == 0 ? 0 : n + 1) == 0) {
@@ -93,6 +105,14 @@ final class Storage {
     /** A tensor using this storage was closed; frees the buffer when it was the last one. */
     void release() {
         if (users.decrementAndGet() == 0) {
+            PackedLinearWeights.Entry e;
+            synchronized (this) {
+                e = packedLinear;
+                packedLinear = null;
+            }
+            if (e != null) {
+                e.packed().close();
+            }
             tracked.free();
         }
     }

@@ -240,9 +240,16 @@ public final class Tensor implements AutoCloseable {
         return storage.version();
     }
 
-    /** Records an in-place write to this tensor's data (see {@link #version()}). */
+    /**
+     * Records an in-place write to this tensor's data (see {@link #version()}); a step being recorded
+     * notes it, so that each replay, which writes the data again, bumps the version again.
+     */
     void bumpVersion() {
         storage.bumpVersion();
+        StepRecording r = StepRecording.current();
+        if (r != null) {
+            r.noteWrite(storage);
+        }
     }
 
     /** Whether {@link #close()} has been called. */

@@ -162,6 +162,44 @@ public interface Backend extends AutoCloseable {
     void addmm(MatmulSpec spec, Buffer a, Buffer b, Buffer bias, boolean relu, Buffer c);
 
     /**
+     * Floats of a Linear weight [out, in] packed for {@link #addmmPacked}, or 0 when this backend has
+     * no packed few-row path (the default; the caller then uses {@link #addmm}). Inference one
+     * request at a time reads every weight once per call, so the layout the kernel streams decides
+     * its speed; ONNX Runtime and oneDNN prepack weights for the same reason.
+     *
+     * @param out rows of W (outputs)
+     * @param in  columns of W (inputs)
+     */
+    default long packedLinearWeightSize(int out, int in) {
+        return 0;
+    }
+
+    /**
+     * Packs a Linear weight W [out, in] (read through its view) into {@code dst}, a buffer of
+     * {@link #packedLinearWeightSize} floats, in this backend's own layout. The caller keeps the copy
+     * and packs again after W changes.
+     *
+     * @throws UnsupportedOperationException when {@link #packedLinearWeightSize} is 0
+     */
+    default void packLinearWeight(StridedView w, Buffer dst) {
+        throw new UnsupportedOperationException(id() + " has no packed Linear weights");
+    }
+
+    /**
+     * {@link #addmm} of a Linear layer with W from its packed copy ({@link #packLinearWeight}):
+     * {@code C = act(A·Wᵀ + bias)} for {@code spec} as {@link #addmm} would take it with B = Wᵀ (only
+     * A's geometry, m, n = out and k = in are read), at most {@link #PACKED_LINEAR_MAX_ROWS} rows.
+     *
+     * @throws UnsupportedOperationException when {@link #packedLinearWeightSize} is 0
+     */
+    default void addmmPacked(MatmulSpec spec, Buffer a, Buffer packed, Buffer bias, boolean relu, Buffer c) {
+        throw new UnsupportedOperationException(id() + " has no packed Linear weights");
+    }
+
+    /** Most rows of A that {@link #addmmPacked} takes. */
+    int PACKED_LINEAR_MAX_ROWS = 4;
+
+    /**
      * A Linear layer's parameter gradients (the backward of {@link #addmm} for W and b): with
      * {@code gz = g}, or {@code gz = RELU_BACKWARD(g, reluOut)} ({@code reluOut <= 0 ? 0 : g}) when
      * {@code reluOut} is not null, {@code gw = gzᵀ·x} and, when {@code gb} is not null,

@@ -35,6 +35,7 @@ public final class CpuBackend implements Backend {
     private final CpuArgs args;
     private final CpuElementwise elementwise;
     private final CpuMatmul matmul;
+    private final PackedLinear packedLinear;
     private final CpuReduce reduce;
     private final CpuSoftmax softmax;
     private final CpuScan scan;
@@ -107,6 +108,7 @@ public final class CpuBackend implements Backend {
         this.random = new CpuRandom(par);
         this.copy = new CpuCopy(par);
         GemmPath vector = matmul.vectorPath();
+        this.packedLinear = new PackedLinear(par, vector != null);
         this.conv = new CpuConv(par, conv != null ? conv
                 : CpuConvTuning.configFor(vector == null ? 0 : vector.vectorLength()));
         this.batchNorm = new CpuBatchNorm(par);
@@ -319,6 +321,51 @@ public final class CpuBackend implements Backend {
     public void addmm(MatmulSpec spec, Buffer a, Buffer b, Buffer bias, boolean relu, Buffer c) {
         matmul.run(spec, args.f32(a, "A", 0), args.f32(b, "B", 0), args.f32(c, "C", 0),
                 new GemmEpilogue(args.optF32(bias, "bias", spec.n()), relu));
+    }
+
+    /** Whole panels of {@link PackedLinear} (64 outputs with AVX-512, 32 with AVX2, 16 with plain loops) × in. */
+    @Override
+    public long packedLinearWeightSize(int out, int in) {
+        return out < 1 || in < 1 ? 0 : packedLinear.packedSize(out, in);
+    }
+
+    /** Packs W into {@link PackedLinear}'s panels. */
+    @Override
+    public void packLinearWeight(StridedView w, Buffer dst) {
+        int[] shape = w.shape();
+        if (shape.length != 2) {
+            throw new IllegalArgumentException("packLinearWeight: W must be [out, in], got " + java.util.Arrays.toString(shape));
+        }
+        int out = shape[0];
+        int in = shape[1];
+        long size = packedLinearWeightSize(out, in);
+        if (size == 0) {
+            throw new IllegalArgumentException("packLinearWeight: W [" + out + ", " + in + "] is empty");
+        }
+        float[] src = args.f32(w.buffer(), "W", 0);
+        long last = w.offset() + (long) (out - 1) * w.strides()[0] + (long) (in - 1) * w.strides()[1];
+        if (w.offset() < 0 || last >= src.length || w.strides()[0] < 0 || w.strides()[1] < 0) {
+            throw new IllegalArgumentException("packLinearWeight: the view of W (offset " + w.offset() + ", strides "
+                    + java.util.Arrays.toString(w.strides()) + ") reaches outside its buffer of " + src.length);
+        }
+        packedLinear.pack(src, w.offset(), w.strides()[0], w.strides()[1], out, in, args.f32(dst, "packed W", size));
+    }
+
+    /** {@link PackedLinear#run}: the panels split over the spinning helpers. */
+    @Override
+    public void addmmPacked(MatmulSpec spec, Buffer a, Buffer packed, Buffer bias, boolean relu, Buffer c) {
+        int m = spec.m();
+        if (spec.batch() != 1 || m < 1 || m > PACKED_LINEAR_MAX_ROWS || spec.k() < 1 || spec.n() < 1) {
+            throw new IllegalArgumentException("addmmPacked: takes 1 to " + PACKED_LINEAR_MAX_ROWS
+                    + " rows of one product with in, out >= 1, got " + spec);
+        }
+        float[] x = args.f32(a, "A", 0);
+        long lastX = spec.aOffset() + (long) (m - 1) * spec.aRowStride() + (long) (spec.k() - 1) * spec.aColStride();
+        if (spec.aOffset() < 0 || lastX >= x.length) {
+            throw new IllegalArgumentException("addmmPacked: A of " + x.length + " elements is too small for " + spec);
+        }
+        packedLinear.run(spec, x, args.f32(packed, "packed W", packedLinearWeightSize(spec.n(), spec.k())),
+                args.optF32(bias, "bias", spec.n()), relu, args.f32(c, "C", (long) m * spec.n()));
     }
 
     /**
