@@ -1,30 +1,83 @@
 package io.clgrad;
 
 import io.clgrad.backend.Backend;
+import io.clgrad.backend.DeviceOutOfMemoryException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The packed copies of Linear weights that a backend's few-row forward reads
  * ({@link Backend#addmmPacked}: batch-1 inference, where every call streams all the weights once and
- * their layout decides the speed). A copy lives beside the weight's {@link Storage}, is made on the
- * first no-grad forward of at most {@link Backend#PACKED_LINEAR_MAX_ROWS} rows, and is made again
- * when the weight's {@link Tensor#version()} or view changed since (an optimizer step, a
- * {@code copyFrom}, a state dict load, an {@code nn.init} fill, a replayed step's writes all bump
- * it). It is freed with the weight's storage; a copy replaced while another thread still reads it
- * lives until that thread is done (each call holds its own reference).
+ * their layout decides the speed). The copies live beside the weight's {@link Storage}, one per view
+ * of it (up to {@link #MAX_VIEWS}, the least recently used dropped first: a fused weight whose
+ * slices serve as three layers keeps three), each made on the first forward of at most
+ * {@link Backend#PACKED_LINEAR_MAX_ROWS} rows that records no node, for the storage's current
+ * {@link Tensor#version()}. Any in-place write to the storage (an optimizer step, a
+ * {@code copyFrom}, a state dict load, an {@code nn.init} fill, a replayed step's writes) bumps the
+ * version and drops the copies, so training between evaluations holds no stale memory. A copy is
+ * freed with the weight's storage; one dropped while another thread still reads it lives until that
+ * thread is done (each call holds its own reference). When the device has no memory for a copy the
+ * forward takes the unpacked path.
  *
  * <p>Only forwards that record no node use it (no-grad, or nothing requires a gradient): a training
- * step's weights change every step, so packing there would cost a copy of every weight per step; the
- * packed product adds in another order than the
- * unpacked one, so the last bits of a no-grad forward may differ from a forward with gradients
- * (within the conformance tolerances), as PyTorch's inference paths may.
+ * step's weights change every step, so packing there would cost a copy of every weight per step. The
+ * packed product adds in another order than the unpacked one, so the last bits of such a forward may
+ * differ from the same forward with gradients (within the conformance tolerances), as PyTorch's
+ * inference paths may.
  */
 final class PackedLinearWeights {
+    /** Most views of one storage that keep a packed copy. */
+    static final int MAX_VIEWS = 4;
+    private static final Logger LOG = LoggerFactory.getLogger(PackedLinearWeights.class);
+
     /** A packed copy: of which version and view of the weight. */
     record Entry(int version, int offset, int[] shape, int[] strides, Tensor packed) {
         boolean matches(int v, Tensor w) {
             return version == v && offset == w.offset() && Arrays.equals(shape, w.shapeRef())
                     && Arrays.equals(strides, w.stridesRef());
+        }
+    }
+
+    /** The copies of one storage, most recently used first; guarded by the storage's lock. */
+    static final class Copies {
+        private final List<Entry> entries = new ArrayList<>(MAX_VIEWS);
+
+        /** The copy of this version and view of {@code w}, moved to the front, or null. */
+        Entry find(int version, Tensor w) {
+            for (int i = 0; i < entries.size(); i++) {
+                Entry e = entries.get(i);
+                if (e.matches(version, w)) {
+                    entries.remove(i);
+                    entries.add(0, e);
+                    return e;
+                }
+            }
+            return null;
+        }
+
+        /** Adds {@code e} in front; returns what it displaced (copies of other versions, the least recent view). */
+        List<Entry> add(Entry e) {
+            List<Entry> dropped = new ArrayList<>();
+            entries.removeIf(old -> {
+                boolean stale = old.version() != e.version();
+                if (stale) {
+                    dropped.add(old);
+                }
+                return stale;
+            });
+            entries.add(0, e);
+            while (entries.size() > MAX_VIEWS) {
+                dropped.add(entries.remove(entries.size() - 1));
+            }
+            return dropped;
+        }
+
+        /** Every copy (the storage is dropping them). */
+        List<Entry> all() {
+            return entries;
         }
     }
 
@@ -34,8 +87,8 @@ final class PackedLinearWeights {
     /**
      * The packed copy of {@code w} [out, in] for a forward of {@code rows} rows, as a handle the caller
      * closes when the launch is done; null when the plain path serves (too many rows, a step being
-     * recorded, or a backend without packed weights). The caller has checked that the forward records
-     * no node (no-grad, or nothing requires a gradient).
+     * recorded, a backend without packed weights, or no device memory for the copy). The caller has
+     * checked that the forward records no node (no-grad, or nothing requires a gradient).
      */
     static Tensor forForward(Tensor w, int rows) {
         if (rows < 1 || rows > Backend.PACKED_LINEAR_MAX_ROWS || Step.isRecording()) {
@@ -44,15 +97,25 @@ final class PackedLinearWeights {
         int[] shape = w.shapeRef();
         Backend backend = w.backend();
         long size = backend.packedLinearWeightSize(shape[0], shape[1]);
-        if (size <= 0) {
+        if (size <= 0 || size > Integer.MAX_VALUE) {
             return null;
         }
         Storage s = w.storage();
+        List<Entry> dropped = List.of();
+        Tensor handle;
         synchronized (s) {
             int version = s.version();
-            Entry e = s.packedLinear();
-            if (e == null || !e.matches(version, w)) {
-                Tensor packed = Tensor.empty(w.device(), DType.FLOAT32, new int[] {Math.toIntExact(size)});
+            Copies copies = s.packedLinear();
+            Entry e = copies == null ? null : copies.find(version, w);
+            if (e == null) {
+                Tensor packed;
+                try {
+                    packed = Tensor.empty(w.device(), DType.FLOAT32, new int[] {(int) size});
+                } catch (DeviceOutOfMemoryException oom) {
+                    LOG.debug("no memory for a packed copy of a Linear weight {}; using the unpacked path",
+                            Shape.str(shape), oom);
+                    return null;
+                }
                 TensorScope.release(packed);   // owned by the weight's storage, not by the caller's scope
                 try {
                     backend.packLinearWeight(w.stridedView("linear"), packed.buffer("linear"));
@@ -60,15 +123,24 @@ final class PackedLinearWeights {
                     packed.close();
                     throw ex;
                 }
-                s.setPackedLinear(new Entry(version, w.offset(), shape.clone(), w.stridesRef().clone(), packed));
-                if (e != null) {
-                    e.packed().close();   // a reader still holding it keeps the buffer until it is done
+                e = new Entry(version, w.offset(), shape.clone(), w.stridesRef().clone(), packed);
+                if (copies == null) {
+                    copies = new Copies();
+                    s.setPackedLinear(copies);
                 }
-                e = s.packedLinear();
+                dropped = copies.add(e);
             }
-            Tensor handle = e.packed().restride(0, e.packed().shapeRef(), e.packed().stridesRef());
+            handle = e.packed().restride(0, e.packed().shapeRef(), e.packed().stridesRef());
             TensorScope.release(handle);
-            return handle;
+        }
+        close(dropped);
+        return handle;
+    }
+
+    /** Closes dropped copies (outside the storage's lock); a reader still holding one keeps its buffer. */
+    static void close(List<Entry> dropped) {
+        for (Entry e : dropped) {
+            e.packed().close();
         }
     }
 }

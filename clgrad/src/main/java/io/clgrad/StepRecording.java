@@ -50,8 +50,12 @@ final class StepRecording implements AutoCloseable {
     private final Set<Tensor> leaves = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Each noted leaf's gradient at the end of the recording (what a replay restores and checks). */
     private final Map<Tensor, Tensor> finalGrads = new LinkedHashMap<>();
-    /** Storages the recorded calls wrote in place (a version bump outside live actions): bumped again by each replay. */
-    private final Set<Storage> written = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * Storages of this device the current segment's calls wrote in place (a version bump outside live
+     * actions): the segment's replay bumps them again right after its calls, so that a live action
+     * later in the same replay, and autograd's saved-version checks, see the writes.
+     */
+    private Set<Storage> segmentWrites = newWriteSet();
     private LaunchRecording launches;
     private List<Call> calls;
     private boolean suspended;
@@ -117,6 +121,8 @@ final class StepRecording implements AutoCloseable {
     }
 
     private void endSegment() {
+        Set<Storage> writes = segmentWrites;
+        segmentWrites = newWriteSet();
         if (launches != null) {
             LaunchRecording l = launches;
             launches = null;
@@ -128,7 +134,11 @@ final class StepRecording implements AutoCloseable {
                 segments.add(new Segment() {
                     @Override
                     public void replay() {
-                        l.replay();
+                        try {
+                            l.replay();
+                        } finally {
+                            bump(writes);   // even after a failure: part of the writes may have happened
+                        }
                     }
 
                     @Override
@@ -144,8 +154,12 @@ final class StepRecording implements AutoCloseable {
                 recordedCalls += list.size();
                 Backend b = real;
                 segments.add(() -> {
-                    for (Call c : list) {
-                        invoke(b, c.method(), c.args());
+                    try {
+                        for (Call c : list) {
+                            invoke(b, c.method(), c.args());
+                        }
+                    } finally {
+                        bump(writes);
                     }
                 });
             }
@@ -189,8 +203,19 @@ final class StepRecording implements AutoCloseable {
 
     /** Notes an in-place write while recording (live actions bump versions themselves when replayed). */
     void noteWrite(Storage s) {
-        if (recordingNow()) {
-            written.add(s);
+        if (recordingNow() && s.device() == device) {
+            segmentWrites.add(s);
+        }
+    }
+
+    private static Set<Storage> newWriteSet() {
+        return Collections.newSetFromMap(new IdentityHashMap<>());
+    }
+
+    /** Bumps the versions of what a replayed segment wrote. */
+    private static void bump(Set<Storage> writes) {
+        for (Storage s : writes) {
+            s.bumpVersion();
         }
     }
 
@@ -260,9 +285,6 @@ final class StepRecording implements AutoCloseable {
         try {
             for (Segment s : segments) {
                 s.replay();
-            }
-            for (Storage s : written) {
-                s.bumpVersion();   // the replay wrote them again, as the recorded step did
             }
         } finally {
             finalGrads.forEach(Tensor::restoreGrad);

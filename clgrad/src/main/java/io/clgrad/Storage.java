@@ -21,8 +21,8 @@ final class Storage {
     /** Elements still to be filled with {@link #fillValue} before the buffer is first used; 0 when none. */
     private volatile long pendingFill;
     private float fillValue;
-    /** The packed copy of this storage's Linear weight, if a few-row no-grad forward made one; guarded by this. */
-    private PackedLinearWeights.Entry packedLinear;
+    /** Packed copies of views of this storage as a Linear weight, made by few-row no-grad forwards; guarded by this. */
+    private PackedLinearWeights.Copies packedLinear;
 
     private Storage(Device device, DType dtype, Buffer buffer) {
         this.device = device;
@@ -83,16 +83,31 @@ final class Storage {
     /** Records an in-place write (see {@link #version()}). */
     void bumpVersion() {
         version.incrementAndGet();
+        if (packedLinear != null) {   // unlocked read: a copy missed here no longer matches the version anyway
+            dropPackedLinear();
+        }
     }
 
-    /** The packed copy of a Linear weight in this storage ({@link PackedLinearWeights}); the caller holds this lock. */
-    PackedLinearWeights.Entry packedLinear() {
+    /** The packed copies of this storage as a Linear weight ({@link PackedLinearWeights}), or null; the caller holds this lock. */
+    PackedLinearWeights.Copies packedLinear() {
         return packedLinear;
     }
 
-    /** Replaces the packed copy; the caller holds this lock and closes the one it replaces. */
-    void setPackedLinear(PackedLinearWeights.Entry e) {
-        packedLinear = e;
+    /** Sets the packed copies; the caller holds this lock. */
+    void setPackedLinear(PackedLinearWeights.Copies c) {
+        packedLinear = c;
+    }
+
+    /** Drops the packed copies (the data changed, or the buffer is being freed). */
+    private void dropPackedLinear() {
+        PackedLinearWeights.Copies c;
+        synchronized (this) {
+            c = packedLinear;
+            packedLinear = null;
+        }
+        if (c != null) {
+            PackedLinearWeights.close(c.all());
+        }
     }
 
     /** A new tensor (a view) starts using this storage. */
@@ -105,14 +120,7 @@ final class Storage {
     /** A tensor using this storage was closed; frees the buffer when it was the last one. */
     void release() {
         if (users.decrementAndGet() == 0) {
-            PackedLinearWeights.Entry e;
-            synchronized (this) {
-                e = packedLinear;
-                packedLinear = null;
-            }
-            if (e != null) {
-                e.packed().close();
-            }
+            dropPackedLinear();
             tracked.free();
         }
     }

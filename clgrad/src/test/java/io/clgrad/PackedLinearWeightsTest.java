@@ -65,9 +65,26 @@ class PackedLinearWeightsTest {
         return d.backend().packedLinearWeightSize(8, 8) > 0;
     }
 
+    /** The packed copy of this view of w at its current version, or null. */
     private static PackedLinearWeights.Entry entry(Tensor w) {
         synchronized (w.storage()) {
-            return w.storage().packedLinear();
+            PackedLinearWeights.Copies c = w.storage().packedLinear();
+            if (c == null) {
+                return null;
+            }
+            for (PackedLinearWeights.Entry e : c.all()) {
+                if (e.matches(w.version(), w)) {
+                    return e;
+                }
+            }
+            return null;
+        }
+    }
+
+    private static int copies(Tensor w) {
+        synchronized (w.storage()) {
+            PackedLinearWeights.Copies c = w.storage().packedLinear();
+            return c == null ? 0 : c.all().size();
         }
     }
 
@@ -110,7 +127,13 @@ class PackedLinearWeightsTest {
             Tensor target = Tensor.randn(d, 8, 70);
             opt.zeroGrad();
             new MSELoss().forward(l.forward(batch), target).backward();
+            long held = d.memoryStats().bytesInUse();
             opt.step();
+            assertEquals(0, copies(w), "a write drops the copies");
+            if (packs(d)) {
+                assertTrue(d.memoryStats().bytesInUse() <= held - 70 * 37 * 4L,
+                        "the dropped copy's memory is given back: " + held + " -> " + d.memoryStats().bytesInUse());
+            }
             assertReference(x, w, l.bias(), false, noGradForward(l, x));
             if (packs(d)) {
                 assertNotSame(first, entry(w), "repacked after the writes");
@@ -179,6 +202,98 @@ class PackedLinearWeightsTest {
                 assertReference(x24, rows, null, false, Functional.linear(x24, rows, null));
             }
         }
+    }
+
+    /**
+     * Three row slices of one fused weight used as three layers (q, k, v): each keeps its own copy, so
+     * calls that alternate between them allocate nothing once each slice has been packed.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void slicesOfAFusedWeightEachKeepACopy(Device d) {
+        Tensor.manualSeed(36);
+        Tensor fused = Tensor.randn(d, 3 * 70, 40);
+        Tensor x = Tensor.randn(d, 1, 40);
+        Tensor[] slices = {fused.narrow(0, 0, 70), fused.narrow(0, 70, 70), fused.narrow(0, 140, 70)};
+        try (TensorScope s = Tensors.scope(); Autograd.Mode m = Autograd.noGrad()) {
+            for (Tensor w : slices) {
+                assertReference(x, w, null, false, Functional.linear(x, w, null));
+            }
+        }
+        MemoryBaseline.assertFlat(d, "alternating slices", 10, () -> {
+            try (TensorScope s = Tensors.scope(); Autograd.Mode m = Autograd.noGrad()) {
+                for (Tensor w : slices) {
+                    Functional.linear(x, w, null).toFloatArray();
+                }
+            }
+        });
+        if (packs(d)) {
+            assertEquals(3, copies(fused));
+        }
+        for (Tensor t : slices) {
+            t.close();
+        }
+        fused.close();
+        x.close();
+    }
+
+    /** A layer with one output over many inputs: its copy is as large as the weight, not a padded panel. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void aNarrowLayersCopyIsAsLargeAsItsWeight(Device d) {
+        Tensor.manualSeed(37);
+        Tensor w = Tensor.randn(d, 1, 100_000);
+        Tensor x = Tensor.randn(d, 1, 100_000);
+        long before = MemoryBaseline.settle(d);
+        try (TensorScope s = Tensors.scope(); Autograd.Mode m = Autograd.noGrad()) {
+            assertReference(x, w, null, false, Functional.linear(x, w, null));
+        }
+        long grown = MemoryBaseline.settle(d) - before;
+        assertTrue(grown <= 100_000 * 4L, "packed copy of a 400,000-byte weight took " + grown + " bytes");
+        w.close();
+        x.close();
+    }
+
+    /**
+     * A live action later in the same replayed step reads a weight that a recorded call of that step
+     * wrote: the replay bumps the version right after the segment that wrote it, so the action's
+     * batch-1 forward does not read the copy packed in the previous run.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void aLiveActionAfterARecordedWriteSeesIt(Device d) {
+        Tensor.manualSeed(38);
+        Tensor w = Tensor.randn(d, 8, 8);
+        Tensor one = Tensor.randn(d, 1, 8);
+        TensorScope.release(w);
+        TensorScope.release(one);
+        List<String> failures = new ArrayList<>();
+        try (CompiledStep step = Step.compile(d, (a, b) -> {
+            try (Autograd.Mode m = Autograd.noGrad()) {
+                w.copyFrom(w.add(1f));
+            }
+            Step.live(() -> {
+                try (TensorScope s = Tensors.scope(); Autograd.Mode m = Autograd.noGrad()) {
+                    assertReference(one, w, null, false, Functional.linear(one, w, null));
+                } catch (AssertionError e) {
+                    failures.add(e.getMessage());
+                }
+            });
+            return a.add(b);
+        })) {
+            Tensor a = Tensor.randn(d, 2);
+            Tensor b = Tensor.randn(d, 2);
+            for (int i = 0; i < 4; i++) {
+                step.run(a, b).close();
+            }
+            assertTrue(step.replays() >= 3, "replayed: " + step.replays());
+            a.close();
+            b.close();
+        } finally {
+            w.close();
+            one.close();
+        }
+        assertEquals(List.of(), failures);
     }
 
     /** Repeated calls allocate nothing; the copy goes when the weight does. */

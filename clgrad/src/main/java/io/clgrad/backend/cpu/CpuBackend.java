@@ -323,7 +323,7 @@ public final class CpuBackend implements Backend {
                 new GemmEpilogue(args.optF32(bias, "bias", spec.n()), relu));
     }
 
-    /** Whole panels of {@link PackedLinear} (64 outputs with AVX-512, 32 with AVX2, 16 with plain loops) × in. */
+    /** As many floats as W: {@link PackedLinear}'s panels and its tail rows. */
     @Override
     public long packedLinearWeightSize(int out, int in) {
         return out < 1 || in < 1 ? 0 : packedLinear.packedSize(out, in);

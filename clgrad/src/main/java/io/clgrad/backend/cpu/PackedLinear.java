@@ -9,23 +9,26 @@ import io.clgrad.backend.MatmulSpec;
  * so it runs at the speed memory delivers W; read from its stored [out, in] layout, four to eight
  * rows of W at a time are four to eight short streams that the prefetchers keep restarting, and the
  * dot products end in a reduction across the vector's lanes per output. Packed once into panels of
- * {@code NB} outputs, {@code packed[(j / NB)·in·NB + p·NB + j % NB] = W[j][p]} (the last panel
- * zero-padded), each panel is one contiguous stream that the kernel reads front to back, keeping NB
- * sums in registers: a multiply-add per weight and no reduction. On the 2-core AMD EPYC (Zen 4,
- * AVX-512) of docs/benchmarks.md the Fashion-MNIST MLP's three products took 31 µs on one thread this
- * way against 41 µs for the dot form over [out, in] (a plain sum over the same 2.7 MB takes 31-33).
+ * {@code NB} outputs, {@code packed[(j / NB)·in·NB + p·NB + j % NB] = W[j][p]}, each panel is one
+ * contiguous stream that the kernel reads front to back, keeping NB sums in registers: a
+ * multiply-add per weight and no reduction. The last {@code out mod NB} rows (all of them for a
+ * layer of fewer than NB outputs, such as a classifier's head) follow the panels as they are, rows
+ * of {@code in} floats, and go through {@link SmallGemm}'s dot form: the copy is exactly as large as
+ * W. On the 2-core AMD EPYC (Zen 4, AVX-512) of docs/benchmarks.md the Fashion-MNIST MLP's three
+ * products took 31 µs on one thread this way against 41 µs for the dot form over [out, in] (a plain
+ * sum over the same 2.7 MB takes 31-33).
  *
  * <p>The io.clgrad layer keeps the packed copy beside the weight and packs again when the weight's
- * version changes ({@code Backend#packLinearWeight}); this class only packs and multiplies. Panels are
- * split over the threads as {@link SmallGemm}'s columns are (the spinning helpers, from
- * {@link SmallGemm#PARALLEL_FLOPS}). The inner loop is a {@link Kernel}: {@link Plain} (plain Java, the
- * twin and the fallback) or {@code VectorPackedLinear} (Vector API, loaded by reflection). Both add
- * the products of each output in the order p = 0, 1, ... with a fused multiply-add, so they agree bit
- * for bit.
+ * version changes ({@code Backend#packLinearWeight}); this class only packs and multiplies. Panels
+ * (and the tail) are split over the threads as {@link SmallGemm}'s columns are (the spinning
+ * helpers, from {@link SmallGemm#PARALLEL_FLOPS}). The panels' inner loop is a {@link Kernel}:
+ * {@link Plain} (plain Java, the twin and the fallback) or {@code VectorPackedLinear} (Vector API,
+ * loaded by reflection). Both add the products of each output in the order p = 0, 1, ... with a
+ * fused multiply-add, so they agree bit for bit.
  *
  * <pre>{@code
  * PackedLinear pl = new PackedLinear(par, true);
- * float[] packed = new float[pl.packedSize(out, in)];
+ * float[] packed = new float[(int) pl.packedSize(out, in)];
  * pl.pack(w, 0, in, 1, out, in, packed);          // W [out, in] row-major
  * pl.run(spec, x, packed, bias, true, y);          // y = relu(x·Wᵀ + b)
  * }</pre>
@@ -34,6 +37,8 @@ final class PackedLinear {
     /** Most rows of x this path takes; more rows reuse each weight enough for the packed GEMM. */
     static final int MAX_ROWS = 4;
     private static final String VECTOR_CLASS = "io.clgrad.backend.cpu.VectorPackedLinear";
+    /** Per-thread [m, in] copy of a strided x. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
     /** One panel's products for one row of x. */
     interface Kernel {
@@ -49,12 +54,14 @@ final class PackedLinear {
 
     private final CpuParallel par;
     private final Kernel kernel;
+    /** The last out mod NB rows: SmallGemm's dot form. */
+    private final SmallGemm.Kernel tail;
     /** Flops from which the panels are split over the threads. */
     private final double parallelFlops;
 
     /**
      * @param par    the pool the panels are split over
-     * @param vector whether to load the Vector API kernel (the caller checked the module is present)
+     * @param vector whether to load the Vector API kernels (the caller checked the module is present)
      */
     PackedLinear(CpuParallel par, boolean vector) {
         this(par, vector, SmallGemm.PARALLEL_FLOPS);
@@ -65,6 +72,7 @@ final class PackedLinear {
         this.par = par;
         this.kernel = vector ? VectorKernelLoader.load(VECTOR_CLASS, Kernel.class, Plain.INSTANCE, "CPU packed linear")
                 : Plain.INSTANCE;
+        this.tail = SmallGemm.kernel(vector);
         this.parallelFlops = parallelFlops;
     }
 
@@ -73,28 +81,29 @@ final class PackedLinear {
         return kernel != Plain.INSTANCE;
     }
 
-    /** Floats of the packed copy of a [out, in] weight: whole panels of NB outputs. */
+    /** Outputs per panel. */
+    int panelWidth() {
+        return kernel.panel();
+    }
+
+    /** Floats of the packed copy of a [out, in] weight: as many as W's. */
     long packedSize(int out, int in) {
-        int nb = kernel.panel();
-        return (long) ceilDiv(out, nb) * nb * in;
+        return (long) out * in;
     }
 
     /**
      * Packs W [out, in], {@code W[j][p] = w[off + j·rowStride + p·colStride]}, into {@code dst}
-     * ({@link #packedSize} floats): panel by panel, reading each row of W once, forward.
+     * ({@link #packedSize} floats): the whole panels, then the last {@code out mod NB} rows as rows.
      */
     void pack(float[] w, int off, int rowStride, int colStride, int out, int in, float[] dst) {
         int nb = kernel.panel();
+        int full = out / nb * nb;
         for (int j = 0; j < out; j++) {
-            int d = (j / nb) * in * nb + j % nb;
+            int d = j < full ? (j / nb) * in * nb + j % nb : j * in;
+            int step = j < full ? nb : 1;
             int s = off + j * rowStride;
-            for (int p = 0; p < in; p++, d += nb, s += colStride) {
+            for (int p = 0; p < in; p++, d += step, s += colStride) {
                 dst[d] = w[s];
-            }
-        }
-        for (int j = out; j < ceilDiv(out, nb) * nb; j++) {   // the last panel's padding
-            for (int p = 0, d = (j / nb) * in * nb + j % nb; p < in; p++, d += nb) {
-                dst[d] = 0f;
             }
         }
     }
@@ -108,43 +117,39 @@ final class PackedLinear {
         int m = spec.m();
         int out = spec.n();
         int in = spec.k();
+        float[] xc = x;
+        int xo = spec.aOffset();
+        if (spec.aColStride() != 1 || (m > 1 && spec.aRowStride() != in)) {
+            float[][] scratch = SCRATCH.get();
+            if (scratch[0].length < m * in) {
+                scratch[0] = new float[m * in];
+            }
+            xc = scratch[0];
+            TileCopy.copy(x, xo, spec.aRowStride(), spec.aColStride(), m, in, xc, 0, in, 1);
+            xo = 0;
+        }
         int nb = kernel.panel();
-        int panels = ceilDiv(out, nb);
+        int panels = out / nb;
+        int units = panels + (panels * nb < out ? 1 : 0);   // the tail rows are the last unit
         GemmEpilogue epi = new GemmEpilogue(bias, relu);
-        int threads = spec.flops() >= parallelFlops ? Math.min(par.threads(), panels) : 1;
+        int threads = spec.flops() >= parallelFlops ? Math.min(par.threads(), units) : 1;
+        float[] xs = xc;
+        int x0 = xo;
         par.forEachSpinning(threads, (lo, hi) -> {
-            float[] row = spec.aColStride() != 1 ? new float[in] : null;
-            float[] tail = panels * nb != out ? new float[nb] : null;
             for (int t = lo; t < hi; t++) {
-                int p0 = (int) ((long) panels * t / threads);
-                int p1 = (int) ((long) panels * (t + 1) / threads);
-                for (int i = 0; i < m; i++) {
-                    float[] xi = x;
-                    int xo = spec.aOffset() + i * spec.aRowStride();
-                    if (spec.aColStride() != 1) {
-                        for (int p = 0; p < in; p++) {
-                            row[p] = x[xo + p * spec.aColStride()];
-                        }
-                        xi = row;
-                        xo = 0;
-                    }
-                    for (int q = p0; q < p1; q++) {
-                        int j = q * nb;
-                        if (j + nb <= out) {
-                            kernel.panel(in, xi, xo, packed, q * in * nb, y, i * out + j);
-                        } else {
-                            kernel.panel(in, xi, xo, packed, q * in * nb, tail, 0);
-                            System.arraycopy(tail, 0, y, i * out + j, out - j);
-                        }
+                int u0 = (int) ((long) units * t / threads);
+                int u1 = (int) ((long) units * (t + 1) / threads);
+                for (int u = u0; u < Math.min(u1, panels); u++) {
+                    for (int i = 0; i < m; i++) {
+                        kernel.panel(in, xs, x0 + i * in, packed, u * in * nb, y, i * out + u * nb);
                     }
                 }
-                epi.apply(y, 0, out, 0, m, Math.min(out, p0 * nb), Math.min(out, p1 * nb));
+                if (u1 > panels) {
+                    tail.dot(m, in, xs, x0, packed, 0, in, y, out, panels * nb, out);
+                }
+                epi.apply(y, 0, out, 0, m, u0 * nb, Math.min(out, u1 * nb));
             }
         });
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
     }
 
     /** The plain-loop kernel: the twin of {@code VectorPackedLinear} and the fallback without the module. */

@@ -95,6 +95,11 @@ final class SmallGemm {
         return VectorKernelLoader.load(VECTOR_CLASS, Kernel.class, Plain.INSTANCE, "CPU small matmul");
     }
 
+    /** The Vector API kernel (or the plain one when it fails to load), or the plain one: for other paths' dot products. */
+    static Kernel kernel(boolean vector) {
+        return vector ? loadVector() : Plain.INSTANCE;
+    }
+
     /**
      * Whether this path takes {@code s}: one product of 1 to {@value #MAX_M} rows with k ≥ 1 and B
      * unit-stride along k (dot form) or along n (axpy form).
