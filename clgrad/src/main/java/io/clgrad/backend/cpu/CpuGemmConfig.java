@@ -145,15 +145,22 @@ record CpuGemmConfig(int mr, int nv, int kc, int mc, int nc) {
     }
 
     /**
-     * A tile with its blocking from the caches (GotoBLAS/BLIS rules): kc such that a kc × NR panel
-     * of packed B takes half of L1 (it stays there while the tile walks down A's block), 128 to 512
-     * in steps of 16 (or {@code kc} when positive); mc such that a mc × kc block of packed A takes
-     * half of L2; nc such that a kc × nc block of packed B takes a quarter of L3, at most 4096.
+     * A tile with its blocking from the caches: kc such that a kc × NR panel of packed B takes a
+     * quarter of L2 (it is read from there while the tile walks down A's block), 128 to 1024 in
+     * steps of 16 (or {@code kc} when positive); mc such that a mc × kc block of packed A takes half
+     * of L2; nc such that a kc × nc block of packed B takes a quarter of L3, at most 4096.
+     *
+     * <p>The kc rule departs from GotoBLAS/BLIS, which size the B panel for L1 (kc = 128 with 32 KB
+     * of L1 and 64-float panels): each k step of kc reads and writes every tile of C again, and that
+     * C traffic, not B's, is what the kernel waits for, while its ~11 bytes of B per cycle come from
+     * L2 at full speed. On the 2-core AMD EPYC (Zen 4, docs/benchmarks.md) kc = 1024 ran n = 512-1024
+     * products 5-15 % faster than kc = 128 with the AVX-512 6×4 tile and with the AVX2 6×2 tile
+     * ({@code -XX:UseAVX=2}), n = 2048 2-4 % faster, and the MLP's training shapes the same.
      */
     static CpuGemmConfig blocked(int mr, int nv, int kc, CpuFacts f) {
         int nr = nv * f.lanes();
         if (kc <= 0) {
-            kc = (int) Math.max(128, Math.min(512, f.l1() / 2 / (4L * nr) / 16 * 16));
+            kc = (int) Math.max(128, Math.min(1024, f.l2() / 4 / (4L * nr) / 16 * 16));
         }
         int mc = (int) Math.max(mr, Math.min(960, f.l2() / 2 / (4L * kc) / mr * mr));
         int nc = (int) Math.max(nr, Math.min(4096, f.l3() / 4 / (4L * kc) / nr * nr));
@@ -162,8 +169,8 @@ record CpuGemmConfig(int mr, int nv, int kc, int mc, int nc) {
 
     /**
      * What {@code clgrad tune} times: every tile that fits the registers, each with the cache
-     * blocking of {@link #blocked} at its own kc and (unless {@code quick}) at kc 128, 256 and 384,
-     * and the first version's configuration {@link #FIRST}; without duplicates.
+     * blocking of {@link #blocked} at its own kc and (unless {@code quick}) at kc 128, 256, 512 and
+     * 1024, and the first version's configuration {@link #FIRST}; without duplicates.
      */
     static List<CpuGemmConfig> candidates(CpuFacts f, boolean quick) {
         Set<CpuGemmConfig> out = new LinkedHashSet<>();
@@ -173,7 +180,7 @@ record CpuGemmConfig(int mr, int nv, int kc, int mc, int nc) {
             }
             out.add(blocked(t[0], t[1], 0, f));
             if (!quick) {
-                for (int kc : new int[] {128, 256, 384}) {
+                for (int kc : new int[] {128, 256, 512, 1024}) {
                     out.add(blocked(t[0], t[1], kc, f));
                 }
             }

@@ -20,7 +20,8 @@ record GemmBlock(MatmulSpec spec, int bat, int i0, int i1, int j0, int j1) {
 
     /**
      * Runs {@code task} on every block of a grid of {@code mBlock}×{@code nBlock} blocks (smaller at
-     * the edges) over every matrix of the batch, the blocks spread over {@code par}'s threads; then
+     * the edges) over every matrix of the batch, the blocks claimed by {@code par}'s threads
+     * ({@link CpuParallel#forEachClaimed}); then
      * applies {@code epi} to the block of {@code c} the task has just computed, while it is in cache.
      */
     static void forEach(CpuParallel par, MatmulSpec s, int mBlock, int nBlock, float[] c, GemmEpilogue epi,
@@ -29,7 +30,7 @@ record GemmBlock(MatmulSpec spec, int bat, int i0, int i1, int j0, int j1) {
         int n = s.n();
         int rb = (m + mBlock - 1) / mBlock;
         int cb = (n + nBlock - 1) / nBlock;
-        par.forEach(s.batch() * rb * cb, (long) (s.flops() / 4), (lo, hi) -> {
+        par.forEachClaimed(s.batch() * rb * cb, (long) (s.flops() / 4), (lo, hi) -> {
             for (int u = lo; u < hi; u++) {
                 int col = u % cb;
                 int row = (u / cb) % rb;

@@ -104,12 +104,24 @@ final class SpinTeam {
      * @param chunks at most {@link #width()}
      */
     void run(int chunks, CpuParallel.Body body) {
+        if (!tryRun(chunks, body)) {
+            body.run(0, chunks);
+        }
+    }
+
+    /**
+     * {@link #run} on the team, or nothing: returns false, having run nothing, when {@code chunks}
+     * is at most 1, the team is stopped, or another job is running (the caller then picks another
+     * way to run the work).
+     *
+     * @param chunks at most {@link #width()}
+     */
+    boolean tryRun(int chunks, CpuParallel.Body body) {
         if (chunks > width()) {
             throw new IllegalArgumentException(chunks + " chunks for a team of " + width());
         }
         if (chunks <= 1 || stopped || !busy.compareAndSet(false, true)) {
-            body.run(0, chunks);
-            return;
+            return false;
         }
         try {
             startHelpers();
@@ -134,6 +146,7 @@ final class SpinTeam {
             if (first instanceof Error e) {
                 throw e;
             }
+            return true;
         } finally {
             busy.set(false);
         }

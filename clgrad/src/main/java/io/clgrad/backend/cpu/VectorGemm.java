@@ -149,7 +149,7 @@ final class VectorGemm implements GemmPath {
             }
             float[] dst = pb;
             int kBlocks = ceilDiv(k, kc);
-            par.forEach(kBlocks * colUnits, (long) k * n, (lo, hi) -> {
+            par.forEachClaimed(kBlocks * colUnits, (long) k * n, (lo, hi) -> {
                 for (int u = lo; u < hi; u++) {
                     int pc = (u / colUnits) * kc;
                     int j = (u % colUnits) * nr;

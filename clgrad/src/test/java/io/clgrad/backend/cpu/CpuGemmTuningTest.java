@@ -62,14 +62,17 @@ class CpuGemmTuningTest {
         // 32 registers: the most accumulators (24) with the most vectors: 6x4 (24 + 4 + 1 = 29 registers)
         CpuGemmConfig avx512 = CpuGemmConfig.builtIn(AVX512);
         assertEquals(List.of(6, 4), List.of(avx512.mr(), avx512.nv()));
-        // kc: a kc x 64 panel of B in half of L1 (48 KiB / 2 / 256 B = 96, raised to the floor of 128);
-        // mc: A's block in half of L2 (1024 rows, capped at 960, a multiple of 6)
-        assertEquals(128, avx512.kc());
-        assertEquals(960, avx512.mc());
+        // kc: a kc x 64 panel of B in a quarter of L2 (1 MiB / 4 / 256 B = 1024, the cap);
+        // mc: A's block in half of L2 (1 MiB / 2 / 4 KiB = 128 rows, a multiple of 6: 126)
+        assertEquals(1024, avx512.kc());
+        assertEquals(126, avx512.mc());
         assertTrue((long) avx512.mc() * avx512.kc() * 4 <= AVX512.l2() / 2);
+        assertTrue((long) avx512.kc() * avx512.nr(AVX512.lanes()) * 4 <= AVX512.l2() / 4);
         // 16 registers (AVX2): 6x2 as in the BLIS/OpenBLAS Haswell kernels (12 + 2 + 1 = 15)
         CpuGemmConfig avx2 = CpuGemmConfig.builtIn(AVX2);
         assertEquals(List.of(6, 2), List.of(avx2.mr(), avx2.nv()));
+        // 512 KiB of L2: kc = 512 KiB / 4 / 64 B = 2048, capped at 1024; mc = 512 KiB / 2 / 4 KiB = 64 -> 60
+        assertEquals(List.of(1024, 60), List.of(avx2.kc(), avx2.mc()));
         assertTrue(avx2.fits(16));
         assertFalse(new CpuGemmConfig(4, 3, 256, 96, 1024).fits(16), "4x3 needs all 16 registers: no spare");
         assertTrue(new CpuGemmConfig(4, 3, 256, 96, 1024).fits(32));
