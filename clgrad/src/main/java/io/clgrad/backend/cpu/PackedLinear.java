@@ -37,8 +37,6 @@ final class PackedLinear {
     /** Most rows of x this path takes; more rows reuse each weight enough for the packed GEMM. */
     static final int MAX_ROWS = 4;
     private static final String VECTOR_CLASS = "io.clgrad.backend.cpu.VectorPackedLinear";
-    /** Per-thread [m, in] copy of a strided x. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
     /** One panel's products for one row of x. */
     interface Kernel {
@@ -117,17 +115,9 @@ final class PackedLinear {
         int m = spec.m();
         int out = spec.n();
         int in = spec.k();
-        float[] xc = x;
-        int xo = spec.aOffset();
-        if (spec.aColStride() != 1 || (m > 1 && spec.aRowStride() != in)) {
-            float[][] scratch = SCRATCH.get();
-            if (scratch[0].length < m * in) {
-                scratch[0] = new float[m * in];
-            }
-            xc = scratch[0];
-            TileCopy.copy(x, xo, spec.aRowStride(), spec.aColStride(), m, in, xc, 0, in, 1);
-            xo = 0;
-        }
+        float[] gathered = SmallGemm.contiguousA(spec, x);
+        float[] xc = gathered == null ? x : gathered;
+        int xo = gathered == null ? spec.aOffset() : 0;
         int nb = kernel.panel();
         int panels = out / nb;
         int units = panels + (panels * nb < out ? 1 : 0);   // the tail rows are the last unit

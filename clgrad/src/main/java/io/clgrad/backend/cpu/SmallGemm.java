@@ -117,17 +117,9 @@ final class SmallGemm {
         int m = s.m();
         int n = s.n();
         int k = s.k();
-        float[] ac = a;
-        int aOff = s.aOffset();
-        if (s.aColStride() != 1 || (m > 1 && s.aRowStride() != k)) {
-            float[][] scratch = SCRATCH.get();
-            if (scratch[0].length < m * k) {
-                scratch[0] = new float[m * k];
-            }
-            ac = scratch[0];
-            TileCopy.copy(a, aOff, s.aRowStride(), s.aColStride(), m, k, ac, 0, k, 1);
-            aOff = 0;
-        }
+        float[] gathered = contiguousA(s, a);
+        float[] ac = gathered == null ? a : gathered;
+        int aOff = gathered == null ? s.aOffset() : 0;
         boolean dot = s.bRowStride() == 1;
         int ldb = dot ? s.bColStride() : s.bRowStride();
         int threads = s.flops() >= parallelFlops ? Math.min(par.threads(), Math.max(1, n / 64)) : 1;
@@ -150,6 +142,25 @@ final class SmallGemm {
             }
         };
         par.forEachSpinning(threads, body);
+    }
+
+    /**
+     * A of {@code s} as contiguous rows of k floats in this thread's scratch, or null when it
+     * already is (k unit-stride, rows back to back or a single row): the few rows of the small-m
+     * paths, gathered once before the kernels run.
+     */
+    static float[] contiguousA(MatmulSpec s, float[] a) {
+        int m = s.m();
+        int k = s.k();
+        if (s.aColStride() == 1 && (m == 1 || s.aRowStride() == k)) {
+            return null;
+        }
+        float[][] scratch = SCRATCH.get();
+        if (scratch[0].length < m * k) {
+            scratch[0] = new float[m * k];
+        }
+        TileCopy.copy(a, s.aOffset(), s.aRowStride(), s.aColStride(), m, k, scratch[0], 0, k, 1);
+        return scratch[0];
     }
 
     private static int ceilDiv(int a, int b) {
