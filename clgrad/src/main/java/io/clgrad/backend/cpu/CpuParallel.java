@@ -21,6 +21,12 @@ import org.slf4j.LoggerFactory;
 final class CpuParallel {
     /** Elements (or comparable units of work) below which an op runs inline. */
     static final long GRAIN = 32_768;
+    /**
+     * Flops from which a small product finding the team busy goes to the pool rather than running
+     * on one thread: 2²², where handing a matrix-vector product to parked pool workers stopped
+     * costing more than it saved (design-notes.md, "Small products and inference latency").
+     */
+    static final double POOL_FALLBACK_FLOPS = 1 << 22;
     private static final Logger LOG = LoggerFactory.getLogger(CpuParallel.class);
 
     /** A loop body over the half-open unit range [lo, hi). */
@@ -162,14 +168,25 @@ final class CpuParallel {
      * Runs {@code body} over {@code chunks} ranges [c, c + 1) (at most {@link #threads()}) on the caller
      * and the {@link SpinTeam}'s helpers, which stay awake between the ops of one forward pass: for ops
      * of a few microseconds each (batch-1 matrix-vector products), where a hand-off to a parked pool
-     * worker would cost more than the op. Runs inline when single-threaded or the team is busy.
+     * worker would cost more than the op. Runs inline when single-threaded; when another thread's job
+     * holds the team, on the pool from {@link #POOL_FALLBACK_FLOPS} flops and inline below.
+     *
+     * @param flops the op's flops (or elements touched), to choose between the pool and inline
      */
-    void forEachSpinning(int chunks, Body body) {
+    void forEachSpinning(int chunks, double flops, Body body) {
         if (team == null || chunks <= 1) {
             body.run(0, Math.max(chunks, 0));
             return;
         }
-        team.run(chunks, body);
+        if (!team.tryRun(chunks, body)) {
+            // Another thread's job holds the team (a large product can, for milliseconds): the pool
+            // when the work pays for its hand-off, else all of it here.
+            if (flops >= POOL_FALLBACK_FLOPS && pool != null && !pool.isShutdown()) {
+                forEach(chunks, Math.max(GRAIN, (long) flops), body);
+            } else {
+                body.run(0, chunks);
+            }
+        }
     }
 
     /** Stops the workers; later ops run inline on the caller. */

@@ -125,7 +125,7 @@ final class PackedLinear {
         int threads = spec.flops() >= parallelFlops ? Math.min(par.threads(), units) : 1;
         float[] xs = xc;
         int x0 = xo;
-        par.forEachSpinning(threads, (lo, hi) -> {
+        par.forEachSpinning(threads, spec.flops(), (lo, hi) -> {
             for (int t = lo; t < hi; t++) {
                 int u0 = (int) ((long) units * t / threads);
                 int u1 = (int) ((long) units * (t + 1) / threads);

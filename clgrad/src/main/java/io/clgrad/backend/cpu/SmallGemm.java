@@ -141,7 +141,7 @@ final class SmallGemm {
                 epi.apply(c, 0, n, 0, m, j0, j1);
             }
         };
-        par.forEachSpinning(threads, body);
+        par.forEachSpinning(threads, s.flops(), body);
     }
 
     /**

@@ -14,8 +14,11 @@ import java.util.concurrent.locks.LockSupport;
  * such an op takes; OpenMP runtimes and ONNX Runtime's thread pool spin for the same reason.
  *
  * <p>One job at a time: a caller that finds the team busy (another thread's op, or a chunk of the
- * running job calling back in) runs its whole range inline. Helpers are daemons, started on the first job, and park after the spin window, so an idle
- * process does not burn a core.
+ * running job calling back in) runs its whole range inline ({@link #run}), or is told so and runs it
+ * elsewhere ({@link #tryRun}: the large products of {@link CpuParallel#forEachClaimed} then use the
+ * pool). Helpers are daemons, started on the first job, and park after the spin window, so an idle
+ * process does not burn a core; a helper parked for {@link #IDLE_EXIT_NANOS} ends its thread (and
+ * its per-thread scratch), and the next job starts a new one.
  *
  * <pre>{@code
  * SpinTeam team = new SpinTeam(1);           // the caller plus one helper
@@ -25,6 +28,12 @@ import java.util.concurrent.locks.LockSupport;
 final class SpinTeam {
     /** How long a helper keeps polling for the next job before it parks. */
     static final long SPIN_NANOS = 200_000;
+    /**
+     * How long a parked helper waits for a job before its thread ends (the next job starts a new one),
+     * as a ForkJoinPool's idle workers do: an idle or unclosed backend then holds no threads and no
+     * per-thread scratch (the packed blocks of {@link VectorGemm}, megabytes per thread).
+     */
+    static final long IDLE_EXIT_NANOS = 60_000_000_000L;
 
     /**
      * One posted job: chunks [0, chunks) of {@code body}, claimed one at a time by whoever is free
@@ -51,7 +60,9 @@ final class SpinTeam {
                 try {
                     body.run(c, c + 1);
                 } catch (RuntimeException | Error e) {
-                    failure = e;
+                    if (failure == null) {   // the first one seen (racy: any one of several is fine to report)
+                        failure = e;
+                    }
                 } finally {
                     done.incrementAndGet();
                 }
@@ -60,7 +71,14 @@ final class SpinTeam {
     }
 
     private final long spinNanos;
+    private final long idleExitNanos;
     private final Thread[] helpers;
+    /**
+     * 1 when helper h's thread has ended (or is ending) after {@link #IDLE_EXIT_NANOS} idle, 0 while it
+     * lives; a caller that restarts the slot moves it from 1 to 0 first (compare-and-set), so one
+     * thread at most serves a slot.
+     */
+    private final AtomicIntegerArray exited;
     /** 1 while helper h is parked (or about to park); volatile reads and writes. */
     private final AtomicIntegerArray parked;
     /** Held by the thread whose job runs; not reentrant, so a job's chunk that calls {@link #run} runs inline. */
@@ -77,17 +95,19 @@ final class SpinTeam {
      * @param helpers threads besides the caller's, at least 1
      */
     SpinTeam(int helpers) {
-        this(helpers, SPIN_NANOS);
+        this(helpers, SPIN_NANOS, IDLE_EXIT_NANOS);
     }
 
-    /** As {@link #SpinTeam(int)} with another spin window (tests). */
-    SpinTeam(int helpers, long spinNanos) {
+    /** As {@link #SpinTeam(int)} with another spin window and idle exit (tests). */
+    SpinTeam(int helpers, long spinNanos, long idleExitNanos) {
         this.spinNanos = spinNanos;
+        this.idleExitNanos = idleExitNanos;
         if (helpers < 1) {
             throw new IllegalArgumentException("a spin team needs at least one helper thread, got " + helpers);
         }
         this.helpers = new Thread[helpers];
         this.parked = new AtomicIntegerArray(helpers);
+        this.exited = new AtomicIntegerArray(helpers);
     }
 
     /** Chunks one job can be split into: the helpers and the caller. */
@@ -180,22 +200,33 @@ final class SpinTeam {
         }
     }
 
+    /** Starts the helpers on the first job, and again any whose thread ended after a long idle. */
     private void startHelpers() {
         if (started) {
+            for (int h = 0; h < helpers.length; h++) {
+                if (exited.get(h) == 1 && exited.compareAndSet(h, 1, 0)) {
+                    start(h);
+                }
+            }
             return;
         }
         started = true;
         for (int h = 0; h < helpers.length; h++) {
-            int index = h;
-            Thread t = new Thread(() -> helperLoop(index), "clgrad-cpu-spin-" + (h + 1));
-            t.setDaemon(true);
-            helpers[h] = t;
-            t.start();
+            start(h);
         }
     }
 
-    private void helperLoop(int h) {
-        Job last = null; // helpers start before the first job is posted
+    private void start(int h) {
+        parked.set(h, 0);
+        Job current = job; // a helper (re)started now waits for the next job, not the last one
+        Thread t = new Thread(() -> helperLoop(h, current), "clgrad-cpu-spin-" + (h + 1));
+        t.setDaemon(true);
+        helpers[h] = t;
+        t.start();
+    }
+
+    private void helperLoop(int h, Job seen) {
+        Job last = seen;
         while (!stopped) {
             Job j = job;
             if (j != last) {
@@ -203,28 +234,53 @@ final class SpinTeam {
                 j.work();
                 continue;
             }
-            waitForJob(h, last);
+            if (!waitForJob(h, last)) {
+                exited.set(h, 1);
+                // a job posted after this re-check runs on the caller, and the next job restarts the slot;
+                // one that came while announcing is taken here unless a caller already restarted the slot
+                if (job == last || stopped || !exited.compareAndSet(h, 1, 0)) {
+                    return;
+                }
+            }
         }
     }
 
     /**
      * Spins for the spin window ({@link #SPIN_NANOS}) until a job other than {@code last} is posted, then parks; parks at
-     * once on a {@link #rest()}.
+     * once on a {@link #rest()}. Returns false when it stayed parked for {@link #IDLE_EXIT_NANOS} without a job (the
+     * helper's thread then ends), true otherwise.
      */
-    private void waitForJob(int h, Job last) {
+    private boolean waitForJob(int h, Job last) {
         long deadline = System.nanoTime() + spinNanos;
         int rests = restRequests;
         while (job == last && !stopped) {
             if (System.nanoTime() > deadline || restRequests != rests) {
                 parked.set(h, 1);
+                long parkedAt = System.nanoTime();
                 // re-check after announcing: a job posted before the caller saw the flag is not missed
                 while (parked.get(h) == 1 && job == last && !stopped) {
-                    LockSupport.park(this);
+                    long left = idleExitNanos - (System.nanoTime() - parkedAt);
+                    if (left <= 0) {
+                        parked.set(h, 0);
+                        return false;
+                    }
+                    LockSupport.parkNanos(this, left);
                 }
                 parked.set(h, 0);
-                return;
+                return true;
             }
             Thread.onSpinWait();
         }
+        return true;
+    }
+
+    /** Helper threads alive now (tests: an idle team ends them after its idle exit). */
+    int liveHelpers() {
+        int n = 0;
+        for (int h = 0; h < helpers.length; h++) {
+            Thread t = helpers[h];
+            n += t != null && t.isAlive() ? 1 : 0;
+        }
+        return n;
     }
 }

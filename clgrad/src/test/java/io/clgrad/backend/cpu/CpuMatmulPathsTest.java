@@ -162,6 +162,10 @@ class CpuMatmulPathsTest {
         check(mm, r, 1, 261, 1090, 530, false, false, 0, 0, true, true, failures);
         check(mm, r, 1, 517, 97, 300, true, true, 0, 0, true, true, failures);
         check(mm, r, 2, 131, 1057, 513, false, true, 0, 0, false, true, failures);
+        // k over the built-in kc (1024 where L2 is 1 MiB) with several row blocks and the shared packed B:
+        // two k steps with a short last one, and three
+        check(mm, r, 1, 261, 190, 1030, false, false, 0, 0, true, true, failures);
+        check(mm, r, 1, 133, 75, 2100, true, true, 0, 0, true, true, failures);
         assertTrue(failures.isEmpty(), failures.size() + " failures, first: " + failures.stream().limit(5).toList());
     }
 

@@ -81,7 +81,7 @@ class CpuParallelClaimedTest {
     void whileAnotherThreadHoldsTheTeamTheUnitsGoToThePoolNotInline() throws Exception {
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Thread other = new Thread(() -> PAR.forEachSpinning(2, (lo, hi) -> {
+        Thread other = new Thread(() -> PAR.forEachSpinning(2, 0, (lo, hi) -> {
             if (lo == 0) {
                 holding.countDown();
                 try {
@@ -101,6 +101,47 @@ class CpuParallelClaimedTest {
             }
             assertTrue(seen.stream().anyMatch(n -> !n.equals(Thread.currentThread().getName())),
                     "split over the pool's workers, not run inline on the caller: " + seen);
+        } finally {
+            release.countDown();
+            other.join();
+        }
+    }
+
+    /**
+     * A small product that finds the team held by another thread's long job: from
+     * {@link CpuParallel#POOL_FALLBACK_FLOPS} on the pool's workers, below it on the caller alone.
+     */
+    @Test
+    void aSmallProductFindingTheTeamBusyUsesThePoolWhenItPays() throws Exception {
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread other = new Thread(() -> PAR.forEachClaimed(2, BIG, (lo, hi) -> {
+            holding.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        other.start();
+        try {
+            holding.await();
+            String me = Thread.currentThread().getName();
+            Set<String> big = ConcurrentHashMap.newKeySet();
+            AtomicIntegerArray runs = new AtomicIntegerArray(2);
+            PAR.forEachSpinning(2, CpuParallel.POOL_FALLBACK_FLOPS, (lo, hi) -> {
+                for (int c = lo; c < hi; c++) {
+                    runs.incrementAndGet(c);
+                    big.add(Thread.currentThread().getName());
+                }
+            });
+            assertEquals(1, runs.get(0));
+            assertEquals(1, runs.get(1));
+            assertTrue(big.stream().anyMatch(n -> n.startsWith("clgrad-cpu-") && !n.startsWith("clgrad-cpu-spin")),
+                    "on the pool's workers: " + big);
+            Set<String> small = ConcurrentHashMap.newKeySet();
+            PAR.forEachSpinning(2, 1000, (lo, hi) -> small.add(Thread.currentThread().getName()));
+            assertEquals(Set.of(me), small, "a small one runs on the caller");
         } finally {
             release.countDown();
             other.join();

@@ -118,7 +118,7 @@ class SpinTeamTest {
 
     @Test
     void restParksSpinningHelpersBeforeTheirWindowEnds() throws InterruptedException {
-        SpinTeam team = new SpinTeam(1, 60_000_000_000L); // a minute's spin window
+        SpinTeam team = new SpinTeam(1, 60_000_000_000L, SpinTeam.IDLE_EXIT_NANOS); // a minute's spin window
         try {
             team.run(2, (lo, hi) -> { });
             Thread.sleep(200);
@@ -129,6 +129,45 @@ class SpinTeamTest {
                 Thread.sleep(1);
             }
             assertTrue(team.helpersParked(), "rest() parked the helper");
+        } finally {
+            team.stop();
+        }
+    }
+
+    /** A helper parked past the idle exit ends its thread; the next job starts a new one, which takes chunks. */
+    @Test
+    void idleHelpersEndTheirThreadsAndTheNextJobRestartsThem() throws InterruptedException {
+        SpinTeam team = new SpinTeam(2, 1_000, 50_000_000L); // 1 µs spin window, 50 ms idle exit
+        try {
+            team.run(3, (lo, hi) -> { });
+            assertEquals(2, team.liveHelpers());
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (team.liveHelpers() > 0 && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            assertEquals(0, team.liveHelpers(), "idle helpers ended");
+            for (int job = 0; job < 200; job++) {
+                AtomicIntegerArray runs = new AtomicIntegerArray(3);
+                Set<String> threads = ConcurrentHashMap.newKeySet();
+                team.run(3, (lo, hi) -> {
+                    for (int c = lo; c < hi; c++) {
+                        runs.incrementAndGet(c);
+                        threads.add(Thread.currentThread().getName());
+                        long spin = System.nanoTime() + 200_000;
+                        while (System.nanoTime() < spin) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                });
+                for (int c = 0; c < 3; c++) {
+                    assertEquals(1, runs.get(c), "job " + job + " chunk " + c);
+                }
+                if (threads.stream().anyMatch(n -> n.startsWith("clgrad-cpu-spin"))) {
+                    assertTrue(team.liveHelpers() >= 1);
+                    return;   // a restarted helper took a chunk
+                }
+            }
+            org.junit.jupiter.api.Assertions.fail("no restarted helper took a chunk in 200 jobs");
         } finally {
             team.stop();
         }
