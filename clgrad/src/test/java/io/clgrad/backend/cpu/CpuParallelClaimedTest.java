@@ -77,42 +77,8 @@ class CpuParallelClaimedTest {
         assertTrue(seen.stream().noneMatch(n -> n.startsWith("clgrad-cpu-spin")), "no spinning helper: " + seen);
     }
 
-    @Test
-    void whileAnotherThreadHoldsTheTeamTheUnitsGoToThePoolNotInline() throws Exception {
-        CountDownLatch holding = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread other = new Thread(() -> PAR.forEachSpinning(2, 0, (lo, hi) -> {
-            if (lo == 0) {
-                holding.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }));
-        other.start();
-        try {
-            holding.await();
-            AtomicIntegerArray runs = new AtomicIntegerArray(8);
-            Set<String> seen = runAll(8, runs);
-            for (int u = 0; u < 8; u++) {
-                assertEquals(1, runs.get(u));
-            }
-            assertTrue(seen.stream().anyMatch(n -> !n.equals(Thread.currentThread().getName())),
-                    "split over the pool's workers, not run inline on the caller: " + seen);
-        } finally {
-            release.countDown();
-            other.join();
-        }
-    }
-
-    /**
-     * A small product that finds the team held by another thread's long job: from
-     * {@link CpuParallel#POOL_FALLBACK_FLOPS} on the pool's workers, below it on the caller alone.
-     */
-    @Test
-    void aSmallProductFindingTheTeamBusyUsesThePoolWhenItPays() throws Exception {
+    /** Runs {@code check} while another thread's job (a large product's units) holds the team. */
+    private static void whileTheTeamIsHeld(Runnable check) throws InterruptedException {
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Thread other = new Thread(() -> PAR.forEachClaimed(2, BIG, (lo, hi) -> {
@@ -126,6 +92,33 @@ class CpuParallelClaimedTest {
         other.start();
         try {
             holding.await();
+            check.run();
+        } finally {
+            release.countDown();
+            other.join();
+        }
+    }
+
+    @Test
+    void whileAnotherThreadHoldsTheTeamTheUnitsGoToThePoolNotInline() throws Exception {
+        whileTheTeamIsHeld(() -> {
+            AtomicIntegerArray runs = new AtomicIntegerArray(8);
+            Set<String> seen = runAll(8, runs);
+            for (int u = 0; u < 8; u++) {
+                assertEquals(1, runs.get(u));
+            }
+            assertTrue(seen.stream().anyMatch(n -> !n.equals(Thread.currentThread().getName())),
+                    "split over the pool's workers, not run inline on the caller: " + seen);
+        });
+    }
+
+    /**
+     * A small product that finds the team held by another thread's long job: from
+     * {@link CpuParallel#POOL_FALLBACK_FLOPS} on the pool's workers, below it on the caller alone.
+     */
+    @Test
+    void aSmallProductFindingTheTeamBusyUsesThePoolWhenItPays() throws Exception {
+        whileTheTeamIsHeld(() -> {
             String me = Thread.currentThread().getName();
             Set<String> big = ConcurrentHashMap.newKeySet();
             AtomicIntegerArray runs = new AtomicIntegerArray(2);
@@ -142,10 +135,7 @@ class CpuParallelClaimedTest {
             Set<String> small = ConcurrentHashMap.newKeySet();
             PAR.forEachSpinning(2, 1000, (lo, hi) -> small.add(Thread.currentThread().getName()));
             assertEquals(Set.of(me), small, "a small one runs on the caller");
-        } finally {
-            release.countDown();
-            other.join();
-        }
+        });
     }
 
     @Test
