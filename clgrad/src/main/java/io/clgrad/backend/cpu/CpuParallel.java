@@ -181,8 +181,8 @@ final class CpuParallel {
         if (!team.tryRun(chunks, body)) {
             // Another thread's job holds the team (a large product can, for milliseconds): the pool
             // when the work pays for its hand-off, else all of it here.
-            if (flops >= POOL_FALLBACK_FLOPS && pool != null && !pool.isShutdown()) {
-                forEach(chunks, Math.max(GRAIN, (long) flops), body);
+            if (flops >= POOL_FALLBACK_FLOPS) {
+                forEach(chunks, Math.max(GRAIN, (long) flops), body);   // inline too once the pool is shut down
             } else {
                 body.run(0, chunks);
             }
