@@ -19,6 +19,12 @@ import io.clgrad.backend.MatmulSpec;
  * {@code dW[g] = gC[g] · cols[g]} (both operands row-major, so the long inner dimension P streams
  * through both) and {@code dx = col2im(gC[g]ᵀ · W[g])}, each a batched product over the groups.
  *
+ * <p>Where the backend computes the convolution itself ({@link Backend#directConv}: the CPU backend
+ * for stride-1, one-group convolutions, reading the padded input in place), the forward is
+ * {@link Backend#conv2d}, the backend's {@link Backend#conv2dWeightGrad} and
+ * {@link Backend#conv2dInputGrad} take the output gradient as it is, and {@code db} sums it over
+ * the batch and the pixels: no patch matrix and no permutes.
+ *
  * <p>The patch matrix is a temporary of each launch, released as soon as its product is enqueued,
  * and the backward makes it again from the saved input (a pass over memory, cheap beside the
  * products) instead of keeping it from the forward: the graph then holds only the input and the
@@ -141,6 +147,10 @@ final class Convolution {
         int cout = w.shapeRef()[0];
         int cg = cout / s.groups();
         Backend be = x.backend();
+        if (be.directConv(s, cout)) {
+            return OpLaunch.run(OP, x.device(), DType.FLOAT32, new int[] {s.batch(), cout, s.outH(), s.outW()},
+                    (l, out) -> be.conv2d(s, cout, l.dense(x), l.dense(w), b == null ? null : l.dense(b), out));
+        }
         try (OpLaunch l = new OpLaunch(OP, x.device())) {
             Tensor cols = l.scratch(DType.FLOAT32, new int[] {s.groups(), p, k});
             be.im2col(s, l.dense(x), l.buffer(cols));
@@ -170,6 +180,15 @@ final class Convolution {
      */
     private static Tensor[] backward(ConvSpec s, Tensor g, Tensor x, Tensor w, Tensor b) {
         int cout = w.shapeRef()[0];
+        Backend be = x.backend();
+        if (be.directConv(s, cout)) {
+            Tensor db = b != null && b.requiresGrad() ? g.sum(new int[] {0, 2, 3}, false) : null;
+            Tensor dw = !w.requiresGrad() ? null : OpLaunch.run(OP, x.device(), DType.FLOAT32, w.shape(),
+                    (l, out) -> be.conv2dWeightGrad(s, cout, l.dense(g), l.dense(x), out));
+            Tensor dx = !x.requiresGrad() ? null : OpLaunch.run(OP, x.device(), DType.FLOAT32, x.shape(),
+                    (l, out) -> be.conv2dInputGrad(s, cout, l.dense(g), l.dense(w), out));
+            return b == null ? new Tensor[] {dx, dw} : new Tensor[] {dx, dw, db};
+        }
         Tensor gc = groupMajor(s, g, cout / s.groups());
         Tensor db = b != null && b.requiresGrad() ? gc.view(cout, s.patches()).sum(1, false) : null;
         Tensor dw = !w.requiresGrad() ? null : weightGrad(s, gc, x, w.shapeRef());

@@ -465,6 +465,63 @@ public interface Backend extends AutoCloseable {
      */
     void col2im(ConvSpec spec, Buffer cols, Buffer dx);
 
+    /**
+     * Whether this backend computes this convolution itself, without a patch matrix
+     * ({@link #conv2d}, {@link #conv2dInputGrad}, {@link #conv2dWeightGrad}); false (the default)
+     * where the caller lowers it to {@link #im2col}, {@link #matmul} and {@link #col2im}. The CPU
+     * backend takes stride-1, one-group convolutions whose padding is at most the window's span
+     * minus one on each side, on planes large enough for its tiles.
+     *
+     * @param spec        the geometry
+     * @param outChannels the output channels
+     */
+    default boolean directConv(ConvSpec spec, int outChannels) {
+        return false;
+    }
+
+    /**
+     * conv2d's forward, PyTorch's cross-correlation:
+     * {@code y[n][o][oh][ow] = Σ_{c,i,j} w[o][c][i][j] · x[n][c][oh - padTop + i·dilationH][ow - padLeft + j·dilationW]}
+     * (zero outside the input), plus {@code bias[o]} when it is not null; only for a geometry that
+     * {@link #directConv} takes.
+     *
+     * @param x    contiguous F32 [batch, channels, height, width]
+     * @param w    contiguous F32 [outChannels, channels, kernelH, kernelW]
+     * @param bias contiguous F32 of outChannels, or null
+     * @param y    contiguous F32 output [batch, outChannels, outH, outW]
+     * @throws UnsupportedOperationException when {@link #directConv} is false for it
+     */
+    default void conv2d(ConvSpec spec, int outChannels, Buffer x, Buffer w, Buffer bias, Buffer y) {
+        throw new UnsupportedOperationException(id() + " has no direct convolution for " + spec);
+    }
+
+    /**
+     * conv2d's input gradient (the adjoint of {@link #conv2d} in x):
+     * {@code dx[n][c][h][w] = Σ gy[n][o][oh][ow] · w[o][c][i][j]} over the taps and outputs with
+     * {@code oh - padTop + i·dilationH = h} and {@code ow - padLeft + j·dilationW = w}.
+     *
+     * @param gy contiguous F32 [batch, outChannels, outH, outW]
+     * @param w  contiguous F32 [outChannels, channels, kernelH, kernelW]
+     * @param dx contiguous F32 output [batch, channels, height, width]
+     * @throws UnsupportedOperationException when {@link #directConv} is false for it
+     */
+    default void conv2dInputGrad(ConvSpec spec, int outChannels, Buffer gy, Buffer w, Buffer dx) {
+        throw new UnsupportedOperationException(id() + " has no direct convolution for " + spec);
+    }
+
+    /**
+     * conv2d's weight gradient: {@code dw[o][c][i][j] = Σ_{n,oh,ow} gy[n][o][oh][ow] · x[n][c][oh - padTop + i·dilationH][ow - padLeft + j·dilationW]}
+     * (zero outside the input).
+     *
+     * @param gy contiguous F32 [batch, outChannels, outH, outW]
+     * @param x  contiguous F32 [batch, channels, height, width]
+     * @param dw contiguous F32 output [outChannels, channels, kernelH, kernelW]
+     * @throws UnsupportedOperationException when {@link #directConv} is false for it
+     */
+    default void conv2dWeightGrad(ConvSpec spec, int outChannels, Buffer gy, Buffer x, Buffer dw) {
+        throw new UnsupportedOperationException(id() + " has no direct convolution for " + spec);
+    }
+
     // ---------------------------------------------------------------- pooling
 
     /**

@@ -45,6 +45,7 @@ public final class CpuBackend implements Backend {
     private final CpuRandom random;
     private final CpuCopy copy;
     private final CpuConv conv;
+    private final DirectConv directConv;
     private final CpuBatchNorm batchNorm;
     private final CpuPool pool;
     private final CpuIndex index;
@@ -111,6 +112,7 @@ public final class CpuBackend implements Backend {
         this.packedLinear = new PackedLinear(par, vector != null);
         this.conv = new CpuConv(par, conv != null ? conv
                 : CpuConvTuning.configFor(vector == null ? 0 : vector.vectorLength()));
+        this.directConv = new DirectConv(par, vector != null);
         this.batchNorm = new CpuBatchNorm(par);
         this.pool = new CpuPool(par);
         this.index = new CpuIndex(par);
@@ -549,6 +551,69 @@ public final class CpuBackend implements Backend {
     public void col2im(ConvSpec spec, Buffer cols, Buffer dx) {
         conv.col2im(spec, args.f32(cols, "col2im input", spec.colsSize()), args.f32(dx, "col2im output",
                 spec.inputSize()));
+    }
+
+    /** {@link DirectConv#takes}: stride 1, one group, padding within the window's span, planes not too small. */
+    @Override
+    public boolean directConv(ConvSpec spec, int outChannels) {
+        return outChannels >= 1 && directConv.takes(spec);
+    }
+
+    /** The forward of {@link DirectConv}: the padded input read in place, no patch matrix. */
+    @Override
+    public void conv2d(ConvSpec spec, int outChannels, Buffer x, Buffer w, Buffer bias, Buffer y) {
+        requireDirect("conv2d", spec, outChannels);
+        directConv.forward(spec, outChannels, args.f32(x, "conv2d input", spec.inputSize()),
+                args.f32(w, "conv2d weight", (long) outChannels * spec.patchSize()),
+                args.optF32(bias, "conv2d bias", outChannels), args.f32(y, "conv2d output", outputSize(spec, outChannels)));
+    }
+
+    /** The input gradient of {@link DirectConv}: the padded output gradient correlated with the flipped weights. */
+    @Override
+    public void conv2dInputGrad(ConvSpec spec, int outChannels, Buffer gy, Buffer w, Buffer dx) {
+        requireDirect("conv2d input gradient", spec, outChannels);
+        directConv.inputGrad(spec, outChannels, args.f32(gy, "conv2d output gradient", outputSize(spec, outChannels)),
+                args.f32(w, "conv2d weight", (long) outChannels * spec.patchSize()),
+                args.f32(dx, "conv2d input gradient", spec.inputSize()));
+    }
+
+    /**
+     * The weight gradient of {@link DirectConv}; for an input holding an infinity or a NaN, the
+     * patch matrix and the GEMM instead (the direct path's dropped positions would spread NaN).
+     */
+    @Override
+    public void conv2dWeightGrad(ConvSpec spec, int outChannels, Buffer gy, Buffer x, Buffer dw) {
+        requireDirect("conv2d weight gradient", spec, outChannels);
+        float[] g = args.f32(gy, "conv2d output gradient", outputSize(spec, outChannels));
+        float[] xs = args.f32(x, "conv2d input", spec.inputSize());
+        float[] out = args.f32(dw, "conv2d weight gradient", (long) outChannels * spec.patchSize());
+        if (DirectConv.finite(xs, (int) spec.inputSize())) {
+            directConv.weightGrad(spec, outChannels, g, xs, out);
+            return;
+        }
+        int p = spec.patches();
+        int k = spec.patchSize();
+        int hw = spec.outH() * spec.outW();
+        float[] cols = new float[(int) spec.colsSize()];
+        conv.im2col(spec, xs, cols);
+        float[] gc = new float[outChannels * p];   // [outChannels, batch·outH·outW]
+        for (int n = 0; n < spec.batch(); n++) {
+            for (int o = 0; o < outChannels; o++) {
+                System.arraycopy(g, (n * outChannels + o) * hw, gc, o * p + n * hw, hw);
+            }
+        }
+        matmul.run(new MatmulSpec(1, outChannels, k, p, 0, outChannels * p, p, 1, 0, p * k, k, 1), gc, cols, out);
+    }
+
+    private void requireDirect(String op, ConvSpec spec, int outChannels) {
+        if (!directConv(spec, outChannels)) {
+            throw new UnsupportedOperationException(op + ": the CPU backend's direct convolution does not take "
+                    + spec + " with " + outChannels + " output channels (see Backend.directConv)");
+        }
+    }
+
+    private static long outputSize(ConvSpec spec, int outChannels) {
+        return (long) spec.batch() * outChannels * spec.outH() * spec.outW();
     }
 
     // ---------------------------------------------------------------- pooling

@@ -1,0 +1,441 @@
+package io.clgrad.backend.cpu;
+
+import io.clgrad.backend.ConvSpec;
+import java.util.Arrays;
+
+/**
+ * Stride-1 convolutions computed from the padded input rows in place, without a patch matrix: the
+ * forward, the input gradient and the weight gradient of a {@code groups = 1} conv2d whose padding
+ * is at most the window's span minus one on every side (so that the input gradient is again such a
+ * convolution). The patch matrix of the lowering to a GEMM is nine times a 3×3 convolution's input,
+ * written once per forward and once more per weight gradient, copied again by the GEMM's packing,
+ * and its result needs a permute to NCHW; here each image is only padded (a copy the size of the
+ * input, see {@link DirectPlane}) and every tap reads the padded planes shifted.
+ *
+ * <ul>
+ *   <li><b>forward</b> ({@code y = x ⋆ W + b}): a task per image (and range of output channels);
+ *   its tiles are {@link Kernel#rowTile()} output channels × {@value #VECS} vectors of consecutive
+ *   positions, summed over the taps (c, i, j) in order with one fused multiply-add each, the
+ *   weights packed per tile of channels so each tap's weights are one broadcast each. The tile is
+ *   written out row by row into NCHW, plus the bias.</li>
+ *   <li><b>input gradient</b>: {@code dx = gy ⋆ W'}, the same kernel over gy padded by the span
+ *   minus the forward's padding, with W' the weights flipped in both axes and the channel axes
+ *   swapped.</li>
+ *   <li><b>weight gradient</b> ({@code dW[co][c,i,j] = Σ_n Σ_q gy[n][co][q] · xpad[n][c][q + shift]}):
+ *   dot products over the positions, {@link Kernel#gradRowTile()} channels × {@value #GRAD_TAPS}
+ *   taps per tile, each lane of a vector summing its own positions; the gradient is laid out with
+ *   the padded row pitch and zeros where a row's positions are not outputs. Images are taken in
+ *   fixed chunks (about L2's size of padded data, at most {@value #MAX_CHUNK_IMAGES}) whose partial
+ *   sums are added in order, so the result does not depend on the thread count. The zeros meet
+ *   padded input values in the dropped positions: an input with an infinity or NaN would turn those
+ *   into NaN, so the caller takes the patch-matrix path for such an input.</li>
+ * </ul>
+ *
+ * <p>The kernels are a {@link Kernel}: {@link Plain} (plain Java loops, the twin and the fallback)
+ * or {@code VectorDirectConv} (Vector API, loaded by reflection). Both add each output's terms in
+ * the same order with fused multiply-adds (and a weight-gradient lane's terms likewise, the lanes
+ * summed in order after), so they agree bit for bit.
+ *
+ * <pre>{@code
+ * DirectConv dc = new DirectConv(par, true);
+ * if (dc.takes(spec)) dc.forward(spec, cout, x, w, bias, y);
+ * }</pre>
+ */
+final class DirectConv {
+    /** Vectors of positions per forward tile. */
+    static final int VECS = 3;
+    /** Taps per weight-gradient tile. */
+    static final int GRAD_TAPS = 6;
+    /** Padded floats (input and gradient) of one chunk of images of the weight gradient: 1 MiB. */
+    static final long CHUNK_FLOATS = 1 << 18;
+    /** Most images per chunk of the weight gradient. */
+    static final int MAX_CHUNK_IMAGES = 8;
+    /**
+     * Least share of computed positions that are outputs for {@link #takes}: a row's last
+     * {@code (kw-1)·dw} positions and the rounding to whole tiles are computed and dropped, so on
+     * small planes (7×7 with a 3×3 window: 49 of 96) the GEMM of the patch matrix does less work.
+     */
+    static final double MIN_USEFUL = 0.6;
+    private static final String VECTOR_CLASS = "io.clgrad.backend.cpu.VectorDirectConv";
+    /** Per-thread padded sources, output tiles and weight-gradient accumulators. */
+    private static final ThreadLocal<float[][]> SCRATCH =
+            ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[0]});
+
+    /** The inner loops. */
+    interface Kernel {
+        /** Floats per vector (L): the weight gradient's partial sums per tap. */
+        int lanes();
+
+        /** Output channels per forward tile (R). */
+        int rowTile();
+
+        /** Output channels per weight-gradient tile. */
+        int gradRowTile();
+
+        /**
+         * A forward tile: {@code out[outOff + r·outStride + q] = Σ_t w[wOff + t·R + r] · x[xOff + off[t] + q]}
+         * for r in [0, R), q in [0, VECS·L), t from 0 to taps − 1 in order, each step a fused
+         * multiply-add from 0.
+         */
+        void rows(int taps, float[] w, int wOff, int[] off, float[] x, int xOff, float[] out, int outOff,
+                  int outStride);
+
+        /**
+         * A weight-gradient tile: for r in [0, gradRowTile), t in [0, GRAD_TAPS) and each lane l,
+         * {@code acc[(r·GRAD_TAPS + t)·L + l] += gy[gOff + r·gStride + q] · x[xOff + off[tOff + t] + q]}
+         * for q = l, l + L, ... below {@code len} (a multiple of L), in order, each a fused multiply-add.
+         */
+        void dots(int len, float[] gy, int gOff, int gStride, float[] x, int xOff, int[] off, int tOff, float[] acc);
+    }
+
+    private final CpuParallel par;
+    private final Kernel kernel;
+
+    /**
+     * @param par    the pool the images are split over
+     * @param vector whether to load the Vector API kernels (the caller checked the module is present)
+     */
+    DirectConv(CpuParallel par, boolean vector) {
+        this(par, vector ? VectorKernelLoader.load(VECTOR_CLASS, Kernel.class, Plain.DEFAULT, "CPU direct convolution")
+                : Plain.DEFAULT);
+    }
+
+    /** With a given kernel (tests: the plain twin of the vector kernel's tiles). */
+    DirectConv(CpuParallel par, Kernel kernel) {
+        this.par = par;
+        this.kernel = kernel;
+    }
+
+    /** The kernel in use. */
+    Kernel kernel() {
+        return kernel;
+    }
+
+    /**
+     * Whether this path takes the convolution: one group, stride 1, padding at most the span of the
+     * window minus one on every side, sizes whose padded copies an int indexes, and at least
+     * {@link #MIN_USEFUL} of the computed positions outputs.
+     */
+    boolean takes(ConvSpec s) {
+        if (s.groups() != 1 || s.strideH() != 1 || s.strideW() != 1) {
+            return false;
+        }
+        int spanH = (s.kernelH() - 1) * s.dilationH();
+        int spanW = (s.kernelW() - 1) * s.dilationW();
+        if (s.padTop() > spanH || s.padBottom() > spanH || s.padLeft() > spanW || s.padRight() > spanW) {
+            return false;
+        }
+        DirectPlane p = forwardPlane(s);
+        long positions = (long) p.outH() * p.wp();
+        long computed = roundUp(positions, (long) VECS * kernel.lanes());
+        long batchFloats = (long) s.batch() * p.channels() * p.plane() + computed;
+        if (batchFloats > Integer.MAX_VALUE / 2 || (long) p.outH() * p.outW() < MIN_USEFUL * computed) {
+            return false;
+        }
+        return true;
+    }
+
+    /** The forward's geometry: the input, padded as the convolution pads it. */
+    static DirectPlane forwardPlane(ConvSpec s) {
+        return new DirectPlane(s.channels(), s.height(), s.width(), s.padTop(), s.padBottom(), s.padLeft(),
+                s.padRight(), s.kernelH(), s.kernelW(), s.dilationH(), s.dilationW());
+    }
+
+    /** The input gradient's geometry: the output gradient, padded by the span minus the forward's padding. */
+    static DirectPlane inputGradPlane(ConvSpec s, int cout) {
+        int spanH = (s.kernelH() - 1) * s.dilationH();
+        int spanW = (s.kernelW() - 1) * s.dilationW();
+        return new DirectPlane(cout, s.outH(), s.outW(), spanH - s.padTop(), spanH - s.padBottom(),
+                spanW - s.padLeft(), spanW - s.padRight(), s.kernelH(), s.kernelW(), s.dilationH(), s.dilationW());
+    }
+
+    /**
+     * {@code y[n][co] = Σ_{c,i,j} W[co][c][i][j] · xpad[n][c][oh + i·dh][ow + j·dw] (+ bias[co])}.
+     *
+     * @param s    the geometry ({@link #takes})
+     * @param cout output channels
+     * @param x    [N, C, H, W]
+     * @param w    [cout, C, kh, kw]
+     * @param bias cout floats, or null
+     * @param y    [N, cout, outH, outW]
+     */
+    void forward(ConvSpec s, int cout, float[] x, float[] w, float[] bias, float[] y) {
+        DirectPlane p = forwardPlane(s);
+        int r = kernel.rowTile();
+        int taps = p.taps();
+        float[] packed = new float[ceilDiv(cout, r) * taps * r];
+        for (int co = 0; co < cout; co++) {
+            for (int t = 0; t < taps; t++) {
+                packed[((co / r) * taps + t) * r + co % r] = w[co * taps + t];
+            }
+        }
+        correlate(p, s.batch(), x, packed, cout, bias, y);
+    }
+
+    /**
+     * {@code dx[n][c][h][w] = Σ_{co,i,j} W[co][c][i][j] · gy[n][co][h + padTop - i·dh][w + padLeft - j·dw]}
+     * (terms outside gy left out): the forward's adjoint, as a correlation of the padded gy with W flipped.
+     *
+     * @param gy [N, cout, outH, outW]
+     * @param w  [cout, C, kh, kw]
+     * @param dx [N, C, H, W]
+     */
+    void inputGrad(ConvSpec s, int cout, float[] gy, float[] w, float[] dx) {
+        DirectPlane p = inputGradPlane(s, cout);
+        int r = kernel.rowTile();
+        int c = s.channels();
+        int kh = s.kernelH();
+        int kw = s.kernelW();
+        int taps = p.taps();   // (co, i', j') with i' = kh-1-i, j' = kw-1-j
+        float[] packed = new float[ceilDiv(c, r) * taps * r];
+        for (int ci = 0; ci < c; ci++) {
+            for (int co = 0; co < cout; co++) {
+                for (int i = 0; i < kh; i++) {
+                    for (int j = 0; j < kw; j++) {
+                        int t = (co * kh + i) * kw + j;
+                        packed[((ci / r) * taps + t) * r + ci % r] =
+                                w[((co * c + ci) * kh + kh - 1 - i) * kw + kw - 1 - j];
+                    }
+                }
+            }
+        }
+        correlate(p, s.batch(), gy, packed, c, null, dx);
+    }
+
+    /** The correlation of each padded source with the packed weights, out channels per tile of R. */
+    private void correlate(DirectPlane p, int batch, float[] src, float[] packed, int outCh, float[] bias,
+                           float[] dst) {
+        int r = kernel.rowTile();
+        int span = VECS * kernel.lanes();
+        int computed = roundUp(p.positions(), span);
+        int padded = (int) p.paddedSize(computed);
+        int taps = p.taps();
+        int[] off = p.offsets(0);
+        int blocks = ceilDiv(outCh, r);
+        int groups = Math.min(blocks, Math.max(1, ceilDiv(4 * par.threads(), batch)));
+        long flops = 2L * batch * blocks * r * taps * computed;
+        par.forEachClaimed(batch * groups, flops, (lo, hi) -> {
+            float[][] sc = SCRATCH.get();
+            float[] xp = grow(sc, 0, padded);
+            float[] tile = grow(sc, 1, r * computed);
+            for (int u = lo; u < hi; u++) {
+                int n = u / groups;
+                int g = u % groups;
+                p.pad(src, n, xp, 0, padded);
+                for (int b = blocks * g / groups; b < blocks * (g + 1) / groups; b++) {
+                    for (int q0 = 0; q0 < computed; q0 += span) {
+                        kernel.rows(taps, packed, b * taps * r, off, xp, q0, tile, q0, computed);
+                    }
+                    store(p, tile, computed, n, b * r, Math.min(r, outCh - b * r), outCh, bias, dst);
+                }
+            }
+        });
+    }
+
+    /** Rows [0, rows) of a tile, channels c0.. of image n, to NCHW: each output row's outW positions, plus the bias. */
+    private static void store(DirectPlane p, float[] tile, int pitch, int n, int c0, int rows, int outCh, float[] bias,
+                              float[] dst) {
+        int outH = p.outH();
+        int outW = p.outW();
+        int wp = p.wp();
+        for (int r = 0; r < rows; r++) {
+            int d = (n * outCh + c0 + r) * outH * outW;
+            for (int oh = 0; oh < outH; oh++, d += outW) {
+                int s = r * pitch + oh * wp;
+                if (bias == null) {
+                    System.arraycopy(tile, s, dst, d, outW);
+                } else {
+                    float b = bias[c0 + r];
+                    for (int ow = 0; ow < outW; ow++) {
+                        dst[d + ow] = tile[s + ow] + b;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code dW[co][c][i][j] = Σ_n Σ_{oh,ow} gy[n][co][oh][ow] · xpad[n][c][oh + i·dh][ow + j·dw]}.
+     * The caller has checked that x is finite (see the class comment).
+     *
+     * @param gy [N, cout, outH, outW]
+     * @param x  [N, C, H, W]
+     * @param dw [cout, C, kh, kw]
+     */
+    void weightGrad(ConvSpec s, int cout, float[] gy, float[] x, float[] dw) {
+        DirectPlane p = forwardPlane(s);
+        int lanes = kernel.lanes();
+        int r = kernel.gradRowTile();
+        int positions = p.positions();
+        int len = roundUp(positions, lanes);
+        int xpSize = (int) p.paddedSize(len);
+        int taps = p.taps();
+        int tapBlocks = ceilDiv(taps, GRAD_TAPS);
+        int[] off = p.offsets(tapBlocks * GRAD_TAPS - taps);
+        int blocks = ceilDiv(cout, r);
+        // chunk size from the geometry only: the sums' order must not depend on the threads
+        long perImage = xpSize + (long) blocks * r * len;
+        int chunkImages = (int) Math.max(1, Math.min(MAX_CHUNK_IMAGES, CHUNK_FLOATS / perImage));
+        int chunks = ceilDiv(s.batch(), chunkImages);
+        int groups = Math.min(blocks, Math.max(1, ceilDiv(4 * par.threads(), chunks)));
+        int size = cout * taps;
+        float[] sums = chunks == 1 ? dw : new float[chunks * size];
+        long flops = 2L * s.batch() * blocks * r * tapBlocks * GRAD_TAPS * len;
+        int outH = p.outH();
+        int outW = p.outW();
+        int wp = p.wp();
+        par.forEachClaimed(chunks * groups, flops, (lo, hi) -> {
+            float[][] sc = SCRATCH.get();
+            float[] acc = grow(sc, 2, r * GRAD_TAPS * lanes);
+            for (int u = lo; u < hi; u++) {
+                int ch = u / groups;
+                int b0 = blocks * (u % groups) / groups;
+                int b1 = blocks * (u % groups + 1) / groups;
+                int n0 = ch * chunkImages;
+                int images = Math.min(s.batch(), n0 + chunkImages) - n0;
+                int rows = (b1 - b0) * r;
+                float[] xs = grow(sc, 0, images * xpSize);
+                float[] gs = grow(sc, 1, images * rows * len);
+                for (int k = 0; k < images; k++) {
+                    p.pad(x, n0 + k, xs, k * xpSize, xpSize);
+                    for (int row = 0; row < rows; row++) {
+                        int co = b0 * r + row;
+                        int d = (k * rows + row) * len;
+                        Arrays.fill(gs, d, d + len, 0f);
+                        if (co < cout) {
+                            int from = ((n0 + k) * cout + co) * outH * outW;
+                            for (int oh = 0; oh < outH; oh++) {
+                                System.arraycopy(gy, from + oh * outW, gs, d + oh * wp, outW);
+                            }
+                        }
+                    }
+                }
+                int base = chunks == 1 ? 0 : ch * size;
+                for (int b = b0; b < b1; b++) {
+                    for (int tb = 0; tb < tapBlocks; tb++) {
+                        Arrays.fill(acc, 0, r * GRAD_TAPS * lanes, 0f);
+                        for (int k = 0; k < images; k++) {
+                            kernel.dots(len, gs, (k * rows + (b - b0) * r) * len, len, xs, k * xpSize, off,
+                                    tb * GRAD_TAPS, acc);
+                        }
+                        for (int rr = 0; rr < r; rr++) {
+                            int co = b * r + rr;
+                            for (int t = 0; t < GRAD_TAPS && co < cout; t++) {
+                                int tap = tb * GRAD_TAPS + t;
+                                if (tap < taps) {
+                                    int a = (rr * GRAD_TAPS + t) * lanes;
+                                    float sum = acc[a];
+                                    for (int l = 1; l < lanes; l++) {
+                                        sum += acc[a + l];
+                                    }
+                                    sums[base + co * taps + tap] = sum;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        if (chunks > 1) {
+            for (int i = 0; i < size; i++) {
+                float sum = sums[i];
+                for (int ch = 1; ch < chunks; ch++) {
+                    sum += sums[ch * size + i];
+                }
+                dw[i] = sum;
+            }
+        }
+    }
+
+    /** Whether every element of {@code x[0, n)} is finite (the weight gradient's precondition). */
+    static boolean finite(float[] x, int n) {
+        float z = 0f;
+        for (int i = 0; i < n; i++) {
+            z += x[i] * 0f;   // NaN from an infinity or a NaN, else 0
+        }
+        return z == 0f;
+    }
+
+    private static float[] grow(float[][] scratch, int slot, int size) {
+        if (scratch[slot].length < size) {
+            scratch[slot] = new float[size];
+        }
+        return scratch[slot];
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private static int roundUp(int a, int b) {
+        return ceilDiv(a, b) * b;
+    }
+
+    private static long roundUp(long a, long b) {
+        return (a + b - 1) / b * b;
+    }
+
+    /** The plain-loop kernel: the twin of {@code VectorDirectConv} (with its tiles) and the fallback. */
+    static final class Plain implements Kernel {
+        /** The fallback's tiles (any tiles give the same sums but for the weight gradient's lane count). */
+        static final Plain DEFAULT = new Plain(8, 8, 4);
+        private final int lanes;
+        private final int rowTile;
+        private final int gradRowTile;
+
+        /** A twin with the given vector length and tiles. */
+        Plain(int lanes, int rowTile, int gradRowTile) {
+            this.lanes = lanes;
+            this.rowTile = rowTile;
+            this.gradRowTile = gradRowTile;
+        }
+
+        /** The twin of {@code k}: its lanes and tiles. */
+        static Plain twinOf(Kernel k) {
+            return new Plain(k.lanes(), k.rowTile(), k.gradRowTile());
+        }
+
+        @Override
+        public int lanes() {
+            return lanes;
+        }
+
+        @Override
+        public int rowTile() {
+            return rowTile;
+        }
+
+        @Override
+        public int gradRowTile() {
+            return gradRowTile;
+        }
+
+        @Override
+        public void rows(int taps, float[] w, int wOff, int[] off, float[] x, int xOff, float[] out, int outOff,
+                         int outStride) {
+            for (int r = 0; r < rowTile; r++) {
+                for (int q = 0; q < VECS * lanes; q++) {
+                    float s = 0f;
+                    for (int t = 0; t < taps; t++) {
+                        s = Math.fma(w[wOff + t * rowTile + r], x[xOff + off[t] + q], s);
+                    }
+                    out[outOff + r * outStride + q] = s;
+                }
+            }
+        }
+
+        @Override
+        public void dots(int len, float[] gy, int gOff, int gStride, float[] x, int xOff, int[] off, int tOff,
+                         float[] acc) {
+            for (int r = 0; r < gradRowTile; r++) {
+                for (int t = 0; t < GRAD_TAPS; t++) {
+                    int a = (r * GRAD_TAPS + t) * lanes;
+                    int xo = xOff + off[tOff + t];
+                    for (int q = 0; q < len; q++) {
+                        acc[a + q % lanes] = Math.fma(gy[gOff + r * gStride + q], x[xo + q], acc[a + q % lanes]);
+                    }
+                }
+            }
+        }
+    }
+}

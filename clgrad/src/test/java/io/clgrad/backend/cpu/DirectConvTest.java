@@ -1,0 +1,251 @@
+package io.clgrad.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.clgrad.backend.Buffer;
+import io.clgrad.backend.ConvSpec;
+import io.clgrad.backend.ElementType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link DirectConv}, the stride-1 convolution without a patch matrix: forward, input gradient and
+ * weight gradient against a double-precision reference written from the definition (bounds tests,
+ * no padded copies), over the Fashion-MNIST CNN's two layers, output channels and taps that leave
+ * partial tiles, 1×1, 5×5, non-square and even kernels, dilation, padding different on each side
+ * and none, odd plane sizes, one image and batches of several weight-gradient chunks; the Vector
+ * API kernel's wide and narrow tiles agree bit for bit with their plain twins, on one thread and on
+ * two; the geometries it refuses, and the CPU backend's entries (refusal, and the patch-matrix weight
+ * gradient for an input holding an infinity).
+ */
+class DirectConvTest {
+    private static final CpuParallel[] POOLS = {new CpuParallel(1), new CpuParallel(2)};
+
+    @AfterAll
+    static void stop() {
+        for (CpuParallel p : POOLS) {
+            p.shutdown();
+        }
+    }
+
+    /** A geometry and its output channels. */
+    private record Case(ConvSpec s, int cout) {
+        @Override
+        public String toString() {
+            return s + " cout=" + cout;
+        }
+    }
+
+    private static List<Case> cases() {
+        List<Case> c = new ArrayList<>();
+        c.add(new Case(ConvSpec.symmetric(2, 1, 1, 28, 28, 3, 3, 1, 1, 1, 1, 1, 1), 32));   // CNN layer 1
+        c.add(new Case(ConvSpec.symmetric(3, 32, 1, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1), 64));  // CNN layer 2
+        c.add(new Case(ConvSpec.symmetric(1, 3, 1, 13, 11, 3, 3, 1, 1, 1, 1, 1, 1), 5));    // partial tiles
+        c.add(new Case(ConvSpec.symmetric(17, 2, 1, 9, 10, 3, 3, 1, 1, 1, 1, 1, 1), 13));   // several chunks
+        c.add(new Case(ConvSpec.symmetric(2, 5, 1, 12, 12, 1, 1, 1, 1, 0, 0, 1, 1), 9));    // 1x1
+        c.add(new Case(ConvSpec.symmetric(2, 2, 1, 16, 15, 5, 5, 1, 1, 2, 2, 1, 1), 6));    // 5x5 same
+        c.add(new Case(ConvSpec.symmetric(2, 3, 1, 20, 18, 3, 3, 1, 1, 0, 0, 1, 1), 7));    // valid
+        c.add(new Case(ConvSpec.symmetric(1, 2, 1, 17, 19, 3, 5, 1, 1, 1, 2, 1, 1), 4));    // 3x5
+        c.add(new Case(ConvSpec.symmetric(2, 2, 1, 18, 16, 3, 3, 1, 1, 2, 2, 2, 2), 3));    // dilation 2
+        c.add(new Case(new ConvSpec(2, 3, 1, 15, 16, 2, 2, 1, 1, 0, 1, 1, 0, 1, 1), 8));    // even kernel, "same"
+        c.add(new Case(new ConvSpec(1, 2, 1, 14, 21, 3, 3, 1, 1, 2, 0, 0, 1, 1, 1), 10));   // uneven padding
+        c.add(new Case(ConvSpec.symmetric(2, 4, 1, 40, 36, 3, 3, 1, 1, 1, 1, 1, 1), 8));    // larger planes
+        return c;
+    }
+
+    private static DirectConv vector(CpuParallel par, boolean wide) {
+        assumeTrue(CpuMatmul.vectorModulePresent(), "JVM started without --add-modules jdk.incubator.vector");
+        return new DirectConv(par, new VectorDirectConv(wide));
+    }
+
+    private static float[] uniform(Random r, long n) {
+        float[] a = new float[(int) n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = r.nextFloat() * 2 - 1;
+        }
+        return a;
+    }
+
+    private static long outSize(Case c) {
+        return (long) c.s.batch() * c.cout * c.s.outH() * c.s.outW();
+    }
+
+    /** Calls {@code visit(out index, in index of x, weight index, output-gradient index)} for every term of the convolution. */
+    private interface Terms {
+        void visit(int x, int w, int y);
+    }
+
+    private static void forEachTerm(Case c, Terms t) {
+        ConvSpec s = c.s;
+        for (int n = 0; n < s.batch(); n++) {
+            for (int o = 0; o < c.cout; o++) {
+                for (int oh = 0; oh < s.outH(); oh++) {
+                    for (int ow = 0; ow < s.outW(); ow++) {
+                        int y = ((n * c.cout + o) * s.outH() + oh) * s.outW() + ow;
+                        for (int ci = 0; ci < s.channels(); ci++) {
+                            for (int i = 0; i < s.kernelH(); i++) {
+                                int h = oh - s.padTop() + i * s.dilationH();
+                                for (int j = 0; j < s.kernelW(); j++) {
+                                    int w = ow - s.padLeft() + j * s.dilationW();
+                                    if (h >= 0 && h < s.height() && w >= 0 && w < s.width()) {
+                                        t.visit(((n * s.channels() + ci) * s.height() + h) * s.width() + w,
+                                                ((o * s.channels() + ci) * s.kernelH() + i) * s.kernelW() + j, y);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Each output's reference sum in double and the sum of its terms' magnitudes. */
+    private record Ref(double[] value, double[] abs) {
+        Ref(int n) {
+            this(new double[n], new double[n]);
+        }
+
+        void add(int at, double term) {
+            value[at] += term;
+            abs[at] += Math.abs(term);
+        }
+
+        /** Within 2e-5 of the terms' magnitude (a float sum of a few hundred terms), elementwise. */
+        void check(String what, float[] got) {
+            assertEquals(value.length, got.length, what + ": length");
+            for (int i = 0; i < got.length; i++) {
+                double tol = 2e-5 * abs[i] + 1e-30;
+                if (!(Math.abs(got[i] - value[i]) <= tol)) {
+                    throw new AssertionError(what + "[" + i + "]: " + got[i] + ", expected " + value[i] + " ± " + tol);
+                }
+            }
+        }
+    }
+
+    @Test
+    void forwardInputAndWeightGradientsMatchTheReferenceAndTheTwins() {
+        Random rnd = new Random(5);
+        for (Case c : cases()) {
+            ConvSpec s = c.s;
+            float[] x = uniform(rnd, s.inputSize());
+            float[] w = uniform(rnd, (long) c.cout * s.patchSize());
+            float[] bias = uniform(rnd, c.cout);
+            float[] gy = uniform(rnd, outSize(c));
+            Ref y = new Ref((int) outSize(c));
+            Ref dx = new Ref((int) s.inputSize());
+            Ref dw = new Ref(w.length);
+            forEachTerm(c, (xi, wi, yi) -> {
+                y.add(yi, (double) x[xi] * w[wi]);
+                dx.add(xi, (double) gy[yi] * w[wi]);
+                dw.add(wi, (double) gy[yi] * x[xi]);
+            });
+            for (int i = 0; i < y.value.length; i++) {
+                y.add(i, bias[i / (s.outH() * s.outW()) % c.cout]);
+            }
+            for (boolean wide : new boolean[] {true, false}) {
+                float[][] first = null;
+                for (CpuParallel par : POOLS) {
+                    DirectConv fast = vector(par, wide);
+                    DirectConv twin = new DirectConv(par, DirectConv.Plain.twinOf(fast.kernel()));
+                    assertTrue(fast.takes(s), c + " taken");
+                    String what = c + (wide ? " wide" : " narrow") + ", " + par.threads() + " threads";
+                    float[][] got = run(fast, c, x, w, bias, gy);
+                    float[][] plain = run(twin, c, x, w, bias, gy);
+                    for (int k = 0; k < 3; k++) {
+                        assertArrayEquals(plain[k], got[k], what + ": vector and plain twin, output " + k);
+                    }
+                    y.check(what + " y", got[0]);
+                    dx.check(what + " dx", got[1]);
+                    dw.check(what + " dW", got[2]);
+                    if (first != null) {
+                        for (int k = 0; k < 3; k++) {
+                            assertArrayEquals(first[k], got[k], what + ": same bits on one and two threads, output " + k);
+                        }
+                    }
+                    first = got;
+                }
+            }
+        }
+    }
+
+    private static float[][] run(DirectConv dc, Case c, float[] x, float[] w, float[] bias, float[] gy) {
+        float[] y = filled(outSize(c));
+        float[] dx = filled(c.s.inputSize());
+        float[] dw = filled(w.length);
+        dc.forward(c.s, c.cout, x, w, bias, y);
+        dc.inputGrad(c.s, c.cout, gy, w, dx);
+        dc.weightGrad(c.s, c.cout, gy, x, dw);
+        return new float[][] {y, dx, dw};
+    }
+
+    /** NaN everywhere, so an element left unwritten fails the comparison. */
+    private static float[] filled(long n) {
+        float[] a = new float[(int) n];
+        java.util.Arrays.fill(a, Float.NaN);
+        return a;
+    }
+
+    @Test
+    void refusesWhatItCannotComputeOrWouldComputeSlowly() {
+        DirectConv dc = new DirectConv(POOLS[0], new DirectConv.Plain(16, 8, 4));
+        assertFalse(dc.takes(ConvSpec.symmetric(2, 3, 1, 14, 14, 3, 3, 2, 2, 1, 1, 1, 1)), "stride 2");
+        assertFalse(dc.takes(ConvSpec.symmetric(2, 4, 2, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1)), "groups 2");
+        assertFalse(dc.takes(ConvSpec.symmetric(2, 3, 1, 14, 14, 3, 3, 1, 1, 3, 3, 1, 1)), "padding past the span");
+        assertFalse(dc.takes(ConvSpec.symmetric(2, 64, 1, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1)),
+                "7x7 planes: 49 outputs of 96 computed positions");
+        assertTrue(dc.takes(ConvSpec.symmetric(2, 64, 1, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1)), "14x14 planes");
+    }
+
+    @Test
+    void backendRefusesOtherGeometriesAndTakesThePatchPathForANonFiniteInput() {
+        CpuBackend be = new CpuBackend(2);
+        try {
+            ConvSpec strided = ConvSpec.symmetric(1, 1, 1, 8, 8, 3, 3, 2, 2, 1, 1, 1, 1);
+            assertFalse(be.directConv(strided, 4));
+            Buffer any = be.allocate(ElementType.F32, 64);
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> be.conv2d(strided, 4, any, any, null, any));
+            assertTrue(e.getMessage().contains("conv2d") && e.getMessage().contains("s2,2"), e.getMessage());
+
+            Case c = new Case(ConvSpec.symmetric(2, 2, 1, 12, 12, 3, 3, 1, 1, 1, 1, 1, 1), 3);
+            assertTrue(be.directConv(c.s, c.cout));
+            Random rnd = new Random(9);
+            float[] x = uniform(rnd, c.s.inputSize());
+            x[5 * 12 + 0] = Float.POSITIVE_INFINITY;   // image 0, channel 0, row 5, column 0
+            float[] gy = uniform(rnd, outSize(c));
+            Ref dw = new Ref(c.cout * c.s.patchSize());
+            forEachTerm(c, (xi, wi, yi) -> dw.add(wi, (double) gy[yi] * x[xi]));
+            Buffer xb = be.allocate(ElementType.F32, x.length);
+            Buffer gb = be.allocate(ElementType.F32, gy.length);
+            Buffer wb = be.allocate(ElementType.F32, dw.value.length);
+            be.write(xb, 0, x, 0, x.length);
+            be.write(gb, 0, gy, 0, gy.length);
+            be.conv2dWeightGrad(c.s, c.cout, gb, xb, wb);
+            float[] got = new float[dw.value.length];
+            be.read(wb, 0, got, 0, got.length);
+            int finite = 0;
+            for (int i = 0; i < got.length; i++) {
+                if (Double.isFinite(dw.value[i])) {
+                    finite++;
+                    assertTrue(Math.abs(got[i] - dw.value[i]) <= 2e-5 * dw.abs[i] + 1e-30,
+                            "dW[" + i + "] = " + got[i] + ", expected " + dw.value[i] + " (its taps never read the infinity)");
+                } else {
+                    assertEquals(Double.isNaN(dw.value[i]), Float.isNaN(got[i]), "dW[" + i + "] = " + got[i]);
+                    assertEquals(dw.value[i] > 0, got[i] > 0, "dW[" + i + "] = " + got[i]);
+                }
+            }
+            assertTrue(finite > 0 && finite < got.length, "some taps read the infinity, some not: " + finite);
+        } finally {
+            be.close();
+        }
+    }
+}
