@@ -8,6 +8,9 @@ import io.clgrad.backend.BinaryOp;
  * vectorise; rare ops share a loop over {@link #apply}, the scalar definition of every op.
  */
 final class CpuBinaryKernels {
+    /** Whether {@link VectorElementwise} can be used: the JVM has the Vector API module. */
+    private static final boolean VECTOR = CpuMatmul.vectorModulePresent();
+
     private CpuBinaryKernels() {
     }
 
@@ -69,6 +72,10 @@ final class CpuBinaryKernels {
                 }
             }
             case RELU_BACKWARD -> {
+                if (VECTOR) {
+                    VectorElementwise.reluBackward(a, ao, b, bo, out, oo, n);
+                    return;
+                }
                 for (int i = 0; i < n; i++) {
                     out[oo + i] = reluBackward(a[ao + i], b[bo + i]);
                 }

@@ -1,0 +1,44 @@
+package io.clgrad.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link VectorElementwise} against its scalar twins in {@link CpuBinaryKernels}, bit for bit: ReLU's
+ * backward over ±0, ±inf, NaN of both signs, subnormals and random values, at every length from 0 to
+ * three vectors and a half and at offsets, so the vector loop and its scalar tail both run.
+ */
+class VectorElementwiseTest {
+    private static final float[] SPECIAL = {0f, -0f, 1f, -1f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+        Float.NaN, Float.intBitsToFloat(0xffc00001), Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -3.5e-39f};
+
+    @Test
+    void reluBackwardGivesTheScalarBits() {
+        assumeTrue(CpuMatmul.vectorModulePresent(), "JVM started without --add-modules jdk.incubator.vector");
+        Random r = new Random(3);
+        for (int n = 0; n <= 56; n++) {
+            for (int off : new int[] {0, 3}) {
+                float[] g = new float[n + off];
+                float[] x = new float[n + off];
+                for (int i = 0; i < g.length; i++) {
+                    g[i] = r.nextInt(3) == 0 ? SPECIAL[r.nextInt(SPECIAL.length)] : r.nextFloat() - 0.5f;
+                    x[i] = r.nextInt(2) == 0 ? SPECIAL[r.nextInt(SPECIAL.length)] : r.nextFloat() - 0.5f;
+                }
+                float[] out = new float[n + 2 * off];
+                java.util.Arrays.fill(out, 7f);
+                VectorElementwise.reluBackward(g, off, x, off, out, 2 * off, n);
+                for (int i = 0; i < n; i++) {
+                    float want = CpuBinaryKernels.reluBackward(g[off + i], x[off + i]);
+                    assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(out[2 * off + i]),
+                            "n=" + n + " i=" + i + ": g=" + g[off + i] + " x=" + x[off + i]);
+                }
+                for (int i = 0; i < 2 * off; i++) {
+                    assertEquals(7f, out[i], "written only from the output offset");
+                }
+            }
+        }
+    }
+}
