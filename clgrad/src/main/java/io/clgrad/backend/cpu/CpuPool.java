@@ -45,8 +45,8 @@ final class CpuPool {
      * {@link #maxForwardPlain}.
      */
     void maxForward(PoolSpec s, float[] x, float[] out, int[] idx) {
-        if (isTwoByTwo(s)) {
-            maxForward2x2(s, x, out, idx);
+        if (VECTOR && isTwoByTwo(s) && VectorPool.applies(s)) {
+            VectorPool.maxForward2x2(par, s, x, out, idx);
             return;
         }
         if (VECTOR && VectorPool.applies(s)) {
@@ -64,49 +64,6 @@ final class CpuPool {
         return s.kernelH() == 2 && s.kernelW() == 2 && s.strideH() == 2 && s.strideW() == 2 && s.padH() == 0
                 && s.padW() == 0 && s.dilationH() == 1 && s.dilationW() == 1
                 && 2 * s.outHeight() <= s.height() && 2 * s.outWidth() <= s.width();
-    }
-
-    /**
-     * {@link #maxForwardPlain} for {@link #isTwoByTwo}: each output's four inputs read straight from
-     * its two input rows and compared in the window's order with the same rule (a later element
-     * wins when larger or NaN), so values and indices are the twin's. The general paths walk a
-     * window per output (the plain loop) or gather each tap through a map of window starts
-     * ({@link VectorPool}: about 8 ns per output on a Zen 4 core, against 1-2 here).
-     */
-    void maxForward2x2(PoolSpec s, float[] x, float[] out, int[] idx) {
-        int oh = s.outHeight();
-        int ow = s.outWidth();
-        int w = s.width();
-        int plane = s.height() * w;
-        par.forEach(s.planes() * oh, s.windowWork(), (lo, hi) -> {
-            for (int row = lo; row < hi; row++) {
-                int r = row % oh;
-                int top = (row / oh) * plane + 2 * r * w;   // the window's first row in x
-                int at0 = 2 * r * w;                         // ... and in its plane (the indices)
-                for (int c = 0, o = row * ow; c < ow; c++, o++) {
-                    int i = top + 2 * c;
-                    int at = at0 + 2 * c;
-                    float max = x[i];
-                    int best = at;
-                    float v = x[i + 1];
-                    boolean take = v > max | v != v;
-                    max = take ? v : max;
-                    best = take ? at + 1 : best;
-                    v = x[i + w];
-                    take = v > max | v != v;
-                    max = take ? v : max;
-                    best = take ? at + w : best;
-                    v = x[i + w + 1];
-                    take = v > max | v != v;
-                    max = take ? v : max;
-                    best = take ? at + w + 1 : best;
-                    out[o] = max;
-                    if (idx != null) {
-                        idx[o] = best;
-                    }
-                }
-            }
-        });
     }
 
     /**
