@@ -81,11 +81,16 @@ final class DirectConv {
                   int outStride);
 
         /**
-         * A weight-gradient tile: for r in [0, gradRowTile), t in [0, GRAD_TAPS) and each lane l,
-         * {@code acc[(r·GRAD_TAPS + t)·L + l] += gy[gOff + r·gStride + q] · x[xOff + off[tOff + t] + q]}
-         * for q = l, l + L, ... below {@code len} (a multiple of L), in order, each a fused multiply-add.
+         * A weight-gradient tile over {@code images} images: for r in [0, gradRowTile), t in
+         * [0, GRAD_TAPS) and each lane l, {@code acc[(r·GRAD_TAPS + t)·L + l] +=
+         * gy[gOff + k·gImage + r·gStride + q] · x[xOff + k·xImage + off[tOff + t] + q]} for k = 0, 1,
+         * ... below {@code images} and, within each, q = l, l + L, ... below {@code len} (a multiple
+         * of L), in that order, each a fused multiply-add. The images are one call so that the
+         * accumulators stay in registers across them (a call per image of the CNN's 14×14 layer ran
+         * at 68 against 107 GFLOP/s on a Zen 4 core).
          */
-        void dots(int len, float[] gy, int gOff, int gStride, float[] x, int xOff, int[] off, int tOff, float[] acc);
+        void dots(int len, int images, float[] gy, int gOff, int gStride, int gImage, float[] x, int xOff, int xImage,
+                  int[] off, int tOff, float[] acc);
     }
 
     private final CpuParallel par;
@@ -314,10 +319,8 @@ final class DirectConv {
                 for (int b = b0; b < b1; b++) {
                     for (int tb = 0; tb < tapBlocks; tb++) {
                         Arrays.fill(acc, 0, r * GRAD_TAPS * lanes, 0f);
-                        for (int k = 0; k < images; k++) {
-                            kernel.dots(len, gs, (k * rows + (b - b0) * r) * len, len, xs, k * xpSize, off,
-                                    tb * GRAD_TAPS, acc);
-                        }
+                        kernel.dots(len, images, gs, (b - b0) * r * len, len, rows * len, xs, 0, xpSize, off,
+                                tb * GRAD_TAPS, acc);
                         for (int rr = 0; rr < r; rr++) {
                             int co = b * r + rr;
                             for (int t = 0; t < GRAD_TAPS && co < cout; t++) {
@@ -425,14 +428,17 @@ final class DirectConv {
         }
 
         @Override
-        public void dots(int len, float[] gy, int gOff, int gStride, float[] x, int xOff, int[] off, int tOff,
-                         float[] acc) {
+        public void dots(int len, int images, float[] gy, int gOff, int gStride, int gImage, float[] x, int xOff,
+                         int xImage, int[] off, int tOff, float[] acc) {
             for (int r = 0; r < gradRowTile; r++) {
                 for (int t = 0; t < GRAD_TAPS; t++) {
                     int a = (r * GRAD_TAPS + t) * lanes;
-                    int xo = xOff + off[tOff + t];
-                    for (int q = 0; q < len; q++) {
-                        acc[a + q % lanes] = Math.fma(gy[gOff + r * gStride + q], x[xo + q], acc[a + q % lanes]);
+                    for (int k = 0; k < images; k++) {
+                        int g = gOff + k * gImage + r * gStride;
+                        int xo = xOff + k * xImage + off[tOff + t];
+                        for (int q = 0; q < len; q++) {
+                            acc[a + q % lanes] = Math.fma(gy[g + q], x[xo + q], acc[a + q % lanes]);
+                        }
                     }
                 }
             }
