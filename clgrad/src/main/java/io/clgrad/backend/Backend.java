@@ -469,8 +469,8 @@ public interface Backend extends AutoCloseable {
      * Whether this backend computes this convolution itself, without a patch matrix
      * ({@link #conv2d}, {@link #conv2dInputGrad}, {@link #conv2dWeightGrad}); false (the default)
      * where the caller lowers it to {@link #im2col}, {@link #matmul} and {@link #col2im}. The CPU
-     * backend takes stride-1, one-group convolutions whose padding is at most the window's span
-     * minus one on each side, on planes large enough for its tiles.
+     * backend takes stride-1, one-group convolutions whose padding is at most
+     * {@code (kernel - 1)·dilation} on each side, on planes large enough for its tiles.
      *
      * @param spec        the geometry
      * @param outChannels the output channels

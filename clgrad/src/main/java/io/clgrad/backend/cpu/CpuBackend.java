@@ -556,7 +556,7 @@ public final class CpuBackend implements Backend {
     /** {@link DirectConv#takes}: stride 1, one group, padding within the window's span, planes not too small. */
     @Override
     public boolean directConv(ConvSpec spec, int outChannels) {
-        return outChannels >= 1 && directConv.takes(spec);
+        return outChannels >= 1 && directConv.takes(spec, outChannels);
     }
 
     /** The forward of {@link DirectConv}: the padded input read in place, no patch matrix. */
@@ -568,13 +568,41 @@ public final class CpuBackend implements Backend {
                 args.optF32(bias, "conv2d bias", outChannels), args.f32(y, "conv2d output", outputSize(spec, outChannels)));
     }
 
-    /** The input gradient of {@link DirectConv}: the padded output gradient correlated with the flipped weights. */
+    /**
+     * The input gradient of {@link DirectConv}: the padded output gradient correlated with the
+     * flipped weights; for a weight holding an infinity or a NaN, the patch matrix and col2im instead.
+     */
     @Override
     public void conv2dInputGrad(ConvSpec spec, int outChannels, Buffer gy, Buffer w, Buffer dx) {
         requireDirect("conv2d input gradient", spec, outChannels);
-        directConv.inputGrad(spec, outChannels, args.f32(gy, "conv2d output gradient", outputSize(spec, outChannels)),
-                args.f32(w, "conv2d weight", (long) outChannels * spec.patchSize()),
-                args.f32(dx, "conv2d input gradient", spec.inputSize()));
+        float[] g = args.f32(gy, "conv2d output gradient", outputSize(spec, outChannels));
+        float[] ws = args.f32(w, "conv2d weight", (long) outChannels * spec.patchSize());
+        float[] out = args.f32(dx, "conv2d input gradient", spec.inputSize());
+        if (DirectConv.finite(ws, outChannels * spec.patchSize())) {
+            directConv.inputGrad(spec, outChannels, g, ws, out);
+            return;
+        }
+        // a weight holding an infinity or a NaN: gy's padding zeros would meet it (0·inf = NaN) where the
+        // sum leaves those terms out; the patch-matrix route instead, dcols = gCᵀ·W, then col2im
+        int p = spec.patches();
+        int k = spec.patchSize();
+        float[] gc = groupMajor(spec, outChannels, g);
+        float[] dcols = new float[(int) spec.colsSize()];
+        matmul.run(new MatmulSpec(1, p, k, outChannels, 0, outChannels * p, 1, p, 0, outChannels * k, k, 1), gc, ws, dcols);
+        conv.col2im(spec, dcols, out);
+    }
+
+    /** The output gradient [batch, outChannels, outH·outW] as [outChannels, batch·outH·outW]. */
+    private static float[] groupMajor(ConvSpec spec, int outChannels, float[] g) {
+        int p = spec.patches();
+        int hw = spec.outH() * spec.outW();
+        float[] gc = new float[outChannels * p];   // [outChannels, batch·outH·outW]
+        for (int n = 0; n < spec.batch(); n++) {
+            for (int o = 0; o < outChannels; o++) {
+                System.arraycopy(g, (n * outChannels + o) * hw, gc, o * p + n * hw, hw);
+            }
+        }
+        return gc;
     }
 
     /**
@@ -593,15 +621,9 @@ public final class CpuBackend implements Backend {
         }
         int p = spec.patches();
         int k = spec.patchSize();
-        int hw = spec.outH() * spec.outW();
         float[] cols = new float[(int) spec.colsSize()];
         conv.im2col(spec, xs, cols);
-        float[] gc = new float[outChannels * p];   // [outChannels, batch·outH·outW]
-        for (int n = 0; n < spec.batch(); n++) {
-            for (int o = 0; o < outChannels; o++) {
-                System.arraycopy(g, (n * outChannels + o) * hw, gc, o * p + n * hw, hw);
-            }
-        }
+        float[] gc = groupMajor(spec, outChannels, g);
         matmul.run(new MatmulSpec(1, outChannels, k, p, 0, outChannels * p, p, 1, 0, p * k, k, 1), gc, cols, out);
     }
 

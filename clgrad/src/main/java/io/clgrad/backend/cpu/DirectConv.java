@@ -6,7 +6,7 @@ import java.util.Arrays;
 /**
  * Stride-1 convolutions computed from the padded input rows in place, without a patch matrix: the
  * forward, the input gradient and the weight gradient of a {@code groups = 1} conv2d whose padding
- * is at most the window's span minus one on every side (so that the input gradient is again such a
+ * is at most {@code (k-1)·d} on every side (so that the input gradient is again such a
  * convolution). The patch matrix of the lowering to a GEMM is nine times a 3×3 convolution's input,
  * written once per forward and once more per weight gradient, copied again by the GEMM's packing,
  * and its result needs a permute to NCHW; here each image is only padded (a copy the size of the
@@ -18,7 +18,7 @@ import java.util.Arrays;
  *   positions, summed over the taps (c, i, j) in order with one fused multiply-add each, the
  *   weights packed per tile of channels so each tap's weights are one broadcast each. The tile is
  *   written out row by row into NCHW, plus the bias.</li>
- *   <li><b>input gradient</b>: {@code dx = gy ⋆ W'}, the same kernel over gy padded by the span
+ *   <li><b>input gradient</b>: {@code dx = gy ⋆ W'}, the same kernel over gy padded by {@code (k-1)·d}
  *   minus the forward's padding, with W' the weights flipped in both axes and the channel axes
  *   swapped.</li>
  *   <li><b>weight gradient</b> ({@code dW[co][c,i,j] = Σ_n Σ_q gy[n][co][q] · xpad[n][c][q + shift]}):
@@ -38,7 +38,7 @@ import java.util.Arrays;
  *
  * <pre>{@code
  * DirectConv dc = new DirectConv(par, true);
- * if (dc.takes(spec)) dc.forward(spec, cout, x, w, bias, y);
+ * if (dc.takes(spec, cout)) dc.forward(spec, cout, x, w, bias, y);
  * }</pre>
  */
 final class DirectConv {
@@ -50,6 +50,8 @@ final class DirectConv {
     static final long CHUNK_FLOATS = 1 << 18;
     /** Most images per chunk of the weight gradient. */
     static final int MAX_CHUNK_IMAGES = 8;
+    /** Most partial weight gradients (each a run of chunks summed in order). */
+    static final int MAX_PARTIALS = 16;
     /**
      * Least share of computed positions that are outputs for {@link #takes}: a row's last
      * {@code (kw-1)·dw} positions and the rounding to whole tiles are computed and dropped, so on
@@ -57,6 +59,8 @@ final class DirectConv {
      */
     static final double MIN_USEFUL = 0.6;
     private static final String VECTOR_CLASS = "io.clgrad.backend.cpu.VectorDirectConv";
+    /** Floats of per-thread scratch kept between calls (4 MiB per array): larger ones are per call. */
+    static final int KEPT_SCRATCH = 1 << 20;
     /** Per-thread padded sources, output tiles and weight-gradient accumulators. */
     private static final ThreadLocal<float[][]> SCRATCH =
             ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[0]});
@@ -117,12 +121,14 @@ final class DirectConv {
     }
 
     /**
-     * Whether this path takes the convolution: one group, stride 1, padding at most the span of the
-     * window minus one on every side, sizes whose padded copies an int indexes, and at least
-     * {@link #MIN_USEFUL} of the computed positions outputs.
+     * Whether this path takes the convolution: one group, stride 1, padding at most {@code (k-1)·d}
+     * on every side (so that the input gradient is again such a correlation), at least
+     * {@link #MIN_USEFUL} of the computed positions outputs, and every padded copy and tile small
+     * enough for an int to index: the input's (forward, weight gradient) and the output gradient's
+     * (input gradient, {@code cout} channels).
      */
-    boolean takes(ConvSpec s) {
-        if (s.groups() != 1 || s.strideH() != 1 || s.strideW() != 1) {
+    boolean takes(ConvSpec s, int cout) {
+        if (cout < 1 || s.groups() != 1 || s.strideH() != 1 || s.strideW() != 1) {
             return false;
         }
         int spanH = (s.kernelH() - 1) * s.dilationH();
@@ -131,13 +137,22 @@ final class DirectConv {
             return false;
         }
         DirectPlane p = forwardPlane(s);
-        long positions = (long) p.outH() * p.wp();
-        long computed = roundUp(positions, (long) VECS * kernel.lanes());
-        long batchFloats = (long) s.batch() * p.channels() * p.plane() + computed;
-        if (batchFloats > Integer.MAX_VALUE / 2 || (long) p.outH() * p.outW() < MIN_USEFUL * computed) {
+        long computed = roundUp((long) p.outH() * p.wp(), (long) VECS * kernel.lanes());
+        if ((long) p.outH() * p.outW() < MIN_USEFUL * computed) {
             return false;
         }
-        return true;
+        DirectPlane g = inputGradPlane(s, cout);
+        long gComputed = roundUp((long) g.outH() * g.wp(), (long) VECS * kernel.lanes());
+        long limit = Integer.MAX_VALUE / 2;
+        return paddedFloats(p, computed) <= limit && paddedFloats(g, gComputed) <= limit
+                && (long) kernel.rowTile() * Math.max(computed, gComputed) <= limit
+                && roundUp((long) cout, kernel.gradRowTile()) * computed <= limit;   // a chunk's gradient rows
+    }
+
+    /** {@link DirectPlane#paddedSize} in long arithmetic (the planes' product may pass an int). */
+    private static long paddedFloats(DirectPlane p, long computed) {
+        return (long) p.channels() * p.hp() * p.wp() + computed - (long) p.outH() * p.wp()
+                + (long) (p.kw() - 1) * p.dw();
     }
 
     /** The forward's geometry: the input, padded as the convolution pads it. */
@@ -146,7 +161,7 @@ final class DirectConv {
                 s.padRight(), s.kernelH(), s.kernelW(), s.dilationH(), s.dilationW());
     }
 
-    /** The input gradient's geometry: the output gradient, padded by the span minus the forward's padding. */
+    /** The input gradient's geometry: the output gradient, padded by {@code (k-1)·d} minus the forward's padding. */
     static DirectPlane inputGradPlane(ConvSpec s, int cout) {
         int spanH = (s.kernelH() - 1) * s.dilationH();
         int spanW = (s.kernelW() - 1) * s.dilationW();
@@ -268,84 +283,133 @@ final class DirectConv {
      * @param dw [cout, C, kh, kw]
      */
     void weightGrad(ConvSpec s, int cout, float[] gy, float[] x, float[] dw) {
-        DirectPlane p = forwardPlane(s);
-        int lanes = kernel.lanes();
-        int r = kernel.gradRowTile();
-        int positions = p.positions();
-        int len = roundUp(positions, lanes);
-        int xpSize = (int) p.paddedSize(len);
-        int taps = p.taps();
-        int tapBlocks = ceilDiv(taps, GRAD_TAPS);
-        int[] off = p.offsets(tapBlocks * GRAD_TAPS - taps);
-        int blocks = ceilDiv(cout, r);
-        // chunk size from the geometry only: the sums' order must not depend on the threads
-        long perImage = xpSize + (long) blocks * r * len;
-        int chunkImages = (int) Math.max(1, Math.min(MAX_CHUNK_IMAGES, CHUNK_FLOATS / perImage));
-        int chunks = ceilDiv(s.batch(), chunkImages);
-        int groups = Math.min(blocks, Math.max(1, ceilDiv(4 * par.threads(), chunks)));
-        int size = cout * taps;
-        float[] sums = chunks == 1 ? dw : new float[chunks * size];
-        long flops = 2L * s.batch() * blocks * r * tapBlocks * GRAD_TAPS * len;
-        int outH = p.outH();
-        int outW = p.outW();
-        int wp = p.wp();
-        par.forEachClaimed(chunks * groups, flops, (lo, hi) -> {
-            float[][] sc = SCRATCH.get();
-            float[] acc = grow(sc, 2, r * GRAD_TAPS * lanes);
+        GradPlan g = new GradPlan(s, cout, kernel);
+        float[] sums = g.partials == 1 ? dw : new float[Math.multiplyExact(g.partials, g.size)];
+        int groups = Math.min(g.blocks, Math.max(1, ceilDiv(4 * par.threads(), g.partials)));
+        long flops = 2L * s.batch() * g.blocks * g.rows * g.tapBlocks * GRAD_TAPS * g.len;
+        par.forEachClaimed(g.partials * groups, flops, (lo, hi) -> {
             for (int u = lo; u < hi; u++) {
-                int ch = u / groups;
-                int b0 = blocks * (u % groups) / groups;
-                int b1 = blocks * (u % groups + 1) / groups;
-                int n0 = ch * chunkImages;
-                int images = Math.min(s.batch(), n0 + chunkImages) - n0;
-                int rows = (b1 - b0) * r;
-                float[] xs = grow(sc, 0, images * xpSize);
-                float[] gs = grow(sc, 1, images * rows * len);
-                for (int k = 0; k < images; k++) {
-                    p.pad(x, n0 + k, xs, k * xpSize, xpSize);
-                    for (int row = 0; row < rows; row++) {
-                        int co = b0 * r + row;
-                        int d = (k * rows + row) * len;
-                        Arrays.fill(gs, d, d + len, 0f);
-                        if (co < cout) {
-                            int from = ((n0 + k) * cout + co) * outH * outW;
-                            for (int oh = 0; oh < outH; oh++) {
-                                System.arraycopy(gy, from + oh * outW, gs, d + oh * wp, outW);
-                            }
-                        }
-                    }
-                }
-                int base = chunks == 1 ? 0 : ch * size;
-                for (int b = b0; b < b1; b++) {
-                    for (int tb = 0; tb < tapBlocks; tb++) {
-                        Arrays.fill(acc, 0, r * GRAD_TAPS * lanes, 0f);
-                        kernel.dots(len, images, gs, (b - b0) * r * len, len, rows * len, xs, 0, xpSize, off,
-                                tb * GRAD_TAPS, acc);
-                        for (int rr = 0; rr < r; rr++) {
-                            int co = b * r + rr;
-                            for (int t = 0; t < GRAD_TAPS && co < cout; t++) {
-                                int tap = tb * GRAD_TAPS + t;
-                                if (tap < taps) {
-                                    int a = (rr * GRAD_TAPS + t) * lanes;
-                                    float sum = acc[a];
-                                    for (int l = 1; l < lanes; l++) {
-                                        sum += acc[a + l];
-                                    }
-                                    sums[base + co * taps + tap] = sum;
-                                }
-                            }
-                        }
-                    }
+                int part = u / groups;
+                int b0 = g.blocks * (u % groups) / groups;
+                int b1 = g.blocks * (u % groups + 1) / groups;
+                int first = (int) ((long) g.chunks * part / g.partials);
+                int end = (int) ((long) g.chunks * (part + 1) / g.partials);
+                for (int ch = first; ch < end; ch++) {
+                    gradChunk(g, gy, x, ch, b0, b1, sums, part * g.size, ch == first);
                 }
             }
         });
-        if (chunks > 1) {
-            for (int i = 0; i < size; i++) {
+        if (g.partials > 1) {
+            for (int i = 0; i < g.size; i++) {
                 float sum = sums[i];
-                for (int ch = 1; ch < chunks; ch++) {
-                    sum += sums[ch * size + i];
+                for (int part = 1; part < g.partials; part++) {
+                    sum += sums[part * g.size + i];
                 }
                 dw[i] = sum;
+            }
+        }
+    }
+
+    /**
+     * How a weight gradient is split, from the geometry only (so that the order of its sums does
+     * not depend on the threads): images in chunks of about {@link #CHUNK_FLOATS} padded floats (at
+     * most {@link #MAX_CHUNK_IMAGES}), the chunks in at most {@link #MAX_PARTIALS} runs, each run's
+     * chunks added in order into one partial gradient, the partials added in order at the end.
+     */
+    private static final class GradPlan {
+        final DirectPlane p;
+        final int batch;
+        final int cout;
+        final int lanes;
+        /** Output channels per tile. */
+        final int rows;
+        /** Positions per image, a multiple of the lanes. */
+        final int len;
+        /** Floats of one padded input image. */
+        final int xpSize;
+        final int taps;
+        final int tapBlocks;
+        final int[] off;
+        final int blocks;
+        final int chunkImages;
+        final int chunks;
+        final int partials;
+        /** Floats of the gradient: cout · taps. */
+        final int size;
+
+        GradPlan(ConvSpec s, int cout, Kernel kernel) {
+            p = forwardPlane(s);
+            batch = s.batch();
+            this.cout = cout;
+            lanes = kernel.lanes();
+            rows = kernel.gradRowTile();
+            len = roundUp(p.positions(), lanes);
+            xpSize = Math.toIntExact(p.paddedSize(len));
+            taps = p.taps();
+            tapBlocks = ceilDiv(taps, GRAD_TAPS);
+            off = p.offsets(tapBlocks * GRAD_TAPS - taps);
+            blocks = ceilDiv(cout, rows);
+            long perImage = xpSize + (long) blocks * rows * len;
+            chunkImages = (int) Math.max(1, Math.min(MAX_CHUNK_IMAGES, CHUNK_FLOATS / perImage));
+            chunks = ceilDiv(s.batch(), chunkImages);
+            partials = Math.min(chunks, MAX_PARTIALS);
+            size = Math.multiplyExact(cout, taps);
+        }
+    }
+
+    /**
+     * Chunk {@code ch}'s terms of output channel blocks [b0, b1): its images padded (x) and laid out
+     * with the padded pitch (gy, zeros where a position is not an output), then per tile one kernel
+     * call over the chunk's images; each sum of lanes is written to {@code sums[base + co·taps + tap]}
+     * ({@code first}) or added to it.
+     */
+    private void gradChunk(GradPlan g, float[] gy, float[] x, int ch, int b0, int b1, float[] sums, int base,
+                           boolean first) {
+        DirectPlane p = g.p;
+        int outH = p.outH();
+        int outW = p.outW();
+        int wp = p.wp();
+        int n0 = ch * g.chunkImages;
+        int images = Math.min(g.batch, n0 + g.chunkImages) - n0;
+        int rows = (b1 - b0) * g.rows;
+        float[][] sc = SCRATCH.get();
+        float[] xs = grow(sc, 0, images * g.xpSize);
+        float[] gs = grow(sc, 1, images * rows * g.len);
+        float[] acc = grow(sc, 2, g.rows * GRAD_TAPS * g.lanes);
+        for (int k = 0; k < images; k++) {
+            p.pad(x, n0 + k, xs, k * g.xpSize, g.xpSize);
+            for (int row = 0; row < rows; row++) {
+                int co = b0 * g.rows + row;
+                int d = (k * rows + row) * g.len;
+                Arrays.fill(gs, d, d + g.len, 0f);
+                if (co < g.cout) {
+                    int from = ((n0 + k) * g.cout + co) * outH * outW;
+                    for (int oh = 0; oh < outH; oh++) {
+                        System.arraycopy(gy, from + oh * outW, gs, d + oh * wp, outW);
+                    }
+                }
+            }
+        }
+        for (int b = b0; b < b1; b++) {
+            for (int tb = 0; tb < g.tapBlocks; tb++) {
+                Arrays.fill(acc, 0, g.rows * GRAD_TAPS * g.lanes, 0f);
+                kernel.dots(g.len, images, gs, (b - b0) * g.rows * g.len, g.len, rows * g.len, xs, 0, g.xpSize, g.off,
+                        tb * GRAD_TAPS, acc);
+                for (int rr = 0; rr < g.rows; rr++) {
+                    int co = b * g.rows + rr;
+                    for (int t = 0; t < GRAD_TAPS && co < g.cout; t++) {
+                        int tap = tb * GRAD_TAPS + t;
+                        if (tap < g.taps) {
+                            int a = (rr * GRAD_TAPS + t) * g.lanes;
+                            float sum = acc[a];
+                            for (int l = 1; l < g.lanes; l++) {
+                                sum += acc[a + l];
+                            }
+                            int at = base + co * g.taps + tap;
+                            sums[at] = first ? sum : sums[at] + sum;
+                        }
+                    }
+                }
             }
         }
     }
@@ -359,11 +423,19 @@ final class DirectConv {
         return z == 0f;
     }
 
+    /**
+     * A per-thread scratch array of at least {@code size} floats; one above {@link #KEPT_SCRATCH} is
+     * made for the call and not kept, so a thread does not hold a huge layer's copies for its life.
+     */
     private static float[] grow(float[][] scratch, int slot, int size) {
-        if (scratch[slot].length < size) {
-            scratch[slot] = new float[size];
+        if (scratch[slot].length >= size) {
+            return scratch[slot];
         }
-        return scratch[slot];
+        float[] a = new float[size];
+        if (size <= KEPT_SCRATCH) {
+            scratch[slot] = a;
+        }
+        return a;
     }
 
     private static int ceilDiv(int a, int b) {

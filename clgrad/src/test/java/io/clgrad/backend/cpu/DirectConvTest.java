@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
  * partial tiles, 1×1, 5×5, non-square and even kernels, dilation, padding different on each side
  * and none, odd plane sizes, one image and batches of several weight-gradient chunks; the Vector
  * API kernel's wide and narrow tiles agree bit for bit with their plain twins, on one thread and on
- * two; the geometries it refuses, and the CPU backend's entries (refusal, and the patch-matrix weight
- * gradient for an input holding an infinity).
+ * two; the geometries it refuses (an output gradient too large to pad among them), the scratch it
+ * does not keep, and the CPU backend's entries (refusal, and the patch-matrix route for an input or
+ * a weight holding an infinity).
  */
 class DirectConvTest {
     private static final CpuParallel[] POOLS = {new CpuParallel(1), new CpuParallel(2)};
@@ -58,6 +59,7 @@ class DirectConvTest {
         c.add(new Case(new ConvSpec(2, 3, 1, 15, 16, 2, 2, 1, 1, 0, 1, 1, 0, 1, 1), 8));    // even kernel, "same"
         c.add(new Case(new ConvSpec(1, 2, 1, 14, 21, 3, 3, 1, 1, 2, 0, 0, 1, 1, 1), 10));   // uneven padding
         c.add(new Case(ConvSpec.symmetric(2, 4, 1, 40, 36, 3, 3, 1, 1, 1, 1, 1, 1), 8));    // larger planes
+        c.add(new Case(ConvSpec.symmetric(70, 2, 1, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1), 256)); // more chunks than partials
         return c;
     }
 
@@ -156,7 +158,7 @@ class DirectConvTest {
                 for (CpuParallel par : POOLS) {
                     DirectConv fast = vector(par, wide);
                     DirectConv twin = new DirectConv(par, DirectConv.Plain.twinOf(fast.kernel()));
-                    assertTrue(fast.takes(s), c + " taken");
+                    assertTrue(fast.takes(s, c.cout), c + " taken");
                     String what = c + (wide ? " wide" : " narrow") + ", " + par.threads() + " threads";
                     float[][] got = run(fast, c, x, w, bias, gy);
                     float[][] plain = run(twin, c, x, w, bias, gy);
@@ -197,12 +199,74 @@ class DirectConvTest {
     @Test
     void refusesWhatItCannotComputeOrWouldComputeSlowly() {
         DirectConv dc = new DirectConv(POOLS[0], new DirectConv.Plain(16, 8, 4));
-        assertFalse(dc.takes(ConvSpec.symmetric(2, 3, 1, 14, 14, 3, 3, 2, 2, 1, 1, 1, 1)), "stride 2");
-        assertFalse(dc.takes(ConvSpec.symmetric(2, 4, 2, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1)), "groups 2");
-        assertFalse(dc.takes(ConvSpec.symmetric(2, 3, 1, 14, 14, 3, 3, 1, 1, 3, 3, 1, 1)), "padding past the span");
-        assertFalse(dc.takes(ConvSpec.symmetric(2, 64, 1, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1)),
+        assertFalse(dc.takes(ConvSpec.symmetric(2, 3, 1, 14, 14, 3, 3, 2, 2, 1, 1, 1, 1), 4), "stride 2");
+        assertFalse(dc.takes(ConvSpec.symmetric(2, 4, 2, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1), 4), "groups 2");
+        assertFalse(dc.takes(ConvSpec.symmetric(2, 3, 1, 14, 14, 3, 3, 1, 1, 3, 3, 1, 1), 4), "padding past (k-1)d");
+        assertFalse(dc.takes(ConvSpec.symmetric(2, 64, 1, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1), 64),
                 "7x7 planes: 49 outputs of 96 computed positions");
-        assertTrue(dc.takes(ConvSpec.symmetric(2, 64, 1, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1)), "14x14 planes");
+        assertTrue(dc.takes(ConvSpec.symmetric(2, 64, 1, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1), 64), "14x14 planes");
+        // the input gradient pads the output gradient: 30,000 channels of 64x1032 floats per image pass an int
+        ConvSpec wide = ConvSpec.symmetric(1, 1, 1, 64, 1000, 33, 1, 1, 1, 0, 0, 1, 1);
+        assertTrue(dc.takes(wide, 8));
+        assertFalse(dc.takes(wide, 30_000), "the output gradient's padded copy overflows an int");
+    }
+
+    @Test
+    void doesNotKeepAHugeLayersScratch() throws Exception {
+        ConvSpec s = ConvSpec.symmetric(1, 8, 1, 400, 400, 3, 3, 1, 1, 1, 1, 1, 1);   // 1.3 M floats padded
+        DirectConv dc = vector(POOLS[0], true);
+        float[] x = new float[(int) s.inputSize()];
+        float[] w = new float[8 * s.patchSize()];
+        float[] y = new float[(int) (8L * s.outH() * s.outW())];
+        dc.forward(s, 8, x, w, null, y);
+        java.lang.reflect.Field f = DirectConv.class.getDeclaredField("SCRATCH");
+        f.setAccessible(true);
+        @SuppressWarnings("unchecked")
+        float[][] kept = ((ThreadLocal<float[][]>) f.get(null)).get();   // this thread ran the one-thread pool's work
+        for (float[] a : kept) {
+            assertTrue(a.length <= DirectConv.KEPT_SCRATCH, "kept " + a.length + " floats");
+        }
+    }
+
+    @Test
+    void backendTakesThePatchPathForAnInputGradientWithAnInfiniteWeight() {
+        CpuBackend be = new CpuBackend(1);
+        try {
+            Case c = new Case(ConvSpec.symmetric(1, 2, 1, 12, 64, 3, 3, 1, 1, 0, 0, 1, 1), 3);
+            Random rnd = new Random(1);
+            float[] w = uniform(rnd, (long) c.cout * c.s.patchSize());
+            w[8] = Float.POSITIVE_INFINITY;   // W[0][0][2][2]
+            float[] gy = uniform(rnd, outSize(c));
+            Ref dx = new Ref((int) c.s.inputSize());
+            forEachTerm(c, (xi, wi, yi) -> dx.add(xi, (double) gy[yi] * w[wi]));
+            Buffer wb = be.allocate(ElementType.F32, w.length);
+            Buffer gb = be.allocate(ElementType.F32, gy.length);
+            Buffer db = be.allocate(ElementType.F32, dx.value.length);
+            be.write(wb, 0, w, 0, w.length);
+            be.write(gb, 0, gy, 0, gy.length);
+            be.conv2dInputGrad(c.s, c.cout, gb, wb, db);
+            float[] got = new float[dx.value.length];
+            be.read(db, 0, got, 0, got.length);
+            checkWithNonFinite("dx", dx, got);
+        } finally {
+            be.close();
+        }
+    }
+
+    /** Finite reference entries within tolerance; the others of the same kind (NaN, or an infinity of the same sign). */
+    private static void checkWithNonFinite(String what, Ref ref, float[] got) {
+        int finite = 0;
+        for (int i = 0; i < got.length; i++) {
+            if (Double.isFinite(ref.value[i])) {
+                finite++;
+                assertTrue(Math.abs(got[i] - ref.value[i]) <= 2e-5 * ref.abs[i] + 1e-30,
+                        what + "[" + i + "] = " + got[i] + ", expected " + ref.value[i] + " (no term meets the infinity)");
+            } else {
+                assertEquals(Double.isNaN(ref.value[i]), Float.isNaN(got[i]), what + "[" + i + "] = " + got[i]);
+                assertEquals(ref.value[i] > 0, got[i] > 0, what + "[" + i + "] = " + got[i]);
+            }
+        }
+        assertTrue(finite > 0 && finite < got.length, "some elements meet the infinity, some not: " + finite);
     }
 
     @Test
@@ -232,18 +296,7 @@ class DirectConvTest {
             be.conv2dWeightGrad(c.s, c.cout, gb, xb, wb);
             float[] got = new float[dw.value.length];
             be.read(wb, 0, got, 0, got.length);
-            int finite = 0;
-            for (int i = 0; i < got.length; i++) {
-                if (Double.isFinite(dw.value[i])) {
-                    finite++;
-                    assertTrue(Math.abs(got[i] - dw.value[i]) <= 2e-5 * dw.abs[i] + 1e-30,
-                            "dW[" + i + "] = " + got[i] + ", expected " + dw.value[i] + " (its taps never read the infinity)");
-                } else {
-                    assertEquals(Double.isNaN(dw.value[i]), Float.isNaN(got[i]), "dW[" + i + "] = " + got[i]);
-                    assertEquals(dw.value[i] > 0, got[i] > 0, "dW[" + i + "] = " + got[i]);
-                }
-            }
-            assertTrue(finite > 0 && finite < got.length, "some taps read the infinity, some not: " + finite);
+            checkWithNonFinite("dW", dw, got);
         } finally {
             be.close();
         }
