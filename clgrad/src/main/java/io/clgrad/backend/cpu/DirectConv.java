@@ -24,11 +24,13 @@ import java.util.Arrays;
  *   <li><b>weight gradient</b> ({@code dW[co][c,i,j] = Σ_n Σ_q gy[n][co][q] · xpad[n][c][q + shift]}):
  *   dot products over the positions, {@link Kernel#gradRowTile()} channels × {@value #GRAD_TAPS}
  *   taps per tile, each lane of a vector summing its own positions; the gradient is laid out with
- *   the padded row pitch and zeros where a row's positions are not outputs. Images are taken in
- *   fixed chunks (about L2's size of padded data, at most {@value #MAX_CHUNK_IMAGES}) whose partial
- *   sums are added in order, so the result does not depend on the thread count. The zeros meet
- *   padded input values in the dropped positions: an input with an infinity or NaN would turn those
- *   into NaN, so the caller takes the patch-matrix path for such an input.</li>
+ *   the padded row pitch and zeros where a row's positions are not outputs, a chunk's images one
+ *   after another in one run of positions (see {@code GradPlan}). Images are taken in fixed chunks
+ *   (about two L2s of padded data, at most {@value #MAX_CHUNK_IMAGES} images) whose sums are added
+ *   in order, so the result does not depend on the thread count. The zeros meet padded input
+ *   values in the dropped positions: an input with an infinity or NaN would turn those into NaN,
+ *   so the caller takes the patch-matrix path for such an input (and, for the input gradient, the
+ *   output gradient's padding meets the weights: likewise for a non-finite weight).</li>
  * </ul>
  *
  * <p>The kernels are a {@link Kernel}: {@link Plain} (plain Java loops, the twin and the fallback)
@@ -46,10 +48,15 @@ final class DirectConv {
     static final int VECS = 3;
     /** Taps per weight-gradient tile. */
     static final int GRAD_TAPS = 6;
-    /** Padded floats (input and gradient) of one chunk of images of the weight gradient: 1 MiB. */
-    static final long CHUNK_FLOATS = 1 << 18;
+    /**
+     * Padded floats (input and gradient) of one chunk of images of the weight gradient: 2 MiB, the
+     * two cores' L2 on the Zen 4 machine of docs/benchmarks.md. Each tile sums its lanes once per
+     * chunk, so longer chunks pay that less often: CNN layer 2's dW took 8.6-10.7 ms on two cores
+     * with chunks of 8 images, 6.6-8.2 with 16.
+     */
+    static final long CHUNK_FLOATS = 1 << 19;
     /** Most images per chunk of the weight gradient. */
-    static final int MAX_CHUNK_IMAGES = 8;
+    static final int MAX_CHUNK_IMAGES = 16;
     /** Most partial weight gradients (each a run of chunks summed in order). */
     static final int MAX_PARTIALS = 16;
     /**
@@ -85,16 +92,11 @@ final class DirectConv {
                   int outStride);
 
         /**
-         * A weight-gradient tile over {@code images} images: for r in [0, gradRowTile), t in
-         * [0, GRAD_TAPS) and each lane l, {@code acc[(r·GRAD_TAPS + t)·L + l] +=
-         * gy[gOff + k·gImage + r·gStride + q] · x[xOff + k·xImage + off[tOff + t] + q]} for k = 0, 1,
-         * ... below {@code images} and, within each, q = l, l + L, ... below {@code len} (a multiple
-         * of L), in that order, each a fused multiply-add. The images are one call so that the
-         * accumulators stay in registers across them (a call per image of the CNN's 14×14 layer ran
-         * at 68 against 107 GFLOP/s on a Zen 4 core).
+         * A weight-gradient tile: for r in [0, gradRowTile), t in [0, GRAD_TAPS) and each lane l,
+         * {@code acc[(r·GRAD_TAPS + t)·L + l] += gy[gOff + r·gStride + q] · x[xOff + off[tOff + t] + q]}
+         * for q = l, l + L, ... below {@code len} (a multiple of L), in order, each a fused multiply-add.
          */
-        void dots(int len, int images, float[] gy, int gOff, int gStride, int gImage, float[] x, int xOff, int xImage,
-                  int[] off, int tOff, float[] acc);
+        void dots(int len, float[] gy, int gOff, int gStride, float[] x, int xOff, int[] off, int tOff, float[] acc);
     }
 
     private final CpuParallel par;
@@ -286,7 +288,7 @@ final class DirectConv {
         GradPlan g = new GradPlan(s, cout, kernel);
         float[] sums = g.partials == 1 ? dw : new float[Math.multiplyExact(g.partials, g.size)];
         int groups = Math.min(g.blocks, Math.max(1, ceilDiv(4 * par.threads(), g.partials)));
-        long flops = 2L * s.batch() * g.blocks * g.rows * g.tapBlocks * GRAD_TAPS * g.len;
+        long flops = 2L * s.batch() * g.blocks * g.rows * g.tapBlocks * GRAD_TAPS * g.stride;
         par.forEachClaimed(g.partials * groups, flops, (lo, hi) -> {
             for (int u = lo; u < hi; u++) {
                 int part = u / groups;
@@ -315,6 +317,12 @@ final class DirectConv {
      * not depend on the threads): images in chunks of about {@link #CHUNK_FLOATS} padded floats (at
      * most {@link #MAX_CHUNK_IMAGES}), the chunks in at most {@link #MAX_PARTIALS} runs, each run's
      * chunks added in order into one partial gradient, the partials added in order at the end.
+     *
+     * <p>A chunk's padded images follow one another in each channel's row of planes, {@link #stride}
+     * positions apart: an image's last {@code overlap = min(padTop, padBottom)} rows, zeros, are the
+     * next image's first rows, zeros too. Its output gradient rows are laid out the same way (zeros
+     * where a position is not an output), so one run of positions covers all the chunk's images and
+     * each tile is a single kernel call over it, without a loop or a branch per image inside.
      */
     private static final class GradPlan {
         final DirectPlane p;
@@ -323,13 +331,12 @@ final class DirectConv {
         final int lanes;
         /** Output channels per tile. */
         final int rows;
-        /** Positions per image, a multiple of the lanes. */
-        final int len;
-        /** Floats of one padded input image. */
-        final int xpSize;
+        /** Rows shared by consecutive padded images. */
+        final int overlap;
+        /** Positions from one image to the next in a chunk's run. */
+        final int stride;
         final int taps;
         final int tapBlocks;
-        final int[] off;
         final int blocks;
         final int chunkImages;
         final int chunks;
@@ -343,13 +350,12 @@ final class DirectConv {
             this.cout = cout;
             lanes = kernel.lanes();
             rows = kernel.gradRowTile();
-            len = roundUp(p.positions(), lanes);
-            xpSize = Math.toIntExact(p.paddedSize(len));
+            overlap = Math.min(p.padT(), p.padB());
+            stride = (p.hp() - overlap) * p.wp();
             taps = p.taps();
             tapBlocks = ceilDiv(taps, GRAD_TAPS);
-            off = p.offsets(tapBlocks * GRAD_TAPS - taps);
             blocks = ceilDiv(cout, rows);
-            long perImage = xpSize + (long) blocks * rows * len;
+            long perImage = (long) (p.channels() + blocks * rows) * stride;
             chunkImages = (int) Math.max(1, Math.min(MAX_CHUNK_IMAGES, CHUNK_FLOATS / perImage));
             chunks = ceilDiv(s.batch(), chunkImages);
             partials = Math.min(chunks, MAX_PARTIALS);
@@ -358,10 +364,9 @@ final class DirectConv {
     }
 
     /**
-     * Chunk {@code ch}'s terms of output channel blocks [b0, b1): its images padded (x) and laid out
-     * with the padded pitch (gy, zeros where a position is not an output), then per tile one kernel
-     * call over the chunk's images; each sum of lanes is written to {@code sums[base + co·taps + tap]}
-     * ({@code first}) or added to it.
+     * Chunk {@code ch}'s terms of output channel blocks [b0, b1) (see {@link GradPlan}): one kernel
+     * call per tile over the chunk's run of positions; each sum of lanes is written to
+     * {@code sums[base + co·taps + tap]} ({@code first}) or added to it.
      */
     private void gradChunk(GradPlan g, float[] gy, float[] x, int ch, int b0, int b1, float[] sums, int base,
                            boolean first) {
@@ -369,21 +374,35 @@ final class DirectConv {
         int outH = p.outH();
         int outW = p.outW();
         int wp = p.wp();
+        int h = p.h();
+        int w = p.w();
         int n0 = ch * g.chunkImages;
         int images = Math.min(g.batch, n0 + g.chunkImages) - n0;
+        int len = roundUp(images * g.stride, g.lanes);                  // the run, whole vectors
+        int block = images * g.stride + g.overlap * wp;                 // one channel's row of planes
+        int reach = (p.kh() - 1) * p.dh() * wp + (p.kw() - 1) * p.dw(); // the furthest tap's shift
+        int xSize = (p.channels() - 1) * block + Math.max(block, len + reach);
         int rows = (b1 - b0) * g.rows;
+        int[] off = p.offsets(block, g.tapBlocks * GRAD_TAPS - g.taps);
         float[][] sc = SCRATCH.get();
-        float[] xs = grow(sc, 0, images * g.xpSize);
-        float[] gs = grow(sc, 1, images * rows * g.len);
+        float[] xs = grow(sc, 0, xSize);
+        float[] gs = grow(sc, 1, rows * len);
         float[] acc = grow(sc, 2, g.rows * GRAD_TAPS * g.lanes);
+        Arrays.fill(xs, 0, xSize, 0f);
+        Arrays.fill(gs, 0, rows * len, 0f);
         for (int k = 0; k < images; k++) {
-            p.pad(x, n0 + k, xs, k * g.xpSize, g.xpSize);
+            int n = n0 + k;
+            for (int c = 0; c < p.channels(); c++) {
+                int d = c * block + k * g.stride + p.padT() * wp + p.padL();
+                for (int r = 0, from = (n * p.channels() + c) * h * w; r < h; r++, d += wp, from += w) {
+                    System.arraycopy(x, from, xs, d, w);
+                }
+            }
             for (int row = 0; row < rows; row++) {
                 int co = b0 * g.rows + row;
-                int d = (k * rows + row) * g.len;
-                Arrays.fill(gs, d, d + g.len, 0f);
                 if (co < g.cout) {
-                    int from = ((n0 + k) * g.cout + co) * outH * outW;
+                    int d = row * len + k * g.stride;
+                    int from = (n * g.cout + co) * outH * outW;
                     for (int oh = 0; oh < outH; oh++) {
                         System.arraycopy(gy, from + oh * outW, gs, d + oh * wp, outW);
                     }
@@ -393,8 +412,7 @@ final class DirectConv {
         for (int b = b0; b < b1; b++) {
             for (int tb = 0; tb < g.tapBlocks; tb++) {
                 Arrays.fill(acc, 0, g.rows * GRAD_TAPS * g.lanes, 0f);
-                kernel.dots(g.len, images, gs, (b - b0) * g.rows * g.len, g.len, rows * g.len, xs, 0, g.xpSize, g.off,
-                        tb * GRAD_TAPS, acc);
+                kernel.dots(len, gs, (b - b0) * g.rows * len, len, xs, 0, off, tb * GRAD_TAPS, acc);
                 for (int rr = 0; rr < g.rows; rr++) {
                     int co = b * g.rows + rr;
                     for (int t = 0; t < GRAD_TAPS && co < g.cout; t++) {
@@ -500,17 +518,14 @@ final class DirectConv {
         }
 
         @Override
-        public void dots(int len, int images, float[] gy, int gOff, int gStride, int gImage, float[] x, int xOff,
-                         int xImage, int[] off, int tOff, float[] acc) {
+        public void dots(int len, float[] gy, int gOff, int gStride, float[] x, int xOff, int[] off, int tOff,
+                         float[] acc) {
             for (int r = 0; r < gradRowTile; r++) {
                 for (int t = 0; t < GRAD_TAPS; t++) {
                     int a = (r * GRAD_TAPS + t) * lanes;
-                    for (int k = 0; k < images; k++) {
-                        int g = gOff + k * gImage + r * gStride;
-                        int xo = xOff + k * xImage + off[tOff + t];
-                        for (int q = 0; q < len; q++) {
-                            acc[a + q % lanes] = Math.fma(gy[g + q], x[xo + q], acc[a + q % lanes]);
-                        }
+                    int xo = xOff + off[tOff + t];
+                    for (int q = 0; q < len; q++) {
+                        acc[a + q % lanes] = Math.fma(gy[gOff + r * gStride + q], x[xo + q], acc[a + q % lanes]);
                     }
                 }
             }

@@ -76,12 +76,17 @@ record DirectPlane(int channels, int h, int w, int padT, int padB, int padL, int
      * {@code extra} more zeros (taps past the last, read and dropped by a kernel's last tile).
      */
     int[] offsets(int extra) {
+        return offsets(plane(), extra);
+    }
+
+    /** {@link #offsets(int)} with the channels' planes {@code channelStride} floats apart. */
+    int[] offsets(int channelStride, int extra) {
         int[] off = new int[taps() + extra];
         int t = 0;
         for (int c = 0; c < channels; c++) {
             for (int i = 0; i < kh; i++) {
                 for (int j = 0; j < kw; j++) {
-                    off[t++] = c * plane() + i * dh * wp() + j * dw;
+                    off[t++] = c * channelStride + i * dh * wp() + j * dw;
                 }
             }
         }

@@ -215,17 +215,23 @@ final class VectorDirectConv implements DirectConv.Kernel {
     }
 
     @Override
-    public void dots(int len, int images, float[] gy, int gOff, int gStride, int gImage, float[] x, int xOff,
-                     int xImage, int[] off, int tOff, float[] acc) {
+    public void dots(int len, float[] gy, int gOff, int gStride, float[] x, int xOff, int[] off, int tOff,
+                     float[] acc) {
+        int o0 = xOff + off[tOff];
+        int o1 = xOff + off[tOff + 1];
+        int o2 = xOff + off[tOff + 2];
+        int o3 = xOff + off[tOff + 3];
+        int o4 = xOff + off[tOff + 4];
+        int o5 = xOff + off[tOff + 5];
         if (wide) {
-            dots4(len, images, gy, gOff, gStride, gImage, x, xOff, xImage, off, tOff, acc);
+            dots4(len, gy, gOff, gStride, x, o0, o1, o2, o3, o4, o5, acc);
         } else {
-            dots2(len, images, gy, gOff, gStride, gImage, x, xOff, xImage, off, tOff, acc);
+            dots2(len, gy, gOff, gStride, x, o0, o1, o2, o3, o4, o5, acc);
         }
     }
 
-    private static void dots4(int len, int images, float[] gy, int gOff, int gStride, int gImage, float[] x,
-                              int xOff, int xImage, int[] off, int tOff, float[] acc) {
+    private static void dots4(int len, float[] gy, int gOff, int gStride, float[] x, int o0, int o1, int o2, int o3,
+                              int o4, int o5, float[] acc) {
         FloatVector c0_0 = FloatVector.fromArray(S, acc, 0 * L);
         FloatVector c0_1 = FloatVector.fromArray(S, acc, 1 * L);
         FloatVector c0_2 = FloatVector.fromArray(S, acc, 2 * L);
@@ -250,58 +256,45 @@ final class VectorDirectConv implements DirectConv.Kernel {
         FloatVector c3_3 = FloatVector.fromArray(S, acc, 21 * L);
         FloatVector c3_4 = FloatVector.fromArray(S, acc, 22 * L);
         FloatVector c3_5 = FloatVector.fromArray(S, acc, 23 * L);
-        int s0 = off[tOff + 0];
-        int s1 = off[tOff + 1];
-        int s2 = off[tOff + 2];
-        int s3 = off[tOff + 3];
-        int s4 = off[tOff + 4];
-        int s5 = off[tOff + 5];
-        int g = gOff;
-        int xb = xOff;
-        int q = 0;
-        // one loop over the images' positions, not a loop per image inside a loop over them: with
-        // the accumulators live across two loops, Java 17's C2 boxed them (50 times slower)
-        for (int step = 0, steps = images * (len / L); step < steps; step++) {
-            FloatVector y0 = FloatVector.fromArray(S, gy, g + q);
-            FloatVector y1 = FloatVector.fromArray(S, gy, g + gStride + q);
-            FloatVector y2 = FloatVector.fromArray(S, gy, g + 2 * gStride + q);
-            FloatVector y3 = FloatVector.fromArray(S, gy, g + 3 * gStride + q);
-            FloatVector v0 = FloatVector.fromArray(S, x, xb + s0 + q);
+        int g0 = gOff;
+        int g1 = gOff + gStride;
+        int g2 = gOff + 2 * gStride;
+        int g3 = gOff + 3 * gStride;
+        for (int q = 0; q < len; q += L) {
+            FloatVector y0 = FloatVector.fromArray(S, gy, g0 + q);
+            FloatVector y1 = FloatVector.fromArray(S, gy, g1 + q);
+            FloatVector y2 = FloatVector.fromArray(S, gy, g2 + q);
+            FloatVector y3 = FloatVector.fromArray(S, gy, g3 + q);
+            FloatVector v0 = FloatVector.fromArray(S, x, o0 + q);
             c0_0 = y0.fma(v0, c0_0);
             c1_0 = y1.fma(v0, c1_0);
             c2_0 = y2.fma(v0, c2_0);
             c3_0 = y3.fma(v0, c3_0);
-            FloatVector v1 = FloatVector.fromArray(S, x, xb + s1 + q);
+            FloatVector v1 = FloatVector.fromArray(S, x, o1 + q);
             c0_1 = y0.fma(v1, c0_1);
             c1_1 = y1.fma(v1, c1_1);
             c2_1 = y2.fma(v1, c2_1);
             c3_1 = y3.fma(v1, c3_1);
-            FloatVector v2 = FloatVector.fromArray(S, x, xb + s2 + q);
+            FloatVector v2 = FloatVector.fromArray(S, x, o2 + q);
             c0_2 = y0.fma(v2, c0_2);
             c1_2 = y1.fma(v2, c1_2);
             c2_2 = y2.fma(v2, c2_2);
             c3_2 = y3.fma(v2, c3_2);
-            FloatVector v3 = FloatVector.fromArray(S, x, xb + s3 + q);
+            FloatVector v3 = FloatVector.fromArray(S, x, o3 + q);
             c0_3 = y0.fma(v3, c0_3);
             c1_3 = y1.fma(v3, c1_3);
             c2_3 = y2.fma(v3, c2_3);
             c3_3 = y3.fma(v3, c3_3);
-            FloatVector v4 = FloatVector.fromArray(S, x, xb + s4 + q);
+            FloatVector v4 = FloatVector.fromArray(S, x, o4 + q);
             c0_4 = y0.fma(v4, c0_4);
             c1_4 = y1.fma(v4, c1_4);
             c2_4 = y2.fma(v4, c2_4);
             c3_4 = y3.fma(v4, c3_4);
-            FloatVector v5 = FloatVector.fromArray(S, x, xb + s5 + q);
+            FloatVector v5 = FloatVector.fromArray(S, x, o5 + q);
             c0_5 = y0.fma(v5, c0_5);
             c1_5 = y1.fma(v5, c1_5);
             c2_5 = y2.fma(v5, c2_5);
             c3_5 = y3.fma(v5, c3_5);
-            q += L;
-            if (q == len) {
-                q = 0;
-                g += gImage;
-                xb += xImage;
-            }
         }
         c0_0.intoArray(acc, 0 * L);
         c0_1.intoArray(acc, 1 * L);
@@ -329,8 +322,8 @@ final class VectorDirectConv implements DirectConv.Kernel {
         c3_5.intoArray(acc, 23 * L);
     }
 
-    private static void dots2(int len, int images, float[] gy, int gOff, int gStride, int gImage, float[] x,
-                              int xOff, int xImage, int[] off, int tOff, float[] acc) {
+    private static void dots2(int len, float[] gy, int gOff, int gStride, float[] x, int o0, int o1, int o2, int o3,
+                              int o4, int o5, float[] acc) {
         FloatVector c0_0 = FloatVector.fromArray(S, acc, 0 * L);
         FloatVector c0_1 = FloatVector.fromArray(S, acc, 1 * L);
         FloatVector c0_2 = FloatVector.fromArray(S, acc, 2 * L);
@@ -343,44 +336,29 @@ final class VectorDirectConv implements DirectConv.Kernel {
         FloatVector c1_3 = FloatVector.fromArray(S, acc, 9 * L);
         FloatVector c1_4 = FloatVector.fromArray(S, acc, 10 * L);
         FloatVector c1_5 = FloatVector.fromArray(S, acc, 11 * L);
-        int s0 = off[tOff + 0];
-        int s1 = off[tOff + 1];
-        int s2 = off[tOff + 2];
-        int s3 = off[tOff + 3];
-        int s4 = off[tOff + 4];
-        int s5 = off[tOff + 5];
-        int g = gOff;
-        int xb = xOff;
-        int q = 0;
-        // one loop over the images' positions, not a loop per image inside a loop over them: with
-        // the accumulators live across two loops, Java 17's C2 boxed them (50 times slower)
-        for (int step = 0, steps = images * (len / L); step < steps; step++) {
-            FloatVector y0 = FloatVector.fromArray(S, gy, g + q);
-            FloatVector y1 = FloatVector.fromArray(S, gy, g + gStride + q);
-            FloatVector v0 = FloatVector.fromArray(S, x, xb + s0 + q);
+        int g0 = gOff;
+        int g1 = gOff + gStride;
+        for (int q = 0; q < len; q += L) {
+            FloatVector y0 = FloatVector.fromArray(S, gy, g0 + q);
+            FloatVector y1 = FloatVector.fromArray(S, gy, g1 + q);
+            FloatVector v0 = FloatVector.fromArray(S, x, o0 + q);
             c0_0 = y0.fma(v0, c0_0);
             c1_0 = y1.fma(v0, c1_0);
-            FloatVector v1 = FloatVector.fromArray(S, x, xb + s1 + q);
+            FloatVector v1 = FloatVector.fromArray(S, x, o1 + q);
             c0_1 = y0.fma(v1, c0_1);
             c1_1 = y1.fma(v1, c1_1);
-            FloatVector v2 = FloatVector.fromArray(S, x, xb + s2 + q);
+            FloatVector v2 = FloatVector.fromArray(S, x, o2 + q);
             c0_2 = y0.fma(v2, c0_2);
             c1_2 = y1.fma(v2, c1_2);
-            FloatVector v3 = FloatVector.fromArray(S, x, xb + s3 + q);
+            FloatVector v3 = FloatVector.fromArray(S, x, o3 + q);
             c0_3 = y0.fma(v3, c0_3);
             c1_3 = y1.fma(v3, c1_3);
-            FloatVector v4 = FloatVector.fromArray(S, x, xb + s4 + q);
+            FloatVector v4 = FloatVector.fromArray(S, x, o4 + q);
             c0_4 = y0.fma(v4, c0_4);
             c1_4 = y1.fma(v4, c1_4);
-            FloatVector v5 = FloatVector.fromArray(S, x, xb + s5 + q);
+            FloatVector v5 = FloatVector.fromArray(S, x, o5 + q);
             c0_5 = y0.fma(v5, c0_5);
             c1_5 = y1.fma(v5, c1_5);
-            q += L;
-            if (q == len) {
-                q = 0;
-                g += gImage;
-                xb += xImage;
-            }
         }
         c0_0.intoArray(acc, 0 * L);
         c0_1.intoArray(acc, 1 * L);
