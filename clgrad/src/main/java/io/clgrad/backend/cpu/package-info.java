@@ -1,6 +1,15 @@
 /**
  * The Java CPU backend: every op in plain, multithreaded Java ({@code CpuParallel}), the twin that
- * each OpenCL kernel is compared with, and a Vector API GEMM when the JVM runs with
- * {@code --add-modules jdk.incubator.vector}. Reached through {@link io.clgrad.backend.Backend}.
+ * each OpenCL kernel is compared with, and Vector API kernels (GEMM, convolution, pooling, a few
+ * elementwise loops) when the JVM runs with {@code --add-modules jdk.incubator.vector}. Reached
+ * through {@link io.clgrad.backend.Backend}.
+ *
+ * <p>Every Vector API kernel uses the preferred species only. The vector classes' shared methods
+ * ({@code FloatVector.intoArray}, {@code fma}, ...) keep one type profile for the whole process: a
+ * {@code FloatVector} of a second shape anywhere (a 256-bit one in a pooling kernel, once) makes
+ * those profiles bimorphic, and Java 17's C2 then failed to intrinsify the stores of kernels it
+ * compiled later and boxed their vectors (the direct convolution's weight gradient ran 5-7x slower
+ * in a CNN training run, {@code VectorSupport::store failed to inline (intrinsic)} under
+ * {@code -XX:+PrintInlining}).
  */
 package io.clgrad.backend.cpu;

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * input) against {@link CpuConv#im2colPlain}, {@link CpuConv#col2im} (per image, stride 1 as a
  * per-pixel gather) against {@link CpuConv#col2imPlain}, and {@link CpuPool#maxBackward} (disjoint
  * windows written directly) against {@link CpuPool#maxBackwardGather}, with -0 gradients, and
- * {@link CpuPool#maxForward} (the 2×2 stride-2 loop, or the Vector API's {@link VectorPool} where it applies) against
+ * {@link CpuPool#maxForward} (the Vector API's {@link VectorPool} where it applies) against
  * {@link CpuPool#maxForwardPlain} with ties, NaN, ±0 and -inf. The
  * geometries cover padding on each side, stride 2 and 3, dilation, groups, odd sizes, windows that
  * read only padding, and batches large enough to split across the pool; the conformance tables
