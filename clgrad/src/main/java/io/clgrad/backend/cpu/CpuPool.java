@@ -45,11 +45,25 @@ final class CpuPool {
      * {@link #maxForwardPlain}.
      */
     void maxForward(PoolSpec s, float[] x, float[] out, int[] idx) {
+        if (VECTOR && isTwoByTwo(s)) {
+            VectorPool.maxForward2x2(par, s, x, out, idx);
+            return;
+        }
         if (VECTOR && VectorPool.applies(s)) {
             VectorPool.maxForward(par, s, x, out, idx);
             return;
         }
         maxForwardPlain(s, x, out, idx);
+    }
+
+    /**
+     * Whether {@code s} is the CNNs' 2×2 window at stride 2 (no padding, no dilation) with every
+     * window inside the input ({@link VectorPool#maxForward2x2}).
+     */
+    static boolean isTwoByTwo(PoolSpec s) {
+        return s.kernelH() == 2 && s.kernelW() == 2 && s.strideH() == 2 && s.strideW() == 2 && s.padH() == 0
+                && s.padW() == 0 && s.dilationH() == 1 && s.dilationW() == 1
+                && 2 * s.outHeight() <= s.height() && 2 * s.outWidth() <= s.width();
     }
 
     /**
