@@ -9,6 +9,12 @@ import io.clgrad.Tensor;
  * each is the input of the next. The children are registered as {@code "0"}, {@code "1"}, ...,
  * so the parameters are named {@code 0.weight}, {@code 0.bias}, {@code 2.weight}, ...
  *
+ * <p>Two adjacent pairs run fused or reordered, with the same numbers: a {@link Linear} followed
+ * by a {@link ReLU} is one product with the ReLU in its epilogue, and a {@link ReLU} followed by a
+ * {@link MaxPool2d} pools first and applies the ReLU to the pooled output (max-pooling and ReLU
+ * commute; the ReLU and its backward then touch a quarter of the elements for a 2×2 window). Only
+ * the exact classes: a subclass's own {@code forward} always runs.
+ *
  * <p>Shapes: input whatever the first module takes; output whatever the last one returns.
  *
  * <pre>{@code
@@ -85,6 +91,12 @@ public class Sequential extends Module<Sequential> {
             // (exact classes only: a subclass may override forward, and then its forward must run)
             if (m.getClass() == Linear.class && i + 1 < layers.size() && layers.get(i + 1).getClass() == ReLU.class) {
                 h = ((Linear) m).forwardRelu(h);
+                i++;
+            } else if (m.getClass() == ReLU.class && i + 1 < layers.size()
+                    && layers.get(i + 1).getClass() == MaxPool2d.class) {
+                // max-pooling then ReLU: the same values and gradients (ReLU is monotonic, and zero
+                // where it cuts), with the ReLU and its backward on a quarter of the elements
+                h = layers.get(i + 1).forward(h).relu();
                 i++;
             } else {
                 h = m.forward(h);
