@@ -239,18 +239,29 @@ class DirectConvTest {
             float[] gy = uniform(rnd, outSize(c));
             Ref dx = new Ref((int) c.s.inputSize());
             forEachTerm(c, (xi, wi, yi) -> dx.add(xi, (double) gy[yi] * w[wi]));
-            Buffer wb = be.allocate(ElementType.F32, w.length);
-            Buffer gb = be.allocate(ElementType.F32, gy.length);
-            Buffer db = be.allocate(ElementType.F32, dx.value.length);
-            be.write(wb, 0, w, 0, w.length);
-            be.write(gb, 0, gy, 0, gy.length);
-            be.conv2dInputGrad(c.s, c.cout, gb, wb, db);
-            float[] got = new float[dx.value.length];
-            be.read(db, 0, got, 0, got.length);
+            float[] got = onBackend(be, gy, w, dx.value.length, (g, ws, out) -> be.conv2dInputGrad(c.s, c.cout, g, ws, out));
             checkWithNonFinite("dx", dx, got);
         } finally {
             be.close();
         }
+    }
+
+    /** A backend op of two inputs and one output. */
+    private interface BackendOp {
+        void run(Buffer a, Buffer b, Buffer out);
+    }
+
+    /** Runs {@code op} on device copies of {@code a} and {@code b}; its output of {@code n} floats read back. */
+    private static float[] onBackend(CpuBackend be, float[] a, float[] b, int n, BackendOp op) {
+        Buffer ab = be.allocate(ElementType.F32, a.length);
+        Buffer bb = be.allocate(ElementType.F32, b.length);
+        Buffer out = be.allocate(ElementType.F32, n);
+        be.write(ab, 0, a, 0, a.length);
+        be.write(bb, 0, b, 0, b.length);
+        op.run(ab, bb, out);
+        float[] got = new float[n];
+        be.read(out, 0, got, 0, n);
+        return got;
     }
 
     /** Finite reference entries within tolerance; the others of the same kind (NaN, or an infinity of the same sign). */
@@ -288,14 +299,7 @@ class DirectConvTest {
             float[] gy = uniform(rnd, outSize(c));
             Ref dw = new Ref(c.cout * c.s.patchSize());
             forEachTerm(c, (xi, wi, yi) -> dw.add(wi, (double) gy[yi] * x[xi]));
-            Buffer xb = be.allocate(ElementType.F32, x.length);
-            Buffer gb = be.allocate(ElementType.F32, gy.length);
-            Buffer wb = be.allocate(ElementType.F32, dw.value.length);
-            be.write(xb, 0, x, 0, x.length);
-            be.write(gb, 0, gy, 0, gy.length);
-            be.conv2dWeightGrad(c.s, c.cout, gb, xb, wb);
-            float[] got = new float[dw.value.length];
-            be.read(wb, 0, got, 0, got.length);
+            float[] got = onBackend(be, gy, x, dw.value.length, (g, xs, out) -> be.conv2dWeightGrad(c.s, c.cout, g, xs, out));
             checkWithNonFinite("dW", dw, got);
         } finally {
             be.close();
