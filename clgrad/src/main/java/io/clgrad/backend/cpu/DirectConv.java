@@ -15,7 +15,7 @@ import java.util.Arrays;
  * <ul>
  *   <li><b>forward</b> ({@code y = x ⋆ W + b}): a task per image (and range of output channels);
  *   its tiles are {@link Kernel#rowTile()} output channels × {@value #VECS} vectors of consecutive
- *   positions, summed over the taps (c, i, j) in order with one fused multiply-add each, the
+ *   positions (the last tile of a plane one or two), summed over the taps (c, i, j) in order with one fused multiply-add each, the
  *   weights packed per tile of channels so each tap's weights are one broadcast each. The tile is
  *   written out row by row into NCHW, plus the bias.</li>
  *   <li><b>input gradient</b>: {@code dx = gy ⋆ W'}, the same kernel over gy padded by {@code (k-1)·d}
@@ -61,8 +61,8 @@ final class DirectConv {
     static final int MAX_PARTIALS = 16;
     /**
      * Least share of computed positions that are outputs for {@link #takes}: a row's last
-     * {@code (kw-1)·dw} positions and the rounding to whole tiles are computed and dropped, so on
-     * small planes (7×7 with a 3×3 window: 49 of 96) the GEMM of the patch matrix does less work.
+     * {@code (kw-1)·dw} positions and the rounding to whole vectors are computed and dropped, so on
+     * tiny planes (2×2 with a 3×3 window: 4 of 16) the GEMM of the patch matrix does less work.
      */
     static final double MIN_USEFUL = 0.6;
     private static final String VECTOR_CLASS = "io.clgrad.backend.cpu.VectorDirectConv";
@@ -85,11 +85,13 @@ final class DirectConv {
 
         /**
          * A forward tile: {@code out[outOff + r·outStride + q] = Σ_t w[wOff + t·R + r] · x[xOff + off[t] + q]}
-         * for r in [0, R), q in [0, VECS·L), t from 0 to taps − 1 in order, each step a fused
+         * for r in [0, R), q in [0, vectors·L), t from 0 to taps − 1 in order, each step a fused
          * multiply-add from 0.
+         *
+         * @param vectors 1 to {@link #VECS}
          */
-        void rows(int taps, float[] w, int wOff, int[] off, float[] x, int xOff, float[] out, int outOff,
-                  int outStride);
+        void rows(int vectors, int taps, float[] w, int wOff, int[] off, float[] x, int xOff, float[] out,
+                  int outOff, int outStride);
 
         /**
          * A weight-gradient tile: for r in [0, gradRowTile), t in [0, GRAD_TAPS) and each lane l,
@@ -139,12 +141,12 @@ final class DirectConv {
             return false;
         }
         DirectPlane p = forwardPlane(s);
-        long computed = roundUp((long) p.outH() * p.wp(), (long) VECS * kernel.lanes());
+        long computed = roundUp((long) p.outH() * p.wp(), (long) kernel.lanes());
         if ((long) p.outH() * p.outW() < MIN_USEFUL * computed) {
             return false;
         }
         DirectPlane g = inputGradPlane(s, cout);
-        long gComputed = roundUp((long) g.outH() * g.wp(), (long) VECS * kernel.lanes());
+        long gComputed = roundUp((long) g.outH() * g.wp(), (long) kernel.lanes());
         long limit = Integer.MAX_VALUE / 2;
         return paddedFloats(p, computed) <= limit && paddedFloats(g, gComputed) <= limit
                 && (long) kernel.rowTile() * Math.max(computed, gComputed) <= limit
@@ -228,8 +230,9 @@ final class DirectConv {
     private void correlate(DirectPlane p, int batch, float[] src, float[] packed, int outCh, float[] bias,
                            float[] dst) {
         int r = kernel.rowTile();
-        int span = VECS * kernel.lanes();
-        int computed = roundUp(p.positions(), span);
+        int lanes = kernel.lanes();
+        int span = VECS * lanes;
+        int computed = roundUp(p.positions(), lanes);
         int padded = (int) p.paddedSize(computed);
         int taps = p.taps();
         int[] off = p.offsets(0);
@@ -245,8 +248,9 @@ final class DirectConv {
                 int g = u % groups;
                 p.pad(src, n, xp, 0, padded);
                 for (int b = blocks * g / groups; b < blocks * (g + 1) / groups; b++) {
-                    for (int q0 = 0; q0 < computed; q0 += span) {
-                        kernel.rows(taps, packed, b * taps * r, off, xp, q0, tile, q0, computed);
+                    for (int q0 = 0; q0 < computed; q0 += span) {   // tiles of VECS vectors, the last shorter
+                        kernel.rows(Math.min(VECS, (computed - q0) / lanes), taps, packed, b * taps * r, off, xp, q0,
+                                tile, q0, computed);
                     }
                     store(p, tile, computed, n, b * r, Math.min(r, outCh - b * r), outCh, bias, dst);
                 }
@@ -504,10 +508,10 @@ final class DirectConv {
         }
 
         @Override
-        public void rows(int taps, float[] w, int wOff, int[] off, float[] x, int xOff, float[] out, int outOff,
-                         int outStride) {
+        public void rows(int vectors, int taps, float[] w, int wOff, int[] off, float[] x, int xOff, float[] out,
+                         int outOff, int outStride) {
             for (int r = 0; r < rowTile; r++) {
-                for (int q = 0; q < VECS * lanes; q++) {
+                for (int q = 0; q < vectors * lanes; q++) {
                     float s = 0f;
                     for (int t = 0; t < taps; t++) {
                         s = Math.fma(w[wOff + t * rowTile + r], x[xOff + off[t] + q], s);

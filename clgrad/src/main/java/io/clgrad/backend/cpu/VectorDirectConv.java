@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The Vector API kernels of {@link DirectConv}; their plain twin is {@link DirectConv.Plain} with the
  * same lanes and tiles. With 16-float vectors (AVX-512: 32 registers) a forward tile is 8 channels ×
- * 3 vectors (24 accumulators; per tap three loads of the shifted input and eight broadcasts of the
+ * 3 vectors (a plane's last tile 2 or 1: 224 positions of CNN layer 2, not 240) (24 accumulators; per tap three loads of the shifted input and eight broadcasts of the
  * packed weights) and a weight-gradient tile 4 channels × 6 taps (24 accumulators; per step four
  * gradient and six input loads); with shorter vectors (AVX2's 16 registers) 4 × 3 and 2 × 6, so the
  * accumulators stay in registers. Loaded by reflection only when {@code jdk.incubator.vector} is
@@ -49,16 +49,21 @@ final class VectorDirectConv implements DirectConv.Kernel {
     }
 
     @Override
-    public void rows(int taps, float[] w, int wOff, int[] off, float[] x, int xOff, float[] out, int outOff,
-                     int outStride) {
-        if (wide) {
-            rows8(taps, w, wOff, off, x, xOff, out, outOff, outStride);
-        } else {
-            rows4(taps, w, wOff, off, x, xOff, out, outOff, outStride);
+    public void rows(int vectors, int taps, float[] w, int wOff, int[] off, float[] x, int xOff, float[] out,
+                     int outOff, int outStride) {
+        int tile = (wide ? 8 : 0) + vectors;   // one method per tile: each a loop with its accumulators in registers
+        switch (tile) {
+            case 8 + 3 -> rows8x3(taps, w, wOff, off, x, xOff, out, outOff, outStride);
+            case 8 + 2 -> rows8x2(taps, w, wOff, off, x, xOff, out, outOff, outStride);
+            case 8 + 1 -> rows8x1(taps, w, wOff, off, x, xOff, out, outOff, outStride);
+            case 3 -> rows4x3(taps, w, wOff, off, x, xOff, out, outOff, outStride);
+            case 2 -> rows4x2(taps, w, wOff, off, x, xOff, out, outOff, outStride);
+            case 1 -> rows4x1(taps, w, wOff, off, x, xOff, out, outOff, outStride);
+            default -> throw new IllegalArgumentException("no tile of " + vectors + " vectors");
         }
     }
 
-    private static void rows8(int taps, float[] w, int wOff, int[] off, float[] x, int xOff, float[] out,
+    private static void rows8x3(int taps, float[] w, int wOff, int[] off, float[] x, int xOff, float[] out,
                               int outOff, int outStride) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0_0 = z;
@@ -158,7 +163,132 @@ final class VectorDirectConv implements DirectConv.Kernel {
         c7_2.intoArray(out, o7 + 2 * L);
     }
 
-    private static void rows4(int taps, float[] w, int wOff, int[] off, float[] x, int xOff, float[] out,
+    private static void rows8x2(int taps, float[] w, int wOff, int[] off, float[] x, int xOff, float[] out,
+                              int outOff, int outStride) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c0_0 = z;
+        FloatVector c0_1 = z;
+        FloatVector c1_0 = z;
+        FloatVector c1_1 = z;
+        FloatVector c2_0 = z;
+        FloatVector c2_1 = z;
+        FloatVector c3_0 = z;
+        FloatVector c3_1 = z;
+        FloatVector c4_0 = z;
+        FloatVector c4_1 = z;
+        FloatVector c5_0 = z;
+        FloatVector c5_1 = z;
+        FloatVector c6_0 = z;
+        FloatVector c6_1 = z;
+        FloatVector c7_0 = z;
+        FloatVector c7_1 = z;
+        int t = 0;
+        for (int wo = wOff, end = wOff + taps * 8; wo < end; wo += 8, t++) {
+            int xo = xOff + off[t];
+            FloatVector b0 = FloatVector.fromArray(S, x, xo);
+            FloatVector b1 = FloatVector.fromArray(S, x, xo + L);
+            FloatVector a0 = FloatVector.broadcast(S, w[wo]);
+            c0_0 = b0.fma(a0, c0_0);
+            c0_1 = b1.fma(a0, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, w[wo + 1]);
+            c1_0 = b0.fma(a1, c1_0);
+            c1_1 = b1.fma(a1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, w[wo + 2]);
+            c2_0 = b0.fma(a2, c2_0);
+            c2_1 = b1.fma(a2, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, w[wo + 3]);
+            c3_0 = b0.fma(a3, c3_0);
+            c3_1 = b1.fma(a3, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, w[wo + 4]);
+            c4_0 = b0.fma(a4, c4_0);
+            c4_1 = b1.fma(a4, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, w[wo + 5]);
+            c5_0 = b0.fma(a5, c5_0);
+            c5_1 = b1.fma(a5, c5_1);
+            FloatVector a6 = FloatVector.broadcast(S, w[wo + 6]);
+            c6_0 = b0.fma(a6, c6_0);
+            c6_1 = b1.fma(a6, c6_1);
+            FloatVector a7 = FloatVector.broadcast(S, w[wo + 7]);
+            c7_0 = b0.fma(a7, c7_0);
+            c7_1 = b1.fma(a7, c7_1);
+        }
+        int o0 = outOff;
+        int o1 = outOff + outStride;
+        int o2 = outOff + 2 * outStride;
+        int o3 = outOff + 3 * outStride;
+        int o4 = outOff + 4 * outStride;
+        int o5 = outOff + 5 * outStride;
+        int o6 = outOff + 6 * outStride;
+        int o7 = outOff + 7 * outStride;
+        c0_0.intoArray(out, o0);
+        c0_1.intoArray(out, o0 + L);
+        c1_0.intoArray(out, o1);
+        c1_1.intoArray(out, o1 + L);
+        c2_0.intoArray(out, o2);
+        c2_1.intoArray(out, o2 + L);
+        c3_0.intoArray(out, o3);
+        c3_1.intoArray(out, o3 + L);
+        c4_0.intoArray(out, o4);
+        c4_1.intoArray(out, o4 + L);
+        c5_0.intoArray(out, o5);
+        c5_1.intoArray(out, o5 + L);
+        c6_0.intoArray(out, o6);
+        c6_1.intoArray(out, o6 + L);
+        c7_0.intoArray(out, o7);
+        c7_1.intoArray(out, o7 + L);
+    }
+
+    private static void rows8x1(int taps, float[] w, int wOff, int[] off, float[] x, int xOff, float[] out,
+                              int outOff, int outStride) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c0_0 = z;
+        FloatVector c1_0 = z;
+        FloatVector c2_0 = z;
+        FloatVector c3_0 = z;
+        FloatVector c4_0 = z;
+        FloatVector c5_0 = z;
+        FloatVector c6_0 = z;
+        FloatVector c7_0 = z;
+        int t = 0;
+        for (int wo = wOff, end = wOff + taps * 8; wo < end; wo += 8, t++) {
+            int xo = xOff + off[t];
+            FloatVector b0 = FloatVector.fromArray(S, x, xo);
+            FloatVector a0 = FloatVector.broadcast(S, w[wo]);
+            c0_0 = b0.fma(a0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, w[wo + 1]);
+            c1_0 = b0.fma(a1, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, w[wo + 2]);
+            c2_0 = b0.fma(a2, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, w[wo + 3]);
+            c3_0 = b0.fma(a3, c3_0);
+            FloatVector a4 = FloatVector.broadcast(S, w[wo + 4]);
+            c4_0 = b0.fma(a4, c4_0);
+            FloatVector a5 = FloatVector.broadcast(S, w[wo + 5]);
+            c5_0 = b0.fma(a5, c5_0);
+            FloatVector a6 = FloatVector.broadcast(S, w[wo + 6]);
+            c6_0 = b0.fma(a6, c6_0);
+            FloatVector a7 = FloatVector.broadcast(S, w[wo + 7]);
+            c7_0 = b0.fma(a7, c7_0);
+        }
+        int o0 = outOff;
+        int o1 = outOff + outStride;
+        int o2 = outOff + 2 * outStride;
+        int o3 = outOff + 3 * outStride;
+        int o4 = outOff + 4 * outStride;
+        int o5 = outOff + 5 * outStride;
+        int o6 = outOff + 6 * outStride;
+        int o7 = outOff + 7 * outStride;
+        c0_0.intoArray(out, o0);
+        c1_0.intoArray(out, o1);
+        c2_0.intoArray(out, o2);
+        c3_0.intoArray(out, o3);
+        c4_0.intoArray(out, o4);
+        c5_0.intoArray(out, o5);
+        c6_0.intoArray(out, o6);
+        c7_0.intoArray(out, o7);
+    }
+
+    private static void rows4x3(int taps, float[] w, int wOff, int[] off, float[] x, int xOff, float[] out,
                               int outOff, int outStride) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0_0 = z;
@@ -212,6 +342,79 @@ final class VectorDirectConv implements DirectConv.Kernel {
         c3_0.intoArray(out, o3);
         c3_1.intoArray(out, o3 + L);
         c3_2.intoArray(out, o3 + 2 * L);
+    }
+
+    private static void rows4x2(int taps, float[] w, int wOff, int[] off, float[] x, int xOff, float[] out,
+                              int outOff, int outStride) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c0_0 = z;
+        FloatVector c0_1 = z;
+        FloatVector c1_0 = z;
+        FloatVector c1_1 = z;
+        FloatVector c2_0 = z;
+        FloatVector c2_1 = z;
+        FloatVector c3_0 = z;
+        FloatVector c3_1 = z;
+        int t = 0;
+        for (int wo = wOff, end = wOff + taps * 4; wo < end; wo += 4, t++) {
+            int xo = xOff + off[t];
+            FloatVector b0 = FloatVector.fromArray(S, x, xo);
+            FloatVector b1 = FloatVector.fromArray(S, x, xo + L);
+            FloatVector a0 = FloatVector.broadcast(S, w[wo]);
+            c0_0 = b0.fma(a0, c0_0);
+            c0_1 = b1.fma(a0, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, w[wo + 1]);
+            c1_0 = b0.fma(a1, c1_0);
+            c1_1 = b1.fma(a1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, w[wo + 2]);
+            c2_0 = b0.fma(a2, c2_0);
+            c2_1 = b1.fma(a2, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, w[wo + 3]);
+            c3_0 = b0.fma(a3, c3_0);
+            c3_1 = b1.fma(a3, c3_1);
+        }
+        int o0 = outOff;
+        int o1 = outOff + outStride;
+        int o2 = outOff + 2 * outStride;
+        int o3 = outOff + 3 * outStride;
+        c0_0.intoArray(out, o0);
+        c0_1.intoArray(out, o0 + L);
+        c1_0.intoArray(out, o1);
+        c1_1.intoArray(out, o1 + L);
+        c2_0.intoArray(out, o2);
+        c2_1.intoArray(out, o2 + L);
+        c3_0.intoArray(out, o3);
+        c3_1.intoArray(out, o3 + L);
+    }
+
+    private static void rows4x1(int taps, float[] w, int wOff, int[] off, float[] x, int xOff, float[] out,
+                              int outOff, int outStride) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c0_0 = z;
+        FloatVector c1_0 = z;
+        FloatVector c2_0 = z;
+        FloatVector c3_0 = z;
+        int t = 0;
+        for (int wo = wOff, end = wOff + taps * 4; wo < end; wo += 4, t++) {
+            int xo = xOff + off[t];
+            FloatVector b0 = FloatVector.fromArray(S, x, xo);
+            FloatVector a0 = FloatVector.broadcast(S, w[wo]);
+            c0_0 = b0.fma(a0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, w[wo + 1]);
+            c1_0 = b0.fma(a1, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, w[wo + 2]);
+            c2_0 = b0.fma(a2, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, w[wo + 3]);
+            c3_0 = b0.fma(a3, c3_0);
+        }
+        int o0 = outOff;
+        int o1 = outOff + outStride;
+        int o2 = outOff + 2 * outStride;
+        int o3 = outOff + 3 * outStride;
+        c0_0.intoArray(out, o0);
+        c1_0.intoArray(out, o1);
+        c2_0.intoArray(out, o2);
+        c3_0.intoArray(out, o3);
     }
 
     @Override

@@ -202,8 +202,10 @@ class DirectConvTest {
         assertFalse(dc.takes(ConvSpec.symmetric(2, 3, 1, 14, 14, 3, 3, 2, 2, 1, 1, 1, 1), 4), "stride 2");
         assertFalse(dc.takes(ConvSpec.symmetric(2, 4, 2, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1), 4), "groups 2");
         assertFalse(dc.takes(ConvSpec.symmetric(2, 3, 1, 14, 14, 3, 3, 1, 1, 3, 3, 1, 1), 4), "padding past (k-1)d");
-        assertFalse(dc.takes(ConvSpec.symmetric(2, 64, 1, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1), 64),
-                "7x7 planes: 49 outputs of 96 computed positions");
+        assertFalse(dc.takes(ConvSpec.symmetric(2, 64, 1, 2, 2, 3, 3, 1, 1, 1, 1, 1, 1), 64),
+                "2x2 planes: 4 outputs of 16 computed positions");
+        assertTrue(dc.takes(ConvSpec.symmetric(2, 64, 1, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1), 64),
+                "7x7 planes: 49 outputs of 64 computed positions");
         assertTrue(dc.takes(ConvSpec.symmetric(2, 64, 1, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1), 64), "14x14 planes");
         // the input gradient pads the output gradient: 30,000 channels of 64x1032 floats per image pass an int
         ConvSpec wide = ConvSpec.symmetric(1, 1, 1, 64, 1000, 33, 1, 1, 1, 0, 0, 1, 1);
