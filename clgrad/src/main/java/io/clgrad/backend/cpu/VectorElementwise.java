@@ -16,6 +16,24 @@ final class VectorElementwise {
     }
 
     /**
+     * Whether {@code x[0, n)} holds no infinity and no NaN: the sum of {@code x·0} over the
+     * elements is 0 or NaN. One vector pass (the scalar loop's single chain of adds ran at about one
+     * element per add latency over the CNN's 3.2 M activations).
+     */
+    static boolean allFinite(float[] x, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += S.length()) {
+            acc = acc.add(FloatVector.fromArray(S, x, i).mul(0f));
+        }
+        float z = acc.reduceLanes(VectorOperators.ADD);   // 0 or NaN, in any order
+        for (; i < n; i++) {
+            z += x[i] * 0f;
+        }
+        return z == 0f;
+    }
+
+    /**
      * ReLU's backward, {@code out = x > 0 || x is NaN ? g : +0}, as {@link CpuBinaryKernels#reluBackward}:
      * a compare and a blend per vector. Its scalar twin, a branch-free bit mask that C2 leaves
      * scalar, ran 4.4x slower over 4 MiB operands on a Zen 4 core (0.83 against 0.19 ns per element).

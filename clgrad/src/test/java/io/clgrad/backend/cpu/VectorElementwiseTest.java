@@ -7,13 +7,42 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link VectorElementwise} against its scalar twins in {@link CpuBinaryKernels}, bit for bit: ReLU's
+ * {@link VectorElementwise}: the finiteness check finds an infinity or NaN anywhere (vector part
+ * and tail) and passes large finite values; against its scalar twins in {@link CpuBinaryKernels}, bit for bit: ReLU's
  * backward over ±0, ±inf, NaN of both signs, subnormals and random values, at every length from 0 to
  * three vectors and a half and at offsets, so the vector loop and its scalar tail both run.
  */
 class VectorElementwiseTest {
     private static final float[] SPECIAL = {0f, -0f, 1f, -1f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
         Float.NaN, Float.intBitsToFloat(0xffc00001), Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -3.5e-39f};
+
+    @Test
+    void allFiniteFindsEveryInfinityAndNaN() {
+        assumeTrue(CpuMatmul.vectorModulePresent(), "JVM started without --add-modules jdk.incubator.vector");
+        Random r = new Random(4);
+        for (int n = 0; n <= 70; n++) {
+            float[] x = new float[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = (r.nextFloat() - 0.5f) * 1e30f;   // large finite values: x·0 is still 0
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(VectorElementwise.allFinite(x, n), "finite, n=" + n);
+            org.junit.jupiter.api.Assertions.assertTrue(DirectConv.finite(x, n), "finite, n=" + n);
+            for (float bad : new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN}) {
+                for (int at = 0; at < n; at += Math.max(1, n / 5)) {
+                    float keep = x[at];
+                    x[at] = bad;
+                    org.junit.jupiter.api.Assertions.assertFalse(VectorElementwise.allFinite(x, n), bad + " at " + at + " of " + n);
+                    x[at] = keep;
+                }
+                if (n > 0) {
+                    x[n - 1] = bad;   // in the scalar tail when n is not a multiple of the lanes
+                    org.junit.jupiter.api.Assertions.assertFalse(VectorElementwise.allFinite(x, n), bad + " last of " + n);
+                    org.junit.jupiter.api.Assertions.assertTrue(VectorElementwise.allFinite(x, n - 1), "before it, n=" + n);
+                    x[n - 1] = 1f;
+                }
+            }
+        }
+    }
 
     @Test
     void reluBackwardGivesTheScalarBits() {
