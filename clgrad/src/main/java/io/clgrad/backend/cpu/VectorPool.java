@@ -20,20 +20,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorPool {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-    /**
-     * {@code PREFIX[n]}: the first n lanes. Made once: Java 17 builds {@code indexInRange}'s mask
-     * through a lane-by-lane loop it does not compile to vector code, which cost more than a 2×2
-     * pooling's arithmetic when called per vector.
-     */
-    @SuppressWarnings("unchecked")
-    private static final VectorMask<Float>[] PREFIX = new VectorMask[F.length() + 1];
-
-    static {
-        for (int n = 0; n <= F.length(); n++) {
-            PREFIX[n] = F.indexInRange(0, n);
-        }
-    }
-
     private VectorPool() {
     }
 
@@ -159,22 +145,34 @@ final class VectorPool {
             }
         }
         par.forEach(s.planes(), s.windowWork(), (lo, hi) -> {
+            float[] tailOut = new float[lanes];
+            int[] tailIdx = new int[lanes];
             for (int p = lo; p < hi; p++) {
                 int base = p * plane;
                 for (int o = 0; o < outs; o += lanes) {
-                    VectorMask<Float> m = F.indexInRange(o, outs);
+                    // unmasked gathers: the lanes past the plane's last output read its first window
+                    // (start is 0 there); Java 17 leaves masked gathers and indexInRange scalar
                     IntVector starts = IntVector.fromArray(I, start, o);
-                    FloatVector max = FloatVector.fromArray(F, x, base + tap[0], start, o, m);
+                    FloatVector max = FloatVector.fromArray(F, x, base + tap[0], start, o);
                     IntVector best = starts.add(tap[0]);
                     for (int t = 1; t < tap.length; t++) {
-                        FloatVector v = FloatVector.fromArray(F, x, base + tap[t], start, o, m);
+                        FloatVector v = FloatVector.fromArray(F, x, base + tap[t], start, o);
                         VectorMask<Float> take = v.compare(VectorOperators.GT, max).or(v.compare(VectorOperators.NE, v));
                         max = max.blend(v, take);
                         best = best.blend(starts.add(tap[t]), take.cast(I));
                     }
-                    max.intoArray(out, p * outs + o, m);
-                    if (idx != null) {
-                        best.intoArray(idx, p * outs + o, m.cast(I));
+                    if (o + lanes <= outs) {
+                        max.intoArray(out, p * outs + o);
+                        if (idx != null) {
+                            best.intoArray(idx, p * outs + o);
+                        }
+                    } else {   // the plane's partial last vector, through a scratch
+                        max.intoArray(tailOut, 0);
+                        System.arraycopy(tailOut, 0, out, p * outs + o, outs - o);
+                        if (idx != null) {
+                            best.intoArray(tailIdx, 0);
+                            System.arraycopy(tailIdx, 0, idx, p * outs + o, outs - o);
+                        }
                     }
                 }
             }
