@@ -150,15 +150,9 @@ final class DirectConv {
         DirectPlane g = inputGradPlane(s, cout);
         long gComputed = roundUp((long) g.outH() * g.wp(), (long) kernel.lanes());
         long limit = Integer.MAX_VALUE / 2;
-        return paddedFloats(p, computed) <= limit && paddedFloats(g, gComputed) <= limit
+        return p.paddedSize(computed) <= limit && g.paddedSize(gComputed) <= limit
                 && (long) kernel.rowTile() * Math.max(computed, gComputed) <= limit
                 && roundUp((long) cout, kernel.gradRowTile()) * computed <= limit;   // a chunk's gradient rows
-    }
-
-    /** {@link DirectPlane#paddedSize} in long arithmetic (the planes' product may pass an int). */
-    private static long paddedFloats(DirectPlane p, long computed) {
-        return (long) p.channels() * p.hp() * p.wp() + computed - (long) p.outH() * p.wp()
-                + (long) (p.kw() - 1) * p.dw();
     }
 
     /** The forward's geometry: the input, padded as the convolution pads it. */
@@ -380,8 +374,6 @@ final class DirectConv {
         int outH = p.outH();
         int outW = p.outW();
         int wp = p.wp();
-        int h = p.h();
-        int w = p.w();
         int n0 = ch * g.chunkImages;
         int images = Math.min(g.batch, n0 + g.chunkImages) - n0;
         int len = roundUp(images * g.stride, g.lanes);                  // the run, whole vectors
@@ -398,12 +390,7 @@ final class DirectConv {
         Arrays.fill(gs, 0, rows * len, 0f);
         for (int k = 0; k < images; k++) {
             int n = n0 + k;
-            for (int c = 0; c < p.channels(); c++) {
-                int d = c * block + k * g.stride + p.padT() * wp + p.padL();
-                for (int r = 0, from = (n * p.channels() + c) * h * w; r < h; r++, d += wp, from += w) {
-                    System.arraycopy(x, from, xs, d, w);
-                }
-            }
+            p.copyRows(x, n, xs, k * g.stride, block);
             for (int row = 0; row < rows; row++) {
                 int co = b0 * g.rows + row;
                 if (co < g.cout) {

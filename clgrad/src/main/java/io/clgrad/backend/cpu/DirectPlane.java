@@ -65,10 +65,11 @@ record DirectPlane(int channels, int h, int w, int padT, int padB, int padL, int
 
     /**
      * Floats of one padded source when {@code computed} positions (at least {@link #positions()}) are
-     * read: the planes, then zeros for the windows of the positions past the last output row.
+     * read: the planes, then zeros for the windows of the positions past the last output row. In
+     * long arithmetic, so that a caller can check a geometry whose planes pass an int.
      */
-    long paddedSize(int computed) {
-        return (long) channels * plane() + (computed - positions()) + (long) (kw - 1) * dw;
+    long paddedSize(long computed) {
+        return (long) channels * hp() * wp() + computed - (long) outH() * wp() + (long) (kw - 1) * dw;
     }
 
     /**
@@ -98,20 +99,21 @@ record DirectPlane(int channels, int h, int w, int padT, int padB, int padL, int
      * {@code dst[dstOff..]} padded, and zeros the {@code size - channels·plane} floats after the planes.
      */
     void pad(float[] src, int n, float[] dst, int dstOff, int size) {
-        int wp = wp();
-        int at = dstOff;
+        Arrays.fill(dst, dstOff, dstOff + size, 0f);
+        copyRows(src, n, dst, dstOff, plane());
+    }
+
+    /**
+     * Copies source {@code n}'s rows to where its padded planes hold them, channel c's plane at
+     * {@code dstOff + c·channelStride}; the padding is not written.
+     */
+    void copyRows(float[] src, int n, float[] dst, int dstOff, int channelStride) {
         int from = n * channels * h * w;
         for (int c = 0; c < channels; c++) {
-            Arrays.fill(dst, at, at + padT * wp, 0f);
-            at += padT * wp;
-            for (int r = 0; r < h; r++, at += wp, from += w) {
-                Arrays.fill(dst, at, at + padL, 0f);
-                System.arraycopy(src, from, dst, at + padL, w);
-                Arrays.fill(dst, at + padL + w, at + wp, 0f);
+            int d = dstOff + c * channelStride + padT * wp() + padL;
+            for (int r = 0; r < h; r++, d += wp(), from += w) {
+                System.arraycopy(src, from, dst, d, w);
             }
-            Arrays.fill(dst, at, at + padB * wp, 0f);
-            at += padB * wp;
         }
-        Arrays.fill(dst, at, dstOff + size, 0f);
     }
 }
