@@ -3,13 +3,16 @@ package io.clgrad.backend.cpu;
 /**
  * Batch normalisation of a contiguous tensor viewed as [n, channels, inner] (element (i, c, l) at
  * (i·channels + c)·inner + l), the CPU twins of {@code kernels-cl/batchnorm.cl}: per-channel
- * statistics (two passes, sums in double), the normalise-and-affine forward, and PyTorch's
- * {@code batch_norm_backward} as a per-channel reduction (Σg and Σg·(x - mean) in one pass) and an
- * elementwise pass. Channels (for the
+ * statistics (two passes), the normalise-and-affine forward, and PyTorch's {@code batch_norm_backward}
+ * as a per-channel reduction (Σg and Σg·(x - mean) in one pass) and an elementwise pass. The sums
+ * are {@link BatchNormSums}' (float partial sums per run, added in double). Channels (for the
  * sums) and rows (i, c) (for the elementwise passes) are split across the pool; per-channel
  * constants are computed in double and each output is rounded to float once.
  */
 final class CpuBatchNorm {
+    /** Whether the per-channel sums run as vectors ({@link BatchNormSums}): the JVM has the Vector API module. */
+    private static final boolean VECTOR = CpuMatmul.vectorModulePresent();
+
     private final CpuParallel par;
 
     CpuBatchNorm(CpuParallel par) {
@@ -28,15 +31,18 @@ final class CpuBatchNorm {
                int n, int channels, int inner) {
         long m = (long) n * inner;
         par.forEach(channels, 2L * n * channels * inner, (lo, hi) -> {
-            double[] acc = new double[1];
+            BatchNormSums sums = new BatchNormSums(VECTOR);
             for (int c = lo; c < hi; c++) {
-                acc[0] = 0;
-                eachRun(c, n, channels, inner, (base, len) -> acc[0] += sum(x, base, len));
-                double mu = acc[0] / m;
-                acc[0] = 0;
-                eachRun(c, n, channels, inner, (base, len) -> acc[0] += squaredDeviations(x, base, len, mu));
-                double v = acc[0] / m;
-                mean[c] = (float) mu;
+                float first = x[c * inner];
+                float shift = Float.isFinite(first) ? first : 0f;   // near the mean: the float sums see the spread
+                sums.reset();
+                eachRun(c, n, channels, inner, (base, len) -> sums.sum(x, base, len, shift));
+                double mu = shift + sums.total() / m;
+                float muF = (float) mu;
+                sums.reset();
+                eachRun(c, n, channels, inner, (base, len) -> sums.squaredDeviations(x, base, len, muF));
+                double v = sums.total() / m;
+                mean[c] = muF;
                 var[c] = (float) v;
                 if (runningMean != null) {
                     runningMean[c] = (float) ((1 - momentum) * runningMean[c] + momentum * mu);
@@ -69,14 +75,13 @@ final class CpuBatchNorm {
     void backwardReduce(float[] g, float[] x, float[] mean, float[] var, double eps, float[] gradWeight,
                         float[] gradBias, int n, int channels, int inner) {
         par.forEach(channels, 2L * n * channels * inner, (lo, hi) -> {
-            double[] acc = new double[2];
+            BatchNormSums sums = new BatchNormSums(VECTOR);
             for (int c = lo; c < hi; c++) {
                 float mu = mean[c];
-                acc[0] = 0;
-                acc[1] = 0;
-                eachRun(c, n, channels, inner, (base, len) -> sumAndDotDeviations(g, x, base, len, mu, acc));
-                gradBias[c] = (float) acc[0];
-                gradWeight[c] = (float) (acc[1] * invstd(var[c], eps));
+                sums.reset();
+                eachRun(c, n, channels, inner, (base, len) -> sums.sumAndDot(g, x, base, len, mu));
+                gradBias[c] = (float) sums.total();
+                gradWeight[c] = (float) (sums.totalSecond() * invstd(var[c], eps));
             }
         });
     }
@@ -122,78 +127,5 @@ final class CpuBatchNorm {
 
     private static double invstd(float var, double eps) {
         return 1 / Math.sqrt(var + eps);
-    }
-
-    /** Σ x[base..base+len) in double, four independent partial sums. */
-    private static double sum(float[] x, int base, int len) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int l = base;
-        int end = base + len;
-        for (; l + 3 < end; l += 4) {
-            s0 += x[l];
-            s1 += x[l + 1];
-            s2 += x[l + 2];
-            s3 += x[l + 3];
-        }
-        for (; l < end; l++) {
-            s0 += x[l];
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /** Σ (x - mu)² over the run, in double, four independent partial sums. */
-    private static double squaredDeviations(float[] x, int base, int len, double mu) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int l = base;
-        int end = base + len;
-        for (; l + 3 < end; l += 4) {
-            double d0 = x[l] - mu;
-            double d1 = x[l + 1] - mu;
-            double d2 = x[l + 2] - mu;
-            double d3 = x[l + 3] - mu;
-            s0 += d0 * d0;
-            s1 += d1 * d1;
-            s2 += d2 * d2;
-            s3 += d3 * d3;
-        }
-        for (; l < end; l++) {
-            double d = x[l] - mu;
-            s0 += d * d;
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /**
-     * One pass over the run for the backward's two sums, in double with two partial sums each:
-     * {@code acc[0] += Σ g}, {@code acc[1] += Σ g·(x - mu)}.
-     */
-    private static void sumAndDotDeviations(float[] g, float[] x, int base, int len, float mu, double[] acc) {
-        double g0 = 0;
-        double g1 = 0;
-        double s0 = 0;
-        double s1 = 0;
-        double m = mu;
-        int l = base;
-        int end = base + len;
-        for (; l + 1 < end; l += 2) {
-            double a = g[l];
-            double b = g[l + 1];
-            g0 += a;
-            g1 += b;
-            s0 += a * (x[l] - m);
-            s1 += b * (x[l + 1] - m);
-        }
-        for (; l < end; l++) {
-            g0 += g[l];
-            s0 += (double) g[l] * (x[l] - m);
-        }
-        acc[0] += g0 + g1;
-        acc[1] += s0 + s1;
     }
 }

@@ -35,10 +35,12 @@ final class VectorPool {
      * rows: L outputs of a row from two vectors of each of their two input rows, the windows' left
      * and right columns separated by one-vector rearranges and half-swaps (constant shuffles) and
      * a blend, then the four taps compared in the window's order as in {@link #maxForward}. Only
-     * preferred-width vectors (see the package comment); a row's last partial vector is stored whole
-     * into a scratch and copied. On one Zen 4 core the CNN's first pooling ({@code [4096, 28, 28]})
-     * took 3.8 ms this way against 5.5-5.7 ms for {@link #maxForward}'s gathers (whose masks and
-     * masked gathers Java 17 does not compile to vector code).
+     * preferred-width vectors and no masked loads anywhere in the loop (see the package comment: a
+     * masked load in a branch that never ran still made this loop 2.6x slower); a vector that runs
+     * past a row's end is stored whole, its extra lanes landing on the next rows' outputs, which
+     * the same task overwrites later; the windows at the end of a task or of the input go one by
+     * one. On one Zen 4 core the CNN's first pooling ({@code [4096, 28, 28]}) took 3.9 ms with a
+     * masked-load branch and a copy per row, 1.2 ms without.
      */
     static void maxForward2x2(CpuParallel par, PoolSpec s, float[] x, float[] out, int[] idx) {
         int oh = s.outHeight();
@@ -60,31 +62,24 @@ final class VectorPool {
         VectorMask<Float> high = F.indexInRange(-half, half);   // lanes >= half
         IntVector starts = IntVector.fromArray(I, twice, 0);
         par.forEach(s.planes() * oh, s.windowWork(), (lo, hi) -> {
-            float[] tailOut = new float[lanes];
-            int[] tailIdx = new int[lanes];
+            int end = hi * ow;   // this task's outputs end here
             for (int row = lo; row < hi; row++) {
                 int r = row % oh;
                 int top = (row / oh) * plane + 2 * r * w;   // the windows' first row in x
                 int at0 = 2 * r * w;                         // ... and in its plane (the indices)
                 for (int c = 0; c < ow; c += lanes) {
                     int i = top + 2 * c;
-                    FloatVector a0;
-                    FloatVector b0;
-                    FloatVector a1;
-                    FloatVector b1;
-                    if (i + w + 2 * lanes <= x.length) {   // past a row's end only in lanes not stored
-                        a0 = FloatVector.fromArray(F, x, i);
-                        b0 = FloatVector.fromArray(F, x, i + lanes);
-                        a1 = FloatVector.fromArray(F, x, i + w);
-                        b1 = FloatVector.fromArray(F, x, i + w + lanes);
-                    } else {
-                        VectorMask<Float> ma = F.indexInRange(0, 2 * (ow - c));
-                        VectorMask<Float> mb = F.indexInRange(lanes, 2 * (ow - c));
-                        a0 = FloatVector.fromArray(F, x, i, ma);
-                        b0 = FloatVector.fromArray(F, x, i + lanes, mb);
-                        a1 = FloatVector.fromArray(F, x, i + w, ma);
-                        b1 = FloatVector.fromArray(F, x, i + w + lanes, mb);
+                    int o = row * ow + c;
+                    // a vector past the row's end stores into the next rows' outputs, which this task
+                    // writes later; past the task's outputs or the input's end the windows go one by one
+                    if (o + lanes > end || i + w + 2 * lanes > x.length) {
+                        windows(x, i, at0 + 2 * c, w, Math.min(lanes, ow - c), out, idx, o);
+                        continue;
                     }
+                    FloatVector a0 = FloatVector.fromArray(F, x, i);
+                    FloatVector b0 = FloatVector.fromArray(F, x, i + lanes);
+                    FloatVector a1 = FloatVector.fromArray(F, x, i + w);
+                    FloatVector b1 = FloatVector.fromArray(F, x, i + w + lanes);
                     FloatVector ra = a0.rearrange(sp);
                     FloatVector rb = b0.rearrange(sp);
                     FloatVector max = ra.blend(rb.rearrange(sw), high);      // top-left of each window
@@ -104,22 +99,37 @@ final class VectorPool {
                     take = v.compare(VectorOperators.GT, max).or(v.compare(VectorOperators.NE, v));
                     max = max.blend(v, take);
                     best = best.blend(at.add(w + 1), take.cast(I));
-                    if (c + lanes <= ow) {
-                        max.intoArray(out, row * ow + c);
-                        if (idx != null) {
-                            best.intoArray(idx, row * ow + c);
-                        }
-                    } else {   // through a full store and a copy: masked stores were slower
-                        max.intoArray(tailOut, 0);
-                        System.arraycopy(tailOut, 0, out, row * ow + c, ow - c);
-                        if (idx != null) {
-                            best.intoArray(tailIdx, 0);
-                            System.arraycopy(tailIdx, 0, idx, row * ow + c, ow - c);
-                        }
+                    max.intoArray(out, o);
+                    if (idx != null) {
+                        best.intoArray(idx, o);
                     }
                 }
             }
         });
+    }
+
+    /**
+     * {@code count} 2×2 windows one by one, the first's top-left at {@code x[i]} (plane index
+     * {@code at}), each tap in the window's order with {@link CpuPool#maxForward}'s rule, into
+     * {@code out[o...]} and {@code idx[o...]}.
+     */
+    private static void windows(float[] x, int i, int at, int w, int count, float[] out, int[] idx, int o) {
+        for (int j = 0; j < count; j++, i += 2, at += 2) {
+            float max = x[i];
+            int best = at;
+            int[] taps = {1, w, w + 1};
+            for (int t : taps) {
+                float v = x[i + t];
+                if (v > max || v != v) {
+                    max = v;
+                    best = at + t;
+                }
+            }
+            out[o + j] = max;
+            if (idx != null) {
+                idx[o + j] = best;
+            }
+        }
     }
 
     /**

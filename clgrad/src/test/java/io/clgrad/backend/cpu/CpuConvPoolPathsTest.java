@@ -60,6 +60,8 @@ class CpuConvPoolPathsTest {
                 PoolSpec.max(5, 12, 17, 3, 2, 3, 2, 0, 0, 1, 1, false),
                 PoolSpec.max(4, 13, 12, 3, 3, 2, 2, 0, 0, 2, 2, false),
                 PoolSpec.max(6, 7, 9, 2, 2, 2, 2, 0, 0, 1, 1, false),
+                PoolSpec.max(9, 40, 38, 2, 2, 2, 2, 0, 0, 1, 1, false),   // rows of 19 outputs: a vector and a part
+                PoolSpec.max(33, 6, 3, 2, 2, 2, 2, 0, 0, 1, 1, false),    // rows of one output
                 PoolSpec.max(3, 7, 9, 2, 2, 2, 2, 0, 0, 1, 1, true),    // ceil mode: the last windows overhang
                 PoolSpec.max(2, 5, 5, 2, 2, 2, 2, 1, 1, 1, 1, true),
                 PoolSpec.max(4, 9, 10, 2, 2, 3, 3, 0, 0, 1, 1, false),
