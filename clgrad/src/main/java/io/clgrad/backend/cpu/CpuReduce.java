@@ -60,10 +60,23 @@ final class CpuReduce {
     private static float valueRun(ReduceOp op, float[] x, int base, int len) {
         return switch (op) {
             case SUM, MEAN -> {
-                double acc = 0;
-                for (int l = 0; l < len; l++) {
-                    acc += x[base + l];
+                // four chains of double adds: one chain ran at an element per add's latency (the
+                // bias gradients of a CNN's convolutions, sums over 784-element planes, were 3 % of its epoch)
+                double s0 = 0;
+                double s1 = 0;
+                double s2 = 0;
+                double s3 = 0;
+                int l = 0;
+                for (; l + 3 < len; l += 4) {
+                    s0 += x[base + l];
+                    s1 += x[base + l + 1];
+                    s2 += x[base + l + 2];
+                    s3 += x[base + l + 3];
                 }
+                for (; l < len; l++) {
+                    s0 += x[base + l];
+                }
+                double acc = (s0 + s1) + (s2 + s3);
                 yield (float) (op == ReduceOp.MEAN ? acc / len : acc);
             }
             case MAX, MIN -> {

@@ -101,6 +101,14 @@ final class DirectConv {
          * for q = l, l + L, ... below {@code len} (a multiple of L), in order, each a fused multiply-add.
          */
         void dots(int len, float[] gy, int gOff, int gStride, float[] x, int xOff, int[] off, int tOff, float[] acc);
+
+        /**
+         * One output plane from a tile row: {@code dst[d + oh·outW + ow] = tile[s + oh·wp + ow] + b}
+         * for oh in [0, outH), ow in [0, outW). It may also write anything below {@code limit} after
+         * the plane (the caller writes those floats later), and reads the tile only below {@code tileEnd}.
+         */
+        void storePlane(float[] tile, int s, int tileEnd, int wp, int outH, int outW, float b, float[] dst, int d,
+                        int limit);
     }
 
     private final CpuParallel par;
@@ -254,25 +262,19 @@ final class DirectConv {
         });
     }
 
-    /** Rows [0, rows) of a tile, channels c0.. of image n, to NCHW: each output row's outW positions, plus the bias. */
-    private static void store(DirectPlane p, float[] tile, int pitch, int n, int c0, int rows, int outCh, float[] bias,
-                              float[] dst) {
-        int outH = p.outH();
-        int outW = p.outW();
-        int wp = p.wp();
+    /**
+     * Rows [0, rows) of a tile, channels c0.. of image n, to NCHW: each output row's outW positions,
+     * plus the bias. A plane's store may run into the block's next planes, which are written after it.
+     */
+    private void store(DirectPlane p, float[] tile, int pitch, int n, int c0, int rows, int outCh, float[] bias,
+                       float[] dst) {
+        int plane = p.outH() * p.outW();
+        int end = (n * outCh + c0 + rows) * plane;   // the block's planes are written in order up to here
         for (int r = 0; r < rows; r++) {
-            int d = (n * outCh + c0 + r) * outH * outW;
-            for (int oh = 0; oh < outH; oh++, d += outW) {
-                int s = r * pitch + oh * wp;
-                if (bias == null) {
-                    System.arraycopy(tile, s, dst, d, outW);
-                } else {
-                    float b = bias[c0 + r];
-                    for (int ow = 0; ow < outW; ow++) {
-                        dst[d + ow] = tile[s + ow] + b;
-                    }
-                }
-            }
+            // no bias: add -0, the identity of + for every float (+0 would turn a -0 output into +0)
+            float b = bias == null ? -0f : bias[c0 + r];
+            kernel.storePlane(tile, r * pitch, tile.length, p.wp(), p.outH(), p.outW(), b, dst,
+                    (n * outCh + c0 + r) * plane, end);
         }
     }
 
@@ -515,6 +517,16 @@ final class DirectConv {
                         s = Math.fma(w[wOff + t * rowTile + r], x[xOff + off[t] + q], s);
                     }
                     out[outOff + r * outStride + q] = s;
+                }
+            }
+        }
+
+        @Override
+        public void storePlane(float[] tile, int s, int tileEnd, int wp, int outH, int outW, float b, float[] dst,
+                               int d, int limit) {
+            for (int oh = 0; oh < outH; oh++) {
+                for (int ow = 0; ow < outW; ow++) {
+                    dst[d + oh * outW + ow] = tile[s + oh * wp + ow] + b;
                 }
             }
         }

@@ -48,6 +48,28 @@ final class VectorDirectConv implements DirectConv.Kernel {
         return wide ? 4 : 2;
     }
 
+    /**
+     * Whole vectors per output row, the last one running into the following rows (stored after it)
+     * as far as {@code limit}; the rest as single floats. A scalar loop of 14 or 28 floats per row
+     * (the CNN's planes) left most of each row to C2's scalar post-loop.
+     */
+    @Override
+    public void storePlane(float[] tile, int s, int tileEnd, int wp, int outH, int outW, float b, float[] dst,
+                           int d, int limit) {
+        int lim = Math.min(limit, dst.length);
+        for (int oh = 0; oh < outH; oh++) {
+            int src = s + oh * wp;
+            int out = d + oh * outW;
+            int ow = 0;
+            for (; ow < outW && src + ow + L <= tileEnd && out + ow + L <= lim; ow += L) {
+                FloatVector.fromArray(S, tile, src + ow).add(b).intoArray(dst, out + ow);
+            }
+            for (; ow < outW; ow++) {
+                dst[out + ow] = tile[src + ow] + b;
+            }
+        }
+    }
+
     @Override
     public void rows(int vectors, int taps, float[] w, int wOff, int[] off, float[] x, int xOff, float[] out,
                      int outOff, int outStride) {

@@ -181,6 +181,45 @@ class DirectConvTest {
         }
     }
 
+    /**
+     * A plane's store writes the plane's values and nothing at or past its limit, for rows shorter and
+     * longer than a vector and planes smaller than one (a first version let the plane's next-to-last
+     * row run past the plane when rows were under half a vector, over outputs another thread had
+     * written); from any point below the limit the floats may be overwritten, as the caller writes
+     * them later.
+     */
+    @Test
+    void storePlaneStaysBelowItsLimit() {
+        DirectConv.Kernel k = vector(POOLS[0], true).kernel();
+        Random rnd = new Random(8);
+        for (int outW = 1; outW <= 2 * k.lanes() + 3; outW++) {
+            for (int outH = 1; outH <= 4; outH++) {
+                int wp = outW + 2;
+                float[] tile = uniform(rnd, 3 + outH * wp + 40);
+                int d = 5;
+                int plane = outH * outW;
+                for (int extra : new int[] {0, 3, k.lanes()}) {
+                    int limit = d + plane + extra;
+                    float[] dst = filled(limit + 2 * k.lanes());
+                    k.storePlane(tile, 3, tile.length, wp, outH, outW, 0.5f, dst, d, limit);
+                    for (int oh = 0; oh < outH; oh++) {
+                        for (int ow = 0; ow < outW; ow++) {
+                            assertEquals(tile[3 + oh * wp + ow] + 0.5f, dst[d + oh * outW + ow],
+                                    "outW " + outW + " outH " + outH + ": (" + oh + ", " + ow + ")");
+                        }
+                    }
+                    for (int i = limit; i < dst.length; i++) {
+                        assertTrue(Float.isNaN(dst[i]), "outW " + outW + " outH " + outH + " limit +" + extra
+                                + ": wrote " + dst[i] + " at " + (i - limit) + " past the limit");
+                    }
+                    for (int i = 0; i < d; i++) {
+                        assertTrue(Float.isNaN(dst[i]), "wrote before the plane at " + i);
+                    }
+                }
+            }
+        }
+    }
+
     private static float[][] run(DirectConv dc, Case c, float[] x, float[] w, float[] bias, float[] gy) {
         float[] y = filled(outSize(c));
         float[] dx = filled(c.s.inputSize());
