@@ -5,31 +5,39 @@ import java.util.Arrays;
 /**
  * The per-channel sums of batch norm — Σ(x − shift), Σ(x − μ)², and the backward's Σg and
  * Σg·(x − μ) — over the runs of one channel (the rows of {@code inner} elements of [n, C, inner]).
- * A run of at least {@value #MIN_VECTORS} vectors is summed per lane in float, four partial sums per
- * lane (vector k of the run goes to partial k mod 4, the first four start them), the partials added
- * as {@code (a0 + a1) + (a2 + a3)} and each lane's result added to a double per lane; the elements
+ * A run of at least {@value #MIN_VECTORS} vectors is cut into segments of {@value #SEGMENT} vectors
+ * (the last one up to 67); each segment is summed per lane in float, four partial sums per lane
+ * (vector v of the segment goes to partial v mod 4, the first four start them), the partials added
+ * as {@code (a0 + a1) + (a2 + a3)} and each lane's result added to a double per lane. The elements
  * after the run's last whole vector, and shorter runs, are added in double. The total is the tail
- * plus the lanes in order. Each float partial sums about inner / (4·lanes) terms (13 for a 28×28
- * plane on 16 lanes), so a run's float error stays below about 15 ulps of its Σ|terms|; summing
- * x − shift with a shift near the mean (the channel's first element) keeps the terms near the
- * spread rather than the mean, as PyTorch's two-pass Welford-free reference in double would. The
- * all-double scalar loops these replaced were a fifth of a Fashion-MNIST CNN epoch on the CPU
- * (chains of double adds, one element per add's latency).
+ * plus the lanes in order. A float partial sums at most 17 terms (13 for a 28×28 plane on 16
+ * lanes), so a segment's float error stays below about 20 ulps of its Σ|terms|; summing x − shift
+ * with a shift near the mean (the channel's first element) keeps the terms near the spread rather
+ * than the mean. The all-double scalar loops these replaced were a sixth of a Fashion-MNIST CNN
+ * epoch on the CPU (chains of double adds, one element per add's latency). A channel whose float
+ * sums come out infinite or NaN is summed again in double ({@link #reset}'s {@code exact}), so
+ * only inputs that overflow a double too give non-finite statistics.
  *
- * <p>The run loops are {@code VectorBatchNorm} (Vector API) or the plain loops here, their twin:
+ * <p>The segment loops are {@code VectorBatchNorm} (Vector API) or the plain loops here, their twin:
  * the same operations in the same order, so the two agree bit for bit for the same lane count. One
  * instance per thread: it holds the lane accumulators.
  *
  * <pre>{@code
  * BatchNormSums s = new BatchNormSums(vector);
- * s.reset();
+ * s.reset(false);
  * for (each run of channel c) s.sum(x, base, len, shift);
- * double mean = shift + s.total() / count;
+ * double mean = shift + s.total() / count;   // if not finite: reset(true) and sum again
  * }</pre>
  */
 final class BatchNormSums {
     /** Whole vectors a run needs for the vector loop (one per float partial sum); shorter runs go in double. */
     static final int MIN_VECTORS = 4;
+    /**
+     * Vectors per float segment: a longer run is cut into segments of 64 vectors (the last one 64 to
+     * 67), each summed in float and added to the doubles, so that a float partial never sums more
+     * than 17 terms, however long the run (a 2^20-element row otherwise lost 2e-5 of its variance).
+     */
+    static final int SEGMENT = 64;
 
     private final boolean vector;
     private final int lanes;
@@ -41,6 +49,8 @@ final class BatchNormSums {
     private final float[] blockSecond;
     private double tailFirst;
     private double tailSecond;
+    /** Everything in double this channel (see {@link #reset}). */
+    private boolean exact;
 
     /**
      * @param vector whether to run the blocks with the Vector API (the caller checked the module)
@@ -63,8 +73,15 @@ final class BatchNormSums {
         this.blockSecond = new float[lanes];
     }
 
-    /** Clears the sums (before each channel). */
-    void reset() {
+    /**
+     * Clears the sums (before each channel).
+     *
+     * @param exact whether the channel's sums go in double only (the caller's second try when the
+     *              float sums came out infinite or NaN: a float x − μ, (x − μ)² or g·(x − μ) can
+     *              overflow where the double does not)
+     */
+    void reset(boolean exact) {
+        this.exact = exact;
         Arrays.fill(first, 0);
         Arrays.fill(second, 0);
         tailFirst = 0;
@@ -89,41 +106,48 @@ final class BatchNormSums {
         return s;
     }
 
-    /** Whole vectors of a run that the vector loop takes: all of them, or none for a short run. */
+    /** Whole vectors of a run that the vector loop takes: all of them, or none for a short run or exact sums. */
     private int vectors(int len) {
         int k = len / lanes;
-        return k >= MIN_VECTORS ? k : 0;
+        return k >= MIN_VECTORS && !exact ? k : 0;
     }
 
-    /** Adds Σ (x − shift) over {@code x[base, base + len)} to the first sum; x − shift in float. */
+    /** Vectors in the segment from vector v of k: {@value #SEGMENT} while at least four more follow, else the rest. */
+    private static int segment(int v, int k) {
+        return k - v >= SEGMENT + MIN_VECTORS ? SEGMENT : k - v;
+    }
+
+    /** Adds Σ (x − shift) over {@code x[base, base + len)} to the first sum. */
     void sum(float[] x, int base, int len, float shift) {
         int k = vectors(len);
-        if (k > 0) {
+        for (int v = 0, seg; v < k; v += seg) {
+            seg = segment(v, k);
             if (vector) {
-                VectorBatchNorm.sum(x, base, k, shift, blockFirst);
+                VectorBatchNorm.sum(x, base + v * lanes, seg, shift, blockFirst);
             } else {
-                plainSum(x, base, k, shift);
+                plainSum(x, base + v * lanes, seg, shift);
             }
             addLanes(first, blockFirst);
         }
         for (int e = base + k * lanes; e < base + len; e++) {
-            tailFirst += x[e] - shift;
+            tailFirst += (double) x[e] - shift;
         }
     }
 
-    /** Adds Σ (x − mu)² over {@code x[base, base + len)} to the first sum; x − mu in float. */
+    /** Adds Σ (x − mu)² over {@code x[base, base + len)} to the first sum. */
     void squaredDeviations(float[] x, int base, int len, float mu) {
         int k = vectors(len);
-        if (k > 0) {
+        for (int v = 0, seg; v < k; v += seg) {
+            seg = segment(v, k);
             if (vector) {
-                VectorBatchNorm.squaredDeviations(x, base, k, mu, blockFirst);
+                VectorBatchNorm.squaredDeviations(x, base + v * lanes, seg, mu, blockFirst);
             } else {
-                plainSquaredDeviations(x, base, k, mu);
+                plainSquaredDeviations(x, base + v * lanes, seg, mu);
             }
             addLanes(first, blockFirst);
         }
         for (int e = base + k * lanes; e < base + len; e++) {
-            double d = x[e] - mu;
+            double d = (double) x[e] - mu;
             tailFirst += d * d;
         }
     }
@@ -131,18 +155,19 @@ final class BatchNormSums {
     /** Adds Σ g to the first sum and Σ g·(x − mu) to the second over {@code [base, base + len)}. */
     void sumAndDot(float[] g, float[] x, int base, int len, float mu) {
         int k = vectors(len);
-        if (k > 0) {
+        for (int v = 0, seg; v < k; v += seg) {
+            seg = segment(v, k);
             if (vector) {
-                VectorBatchNorm.sumAndDot(g, x, base, k, mu, blockFirst, blockSecond);
+                VectorBatchNorm.sumAndDot(g, x, base + v * lanes, seg, mu, blockFirst, blockSecond);
             } else {
-                plainSumAndDot(g, x, base, k, mu);
+                plainSumAndDot(g, x, base + v * lanes, seg, mu);
             }
             addLanes(first, blockFirst);
             addLanes(second, blockSecond);
         }
         for (int e = base + k * lanes; e < base + len; e++) {
             tailFirst += g[e];
-            tailSecond += (double) g[e] * (x[e] - mu);
+            tailSecond += (double) g[e] * ((double) x[e] - mu);
         }
     }
 

@@ -26,6 +26,19 @@ final class CpuBatchNorm {
         }
     }
 
+    /**
+     * Channel c's sums through {@code runs} (called with each run), in float segments; again in double
+     * when a total comes out infinite or NaN (an overflow of the float terms, or non-finite input).
+     */
+    private static void sumChannel(BatchNormSums sums, int c, int n, int channels, int inner, IntPairConsumer runs) {
+        sums.reset(false);
+        eachRun(c, n, channels, inner, runs);
+        if (!Double.isFinite(sums.total()) || !Double.isFinite(sums.totalSecond())) {
+            sums.reset(true);
+            eachRun(c, n, channels, inner, runs);
+        }
+    }
+
     /** Mean and biased variance per channel; the running statistics updated when not null. */
     void stats(float[] x, float[] mean, float[] var, float[] runningMean, float[] runningVar, double momentum,
                int n, int channels, int inner) {
@@ -35,12 +48,10 @@ final class CpuBatchNorm {
             for (int c = lo; c < hi; c++) {
                 float first = x[c * inner];
                 float shift = Float.isFinite(first) ? first : 0f;   // near the mean: the float sums see the spread
-                sums.reset();
-                eachRun(c, n, channels, inner, (base, len) -> sums.sum(x, base, len, shift));
+                sumChannel(sums, c, n, channels, inner, (base, len) -> sums.sum(x, base, len, shift));
                 double mu = shift + sums.total() / m;
                 float muF = (float) mu;
-                sums.reset();
-                eachRun(c, n, channels, inner, (base, len) -> sums.squaredDeviations(x, base, len, muF));
+                sumChannel(sums, c, n, channels, inner, (base, len) -> sums.squaredDeviations(x, base, len, muF));
                 double v = sums.total() / m;
                 mean[c] = muF;
                 var[c] = (float) v;
@@ -78,8 +89,7 @@ final class CpuBatchNorm {
             BatchNormSums sums = new BatchNormSums(VECTOR);
             for (int c = lo; c < hi; c++) {
                 float mu = mean[c];
-                sums.reset();
-                eachRun(c, n, channels, inner, (base, len) -> sums.sumAndDot(g, x, base, len, mu));
+                sumChannel(sums, c, n, channels, inner, (base, len) -> sums.sumAndDot(g, x, base, len, mu));
                 gradBias[c] = (float) sums.total();
                 gradWeight[c] = (float) (sums.totalSecond() * invstd(var[c], eps));
             }

@@ -3,7 +3,6 @@ package io.clgrad.backend.cpu;
 import io.clgrad.backend.MatmulSpec;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,11 +12,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p><b>Rows</b> (n at most one vector): a row of C is one vector, {@code Σ_p A[i][p]·B[p][..]} as
  * a product then fused multiply-adds of a broadcast A element with a row of the packed B (in L1),
  * bias added and ReLU applied in the register, then stored: a full-vector store while it stays
- * inside the task's rows (the next row overwrites the lanes past n), a masked one at the end.
+ * inside the task's rows (the next row overwrites the lanes past n), through a copy at the end.
  * One column (n = 1) with A's rows contiguous: L rows at a time, gathered down each column of A. Wider n goes to the plain loops.
  *
  * <p><b>Partial sums over k</b>: with A's column contiguous ({@code aRowStride = 1}, m at most one
- * vector) and n at most 4, a masked load of A's column p and one broadcast of each B[p][j] feed n
+ * vector) and n at most 4, a load of A's column p and one broadcast of each B[p][j] feed n
  * accumulators that hold C's columns; with B's row contiguous ({@code bColStride = 1}, n at most one
  * vector) and m at most 4, the roles swap and the accumulators hold C's rows. Other shapes go to the
  * plain loops. Every accumulator runs over p in ascending order.
@@ -54,8 +53,11 @@ final class VectorSkinnyGemm implements SkinnyGemm.Kernel {
             dotRows(s, a, bp, c, epi, i0, i1);
             return;
         }
-        VectorMask<Float> mask = S.indexInRange(0, n);
-        FloatVector bias = epi.bias() == null ? null : FloatVector.fromArray(S, epi.bias(), 0, mask);
+        float[] last = new float[L];   // the bias padded to a vector, then the task's last rows through it
+        if (epi.bias() != null) {
+            System.arraycopy(epi.bias(), 0, last, 0, n);
+        }
+        FloatVector bias = epi.bias() == null ? null : FloatVector.fromArray(S, last, 0);
         boolean relu = epi.relu();
         FloatVector zero = FloatVector.zero(S);
         FloatVector b0 = FloatVector.fromArray(S, bp, 0);
@@ -75,8 +77,9 @@ final class VectorSkinnyGemm implements SkinnyGemm.Kernel {
             int ci = i * n;
             if (ci <= fullEnd) {
                 acc.intoArray(c, ci);
-            } else {
-                acc.intoArray(c, ci, mask);
+            } else {   // no masked store: one in this branch slows the whole loop (package comment)
+                acc.intoArray(last, 0);
+                System.arraycopy(last, 0, c, ci, n);
             }
         }
     }

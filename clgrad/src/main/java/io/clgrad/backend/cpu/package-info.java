@@ -1,7 +1,7 @@
 /**
  * The Java CPU backend: every op in plain, multithreaded Java ({@code CpuParallel}), the twin that
- * each OpenCL kernel is compared with, and Vector API kernels (GEMM, convolution, pooling, a few
- * elementwise loops) when the JVM runs with {@code --add-modules jdk.incubator.vector}. Reached
+ * each OpenCL kernel is compared with, and Vector API kernels (GEMM, convolution, pooling, batch
+ * norm's sums, a few elementwise loops) when the JVM runs with {@code --add-modules jdk.incubator.vector}. Reached
  * through {@link io.clgrad.backend.Backend}.
  *
  * <p>Every Vector API kernel uses the preferred species only. The vector classes' shared methods
@@ -10,6 +10,9 @@
  * those profiles bimorphic, and Java 17's C2 then failed to intrinsify the stores of kernels it
  * compiled later and boxed their vectors (the direct convolution's weight gradient ran 5-7x slower
  * in a CNN training run, {@code VectorSupport::store failed to inline (intrinsic)} under
- * {@code -XX:+PrintInlining}).
+ * {@code -XX:+PrintInlining}). And no kernel uses a masked load or store: one in a branch that ran
+ * once per call made the whole 2×2 max-pool loop 3x slower; ends of rows and arrays go through whole
+ * vectors that may run into outputs written later, below a limit, and scalar loops for the rest
+ * (docs/design-notes.md, "Convolutions without a patch matrix on the CPU", has the other pitfalls).
  */
 package io.clgrad.backend.cpu;
