@@ -112,7 +112,7 @@ class TuneCommandTest {
         }
         // the conv kernels' tuning beside the GEMM's, for every device whose convolutions have tunables
         String conv = Device.cpu().backend().tuner().orElseThrow().convInUse();
-        assertTrue(conv.matches("im2col=(auto|\\d+),col2im=(auto|\\d+) \\((built-in|tuned: .+|-Dclgrad.cpu.conv)\\)"),
+        assertTrue(conv.matches("im2col=(auto|\\d+),col2im=(auto|\\d+),direct=(auto|4|8) \\((built-in|tuned: .+|-Dclgrad.cpu.conv)\\)"),
                 conv);
         long convRows = r.out().lines().filter(l -> l.strip().startsWith("conv tuning")).count();
         assertEquals(TestDevices.all().stream().filter(d -> d.backend().tuner().orElseThrow().convInUse() != null)

@@ -19,7 +19,7 @@ import java.util.List;
  *
  * <pre>{@code
  * String bad = ConvTunerRuns.check(backend);          // null: every case matches
- * double gflops = ConvTunerRuns.gflops(backend);      // forward + input gradient of both layers
+ * double gflops = ConvTunerRuns.gflops(backend);      // both layers, patch-matrix and direct paths
  * }</pre>
  */
 public final class ConvTunerRuns {
@@ -46,8 +46,10 @@ public final class ConvTunerRuns {
     /**
      * GFLOP/s of the CNN's two layers (batch 128, 3×3, padding 1: 1→32 channels on 28×28, 32→64 on
      * 14×14) on {@code b}: for each, the forward (im2col, then cols·Wᵀ) and the input gradient
-     * (gOut·W, then col2im), the four products' flops over the time of the whole pass (median of
-     * three runs, {@link TunerRuns#medianGflops}). Frees what it allocates.
+     * (gOut·W, then col2im), and where the backend takes them without the patch matrix
+     * ({@link Backend#directConv}) also that path's forward, input and weight gradients; all the
+     * products' flops over the time of the whole pass (median of three runs,
+     * {@link TunerRuns#medianGflops}). Frees what it allocates.
      *
      * @param b the backend to time
      * @return the median speed
@@ -76,6 +78,15 @@ public final class ConvTunerRuns {
                     b.matmul(backward, y, w, cols);
                     b.col2im(s, cols, dx);
                 });
+                if (b.directConv(s, out)) {   // the path these layers take there: forward and both gradients
+                    Buffer dw = alloc(b, buffers, (long) out * k, 0);
+                    flop += 3 * 2.0 * p * k * out;
+                    passes.add(() -> {
+                        b.conv2d(s, out, x, w, null, y);
+                        b.conv2dInputGrad(s, out, y, w, dx);
+                        b.conv2dWeightGrad(s, out, y, x, dw);
+                    });
+                }
             }
             return TunerRuns.medianGflops(flop, () -> passes.forEach(Runnable::run), b::synchronize);
         } finally {

@@ -81,9 +81,9 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * As {@link #CpuBackend(int, CpuGemmConfig)}, with the patch copies split by {@code conv} (the
-     * conv tuner and tests check each candidate on the conformance tables), or by this CPU's conv
-     * tuning when null.
+     * As {@link #CpuBackend(int, CpuGemmConfig)}, with the patch copies and the direct convolution's
+     * tile as {@code conv} says (the conv tuner and tests check each candidate), or as this CPU's
+     * conv tuning says when null.
      */
     CpuBackend(int threads, CpuGemmConfig gemm, CpuConvConfig conv) {
         if (threads < 1 || threads > CpuThreadSettings.MAX_THREADS) {
@@ -110,9 +110,10 @@ public final class CpuBackend implements Backend {
         this.copy = new CpuCopy(par);
         GemmPath vector = matmul.vectorPath();
         this.packedLinear = new PackedLinear(par, vector != null);
-        this.conv = new CpuConv(par, conv != null ? conv
-                : CpuConvTuning.configFor(vector == null ? 0 : vector.vectorLength()));
-        this.directConv = new DirectConv(par, vector != null);
+        CpuConvConfig convConfig = conv != null ? conv
+                : CpuConvTuning.configFor(vector == null ? 0 : vector.vectorLength());
+        this.conv = new CpuConv(par, convConfig);
+        this.directConv = new DirectConv(par, vector != null, convConfig.direct());
         this.batchNorm = new CpuBatchNorm(par);
         this.pool = new CpuPool(par);
         this.index = new CpuIndex(par);
@@ -683,6 +684,11 @@ public final class CpuBackend implements Backend {
     }
 
     // ---------------------------------------------------------------- batch normalisation
+
+    /** The conv tuner's check of the direct convolution's tile: null, or how it differs from its plain twin. */
+    String checkDirectConv() {
+        return directConv.checkAgainstTwin();
+    }
 
     /** Per-channel mean and biased variance, with the running statistics' update (see {@link Backend#batchNormStats}). */
     @Override

@@ -84,8 +84,9 @@ final class CpuGemmTuner implements Tuner {
 
     /**
      * Times the {@link CpuConvConfig#candidates conv candidates}, each on a backend of this tuner's
-     * threads whose patch copies run it and whose GEMM is the one in use: conformance tables first,
-     * then the CNN's two layers ({@link #measureConv}), and, when {@code save}, keeps the
+     * threads whose patch copies and direct convolution run it and whose GEMM is the one in use:
+     * conformance tables and the direct tile against its plain twin first, then the CNN's two
+     * layers ({@link #measureConv}), and, when {@code save}, keeps the
      * fastest under key {@value CpuConvTuning#KEY} of {@link #resultFile()}, beside the GEMM's.
      */
     @Override
@@ -99,10 +100,16 @@ final class CpuGemmTuner implements Tuner {
                 tuning.file(), CpuConvTuning.KEY, save, 128));
     }
 
-    /** Checks one conv configuration on the conformance tables and times it; a failure is a candidate with its reason. */
+    /**
+     * Checks one conv configuration on the conformance tables and the direct tile against its twin,
+     * and times it; a failure is a candidate with its reason.
+     */
     Candidate measureConv(CpuConvConfig config, String label) {
         try (CpuBackend be = new CpuBackend(par.threads(), tuning.config(), config)) {
             String bad = ConvTunerRuns.check(be);
+            if (bad == null) {
+                bad = be.checkDirectConv();
+            }
             return bad != null ? new Candidate(label, config.spec(), Double.NaN, bad)
                     : new Candidate(label, config.spec(), ConvTunerRuns.gflops(be), null);
         } catch (RuntimeException e) {

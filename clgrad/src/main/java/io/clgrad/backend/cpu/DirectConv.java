@@ -109,6 +109,9 @@ final class DirectConv {
          */
         void storePlane(float[] tile, int s, int tileEnd, int wp, int outH, int outW, float b, float[] dst, int d,
                         int limit);
+
+        /** The same kernel with forward tiles of {@code rows} output channels (4 or 8), weight-gradient tiles of half. */
+        Kernel withRowTile(int rows);
     }
 
     private final CpuParallel par;
@@ -119,8 +122,20 @@ final class DirectConv {
      * @param vector whether to load the Vector API kernels (the caller checked the module is present)
      */
     DirectConv(CpuParallel par, boolean vector) {
-        this(par, vector ? VectorKernelLoader.load(VECTOR_CLASS, Kernel.class, Plain.DEFAULT, "CPU direct convolution")
-                : Plain.DEFAULT);
+        this(par, vector, 0);
+    }
+
+    /**
+     * As {@link #DirectConv(CpuParallel, boolean)} with forward tiles of {@code rowTile} output
+     * channels (4 or 8; 0 for the kernel's choice by vector width: {@link CpuConvConfig#direct}).
+     */
+    DirectConv(CpuParallel par, boolean vector, int rowTile) {
+        this(par, tiles(vector ? VectorKernelLoader.load(VECTOR_CLASS, Kernel.class, Plain.DEFAULT,
+                "CPU direct convolution") : Plain.DEFAULT, rowTile));
+    }
+
+    private static Kernel tiles(Kernel k, int rowTile) {
+        return rowTile == 0 || rowTile == k.rowTile() ? k : k.withRowTile(rowTile);
     }
 
     /** With a given kernel (tests: the plain twin of the vector kernel's tiles). */
@@ -132,6 +147,54 @@ final class DirectConv {
     /** The kernel in use. */
     Kernel kernel() {
         return kernel;
+    }
+
+    /**
+     * Runs the three passes with this kernel and with its plain twin on a few small convolutions
+     * (partial tiles, a 5×5 kernel, dilation, a plane narrower than a vector) and compares their
+     * bits: the conv tuner's check of a direct tile. Null when they agree, else what differs.
+     */
+    String checkAgainstTwin() {
+        DirectConv twin = new DirectConv(par, Plain.twinOf(kernel));
+        java.util.Random r = new java.util.Random(11);
+        ConvSpec[] specs = {ConvSpec.symmetric(3, 3, 1, 9, 10, 3, 3, 1, 1, 1, 1, 1, 1),
+            ConvSpec.symmetric(2, 2, 1, 16, 15, 5, 5, 1, 1, 2, 2, 1, 1),
+            ConvSpec.symmetric(2, 2, 1, 18, 16, 3, 3, 1, 1, 2, 2, 2, 2),
+            ConvSpec.symmetric(2, 5, 1, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1)};
+        int[] outs = {13, 6, 3, 11};
+        for (int i = 0; i < specs.length; i++) {
+            ConvSpec s = specs[i];
+            int cout = outs[i];
+            float[] x = random(r, s.inputSize());
+            float[] w = random(r, (long) cout * s.patchSize());
+            float[] b = random(r, cout);
+            long ySize = (long) s.batch() * cout * s.outH() * s.outW();
+            float[] gy = random(r, ySize);
+            float[][] got = new float[][] {new float[(int) ySize], new float[(int) s.inputSize()], new float[w.length]};
+            float[][] want = new float[][] {new float[(int) ySize], new float[(int) s.inputSize()], new float[w.length]};
+            for (DirectConv d : new DirectConv[] {this, twin}) {
+                float[][] out = d == this ? got : want;
+                d.forward(s, cout, x, w, b, out[0]);
+                d.inputGrad(s, cout, gy, w, out[1]);
+                d.weightGrad(s, cout, gy, x, out[2]);
+            }
+            String[] names = {"forward", "input gradient", "weight gradient"};
+            for (int k = 0; k < 3; k++) {
+                if (!java.util.Arrays.equals(got[k], want[k])) {
+                    return "direct convolution (" + kernel.rowTile() + "-channel tiles) " + names[k] + " of " + s + " with "
+                            + cout + " output channels differs from its plain twin";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static float[] random(java.util.Random r, long n) {
+        float[] a = new float[(int) n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = r.nextFloat() * 2 - 1;
+        }
+        return a;
     }
 
     /**
@@ -485,6 +548,14 @@ final class DirectConv {
             this.lanes = lanes;
             this.rowTile = rowTile;
             this.gradRowTile = gradRowTile;
+        }
+
+        @Override
+        public Kernel withRowTile(int rows) {
+            if (rows != 4 && rows != 8) {
+                throw new IllegalArgumentException("direct convolution tiles are 4 or 8 output channels, not " + rows);
+            }
+            return new Plain(lanes, rows, rows / 2);
         }
 
         /** The twin of {@code k}: its lanes and tiles. */
