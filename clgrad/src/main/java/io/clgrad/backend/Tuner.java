@@ -90,7 +90,7 @@ public interface Tuner {
 
     /**
      * Which convolution configuration the device runs with now and where it came from, for
-     * {@code clgrad devices} beside {@link #inUse()}, e.g. {@code "im2col=auto,col2im=auto (built-in)"}.
+     * {@code clgrad devices} beside {@link #inUse()}, e.g. {@code "im2col=auto,col2im=auto,direct=auto (built-in)"}.
      *
      * @return a one-line description, or null when the backend's convolutions have nothing to tune
      */

@@ -685,6 +685,11 @@ public final class CpuBackend implements Backend {
 
     // ---------------------------------------------------------------- batch normalisation
 
+    /** Output channels per tile of the direct convolution in use (tests: the conv configuration reaches it). */
+    int directConvTile() {
+        return directConv.kernel().rowTile();
+    }
+
     /** The conv tuner's check of the direct convolution's tile: null, or how it differs from its plain twin. */
     String checkDirectConv() {
         return directConv.checkAgainstTwin();

@@ -14,12 +14,14 @@ import java.util.Set;
  * ({@link CpuParallel#forEach}: up to 4 chunks per thread). Fewer chunks mean fewer task
  * hand-overs and longer streams per task, more chunks even out threads slowed by other load.
  * {@code direct} is the forward tile of {@link DirectConv} (stride-1 convolutions, the CNN's):
- * 8 or 4 output channels per tile (its weight-gradient tile half as many), or 0 ("auto": 8 with
- * 16-float vectors, 4 with shorter ones, whose 16 registers the wide tile overflows).
+ * 8 or 4 output channels per tile (its weight-gradient tile half as many), or 0 ("auto": with the
+ * Vector API 8 for 16-float vectors, 4 for shorter ones, whose 16 registers the wide tile
+ * overflows; the plain fallback's 8).
  * Syntax (the tuning file's {@code conv} key and {@code -Dclgrad.cpu.conv}):
- * {@code im2col=2,col2im=auto,direct=8}; every choice gives the same bits but for the direct
- * tile's weight gradient, whose partial sums per lane follow its tile (within the conformance
- * tolerances either way).
+ * {@code im2col=2,col2im=auto,direct=8}. Every choice gives the same bits, but for the direct
+ * convolution's weight gradient when the output channels are not a multiple of the tile: its images
+ * are summed in chunks whose size depends on the channels rounded up to the tile (the CNN's 32 and
+ * 64 channels give the same bits under both tiles; others stay within the conformance tolerances).
  *
  * @param im2col chunks per thread for im2col, 0 = auto
  * @param col2im chunks per thread for col2im, 0 = auto
@@ -32,6 +34,11 @@ record CpuConvConfig(int im2col, int col2im, int direct) {
     private static final int[] CHOICES = {0, 1, 2, 4, 8, 16};
     /** The direct tiles there are: output channels per forward tile. */
     private static final int[] DIRECT_TILES = {4, 8};
+
+    /** The direct tile "auto" means with the Vector API on vectors of {@code lanes} floats: 8 for 16 or more, else 4. */
+    static int autoDirectTile(int lanes) {
+        return lanes >= 16 ? 8 : 4;
+    }
 
     /** Patch-copy chunks only, the direct tile by vector width. */
     CpuConvConfig(int im2col, int col2im) {

@@ -4,8 +4,8 @@ import io.clgrad.backend.TuningFile;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which {@link CpuConvConfig} {@link CpuConv} runs with, and where it came from: the built-in split
- * by work ({@link CpuConvConfig#AUTO}), replaced by what {@code clgrad tune} saved under key
+ * Which {@link CpuConvConfig} the CPU's convolutions run with ({@link CpuConv}'s patch copies and
+ * {@link DirectConv}'s tile), and where it came from: the built-in one ({@link CpuConvConfig#AUTO}), replaced by what {@code clgrad tune} saved under key
  * {@value #KEY} in this CPU's tuning file (the GEMM's, {@link CpuGemmTuning#fileFor}), then
  * overridden key by key by {@code -D}{@value #PROPERTY} (e.g. {@code -Dclgrad.cpu.conv=im2col=1}).
  * A saved value that does not parse is ignored with a warning naming the file; a bad property is an
@@ -49,7 +49,7 @@ record CpuConvTuning(TuningFile file, CpuConvConfig config, String source, Strin
     }
 
     /**
-     * The configuration a backend's patch copies take: the tuned one where the Vector API path runs
+     * The configuration a backend's convolutions take: the tuned one where the Vector API path runs
      * ({@code lanes > 0}; the tuning file is per vector width), else the built-in one; a bad
      * {@value #PROPERTY} is logged and the built-in one applies.
      */
@@ -66,7 +66,7 @@ record CpuConvTuning(TuningFile file, CpuConvConfig config, String source, Strin
         }
     }
 
-    /** One line for {@code clgrad devices}, e.g. {@code "im2col=2,col2im=auto (tuned: /home/u/...properties)"}. */
+    /** One line for {@code clgrad devices}, e.g. {@code "im2col=2,col2im=auto,direct=auto (tuned: /home/u/...properties)"}. */
     String inUse() {
         return config.spec() + " (" + from + ")";
     }

@@ -92,8 +92,11 @@ final class CpuGemmTuner implements Tuner {
     @Override
     public Optional<Result> tuneConv(boolean quick, boolean save, Consumer<Candidate> progress) throws IOException {
         Map<String, CpuConvConfig> candidates = new LinkedHashMap<>();
+        int autoTile = CpuConvConfig.autoDirectTile(tuning.facts().lanes());
         for (CpuConvConfig c : CpuConvConfig.candidates(quick)) {
-            candidates.put(c.spec(), c);
+            if (c.direct() != autoTile) {   // the tile auto picks here is the current setting: timed already
+                candidates.put(c.spec(), c);
+            }
         }
         return Optional.of(TunerRuns.run("cpu (" + tuning.facts().model() + ", " + tuning.facts().isa() + ") conv",
                 CpuConvTuning.configFor(tuning.facts().lanes()), candidates, this::measureConv, progress,

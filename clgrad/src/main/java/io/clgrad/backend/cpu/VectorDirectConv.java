@@ -25,7 +25,7 @@ final class VectorDirectConv implements DirectConv.Kernel {
 
     /** The tiles for this machine's vector length. */
     VectorDirectConv() {
-        this(L >= 16);
+        this(CpuConvConfig.autoDirectTile(L) == 8);
     }
 
     /** The wide (8-channel) or narrow (4-channel) tiles (tests run both). */

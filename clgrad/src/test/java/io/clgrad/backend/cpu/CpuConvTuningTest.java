@@ -56,6 +56,11 @@ class CpuConvTuningTest {
         }
         int auto = new DirectConv(new CpuParallel(1), true, 0).kernel().rowTile();
         assertEquals(new DirectConv(new CpuParallel(1), true).kernel().rowTile(), auto);
+        for (int tile : new int[] {0, 4, 8}) {
+            try (CpuBackend be = new CpuBackend(1, null, new CpuConvConfig(0, 0, tile))) {
+                assertEquals(tile == 0 ? auto : tile, be.directConvTile(), "a backend of direct=" + tile);
+            }
+        }
     }
 
     /** The error of parsing {@code spec} over the built-in configuration. */
