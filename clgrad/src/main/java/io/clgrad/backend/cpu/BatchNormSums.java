@@ -117,6 +117,9 @@ final class BatchNormSums {
         return k - v >= SEGMENT + MIN_VECTORS ? SEGMENT : k - v;
     }
 
+    // The three sums below repeat their segment loop on purpose: one loop taking the segment's work
+    // as a lambda ran the 784-element rows at half the speed (0.14 against 0.07 ns per element).
+
     /** Adds Σ (x − shift) over {@code x[base, base + len)} to the first sum. */
     void sum(float[] x, int base, int len, float shift) {
         int k = vectors(len);
