@@ -163,17 +163,19 @@ final class CpuPool {
     }
 
     /**
-     * Max pooling's gradient for disjoint windows, a task per run of planes: the plane is zeroed, then
-     * each output writes its gradient at its index. {@code g + 0f} gives +0 for a -0 gradient, as the
+     * Max pooling's gradient for disjoint windows, a task per run of planes: each plane is zeroed, then
+     * each of its outputs writes its gradient at its index. {@code g + 0f} gives +0 for a -0 gradient, as the
      * gather's sum starting from +0 does, so both paths agree bit for bit.
      */
     private void maxBackwardDisjoint(PoolSpec s, float[] g, int[] idx, float[] gin) {
         int plane = s.height() * s.width();
         int outs = s.outHeight() * s.outWidth();
         par.forEach(s.planes(), s.inputCount(), (lo, hi) -> {
-            java.util.Arrays.fill(gin, lo * plane, hi * plane, 0f);
             for (int p = lo; p < hi; p++) {
                 int base = p * plane;
+                // zeroed plane by plane, so the writes below find it in cache (a task's whole range is
+                // megabytes for the CNN's first pooling: zeroed first, it was out of cache again)
+                java.util.Arrays.fill(gin, base, base + plane, 0f);
                 for (int o = p * outs, end = o + outs; o < end; o++) {
                     gin[base + idx[o]] = g[o] + 0f;
                 }
