@@ -134,6 +134,14 @@ final class DirectConv {
                 "CPU direct convolution") : Plain.DEFAULT, rowTile));
     }
 
+    /** {@code rows} when it is a tile the kernels have (4 or 8 output channels). */
+    static int checkRowTile(int rows) {
+        if (rows != 4 && rows != 8) {
+            throw new IllegalArgumentException("direct convolution tiles are 4 or 8 output channels, not " + rows);
+        }
+        return rows;
+    }
+
     private static Kernel tiles(Kernel k, int rowTile) {
         return rowTile == 0 || rowTile == k.rowTile() ? k : k.withRowTile(rowTile);
     }
@@ -552,10 +560,7 @@ final class DirectConv {
 
         @Override
         public Kernel withRowTile(int rows) {
-            if (rows != 4 && rows != 8) {
-                throw new IllegalArgumentException("direct convolution tiles are 4 or 8 output channels, not " + rows);
-            }
-            return new Plain(lanes, rows, rows / 2);
+            return new Plain(lanes, checkRowTile(rows), rows / 2);
         }
 
         /** The twin of {@code k}: its lanes and tiles. */

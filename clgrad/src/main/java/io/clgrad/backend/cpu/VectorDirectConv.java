@@ -35,10 +35,7 @@ final class VectorDirectConv implements DirectConv.Kernel {
 
     @Override
     public DirectConv.Kernel withRowTile(int rows) {
-        if (rows != 4 && rows != 8) {
-            throw new IllegalArgumentException("direct convolution tiles are 4 or 8 output channels, not " + rows);
-        }
-        return new VectorDirectConv(rows == 8);
+        return new VectorDirectConv(DirectConv.checkRowTile(rows) == 8);
     }
 
     @Override
