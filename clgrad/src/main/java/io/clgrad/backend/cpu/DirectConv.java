@@ -188,7 +188,7 @@ final class DirectConv {
             }
             String[] names = {"forward", "input gradient", "weight gradient"};
             for (int k = 0; k < 3; k++) {
-                if (!java.util.Arrays.equals(got[k], want[k])) {
+                if (!Arrays.equals(got[k], want[k])) {
                     return "direct convolution (" + kernel.rowTile() + "-channel tiles) " + names[k] + " of " + s + " with "
                             + cout + " output channels differs from its plain twin";
                 }

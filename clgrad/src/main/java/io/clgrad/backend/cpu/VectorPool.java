@@ -114,10 +114,10 @@ final class VectorPool {
      * {@code out[o...]} and {@code idx[o...]}.
      */
     private static void windows(float[] x, int i, int at, int w, int count, float[] out, int[] idx, int o) {
+        int[] taps = {1, w, w + 1};   // after the top-left one
         for (int j = 0; j < count; j++, i += 2, at += 2) {
             float max = x[i];
             int best = at;
-            int[] taps = {1, w, w + 1};
             for (int t : taps) {
                 float v = x[i + t];
                 if (v > max || v != v) {
