@@ -21,7 +21,7 @@ class OpLaunchTest {
     void aSuccessfulLaunchKeepsOnlyItsOutput(Device d) {
         float[] v = {1, 2, 3, 4, 5, 6};
         try (Tensor x = Tensor.of(d, v, 2, 3); Tensor xt = x.t()) {
-            d.reclaimDropped();   // tensors that earlier tests dropped unclosed would otherwise be freed mid-test
+            MemoryBaseline.settle(d);   // tensors that earlier tests dropped unclosed would otherwise be freed mid-test
             long before = buffersInUse(d);
             try (Tensor y = OpLaunch.run("neg", d, DType.FLOAT32, new int[] {3, 2},
                     (l, out) -> d.backend().unary(UnaryOp.NEG, l.dense(xt), out, 6))) {
@@ -37,7 +37,7 @@ class OpLaunchTest {
     @MethodSource("io.clgrad.TestDevices#all")
     void aFailedLaunchLeavesNoBufferBehind(Device d) {
         try (Tensor x = Tensor.of(d, new float[] {1, 2, 3, 4, 5, 6}, 2, 3); Tensor xt = x.t()) {
-            d.reclaimDropped();   // tensors that earlier tests dropped unclosed would otherwise be freed mid-test
+            MemoryBaseline.settle(d);   // tensors that earlier tests dropped unclosed would otherwise be freed mid-test
             long before = buffersInUse(d);
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> OpLaunch.run("failing", d, DType.FLOAT32, new int[] {3, 2}, (l, out) -> {

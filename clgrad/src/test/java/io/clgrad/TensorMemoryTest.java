@@ -40,8 +40,7 @@ class TensorMemoryTest {
         Tensor target = Tensor.randint(0, 10, 100).to(d);
         Tensor p = Tensor.randn(d, 100, 1).requiresGrad(true);
         Tensor y = Tensor.rand(d, 100, 1);
-        d.reclaimDropped();
-        long before = d.memoryStats().bytesInUse();
+        long before = MemoryBaseline.settle(d);
         for (int i = 0; i < 3; i++) {
             Tensor ce = Functional.crossEntropy(logits, target, -100, 0f, LossReduction.MEAN);
             Tensor bce = Functional.binaryCrossEntropyWithLogits(p, y, null, null, LossReduction.SUM);
