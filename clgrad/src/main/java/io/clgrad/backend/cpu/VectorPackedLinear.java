@@ -1,13 +1,15 @@
 package io.clgrad.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API kernel of {@link PackedLinear}; its plain twin is {@link PackedLinear.Plain}. A panel
  * is four vectors of outputs (NB = 4·L floats, L the preferred species' length): per k step, one
  * broadcast of x[p], four loads that continue the panel's single stream, and four fused multiply-adds
- * into four accumulators, stored once at the end. Loaded by reflection only when
+ * into four accumulators, stored once at the end ({@link #panelRows}: the same over a list of the
+ * inputs that are not zero, each step's four loads at that input's place). Loaded by reflection only when
  * {@code jdk.incubator.vector} is present.
  */
 final class VectorPackedLinear implements PackedLinear.Kernel {
@@ -50,5 +52,51 @@ final class VectorPackedLinear implements PackedLinear.Kernel {
         s1.intoArray(y, yOff + L);
         s2.intoArray(y, yOff + 2 * L);
         s3.intoArray(y, yOff + 3 * L);
+    }
+
+    @Override
+    public void panelRows(int count, int[] rows, int rowsOff, float[] x, int xOff, float[] w, int wOff,
+                          float[] y, int yOff) {
+        if (count == 0) {
+            for (int q = 0; q < NB; q++) {
+                y[yOff + q] = 0f;
+            }
+            return;
+        }
+        // as panel: the accumulators start from the first listed input's products onto +0
+        int p0 = rows[rowsOff];
+        int o0 = wOff + p0 * NB;
+        FloatVector x0 = FloatVector.broadcast(S, x[xOff + p0]);
+        FloatVector z = FloatVector.broadcast(S, 0f);
+        FloatVector s0 = FloatVector.fromArray(S, w, o0).fma(x0, z);
+        FloatVector s1 = FloatVector.fromArray(S, w, o0 + L).fma(x0, z);
+        FloatVector s2 = FloatVector.fromArray(S, w, o0 + 2 * L).fma(x0, z);
+        FloatVector s3 = FloatVector.fromArray(S, w, o0 + 3 * L).fma(x0, z);
+        for (int i = 1; i < count; i++) {
+            int p = rows[rowsOff + i];
+            int o = wOff + p * NB;
+            FloatVector xp = FloatVector.broadcast(S, x[xOff + p]);
+            s0 = FloatVector.fromArray(S, w, o).fma(xp, s0);
+            s1 = FloatVector.fromArray(S, w, o + L).fma(xp, s1);
+            s2 = FloatVector.fromArray(S, w, o + 2 * L).fma(xp, s2);
+            s3 = FloatVector.fromArray(S, w, o + 3 * L).fma(xp, s3);
+        }
+        s0.intoArray(y, yOff);
+        s1.intoArray(y, yOff + L);
+        s2.intoArray(y, yOff + 2 * L);
+        s3.intoArray(y, yOff + 3 * L);
+    }
+
+    @Override
+    public int nonZeros(float[] x, int off, int n) {
+        int count = 0;
+        int p = 0;
+        for (; p <= n - L; p += L) {
+            count += FloatVector.fromArray(S, x, off + p).compare(VectorOperators.NE, 0f).trueCount();
+        }
+        for (; p < n; p++) {
+            count += x[off + p] != 0f ? 1 : 0;
+        }
+        return count;
     }
 }

@@ -71,7 +71,7 @@ class PackedLinearTest {
 
     private static float[] run(PackedLinear pl, Case c, float[] w, float[] x) {
         float[] packed = new float[(int) pl.packedSize(c.out, c.in)];
-        assertEquals((long) c.out * c.in, packed.length, "as large as W");
+        assertEquals((long) c.out * c.in + 1, packed.length, "W and the finite flag");
         java.util.Arrays.fill(packed, Float.NaN);   // every element must be written
         pl.pack(w, c.off, c.wr(), c.wc(), c.out, c.in, packed);
         MatmulSpec spec = new MatmulSpec(1, c.m, c.out, c.in, c.off, 0, c.xr(), c.xc(), 0, 0, 1, c.in);
@@ -177,7 +177,7 @@ class PackedLinearTest {
             int out = 70;
             int in = 19;
             long size = b.packedLinearWeightSize(out, in);
-            assertEquals((long) out * in, size, "the packed copy is as large as W");
+            assertEquals((long) out * in + 1, size, "the packed copy is W and the finite flag");
             assertEquals(0, b.packedLinearWeightSize(0, in));
             Random r = new Random(23);
             float[] w = data(r, out * in);
