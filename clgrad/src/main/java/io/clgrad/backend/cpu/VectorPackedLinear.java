@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * is four vectors of outputs (NB = 4·L floats, L the preferred species' length): per k step, one
  * broadcast of x[p], four loads that continue the panel's single stream, and four fused multiply-adds
  * into four accumulators, stored once at the end ({@link #panelRows}: the same over a list of the
- * inputs that are not zero, each step's four loads at that input's place). Loaded by reflection only when
+ * inputs that are not zero, each step's four loads at that input's place; the pair methods do two
+ * panels in one loop, eight accumulators). Loaded by reflection only when
  * {@code jdk.incubator.vector} is present.
  */
 final class VectorPackedLinear implements PackedLinear.Kernel {
@@ -85,6 +86,95 @@ final class VectorPackedLinear implements PackedLinear.Kernel {
         s1.intoArray(y, yOff + L);
         s2.intoArray(y, yOff + 2 * L);
         s3.intoArray(y, yOff + 3 * L);
+    }
+
+    @Override
+    public void panelPair(int k, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff) {
+        if (k == 0) {
+            for (int q = 0; q < 2 * NB; q++) {
+                y[yOff + q] = 0f;
+            }
+            return;
+        }
+        int v0 = wOff + k * NB;
+        FloatVector x0 = FloatVector.broadcast(S, x[xOff]);
+        FloatVector z = FloatVector.broadcast(S, 0f);
+        FloatVector s0 = FloatVector.fromArray(S, w, wOff).fma(x0, z);
+        FloatVector s1 = FloatVector.fromArray(S, w, wOff + L).fma(x0, z);
+        FloatVector s2 = FloatVector.fromArray(S, w, wOff + 2 * L).fma(x0, z);
+        FloatVector s3 = FloatVector.fromArray(S, w, wOff + 3 * L).fma(x0, z);
+        FloatVector t0 = FloatVector.fromArray(S, w, v0).fma(x0, z);
+        FloatVector t1 = FloatVector.fromArray(S, w, v0 + L).fma(x0, z);
+        FloatVector t2 = FloatVector.fromArray(S, w, v0 + 2 * L).fma(x0, z);
+        FloatVector t3 = FloatVector.fromArray(S, w, v0 + 3 * L).fma(x0, z);
+        for (int p = 1; p < k; p++) {
+            int o = wOff + p * NB;
+            int o2 = v0 + p * NB;
+            FloatVector xp = FloatVector.broadcast(S, x[xOff + p]);
+            s0 = FloatVector.fromArray(S, w, o).fma(xp, s0);
+            s1 = FloatVector.fromArray(S, w, o + L).fma(xp, s1);
+            s2 = FloatVector.fromArray(S, w, o + 2 * L).fma(xp, s2);
+            s3 = FloatVector.fromArray(S, w, o + 3 * L).fma(xp, s3);
+            t0 = FloatVector.fromArray(S, w, o2).fma(xp, t0);
+            t1 = FloatVector.fromArray(S, w, o2 + L).fma(xp, t1);
+            t2 = FloatVector.fromArray(S, w, o2 + 2 * L).fma(xp, t2);
+            t3 = FloatVector.fromArray(S, w, o2 + 3 * L).fma(xp, t3);
+        }
+        s0.intoArray(y, yOff);
+        s1.intoArray(y, yOff + L);
+        s2.intoArray(y, yOff + 2 * L);
+        s3.intoArray(y, yOff + 3 * L);
+        t0.intoArray(y, yOff + NB);
+        t1.intoArray(y, yOff + NB + L);
+        t2.intoArray(y, yOff + NB + 2 * L);
+        t3.intoArray(y, yOff + NB + 3 * L);
+    }
+
+    @Override
+    public void panelRowsPair(int count, int[] rows, int rowsOff, int k, float[] x, int xOff, float[] w, int wOff,
+                              float[] y, int yOff) {
+        if (count == 0) {
+            for (int q = 0; q < 2 * NB; q++) {
+                y[yOff + q] = 0f;
+            }
+            return;
+        }
+        int v0 = wOff + k * NB;
+        int p0 = rows[rowsOff];
+        FloatVector x0 = FloatVector.broadcast(S, x[xOff + p0]);
+        FloatVector z = FloatVector.broadcast(S, 0f);
+        int o0 = wOff + p0 * NB;
+        int q0 = v0 + p0 * NB;
+        FloatVector s0 = FloatVector.fromArray(S, w, o0).fma(x0, z);
+        FloatVector s1 = FloatVector.fromArray(S, w, o0 + L).fma(x0, z);
+        FloatVector s2 = FloatVector.fromArray(S, w, o0 + 2 * L).fma(x0, z);
+        FloatVector s3 = FloatVector.fromArray(S, w, o0 + 3 * L).fma(x0, z);
+        FloatVector t0 = FloatVector.fromArray(S, w, q0).fma(x0, z);
+        FloatVector t1 = FloatVector.fromArray(S, w, q0 + L).fma(x0, z);
+        FloatVector t2 = FloatVector.fromArray(S, w, q0 + 2 * L).fma(x0, z);
+        FloatVector t3 = FloatVector.fromArray(S, w, q0 + 3 * L).fma(x0, z);
+        for (int i = 1; i < count; i++) {
+            int p = rows[rowsOff + i];
+            int o = wOff + p * NB;
+            int o2 = v0 + p * NB;
+            FloatVector xp = FloatVector.broadcast(S, x[xOff + p]);
+            s0 = FloatVector.fromArray(S, w, o).fma(xp, s0);
+            s1 = FloatVector.fromArray(S, w, o + L).fma(xp, s1);
+            s2 = FloatVector.fromArray(S, w, o + 2 * L).fma(xp, s2);
+            s3 = FloatVector.fromArray(S, w, o + 3 * L).fma(xp, s3);
+            t0 = FloatVector.fromArray(S, w, o2).fma(xp, t0);
+            t1 = FloatVector.fromArray(S, w, o2 + L).fma(xp, t1);
+            t2 = FloatVector.fromArray(S, w, o2 + 2 * L).fma(xp, t2);
+            t3 = FloatVector.fromArray(S, w, o2 + 3 * L).fma(xp, t3);
+        }
+        s0.intoArray(y, yOff);
+        s1.intoArray(y, yOff + L);
+        s2.intoArray(y, yOff + 2 * L);
+        s3.intoArray(y, yOff + 3 * L);
+        t0.intoArray(y, yOff + NB);
+        t1.intoArray(y, yOff + NB + L);
+        t2.intoArray(y, yOff + NB + 2 * L);
+        t3.intoArray(y, yOff + NB + 3 * L);
     }
 
     @Override

@@ -23,14 +23,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@link PackedLinear}, the few-row Linear forward from a packed weight, with each kernel
  * ({@link PackedLinear.Plain} and the Vector API {@code VectorPackedLinear}) forced, against a
  * double-precision reference: 1 to {@link PackedLinear#MAX_ROWS} rows, outputs around the panel
- * widths (16 plain, 32 or 64 vector: tail rows after the whole panels, layers of tail rows only), inputs around the vector length, W
+ * widths (16 plain, 32 or 64 vector: tail rows after the whole panels, layers of tail rows only, odd and even
+ * numbers of panels, which the kernels take two at a time), inputs around the vector length, W
  * row-major, transposed and offset, x transposed, strided and offset, with and without bias and
  * ReLU, on one thread and on two that split the panels of every product; the two kernels agree bit
  * for bit (each output's products added in the same order with a fused multiply-add); and the CPU
  * backend's SPI entries check their arguments.
  */
 class PackedLinearTest {
-    private static final int[] OUTS = {1, 10, 15, 16, 17, 31, 33, 63, 64, 65, 130, 512};
+    private static final int[] OUTS = {1, 10, 15, 16, 17, 31, 33, 63, 64, 65, 130, 200, 512};
     private static final int[] INS = {1, 3, 16, 17, 100, 784};
     private static final CpuParallel[] POOLS = {new CpuParallel(1), new CpuParallel(2)};
 

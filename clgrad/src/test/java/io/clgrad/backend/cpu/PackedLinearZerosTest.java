@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PackedLinearZerosTest {
     private static final CpuParallel[] POOLS = {new CpuParallel(1), new CpuParallel(2)};
     private static final double[] ZERO_FRACTIONS = {0, 0.1, 0.3, 0.5, 0.9, 1};
-    private static final int[][] SHAPES = {{1, 64, 784}, {1, 130, 100}, {2, 512, 512}, {3, 65, 17}, {4, 33, 200}, {1, 16, 7}};
+    private static final int[][] SHAPES = {{1, 64, 784}, {1, 130, 100}, {2, 512, 512}, {3, 65, 17}, {4, 33, 200}, {1, 16, 7}, {1, 192, 50}, {2, 320, 9}};
 
     @AfterAll
     static void stop() {
