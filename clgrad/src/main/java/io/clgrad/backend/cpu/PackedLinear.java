@@ -13,8 +13,9 @@ import io.clgrad.backend.MatmulSpec;
  * contiguous stream that the kernel reads front to back, keeping NB sums in registers: a
  * multiply-add per weight and no reduction. The last {@code out mod NB} rows (all of them for a
  * layer of fewer than NB outputs, such as a classifier's head) follow the panels as they are, rows
- * of {@code in} floats, and go through {@link SmallGemm}'s dot form; one float follows them, 1 when
- * every weight is finite: the copy is W and that flag. On the 2-core AMD EPYC (Zen 4, AVX-512) of docs/benchmarks.md the Fashion-MNIST MLP's three
+ * of {@code in} floats, and go through {@link SmallGemm}'s dot form; two floats follow them: 1 when
+ * every weight is finite (below), and the way the next call walks the panels (below): the copy is W
+ * and those two. On the 2-core AMD EPYC (Zen 4, AVX-512) of docs/benchmarks.md the Fashion-MNIST MLP's three
  * products took 31 µs on one thread this way against 41 µs for the dot form over [out, in] (a plain
  * sum over the same 2.7 MB takes 31-33).
  *
@@ -23,6 +24,12 @@ import io.clgrad.backend.MatmulSpec;
  * than L2, one panel's single stream kept the core waiting more (on the Zen 4 machine, one thread,
  * 1.6 MB of weights: 19.9 µs one panel at a time, 17.5 two at a time, 17.0 for a plain sum over
  * the same floats; the MLP's batch-1 forward 0.6-1.2 µs faster, alternating both in one process).
+ *
+ * <p>Each call walks its panels the other way from the last call on the same copy (a float at the
+ * copy's end, flipped by every call; concurrent callers may both flip it, which only costs speed):
+ * a thread's share of a layer (0.8 MB of the MLP's first) and the next layer's share overflow its
+ * 1 MiB L2, and the panels read last are the ones still there, so starting the next call with them
+ * trades L3 reads for L2 hits (0.4-0.7 µs off the batch-1 MLP forward, one-process A/B, Zen 4).
  *
  * <p>A row of x with many zeros (the input of every layer after a ReLU, about half of it) skips
  * them: the kernel steps only over the inputs p with x[p] ≠ 0, listed once per call, and reads
@@ -134,15 +141,15 @@ final class PackedLinear {
         return kernel.panel();
     }
 
-    /** Floats of the packed copy of a [out, in] weight: W's and the finite flag. */
+    /** Floats of the packed copy of a [out, in] weight: W's, the finite flag and the walking direction. */
     long packedSize(int out, int in) {
-        return (long) out * in + 1;
+        return (long) out * in + 2;
     }
 
     /**
      * Packs W [out, in], {@code W[j][p] = w[off + j·rowStride + p·colStride]}, into {@code dst}
      * ({@link #packedSize} floats): the whole panels, then the last {@code out mod NB} rows as rows,
-     * then 1 if every weight is finite, else 0.
+     * then 1 if every weight is finite, else 0, then 0 (the next call walks the panels forward).
      */
     void pack(float[] w, int off, int rowStride, int colStride, int out, int in, float[] dst) {
         int nb = kernel.panel();
@@ -159,6 +166,7 @@ final class PackedLinear {
             }
         }
         dst[out * in] = finite ? ALL_FINITE : 0f;
+        dst[out * in + 1] = 0f;
     }
 
     /**
@@ -181,13 +189,16 @@ final class PackedLinear {
         float[] xs = xc;
         int x0 = xo;
         int[] nonZero = panels > 0 && skipZeros && packed[out * in] == ALL_FINITE ? nonZeroLists(m, in, xs, x0) : null;
+        boolean backward = packed[out * in + 1] != 0f;
+        packed[out * in + 1] = backward ? 0f : 1f;   // a plain write: a lost flip between racing callers costs only speed
         par.forEachSpinning(threads, spec.flops(), (lo, hi) -> {
             for (int t = lo; t < hi; t++) {
                 int u0 = (int) ((long) units * t / threads);
                 int u1 = (int) ((long) units * (t + 1) / threads);
                 int uEnd = Math.min(u1, panels);
-                for (int u = u0; u < uEnd; u += 2) {
-                    boolean pair = u + 1 < uEnd;
+                for (int done = 0; done < uEnd - u0; done += 2) {
+                    boolean pair = uEnd - u0 - done >= 2;
+                    int u = backward ? uEnd - done - (pair ? 2 : 1) : u0 + done;
                     for (int i = 0; i < m; i++) {
                         int count = nonZero == null ? -1 : nonZero[m * in + i];
                         int xr = x0 + i * in;
