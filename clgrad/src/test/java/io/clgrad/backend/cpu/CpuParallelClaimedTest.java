@@ -65,7 +65,7 @@ class CpuParallelClaimedTest {
     void insideAPoolTaskTheUnitsGoToThePool() {
         Set<String> seen = ConcurrentHashMap.newKeySet();
         AtomicIntegerArray runs = new AtomicIntegerArray(8);
-        PAR.forEach(2, BIG, (lo, hi) -> {
+        PAR.forEachChunked(2, BIG, 1, (lo, hi) -> {   // forEach would take the team: this split is the pool's
             if (lo == 0 && ForkJoinTask.inForkJoinPool()) {
                 seen.addAll(runAll(8, runs));
             }
