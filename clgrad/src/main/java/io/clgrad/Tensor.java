@@ -43,6 +43,10 @@ public final class Tensor implements AutoCloseable {
     /** Gradient hooks of a leaf (those of a recorded op's result live on its node); null until one is added. */
     private Hooks hooks;
     private PostAccumulateHooks postHooks;
+    /** The scope that will close this tensor, or null; read and written only on that scope's thread. */
+    TensorScope scope;
+    /** This tensor's slot in {@link #scope}'s list. */
+    int scopeSlot;
 
     Tensor(Storage storage, int offset, int[] shape, int[] strides) {
         Shape.checkLimits("tensor", shape);

@@ -1,9 +1,7 @@
 package io.clgrad;
 
 import java.util.ArrayDeque;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
+import java.util.Arrays;
 
 /**
  * Closes, when it closes, every tensor created on this thread while it was open, except those
@@ -19,13 +17,16 @@ import java.util.Set;
  */
 public final class TensorScope implements AutoCloseable {
     private static final ThreadLocal<ArrayDeque<TensorScope>> STACK = ThreadLocal.withInitial(ArrayDeque::new);
+    private static final Tensor[] NONE = new Tensor[0];
 
     /**
-     * The tensors to close, made on the first one: a scope per request of a few ops is common, and an
-     * empty default-sized set (a table of 64 slots, made, walked and cleared) was most of the 230 ns
-     * an empty scope took.
+     * The tensors to close, in the order made; a released or kept one leaves a null. Each tensor
+     * knows its scope and slot ({@link Tensor#scope}), so releasing one is a store, not a search:
+     * an identity set cost a first identity hash per tensor, a walk of its table on close and, empty,
+     * most of the 218 ns an empty scope took (a scope per request of a few ops is common).
      */
-    private Set<Tensor> owned;
+    private Tensor[] owned = NONE;
+    private int count;
     private final Thread thread = Thread.currentThread();
     private boolean closed;
 
@@ -33,27 +34,41 @@ public final class TensorScope implements AutoCloseable {
         STACK.get().push(this);
     }
 
-    private Set<Tensor> ownedSet() {
-        if (owned == null) {
-            owned = Collections.newSetFromMap(new IdentityHashMap<>(8));
+    private void add(Tensor t) {
+        if (count == owned.length) {
+            owned = Arrays.copyOf(owned, Math.max(8, 2 * count));
         }
-        return owned;
+        t.scope = this;
+        t.scopeSlot = count;
+        owned[count++] = t;
+    }
+
+    /** Takes {@code t} out of this scope; false if this scope does not hold it. */
+    private boolean remove(Tensor t) {
+        if (t.scope != this) {
+            return false;
+        }
+        owned[t.scopeSlot] = null;
+        t.scope = null;
+        return true;
     }
 
     /** Records a newly created tensor in the innermost open scope of this thread, if any. */
     static void register(Tensor t) {
         TensorScope s = STACK.get().peek();
         if (s != null) {
-            s.ownedSet().add(t);
+            s.add(t);
         }
     }
 
-    /** Removes a tensor from every open scope of this thread (gradients, parameters, optimizer state). */
+    /**
+     * Removes a tensor from the open scope of this thread that holds it, if any (gradients,
+     * parameters, optimizer state); another thread's scope keeps it.
+     */
     static void release(Tensor t) {
-        for (TensorScope s : STACK.get()) {
-            if (s.owned != null) {
-                s.owned.remove(t);
-            }
+        TensorScope s = t.scope;
+        if (s != null && s.thread == Thread.currentThread()) {
+            s.remove(t);
         }
     }
 
@@ -62,12 +77,12 @@ public final class TensorScope implements AutoCloseable {
      * (then the caller closes it, or the GC reclaims it). Returns the tensor for chaining.
      */
     public Tensor keep(Tensor t) {
-        if (owned != null && owned.remove(t)) {
+        if (Thread.currentThread() == thread && remove(t)) {
             ArrayDeque<TensorScope> stack = STACK.get();
             boolean passed = false;
             for (TensorScope outer : stack) {
                 if (passed) {
-                    outer.ownedSet().add(t);
+                    outer.add(t);
                     break;
                 }
                 passed = outer == this;
@@ -87,11 +102,16 @@ public final class TensorScope implements AutoCloseable {
         }
         closed = true;
         STACK.get().remove(this);
-        if (owned != null) {
-            for (Tensor t : owned) {
+        Tensor[] list = owned;
+        int n = count;
+        owned = NONE;
+        count = 0;
+        for (int i = 0; i < n; i++) {
+            Tensor t = list[i];
+            if (t != null && t.scope == this) {
+                t.scope = null;
                 t.close();
             }
-            owned = null;
         }
     }
 }
