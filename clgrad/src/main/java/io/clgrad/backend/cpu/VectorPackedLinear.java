@@ -10,7 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * broadcast of x[p], four loads that continue the panel's single stream, and four fused multiply-adds
  * into four accumulators, stored once at the end ({@link #panelRows}: the same over a list of the
  * inputs that are not zero, each step's four loads at that input's place; the pair methods do two
- * panels in one loop, eight accumulators). Loaded by reflection only when
+ * panels in one loop, eight accumulators). The four loops are written out, not shared through a
+ * helper taking or returning vectors: on Java 17, vectors that cross a call C2 does not inline are
+ * boxed (design-notes.md, the Vector API lessons). Loaded by reflection only when
  * {@code jdk.incubator.vector} is present.
  */
 final class VectorPackedLinear implements PackedLinear.Kernel {

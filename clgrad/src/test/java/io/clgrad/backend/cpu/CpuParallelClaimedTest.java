@@ -77,11 +77,11 @@ class CpuParallelClaimedTest {
         assertTrue(seen.stream().noneMatch(n -> n.startsWith("clgrad-cpu-spin")), "no spinning helper: " + seen);
     }
 
-    /** Runs {@code check} while another thread's job (a large product's units) holds the team. */
-    private static void whileTheTeamIsHeld(Runnable check) throws InterruptedException {
+    /** Runs {@code check} while another thread's job (a large product's units) holds the team of {@code par}. */
+    static void whileTheTeamIsHeld(CpuParallel par, Runnable check) throws InterruptedException {
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Thread other = new Thread(() -> PAR.forEachClaimed(2, BIG, (lo, hi) -> {
+        Thread other = new Thread(() -> par.forEachClaimed(2, BIG, (lo, hi) -> {
             holding.countDown();
             try {
                 release.await();
@@ -101,7 +101,7 @@ class CpuParallelClaimedTest {
 
     @Test
     void whileAnotherThreadHoldsTheTeamTheUnitsGoToThePoolNotInline() throws Exception {
-        whileTheTeamIsHeld(() -> {
+        whileTheTeamIsHeld(PAR, () -> {
             AtomicIntegerArray runs = new AtomicIntegerArray(8);
             Set<String> seen = runAll(8, runs);
             for (int u = 0; u < 8; u++) {
@@ -118,7 +118,7 @@ class CpuParallelClaimedTest {
      */
     @Test
     void aSmallProductFindingTheTeamBusyUsesThePoolWhenItPays() throws Exception {
-        whileTheTeamIsHeld(() -> {
+        whileTheTeamIsHeld(PAR, () -> {
             String me = Thread.currentThread().getName();
             Set<String> big = ConcurrentHashMap.newKeySet();
             AtomicIntegerArray runs = new AtomicIntegerArray(2);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.AfterAll;
@@ -83,19 +82,7 @@ class CpuParallelForEachTest {
         }
         assertTrue(seen.stream().noneMatch(n -> n.startsWith("clgrad-cpu-spin")), "no spinning helper: " + seen);
 
-        CountDownLatch holding = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread other = new Thread(() -> PAR.forEachClaimed(2, BIG, (lo, hi) -> {
-            holding.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
-        other.start();
-        try {
-            holding.await();
+        CpuParallelClaimedTest.whileTheTeamIsHeld(PAR, () -> {
             AtomicIntegerArray held = new AtomicIntegerArray(64);
             Set<String> threads = runAll(64, BIG, held, ConcurrentHashMap.newKeySet());
             for (int u = 0; u < 64; u++) {
@@ -104,9 +91,6 @@ class CpuParallelForEachTest {
             assertTrue(threads.stream().noneMatch(n -> n.startsWith("clgrad-cpu-spin")), "no spinning helper: " + threads);
             assertTrue(threads.stream().anyMatch(n -> !n.equals(Thread.currentThread().getName())),
                     "split over the pool's workers, not run inline on the caller: " + threads);
-        } finally {
-            release.countDown();
-            other.join();
-        }
+        });
     }
 }
