@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * inputs that are not zero, each step's four loads at that input's place; the pair methods do two
  * panels in one loop, eight accumulators). The four loops are written out, not shared through a
  * helper taking or returning vectors: on Java 17, vectors that cross a call C2 does not inline are
- * boxed (design-notes.md, the Vector API lessons). Loaded by reflection only when
+ * boxed (design-notes.md, "Convolutions without a patch matrix on the CPU", the Java 17 Vector API
+ * lessons). Loaded by reflection only when
  * {@code jdk.incubator.vector} is present.
  */
 final class VectorPackedLinear implements PackedLinear.Kernel {
