@@ -27,6 +27,8 @@ public final class TensorScope implements AutoCloseable {
      */
     private Tensor[] owned = NONE;
     private int count;
+    /** Null slots below {@link #count}; the list is compacted when they are most of it. */
+    private int holes;
     private final Thread thread = Thread.currentThread();
     private boolean closed;
 
@@ -36,21 +38,58 @@ public final class TensorScope implements AutoCloseable {
 
     private void add(Tensor t) {
         if (count == owned.length) {
-            owned = Arrays.copyOf(owned, Math.max(8, 2 * count));
+            if (holes > count / 2) {
+                compact();
+            } else {
+                owned = Arrays.copyOf(owned, Math.max(8, 2 * count));
+            }
         }
         t.scope = this;
         t.scopeSlot = count;
         owned[count++] = t;
     }
 
-    /** Takes {@code t} out of this scope; false if this scope does not hold it. */
+    /**
+     * Takes {@code t} out of this scope; false if this scope does not hold it. The last slot is given
+     * back at once (a tensor released right after it was made, the common case); others become holes
+     * until {@link #compact}: a scope around a training loop releases every step's gradients.
+     */
     private boolean remove(Tensor t) {
         if (t.scope != this) {
             return false;
         }
         owned[t.scopeSlot] = null;
         t.scope = null;
+        if (t.scopeSlot == count - 1) {
+            count--;
+            while (count > 0 && owned[count - 1] == null) {   // holes that are now at the end
+                count--;
+                holes--;
+            }
+        } else {
+            holes++;
+        }
         return true;
+    }
+
+    /** Slots in use, holes included (tests: the list stays bounded). */
+    int slotsInUse() {
+        return count;
+    }
+
+    /** Moves the tensors still held to the front, in order, and renumbers their slots. */
+    private void compact() {
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            Tensor t = owned[i];
+            if (t != null) {
+                t.scopeSlot = n;
+                owned[n++] = t;
+            }
+        }
+        Arrays.fill(owned, n, count, null);
+        count = n;
+        holes = 0;
     }
 
     /** Records a newly created tensor in the innermost open scope of this thread, if any. */
@@ -75,9 +114,14 @@ public final class TensorScope implements AutoCloseable {
     /**
      * Keeps a tensor alive past this scope: it is handed to the enclosing scope, or to nobody
      * (then the caller closes it, or the GC reclaims it). Returns the tensor for chaining.
+     *
+     * @throws IllegalStateException when called on another thread than the one that opened the scope
      */
     public Tensor keep(Tensor t) {
-        if (Thread.currentThread() == thread && remove(t)) {
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException("a TensorScope keeps tensors only on the thread that opened it");
+        }
+        if (remove(t)) {
             ArrayDeque<TensorScope> stack = STACK.get();
             boolean passed = false;
             for (TensorScope outer : stack) {
@@ -106,6 +150,7 @@ public final class TensorScope implements AutoCloseable {
         int n = count;
         owned = NONE;
         count = 0;
+        holes = 0;
         for (int i = 0; i < n; i++) {
             Tensor t = list[i];
             if (t != null && t.scope == this) {

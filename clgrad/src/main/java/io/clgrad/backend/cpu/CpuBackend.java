@@ -326,7 +326,7 @@ public final class CpuBackend implements Backend {
                 new GemmEpilogue(args.optF32(bias, "bias", spec.n()), relu));
     }
 
-    /** As many floats as W and two more: {@link PackedLinear}'s panels, its tail rows, whether every weight is finite and the next walking direction. */
+    /** As many floats as W and 17 more: {@link PackedLinear}'s panels, its tail rows, whether every weight is finite and the next walking direction. */
     @Override
     public long packedLinearWeightSize(int out, int in) {
         return out < 1 || in < 1 ? 0 : packedLinear.packedSize(out, in);

@@ -13,11 +13,12 @@ import io.clgrad.backend.MatmulSpec;
  * contiguous stream that the kernel reads front to back, keeping NB sums in registers: a
  * multiply-add per weight and no reduction. The last {@code out mod NB} rows (all of them for a
  * layer of fewer than NB outputs, such as a classifier's head) follow the panels as they are, rows
- * of {@code in} floats, and go through {@link SmallGemm}'s dot form; two floats follow them: 1 when
- * every weight is finite (below), and the way the next call walks the panels (below): the copy is W
- * and those two. On the 2-core AMD EPYC (Zen 4, AVX-512) of docs/benchmarks.md the Fashion-MNIST MLP's three
- * products took 31 µs on one thread this way against 41 µs for the dot form over [out, in] (a plain
- * sum over the same 2.7 MB takes 31-33).
+ * of {@code in} floats, and go through {@link SmallGemm}'s dot form; then a float that is 1 when
+ * every weight is finite (below) and, {@value #DIRECTION_GAP} floats further (a cache line of its
+ * own: every call writes it), the way the next call walks the panels (below): the copy is W and
+ * {@value #DIRECTION_GAP} + 1 floats. On the 2-core AMD EPYC (Zen 4, AVX-512) of docs/benchmarks.md
+ * the Fashion-MNIST MLP's three products took 31 µs on one thread this way against 41 µs for the
+ * dot form over [out, in] (a plain sum over the same 2.7 MB takes 31-33).
  *
  * <p>A thread takes its panels two at a time ({@link Kernel#panelPair}: two streams and eight
  * accumulators in one loop, each output's sum unchanged): while the weights come from L3 rather
@@ -25,7 +26,7 @@ import io.clgrad.backend.MatmulSpec;
  * 1.6 MB of weights: 19.9 µs one panel at a time, 17.5 two at a time, 17.0 for a plain sum over
  * the same floats; the MLP's batch-1 forward 0.6-1.2 µs faster, alternating both in one process).
  *
- * <p>Each call walks its panels the other way from the last call on the same copy (a float at the
+ * <p>Each call walks its panels the other way from the last call on the same copy (the float at the
  * copy's end, flipped by every call; concurrent callers may both flip it, which only costs speed):
  * a thread's share of a layer (0.8 MB of the MLP's first) and the next layer's share overflow its
  * 1 MiB L2, and the panels read last are the ones still there, so starting the next call with them
@@ -33,9 +34,10 @@ import io.clgrad.backend.MatmulSpec;
  *
  * <p>A row of x with many zeros (the input of every layer after a ReLU, about half of it) skips
  * them: the kernel steps only over the inputs p with x[p] ≠ 0, listed once per call, and reads
- * only their weights ({@link Kernel#panelRows}). Adding fma(0, w, s) leaves s unchanged when w is
- * finite (s never is −0: the sums start from +0, and +0 + −0 = +0), so the result is bit for bit
- * the dense loop's; a weight that is Inf or NaN would turn 0·w into NaN, so the copy ends with a
+ * only their weights ({@link Kernel#panelRows}). Adding fma(0, w, s) = s + (±0) leaves a nonzero s
+ * unchanged when w is finite; only a zero sum's sign can differ (a product that underflows to −0,
+ * then a skipped +0), so both kernels store every zero sum as +0 (s + 0f), and the result is bit
+ * for bit the dense loop's; a weight that is Inf or NaN would turn 0·w into NaN, so the copy ends with a
  * flag written while packing, and a weight with any non-finite element never skips. Rows with
  * fewer than one zero in {@value #SKIP_BELOW_DENSITY_INVERSE} inputs take the dense loop, whose
  * single stream the prefetchers follow best. On the Zen 4 machine of docs/benchmarks.md the MLP's
@@ -61,8 +63,13 @@ final class PackedLinear {
     static final int MAX_ROWS = 4;
     /** A row skips its zero inputs when at least one in this many is zero. */
     static final int SKIP_BELOW_DENSITY_INVERSE = 8;
-    /** The copy's last float when every weight is finite (zero inputs may be skipped). */
+    /** The float after the weights when every weight is finite (zero inputs may be skipped). */
     private static final float ALL_FINITE = 1f;
+    /**
+     * Floats from the finite flag to the direction flag: 64 bytes, so that the line every call
+     * writes holds no weight that concurrent callers read.
+     */
+    static final int DIRECTION_GAP = 16;
     /** Per thread: the lists of x's nonzero inputs, one row after another. */
     private static final ThreadLocal<int[]> NONZERO_SCRATCH = ThreadLocal.withInitial(() -> new int[0]);
     private static final String VECTOR_CLASS = "io.clgrad.backend.cpu.VectorPackedLinear";
@@ -74,7 +81,8 @@ final class PackedLinear {
 
         /**
          * {@code y[yOff + q] = Σ_p x[xOff + p] · w[wOff + p·NB + q]} for q in [0, NB), p from 0 to k − 1
-         * in order, each step a fused multiply-add; {@code y} has room for NB outputs from yOff.
+         * in order, each step a fused multiply-add, a zero sum stored as +0; {@code y} has room for NB
+         * outputs from yOff.
          */
         void panel(int k, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff);
 
@@ -141,15 +149,16 @@ final class PackedLinear {
         return kernel.panel();
     }
 
-    /** Floats of the packed copy of a [out, in] weight: W's, the finite flag and the walking direction. */
+    /** Floats of the packed copy of a [out, in] weight: W's, the finite flag, padding and the walking direction. */
     long packedSize(int out, int in) {
-        return (long) out * in + 2;
+        return (long) out * in + DIRECTION_GAP + 1;
     }
 
     /**
      * Packs W [out, in], {@code W[j][p] = w[off + j·rowStride + p·colStride]}, into {@code dst}
      * ({@link #packedSize} floats): the whole panels, then the last {@code out mod NB} rows as rows,
-     * then 1 if every weight is finite, else 0, then 0 (the next call walks the panels forward).
+     * then 1 if every weight is finite, else 0, then zeros up to the direction flag (0: the next call
+     * walks the panels forward).
      */
     void pack(float[] w, int off, int rowStride, int colStride, int out, int in, float[] dst) {
         int nb = kernel.panel();
@@ -166,7 +175,7 @@ final class PackedLinear {
             }
         }
         dst[out * in] = finite ? ALL_FINITE : 0f;
-        dst[out * in + 1] = 0f;
+        java.util.Arrays.fill(dst, out * in + 1, out * in + DIRECTION_GAP + 1, 0f);   // padding, then forward first
     }
 
     /**
@@ -189,8 +198,9 @@ final class PackedLinear {
         float[] xs = xc;
         int x0 = xo;
         int[] nonZero = panels > 0 && skipZeros && packed[out * in] == ALL_FINITE ? nonZeroLists(m, in, xs, x0) : null;
-        boolean backward = packed[out * in + 1] != 0f;
-        packed[out * in + 1] = backward ? 0f : 1f;   // a plain write: a lost flip between racing callers costs only speed
+        int direction = out * in + DIRECTION_GAP;
+        boolean backward = packed[direction] != 0f;
+        packed[direction] = backward ? 0f : 1f;   // a plain write: a lost flip between racing callers costs only speed
         par.forEachSpinning(threads, spec.flops(), (lo, hi) -> {
             for (int t = lo; t < hi; t++) {
                 int u0 = (int) ((long) units * t / threads);
@@ -236,7 +246,7 @@ final class PackedLinear {
         }
         for (int i = 0; i < m; i++) {
             int row = x0 + i * in;
-            if (kernel.nonZeros(x, row, in) > in - in / SKIP_BELOW_DENSITY_INVERSE) {
+            if (kernel.nonZeros(x, row, in) > in - Math.max(1, in / SKIP_BELOW_DENSITY_INVERSE)) {
                 lists[m * in + i] = -1;
                 continue;
             }
@@ -270,7 +280,9 @@ final class PackedLinear {
                     acc[q] = Math.fma(xp, w[o + q], acc[q]);
                 }
             }
-            System.arraycopy(acc, 0, y, yOff, PANEL);
+            for (int q = 0; q < PANEL; q++) {
+                y[yOff + q] = acc[q] + 0f;   // a zero sum as +0, as the vector kernel stores it
+            }
         }
 
         @Override
@@ -285,7 +297,9 @@ final class PackedLinear {
                     acc[q] = Math.fma(xp, w[o + q], acc[q]);
                 }
             }
-            System.arraycopy(acc, 0, y, yOff, PANEL);
+            for (int q = 0; q < PANEL; q++) {
+                y[yOff + q] = acc[q] + 0f;   // a zero sum as +0, as the vector kernel stores it
+            }
         }
 
         @Override

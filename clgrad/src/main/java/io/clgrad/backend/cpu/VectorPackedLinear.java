@@ -52,10 +52,10 @@ final class VectorPackedLinear implements PackedLinear.Kernel {
             s2 = FloatVector.fromArray(S, w, o + 2 * L).fma(xp, s2);
             s3 = FloatVector.fromArray(S, w, o + 3 * L).fma(xp, s3);
         }
-        s0.intoArray(y, yOff);
-        s1.intoArray(y, yOff + L);
-        s2.intoArray(y, yOff + 2 * L);
-        s3.intoArray(y, yOff + 3 * L);
+        s0.add(z).intoArray(y, yOff);
+        s1.add(z).intoArray(y, yOff + L);
+        s2.add(z).intoArray(y, yOff + 2 * L);
+        s3.add(z).intoArray(y, yOff + 3 * L);
     }
 
     @Override
@@ -85,10 +85,10 @@ final class VectorPackedLinear implements PackedLinear.Kernel {
             s2 = FloatVector.fromArray(S, w, o + 2 * L).fma(xp, s2);
             s3 = FloatVector.fromArray(S, w, o + 3 * L).fma(xp, s3);
         }
-        s0.intoArray(y, yOff);
-        s1.intoArray(y, yOff + L);
-        s2.intoArray(y, yOff + 2 * L);
-        s3.intoArray(y, yOff + 3 * L);
+        s0.add(z).intoArray(y, yOff);
+        s1.add(z).intoArray(y, yOff + L);
+        s2.add(z).intoArray(y, yOff + 2 * L);
+        s3.add(z).intoArray(y, yOff + 3 * L);
     }
 
     @Override
@@ -123,14 +123,14 @@ final class VectorPackedLinear implements PackedLinear.Kernel {
             t2 = FloatVector.fromArray(S, w, o2 + 2 * L).fma(xp, t2);
             t3 = FloatVector.fromArray(S, w, o2 + 3 * L).fma(xp, t3);
         }
-        s0.intoArray(y, yOff);
-        s1.intoArray(y, yOff + L);
-        s2.intoArray(y, yOff + 2 * L);
-        s3.intoArray(y, yOff + 3 * L);
-        t0.intoArray(y, yOff + NB);
-        t1.intoArray(y, yOff + NB + L);
-        t2.intoArray(y, yOff + NB + 2 * L);
-        t3.intoArray(y, yOff + NB + 3 * L);
+        s0.add(z).intoArray(y, yOff);
+        s1.add(z).intoArray(y, yOff + L);
+        s2.add(z).intoArray(y, yOff + 2 * L);
+        s3.add(z).intoArray(y, yOff + 3 * L);
+        t0.add(z).intoArray(y, yOff + NB);
+        t1.add(z).intoArray(y, yOff + NB + L);
+        t2.add(z).intoArray(y, yOff + NB + 2 * L);
+        t3.add(z).intoArray(y, yOff + NB + 3 * L);
     }
 
     @Override
@@ -170,14 +170,14 @@ final class VectorPackedLinear implements PackedLinear.Kernel {
             t2 = FloatVector.fromArray(S, w, o2 + 2 * L).fma(xp, t2);
             t3 = FloatVector.fromArray(S, w, o2 + 3 * L).fma(xp, t3);
         }
-        s0.intoArray(y, yOff);
-        s1.intoArray(y, yOff + L);
-        s2.intoArray(y, yOff + 2 * L);
-        s3.intoArray(y, yOff + 3 * L);
-        t0.intoArray(y, yOff + NB);
-        t1.intoArray(y, yOff + NB + L);
-        t2.intoArray(y, yOff + NB + 2 * L);
-        t3.intoArray(y, yOff + NB + 3 * L);
+        s0.add(z).intoArray(y, yOff);
+        s1.add(z).intoArray(y, yOff + L);
+        s2.add(z).intoArray(y, yOff + 2 * L);
+        s3.add(z).intoArray(y, yOff + 3 * L);
+        t0.add(z).intoArray(y, yOff + NB);
+        t1.add(z).intoArray(y, yOff + NB + L);
+        t2.add(z).intoArray(y, yOff + NB + 2 * L);
+        t3.add(z).intoArray(y, yOff + NB + 3 * L);
     }
 
     @Override

@@ -105,18 +105,23 @@ class PackedLinearZerosTest {
                 assertEquals(1f, packed[out * in], "finite weights are flagged so");
                 for (double zeros : ZERO_FRACTIONS) {
                     float[] x = sparse(r, m * in, zeros);
-                    float[] bias = zeros == 0.5 ? null : GemmReference.uniform(r, out);
-                    boolean relu = zeros > 0.2;
-                    float[] a = run(skip, packed, x, bias, relu, m, out, in);
+                    float[] bias = zeros == 0.5 || zeros == 0.9 ? null : GemmReference.uniform(r, out);
+                    boolean relu = zeros == 0.3 || zeros == 0.5;
                     float[] b = run(dense, packed, x, bias, relu, m, out, in);
-                    for (int e = 0; e < a.length; e++) {
-                        if (Float.floatToRawIntBits(a[e]) != Float.floatToRawIntBits(b[e])) {
-                            failures.add(par.threads() + " threads, zeros " + zeros + ", [" + m + "x" + out + "x" + in
-                                    + "] at " + e + ": skipping " + a[e] + ", dense " + b[e]);
-                            break;
+                    // each path twice: the calls on one copy walk its panels forward and backward in turn
+                    float[][] others = {run(dense, packed, x, bias, relu, m, out, in),
+                        run(skip, packed, x, bias, relu, m, out, in), run(skip, packed, x, bias, relu, m, out, in)};
+                    for (float[] a : others) {
+                        for (int e = 0; e < a.length; e++) {
+                            if (Float.floatToRawIntBits(a[e]) != Float.floatToRawIntBits(b[e])) {
+                                failures.add(par.threads() + " threads, zeros " + zeros + ", [" + m + "x" + out + "x" + in
+                                        + "] at " + e + ": " + a[e] + ", dense " + b[e]);
+                                break;
+                            }
+                            compared++;
                         }
-                        compared++;
                     }
+                    float[] a = others[1];
                     String f = mismatch(w, x, bias, relu, m, out, in, a);
                     if (f != null) {
                         failures.add(par.threads() + " threads, zeros " + zeros + ": " + f);
@@ -126,6 +131,43 @@ class PackedLinearZerosTest {
         }
         GemmReference.assertNone(failures);
         assertTrue(compared > 10_000, "compared " + compared);
+    }
+
+    /**
+     * A product that underflows to −0 followed by zero inputs: the dense loop adds their +0 products
+     * (−0 + +0 = +0), the skipping loop never sees them; both store a zero sum as +0 (a review found
+     * the skipping loop returning −0 here), with and without a −0 bias.
+     */
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {false, true})
+    void aSumThatUnderflowsToMinusZeroIsPlusZeroOnBothPaths(boolean vector) {
+        int out = 128;
+        int in = 16;
+        float[] w = new float[out * in];
+        java.util.Arrays.fill(w, 1f);
+        for (int j = 0; j < out; j++) {
+            w[j * in] = -1e-30f;
+        }
+        float[] x = new float[in];
+        x[0] = 1e-30f;   // 1e-30 * -1e-30 underflows to -0; the other inputs are zero
+        float[] minusZeroBias = new float[out];
+        java.util.Arrays.fill(minusZeroBias, -0f);
+        for (CpuParallel par : POOLS) {
+            for (boolean skipZeros : new boolean[] {false, true}) {
+                PackedLinear pl = path(vector, par, skipZeros);
+                float[] packed = packed(pl, w, out, in);
+                for (float[] bias : new float[][] {null, minusZeroBias}) {
+                    for (int call = 0; call < 2; call++) {
+                        float[] y = run(pl, packed, x, bias, false, 1, out, in);
+                        for (int j = 0; j < out; j++) {
+                            assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(y[j]),
+                                    par.threads() + " threads, skipZeros " + skipZeros + ", bias " + (bias != null)
+                                            + ": y[" + j + "] = " + y[j]);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @Test
