@@ -37,8 +37,8 @@ import io.clgrad.backend.MatmulSpec;
  * only their weights ({@link Kernel#panelRows}). Adding fma(0, w, s) = s + (±0) leaves a nonzero s
  * unchanged when w is finite; only a zero sum's sign can differ (a product that underflows to −0,
  * then a skipped +0), so both kernels store every zero sum as +0 (s + 0f), and the result is bit
- * for bit the dense loop's; a weight that is Inf or NaN would turn 0·w into NaN, so the copy ends with a
- * flag written while packing, and a weight with any non-finite element never skips. Rows with
+ * for bit the dense loop's. A weight that is Inf or NaN would turn 0·w into NaN, so the weights are
+ * followed by a flag written while packing, and a copy with a non-finite weight never skips. Rows with
  * fewer than one zero in {@value #SKIP_BELOW_DENSITY_INVERSE} inputs take the dense loop, whose
  * single stream the prefetchers follow best. On the Zen 4 machine of docs/benchmarks.md the MLP's
  * second layer (half its inputs zero) took 5.5 against 7.2 µs.
@@ -89,7 +89,7 @@ final class PackedLinear {
         /**
          * {@link #panel} over the inputs listed in {@code rows[rowsOff .. rowsOff + count)} (ascending),
          * the others being zero: {@code y[yOff + q] = Σ_i x[xOff + r_i] · w[wOff + r_i·NB + q]} in the
-         * list's order, each step a fused multiply-add onto sums that start at +0.
+         * list's order, each step a fused multiply-add onto sums that start at +0, a zero sum stored as +0.
          */
         void panelRows(int count, int[] rows, int rowsOff, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff);
 
