@@ -34,6 +34,20 @@ final class CpuParallel {
         void run(int lo, int hi);
     }
 
+    /**
+     * A loop body over chunks that each write one range of columns, [columnStart(c), columnStart(c + 1)),
+     * of every row of a [rows, width] row-major output, reading nothing it writes: such a chunk can be
+     * computed into another array of the output's layout, or twice ({@link #forEachSpinning(int, double,
+     * int, int, float[], ColumnsBody)}).
+     */
+    interface ColumnsBody {
+        /** Writes chunk {@code c}'s columns of every row into {@code dst}: the output or an array laid out as it. */
+        void run(int c, float[] dst);
+
+        /** The first column of chunk {@code c}; {@code columnStart(chunks)} is the width. */
+        int columnStart(int c);
+    }
+
     private final int threads;
     private final ForkJoinPool pool; // null when single-threaded
     private final SpinTeam team; // null when single-threaded; its helpers start on first use
@@ -200,14 +214,38 @@ final class CpuParallel {
             return;
         }
         if (!team.tryRun(chunks, body)) {
-            // Another thread's job holds the team (a large product can, for milliseconds): the pool
-            // when the work pays for its hand-off, else all of it here.
-            if (flops >= POOL_FALLBACK_FLOPS) {
-                forEach(chunks, Math.max(GRAIN, (long) flops), body);   // inline too once the pool is shut down
-            } else {
-                body.run(0, chunks);
-            }
+            forEachSpinningFallback(chunks, flops, body);
         }
+    }
+
+    /**
+     * A spinning op whose team is unavailable: single-threaded, or another thread's job holds it (a
+     * large product can, for milliseconds): the pool when the work pays for its hand-off, else all of it here.
+     */
+    private void forEachSpinningFallback(int chunks, double flops, Body body) {
+        if (team != null && chunks > 1 && flops >= POOL_FALLBACK_FLOPS) {
+            forEach(chunks, Math.max(GRAIN, (long) flops), body);   // inline too once the pool is shut down
+        } else {
+            body.run(0, Math.max(chunks, 0));
+        }
+    }
+
+    /**
+     * {@link #forEachSpinning(int, double, Body)} for chunks that each write a range of columns of
+     * {@code out}, [rows, width] row-major: on the team, a helper that has not finished its chunk
+     * when the caller has waited as long as its own took (descheduled) is overtaken, the caller
+     * computing that chunk itself ({@link SpinTeam#tryRunColumns}); elsewhere every chunk writes
+     * {@code out} directly.
+     */
+    void forEachSpinning(int chunks, double flops, int rows, int width, float[] out, ColumnsBody body) {
+        if (team != null && chunks > 1 && team.tryRunColumns(chunks, rows, width, out, body)) {
+            return;
+        }
+        forEachSpinningFallback(chunks, flops, (lo, hi) -> {
+            for (int c = lo; c < hi; c++) {
+                body.run(c, out);
+            }
+        });
     }
 
     /** Stops the workers; later ops run inline on the caller. */

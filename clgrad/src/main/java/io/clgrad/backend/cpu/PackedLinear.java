@@ -201,8 +201,9 @@ final class PackedLinear {
         int direction = out * in + DIRECTION_GAP;
         boolean backward = packed[direction] != 0f;
         packed[direction] = backward ? 0f : 1f;   // a plain write: a lost flip between racing callers costs only speed
-        par.forEachSpinning(threads, spec.flops(), (lo, hi) -> {
-            for (int t = lo; t < hi; t++) {
+        par.forEachSpinning(threads, spec.flops(), m, out, y, new CpuParallel.ColumnsBody() {
+            @Override
+            public void run(int t, float[] dst) {
                 int u0 = (int) ((long) units * t / threads);
                 int u1 = (int) ((long) units * (t + 1) / threads);
                 int uEnd = Math.min(u1, panels);
@@ -215,20 +216,25 @@ final class PackedLinear {
                         int w0 = u * in * nb;
                         int y0 = i * out + u * nb;
                         if (count >= 0 && pair) {
-                            kernel.panelRowsPair(count, nonZero, i * in, in, xs, xr, packed, w0, y, y0);
+                            kernel.panelRowsPair(count, nonZero, i * in, in, xs, xr, packed, w0, dst, y0);
                         } else if (count >= 0) {
-                            kernel.panelRows(count, nonZero, i * in, xs, xr, packed, w0, y, y0);
+                            kernel.panelRows(count, nonZero, i * in, xs, xr, packed, w0, dst, y0);
                         } else if (pair) {
-                            kernel.panelPair(in, xs, xr, packed, w0, y, y0);
+                            kernel.panelPair(in, xs, xr, packed, w0, dst, y0);
                         } else {
-                            kernel.panel(in, xs, xr, packed, w0, y, y0);
+                            kernel.panel(in, xs, xr, packed, w0, dst, y0);
                         }
                     }
                 }
                 if (u1 > panels) {
-                    tail.dot(m, in, xs, x0, packed, 0, in, y, out, panels * nb, out);
+                    tail.dot(m, in, xs, x0, packed, 0, in, dst, out, panels * nb, out);
                 }
-                epi.apply(y, 0, out, 0, m, u0 * nb, Math.min(out, u1 * nb));
+                epi.apply(dst, 0, out, 0, m, u0 * nb, Math.min(out, u1 * nb));
+            }
+
+            @Override
+            public int columnStart(int t) {
+                return Math.min(out, (int) ((long) units * t / threads) * nb);
             }
         });
     }

@@ -125,23 +125,28 @@ final class SmallGemm {
         int threads = s.flops() >= parallelFlops ? Math.min(par.threads(), Math.max(1, n / 64)) : 1;
         float[] av = ac;
         int ao = aOff;
-        CpuParallel.Body body = (lo, hi) -> {
-            for (int t = lo; t < hi; t++) {
-                // ranges in multiples of 16 columns (whole vectors of the axpy form, whole groups of the dot form)
-                int j0 = Math.min(n, (int) ((long) ceilDiv(n, 16) * t / threads) * 16);
-                int j1 = t + 1 == threads ? n : Math.min(n, (int) ((long) ceilDiv(n, 16) * (t + 1) / threads) * 16);
+        par.forEachSpinning(threads, s.flops(), m, n, c, new CpuParallel.ColumnsBody() {
+            @Override
+            public void run(int t, float[] dst) {
+                int j0 = columnStart(t);
+                int j1 = columnStart(t + 1);
                 if (j0 >= j1) {
-                    continue;
+                    return;
                 }
                 if (dot) {
-                    kernel.dot(m, k, av, ao, b, s.bOffset(), ldb, c, n, j0, j1);
+                    kernel.dot(m, k, av, ao, b, s.bOffset(), ldb, dst, n, j0, j1);
                 } else {
-                    kernel.axpy(m, k, av, ao, b, s.bOffset(), ldb, c, n, j0, j1);
+                    kernel.axpy(m, k, av, ao, b, s.bOffset(), ldb, dst, n, j0, j1);
                 }
-                epi.apply(c, 0, n, 0, m, j0, j1);
+                epi.apply(dst, 0, n, 0, m, j0, j1);
             }
-        };
-        par.forEachSpinning(threads, s.flops(), body);
+
+            /** Ranges in multiples of 16 columns (whole vectors of the axpy form, whole groups of the dot form). */
+            @Override
+            public int columnStart(int t) {
+                return t == threads ? n : Math.min(n, (int) ((long) ceilDiv(n, 16) * t / threads) * 16);
+            }
+        });
     }
 
     /**

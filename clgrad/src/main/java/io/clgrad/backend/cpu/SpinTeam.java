@@ -20,6 +20,13 @@ import java.util.concurrent.locks.LockSupport;
  * process does not burn a core; a helper parked for {@link #IDLE_EXIT_NANOS} ends its thread (and
  * its per-thread scratch), and the next job starts a new one.
  *
+ * <p>A helper descheduled in the middle of its chunk (a timer tick, a JVM or kernel thread wanting
+ * its core) holds the whole op until it runs again, up to a scheduler tick (4 ms): on the 2-core
+ * Zen 4 machine of docs/benchmarks.md such waits were most of the difference between the batch-1
+ * MLP's mean and median latency. Ops whose chunks write separate columns of one output use
+ * {@link #tryRunColumns}: helpers write into buffers of their own, and the caller computes a chunk
+ * itself rather than wait longer than its own chunks took.
+ *
  * <pre>{@code
  * SpinTeam team = new SpinTeam(1);           // the caller plus one helper
  * team.run(2, (lo, hi) -> work(lo, hi));     // chunks [0,1) and [1,2), one here, one on the helper
@@ -34,6 +41,11 @@ final class SpinTeam {
      * per-thread scratch (the packed blocks of {@link VectorGemm}, megabytes per thread).
      */
     static final long IDLE_EXIT_NANOS = 60_000_000_000L;
+    /**
+     * The least a caller waits for a helper's chunk of a {@link ColumnsJob} before computing it itself
+     * (else as long as its own chunks took): a helper a little behind is not raced.
+     */
+    static final long MIN_PATIENCE_NANOS = 2_000;
 
     /**
      * One posted job: chunks [0, chunks) of {@code body}, claimed one at a time by whoever is free
@@ -41,7 +53,7 @@ final class SpinTeam {
      * chunk rather than wait for it). Each job is a new object, so a helper tells a new job from the one
      * it last saw by identity.
      */
-    private static final class Job {
+    private static class Job {
         /** Cleared when the job ends, so that a helper's last job does not keep the op's arrays alive. */
         CpuParallel.Body body;
         final int chunks;
@@ -54,7 +66,7 @@ final class SpinTeam {
             this.chunks = chunks;
         }
 
-        /** Claims and runs chunks until none is left. */
+        /** The caller's side: claims and runs chunks until none is left. */
         void work() {
             for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
                 try {
@@ -68,11 +80,116 @@ final class SpinTeam {
                 }
             }
         }
+
+        /** Helper {@code h}'s side of the job. */
+        void help(SpinTeam team, int h) {
+            work();
+        }
+    }
+
+    /**
+     * A job whose chunks each write one range of columns of a [rows, width] output, and so may run
+     * twice: the caller writes its chunks straight into the output; a helper writes its chunk into a
+     * buffer of its own laid out as the output, publishes it, and the caller copies that range in.
+     * A caller that has waited for a helper's chunk as long as its own chunks took takes the chunk
+     * over and computes it itself: the helper was descheduled (a timer tick, another process or JVM
+     * thread on its core) and would hold the op for a tick's 4 ms; what it writes later lands in its
+     * own buffer, which nobody reads. The helper may read inputs the caller has already reused, and
+     * compute garbage, or fail: both are dropped with its buffer.
+     */
+    private static final class ColumnsJob extends Job {
+        /** A chunk being computed (or not yet claimed). */
+        static final int RUNNING = 0;
+        /** A helper's chunk, in {@link #results}. */
+        static final int PUBLISHED = 1;
+        /** A chunk the caller wrote into the output. */
+        static final int WRITTEN = 2;
+        /** A helper's chunk that threw ({@link #failures}). */
+        static final int FAILED = 3;
+
+        final CpuParallel.ColumnsBody columns;
+        final float[] out;
+        final int rows;
+        final int width;
+        final AtomicIntegerArray state;
+        /** Per chunk: the helper's buffer holding it (written before the state is published). */
+        final float[][] results;
+        final Throwable[] failures;
+
+        ColumnsJob(CpuParallel.ColumnsBody columns, int chunks, int rows, int width, float[] out) {
+            super(null, chunks);
+            this.columns = columns;
+            this.out = out;
+            this.rows = rows;
+            this.width = width;
+            this.state = new AtomicIntegerArray(chunks);
+            this.results = new float[chunks][];
+            this.failures = new Throwable[chunks];
+        }
+
+        @Override
+        void work() {
+            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                columns.run(c, out);   // the caller's own exception needs no wait: helpers write only their buffers
+                state.set(c, WRITTEN);
+            }
+        }
+
+        @Override
+        void help(SpinTeam team, int h) {
+            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                float[] buffer = team.helperBuffer(h, rows * width);
+                try {
+                    columns.run(c, buffer);
+                    results[c] = buffer;
+                    state.compareAndSet(c, RUNNING, PUBLISHED);
+                } catch (RuntimeException | Error e) {
+                    failures[c] = e;   // read only if the state below is set: a taken-over chunk's failure is dropped
+                    state.compareAndSet(c, RUNNING, FAILED);
+                }
+            }
+        }
+
+        /**
+         * The caller, its own chunks done: copies each helper's published chunk into the output, and
+         * computes any still running after {@code patienceNanos} of waiting itself.
+         */
+        void finish(long patienceNanos) {
+            long waitStart = System.nanoTime();
+            for (int c = 0; c < chunks; c++) {
+                int s = state.get(c);
+                while (s == RUNNING) {
+                    if (System.nanoTime() - waitStart > patienceNanos && state.compareAndSet(c, RUNNING, WRITTEN)) {
+                        columns.run(c, out);
+                        s = WRITTEN;
+                        break;
+                    }
+                    Thread.onSpinWait();
+                    s = state.get(c);
+                }
+                if (s == PUBLISHED) {
+                    float[] from = results[c];
+                    int lo = columns.columnStart(c);
+                    int len = columns.columnStart(c + 1) - lo;
+                    for (int i = 0; i < rows; i++) {
+                        System.arraycopy(from, i * width + lo, out, i * width + lo, len);
+                    }
+                } else if (s == FAILED) {
+                    Throwable e = failures[c];
+                    if (e instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw (Error) e;
+                }
+            }
+        }
     }
 
     private final long spinNanos;
     private final long idleExitNanos;
     private final Thread[] helpers;
+    /** Helper h's output buffer for {@link ColumnsJob}s, touched only by helper h's thread. */
+    private final float[][] helperBuffers;
     /**
      * 1 when helper h's thread has ended (or is ending) after {@link #IDLE_EXIT_NANOS} idle, 0 while it
      * lives; a caller that restarts the slot moves it from 1 to 0 first (compare-and-set), so one
@@ -106,6 +223,7 @@ final class SpinTeam {
             throw new IllegalArgumentException("a spin team needs at least one helper thread, got " + helpers);
         }
         this.helpers = new Thread[helpers];
+        this.helperBuffers = new float[helpers][];
         this.parked = new AtomicIntegerArray(helpers);
         this.exited = new AtomicIntegerArray(helpers);
     }
@@ -137,23 +255,11 @@ final class SpinTeam {
      * @param chunks at most {@link #width()}
      */
     boolean tryRun(int chunks, CpuParallel.Body body) {
-        if (chunks > width()) {
-            throw new IllegalArgumentException(chunks + " chunks for a team of " + width());
-        }
-        if (chunks <= 1 || stopped || !busy.compareAndSet(false, true)) {
+        if (!claimTeam(chunks)) {
             return false;
         }
         try {
-            startHelpers();
-            Job j = new Job(body, chunks);
-            job = j;
-            for (int h = 0; h < chunks - 1; h++) {
-                // read after the job is posted; a helper sets its flag before it re-reads the job
-                if (parked.get(h) == 1) {
-                    parked.set(h, 0);
-                    LockSupport.unpark(helpers[h]);
-                }
-            }
+            Job j = post(new Job(body, chunks));
             j.work();
             while (j.done.get() < chunks) {
                 Thread.onSpinWait();
@@ -170,6 +276,63 @@ final class SpinTeam {
         } finally {
             busy.set(false);
         }
+    }
+
+    /**
+     * {@link #tryRun} for chunks that each write one range of columns ({@link CpuParallel.ColumnsBody})
+     * of {@code out}, a [rows, width] row-major array: a helper's chunk is computed into a buffer of its
+     * own and copied in by the caller, and a chunk a helper has not finished when the caller has waited
+     * as long as its own chunks took is computed again by the caller ({@link ColumnsJob}), so a
+     * descheduled helper delays the op by one chunk rather than by a scheduler tick. Returns false, having
+     * run nothing, as {@link #tryRun} does.
+     *
+     * @param chunks at most {@link #width()}
+     */
+    boolean tryRunColumns(int chunks, int rows, int width, float[] out, CpuParallel.ColumnsBody body) {
+        if (!claimTeam(chunks)) {
+            return false;
+        }
+        try {
+            ColumnsJob j = (ColumnsJob) post(new ColumnsJob(body, chunks, rows, width, out));
+            long start = System.nanoTime();
+            j.work();
+            j.finish(Math.max(MIN_PATIENCE_NANOS, System.nanoTime() - start));
+            return true;
+        } finally {
+            busy.set(false);
+        }
+    }
+
+    /** Takes the team for one job: false when {@code chunks} is at most 1, the team is stopped or busy. */
+    private boolean claimTeam(int chunks) {
+        if (chunks > width()) {
+            throw new IllegalArgumentException(chunks + " chunks for a team of " + width());
+        }
+        return chunks > 1 && !stopped && busy.compareAndSet(false, true);
+    }
+
+    /** Posts {@code j} and wakes the parked helpers it needs. */
+    private Job post(Job j) {
+        startHelpers();
+        job = j;
+        for (int h = 0; h < j.chunks - 1; h++) {
+            // read after the job is posted; a helper sets its flag before it re-reads the job
+            if (parked.get(h) == 1) {
+                parked.set(h, 0);
+                LockSupport.unpark(helpers[h]);
+            }
+        }
+        return j;
+    }
+
+    /** Helper h's buffer of at least {@code floats} (its thread only). */
+    private float[] helperBuffer(int h, int floats) {
+        float[] b = helperBuffers[h];
+        if (b == null || b.length < floats) {
+            b = new float[floats];
+            helperBuffers[h] = b;
+        }
+        return b;
     }
 
     /**
@@ -231,10 +394,11 @@ final class SpinTeam {
             Job j = job;
             if (j != last) {
                 last = j;
-                j.work();
+                j.help(this, h);
                 continue;
             }
             if (!waitForJob(h, last)) {
+                helperBuffers[h] = null;   // an idle team holds no scratch (a restarted helper allocates again)
                 exited.set(h, 1);
                 // a job posted after this re-check runs on the caller, and the next job restarts the slot;
                 // one that came while announcing is taken here unless a caller already restarted the slot
