@@ -185,6 +185,9 @@ public final class Benchmark {
             String line = BenchLines.infer(c.model(), c.batch(),
                     InferenceWorkloads.latency(dev, c.model(), c.batch(), warmup, calls, seconds));
             println(line);
+            if (dev.isCpu()) {
+                println(CoreRoundTrip.line(CoreRoundTrip.measure()));   // the placement that latency ran on, just after
+            }
             compare(py, c.pytorchWord(calls, seconds, warmup), List.of(line));
         }
         if (o.fmnist()) {
