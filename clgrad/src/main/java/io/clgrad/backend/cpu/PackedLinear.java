@@ -193,7 +193,6 @@ final class PackedLinear {
         int nb = kernel.panel();
         int panels = out / nb;
         int units = panels + (panels * nb < out ? 1 : 0);   // the tail rows are the last unit
-        GemmEpilogue epi = new GemmEpilogue(bias, relu);
         int threads = spec.flops() >= parallelFlops ? Math.min(par.threads(), units) : 1;
         float[] xs = xc;
         int x0 = xo;
@@ -229,7 +228,8 @@ final class PackedLinear {
                 if (u1 > panels) {
                     tail.dot(m, in, xs, x0, packed, 0, in, dst, out, panels * nb, out);
                 }
-                epi.apply(dst, 0, out, 0, m, u0 * nb, Math.min(out, u1 * nb));
+                // made here, not captured: one object fewer for a helper to fetch from the caller's core
+                new GemmEpilogue(bias, relu).apply(dst, 0, out, 0, m, u0 * nb, Math.min(out, u1 * nb));
             }
 
             @Override

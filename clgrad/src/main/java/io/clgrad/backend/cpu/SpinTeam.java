@@ -1,5 +1,7 @@
 package io.clgrad.backend.cpu;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -57,8 +59,12 @@ final class SpinTeam {
         /** Cleared when the job ends, so that a helper's last job does not keep the op's arrays alive. */
         CpuParallel.Body body;
         final int chunks;
-        final AtomicInteger next = new AtomicInteger();
-        final AtomicInteger done = new AtomicInteger();
+        /**
+         * The next chunk to claim, and chunks finished (plain jobs): objects of their own, so that the
+         * lines the caller and the helpers write in turn hold none of the fields they only read.
+         */
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger done = new AtomicInteger();
         volatile Throwable failure;
 
         Job(CpuParallel.Body body, int chunks) {
@@ -66,9 +72,19 @@ final class SpinTeam {
             this.chunks = chunks;
         }
 
+        /** The next unclaimed chunk, or a number at least {@link #chunks} when none is left. */
+        final int claim() {
+            return next.getAndIncrement();
+        }
+
+        /** Chunks finished so far (plain jobs). */
+        final int done() {
+            return done.get();
+        }
+
         /** The caller's side: claims and runs chunks until none is left. */
         void work() {
-            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+            for (int c = claim(); c < chunks; c = claim()) {
                 try {
                     body.run(c, c + 1);
                 } catch (RuntimeException | Error e) {
@@ -98,54 +114,55 @@ final class SpinTeam {
      * compute garbage, or fail: both are dropped with its buffer.
      */
     private static final class ColumnsJob extends Job {
+        private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(int[].class);
         /** A chunk being computed (or not yet claimed). */
         static final int RUNNING = 0;
-        /** A helper's chunk, in {@link #results}. */
-        static final int PUBLISHED = 1;
         /** A chunk the caller wrote into the output. */
-        static final int WRITTEN = 2;
+        static final int WRITTEN = 1;
         /** A helper's chunk that threw ({@link #failures}). */
-        static final int FAILED = 3;
+        static final int FAILED = 2;
+        /** {@code PUBLISHED + h}: helper h's chunk, in its buffer ({@link SpinTeam#helperBuffers}). */
+        static final int PUBLISHED = 3;
 
+        final SpinTeam team;
         final CpuParallel.ColumnsBody columns;
         final float[] out;
         final int rows;
         final int width;
-        final AtomicIntegerArray state;
-        /** Per chunk: the helper's buffer holding it (written before the state is published). */
-        final float[][] results;
+        /** Per chunk: RUNNING, WRITTEN, FAILED or PUBLISHED + the helper's index (array element volatile/CAS access). */
+        final int[] state;
+        /** Per chunk: a helper's failure (written before the state says FAILED). */
         final Throwable[] failures;
 
-        ColumnsJob(CpuParallel.ColumnsBody columns, int chunks, int rows, int width, float[] out) {
+        ColumnsJob(SpinTeam team, CpuParallel.ColumnsBody columns, int chunks, int rows, int width, float[] out) {
             super(null, chunks);
+            this.team = team;
             this.columns = columns;
             this.out = out;
             this.rows = rows;
             this.width = width;
-            this.state = new AtomicIntegerArray(chunks);
-            this.results = new float[chunks][];
+            this.state = new int[chunks];
             this.failures = new Throwable[chunks];
         }
 
         @Override
         void work() {
-            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+            for (int c = claim(); c < chunks; c = claim()) {
                 columns.run(c, out);   // the caller's own exception needs no wait: helpers write only their buffers
-                state.set(c, WRITTEN);
+                STATE.setVolatile(state, c, WRITTEN);
             }
         }
 
         @Override
         void help(SpinTeam team, int h) {
-            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+            for (int c = claim(); c < chunks; c = claim()) {
                 float[] buffer = team.helperBuffer(h, rows * width);
                 try {
                     columns.run(c, buffer);
-                    results[c] = buffer;
-                    state.compareAndSet(c, RUNNING, PUBLISHED);
+                    STATE.compareAndSet(state, c, RUNNING, PUBLISHED + h);
                 } catch (RuntimeException | Error e) {
                     failures[c] = e;   // read only if the state below is set: a taken-over chunk's failure is dropped
-                    state.compareAndSet(c, RUNNING, FAILED);
+                    STATE.compareAndSet(state, c, RUNNING, FAILED);
                 }
             }
         }
@@ -157,18 +174,19 @@ final class SpinTeam {
         void finish(long patienceNanos) {
             long waitStart = System.nanoTime();
             for (int c = 0; c < chunks; c++) {
-                int s = state.get(c);
+                int s = (int) STATE.getVolatile(state, c);
                 while (s == RUNNING) {
-                    if (System.nanoTime() - waitStart > patienceNanos && state.compareAndSet(c, RUNNING, WRITTEN)) {
+                    if (System.nanoTime() - waitStart > patienceNanos
+                            && STATE.compareAndSet(state, c, RUNNING, WRITTEN)) {
                         columns.run(c, out);
                         s = WRITTEN;
                         break;
                     }
                     Thread.onSpinWait();
-                    s = state.get(c);
+                    s = (int) STATE.getVolatile(state, c);
                 }
-                if (s == PUBLISHED) {
-                    float[] from = results[c];
+                if (s >= PUBLISHED) {
+                    float[] from = team.helperBuffers[s - PUBLISHED];   // the buffer its chunk was written to
                     int lo = columns.columnStart(c);
                     int len = columns.columnStart(c + 1) - lo;
                     for (int i = 0; i < rows; i++) {
@@ -261,7 +279,7 @@ final class SpinTeam {
         try {
             Job j = post(new Job(body, chunks));
             j.work();
-            while (j.done.get() < chunks) {
+            while (j.done() < chunks) {
                 Thread.onSpinWait();
             }
             j.body = null; // every chunk is claimed: no helper reads it again
@@ -293,7 +311,7 @@ final class SpinTeam {
             return false;
         }
         try {
-            ColumnsJob j = (ColumnsJob) post(new ColumnsJob(body, chunks, rows, width, out));
+            ColumnsJob j = (ColumnsJob) post(new ColumnsJob(this, body, chunks, rows, width, out));
             long start = System.nanoTime();
             j.work();
             j.finish(Math.max(MIN_PATIENCE_NANOS, System.nanoTime() - start));
