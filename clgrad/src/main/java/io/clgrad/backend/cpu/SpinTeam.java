@@ -125,8 +125,9 @@ final class SpinTeam {
         static final int PUBLISHED = 3;
 
         final SpinTeam team;
-        final CpuParallel.ColumnsBody columns;
-        final float[] out;
+        /** Both cleared when the job ends, so that the team's last job keeps no op's arrays alive. */
+        CpuParallel.ColumnsBody columns;
+        float[] out;
         final int rows;
         final int width;
         /** Per chunk: RUNNING, WRITTEN, FAILED or PUBLISHED + the helper's index (array element volatile/CAS access). */
@@ -156,8 +157,8 @@ final class SpinTeam {
         @Override
         void help(SpinTeam team, int h) {
             for (int c = claim(); c < chunks; c = claim()) {
-                float[] buffer = team.helperBuffer(h, rows * width);
                 try {
+                    float[] buffer = team.helperBuffer(h, rows * width);   // inside: an OutOfMemoryError fails the chunk, not the helper
                     columns.run(c, buffer);
                     STATE.compareAndSet(state, c, RUNNING, PUBLISHED + h);
                 } catch (RuntimeException | Error e) {
@@ -186,7 +187,13 @@ final class SpinTeam {
                     s = (int) STATE.getVolatile(state, c);
                 }
                 if (s >= PUBLISHED) {
-                    float[] from = team.helperBuffers[s - PUBLISHED];   // the buffer its chunk was written to
+                    // the buffer its chunk was written to; only an idle exit (a minute parked after this
+                    // job, so a caller suspended that long) can have dropped it since: then compute it again
+                    float[] from = team.helperBuffers[s - PUBLISHED];
+                    if (from == null) {
+                        columns.run(c, out);
+                        continue;
+                    }
                     int lo = columns.columnStart(c);
                     int len = columns.columnStart(c + 1) - lo;
                     for (int i = 0; i < rows; i++) {
@@ -206,7 +213,10 @@ final class SpinTeam {
     private final long spinNanos;
     private final long idleExitNanos;
     private final Thread[] helpers;
-    /** Helper h's output buffer for {@link ColumnsJob}s, touched only by helper h's thread. */
+    /**
+     * Helper h's output buffer for {@link ColumnsJob}s: written only by helper h's thread (growing it, or
+     * dropping it on idle exit), read by the caller after h published a chunk in it.
+     */
     private final float[][] helperBuffers;
     /**
      * 1 when helper h's thread has ended (or is ending) after {@link #IDLE_EXIT_NANOS} idle, 0 while it
@@ -312,9 +322,16 @@ final class SpinTeam {
         }
         try {
             ColumnsJob j = (ColumnsJob) post(new ColumnsJob(this, body, chunks, rows, width, out));
-            long start = System.nanoTime();
-            j.work();
-            j.finish(Math.max(MIN_PATIENCE_NANOS, System.nanoTime() - start));
+            try {
+                long start = System.nanoTime();
+                j.work();
+                j.finish(Math.max(MIN_PATIENCE_NANOS, System.nanoTime() - start));
+            } finally {
+                // a helper still in this job then fails inside its try, and its chunk is no longer RUNNING
+                // (or nobody waits for it): nothing reads what it did
+                j.columns = null;
+                j.out = null;
+            }
             return true;
         } finally {
             busy.set(false);

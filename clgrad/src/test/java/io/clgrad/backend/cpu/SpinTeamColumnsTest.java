@@ -202,6 +202,30 @@ class SpinTeamColumnsTest {
     }
 
     @Test
+    void aChunkPublishedByAHelperThatThenExitsIdleStillReachesTheOutput() {
+        // found by review: the helper publishes, parks past its idle exit (1 ms here) and drops its buffer
+        // while the caller is still in its own 50 ms chunk; the caller then computes that chunk again
+        SpinTeam team = new SpinTeam(1, 1_000, 1_000_000L);
+        try {
+            AtomicBoolean helperRan = new AtomicBoolean();
+            for (int job = 0; job < 20 && !helperRan.get(); job++) {
+                float[] out = new float[ROWS * WIDTH];
+                assertTrue(team.tryRunColumns(2, ROWS, WIDTH, out, filling(2, () -> {
+                    if (onHelper()) {
+                        helperRan.set(true);
+                    } else {
+                        sleep(50);
+                    }
+                })));
+                assertArrayEquals(expected(), out, "job " + job);
+            }
+            assertTrue(helperRan.get(), "the helper took a chunk");
+        } finally {
+            team.stop();
+        }
+    }
+
+    @Test
     void oneChunkOrAStoppedTeamRunsNothingAndSaysSo() {
         SpinTeam team = new SpinTeam(1);
         float[] out = new float[ROWS * WIDTH];
