@@ -21,9 +21,17 @@ import java.util.Map;
  */
 final class CpuMemory {
     private static final boolean POISON = Boolean.getBoolean("clgrad.cpu.poisonReused");
+    private static final int RECENT = 16;
 
     private final CpuBackend owner;
     private final Map<Long, ArrayDeque<Object>> pool = new HashMap<>();
+    /**
+     * The lists of recently used keys, by a hash of the key: most allocations ask for one of the few
+     * sizes of the current loop (a batch-1 forward: its three outputs), found here without boxing the
+     * key and hashing it through the map. Guarded by this object, as the pool is.
+     */
+    private final long[] recentKeys = new long[RECENT];
+    private final ArrayDeque<?>[] recentLists = new ArrayDeque<?>[RECENT];
     private final long cacheLimit = Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 8);
     private long bytesCached;
     private long reused;
@@ -84,7 +92,7 @@ final class CpuMemory {
     private CpuBuffer reuse(ElementType type, int count, long bytes) {
         Object storage;
         synchronized (this) {
-            ArrayDeque<Object> list = pool.get(key(type, count));
+            ArrayDeque<Object> list = list(key(type, count), false);
             storage = list == null ? null : list.poll();
             if (storage == null) {
                 return null;
@@ -106,6 +114,22 @@ final class CpuMemory {
         return new CpuBuffer(owner, type, count, storage);
     }
 
+    /** The pool's list for {@code key} (made when {@code create}, else null when there is none); under the lock. */
+    @SuppressWarnings("unchecked")
+    private ArrayDeque<Object> list(long key, boolean create) {
+        int slot = (int) (key ^ key >>> 32) * 0x9E3779B9 >>> 28;   // RECENT = 16 slots
+        ArrayDeque<Object> list = (ArrayDeque<Object>) recentLists[slot];
+        if (list != null && recentKeys[slot] == key) {
+            return list;
+        }
+        list = create ? pool.computeIfAbsent(key, k -> new ArrayDeque<>()) : pool.get(key);
+        if (list != null) {
+            recentKeys[slot] = key;
+            recentLists[slot] = list;
+        }
+        return list;
+    }
+
     private static long key(ElementType type, int count) {
         return ((long) type.ordinal() << 32) | count;
     }
@@ -121,7 +145,7 @@ final class CpuMemory {
             bytesInUse -= bytes;
             buffersInUse--;
             if (bytesCached + bytes <= cacheLimit) {
-                pool.computeIfAbsent(key(buffer.type(), buffer.length()), k -> new ArrayDeque<>()).push(storage);
+                list(key(buffer.type(), buffer.length()), true).push(storage);
                 bytesCached += bytes;
             }
         }
@@ -130,6 +154,7 @@ final class CpuMemory {
     /** Drops every pooled array (they become garbage). */
     synchronized void emptyCache() {
         pool.clear();
+        java.util.Arrays.fill(recentLists, null);
         bytesCached = 0;
     }
 

@@ -43,4 +43,38 @@ class CpuMemoryPoolTest {
             assertEquals(0, b.memoryStats().bytesCached());
         }
     }
+
+    @Test
+    void manySizesEachGetTheirOwnArraysBackAndNothingAfterEmptyCache() {
+        // more sizes and both types than the pool's 16 recent lists hold, so lists share slots
+        try (CpuBackend b = new CpuBackend(1)) {
+            int sizes = 40;
+            java.util.Map<Object, Integer> lengthOf = new java.util.IdentityHashMap<>();
+            for (int round = 0; round < 3; round++) {
+                Buffer[] bufs = new Buffer[2 * sizes];
+                for (int i = 0; i < sizes; i++) {
+                    bufs[2 * i] = b.allocate(ElementType.F32, 100 + 7 * i);
+                    bufs[2 * i + 1] = b.allocate(ElementType.I32, 100 + 7 * i);
+                }
+                for (int i = 0; i < 2 * sizes; i++) {
+                    CpuBuffer c = (CpuBuffer) bufs[i];
+                    Object array = i % 2 == 0 ? c.floats() : c.ints();
+                    int length = java.lang.reflect.Array.getLength(array);
+                    assertEquals(100 + 7 * (i / 2), length, "buffer " + i + " in round " + round);
+                    Integer before = lengthOf.put(array, length);
+                    assertTrue(before == null || before == length, "an array came back at another length");
+                }
+                for (Buffer buf : bufs) {
+                    b.free(buf);
+                }
+            }
+            MemoryStats s = b.memoryStats();
+            assertEquals(6L * sizes, s.allocations());
+            assertEquals(2L * sizes, s.deviceAllocations(), "rounds 2 and 3 reuse round 1's arrays, each at its size");
+            b.emptyCache();
+            b.allocate(ElementType.I32, 100 + 7 * (sizes - 1));   // the size freed last, whose list was used last
+            assertEquals(2L * sizes + 1, b.memoryStats().deviceAllocations(), "after emptyCache nothing is reused");
+            assertEquals(0, b.memoryStats().bytesCached());
+        }
+    }
 }
