@@ -21,7 +21,9 @@ import java.util.Map;
  */
 final class CpuMemory {
     private static final boolean POISON = Boolean.getBoolean("clgrad.cpu.poisonReused");
+    /** Slots of recent (key, list) pairs: a power of two, indexed by the top bits of a key's hash. */
     private static final int RECENT = 16;
+    private static final int RECENT_SHIFT = Integer.SIZE - Integer.numberOfTrailingZeros(RECENT);
 
     private final CpuBackend owner;
     private final Map<Long, ArrayDeque<Object>> pool = new HashMap<>();
@@ -117,7 +119,7 @@ final class CpuMemory {
     /** The pool's list for {@code key} (made when {@code create}, else null when there is none); under the lock. */
     @SuppressWarnings("unchecked")
     private ArrayDeque<Object> list(long key, boolean create) {
-        int slot = (int) (key ^ key >>> 32) * 0x9E3779B9 >>> 28;   // RECENT = 16 slots
+        int slot = (int) (key ^ key >>> 32) * 0x9E3779B9 >>> RECENT_SHIFT;
         ArrayDeque<Object> list = (ArrayDeque<Object>) recentLists[slot];
         if (list != null && recentKeys[slot] == key) {
             return list;

@@ -124,7 +124,6 @@ final class SpinTeam {
         /** {@code PUBLISHED + h}: helper h's chunk, in its buffer ({@link SpinTeam#helperBuffers}). */
         static final int PUBLISHED = 3;
 
-        final SpinTeam team;
         /** Both cleared when the job ends, so that the team's last job keeps no op's arrays alive. */
         CpuParallel.ColumnsBody columns;
         float[] out;
@@ -135,9 +134,8 @@ final class SpinTeam {
         /** Per chunk: a helper's failure (written before the state says FAILED). */
         final Throwable[] failures;
 
-        ColumnsJob(SpinTeam team, CpuParallel.ColumnsBody columns, int chunks, int rows, int width, float[] out) {
+        ColumnsJob(CpuParallel.ColumnsBody columns, int chunks, int rows, int width, float[] out) {
             super(null, chunks);
-            this.team = team;
             this.columns = columns;
             this.out = out;
             this.rows = rows;
@@ -169,10 +167,10 @@ final class SpinTeam {
         }
 
         /**
-         * The caller, its own chunks done: copies each helper's published chunk into the output, and
-         * computes any still running after {@code patienceNanos} of waiting itself.
+         * The caller, its own chunks done: copies each helper's published chunk of {@code team} into the
+         * output, and computes any still running after {@code patienceNanos} of waiting itself.
          */
-        void finish(long patienceNanos) {
+        void finish(SpinTeam team, long patienceNanos) {
             long waitStart = System.nanoTime();
             for (int c = 0; c < chunks; c++) {
                 int s = (int) STATE.getVolatile(state, c);
@@ -321,11 +319,11 @@ final class SpinTeam {
             return false;
         }
         try {
-            ColumnsJob j = (ColumnsJob) post(new ColumnsJob(this, body, chunks, rows, width, out));
+            ColumnsJob j = (ColumnsJob) post(new ColumnsJob(body, chunks, rows, width, out));
             try {
                 long start = System.nanoTime();
                 j.work();
-                j.finish(Math.max(MIN_PATIENCE_NANOS, System.nanoTime() - start));
+                j.finish(this, Math.max(MIN_PATIENCE_NANOS, System.nanoTime() - start));
             } finally {
                 // a helper still in this job then fails inside its try, and its chunk is no longer RUNNING
                 // (or nobody waits for it): nothing reads what it did
