@@ -29,9 +29,7 @@ final class VectorPackedLinear implements PackedLinear.Kernel {
     @Override
     public void panel(int k, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff) {
         if (k == 0) {
-            for (int q = 0; q < NB; q++) {
-                y[yOff + q] = 0f;
-            }
+            java.util.Arrays.fill(y, yOff, yOff + NB, 0f);
             return;
         }
         // the accumulators start from the first step's products (fma onto +0, as a loop from zero would),
@@ -62,9 +60,7 @@ final class VectorPackedLinear implements PackedLinear.Kernel {
     public void panelRows(int count, int[] rows, int rowsOff, float[] x, int xOff, float[] w, int wOff,
                           float[] y, int yOff) {
         if (count == 0) {
-            for (int q = 0; q < NB; q++) {
-                y[yOff + q] = 0f;
-            }
+            java.util.Arrays.fill(y, yOff, yOff + NB, 0f);
             return;
         }
         // as panel: the accumulators start from the first listed input's products onto +0
@@ -94,9 +90,7 @@ final class VectorPackedLinear implements PackedLinear.Kernel {
     @Override
     public void panelPair(int k, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff) {
         if (k == 0) {
-            for (int q = 0; q < 2 * NB; q++) {
-                y[yOff + q] = 0f;
-            }
+            java.util.Arrays.fill(y, yOff, yOff + 2 * NB, 0f);
             return;
         }
         int v0 = wOff + k * NB;
@@ -137,9 +131,7 @@ final class VectorPackedLinear implements PackedLinear.Kernel {
     public void panelRowsPair(int count, int[] rows, int rowsOff, int k, float[] x, int xOff, float[] w, int wOff,
                               float[] y, int yOff) {
         if (count == 0) {
-            for (int q = 0; q < 2 * NB; q++) {
-                y[yOff + q] = 0f;
-            }
+            java.util.Arrays.fill(y, yOff, yOff + 2 * NB, 0f);
             return;
         }
         int v0 = wOff + k * NB;
