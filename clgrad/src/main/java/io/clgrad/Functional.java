@@ -51,6 +51,32 @@ public final class Functional {
     }
 
     /**
+     * Linear layers in a row, each followed by a ReLU where {@code relu} says:
+     * {@code h_{l+1} = act_l(h_l·W_lᵀ + b_l)} from {@code h_0 = input}, the numbers and errors of
+     * {@link #linear} and {@link #linearRelu} applied in turn. In inference of at most four rows
+     * (nothing records a gradient) on the CPU backend, the layers run as one launch whose hidden rows
+     * stay in the backend, two layers at a time split over two threads as one job;
+     * {@link io.clgrad.nn.Sequential} uses it for its runs of Linear layers and ReLUs.
+     *
+     * @param input   [*, in_features of the first layer]
+     * @param weights each layer's weight, [out_features, in_features]; each layer's in_features is the
+     *                previous layer's out_features
+     * @param biases  each layer's bias [out_features], or null entries (as many as weights)
+     * @param relu    whether a ReLU follows each layer (as many as weights)
+     * @return [*, out_features of the last layer]
+     * @throws IllegalArgumentException when the three arrays differ in length or are empty, or a layer's
+     *                                  shapes do not fit (the message names the layer's op and shapes)
+     */
+    public static Tensor linearChain(Tensor input, Tensor[] weights, Tensor[] biases, boolean[] relu) {
+        if (weights.length == 0 || biases.length != weights.length || relu.length != weights.length) {
+            throw new IllegalArgumentException("linearChain: needs as many biases and ReLU flags as weights, at least one"
+                    + " layer; got " + weights.length + " weights, " + biases.length + " biases, " + relu.length
+                    + " ReLU flags");
+        }
+        return Linalg.linearChain(input, weights.clone(), biases.clone(), relu.clone());
+    }
+
+    /**
      * Binary cross-entropy on logits, as {@code torch.nn.functional.binary_cross_entropy_with_logits},
      * computed stably:
      * {@code ℓ = w·[(1-y)·x + (1+(p-1)·y)·(log(1+e^{-|x|}) + max(-x, 0))]}, with p the positive

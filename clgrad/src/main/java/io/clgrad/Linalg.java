@@ -131,6 +131,78 @@ final class Linalg {
                 g -> linearGrads(g, x, w, b, relu ? result : null));
     }
 
+    /**
+     * Linear layers in a row, each followed by a ReLU where {@code relu} says: {@code linear} in turn,
+     * with its numbers and errors. In inference of a few rows (nothing recorded, packed weights) on a
+     * backend that runs such chains ({@link io.clgrad.backend.Backend#addmmPackedChain}), one launch
+     * for all of them: the hidden rows stay in the backend, and the CPU backend splits two layers over
+     * two threads as one job.
+     */
+    static Tensor linearChain(Tensor x, Tensor[] w, Tensor[] b, boolean[] relu) {
+        Tensor y = packedChain(x, w, b, relu);
+        if (y != null) {
+            return y;
+        }
+        Tensor h = x;
+        for (int l = 0; l < w.length; l++) {
+            h = linear(h, w[l], b[l], relu[l]);
+        }
+        return h;
+    }
+
+    /** {@link #linearChain} as one launch, or null when it cannot be (then layer by layer, with its checks). */
+    private static Tensor packedChain(Tensor x, Tensor[] w, Tensor[] b, boolean[] relu) {
+        int layers = w.length;
+        if (layers < 2 || x.dim() != 2 || x.dtype() != DType.FLOAT32 || !x.backend().packedLinearChain()
+                || Graph.shouldRecord(x)) {
+            return null;
+        }
+        int rows = x.shapeRef()[0];
+        int[] outs = new int[layers];
+        int in = x.shapeRef()[1];
+        for (int l = 0; l < layers; l++) {
+            if (!chainable(x, w[l], b[l], in) || Graph.shouldRecord(w[l], b[l])) {
+                return null;
+            }
+            outs[l] = w[l].shapeRef()[0];
+            in = outs[l];
+        }
+        Tensor[] packed = new Tensor[layers];
+        try {
+            for (int l = 0; l < layers; l++) {
+                packed[l] = PackedLinearWeights.forForward(w[l], rows);
+                if (packed[l] == null) {
+                    return null;
+                }
+            }
+            int[] xs = x.stridesRef();
+            MatmulSpec spec = new MatmulSpec(1, rows, outs[0], x.shapeRef()[1], x.offset(), 0, xs[0], xs[1], 0, 0, 0, 0);
+            return OpLaunch.run("linear_chain", x.device(), DType.FLOAT32, new int[] {rows, outs[layers - 1]}, (l, y) -> {
+                Buffer[] pw = new Buffer[layers];
+                Buffer[] pb = new Buffer[layers];
+                for (int i = 0; i < layers; i++) {
+                    pw[i] = l.strided(packed[i]);
+                    pb[i] = l.dense(b[i]);
+                }
+                x.backend().addmmPackedChain(spec, l.strided(x), pw, pb, relu.clone(), outs, y);
+            });
+        } finally {
+            for (Tensor p : packed) {
+                if (p != null) {
+                    p.close();
+                }
+            }
+        }
+    }
+
+    /** Whether layer W [out, in] (bias b or null) can follow an input of {@code in} features of x in a packed chain. */
+    private static boolean chainable(Tensor x, Tensor w, Tensor b, int in) {
+        return w.dtype() == DType.FLOAT32 && w.device() == x.device() && w.dim() == 2 && w.shapeRef()[1] == in
+                && in > 0 && w.shapeRef()[0] > 0
+                && (b == null || b.dtype() == DType.FLOAT32 && b.device() == x.device() && b.dim() == 1
+                        && b.shapeRef()[0] == w.shapeRef()[0]);
+    }
+
     private static Tensor[] linearGrads(Tensor g, Tensor x, Tensor w, Tensor b, Tensor reluOut) {
         boolean wantB = b != null && b.requiresGrad();
         boolean fused = w.requiresGrad() && g.numel() > 0 && w.numel() > 0;

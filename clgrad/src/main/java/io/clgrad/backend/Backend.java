@@ -200,6 +200,34 @@ public interface Backend extends AutoCloseable {
     int PACKED_LINEAR_MAX_ROWS = 4;
 
     /**
+     * Whether {@link #addmmPackedChain} runs several packed Linear layers in one call (default: no;
+     * the caller then launches them one by one).
+     */
+    default boolean packedLinearChain() {
+        return false;
+    }
+
+    /**
+     * Linear layers in a row, each from its packed copy: {@code h_0 = A}, {@code h_{l+1} =
+     * act_l(h_l·W_lᵀ + bias_l)}, {@code C = h_L}, each layer's numbers those of {@link #addmmPacked} on
+     * its own. The hidden rows need no buffers of the caller's, and the backend may split two layers
+     * over its threads as one job (batch-1 inference of an MLP: one hand-off instead of two).
+     *
+     * @param spec   the first layer's product as {@link #addmmPacked} takes it (A's geometry, m, n =
+     *               out_0, k = in_0), at most {@link #PACKED_LINEAR_MAX_ROWS} rows
+     * @param packed each layer's packed weight
+     * @param bias   each layer's bias (an entry may be null)
+     * @param relu   whether a ReLU follows each layer
+     * @param outs   each layer's out features, the next layer's in; {@code outs[0] = spec.n()}
+     * @param c      the last layer's output, contiguous [m, outs[L-1]]
+     * @throws UnsupportedOperationException when {@link #packedLinearChain} is false
+     */
+    default void addmmPackedChain(MatmulSpec spec, Buffer a, Buffer[] packed, Buffer[] bias, boolean[] relu,
+                                  int[] outs, Buffer c) {
+        throw new UnsupportedOperationException(id() + " runs packed Linear layers one at a time");
+    }
+
+    /**
      * A Linear layer's parameter gradients (the backward of {@link #addmm} for W and b): with
      * {@code gz = g}, or {@code gz = RELU_BACKWARD(g, reluOut)} ({@code reluOut <= 0 ? 0 : g}) when
      * {@code reluOut} is not null, {@code gw = gzᵀ·x} and, when {@code gb} is not null,

@@ -2,6 +2,7 @@ package io.clgrad.nn;
 
 import java.util.List;
 
+import io.clgrad.Functional;
 import io.clgrad.Tensor;
 
 /**
@@ -87,9 +88,13 @@ public class Sequential extends Module<Sequential> {
         List<Module<?>> layers = children();
         for (int i = 0; i < layers.size(); i++) {
             Module<?> m = layers.get(i);
+            int chain = linearRun(layers, i);
             // a Linear followed by a ReLU runs as one fused product (same numbers, one launch fewer)
             // (exact classes only: a subclass may override forward, and then its forward must run)
-            if (m.getClass() == Linear.class && i + 1 < layers.size() && layers.get(i + 1).getClass() == ReLU.class) {
+            if (chain > 1) {
+                h = linearChain(h, layers, i, chain);
+                i = chainEnd(layers, i, chain) - 1;
+            } else if (m.getClass() == Linear.class && i + 1 < layers.size() && layers.get(i + 1).getClass() == ReLU.class) {
                 h = ((Linear) m).forwardRelu(h);
                 i++;
             } else if (m.getClass() == ReLU.class && i + 1 < layers.size()
@@ -103,5 +108,39 @@ public class Sequential extends Module<Sequential> {
             }
         }
         return h;
+    }
+
+    /** How many Linear layers, each followed by at most one ReLU, run in a row from {@code i}. */
+    private static int linearRun(List<Module<?>> layers, int i) {
+        int n = 0;
+        for (int j = i; j < layers.size() && layers.get(j).getClass() == Linear.class; n++) {
+            j += j + 1 < layers.size() && layers.get(j + 1).getClass() == ReLU.class ? 2 : 1;
+        }
+        return n;
+    }
+
+    /** The index after the {@code n} Linear layers (and their ReLUs) from {@code i}. */
+    private static int chainEnd(List<Module<?>> layers, int i, int n) {
+        int j = i;
+        for (int l = 0; l < n; l++) {
+            j += j + 1 < layers.size() && layers.get(j + 1).getClass() == ReLU.class ? 2 : 1;
+        }
+        return j;
+    }
+
+    /** The {@code n} Linear layers (and their ReLUs) from {@code i} applied to x: {@link Functional#linearChain}. */
+    private static Tensor linearChain(Tensor x, List<Module<?>> layers, int i, int n) {
+        Tensor[] w = new Tensor[n];
+        Tensor[] b = new Tensor[n];
+        boolean[] relu = new boolean[n];
+        int j = i;
+        for (int l = 0; l < n; l++) {
+            Linear lin = (Linear) layers.get(j);
+            w[l] = lin.weight();
+            b[l] = lin.bias();
+            relu[l] = j + 1 < layers.size() && layers.get(j + 1).getClass() == ReLU.class;
+            j += relu[l] ? 2 : 1;
+        }
+        return Functional.linearChain(x, w, b, relu);
     }
 }

@@ -357,18 +357,53 @@ public final class CpuBackend implements Backend {
     /** {@link PackedLinear#run}: the panels split over the spinning helpers. */
     @Override
     public void addmmPacked(MatmulSpec spec, Buffer a, Buffer packed, Buffer bias, boolean relu, Buffer c) {
+        float[] x = packedInput("addmmPacked", spec, a);
+        packedLinear.run(spec, x, args.f32(packed, "packed W", packedLinearWeightSize(spec.n(), spec.k())),
+                args.optF32(bias, "bias", spec.n()), relu, args.f32(c, "C", (long) spec.m() * spec.n()));
+    }
+
+    /** Runs packed layers in a row on arrays. */
+    @Override
+    public boolean packedLinearChain() {
+        return true;
+    }
+
+    /** {@link PackedLinear#runChain}: the hidden rows in the calling thread's scratch, pairs of layers as one job. */
+    @Override
+    public void addmmPackedChain(MatmulSpec spec, Buffer a, Buffer[] packed, Buffer[] bias, boolean[] relu, int[] outs,
+                                 Buffer c) {
+        float[] x = packedInput("addmmPackedChain", spec, a);
+        int layers = outs.length;
+        if (layers < 1 || packed.length != layers || bias.length != layers || relu.length != layers || outs[0] != spec.n()) {
+            throw new IllegalArgumentException("addmmPackedChain: " + layers + " layers need as many packed weights, biases"
+                    + " and ReLU flags (got " + packed.length + ", " + bias.length + ", " + relu.length
+                    + ") and outs[0] = n of " + spec);
+        }
+        float[][] w = new float[layers][];
+        float[][] b = new float[layers][];
+        for (int l = 0, in = spec.k(); l < layers; in = outs[l], l++) {
+            if (outs[l] < 1) {
+                throw new IllegalArgumentException("addmmPackedChain: layer " + l + " has " + outs[l] + " outputs");
+            }
+            w[l] = args.f32(packed[l], "packed W" + l, packedLinearWeightSize(outs[l], in));
+            b[l] = args.optF32(bias[l], "bias" + l, outs[l]);
+        }
+        packedLinear.runChain(spec, x, w, b, relu, outs, args.f32(c, "C", (long) spec.m() * outs[layers - 1]));
+    }
+
+    /** A of a packed product, checked: one product of 1 to PACKED_LINEAR_MAX_ROWS rows, in and out at least 1, inside its buffer. */
+    private float[] packedInput(String op, MatmulSpec spec, Buffer a) {
         int m = spec.m();
         if (spec.batch() != 1 || m < 1 || m > PACKED_LINEAR_MAX_ROWS || spec.k() < 1 || spec.n() < 1) {
-            throw new IllegalArgumentException("addmmPacked: takes 1 to " + PACKED_LINEAR_MAX_ROWS
+            throw new IllegalArgumentException(op + ": takes 1 to " + PACKED_LINEAR_MAX_ROWS
                     + " rows of one product with in, out >= 1, got " + spec);
         }
         float[] x = args.f32(a, "A", 0);
         long lastX = spec.aOffset() + (long) (m - 1) * spec.aRowStride() + (long) (spec.k() - 1) * spec.aColStride();
         if (spec.aOffset() < 0 || lastX >= x.length) {
-            throw new IllegalArgumentException("addmmPacked: A of " + x.length + " elements is too small for " + spec);
+            throw new IllegalArgumentException(op + ": A of " + x.length + " elements is too small for " + spec);
         }
-        packedLinear.run(spec, x, args.f32(packed, "packed W", packedLinearWeightSize(spec.n(), spec.k())),
-                args.optF32(bias, "bias", spec.n()), relu, args.f32(c, "C", (long) m * spec.n()));
+        return x;
     }
 
     /**

@@ -32,34 +32,50 @@ import io.clgrad.backend.MatmulSpec;
  * 1 MiB L2, and the panels read last are the ones still there, so starting the next call with them
  * trades L3 reads for L2 hits (0.4-0.7 µs off the batch-1 MLP forward, one-process A/B, Zen 4).
  *
+ * <p>Each output is the sum of two halves: the products of inputs [0, h) and of [h, in), h =
+ * {@link #half}(in), each added in the order p = h0, h0 + 1, ... with a fused multiply-add from +0
+ * and stored as {@code s + 0f}, then the two added. Both kernels ({@link Plain}, the twin and the
+ * fallback, and {@code VectorPackedLinear}, loaded by reflection) do exactly this, so they agree bit
+ * for bit, and so does every way of splitting the work below, on any number of threads.
+ *
  * <p>A row of x with many zeros (the input of every layer after a ReLU, about half of it) skips
- * them: the kernel steps only over the inputs p with x[p] ≠ 0, listed once per call, and reads
- * only their weights ({@link Kernel#panelRows}). Adding fma(0, w, s) = s + (±0) leaves a nonzero s
- * unchanged when w is finite; only a zero sum's sign can differ (a product that underflows to −0,
- * then a skipped +0), so both kernels store every zero sum as +0 (s + 0f), and the result is bit
- * for bit the dense loop's. A weight that is Inf or NaN would turn 0·w into NaN, so the weights are
- * followed by a flag written while packing, and a copy with a non-finite weight never skips. Rows with
- * fewer than one zero in {@value #SKIP_BELOW_DENSITY_INVERSE} inputs take the dense loop, whose
- * single stream the prefetchers follow best. On the Zen 4 machine of docs/benchmarks.md the MLP's
- * second layer (half its inputs zero) took 5.5 against 7.2 µs.
+ * them: the kernel steps only over the inputs p with x[p] ≠ 0 and reads only their weights
+ * ({@link Kernel#panelRows}). Adding fma(0, w, s) = s + (±0) leaves a nonzero s unchanged when w is
+ * finite; only a zero sum's sign can differ (a product that underflows to −0, then a skipped +0),
+ * which the {@code + 0f} makes +0, so the result is bit for bit the dense loop's. A weight that is
+ * Inf or NaN would turn 0·w into NaN, so the weights are followed by a flag written while packing,
+ * and a copy with a non-finite weight never skips. A half with fewer than one zero in
+ * {@value #SKIP_BELOW_DENSITY_INVERSE} inputs takes the dense loop, whose single stream the
+ * prefetchers follow best. On the Zen 4 machine of docs/benchmarks.md the MLP's second layer (half
+ * its inputs zero) took 5.5 against 7.2 µs.
+ *
+ * <p>Splitting a product over the threads ({@link Layer}, the spinning helpers of {@link CpuParallel},
+ * from {@link SmallGemm#PARALLEL_FLOPS}): rows without many zeros in their first half split the
+ * panels, each thread adding each panel's two halves itself; otherwise each thread takes one half of
+ * the inputs, lists its nonzero ones and sums them for all the panels of its range, and the caller
+ * adds the halves ({@link Kernel#combine}). That thread then reads the inputs it listed and no list
+ * another core wrote. {@link #runChain} runs layers in a row with the hidden rows in this thread's
+ * scratch, and two layers that split over two threads as one job ({@link Pair}): each thread computes
+ * its half of the first layer's outputs, which is its half of the second layer's inputs, and goes on
+ * to that half's sums of the second layer, so the hidden half never leaves its core and the op hands
+ * work over once. On the Zen 4 machine (one process, alternating; batch-1 784-512-512-10 MLP,
+ * Sequential's forward with its output read back) it took 16.1 against 16.8 µs median (16.9 against
+ * 17.7 mean) with the two vCPUs on one CCX and 18.5 against 20.9 (19.5 against 22.1 mean) on two CCDs.
  *
  * <p>The io.clgrad layer keeps the packed copy beside the weight and packs again when the weight's
- * version changes ({@code Backend#packLinearWeight}); this class only packs and multiplies. Panels
- * (and the tail) are split over the threads as {@link SmallGemm}'s columns are (the spinning
- * helpers, from {@link SmallGemm#PARALLEL_FLOPS}). The panels' inner loop is a {@link Kernel}:
- * {@link Plain} (plain Java, the twin and the fallback) or {@code VectorPackedLinear} (Vector API,
- * loaded by reflection). Both add the products of each output in the order p = 0, 1, ... with a
- * fused multiply-add, so they agree bit for bit.
+ * version changes ({@code Backend#packLinearWeight}); this class only packs and multiplies.
  *
  * <pre>{@code
  * PackedLinear pl = new PackedLinear(par, true);
  * float[] packed = new float[(int) pl.packedSize(out, in)];
  * pl.pack(w, 0, in, 1, out, in, packed);          // W [out, in] row-major
  * pl.run(spec, x, packed, bias, true, y);          // y = relu(x·Wᵀ + b)
+ * pl.runChain(spec, x, new float[][] {p1, p2}, new float[][] {b1, b2}, new boolean[] {true, false},
+ *         new int[] {512, 10}, y2);                // y2 = relu(x·W1ᵀ + b1)·W2ᵀ + b2
  * }</pre>
  */
 final class PackedLinear {
-    /** Most rows of x this path takes; more rows reuse each weight enough for the packed GEMM. */
+        /** Most rows of x this path takes; more rows reuse each weight enough for the packed GEMM. */
     static final int MAX_ROWS = 4;
     /** A row skips its zero inputs when at least one in this many is zero. */
     static final int SKIP_BELOW_DENSITY_INVERSE = 8;
@@ -70,8 +86,6 @@ final class PackedLinear {
      * writes holds no weight that concurrent callers read.
      */
     static final int DIRECTION_GAP = 16;
-    /** Per thread: the lists of x's nonzero inputs, one row after another. */
-    private static final ThreadLocal<int[]> NONZERO_SCRATCH = ThreadLocal.withInitial(() -> new int[0]);
     private static final String VECTOR_CLASS = "io.clgrad.backend.cpu.VectorPackedLinear";
 
     /** One panel's products for one row of x. */
@@ -94,10 +108,11 @@ final class PackedLinear {
         void panelRows(int count, int[] rows, int rowsOff, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff);
 
         /**
-         * {@link #panel} for two panels side by side, the second's weights from {@code wOff + k·NB} and its
-         * outputs at {@code yOff + NB}, in one loop: each output's sum is the single panel's.
+         * {@link #panel} for two panels side by side, the second's weights from {@code wOff + span·NB} (the
+         * panels hold {@code span} inputs each, of which this sums {@code k}) and its outputs at
+         * {@code yOff + NB}, in one loop: each output's sum is the single panel's.
          */
-        void panelPair(int k, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff);
+        void panelPair(int k, int span, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff);
 
         /** {@link #panelRows} for two panels side by side, of {@code k} inputs each (the second's weights from {@code wOff + k·NB}). */
         void panelRowsPair(int count, int[] rows, int rowsOff, int k, float[] x, int xOff, float[] w, int wOff,
@@ -105,6 +120,16 @@ final class PackedLinear {
 
         /** How many of {@code x[off .. off + n)} are not zero (NaN counts as not zero). */
         int nonZeros(float[] x, int off, int n);
+
+        /** {@code dst[dstOff + j] += src[srcOff + j]} for j in [0, n): a panel's second half onto its first. */
+        void addTo(int n, float[] src, int srcOff, float[] dst, int dstOff);
+
+        /**
+         * {@code y[yOff + j] = act(a[aOff + j] + b[bOff + j] + bias[j])} for j in [0, n), added in that
+         * order (no bias: {@code a + b}), act ReLU ({@code Math.max(v, 0)}) or none: two halves' sums
+         * made one output.
+         */
+        void combine(int n, float[] a, int aOff, float[] b, int bOff, float[] bias, boolean relu, float[] y, int yOff);
     }
 
     private final CpuParallel par;
@@ -181,89 +206,384 @@ final class PackedLinear {
     /**
      * {@code y[i][j] = act(Σ_p X[i][p] · W[j][p] + bias[j])} for the {@code spec.m()} rows of x (A of
      * {@code spec}, read through its strides; {@code spec.n()} = out, {@code spec.k()} = in), W from
-     * its packed copy; y is contiguous [m, out].
+     * its packed copy; y is contiguous [m, out]. Each panel output is the sum of its two halves
+     * ({@link #half}), each added in order from +0, the same on any number of threads.
      */
     void run(MatmulSpec spec, float[] x, float[] packed, float[] bias, boolean relu, float[] y) {
         int m = spec.m();
         int out = spec.n();
         int in = spec.k();
         float[] gathered = SmallGemm.contiguousA(spec, x);
-        float[] xc = gathered == null ? x : gathered;
-        int xo = gathered == null ? spec.aOffset() : 0;
-        int nb = kernel.panel();
-        int panels = out / nb;
-        int units = panels + (panels * nb < out ? 1 : 0);   // the tail rows are the last unit
-        int threads = spec.flops() >= parallelFlops ? Math.min(par.threads(), units) : 1;
-        float[] xs = xc;
-        int x0 = xo;
-        int[] nonZero = panels > 0 && skipZeros && packed[out * in] == ALL_FINITE ? nonZeroLists(m, in, xs, x0) : null;
-        int direction = out * in + DIRECTION_GAP;
-        boolean backward = packed[direction] != 0f;
-        packed[direction] = backward ? 0f : 1f;   // a plain write: a lost flip between racing callers costs only speed
-        par.forEachSpinning(threads, spec.flops(), m, out, y, new CpuParallel.ColumnsBody() {
-            @Override
-            public void run(int t, float[] dst) {
-                int u0 = (int) ((long) units * t / threads);
-                int u1 = (int) ((long) units * (t + 1) / threads);
-                int uEnd = Math.min(u1, panels);
-                for (int done = 0; done < uEnd - u0; done += 2) {
-                    boolean pair = uEnd - u0 - done >= 2;
-                    int u = backward ? uEnd - done - (pair ? 2 : 1) : u0 + done;
-                    for (int i = 0; i < m; i++) {
-                        int count = nonZero == null ? -1 : nonZero[m * in + i];
-                        int xr = x0 + i * in;
-                        int w0 = u * in * nb;
-                        int y0 = i * out + u * nb;
-                        if (count >= 0 && pair) {
-                            kernel.panelRowsPair(count, nonZero, i * in, in, xs, xr, packed, w0, dst, y0);
-                        } else if (count >= 0) {
-                            kernel.panelRows(count, nonZero, i * in, xs, xr, packed, w0, dst, y0);
-                        } else if (pair) {
-                            kernel.panelPair(in, xs, xr, packed, w0, dst, y0);
-                        } else {
-                            kernel.panel(in, xs, xr, packed, w0, dst, y0);
-                        }
-                    }
-                }
-                if (u1 > panels) {
-                    tail.dot(m, in, xs, x0, packed, 0, in, dst, out, panels * nb, out);
-                }
-                // made here, not captured: one object fewer for a helper to fetch from the caller's core
-                new GemmEpilogue(bias, relu).apply(dst, 0, out, 0, m, u0 * nb, Math.min(out, u1 * nb));
-            }
-
-            @Override
-            public int columnStart(int t) {
-                return Math.min(out, (int) ((long) units * t / threads) * nb);
-            }
-        });
+        float[] xs = gathered == null ? x : gathered;
+        int x0 = gathered == null ? spec.aOffset() : 0;
+        int threads = threads(spec.flops(), out);
+        // the halves when a row skips zeros, judged on the first half (the caller's own, after a split layer)
+        boolean halves = skips(out, in, packed) && sparseRows(m, half(in), in, xs, x0);
+        Layer layer = new Layer(kernel, tail, m, out, in, xs, x0, packed, walkBackward(packed, out, in), halves,
+                halves, bias, relu, threads);
+        if (halves) {
+            layer.halves(par, threads, spec.flops(), y);
+        } else if (threads > 1) {
+            par.forEachSpinning(threads, spec.flops(), m, out, y, layer);
+        } else {
+            layer.run(0, y);
+        }
     }
 
     /**
-     * The nonzero inputs of each row of x [m, in] (contiguous from x0), for rows with at least one zero
-     * in {@value #SKIP_BELOW_DENSITY_INVERSE}: row i's list at [i·in, i·in + count), count at [m·in + i]
-     * (−1: the dense loop); this thread's scratch, read by the helpers while the job runs.
+     * Layers in a row, {@code h_{l+1} = act_l(h_l·W_lᵀ + b_l)} from {@code h_0} = x (A of {@code spec},
+     * read through its strides; {@code spec.n()} = out_0, {@code spec.k()} = in) to y = h_L, contiguous
+     * [m, out_{L-1}]: the hidden rows stay in this thread's scratch, and two layers that the threads
+     * would split in two ({@link #pairs}) run as one job. Each layer's numbers are {@link #run}'s.
+     *
+     * @param outs out_l of each layer, the next one's in
      */
-    private int[] nonZeroLists(int m, int in, float[] x, int x0) {
-        int[] lists = NONZERO_SCRATCH.get();
-        if (lists.length < m * in + m) {
-            lists = new int[m * in + m];
-            NONZERO_SCRATCH.set(lists);
+    void runChain(MatmulSpec spec, float[] x, float[][] packed, float[][] bias, boolean[] relu, int[] outs, float[] y) {
+        int m = spec.m();
+        int layers = outs.length;
+        Scratch scratch = SCRATCH.get();
+        float[] h = x;
+        MatmulSpec s = spec;
+        for (int l = 0, step = 0; l < layers; step++) {
+            boolean pair = l + 1 < layers && pairs(s, outs[l + 1], packed[l + 1]);
+            int last = pair ? l + 1 : l;
+            // the two hidden arrays in turn: a step never writes the array it reads
+            float[] dst = last == layers - 1 ? y : scratch.hidden(step % 2, m * outs[last]);
+            if (pair) {
+                runPair(s, h, packed[l], bias[l], relu[l], outs[l + 1], packed[l + 1], bias[l + 1], relu[l + 1], dst);
+            } else {
+                run(s, h, packed[l], bias[l], relu[l], dst);
+            }
+            h = dst;
+            s = last + 1 < layers ? MatmulSpec.rowMajor(m, outs[last + 1], outs[last]) : null;
+            l = last + 1;
         }
+    }
+
+    /**
+     * Whether the layer of {@code spec} and the next one (outB outputs, packed copy {@code packedB}) run
+     * as one job of two chunks ({@link Pair}): the first would split over exactly two threads, at the
+     * second's {@link #half}, and the second has whole panels only.
+     */
+    boolean pairs(MatmulSpec spec, int outB, float[] packedB) {
+        int nb = kernel.panel();
+        int out = spec.n();
+        int units = out / nb + (out % nb != 0 ? 1 : 0);
+        return threads(spec.flops(), out) == 2 && units / 2 * nb == half(out) && outB % nb == 0 && outB > 0;
+    }
+
+    /**
+     * {@code y = actB(actA(x·Aᵀ + a)·Bᵀ + b)} as one job: chunk c computes the hidden columns of its half
+     * of A's panels, then that half's sums of B's products from them (the hidden half never leaves its
+     * thread), and the caller adds the two halves ({@link Layer#halves}'s numbers).
+     */
+    private void runPair(MatmulSpec spec, float[] x, float[] packedA, float[] biasA, boolean reluA, int outB,
+                         float[] packedB, float[] biasB, boolean reluB, float[] y) {
+        int m = spec.m();
+        int out = spec.n();
+        int in = spec.k();
+        float[] gathered = SmallGemm.contiguousA(spec, x);
+        float[] xs = gathered == null ? x : gathered;
+        int x0 = gathered == null ? spec.aOffset() : 0;
+        Layer a = new Layer(kernel, tail, m, out, in, xs, x0, packedA, walkBackward(packedA, out, in), false, false,
+                biasA, reluA, 2);
+        Layer b = new Layer(kernel, tail, m, outB, out, null, 0, packedB, walkBackward(packedB, outB, out), true,
+                skips(outB, out, packedB), biasB, reluB, 2);
+        float[] sums = SCRATCH.get().sums(m * 2 * outB);
+        par.forEachSpinning(2, spec.flops() + 2.0 * m * outB * out, m, 2 * outB, sums, new Pair(a, b));
+        b.combine(sums, y);
+    }
+
+    /** Threads for a product of {@code flops} with {@code out} outputs: its panels (and tail) split over them. */
+    private int threads(double flops, int out) {
+        int nb = kernel.panel();
+        int units = out / nb + (out % nb != 0 ? 1 : 0);
+        return flops >= parallelFlops ? Math.min(par.threads(), units) : 1;
+    }
+
+    /** Whether rows may skip their zero inputs: some whole panels, and every weight finite. */
+    private boolean skips(int out, int in, float[] packed) {
+        return out >= kernel.panel() && skipZeros && packed[out * in] == ALL_FINITE;
+    }
+
+    /** Which way this call walks the panels, flipping it for the next call (its comment in the class doc). */
+    private static boolean walkBackward(float[] packed, int out, int in) {
+        int direction = out * in + DIRECTION_GAP;
+        boolean backward = packed[direction] != 0f;
+        packed[direction] = backward ? 0f : 1f;   // a plain write: a lost flip between racing callers costs only speed
+        return backward;
+    }
+
+    /** Where the inputs of a row of {@code in} split into the halves whose sums are added. */
+    static int half(int in) {
+        return in / 2;
+    }
+
+    /**
+     * Whether some row of x [m, in] (contiguous from x0) has at least one zero in
+     * {@value #SKIP_BELOW_DENSITY_INVERSE} of its first {@code n} inputs.
+     */
+    private boolean sparseRows(int m, int n, int in, float[] x, int x0) {
         for (int i = 0; i < m; i++) {
-            int row = x0 + i * in;
-            if (kernel.nonZeros(x, row, in) > in - Math.max(1, in / SKIP_BELOW_DENSITY_INVERSE)) {
-                lists[m * in + i] = -1;
-                continue;
+            if (kernel.nonZeros(x, x0 + i * in, n) <= n - Math.max(1, n / SKIP_BELOW_DENSITY_INVERSE)) {
+                return true;
             }
-            int count = 0;
-            for (int p = 0; p < in; p++) {
-                lists[i * in + count] = p;   // kept only when x[p] is not zero: no branch to mispredict
-                count += x[row + p] != 0f ? 1 : 0;
-            }
-            lists[m * in + i] = count;
         }
-        return lists;
+        return false;
+    }
+
+    /** Per thread: lists of nonzero inputs, panels' second halves or a call's half sums, a chain's hidden rows. */
+    private static final class Scratch {
+        private int[] lists = new int[0];
+        private float[] sums = new float[0];
+        private float[] second = new float[0];
+        private float[] pairHidden = new float[0];
+        private final float[][] hidden = {new float[0], new float[0]};
+
+        int[] lists(int n) {
+            if (lists.length < n) {
+                lists = new int[n];
+            }
+            return lists;
+        }
+
+        float[] sums(int n) {
+            if (sums.length < n) {
+                sums = new float[n];
+            }
+            return sums;
+        }
+
+        /** A panel's (or pair's) second half, added to its first. */
+        float[] second(int n) {
+            if (second.length < n) {
+                second = new float[n];
+            }
+            return second;
+        }
+
+        /** A {@link Pair} chunk's hidden rows. */
+        float[] pairHidden(int n) {
+            if (pairHidden.length < n) {
+                pairHidden = new float[n];
+            }
+            return pairHidden;
+        }
+
+        /** A chain's hidden rows: two arrays, used in turn. */
+        float[] hidden(int which, int n) {
+            if (hidden[which].length < n) {
+                hidden[which] = new float[n];
+            }
+            return hidden[which];
+        }
+    }
+
+    /**
+     * One product's work as the chunks of a spinning job, split one of the two ways of the class doc:
+     * ranges of panels, or halves of the inputs ({@link #halves}). The job's body is this one object,
+     * which a helper fetches from the caller's core: it carries what the chunks read, and a chunk makes
+     * its epilogue itself.
+     */
+    private static final class Layer implements CpuParallel.ColumnsBody {
+        private final Kernel kernel;
+        private final SmallGemm.Kernel tail;
+        private final int m;
+        private final int out;
+        private final int in;
+        /** The input rows; null for the second layer of a {@link Pair}, whose chunks pass their own. */
+        private final float[] x;
+        private final int x0;
+        private final float[] w;
+        private final boolean backward;
+        /** Whether chunks take halves of the inputs ({@link #halves}) rather than ranges of panels. */
+        private final boolean halves;
+        /** Whether a half with enough zeros skips them (halves only). */
+        private final boolean skip;
+        private final float[] bias;
+        private final boolean relu;
+        /** Chunks of a panel-range job; panel groups per half of a halves job. */
+        private final int groups;
+
+        Layer(Kernel kernel, SmallGemm.Kernel tail, int m, int out, int in, float[] x, int x0, float[] w,
+              boolean backward, boolean halves, boolean skip, float[] bias, boolean relu, int threads) {
+            this.kernel = kernel;
+            this.tail = tail;
+            this.m = m;
+            this.out = out;
+            this.in = in;
+            this.x = x;
+            this.x0 = x0;
+            this.w = w;
+            this.backward = backward;
+            this.halves = halves;
+            this.skip = skip;
+            this.bias = bias;
+            this.relu = relu;
+            this.groups = halves ? Math.max(1, threads / 2) : threads;
+        }
+
+        /** The first unit (the panels, then the tail) of group g of {@link #groups}; g = groups: all of them. */
+        private int unit(int g) {
+            int nb = kernel.panel();
+            int units = out / nb + (out % nb != 0 ? 1 : 0);
+            return (int) ((long) units * g / groups);
+        }
+
+        /**
+         * Chunk c: of a panel-range job, the panels of group c over all the inputs (each panel's two
+         * halves added), with the epilogue, into [m, out]; of a halves job, half c / groups of the inputs
+         * for the panels of group c % groups into [m, 2·out] sums (half h at columns h·out + j), the tail
+         * rows whole with the first half.
+         */
+        @Override
+        public void run(int c, float[] dst) {
+            run(c, x, dst);
+        }
+
+        /** {@link #run(int, float[])} on the input rows {@code xs} (from {@link #x0}). */
+        void run(int c, float[] xs, float[] dst) {
+            int nb = kernel.panel();
+            int full = out / nb * nb;
+            if (!halves) {
+                int u1 = unit(c + 1);
+                panels(xs, unit(c), u1, 0, in, out, 0, dst, SCRATCH.get().second(2 * nb));
+                if (u1 * nb > full) {
+                    tail.dot(m, in, xs, x0, w, 0, in, dst, out, full, out);
+                }
+                // made here, not captured: one object fewer for a helper to fetch from the caller's core
+                new GemmEpilogue(bias, relu).apply(dst, 0, out, 0, m, unit(c) * nb, Math.min(out, u1 * nb));
+                return;
+            }
+            int h = c / groups;
+            int g = c % groups;
+            int u1 = unit(g + 1);
+            int split = half(in);
+            panels(xs, unit(g), u1, h == 0 ? 0 : split, h == 0 ? split : in, 2 * out, h * out, dst, null);
+            if (h == 0 && u1 * nb > full) {
+                tail.dot(m, in, xs, x0, w, 0, in, dst, 2 * out, full, out);
+            }
+        }
+
+        @Override
+        public int columnStart(int c) {
+            int nb = kernel.panel();
+            if (!halves) {
+                return Math.min(out, unit(c) * nb);
+            }
+            return c == 2 * groups ? 2 * out : c / groups * out + Math.min(out, unit(c % groups) * nb);
+        }
+
+        /**
+         * A halves job: its chunks on the team (or both here, on one thread), into this thread's scratch,
+         * then {@link #combine}d into y.
+         */
+        void halves(CpuParallel par, int threads, double flops, float[] y) {
+            float[] sums = SCRATCH.get().sums(m * 2 * out);
+            if (threads > 1) {
+                par.forEachSpinning(2 * groups, flops, m, 2 * out, sums, this);
+            } else {
+                run(0, sums);
+                run(1, sums);
+            }
+            combine(sums, y);
+        }
+
+        /** {@code y = act(first + second + bias)} for the panels, {@code act(first + bias)} for the tail, from [m, 2·out] sums. */
+        void combine(float[] sums, float[] y) {
+            int full = out / kernel.panel() * kernel.panel();
+            for (int i = 0; i < m; i++) {
+                int s = i * 2 * out;
+                int d = i * out;
+                kernel.combine(full, sums, s, sums, s + out, bias, relu, y, d);
+                System.arraycopy(sums, s + full, y, d + full, out - full);
+                new GemmEpilogue(bias, relu).apply(y, d, out, 0, 1, full, out);
+            }
+        }
+
+        /**
+         * Panels [u0, u1) (and none of the tail) over inputs [p0, p1) of every row of xs, into {@code dst}
+         * at row stride {@code ld} from column {@code col0}: with {@code second} null, just that range's
+         * sums (a row skipping zeros over its nonzero inputs in the range, when {@link #skip} and the
+         * range has enough zeros); else inputs [0, in), each panel its first half's sums plus its second
+         * half's (computed into {@code second}, 2·NB floats).
+         */
+        private void panels(float[] xs, int u0, int u1, int p0, int p1, int ld, int col0, float[] dst, float[] second) {
+            int nb = kernel.panel();
+            int uEnd = Math.min(u1, out / nb);
+            int len = p1 - p0;
+            int[] lists = skip ? SCRATCH.get().lists(m * (len + 1)) : null;
+            if (lists != null) {
+                for (int i = 0; i < m; i++) {
+                    int count = nonZeroList(xs, x0 + i * in, p0, p1, lists, i * len);
+                    lists[m * len + i] = count > len - Math.max(1, len / SKIP_BELOW_DENSITY_INVERSE) ? -1 : count;
+                }
+            }
+            int split = half(in);
+            for (int done = 0; done < uEnd - u0; done += 2) {
+                boolean pair = uEnd - u0 - done >= 2;
+                int u = backward ? uEnd - done - (pair ? 2 : 1) : u0 + done;
+                int wu = u * in * nb;
+                for (int i = 0; i < m; i++) {
+                    int xr = x0 + i * in;
+                    int y0 = i * ld + col0 + u * nb;
+                    int count = lists == null ? -1 : lists[m * len + i];
+                    if (count >= 0 && pair) {
+                        kernel.panelRowsPair(count, lists, i * len, in, xs, xr, w, wu, dst, y0);
+                    } else if (count >= 0) {
+                        kernel.panelRows(count, lists, i * len, xs, xr, w, wu, dst, y0);
+                    } else if (second == null) {
+                        dense(xs, pair, p0, p1, xr, wu, dst, y0);
+                    } else {
+                        dense(xs, pair, 0, split, xr, wu, dst, y0);
+                        dense(xs, pair, split, in, xr, wu, second, 0);
+                        kernel.addTo(pair ? 2 * nb : nb, second, 0, dst, y0);
+                    }
+                }
+            }
+        }
+
+        /** One panel (or a pair) over inputs [p0, p1) of the row of xs at xr, into y from y0. */
+        private void dense(float[] xs, boolean pair, int p0, int p1, int xr, int wu, float[] y, int y0) {
+            int nb = kernel.panel();
+            if (pair) {
+                kernel.panelPair(p1 - p0, in, xs, xr + p0, w, wu + p0 * nb, y, y0);
+            } else {
+                kernel.panel(p1 - p0, xs, xr + p0, w, wu + p0 * nb, y, y0);
+            }
+        }
+    }
+
+    /**
+     * The two chunks of {@link #runPair}: chunk c computes the hidden columns of group c of the first
+     * layer (which are the second layer's half c of inputs) into its thread's scratch, then half c's
+     * sums of the second layer from them, into the job's [m, 2·out_B] output.
+     */
+    private record Pair(Layer a, Layer b) implements CpuParallel.ColumnsBody {
+        @Override
+        public void run(int c, float[] dst) {
+            float[] hidden = SCRATCH.get().pairHidden(a.m * a.out);
+            a.run(c, hidden);
+            b.run(c, hidden, dst);
+        }
+
+        @Override
+        public int columnStart(int c) {
+            return c * b.out;
+        }
+    }
+
+    /** Per thread: scratch for {@link Layer}. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** The inputs p in [p0, p1) with {@code x[row + p] != 0}, ascending, into {@code list} from {@code at}; returns how many. */
+    private static int nonZeroList(float[] x, int row, int p0, int p1, int[] list, int at) {
+        int count = 0;
+        for (int p = p0; p < p1; p++) {
+            list[at + count] = p;   // kept only when x[p] is not zero: no branch to mispredict
+            count += x[row + p] != 0f ? 1 : 0;
+        }
+        return count;
     }
 
     /** The plain-loop kernel: the twin of {@code VectorPackedLinear} and the fallback without the module. */
@@ -309,9 +629,9 @@ final class PackedLinear {
         }
 
         @Override
-        public void panelPair(int k, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff) {
+        public void panelPair(int k, int span, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff) {
             panel(k, x, xOff, w, wOff, y, yOff);
-            panel(k, x, xOff, w, wOff + k * PANEL, y, yOff + PANEL);
+            panel(k, x, xOff, w, wOff + span * PANEL, y, yOff + PANEL);
         }
 
         @Override
@@ -328,6 +648,23 @@ final class PackedLinear {
                 count += x[off + p] != 0f ? 1 : 0;
             }
             return count;
+        }
+
+        @Override
+        public void addTo(int n, float[] src, int srcOff, float[] dst, int dstOff) {
+            for (int j = 0; j < n; j++) {
+                dst[dstOff + j] += src[srcOff + j];
+            }
+        }
+
+        @Override
+        public void combine(int n, float[] a, int aOff, float[] b, int bOff, float[] bias, boolean relu, float[] y,
+                            int yOff) {
+            for (int j = 0; j < n; j++) {
+                float v = a[aOff + j] + b[bOff + j];
+                v = bias == null ? v : v + bias[j];
+                y[yOff + j] = relu ? Math.max(v, 0f) : v;
+            }
         }
     }
 }

@@ -88,12 +88,12 @@ final class VectorPackedLinear implements PackedLinear.Kernel {
     }
 
     @Override
-    public void panelPair(int k, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff) {
+    public void panelPair(int k, int span, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff) {
         if (k == 0) {
             java.util.Arrays.fill(y, yOff, yOff + 2 * NB, 0f);
             return;
         }
-        int v0 = wOff + k * NB;
+        int v0 = wOff + span * NB;
         FloatVector x0 = FloatVector.broadcast(S, x[xOff]);
         FloatVector z = FloatVector.broadcast(S, 0f);
         FloatVector s0 = FloatVector.fromArray(S, w, wOff).fma(x0, z);
@@ -183,5 +183,48 @@ final class VectorPackedLinear implements PackedLinear.Kernel {
             count += x[off + p] != 0f ? 1 : 0;
         }
         return count;
+    }
+
+    @Override
+    public void addTo(int n, float[] src, int srcOff, float[] dst, int dstOff) {
+        int j = 0;
+        for (; j <= n - L; j += L) {
+            FloatVector.fromArray(S, dst, dstOff + j).add(FloatVector.fromArray(S, src, srcOff + j)).intoArray(dst, dstOff + j);
+        }
+        for (; j < n; j++) {
+            dst[dstOff + j] += src[srcOff + j];
+        }
+    }
+
+    // Loops written out per case: C2 does not vectorise the plain loop (it cannot tell y from the sums' array)
+    @Override
+    public void combine(int n, float[] a, int aOff, float[] b, int bOff, float[] bias, boolean relu, float[] y, int yOff) {
+        FloatVector zero = FloatVector.broadcast(S, 0f);
+        int j = 0;
+        if (bias != null && relu) {
+            for (; j <= n - L; j += L) {
+                FloatVector.fromArray(S, a, aOff + j).add(FloatVector.fromArray(S, b, bOff + j))
+                        .add(FloatVector.fromArray(S, bias, j)).max(zero).intoArray(y, yOff + j);
+            }
+        } else if (bias != null) {
+            for (; j <= n - L; j += L) {
+                FloatVector.fromArray(S, a, aOff + j).add(FloatVector.fromArray(S, b, bOff + j))
+                        .add(FloatVector.fromArray(S, bias, j)).intoArray(y, yOff + j);
+            }
+        } else if (relu) {
+            for (; j <= n - L; j += L) {
+                FloatVector.fromArray(S, a, aOff + j).add(FloatVector.fromArray(S, b, bOff + j)).max(zero)
+                        .intoArray(y, yOff + j);
+            }
+        } else {
+            for (; j <= n - L; j += L) {
+                FloatVector.fromArray(S, a, aOff + j).add(FloatVector.fromArray(S, b, bOff + j)).intoArray(y, yOff + j);
+            }
+        }
+        for (; j < n; j++) {
+            float v = a[aOff + j] + b[bOff + j];
+            v = bias == null ? v : v + bias[j];
+            y[yOff + j] = relu ? Math.max(v, 0f) : v;
+        }
     }
 }
