@@ -64,14 +64,20 @@ public final class Functional {
      * @param biases  each layer's bias [out_features], or null entries (as many as weights)
      * @param relu    whether a ReLU follows each layer (as many as weights)
      * @return [*, out_features of the last layer]
-     * @throws IllegalArgumentException when the three arrays differ in length or are empty, or a layer's
-     *                                  shapes do not fit (the message names the layer's op and shapes)
+     * @throws IllegalArgumentException when the three arrays differ in length or are empty, a weight is
+     *                                  null, or a layer's shapes do not fit (the message names the layer's
+     *                                  op and shapes)
      */
     public static Tensor linearChain(Tensor input, Tensor[] weights, Tensor[] biases, boolean[] relu) {
         if (weights.length == 0 || biases.length != weights.length || relu.length != weights.length) {
             throw new IllegalArgumentException("linearChain: needs as many biases and ReLU flags as weights, at least one"
                     + " layer; got " + weights.length + " weights, " + biases.length + " biases, " + relu.length
                     + " ReLU flags");
+        }
+        for (int l = 0; l < weights.length; l++) {
+            if (weights[l] == null) {
+                throw new IllegalArgumentException("linearChain: weight " + l + " is null (every layer needs one)");
+            }
         }
         return Linalg.linearChain(input, weights.clone(), biases.clone(), relu.clone());
     }

@@ -153,8 +153,9 @@ final class Linalg {
     /** {@link #linearChain} as one launch, or null when it cannot be (then layer by layer, with its checks). */
     private static Tensor packedChain(Tensor x, Tensor[] w, Tensor[] b, boolean[] relu) {
         int layers = w.length;
-        if (layers < 2 || x.dim() != 2 || x.dtype() != DType.FLOAT32 || !x.backend().packedLinearChain()
-                || Graph.shouldRecord(x)) {
+        // a step being recorded, a closed or unusual tensor: layer by layer, with linear's own checks
+        if (layers < 2 || Step.isRecording() || x.isClosed() || x.dim() != 2 || x.dtype() != DType.FLOAT32
+                || Graph.shouldRecord(x) || !x.backend().packedLinearChain()) {
             return null;
         }
         int rows = x.shapeRef()[0];
@@ -197,7 +198,7 @@ final class Linalg {
 
     /** Whether layer W [out, in] (bias b or null) can follow an input of {@code in} features of x in a packed chain. */
     private static boolean chainable(Tensor x, Tensor w, Tensor b, int in) {
-        return w.dtype() == DType.FLOAT32 && w.device() == x.device() && w.dim() == 2 && w.shapeRef()[1] == in
+        return w != null && !w.isClosed() && (b == null || !b.isClosed()) && w.dtype() == DType.FLOAT32 && w.device() == x.device() && w.dim() == 2 && w.shapeRef()[1] == in
                 && in > 0 && w.shapeRef()[0] > 0
                 && (b == null || b.dtype() == DType.FLOAT32 && b.device() == x.device() && b.dim() == 1
                         && b.shapeRef()[0] == w.shapeRef()[0]);

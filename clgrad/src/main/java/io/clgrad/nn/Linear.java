@@ -94,7 +94,8 @@ public class Linear extends AffineModule<Linear> {
 
     /**
      * {@code relu(forward(x))} in one fused product (see {@link Functional#linearRelu}); used by
-     * {@link Sequential} when a ReLU follows this layer.
+     * {@link Sequential} when a ReLU follows this layer and no other Linear is next to it (a run of
+     * them goes to {@link Functional#linearChain}).
      *
      * @param x input [*, in_features]
      * @return [*, out_features]

@@ -10,8 +10,11 @@ import io.clgrad.Tensor;
  * each is the input of the next. The children are registered as {@code "0"}, {@code "1"}, ...,
  * so the parameters are named {@code 0.weight}, {@code 0.bias}, {@code 2.weight}, ...
  *
- * <p>Two adjacent pairs run fused or reordered, with the same numbers: a {@link Linear} followed
- * by a {@link ReLU} is one product with the ReLU in its epilogue, and a {@link ReLU} followed by a
+ * <p>Some neighbours run fused or reordered, with the same numbers: a run of {@link Linear} layers,
+ * each followed by at most one {@link ReLU}, goes to {@link Functional#linearChain} (one launch for
+ * all of them in inference of up to four rows on the CPU backend; layer by layer otherwise); a
+ * {@link Linear} followed by a {@link ReLU} is one product with the ReLU in its epilogue, and a
+ * {@link ReLU} followed by a
  * {@link MaxPool2d} pools first and applies the ReLU to the pooled output (max-pooling and ReLU
  * commute; the ReLU and its backward then touch a quarter of the elements for a 2×2 window). Only
  * the exact classes: a subclass's own {@code forward} always runs.

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clgrad.Autograd;
+import io.clgrad.CompiledStep;
 import io.clgrad.Device;
 import io.clgrad.Functional;
+import io.clgrad.Step;
 import io.clgrad.Tensor;
 import io.clgrad.TensorScope;
 import io.clgrad.Tensors;
@@ -98,6 +100,38 @@ class LinearChainTest {
             try (Autograd.Mode g = Autograd.noGrad()) {
                 assertArrayEquals(y.toFloatArray(), m.forward(x).toFloatArray(), 1e-4f);
             }
+        }
+    }
+
+    /**
+     * A recorded training step whose model is a Sequential of Linear layers replays the same work as
+     * the same layers called one by one: asking whether the backend chains layers is not a call
+     * that the recording keeps.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void aRecordedStepReplaysWhatTheLayersWould(Device d) {
+        try (TensorScope s = Tensors.scope()) {
+            Sequential m = mlp(d);
+            m.train();
+            Tensor x = Tensor.randn(d, 2, 784);
+            String[] described = new String[2];
+            for (int way = 0; way < 2; way++) {
+                boolean sequential = way == 0;
+                try (CompiledStep step = Step.compile(d, (xs, unused) -> {
+                    m.zeroGrad();
+                    Tensor loss = (sequential ? m.forward(xs) : oneByOne(m, xs)).pow(2f).sum();
+                    loss.backward();
+                    return loss;
+                })) {
+                    float first = step.run(x, x).item();
+                    float again = step.run(x, x).item();
+                    assertEquals(first, again, 0f, d + ": a replay computes the recorded step again");
+                    assertTrue(step.replays() >= 1, "replayed: " + step.replays());
+                    described[way] = step.describe();
+                }
+            }
+            assertEquals(described[1], described[0], d + ": Sequential's step against the layers'");
         }
     }
 

@@ -374,10 +374,14 @@ public final class CpuBackend implements Backend {
                                  Buffer c) {
         float[] x = packedInput("addmmPackedChain", spec, a);
         int layers = outs.length;
-        if (layers < 1 || packed.length != layers || bias.length != layers || relu.length != layers || outs[0] != spec.n()) {
-            throw new IllegalArgumentException("addmmPackedChain: " + layers + " layers need as many packed weights, biases"
-                    + " and ReLU flags (got " + packed.length + ", " + bias.length + ", " + relu.length
-                    + ") and outs[0] = n of " + spec);
+        if (layers < 1 || packed.length != layers || bias.length != layers || relu.length != layers) {
+            throw new IllegalArgumentException("addmmPackedChain: needs at least one layer and as many packed weights,"
+                    + " biases and ReLU flags as layer sizes; got " + layers + " sizes, " + packed.length + " weights, "
+                    + bias.length + " biases, " + relu.length + " ReLU flags");
+        }
+        if (outs[0] != spec.n()) {
+            throw new IllegalArgumentException("addmmPackedChain: the first layer's out features outs[0] = " + outs[0]
+                    + " differ from n = " + spec.n() + " of " + spec);
         }
         float[][] w = new float[layers][];
         float[][] b = new float[layers][];

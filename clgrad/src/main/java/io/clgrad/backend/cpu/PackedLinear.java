@@ -32,11 +32,12 @@ import io.clgrad.backend.MatmulSpec;
  * 1 MiB L2, and the panels read last are the ones still there, so starting the next call with them
  * trades L3 reads for L2 hits (0.4-0.7 µs off the batch-1 MLP forward, one-process A/B, Zen 4).
  *
- * <p>Each output is the sum of two halves: the products of inputs [0, h) and of [h, in), h =
+ * <p>Each panel output is the sum of two halves: the products of inputs [0, h) and of [h, in), h =
  * {@link #half}(in), each added in the order p = h0, h0 + 1, ... with a fused multiply-add from +0
  * and stored as {@code s + 0f}, then the two added. Both kernels ({@link Plain}, the twin and the
  * fallback, and {@code VectorPackedLinear}, loaded by reflection) do exactly this, so they agree bit
- * for bit, and so does every way of splitting the work below, on any number of threads.
+ * for bit, and so does every way of splitting the work below, on any number of threads. (The tail
+ * rows' dot form adds all the inputs its own way, on one thread, whatever the split.)
  *
  * <p>A row of x with many zeros (the input of every layer after a ReLU, about half of it) skips
  * them: the kernel steps only over the inputs p with x[p] ≠ 0 and reads only their weights
@@ -75,7 +76,7 @@ import io.clgrad.backend.MatmulSpec;
  * }</pre>
  */
 final class PackedLinear {
-        /** Most rows of x this path takes; more rows reuse each weight enough for the packed GEMM. */
+    /** Most rows of x this path takes; more rows reuse each weight enough for the packed GEMM. */
     static final int MAX_ROWS = 4;
     /** A row skips its zero inputs when at least one in this many is zero. */
     static final int SKIP_BELOW_DENSITY_INVERSE = 8;
@@ -245,7 +246,7 @@ final class PackedLinear {
         float[] h = x;
         MatmulSpec s = spec;
         for (int l = 0, step = 0; l < layers; step++) {
-            boolean pair = l + 1 < layers && pairs(s, outs[l + 1], packed[l + 1]);
+            boolean pair = l + 1 < layers && pairs(s, outs[l + 1]);
             int last = pair ? l + 1 : l;
             // the two hidden arrays in turn: a step never writes the array it reads
             float[] dst = last == layers - 1 ? y : scratch.hidden(step % 2, m * outs[last]);
@@ -261,11 +262,11 @@ final class PackedLinear {
     }
 
     /**
-     * Whether the layer of {@code spec} and the next one (outB outputs, packed copy {@code packedB}) run
-     * as one job of two chunks ({@link Pair}): the first would split over exactly two threads, at the
-     * second's {@link #half}, and the second has whole panels only.
+     * Whether the layer of {@code spec} and the next one (outB outputs) run as one job of two chunks
+     * ({@link Pair}): the first would split over exactly two threads, at the second's {@link #half},
+     * and the second has whole panels only.
      */
-    boolean pairs(MatmulSpec spec, int outB, float[] packedB) {
+    boolean pairs(MatmulSpec spec, int outB) {
         int nb = kernel.panel();
         int out = spec.n();
         int units = out / nb + (out % nb != 0 ? 1 : 0);
@@ -285,7 +286,9 @@ final class PackedLinear {
         float[] gathered = SmallGemm.contiguousA(spec, x);
         float[] xs = gathered == null ? x : gathered;
         int x0 = gathered == null ? spec.aOffset() : 0;
-        Layer a = new Layer(kernel, tail, m, out, in, xs, x0, packedA, walkBackward(packedA, out, in), false, false,
+        // zeros in x (pixels, a ReLU's output) are skipped as run() would, each panel's halves from lists
+        boolean skipA = skips(out, in, packedA) && sparseRows(m, half(in), in, xs, x0);
+        Layer a = new Layer(kernel, tail, m, out, in, xs, x0, packedA, walkBackward(packedA, out, in), false, skipA,
                 biasA, reluA, 2);
         Layer b = new Layer(kernel, tail, m, outB, out, null, 0, packedB, walkBackward(packedB, outB, out), true,
                 skips(outB, out, packedB), biasB, reluB, 2);
@@ -398,7 +401,7 @@ final class PackedLinear {
         private final boolean backward;
         /** Whether chunks take halves of the inputs ({@link #halves}) rather than ranges of panels. */
         private final boolean halves;
-        /** Whether a half with enough zeros skips them (halves only). */
+        /** Whether a half with enough zeros skips them. */
         private final boolean skip;
         private final float[] bias;
         private final boolean relu;
@@ -447,7 +450,7 @@ final class PackedLinear {
             int full = out / nb * nb;
             if (!halves) {
                 int u1 = unit(c + 1);
-                panels(xs, unit(c), u1, 0, in, out, 0, dst, SCRATCH.get().second(2 * nb));
+                panels(xs, unit(c), u1, true, 0, out, 0, dst);
                 if (u1 * nb > full) {
                     tail.dot(m, in, xs, x0, w, 0, in, dst, out, full, out);
                 }
@@ -458,8 +461,7 @@ final class PackedLinear {
             int h = c / groups;
             int g = c % groups;
             int u1 = unit(g + 1);
-            int split = half(in);
-            panels(xs, unit(g), u1, h == 0 ? 0 : split, h == 0 ? split : in, 2 * out, h * out, dst, null);
+            panels(xs, unit(g), u1, false, h, 2 * out, h * out, dst);
             if (h == 0 && u1 * nb > full) {
                 tail.dot(m, in, xs, x0, w, 0, in, dst, 2 * out, full, out);
             }
@@ -502,24 +504,30 @@ final class PackedLinear {
         }
 
         /**
-         * Panels [u0, u1) (and none of the tail) over inputs [p0, p1) of every row of xs, into {@code dst}
-         * at row stride {@code ld} from column {@code col0}: with {@code second} null, just that range's
-         * sums (a row skipping zeros over its nonzero inputs in the range, when {@link #skip} and the
-         * range has enough zeros); else inputs [0, in), each panel its first half's sums plus its second
-         * half's (computed into {@code second}, 2·NB floats).
+         * Panels [u0, u1) (and none of the tail) of every row of xs, into {@code dst} at row stride
+         * {@code ld} from column {@code col0}: with {@code both}, each panel's first half of the inputs
+         * plus its second (computed into this thread's {@link Scratch#second}); else half {@code h}'s
+         * sums only. With {@link #skip}, a half that has enough zeros sums its nonzero inputs only.
          */
-        private void panels(float[] xs, int u0, int u1, int p0, int p1, int ld, int col0, float[] dst, float[] second) {
+        private void panels(float[] xs, int u0, int u1, boolean both, int h, int ld, int col0, float[] dst) {
             int nb = kernel.panel();
             int uEnd = Math.min(u1, out / nb);
-            int len = p1 - p0;
-            int[] lists = skip ? SCRATCH.get().lists(m * (len + 1)) : null;
+            int split = half(in);
+            int h0 = both ? 0 : h;
+            int h1 = both ? 1 : h;
+            // row i's list of half hh at [i·in + (hh == 0 ? 0 : split)), its count (−1: dense) at [m·in + 2i + hh]
+            int[] lists = skip ? SCRATCH.get().lists(m * (in + 2)) : null;
             if (lists != null) {
                 for (int i = 0; i < m; i++) {
-                    int count = nonZeroList(xs, x0 + i * in, p0, p1, lists, i * len);
-                    lists[m * len + i] = count > len - Math.max(1, len / SKIP_BELOW_DENSITY_INVERSE) ? -1 : count;
+                    for (int hh = h0; hh <= h1; hh++) {
+                        int p0 = hh == 0 ? 0 : split;
+                        int len = (hh == 0 ? split : in) - p0;
+                        int count = nonZeroList(xs, x0 + i * in, p0, p0 + len, lists, i * in + p0);
+                        lists[m * in + 2 * i + hh] = count > len - Math.max(1, len / SKIP_BELOW_DENSITY_INVERSE) ? -1 : count;
+                    }
                 }
             }
-            int split = half(in);
+            float[] second = both ? SCRATCH.get().second(2 * nb) : null;
             for (int done = 0; done < uEnd - u0; done += 2) {
                 boolean pair = uEnd - u0 - done >= 2;
                 int u = backward ? uEnd - done - (pair ? 2 : 1) : u0 + done;
@@ -527,16 +535,20 @@ final class PackedLinear {
                 for (int i = 0; i < m; i++) {
                     int xr = x0 + i * in;
                     int y0 = i * ld + col0 + u * nb;
-                    int count = lists == null ? -1 : lists[m * len + i];
-                    if (count >= 0 && pair) {
-                        kernel.panelRowsPair(count, lists, i * len, in, xs, xr, w, wu, dst, y0);
-                    } else if (count >= 0) {
-                        kernel.panelRows(count, lists, i * len, xs, xr, w, wu, dst, y0);
-                    } else if (second == null) {
-                        dense(xs, pair, p0, p1, xr, wu, dst, y0);
-                    } else {
-                        dense(xs, pair, 0, split, xr, wu, dst, y0);
-                        dense(xs, pair, split, in, xr, wu, second, 0);
+                    for (int hh = h0; hh <= h1; hh++) {
+                        float[] y = hh == 1 && both ? second : dst;
+                        int yo = hh == 1 && both ? 0 : y0;
+                        int p0 = hh == 0 ? 0 : split;
+                        int count = lists == null ? -1 : lists[m * in + 2 * i + hh];
+                        if (count >= 0 && pair) {
+                            kernel.panelRowsPair(count, lists, i * in + p0, in, xs, xr, w, wu, y, yo);
+                        } else if (count >= 0) {
+                            kernel.panelRows(count, lists, i * in + p0, xs, xr, w, wu, y, yo);
+                        } else {
+                            dense(xs, pair, p0, hh == 0 ? split : in, xr, wu, y, yo);
+                        }
+                    }
+                    if (both) {
                         kernel.addTo(pair ? 2 * nb : nb, second, 0, dst, y0);
                     }
                 }

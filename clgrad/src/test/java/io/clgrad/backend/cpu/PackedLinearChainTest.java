@@ -30,7 +30,7 @@ class PackedLinearChainTest {
     private static final CpuParallel[] POOLS = {new CpuParallel(1), new CpuParallel(2), new CpuParallel(3), new CpuParallel(4)};
     /** Layer sizes: in, then each layer's out (pairs form where a layer splits in two at the next one's half). */
     private static final int[][] CHAINS = {{784, 512, 512, 10}, {100, 128, 64}, {100, 130, 70, 5}, {33, 64, 64, 64, 17},
-        {7, 256, 128}, {40, 32, 16, 3}};
+        {7, 256, 128}, {40, 32, 16, 3}, {50, 129, 64, 7}};
 
     @AfterAll
     static void stop() {
@@ -133,10 +133,10 @@ class PackedLinearChainTest {
             return p;
         }
 
-        /** The layers one by one; x read as [m, in] with rows {@code ld} apart from {@code off}. */
-        float[] oneByOne(PackedLinear pl, float[][] packed, float[] x, int m, int off, int ld) {
+        /** The layers one by one; x read as [m, in] at {@code x[off + i·ld + p·cs]}. */
+        float[] oneByOne(PackedLinear pl, float[][] packed, float[] x, int m, int off, int ld, int cs) {
             float[] h = x;
-            MatmulSpec spec = new MatmulSpec(1, m, sizes[1], sizes[0], off, 0, ld, 1, 0, 0, 0, 0);
+            MatmulSpec spec = new MatmulSpec(1, m, sizes[1], sizes[0], off, 0, ld, cs, 0, 0, 0, 0);
             for (int l = 0; l < layers(); l++) {
                 float[] y = new float[m * sizes[l + 1]];
                 pl.run(spec, h, packed[l], bias[l], relu[l], y);
@@ -146,19 +146,19 @@ class PackedLinearChainTest {
             return h;
         }
 
-        float[] chained(PackedLinear pl, float[][] packed, float[] x, int m, int off, int ld) {
+        float[] chained(PackedLinear pl, float[][] packed, float[] x, int m, int off, int ld, int cs) {
             float[] y = new float[m * sizes[layers()]];
-            MatmulSpec spec = new MatmulSpec(1, m, sizes[1], sizes[0], off, 0, ld, 1, 0, 0, 0, 0);
+            MatmulSpec spec = new MatmulSpec(1, m, sizes[1], sizes[0], off, 0, ld, cs, 0, 0, 0, 0);
             pl.runChain(spec, x, packed, bias, relu, outs(), y);
             return y;
         }
 
-        /** The whole chain in double, from x [m, in] at {@code x[off + i·ld + p]}. */
-        double[] reference(float[] x, int m, int off, int ld) {
+        /** The whole chain in double, from x [m, in] at {@code x[off + i·ld + p·cs]}. */
+        double[] reference(float[] x, int m, int off, int ld, int cs) {
             double[] h = new double[m * sizes[0]];
             for (int i = 0; i < m; i++) {
                 for (int p = 0; p < sizes[0]; p++) {
-                    h[i * sizes[0] + p] = x[off + i * ld + p];
+                    h[i * sizes[0] + p] = x[off + i * ld + p * cs];
                 }
             }
             for (int l = 0; l < layers(); l++) {
@@ -188,27 +188,28 @@ class PackedLinearChainTest {
         int paired = 0;
         for (int[] sizes : CHAINS) {
             Chain c = Chain.random(r, sizes);
-            for (int m = 1; m <= PackedLinear.MAX_ROWS; m += 2) {
-                int ld = sizes[0] + 3;
-                float[] x = input(r, m * ld + 1, 1, false);
-                double[] ref = c.reference(x, m, 1, ld);
-                for (CpuParallel par : POOLS) {
-                    PackedLinear pl = path(vector, par);
-                    float[][] packed = c.packed(pl);
-                    paired += pl.pairs(new MatmulSpec(1, m, sizes[1], sizes[0], 1, 0, ld, 1, 0, 0, 0, 0), sizes[2], packed[1]) ? 1 : 0;
-                    float[] want = c.oneByOne(pl, packed, x, m, 1, ld);
-                    // twice: the second call walks every copy's panels the other way
-                    for (int call = 0; call < 2; call++) {
-                        float[] got = c.chained(pl, packed, x, m, 1, ld);
-                        for (int e = 0; e < got.length; e++) {
-                            if (Float.floatToRawIntBits(got[e]) != Float.floatToRawIntBits(want[e])) {
-                                failures.add(java.util.Arrays.toString(sizes) + ", " + m + " rows, " + par.threads()
-                                        + " threads, call " + call + " at " + e + ": " + got[e] + ", one by one " + want[e]);
-                                break;
-                            }
-                            if (Math.abs(got[e] - ref[e]) > 1e-4 * (1 + Math.abs(ref[e]))) {
-                                failures.add(java.util.Arrays.toString(sizes) + " at " + e + ": " + got[e] + ", reference " + ref[e]);
-                                break;
+            int in = sizes[0];
+            for (int m = 1; m <= PackedLinear.MAX_ROWS; m++) {
+                // x row-major from offset 1 with padded rows, or transposed ([in, m] stored); dense, or half zeros
+                for (int layout = 0; layout < 4; layout++) {
+                    boolean transposed = layout >= 2;
+                    int off = transposed ? 0 : 1;
+                    int ld = transposed ? 1 : in + 3;
+                    int cs = transposed ? m : 1;
+                    float[] x = input(r, 1 + m * (in + 3), 1, layout % 2 == 1);
+                    String what = java.util.Arrays.toString(sizes) + ", " + m + " rows, layout " + layout;
+                    double[] ref = c.reference(x, m, off, ld, cs);
+                    for (CpuParallel par : POOLS) {
+                        PackedLinear pl = path(vector, par);
+                        float[][] packed = c.packed(pl);
+                        paired += pl.pairs(new MatmulSpec(1, m, sizes[1], in, off, 0, ld, cs, 0, 0, 0, 0), sizes[2]) ? 1 : 0;
+                        float[] want = c.oneByOne(pl, packed, x, m, off, ld, cs);
+                        // twice: the second call walks every copy's panels the other way
+                        for (int call = 0; call < 2; call++) {
+                            float[] got = c.chained(pl, packed, x, m, off, ld, cs);
+                            String f = firstDifference(want, got, ref);
+                            if (f != null) {
+                                failures.add(what + ", " + par.threads() + " threads, call " + call + ": " + f);
                             }
                         }
                     }
@@ -216,7 +217,55 @@ class PackedLinearChainTest {
             }
         }
         GemmReference.assertNone(failures);
-        assertTrue(paired > 0, "some first layers pair with the next");
+        assertTrue(paired >= 48, "first layers paired with the next: " + paired);
+    }
+
+    /**
+     * Where {@code got} differs from {@code want} in its bits, or from the double reference by more than
+     * 1e-5 of the largest output (float rounding through the layers; each layer's own tolerance is
+     * PackedLinearTest's), or null.
+     */
+    private static String firstDifference(float[] want, float[] got, double[] ref) {
+        double scale = 1;
+        for (double v : ref) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int e = 0; e < got.length; e++) {
+            if (Float.floatToIntBits(got[e]) != Float.floatToIntBits(want[e])) {
+                return "at " + e + ": " + got[e] + ", one by one " + want[e];
+            }
+            if (Math.abs(got[e] - ref[e]) > 1e-5 * scale) {
+                return "at " + e + ": " + got[e] + ", reference " + ref[e];
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A pair's second layer with an infinite weight where its input is zero: 0·Inf is NaN, so that
+     * layer must not skip (its finite flag), in a pair as on its own.
+     */
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {false, true})
+    void aPairsSecondLayerWithAnInfiniteWeightDoesNotSkip(boolean vector) {
+        Random r = new Random(55);
+        Chain c = Chain.random(r, new int[] {100, 128, 64});
+        PackedLinear pl = path(vector, POOLS[1]);
+        float[] x = input(r, 1, 100, false);
+        float[][] packed = c.packed(pl);
+        float[] hidden = new float[128];
+        pl.run(MatmulSpec.rowMajor(1, 128, 100), x, packed[0], c.bias[0], true, hidden);
+        int zero = 0;
+        while (hidden[zero] != 0f) {
+            zero++;   // the ReLU zeroes about half: there is one
+        }
+        c.w[1][5 * 128 + zero] = Float.POSITIVE_INFINITY;   // W2[5][zero]
+        packed = c.packed(pl);
+        assertEquals(0f, packed[1][64 * 128], "the copy is flagged as holding a non-finite weight");
+        assertTrue(pl.pairs(MatmulSpec.rowMajor(1, 128, 100), 64), "the two layers pair");
+        float[] got = c.chained(pl, packed, x, 1, 0, 100, 1);
+        assertTrue(Float.isNaN(got[5]), "0·Inf reaches output 5: " + got[5]);
+        assertSameBits(c.oneByOne(pl, packed, x, 1, 0, 100, 1), got, "against the layers one by one");
     }
 
     /** Where a chain pairs two layers: on two threads, the first split at the second's half, the second in whole panels. */
@@ -225,12 +274,11 @@ class PackedLinearChainTest {
         PackedLinear two = path(false, POOLS[1]);
         PackedLinear four = path(false, POOLS[3]);
         int nb = two.panelWidth();
-        float[] finite = new float[(int) two.packedSize(4 * nb, 4 * nb)];
-        assertTrue(two.pairs(MatmulSpec.rowMajor(1, 4 * nb, 100), 4 * nb, finite), "two threads, two panels each");
-        assertFalse(four.pairs(MatmulSpec.rowMajor(1, 4 * nb, 100), 4 * nb, finite), "four threads take the layers one by one");
-        assertFalse(two.pairs(MatmulSpec.rowMajor(1, 3 * nb, 100), 4 * nb, finite), "an odd number of panels splits off the half");
-        assertFalse(two.pairs(MatmulSpec.rowMajor(1, 4 * nb, 100), 4 * nb + 1, finite), "the second layer has tail rows");
-        assertFalse(path(false, POOLS[0]).pairs(MatmulSpec.rowMajor(1, 4 * nb, 100), 4 * nb, finite), "one thread");
+        assertTrue(two.pairs(MatmulSpec.rowMajor(1, 4 * nb, 100), 4 * nb), "two threads, two panels each");
+        assertFalse(four.pairs(MatmulSpec.rowMajor(1, 4 * nb, 100), 4 * nb), "four threads take the layers one by one");
+        assertFalse(two.pairs(MatmulSpec.rowMajor(1, 3 * nb, 100), 4 * nb), "an odd number of panels splits off the half");
+        assertFalse(two.pairs(MatmulSpec.rowMajor(1, 4 * nb, 100), 4 * nb + 1), "the second layer has tail rows");
+        assertFalse(path(false, POOLS[0]).pairs(MatmulSpec.rowMajor(1, 4 * nb, 100), 4 * nb), "one thread");
     }
 
     @Test
@@ -245,8 +293,8 @@ class PackedLinearChainTest {
             for (CpuParallel par : new CpuParallel[] {POOLS[0], POOLS[1]}) {
                 PackedLinear plain = path(false, par);
                 PackedLinear vector = path(true, par);
-                assertSameBits(c.chained(plain, c.packed(plain), x, 2, 0, sizes[0]),
-                        c.chained(vector, c.packed(vector), x, 2, 0, sizes[0]),
+                assertSameBits(c.chained(plain, c.packed(plain), x, 2, 0, sizes[0], 1),
+                        c.chained(vector, c.packed(vector), x, 2, 0, sizes[0], 1),
                         java.util.Arrays.toString(sizes) + ", " + par.threads() + " threads");
             }
         }
@@ -323,17 +371,17 @@ class PackedLinearChainTest {
             backend.addmmPackedChain(spec, xb, packed, bias, c.relu, c.outs(), y);
             float[] got = new float[40];
             backend.read(y, 0, got, 0, 40);
-            double[] ref = c.reference(x, 2, 0, 30);
+            double[] ref = c.reference(x, 2, 0, 30, 1);
             for (int e = 0; e < 40; e++) {
                 assertEquals(ref[e], got[e], 1e-4 * (1 + Math.abs(ref[e])), "at " + e);
             }
 
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> backend.addmmPackedChain(spec, xb, packed, bias, new boolean[] {true}, c.outs(), y));
-            assertTrue(e.getMessage().contains("2 layers need as many"), e.getMessage());
+            assertTrue(e.getMessage().contains("got 2 sizes, 2 weights, 2 biases, 1 ReLU flags"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class,
                     () -> backend.addmmPackedChain(spec, xb, packed, bias, c.relu, new int[] {63, 20}, y));
-            assertTrue(e.getMessage().contains("outs[0]"), e.getMessage());
+            assertTrue(e.getMessage().contains("outs[0] = 63 differ from n = 64"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class,
                     () -> backend.addmmPackedChain(MatmulSpec.rowMajor(5, 64, 30), xb, packed, bias, c.relu, c.outs(), y));
             assertTrue(e.getMessage().contains("1 to 4 rows"), e.getMessage());
