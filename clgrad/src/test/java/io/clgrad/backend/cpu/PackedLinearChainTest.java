@@ -268,6 +268,44 @@ class PackedLinearChainTest {
         assertSameBits(c.oneByOne(pl, packed, x, 1, 0, 100, 1), got, "against the layers one by one");
     }
 
+    /**
+     * Chains from two threads at once on one pool and the same packed copies: one takes the spinning
+     * team, the other runs its chunks without it (inline or on the pool), and the walking direction
+     * both flip is raced; both get the layers' bits on every call.
+     */
+    @Test
+    void chainsFromTwoThreadsAtOnceGiveTheLayersBits() throws Exception {
+        Random r = new Random(56);
+        Chain c = Chain.random(r, new int[] {784, 512, 512, 10});
+        PackedLinear pl = path(CpuMatmul.vectorModulePresent(), POOLS[1]);
+        float[][] packed = c.packed(pl);
+        float[][] xs = {input(r, 1, 784, false), input(r, 1, 784, true)};
+        float[][] want = {c.oneByOne(pl, packed, xs[0], 1, 0, 784, 1), c.oneByOne(pl, packed, xs[1], 1, 0, 784, 1)};
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<String>> results = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                int which = t;
+                results.add(callers.submit(() -> {
+                    for (int call = 0; call < 400; call++) {
+                        float[] got = c.chained(pl, packed, xs[which], 1, 0, 784, 1);
+                        for (int e = 0; e < got.length; e++) {
+                            if (Float.floatToIntBits(got[e]) != Float.floatToIntBits(want[which][e])) {
+                                return "caller " + which + ", call " + call + " at " + e + ": " + got[e] + " against " + want[which][e];
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<String> f : results) {
+                assertEquals(null, f.get(120, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
     /** Where a chain pairs two layers: on two threads, the first split at the second's half, the second in whole panels. */
     @Test
     void aChainPairsLayersThatSplitInTwoAtTheNextOnesHalf() {
