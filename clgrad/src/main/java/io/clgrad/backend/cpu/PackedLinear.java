@@ -249,7 +249,7 @@ final class PackedLinear {
             boolean pair = l + 1 < layers && pairs(s, outs[l + 1]);
             int last = pair ? l + 1 : l;
             // the two hidden arrays in turn: a step never writes the array it reads
-            float[] dst = last == layers - 1 ? y : scratch.hidden(step % 2, m * outs[last]);
+            float[] dst = last == layers - 1 ? y : scratch.floats(Scratch.HIDDEN + step % 2, m * outs[last]);
             if (pair) {
                 runPair(s, h, packed[l], bias[l], relu[l], outs[l + 1], packed[l + 1], bias[l + 1], relu[l + 1], dst);
             } else {
@@ -269,8 +269,7 @@ final class PackedLinear {
     boolean pairs(MatmulSpec spec, int outB) {
         int nb = kernel.panel();
         int out = spec.n();
-        int units = out / nb + (out % nb != 0 ? 1 : 0);
-        return threads(spec.flops(), out) == 2 && units / 2 * nb == half(out) && outB % nb == 0 && outB > 0;
+        return threads(spec.flops(), out) == 2 && units(out, nb) / 2 * nb == half(out) && outB % nb == 0 && outB > 0;
     }
 
     /**
@@ -292,16 +291,19 @@ final class PackedLinear {
                 biasA, reluA, 2);
         Layer b = new Layer(kernel, tail, m, outB, out, null, 0, packedB, walkBackward(packedB, outB, out), true,
                 skips(outB, out, packedB), biasB, reluB, 2);
-        float[] sums = SCRATCH.get().sums(m * 2 * outB);
+        float[] sums = SCRATCH.get().floats(Scratch.SUMS, m * 2 * outB);
         par.forEachSpinning(2, spec.flops() + 2.0 * m * outB * out, m, 2 * outB, sums, new Pair(a, b));
         b.combine(sums, y);
     }
 
     /** Threads for a product of {@code flops} with {@code out} outputs: its panels (and tail) split over them. */
     private int threads(double flops, int out) {
-        int nb = kernel.panel();
-        int units = out / nb + (out % nb != 0 ? 1 : 0);
-        return flops >= parallelFlops ? Math.min(par.threads(), units) : 1;
+        return flops >= parallelFlops ? Math.min(par.threads(), units(out, kernel.panel())) : 1;
+    }
+
+    /** The units a product's work splits into: its whole panels of nb outputs, then its tail rows as one. */
+    private static int units(int out, int nb) {
+        return out / nb + (out % nb != 0 ? 1 : 0);
     }
 
     /** Whether rows may skip their zero inputs: some whole panels, and every weight finite. */
@@ -335,13 +337,19 @@ final class PackedLinear {
         return false;
     }
 
-    /** Per thread: lists of nonzero inputs, panels' second halves or a call's half sums, a chain's hidden rows. */
+    /** Per thread: lists of nonzero inputs, and float arrays for the uses below, each grown as needed. */
     private static final class Scratch {
+        /** A halves job's [m, 2·out] sums (the caller's). */
+        static final int SUMS = 0;
+        /** A panel's (or pair's) second half, added to its first. */
+        static final int SECOND = 1;
+        /** A {@link Pair} chunk's hidden rows. */
+        static final int PAIR_HIDDEN = 2;
+        /** A chain's hidden rows: this slot and the next, used in turn. */
+        static final int HIDDEN = 3;
+
         private int[] lists = new int[0];
-        private float[] sums = new float[0];
-        private float[] second = new float[0];
-        private float[] pairHidden = new float[0];
-        private final float[][] hidden = {new float[0], new float[0]};
+        private final float[][] floats = {new float[0], new float[0], new float[0], new float[0], new float[0]};
 
         int[] lists(int n) {
             if (lists.length < n) {
@@ -350,35 +358,11 @@ final class PackedLinear {
             return lists;
         }
 
-        float[] sums(int n) {
-            if (sums.length < n) {
-                sums = new float[n];
+        float[] floats(int slot, int n) {
+            if (floats[slot].length < n) {
+                floats[slot] = new float[n];
             }
-            return sums;
-        }
-
-        /** A panel's (or pair's) second half, added to its first. */
-        float[] second(int n) {
-            if (second.length < n) {
-                second = new float[n];
-            }
-            return second;
-        }
-
-        /** A {@link Pair} chunk's hidden rows. */
-        float[] pairHidden(int n) {
-            if (pairHidden.length < n) {
-                pairHidden = new float[n];
-            }
-            return pairHidden;
-        }
-
-        /** A chain's hidden rows: two arrays, used in turn. */
-        float[] hidden(int which, int n) {
-            if (hidden[which].length < n) {
-                hidden[which] = new float[n];
-            }
-            return hidden[which];
+            return floats[slot];
         }
     }
 
@@ -428,9 +412,7 @@ final class PackedLinear {
 
         /** The first unit (the panels, then the tail) of group g of {@link #groups}; g = groups: all of them. */
         private int unit(int g) {
-            int nb = kernel.panel();
-            int units = out / nb + (out % nb != 0 ? 1 : 0);
-            return (int) ((long) units * g / groups);
+            return (int) ((long) units(out, kernel.panel()) * g / groups);
         }
 
         /**
@@ -481,7 +463,7 @@ final class PackedLinear {
          * then {@link #combine}d into y.
          */
         void halves(CpuParallel par, int threads, double flops, float[] y) {
-            float[] sums = SCRATCH.get().sums(m * 2 * out);
+            float[] sums = SCRATCH.get().floats(Scratch.SUMS, m * 2 * out);
             if (threads > 1) {
                 par.forEachSpinning(2 * groups, flops, m, 2 * out, sums, this);
             } else {
@@ -506,7 +488,7 @@ final class PackedLinear {
         /**
          * Panels [u0, u1) (and none of the tail) of every row of xs, into {@code dst} at row stride
          * {@code ld} from column {@code col0}: with {@code both}, each panel's first half of the inputs
-         * plus its second (computed into this thread's {@link Scratch#second}); else half {@code h}'s
+         * plus its second (computed into this thread's {@link Scratch#SECOND} array); else half {@code h}'s
          * sums only. With {@link #skip}, a half that has enough zeros sums its nonzero inputs only.
          */
         private void panels(float[] xs, int u0, int u1, boolean both, int h, int ld, int col0, float[] dst) {
@@ -527,7 +509,7 @@ final class PackedLinear {
                     }
                 }
             }
-            float[] second = both ? SCRATCH.get().second(2 * nb) : null;
+            float[] second = both ? SCRATCH.get().floats(Scratch.SECOND, 2 * nb) : null;
             for (int done = 0; done < uEnd - u0; done += 2) {
                 boolean pair = uEnd - u0 - done >= 2;
                 int u = backward ? uEnd - done - (pair ? 2 : 1) : u0 + done;
@@ -574,7 +556,7 @@ final class PackedLinear {
     private record Pair(Layer a, Layer b) implements CpuParallel.ColumnsBody {
         @Override
         public void run(int c, float[] dst) {
-            float[] hidden = SCRATCH.get().pairHidden(a.m * a.out);
+            float[] hidden = SCRATCH.get().floats(Scratch.PAIR_HIDDEN, a.m * a.out);
             a.run(c, hidden);
             b.run(c, hidden, dst);
         }
