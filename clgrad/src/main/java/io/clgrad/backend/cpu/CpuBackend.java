@@ -389,10 +389,27 @@ public final class CpuBackend implements Backend {
             if (outs[l] < 1) {
                 throw new IllegalArgumentException("addmmPackedChain: layer " + l + " has " + outs[l] + " outputs");
             }
-            w[l] = args.f32(packed[l], "packed W" + l, packedLinearWeightSize(outs[l], in));
-            b[l] = args.optF32(bias[l], "bias" + l, outs[l]);
+            w[l] = args.f32(packed[l], role(CHAIN_WEIGHT_ROLES, l), packedLinearWeightSize(outs[l], in));
+            b[l] = args.optF32(bias[l], role(CHAIN_BIAS_ROLES, l), outs[l]);
         }
         packedLinear.runChain(spec, x, w, b, relu, outs, args.f32(c, "C", (long) spec.m() * outs[layers - 1]));
+    }
+
+    /** The names of a chain's operands in error messages, made once: not a string built per layer per call. */
+    private static final String[] CHAIN_WEIGHT_ROLES = roles("packed W");
+    private static final String[] CHAIN_BIAS_ROLES = roles("bias");
+
+    private static String[] roles(String prefix) {
+        String[] r = new String[16];
+        for (int l = 0; l < r.length; l++) {
+            r[l] = prefix + l;
+        }
+        return r;
+    }
+
+    /** {@code roles[l]}, or the prefix and l spelled out past the made ones. */
+    private static String role(String[] roles, int l) {
+        return l < roles.length ? roles[l] : roles[0].substring(0, roles[0].length() - 1) + l;
     }
 
     /** A of a packed product, checked: one product of 1 to PACKED_LINEAR_MAX_ROWS rows, in and out at least 1, inside its buffer. */
