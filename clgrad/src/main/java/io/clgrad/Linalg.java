@@ -198,10 +198,10 @@ final class Linalg {
 
     /** Whether layer W [out, in] (bias b or null) can follow an input of {@code in} features of x in a packed chain. */
     private static boolean chainable(Tensor x, Tensor w, Tensor b, int in) {
-        return w != null && !w.isClosed() && (b == null || !b.isClosed()) && w.dtype() == DType.FLOAT32 && w.device() == x.device() && w.dim() == 2 && w.shapeRef()[1] == in
-                && in > 0 && w.shapeRef()[0] > 0
-                && (b == null || b.dtype() == DType.FLOAT32 && b.device() == x.device() && b.dim() == 1
-                        && b.shapeRef()[0] == w.shapeRef()[0]);
+        return w != null && !w.isClosed() && w.dtype() == DType.FLOAT32 && w.device() == x.device()
+                && w.dim() == 2 && w.shapeRef()[1] == in && in > 0 && w.shapeRef()[0] > 0
+                && (b == null || !b.isClosed() && b.dtype() == DType.FLOAT32 && b.device() == x.device()
+                        && b.dim() == 1 && b.shapeRef()[0] == w.shapeRef()[0]);
     }
 
     private static Tensor[] linearGrads(Tensor g, Tensor x, Tensor w, Tensor b, Tensor reluOut) {

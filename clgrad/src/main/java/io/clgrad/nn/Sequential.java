@@ -91,13 +91,13 @@ public class Sequential extends Module<Sequential> {
         List<Module<?>> layers = children();
         for (int i = 0; i < layers.size(); i++) {
             Module<?> m = layers.get(i);
-            int chain = linearRun(layers, i);
+            int end = linearRunEnd(layers, i);
             // a Linear followed by a ReLU runs as one fused product (same numbers, one launch fewer)
             // (exact classes only: a subclass may override forward, and then its forward must run)
-            if (chain > 1) {
-                h = linearChain(h, layers, i, chain);
-                i = chainEnd(layers, i, chain) - 1;
-            } else if (m.getClass() == Linear.class && i + 1 < layers.size() && layers.get(i + 1).getClass() == ReLU.class) {
+            if (end - i > (reluAfter(layers, i) ? 2 : 1)) {   // two Linear layers or more: one chain
+                h = linearChain(h, layers, i, end);
+                i = end - 1;
+            } else if (m.getClass() == Linear.class && reluAfter(layers, i)) {
                 h = ((Linear) m).forwardRelu(h);
                 i++;
             } else if (m.getClass() == ReLU.class && i + 1 < layers.size()
@@ -113,35 +113,34 @@ public class Sequential extends Module<Sequential> {
         return h;
     }
 
-    /** How many Linear layers, each followed by at most one ReLU, run in a row from {@code i}. */
-    private static int linearRun(List<Module<?>> layers, int i) {
-        int n = 0;
-        for (int j = i; j < layers.size() && layers.get(j).getClass() == Linear.class; n++) {
-            j += j + 1 < layers.size() && layers.get(j + 1).getClass() == ReLU.class ? 2 : 1;
-        }
-        return n;
+    /** Whether the module after index j is a ReLU (the exact class). */
+    private static boolean reluAfter(List<Module<?>> layers, int j) {
+        return j + 1 < layers.size() && layers.get(j + 1).getClass() == ReLU.class;
     }
 
-    /** The index after the {@code n} Linear layers (and their ReLUs) from {@code i}. */
-    private static int chainEnd(List<Module<?>> layers, int i, int n) {
+    /** The index after the run of Linear layers, each followed by at most one ReLU, from {@code i}. */
+    private static int linearRunEnd(List<Module<?>> layers, int i) {
         int j = i;
-        for (int l = 0; l < n; l++) {
-            j += j + 1 < layers.size() && layers.get(j + 1).getClass() == ReLU.class ? 2 : 1;
+        while (j < layers.size() && layers.get(j).getClass() == Linear.class) {
+            j += reluAfter(layers, j) ? 2 : 1;
         }
         return j;
     }
 
-    /** The {@code n} Linear layers (and their ReLUs) from {@code i} applied to x: {@link Functional#linearChain}. */
-    private static Tensor linearChain(Tensor x, List<Module<?>> layers, int i, int n) {
+    /** The Linear layers (and their ReLUs) in [i, end) applied to x: {@link Functional#linearChain}. */
+    private static Tensor linearChain(Tensor x, List<Module<?>> layers, int i, int end) {
+        int n = 0;
+        for (int j = i; j < end; j++) {
+            n += layers.get(j).getClass() == Linear.class ? 1 : 0;
+        }
         Tensor[] w = new Tensor[n];
         Tensor[] b = new Tensor[n];
         boolean[] relu = new boolean[n];
-        int j = i;
-        for (int l = 0; l < n; l++) {
+        for (int l = 0, j = i; l < n; l++) {
             Linear lin = (Linear) layers.get(j);
             w[l] = lin.weight();
             b[l] = lin.bias();
-            relu[l] = j + 1 < layers.size() && layers.get(j + 1).getClass() == ReLU.class;
+            relu[l] = reluAfter(layers, j);
             j += relu[l] ? 2 : 1;
         }
         return Functional.linearChain(x, w, b, relu);

@@ -211,21 +211,12 @@ final class PackedLinear {
      * ({@link #half}), each added in order from +0, the same on any number of threads.
      */
     void run(MatmulSpec spec, float[] x, float[] packed, float[] bias, boolean relu, float[] y) {
-        int m = spec.m();
-        int out = spec.n();
-        int in = spec.k();
-        float[] gathered = SmallGemm.contiguousA(spec, x);
-        float[] xs = gathered == null ? x : gathered;
-        int x0 = gathered == null ? spec.aOffset() : 0;
-        int threads = threads(spec.flops(), out);
-        // the halves when a row skips zeros, judged on the first half (the caller's own, after a split layer)
-        boolean halves = skips(out, in, packed) && sparseRows(m, half(in), in, xs, x0);
-        Layer layer = new Layer(kernel, tail, m, out, in, xs, x0, packed, walkBackward(packed, out, in), halves,
-                halves, bias, relu, threads);
-        if (halves) {
+        int threads = threads(spec.flops(), spec.n());
+        Layer layer = layer(spec, x, packed, bias, relu, threads, true);
+        if (layer.halves) {
             layer.halves(par, threads, spec.flops(), y);
         } else if (threads > 1) {
-            par.forEachSpinning(threads, spec.flops(), m, out, y, layer);
+            par.forEachSpinning(threads, spec.flops(), spec.m(), spec.n(), y, layer);
         } else {
             layer.run(0, y);
         }
@@ -281,19 +272,32 @@ final class PackedLinear {
                          float[] packedB, float[] biasB, boolean reluB, float[] y) {
         int m = spec.m();
         int out = spec.n();
-        int in = spec.k();
-        float[] gathered = SmallGemm.contiguousA(spec, x);
-        float[] xs = gathered == null ? x : gathered;
-        int x0 = gathered == null ? spec.aOffset() : 0;
         // zeros in x (pixels, a ReLU's output) are skipped as run() would, each panel's halves from lists
-        boolean skipA = skips(out, in, packedA) && sparseRows(m, half(in), in, xs, x0);
-        Layer a = new Layer(kernel, tail, m, out, in, xs, x0, packedA, walkBackward(packedA, out, in), false, skipA,
-                biasA, reluA, 2);
+        Layer a = layer(spec, x, packedA, biasA, reluA, 2, false);
         Layer b = new Layer(kernel, tail, m, outB, out, null, 0, packedB, walkBackward(packedB, outB, out), true,
                 skips(outB, out, packedB), biasB, reluB, 2);
         float[] sums = SCRATCH.get().floats(Scratch.SUMS, m * 2 * outB);
         par.forEachSpinning(2, spec.flops() + 2.0 * m * outB * out, m, 2 * outB, sums, new Pair(a, b));
         b.combine(sums, y);
+    }
+
+    /**
+     * The {@link Layer} of {@code spec}'s product on x (gathered first when its rows are strided), whose
+     * rows skip their zero inputs when the first half of the inputs has enough of them (the caller's own
+     * half, after a layer split in halves); with {@code halvesIfSparse}, such a layer splits by halves
+     * of the inputs, else by ranges of panels.
+     */
+    private Layer layer(MatmulSpec spec, float[] x, float[] packed, float[] bias, boolean relu, int threads,
+                        boolean halvesIfSparse) {
+        int m = spec.m();
+        int out = spec.n();
+        int in = spec.k();
+        float[] gathered = SmallGemm.contiguousA(spec, x);
+        float[] xs = gathered == null ? x : gathered;
+        int x0 = gathered == null ? spec.aOffset() : 0;
+        boolean skip = skips(out, in, packed) && sparseRows(m, half(in), in, xs, x0);
+        return new Layer(kernel, tail, m, out, in, xs, x0, packed, walkBackward(packed, out, in),
+                skip && halvesIfSparse, skip, bias, relu, threads);
     }
 
     /** Threads for a product of {@code flops} with {@code out} outputs: its panels (and tail) split over them. */
