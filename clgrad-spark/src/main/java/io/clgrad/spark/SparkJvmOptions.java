@@ -116,6 +116,25 @@ public final class SparkJvmOptions {
         return msg;
     }
 
+    /**
+     * {@code e} with what it means when it is Hadoop failing on a Java newer than Spark 4.0 supports:
+     * Hadoop 3.4's {@code UserGroupInformation} asks {@code Subject.getSubject} for the current user,
+     * which throws "getSubject is not supported" from Java 23 on. Other exceptions come back as they are.
+     *
+     * @param e what starting Spark (or a Hadoop file system) threw
+     * @return an {@link IllegalStateException} naming this Java and the ones to use, or {@code e}
+     */
+    public static RuntimeException explain(UnsupportedOperationException e) {
+        String msg = e.getMessage();
+        if (msg == null || !msg.contains("getSubject")) {
+            return e;
+        }
+        return new IllegalStateException("Spark cannot start on Java " + Runtime.version().feature()
+                + ": its Hadoop asks Subject.getSubject for the current user, which Java 23 and newer do not"
+                + " support (\"" + msg + "\"); run the Spark application on Java 17 or 21 (JAVA_HOME), as Spark"
+                + " 4.0 requires", e);
+    }
+
     /** {@code existing} with each missing option of {@link #javaOptions()} put in front. */
     static String merged(String existing) {
         List<String> have = Arrays.asList(existing.trim().split("\\s+"));

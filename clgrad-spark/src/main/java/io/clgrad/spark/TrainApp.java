@@ -84,7 +84,12 @@ public final class TrainApp {
         SparkJvmOptions.configure(conf);
         shipOwnJar(conf);
         TensorDataset test = new FashionMnist(Path.of(data), false, null).asTensorDataset(true);   // fail early on bad data
-        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+        SparkSession spark;
+        try {
+            spark = SparkSession.builder().config(conf).getOrCreate();
+        } catch (UnsupportedOperationException e) {
+            throw SparkJvmOptions.explain(e);
+        }
         try {
             int partitions = Integer.parseInt(o.getOrDefault("--partitions",
                     Integer.toString(spark.sparkContext().defaultParallelism())));

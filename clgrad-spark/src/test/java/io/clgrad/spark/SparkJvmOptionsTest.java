@@ -1,6 +1,7 @@
 package io.clgrad.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
@@ -59,5 +60,21 @@ class SparkJvmOptionsTest {
             assertTrue(preload != null && preload.contains("libjsig.so"),
                     "LD_PRELOAD should name libjsig.so (the parent pom's jvm-signal-chaining profile): " + preload);
         }
+    }
+
+    @Test
+    void hadoopsGetSubjectFailureOnANewJavaIsExplainedOthersAreNot() {
+        // the message Java 23+ gives when Hadoop 3.4's UserGroupInformation asks for the current user
+        UnsupportedOperationException hadoop = new UnsupportedOperationException("getSubject is not supported");
+        RuntimeException explained = SparkJvmOptions.explain(hadoop);
+        assertTrue(explained instanceof IllegalStateException, explained.toString());
+        String msg = explained.getMessage();
+        assertTrue(msg.contains("Java " + Runtime.version().feature()) && msg.contains("Java 17 or 21")
+                && msg.contains("getSubject is not supported"), msg);
+        assertSame(hadoop, explained.getCause());
+        UnsupportedOperationException other = new UnsupportedOperationException("something else");
+        assertSame(other, SparkJvmOptions.explain(other));
+        UnsupportedOperationException none = new UnsupportedOperationException();
+        assertSame(none, SparkJvmOptions.explain(none));
     }
 }
