@@ -12,7 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * C at a time; for each row of A, four vector accumulators run along k (one load of A, four loads of
  * B and four fused multiply-adds per vector step), then each is summed across its lanes and the
  * last {@code k mod L} steps are added in scalar. The four rows of B (4·k floats) stay in L1 while
- * the rows of A reuse them, so B is read from memory once whatever m is.
+ * the rows of A reuse them, so B is read from memory once whatever m is. The loaded operand is
+ * the second of each {@code fma} so that C2 folds the load into the instruction (see
+ * {@code VectorPackedLinear}).
  *
  * <p><b>Axpy form</b> (B row-major): blocks of four vectors of columns; for each row of A, four
  * accumulators collect {@code A[i][p] · B[p][j..]} over p (a broadcast and four multiply-adds per p;
@@ -42,10 +44,10 @@ final class VectorSmallGemm implements SmallGemm.Kernel {
                 FloatVector s3 = s0;
                 for (int p = 0; p < kv; p += L) {
                     FloatVector av = FloatVector.fromArray(S, a, ai + p);
-                    s0 = FloatVector.fromArray(S, b, b0 + p).fma(av, s0);
-                    s1 = FloatVector.fromArray(S, b, b1 + p).fma(av, s1);
-                    s2 = FloatVector.fromArray(S, b, b2 + p).fma(av, s2);
-                    s3 = FloatVector.fromArray(S, b, b3 + p).fma(av, s3);
+                    s0 = av.fma(FloatVector.fromArray(S, b, b0 + p), s0);
+                    s1 = av.fma(FloatVector.fromArray(S, b, b1 + p), s1);
+                    s2 = av.fma(FloatVector.fromArray(S, b, b2 + p), s2);
+                    s3 = av.fma(FloatVector.fromArray(S, b, b3 + p), s3);
                 }
                 float r0 = s0.reduceLanes(VectorOperators.ADD);
                 float r1 = s1.reduceLanes(VectorOperators.ADD);
@@ -99,10 +101,10 @@ final class VectorSmallGemm implements SmallGemm.Kernel {
                 bp += ldb;
                 for (int p = 1; p < k; p++, bp += ldb) {
                     FloatVector ap = FloatVector.broadcast(S, a[ai + p]);
-                    c0 = FloatVector.fromArray(S, b, bp).fma(ap, c0);
-                    c1 = FloatVector.fromArray(S, b, bp + L).fma(ap, c1);
-                    c2 = FloatVector.fromArray(S, b, bp + 2 * L).fma(ap, c2);
-                    c3 = FloatVector.fromArray(S, b, bp + 3 * L).fma(ap, c3);
+                    c0 = ap.fma(FloatVector.fromArray(S, b, bp), c0);
+                    c1 = ap.fma(FloatVector.fromArray(S, b, bp + L), c1);
+                    c2 = ap.fma(FloatVector.fromArray(S, b, bp + 2 * L), c2);
+                    c3 = ap.fma(FloatVector.fromArray(S, b, bp + 3 * L), c3);
                 }
                 int ci = i * n + j;
                 c0.intoArray(c, ci);
