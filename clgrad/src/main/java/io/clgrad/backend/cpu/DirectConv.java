@@ -44,7 +44,7 @@ import java.util.Arrays;
  * }</pre>
  */
 final class DirectConv {
-    /** Vectors of positions per forward tile. */
+    /** Most vectors of positions per forward tile. */
     static final int VECS = 3;
     /** Taps per weight-gradient tile. */
     static final int GRAD_TAPS = 6;
@@ -82,6 +82,11 @@ final class DirectConv {
         /** Output channels per forward tile (R). */
         int rowTile();
 
+        /** Most vectors of positions per forward tile, 1 to {@link #VECS}. */
+        default int vectors() {
+            return VECS;
+        }
+
         /** Output channels per weight-gradient tile. */
         int gradRowTile();
 
@@ -90,7 +95,7 @@ final class DirectConv {
          * for r in [0, R), q in [0, vectors·L), t from 0 to taps − 1 in order, each step a fused
          * multiply-add from 0.
          *
-         * @param vectors 1 to {@link #VECS}
+         * @param vectors 1 to {@link #vectors()}
          */
         void rows(int vectors, int taps, float[] w, int wOff, int[] off, float[] x, int xOff, float[] out,
                   int outOff, int outStride);
@@ -306,7 +311,8 @@ final class DirectConv {
                            float[] dst) {
         int r = kernel.rowTile();
         int lanes = kernel.lanes();
-        int span = VECS * lanes;
+        int most = kernel.vectors();
+        int span = most * lanes;
         int computed = roundUp(p.positions(), lanes);
         int padded = (int) p.paddedSize(computed);
         int taps = p.taps();
@@ -323,8 +329,8 @@ final class DirectConv {
                 int g = u % groups;
                 p.pad(src, n, xp, 0, padded);
                 for (int b = blocks * g / groups; b < blocks * (g + 1) / groups; b++) {
-                    for (int q0 = 0; q0 < computed; q0 += span) {   // tiles of VECS vectors, the last shorter
-                        kernel.rows(Math.min(VECS, (computed - q0) / lanes), taps, packed, b * taps * r, off, xp, q0,
+                    for (int q0 = 0; q0 < computed; q0 += span) {   // tiles of `most` vectors, the last shorter
+                        kernel.rows(Math.min(most, (computed - q0) / lanes), taps, packed, b * taps * r, off, xp, q0,
                                 tile, q0, computed);
                     }
                     store(p, tile, computed, n, b * r, Math.min(r, outCh - b * r), outCh, bias, dst);

@@ -8,9 +8,13 @@ import jdk.incubator.vector.VectorSpecies;
  * same lanes and tiles. With 16-float vectors (AVX-512: 32 registers) a forward tile is 8 channels ×
  * 3 vectors (a plane's last tile 2 or 1: 224 positions of CNN layer 2, not 240) (24 accumulators; per tap three loads of the shifted input and eight broadcasts of the
  * packed weights) and a weight-gradient tile 4 channels × 6 taps (24 accumulators; per step four
- * gradient and six input loads); with shorter vectors (AVX2's 16 registers) 4 × 3 and 2 × 6, so the
- * accumulators stay in registers. Loaded by reflection only when {@code jdk.incubator.vector} is
- * present.
+ * gradient and six input loads); with shorter vectors 4 channels and a weight-gradient tile of 2.
+ * With AVX2's 16 registers a forward tile is at most 4 × 2 vectors and the 2 × 6 weight-gradient tile
+ * runs as two passes of 2 × 3 taps: C2 loads a step's vectors before its multiply-adds, and 4 × 3
+ * (12 accumulators, 3 inputs, 4 broadcasts) or 2 × 6 (12 accumulators, 2 gradients, 6 inputs) left
+ * two or three accumulators on the stack, a store and a reload in every step's dependency chain.
+ * Each sum is the same in every tile shape. Loaded by reflection only when
+ * {@code jdk.incubator.vector} is present.
  *
  * <p>Written out as {@link VectorKernels}' tiles are: one method per tile, the loop counted on the
  * packed weights' index, every accumulator loaded and stored inline. A first version that stored
@@ -22,6 +26,8 @@ final class VectorDirectConv implements DirectConv.Kernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private final boolean wide;
+    /** Whether the instruction set has 16 vector registers (AVX2), not 32: smaller tiles, above. */
+    private final boolean fewRegisters;
 
     /** The tiles for this machine's vector length. */
     VectorDirectConv() {
@@ -30,12 +36,18 @@ final class VectorDirectConv implements DirectConv.Kernel {
 
     /** The wide (8-channel) or narrow (4-channel) tiles (tests run both). */
     VectorDirectConv(boolean wide) {
+        this(wide, CpuFacts.registers(System.getProperty("os.arch"), L) < 32);
+    }
+
+    /** As {@link #VectorDirectConv(boolean)}, with the 16-register tiles or not (tests run both on any machine). */
+    VectorDirectConv(boolean wide, boolean fewRegisters) {
         this.wide = wide;
+        this.fewRegisters = fewRegisters;
     }
 
     @Override
     public DirectConv.Kernel withRowTile(int rows) {
-        return new VectorDirectConv(DirectConv.checkRowTile(rows) == 8);
+        return new VectorDirectConv(DirectConv.checkRowTile(rows) == 8, fewRegisters);
     }
 
     @Override
@@ -46,6 +58,11 @@ final class VectorDirectConv implements DirectConv.Kernel {
     @Override
     public int rowTile() {
         return wide ? 8 : 4;
+    }
+
+    @Override
+    public int vectors() {
+        return fewRegisters ? 2 : DirectConv.VECS;
     }
 
     @Override
@@ -455,6 +472,9 @@ final class VectorDirectConv implements DirectConv.Kernel {
         int o5 = xOff + off[tOff + 5];
         if (wide) {
             dots4(len, gy, gOff, gStride, x, o0, o1, o2, o3, o4, o5, acc);
+        } else if (fewRegisters) {
+            dots2x3(len, gy, gOff, gStride, x, o0, o1, o2, acc, 0);
+            dots2x3(len, gy, gOff, gStride, x, o3, o4, o5, acc, 3);
         } else {
             dots2(len, gy, gOff, gStride, x, o0, o1, o2, o3, o4, o5, acc);
         }
@@ -602,5 +622,39 @@ final class VectorDirectConv implements DirectConv.Kernel {
         c1_3.intoArray(acc, 9 * L);
         c1_4.intoArray(acc, 10 * L);
         c1_5.intoArray(acc, 11 * L);
+    }
+
+    /** Taps t0 .. t0 + 2 of {@link #dots2}'s tile: six accumulators, so that 16 registers hold a step. */
+    private static void dots2x3(int len, float[] gy, int gOff, int gStride, float[] x, int o0, int o1, int o2,
+                                float[] acc, int t0) {
+        int a0 = t0 * L;
+        int a1 = (DirectConv.GRAD_TAPS + t0) * L;
+        FloatVector c0_0 = FloatVector.fromArray(S, acc, a0);
+        FloatVector c0_1 = FloatVector.fromArray(S, acc, a0 + L);
+        FloatVector c0_2 = FloatVector.fromArray(S, acc, a0 + 2 * L);
+        FloatVector c1_0 = FloatVector.fromArray(S, acc, a1);
+        FloatVector c1_1 = FloatVector.fromArray(S, acc, a1 + L);
+        FloatVector c1_2 = FloatVector.fromArray(S, acc, a1 + 2 * L);
+        int g0 = gOff;
+        int g1 = gOff + gStride;
+        for (int q = 0; q < len; q += L) {
+            FloatVector y0 = FloatVector.fromArray(S, gy, g0 + q);
+            FloatVector y1 = FloatVector.fromArray(S, gy, g1 + q);
+            FloatVector v0 = FloatVector.fromArray(S, x, o0 + q);
+            c0_0 = y0.fma(v0, c0_0);
+            c1_0 = y1.fma(v0, c1_0);
+            FloatVector v1 = FloatVector.fromArray(S, x, o1 + q);
+            c0_1 = y0.fma(v1, c0_1);
+            c1_1 = y1.fma(v1, c1_1);
+            FloatVector v2 = FloatVector.fromArray(S, x, o2 + q);
+            c0_2 = y0.fma(v2, c0_2);
+            c1_2 = y1.fma(v2, c1_2);
+        }
+        c0_0.intoArray(acc, a0);
+        c0_1.intoArray(acc, a0 + L);
+        c0_2.intoArray(acc, a0 + 2 * L);
+        c1_0.intoArray(acc, a1);
+        c1_1.intoArray(acc, a1 + L);
+        c1_2.intoArray(acc, a1 + 2 * L);
     }
 }

@@ -70,6 +70,12 @@ class DirectConvTest {
         return new DirectConv(par, new VectorDirectConv(wide));
     }
 
+    /** The narrow tiles as a 16-register machine (AVX2) runs them: forward tiles of 2 vectors, gradient taps in two passes. */
+    private static DirectConv vectorFewRegisters(CpuParallel par) {
+        assumeTrue(CpuMatmul.vectorModulePresent(), "JVM started without --add-modules jdk.incubator.vector");
+        return new DirectConv(par, new VectorDirectConv(false, true));
+    }
+
     private static float[] uniform(Random r, long n) {
         float[] a = new float[(int) n];
         for (int i = 0; i < a.length; i++) {
@@ -155,13 +161,15 @@ class DirectConvTest {
             for (int i = 0; i < y.value.length; i++) {
                 y.add(i, bias[i / (s.outH() * s.outW()) % c.cout]);
             }
-            for (boolean wide : new boolean[] {true, false}) {
+            for (int variant = 0; variant < 3; variant++) {
+                boolean wide = variant == 0;
                 float[][] first = null;
                 for (CpuParallel par : POOLS) {
-                    DirectConv fast = vector(par, wide);
+                    DirectConv fast = variant == 2 ? vectorFewRegisters(par) : vector(par, wide);
                     DirectConv twin = new DirectConv(par, DirectConv.Plain.twinOf(fast.kernel()));
                     assertTrue(fast.takes(s, c.cout), c + " taken");
-                    String what = c + (wide ? " wide" : " narrow") + ", " + par.threads() + " threads";
+                    String what = c + (wide ? " wide" : variant == 2 ? " narrow, 16-register tiles" : " narrow") + ", "
+                            + par.threads() + " threads";
                     float[][] got = run(fast, c, x, w, bias, gy);
                     float[][] plain = run(twin, c, x, w, bias, gy);
                     for (int k = 0; k < 3; k++) {
