@@ -14,8 +14,8 @@ import java.util.Arrays;
  *
  * <ul>
  *   <li><b>forward</b> ({@code y = x ⋆ W + b}): a task per image (and range of output channels);
- *   its tiles are {@link Kernel#rowTile()} output channels × {@value #VECS} vectors of consecutive
- *   positions (the last tile of a plane one or two), summed over the taps (c, i, j) in order with one fused multiply-add each, the
+ *   its tiles are {@link Kernel#rowTile()} output channels × up to {@link Kernel#vectors()} vectors of
+ *   consecutive positions (at most {@value #VECS}; the last tile of a plane shorter), summed over the taps (c, i, j) in order with one fused multiply-add each, the
  *   weights packed per tile of channels so each tap's weights are one broadcast each. The tile is
  *   written out row by row into NCHW, plus the bias.</li>
  *   <li><b>input gradient</b>: {@code dx = gy ⋆ W'}, the same kernel over gy padded by {@code (k-1)·d}

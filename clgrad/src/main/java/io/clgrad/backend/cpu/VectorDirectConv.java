@@ -9,11 +9,13 @@ import jdk.incubator.vector.VectorSpecies;
  * 3 vectors (a plane's last tile 2 or 1: 224 positions of CNN layer 2, not 240) (24 accumulators; per tap three loads of the shifted input and eight broadcasts of the
  * packed weights) and a weight-gradient tile 4 channels × 6 taps (24 accumulators; per step four
  * gradient and six input loads); with shorter vectors 4 channels and a weight-gradient tile of 2.
- * With AVX2's 16 registers a forward tile is at most 4 × 2 vectors and the 2 × 6 weight-gradient tile
- * runs as two passes of 2 × 3 taps: C2 loads a step's vectors before its multiply-adds, and 4 × 3
+ * With AVX2's 16 registers the 4-channel forward tiles hold at most 2 vectors and the 2 × 6
+ * weight-gradient tile runs as two passes of 2 × 3 taps: C2 loads a step's vectors before its multiply-adds, and 4 × 3
  * (12 accumulators, 3 inputs, 4 broadcasts) or 2 × 6 (12 accumulators, 2 gradients, 6 inputs) left
  * two or three accumulators on the stack, a store and a reload in every step's dependency chain.
- * Each sum is the same in every tile shape. Loaded by reflection only when
+ * (The 8-channel tiles, there only when chosen explicitly, {@code -Dclgrad.cpu.conv=direct=8} or a
+ * tuning run timing them, still spill with 16 registers; the built-in choice there is 4.) Each sum
+ * is the same in every tile shape. Loaded by reflection only when
  * {@code jdk.incubator.vector} is present.
  *
  * <p>Written out as {@link VectorKernels}' tiles are: one method per tile, the loop counted on the

@@ -73,7 +73,7 @@ final class VectorSmallGemm implements SmallGemm.Kernel {
                 int ai = aOff + i * k;
                 FloatVector s0 = FloatVector.zero(S);
                 for (int p = 0; p < kv; p += L) {
-                    s0 = FloatVector.fromArray(S, b, bj + p).fma(FloatVector.fromArray(S, a, ai + p), s0);
+                    s0 = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), s0);
                 }
                 float r = s0.reduceLanes(VectorOperators.ADD);
                 for (int p = kv; p < k; p++) {
@@ -119,7 +119,7 @@ final class VectorSmallGemm implements SmallGemm.Kernel {
                 FloatVector c0 = FloatVector.zero(S);
                 int bp = bOff + j;
                 for (int p = 0; p < k; p++, bp += ldb) {
-                    c0 = FloatVector.fromArray(S, b, bp).fma(FloatVector.broadcast(S, a[ai + p]), c0);
+                    c0 = FloatVector.broadcast(S, a[ai + p]).fma(FloatVector.fromArray(S, b, bp), c0);
                 }
                 c0.intoArray(c, i * n + j);
             }

@@ -13,8 +13,8 @@
  * {@code -XX:+PrintInlining}). And no kernel uses a masked load or store: one in a branch that ran
  * once per call made the whole 2×2 max-pool loop 3x slower; ends of rows and arrays go through whole
  * vectors that may run into outputs written later, below a limit, and scalar loops for the rest.
- * A multiply-add takes its loaded vector as the second operand ({@code x.fma(load, acc)}), which C2
- * folds into the instruction; and a tile's accumulators, inputs and broadcasts must fit 16
+ * A multiply-add whose loaded vector is used once takes it as the second operand
+ * ({@code x.fma(load, acc)}), which C2 folds into the instruction; and a tile's accumulators, inputs and broadcasts must fit 16
  * registers on AVX2, or C2 keeps accumulators on the stack (docs/design-notes.md, "Convolutions
  * without a patch matrix on the CPU", has these and the other pitfalls).
  */

@@ -67,13 +67,13 @@ class DirectConvTest {
 
     private static DirectConv vector(CpuParallel par, boolean wide) {
         assumeTrue(CpuMatmul.vectorModulePresent(), "JVM started without --add-modules jdk.incubator.vector");
-        return new DirectConv(par, new VectorDirectConv(wide));
+        return new DirectConv(par, new VectorDirectConv(wide, false));
     }
 
-    /** The narrow tiles as a 16-register machine (AVX2) runs them: forward tiles of 2 vectors, gradient taps in two passes. */
-    private static DirectConv vectorFewRegisters(CpuParallel par) {
+    /** The tiles as a 16-register machine (AVX2) runs them: 4-channel forward tiles of 2 vectors, gradient taps in two passes. */
+    private static DirectConv vectorFewRegisters(CpuParallel par, boolean wide) {
         assumeTrue(CpuMatmul.vectorModulePresent(), "JVM started without --add-modules jdk.incubator.vector");
-        return new DirectConv(par, new VectorDirectConv(false, true));
+        return new DirectConv(par, new VectorDirectConv(wide, true));
     }
 
     private static float[] uniform(Random r, long n) {
@@ -161,14 +161,15 @@ class DirectConvTest {
             for (int i = 0; i < y.value.length; i++) {
                 y.add(i, bias[i / (s.outH() * s.outW()) % c.cout]);
             }
-            for (int variant = 0; variant < 3; variant++) {
-                boolean wide = variant == 0;
+            for (int variant = 0; variant < 4; variant++) {   // wide, narrow; each with 32- and 16-register tiles
+                boolean wide = variant % 2 == 0;
+                boolean few = variant >= 2;
                 float[][] first = null;
                 for (CpuParallel par : POOLS) {
-                    DirectConv fast = variant == 2 ? vectorFewRegisters(par) : vector(par, wide);
+                    DirectConv fast = few ? vectorFewRegisters(par, wide) : vector(par, wide);
                     DirectConv twin = new DirectConv(par, DirectConv.Plain.twinOf(fast.kernel()));
                     assertTrue(fast.takes(s, c.cout), c + " taken");
-                    String what = c + (wide ? " wide" : variant == 2 ? " narrow, 16-register tiles" : " narrow") + ", "
+                    String what = c + (wide ? " wide" : " narrow") + (few ? ", 16-register tiles" : "") + ", "
                             + par.threads() + " threads";
                     float[][] got = run(fast, c, x, w, bias, gy);
                     float[][] plain = run(twin, c, x, w, bias, gy);
