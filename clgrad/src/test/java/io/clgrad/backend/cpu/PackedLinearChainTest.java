@@ -40,10 +40,7 @@ class PackedLinearChainTest {
     }
 
     private static PackedLinear path(boolean vector, CpuParallel par) {
-        if (vector) {
-            assumeTrue(CpuMatmul.vectorModulePresent(), "JVM started without --add-modules jdk.incubator.vector");
-        }
-        return new PackedLinear(par, vector, par.threads() > 1 ? 0 : Double.MAX_VALUE);
+        return PackedLinearTest.path(vector, par);
     }
 
     private static float[] pack(PackedLinear pl, float[] w, int out, int in) {

@@ -42,7 +42,8 @@ class PackedLinearTest {
         }
     }
 
-    private static PackedLinear path(boolean vector, CpuParallel par) {
+    /** The packed path with the vector or plain kernel, splitting over {@code par} from any size when it has threads (PackedLinearChainTest uses it too). */
+    static PackedLinear path(boolean vector, CpuParallel par) {
         if (vector) {
             assumeTrue(CpuMatmul.vectorModulePresent(), "JVM started without --add-modules jdk.incubator.vector");
         }
