@@ -31,6 +31,11 @@ ends with a line `end`, errors are a line `error: ...`):
                               WSECS seconds (default WARMUP) and 20 calls of untimed calls, at least
                               CALLS timed calls (default 200) and SECS seconds (default 1)
 
+With --export-onnx DIR it writes the inference models instead (DIR/mlp.onnx and DIR/cnn.onnx,
+ONNX opset 13 with a free batch axis, the weights of the infer workload) and, for each, a check
+file DIR/MODEL.check: an input of batch 2 and PyTorch's logits for it, one line of numbers each,
+which scripts/bench-onnxruntime.java compares with ONNX Runtime's before it times anything.
+
 Needs Debian's python3-torch and python3-numpy: run it with /usr/bin/python3.
 """
 import argparse
@@ -208,8 +213,8 @@ def bench_conv2d(torch, n, c, h, w, k, ks, pad, runs, warmup_s):
     print(f"pytorch conv2d {label}: {timed_runs(step, flops, runs, warmup_s):.1f} GFLOP/s")
 
 
-def bench_infer(torch, model_name, batch, min_calls, min_s, warmup_s):
-    """The infer line of the Java side: mean wall time of model(x) -> numpy copy, no grad, eval mode."""
+def infer_model(torch, model_name, batch):
+    """The model of an infer workload (seeded, eval mode) and a random input of `batch` rows."""
     nn = torch.nn
     torch.manual_seed(42)
     if model_name == "cnn":
@@ -220,7 +225,29 @@ def bench_infer(torch, model_name, batch, min_calls, min_s, warmup_s):
         x = torch.randn(batch, 784)
     else:
         raise ValueError(f"unknown inference model '{model_name}' (mlp or cnn)")
-    model.eval()
+    return model.eval(), x
+
+
+def export_onnx(torch, out_dir):
+    """Writes OUT_DIR/MODEL.onnx and OUT_DIR/MODEL.check for the mlp and the cnn (see the module doc)."""
+    os.makedirs(out_dir, exist_ok=True)
+    for name in ("mlp", "cnn"):
+        model, x = infer_model(torch, name, 2)
+        path = os.path.join(out_dir, f"{name}.onnx")
+        with torch.no_grad():
+            torch.onnx.export(model, x, path, input_names=["x"], output_names=["logits"], opset_version=13,
+                              dynamic_axes={"x": {0: "batch"}, "logits": {0: "batch"}})
+            logits = model(x)
+        with open(os.path.join(out_dir, f"{name}.check"), "w") as f:
+            f.write(" ".join(str(d) for d in x.shape) + "\n")
+            f.write(" ".join(repr(float(v)) for v in x.flatten()) + "\n")
+            f.write(" ".join(repr(float(v)) for v in logits.flatten()) + "\n")
+        print(f"exported {path}")
+
+
+def bench_infer(torch, model_name, batch, min_calls, min_s, warmup_s):
+    """The infer line of the Java side: mean wall time of model(x) -> numpy copy, no grad, eval mode."""
+    model, x = infer_model(torch, model_name, batch)
 
     def call():
         return model(x).numpy().copy()
@@ -265,7 +292,12 @@ def main():
                    help="untimed warm-up before each gemm size and SimpleNet batch (default 1)")
     p.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist", help="Fashion-MNIST IDX files")
     p.add_argument("--serve", action="store_true", help="read workloads from stdin, one per line; 'end' after each")
+    p.add_argument("--export-onnx", metavar="DIR", help="write the infer models as ONNX files to DIR and exit")
     args = p.parse_args()
+    if args.export_onnx:
+        import torch
+        export_onnx(torch, args.export_onnx)
+        return 0
 
     _set_threads(args.threads)
     import numpy as np

@@ -100,9 +100,15 @@ public final class BenchLines {
      * latency workload ({@link #isLatency}) the line ends {@code (latency: lower is better)}.
      */
     public static String ratio(String workload, double clgrad, double pytorch) {
-        String value = clgrad > 0 && pytorch > 0
-                ? String.format(Locale.ROOT, "%.2fx", clgrad / pytorch) : "n/a";
-        return "ratio clgrad/pytorch " + workload + ": " + value + (isLatency(workload) ? " (latency: lower is better)" : "");
+        return ratio("pytorch", workload, clgrad, pytorch);
+    }
+
+    /** {@code ratio clgrad/<library> <workload>: X.XXx}, as {@link #ratio(String, double, double)} against another library. */
+    public static String ratio(String library, String workload, double clgrad, double theirs) {
+        String value = clgrad > 0 && theirs > 0
+                ? String.format(Locale.ROOT, "%.2fx", clgrad / theirs) : "n/a";
+        return "ratio clgrad/" + library + " " + workload + ": " + value
+                + (isLatency(workload) ? " (latency: lower is better)" : "");
     }
 
     /** Whether the workload's value is a latency (lower is better): the {@code infer ...} workloads. */

@@ -64,9 +64,28 @@ public final class Benchmark {
      * @param script       scripts/bench-pytorch.py
      * @param threads      PyTorch and OpenBLAS threads
      * @param dataDir      the Fashion-MNIST IDX files
+     * @param onnxRuntime  where ONNX Runtime's side is, to compare the infer workloads with it too; null
+     *                     for no such comparison
      */
     public record Options(List<Device> devices, boolean quick, boolean fmnist, boolean kernelSetup, boolean vsPyTorch,
-                          String python, Path script, int threads, Path dataDir) {
+                          String python, Path script, int threads, Path dataDir, OnnxRuntime onnxRuntime) {
+
+        /** Options without the ONNX Runtime comparison. */
+        public Options(List<Device> devices, boolean quick, boolean fmnist, boolean kernelSetup, boolean vsPyTorch,
+                       String python, Path script, int threads, Path dataDir) {
+            this(devices, quick, fmnist, kernelSetup, vsPyTorch, python, script, threads, dataDir, null);
+        }
+    }
+
+    /**
+     * The ONNX Runtime side ({@code clgrad bench --vs-onnxruntime}): its models are exported by the
+     * PyTorch script ({@link Options#script}, with {@link Options#python}) and run by {@code script}
+     * in a child JVM with {@code jar} on its class path.
+     *
+     * @param jar    com.microsoft.onnxruntime:onnxruntime's jar ({@value ComparisonProcess#ONNXRUNTIME_VERSION})
+     * @param script scripts/bench-onnxruntime.java
+     */
+    public record OnnxRuntime(Path jar, Path script) {
     }
 
     private final Options o;
@@ -97,11 +116,13 @@ public final class Benchmark {
                         + INFER_WARMUP_SECONDS + " s warm-up)"
                         + (o.fmnist() ? "; fmnist mlp " + EPOCHS + " epochs and cnn " + CNN_EPOCHS
                                 + " epoch on 60000 training samples" : ""));
-        PyTorchProcess py = null;
+        ComparisonProcess py = null;
+        ComparisonProcess ort = null;
+        Path onnxDir = null;
         try {
             if (o.vsPyTorch()) {
                 try {
-                    py = PyTorchProcess.start(o.python(), o.script(), o.threads(), o.dataDir(), gemmRuns(),
+                    py = ComparisonProcess.pytorch(o.python(), o.script(), o.threads(), o.dataDir(), gemmRuns(),
                             warmupSeconds());
                     for (String line : py.header()) {
                         println(line);
@@ -112,8 +133,22 @@ public final class Benchmark {
                             + " (install with: apt-get install python3-torch python3-numpy libopenblas0-pthread)");
                 }
             }
+            if (o.onnxRuntime() != null) {
+                try {
+                    onnxDir = java.nio.file.Files.createTempDirectory("clgrad-bench-onnx");
+                    ComparisonProcess.exportOnnx(o.python(), o.script(), onnxDir);
+                    ort = ComparisonProcess.onnxRuntime(o.onnxRuntime().jar(), o.onnxRuntime().script(), o.threads(),
+                            onnxDir);
+                    for (String line : ort.header()) {
+                        println(line);
+                    }
+                } catch (IOException e) {
+                    println("onnxruntime: not run, so no ratios against it: "
+                            + e.getMessage().strip().split("\\R", 2)[0]);
+                }
+            }
             for (Device dev : o.devices()) {
-                runDevice(dev, py);
+                runDevice(dev, py, ort);
             }
             if (o.fmnist() && o.devices().size() > 1) {
                 try {
@@ -126,6 +161,10 @@ public final class Benchmark {
             if (py != null) {
                 py.close();
             }
+            if (ort != null) {
+                ort.close();
+            }
+            deleteTree(onnxDir);
         }
         double secs = (System.nanoTime() - start) / 1e9;
         println(String.format(Locale.ROOT, "bench time: %.1f s", secs));
@@ -140,7 +179,7 @@ public final class Benchmark {
         return o.quick() ? 3 : 5;
     }
 
-    private void runDevice(Device dev, PyTorchProcess py) throws IOException {
+    private void runDevice(Device dev, ComparisonProcess py, ComparisonProcess ort) throws IOException {
         println(BenchLines.device(dev.id(), dev.info().name()));
         if (dev.isCpu()) {
             println("jvm: Java " + System.getProperty("java.version") + ", Vector API (jdk.incubator.vector) "
@@ -189,6 +228,7 @@ public final class Benchmark {
                 println(CoreRoundTrip.line(CoreRoundTrip.measure()));   // the placement that latency ran on, just after
             }
             compare(py, c.pytorchWord(calls, seconds, warmup), List.of(line));
+            compare(ort, c.pytorchWord(calls, seconds, warmup), List.of(line));
         }
         if (o.fmnist()) {
             int limit = o.quick() ? QUICK_FMNIST_SAMPLES : 0;
@@ -204,7 +244,7 @@ public final class Benchmark {
      *
      * @return false when the data could not be read (the line says why)
      */
-    private boolean fmnist(Device dev, PyTorchProcess py, String model, int epochs, int limit) throws IOException {
+    private boolean fmnist(Device dev, ComparisonProcess py, String model, int epochs, int limit) throws IOException {
         List<Workloads.Epoch> epochList;
         java.util.function.Consumer<Workloads.Epoch> sink = e -> println(BenchLines.fmnistEpoch(model, e.epoch(),
                 e.seconds(), e.samplesPerSecond(), e.testAccuracy()));
@@ -231,25 +271,41 @@ public final class Benchmark {
     }
 
     /**
-     * Runs the same workload in PyTorch, prints its lines, and a ratio line for each clgrad result
-     * (against PyTorch, and against numpy where numpy ran it).
+     * Runs the same workload on the other side ({@code other}: PyTorch or ONNX Runtime), prints its
+     * lines, and a ratio line for each clgrad result against each of its libraries (PyTorch, and numpy
+     * where numpy ran it; ONNX Runtime).
      */
-    private void compare(PyTorchProcess py, String workload, List<String> clgradLines) throws IOException {
-        if (py == null) {
+    private void compare(ComparisonProcess other, String workload, List<String> clgradLines) throws IOException {
+        if (other == null) {
             return;
         }
-        List<String> theirs = py.run(workload);
+        List<String> theirs = other.run(workload);
         for (String line : theirs) {
             println(line);
         }
         for (String mine : clgradLines) {
             String w = BenchLines.workload(mine);
-            double pt = find(theirs, "pytorch ", BenchLines.pytorchWorkload(w));
-            println(BenchLines.ratio(w, BenchLines.value(mine), pt));
-            double np = find(theirs, "numpy ", BenchLines.pytorchWorkload(w));
-            if (!Double.isNaN(np)) {
-                println(BenchLines.ratio(w, BenchLines.value(mine), np).replace("clgrad/pytorch", "clgrad/numpy"));
+            for (int i = 0; i < other.libraries().size(); i++) {
+                String library = other.libraries().get(i);
+                double value = find(theirs, library + " ", BenchLines.pytorchWorkload(w));
+                if (i == 0 || !Double.isNaN(value)) {
+                    println(BenchLines.ratio(library, w, BenchLines.value(mine), value));
+                }
             }
+        }
+    }
+
+    /** Deletes the exported ONNX models' directory, saying so when it cannot. */
+    private void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var files = java.nio.file.Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            println("onnxruntime: could not delete the exported models in " + dir + ": " + e.getMessage());
         }
     }
 

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
             "Lines: 'device: ...', 'gemm n=N: X GFLOP/s', 'simplenet batch=B: X steps/s', "
                 + "'conv2d SHAPE: X GFLOP/s', 'fmnist mlp|cnn epoch E: T s (N samples/s), test acc A', "
                 + "'infer mlp|cnn batch=B: X us' (mean latency of a no-grad forward, logits read back), "
-                + "'ratio clgrad/pytorch W: X.XXx' (a latency ratio, lower is better, for infer lines)."})
+                + "'ratio clgrad/pytorch W: X.XXx' (a latency ratio, lower is better, for infer lines; also "
+                + "clgrad/numpy for gemm and clgrad/onnxruntime for infer with --vs-onnxruntime)."})
 final class BenchCommand extends CliCommand {
 
     @Option(names = "--device", paramLabel = "DEVICE",
@@ -38,6 +39,22 @@ final class BenchCommand extends CliCommand {
     @Option(names = "--vs-pytorch", description = "Also run each workload in PyTorch (and GEMM in numpy), "
             + "alternating with clgrad, and print the ratios clgrad/PyTorch.")
     boolean vsPyTorch;
+
+    @Option(names = "--vs-onnxruntime", negatable = false, description = "Also run the infer workloads in ONNX "
+            + "Runtime's Java API (the models exported from PyTorch, checked against its logits), alternating with "
+            + "clgrad, and print the latency ratios clgrad/onnxruntime. Needs its jar (--onnxruntime-jar; "
+            + "scripts/bench fetches it) and PyTorch for the export.")
+    boolean vsOnnxRuntime;
+
+    @Option(names = "--onnxruntime-jar", paramLabel = "FILE", defaultValue = "${env:CLGRAD_BENCH_ONNXRUNTIME_JAR}",
+            description = "com.microsoft.onnxruntime:onnxruntime's jar, for --vs-onnxruntime "
+                    + "(env CLGRAD_BENCH_ONNXRUNTIME_JAR; scripts/bench sets it).")
+    Path onnxRuntimeJar;
+
+    @Option(names = "--onnxruntime-script", paramLabel = "FILE",
+            defaultValue = "${env:CLGRAD_BENCH_ONNXRUNTIME:-scripts/bench-onnxruntime.java}",
+            description = "The ONNX Runtime side (env CLGRAD_BENCH_ONNXRUNTIME; scripts/bench sets it).")
+    Path onnxRuntimeScript;
 
     @Option(names = "--no-kernel-setup", negatable = false,
             description = "Skip measuring cold and warm kernel set-up (two child JVMs per OpenCL device).")
@@ -73,7 +90,8 @@ final class BenchCommand extends CliCommand {
         ArgumentChecks.atLeastOne("--threads", threads);
         ArgumentChecks.atLeastOne("--runs", runs);
         Benchmark.Options options = new Benchmark.Options(deviceOrAll(device), quick, !noFmnist, !noKernelSetup,
-                vsPyTorch, python, script, threads, dataDir != null ? dataDir : FashionMnist.DEFAULT_DIR);
+                vsPyTorch, python, script, threads, dataDir != null ? dataDir : FashionMnist.DEFAULT_DIR,
+                vsOnnxRuntime ? new Benchmark.OnnxRuntime(onnxRuntimeJar, onnxRuntimeScript) : null);
         RatioMedians medians = new RatioMedians();
         PrintWriter tee = new PrintWriter(new LineTee(out(), medians::accept), true);
         for (int i = 1; i <= runs; i++) {
