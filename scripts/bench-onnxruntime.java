@@ -12,7 +12,8 @@
  * first timing of a model its check input is run and the logits compared with PyTorch's (|diff| <=
  * 1e-4 + 1e-4 |expected|): a mismatch is an error, so the times are those of the same model.
  *
- * Protocol, as bench-pytorch.py --serve: a header line `onnxruntime device: ...` and `end`; then one
+ * Protocol, as bench-pytorch.py --serve: a header line `onnxruntime device: ...` (or `error: ...` when a
+ * model is missing or its logits differ) and `end`; then one
  * workload per line on stdin, `infer:MODEL:B[:CALLS[:SECS[:WSECS]]]`, answered by
  * `onnxruntime infer MODEL batch=B: X us` (mean latency of one call: input tensor made from a float
  * array, session run, logits copied out; after WSECS seconds and at least 20 untimed calls, at least
@@ -48,6 +49,11 @@ public final class BenchOnnxRuntime {
         this.threads = threads;
     }
 
+    /**
+     * Serves infer workloads on stdin (see the file comment) after opening and checking both models.
+     *
+     * @param args {@code --serve --threads N --model-dir DIR}
+     */
     public static void main(String[] args) throws Exception {
         int threads = 2;
         Path dir = null;
@@ -66,8 +72,14 @@ public final class BenchOnnxRuntime {
             System.exit(2);
         }
         BenchOnnxRuntime bench = new BenchOnnxRuntime(dir, threads);
-        System.out.println("onnxruntime device: ONNX Runtime " + bench.env.getVersion() + " (Java API, cpu, "
-                + threads + " intra-op threads)");
+        try {   // open and check every model first: a model that is not PyTorch's is no comparison at all
+            bench.session("mlp");
+            bench.session("cnn");
+            System.out.println("onnxruntime device: ONNX Runtime " + bench.env.getVersion() + " (Java API, cpu, "
+                    + threads + " intra-op threads)");
+        } catch (Exception e) {
+            System.out.println(("error: " + e).replace('\n', ' '));
+        }
         System.out.println("end");
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -148,11 +160,12 @@ public final class BenchOnnxRuntime {
             throw new IOException("no model " + file + " (made by scripts/bench-pytorch.py --export-onnx "
                     + modelDir + ")");
         }
-        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
-        so.setIntraOpNumThreads(threads);
-        so.setInterOpNumThreads(1);
-        so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        s = env.createSession(file.toString(), so);
+        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            so.setIntraOpNumThreads(threads);
+            so.setInterOpNumThreads(1);
+            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            s = env.createSession(file.toString(), so);
+        }
         try {
             check(s, modelDir.resolve(model + ".check"));
         } catch (Exception e) {

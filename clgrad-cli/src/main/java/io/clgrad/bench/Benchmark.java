@@ -91,6 +91,12 @@ public final class Benchmark {
     private final Options o;
     private final PrintWriter out;
 
+    /**
+     * A benchmark that runs {@code options} and prints its lines to {@code out}.
+     *
+     * @param options what to run
+     * @param out     where the lines go (the CLI's standard output)
+     */
     public Benchmark(Options options, PrintWriter out) {
         this.o = options;
         this.out = out;
@@ -118,7 +124,7 @@ public final class Benchmark {
                                 + " epoch on 60000 training samples" : ""));
         ComparisonProcess py = null;
         ComparisonProcess ort = null;
-        Path onnxDir = null;
+        OnnxModels onnx = null;
         try {
             if (o.vsPyTorch()) {
                 try {
@@ -135,10 +141,9 @@ public final class Benchmark {
             }
             if (o.onnxRuntime() != null) {
                 try {
-                    onnxDir = java.nio.file.Files.createTempDirectory("clgrad-bench-onnx");
-                    ComparisonProcess.exportOnnx(o.python(), o.script(), onnxDir);
+                    onnx = OnnxModels.export(o.python(), o.script());
                     ort = ComparisonProcess.onnxRuntime(o.onnxRuntime().jar(), o.onnxRuntime().script(), o.threads(),
-                            onnxDir);
+                            onnx.dir());
                     for (String line : ort.header()) {
                         println(line);
                     }
@@ -164,7 +169,13 @@ public final class Benchmark {
             if (ort != null) {
                 ort.close();
             }
-            deleteTree(onnxDir);
+            if (onnx != null) {
+                try {
+                    onnx.close();
+                } catch (IOException e) {
+                    println("onnxruntime: could not delete the exported models in " + onnx.dir() + ": " + e.getMessage());
+                }
+            }
         }
         double secs = (System.nanoTime() - start) / 1e9;
         println(String.format(Locale.ROOT, "bench time: %.1f s", secs));
@@ -228,7 +239,11 @@ public final class Benchmark {
                 println(CoreRoundTrip.line(CoreRoundTrip.measure()));   // the placement that latency ran on, just after
             }
             compare(py, c.pytorchWord(calls, seconds, warmup), List.of(line));
-            compare(ort, c.pytorchWord(calls, seconds, warmup), List.of(line));
+            try {
+                compare(ort, c.pytorchWord(calls, seconds, warmup), List.of(line));
+            } catch (IOException e) {   // one failed workload there leaves the rest of the bench to run
+                println("onnxruntime: " + c.model() + " batch=" + c.batch() + " not run: " + e.getMessage());
+            }
         }
         if (o.fmnist()) {
             int limit = o.quick() ? QUICK_FMNIST_SAMPLES : 0;
@@ -292,20 +307,6 @@ public final class Benchmark {
                     println(BenchLines.ratio(library, w, BenchLines.value(mine), value));
                 }
             }
-        }
-    }
-
-    /** Deletes the exported ONNX models' directory, saying so when it cannot. */
-    private void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var files = java.nio.file.Files.walk(dir)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.deleteIfExists(f);
-            }
-        } catch (IOException e) {
-            println("onnxruntime: could not delete the exported models in " + dir + ": " + e.getMessage());
         }
     }
 

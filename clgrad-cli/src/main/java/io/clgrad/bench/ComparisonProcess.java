@@ -56,33 +56,23 @@ final class ComparisonProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--serve", "--threads",
                 Integer.toString(threads), "--runs", Integer.toString(gemmRuns), "--warmup-seconds",
                 Double.toString(warmupSeconds), "--data-dir", dataDir.toString());
-        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         String t = Integer.toString(threads);
         pb.environment().put("OPENBLAS_NUM_THREADS", t);
         pb.environment().put("OMP_NUM_THREADS", t);
         pb.environment().put("MKL_NUM_THREADS", t);
         pb.environment().remove("LD_PRELOAD");   // the JVM's libjsig is no business of Python's
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new IOException("cannot start " + python + " for the PyTorch side: " + e.getMessage(), e);
-        }
-        try {
-            return new ComparisonProcess(p, "bench-pytorch.py", List.of("pytorch", "numpy"));
-        } catch (IOException e) {
-            p.destroy();
-            throw new IOException(python + " " + script + " did not start (it needs Debian's python3-torch and"
-                    + " python3-numpy; use --python /usr/bin/python3): " + e.getMessage(), e);
-        }
+        return start(pb, "bench-pytorch.py", List.of("pytorch", "numpy"), "the PyTorch side",
+                python + " " + script + " did not start (it needs Debian's python3-torch and python3-numpy;"
+                        + " use --python /usr/bin/python3)");
     }
 
     /**
      * Starts {@code scripts/bench-onnxruntime.java} in a child JVM (this JVM's {@code java}, source-file
      * mode) with ONNX Runtime's jar on its class path, serving the models of {@code modelDir}
-     * ({@link #exportOnnx}).
+     * ({@link OnnxModels}).
      *
-     * @throws IOException when the jar or the script is missing, or the child does not answer
+     * @throws IOException when the jar or the script is missing, or the child does not answer (it
+     *                     answers an error when a model's logits differ from PyTorch's)
      */
     static ComparisonProcess onnxRuntime(Path jar, Path script, int threads, Path modelDir) throws IOException {
         if (jar == null || !Files.isRegularFile(jar)) {
@@ -97,42 +87,30 @@ final class ComparisonProcess implements AutoCloseable {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp", jar.toString(), script.toString(), "--serve",
                 "--threads", Integer.toString(threads), "--model-dir", modelDir.toString());
-        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-        Process p = pb.start();
-        try {
-            return new ComparisonProcess(p, "bench-onnxruntime.java", List.of("onnxruntime"));
-        } catch (IOException e) {
-            p.destroy();
-            throw new IOException(script + " did not start with " + jar + ": " + e.getMessage(), e);
-        }
+        return start(pb, "bench-onnxruntime.java", List.of("onnxruntime"), "the ONNX Runtime side",
+                script + " did not start with " + jar);
     }
 
     /**
-     * Writes the infer models as ONNX files and their check files to {@code dir}: runs {@code
-     * scripts/bench-pytorch.py --export-onnx dir} and waits for it.
+     * Starts {@code pb} (its stderr passed through) and reads its header.
      *
-     * @throws IOException when Python cannot run the export or it fails (its output is in the message)
+     * @param side        what it is, for a failure to start ("the PyTorch side")
+     * @param notStarted  the message's start when it started but did not answer
      */
-    static void exportOnnx(String python, Path pytorchScript, Path dir) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(python, pytorchScript.toString(), "--export-onnx", dir.toString());
-        pb.redirectErrorStream(true);
-        pb.environment().remove("LD_PRELOAD");
+    private static ComparisonProcess start(ProcessBuilder pb, String name, List<String> libraries, String side,
+                                           String notStarted) throws IOException {
+        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         Process p;
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new IOException("cannot start " + python + " to export the ONNX models: " + e.getMessage(), e);
+            throw new IOException("cannot start " + pb.command().get(0) + " for " + side + ": " + e.getMessage(), e);
         }
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
-            if (p.waitFor() != 0) {
-                String[] lines = text.strip().split("\\R");
-                throw new IOException(pytorchScript + " --export-onnx failed: " + lines[lines.length - 1]);
-            }
-        } catch (InterruptedException e) {
+            return new ComparisonProcess(p, name, libraries);
+        } catch (IOException e) {
             p.destroy();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while exporting the ONNX models", e);
+            throw new IOException(notStarted + ": " + e.getMessage(), e);
         }
     }
 
@@ -165,6 +143,11 @@ final class ComparisonProcess implements AutoCloseable {
                 return lines;
             }
             if (line.startsWith("error: ")) {
+                // read the answer to its end, so that the next workload's answer starts in step
+                String rest;
+                do {
+                    rest = out.readLine();
+                } while (rest != null && !rest.equals("end"));
                 throw new IOException(name + ": " + line.substring(7));
             }
             lines.add(line);

@@ -82,16 +82,22 @@ final class BenchCommand extends CliCommand {
     boolean threadSweep;
 
     @Option(names = "--runs", paramLabel = "N", defaultValue = "1",
-            description = "Run everything N times; with --vs-pytorch, end with the median of each ratio.")
+            description = "Run everything N times; with --vs-pytorch or --vs-onnxruntime, end with the median of each"
+                    + " ratio.")
     int runs;
+
+    /** The benchmark's options from the command line (after the argument checks). */
+    Benchmark.Options options() {
+        return new Benchmark.Options(deviceOrAll(device), quick, !noFmnist, !noKernelSetup, vsPyTorch, python, script,
+                threads, dataDir != null ? dataDir : FashionMnist.DEFAULT_DIR,
+                vsOnnxRuntime ? new Benchmark.OnnxRuntime(onnxRuntimeJar, onnxRuntimeScript) : null);
+    }
 
     @Override
     public Integer call() throws IOException {
         ArgumentChecks.atLeastOne("--threads", threads);
         ArgumentChecks.atLeastOne("--runs", runs);
-        Benchmark.Options options = new Benchmark.Options(deviceOrAll(device), quick, !noFmnist, !noKernelSetup,
-                vsPyTorch, python, script, threads, dataDir != null ? dataDir : FashionMnist.DEFAULT_DIR,
-                vsOnnxRuntime ? new Benchmark.OnnxRuntime(onnxRuntimeJar, onnxRuntimeScript) : null);
+        Benchmark.Options options = options();
         RatioMedians medians = new RatioMedians();
         PrintWriter tee = new PrintWriter(new LineTee(out(), medians::accept), true);
         for (int i = 1; i <= runs; i++) {

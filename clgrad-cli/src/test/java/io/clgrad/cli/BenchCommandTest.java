@@ -42,6 +42,19 @@ class BenchCommandTest {
     }
 
     @Test
+    void theOnnxRuntimeOptionsReachTheBenchmark() {
+        BenchCommand c = new BenchCommand();
+        new picocli.CommandLine(c).parseArgs("--device", "cpu", "--vs-onnxruntime", "--onnxruntime-jar", "/x/ort.jar",
+                "--onnxruntime-script", "/y/ort.java");
+        io.clgrad.bench.Benchmark.OnnxRuntime ort = c.options().onnxRuntime();
+        assertEquals(java.nio.file.Path.of("/x/ort.jar"), ort.jar());
+        assertEquals(java.nio.file.Path.of("/y/ort.java"), ort.script());
+        BenchCommand plain = new BenchCommand();
+        new picocli.CommandLine(plain).parseArgs("--device", "cpu", "--onnxruntime-jar", "/x/ort.jar");
+        assertEquals(null, plain.options().onnxRuntime(), "no --vs-onnxruntime, no comparison");
+    }
+
+    @Test
     void unknownDeviceIsAUsageError() {
         Run r = run("bench", "--quick", "--device", "tpu");
         assertEquals(2, r.code());

@@ -4,7 +4,6 @@ import io.clgrad.backend.MatmulSpec;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Batched matrix product {@code C[b] = A[b] · B[b]} (see {@link MatmulSpec}) written with the Vector
@@ -20,12 +19,15 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code CLGRAD_VECTOR=0} forces the plain loops even with it.
  *
  * <p><b>Algorithm</b> (GotoBLAS/BLIS): work is split into tasks of (batch, block of rows of C, block
- * of columns of C), run on {@link CpuParallel}. Within a task, for each panel of at most nc columns
+ * of columns of C), run on {@link CpuParallel}; when B is packed once for all tasks (below), rows are
+ * split first, since each extra block of columns would pack the same rows of A again while an extra
+ * block of rows only reads the shared packed B once more. Within a task, for each panel of at most nc columns
  * and each step of kc along k, B's [kc, nc] tile is packed into column panels of NR (the register
  * tile's vectors of columns), each panel [kc][NR] contiguous and zero-padded at the right edge (when
  * B is the same for the whole batch, is read by several tasks and fits in {@value #SHARED_B_MAX}
  * floats, all of it is packed so once per call, by all threads, into an array kept for the next
- * call, and the tasks share it); for each block of at most mc rows, A's [mc, kc] tile is packed into
+ * call, and the tasks share it: a row-major B row by row, each row read whole across its panels,
+ * a transposed one panel by panel, each column read along k); for each block of at most mc rows, A's [mc, kc] tile is packed into
  * row panels of MR rows, each [kc][MR] contiguous and zero-padded at the bottom. A micro-kernel of
  * {@link VectorKernels} then keeps an MR×NR tile of C in registers and for each p loads NR/L
  * vectors of B, broadcasts MR values of A and issues MR·NR/L fused multiply-adds. Full tiles are
@@ -51,10 +53,12 @@ final class VectorGemm implements GemmPath {
      */
     static final int SHARED_B_MAX = 1 << 23;
 
-    /** Rows of B per unit of work when B is packed once for every task. */
+    /**
+     * Rows of a row-major B per unit of work when B is packed once for every task: enough units
+     * for the threads to share (12 per k step of 384), each long enough (32 whole rows) that
+     * claiming it costs nothing next to copying it.
+     */
     static final int SHARED_B_ROWS = 32;
-
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     /** Per-thread scratch: packed A, packed B, an edge tile. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(
@@ -157,20 +161,36 @@ final class VectorGemm implements GemmPath {
                 pb = new float[k * nPad];
             }
             float[] dst = pb;
-            // Units of SHARED_B_ROWS whole rows of a k step: each reads its rows of B front to back.
             int kBlocks = ceilDiv(k, kc);
-            int chunks = ceilDiv(Math.min(kc, k), SHARED_B_ROWS);
-            par.forEachClaimed(kBlocks * chunks, (long) k * n, (lo, hi) -> {
-                for (int u = lo; u < hi; u++) {
-                    int pc = (u / chunks) * kc;
-                    int kcc = Math.min(kc, k - pc);
-                    int p0 = (u % chunks) * SHARED_B_ROWS;
-                    if (p0 < kcc) {
-                        packB(b, s.bOffset() + (pc + p0) * s.bRowStride(), s.bRowStride(), s.bColStride(),
-                                Math.min(SHARED_B_ROWS, kcc - p0), n, dst, pc * nPad + p0 * nr, kcc * nr);
+            int rs = s.bRowStride();
+            int cs = s.bColStride();
+            if (cs == 1) {
+                // units of SHARED_B_ROWS whole rows of a k step: each reads its rows of B front to back
+                int chunks = ceilDiv(Math.min(kc, k), SHARED_B_ROWS);
+                par.forEachClaimed(kBlocks * chunks, (long) k * n, (lo, hi) -> {
+                    for (int u = lo; u < hi; u++) {
+                        int pc = (u / chunks) * kc;
+                        int kcc = Math.min(kc, k - pc);
+                        int p0 = (u % chunks) * SHARED_B_ROWS;
+                        if (p0 < kcc) {
+                            packB(b, s.bOffset() + (pc + p0) * rs, rs, cs, Math.min(SHARED_B_ROWS, kcc - p0), n, dst,
+                                    pc * nPad + p0 * nr, kcc * nr);
+                        }
                     }
-                }
-            });
+                });
+            } else {
+                // units of one panel of a k step: a transposed B (Linear's weight) is read in runs
+                // along k, as long as the k step
+                par.forEachClaimed(kBlocks * colUnits, (long) k * n, (lo, hi) -> {
+                    for (int u = lo; u < hi; u++) {
+                        int pc = (u / colUnits) * kc;
+                        int j = (u % colUnits) * nr;
+                        int kcc = Math.min(kc, k - pc);
+                        packB(b, s.bOffset() + pc * rs + j * cs, rs, cs, kcc, Math.min(nr, n - j), dst,
+                                pc * nPad + j * kcc, kcc * nr);
+                    }
+                });
+            }
         }
         float[] preB = pb;
         try {
@@ -185,7 +205,8 @@ final class VectorGemm implements GemmPath {
     /**
      * C[bat][i0..i1)[j0..j1) = A[bat][i0..i1)[:] · B[bat][:][j0..j1) for the block {@code t}. With
      * {@code preB}, B is read from there, packed for the whole matrix: the tile at k step pc is at
-     * {@code pc*nPad}, its panel of columns from j at {@code pc*nPad + j*kc}; j0 is a multiple of nr.
+     * {@code pc*nPad}, its panel of columns from j at {@code pc*nPad + j*kcc} (kcc the k step's length);
+     * j0 is a multiple of nr.
      */
     private void task(GemmBlock t, float[] a, float[] b, float[] c, float[] preB, int nPad) {
         MatmulSpec s = t.spec();
@@ -294,7 +315,7 @@ final class VectorGemm implements GemmPath {
             int o = d0 + p * w;
             for (int j = 0; j < full; j += w, o += panelStride) {
                 for (int v = 0; v < w; v += L) {
-                    FloatVector.fromArray(S, src, sp + j + v).intoArray(dst, o + v);
+                    FloatVector.fromArray(VectorKernels.S, src, sp + j + v).intoArray(dst, o + v);
                 }
             }
             if (full < ncc) {
@@ -306,7 +327,7 @@ final class VectorGemm implements GemmPath {
 
     /**
      * One column panel of a transposed B (Linear's weight, stored [n, k]): column q of the panel is
-     * the contiguous run {@code src[sb + q*cs + p]}, p in [0, kc); it goes to {@code dst[d + p*NR + q]}.
+     * the contiguous run {@code src[sb + q*cs + p]}, p in [0, kcc); it goes to {@code dst[d + p*NR + q]}.
      * Eight columns at a time, so each step writes eight adjacent floats of the panel's row p and
      * reads eight runs forward (the generic {@link TileCopy} writes one float per panel row at a time).
      */

@@ -27,7 +27,8 @@ import jdk.incubator.vector.VectorSpecies;
  * boxed (docs/benchmarks.md, "An intermittent 10-20x slowdown of the packed GEMM (Java 17)").
  */
 final class VectorKernels {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** The preferred species, which every Vector API GEMM path of this package uses. */
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     /** Floats per vector. */
     static final int L = S.length();
 
