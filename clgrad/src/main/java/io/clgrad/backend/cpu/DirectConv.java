@@ -73,6 +73,26 @@ final class DirectConv {
     /** Per-thread padded sources, output tiles and weight-gradient accumulators. */
     private static final ThreadLocal<float[][]> SCRATCH =
             ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[0]});
+    /** Which image each thread's padded scratch holds, so that a thread pads an image once per call. */
+    private static final ThreadLocal<Padded> PADDED = ThreadLocal.withInitial(Padded::new);
+
+    /** The image a thread last padded: of which call ({@code call}, a token), into which array. */
+    private static final class Padded {
+        Object call;
+        float[] array;
+        int image = -1;
+
+        /** Whether {@code xp} already holds image {@code n} of {@code call}; if not, marks it as about to. */
+        boolean holds(Object call, float[] xp, int n) {
+            if (this.call == call && array == xp && image == n) {
+                return true;
+            }
+            this.call = call;
+            array = xp;
+            image = n;
+            return false;
+        }
+    }
 
     /** The inner loops. */
     interface Kernel {
@@ -121,6 +141,8 @@ final class DirectConv {
 
     private final CpuParallel par;
     private final Kernel kernel;
+    /** The forward's packed weights, kept while the weights stay the same. */
+    private final PackedConvWeights weights = new PackedConvWeights();
 
     /**
      * @param par    the pool the images are split over
@@ -267,13 +289,7 @@ final class DirectConv {
         DirectPlane p = forwardPlane(s);
         int r = kernel.rowTile();
         int taps = p.taps();
-        float[] packed = new float[ceilDiv(cout, r) * taps * r];
-        for (int co = 0; co < cout; co++) {
-            for (int t = 0; t < taps; t++) {
-                packed[((co / r) * taps + t) * r + co % r] = w[co * taps + t];
-            }
-        }
-        correlate(p, s.batch(), x, packed, cout, bias, y);
+        correlate(p, s.batch(), x, weights.packed(w, cout, taps, r), cout, bias, y);
     }
 
     /**
@@ -320,14 +336,18 @@ final class DirectConv {
         int blocks = ceilDiv(outCh, r);
         int groups = Math.min(blocks, Math.max(1, ceilDiv(4 * par.threads(), batch)));
         long flops = 2L * batch * blocks * r * taps * computed;
+        Object call = new Object();   // this call, for the threads' note of what they have padded
         par.forEachClaimed(batch * groups, flops, (lo, hi) -> {
             float[][] sc = SCRATCH.get();
             float[] xp = grow(sc, 0, padded);
             float[] tile = grow(sc, 1, r * computed);
+            Padded mark = PADDED.get();
             for (int u = lo; u < hi; u++) {
                 int n = u / groups;
                 int g = u % groups;
-                p.pad(src, n, xp, 0, padded);
+                if (!mark.holds(call, xp, n)) {   // a thread's next group of the same image reuses its padding
+                    p.pad(src, n, xp, 0, padded);
+                }
                 for (int b = blocks * g / groups; b < blocks * (g + 1) / groups; b++) {
                     for (int q0 = 0; q0 < computed; q0 += span) {   // tiles of `most` vectors, the last shorter
                         kernel.rows(Math.min(most, (computed - q0) / lanes), taps, packed, b * taps * r, off, xp, q0,

@@ -59,6 +59,9 @@ class DirectConvTest {
         c.add(new Case(new ConvSpec(2, 3, 1, 15, 16, 2, 2, 1, 1, 0, 1, 1, 0, 1, 1), 8));    // even kernel, "same"
         c.add(new Case(new ConvSpec(1, 2, 1, 14, 21, 3, 3, 1, 1, 2, 0, 0, 1, 1, 1), 10));   // uneven padding
         c.add(new Case(ConvSpec.symmetric(2, 4, 1, 40, 36, 3, 3, 1, 1, 1, 1, 1, 1), 8));    // larger planes
+        // several images, each split into groups of channel tiles: a thread pads each image it
+        // works on once and must pad again when its next group is of another image
+        c.add(new Case(ConvSpec.symmetric(3, 3, 1, 9, 11, 3, 3, 1, 1, 1, 1, 1, 1), 20));
         // one image per weight-gradient chunk ((2 + 1100) channels of 240 positions: over half of CHUNK_FLOATS):
         // 18 chunks, more than DirectConv.MAX_PARTIALS
         c.add(new Case(ConvSpec.symmetric(18, 2, 1, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1), 1100));
