@@ -159,10 +159,11 @@ public final class CpuBackend implements Backend {
         memory.free(args.owned(buffer, "freed"));
     }
 
-    /** Nothing is cached: does nothing. */
+    /** Frees the memory pool's idle buffers and drops the direct convolution's kept packed weights. */
     @Override
     public void emptyCache() {
         memory.emptyCache();
+        directConv.emptyCache();
     }
 
     /** The allocation counters. */

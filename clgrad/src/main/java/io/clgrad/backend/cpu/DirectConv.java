@@ -70,27 +70,35 @@ final class DirectConv {
     private static final boolean VECTOR = CpuMatmul.vectorModulePresent();
     /** Floats of per-thread scratch kept between calls (4 MiB per array): larger ones are per call. */
     static final int KEPT_SCRATCH = 1 << 20;
-    /** Per-thread padded sources, output tiles and weight-gradient accumulators. */
+    /**
+     * Per-thread scratch: the weight gradient's padded sources, gradient rows and accumulators (slots
+     * 0-2), the correlation's output tiles (slot 1) and its padded sources (slot {@value #CORRELATE_SRC},
+     * written by nothing else, so that {@link Padded}'s note of what it holds stays true even when a
+     * pool thread runs units of other calls in between).
+     */
     private static final ThreadLocal<float[][]> SCRATCH =
-            ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[0]});
-    /** Which image each thread's padded scratch holds, so that a thread pads an image once per call. */
+            ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[0], new float[0]});
+    /** The scratch slot of the correlation's padded sources. */
+    private static final int CORRELATE_SRC = 3;
+    /** Which image each thread's padded correlation scratch holds, so that a thread pads an image once per call. */
     private static final ThreadLocal<Padded> PADDED = ThreadLocal.withInitial(Padded::new);
 
-    /** The image a thread last padded: of which call ({@code call}, a token), into which array. */
+    /** The image a thread last padded into its kept correlation scratch: of which call ({@code call}, a token). */
     private static final class Padded {
         Object call;
-        float[] array;
         int image = -1;
 
-        /** Whether {@code xp} already holds image {@code n} of {@code call}; if not, marks it as about to. */
-        boolean holds(Object call, float[] xp, int n) {
-            if (this.call == call && array == xp && image == n) {
-                return true;
+        /**
+         * Whether image {@code n} of {@code call} must be padded into {@code xp}; when so, notes that it
+         * will be if {@code xp} is the kept scratch {@code kept} (an array made for one unit is not).
+         */
+        boolean needsPad(Object call, int n, float[] xp, float[] kept) {
+            if (xp == kept && this.call == call && image == n) {
+                return false;
             }
-            this.call = call;
-            array = xp;
+            this.call = xp == kept ? call : null;
             image = n;
-            return false;
+            return true;
         }
     }
 
@@ -142,7 +150,7 @@ final class DirectConv {
     private final CpuParallel par;
     private final Kernel kernel;
     /** The forward's packed weights, kept while the weights stay the same. */
-    private final PackedConvWeights weights = new PackedConvWeights();
+    private final PackedConvWeights packedWeights = new PackedConvWeights();
 
     /**
      * @param par    the pool the images are split over
@@ -177,6 +185,11 @@ final class DirectConv {
     DirectConv(CpuParallel par, Kernel kernel) {
         this.par = par;
         this.kernel = kernel;
+    }
+
+    /** Drops the kept packed weights ({@link CpuBackend#emptyCache}). */
+    void emptyCache() {
+        packedWeights.clear();
     }
 
     /** The kernel in use. */
@@ -289,7 +302,7 @@ final class DirectConv {
         DirectPlane p = forwardPlane(s);
         int r = kernel.rowTile();
         int taps = p.taps();
-        correlate(p, s.batch(), x, weights.packed(w, cout, taps, r), cout, bias, y);
+        correlate(p, s.batch(), x, packedWeights.packed(w, cout, taps, r), cout, bias, y);
     }
 
     /**
@@ -339,13 +352,13 @@ final class DirectConv {
         Object call = new Object();   // this call, for the threads' note of what they have padded
         par.forEachClaimed(batch * groups, flops, (lo, hi) -> {
             float[][] sc = SCRATCH.get();
-            float[] xp = grow(sc, 0, padded);
+            float[] xp = grow(sc, CORRELATE_SRC, padded);
             float[] tile = grow(sc, 1, r * computed);
             Padded mark = PADDED.get();
             for (int u = lo; u < hi; u++) {
                 int n = u / groups;
                 int g = u % groups;
-                if (!mark.holds(call, xp, n)) {   // a thread's next group of the same image reuses its padding
+                if (mark.needsPad(call, n, xp, sc[CORRELATE_SRC])) {   // a next group of the same image reuses it
                     p.pad(src, n, xp, 0, padded);
                 }
                 for (int b = blocks * g / groups; b < blocks * (g + 1) / groups; b++) {

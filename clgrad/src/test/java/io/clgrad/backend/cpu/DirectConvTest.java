@@ -79,7 +79,8 @@ class DirectConvTest {
         return new DirectConv(par, new VectorDirectConv(wide, true));
     }
 
-    private static float[] uniform(Random r, long n) {
+    /** n floats uniform in [-1, 1) (also {@link PackedConvWeightsTest}'s weights). */
+    static float[] uniform(Random r, long n) {
         float[] a = new float[(int) n];
         for (int i = 0; i < a.length; i++) {
             a[i] = r.nextFloat() * 2 - 1;

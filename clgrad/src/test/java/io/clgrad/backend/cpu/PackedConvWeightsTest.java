@@ -1,16 +1,19 @@
 package io.clgrad.backend.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
  * The direct convolution's kept packed weights: the layout (each channel's taps in its tile's
- * column, the last tile's missing channels zero), reuse only while the weights are the same float
- * for float, and a repack after any in-place change, so a cached result is never stale.
+ * column, the last tile's missing channels zero), reuse only while the weights and their geometry
+ * are the same, a repack after any in-place change, so a kept result is never stale, and the bound
+ * on what is kept.
  */
 class PackedConvWeightsTest {
 
@@ -43,32 +46,38 @@ class PackedConvWeightsTest {
         assertEquals(w[5 * 288 + 17] - 1f, first[(0 * 288 + 17) * 8 + 5], "a caller still holding the old one keeps it");
         float[] otherTile = cache.packed(w, 64, 288, 4);
         assertEquals(w[5 * 288 + 17], otherTile[(1 * 288 + 17) * 4 + 1], "another tile width packs anew");
+        cache.clear();
+        assertNotSame(second, cache.packed(w, 64, 288, 8), "cleared: packed anew");
     }
 
     @Test
-    void anotherArrayWithTheSameValuesAndManyWeightsAreCorrectToo() {
+    void theSameFloatsSplitIntoOtherChannelsArePackedForThatSplit() {
+        PackedConvWeights cache = new PackedConvWeights();
+        float[] w = random(8 * 9, 5);                  // [8, 1, 3, 3] ...
+        cache.packed(w, 8, 9, 4);
+        assertArrayEquals(PackedConvWeights.pack(w, 4, 18, 4), cache.packed(w, 4, 18, 4));   // ... as [4, 2, 3, 3]
+        assertThrows(IllegalArgumentException.class, () -> cache.packed(w, 9, 9, 4));
+    }
+
+    @Test
+    void otherArraysWithTheSameValuesMoreWeightsThanAreKeptAndOversizedWeightsAreCorrect() {
         PackedConvWeights cache = new PackedConvWeights();
         float[] w = random(32 * 9, 3);
-        float[] copy = w.clone();
-        float[] a = cache.packed(w, 32, 9, 8);
-        float[] b = cache.packed(copy, 32, 9, 8);
-        assertEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(b));
-        for (int i = 0; i < PackedConvWeights.MAX_ENTRIES + 3; i++) {   // more weights than are kept
-            float[] v = random(16 * 9, 10 + i);
-            assertEquals(java.util.Arrays.toString(PackedConvWeights.pack(v, 16, 9, 8)),
-                    java.util.Arrays.toString(cache.packed(v, 16, 9, 8)));
+        assertArrayEquals(cache.packed(w, 32, 9, 8), cache.packed(w.clone(), 32, 9, 8));
+        int many = PackedConvWeights.MAX_KEPT_FLOATS / (2 * 64 * 288) + 4;   // more than the budget holds
+        float[][] ws = new float[many][];
+        for (int i = 0; i < many; i++) {
+            ws[i] = random(64 * 288, 10 + i);
+            assertArrayEquals(PackedConvWeights.pack(ws[i], 64, 288, 8), cache.packed(ws[i], 64, 288, 8));
         }
-        float[] big = random(PackedConvWeights.MAX_FLOATS + 8, 4);   // too big to keep: packed every call
+        assertArrayEquals(PackedConvWeights.pack(ws[0], 64, 288, 8), cache.packed(ws[0], 64, 288, 8),
+                "the least recently used, dropped, is packed again");
+        float[] big = random(PackedConvWeights.MAX_KEPT_FLOATS / 4 + 8, 4);   // too big to keep: packed every call
         int cout = big.length / 8;
         assertNotSame(cache.packed(big, cout, 8, 8), cache.packed(big, cout, 8, 8));
     }
 
     private static float[] random(int n, long seed) {
-        Random r = new Random(seed);
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = r.nextFloat() * 2 - 1;
-        }
-        return a;
+        return DirectConvTest.uniform(new Random(seed), n);
     }
 }
