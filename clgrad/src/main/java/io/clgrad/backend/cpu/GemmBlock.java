@@ -44,6 +44,24 @@ record GemmBlock(MatmulSpec spec, int bat, int i0, int i1, int j0, int j1) {
         });
     }
 
+    /**
+     * Runs {@code task} on the full-width blocks of rows {@code [starts[t], starts[t+1])}, t in [0,
+     * count), of a single matrix ({@code s.batch() == 1}), claimed in order by {@code par}'s threads;
+     * then applies {@code epi} to each block as {@link #forEach} does. With blocks that shrink towards
+     * the end, the threads run out of work at about the same time.
+     */
+    static void forEachRows(CpuParallel par, MatmulSpec s, int[] starts, int count, float[] c, GemmEpilogue epi,
+                            Consumer<GemmBlock> task) {
+        int n = s.n();
+        par.forEachClaimed(count, (long) (s.flops() / 4), (lo, hi) -> {
+            for (int t = lo; t < hi; t++) {
+                GemmBlock block = new GemmBlock(s, 0, starts[t], starts[t + 1], 0, n);
+                task.accept(block);
+                epi.apply(c, 0, n, block.i0, block.i1, 0, n);
+            }
+        });
+    }
+
     /** Rows of the block: {@code i1 - i0}. */
     int rows() {
         return i1 - i0;

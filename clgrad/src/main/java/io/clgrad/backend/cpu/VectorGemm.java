@@ -44,6 +44,8 @@ import jdk.incubator.vector.FloatVector;
 final class VectorGemm implements GemmPath {
     /** Floats per vector. */
     static final int L = VectorKernels.L;
+    /** Fewest row panels in a block of {@link #guidedRows}: a block's packing of A stays worth its claim. */
+    static final int GUIDED_MIN = 4;
     /** Products below this many flops are split into one task per thread. */
     static final double SMALL_FLOPS = 1 << 29;
 
@@ -194,7 +196,15 @@ final class VectorGemm implements GemmPath {
         }
         float[] preB = pb;
         try {
-            GemmBlock.forEach(par, s, mBlock, nBlock, c, epi, block -> task(block, a, b, c, preB, nPad));
+            if (batch == 1 && preB != null && nBlock >= n) {
+                // whole rows per task over a shared B: blocks that shrink towards the end, so that
+                // the threads finish together (equal blocks left one idle for up to a block's time)
+                int[] starts = new int[rowUnits + 1];
+                int count = guidedRows(rowUnits, par.threads(), m, starts);
+                GemmBlock.forEachRows(par, s, starts, count, c, epi, block -> task(block, a, b, c, preB, nPad));
+            } else {
+                GemmBlock.forEach(par, s, mBlock, nBlock, c, epi, block -> task(block, a, b, c, preB, nPad));
+            }
         } finally {
             if (preB != null) {
                 sharedB.set(preB);
@@ -415,6 +425,24 @@ final class VectorGemm implements GemmPath {
             dst[o + 4] = src[s4 + p];
             dst[o + 5] = src[s5 + p];
         }
+    }
+
+    /**
+     * Splits {@code units} row panels into blocks for {@code threads} threads, each a share of what
+     * is left ({@code ceil(left / (2·threads))} panels, at least {@value #GUIDED_MIN} when that many
+     * are left), as OpenMP's guided schedule does; writes the blocks' first rows, times mr, to
+     * {@code starts} and the end at {@code starts[count]}.
+     *
+     * @return count, the number of blocks
+     */
+    private int guidedRows(int units, int threads, int m, int[] starts) {
+        int count = 0;
+        for (int u = 0; u < units; count++) {
+            starts[count] = u * mr;
+            u += Math.min(units - u, Math.max(GUIDED_MIN, ceilDiv(units - u, 2 * threads)));
+        }
+        starts[count] = m;
+        return count;
     }
 
     private static int ceilDiv(int a, int b) {
