@@ -299,7 +299,7 @@ final class VectorGemm implements GemmPath {
             int d = d0 + (jr / w) * panelStride;
             int sb = base + jr * cs;
             if (rs == 1) {
-                packTransposed(src, sb, cs, rows, cols, dst, d);
+                interleaveRuns(src, sb, cs, rows, cols, dst, d, w);   // the columns are the runs
             } else {
                 TileCopy.copy(src, sb, rs, cs, rows, cols, dst, d, w, 1);
             }
@@ -336,38 +336,58 @@ final class VectorGemm implements GemmPath {
     }
 
     /**
-     * One column panel of a transposed B (Linear's weight, stored [n, k]): column q of the panel is
-     * the contiguous run {@code src[sb + q*cs + p]}, p in [0, kcc); it goes to {@code dst[d + p*NR + q]}.
-     * Eight columns at a time, so each step writes eight adjacent floats of the panel's row p and
-     * reads eight runs forward (the generic {@link TileCopy} writes one float per panel row at a time).
+     * Interleaves {@code count} runs of {@code len} floats, {@code stride} apart from {@code src[s0]},
+     * into rows of {@code width}: {@code dst[d + p*width + q] = src[s0 + q*stride + p]} for q in [0,
+     * count), p in [0, len). A transposed B's column panel (its columns are the runs, width NR) and a
+     * row-major A's row panel (its rows, width MR) are both this. Eight runs at a time, then six (the
+     * default MR), then one by one: each step reads its runs forward side by side and writes adjacent
+     * floats of a row, which from memory packs about 1.4x faster than one run after another (the
+     * generic {@link TileCopy} writes one float per row at a time).
      */
-    private void packTransposed(float[] src, int sb, int cs, int kcc, int cols, float[] dst, int d) {
-        int w = nr;
+    private static void interleaveRuns(float[] src, int s0, int stride, int len, int count, float[] dst, int d,
+                                       int width) {
         int q = 0;
-        for (; q + 8 <= cols; q += 8) {
-            int s0 = sb + q * cs;
-            int s1 = s0 + cs;
-            int s2 = s1 + cs;
-            int s3 = s2 + cs;
-            int s4 = s3 + cs;
-            int s5 = s4 + cs;
-            int s6 = s5 + cs;
-            int s7 = s6 + cs;
-            for (int p = 0, o = d + q; p < kcc; p++, o += w) {
-                dst[o] = src[s0 + p];
-                dst[o + 1] = src[s1 + p];
-                dst[o + 2] = src[s2 + p];
-                dst[o + 3] = src[s3 + p];
-                dst[o + 4] = src[s4 + p];
-                dst[o + 5] = src[s5 + p];
-                dst[o + 6] = src[s6 + p];
-                dst[o + 7] = src[s7 + p];
+        for (; q + 8 <= count; q += 8) {
+            int r0 = s0 + q * stride;
+            int r1 = r0 + stride;
+            int r2 = r1 + stride;
+            int r3 = r2 + stride;
+            int r4 = r3 + stride;
+            int r5 = r4 + stride;
+            int r6 = r5 + stride;
+            int r7 = r6 + stride;
+            for (int p = 0, o = d + q; p < len; p++, o += width) {
+                dst[o] = src[r0 + p];
+                dst[o + 1] = src[r1 + p];
+                dst[o + 2] = src[r2 + p];
+                dst[o + 3] = src[r3 + p];
+                dst[o + 4] = src[r4 + p];
+                dst[o + 5] = src[r5 + p];
+                dst[o + 6] = src[r6 + p];
+                dst[o + 7] = src[r7 + p];
             }
         }
-        for (; q < cols; q++) {
-            int sq = sb + q * cs;
-            for (int p = 0, o = d + q; p < kcc; p++, o += w) {
-                dst[o] = src[sq + p];
+        if (q + 6 <= count) {
+            int r0 = s0 + q * stride;
+            int r1 = r0 + stride;
+            int r2 = r1 + stride;
+            int r3 = r2 + stride;
+            int r4 = r3 + stride;
+            int r5 = r4 + stride;
+            for (int p = 0, o = d + q; p < len; p++, o += width) {
+                dst[o] = src[r0 + p];
+                dst[o + 1] = src[r1 + p];
+                dst[o + 2] = src[r2 + p];
+                dst[o + 3] = src[r3 + p];
+                dst[o + 4] = src[r4 + p];
+                dst[o + 5] = src[r5 + p];
+            }
+            q += 6;
+        }
+        for (; q < count; q++) {
+            int rq = s0 + q * stride;
+            for (int p = 0, o = d + q; p < len; p++, o += width) {
+                dst[o] = src[rq + p];
             }
         }
     }
@@ -382,17 +402,8 @@ final class VectorGemm implements GemmPath {
             int rows = Math.min(h, mcc - ir);
             int d = ir * kcc;
             int sb = base + ir * rs;
-            if (cs == 1 && rows == 6 && h == 6) {
-                packSixRows(src, sb, rs, kcc, dst, d);
-            } else if (cs == 1) {
-                // row by row: each source row is read contiguously, written with stride MR
-                for (int r = 0; r < rows; r++) {
-                    int sr = sb + r * rs;
-                    int dr = d + r;
-                    for (int p = 0; p < kcc; p++) {
-                        dst[dr + p * h] = src[sr + p];
-                    }
-                }
+            if (cs == 1) {
+                interleaveRuns(src, sb, rs, kcc, rows, dst, d, h);   // the rows are the runs
             } else {
                 TileCopy.copy(src, sb, rs, cs, rows, kcc, dst, d, 1, h);
             }
@@ -407,31 +418,10 @@ final class VectorGemm implements GemmPath {
     }
 
     /**
-     * One panel of the 6-row tiles (the default on AVX2 and AVX-512) from a row-major A: the six
-     * rows read side by side and each panel row written whole, which from memory packs about 1.4x
-     * faster than reading one row after another (six streams in flight instead of one).
-     */
-    private static void packSixRows(float[] src, int s0, int rs, int kcc, float[] dst, int d) {
-        int s1 = s0 + rs;
-        int s2 = s1 + rs;
-        int s3 = s2 + rs;
-        int s4 = s3 + rs;
-        int s5 = s4 + rs;
-        for (int p = 0, o = d; p < kcc; p++, o += 6) {
-            dst[o] = src[s0 + p];
-            dst[o + 1] = src[s1 + p];
-            dst[o + 2] = src[s2 + p];
-            dst[o + 3] = src[s3 + p];
-            dst[o + 4] = src[s4 + p];
-            dst[o + 5] = src[s5 + p];
-        }
-    }
-
-    /**
      * Splits {@code units} row panels into blocks for {@code threads} threads, each a share of what
      * is left ({@code ceil(left / (2·threads))} panels, at least {@value #GUIDED_MIN} when that many
-     * are left), as OpenMP's guided schedule does; writes the blocks' first rows, times mr, to
-     * {@code starts} and the end at {@code starts[count]}.
+     * are left), as OpenMP's guided schedule does; writes the blocks' first rows (panel times mr)
+     * to {@code starts} and the matrix's end, {@code m}, at {@code starts[count]}.
      *
      * @return count, the number of blocks
      */
