@@ -275,4 +275,35 @@ class EdgeValueTest {
             }
         }
     }
+
+    /**
+     * ReLU is PyTorch's {@code x < 0 ? 0 : x}: -0 stays -0 and NaN stays NaN, while every negative
+     * value, -MIN_VALUE included, gives +0 ({@code torch.relu} in PyTorch 1.13 gives exactly these
+     * bits). The CPU backend gave +0 for -0 ({@code Math.max}). Lengths with a vector tail, through
+     * the tensor op and the module, in gradient mode and not.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void reluKeepsTheSignOfZeroAsPyTorch(Device d) {
+        float[] edge = {-0f, 0f, -1f, -Float.MIN_VALUE, Float.MIN_VALUE, Float.NaN, -INF, INF, 2.5f, -3e38f};
+        for (int n : new int[] {edge.length, 37, 4099}) {
+            float[] x = new float[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = edge[(i * 7) % edge.length];
+            }
+            for (boolean grad : new boolean[] {false, true}) {
+                try (TensorScope s = Tensors.scope()) {
+                    Tensor t = Tensor.of(d, x, n).requiresGrad(grad);
+                    float[][] outs = {t.relu().toFloatArray(), new io.clgrad.nn.ReLU().forward(t).toFloatArray()};
+                    for (float[] out : outs) {
+                        for (int i = 0; i < n; i++) {
+                            double want = x[i] < 0 ? 0.0 : x[i];   // PyTorch's definition, in double
+                            assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(out[i]),
+                                    "relu(" + x[i] + ") at " + i + " of " + n + ", grad " + grad + ": got " + out[i]);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

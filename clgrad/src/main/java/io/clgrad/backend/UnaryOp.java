@@ -24,8 +24,8 @@ public enum UnaryOp implements ElementwiseOp {
     SQRT(Domain.logUniform(1e-4, 1e4).withEdges(0f, 1e-30f, 1e30f, 1f, 4f), Domain.uniform(0.5, 2), Math::sqrt),
     /** {@code |x|}. */
     ABS(real(), Domain.awayFromZero(0.2, 2), Math::abs),
-    /** {@code max(x, 0)}, NaN kept, as {@code torch.relu}. */
-    RELU(real(), Domain.awayFromZero(0.2, 2), x -> x > 0 || Double.isNaN(x) ? x : 0),
+    /** {@code x < 0 ? +0 : x}, as {@code torch.relu}: NaN and -0 kept. */
+    RELU(real(), Domain.awayFromZero(0.2, 2), x -> x < 0 ? 0 : x),
     /** {@code 1 / (1 + e^-x)}, evaluated without overflow. */
     SIGMOID(saturating(), Domain.uniform(-3, 3), x -> 1 / (1 + Math.exp(-x))),
     /** Hyperbolic tangent. */

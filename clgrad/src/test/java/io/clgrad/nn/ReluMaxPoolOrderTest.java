@@ -39,8 +39,8 @@ class ReluMaxPoolOrderTest {
                 Tensor g = Tensor.randn(d, plain.shape());
                 reordered.backward(g);
                 plain.backward(g);
-                // equal values; on OpenCL, whose ReLU keeps -0 (as PyTorch's), a window of {-1, -0} gives -0
-                // where the unfused order gives +0, so +0 and -0 count as equal (design-notes.md)
+                // equal values; ReLU keeps -0 (as PyTorch's), so a window of {-1, -0} may give -0 where the
+                // unfused order gives +0: +0 and -0 count as equal (design-notes.md)
                 assertArrayEquals(plain.toFloatArray(), reordered.toFloatArray(), 0f, pool + ": values");
                 assertArrayEquals(x2.grad().toFloatArray(), x1.grad().toFloatArray(), 0f, pool + ": input gradient");
                 int cut = 0;

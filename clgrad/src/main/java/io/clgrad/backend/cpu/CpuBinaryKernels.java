@@ -191,6 +191,14 @@ final class CpuBinaryKernels {
     }
 
     /**
+     * PyTorch's ReLU, {@code x < 0 ? +0 : x}: NaN and -0 pass unchanged ({@code torch.relu(-0.0)} is
+     * -0.0, as elementwise.cl's {@code relu}); {@code Math.max(x, 0)} would give +0 for -0.
+     */
+    static float relu(float x) {
+        return x < 0f ? 0f : x;
+    }
+
+    /**
      * PyTorch's {@code threshold_backward(g, x, 0)}: {@code x <= 0 ? 0 : g}, so g passes where x is
      * positive or NaN. Branch-free on the bits of x: with random signs a branch here mispredicts
      * half the time and costs several times the whole loop.

@@ -15,6 +15,7 @@ import io.clgrad.backend.UnaryOp;
  */
 final class CpuElementwise {
     private static final double SQRT1_2 = Math.sqrt(0.5);
+    private static final boolean VECTOR = CpuMatmul.vectorModulePresent();
     private final CpuParallel par;
 
     CpuElementwise(CpuParallel par) {
@@ -62,10 +63,12 @@ final class CpuElementwise {
                 }
             };
             case RELU -> (x, out, lo, hi) -> {
+                if (VECTOR) {   // a compare and a blend per vector: the ternary below stays a branch in C2
+                    VectorElementwise.relu(x, lo, out, lo, hi - lo);
+                    return;
+                }
                 for (int i = lo; i < hi; i++) {
-                    // NaN passes, as in torch.relu; Math.max compiles to vector max (a ternary here
-                    // branches and mispredicts on random signs); relu(-0.0) is +0.0 here
-                    out[i] = Math.max(x[i], 0f);
+                    out[i] = CpuBinaryKernels.relu(x[i]);   // NaN and -0 pass, as in torch.relu
                 }
             };
             case SIGMOID -> (x, out, lo, hi) -> {

@@ -6,11 +6,12 @@ package io.clgrad.backend.cpu;
  * to its own block while it is still in cache, so the fusion costs no extra sweep over C.
  *
  * @param bias  n floats, or null for no bias
- * @param relu  whether to clamp at 0 afterwards
+ * @param relu  whether to apply ReLU afterwards ({@link CpuBinaryKernels#relu}: -0 and NaN pass, as in PyTorch)
  */
 record GemmEpilogue(float[] bias, boolean relu) {
     /** Nothing to do. */
     static final GemmEpilogue NONE = new GemmEpilogue(null, false);
+    private static final boolean VECTOR = CpuMatmul.vectorModulePresent();
 
     boolean isNone() {
         return bias == null && !relu;
@@ -24,16 +25,22 @@ record GemmEpilogue(float[] bias, boolean relu) {
         for (int i = i0; i < i1; i++) {
             int row = cBase + i * n;
             if (bias != null && relu) {
-                for (int j = j0; j < j1; j++) {
-                    c[row + j] = Math.max(c[row + j] + bias[j], 0f); // branch-free, vectorised; NaN passes
+                if (VECTOR) {
+                    VectorElementwise.biasRelu(c, row + j0, bias, j0, j1 - j0);
+                } else {
+                    for (int j = j0; j < j1; j++) {
+                        c[row + j] = CpuBinaryKernels.relu(c[row + j] + bias[j]);
+                    }
                 }
             } else if (bias != null) {
                 for (int j = j0; j < j1; j++) {
                     c[row + j] += bias[j];
                 }
+            } else if (VECTOR) {
+                VectorElementwise.relu(c, row + j0, c, row + j0, j1 - j0);
             } else {
                 for (int j = j0; j < j1; j++) {
-                    c[row + j] = Math.max(c[row + j], 0f);
+                    c[row + j] = CpuBinaryKernels.relu(c[row + j]);
                 }
             }
         }

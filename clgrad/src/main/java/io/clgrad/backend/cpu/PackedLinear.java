@@ -661,7 +661,7 @@ final class PackedLinear {
             for (int j = 0; j < n; j++) {
                 float v = a[aOff + j] + b[bOff + j];
                 v = bias == null ? v : v + bias[j];
-                y[yOff + j] = relu ? Math.max(v, 0f) : v;
+                y[yOff + j] = relu ? CpuBinaryKernels.relu(v) : v;
             }
         }
     }

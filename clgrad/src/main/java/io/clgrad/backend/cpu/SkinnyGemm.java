@@ -228,7 +228,7 @@ final class SkinnyGemm {
                     if (bias != null) {
                         acc += bias[j];
                     }
-                    c[ci + j] = relu ? Math.max(acc, 0f) : acc;
+                    c[ci + j] = relu ? CpuBinaryKernels.relu(acc) : acc;
                 }
             }
         }

@@ -204,12 +204,11 @@ final class VectorPackedLinear implements PackedLinear.Kernel {
     // Loops written out per case: C2 does not vectorise the plain loop (it cannot tell y from the sums' array)
     @Override
     public void combine(int n, float[] a, int aOff, float[] b, int bOff, float[] bias, boolean relu, float[] y, int yOff) {
-        FloatVector zero = FloatVector.broadcast(S, 0f);
         int j = 0;
         if (bias != null && relu) {
             for (; j <= n - L; j += L) {
-                FloatVector.fromArray(S, a, aOff + j).add(FloatVector.fromArray(S, b, bOff + j))
-                        .add(FloatVector.fromArray(S, bias, j)).max(zero).intoArray(y, yOff + j);
+                VectorElementwise.relu(FloatVector.fromArray(S, a, aOff + j).add(FloatVector.fromArray(S, b, bOff + j))
+                        .add(FloatVector.fromArray(S, bias, j))).intoArray(y, yOff + j);
             }
         } else if (bias != null) {
             for (; j <= n - L; j += L) {
@@ -218,7 +217,7 @@ final class VectorPackedLinear implements PackedLinear.Kernel {
             }
         } else if (relu) {
             for (; j <= n - L; j += L) {
-                FloatVector.fromArray(S, a, aOff + j).add(FloatVector.fromArray(S, b, bOff + j)).max(zero)
+                VectorElementwise.relu(FloatVector.fromArray(S, a, aOff + j).add(FloatVector.fromArray(S, b, bOff + j)))
                         .intoArray(y, yOff + j);
             }
         } else {
@@ -229,7 +228,7 @@ final class VectorPackedLinear implements PackedLinear.Kernel {
         for (; j < n; j++) {
             float v = a[aOff + j] + b[bOff + j];
             v = bias == null ? v : v + bias[j];
-            y[yOff + j] = relu ? Math.max(v, 0f) : v;
+            y[yOff + j] = relu ? CpuBinaryKernels.relu(v) : v;
         }
     }
 }

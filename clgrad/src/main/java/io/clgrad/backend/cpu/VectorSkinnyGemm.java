@@ -59,7 +59,6 @@ final class VectorSkinnyGemm implements SkinnyGemm.Kernel {
         }
         FloatVector bias = epi.bias() == null ? null : FloatVector.fromArray(S, last, 0);
         boolean relu = epi.relu();
-        FloatVector zero = FloatVector.zero(S);
         FloatVector b0 = FloatVector.fromArray(S, bp, 0);
         int fullEnd = i1 * n - L; // a full store at ci is inside the task's rows while ci <= fullEnd
         for (int i = i0; i < i1; i++) {
@@ -72,7 +71,7 @@ final class VectorSkinnyGemm implements SkinnyGemm.Kernel {
                 acc = acc.add(bias);
             }
             if (relu) {
-                acc = acc.max(zero);
+                acc = VectorElementwise.relu(acc);
             }
             int ci = i * n;
             if (ci <= fullEnd) {
@@ -100,7 +99,6 @@ final class VectorSkinnyGemm implements SkinnyGemm.Kernel {
         boolean hasBias = epi.bias() != null;
         boolean relu = epi.relu();
         FloatVector biasV = FloatVector.broadcast(S, bias);
-        FloatVector zero = FloatVector.zero(S);
         int i = i0;
         for (; i + L <= i1; i += L) {
             int ai = s.aOffset() + i * ars;
@@ -112,7 +110,7 @@ final class VectorSkinnyGemm implements SkinnyGemm.Kernel {
                 acc = acc.add(biasV);
             }
             if (relu) {
-                acc = acc.max(zero);
+                acc = VectorElementwise.relu(acc);
             }
             acc.intoArray(c, i);
         }
@@ -125,7 +123,7 @@ final class VectorSkinnyGemm implements SkinnyGemm.Kernel {
             if (hasBias) {
                 acc += bias;
             }
-            c[i] = relu ? Math.max(acc, 0f) : acc;
+            c[i] = relu ? CpuBinaryKernels.relu(acc) : acc;
         }
     }
 

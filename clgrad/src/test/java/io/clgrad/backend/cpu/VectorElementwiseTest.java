@@ -70,4 +70,33 @@ class VectorElementwiseTest {
             }
         }
     }
+
+    /** The vector ReLU (alone and after a bias) against the scalar twin, bit for bit, over special values and offsets. */
+    @Test
+    void reluAndBiasReluGiveTheScalarBits() {
+        assumeTrue(CpuMatmul.vectorModulePresent(), "JVM started without --add-modules jdk.incubator.vector");
+        Random r = new Random(5);
+        for (int n = 0; n <= 56; n++) {
+            for (int off : new int[] {0, 3}) {
+                float[] x = new float[n + off];
+                float[] bias = new float[n + off];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = r.nextInt(2) == 0 ? SPECIAL[r.nextInt(SPECIAL.length)] : r.nextFloat() - 0.5f;
+                    bias[i] = r.nextInt(2) == 0 ? SPECIAL[r.nextInt(SPECIAL.length)] : r.nextFloat() - 0.5f;
+                }
+                float[] out = new float[n + 2 * off];
+                VectorElementwise.relu(x, off, out, 2 * off, n);
+                float[] c = java.util.Arrays.copyOf(x, x.length);
+                VectorElementwise.biasRelu(c, off, bias, off, n);
+                for (int i = 0; i < n; i++) {
+                    float xi = x[off + i];
+                    assertEquals(Float.floatToRawIntBits(CpuBinaryKernels.relu(xi)), Float.floatToRawIntBits(out[2 * off + i]),
+                            "relu, n=" + n + " i=" + i + ": x=" + xi);
+                    float sum = xi + bias[off + i];   // NaN + NaN: which payload survives is the CPU's choice
+                    assertEquals(Float.floatToIntBits(CpuBinaryKernels.relu(sum)), Float.floatToIntBits(c[off + i]),
+                            "bias+relu, n=" + n + " i=" + i + ": x=" + xi + " bias=" + bias[off + i]);
+                }
+            }
+        }
+    }
 }
