@@ -261,6 +261,15 @@ final class Linalg {
                 packed.close();
             }
         }
+        Tensor gemm = packable && in > 0 ? PackedLinearWeights.forGemm(w, n) : null;
+        if (gemm != null) {   // batched inference: W from its copy packed as the GEMM reads it
+            try {
+                return OpLaunch.run(relu ? "linear_relu" : "linear", x.device(), DType.FLOAT32, new int[] {n, out},
+                        (l, y) -> x.backend().addmmGemmPacked(spec, l.strided(x), l.strided(gemm), l.dense(b), relu, y));
+            } finally {
+                gemm.close();
+            }
+        }
         return OpLaunch.run(relu ? "linear_relu" : "linear", x.device(), DType.FLOAT32, new int[] {n, out},
                 (l, y) -> x.backend().addmm(spec, l.strided(x), l.strided(w), l.dense(b), relu, y));
     }

@@ -9,13 +9,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The packed copies of Linear weights that a backend's few-row forward reads
+ * The packed copies of Linear weights that a backend's inference forward reads: of
+ * {@link Kind#FEW_ROWS} for up to {@link Backend#PACKED_LINEAR_MAX_ROWS} rows
  * ({@link Backend#addmmPacked}: batch-1 inference, where every call streams all the weights once and
- * their layout decides the speed). The copies live beside the weight's {@link Storage}, one per view
- * of it (up to {@link #MAX_VIEWS}, the least recently used dropped first: a fused weight whose
- * slices serve as three layers keeps three), each made on the first forward of at most
- * {@link Backend#PACKED_LINEAR_MAX_ROWS} rows that records no node, for the storage's current
- * {@link Tensor#version()}. Any in-place write to the storage (an optimizer step, a
+ * their layout decides the speed), of {@link Kind#GEMM} for more rows ({@link Backend#addmmGemmPacked}:
+ * the GEMM's packing of W, otherwise repeated on every call, done once). The copies live beside the
+ * weight's {@link Storage}, one per view of it and kind (up to {@link #MAX_VIEWS} of each kind, the
+ * least recently used dropped first: a fused weight whose slices serve as three layers keeps three),
+ * each made on the first forward that records no node and that the backend runs from such a copy,
+ * for the storage's current {@link Tensor#version()}. Any in-place write to the storage (an optimizer step, a
  * {@code copyFrom}, a state dict load, an {@code nn.init} fill, a replayed step's writes) bumps the
  * version and drops the copies, so training between evaluations holds no stale memory. A copy is
  * freed with the weight's storage; one dropped while another thread still reads it lives until that
@@ -29,12 +31,21 @@ import org.slf4j.LoggerFactory;
  * inference paths may.
  */
 final class PackedLinearWeights {
-    /** Most views of one storage that keep a packed copy. */
+    /** Most views of one storage that keep a packed copy of each kind. */
     static final int MAX_VIEWS = 4;
+
+    /** Which of the backend's packed layouts a copy is in. */
+    enum Kind {
+        /** {@link Backend#packLinearWeight}, for forwards of 1 to {@link Backend#PACKED_LINEAR_MAX_ROWS} rows. */
+        FEW_ROWS,
+        /** {@link Backend#packGemmWeight}, for forwards of more rows. */
+        GEMM
+    }
     private static final Logger LOG = LoggerFactory.getLogger(PackedLinearWeights.class);
 
-    /** A packed copy: of which version and view of the weight. */
-    record Entry(int version, int offset, int[] shape, int[] strides, Tensor packed) {
+    /** A packed copy: of which version and view of the weight, in which layout. */
+    record Entry(Kind kind, int version, int offset, int[] shape, int[] strides, Tensor packed) {
+        /** Whether this is a copy (of any kind) of version v of w's view. */
         boolean matches(int v, Tensor w) {
             return version == v && offset == w.offset() && Arrays.equals(shape, w.shapeRef())
                     && Arrays.equals(strides, w.stridesRef());
@@ -45,11 +56,11 @@ final class PackedLinearWeights {
     static final class Copies {
         private final List<Entry> entries = new ArrayList<>(MAX_VIEWS);
 
-        /** The copy of this version and view of {@code w}, moved to the front, or null. */
-        Entry find(int version, Tensor w) {
+        /** The copy of this kind, version and view of {@code w}, moved to the front, or null. */
+        Entry find(Kind kind, int version, Tensor w) {
             for (int i = 0; i < entries.size(); i++) {
                 Entry e = entries.get(i);
-                if (e.matches(version, w)) {
+                if (e.kind() == kind && e.matches(version, w)) {
                     entries.remove(i);
                     entries.add(0, e);
                     return e;
@@ -58,7 +69,10 @@ final class PackedLinearWeights {
             return null;
         }
 
-        /** Adds {@code e} in front; returns what it displaced (copies of other versions, the least recent view). */
+        /**
+         * Adds {@code e} in front; returns what it displaced (copies of other versions, the least
+         * recent view of its kind).
+         */
         List<Entry> add(Entry e) {
             List<Entry> dropped = new ArrayList<>();
             entries.removeIf(old -> {
@@ -69,8 +83,11 @@ final class PackedLinearWeights {
                 return stale;
             });
             entries.add(0, e);
-            while (entries.size() > MAX_VIEWS) {
-                dropped.add(entries.remove(entries.size() - 1));
+            int ofKind = 0;
+            for (int i = 0; i < entries.size(); i++) {
+                if (entries.get(i).kind() == e.kind() && ++ofKind > MAX_VIEWS) {
+                    dropped.add(entries.remove(i--));
+                }
             }
             return dropped;
         }
@@ -85,28 +102,47 @@ final class PackedLinearWeights {
     }
 
     /**
-     * The packed copy of {@code w} [out, in] for a forward of {@code rows} rows, as a handle the caller
-     * closes when the launch is done; null when the plain path serves (too many rows, a step being
-     * recorded, a backend without packed weights, or no device memory for the copy). The caller has
-     * checked that the forward records no node (no-grad, or nothing requires a gradient).
+     * The packed copy of {@code w} [out, in] for {@link Backend#addmmPacked} in a forward of
+     * {@code rows} rows, as a handle the caller closes when the launch is done; null when the plain
+     * path serves (too many rows, a step being recorded, a backend without packed weights, or no
+     * device memory for the copy). The caller has checked that the forward records no node (no-grad,
+     * or nothing requires a gradient).
      */
     static Tensor forForward(Tensor w, int rows) {
-        if (rows < 1 || rows > Backend.PACKED_LINEAR_MAX_ROWS || Step.isRecording()) {
+        if (rows < 1 || rows > Backend.PACKED_LINEAR_MAX_ROWS) {
+            return null;
+        }
+        int[] shape = w.shapeRef();
+        return copy(w, Kind.FEW_ROWS, w.backend().packedLinearWeightSize(shape[0], shape[1]));
+    }
+
+    /**
+     * The copy of {@code w} [out, in] for {@link Backend#addmmGemmPacked} in a forward of {@code rows}
+     * rows (more than {@link Backend#PACKED_LINEAR_MAX_ROWS}), as {@link #forForward} gives its own;
+     * null when the plain path serves.
+     */
+    static Tensor forGemm(Tensor w, int rows) {
+        if (rows <= Backend.PACKED_LINEAR_MAX_ROWS) {
+            return null;
+        }
+        int[] shape = w.shapeRef();
+        return copy(w, Kind.GEMM, w.backend().gemmPackedWeightSize(rows, shape[0], shape[1]));
+    }
+
+    /** The copy of this kind (of {@code size} floats, 0 for none) of w's view and version, made if missing. */
+    private static Tensor copy(Tensor w, Kind kind, long size) {
+        if (size <= 0 || size > Integer.MAX_VALUE || Step.isRecording()) {
             return null;
         }
         int[] shape = w.shapeRef();
         Backend backend = w.backend();
-        long size = backend.packedLinearWeightSize(shape[0], shape[1]);
-        if (size <= 0 || size > Integer.MAX_VALUE) {
-            return null;
-        }
         Storage s = w.storage();
         List<Entry> dropped = List.of();
         Tensor handle;
         synchronized (s) {
             int version = s.version();
             Copies copies = s.packedLinear();
-            Entry e = copies == null ? null : copies.find(version, w);
+            Entry e = copies == null ? null : copies.find(kind, version, w);
             if (e == null) {
                 Tensor packed;
                 try {
@@ -118,12 +154,16 @@ final class PackedLinearWeights {
                 }
                 TensorScope.release(packed);   // owned by the weight's storage, not by the caller's scope
                 try {
-                    backend.packLinearWeight(w.stridedView("linear"), packed.buffer("linear"));
+                    if (kind == Kind.GEMM) {
+                        backend.packGemmWeight(w.stridedView("linear"), packed.buffer("linear"));
+                    } else {
+                        backend.packLinearWeight(w.stridedView("linear"), packed.buffer("linear"));
+                    }
                 } catch (RuntimeException | Error ex) {
                     packed.close();
                     throw ex;
                 }
-                e = new Entry(version, w.offset(), shape.clone(), w.stridesRef().clone(), packed);
+                e = new Entry(kind, version, w.offset(), shape.clone(), w.stridesRef().clone(), packed);
                 if (copies == null) {
                     copies = new Copies();
                     s.setPackedLinear(copies);

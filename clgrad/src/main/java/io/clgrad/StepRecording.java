@@ -361,7 +361,7 @@ final class StepRecording implements AutoCloseable {
                 return randomFill(m, args);
             }
             case "info", "id", "prepareKernels", "allocate", "free", "emptyCache", "memoryStats", "tuner",
-                 "packedLinearWeightSize", "packedLinearChain", "directConv",
+                 "packedLinearWeightSize", "gemmPackedWeightSize", "packedLinearChain", "directConv",
                  "kernelLaunches", "optimizerLaunches", "synchronize", "close", "recordLaunches" -> {
                 return invokeRaw(real, m, args);
             }

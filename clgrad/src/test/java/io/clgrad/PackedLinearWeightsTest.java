@@ -23,8 +23,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The packed weight copies of batch-1 inference ({@link PackedLinearWeights}): a no-grad forward of
- * at most four rows on the CPU backend reads W from a packed copy kept beside the weight, which
+ * The packed weight copies of inference ({@link PackedLinearWeights}): a no-grad forward of at most
+ * four rows on the CPU backend reads W from a packed copy kept beside the weight (a forward of more
+ * rows from a copy packed for the GEMM), which
  * follows every way the weight can change (copyFrom, an nn.init fill, an optimizer step, a replayed
  * training step) and every view of it; forwards with gradients never pack; the copy is freed with
  * the weight and repeated calls allocate nothing; concurrent callers get the right numbers. Each
@@ -330,6 +331,121 @@ class PackedLinearWeightsTest {
             one.close();
         }
         assertEquals(List.of(), failures);
+    }
+
+    private static boolean gemmPacks(Device d) {
+        return d.backend().gemmPackedWeightSize(64, 130, 300) > 0;
+    }
+
+    /** The copy of this kind of this view of w at its current version, or null. */
+    private static PackedLinearWeights.Entry entry(Tensor w, PackedLinearWeights.Kind kind) {
+        synchronized (w.storage()) {
+            PackedLinearWeights.Copies c = w.storage().packedLinear();
+            if (c == null) {
+                return null;
+            }
+            for (PackedLinearWeights.Entry e : c.all()) {
+                if (e.kind() == kind && e.matches(w.version(), w)) {
+                    return e;
+                }
+            }
+            return null;
+        }
+    }
+
+    private static void assertSameBits(float[] want, float[] got, String what) {
+        assertEquals(want.length, got.length, what + ": length");
+        for (int i = 0; i < want.length; i++) {
+            if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) {
+                throw new AssertionError(what + ": element " + i + " is " + got[i] + ", " + want[i] + " with gradients");
+            }
+        }
+    }
+
+    /**
+     * Batched no-grad forwards (more than four rows) read W from a copy packed as the CPU GEMM reads
+     * its B, which the forward with gradients packs again on every call: the same bits, one copy for
+     * every row count, kept beside the batch-1 copy, dropped by a write to the weight.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void batchedForwardsReadACopyPackedForTheGemm(Device d) {
+        try (TensorScope s = Tensors.scope()) {
+            Tensor.manualSeed(36);
+            Linear l = new Linear(300, 130);
+            l.to(d);
+            Tensor w = l.weight();
+            PackedLinearWeights.Entry first = null;
+            for (int rows : new int[] {128, 5, 64, 9, 128}) {
+                Tensor x = Tensor.randn(d, rows, 300);
+                Tensor withGrad = l.forward(x);
+                Tensor y = noGradForward(l, x);
+                assertSameBits(withGrad.toFloatArray(), y.toFloatArray(), rows + " rows");
+                assertReference(x, w, l.bias(), false, y);
+                PackedLinearWeights.Entry e = entry(w, PackedLinearWeights.Kind.GEMM);
+                if (e != null && first != null) {
+                    assertSame(first, e, "one copy serves every row count (" + rows + ")");
+                }
+                first = first == null ? e : first;
+            }
+            assertEquals(gemmPacks(d), first != null, "a copy on a backend with GEMM-packed weights only");
+            assertNull(entry(w, PackedLinearWeights.Kind.FEW_ROWS), "no batch-1 copy before a batch-1 forward");
+            Tensor one = Tensor.randn(d, 1, 300);
+            assertReference(one, w, l.bias(), false, noGradForward(l, one));
+            assertEquals(packs(d), entry(w, PackedLinearWeights.Kind.FEW_ROWS) != null, "the batch-1 copy");
+            assertSame(first, entry(w, PackedLinearWeights.Kind.GEMM), "the batched copy stays beside it");
+
+            Init.uniform(w, -0.5, 0.5);
+            assertEquals(0, copies(w), "a write drops both copies");
+            Tensor x = Tensor.randn(d, 128, 300);
+            Tensor y = noGradForward(l, x);
+            assertReference(x, w, l.bias(), false, y);
+            assertSameBits(l.forward(x).toFloatArray(), y.toFloatArray(), "after the write");
+            if (gemmPacks(d)) {
+                assertNotSame(first, entry(w, PackedLinearWeights.Kind.GEMM), "repacked after the write");
+            }
+        }
+    }
+
+    /** Linear followed by ReLU (Sequential fuses them) on 128 rows: the no-grad forward has the bits of the one with gradients. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void aBatchedLinearReluFromItsCopyHasTheBitsOfTheTrainingForward(Device d) {
+        try (TensorScope s = Tensors.scope()) {
+            Tensor.manualSeed(37);
+            Sequential net = new Sequential(new Linear(200, 96), new ReLU(), new Linear(96, 10));
+            net.to(d);
+            Tensor x = Tensor.randn(d, 128, 200);
+            float[] want = net.forward(x).toFloatArray();
+            float[] got;
+            try (Autograd.Mode m = Autograd.noGrad()) {
+                got = net.forward(x).toFloatArray();
+            }
+            assertSameBits(want, got, "Linear-ReLU-Linear, 128 rows");
+            Linear first = (Linear) net.get(0);
+            assertEquals(gemmPacks(d), entry(first.weight(), PackedLinearWeights.Kind.GEMM) != null);
+        }
+    }
+
+    /** Repeated batched calls allocate nothing; the copy goes when the weight does. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void theBatchedCopyIsAllocatedOnceAndFreedWithTheWeight(Device d) {
+        Tensor.manualSeed(38);
+        long before = MemoryBaseline.settle(d);
+        Tensor w = Tensor.randn(d, 300, 200);
+        Tensor b = Tensor.randn(d, 300);
+        Tensor x = Tensor.randn(d, 64, 200);
+        MemoryBaseline.assertFlat(d, "batch-64 no-grad linear", 20, () -> {
+            try (TensorScope s = Tensors.scope(); Autograd.Mode m = Autograd.noGrad()) {
+                Functional.linear(x, w, b).toFloatArray();
+            }
+        });
+        assertEquals(gemmPacks(d), entry(w, PackedLinearWeights.Kind.GEMM) != null);
+        w.close();
+        b.close();
+        x.close();
+        assertEquals(before, MemoryBaseline.settle(d), "bytes in use after the weight was closed");
     }
 
     /** Repeated calls allocate nothing; the copy goes when the weight does. */

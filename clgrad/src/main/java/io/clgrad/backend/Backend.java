@@ -200,6 +200,46 @@ public interface Backend extends AutoCloseable {
     int PACKED_LINEAR_MAX_ROWS = 4;
 
     /**
+     * Floats of a Linear weight W [out, in] packed for {@link #addmmGemmPacked} in a forward of
+     * {@code rows} rows (more than {@link #PACKED_LINEAR_MAX_ROWS}), or 0 when this backend runs that
+     * product from W itself (the default; the caller then uses {@link #addmm}). A batched inference
+     * forward otherwise packs every weight again on each call, as a GEMM packs its B; ONNX Runtime
+     * prepacks weights once for the same reason. Where it is not 0, the size and the layout depend on
+     * {@code out} and {@code in} only, so one copy serves every such {@code rows}.
+     *
+     * @param rows rows of the input
+     * @param out  rows of W (outputs)
+     * @param in   columns of W (inputs)
+     */
+    default long gemmPackedWeightSize(int rows, int out, int in) {
+        return 0;
+    }
+
+    /**
+     * Packs a Linear weight W [out, in] (read through its view) into {@code dst}, a buffer of
+     * {@link #gemmPackedWeightSize} floats, in this backend's own layout. The caller keeps the copy
+     * and packs again after W changes.
+     *
+     * @throws UnsupportedOperationException when this backend has no such copies
+     */
+    default void packGemmWeight(StridedView w, Buffer dst) {
+        throw new UnsupportedOperationException(id() + " has no GEMM-packed Linear weights");
+    }
+
+    /**
+     * {@link #addmm} of a Linear layer with W from its copy made by {@link #packGemmWeight}:
+     * {@code C = act(A·Wᵀ + bias)} for {@code spec} as {@link #addmm} would take it with B = Wᵀ (only A's
+     * geometry, m, n = out and k = in are read), for a {@code rows = m} where {@link #gemmPackedWeightSize}
+     * is not 0; the same numbers as {@link #addmm} on W, bit for bit where {@link #addmm} would run the
+     * same kernel (on the CPU backend: an input whose rows are contiguous).
+     *
+     * @throws UnsupportedOperationException when this backend has no such copies
+     */
+    default void addmmGemmPacked(MatmulSpec spec, Buffer a, Buffer packed, Buffer bias, boolean relu, Buffer c) {
+        throw new UnsupportedOperationException(id() + " has no GEMM-packed Linear weights");
+    }
+
+    /**
      * Whether {@link #addmmPackedChain} runs several packed Linear layers in one call (default: no;
      * the caller then launches them one by one).
      */

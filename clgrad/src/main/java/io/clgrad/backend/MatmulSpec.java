@@ -96,7 +96,17 @@ public record MatmulSpec(int batch, int m, int n, int k,
      * @throws IllegalArgumentException naming the operand, its view and the elements it reaches
      */
     public void checkOperands(long aLength, long bLength) {
+        checkA(aLength);
+        checkB(bLength);
+    }
+
+    /** {@link #checkOperands}' check of A alone (a product whose B comes packed, not through this geometry). */
+    public void checkA(long aLength) {
         checkReach("A", aLength, aOffset, aBatchStride, m, aRowStride, k, aColStride);
+    }
+
+    /** {@link #checkOperands}' check of B alone (B being packed, A not read). */
+    public void checkB(long bLength) {
         checkReach("B", bLength, bOffset, bBatchStride, k, bRowStride, n, bColStride);
     }
 

@@ -346,13 +346,61 @@ public final class CpuBackend implements Backend {
         if (size == 0) {
             throw new IllegalArgumentException("packLinearWeight: W [" + out + ", " + in + "] is empty");
         }
+        float[] src = weightArray("packLinearWeight", w);
+        packedLinear.pack(src, w.offset(), w.strides()[0], w.strides()[1], out, in, args.f32(dst, "packed W", size));
+    }
+
+    /** W's array, once its view [out, in] is checked to lie inside it. */
+    private float[] weightArray(String op, StridedView w) {
+        int[] shape = w.shape();
         float[] src = args.f32(w.buffer(), "W", 0);
-        long last = w.offset() + (long) (out - 1) * w.strides()[0] + (long) (in - 1) * w.strides()[1];
+        long last = w.offset() + (long) (shape[0] - 1) * w.strides()[0] + (long) (shape[1] - 1) * w.strides()[1];
         if (w.offset() < 0 || last >= src.length || w.strides()[0] < 0 || w.strides()[1] < 0) {
-            throw new IllegalArgumentException("packLinearWeight: the view of W (offset " + w.offset() + ", strides "
+            throw new IllegalArgumentException(op + ": the view of W (offset " + w.offset() + ", strides "
                     + java.util.Arrays.toString(w.strides()) + ") reaches outside its buffer of " + src.length);
         }
-        packedLinear.pack(src, w.offset(), w.strides()[0], w.strides()[1], out, in, args.f32(dst, "packed W", size));
+        return src;
+    }
+
+    /**
+     * {@code in·ceil(out/NR)·NR} where the vector GEMM would run the product of {@code rows} rows
+     * ({@link CpuMatmul#prepackable}): Wᵀ packed whole as that GEMM packs its B; else 0.
+     */
+    @Override
+    public long gemmPackedWeightSize(int rows, int out, int in) {
+        if (rows <= PACKED_LINEAR_MAX_ROWS || out < 1 || in < 1
+                || !matmul.prepackable(new MatmulSpec(1, rows, out, in, 0, 0, in, 1, 0, 0, 1, in))) {
+            return 0;
+        }
+        return matmul.prepackedSize(in, out);
+    }
+
+    /** Packs Wᵀ whole into the vector GEMM's panels ({@link CpuMatmul#prepack}). */
+    @Override
+    public void packGemmWeight(StridedView w, Buffer dst) {
+        int[] shape = w.shape();
+        if (shape.length != 2 || shape[0] < 1 || shape[1] < 1) {
+            throw new IllegalArgumentException("packGemmWeight: W must be [out, in] with out, in >= 1, got "
+                    + java.util.Arrays.toString(shape));
+        }
+        int out = shape[0];
+        int in = shape[1];
+        float[] src = weightArray("packGemmWeight", w);
+        // B[p][j] = W[j][p]: Wᵀ through W's strides
+        MatmulSpec spec = new MatmulSpec(1, 1, out, in, 0, 0, 0, 0, w.offset(), 0, w.strides()[1], w.strides()[0]);
+        long size = matmul.prepackedSize(in, out);
+        matmul.prepack(spec, src, args.f32(dst, "packed W", size));
+    }
+
+    /** {@link CpuMatmul#runPrepacked}: the vector GEMM over the packed Wᵀ, bias and ReLU fused. */
+    @Override
+    public void addmmGemmPacked(MatmulSpec spec, Buffer a, Buffer packed, Buffer bias, boolean relu, Buffer c) {
+        long size = gemmPackedWeightSize(spec.m(), spec.n(), spec.k());
+        if (size == 0 || spec.batch() != 1) {
+            throw new IllegalArgumentException("addmmGemmPacked: " + spec + " has no packed path on " + id());
+        }
+        matmul.runPrepacked(spec, args.f32(a, "A", 0), args.f32(packed, "packed W", size),
+                args.f32(c, "C", (long) spec.m() * spec.n()), new GemmEpilogue(args.optF32(bias, "bias", spec.n()), relu));
     }
 
     /** {@link PackedLinear#run}: the panels split over the spinning helpers. */

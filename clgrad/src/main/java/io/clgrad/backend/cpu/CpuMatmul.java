@@ -158,6 +158,53 @@ final class CpuMatmul {
     }
 
     /**
+     * Whether {@link #run} would hand {@code s} to the vector path, so that a B packed whole
+     * ({@link #prepack}) serves it through {@link #runPrepacked}: a single product that neither the
+     * skinny nor the small-m path takes.
+     */
+    boolean prepackable(MatmulSpec s) {
+        return vector != null && s.batch() == 1 && s.m() >= 1 && s.n() >= 1 && s.k() >= 1
+                && s.flops() >= vectorMinFlops && !(skinny != null && skinny.accepts(s))
+                && !(small != null && SmallGemm.fits(s));
+    }
+
+    /** Floats of a [k, n] B packed whole for {@link #runPrepacked}; 0 without the vector path. */
+    long prepackedSize(int k, int n) {
+        return vector == null || k < 1 || n < 1 ? 0 : vector.prepackedBSize(k, n);
+    }
+
+    /** Packs B of the single product {@code s} (k, n and B's geometry) into {@code dst} of {@link #prepackedSize} floats. */
+    void prepack(MatmulSpec s, float[] b, float[] dst) {
+        long size = prepackedSize(s.k(), s.n());
+        if (size == 0 || s.batch() != 1 || dst.length < size) {
+            throw new IllegalArgumentException("prepack: " + s + " into " + dst.length + " floats (" + size + " needed)");
+        }
+        s.checkB(b.length);
+        vector.prepackB(s, b, dst);
+    }
+
+    /**
+     * The vector path's product with B from {@link #prepack}, without packing B: for a
+     * {@link #prepackable} product, {@link #run}'s sums bit for bit (another single product, for
+     * example one whose A strides would send it to the skinny path, gets the vector path's sums).
+     */
+    void runPrepacked(MatmulSpec s, float[] a, float[] packedB, float[] c, GemmEpilogue epi) {
+        if (vector == null || s.batch() != 1 || s.m() < 1 || s.n() < 1 || s.k() < 1) {
+            throw new IllegalArgumentException("runPrepacked: needs the vector path and one product of sizes >= 1, got " + s);
+        }
+        long size = prepackedSize(s.k(), s.n());
+        if (packedB.length < size || (long) s.m() * s.n() > c.length) {
+            throw new IllegalArgumentException("runPrepacked: packed B of " + packedB.length + " floats (" + size
+                    + " needed) or C of " + c.length + " for " + s);
+        }
+        if (epi.bias() != null && epi.bias().length < s.n()) {
+            throw new IllegalArgumentException("bias of " + epi.bias().length + " elements for " + s.n() + " columns");
+        }
+        s.checkA(a.length);
+        vector.runPrepacked(s, a, packedB, c, epi);
+    }
+
+    /**
      * Computes C, then {@code C[i][j] = act(C[i][j] + bias[j])} as {@code epi} says (a fused
      * Linear); {@code c} is contiguous [batch, m, n] from element 0, the bias has n elements.
      */

@@ -118,6 +118,35 @@ final class VectorGemm implements GemmPath {
      */
     @Override
     public void run(MatmulSpec s, float[] a, float[] b, float[] c, GemmEpilogue epi) {
+        run(s, a, b, null, c, epi);
+    }
+
+    /** {@code k·nPad}: B packed whole for {@link #runPrepacked}, its columns padded to whole panels. */
+    @Override
+    public long prepackedBSize(int k, int n) {
+        return (long) k * ceilDiv(n, nr) * nr;
+    }
+
+    /**
+     * Packs all of a single product's B ({@code s.batch() == 1}; only k, n and B's geometry are read)
+     * into {@code dst} of {@link #prepackedBSize} floats, as the shared pass of {@link #run} packs it.
+     */
+    @Override
+    public void prepackB(MatmulSpec s, float[] b, float[] dst) {
+        packShared(s, b, dst, ceilDiv(s.n(), nr) * nr);
+    }
+
+    /**
+     * {@link #run} of a single product with B already packed by {@link #prepackB} (a Linear weight
+     * kept packed for inference): the same tasks, sums and bits, without packing B.
+     */
+    @Override
+    public void runPrepacked(MatmulSpec s, float[] a, float[] packedB, float[] c, GemmEpilogue epi) {
+        run(s, a, null, packedB, c, epi);
+    }
+
+    /** {@link #run}, with B from {@code given} (packed whole) when it is not null. */
+    private void run(MatmulSpec s, float[] a, float[] b, float[] given, float[] c, GemmEpilogue epi) {
         int batch = s.batch();
         int m = s.m();
         int n = s.n();
@@ -134,7 +163,8 @@ final class VectorGemm implements GemmPath {
         int nPad = colUnits * nr;
         // A B packed once for all tasks costs nothing more per extra block of rows, while every
         // extra block of columns packs the same rows of A again: split rows first then.
-        boolean bShareable = (batch == 1 || s.bBatchStride() == 0) && (long) k * nPad <= SHARED_B_MAX;
+        boolean bShareable = given != null
+                || (batch == 1 || s.bBatchStride() == 0) && (long) k * nPad <= SHARED_B_MAX;
         if (batch == 1 && m <= 256 && colUnits >= 2 * par.threads()) {
             // Few rows (a training batch): split the columns only, so each task packs its own
             // part of B once and keeps all of A's rows; no separate pass to pack B for everyone.
@@ -155,44 +185,14 @@ final class VectorGemm implements GemmPath {
         int nBlock = colsPer * nr;
         int rb = ceilDiv(m, mBlock);
         // A B shared by the batch and read by several row blocks is packed once, by all threads.
-        boolean shareB = bShareable && (long) batch * rb > 1;
-        float[] pb = null;
+        boolean shareB = given == null && bShareable && (long) batch * rb > 1;
+        float[] pb = given;
         if (shareB) {
             pb = sharedB.getAndSet(null);
             if (pb == null || pb.length < k * nPad) {
                 pb = new float[k * nPad];
             }
-            float[] dst = pb;
-            int kBlocks = ceilDiv(k, kc);
-            int rs = s.bRowStride();
-            int cs = s.bColStride();
-            if (cs == 1) {
-                // units of SHARED_B_ROWS whole rows of a k step: each reads its rows of B front to back
-                int chunks = ceilDiv(Math.min(kc, k), SHARED_B_ROWS);
-                par.forEachClaimed(kBlocks * chunks, (long) k * n, (lo, hi) -> {
-                    for (int u = lo; u < hi; u++) {
-                        int pc = (u / chunks) * kc;
-                        int kcc = Math.min(kc, k - pc);
-                        int p0 = (u % chunks) * SHARED_B_ROWS;
-                        if (p0 < kcc) {
-                            packB(b, s.bOffset() + (pc + p0) * rs, rs, cs, Math.min(SHARED_B_ROWS, kcc - p0), n, dst,
-                                    pc * nPad + p0 * nr, kcc * nr);
-                        }
-                    }
-                });
-            } else {
-                // units of one panel of a k step: a transposed B (Linear's weight) is read in runs
-                // along k, as long as the k step
-                par.forEachClaimed(kBlocks * colUnits, (long) k * n, (lo, hi) -> {
-                    for (int u = lo; u < hi; u++) {
-                        int pc = (u / colUnits) * kc;
-                        int j = (u % colUnits) * nr;
-                        int kcc = Math.min(kc, k - pc);
-                        packB(b, s.bOffset() + pc * rs + j * cs, rs, cs, kcc, Math.min(nr, n - j), dst,
-                                pc * nPad + j * kcc, kcc * nr);
-                    }
-                });
-            }
+            packShared(s, b, pb, nPad);
         }
         float[] preB = pb;
         try {
@@ -206,9 +206,49 @@ final class VectorGemm implements GemmPath {
                 GemmBlock.forEach(par, s, mBlock, nBlock, c, epi, block -> task(block, a, b, c, preB, nPad));
             }
         } finally {
-            if (preB != null) {
+            if (shareB) {
                 sharedB.set(preB);
             }
+        }
+    }
+
+    /**
+     * Packs all of B (the same for the whole batch) into {@code dst}, by all threads: the tile of k
+     * step pc at {@code pc*nPad}, its panel of columns from j at {@code pc*nPad + j*kcc}.
+     */
+    private void packShared(MatmulSpec s, float[] b, float[] dst, int nPad) {
+        int k = s.k();
+        int n = s.n();
+        int colUnits = nPad / nr;
+        int kBlocks = ceilDiv(k, kc);
+        int rs = s.bRowStride();
+        int cs = s.bColStride();
+        if (cs == 1) {
+            // units of SHARED_B_ROWS whole rows of a k step: each reads its rows of B front to back
+            int chunks = ceilDiv(Math.min(kc, k), SHARED_B_ROWS);
+            par.forEachClaimed(kBlocks * chunks, (long) k * n, (lo, hi) -> {
+                for (int u = lo; u < hi; u++) {
+                    int pc = (u / chunks) * kc;
+                    int kcc = Math.min(kc, k - pc);
+                    int p0 = (u % chunks) * SHARED_B_ROWS;
+                    if (p0 < kcc) {
+                        packB(b, s.bOffset() + (pc + p0) * rs, rs, cs, Math.min(SHARED_B_ROWS, kcc - p0), n, dst,
+                                pc * nPad + p0 * nr, kcc * nr);
+                    }
+                }
+            });
+        } else {
+            // units of one panel of a k step: a transposed B (Linear's weight) is read in runs
+            // along k, as long as the k step
+            par.forEachClaimed(kBlocks * colUnits, (long) k * n, (lo, hi) -> {
+                for (int u = lo; u < hi; u++) {
+                    int pc = (u / colUnits) * kc;
+                    int j = (u % colUnits) * nr;
+                    int kcc = Math.min(kc, k - pc);
+                    packB(b, s.bOffset() + pc * rs + j * cs, rs, cs, kcc, Math.min(nr, n - j), dst,
+                            pc * nPad + j * kcc, kcc * nr);
+                }
+            });
         }
     }
 
