@@ -261,7 +261,8 @@ final class Linalg {
                 packed.close();
             }
         }
-        Tensor gemm = packable && in > 0 ? PackedLinearWeights.forGemm(w, n) : null;
+        // rows of x contiguous: the backend's choice of kernel (so the bits) then follows the sizes alone
+        Tensor gemm = packable && in > 0 && xs[1] == 1 && xs[0] != 1 ? PackedLinearWeights.forGemm(w, n) : null;
         if (gemm != null) {   // batched inference: W from its copy packed as the GEMM reads it
             try {
                 return OpLaunch.run(relu ? "linear_relu" : "linear", x.device(), DType.FLOAT32, new int[] {n, out},

@@ -26,13 +26,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only forwards that record no node use it (no-grad, or nothing requires a gradient): a training
  * step's weights change every step, so packing there would cost a copy of every weight per step. The
- * packed product adds in another order than the unpacked one, so the last bits of such a forward may
- * differ from the same forward with gradients (within the conformance tolerances), as PyTorch's
- * inference paths may.
+ * few-row product adds in another order than the unpacked one, so the last bits of such a forward
+ * may differ from the same forward with gradients (within the conformance tolerances), as PyTorch's
+ * inference paths may; the GEMM copies give the GEMM's own sums. A copy is not made when it would
+ * bring the device's memory in use past {@link #MAX_MEMORY_SHARE} of its memory, or when the device
+ * has no memory for it; the forward then takes the unpacked path, and does not try again until the
+ * weight is written.
  */
 final class PackedLinearWeights {
     /** Most views of one storage that keep a packed copy of each kind. */
     static final int MAX_VIEWS = 4;
+    /**
+     * No copy is made that would bring the device's memory in use past this share of its memory: the
+     * copies are a cache, and a model that fills half the memory must not fail its forwards for them.
+     */
+    static final double MAX_MEMORY_SHARE = 0.5;
 
     /** Which of the backend's packed layouts a copy is in. */
     enum Kind {
@@ -55,6 +63,18 @@ final class PackedLinearWeights {
     /** The copies of one storage, most recently used first; guarded by the storage's lock. */
     static final class Copies {
         private final List<Entry> entries = new ArrayList<>(MAX_VIEWS);
+        /** Per kind, the version for which a copy was refused (no memory); a write drops this object and so the note. */
+        private final int[] refused = {-1, -1};
+
+        /** Whether a copy of this kind was refused at this version (not tried again until the weight changes). */
+        boolean refused(Kind kind, int version) {
+            return refused[kind.ordinal()] == version;
+        }
+
+        /** Notes that a copy of this kind could not be made at this version. */
+        void refuse(Kind kind, int version) {
+            refused[kind.ordinal()] = version;
+        }
 
         /** The copy of this kind, version and view of {@code w}, moved to the front, or null. */
         Entry find(Kind kind, int version, Tensor w) {
@@ -144,12 +164,25 @@ final class PackedLinearWeights {
             Copies copies = s.packedLinear();
             Entry e = copies == null ? null : copies.find(kind, version, w);
             if (e == null) {
-                Tensor packed;
-                try {
-                    packed = Tensor.empty(w.device(), DType.FLOAT32, new int[] {(int) size});
-                } catch (DeviceOutOfMemoryException oom) {
-                    LOG.debug("no memory for a packed copy of a Linear weight {}; using the unpacked path",
-                            Shape.str(shape), oom);
+                if (copies == null) {
+                    copies = new Copies();
+                    s.setPackedLinear(copies);
+                } else if (copies.refused(kind, version)) {
+                    return null;
+                }
+                Tensor packed = null;
+                long limit = (long) (w.device().info().globalMemBytes() * MAX_MEMORY_SHARE);
+                if (backend.memoryStats().bytesInUse() + size * Float.BYTES <= limit) {
+                    try {
+                        packed = Tensor.empty(w.device(), DType.FLOAT32, new int[] {(int) size});
+                    } catch (DeviceOutOfMemoryException oom) {
+                        LOG.debug("no memory for a packed copy of a Linear weight {}", Shape.str(shape), oom);
+                    }
+                }
+                if (packed == null) {   // the unpacked path, until the weight is written again
+                    LOG.debug("{} copy of Linear weight {} not made ({} bytes; device memory limit for copies {});"
+                            + " using the unpacked path", kind, Shape.str(shape), size * Float.BYTES, limit);
+                    copies.refuse(kind, version);
                     return null;
                 }
                 TensorScope.release(packed);   // owned by the weight's storage, not by the caller's scope
@@ -164,10 +197,6 @@ final class PackedLinearWeights {
                     throw ex;
                 }
                 e = new Entry(kind, version, w.offset(), shape.clone(), w.stridesRef().clone(), packed);
-                if (copies == null) {
-                    copies = new Copies();
-                    s.setPackedLinear(copies);
-                }
                 dropped = copies.add(e);
             }
             handle = e.packed().restride(0, e.packed().shapeRef(), e.packed().stridesRef());

@@ -407,6 +407,33 @@ class PackedLinearWeightsTest {
         }
     }
 
+    /**
+     * Inputs whose rows are not contiguous (a transposed batch) and narrow layers (a 4- or 10-output
+     * head, which whole GEMM panels would pad to several times its size) take the unpacked product:
+     * the bits of the forward with gradients, no GEMM copy.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void transposedInputsAndNarrowLayersKeepTheirBits(Device d) {
+        try (TensorScope s = Tensors.scope()) {
+            Tensor.manualSeed(39);
+            Object[][] cases = {{new Linear(512, 4), Tensor.randn(d, 512, 16).t()},
+                {new Linear(300, 10), Tensor.randn(d, 64, 300)},
+                {new Linear(300, 130), Tensor.randn(d, 300, 64).t()}};
+            for (Object[] c : cases) {
+                Linear l = (Linear) c[0];
+                l.to(d);
+                Tensor x = (Tensor) c[1];
+                String what = java.util.Arrays.toString(l.weight().shape()) + " on " + java.util.Arrays.toString(x.shape())
+                        + " strides " + java.util.Arrays.toString(x.strides());
+                Tensor y = noGradForward(l, x);
+                assertSameBits(l.forward(x).toFloatArray(), y.toFloatArray(), what);
+                assertReference(x, l.weight(), l.bias(), false, y);
+                assertNull(entry(l.weight(), PackedLinearWeights.Kind.GEMM), what + ": no GEMM copy");
+            }
+        }
+    }
+
     /** Linear followed by ReLU (Sequential fuses them) on 128 rows: the no-grad forward has the bits of the one with gradients. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")

@@ -154,8 +154,8 @@ public interface Backend extends AutoCloseable {
 
     /**
      * A fused Linear layer (PyTorch's {@code addmm} with an optional activation): the product of
-     * {@link #matmul}, then {@code C[b,i,j] = act(C[b,i,j] + bias[j])}, act being max(·, 0) when
-     * {@code relu} (NaN passes) and the identity otherwise. {@code bias} is a contiguous F32 buffer
+     * {@link #matmul}, then {@code C[b,i,j] = act(C[b,i,j] + bias[j])}, act being ReLU when
+     * {@code relu} ({@code x < 0 ? 0 : x}: NaN and -0 pass, as {@code torch.relu}) and the identity otherwise. {@code bias} is a contiguous F32 buffer
      * of n elements, or null for none. The epilogue runs inside the product's launch (OpenCL) or
      * task (CPU), not as another sweep over C; k may be 0 (then C = act(bias)).
      */

@@ -364,7 +364,10 @@ public final class CpuBackend implements Backend {
 
     /**
      * {@code in·ceil(out/NR)·NR} where the vector GEMM would run the product of {@code rows} rows
-     * ({@link CpuMatmul#prepackable}): Wᵀ packed whole as that GEMM packs its B; else 0.
+     * ({@link CpuMatmul#prepackable}, for a contiguous input) from a B it packs whole for all its tasks
+     * anyway (at most {@link VectorGemm#SHARED_B_MAX} floats) and the padding to whole panels at most
+     * doubles W (a 10-output head would be padded to a 64-wide panel): Wᵀ packed as that GEMM packs
+     * its B. Else 0.
      */
     @Override
     public long gemmPackedWeightSize(int rows, int out, int in) {
@@ -372,7 +375,8 @@ public final class CpuBackend implements Backend {
                 || !matmul.prepackable(new MatmulSpec(1, rows, out, in, 0, 0, in, 1, 0, 0, 1, in))) {
             return 0;
         }
-        return matmul.prepackedSize(in, out);
+        long size = matmul.prepackedSize(in, out);
+        return size > VectorGemm.SHARED_B_MAX || size > 2L * in * out ? 0 : size;
     }
 
     /** Packs Wᵀ whole into the vector GEMM's panels ({@link CpuMatmul#prepack}). */
@@ -385,6 +389,9 @@ public final class CpuBackend implements Backend {
         }
         int out = shape[0];
         int in = shape[1];
+        if (matmul.prepackedSize(in, out) == 0) {
+            throw new UnsupportedOperationException("packGemmWeight: " + id() + " runs without the Vector API GEMM");
+        }
         float[] src = weightArray("packGemmWeight", w);
         // B[p][j] = W[j][p]: Wᵀ through W's strides
         MatmulSpec spec = new MatmulSpec(1, 1, out, in, 0, 0, 0, 0, w.offset(), 0, w.strides()[1], w.strides()[0]);
@@ -395,6 +402,9 @@ public final class CpuBackend implements Backend {
     /** {@link CpuMatmul#runPrepacked}: the vector GEMM over the packed Wᵀ, bias and ReLU fused. */
     @Override
     public void addmmGemmPacked(MatmulSpec spec, Buffer a, Buffer packed, Buffer bias, boolean relu, Buffer c) {
+        if (matmul.prepackedSize(spec.k(), spec.n()) == 0) {
+            throw new UnsupportedOperationException("addmmGemmPacked: " + id() + " runs without the Vector API GEMM");
+        }
         long size = gemmPackedWeightSize(spec.m(), spec.n(), spec.k());
         if (size == 0 || spec.batch() != 1) {
             throw new IllegalArgumentException("addmmGemmPacked: " + spec + " has no packed path on " + id());

@@ -15,7 +15,7 @@ import io.clgrad.backend.UnaryOp;
  */
 final class CpuElementwise {
     private static final double SQRT1_2 = Math.sqrt(0.5);
-    private static final boolean VECTOR = CpuMatmul.vectorModulePresent();
+    private static final boolean VECTOR = CpuMatmul.vectorKernelsUsable();
     private final CpuParallel par;
 
     CpuElementwise(CpuParallel par) {

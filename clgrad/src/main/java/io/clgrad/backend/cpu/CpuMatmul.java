@@ -123,6 +123,20 @@ final class CpuMatmul {
         return vector;
     }
 
+    /**
+     * Whether this package's Vector API loops run as SIMD: the module is present and its preferred
+     * float vector has at least 4 lanes (with fewer the plain loops, which C2 vectorises itself where
+     * it can, are faster; as for {@link #loadVector}).
+     */
+    static boolean vectorKernelsUsable() {
+        return VectorUse.USABLE;
+    }
+
+    /** Holder of {@link #vectorKernelsUsable}: computed once, loading the Vector API only when present. */
+    private static final class VectorUse {
+        static final boolean USABLE = vectorModulePresent() && VectorElementwise.lanes() >= 4;
+    }
+
     /** Whether the JVM was started with {@code --add-modules jdk.incubator.vector}. */
     static boolean vectorModulePresent() {
         return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();

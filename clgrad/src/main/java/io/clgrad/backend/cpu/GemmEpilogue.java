@@ -11,7 +11,7 @@ package io.clgrad.backend.cpu;
 record GemmEpilogue(float[] bias, boolean relu) {
     /** Nothing to do. */
     static final GemmEpilogue NONE = new GemmEpilogue(null, false);
-    private static final boolean VECTOR = CpuMatmul.vectorModulePresent();
+    private static final boolean VECTOR = CpuMatmul.vectorKernelsUsable();
 
     boolean isNone() {
         return bias == null && !relu;

@@ -127,7 +127,7 @@ final class PackedLinear {
 
         /**
          * {@code y[yOff + j] = act(a[aOff + j] + b[bOff + j] + bias[j])} for j in [0, n), added in that
-         * order (no bias: {@code a + b}), act ReLU ({@code Math.max(v, 0)}) or none: two halves' sums
+         * order (no bias: {@code a + b}), act ReLU ({@link CpuBinaryKernels#relu}) or none: two halves' sums
          * made one output.
          */
         void combine(int n, float[] a, int aOff, float[] b, int bOff, float[] bias, boolean relu, float[] y, int yOff);

@@ -15,6 +15,11 @@ final class VectorElementwise {
     private VectorElementwise() {
     }
 
+    /** Floats per vector of the preferred species. */
+    static int lanes() {
+        return S.length();
+    }
+
     /**
      * Whether {@code x[0, n)} holds no infinity and no NaN: the sum of {@code x·0} over the
      * elements is 0 or NaN. One vector pass (the scalar loop's single chain of adds ran at about one

@@ -138,7 +138,8 @@ final class VectorGemm implements GemmPath {
 
     /**
      * {@link #run} of a single product with B already packed by {@link #prepackB} (a Linear weight
-     * kept packed for inference): the same tasks, sums and bits, without packing B.
+     * kept packed for inference): the same sums and bits, without packing B (the tasks are those of
+     * a B packed once for all of them).
      */
     @Override
     public void runPrepacked(MatmulSpec s, float[] a, float[] packedB, float[] c, GemmEpilogue epi) {
