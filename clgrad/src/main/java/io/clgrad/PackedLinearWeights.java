@@ -28,10 +28,10 @@ import org.slf4j.LoggerFactory;
  * step's weights change every step, so packing there would cost a copy of every weight per step. The
  * few-row product adds in another order than the unpacked one, so the last bits of such a forward
  * may differ from the same forward with gradients (within the conformance tolerances), as PyTorch's
- * inference paths may; the GEMM copies give the GEMM's own sums. A copy is not made when it would
- * bring the device's memory in use past {@link #MAX_MEMORY_SHARE} of its memory, or when the device
- * has no memory for it; the forward then takes the unpacked path, and does not try again until the
- * weight is written.
+ * inference paths may; the GEMM copies give the GEMM's own sums. A copy is not made while it would
+ * bring the device's memory in use past {@link #MAX_MEMORY_SHARE} of its memory (checked again on
+ * the next forward), nor when the device has no memory for it (then not tried again until the
+ * weight is written); the forward takes the unpacked path.
  */
 final class PackedLinearWeights {
     /** Most views of one storage that keep a packed copy of each kind. */
@@ -63,7 +63,10 @@ final class PackedLinearWeights {
     /** The copies of one storage, most recently used first; guarded by the storage's lock. */
     static final class Copies {
         private final List<Entry> entries = new ArrayList<>(MAX_VIEWS);
-        /** Per kind, the version for which a copy was refused (no memory); a write drops this object and so the note. */
+        /**
+         * Per kind, the version at which the device had no memory for a copy (each try goes through
+         * the allocator's collect-and-retry path); a write drops this object and so the note.
+         */
         private final int[] refused = {-1, -1};
 
         /** Whether a copy of this kind was refused at this version (not tried again until the weight changes). */
@@ -170,18 +173,18 @@ final class PackedLinearWeights {
                 } else if (copies.refused(kind, version)) {
                     return null;
                 }
-                Tensor packed = null;
                 long limit = (long) (w.device().info().globalMemBytes() * MAX_MEMORY_SHARE);
-                if (backend.memoryStats().bytesInUse() + size * Float.BYTES <= limit) {
-                    try {
-                        packed = Tensor.empty(w.device(), DType.FLOAT32, new int[] {(int) size});
-                    } catch (DeviceOutOfMemoryException oom) {
-                        LOG.debug("no memory for a packed copy of a Linear weight {}", Shape.str(shape), oom);
-                    }
-                }
-                if (packed == null) {   // the unpacked path, until the weight is written again
-                    LOG.debug("{} copy of Linear weight {} not made ({} bytes; device memory limit for copies {});"
+                if (backend.memoryStats().bytesInUse() + size * Float.BYTES > limit) {   // checked again next call
+                    LOG.debug("{} copy of Linear weight {} not made: {} bytes would pass the {} bytes copies may fill;"
                             + " using the unpacked path", kind, Shape.str(shape), size * Float.BYTES, limit);
+                    return null;
+                }
+                Tensor packed;
+                try {
+                    packed = Tensor.empty(w.device(), DType.FLOAT32, new int[] {(int) size});
+                } catch (DeviceOutOfMemoryException oom) {   // not tried again until the weight is written
+                    LOG.debug("no memory for a {} copy of Linear weight {}; using the unpacked path", kind,
+                            Shape.str(shape), oom);
                     copies.refuse(kind, version);
                     return null;
                 }

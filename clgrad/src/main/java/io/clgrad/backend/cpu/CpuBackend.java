@@ -364,10 +364,10 @@ public final class CpuBackend implements Backend {
 
     /**
      * {@code in·ceil(out/NR)·NR} where the vector GEMM would run the product of {@code rows} rows
-     * ({@link CpuMatmul#prepackable}, for a contiguous input) from a B it packs whole for all its tasks
-     * anyway (at most {@link VectorGemm#SHARED_B_MAX} floats) and the padding to whole panels at most
-     * doubles W (a 10-output head would be padded to a 64-wide panel): Wᵀ packed as that GEMM packs
-     * its B. Else 0.
+     * ({@link CpuMatmul#prepackable}, for a contiguous input), the copy is at most
+     * {@link VectorGemm#SHARED_B_MAX} floats (the limit of the GEMM's own shared packing of a B) and
+     * the padding to whole panels of NR columns at most doubles W (a 1-output head would be NR times
+     * its size): Wᵀ packed as that GEMM packs its B. Else 0.
      */
     @Override
     public long gemmPackedWeightSize(int rows, int out, int in) {
@@ -389,7 +389,7 @@ public final class CpuBackend implements Backend {
         }
         int out = shape[0];
         int in = shape[1];
-        if (matmul.prepackedSize(in, out) == 0) {
+        if (!matmul.usesVector()) {
             throw new UnsupportedOperationException("packGemmWeight: " + id() + " runs without the Vector API GEMM");
         }
         float[] src = weightArray("packGemmWeight", w);
@@ -402,7 +402,7 @@ public final class CpuBackend implements Backend {
     /** {@link CpuMatmul#runPrepacked}: the vector GEMM over the packed Wᵀ, bias and ReLU fused. */
     @Override
     public void addmmGemmPacked(MatmulSpec spec, Buffer a, Buffer packed, Buffer bias, boolean relu, Buffer c) {
-        if (matmul.prepackedSize(spec.k(), spec.n()) == 0) {
+        if (!matmul.usesVector()) {
             throw new UnsupportedOperationException("addmmGemmPacked: " + id() + " runs without the Vector API GEMM");
         }
         long size = gemmPackedWeightSize(spec.m(), spec.n(), spec.k());

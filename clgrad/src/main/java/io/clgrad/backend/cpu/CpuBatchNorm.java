@@ -11,7 +11,7 @@ package io.clgrad.backend.cpu;
  */
 final class CpuBatchNorm {
     /** Whether the per-channel sums run as vectors ({@link BatchNormSums}): the JVM has the Vector API module. */
-    private static final boolean VECTOR = CpuMatmul.vectorModulePresent();
+    private static final boolean VECTOR = CpuMatmul.vectorKernelsUsable();
 
     private final CpuParallel par;
 

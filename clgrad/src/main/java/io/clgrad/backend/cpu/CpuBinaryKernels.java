@@ -9,7 +9,7 @@ import io.clgrad.backend.BinaryOp;
  */
 final class CpuBinaryKernels {
     /** Whether {@link VectorElementwise} can be used: the JVM has the Vector API module. */
-    private static final boolean VECTOR = CpuMatmul.vectorModulePresent();
+    private static final boolean VECTOR = CpuMatmul.vectorKernelsUsable();
 
     private CpuBinaryKernels() {
     }

@@ -12,7 +12,7 @@ import io.clgrad.backend.PoolSpec;
  */
 final class CpuPool {
     /** Whether {@link VectorPool} can be used: the JVM has the Vector API module. */
-    private static final boolean VECTOR = CpuMatmul.vectorModulePresent();
+    private static final boolean VECTOR = CpuMatmul.vectorKernelsUsable();
 
     private final CpuParallel par;
 

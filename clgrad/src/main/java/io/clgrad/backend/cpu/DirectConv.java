@@ -67,7 +67,7 @@ final class DirectConv {
     static final double MIN_USEFUL = 0.6;
     private static final String VECTOR_CLASS = "io.clgrad.backend.cpu.VectorDirectConv";
     /** Whether {@link VectorElementwise} can be used: the JVM has the Vector API module. */
-    private static final boolean VECTOR = CpuMatmul.vectorModulePresent();
+    private static final boolean VECTOR = CpuMatmul.vectorKernelsUsable();
     /** Floats of per-thread scratch kept between calls (4 MiB per array): larger ones are per call. */
     static final int KEPT_SCRATCH = 1 << 20;
     /**

@@ -90,6 +90,25 @@ class PrepackedGemmTest {
         assertEquals(CpuGemmConfig.TILES.length * 2 * 5 * 2, cases);
     }
 
+    /**
+     * Which Linear forwards the CPU backend runs from a GEMM copy: more than four rows, products the
+     * vector GEMM takes (not the small-m rows 5-8), copies within the GEMM's shared-packing limit
+     * and at most twice W (a 1-output head would be NR times its size).
+     */
+    @Test
+    void gemmCopiesOnlyWhereTheyPay() {
+        assumeTrue(CpuMatmul.vectorKernelsUsable(), "JVM without the Vector API GEMM");
+        try (CpuBackend be = new CpuBackend(2)) {
+            long mlp = be.gemmPackedWeightSize(128, 512, 784);
+            org.junit.jupiter.api.Assertions.assertTrue(mlp >= 512L * 784 && mlp <= 2L * 512 * 784, "784->512: " + mlp);
+            assertEquals(mlp, be.gemmPackedWeightSize(9, 512, 784), "one copy for every row count");
+            assertEquals(0, be.gemmPackedWeightSize(4, 512, 784), "four rows: the batch-1 copies");
+            assertEquals(0, be.gemmPackedWeightSize(8, 512, 784), "eight rows: the small-m path");
+            assertEquals(0, be.gemmPackedWeightSize(64, 1, 300), "a 1-output head");
+            assertEquals(0, be.gemmPackedWeightSize(64, 4096, 4096), "past the shared-packing limit");
+        }
+    }
+
     /** CpuMatmul's checks: a packed B too small, an A that its geometry overruns. */
     @Test
     void badOperandsAreRefusedWithTheirSizes() {
