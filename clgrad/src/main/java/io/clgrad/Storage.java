@@ -23,6 +23,8 @@ final class Storage {
     private float fillValue;
     /** Packed copies of views of this storage as a Linear weight, made by few-row no-grad forwards; guarded by this. */
     private PackedLinearWeights.Copies packedLinear;
+    /** A convolution weight's folded batch normalisation ({@link ConvBatchNormFold}), or null; guarded by this lock. */
+    private ConvBatchNormFold.Fold convBatchNormFold;
 
     private Storage(Device device, DType dtype, Buffer buffer) {
         this.device = device;
@@ -83,7 +85,7 @@ final class Storage {
     /** Records an in-place write (see {@link #version()}). */
     void bumpVersion() {
         version.incrementAndGet();
-        if (packedLinear != null) {   // unlocked read: a copy missed here no longer matches the version anyway
+        if (packedLinear != null || convBatchNormFold != null) {   // unlocked reads: a copy missed here no longer matches the version anyway
             dropPackedLinear();
         }
     }
@@ -98,15 +100,31 @@ final class Storage {
         packedLinear = c;
     }
 
-    /** Drops the packed copies (the data changed, or the buffer is being freed). */
+    /** The folded batch normalisation of this storage as a convolution weight, or null; the caller holds this lock. */
+    ConvBatchNormFold.Fold convBatchNormFold() {
+        return convBatchNormFold;
+    }
+
+    /** Sets the folded batch normalisation; the caller holds this lock. */
+    void setConvBatchNormFold(ConvBatchNormFold.Fold f) {
+        convBatchNormFold = f;
+    }
+
+    /** Drops the packed copies and the folded normalisation (the data changed, or the buffer is being freed). */
     private void dropPackedLinear() {
         PackedLinearWeights.Copies c;
+        ConvBatchNormFold.Fold f;
         synchronized (this) {
             c = packedLinear;
             packedLinear = null;
+            f = convBatchNormFold;
+            convBatchNormFold = null;
         }
         if (c != null) {
             PackedLinearWeights.close(c.all());
+        }
+        if (f != null) {
+            f.close();
         }
     }
 
