@@ -1,5 +1,7 @@
 package io.clgrad;
 
+import io.clgrad.backend.DeviceOutOfMemoryException;
+
 /**
  * A 2-D convolution followed by batch normalisation with running statistics (evaluation mode), run
  * as one convolution whose weight and bias have the normalisation folded in, with the formula of
@@ -13,8 +15,12 @@ package io.clgrad;
  * pair is made on the first such call and kept on the convolution weight's {@link Storage} while the
  * six tensors are the same tensors at the same {@link Tensor#version()}s and eps is the same (a write
  * to the convolution weight drops it at once; the other five are compared on each call); it is
- * freed with the weight. The sums are those of another order (relative differences of about 1e-7),
- * as in PyTorch's fused inference.
+ * freed with the weight. It holds memory the size of the weight: none is made while it would bring
+ * the device's memory in use past half of it, nor after the device had no memory for it (until one of
+ * the six tensors changes); the unfolded path runs then. One fold per weight: a weight shared by two
+ * normalisations folds again whenever the other one comes. The results equal the unfolded ones up to
+ * float rounding (the products are scaled before they are summed, not after), as in PyTorch's fused
+ * inference.
  */
 final class ConvBatchNormFold {
     /** The folded weight and bias, and what they were folded from. */
@@ -34,7 +40,9 @@ final class ConvBatchNormFold {
 
         /** Frees the folded tensors (a reader holding handles keeps their buffers until it is done). */
         void close() {
-            weight.close();
+            if (weight != null) {
+                weight.close();
+            }
             if (bias != null) {
                 bias.close();
             }
@@ -50,12 +58,15 @@ final class ConvBatchNormFold {
      */
     static Tensor forward(Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] dilation, int groups,
                           Tensor mean, Tensor var, Tensor gamma, Tensor beta, double eps) {
+        if (x.dim() != 4) {   // BatchNorm2d's own check (a [C, H, W] input would be normalised along H)
+            throw new IllegalArgumentException("conv2dBatchNorm: expected 4D input (got " + x.dim() + "D input)");
+        }
         Tensor[] sources = {w, b, mean, var, gamma, beta};
-        if (!foldable(x, sources)) {
+        Tensor[] folded = foldable(x, sources) ? folded(sources, eps) : null;
+        if (folded == null) {
             Tensor y = Convolution.conv2d(x, w, b, stride, padding, dilation, groups);
             return BatchNorms.batchNorm(y, mean, var, gamma, beta, false, 0.0, eps);
         }
-        Tensor[] folded = folded(sources, eps);
         try {
             return Convolution.conv2d(x, folded[0], folded[1], stride, padding, dilation, groups);
         } finally {
@@ -77,7 +88,7 @@ final class ConvBatchNormFold {
         }
         for (int i = 1; i < sources.length; i++) {
             Tensor t = sources[i];
-            if (t != null && (t.isClosed() || t.dtype() != DType.FLOAT32 || t.dim() != 1
+            if (t != null && (t.isClosed() || t.dtype() != DType.FLOAT32 || t.dim() != 1 || !t.isDense()
                     || t.shapeRef()[0] != w.shapeRef()[0] || t.device() != w.device())) {
                 return false;
             }
@@ -85,28 +96,52 @@ final class ConvBatchNormFold {
         return true;
     }
 
-    /** Handles (closed by the caller) on the folded weight and bias of these sources, folded now if need be. */
+    /**
+     * Handles (closed by the caller) on the folded weight and bias of these sources, folded now if
+     * need be; null when the device has no room for them (the unfolded path then; after an
+     * out-of-memory failure not tried again for the same sources and versions).
+     */
     private static Tensor[] folded(Tensor[] sources, double eps) {
         Tensor w = sources[0];
         Storage s = w.storage();
         Fold stale = null;
-        Tensor[] handles = new Tensor[2];
+        Tensor[] handles = null;
         synchronized (s) {
             Fold f = s.convBatchNormFold();
             if (f == null || !f.matches(sources, eps)) {
                 stale = f;
-                f = fold(sources, eps);
+                long bytes = ((long) w.numel() + w.shapeRef()[0]) * Float.BYTES;
+                long limit = (long) (w.device().info().globalMemBytes() * PackedLinearWeights.MAX_MEMORY_SHARE);
+                if (w.backend().memoryStats().bytesInUse() + bytes > limit) {
+                    f = null;   // a cache: not while it would fill more than half the device (asked again next call)
+                } else {
+                    try {
+                        f = fold(sources, eps);
+                    } catch (DeviceOutOfMemoryException e) {   // noted, so not tried again for these sources
+                        f = new Fold(sources.clone(), versions(sources), eps, null, null);
+                    }
+                }
                 s.setConvBatchNormFold(f);
             }
-            handles[0] = f.weight().restride(0, f.weight().shapeRef(), f.weight().stridesRef());
-            handles[1] = f.bias().restride(0, f.bias().shapeRef(), f.bias().stridesRef());
-            TensorScope.release(handles[0]);
-            TensorScope.release(handles[1]);
+            if (f != null && f.weight() != null) {
+                handles = new Tensor[] {f.weight().restride(0, f.weight().shapeRef(), f.weight().stridesRef()),
+                    f.bias().restride(0, f.bias().shapeRef(), f.bias().stridesRef())};
+                TensorScope.release(handles[0]);
+                TensorScope.release(handles[1]);
+            }
         }
         if (stale != null) {
             stale.close();
         }
         return handles;
+    }
+
+    private static int[] versions(Tensor[] src) {
+        int[] versions = new int[src.length];
+        for (int i = 0; i < src.length; i++) {
+            versions[i] = src[i] == null ? 0 : src[i].version();
+        }
+        return versions;
     }
 
     /** Folds the normalisation into the convolution (no-grad), the results owned by no scope. */
@@ -116,10 +151,7 @@ final class ConvBatchNormFold {
         Tensor mean = src[2];
         Tensor gamma = src[4];
         Tensor beta = src[5];
-        int[] versions = new int[src.length];
-        for (int i = 0; i < src.length; i++) {
-            versions[i] = src[i] == null ? 0 : src[i].version();
-        }
+        int[] versions = versions(src);
         try (Autograd.Mode m = Autograd.noGrad(); TensorScope scope = Tensors.scope()) {
             Tensor r = Tensor.ones(w.device(), w.shapeRef()[0]).div(src[3].add((float) eps).sqrt());   // rsqrt
             Tensor scale = gamma == null ? r : gamma.mul(r);

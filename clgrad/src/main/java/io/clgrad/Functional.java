@@ -301,7 +301,8 @@ public final class Functional {
      * {@code fuse_conv_bn_eval} folds them: {@code r = 1/sqrt(var + eps)}, {@code W' = W·(γ·r)} per
      * output channel, {@code b' = (b − mean)·r·γ + β}; the folded pair is kept with the weight while
      * none of the six tensors changes (their versions), so repeated inference calls fold once. The
-     * sums come in another order than the unfolded ones' (relative differences of about 1e-7).
+     * results equal the unfolded ones up to float rounding (the products are scaled before they are
+     * summed).
      * {@code Sequential} runs a Conv2d followed by a BatchNorm2d in evaluation mode through this.
      *
      * <pre>{@code
@@ -311,7 +312,7 @@ public final class Functional {
      * }
      * }</pre>
      *
-     * @param input       [N, C_in, H, W], or [C_in, H, W] unbatched
+     * @param input       [N, C_in, H, W] (4-D, as BatchNorm2d takes)
      * @param weight      [C_out, C_in/groups, kH, kW]
      * @param bias        [C_out], or null
      * @param stride      as {@link #conv2d(Tensor, Tensor, Tensor, int[], int[], int[], int)}
@@ -324,7 +325,8 @@ public final class Functional {
      * @param bnBias      β [C_out], or null
      * @param eps         added to the variance
      * @return [N, C_out, H_out, W_out]
-     * @throws IllegalArgumentException as conv2d and batchNorm (the unfolded path checks bad arguments)
+     * @throws IllegalArgumentException for an input that is not 4-D, and as conv2d and batchNorm do
+     *                                  (the unfolded path checks bad arguments)
      */
     public static Tensor conv2dBatchNorm(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding,
                                          int[] dilation, int groups, Tensor runningMean, Tensor runningVar,

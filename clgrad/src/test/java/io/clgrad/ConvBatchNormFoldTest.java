@@ -179,6 +179,31 @@ class ConvBatchNormFoldTest {
         assertEquals(before, MemoryBaseline.settle(d), "bytes in use after the tensors were closed");
     }
 
+    /** An unbatched [C, H, W] input is refused as BatchNorm2d refuses it, with gradients or without. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.clgrad.TestDevices#all")
+    void aThreeDimensionalInputIsRefusedAsBatchNorm2dRefusesIt(Device d) {
+        try (TensorScope s = Tensors.scope()) {
+            Sequential net = new Sequential(new Conv2d(3, 8, 3, 1, 1), new BatchNorm2d(8));
+            net.to(d);
+            net.eval();
+            Tensor x = Tensor.randn(d, 3, 8, 8);
+            IllegalArgumentException withGrad = assertThrows(IllegalArgumentException.class, () -> net.forward(x));
+            assertTrue(withGrad.getMessage().contains("expected 4D input (got 3D input)"), withGrad.getMessage());
+            try (Autograd.Mode m = Autograd.noGrad()) {
+                IllegalArgumentException noGrad = assertThrows(IllegalArgumentException.class, () -> net.forward(x));
+                assertEquals(withGrad.getMessage(), noGrad.getMessage());
+                int[] one = {1};
+                Conv2d conv = (Conv2d) net.get(0);
+                BatchNorm2d bn = (BatchNorm2d) net.get(1);
+                IllegalArgumentException direct = assertThrows(IllegalArgumentException.class, () -> Functional.conv2dBatchNorm(
+                        x, conv.weight(), conv.bias(), one, one, one, 1, bn.runningMean(), bn.runningVar(), bn.weight(),
+                        bn.bias(), 1e-5));
+                assertTrue(direct.getMessage().contains("expected 4D input (got 3D input)"), direct.getMessage());
+            }
+        }
+    }
+
     /** Bad arguments get the unfolded path's own messages. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.clgrad.TestDevices#all")

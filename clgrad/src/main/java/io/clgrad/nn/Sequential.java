@@ -19,7 +19,7 @@ import io.clgrad.Tensor;
  * commute; the ReLU and its backward then touch a quarter of the elements for a 2×2 window). A
  * {@link Conv2d} followed by a {@link BatchNorm2d} in evaluation mode runs as
  * {@link Functional#conv2dBatchNorm}: in inference (no node recorded) one convolution with the
- * normalisation folded into its weights, equal to the two layers within about 1e-7 relative. Only
+ * normalisation folded into its weights, equal to the two layers up to float rounding. Only
  * the exact classes: a subclass's own {@code forward} always runs.
  *
  * <p>Shapes: input whatever the first module takes; output whatever the last one returns.
@@ -109,7 +109,7 @@ public class Sequential extends Module<Sequential> {
                 // where it cuts), with the ReLU and its backward on a quarter of the elements
                 h = layers.get(i + 1).forward(h).relu();
                 i++;
-            } else if (foldsBatchNorm(layers, i)) {
+            } else if (h.dim() == 4 && foldsBatchNorm(layers, i)) {
                 // a Conv2d then a BatchNorm2d in evaluation mode: one convolution, the normalisation
                 // folded into its weights where nothing records a node (Functional.conv2dBatchNorm)
                 h = convBatchNorm((Conv2d) m, (BatchNorm2d) layers.get(i + 1), h);
