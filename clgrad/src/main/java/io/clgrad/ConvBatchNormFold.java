@@ -110,9 +110,7 @@ final class ConvBatchNormFold {
             Fold f = s.convBatchNormFold();
             if (f == null || !f.matches(sources, eps)) {
                 stale = f;
-                long bytes = ((long) w.numel() + w.shapeRef()[0]) * Float.BYTES;
-                long limit = (long) (w.device().info().globalMemBytes() * PackedLinearWeights.MAX_MEMORY_SHARE);
-                if (w.backend().memoryStats().bytesInUse() + bytes > limit) {
+                if (!PackedLinearWeights.roomForCache(w.device(), ((long) w.numel() + w.shapeRef()[0]) * Float.BYTES)) {
                     f = null;   // a cache: not while it would fill more than half the device (asked again next call)
                 } else {
                     try {

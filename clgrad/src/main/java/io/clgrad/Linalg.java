@@ -1,5 +1,6 @@
 package io.clgrad;
 
+import io.clgrad.backend.Backend;
 import io.clgrad.backend.BinaryOp;
 import io.clgrad.backend.Buffer;
 import io.clgrad.backend.MatmulSpec;
@@ -252,23 +253,25 @@ final class Linalg {
         int[] ws = w.stridesRef();
         // B[p][j] = W[j][p]: W^T through W's strides
         MatmulSpec spec = new MatmulSpec(1, n, out, in, x.offset(), 0, xs[0], xs[1], w.offset(), 0, ws[1], ws[0]);
-        Tensor packed = packable && in > 0 ? PackedLinearWeights.forForward(w, n) : null;
-        if (packed != null) {   // batch-1 inference: W from its packed copy
+        // inference: W from a packed copy, for up to four rows (batch 1) or as the GEMM reads it; for
+        // more rows only with x's rows contiguous: the backend's choice of kernel (so the bits) then
+        // follows the sizes alone
+        boolean fewRows = n <= Backend.PACKED_LINEAR_MAX_ROWS;
+        Tensor packed = !packable || in == 0 ? null
+                : fewRows ? PackedLinearWeights.forForward(w, n)
+                : xs[1] == 1 && xs[0] != 1 ? PackedLinearWeights.forGemm(w, n) : null;
+        if (packed != null) {
             try {
                 return OpLaunch.run(relu ? "linear_relu" : "linear", x.device(), DType.FLOAT32, new int[] {n, out},
-                        (l, y) -> x.backend().addmmPacked(spec, l.strided(x), l.strided(packed), l.dense(b), relu, y));
+                        (l, y) -> {
+                            if (fewRows) {
+                                x.backend().addmmPacked(spec, l.strided(x), l.strided(packed), l.dense(b), relu, y);
+                            } else {
+                                x.backend().addmmGemmPacked(spec, l.strided(x), l.strided(packed), l.dense(b), relu, y);
+                            }
+                        });
             } finally {
                 packed.close();
-            }
-        }
-        // rows of x contiguous: the backend's choice of kernel (so the bits) then follows the sizes alone
-        Tensor gemm = packable && in > 0 && xs[1] == 1 && xs[0] != 1 ? PackedLinearWeights.forGemm(w, n) : null;
-        if (gemm != null) {   // batched inference: W from its copy packed as the GEMM reads it
-            try {
-                return OpLaunch.run(relu ? "linear_relu" : "linear", x.device(), DType.FLOAT32, new int[] {n, out},
-                        (l, y) -> x.backend().addmmGemmPacked(spec, l.strided(x), l.strided(gemm), l.dense(b), relu, y));
-            } finally {
-                gemm.close();
             }
         }
         return OpLaunch.run(relu ? "linear_relu" : "linear", x.device(), DType.FLOAT32, new int[] {n, out},

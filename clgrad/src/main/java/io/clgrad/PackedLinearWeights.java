@@ -173,10 +173,9 @@ final class PackedLinearWeights {
                 } else if (copies.refused(kind, version)) {
                     return null;
                 }
-                long limit = (long) (w.device().info().globalMemBytes() * MAX_MEMORY_SHARE);
-                if (backend.memoryStats().bytesInUse() + size * Float.BYTES > limit) {   // checked again next call
-                    LOG.debug("{} copy of Linear weight {} not made: {} bytes would pass the {} bytes copies may fill;"
-                            + " using the unpacked path", kind, Shape.str(shape), size * Float.BYTES, limit);
+                if (!roomForCache(w.device(), size * Float.BYTES)) {   // checked again next call
+                    LOG.debug("{} copy of Linear weight {} not made: {} bytes would fill more than {} of the device;"
+                            + " using the unpacked path", kind, Shape.str(shape), size * Float.BYTES, MAX_MEMORY_SHARE);
                     return null;
                 }
                 Tensor packed;
@@ -207,6 +206,15 @@ final class PackedLinearWeights {
         }
         close(dropped);
         return handle;
+    }
+
+    /**
+     * Whether a cache of {@code bytes} (a packed copy, a folded convolution) leaves the device's memory
+     * in use within {@link #MAX_MEMORY_SHARE} of its memory.
+     */
+    static boolean roomForCache(Device device, long bytes) {
+        long limit = (long) (device.info().globalMemBytes() * MAX_MEMORY_SHARE);
+        return device.backend().memoryStats().bytesInUse() + bytes <= limit;
     }
 
     /** Closes dropped copies (outside the storage's lock); a reader still holding one keeps its buffer. */
