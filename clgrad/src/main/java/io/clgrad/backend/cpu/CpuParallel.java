@@ -122,7 +122,7 @@ final class CpuParallel {
      * <p>The team first: an elementwise max(a·x + b, 0) over 0.8 M floats (a CNN layer's activations)
      * took 95 µs through the pool, 69 µs inline and 39 µs as two halves on the team (2-core Zen 4,
      * docs/benchmarks.md): a pool worker parks between ops and wakes late, where a helper spins
-     * between the ops of a step, and the caller takes a helper's chunk itself when the helper is late.
+     * between the ops of a step, and the caller runs a helper's chunk itself when the helper has not begun it.
      */
     void forEach(int units, long work, Body body) {
         if (units <= 0) {
@@ -153,8 +153,8 @@ final class CpuParallel {
 
     /**
      * {@link #forEach} for large products ({@link GemmBlock#forEach}, the packing of a shared B): the
-     * units are claimed one at a time by the caller and the {@link SpinTeam}'s helpers, when the
-     * caller is not a pool worker and the team is free; otherwise (or single-threaded, or below
+     * units are claimed one at a time from a shared counter by the caller and the {@link SpinTeam}'s
+     * helpers (one team chunk each, which claims units until none is left), when the caller is not a pool worker and the team is free; otherwise (or single-threaded, or below
      * {@link #GRAIN}) as {@link #forEach}. Handing a product of a few milliseconds to parked pool
      * workers made about one call in four 5-60 % slower on the 2-core AMD EPYC of
      * docs/benchmarks.md (n = 1024: 5th percentile 130 GFLOP/s against a median of 205), a worker

@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -235,5 +236,58 @@ class SpinTeamColumnsTest {
         assertFalse(team.tryRunColumns(2, ROWS, WIDTH, out, filling(2, runs::incrementAndGet)));
         assertEquals(0, runs.get());
         assertThrows(IllegalArgumentException.class, () -> team.tryRunColumns(3, ROWS, WIDTH, out, filling(3, () -> { })));
+    }
+
+    @Test
+    void lateHelpersOfEarlierJobsNeverReachALaterJobsOutput() throws InterruptedException {
+        // each job writes its own number: a helper that stalls (a descheduled thread) is overtaken and
+        // finishes its chunk of an old job while later ones run, posted by two callers in turn; every
+        // output holds its own job's numbers only
+        SpinTeam team = new SpinTeam(2);
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        try {
+            Runnable caller = () -> {
+                java.util.SplittableRandom random = new java.util.SplittableRandom(Thread.currentThread().getId());
+                for (int job = 0; job < 3000 && failed.get() == null; job++) {
+                    int chunks = 2 + job % 2;
+                    float tag = job + (Thread.currentThread().getName().equals("second-caller") ? 0.5f : 0f);
+                    int stall = random.nextInt(8);
+                    float[] out = new float[ROWS * WIDTH];
+                    boolean ran = team.tryRunColumns(chunks, ROWS, WIDTH, out, new CpuParallel.ColumnsBody() {
+                        @Override
+                        public void run(int c, float[] dst) {
+                            if (c == stall && onHelper()) {
+                                java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+                            }
+                            for (int i = 0; i < ROWS; i++) {
+                                for (int j = columnStart(c); j < columnStart(c + 1); j++) {
+                                    dst[i * WIDTH + j] = tag;
+                                }
+                            }
+                        }
+
+                        @Override
+                        public int columnStart(int c) {
+                            return c == chunks ? WIDTH : c * (WIDTH / chunks);
+                        }
+                    });
+                    if (!ran) {
+                        continue;   // the other caller held the team
+                    }
+                    for (int k = 0; k < out.length; k++) {
+                        if (out[k] != tag) {
+                            failed.compareAndSet(null, new AssertionError("job " + tag + " element " + k + " holds " + out[k]));
+                        }
+                    }
+                }
+            };
+            Thread other = new Thread(caller, "second-caller");
+            other.start();
+            caller.run();
+            other.join();
+            assertEquals(null, failed.get());
+        } finally {
+            team.stop();
+        }
     }
 }

@@ -172,4 +172,57 @@ class SpinTeamTest {
             team.stop();
         }
     }
+
+    @Test
+    void twoCallersAndLateHelpersStillRunEveryChunkOnce() throws InterruptedException {
+        // helpers that stall at random (a descheduled thread) and two callers taking the team in turn:
+        // the caller takes over every chunk a helper has not begun, no chunk runs twice or never, and
+        // none starts after its job returned (checked again once every job is done: a late helper)
+        SpinTeam team = new SpinTeam(2);
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        java.util.Queue<AtomicIntegerArray> allRuns = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        try {
+            Runnable caller = () -> {
+                java.util.SplittableRandom random = new java.util.SplittableRandom(Thread.currentThread().getId());
+                for (int job = 0; job < 3000 && failed.get() == null; job++) {
+                    int chunks = 2 + job % 2;
+                    AtomicIntegerArray runs = new AtomicIntegerArray(chunks);
+                    java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
+                    int stall = random.nextInt(8);
+                    int id = job;
+                    team.run(chunks, (lo, hi) -> {
+                        if (returned.get()) {
+                            failed.compareAndSet(null, new AssertionError("job " + id + " chunk " + lo + " began after its job returned"));
+                        }
+                        if (lo == stall) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+                        }
+                        for (int c = lo; c < hi; c++) {
+                            runs.incrementAndGet(c);
+                        }
+                    });
+                    returned.set(true);
+                    allRuns.add(runs);
+                    for (int c = 0; c < chunks; c++) {
+                        if (runs.get(c) != 1) {
+                            failed.compareAndSet(null, new AssertionError("job " + job + " chunk " + c + " ran " + runs.get(c) + " times"));
+                        }
+                    }
+                }
+            };
+            Thread other = new Thread(caller, "second-caller");
+            other.start();
+            caller.run();
+            other.join();
+            Thread.sleep(20);   // a late helper's run, had there been one, has landed
+            for (AtomicIntegerArray runs : allRuns) {
+                for (int c = 0; c < runs.length(); c++) {
+                    assertEquals(1, runs.get(c), "every chunk ran once, none late");
+                }
+            }
+            assertEquals(null, failed.get());
+        } finally {
+            team.stop();
+        }
+    }
 }
