@@ -153,23 +153,17 @@ final class CpuParallel {
 
     /**
      * {@link #forEach} for large products ({@link GemmBlock#forEach}, the packing of a shared B, the
-     * direct convolution): the units are claimed one at a time from a shared counter by the caller and
-     * the {@link SpinTeam}'s helpers (one team chunk each, which claims units until none is left), when
-     * the caller is not a pool worker and the team is free; otherwise (or single-threaded, or below
-     * {@link #GRAIN}, or at most two units per thread) as {@link #forEach}. Few units go to the threads
-     * in fixed contiguous shares, as {@link #forEach} splits the next op: a batch-1 convolution's output
-     * channels [0, C/2) are then the caller's, as are the max-pooling's planes [0, C/2) after it, and the
-     * pooling reads what its own core wrote (claimed, the units fell to whichever thread came first; with
-     * the two vCPUs on two CCDs of the Zen 4 machine of docs/benchmarks.md the helper's pooling then read
-     * half its input from the other CCD, and the CNN's batch-1 forward took 132-162 against 120-130 µs,
-     * same JVM, alternating; on one CCX 80-92 against 79-82). Handing a product of a few milliseconds to parked pool
+     * direct convolution of a batch): the units are claimed one at a time from a shared counter by the
+     * caller and the {@link SpinTeam}'s helpers (one team chunk each, which claims units until none is
+     * left), when the caller is not a pool worker and the team is free; otherwise (or single-threaded,
+     * or below {@link #GRAIN}) as {@link #forEach}. Handing a product of a few milliseconds to parked pool
      * workers made about one call in four 5-60 % slower on the 2-core AMD EPYC of
      * docs/benchmarks.md (n = 1024: 5th percentile 130 GFLOP/s against a median of 205), a worker
      * waking late; on helpers that stay awake between calls the 5th percentile was 198-202 and the
      * median 208-210, as OpenBLAS's spinning threads give numpy.
      */
     void forEachClaimed(int units, long work, Body body) {
-        if (team == null || units <= 2 * threads || work < GRAIN || ForkJoinTask.inForkJoinPool()) {
+        if (team == null || units <= 1 || work < GRAIN || ForkJoinTask.inForkJoinPool()) {
             forEach(units, work, body);
             return;
         }

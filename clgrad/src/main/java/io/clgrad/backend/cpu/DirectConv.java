@@ -13,7 +13,10 @@ import java.util.Arrays;
  * input, see {@link DirectPlane}) and every tap reads the padded planes shifted.
  *
  * <ul>
- *   <li><b>forward</b> ({@code y = x ⋆ W + b}): a task per image (and range of output channels);
+ *   <li><b>forward</b> ({@code y = x ⋆ W + b}): a task per image (and range of output channels),
+ *   claimed by the threads as they come, or for one image in fixed contiguous shares of the channels
+ *   (the caller's first, as the next op splits its planes: design-notes.md, "A batch-1 convolution in
+ *   fixed shares");
  *   its tiles are {@link Kernel#rowTile()} output channels × up to {@link Kernel#vectors()} vectors of
  *   consecutive positions (at most {@value #VECS}; the last tile of a plane shorter), summed over the taps (c, i, j) in order with one fused multiply-add each, the
  *   weights packed per tile of channels so each tap's weights are one broadcast each. The tile is
@@ -350,7 +353,7 @@ final class DirectConv {
         int groups = Math.min(blocks, Math.max(1, ceilDiv(4 * par.threads(), batch)));
         long flops = 2L * batch * blocks * r * taps * computed;
         Object call = new Object();   // this call, for the threads' note of what they have padded
-        par.forEachClaimed(batch * groups, flops, (lo, hi) -> {
+        CpuParallel.Body units = (lo, hi) -> {
             float[][] sc = SCRATCH.get();
             float[] xp = grow(sc, CORRELATE_SRC, padded);
             float[] tile = grow(sc, 1, r * computed);
@@ -369,7 +372,16 @@ final class DirectConv {
                     store(p, tile, computed, n, b * r, Math.min(r, outCh - b * r), outCh, bias, dst);
                 }
             }
-        });
+        };
+        if (batch == 1) {
+            // one image: its channel blocks in fixed contiguous shares (the caller's first), as the
+            // pooling or elementwise op after it splits its planes, so that op reads what its own
+            // core wrote (claimed, they fell to whichever thread came first: on two CCDs of the Zen 4
+            // machine the helper's pooling then read half its input from the other CCD)
+            par.forEach(groups, flops, units);
+        } else {
+            par.forEachClaimed(batch * groups, flops, units);
+        }
     }
 
     /**

@@ -225,4 +225,29 @@ class SpinTeamTest {
             team.stop();
         }
     }
+
+    @Test
+    void theCallerRunsChunkZeroAndEachHelperItsOwn() {
+        // fixed chunks: what a thread writes in one op is what it reads in the next op split the same
+        // way (a batch-1 convolution's channels, then the pooling's planes: design-notes.md)
+        SpinTeam team = new SpinTeam(2);
+        try {
+            Thread caller = Thread.currentThread();
+            for (int job = 0; job < 1000; job++) {
+                Thread[] ranBy = new Thread[3];
+                team.run(3, (lo, hi) -> {
+                    for (int c = lo; c < hi; c++) {
+                        ranBy[c] = Thread.currentThread();
+                    }
+                });
+                assertSame(caller, ranBy[0], "job " + job + ": chunk 0 on the caller");
+                for (int c = 1; c < 3; c++) {
+                    assertTrue(ranBy[c] == caller || ranBy[c].getName().equals("clgrad-cpu-spin-" + c),
+                            "job " + job + ": chunk " + c + " on helper " + c + " or taken over by the caller, not on " + ranBy[c].getName());
+                }
+            }
+        } finally {
+            team.stop();
+        }
+    }
 }
