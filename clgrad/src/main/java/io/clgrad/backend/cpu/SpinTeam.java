@@ -274,8 +274,8 @@ final class SpinTeam {
             long ticket = post(null, body, chunks, rows, width);
             long start = System.nanoTime();
             body.run(0, out);   // the caller's own exception needs no wait: helpers write only their buffers
-            long patience = Math.max(MIN_PATIENCE_NANOS, System.nanoTime() - start);
-            long waitStart = System.nanoTime();
+            long waitStart = System.nanoTime();   // the end of its own chunk: one clock read serves both
+            long patience = Math.max(MIN_PATIENCE_NANOS, waitStart - start);
             for (int h = 0; h < chunks - 1; h++) {
                 Progress p = progress[h];
                 if (p.started != ticket || !awaitFinished(p, ticket, waitStart, patience)) {
