@@ -281,10 +281,7 @@ class SpinTeamColumnsTest {
                     }
                 }
             };
-            Thread other = new Thread(caller, "second-caller");
-            other.start();
-            caller.run();
-            other.join();
+            SpinTeamTest.onTwoCallers(caller);
             assertEquals(null, failed.get());
         } finally {
             team.stop();

@@ -210,10 +210,7 @@ class SpinTeamTest {
                     }
                 }
             };
-            Thread other = new Thread(caller, "second-caller");
-            other.start();
-            caller.run();
-            other.join();
+            onTwoCallers(caller);
             Thread.sleep(20);   // a late helper's run, had there been one, has landed
             for (AtomicIntegerArray runs : allRuns) {
                 for (int c = 0; c < runs.length(); c++) {
@@ -249,5 +246,13 @@ class SpinTeamTest {
         } finally {
             team.stop();
         }
+    }
+
+    /** Runs {@code jobs} on this thread and, at the same time, on a thread named "second-caller"; returns when both are done. */
+    static void onTwoCallers(Runnable jobs) throws InterruptedException {
+        Thread other = new Thread(jobs, "second-caller");
+        other.start();
+        jobs.run();
+        other.join();
     }
 }
