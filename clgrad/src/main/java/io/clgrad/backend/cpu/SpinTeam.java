@@ -57,6 +57,14 @@ final class SpinTeam {
      * (else as long as its own chunks took): a helper a little behind is not raced.
      */
     static final long MIN_PATIENCE_NANOS = 2_000;
+    /**
+     * How long a thread spins in one of the team's waits before it yields its core once (then again
+     * after as long): where the scheduler has put a helper on the same core as the caller, or as
+     * another thread of the process (a compiler or GC thread, a service's request), a spin that never
+     * yields holds that core for the rest of its time slice while the thread it waits for cannot run.
+     * A yield costs about 0.5 µs when nothing else wants the core.
+     */
+    static final long YIELD_NANOS = 20_000;
 
     /**
      * 128 bytes of padding before an object's own fields (HotSpot lays a superclass's fields first; the
@@ -144,6 +152,8 @@ final class SpinTeam {
 
     private final long spinNanos;
     private final long idleExitNanos;
+    /** What a wait calls every {@link #YIELD_NANOS}: {@link Thread#yield} (tests count the calls). */
+    private final Runnable yielder;
     private final Thread[] helpers;
     private final Mailbox mailbox = new Mailbox();
     /** Per helper, its side of the jobs (each padded to lines of its own). */
@@ -174,6 +184,12 @@ final class SpinTeam {
 
     /** As {@link #SpinTeam(int)} with another spin window and idle exit (tests). */
     SpinTeam(int helpers, long spinNanos, long idleExitNanos) {
+        this(helpers, spinNanos, idleExitNanos, Thread::yield);
+    }
+
+    /** As {@link #SpinTeam(int, long, long)}, with what the waits call instead of {@link Thread#yield} (tests). */
+    SpinTeam(int helpers, long spinNanos, long idleExitNanos, Runnable yielder) {
+        this.yielder = yielder;
         this.spinNanos = spinNanos;
         this.idleExitNanos = idleExitNanos;
         if (helpers < 1) {
@@ -237,8 +253,9 @@ final class SpinTeam {
                         e = x;
                     }
                 } else {
-                    while (p.finished != ticket) {   // the helper's chunk writes the output: wait for it
-                        Thread.onSpinWait();
+                    // the helper's chunk writes the output: wait for it
+                    for (long yieldAt = System.nanoTime() + YIELD_NANOS; p.finished != ticket; ) {
+                        yieldAt = pause(System.nanoTime(), yieldAt);
                     }
                     e = p.failure;
                 }
@@ -505,10 +522,13 @@ final class SpinTeam {
      */
     private boolean waitForJob(int h, long last) {
         Mailbox m = mailbox;
-        long deadline = System.nanoTime() + spinNanos;
+        long now = System.nanoTime();
+        long deadline = now + spinNanos;
+        long yieldAt = now + YIELD_NANOS;
         int rests = restRequests;
         while (m.ticket == last && !stopped) {
-            if (System.nanoTime() > deadline || restRequests != rests) {
+            now = System.nanoTime();
+            if (now > deadline || restRequests != rests) {
                 parked.set(h, 1);
                 long parkedAt = System.nanoTime();
                 // re-check after announcing: a job posted before the caller saw the flag is not missed
@@ -523,9 +543,22 @@ final class SpinTeam {
                 parked.set(h, 0);
                 return true;
             }
-            Thread.onSpinWait();
+            yieldAt = pause(now, yieldAt);
         }
         return true;
+    }
+
+    /**
+     * One step of a wait at time {@code now}: a spin-wait hint, or a yield of the core once {@code yieldAt}
+     * has come ({@link #YIELD_NANOS}); returns when to yield next.
+     */
+    private long pause(long now, long yieldAt) {
+        if (now - yieldAt < 0) {
+            Thread.onSpinWait();
+            return yieldAt;
+        }
+        yielder.run();
+        return System.nanoTime() + YIELD_NANOS;
     }
 
     /** Helper threads alive now (tests: an idle team ends them after its idle exit). */

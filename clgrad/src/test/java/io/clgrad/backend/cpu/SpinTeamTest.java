@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -245,6 +248,64 @@ class SpinTeamTest {
             }
         } finally {
             team.stop();
+        }
+    }
+
+    @Test
+    void longWaitsYieldTheCoreAndTheHelperStillTakesTheNextJob() throws InterruptedException {
+        // a wait that never yields holds its core while the thread it waits for may be queued behind it
+        Map<String, AtomicInteger> yields = new ConcurrentHashMap<>();
+        Runnable countingYield = () -> {
+            yields.computeIfAbsent(Thread.currentThread().getName(), k -> new AtomicInteger()).incrementAndGet();
+            Thread.yield();
+        };
+        SpinTeam team = new SpinTeam(1, 60_000_000_000L, SpinTeam.IDLE_EXIT_NANOS, countingYield); // a minute's spin window
+        try {
+            String caller = Thread.currentThread().getName();
+            // the caller waits for a plain job's chunk that its helper runs for 20 ms
+            runOnTheHelper(team, () -> sleep(20));
+            int callerYields = count(yields, caller);
+            assertTrue(callerYields >= 10, "the caller yielded " + callerYields + " times in a 20 ms wait");
+            // the helper, spinning for its next job, yields too
+            Thread.sleep(20);
+            int helperYields = count(yields, "clgrad-cpu-spin-1");
+            assertTrue(helperYields >= 10, "the helper yielded " + helperYields + " times in 20 ms without a job");
+            // and, still spinning, takes the next job
+            String[] ranBy = new String[1];
+            runOnTheHelper(team, () -> ranBy[0] = Thread.currentThread().getName());
+            assertEquals("clgrad-cpu-spin-1", ranBy[0]);
+        } finally {
+            team.stop();
+        }
+    }
+
+    /** A two-chunk plain job whose chunk 1 runs {@code work} on the helper: chunk 0 holds the caller until chunk 1 has begun. */
+    private static void runOnTheHelper(SpinTeam team, Runnable work) {
+        CountDownLatch begun = new CountDownLatch(1);
+        team.run(2, (lo, hi) -> {
+            if (lo == 0) {
+                try {
+                    assertTrue(begun.await(10, TimeUnit.SECONDS), "the helper began chunk 1");
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            } else {
+                begun.countDown();
+                work.run();
+            }
+        });
+    }
+
+    private static int count(Map<String, AtomicInteger> yields, String thread) {
+        AtomicInteger n = yields.get(thread);
+        return n == null ? 0 : n.get();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
         }
     }
 
