@@ -217,6 +217,44 @@ class PackedLinearChainTest {
         assertTrue(paired >= 48, "first layers paired with the next: " + paired);
     }
 
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {false, true})
+    void aKeptPairFollowsTheInputWeightsAndBiasesOfEachCall(boolean vector) {
+        // the last pair of layers is handed to the helper again while a call's would be the same in every
+        // field: a call with another input, weights or bias array, or new values in the same input array,
+        // must get its own numbers, not the last call's
+        Random r = new Random(53);
+        int[] sizes = {784, 512, 512, 10};
+        Chain c1 = Chain.random(r, sizes);
+        Chain c2 = Chain.random(r, sizes);
+        // c1's weights with another bias in the first layer (c3) or in the second (c4); c2's weights with c4's biases (c5)
+        Chain c3 = new Chain(sizes, c1.w(), new float[][] {c2.bias()[0], c1.bias()[1], c1.bias()[2]}, c1.relu());
+        Chain c4 = new Chain(sizes, c1.w(), new float[][] {c1.bias()[0], GemmReference.uniform(r, 512), c1.bias()[2]},
+                c1.relu());
+        Chain c5 = new Chain(sizes, c2.w(), c4.bias(), c1.relu());
+        Chain c6 = new Chain(sizes, c1.w(), c1.bias(), new boolean[] {false, true, false});   // no ReLU after the first
+        PackedLinear pl = path(vector, POOLS[1]);
+        float[][] p1 = c1.packed(pl);
+        float[][] p2 = c2.packed(pl);
+        float[] x1 = input(r, 1, 784, false);
+        float[] x2 = input(r, 1, 784, false);
+        assertTrue(pl.pairs(MatmulSpec.rowMajor(1, 512, 784), 512), "the first two layers run as one job");
+        // each call differs from the one before it in one thing, or in nothing: x, the first layer's bias,
+        // the second layer's, the weights (the same biases), the first layer's ReLU, x's values
+        Chain[] chain = {c1, c1, c1, c1, c3, c3, c1, c1, c4, c4, c5, c5, c1, c1, c6, c6, c1, c1};
+        float[][][] packed = {p1, p1, p1, p1, p1, p1, p1, p1, p1, p1, p2, p2, p1, p1, p1, p1, p1, p1};
+        float[][] x = {x1, x1, x2, x2, x2, x2, x2, x2, x2, x2, x2, x2, x1, x1, x1, x1, x1, x1};
+        for (int call = 0; call < chain.length; call++) {
+            if (call == 17) {
+                float[] fresh = input(r, 1, 784, false);   // new values in the same array
+                System.arraycopy(fresh, 0, x1, 0, fresh.length);
+            }
+            float[] want = chain[call].oneByOne(pl, packed[call], x[call], 1, 0, 784, 1);
+            float[] got = chain[call].chained(pl, packed[call], x[call], 1, 0, 784, 1);
+            assertSameBits(want, got, "call " + call);
+        }
+    }
+
     /**
      * Where {@code got} differs from {@code want} in its bits, or from the double reference by more than
      * 1e-5 of the largest output (float rounding through the layers; each layer's own tolerance is
