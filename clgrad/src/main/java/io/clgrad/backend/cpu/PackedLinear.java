@@ -1,7 +1,7 @@
 package io.clgrad.backend.cpu;
 
 import io.clgrad.backend.MatmulSpec;
-import java.lang.ref.WeakReference;
+import java.lang.ref.SoftReference;
 
 /**
  * The few-row forward of a Linear layer from a packed copy of its weight: {@code y = x·Wᵀ (+ b)
@@ -214,6 +214,9 @@ final class PackedLinear {
     void run(MatmulSpec spec, float[] x, float[] packed, float[] bias, boolean relu, float[] y) {
         int threads = threads(spec.flops(), spec.n());
         Layer layer = layer(spec, x, packed, bias, relu, threads, true);
+        if (threads > 1) {
+            layer = reuse(layer);
+        }
         if (layer.halves) {
             layer.halves(par, threads, spec.flops(), y);
         } else if (threads > 1) {
@@ -584,31 +587,52 @@ final class PackedLinear {
         }
     }
 
+    /** Slots of {@link #keptPairs} and of {@link #keptLayers}: a few models' layers at once. */
+    private static final int KEPT_SLOTS = 8;
     /**
-     * The last {@link Pair} that walked the panels forward, and backward: a call whose pair is the same
-     * in every field ({@link Pair#same}: the same arrays, sizes and flags, as in a service's repeated
-     * batch-1 calls) hands the helper that object again, whose lines the helper still holds, where a new
-     * pair and its two layers, just written on the caller's core, are each a miss there in turn (about
-     * 0.3 µs apiece with the two cores on two CCDs). Weak, so that a kept pair keeps no array alive;
-     * read and written by callers without a lock (a pair never changes, so a race only loses a reuse).
+     * The job bodies of recent calls that went to the helpers, {@link Pair}s and {@link Layer}s apart, one
+     * per slot, a slot chosen by the (first) layer's packed weights and walking direction: a call whose body
+     * is the same in every field ({@link Layer#same}: the same arrays, sizes and flags, as in a
+     * service's repeated batch-1 calls) hands the helper that object again, whose lines the helper still
+     * holds, where new objects, just written on the caller's core, are each a miss there in turn (about
+     * 0.3 µs apiece with the two cores on two CCDs: a pair and its two layers are three). Soft: a kept
+     * body holds its arrays only while the heap has room (the JVM clears soft references unused for a
+     * while, and all of them before it runs out of memory), where a weak one would be dropped by every
+     * young collection. Read and written by callers without a lock (a body never changes, so a race
+     * only loses a reuse).
      */
-    private WeakReference<Pair> lastForward;
-    private WeakReference<Pair> lastBackward;
+    private final SoftReference<?>[] keptPairs = new SoftReference<?>[KEPT_SLOTS];
+    /** As {@link #keptPairs}, for the layers run on their own. */
+    private final SoftReference<?>[] keptLayers = new SoftReference<?>[KEPT_SLOTS];
 
-    /** {@code fresh}, or the last pair of its walking direction when that one is the same in every field. */
+    /** {@code fresh}, or the kept pair of its slot when that one is the same in every field. */
     private Pair reuse(Pair fresh) {
-        boolean backward = fresh.a.backward;
-        WeakReference<Pair> last = backward ? lastBackward : lastForward;
-        Pair kept = last == null ? null : last.get();
-        if (kept != null && kept.same(fresh)) {
-            return kept;
+        int slot = slot(fresh.a);
+        if (kept(keptPairs, slot) instanceof Pair k && k.same(fresh)) {
+            return k;
         }
-        if (backward) {
-            lastBackward = new WeakReference<>(fresh);
-        } else {
-            lastForward = new WeakReference<>(fresh);
-        }
+        keptPairs[slot] = new SoftReference<>(fresh);
         return fresh;
+    }
+
+    /** {@code fresh}, or the kept layer of its slot when that one is the same in every field. */
+    private Layer reuse(Layer fresh) {
+        int slot = slot(fresh);
+        if (kept(keptLayers, slot) instanceof Layer k && k.same(fresh)) {
+            return k;
+        }
+        keptLayers[slot] = new SoftReference<>(fresh);
+        return fresh;
+    }
+
+    private static Object kept(SoftReference<?>[] bodies, int slot) {
+        SoftReference<?> r = bodies[slot];
+        return r == null ? null : r.get();
+    }
+
+    /** The slot of a body whose (first) layer is {@code l}: its weights' identity and its walking direction. */
+    private static int slot(Layer l) {
+        return (System.identityHashCode(l.w) * 2 + (l.backward ? 1 : 0)) & (KEPT_SLOTS - 1);
     }
 
     /** Per thread: scratch for {@link Layer}. */

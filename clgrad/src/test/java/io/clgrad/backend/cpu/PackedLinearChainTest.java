@@ -249,9 +249,47 @@ class PackedLinearChainTest {
                 float[] fresh = input(r, 1, 784, false);   // new values in the same array
                 System.arraycopy(fresh, 0, x1, 0, fresh.length);
             }
+            // the layers one by one (whose own kept layers are checked below), and a double reference
             float[] want = chain[call].oneByOne(pl, packed[call], x[call], 1, 0, 784, 1);
             float[] got = chain[call].chained(pl, packed[call], x[call], 1, 0, 784, 1);
-            assertSameBits(want, got, "call " + call);
+            String f = firstDifference(want, got, chain[call].reference(x[call], 1, 0, 784, 1));
+            assertTrue(f == null, "call " + call + ": " + f);
+        }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {false, true})
+    void aKeptLayerFollowsTheInputWeightsAndBiasesOfEachCall(boolean vector) {
+        // a single layer split over the helpers (by ranges of panels with a dense input, by halves of the
+        // inputs with one half zeros) is kept and handed again likewise: each call must get its own
+        // numbers, checked against a double reference
+        Random r = new Random(54);
+        int[] sizes = {784, 512};
+        Chain c1 = Chain.random(r, sizes);
+        Chain c2 = Chain.random(r, sizes);
+        Chain c3 = new Chain(sizes, c1.w(), c2.bias(), c1.relu());
+        Chain c4 = new Chain(sizes, c1.w(), c1.bias(), new boolean[] {true});
+        Chain c5 = new Chain(sizes, c2.w(), c1.bias(), c1.relu());
+        PackedLinear pl = path(vector, POOLS[1]);
+        float[][] p1 = c1.packed(pl);
+        float[][] p2 = c2.packed(pl);
+        for (boolean halfZeros : new boolean[] {false, true}) {
+            float[] x1 = input(r, 1, 784, halfZeros);
+            float[] x2 = input(r, 1, 784, halfZeros);
+            // each setting twice (the walking direction alternates), then one change: x, the bias, the ReLU,
+            // the weights alone, x's values
+            Chain[] chain = {c1, c1, c1, c1, c3, c3, c1, c1, c4, c4, c1, c1, c5, c5, c1, c1, c1, c1};
+            float[][][] packed = {p1, p1, p1, p1, p1, p1, p1, p1, p1, p1, p1, p1, p2, p2, p1, p1, p1, p1};
+            float[][] x = {x1, x1, x2, x2, x2, x2, x2, x2, x2, x2, x2, x2, x2, x2, x1, x1, x1, x1};
+            for (int call = 0; call < chain.length; call++) {
+                if (call == 16) {
+                    float[] fresh = input(r, 1, 784, halfZeros);   // new values in the same array
+                    System.arraycopy(fresh, 0, x[call], 0, fresh.length);
+                }
+                float[] got = chain[call].oneByOne(pl, packed[call], x[call], 1, 0, 784, 1);
+                String f = firstDifference(got, got, chain[call].reference(x[call], 1, 0, 784, 1));
+                assertTrue(f == null, "zeros " + halfZeros + ", call " + call + ": " + f);
+            }
         }
     }
 
