@@ -58,11 +58,13 @@ final class SpinTeam {
      */
     static final long MIN_PATIENCE_NANOS = 2_000;
     /**
-     * How long a thread spins in one of the team's waits before it yields its core once (then again
-     * after as long): where the scheduler has put a helper on the same core as the caller, or as
-     * another thread of the process (a compiler or GC thread, a service's request), a spin that never
-     * yields holds that core for the rest of its time slice while the thread it waits for cannot run.
-     * A yield costs about 0.5 µs when nothing else wants the core.
+     * How long a helper waiting for its next job, or a caller waiting for a helper's plain chunk, spins
+     * before it yields its core once (then again after as long): where the scheduler has put a helper on
+     * the same core as the caller, or as another thread of the process (a compiler or GC thread, a
+     * service's request), a spin that never yields holds that core for the rest of its time slice while
+     * the thread it waits for cannot run. A yield took 0.5 µs when nothing else wanted the core (the
+     * Zen 4 machine of docs/benchmarks.md). The waits bounded by a patience ({@link #tryRunColumns}) and
+     * the few nanoseconds a helper waits for a mailbox being written do not yield.
      */
     static final long YIELD_NANOS = 20_000;
 
@@ -253,9 +255,11 @@ final class SpinTeam {
                         e = x;
                     }
                 } else {
-                    // the helper's chunk writes the output: wait for it
-                    for (long yieldAt = System.nanoTime() + YIELD_NANOS; p.finished != ticket; ) {
-                        yieldAt = pause(System.nanoTime(), yieldAt);
+                    // the helper's chunk writes the output: wait for it (the clock only once there is a wait)
+                    if (p.finished != ticket) {
+                        for (long yieldAt = System.nanoTime() + YIELD_NANOS; p.finished != ticket; ) {
+                            yieldAt = pause(System.nanoTime(), yieldAt);
+                        }
                     }
                     e = p.failure;
                 }
@@ -516,7 +520,8 @@ final class SpinTeam {
     }
 
     /**
-     * Spins for the spin window ({@link #SPIN_NANOS}) until a ticket other than {@code last} is posted, then parks; parks
+     * Spins for the spin window ({@link #SPIN_NANOS}), yielding the core every {@link #YIELD_NANOS}, until a
+     * ticket other than {@code last} is posted, then parks; parks
      * at once on a {@link #rest()}. Returns false when it stayed parked for {@link #IDLE_EXIT_NANOS} without a job (the
      * helper's thread then ends), true otherwise.
      */

@@ -1,6 +1,7 @@
 package io.clgrad.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -262,20 +263,28 @@ class SpinTeamTest {
         SpinTeam team = new SpinTeam(1, 60_000_000_000L, SpinTeam.IDLE_EXIT_NANOS, countingYield); // a minute's spin window
         try {
             String caller = Thread.currentThread().getName();
-            // the caller waits for a plain job's chunk that its helper runs for 20 ms
-            runOnTheHelper(team, () -> sleep(20));
-            int callerYields = count(yields, caller);
-            assertTrue(callerYields >= 10, "the caller yielded " + callerYields + " times in a 20 ms wait");
+            // the caller waits for a plain job's chunk that its helper runs until the caller has yielded
+            // ten times (a deadline, not a count in a fixed time: a yield on a busy core can last a time slice)
+            runOnTheHelper(team, () -> awaitYields(yields, caller));
+            assertTrue(count(yields, caller) >= 10, "the caller yielded " + count(yields, caller) + " times");
             // the helper, spinning for its next job, yields too
-            Thread.sleep(20);
-            int helperYields = count(yields, "clgrad-cpu-spin-1");
-            assertTrue(helperYields >= 10, "the helper yielded " + helperYields + " times in 20 ms without a job");
-            // and, still spinning, takes the next job
+            awaitYields(yields, "clgrad-cpu-spin-1");
+            assertTrue(count(yields, "clgrad-cpu-spin-1") >= 10, "the helper yielded");
+            // and, spinning still (its window is a minute), takes the next job
+            assertFalse(team.helpersParked(), "the helper parked");
             String[] ranBy = new String[1];
             runOnTheHelper(team, () -> ranBy[0] = Thread.currentThread().getName());
             assertEquals("clgrad-cpu-spin-1", ranBy[0]);
         } finally {
             team.stop();
+        }
+    }
+
+    /** Waits (10 s at most) until {@code thread} has yielded ten times. */
+    private static void awaitYields(Map<String, AtomicInteger> yields, String thread) {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (count(yields, thread) < 10 && System.nanoTime() < end) {
+            sleep(1);
         }
     }
 
