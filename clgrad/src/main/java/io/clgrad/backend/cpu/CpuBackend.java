@@ -159,11 +159,15 @@ public final class CpuBackend implements Backend {
         memory.free(args.owned(buffer, "freed"));
     }
 
-    /** Frees the memory pool's idle buffers and drops the direct convolution's kept packed weights. */
+    /**
+     * Frees the memory pool's idle buffers and drops the direct convolution's kept packed weights and the
+     * packed Linear's kept job bodies.
+     */
     @Override
     public void emptyCache() {
         memory.emptyCache();
         directConv.emptyCache();
+        packedLinear.emptyCache();
     }
 
     /** The allocation counters. */

@@ -609,6 +609,7 @@ final class PackedLinear {
     private Pair reuse(Pair fresh) {
         int slot = slot(fresh.a);
         if (kept(keptPairs, slot) instanceof Pair k && k.same(fresh)) {
+            reuses++;
             return k;
         }
         keptPairs[slot] = new SoftReference<>(fresh);
@@ -619,10 +620,25 @@ final class PackedLinear {
     private Layer reuse(Layer fresh) {
         int slot = slot(fresh);
         if (kept(keptLayers, slot) instanceof Layer k && k.same(fresh)) {
+            reuses++;
             return k;
         }
         keptLayers[slot] = new SoftReference<>(fresh);
         return fresh;
+    }
+
+    /** Calls that handed the helper a kept body (a plain count: racing callers may lose increments). */
+    private int reuses;
+
+    /** How many calls handed the helper a kept body (tests). */
+    int reuses() {
+        return reuses;
+    }
+
+    /** Drops the kept bodies, and with them any array they held ({@code Backend#emptyCache}). */
+    void emptyCache() {
+        java.util.Arrays.fill(keptPairs, null);
+        java.util.Arrays.fill(keptLayers, null);
     }
 
     private static Object kept(SoftReference<?>[] bodies, int slot) {

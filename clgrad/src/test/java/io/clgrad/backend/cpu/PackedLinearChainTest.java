@@ -244,6 +244,7 @@ class PackedLinearChainTest {
         Chain[] chain = {c1, c1, c1, c1, c3, c3, c1, c1, c4, c4, c5, c5, c1, c1, c6, c6, c1, c1};
         float[][][] packed = {p1, p1, p1, p1, p1, p1, p1, p1, p1, p1, p2, p2, p1, p1, p1, p1, p1, p1};
         float[][] x = {x1, x1, x2, x2, x2, x2, x2, x2, x2, x2, x2, x2, x1, x1, x1, x1, x1, x1};
+        int reusedBefore = pl.reuses();
         for (int call = 0; call < chain.length; call++) {
             if (call == 17) {
                 float[] fresh = input(r, 1, 784, false);   // new values in the same array
@@ -255,6 +256,13 @@ class PackedLinearChainTest {
             String f = firstDifference(want, got, chain[call].reference(x[call], 1, 0, 784, 1));
             assertTrue(f == null, "call " + call + ": " + f);
         }
+        // the second call of each setting gets the first one's pair (or more: the layers run one by one count too)
+        assertTrue(pl.reuses() - reusedBefore >= 9, "kept bodies handed again: " + (pl.reuses() - reusedBefore));
+        // emptyCache drops them: the same call again makes a new pair
+        pl.emptyCache();
+        int reusedAfter = pl.reuses();
+        c1.chained(pl, p1, x1, 1, 0, 784, 1);
+        assertEquals(reusedAfter, pl.reuses(), "a body handed again after emptyCache");
     }
 
     @ParameterizedTest(name = "vector={0}")
@@ -276,21 +284,44 @@ class PackedLinearChainTest {
         for (boolean halfZeros : new boolean[] {false, true}) {
             float[] x1 = input(r, 1, 784, halfZeros);
             float[] x2 = input(r, 1, 784, halfZeros);
-            // each setting twice (the walking direction alternates), then one change: x, the bias, the ReLU,
-            // the weights alone, x's values
-            Chain[] chain = {c1, c1, c1, c1, c3, c3, c1, c1, c4, c4, c1, c1, c5, c5, c1, c1, c1, c1};
-            float[][][] packed = {p1, p1, p1, p1, p1, p1, p1, p1, p1, p1, p1, p1, p2, p2, p1, p1, p1, p1};
-            float[][] x = {x1, x1, x2, x2, x2, x2, x2, x2, x2, x2, x2, x2, x2, x2, x1, x1, x1, x1};
+            // settings, each called four times (each call walks the other way from the last, and a body is
+            // kept per direction), then one change: x, the bias, the ReLU, the weights alone, x's values
+            Chain[] chains = {c1, c1, c3, c1, c4, c1, c5, c1, c1};
+            float[][][] packs = {p1, p1, p1, p1, p1, p1, p2, p1, p1};
+            float[][] xs = {x1, x2, x2, x2, x2, x2, x2, x1, x1};
+            Chain[] chain = new Chain[4 * chains.length];
+            float[][][] packed = new float[chain.length][][];
+            float[][] x = new float[chain.length][];
             for (int call = 0; call < chain.length; call++) {
-                if (call == 16) {
+                chain[call] = chains[call / 4];
+                packed[call] = packs[call / 4];
+                x[call] = xs[call / 4];
+            }
+            int reusedBefore = pl.reuses();
+            for (int call = 0; call < chain.length; call++) {
+                if (call == chain.length - 4) {
                     float[] fresh = input(r, 1, 784, halfZeros);   // new values in the same array
                     System.arraycopy(fresh, 0, x[call], 0, fresh.length);
                 }
                 float[] got = chain[call].oneByOne(pl, packed[call], x[call], 1, 0, 784, 1);
+                // got against itself: only the double reference checks here
                 String f = firstDifference(got, got, chain[call].reference(x[call], 1, 0, 784, 1));
                 assertTrue(f == null, "zeros " + halfZeros + ", call " + call + ": " + f);
             }
+            assertTrue(pl.reuses() - reusedBefore >= 2 * chains.length,
+                    "kept layers handed again: " + (pl.reuses() - reusedBefore));
         }
+        // rows of one array: another offset (x0), then another row count (m) at that offset
+        float[] rows = input(r, 3, 784, false);
+        int[] m = {1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2};
+        int[] off = {0, 0, 0, 0, 784, 784, 784, 784, 784, 784, 784, 784};
+        int reusedBefore = pl.reuses();
+        for (int call = 0; call < m.length; call++) {
+            float[] got = c1.oneByOne(pl, p1, rows, m[call], off[call], 784, 1);
+            String f = firstDifference(got, got, c1.reference(rows, m[call], off[call], 784, 1));
+            assertTrue(f == null, m[call] + " rows from " + off[call] + ": " + f);
+        }
+        assertTrue(pl.reuses() - reusedBefore >= 6, "kept layers handed again: " + (pl.reuses() - reusedBefore));
     }
 
     /**
